@@ -1,0 +1,53 @@
+# Vinh Danh: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# When a PostgreSQL answers here, `make test` runs the database tests on it too.
+PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install install-test chromium translations bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/vinhdanh db upgrade
+	$(BIN)/vinhdanh demo
+	$(BIN)/vinhdanh run --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's chromium; install it when we may (root with apt), else they skip.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium is missing: browser tests will be skipped"; }
+
+test: install-test chromium
+	@if [ -z "$$VINHDANH_TEST_DATABASE_URL" ] && $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
+	  export VINHDANH_TEST_DATABASE_URL=$(PG_ADMIN_URL); echo "PostgreSQL found: database tests run on SQLite and PostgreSQL"; \
+	else echo "VINHDANH_TEST_DATABASE_URL=$${VINHDANH_TEST_DATABASE_URL:-<none: PostgreSQL tests skip>}"; fi; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+translations: install-test
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel compile -d web/translations -l en
+
+bench: install-test
+	$(BIN)/python bench/transitions.py
+
+clean:
+	rm -rf $(VENV) instance test-output .pytest_cache .hypothesis

@@ -1,0 +1,116 @@
+"""The append-only, hash-chained audit log and the guards that keep it append-only.
+
+Hashing and verification live in ``workflow.audit``; this module owns the tables, the
+database triggers (shared by ``create_all`` and the migrations) and an ORM flush guard.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import (BigInteger, CheckConstraint, DDL, Index, Integer, String, Text, event,
+                        inspect)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(Base):
+    """One event: a transition or a content change. Never updated, never deleted."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    occurred_at: Mapped[dt.datetime]
+    actor_id: Mapped[Optional[int]] = mapped_column(Integer)
+    actor_role: Mapped[Optional[str]] = mapped_column(String(40))
+    unit_id: Mapped[Optional[int]] = mapped_column(Integer)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[Optional[str]] = mapped_column(String(32))
+    to_state: Mapped[Optional[str]] = mapped_column(String(32))
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+    visibility: Mapped[str] = mapped_column(String(10), default="internal")
+    canonical: Mapped[str] = mapped_column(Text)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)  # a fork is a constraint error
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+AuditEvent.__table__.append_constraint(
+    CheckConstraint("visibility IN ('public', 'internal')", name="visibility"))
+Index("ix_audit_event_entity", AuditEvent.entity_type, AuditEvent.entity_id)
+
+
+class AuditHead(Base):
+    """The single row holding the chain's head; locking it serialises appends."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+_MESSAGE = "audit_event is append-only"
+
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+    f"BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END",
+    f"CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+    f"BEGIN SELECT RAISE(ABORT, '{_MESSAGE}'); END",
+]
+POSTGRESQL_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION audit_event_refuse() RETURNS trigger AS $$ "
+    f"BEGIN RAISE EXCEPTION '{_MESSAGE}'; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_refuse()",
+    # Row triggers do not fire on TRUNCATE; only a statement trigger stops it.
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse()",
+]
+DROP_TRIGGERS = {
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_event_no_update",
+               "DROP TRIGGER IF EXISTS audit_event_no_delete"],
+    "postgresql": ["DROP TRIGGER IF EXISTS audit_event_no_change ON audit_event",
+                   "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
+                   "DROP FUNCTION IF EXISTS audit_event_refuse()"],
+}
+GENESIS_SQL = f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"
+
+
+def append_only_ddl(dialect: str) -> list[str]:
+    """The statements that make ``audit_event`` append-only on ``dialect``."""
+    return {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, [])
+
+
+for _statement in SQLITE_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_TRIGGERS:
+    event.listen(AuditEvent.__table__, "after_create",
+                 DDL(_statement).execute_if(dialect="postgresql"))
+event.listen(AuditHead.__table__, "after_create", DDL(GENESIS_SQL))
+
+
+class AuditRequired(RuntimeError):
+    """A flush would change the audit log, or a dossier's state without an audit event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_audit(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditRequired(_MESSAGE)
+    audited = {(e.entity_type, e.entity_id) for e in session.new if isinstance(e, AuditEvent)}
+    for obj in session.dirty:
+        state_attr = getattr(type(obj), "__audited_state__", None)
+        if not state_attr:
+            continue
+        history = inspect(obj).attrs[state_attr].history
+        if history.has_changes() and history.deleted and (obj.__audit_entity__, obj.id) not in audited:
+            raise AuditRequired(f"{obj!r} changed state without an audit event")

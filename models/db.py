@@ -1,0 +1,65 @@
+"""Engine and session setup, shared by the web app, the CLI, the tests and the benchmarks.
+
+SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for write
+transactions: a deferred BEGIN loses concurrent audit appends to "database is locked".
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+READ_ONLY = "vinhdanh_read_only"
+
+
+def instance_dir() -> Path:
+    """Where local state lives (SQLite file, secret key, uploads): ``instance/`` by default."""
+    path = Path(os.environ.get("VINHDANH_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    """``VINHDANH_DATABASE_URL``, or a SQLite file under ``instance/``."""
+    return os.environ.get("VINHDANH_DATABASE_URL") or f"sqlite:///{instance_dir() / 'vinhdanh.db'}"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record) -> None:
+        # Let SQLAlchemy emit BEGIN itself instead of pysqlite's legacy transaction control.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    """Create an engine for ``url`` (default: :func:`database_url`) with the house settings."""
+    url = url or database_url()
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that write. ``expire_on_commit=False`` so pages render after a commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for pages that only read: on SQLite they do not take the write lock."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)

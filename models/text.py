@@ -1,0 +1,46 @@
+"""Vietnamese text helpers: NFC normalisation, diacritic folding, sort keys."""
+from __future__ import annotations
+
+import unicodedata
+
+# U+00D0 (eth) appears in text converted from legacy encodings in place of U+0110 (Đ).
+_D_MAP = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d", "ð": "d"})
+
+ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def nfc(value: str | None) -> str:
+    """NFC-normalise and strip; None becomes an empty string."""
+    return unicodedata.normalize("NFC", value or "").strip()
+
+
+def fold(value: str | None) -> str:
+    """Fold for search: no diacritics, đ→d, casefolded, single spaces ("Đặng" → "dang")."""
+    text = unicodedata.normalize("NFC", value or "").translate(_D_MAP)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return " ".join(text.casefold().split())
+
+
+def _letter_key(ch: str) -> tuple[int, int]:
+    """Alphabet index of a base letter (with its vowel mark) and its tone."""
+    decomposed = unicodedata.normalize("NFD", ch.lower())
+    tone = next((_TONES[m] for m in decomposed if m in _TONES), 0)
+    base = unicodedata.normalize("NFC", "".join(m for m in decomposed if m not in _TONES))
+    base = "đ" if base == "ð" else base
+    idx = ALPHABET.find(base)
+    return (idx if idx >= 0 else 100 + ord(base[0]) if base else 0, tone)
+
+
+def vi_sort_key(value: str) -> tuple:
+    """Vietnamese alphabetical order: letters first (a ă â … đ …), tones second."""
+    letters = [_letter_key(c) for c in nfc(value)]
+    return (tuple(k[0] for k in letters), tuple(k[1] for k in letters))
+
+
+def person_sort_key(full_name: str) -> tuple:
+    """Persons sort by given name (the last word), then family and middle names."""
+    words = nfc(full_name).split()
+    if not words:
+        return ((), ())
+    return (vi_sort_key(words[-1]), vi_sort_key(" ".join(words[:-1])))

@@ -1,0 +1,54 @@
+"""The Flask application: a factory made of named configuration steps."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from flask import Flask
+
+from models import instance_dir
+
+
+def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
+    """Build the app from the environment, with ``test_config`` on top."""
+    app = Flask(__name__, instance_path=str(instance_dir()))
+    configure_app(app, test_config)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    return app
+
+
+def configure_app(app: Flask, test_config: Optional[Mapping[str, Any]]) -> None:
+    from web.config import from_environment
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+
+
+def configure_extensions(app: Flask) -> None:
+    from web import db, errors, i18n, security
+    from web.extensions import csrf, limiter, login_manager
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from web.auth import bp as auth
+    from web.auth import user  # noqa: F401  (registers the user loader)
+    from web.home import bp as home
+    for blueprint in (auth, home):
+        app.register_blueprint(blueprint)
+
+
+def configure_templates(app: Flask) -> None:
+    from web.templating import init_app
+    init_app(app)

@@ -1,0 +1,49 @@
+"""The signed-in person as Flask-Login sees it: a plain value, not a database row."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from flask_login import UserMixin, current_user
+
+from models import User
+from web.db import get_session
+from web.extensions import login_manager
+from workflow.authz import Actor
+
+
+@dataclass(frozen=True)
+class SignedInUser(UserMixin):
+    """Who is signed in, with the ``Actor`` the workflow engine needs."""
+
+    id: int
+    username: str
+    full_name: str
+    locale: str
+    token: str
+    actor: Actor
+
+    @classmethod
+    def of(cls, user: User) -> "SignedInUser":
+        return cls(user.id, user.username, user.full_name, user.locale, user.session_token,
+                   Actor.from_user(user))
+
+    def get_id(self) -> str:
+        # Rotating the user's session_token ends every session that holds the old one.
+        return f"{self.id}:{self.token}"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Optional[SignedInUser]:
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit():
+        return None
+    user = get_session().get(User, int(ident))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return SignedInUser.of(user)
+
+
+def current_actor() -> Optional[Actor]:
+    """The signed-in person's actor, or None for a visitor."""
+    return current_user.actor if current_user.is_authenticated else None

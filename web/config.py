@@ -1,0 +1,58 @@
+"""Configuration from VINHDANH_* environment variables, with safe defaults."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+from models import database_url, instance_dir
+
+
+def _secret_key(instance: Path) -> str:
+    """VINHDANH_SECRET_KEY, or a key generated once into ``instance/secret_key``."""
+    if os.environ.get("VINHDANH_SECRET_KEY"):
+        return os.environ["VINHDANH_SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
+def from_environment() -> dict:
+    """The app's configuration as a dict; tests pass overrides on top of it."""
+    instance = instance_dir()
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "DATABASE_URL": database_url(),
+        "UPLOAD_DIR": os.environ.get("VINHDANH_UPLOAD_DIR") or str(instance / "uploads"),
+        "MAX_UPLOAD_BYTES": int(os.environ.get("VINHDANH_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        # The whole request may carry a few files at once; beyond this Flask answers 413.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("VINHDANH_MAX_REQUEST_MB", "25")) * 1024 * 1024,
+        "SMTP_HOST": os.environ.get("VINHDANH_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("VINHDANH_SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("VINHDANH_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("VINHDANH_SMTP_PASSWORD", ""),
+        "SMTP_SENDER": os.environ.get("VINHDANH_SMTP_SENDER", "vinhdanh@localhost"),
+        "SMTP_STARTTLS": _flag("VINHDANH_SMTP_STARTTLS"),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        # A nomination form can take long to fill in; the token is bound to the session.
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("VINHDANH_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _flag("VINHDANH_SECURE_COOKIES"),
+        "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": _flag("VINHDANH_RATELIMIT", True),
+        "PAGE_SIZE": 20,
+    }

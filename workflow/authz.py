@@ -1,0 +1,95 @@
+"""Who may see and do what. Every permission check of the project goes through here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from sqlalchemy import ColumnElement, and_, false, or_
+
+from models import Dossier, User
+from workflow.errors import Violation
+from workflow.spec import UNIT_SCOPED_ROLES, Role, Scope, TransitionDef
+
+# Department-level roles see every dossier a unit has sent to the Department.
+DEPARTMENT_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY,
+                              Role.COUNCIL_MEMBER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person acting, with their grants as (role, unit id or None) pairs."""
+
+    user_id: int
+    grants: frozenset[tuple[Role, Optional[int]]]
+    name: str = ""
+
+    @classmethod
+    def from_user(cls, user: User) -> "Actor":
+        """Build the actor of a loaded ``User``."""
+        return cls(user.id, frozenset((Role(g.role), g.unit_id) for g in user.grants),
+                   user.full_name)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(role for role, _ in self.grants)
+
+    def has(self, role: Role, unit_id: Optional[int] = None) -> bool:
+        """True when the actor holds ``role`` (in ``unit_id`` for unit roles)."""
+        if role in UNIT_SCOPED_ROLES:
+            return (role, unit_id) in self.grants
+        return any(r == role for r, _ in self.grants)
+
+    def unit_ids(self, roles: Iterable[Role] = UNIT_SCOPED_ROLES) -> frozenset[int]:
+        """Units in which the actor holds one of ``roles``."""
+        wanted = set(roles)
+        return frozenset(u for r, u in self.grants if r in wanted and u is not None)
+
+    @property
+    def is_department(self) -> bool:
+        return bool(self.roles & DEPARTMENT_ROLES)
+
+
+def acting_role(actor: Actor, dossier: Dossier, tdef: TransitionDef) -> tuple[Optional[Role], Optional[Violation]]:
+    """The role under which ``actor`` may fire ``tdef`` on ``dossier``, or why not."""
+    held = [r for r in tdef.roles if r in actor.roles]
+    if not held:
+        return None, Violation("role_not_permitted", {"action": tdef.label_vi, "action_en": tdef.label_en})
+    for role in sorted(held, key=lambda r: r.value):
+        if tdef.scope is Scope.ANY or actor.has(role, dossier.unit_id):
+            return role, None
+    return None, Violation("out_of_scope")
+
+
+def editing_role(actor: Actor, dossier: Dossier) -> Optional[Role]:
+    """The unit role under which ``actor`` may change ``dossier``'s content, if any."""
+    for role in (Role.UNIT_STAFF, Role.UNIT_HEAD):
+        if actor.has(role, dossier.unit_id):
+            return role
+    return None
+
+
+def can_view(actor: Actor, dossier: Dossier) -> bool:
+    """Own unit's dossiers, and for Department roles every dossier sent to the Department."""
+    if dossier.unit_id in actor.unit_ids():
+        return True
+    if _shared_with_sector(dossier.kind, dossier.state) and actor.grants:
+        return True
+    return actor.is_department and dossier.sent_at is not None
+
+
+def _shared_with_sector(kind: str, state: str) -> bool:
+    # An accepted plan is published to every unit of the sector.
+    return kind == "plan" and state == "accepted"
+
+
+def visible_dossiers(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting exactly the dossiers :func:`can_view` allows."""
+    clauses = []
+    units = actor.unit_ids()
+    if units:
+        clauses.append(Dossier.unit_id.in_(sorted(units)))
+    if actor.is_department:
+        clauses.append(Dossier.sent_at.is_not(None))
+    if actor.grants:
+        clauses.append(and_(Dossier.kind == "plan", Dossier.state == "accepted"))
+    return or_(*clauses) if clauses else false()

@@ -1,0 +1,79 @@
+"""Refusal messages of the engine, Vietnamese first and English second.
+
+Kept as plain data (no Flask, no compiled catalog) so that the CLI and scripts speak the
+same words as the web app.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_found": ("Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này.",
+                  "The dossier does not exist or you may not see it."),
+    "unknown_trigger": ("Thao tác “{trigger}” không tồn tại.", "There is no action “{trigger}”."),
+    "not_allowed_from_state": (
+        "Không thể thực hiện “{action}” khi hồ sơ đang ở trạng thái “{state}”.",
+        "“{action}” cannot be done while the dossier is “{state}”."),
+    "role_not_permitted": ("Vai trò của bạn không được thực hiện “{action}”.",
+                           "Your role may not do “{action}”."),
+    "out_of_scope": ("Bạn chỉ được thao tác trên hồ sơ của đơn vị mình.",
+                     "You may act only on your own unit's dossiers."),
+    "not_visible": ("Bạn không có quyền xem hồ sơ này.", "You may not see this dossier."),
+    "reviewer_is_nominee": ("Người thẩm định không được là người được đề nghị khen thưởng.",
+                            "A reviewer may not review their own nomination."),
+    "reviewer_is_author": ("Người thẩm định không được là người lập hồ sơ.",
+                           "A reviewer may not review a dossier they drafted."),
+    "reason_required": ("Vui lòng nhập lý do.", "Please give a reason."),
+    "field_required": ("Vui lòng nhập “{field}”.", "Please fill in “{field}”."),
+    "evidence_missing": ("Hồ sơ chưa có tệp minh chứng nào.", "The dossier has no evidence file."),
+    "campaign_closed": (
+        "Phong trào “{campaign}” không nhận hồ sơ vào ngày {day} (thời hạn {opens} – {closes}).",
+        "The campaign “{campaign}” does not accept dossiers on {day} (window {opens} – {closes})."),
+    "campaign_inactive": ("Phong trào “{campaign}” đã kết thúc.",
+                          "The campaign “{campaign}” is no longer active."),
+    "session_required": ("Vui lòng chọn phiên họp Hội đồng.", "Please choose a Council session."),
+    "session_closed": ("Phiên họp Hội đồng đã kết thúc.", "The Council session is closed."),
+    "quorum_not_met": (
+        "Phiên họp chưa đủ số thành viên: có mặt {present}/{members}, cần ít nhất {required}.",
+        "No quorum: {present} of {members} members present, {required} needed."),
+    "votes_invalid": ("Số phiếu không hợp lệ: tổng {total} phiếu, chỉ có {voters} thành viên được bỏ phiếu.",
+                      "Invalid tally: {total} votes for {voters} eligible members."),
+    "threshold_not_met": (
+        "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} phiếu đồng ý, cần ít nhất {required} ({pct}%).",
+        "Vote threshold not met: {votes_for} of {base} in favour, {required} needed ({pct}%)."),
+    "nominee_must_recuse": ("Người được đề nghị là thành viên Hội đồng có mặt và phải được miễn biểu quyết.",
+                            "The nominee is a present Council member and must be recused."),
+    "decision_number_invalid": (
+        "Số quyết định “{number}” không đúng mẫu, ví dụ: 05/QĐ-SGDĐT.",
+        "Decision number “{number}” is not in the form 05/QĐ-SGDĐT."),
+    "decision_date_missing": ("Vui lòng nhập ngày quyết định.", "Please give the decision date."),
+    "signer_missing": ("Vui lòng nhập người ký quyết định.", "Please give the signer."),
+    "classification_invalid": ("Vui lòng chọn mức xếp loại hợp lệ.",
+                               "Please choose a valid classification."),
+    "stale_version": (
+        "Người khác đã thao tác trên hồ sơ này trước bạn. Trạng thái hiện tại: “{state}”. "
+        "Vui lòng xem lại hồ sơ rồi thực hiện lại.",
+        "Someone else acted on this dossier first. It is now “{state}”. "
+        "Please review it and try again."),
+    "not_editable": ("Hồ sơ ở trạng thái “{state}” không được chỉnh sửa.",
+                     "A dossier that is “{state}” cannot be edited."),
+    "unknown_field": ("Trường “{field}” không được chỉnh sửa.", "The field “{field}” cannot be edited."),
+    "field_too_long": ("“{field}” dài quá {max} ký tự.", "“{field}” is longer than {max} characters."),
+    "award_kind_mismatch": ("Danh hiệu “{award}” dành cho {expected}, không dành cho {given}.",
+                            "The award “{award}” is for {expected}, not {given}."),
+    "file_type_refused": ("Tệp “{name}” không được chấp nhận. Chỉ nhận PDF, DOCX, XLSX, JPG, PNG.",
+                          "The file “{name}” is refused. Only PDF, DOCX, XLSX, JPG and PNG are accepted."),
+    "file_too_large": ("Tệp “{name}” vượt quá {limit_mb} MB.", "The file “{name}” exceeds {limit_mb} MB."),
+    "file_empty": ("Tệp “{name}” rỗng.", "The file “{name}” is empty."),
+    "too_many_files": ("Hồ sơ đã có tối đa {limit} tệp.", "The dossier already has the maximum of {limit} files."),
+}
+
+
+def render(code: str, params: Mapping[str, Any] | None = None, locale: str = "vi") -> str:
+    """The message for ``code`` in ``locale`` ("vi" or "en"), with ``params`` filled in."""
+    vi, en = MESSAGES.get(code, (code, code))
+    template = en if locale.startswith("en") else vi
+    try:
+        return template.format(**(params or {}))
+    except (KeyError, IndexError):
+        return template

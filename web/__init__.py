@@ -44,8 +44,13 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from web.auth import bp as auth
     from web.auth import user  # noqa: F401  (registers the user loader)
+    from web.council import bp as council
+    from web.dossiers import bp as dossiers
     from web.home import bp as home
-    for blueprint in (auth, home):
+    from web.office import bp as office
+    from web.public import bp as public
+    from web.workflow_pages import bp as workflow_pages
+    for blueprint in (auth, home, dossiers, office, council, public, workflow_pages):
         app.register_blueprint(blueprint)
 
 

@@ -1,7 +1,7 @@
 """Template helpers: labels from the workflow definitions, navigation by role, links."""
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from web.i18n import pick
@@ -9,9 +9,15 @@ from web.listing import query_args
 from workflow.definitions import WORKFLOWS
 from workflow.spec import ROLE_LABELS, Role
 
-# (endpoint, Vietnamese, English, roles that see it; None = everyone signed in)
+# (endpoint, Vietnamese, English, roles that see it; None = everyone signed in;
+#  "public" = visitors too). Entries whose endpoint does not exist yet are skipped.
 NAVIGATION = (
     ("home.index", "Việc cần làm", "To do", None),
+    ("dossiers.unit_list", "Hồ sơ đơn vị", "Unit dossiers", (Role.UNIT_STAFF, Role.UNIT_HEAD)),
+    ("office.queue", "Thẩm định", "Review", (Role.OFFICE_REVIEWER, Role.ADMIN)),
+    ("council.sessions", "Hội đồng", "Council", (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER)),
+    ("public.outcomes", "Kết quả công bố", "Published outcomes", "public"),
+    ("workflow_pages.index", "Quy trình", "Workflow", "public"),
 )
 
 
@@ -33,12 +39,13 @@ def role_label(role: str | Role) -> str:
 
 def nav_items() -> list[tuple[str, str, bool]]:
     """(url, label, active) of the menu entries this person may use."""
-    if not current_user.is_authenticated:
-        return []
-    roles = current_user.actor.roles
+    signed_in = current_user.is_authenticated
+    roles = current_user.actor.roles if signed_in else frozenset()
     items = []
     for endpoint, vi, en, allowed in NAVIGATION:
-        if allowed is None or roles & set(allowed):
+        if endpoint not in current_app.view_functions:
+            continue
+        if allowed == "public" or (signed_in and (allowed is None or roles & set(allowed))):
             items.append((url_for(endpoint), pick(vi, en), request.endpoint == endpoint))
     return items
 

@@ -1,0 +1,105 @@
+"""Browser tests: the app served on 127.0.0.1 in a thread, driven by Debian's Chromium.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium (VINHDANH_CHROMIUM to
+change it). Screenshots of the main pages go to test-output/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.fixtures.people import PASSWORD, World, build_world
+from web import create_app
+
+CHROMIUM = os.environ.get("VINHDANH_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+# Without these, Chromium keeps calling home, which this network refuses.
+CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+pytestmark = pytest.mark.browser
+
+
+class LiveServer:
+    """The app on a free port of 127.0.0.1, its committed database and the cast."""
+
+    def __init__(self, app, world: World) -> None:
+        self.app, self.world = app, world
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def session(self):
+        """A write session on the served database (for setting up data)."""
+        return self.app.extensions["vinhdanh.write"]()
+
+
+@pytest.fixture()
+def live_server(db_templates, tmp_path) -> Iterator[LiveServer]:
+    app = create_app({"TESTING": True, "DATABASE_URL": db_templates.copy("sqlite"),
+                      "SECRET_KEY": "browser-test", "UPLOAD_DIR": str(tmp_path / "uploads"),
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        session = app.extensions["vinhdanh.write"]()
+        world = build_world(session, Path(app.config["UPLOAD_DIR"]))
+        session.commit()
+        session.close()
+    server = LiveServer(app, world)
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    app.extensions["vinhdanh.engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def new_page(browser, live_server):
+    """Open a fresh browser context (its own cookies) per person; CSP errors fail the test."""
+    contexts, problems = [], []
+
+    def make(username: str | None = None):
+        context = browser.new_context(locale="vi-VN", base_url=live_server.url,
+                                      viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.on("console", lambda msg: problems.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        if username:
+            sign_in(page, username)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, f"CSP violations: {problems}"
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def shot(page, name: str) -> None:
+    """Save a full-page screenshot for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,6 @@
+"""Council sessions: attendance, agenda, tallies and decisions, publication."""
+from flask import Blueprint
+
+bp = Blueprint("council", __name__, url_prefix="/council")
+
+from web.council import views  # noqa: E402,F401

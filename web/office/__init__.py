@@ -1,0 +1,6 @@
+"""The Office's review queue."""
+from flask import Blueprint
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+
+from web.office import views  # noqa: E402,F401

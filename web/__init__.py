@@ -26,7 +26,7 @@ def configure_app(app: Flask, test_config: Optional[Mapping[str, Any]]) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from web import db, errors, i18n, security
+    from web import commands, db, errors, i18n, security
     from web.extensions import csrf, limiter, login_manager
     db.init_app(app)
     csrf.init_app(app)
@@ -39,6 +39,7 @@ def configure_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    commands.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -124,10 +124,14 @@ def import_users_command(path: str, passwords_out: str | None) -> None:
 @click.option("--password", default=None, help="The one password of every demo account.")
 def demo(password: str | None) -> None:
     """Load the demo data once (running it again changes nothing)."""
-    from web.demo import DEMO_PASSWORD, load_demo
+    from web.demo import DEMO_PASSWORD, DemoConflict, load_demo
     with write_session() as session:
-        created = load_demo(session, password or DEMO_PASSWORD,
-                            upload_dir=current_app.config["UPLOAD_DIR"], progress=click.echo)
+        try:
+            created = load_demo(session, password or DEMO_PASSWORD,
+                                upload_dir=current_app.config["UPLOAD_DIR"], progress=click.echo)
+        except DemoConflict as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
         session.commit()
     click.echo("Đã nạp dữ liệu mẫu. / Demo data loaded." if created
                else "Dữ liệu mẫu đã có sẵn. / Demo data was already loaded.")

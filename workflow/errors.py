@@ -56,10 +56,11 @@ class EditRefused(WorkflowError):
 class StaleVersion(WorkflowError):
     """Someone else changed the dossier after this person's page was drawn."""
 
-    def __init__(self, current_version: int, current_state: str) -> None:
+    def __init__(self, current_version: int, current_state: str, current_state_en: str = "") -> None:
         self.current_version = current_version
         self.current_state = current_state
-        super().__init__([Violation("stale_version", {"state": current_state})])
+        super().__init__([Violation("stale_version", {"state": current_state,
+                                                      "state_en": current_state_en or current_state})])
 
 
 class NotFound(WorkflowError):

@@ -38,6 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No quorum: {present} of {members} members present, {required} needed."),
     "votes_invalid": ("Số phiếu không hợp lệ: tổng {total} phiếu, chỉ có {voters} thành viên được bỏ phiếu.",
                       "Invalid tally: {total} votes for {voters} eligible members."),
+    "votes_not_counts": ("Số phiếu phải là số nguyên, không âm.",
+                         "Vote counts must be whole numbers, zero or more."),
     "threshold_not_met": (
         "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} phiếu đồng ý, cần ít nhất {required} ({pct}%).",
         "Vote threshold not met: {votes_for} of {base} in favour, {required} needed ({pct}%)."),
@@ -72,8 +74,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def render(code: str, params: Mapping[str, Any] | None = None, locale: str = "vi") -> str:
     """The message for ``code`` in ``locale`` ("vi" or "en"), with ``params`` filled in."""
     vi, en = MESSAGES.get(code, (code, code))
-    template = en if locale.startswith("en") else vi
+    english = locale.startswith("en")
+    template = en if english else vi
+    values = dict(params or {})
+    if english:
+        # Parameters that are labels come in pairs: "state" (Vietnamese) and "state_en".
+        values.update({k[:-3]: v for k, v in values.items() if k.endswith("_en")})
     try:
-        return template.format(**(params or {}))
+        return template.format(**values)
     except (KeyError, IndexError):
         return template

@@ -73,9 +73,9 @@ def new_page(browser, live_server):
     """Open a fresh browser context (its own cookies) per person; CSP errors fail the test."""
     contexts, problems = [], []
 
-    def make(username: str | None = None):
+    def make(username: str | None = None, viewport: tuple[int, int] = (1280, 900)):
         context = browser.new_context(locale="vi-VN", base_url=live_server.url,
-                                      viewport={"width": 1280, "height": 900})
+                                      viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -97,6 +97,14 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+PHONE = (390, 844)
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: nothing sticks out)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def shot(page, name: str) -> None:

@@ -1,0 +1,40 @@
+"""The form that opens a Council session (the members' checkboxes are drawn by the view)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import DateInput, NumberInput
+
+from workflow.council import DEFAULT_QUORUM_PCT
+
+
+def _iso_date(form, field) -> None:
+    try:
+        field.parsed = dt.date.fromisoformat((field.data or "").strip())
+    except ValueError:
+        raise ValidationError(_l("Vui lòng nhập ngày họp theo dạng ngày/tháng/năm.")) from None
+
+
+def _percent(form, field) -> None:
+    value = (field.data or "").strip()
+    if not value.isdigit() or not 1 <= int(value) <= 100:
+        raise ValidationError(_l("Tỷ lệ túc số phải là số nguyên từ 1 đến 100."))
+    field.parsed = int(value)
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Tên phiên họp"), default=_l("Phiên họp Hội đồng Thi đua - Khen thưởng ngành"),
+                        validators=[DataRequired(_l("Vui lòng nhập tên phiên họp.")), Length(max=255)])
+    # A text field with a date widget: WTForms' DateField has no Vietnamese messages.
+    held_on = StringField(_l("Ngày họp"), widget=DateInput(),
+                          validators=[DataRequired(_l("Vui lòng nhập ngày họp.")), _iso_date])
+    place = StringField(_l("Địa điểm"), default=_l("Phòng họp Sở Giáo dục và Đào tạo"),
+                        validators=[Length(max=255)])
+    quorum_pct = StringField(
+        _l("Tỷ lệ thành viên có mặt tối thiểu (%)"), default=str(DEFAULT_QUORUM_PCT),
+        widget=NumberInput(min=1, max=100), validators=[_percent],
+        description=_l("Mặc định hai phần ba (67%) số thành viên Hội đồng."))

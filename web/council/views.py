@@ -1,0 +1,140 @@
+"""Council sessions: the list, opening one, the session page (attendance, agenda, decisions,
+publication) and closing. Decisions are transitions posted to ``dossiers.fire``."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone, gettext as _
+from flask_login import login_required
+
+from models import Dossier
+from web.auth.user import current_actor
+from web.council import bp
+from web.council.forms import SessionForm
+from web.db import get_session
+from web.home.links import register
+from web.i18n import lang
+from workflow import available, council
+from workflow.errors import EditRefused, Violation
+from workflow.guards import CLASSIFICATIONS
+from workflow.spec import TransitionDef
+
+register(bp)
+
+
+@dataclass
+class Action:
+    """A transition form on the session page: what the engine offers and what it needs."""
+
+    tdef: TransitionDef
+    needs: frozenset[str]
+    problems: list[Violation]
+
+
+@dataclass
+class AgendaEntry:
+    dossier: Dossier
+    actions: list[Action]
+
+
+def _actor_who_sees():
+    actor = current_actor()
+    if not council.can_see(actor):
+        abort(403)
+    return actor
+
+
+def _actor_who_manages():
+    actor = current_actor()
+    if not council.can_manage(actor):
+        abort(403)
+    return actor
+
+
+def _actions(session, dossier: Dossier, actor) -> list[Action]:
+    return [Action(t, frozenset(i.value for i in t.requires), problems)
+            for t, problems in available(session, dossier, actor)]
+
+
+def _present_ids() -> set[int]:
+    return {int(v) for v in request.form.getlist("present") if v.isdigit()}
+
+
+@bp.route("/")
+@login_required
+def sessions():
+    actor = _actor_who_sees()
+    return render_template("council/sessions.html", sessions=council.list_sessions(get_session()),
+                           can_manage=council.can_manage(actor), quorum=council.quorum)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new_session():
+    actor = _actor_who_manages()
+    session = get_session()
+    form = SessionForm()
+    members = council.council_members(session)
+    if request.method == "GET":
+        # Today in the Department's time zone, not the server's.
+        form.held_on.data = dt.datetime.now(get_timezone()).date().isoformat()
+        present = {m.id for m in members}
+    else:
+        present = _present_ids()
+    if form.validate_on_submit():
+        try:
+            opened = council.open_session(session, actor, title=form.title.data,
+                                          held_on=form.held_on.parsed, place=form.place.data or "",
+                                          quorum_pct=form.quorum_pct.parsed, present_ids=present)
+        except EditRefused as refused:
+            for message in refused.messages(lang()):
+                flash(message, "error")
+        else:
+            session.commit()
+            flash(_("Đã mở phiên họp “%(t)s”.", t=opened.title), "success")
+            return redirect(url_for("council.session_detail", id=opened.id))
+    return render_template("council/new.html", form=form, members=members, present=present)
+
+
+@bp.route("/<int:id>")
+@login_required
+def session_detail(id: int):
+    actor = _actor_who_sees()
+    session = get_session()
+    meeting = council.get(session, id, actor)
+    agenda = [AgendaEntry(d, _actions(session, d, actor)) for d in council.agenda(session, actor)]
+    decided = council.decided_items(session, meeting.id)
+    # Publication (a decision number) is offered for the approved and classified items.
+    to_publish = [(item, a) for item in decided for a in _actions(session, item.dossier, actor)
+                  if "decision" in a.needs]
+    return render_template("council/session.html", meeting=meeting, quorum=council.quorum(meeting),
+                           agenda=agenda, decided=decided, to_publish=to_publish, can_manage=council.can_manage(actor),
+                           is_open=meeting.status == "open", classifications=CLASSIFICATIONS,
+                           outcomes=council.OUTCOME_LABELS,
+                           here=url_for("council.session_detail", id=meeting.id))
+
+
+@bp.route("/<int:id>/attendance", methods=["POST"])
+@login_required
+def attendance(id: int):
+    actor = _actor_who_manages()
+    session = get_session()
+    meeting = council.record_attendance(session, id, actor, _present_ids())
+    session.commit()
+    q = council.quorum(meeting)
+    flash(_("Đã ghi nhận: %(p)d/%(m)d thành viên có mặt.", p=q.present, m=q.members),
+          "success" if q.met else "warning")
+    return redirect(url_for("council.session_detail", id=id))
+
+
+@bp.route("/<int:id>/close", methods=["POST"])
+@login_required
+def close(id: int):
+    actor = _actor_who_manages()
+    session = get_session()
+    council.close_session(session, id, actor)
+    session.commit()
+    flash(_("Đã kết thúc phiên họp. Không thể ghi nhận thêm quyết định trong phiên này."), "success")
+    return redirect(url_for("council.session_detail", id=id))

@@ -1,0 +1,83 @@
+"""What the dossier views share: loading in scope, the person's units, uploads, redirects."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Optional
+
+from flask import current_app, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage
+
+from models import Dossier, Unit
+from models.text import vi_sort_key
+from web.i18n import lang
+from workflow.authz import Actor, can_view
+from workflow.errors import NotFound
+from workflow.evidence import check_file, clean_name
+
+KINDS = ("nomination", "plan", "report")
+
+
+def actor() -> Actor:
+    """The signed-in person's actor (views are ``login_required``)."""
+    return current_user.actor
+
+
+def load_visible(session: Session, dossier_id: int, who: Actor) -> Dossier:
+    """The dossier if ``who`` may see it; NotFound (404) otherwise, never telling which."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None or not can_view(who, dossier):
+        raise NotFound()
+    return dossier
+
+
+def member_units(session: Session, who: Actor) -> list[Unit]:
+    """The units in which ``who`` is a unit officer or head, by Vietnamese name."""
+    ids = who.unit_ids()
+    if not ids:
+        return []
+    units = session.scalars(select(Unit).where(Unit.id.in_(sorted(ids)))).all()
+    return sorted(units, key=lambda u: vi_sort_key(u.name))
+
+
+def safe_next(target: Optional[str], default: str) -> str:
+    """A local path to go back to, or ``default`` (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def detail_url(dossier_id: int) -> str:
+    return url_for("dossiers.detail", dossier_id=dossier_id)
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def max_file_bytes() -> int:
+    return int(current_app.config.get("MAX_UPLOAD_BYTES") or 10 * 1024 * 1024)
+
+
+def chosen_files(files: Iterable[FileStorage]) -> list[tuple[str, bytes]]:
+    """(original name, bytes) of the files actually chosen in a file input."""
+    return [(clean_name(f.filename), f.read()) for f in files if f and f.filename]
+
+
+def checked_files(files: Iterable[FileStorage]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Split the chosen files into those that may be attached and messages about the others."""
+    good, problems = [], []
+    for name, data in chosen_files(files):
+        violations = check_file(name, data, max_file_bytes())
+        if violations:
+            problems += [v.message(lang()) for v in violations]
+        else:
+            good.append((name, data))
+    return good, problems
+
+
+def named(name: str, message: str) -> str:
+    """A message about a file that says which file, once."""
+    return message if name in message else f"“{name}”: {message}"

@@ -1,0 +1,122 @@
+"""Creating and editing a dossier's content (with evidence chosen on the create form)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy.orm import Session
+
+from models import Dossier
+from web.db import get_session
+from web.dossiers import bp, pending
+from web.dossiers.common import (KINDS, actor, checked_files, detail_url, load_visible,
+                                 max_file_bytes, member_units, named, upload_dir)
+from web.dossiers.forms import DossierForm, build_form
+from web.errors import render_error
+from web.i18n import lang
+from workflow import dossiers, evidence
+from workflow.authz import Actor, editing_role
+from workflow.definitions import WORKFLOWS
+from workflow.errors import EditRefused, StaleVersion, Violation
+
+
+def _render(form: DossierForm, kind: str, units: list, dossier: Optional[Dossier] = None,
+            token: Optional[str] = None, problems: Optional[list[str]] = None, status: int = 200):
+    return render_template("dossiers/form.html", form=form, kind=kind, units=units, dossier=dossier,
+                           token=token, pending=pending.listing(token), problems=problems or [],
+                           max_mb=max_file_bytes() // (1024 * 1024)), status
+
+
+def _create_with_files(session: Session, who: Actor, kind: str, form: DossierForm,
+                       files: list[tuple[str, bytes]]) -> tuple[Dossier, list[str]]:
+    """The new dossier with its evidence attached, and messages about files that were refused."""
+    dossier = dossiers.create(session, who, kind, form.unit_id.data, form.content())
+    problems = []
+    for name, data in files:
+        try:
+            evidence.attach(session, dossier.id, who, name, data, upload_dir(), max_bytes=max_file_bytes())
+        except EditRefused as error:
+            problems += [named(name, m) for m in error.messages(lang())]
+    return dossier, problems
+
+
+@bp.route("/new/<kind>", methods=["GET", "POST"])
+@login_required
+def create(kind: str):
+    if kind not in KINDS:
+        abort(404)
+    session, who = get_session(), actor()
+    units = member_units(session, who)
+    if not units:
+        return render_error(403, [_("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")])
+    form = build_form(session, kind, units)
+    del form.version
+    token = request.form.get("pending_token")
+    if request.method != "POST":
+        return _render(form, kind, units)
+    pending.keep_only(token, request.form.getlist("keep_pending"))
+    uploads, file_problems = checked_files(request.files.getlist("files"))
+    problems: list[str] = []
+    if form.validate() and not file_problems:
+        try:
+            dossier, file_problems = _create_with_files(session, who, kind, form, uploads + pending.read(token))
+        except EditRefused as error:
+            problems = error.messages(lang())
+        if not problems and not file_problems:
+            session.commit()
+            pending.discard(token)
+            flash(_("Đã tạo hồ sơ “%(title)s”. Kiểm tra lại nội dung, rồi gửi đi khi đã sẵn sàng.",
+                    title=dossier.title), "success")
+            return redirect(detail_url(dossier.id))
+        session.rollback()
+    form.files.errors = file_problems
+    # Nothing typed or uploaded is lost: the valid files wait server-side for the next try.
+    token = pending.stash(token, uploads)
+    return _render(form, kind, units, token=token, problems=problems + file_problems)
+
+
+def _editable_or_leave(dossier: Dossier, who: Actor):
+    """None when the person may edit now; else the response that says why not."""
+    if editing_role(who, dossier) is None:
+        raise EditRefused([Violation("out_of_scope")])  # the 403 page
+    state = WORKFLOWS[dossier.kind].state(dossier.state)
+    if not state.editable:
+        flash(Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en})
+              .message(lang()), "warning")
+        return redirect(detail_url(dossier.id))
+    return None
+
+
+@bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(dossier_id: int):
+    session, who = get_session(), actor()
+    dossier = load_visible(session, dossier_id, who)
+    leave = _editable_or_leave(dossier, who)
+    if leave is not None:
+        return leave
+    form = build_form(session, dossier.kind, [dossier.unit], dossier)
+    del form.unit_id, form.files
+    problems: list[str] = []
+    if request.method == "POST" and form.validate():
+        version = str(form.version.data or "")
+        try:
+            changed = dossiers.edit(session, dossier_id, who, form.content(),
+                                    expected_version=int(version) if version.isdigit() else None)
+            session.commit()
+            flash(_("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
+                  "success" if changed else "info")
+            return redirect(detail_url(dossier_id))
+        except StaleVersion as error:
+            session.rollback()
+            form.version.data = str(error.current_version)
+            problems = error.messages(lang()) + [_(
+                "Nội dung bạn vừa nhập vẫn được giữ bên dưới. Hãy xem bản hiện tại của hồ sơ; "
+                "nếu vẫn muốn lưu nội dung này, bấm “Lưu thay đổi” lần nữa.")]
+        except EditRefused as error:
+            session.rollback()
+            problems = error.messages(lang())
+    return _render(form, dossier.kind, [dossier.unit], dossier, problems=problems,
+                   status=409 if problems else 200)

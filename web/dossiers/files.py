@@ -1,0 +1,86 @@
+"""Evidence files of a dossier: upload (one or more), download (in scope only), remove."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, send_file
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from web.db import get_session
+from web.dossiers import bp
+from web.dossiers.common import (actor, chosen_files, detail_url, max_file_bytes, named, safe_next,
+                                 upload_dir)
+from web.errors import render_error
+from web.i18n import lang
+from workflow import evidence
+from workflow.dossiers import check_editable
+from workflow.errors import EditRefused
+
+
+def _refused(error: EditRefused, back: str):
+    """Not permitted → the 403 page; not now (wrong state) → a message on the page."""
+    if error.is_permission:
+        raise error
+    for message in error.messages(lang()):
+        flash(message, "warning")
+    return redirect(back)
+
+
+@bp.route("/<int:dossier_id>/attachments", methods=["POST"])
+@login_required
+def upload(dossier_id: int):
+    session, who = get_session(), actor()
+    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    try:
+        check_editable(session, dossier_id, who, None)  # NotFound (404) when out of scope
+    except EditRefused as error:
+        session.rollback()
+        return _refused(error, back)
+    chosen = chosen_files(request.files.getlist("files"))
+    if not chosen:
+        flash(_("Vui lòng chọn ít nhất một tệp để tải lên."), "warning")
+        return redirect(back)
+    saved, problems = [], []
+    for name, data in chosen:
+        try:
+            evidence.attach(session, dossier_id, who, name, data, upload_dir(), max_bytes=max_file_bytes())
+            saved.append(name)
+        except EditRefused as error:  # checked before anything changes: the others still go in
+            problems += [named(name, m) for m in error.messages(lang())]
+    session.commit()
+    if saved:
+        flash(_("Đã đính kèm: %(names)s.", names=", ".join(f"“{n}”" for n in saved)), "success")
+    for message in problems:
+        flash(message, "error")
+    return redirect(back)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    session, who = get_session(), actor()
+    attachment = evidence.load_attachment(session, attachment_id, who)
+    path = evidence.stored_path(upload_dir(), attachment.sha256)
+    if not path.is_file():
+        return render_error(404, [_("Tệp không còn trên máy chủ. Vui lòng báo quản trị hệ thống.")])
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(attachment_id: int):
+    session, who = get_session(), actor()
+    attachment = evidence.load_attachment(session, attachment_id, who)
+    dossier_id, name = attachment.dossier_id, attachment.original_name
+    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    try:
+        evidence.detach(session, attachment_id, who)
+        session.commit()
+    except EditRefused as error:
+        session.rollback()
+        return _refused(error, back)
+    flash(_("Đã gỡ tệp “%(name)s” khỏi hồ sơ.", name=name), "success")
+    return redirect(back)

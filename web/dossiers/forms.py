@@ -1,0 +1,146 @@
+"""Forms of the dossier pages, built per kind with choices from the database.
+
+The forms check what a browser can get wrong (missing, too long, not a choice); the rules
+of the domain (an award that fits the nominee, an active campaign) are checked again by
+``workflow.dossiers``, whose refusals the view shows on the same form.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import (BooleanField, HiddenField, MultipleFileField, RadioField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional as Optionally, ValidationError
+
+from models import AwardType, Campaign, Dossier, Unit
+from models.text import vi_sort_key
+from web.i18n import date_vn, pick
+
+NOMINEE_KINDS = (("individual", _l("Cá nhân")), ("collective", _l("Tập thể")))
+ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
+
+
+def _required(label: Any) -> DataRequired:
+    return DataRequired(message=_l("Vui lòng nhập “%(field)s”.", field=label))
+
+
+def _chosen(label: Any) -> DataRequired:
+    return DataRequired(message=_l("Vui lòng chọn “%(field)s”.", field=label))
+
+
+def _max(n: int) -> Length:
+    return Length(max=n, message=_l("Tối đa %(n)d ký tự.", n=n))
+
+
+def _as_id(value: Any) -> Optional[int]:
+    """Select values: "" (the placeholder) becomes None, digits an id."""
+    return int(value) if str(value).isdigit() else None
+
+
+def _id_select(label: Any) -> SelectField:
+    return SelectField(label, coerce=_as_id, validators=[_chosen(label)],
+                       invalid_choice_message=_l("Lựa chọn không hợp lệ, vui lòng chọn lại."))
+
+
+class DossierForm(FlaskForm):
+    """What every kind shares: the unit (when the person belongs to several), title, campaign."""
+
+    unit_id = _id_select(_l("Đơn vị"))
+    title = StringField(_l("Tiêu đề hồ sơ"), validators=[_required(_l("Tiêu đề hồ sơ")), _max(400)])
+    campaign_id = _id_select(_l("Phong trào thi đua"))
+    # The version the page was drawn from (optimistic locking on edit).
+    version = HiddenField()
+    files = MultipleFileField(_l("Tệp minh chứng"), render_kw={"accept": ACCEPT})
+
+    # Field names passed to workflow.dossiers; the view builds the mapping from them.
+    CONTENT: tuple[str, ...] = ("title", "campaign_id")
+
+    def content(self) -> dict[str, Any]:
+        """The values ``workflow.dossiers.create/edit`` take."""
+        return {name: getattr(self, name).data for name in self.CONTENT}
+
+
+class NominationForm(DossierForm):
+    """Đề nghị khen thưởng: the nominee, the award and the achievements."""
+
+    nominee_kind = RadioField(_l("Đối tượng đề nghị"), choices=[SelectChoice(v, l) for v, l in NOMINEE_KINDS],
+                              default="individual", validators=[_chosen(_l("Đối tượng đề nghị"))],
+                              invalid_choice_message=_l("Vui lòng chọn cá nhân hoặc tập thể."))
+    nominee_name = StringField(_l("Họ tên cá nhân / tên tập thể"),
+                               validators=[_required(_l("Họ tên cá nhân / tên tập thể")), _max(255)])
+    position = StringField(_l("Chức vụ, vị trí công tác"), validators=[Optionally(), _max(255)])
+    award_type_id = _id_select(_l("Danh hiệu, hình thức khen thưởng"))
+    achievements = TextAreaField(_l("Tóm tắt thành tích"),
+                                 validators=[_required(_l("Tóm tắt thành tích")), _max(20000)])
+    ad_hoc = BooleanField(_l("Khen thưởng đột xuất"))
+    direct_worker = BooleanField(_l("Người lao động trực tiếp"))
+
+    CONTENT = ("title", "campaign_id", "nominee_kind", "nominee_name", "position",
+               "award_type_id", "achievements", "ad_hoc", "direct_worker")
+
+    def validate_award_type_id(self, field: SelectField) -> None:
+        kind = getattr(self, "award_kinds", {}).get(field.data)
+        if kind and self.nominee_kind.data in dict(NOMINEE_KINDS) and kind != self.nominee_kind.data:
+            raise ValidationError(_l("Danh hiệu này dành cho %(kind)s; vui lòng chọn lại cho phù hợp "
+                                     "với đối tượng đề nghị.", kind=dict(NOMINEE_KINDS)[kind].lower()))
+
+
+class DocumentForm(DossierForm):
+    """Kế hoạch or báo cáo: document number and content."""
+
+    document_number = StringField(_l("Số văn bản"), validators=[Optionally(), _max(60)])
+    summary = TextAreaField(_l("Nội dung"), validators=[_required(_l("Nội dung")), _max(20000)])
+
+    CONTENT = ("title", "campaign_id", "document_number", "summary")
+
+
+FORMS: dict[str, type[DossierForm]] = {"nomination": NominationForm, "plan": DocumentForm,
+                                       "report": DocumentForm}
+
+
+def build_form(session: Session, kind: str, units: list[Unit], dossier: Optional[Dossier] = None) -> DossierForm:
+    """The form of ``kind`` with its choices; prefilled from ``dossier`` on a GET."""
+    form = FORMS[kind](obj=dossier) if dossier is not None else FORMS[kind]()
+    placeholder = SelectChoice("", _l("— Chọn —"))
+    form.unit_id.choices = [placeholder] + [SelectChoice(str(u.id), u.name) for u in units]
+    if len(units) == 1 and form.unit_id.data is None:
+        form.unit_id.data = units[0].id
+    current = dossier.campaign_id if dossier is not None else None
+    form.campaign_id.choices = [placeholder] + [
+        SelectChoice(str(c.id), _campaign_label(c)) for c in campaigns(session, current)]
+    if isinstance(form, NominationForm):
+        awards = award_types(session, getattr(dossier, "award_type_id", None))
+        form.award_kinds = {a.id: a.nominee_kind for a in awards}
+        groups = dict(NOMINEE_KINDS)
+        form.award_type_id.choices = [placeholder] + [
+            SelectChoice(str(a.id), pick(a.name_vi, a.name_en), {"data-kind": a.nominee_kind},
+                         str(groups.get(a.nominee_kind, a.nominee_kind))) for a in awards]
+    if dossier is not None and not form.version.data:
+        form.version.data = str(dossier.version)
+    return form
+
+
+def campaigns(session: Session, include: Optional[int] = None) -> list[Campaign]:
+    """Active campaigns, newest year first (and the dossier's own, even if closed since)."""
+    rows = session.scalars(select(Campaign).where(
+        (Campaign.active.is_(True)) | (Campaign.id == (include or -1)))).all()
+    return sorted(rows, key=lambda c: (-c.year, vi_sort_key(c.name)))
+
+
+def award_types(session: Session, include: Optional[int] = None) -> list[AwardType]:
+    """The active catalogue, individuals first, by Vietnamese name."""
+    rows = session.scalars(select(AwardType).where(
+        (AwardType.active.is_(True)) | (AwardType.id == (include or -1)))).all()
+    order = {kind: i for i, (kind, _) in enumerate(NOMINEE_KINDS)}
+    return sorted(rows, key=lambda a: (order.get(a.nominee_kind, 9), vi_sort_key(a.name_vi)))
+
+
+def _campaign_label(campaign: Campaign) -> str:
+    if campaign.opens_on or campaign.closes_on:
+        return f"{campaign.name} ({date_vn(campaign.opens_on) or '…'} – {date_vn(campaign.closes_on) or '…'})"
+    return campaign.name

@@ -1,0 +1,122 @@
+"""Evidence chosen on a create form that could not be saved yet (another field was wrong).
+
+The files wait in the instance folder under a random token. The token travels in the
+form, and only tokens recorded in this browser's session are honoured, so nobody can
+pick up another person's files. Leftovers older than a day are swept away.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from flask import current_app, session
+
+SESSION_KEY = "pending_uploads"
+MAX_AGE_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A checked file waiting for its dossier."""
+
+    id: str
+    name: str
+    size: int
+
+
+def _root() -> Path:
+    configured = current_app.config.get("PENDING_UPLOAD_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "pending_uploads"
+
+
+def owned(token: Optional[str]) -> Optional[str]:
+    """``token`` when it is well formed and belongs to this browser session, else None."""
+    if token and _TOKEN.match(token) and token in session.get(SESSION_KEY, []):
+        return token
+    return None
+
+
+def _index(token: str) -> list[PendingFile]:
+    path = _root() / token / "index.json"
+    if not path.exists():
+        return []
+    return [PendingFile(**item) for item in json.loads(path.read_text("utf-8"))]
+
+
+def _write_index(token: str, files: list[PendingFile]) -> None:
+    path = _root() / token / "index.json"
+    path.write_text(json.dumps([asdict(f) for f in files], ensure_ascii=False), "utf-8")
+
+
+def listing(token: Optional[str]) -> list[PendingFile]:
+    """The files waiting under ``token`` (none for a foreign or unknown token)."""
+    token = owned(token)
+    return _index(token) if token else []
+
+
+def stash(token: Optional[str], files: Iterable[tuple[str, bytes]]) -> Optional[str]:
+    """Keep ``files`` (name, bytes) under ``token`` (a new one if needed); returns the token."""
+    files = list(files)
+    token = owned(token)
+    if not files:
+        return token
+    if token is None:
+        _sweep()
+        token = secrets.token_urlsafe(24)
+        (_root() / token).mkdir(parents=True, exist_ok=True)
+        session[SESSION_KEY] = [*session.get(SESSION_KEY, [])[-9:], token]
+    index = _index(token)
+    for name, data in files:
+        ident = uuid.uuid4().hex
+        (_root() / token / ident).write_bytes(data)
+        index.append(PendingFile(ident, name, len(data)))
+    _write_index(token, index)
+    return token
+
+
+def keep_only(token: Optional[str], kept_ids: Iterable[str]) -> None:
+    """Drop the waiting files the person unticked."""
+    token = owned(token)
+    if token is None:
+        return
+    kept = set(kept_ids)
+    index = _index(token)
+    for item in index:
+        if item.id not in kept:
+            (_root() / token / item.id).unlink(missing_ok=True)
+    _write_index(token, [item for item in index if item.id in kept])
+
+
+def read(token: Optional[str]) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file waiting under ``token``."""
+    token = owned(token)
+    if token is None:
+        return []
+    return [(item.name, (_root() / token / item.id).read_bytes()) for item in _index(token)]
+
+
+def discard(token: Optional[str]) -> None:
+    """Forget ``token`` and its files (after the dossier was saved)."""
+    token = owned(token)
+    if token is None:
+        return
+    shutil.rmtree(_root() / token, ignore_errors=True)
+    session[SESSION_KEY] = [t for t in session.get(SESSION_KEY, []) if t != token]
+
+
+def _sweep() -> None:
+    root = _root()
+    if not root.exists():
+        return
+    limit = time.time() - MAX_AGE_SECONDS
+    for child in root.iterdir():
+        if child.is_dir() and child.stat().st_mtime < limit:
+            shutil.rmtree(child, ignore_errors=True)

@@ -1,0 +1,175 @@
+"""The unit's list of dossiers, the dossier page and its transitions.
+
+Refusals of a transition (the engine decides, whatever the browser sent; nothing changes):
+- not visible to this person → 404 page; not permitted for this person → 403 page;
+- a rule not met (missing reason, no quorum, wrong state…) → the dossier page again with
+  status 409, the engine's messages next to the action and what was typed kept, or, when
+  the form came from another page (``next``), a flash and a redirect back there;
+- someone acted first (stale version) → a flash naming the current state and a redirect
+  to the fresh page.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, with_polymorphic
+
+from models import Campaign, Dossier, Nomination
+from models.text import fold, vi_sort_key
+from web.db import get_session
+from web.dossiers import bp
+from web.dossiers.common import (KINDS, actor, detail_url, load_visible, max_file_bytes, member_units,
+                                 safe_next)
+from web.dossiers.presenters import detail_context, state_text
+from web.errors import render_error
+from web.i18n import lang, pick
+from web.listing import paginate, sort_order
+from workflow import engine
+from workflow.authz import Actor, visible_dossiers
+from workflow.definitions import WORKFLOWS, all_state_names
+from workflow.errors import StaleVersion, TransitionRefused
+
+INPUT_FIELDS = ("reason", "session_id", "votes_for", "votes_against", "votes_abstain",
+                "classification", "decision_number", "decision_date", "decision_signer")
+LISTED = with_polymorphic(Dossier, [Nomination])
+SORTS = {"updated": LISTED.updated_at, "created": LISTED.created_at, "title": LISTED.title,
+         "state": LISTED.state, "kind": LISTED.kind, "id": LISTED.id}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filters(units: list) -> dict[str, Any]:
+    args = request.args
+    unit_ids = {u.id for u in units}
+    unit = int(args["unit"]) if args.get("unit", "").isdigit() and int(args["unit"]) in unit_ids else None
+    return {"kind": args.get("kind") if args.get("kind") in KINDS else None,
+            "state": args.get("state") if args.get("state") in all_state_names() else None,
+            "campaign": int(args["campaign"]) if args.get("campaign", "").isdigit() else None,
+            "unit": unit, "q": args.get("q", "").strip()[:100]}
+
+
+def _scoped(who: Actor, unit_ids: list[int], chosen: dict[str, Any]):
+    stmt = select(LISTED).where(visible_dossiers(who), LISTED.unit_id.in_(unit_ids))
+    if chosen["unit"]:
+        stmt = stmt.where(LISTED.unit_id == chosen["unit"])
+    if chosen["kind"]:
+        stmt = stmt.where(LISTED.kind == chosen["kind"])
+    if chosen["campaign"]:
+        stmt = stmt.where(LISTED.campaign_id == chosen["campaign"])
+    if chosen["q"]:
+        stmt = stmt.where(or_(
+            func.lower(LISTED.title).like(f"%{_escape_like(chosen['q'].lower())}%", escape="\\"),
+            LISTED.Nomination.search_key.like(f"%{_escape_like(fold(chosen['q']))}%", escape="\\")))
+    return stmt
+
+
+def _state_choices(kind: Optional[str]) -> list[tuple[str, str]]:
+    kinds = [kind] if kind else list(KINDS)
+    seen: dict[str, str] = {}
+    for name in all_state_names():
+        for k in kinds:
+            if name in WORKFLOWS[k].state_names and name not in seen:
+                seen[name] = state_text(k, name)
+    return list(seen.items())
+
+
+def _campaign_choices(session: Session, who: Actor, unit_ids: list[int]) -> list[Campaign]:
+    used = select(Dossier.campaign_id).where(visible_dossiers(who), Dossier.unit_id.in_(unit_ids))
+    rows = session.scalars(select(Campaign).where(or_(Campaign.active.is_(True), Campaign.id.in_(used)))).all()
+    return sorted(rows, key=lambda c: (-c.year, vi_sort_key(c.name)))
+
+
+@bp.route("/")
+@login_required
+def unit_list():
+    session, who = get_session(), actor()
+    units = member_units(session, who)
+    if not units:
+        return render_error(403, [_("Trang này dành cho cán bộ thi đua và thủ trưởng đơn vị.")])
+    unit_ids = [u.id for u in units]
+    chosen = _filters(units)
+    sort_key, order = sort_order(SORTS, "-updated")
+    scoped = _scoped(who, unit_ids, chosen)
+    counts = _state_counts(session, scoped)  # before the state filter: the chips show every state
+    if chosen["state"]:
+        scoped = scoped.where(LISTED.state == chosen["state"])
+    page = paginate(session, scoped.order_by(*order, LISTED.id.desc()),
+                    current_app.config.get("PAGE_SIZE", 20))
+    filtered = any(chosen[k] for k in ("kind", "state", "campaign", "unit", "q"))
+    return render_template("dossiers/list.html", page=page, units=units, chosen=chosen,
+                           sort=sort_key, counts=counts, states=_state_choices(chosen["kind"]),
+                           campaigns=_campaign_choices(session, who, unit_ids), filtered=filtered,
+                           kinds=KINDS)
+
+
+def _state_counts(session: Session, scoped) -> dict[str, int]:
+    sub = scoped.order_by(None).subquery()
+    return dict(session.execute(select(sub.c.state, func.count()).group_by(sub.c.state)).all())
+
+
+def render_detail(session: Session, dossier: Dossier, who: Actor, failed: Optional[dict] = None,
+                  status: int = 200):
+    """The dossier page (``failed``: the action that was just refused, with what was typed)."""
+    context = detail_context(session, dossier, who)
+    workflow_url = (url_for("workflow_pages.index")
+                    if "workflow_pages.index" in current_app.view_functions else None)
+    return render_template("dossiers/detail.html", failed=failed or {}, workflow_url=workflow_url,
+                           max_mb=max_file_bytes() // (1024 * 1024),
+                           now=dt.datetime.now(dt.timezone.utc), **context), status
+
+
+@bp.route("/<int:dossier_id>")
+@login_required
+def detail(dossier_id: int):
+    session, who = get_session(), actor()
+    return render_detail(session, load_visible(session, dossier_id, who), who)
+
+
+@bp.route("/<int:dossier_id>/actions/<trigger>", methods=["POST"])
+@login_required
+def fire(dossier_id: int, trigger: str):
+    session, who = get_session(), actor()
+    inputs = {k: request.form[k] for k in INPUT_FIELDS if k in request.form}
+    version = request.form.get("version", "")
+    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    try:
+        event = engine.fire(session, dossier_id, trigger, who, inputs=inputs,
+                            expected_version=int(version) if version.isdigit() else None)
+        session.commit()
+    except (StaleVersion, TransitionRefused) as error:
+        session.rollback()
+        if error.is_permission:
+            raise  # the 403 page, with the engine's words
+        stale = isinstance(error, StaleVersion)
+        if request.form.get("next"):
+            for message in error.messages(lang()):
+                flash(message, "warning" if stale else "error")
+            return redirect(back)
+        # Show the fresh dossier with what was typed, so nothing is lost.
+        dossier = load_visible(session, dossier_id, who)
+        failed = {"trigger": trigger, "label": _action_label(dossier.kind, trigger), "values": inputs,
+                  "messages": error.messages(lang()), "stale": stale}
+        return render_detail(session, dossier, who, failed, 409)
+    kind = session.get(Dossier, dossier_id).kind
+    flash(_("Đã thực hiện: %(action)s. Trạng thái mới: %(state)s.", action=_action_label(kind, trigger),
+            state=state_text(kind, event.to_state)), "success")
+    return redirect(back)
+
+
+def _action_label(kind: str, trigger: str) -> str:
+    try:
+        tdef = WORKFLOWS[kind].transition(trigger)
+    except KeyError:
+        return trigger
+    return pick(tdef.label_vi, tdef.label_en)
+
+
+# Creating, editing and evidence live in their own modules.
+from web.dossiers import editing, files  # noqa: E402,F401

@@ -1,0 +1,129 @@
+"""The Office's review queue (danh sách thẩm định) and its CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any, Mapping, Optional
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from models import Dossier
+from web.auth.user import current_actor
+from web.db import get_session
+from web.home.links import register
+from web.i18n import datetime_vn, pick
+from web.listing import Page, page_number, paginate, query_args
+from web.office import bp
+from web.templating import kind_label, state_label
+from workflow import queues
+from workflow.definitions import WORKFLOWS, all_state_names
+
+register(bp)
+
+DEFAULT_SORT = "sent"
+ALL_STATES = "all"
+
+
+def _int_arg(args: Mapping[str, str], name: str) -> Optional[int]:
+    value = (args.get(name) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
+    """The queue's filters from the query string; unknown values are ignored."""
+    state = args.get("state") or queues.OFFICE_DEFAULT_STATE
+    if state == ALL_STATES:
+        state = None
+    elif state not in all_state_names():
+        state = queues.OFFICE_DEFAULT_STATE
+    kind = args.get("kind") if args.get("kind") in WORKFLOWS else None
+    return queues.OfficeFilter(campaign_id=_int_arg(args, "campaign"), award_type_id=_int_arg(args, "award"),
+                               unit_id=_int_arg(args, "unit"), state=state, kind=kind,
+                               text=(args.get("q") or "").strip()[:200])
+
+
+def _filtered():
+    """(filters, sort name, descending, statement) of this request; 403 for anyone but the
+    Office and administrators."""
+    actor = current_actor()
+    if not queues.can_use_office_queue(actor):
+        abort(403)
+    filters = parse_filters(request.args)
+    sort = request.args.get("sort", DEFAULT_SORT)
+    if sort.lstrip("-") not in queues.OFFICE_SORTS:
+        sort = DEFAULT_SORT
+    return filters, sort, queues.office_queue(actor, filters)
+
+
+def _ids(session, filters, sort: str, stmt) -> list[int]:
+    return queues.ordered_ids(session, stmt, sort.lstrip("-"), sort.startswith("-"), filters.text)
+
+
+def _page_of_ids(session, ids: list[int], per_page: int) -> Page:
+    page = min(page_number(), max(1, math.ceil(len(ids) / per_page)))
+    start = (page - 1) * per_page
+    return Page(queues.load_in_order(session, ids[start:start + per_page]), len(ids), page, per_page)
+
+
+@bp.route("/")
+@login_required
+def queue():
+    filters, sort, stmt = _filtered()
+    session = get_session()
+    per_page = current_app.config["PAGE_SIZE"]
+    column = queues.SQL_SORTS.get(sort.lstrip("-"))
+    if column is not None and not filters.text:
+        # The database sorts and pages this one; no need to fetch every row.
+        order = column.desc() if sort.startswith("-") else column.asc()
+        page = paginate(session, stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id), per_page)
+    else:
+        page = _page_of_ids(session, _ids(session, filters, sort, stmt), per_page)
+    return render_template("office/queue.html", page=page, filters=filters, sort_key=sort,
+                           state_arg=filters.state or ALL_STATES,
+                           options=queues.office_filter_options(session),
+                           export_url=url_for("office.export", **query_args(page=None)))
+
+
+def _cell(value: Any) -> str:
+    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def csv_row(dossier: Dossier) -> list[str]:
+    """One line of the export."""
+    nomination = dossier.kind == "nomination"
+    award = pick(dossier.award_type.name_vi, dossier.award_type.name_en) if nomination else ""
+    yes = _("Có")
+    return [_cell(v) for v in (
+        dossier.id, kind_label(dossier.kind), dossier.title,
+        dossier.nominee_name if nomination else "", dossier.position if nomination else "",
+        dossier.unit.name, award, dossier.campaign.name, state_label(dossier.kind, dossier.state),
+        datetime_vn(dossier.sent_at), yes if nomination and dossier.ad_hoc else "",
+        yes if nomination and dossier.direct_worker else "")]
+
+
+def csv_header() -> list[str]:
+    return [_("Mã hồ sơ"), _("Loại hồ sơ"), _("Tiêu đề"), _("Cá nhân / tập thể được đề nghị"),
+            _("Chức vụ"), _("Đơn vị"), _("Danh hiệu, hình thức khen thưởng"), _("Phong trào"),
+            _("Trạng thái"), _("Ngày gửi Sở"), _("Khen thưởng đột xuất"), _("Người lao động trực tiếp")]
+
+
+@bp.route("/export.csv")
+@login_required
+def export():
+    filters, sort, stmt = _filtered()
+    session = get_session()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(csv_header())
+    for dossier in queues.iter_in_order(session, _ids(session, filters, sort, stmt)):
+        writer.writerow(csv_row(dossier))
+    # The BOM tells Excel the file is UTF-8, so Vietnamese letters open correctly.
+    body = "\ufeff" + out.getvalue()
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="ho-so-tham-dinh.csv"',
+                             "Content-Type": "text/csv; charset=utf-8"})

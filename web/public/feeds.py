@@ -1,0 +1,92 @@
+"""Machine-readable public data: the audit head and events (JSON), the outcome list (CSV)."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterator
+
+from flask import Response, jsonify, request, stream_with_context, url_for
+from flask_babel import lazy_gettext as _l
+
+from web.db import get_session
+from web.i18n import date_vn, lang
+from web.public import bp
+from web.public.views import read_filters, read_sort
+from workflow.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
+
+
+def _open(response: Response) -> Response:
+    # Public data: any monitor may read it from its own page, and must see it fresh.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _bad_request(message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = 400
+    return _open(response)
+
+
+@bp.route("/audit/head.json")
+def audit_head_json():
+    head = audit_head(get_session())
+    return _open(jsonify({"seq": head.seq, "hash": head.hash}))
+
+
+@bp.route("/audit/events.json")
+def audit_events_json():
+    after, limit = request.args.get("after", "0"), request.args.get("limit", str(EVENTS_MAX))
+    if not (after.isdigit() and limit.isdigit()) or len(after) > 18 or len(limit) > 9:
+        return _bad_request("after and limit must be whole numbers (after ≥ 0, 1 ≤ limit ≤ 1000)")
+    after_seq, size = int(after), max(1, min(int(limit), EVENTS_MAX))
+    session = get_session()
+    head = audit_head(session)
+    events = public_events(session, after_seq, size)
+    last = events[-1]["seq"] if events else after_seq
+    more = last < head.seq
+    return _open(jsonify({
+        "head": {"seq": head.seq, "hash": head.hash},
+        "events": events,
+        "next": url_for(".audit_events_json", after=last, limit=size, _external=True) if more else None,
+    }))
+
+
+_COLUMNS = (_l("Danh hiệu, hình thức khen thưởng"), _l("Họ tên / tên tập thể"), _l("Chức vụ"),
+            _l("Đơn vị"), _l("Phong trào"), _l("Năm"), _l("Số quyết định"), _l("Ngày quyết định"),
+            _l("Đường dẫn"))
+
+
+@bp.route("/outcomes.csv")
+def export():
+    """The filtered list as CSV (UTF-8 with a BOM, so spreadsheet programs read Vietnamese)."""
+    session = get_session()
+    filters, sort, locale = read_filters(), read_sort(), lang()
+    head = audit_head(session)
+    headers = [str(c) for c in _COLUMNS]
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        yield "\ufeff" + _drain(buffer)
+        for item in iter_outcomes(session, filters, sort):
+            writer.writerow([item.award(locale), item.name, item.position or "", item.unit_name,
+                             item.campaign_name, item.year, item.decision_number or "",
+                             date_vn(item.decision_date),
+                             url_for(".outcome", dossier_id=item.id, _external=True)])
+            yield _drain(buffer)
+
+    response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="ket-qua-khen-thuong-{head.seq}.csv"')
+    # The head at the time of export, so the file can later be checked against the log.
+    response.headers["X-Audit-Head"] = f"{head.seq}:{head.hash}"
+    return response
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text

@@ -1,0 +1,68 @@
+"""The public site's pages (no sign-in): the outcome list, one outcome, the audit head."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import abort, render_template, request
+
+from web.db import get_session
+from web.listing import paginate, query_args
+from web.public import bp
+from workflow.guards import CLASSIFICATIONS
+from workflow.outcomes import (DEFAULT_SORT, SORTS, OutcomeFilter, audit_head, facets,
+                               get_outcome, load_outcomes, outcome_ids, publication_event)
+
+PER_PAGE = 25
+
+
+def _number(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def read_filters() -> OutcomeFilter:
+    """The visitor's filters from the query string; anything malformed is ignored."""
+    award = request.args.get("award", "").strip()
+    if not (award.isdigit() and len(award) < 10) and award not in CLASSIFICATIONS:
+        award = ""
+    return OutcomeFilter(q=request.args.get("q", "")[:200], year=_number("year"),
+                         campaign_id=_number("campaign"), award=award or None,
+                         unit_id=_number("unit"))
+
+
+def read_sort() -> str:
+    """``?sort=`` among ``SORTS`` (with "-" for descending), else newest decisions first."""
+    key = request.args.get("sort", DEFAULT_SORT)
+    return key if key.lstrip("-") in SORTS else DEFAULT_SORT
+
+
+@bp.context_processor
+def _audit_head():
+    # Every public page shows the chain's head, so anyone can note it and check it later.
+    return {"audit_head": audit_head(get_session())}
+
+
+@bp.route("/")
+def outcomes():
+    session = get_session()
+    filters, sort = read_filters(), read_sort()
+    # Page through the ids (cheap to count and sort), then load one page's fields.
+    page = paginate(session, outcome_ids(session, filters, sort), PER_PAGE)
+    page = replace(page, items=load_outcomes(session, page.items))
+    return render_template("public/outcomes.html", page=page, filters=filters, sort=sort,
+                           facets=facets(session), export_args=query_args(page=None))
+
+
+@bp.route("/outcomes/<int:dossier_id>")
+def outcome(dossier_id: int):
+    session = get_session()
+    item = get_outcome(session, dossier_id)
+    if item is None:  # not published (or no such dossier): the public sees nothing of it
+        abort(404)
+    return render_template("public/outcome.html", outcome=item,
+                           event=publication_event(session, dossier_id))
+
+
+@bp.route("/audit")
+def audit():
+    return render_template("public/audit.html")

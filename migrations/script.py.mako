@@ -8,6 +8,8 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
+
+import models.base  # noqa: F401  (UTCDateTime in column types)
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

@@ -1,6 +1,7 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
 from models.base import Base, utcnow
+from models.campaigns import CampaignAward, CampaignUnit, Practice, ReportFigure, Target
 from models.catalog import AwardType, Campaign
 from models.council import CouncilAttendance, CouncilItem, CouncilSession
 from models.db import (database_url, instance_dir, make_engine, make_read_sessionmaker,
@@ -14,5 +15,6 @@ __all__ = [
     "utcnow", "AwardType", "Campaign", "CouncilAttendance", "CouncilItem", "CouncilSession",
     "database_url", "instance_dir", "make_engine", "make_read_sessionmaker",
     "make_sessionmaker", "Attachment", "Dossier", "Nomination", "Plan", "Report", "RoleGrant",
-    "Unit", "User", "Setting", "get_setting", "set_setting",
+    "Unit", "User", "Setting", "get_setting", "set_setting", "CampaignAward", "CampaignUnit",
+    "Practice", "ReportFigure", "Target",
 ]

@@ -33,6 +33,8 @@ class Campaign(Base):
     late_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[Optional[str]] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False: only the units listed in campaign_unit take part.
+    all_units: Mapped[bool] = mapped_column(Boolean, default=True)
 
     @property
     def is_ad_hoc(self) -> bool:

@@ -22,7 +22,9 @@ class Dossier(Base):
     """What every dossier shares. ``version`` is the optimistic-locking counter."""
 
     __tablename__ = "dossier"
-    __table_args__ = (Index("ix_dossier_kind_state_unit", "kind", "state", "unit_id"),)
+    __table_args__ = (Index("ix_dossier_kind_state_unit", "kind", "state", "unit_id"),
+                      # The public list: published outcomes by decision date.
+                      Index("ix_dossier_state_decision", "state", "decision_date", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))

@@ -1,0 +1,41 @@
+"""Plans and reports against their due dates: on time, late or missing."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from models import Campaign, Dossier
+
+ZONE = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
+STATUS_LABELS = {
+    "on_time": ("Đúng hạn", "On time"),
+    "late": ("Nộp muộn", "Late"),
+    "missing": ("Chưa nộp", "Not submitted"),
+    "pending": ("Chưa đến hạn", "Not yet due"),
+}
+
+
+def due_date(campaign: Campaign, kind: str) -> Optional[dt.date]:
+    """The campaign's due date for a unit's plan or report."""
+    return {"plan": campaign.plan_due, "report": campaign.report_due}.get(kind)
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The calendar day in Việt Nam of a UTC moment (due dates are local days)."""
+    return moment.astimezone(ZONE).date()
+
+
+def submission_status(campaign: Campaign, kind: str, dossier: Optional[Dossier], today: dt.date) -> str:
+    """"on_time", "late", "missing" or "pending" for a unit's plan or report of a campaign.
+
+    A dossier counts as submitted when its unit head sent it to the Department (sent_at);
+    "before 10/3" in the plan's words means on or before the due day.
+    """
+    due = due_date(campaign, kind)
+    if dossier is not None and dossier.sent_at is not None and dossier.state != "withdrawn":
+        if due is None or local_day(dossier.sent_at) <= due:
+            return "on_time"
+        return "late"
+    if due is None or today <= due:
+        return "pending"
+    return "missing"

@@ -112,5 +112,6 @@ def _guard_audit(session: Session, flush_context, instances) -> None:
         if not state_attr:
             continue
         history = inspect(obj).attrs[state_attr].history
-        if history.has_changes() and history.deleted and (obj.__audit_entity__, obj.id) not in audited:
+        # Not ``history.deleted``: it is empty when the old state was not loaded (expired).
+        if history.has_changes() and (obj.__audit_entity__, obj.id) not in audited:
             raise AuditRequired(f"{obj!r} changed state without an audit event")

@@ -6,7 +6,8 @@ import unicodedata
 # U+00D0 (eth) appears in text converted from legacy encodings in place of U+0110 (Đ).
 _D_MAP = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d", "ð": "d"})
 
-ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# The 29 Vietnamese letters, with f, j, w, z (names, loanwords) at their Latin places.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 
 
@@ -28,8 +29,12 @@ def _letter_key(ch: str) -> tuple[int, int]:
     tone = next((_TONES[m] for m in decomposed if m in _TONES), 0)
     base = unicodedata.normalize("NFC", "".join(m for m in decomposed if m not in _TONES))
     base = "đ" if base == "ð" else base
-    idx = ALPHABET.find(base)
-    return (idx if idx >= 0 else 100 + ord(base[0]) if base else 0, tone)
+    idx = ALPHABET.find(base) if len(base) == 1 else -1
+    if idx >= 0:
+        return idx, tone
+    first = ord(base[0]) if base else 0
+    # Spaces, digits and punctuation before every letter ("Hà Nam" < "Hàm"), other letters after.
+    return (100 + first if base[:1].isalpha() else first - 0x110000), tone
 
 
 def vi_sort_key(value: str) -> tuple:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
@@ -70,6 +71,12 @@ def _document(event: AuditEvent) -> dict[str, Any]:
     return doc
 
 
+# Built once: every transition runs them.
+_LOCK_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_MOVE_HEAD = (AuditHead.__table__.update().where(AuditHead.id == 1)
+              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
 def append(session: Session, *, entity_type: str, entity_id: int, action: str,
            actor_id: Optional[int], actor_role: Optional[str], unit_id: Optional[int] = None,
            from_state: Optional[str] = None, to_state: Optional[str] = None,
@@ -81,8 +88,7 @@ def append(session: Session, *, entity_type: str, entity_id: int, action: str,
     batch of appends in one transaction always sees its own latest head.
     """
     connection = session.connection()
-    head = connection.execute(
-        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).one()
+    head = connection.execute(_LOCK_HEAD).one()
     event = AuditEvent(
         seq=head.seq + 1, occurred_at=now or dt.datetime.now(dt.timezone.utc),
         actor_id=actor_id, actor_role=actor_role, unit_id=unit_id, entity_type=entity_type,
@@ -93,8 +99,7 @@ def append(session: Session, *, entity_type: str, entity_id: int, action: str,
     event.leaf_hash = leaf_hash(event.canonical)
     event.prev_hash = head.hash
     event.hash = chain_hash(head.hash, event.leaf_hash)
-    connection.execute(AuditHead.__table__.update().where(AuditHead.id == 1)
-                       .values(seq=event.seq, hash=event.hash))
+    connection.execute(_MOVE_HEAD, {"new_seq": event.seq, "new_hash": event.hash})
     session.add(event)
     return event
 
@@ -112,11 +117,16 @@ class VerifyResult:
 
 
 def check_events(events: Iterable[Any], expect_head: Optional[tuple[int, str]] = None,
-                 stored_head: Optional[tuple[int, str]] = None) -> VerifyResult:
-    """Verify a stream of events (ORM rows or objects with the same attributes) in seq order."""
+                 stored_head: Optional[tuple[int, str]] = None,
+                 withheld_ok: bool = False) -> VerifyResult:
+    """Verify a stream of events (ORM rows or objects with the same attributes) in seq order.
+
+    ``withheld_ok``: an event whose ``canonical`` is None (an internal event in the public
+    export) is checked by its links only: seq, previous hash and hash over its leaf hash.
+    """
     prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
     for event in events:
-        problem = _check_one(event, expected_seq, prev_hash)
+        problem = _check_one(event, expected_seq, prev_hash, withheld_ok)
         if problem:
             return VerifyResult(False, count, expected_seq - 1, prev_hash, problem[0], problem[1])
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
@@ -133,11 +143,14 @@ def check_events(events: Iterable[Any], expect_head: Optional[tuple[int, str]] =
     return VerifyResult(True, count, *head)
 
 
-def _check_one(event: Any, expected_seq: int, prev_hash: str) -> Optional[tuple[int, str]]:
+def _check_one(event: Any, expected_seq: int, prev_hash: str,
+               withheld_ok: bool = False) -> Optional[tuple[int, str]]:
     if event.seq != expected_seq:
         return expected_seq, f"event {expected_seq} is missing (next is {event.seq})"
     if event.prev_hash != prev_hash:
         return event.seq, "its previous hash does not match the event before it"
+    if withheld_ok and event.canonical is None:
+        return _check_link(event)
     if leaf_hash(event.canonical) != event.leaf_hash:
         return event.seq, "its content does not match its leaf hash"
     if chain_hash(event.prev_hash, event.leaf_hash) != event.hash:
@@ -152,12 +165,26 @@ def _check_one(event: Any, expected_seq: int, prev_hash: str) -> Optional[tuple[
     return None
 
 
+def _check_link(event: Any) -> Optional[tuple[int, str]]:
+    try:
+        linked = chain_hash(event.prev_hash, event.leaf_hash) == event.hash
+    except (ValueError, TypeError):
+        linked = False
+    return None if linked else (event.seq, "its hash does not match its leaf and previous hash")
+
+
 def verify(session: Session, expect_head: Optional[tuple[int, str]] = None) -> VerifyResult:
     """Recompute the whole chain from the database and compare it with the stored head."""
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
-    events = session.execute(select(AuditEvent).order_by(AuditEvent.seq)
-                             .execution_options(yield_per=1000)).scalars()
-    return check_events(events, expect_head, tuple(head) if head else None)
+    # Plain rows, not ORM objects: events already in the session's identity map would come
+    # back as they were loaded, hiding a change made in the database since.
+    events = session.execute(select(AuditEvent.__table__).order_by(AuditEvent.seq)
+                             .execution_options(yield_per=1000))
+    result = check_events(events, expect_head, tuple(head) if head else None)
+    if head is None and result.ok:  # the genesis row always exists: a missing one was deleted
+        return VerifyResult(False, result.count, result.head_seq, result.head_hash, result.head_seq,
+                            "the stored head (audit_head) is missing")
+    return result
 
 
 def current_head(session: Session) -> tuple[int, str]:
@@ -170,3 +197,117 @@ def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEve
     return list(session.scalars(select(AuditEvent).where(
         AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
         .order_by(AuditEvent.seq)))
+
+
+# --- The standalone verifier: ``python -m workflow.audit verify-file events.json`` ----------
+# It checks the public export (/public/audit/events.json) offline, with no database.
+
+def _file_event(record: Mapping[str, Any]) -> Any:
+    """An object with an audit event's attributes, from one exported record."""
+    from types import SimpleNamespace
+    try:
+        at = dt.datetime.strptime(str(record.get("occurred_at")), "%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        at = dt.datetime(1970, 1, 1)  # cannot match the hashed content of a public event
+    event = SimpleNamespace(
+        seq=record.get("seq"), occurred_at=at.replace(tzinfo=dt.timezone.utc),
+        leaf_hash=str(record.get("leaf_hash", "")), prev_hash=str(record.get("prev_hash", "")),
+        hash=str(record.get("hash", "")), canonical=record.get("canonical"), changes="{}")
+    try:
+        doc = json.loads(event.canonical) if event.canonical is not None else {}
+    except ValueError:
+        doc = {}
+    # Content columns come from the hashed content; seq and time from the export itself,
+    # so the check "columns match canonical" catches a record moved or re-timed.
+    for key, column in _FIELDS:
+        if column not in ("seq", "occurred_at"):
+            setattr(event, column, doc.get(key) if isinstance(doc, dict) else None)
+    if isinstance(doc, dict) and isinstance(doc.get("changes"), dict):
+        event.changes = json.dumps(doc["changes"])
+    return event
+
+
+def load_export(paths: Iterable[str]) -> list[Any]:
+    """The events of one or more exported pages ({"events": [...]} or a list), by seq."""
+    records: list[Mapping[str, Any]] = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        records.extend(data["events"] if isinstance(data, dict) else data)
+    events = [_file_event(r) for r in records]
+    return sorted(events, key=lambda e: e.seq if isinstance(e.seq, int) else -1)
+
+
+def verify_export(events: list[Any], expect_head: Optional[tuple[int, str]] = None,
+                  contains: Optional[tuple[int, str]] = None) -> VerifyResult:
+    """Check exported events; ``contains`` is an earlier head that must still be in the chain."""
+    result = check_events(events, expect_head, withheld_ok=True)
+    if not result.ok or contains is None:
+        return result
+    seq, digest = contains
+    found = next((e for e in events if e.seq == seq), None)
+    if found is None:
+        return VerifyResult(False, result.count, result.head_seq, result.head_hash, seq,
+                            f"the log has no event {seq}, the head you noted")
+    if found.hash != digest:
+        return VerifyResult(False, result.count, result.head_seq, result.head_hash, seq,
+                            f"event {seq} now has hash {found.hash[:12]}…, not {digest[:12]}… "
+                            "as you noted: the history was rewritten")
+    return result
+
+
+def fetch_export(url: str, output: str) -> int:
+    """Download every page of events.json from ``url`` (following ``next``) into one file."""
+    from urllib.request import urlopen
+    events: list[Any] = []
+    while url:
+        with urlopen(url) as response:  # noqa: S310 (a URL the person typed)
+            page = json.load(response)
+        if not page.get("events"):
+            break
+        events.extend(page["events"])
+        url = page.get("next")
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump({"events": events}, handle, ensure_ascii=False)
+    return len(events)
+
+
+def _head_arg(value: str) -> tuple[int, str]:
+    seq, _, digest = value.partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        raise ValueError("SEQ:HASH, ví dụ / e.g. 42:ab12…")
+    return int(seq), digest.lower()
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Command line of the standalone verifier; returns the exit status."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m workflow.audit",
+                                     description="Kiểm tra nhật ký kiểm toán công khai / "
+                                                 "verify the public audit log, offline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("verify-file", help="verify exported events.json files")
+    check.add_argument("files", nargs="+")
+    check.add_argument("--expect-head", type=_head_arg, metavar="SEQ:HASH",
+                       help="the log must end at this head")
+    check.add_argument("--contains", type=_head_arg, metavar="SEQ:HASH",
+                       help="an earlier head you noted, which must still be in the log")
+    fetch = commands.add_parser("fetch", help="download every page of events.json into one file")
+    fetch.add_argument("url")
+    fetch.add_argument("output")
+    args = parser.parse_args(argv)
+    if args.command == "fetch":
+        print(f"Đã tải / downloaded: {fetch_export(args.url, args.output)} events → {args.output}")
+        return 0
+    result = verify_export(load_export(args.files), args.expect_head, args.contains)
+    print(f"Sự kiện / events: {result.count}")
+    print(f"Đầu chuỗi / head: {result.head_seq}:{result.head_hash}")
+    if result.ok:
+        print("Nhật ký toàn vẹn. / The audit log is intact.")
+        return 0
+    print(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

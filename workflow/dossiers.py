@@ -14,6 +14,7 @@ from workflow import audit
 from workflow.authz import Actor, editing_role
 from workflow.engine import load_for_update, workflow_of
 from workflow.errors import EditRefused, StaleVersion, Violation
+from workflow.guards_campaign import participation_problem
 from workflow.definitions import WORKFLOWS
 from workflow.spec import Role
 
@@ -89,6 +90,10 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
             problems.append(problem)
         else:
             values[name] = value
+    if values.get("campaign_id") is not None and values["campaign_id"] != dossier.campaign_id:
+        # A unit drafts only for campaigns it takes part in (issue 4).
+        problems += filter(None, [participation_problem(session, session.get(Campaign, values["campaign_id"]),
+                                                        dossier.unit_id)])
     if problems:
         raise EditRefused(problems)
     changed = {}
@@ -147,7 +152,7 @@ def check_editable(session: Session, dossier_id: int, actor: Actor,
     dossier = load_for_update(session, dossier_id, actor)
     state = workflow_of(dossier).state(dossier.state)
     if expected_version is not None and dossier.version != expected_version:
-        raise StaleVersion(dossier.version, state.label_vi)
+        raise StaleVersion(dossier.version, state.label_vi, state.label_en)
     role = editing_role(actor, dossier)
     if role is None:
         raise EditRefused([Violation("out_of_scope")])
@@ -164,7 +169,10 @@ def edit(session: Session, dossier_id: int, actor: Actor, fields: Mapping[str, A
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     dossier, role = check_editable(session, dossier_id, actor, expected_version)
-    changed = _apply(session, dossier, fields)
+    # The lookups in _apply would autoflush a half-applied change: two UPDATEs, and the
+    # version would move twice for one edit.
+    with session.no_autoflush:
+        changed = _apply(session, dossier, fields)
     if not changed:
         return None
     touch(dossier, now)

@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, selectinload
 
-from models import Attachment, CouncilItem, CouncilSession, Dossier, Nomination
+from models import (Attachment, CouncilAttendance, CouncilItem, CouncilSession, Dossier,
+                    Nomination)
+from models.ballots import Ballot, CouncilConflict
 from models.text import nfc
 from workflow.authz import Actor
 from workflow.errors import Violation
@@ -22,6 +24,9 @@ from workflow.spec import Role
 
 # Nghị định 30/2020/NĐ-CP appendix III: "05/QĐ-SGDĐT" (leading zero below 10, no spaces).
 DECISION_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/QĐ-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
+
+# Campaign windows and decision dates are Hải Phòng calendar days (UTC+7, no daylight saving).
+LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 CLASSIFICATIONS: dict[str, tuple[str, str]] = {
     "excellent": ("Hoàn thành xuất sắc nhiệm vụ", "Completed tasks excellently"),
@@ -43,6 +48,10 @@ class GuardContext:
     now: dt.datetime
     # Filled by effects; becomes the audit event's ``changes``.
     changes: dict[str, Any] = field(default_factory=dict)
+    # The Council session chosen in the inputs, loaded once for every guard and effect.
+    council: Optional[CouncilSession] = field(default=None, repr=False)
+    # The closed secret ballot named by ``ballot_id`` in the inputs: its tally replaces typed counts.
+    ballot: Optional[Ballot] = field(default=None, repr=False)
 
     def text(self, key: str) -> str:
         return nfc(str(self.inputs.get(key) or ""))
@@ -70,8 +79,13 @@ def required_fields(ctx: GuardContext) -> Optional[Violation]:
         if award.nominee_kind != dossier.nominee_kind:
             return Violation("award_kind_mismatch", {
                 "award": award.name_vi, "expected": _kind_vi(award.nominee_kind),
-                "given": _kind_vi(dossier.nominee_kind)})
+                "given": _kind_vi(dossier.nominee_kind), "award_en": award.name_en,
+                "expected_en": _kind_en(award.nominee_kind), "given_en": _kind_en(dossier.nominee_kind)})
     return None
+
+
+def _kind_en(kind: str) -> str:
+    return {"individual": "individuals", "collective": "collectives"}.get(kind, kind)
 
 
 def _kind_vi(kind: str) -> str:
@@ -80,9 +94,12 @@ def _kind_vi(kind: str) -> str:
 
 def has_evidence(ctx: GuardContext) -> Optional[Violation]:
     """At least one evidence file is attached."""
-    count = ctx.session.scalar(
-        select(func.count()).select_from(Attachment).where(Attachment.dossier_id == ctx.dossier.id))
+    count = ctx.session.scalar(_COUNT_EVIDENCE, {"dossier_id": ctx.dossier.id})
     return None if count else Violation("evidence_missing")
+
+
+_COUNT_EVIDENCE = (select(func.count()).select_from(Attachment)
+                   .where(Attachment.dossier_id == bindparam("dossier_id")))
 
 
 def campaign_accepts(ctx: GuardContext) -> Optional[Violation]:
@@ -92,7 +109,7 @@ def campaign_accepts(ctx: GuardContext) -> Optional[Violation]:
         return Violation("campaign_inactive", {"campaign": campaign.name})
     if getattr(ctx.dossier, "ad_hoc", False):
         return None
-    day = ctx.now.date()
+    day = ctx.now.astimezone(LOCAL_TZ).date()  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
     if campaign.window_open(day):
         return None
     fmt = lambda d: d.strftime("%d/%m/%Y") if d else "…"  # noqa: E731
@@ -111,13 +128,23 @@ def reviewer_independent(ctx: GuardContext) -> Optional[Violation]:
 
 
 def _open_session(ctx: GuardContext) -> tuple[Optional[CouncilSession], Optional[Violation]]:
-    session_id = ctx.inputs.get("session_id")
-    council = ctx.session.get(CouncilSession, int(session_id)) if str(session_id or "").isdigit() else None
+    council = ctx.council = ctx.council or _load_council(ctx)
     if council is None:
         return None, Violation("session_required")
     if council.status != "open":
         return council, Violation("session_closed")
     return council, None
+
+
+def _load_council(ctx: GuardContext) -> Optional[CouncilSession]:
+    session_id = ctx.inputs.get("session_id")
+    if not str(session_id or "").isdigit():
+        return None
+    return ctx.session.get(CouncilSession, int(session_id), options=_COUNCIL_LOAD)
+
+
+# Attendance is needed; each member's account (and its grants) is not.
+_COUNCIL_LOAD = [selectinload(CouncilSession.attendance).lazyload(CouncilAttendance.user)]
 
 
 def _quorum(council: CouncilSession) -> Optional[Violation]:
@@ -128,9 +155,107 @@ def _quorum(council: CouncilSession) -> Optional[Violation]:
     return None
 
 
-def _tally(ctx: GuardContext) -> tuple[int, int, int]:
-    return tuple(int(ctx.inputs.get(k) or 0)
-                 for k in ("votes_for", "votes_against", "votes_abstain"))  # type: ignore[return-value]
+def _tally(ctx: GuardContext) -> Optional[tuple[int, int, int]]:
+    """The counts typed (a missing one is 0), or None when one is not a whole number ≥ 0.
+
+    With a closed secret ballot in the inputs, the ballot's tally instead (typed counts ignored).
+    """
+    if ctx.ballot is not None:
+        return ballot_tally(ctx.ballot, getattr(ctx.dossier, "award_type", None))
+    try:
+        counts = tuple(int(str(ctx.inputs.get(k) or 0))
+                       for k in ("votes_for", "votes_against", "votes_abstain"))
+    except ValueError:  # "abc", "2.5": a form field, not a count
+        return None
+    return counts if min(counts) >= 0 else None  # type: ignore[return-value]
+
+
+def _tally_problem(ctx: GuardContext, council: CouncilSession) -> tuple[Optional[Violation], int]:
+    """Why the tally is impossible (or None), and how many present members may vote.
+
+    The nominee, and a member marked with a conflict, are recused: not counted among the voters.
+    A secret ballot's voters are its roll, fixed when it opened.
+    """
+    if _ballot_named(ctx):
+        return _ballot_problem(ctx, council)
+    voters = len(eligible_voters(ctx.session, council, ctx.dossier))
+    if _typed_tally(ctx) and _has_ballot(ctx, council):
+        return Violation("ballot_exists"), voters
+    tally = _tally(ctx)
+    if tally is None:
+        return Violation("votes_not_counts"), voters
+    if sum(tally) > voters:
+        return Violation("votes_invalid", {"total": sum(tally), "voters": voters}), voters
+    return None, voters
+
+
+def recused_ids(session: Session, council_id: int, dossier: Dossier) -> set[int]:
+    """Members who may not vote on ``dossier`` in a session: its nominee, and those the
+    secretary marked as having a conflict."""
+    ids = set(session.scalars(select(CouncilConflict.user_id).where(
+        CouncilConflict.session_id == council_id, CouncilConflict.dossier_id == dossier.id)))
+    nominee = getattr(dossier, "nominee_user_id", None)
+    return ids | {nominee} if nominee else ids
+
+
+def eligible_voters(session: Session, council: CouncilSession, dossier: Dossier) -> set[int]:
+    """Present members of the session who are not recused on ``dossier``."""
+    return council.present_user_ids() - recused_ids(session, council.id, dossier)
+
+
+def counts_written(award: Any) -> bool:
+    """Absent members' written opinions count where the threshold is on all members."""
+    return award is not None and award.threshold_base == "all_members"
+
+
+def ballot_tally(ballot: Ballot, award: Any) -> tuple[int, int, int]:
+    """For, against, abstain of a closed ballot, with written opinions where they count."""
+    written = counts_written(award)
+    return (ballot.votes_for + (ballot.written_for if written else 0),
+            ballot.votes_against + (ballot.written_against if written else 0), ballot.votes_abstain)
+
+
+def threshold(award: Any, council: CouncilSession, voters: int) -> tuple[int, int, int]:
+    """(base, required approvals, percent) of the award type's vote threshold."""
+    pct = award.vote_threshold_pct if award else 50
+    base = council.member_count if counts_written(award) else voters
+    return base, math.ceil(base * pct / 100), pct
+
+
+def _typed_tally(ctx: GuardContext) -> bool:
+    return any(ctx.inputs.get(k) not in (None, "") for k in ("votes_for", "votes_against", "votes_abstain"))
+
+
+def _ballot_named(ctx: GuardContext) -> bool:
+    return ctx.inputs.get("ballot_id") not in (None, "")
+
+
+def _has_ballot(ctx: GuardContext, council: CouncilSession) -> bool:
+    return ctx.session.scalar(select(Ballot.id).where(
+        Ballot.session_id == council.id, Ballot.dossier_id == ctx.dossier.id)) is not None
+
+
+def _ballot_problem(ctx: GuardContext, council: CouncilSession) -> tuple[Optional[Violation], int]:
+    """Load the named ballot into ``ctx.ballot``: closed, of this dossier and session."""
+    raw = str(ctx.inputs.get("ballot_id"))
+    ballot = ctx.session.get(Ballot, int(raw)) if raw.isdigit() else None
+    if ballot is None or (ballot.session_id, ballot.dossier_id) != (council.id, ctx.dossier.id):
+        return Violation("ballot_not_found"), 0
+    if ballot.is_open:
+        return Violation("ballot_still_open"), ballot.eligible
+    ctx.ballot = ballot
+    return None, ballot.eligible
+
+
+def _threshold_problem(ctx: GuardContext, council: CouncilSession, voters: int) -> Optional[Violation]:
+    """A reason why the tally does not reach the threshold, or None when it does."""
+    award = getattr(ctx.dossier, "award_type", None)
+    votes_for = _tally(ctx)[0]
+    base, required, pct = threshold(award, council, voters)
+    if votes_for < required:
+        return Violation("threshold_not_met", {"votes_for": votes_for, "base": base,
+                                               "required": required, "pct": pct})
+    return None
 
 
 @uses_inputs
@@ -141,26 +266,25 @@ def council_quorum(ctx: GuardContext) -> Optional[Violation]:
 
 
 @uses_inputs
+def council_tally_possible(ctx: GuardContext) -> Optional[Violation]:
+    """A tally recorded with an outcome counts whole votes, at most one per member who may vote."""
+    council, problem = _open_session(ctx)
+    if problem:
+        return None  # council_quorum reports it, or (deferral) nothing is recorded
+    invalid, voters = _tally_problem(ctx, council)
+    if invalid is None and ctx.ballot is not None and _threshold_problem(ctx, council, voters) is None:
+        return Violation("ballot_passed")  # a secret ballot that passed cannot be turned down
+    return invalid
+
+
+@uses_inputs
 def council_vote_passes(ctx: GuardContext) -> Optional[Violation]:
     """The tally is possible and reaches the award type's threshold; the nominee is recused."""
     council, problem = _open_session(ctx)
     if problem:
         return None  # council_quorum reports it
-    votes_for, against, abstain = _tally(ctx)
-    present = council.present_user_ids()
-    nominee = getattr(ctx.dossier, "nominee_user_id", None)
-    voters = len(present - {nominee})
-    if min(votes_for, against, abstain) < 0 or votes_for + against + abstain > voters:
-        return Violation("votes_invalid", {"total": votes_for + against + abstain, "voters": voters})
-    award = getattr(ctx.dossier, "award_type", None)
-    pct = award.vote_threshold_pct if award else 50
-    all_members = award is not None and award.threshold_base == "all_members"
-    base = council.member_count if all_members else voters
-    required = math.ceil(base * pct / 100)
-    if votes_for < required:
-        return Violation("threshold_not_met", {"votes_for": votes_for, "base": base,
-                                               "required": required, "pct": pct})
-    return None
+    invalid, voters = _tally_problem(ctx, council)
+    return invalid or _threshold_problem(ctx, council, voters)
 
 
 # --- effects -----------------------------------------------------------------------------
@@ -205,11 +329,11 @@ def council_outcome(outcome: str) -> Callable[[GuardContext], None]:
         if item is None:
             item = CouncilItem(session_id=council.id, dossier_id=ctx.dossier.id)
             ctx.session.add(item)
-        has_tally = any(ctx.inputs.get(k) not in (None, "") for k in
-                        ("votes_for", "votes_against", "votes_abstain"))
-        if has_tally:
+        if ctx.ballot is not None or _typed_tally(ctx):
             item.votes_for, item.votes_against, item.votes_abstain = _tally(ctx)
             ctx.changes["votes"] = list(_tally(ctx))
+        if ctx.ballot is not None:
+            ctx.changes["ballot_id"] = ctx.ballot.id
         item.outcome, item.reason = outcome, ctx.text("reason") or None
         item.recorded_by, item.recorded_at = ctx.actor.user_id, ctx.now
         ctx.changes["council_session_id"] = council.id
@@ -223,6 +347,8 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def _as_date(value: Any) -> Optional[dt.date]:
+    if isinstance(value, dt.datetime):  # a datetime is a date too, but not for a Date column
+        return value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
         return value
     try:

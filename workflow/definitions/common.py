@@ -17,18 +17,20 @@ RETURNED = StateDef("returned", "Trả lại bổ sung", "Returned for correctio
 WITHDRAWN = StateDef("withdrawn", "Đã rút", "Withdrawn", terminal=True)
 
 
-def unit_stage(ready: tuple[Guard, ...], *, submit_extra: tuple[Guard, ...] = ()) -> tuple[TransitionDef, ...]:
+def unit_stage(ready: tuple[Guard, ...], *, submit_extra: tuple[Guard, ...] = (),
+               send_extra: tuple[Guard, ...] = ()) -> tuple[TransitionDef, ...]:
     """submit, unit_approve, unit_return, office_return, resubmit and withdraw.
 
     ``ready`` are the guards that say the content is complete; ``submit_extra`` apply on
-    first submission only (the campaign window).
+    first submission only (the campaign window); ``send_extra`` also apply when the head
+    sends it to the Department (a due date).
     """
     return (
         TransitionDef("submit", ("draft",), "unit_review", UNIT, "Gửi thủ trưởng duyệt",
                       "Submit for approval", Scope.OWN_UNIT, guards=ready + submit_extra),
         TransitionDef("unit_approve", ("unit_review",), "office_review", HEAD,
                       "Duyệt và gửi Sở", "Approve and send to the Department", Scope.OWN_UNIT,
-                      guards=ready, effects=(g.mark_sent,)),
+                      guards=ready + send_extra, effects=(g.mark_sent,)),
         TransitionDef("unit_return", ("unit_review",), "draft", HEAD, "Trả lại để sửa",
                       "Return to draft", Scope.OWN_UNIT, REASON,
                       effects=(g.record_return_reason,), style="secondary"),
@@ -47,6 +49,7 @@ def council_defer() -> TransitionDef:
     """The Council sends a dossier back to the Office for another look."""
     return TransitionDef("council_defer", ("council_review",), "office_review", SECRETARY,
                          "Hoãn, trả Văn phòng xem lại", "Defer to the Office", requires=REASON,
+                         guards=(g.council_tally_possible,),
                          effects=(g.council_outcome("deferred"),), style="secondary")
 
 

@@ -1,5 +1,6 @@
 """The nomination lifecycle (đề nghị khen thưởng), as in DESIGN.md's table."""
 from workflow import guards as g
+from workflow import guards_campaign as gc
 from workflow.definitions.common import (DRAFT, OFFICE, OFFICE_REVIEW, RETURNED, SECRETARY,
                                          UNIT_REVIEW, WITHDRAWN, council_defer, publish,
                                          unit_stage)
@@ -20,7 +21,8 @@ NOMINATION = WorkflowDef(
         StateDef("published", "Đã công bố", "Published", terminal=True, public=True),
         WITHDRAWN,
     ),
-    transitions=unit_stage(READY, submit_extra=(g.campaign_accepts,)) + (
+    transitions=unit_stage(READY, submit_extra=(g.campaign_accepts, gc.unit_takes_part,
+                                                gc.award_admitted)) + (
         TransitionDef("office_approve", ("office_review",), "council_review", OFFICE,
                       "Thẩm định đạt, trình Hội đồng", "Approve to the Council",
                       guards=(g.reviewer_independent,) + READY),
@@ -32,7 +34,8 @@ NOMINATION = WorkflowDef(
         TransitionDef("council_reject", ("council_review",), "rejected", SECRETARY,
                       "Hội đồng không thông qua", "Council rejects",
                       requires=frozenset({Input.REASON, Input.COUNCIL_VOTE}),
-                      guards=(g.council_quorum,), effects=(g.council_outcome("rejected"),),
+                      guards=(g.council_quorum, g.council_tally_possible),
+                      effects=(g.council_outcome("rejected"),),
                       style="danger"),
         council_defer(),
         publish("approved"),

@@ -1,5 +1,6 @@
 """The unit plan lifecycle (kế hoạch thi đua): it ends at the Office's acceptance."""
 from workflow import guards as g
+from workflow import guards_campaign as gc
 from workflow.definitions.common import (DRAFT, OFFICE, OFFICE_REVIEW, RETURNED, UNIT_REVIEW,
                                          WITHDRAWN, unit_stage)
 from workflow.spec import StateDef, TransitionDef, WorkflowDef
@@ -16,7 +17,8 @@ PLAN = WorkflowDef(
                  terminal=True),
         WITHDRAWN,
     ),
-    transitions=unit_stage((g.required_fields,)) + (
+    transitions=unit_stage((g.required_fields,), submit_extra=(gc.unit_takes_part, gc.due_date_kept),
+                           send_extra=(gc.due_date_kept,)) + (
         TransitionDef("office_accept", ("office_review",), "accepted", OFFICE,
                       "Tiếp nhận kế hoạch", "Accept the plan",
                       guards=(g.reviewer_independent, g.required_fields)),

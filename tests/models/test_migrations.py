@@ -1,0 +1,112 @@
+"""Alembic migrations agree with the models, go down and up again, and carry the CHECKs."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+import migrations
+from models import AuditHead, Base, GENESIS_HASH, make_engine
+from tests.fixtures.db import _pg_url
+from tests.fixtures.people import make_dossier
+from workflow.definitions import all_state_names
+
+
+@pytest.fixture()
+def empty_url(backend, db_templates, tmp_path) -> str:
+    """An empty database (no table at all) of the test's own."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    name = f"vd_empty_{uuid.uuid4().hex[:10]}"
+    db_templates._pg_create(name)  # dropped with the other test databases
+    return _pg_url(name)
+
+
+def _diff(engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def _tables(engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+@pytest.mark.db
+def test_upgrade_down_and_up_again_on_an_empty_database(empty_url):
+    engine = make_engine(empty_url)
+    try:
+        assert _tables(engine) == set()
+        migrations.upgrade(empty_url)
+        assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+        assert _diff(engine) == []
+        with engine.connect() as connection:
+            assert connection.execute(select(AuditHead.seq, AuditHead.hash)).one() == (0, GENESIS_HASH)
+
+        command.downgrade(migrations.config(empty_url), "base")
+        assert _tables(engine) == {"alembic_version"}
+
+        migrations.upgrade(empty_url)
+        assert _diff(engine) == []
+        with engine.connect() as connection:
+            head = ScriptDirectory.from_config(migrations.config()).get_current_head()
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.db
+def test_the_template_database_has_no_pending_autogenerate_diff(engine):
+    assert _diff(engine) == []
+
+
+@pytest.mark.db
+def test_dossier_state_check(session, world):
+    """Every state a definition names is allowed (a new one needs a migration), no other."""
+    dossier = make_dossier(session, world)
+    statement = text("UPDATE dossier SET state = :s WHERE id = :i")
+    for state in all_state_names():
+        with session.begin_nested():
+            session.execute(statement, {"s": state, "i": dossier.id})
+    with pytest.raises(IntegrityError):
+        with session.begin_nested():
+            session.execute(statement, {"s": "bogus", "i": dossier.id})
+
+
+@pytest.mark.db
+def test_audit_visibility_check(session, world):
+    make_dossier(session, world)
+    from models.audit import DROP_TRIGGERS
+    for drop in DROP_TRIGGERS[session.get_bind().dialect.name]:
+        session.execute(text(drop))
+    with pytest.raises(IntegrityError):
+        with session.begin_nested():
+            session.execute(text("UPDATE audit_event SET visibility = 'secret' WHERE seq = 1"))
+
+
+@pytest.mark.db
+def test_sqlite_foreign_keys_are_on(fresh_engine, backend):
+    if backend != "sqlite":
+        pytest.skip("a SQLite pragma")
+    with fresh_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(IntegrityError):
+            connection.execute(text("INSERT INTO role_grant (user_id, role) VALUES (424242, 'admin')"))
+
+
+def test_sqlite_foreign_keys_back_on_after_migrating_a_given_connection(tmp_path):
+    """env.py turns the pragma off for batch rebuilds; the caller's connection gets it back."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'given.db'}")
+    with engine.connect() as connection:
+        config = migrations.config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+        connection.commit()
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

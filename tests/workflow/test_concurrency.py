@@ -1,0 +1,137 @@
+"""Concurrent transitions with real commits, on SQLite (BEGIN IMMEDIATE + busy_timeout) and
+PostgreSQL (row locks on the dossier and on the audit head)."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from models import AuditEvent, Dossier, make_sessionmaker
+from tests.fixtures.people import NOW, build_world, make_dossier
+from workflow import StaleVersion, TransitionRefused, fire
+from workflow.audit import current_head, verify
+
+
+@pytest.fixture()
+def committed(fresh_engine, tmp_path):
+    """A session factory on a database of the test's own, and the cast committed in it."""
+    factory = make_sessionmaker(fresh_engine)
+    with factory() as session:
+        world = build_world(session, tmp_path / "uploads")
+        session.commit()
+    return factory, world
+
+
+def _run_together(count: int, work: Callable[[int], str]) -> list[str]:
+    """Run ``work(i)`` in ``count`` threads released at the same instant; their outcomes."""
+    barrier = threading.Barrier(count)
+    outcomes: list[str] = [""] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = work(i)
+        except Exception as error:  # noqa: BLE001 - reported through the outcome
+            outcomes[i] = f"error: {error!r}"
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    return outcomes
+
+
+def _fire_once(factory, dossier_id, trigger, actor, inputs=None, expected_version=None) -> str:
+    with factory() as session:
+        try:
+            fire(session, dossier_id, trigger, actor, inputs=inputs, expected_version=expected_version, now=NOW)
+            session.commit()
+            return "won"
+        except StaleVersion:
+            session.rollback()
+            return "stale"
+        except TransitionRefused as error:
+            session.rollback()
+            return error.code
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("with_version", [True, False], ids=["expected-version", "no-version"])
+def test_same_trigger_on_the_same_dossier_at_once(committed, with_version):
+    factory, world = committed
+    with factory() as session:
+        ids = [make_dossier(session, world, state="unit_review").id for _ in range(3)]
+        session.commit()
+        versions = dict(session.execute(select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids))).all())
+        events_before = session.scalar(select(func.count()).select_from(AuditEvent))
+    head = world.actor("head_a")
+    loser = "stale" if with_version else "not_allowed_from_state"
+    for dossier_id in ids:  # a few rounds, so the two really meet more than once
+        version = versions[dossier_id] if with_version else None
+        outcomes = _run_together(2, lambda i: _fire_once(factory, dossier_id, "unit_approve", head,
+                                                         expected_version=version))
+        assert sorted(outcomes) == sorted(["won", loser]), outcomes
+    with factory() as session:
+        states = session.execute(select(Dossier.state, Dossier.version).where(Dossier.id.in_(ids))).all()
+        assert {(s, v - versions[i]) for (s, v), i in zip(states, ids)} == {("office_review", 1)}
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + len(ids)
+        assert verify(session).ok
+
+
+@pytest.mark.db
+def test_different_triggers_on_the_same_dossier_at_once(committed):
+    """The head approves and withdraws at once (a double click on two buttons): one wins."""
+    factory, world = committed
+    with factory() as session:
+        dossier = make_dossier(session, world, state="unit_review")
+        session.commit()
+        version = dossier.version
+    head = world.actor("head_a")
+    work = [lambda: _fire_once(factory, dossier.id, "unit_approve", head, expected_version=version),
+            lambda: _fire_once(factory, dossier.id, "withdraw", head, {"reason": "Rút hồ sơ"}, version)]
+    outcomes = _run_together(2, lambda i: work[i]())
+    assert sorted(outcomes) == ["stale", "won"], outcomes
+    with factory() as session:
+        final = session.scalar(select(Dossier.state).where(Dossier.id == dossier.id))
+        assert final == ("office_review" if outcomes[0] == "won" else "withdrawn")
+        assert verify(session).ok
+
+
+THREADS, ROUNDS = 8, 25
+
+
+@pytest.mark.db
+def test_many_writers_keep_a_gap_free_verifying_chain(committed):
+    factory, world = committed
+    with factory() as session:
+        ids = [make_dossier(session, world, kind="plan").id for _ in range(THREADS)]
+        session.commit()
+        start_seq = current_head(session)[0]
+    staff, head = world.actor("staff_a"), world.actor("head_a")
+
+    def work(i: int) -> str:
+        outcomes = Counter()
+        for round_ in range(ROUNDS):
+            if round_ % 2 == 0:
+                outcomes[_fire_once(factory, ids[i], "submit", staff)] += 1
+            else:
+                outcomes[_fire_once(factory, ids[i], "unit_return", head, {"reason": f"Lượt {round_}"})] += 1
+        return ",".join(f"{k}={v}" for k, v in sorted(outcomes.items()))
+
+    outcomes = _run_together(THREADS, work)
+    assert outcomes == [f"won={ROUNDS}"] * THREADS, outcomes
+    with factory() as session:
+        seqs = list(session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)))
+        assert seqs == list(range(1, len(seqs) + 1))  # no gap
+        assert len(seqs) == start_seq + THREADS * ROUNDS  # every success wrote one event, no more
+        prevs = list(session.scalars(select(AuditEvent.prev_hash)))
+        assert len(set(prevs)) == len(prevs)  # no fork
+        assert current_head(session)[0] == seqs[-1]
+        assert verify(session).ok
+        per_dossier = Counter(session.scalars(select(AuditEvent.entity_id).where(AuditEvent.seq > start_seq)))
+        assert per_dossier == Counter({i: ROUNDS for i in ids})

@@ -65,3 +65,10 @@ class AwardType(Base):
     threshold_base: Mapped[str] = mapped_column(String(20), default="present")
     legal_source: Mapped[Optional[str]] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Public notice (công khai) of the proposed names before the Council: days, 0 for none.
+    public_notice_days: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def conferred_by_department(self) -> bool:
+        """True when the Department (or the unit head) confers it; else it is forwarded."""
+        return self.conferring_authority in ("unit_head", "department_director")

@@ -132,11 +132,73 @@ def demo(password: str | None) -> None:
         except DemoConflict as error:
             click.echo(str(error), err=True)
             sys.exit(1)
+        from workflow.mailer import skip_queued
+        skip_queued(session, "demo data: not sent")  # never e-mail the demo's made-up people
         session.commit()
     click.echo("Đã nạp dữ liệu mẫu. / Demo data loaded." if created
                else "Dữ liệu mẫu đã có sẵn. / Demo data was already loaded.")
 
 
+def _days_option(value: str) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        days = ()
+    if not days or min(days) < 0:
+        raise click.BadParameter("ví dụ / e.g. 7,3,1", param_hint="--days")
+    return days
+
+
+def _flush_outbox(limit: int) -> None:
+    from web.notifications import smtp_settings
+    from workflow.mailer import send_pending
+    settings = smtp_settings(current_app)
+    with write_session() as session:
+        result = send_pending(session, settings, limit)
+    if not settings.enabled:
+        click.echo(f"Chưa cấu hình SMTP: thư điện tử tắt; {result.skipped} thư được bỏ qua. / "
+                   f"No SMTP host: e-mail is off; {result.skipped} skipped.")
+        return
+    click.echo(f"Đã gửi / sent: {result.sent}; lỗi / failed: {result.failed}")
+    for error in result.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@click.command("remind")
+@with_appcontext
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to act as (YYYY-MM-DD); default: today in Việt Nam.")
+@click.option("--days", default="7,3,1", show_default=True, help="Days before a due date.")
+@click.option("--no-mail", is_flag=True, help="Queue the e-mails without sending them now.")
+def remind(today, days: str, no_mail: bool) -> None:
+    """Remind units of plan and report due dates (for cron; never sends one reminder twice)."""
+    import datetime as dt
+    from workflow.deadlines import ZONE
+    from workflow.reminders import send_reminders
+    day = today.date() if today else dt.datetime.now(ZONE).date()
+    with write_session() as session:
+        sent = send_reminders(session, day, _days_option(days))
+        session.commit()
+    for r in sent:
+        click.echo(f"{r.unit} · {r.kind} · {r.campaign} · hạn / due {r.due:%d/%m/%Y} · "
+                   f"còn / left {r.days_left} · {r.recipients} người nhận / recipients")
+    click.echo(f"Đã nhắc {len(sent)} đơn vị. / {len(sent)} reminders sent.")
+    if sent and not no_mail:
+        _flush_outbox(limit=max(50, 5 * len(sent)))
+
+
+@click.group(cls=AppGroup)
+def mail() -> None:
+    """The e-mail outbox."""
+
+
+@mail.command("send")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
+def mail_send(limit: int) -> None:
+    """Send queued e-mails (and retry failed ones that are due)."""
+    _flush_outbox(limit)
+
+
 def init_app(app: Flask) -> None:
-    for command in (db, audit, workflow, import_group, demo):
+    for command in (db, audit, workflow, import_group, demo, remind, mail):
         app.cli.add_command(command)

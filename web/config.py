@@ -41,6 +41,8 @@ def from_environment() -> dict:
         "SMTP_PASSWORD": os.environ.get("VINHDANH_SMTP_PASSWORD", ""),
         "SMTP_SENDER": os.environ.get("VINHDANH_SMTP_SENDER", "vinhdanh@localhost"),
         "SMTP_STARTTLS": _flag("VINHDANH_SMTP_STARTTLS"),
+        # The site's address (https://vinhdanh.example.vn) for links in e-mails sent by cron.
+        "PUBLIC_URL": os.environ.get("VINHDANH_PUBLIC_URL", ""),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

@@ -23,6 +23,8 @@ from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo_data import (ACCOUNTS_CREATED, AWARDS, CAMPAIGNS, DECISIONS, DEFAULT_HEAD_POSITION,
                            DEPARTMENT, DEPARTMENT_PEOPLE, DIVISIONS, EMAIL_DOMAIN, HEAD_POSITIONS,
                            MEMBERS, OFFICE, QUORUM_PCT, SCHOOLS, SESSIONS, THEME_2026)
+from web import demo_campaigns
+from web.demo_awards import load_history, purpose_of, seed_rules
 from web.demo_stories import STORIES
 from workflow import Actor, fire
 from workflow import council as councils
@@ -77,6 +79,10 @@ def load_demo(session: Session, password: str, *, upload_dir: str | Path,
     _add_catalogue(demo)
     progress(f"Phong trào / campaigns: {len(demo.campaigns)}; danh hiệu, hình thức khen thưởng / "
              f"awards: {len(demo.awards)}")
+    rules = seed_rules(session, demo.actors["quantri"], demo.awards)
+    history = load_history(session, demo.units, demo.awards)
+    progress(f"Điều kiện khen thưởng / award rules: {rules}; lịch sử khen thưởng nhập từ các năm trước và "
+             f"tạm dừng xét / imported history and holds: {history}")
     _play(demo, progress)
     for values in CAMPAIGNS:
         demo.campaigns[values["code"]].active = values.get("active", True)
@@ -179,6 +185,8 @@ def _play(demo: Demo, progress: Callable[[str], Any]) -> None:
                 raise ValueError(f"demo story {index} goes back in time at step {number}")
             previous = when
             events.append((when, len(events), _stepper(demo, story, step)))
+    for when, run in demo_campaigns.timeline(demo, STORIES):  # issue 4: targets, figures, practices
+        events.append((when, len(events), run))
     for when, _, run in sorted(events, key=lambda e: (e[0], e[1])):
         run(when)
     counts = {kind: sum(1 for s in STORIES if s["kind"] == kind) for kind in ("nomination", "plan", "report")}
@@ -211,10 +219,11 @@ def _stepper(demo: Demo, story: dict[str, Any], step: tuple) -> Callable[[dt.dat
             unit_id = demo.units[story["unit"]].id
             story["id"] = dossiers.create(demo.session, actor, story["kind"], unit_id,
                                           _fields(demo, story), now=when).id
+            demo_campaigns.fill_figures(demo, story, when)
         elif action == "attach":
             demo.files += 1
             evidence.attach(demo.session, story["id"], actor, options["name"], _pdf(demo.files),
-                            demo.upload_dir, now=when)
+                            demo.upload_dir, purpose=purpose_of(options["name"]), now=when)
         elif action == "edit":
             dossiers.edit(demo.session, story["id"], actor, options["fields"], now=when)
         else:
@@ -246,6 +255,8 @@ def _inputs(demo: Demo, options: dict[str, Any]) -> dict[str, Any]:
     if "decision" in options:
         number, day, signer = DECISIONS[options["decision"]]
         inputs.update(decision_number=number, decision_date=day, decision_signer=signer)
+    if "submission" in options:  # the Department's letter forwarding to the city
+        inputs.update(zip(("submission_number", "submission_date"), options["submission"]))
     return inputs
 
 

@@ -96,7 +96,7 @@ ACCOUNTS_CREATED = dt.datetime(2025, 11, 20, 1, 0, tzinfo=dt.timezone.utc)
 
 THEME_2026 = "Chủ động thực thi; phát huy động lực; tăng trưởng bứt phá"
 CAMPAIGNS = [
-    dict(code="TD-2025", kind="annual", year=2025, active=False,
+    dict(code="TD-2025", kind="annual", year=2025, active=False, late_allowed=True,
          name="Phong trào thi đua ngành Giáo dục và Đào tạo năm 2025",
          opens_on=dt.date(2025, 2, 20), closes_on=dt.date(2025, 12, 31),
          plan_due=dt.date(2025, 3, 10), report_due=dt.date(2025, 12, 10),

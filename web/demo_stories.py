@@ -17,6 +17,10 @@ R_INITIATIVE = ("Sáng kiến nêu trong hồ sơ chưa có quyết định côn
                 "đề nghị đơn vị bổ sung quyết định công nhận và báo cáo hiệu quả áp dụng.")
 R_TEMPLATE = ("Báo cáo thành tích chưa theo mẫu quy định và chưa nêu rõ hiệu quả áp dụng sáng kiến trong "
               "năm học; đề nghị đơn vị hoàn thiện, có xác nhận của thủ trưởng đơn vị rồi gửi lại.")
+R_OVERRIDE_ADHOC = ("Khen thưởng đột xuất: thành tích đã được tóm tắt trong tờ trình của trường và xác nhận "
+                    "của UBND đặc khu Cát Hải; không yêu cầu báo cáo thành tích riêng.")
+R_OVERRIDE_QUOTA = ("Đơn vị có 06 Chiến sĩ thi đua cơ sở năm 2026, tỷ lệ 10% chỉ là hướng dẫn tham khảo; "
+                    "Văn phòng đề nghị Hội đồng xem xét vì cá nhân có 03 năm liên tục đạt Chiến sĩ thi đua cơ sở.")
 R_SIGNATURE = "Báo cáo thành tích chưa có chữ ký, xác nhận của thủ trưởng đơn vị; đề nghị bổ sung bản đã ký."
 R_COLLECTIVE = ("Hồ sơ chưa có số liệu tỷ lệ cá nhân hoàn thành tốt, hoàn thành xuất sắc nhiệm vụ và đạt "
                 "danh hiệu thi đua theo tiêu chuẩn của danh hiệu Tập thể lao động xuất sắc; đề nghị bổ sung.")
@@ -62,7 +66,8 @@ NOMINATIONS = [
       "toàn. Hành động được chính quyền đặc khu Cát Hải và nhân dân địa phương ghi nhận.",
       _sent("2026-01-05", "2026-01-05", "2026-01-06", "Tờ trình số 02-TTr-THPTCB.pdf",
             "Xác nhận của UBND đặc khu Cát Hải.pdf")
-      + [("2026-01-08", "office_approve"), ("2026-01-12", "council_approve", _votes("HD-01", (6, 0, 0))),
+      + [("2026-01-08", "office_approve", {"reason": R_OVERRIDE_ADHOC}),
+         ("2026-01-12", "council_approve", _votes("HD-01", (6, 0, 0))),
          ("2026-01-14", "publish", {"decision": "05"})]),
     N("THPT-TRAN-PHU", "TD-2026", "CSTDCS", "Nguyễn Thị Thu Hương", "Giáo viên Toán, Tổ trưởng tổ Toán - Tin",
       "Năm học 2025–2026 hoàn thành xuất sắc nhiệm vụ; bồi dưỡng đội tuyển học sinh giỏi quốc gia môn "
@@ -102,10 +107,11 @@ NOMINATIONS = [
       "Nhiều năm liền có học sinh đạt giải học sinh giỏi quốc gia môn Vật lý; tác giả sáng kiến về dạy "
       "học thí nghiệm ảo được công nhận cấp thành phố.",
       _sent("2026-07-27", "2026-07-27", "2026-07-28", "Tờ trình số 31-TTr-THPTNT.pdf",
-            "Báo cáo thành tích - Trần Minh Đức.pdf")
+            "Báo cáo thành tích - Trần Minh Đức.pdf", "Biên bản họp Hội đồng thi đua, khen thưởng trường.pdf")
       + [("2026-07-31", "office_approve", {"by": "cv2"}),
          ("2026-08-06", "council_approve", _votes("HD-03", (5, 0, 0))),
-         ("2026-08-20", "publish", {"decision": "2105"})]),
+         ("2026-08-07", "forward", {"by": "cv2", "submission": ("1545/TTr-SGDĐT", "2026-08-07")}),
+         ("2026-08-20", "record_higher_decision", {"by": "cv2", "decision": "2105"})]),
     # --- approved by the Council, decision pending ---------------------------------------------
     N("THCS-HONG-BANG", "DX-2026", "GK-GD-CN", "Lương Thị Hồng Nhung", "Giáo viên Khoa học tự nhiên",
       "Đạt giải Nhất Hội thi giáo viên dạy giỏi môn Khoa học tự nhiên cấp thành phố tháng 10/2026; "
@@ -123,8 +129,10 @@ NOMINATIONS = [
     N("THPT-NGO-QUYEN", "TD-2026", "CSTDTP", "Hoàng Văn Quyết", "Phó Hiệu trưởng",
       "Ba năm liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở (năm học 2023–2024 đến 2025–2026); chủ trì "
       "đề tài “Quản trị nhà trường trên nền tảng số” được công nhận cấp cơ sở.",
-      _sent("2026-06-04", "2026-06-06", "2026-06-08", "Báo cáo thành tích - Hoàng Văn Quyết.pdf")
-      + [("2026-06-26", "office_approve"),
+      _sent("2026-06-04", "2026-06-06", "2026-06-08", "Báo cáo thành tích - Hoàng Văn Quyết.pdf",
+            "Biên bản họp Hội đồng thi đua, khen thưởng trường.pdf",
+            "Quyết định công nhận đề tài cấp cơ sở.pdf")
+      + [("2026-06-26", "office_approve", {"reason": R_OVERRIDE_QUOTA}),
          ("2026-07-15", "council_reject", _votes("HD-02", (5, 2, 0), reason=(
              "Kết quả bỏ phiếu kín chưa đạt tỷ lệ quy định: 5/7 thành viên đồng ý, yêu cầu từ 90% tổng "
              "số thành viên Hội đồng; sáng kiến chưa có phạm vi ảnh hưởng cấp thành phố.")))],
@@ -138,13 +146,16 @@ NOMINATIONS = [
              "Trong năm học có 01 lần bị nhắc nhở bằng văn bản về vi phạm quy chế chuyên môn; chưa đủ "
              "tiêu chuẩn danh hiệu Lao động tiên tiến.")))]),
     # --- awaiting the Council ------------------------------------------------------------------
+    # (A title the city confers: approved by the Council, then forwarded to the city.)
     N("THPT-THAI-PHIEN", "TD-2026", "TTLDXS", "Trường THPT Thái Phiên", "",
       "Tập thể hoàn thành xuất sắc nhiệm vụ năm học 2025–2026; tỷ lệ tốt nghiệp THPT đạt 99,8%, điểm "
       "trung bình thi tốt nghiệp đứng thứ 5 toàn thành phố; hai năm liên tục đạt Tập thể lao động tiên "
       "tiến; mô hình “Trường học hạnh phúc” được nhân rộng trong ngành.",
       _sent("2026-09-20", "2026-09-22", "2026-09-23", "Báo cáo thành tích tập thể.pdf",
             "Biên bản họp Hội đồng thi đua, khen thưởng trường.pdf")
-      + [("2026-11-16", "office_approve")], direct=False),
+      + [("2026-11-16", "office_approve"), ("2026-11-24", "council_approve", _votes("HD-04", (6, 0, 0))),
+         ("2026-11-25", "forward", {"by": "cv1", "submission": ("2310/TTr-SGDĐT", "2026-11-25")})],
+      direct=False),
     N("GDNN-GDTX-CHI-LINH", "TD-2026", "LDTT", "Mạc Thị Thu Trang", "Giáo viên dạy nghề Điện dân dụng",
       "Hoàn thành tốt nhiệm vụ năm học 2025–2026; 96% học viên lớp nghề Điện dân dụng đạt chứng chỉ; "
       "phối hợp với doanh nghiệp tại phường Chí Linh giới thiệu việc làm cho 40 học viên.",

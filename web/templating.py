@@ -16,7 +16,13 @@ NAVIGATION = (
     ("dossiers.unit_list", "Hồ sơ đơn vị", "Unit dossiers", (Role.UNIT_STAFF, Role.UNIT_HEAD)),
     ("office.queue", "Thẩm định", "Review", (Role.OFFICE_REVIEWER, Role.ADMIN)),
     ("council.sessions", "Hội đồng", "Council", (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER)),
+    ("dashboard.index", "Tổng hợp", "Dashboard", (Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN)),
+    ("campaigns.index", "Phong trào", "Campaigns", (Role.OFFICE_REVIEWER, Role.ADMIN)),
+    ("practices.index", "Mô hình, cách làm hay", "Good practices",
+     (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICE_REVIEWER, Role.ADMIN)),
+    ("awards.index", "Danh hiệu", "Awards", (Role.ADMIN,)),
     ("public.outcomes", "Kết quả công bố", "Published outcomes", "public"),
+    ("practices.public", "Mô hình tiêu biểu", "Exemplary practices", "public"),
     ("workflow_pages.index", "Quy trình", "Workflow", "public"),
 )
 

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, with_polymorphic
 from transitions import EventData, Machine
 
 from models import AuditEvent, Dossier
 from workflow import audit
 from workflow.authz import Actor, acting_role, can_view
 from workflow.definitions import WORKFLOWS
-from workflow.errors import NotFound, StaleVersion, TransitionRefused, Violation
+from workflow.errors import (NOT_APPLICABLE_CODES, NotFound, StaleVersion, TransitionRefused,
+                             Violation)
 from workflow.guards import (GuardContext, check_classification, check_decision, check_reason)
 from workflow.spec import Input, TransitionDef, WorkflowDef
 
@@ -26,6 +27,10 @@ logging.getLogger("transitions").setLevel(logging.WARNING)
 
 _INPUT_CHECKS = {Input.REASON: check_reason, Input.DECISION: check_decision,
                  Input.CLASSIFICATION: check_classification}
+
+# Called as listener(session, dossier, event) after every transition, in its transaction
+# (workflow.notify registers itself here); a listener must not commit.
+TRANSITION_LISTENERS: list[Callable[[Session, Dossier, AuditEvent], None]] = []
 
 
 def _record(event: EventData) -> None:
@@ -60,11 +65,16 @@ def workflow_of(dossier: Dossier) -> WorkflowDef:
     return WORKFLOWS[dossier.kind]
 
 
+# Every kind's own columns (and the award) in the same SELECT: the guards read them, and
+# loading them lazily cost two more round trips per transition.
+_ANY_DOSSIER = with_polymorphic(Dossier, "*")
+_LOCK_DOSSIER = (select(_ANY_DOSSIER).where(_ANY_DOSSIER.id == bindparam("dossier_id"))
+                 .with_for_update(of=Dossier).execution_options(populate_existing=True))
+
+
 def load_for_update(session: Session, dossier_id: int, actor: Actor) -> Dossier:
     """Lock and load a dossier the actor may see, refreshed from the database."""
-    dossier = session.scalars(
-        select(Dossier).where(Dossier.id == dossier_id).with_for_update(of=Dossier)
-        .execution_options(populate_existing=True)).one_or_none()
+    dossier = session.scalars(_LOCK_DOSSIER, {"dossier_id": dossier_id}).one_or_none()
     if dossier is None or not can_view(actor, dossier):
         raise NotFound()
     return dossier
@@ -98,7 +108,8 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
     """
     dossier = load_for_update(session, dossier_id, actor)
     if expected_version is not None and dossier.version != expected_version:
-        raise StaleVersion(dossier.version, workflow_of(dossier).state(dossier.state).label_vi)
+        state = workflow_of(dossier).state(dossier.state)
+        raise StaleVersion(dossier.version, state.label_vi, state.label_en)
     wdef = workflow_of(dossier)
     try:
         tdef = wdef.transition(trigger)
@@ -120,6 +131,8 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
     with session.no_autoflush:
         MACHINES[dossier.kind].events[trigger].trigger(dossier, ctx=ctx, tdef=tdef, out=out)
     session.flush()
+    for listener in TRANSITION_LISTENERS:
+        listener(session, dossier, out[0])
     return out[0]
 
 
@@ -135,5 +148,8 @@ def available(session: Session, dossier: Dossier, actor: Actor,
         if denied:
             continue
         ctx = GuardContext(session, dossier, actor, role, {}, _now(now))
-        result.append((tdef, _rule_violations(ctx, tdef, with_inputs=False)))
+        problems = _rule_violations(ctx, tdef, with_inputs=False)
+        if any(p.code in NOT_APPLICABLE_CODES for p in problems):
+            continue  # e.g. "forward" for an award the Department confers: no button at all
+        result.append((tdef, problems))
     return result

@@ -7,6 +7,9 @@ from typing import Any, Mapping
 # Violation codes that mean "this person may not do this", as opposed to "not now".
 PERMISSION_CODES = frozenset({"role_not_permitted", "out_of_scope", "reviewer_is_nominee",
                               "reviewer_is_author", "not_visible"})
+# Codes meaning "this transition does not apply to this dossier" (not "not yet"): the
+# engine's ``available`` leaves such transitions out, ``fire`` still refuses them.
+NOT_APPLICABLE_CODES: set[str] = set()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ QUEUES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("council_review", ("council_review",), "Chờ Hội đồng xét", "Awaiting the Council"),
     ("to_publish", ("approved", "classified"), "Đã thông qua, chờ công bố",
      "Approved, awaiting publication"),
+    ("forwarded", ("forwarded",), "Đã trình cấp trên, chờ ghi nhận kết quả",
+     "Forwarded, awaiting the higher level's answer"),
 )
 
 OFFICE_QUEUE_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMIN})

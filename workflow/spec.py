@@ -51,6 +51,11 @@ class Input(str, Enum):
     DECISION = "decision"            # number, date and signer of a decision
     COUNCIL_VOTE = "council_vote"    # session and tally
     CLASSIFICATION = "classification"
+    # A reason (the ``reason`` field) that overrides the soft eligibility warnings, needed
+    # only while a warning stands (workflow.award_guards).
+    OVERRIDE = "override"
+    # The Department's submission letter to the higher level: submission_number, submission_date.
+    SUBMISSION = "submission"
 
 
 Guard = Callable[["GuardContext"], Optional["Violation"]]

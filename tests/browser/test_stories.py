@@ -369,9 +369,10 @@ def test_refusals(new_page, live_server, tmp_path):
     form = action(second, "unit_return")
     form.get_by_label("Lý do").fill("Bổ sung minh chứng.")
     form.get_by_role("button", name=button("nomination", "unit_return")).click()
-    warning = second.locator(".flash-warning")
+    warning = second.locator("#action-refused")
     expect(warning).to_contain_text("Người khác đã thao tác trên hồ sơ này trước bạn")
     expect(warning).to_contain_text(state("nomination", "office_review"))
+    expect(warning).to_contain_text("Bổ sung minh chứng.")  # what was typed is not lost
     expect_state(second, "nomination", "office_review")
     shot(second, "24-stale-action")
 

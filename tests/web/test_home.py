@@ -71,7 +71,9 @@ EXPECTED = {
                "draft": [("nomination", "draft", "b"), ("plan", "draft", "b"), ("report", "draft", "b")],
                "unit_review": [("nomination", "unit_review", "b"), ("plan", "unit_review", "b"),
                                ("report", "unit_review", "b")]},
-    "reviewer": {"office_review": [(k, "office_review", u) for u in "ab" for k in ("nomination", "plan", "report")]},
+    "reviewer": {"office_review": [(k, "office_review", u) for u in "ab" for k in ("nomination", "plan", "report")],
+                 # Awards the city confers: the Office records the higher level's answer.
+                 "forwarded": [("nomination", "forwarded", u) for u in "ab"]},
     "secretary": {"council_review": [(k, "council_review", u) for u in "ab" for k in ("nomination", "report")],
                   "to_publish": [("nomination", "approved", u) for u in "ab"]
                   + [("report", "classified", u) for u in "ab"]},

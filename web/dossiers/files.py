@@ -25,6 +25,13 @@ def _refused(error: EditRefused, back: str):
     return redirect(back)
 
 
+def _purpose() -> str:
+    """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
+    from workflow.awards import PURPOSES
+    chosen = request.form.get("purpose", "evidence")
+    return chosen if chosen in PURPOSES else "evidence"
+
+
 @bp.route("/<int:dossier_id>/attachments", methods=["POST"])
 @login_required
 def upload(dossier_id: int):
@@ -42,7 +49,8 @@ def upload(dossier_id: int):
     saved, problems = [], []
     for name, data in chosen:
         try:
-            evidence.attach(session, dossier_id, who, name, data, upload_dir(), max_bytes=max_file_bytes())
+            evidence.attach(session, dossier_id, who, name, data, upload_dir(), max_bytes=max_file_bytes(),
+                            purpose=_purpose())
             saved.append(name)
         except EditRefused as error:  # checked before anything changes: the others still go in
             problems += [named(name, m) for m in error.messages(lang())]

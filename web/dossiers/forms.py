@@ -126,10 +126,11 @@ def build_form(session: Session, kind: str, units: list[Unit], dossier: Optional
 
 
 def campaigns(session: Session, include: Optional[int] = None) -> list[Campaign]:
-    """Active campaigns, newest year first (and the dossier's own, even if closed since)."""
+    """Active campaigns, ad-hoc commendation first (fast-tracked), then newest year first (and
+    the dossier's own, even if closed since)."""
     rows = session.scalars(select(Campaign).where(
         (Campaign.active.is_(True)) | (Campaign.id == (include or -1)))).all()
-    return sorted(rows, key=lambda c: (-c.year, vi_sort_key(c.name)))
+    return sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name)))
 
 
 def award_types(session: Session, include: Optional[int] = None) -> list[AwardType]:

@@ -69,7 +69,7 @@ def _role_text(role: Optional[str]) -> str:
 
 def _action_text(kind: str, action: str) -> str:
     own = {"create": _("Tạo hồ sơ"), "edit": _("Sửa nội dung"), "attach": _("Đính kèm tệp"),
-           "detach": _("Gỡ tệp")}
+           "detach": _("Gỡ tệp"), "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu")}
     if action in own:
         return own[action]
     try:
@@ -98,6 +98,10 @@ def _details(kind: str, event: AuditEvent) -> list[str]:
         labels = [pick(spec[2], spec[3]) for k, spec in FIELDS.get(kind, {}).items() if k in changes]
         if labels:
             out.append(_("Đã sửa: %(fields)s", fields=", ".join(labels)))
+    for code, diff in (changes.get("figures") or {}).items():  # report figures (workflow.figures)
+        if isinstance(diff, dict) and isinstance(diff.get("value"), list):
+            old, new = (str(v or "—").replace(".", ",") if lang() == "vi" else v or "—" for v in diff["value"])
+            out.append(_("Chỉ tiêu %(code)s: %(old)s → %(new)s", code=code, old=old, new=new))
     if isinstance(changes.get("votes"), list) and len(changes["votes"]) == 3:
         out.append(_("Kết quả biểu quyết: %(f)s đồng ý, %(a)s không đồng ý, %(b)s không biểu quyết",
                      f=changes["votes"][0], a=changes["votes"][1], b=changes["votes"][2]))

@@ -35,7 +35,8 @@ from workflow.definitions import WORKFLOWS, all_state_names
 from workflow.errors import StaleVersion, TransitionRefused
 
 INPUT_FIELDS = ("reason", "session_id", "votes_for", "votes_against", "votes_abstain",
-                "classification", "decision_number", "decision_date", "decision_signer")
+                "classification", "decision_number", "decision_date", "decision_signer",
+                "submission_number", "submission_date")
 LISTED = with_polymorphic(Dossier, [Nomination])
 SORTS = {"updated": LISTED.updated_at, "created": LISTED.created_at, "title": LISTED.title,
          "state": LISTED.state, "kind": LISTED.kind, "id": LISTED.id}

@@ -9,7 +9,7 @@ from web.auth.user import current_actor
 from web.db import get_session
 from web.home import bp
 from web.home.links import optional_url, register
-from workflow import council, queues
+from workflow import council, dashboard, queues
 from workflow.authz import Actor
 from workflow.spec import Role
 
@@ -30,6 +30,8 @@ def quick_links(actor: Actor) -> list[tuple[str, str]]:
                    (("dossiers.unit_list", {}), _l("Hồ sơ của đơn vị"))]
     if queues.can_use_office_queue(actor):
         wanted.append((("office.queue", {}), _l("Danh sách thẩm định của Văn phòng Sở")))
+    if dashboard.can_see(actor):
+        wanted.append((("dashboard.index", {}), _l("Tổng hợp thi đua, khen thưởng")))
     if council.can_see(actor):
         wanted.append((("council.sessions", {}), _l("Phiên họp Hội đồng")))
     if council.can_manage(actor):

@@ -39,12 +39,33 @@ GUARD_LABELS: dict[str, tuple[str, str]] = {
     "council_vote_passes": (
         "Kết quả biểu quyết hợp lệ và đạt tỷ lệ của danh hiệu; người được đề nghị không biểu quyết",
         "The tally is valid and reaches the award's threshold; the nominee does not vote"),
+    "unit_takes_part": ("Đơn vị tham gia phong trào", "The unit takes part in the campaign"),
+    "award_admitted": ("Phong trào xét danh hiệu, hình thức được đề nghị",
+                       "The campaign admits the proposed award"),
+    "due_date_kept": ("Gửi Sở đúng hạn, hoặc phong trào cho phép nộp muộn (khi đó hồ sơ được ghi “Nộp muộn”)",
+                      "Sent by the due date, or the campaign accepts late submissions (marked “Late”)"),
+    "figures_complete": ("Có số liệu cho mọi chỉ tiêu thi đua của phong trào",
+                         "A figure for every emulation target of the campaign"),
+    "eligibility_met": ("Đạt các điều kiện bắt buộc của danh hiệu (thành phần hồ sơ, danh hiệu đã đạt, "
+                        "tỷ lệ, không đang bị xem xét kỷ luật)",
+                        "The award's hard rules hold (documents, prior titles, quota, no hold)"),
+    "eligibility_overridden": ("Điều kiện khuyến nghị chưa đạt thì phải nêu lý do vẫn trình Hội đồng",
+                               "A soft rule that fails needs a reason to approve anyway"),
+    "department_confers": ("Danh hiệu do Sở quyết định (danh hiệu của cấp trên phải trình cấp trên)",
+                           "An award the Department confers (higher awards are forwarded)"),
+    "higher_level_confers": ("Danh hiệu do cấp trên (UBND thành phố, Bộ) quyết định",
+                             "An award conferred above the Department (city, Ministry)"),
+    "submission_given": ("Có số và ngày tờ trình của Sở gửi cấp trên",
+                         "The Department's submission letter number and date are given"),
 }
 INPUT_LABELS: dict[Input, tuple[str, str]] = {
     Input.REASON: ("Lý do", "Reason"),
     Input.DECISION: ("Số, ngày và người ký quyết định", "Decision number, date and signer"),
     Input.COUNCIL_VOTE: ("Phiên họp Hội đồng và kết quả biểu quyết", "Council session and vote tally"),
     Input.CLASSIFICATION: ("Xếp loại", "Classification"),
+    Input.OVERRIDE: ("Lý do vẫn trình khi có cảnh báo (chỉ khi có cảnh báo)",
+                     "Reason to approve despite warnings (only when warned)"),
+    Input.SUBMISSION: ("Số và ngày tờ trình gửi cấp trên", "Submission letter number and date"),
 }
 
 

@@ -1,0 +1,171 @@
+"""Shared parts of the benchmarks: fresh databases, a small cast, nominations ready to move.
+
+Nothing here is timed. Databases are created fresh and migrated with the project's own
+Alembic revisions, so the bench measures the schema, indexes and triggers the app runs on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+# Bench accounts never sign in: cheap hashing (read when models.passwords is imported).
+os.environ.setdefault("VINHDANH_PASSWORD_PROFILE", "cheapest")
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+import migrations  # noqa: E402
+from models import (AwardType, Campaign, CouncilAttendance, CouncilSession, Unit,  # noqa: E402
+                    make_engine, make_sessionmaker)
+from workflow import Actor, dossiers, evidence  # noqa: E402
+from workflow.accounts import create_user  # noqa: E402
+
+NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.timezone.utc)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PASSWORD = "bench-only-password"
+MEMBERS = 7
+UNITS = 10
+
+
+class Progress:
+    """A one-line counter on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total, self.last, self.start = label, total, 0.0, time.perf_counter()
+        self.tty, self.shown = sys.stderr.isatty(), -1
+
+    def step(self, done: int) -> None:
+        now = time.perf_counter()
+        if done == self.shown:
+            return
+        if done == self.total or now - self.last >= (0.1 if self.tty else 5.0):
+            self.last, self.shown = now, done
+            end = "\r" if self.tty and done < self.total else "\n"
+            sys.stderr.write(f"  {self.label}: {done}/{self.total} ({now - self.start:.1f} s){end}")
+            sys.stderr.flush()
+
+
+@contextmanager
+def fresh_database(backend: str, pg_url: Optional[str] = None) -> Iterator[str]:
+    """A new, migrated database of ``backend``; removed afterwards."""
+    if backend == "sqlite":
+        workdir = Path(tempfile.mkdtemp(prefix="vinhdanh-bench-"))
+        url = f"sqlite:///{workdir / 'bench.db'}"
+        try:
+            migrations.upgrade(url)
+            yield url
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
+    assert pg_url, "a PostgreSQL URL is needed"
+    name = f"vd_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        migrations.upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class Cast:
+    """The actors of the bench, the council session and the nominations' ids per set."""
+
+    staff: dict[int, Actor]
+    head: dict[int, Actor]
+    reviewer: Actor
+    secretary: Actor
+    council_id: int
+    present: int
+    award_id: int
+    campaign_id: int
+    sets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # name → [(dossier, unit)]
+
+
+def build_cast(session: Session, upload_dir: Path) -> Cast:
+    """Ten schools with a staff member and a head each, a reviewer, a secretary, a Council."""
+    units = [Unit(code=f"BENCH-{i:02d}", name=f"Trường thử nghiệm số {i}", kind="primary",
+                  locality="phường Lê Chân") for i in range(UNITS)]
+    session.add_all(units)
+    session.flush()
+    staff, head = {}, {}
+    for unit in units:
+        staff[unit.id] = _actor(create_user(session, f"staff{unit.id}", "Nguyễn Văn An", PASSWORD,
+                                            [("unit_staff", unit.id)]), session)
+        head[unit.id] = _actor(create_user(session, f"head{unit.id}", "Trần Thị Bình", PASSWORD,
+                                           [("unit_head", unit.id)]), session)
+    reviewer = _actor(create_user(session, "reviewer", "Đặng Thu Hà", PASSWORD,
+                                  [("office_reviewer", None)]), session)
+    secretary_user = create_user(session, "secretary", "Hoàng Lan Anh", PASSWORD,
+                                 [("council_secretary", None)])
+    members = [create_user(session, f"member{i}", "Bùi Văn Long", PASSWORD, [("council_member", None)])
+               for i in range(MEMBERS)]
+    campaign = Campaign(code="TD-2026", name="Phong trào thi đua năm 2026", kind="annual", year=2026,
+                        opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2026, 12, 31))
+    award = AwardType(code="LDTT", name_vi="Lao động tiên tiến", name_en="Advanced Worker",
+                      nominee_kind="individual", conferring_authority="department_director",
+                      vote_threshold_pct=50, threshold_base="present")
+    session.add_all([campaign, award])
+    session.flush()
+    council = CouncilSession(title="Phiên họp thử nghiệm", held_on=NOW.date(), place="Phòng họp Sở",
+                             opened_by=secretary_user.id, opened_at=NOW)
+    council.attendance = [CouncilAttendance(user_id=m.id, present=True) for m in members]
+    session.add(council)
+    session.flush()
+    return Cast(staff, head, reviewer, _actor(secretary_user, session), council.id, MEMBERS,
+                award.id, campaign.id)
+
+
+def _actor(user, session: Session) -> Actor:
+    session.flush()
+    return Actor.from_user(user)
+
+
+def create_nominations(engine: Engine, cast: Cast, name: str, count: int, upload_dir: Path,
+                       batch: int = 500) -> None:
+    """``count`` complete drafts with one evidence file each, through the real workflow functions."""
+    units = sorted(cast.staff)
+    made: list[tuple[int, int]] = []
+    progress = Progress(f"setup {name}", count)
+    factory = make_sessionmaker(engine)
+    while len(made) < count:
+        with factory() as session:
+            for _ in range(min(batch, count - len(made))):
+                unit_id = units[len(made) % len(units)]
+                dossier = dossiers.create(session, cast.staff[unit_id], "nomination", unit_id, {
+                    "title": "Đề nghị công nhận Lao động tiên tiến", "campaign_id": cast.campaign_id,
+                    "nominee_kind": "individual", "nominee_name": f"Giáo viên số {len(made)}",
+                    "position": "Giáo viên", "award_type_id": cast.award_id,
+                    "achievements": "Hoàn thành tốt nhiệm vụ năm học 2025–2026."}, now=NOW)
+                evidence.attach(session, dossier.id, cast.staff[unit_id], "Báo cáo thành tích.pdf",
+                                PDF, upload_dir, now=NOW)
+                made.append((dossier.id, unit_id))
+            session.commit()
+        progress.step(len(made))
+    cast.sets[name] = made
+
+
+def setup(url: str, n: int, upload_dir: Path, sets: Iterable[str] = ("engine", "floor")) -> tuple[Engine, Cast]:
+    """The cast and a set of ``n`` drafts for each name in ``sets``."""
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        cast = build_cast(session, upload_dir)
+        session.commit()
+    for name in sets:
+        create_nominations(engine, cast, name, n, upload_dir)
+    return engine, cast

@@ -1,0 +1,189 @@
+"""The Office dashboard's server time against one hand-written SQL query, in the same run.
+
+    .venv/bin/python bench/dashboard.py [--units 2000] [--nominations 20000] [--repeat 9] [--pg URL]
+
+Data (not timed): UNITS schools with a head each, NOMINATIONS nominations and one plan and
+one report per unit (2·UNITS plans and reports), four targets with the reports' figures.
+They are written with SQLAlchemy Core bulk INSERTs (executemany), not through the workflow
+engine: no guards, no audit events. States are spread as in a real year, and sending dates
+around the due dates (some late). "Today" is the real today; the plan was due about eight
+months ago and the report two weeks ago, so every status occurs.
+
+Timed, alternating, REPEAT times each (median and best printed):
+* dashboard: ``workflow.dashboard.campaign_dashboard`` in a new ORM session;
+* page: ``GET /dashboard/?campaign=…`` through the Flask test client, signed in as the
+  Office reviewer (the figures, the charts drawn in Python and the template);
+* sql: one hand-written SQL statement computing the same figures (CTEs and UNION ALL).
+The dashboard's figures and the query's are checked equal before anything is timed.
+SQLite always runs on a fresh migrated file; PostgreSQL when ``--pg`` or
+``VINHDANH_TEST_DATABASE_URL`` names a server (a fresh database is created and dropped).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from bench.common import PASSWORD, fresh_database  # noqa: E402
+from bench.dashboard_data import SQL, Bench, cutoff, populate  # noqa: E402
+from sqlalchemy import Engine, bindparam, text  # noqa: E402
+
+from models import Campaign, make_engine, make_read_sessionmaker  # noqa: E402
+from models.base import UTCDateTime  # noqa: E402
+from workflow import dashboard  # noqa: E402
+
+TARGET_MS = 300.0
+
+
+def dashboard_figures(board: dashboard.Dashboard) -> dict[tuple[str, str], int]:
+    """The dashboard's figures in the query's shape: (figure, key) → count."""
+    out: dict[tuple[str, str], int] = {}
+    for counts in (board.plans, board.reports):
+        for status, n in counts.counts.items():
+            if n:
+                out[("submission", f"{counts.kind}:{status}")] = n
+    out[("overdue", "")] = board.overdue_units
+    for row in board.targets:
+        for result, flag in (("met", 1), ("not_met", 0)):
+            if row.counts[result]:
+                out[("target", f"{row.target.id}:{flag}")] = row.counts[result]
+    n = board.nominations
+    out.update({("state", c.key): c.count for c in n.by_state})
+    out.update({("award", str(c.key)): c.count for c in n.by_award})
+    out.update({("unit", str(c.key)): c.count for c in n.by_unit})
+    for name in ("published_individuals", "published_direct", "ad_hoc_published", "ad_hoc_in_progress"):
+        out[(name, "")] = getattr(n, name)
+    return {k: v for k, v in out.items() if v}
+
+
+class Sides:
+    """The three things timed, on one database."""
+
+    def __init__(self, engine: Engine, bench: Bench) -> None:
+        self.engine, self.bench = engine, bench
+        self.sessions = make_read_sessionmaker(engine)
+        typed = bindparam("plan_cutoff", type_=UTCDateTime()), bindparam("report_cutoff", type_=UTCDateTime())
+        self.statement = text(SQL).bindparams(*typed)
+        self.params = {"c": bench.campaign_id, "plan_cutoff": cutoff(bench.plan_due),
+                       "report_cutoff": cutoff(bench.report_due), "plan_past": int(bench.today > bench.plan_due),
+                       "report_past": int(bench.today > bench.report_due), "yes": True}
+        self.client = self._signed_in_client(engine.url.render_as_string(hide_password=False))
+
+    def _signed_in_client(self, url: str):
+        from web import create_app
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
+                          "UPLOAD_DIR": "/nonexistent"})
+        client = app.test_client()
+        page = client.get("/auth/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+        client.post("/auth/login", data={"username": "reviewer", "password": PASSWORD, "csrf_token": token})
+        self.page_url = f"/dashboard/?campaign={self.bench.campaign_id}"
+        return client
+
+    def dashboard(self) -> dashboard.Dashboard:
+        with self.sessions() as session:
+            campaign = session.get(Campaign, self.bench.campaign_id)
+            return dashboard.campaign_dashboard(session, campaign, self.bench.today)
+
+    def page(self) -> str:
+        response = self.client.get(self.page_url)
+        if response.status_code != 200:
+            raise SystemExit(f"page: HTTP {response.status_code}")
+        return response.get_data(as_text=True)
+
+    def sql(self) -> dict[tuple[str, str], int]:
+        with self.engine.connect() as conn:
+            return {(figure, key): n for figure, key, n in conn.execute(self.statement, self.params) if n}
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn()
+    return result, (time.perf_counter() - start) * 1000
+
+
+def measure(sides: Sides, repeat: int) -> dict[str, list[float]]:
+    """Each side ``repeat`` times, in turn, so that all see the same machine load."""
+    names = ("dashboard", "page", "sql")
+    runs: dict[str, list[float]] = {name: [] for name in names}
+    for i in range(repeat):
+        for name in names if i % 2 == 0 else names[::-1]:
+            runs[name].append(_timed(getattr(sides, name))[1])
+    return runs
+
+
+def check(sides: Sides) -> dict[str, float]:
+    """The first run of each side (cold caches), checking that they agree; returns its times."""
+    (board, t_board), (theirs, t_sql) = _timed(sides.dashboard), _timed(sides.sql)
+    page, t_page = _timed(sides.page)
+    ours = dashboard_figures(board)
+    if ours != theirs:
+        diff = {k: (ours.get(k), theirs.get(k)) for k in set(ours) | set(theirs) if ours.get(k) != theirs.get(k)}
+        raise SystemExit(f"figures differ (dashboard, sql): {dict(sorted(diff.items())[:20])}")
+    total = sum(n for (figure, _), n in theirs.items() if figure == "state")
+    if f"{total}</span>" not in page:
+        raise SystemExit("the page does not show the nominations' total")
+    print(f"  check: the dashboard's {len(ours)} figures equal the query's; the page shows them")
+    return {"dashboard": t_board, "page": t_page, "sql": t_sql}
+
+
+def bench(backend: str, args: argparse.Namespace, pg_url: Optional[str]) -> dict[str, float]:
+    print(f"\n== {backend}: {args.units} units, {args.nominations} nominations, "
+          f"{2 * args.units} plans and reports ==")
+    with fresh_database(backend, pg_url) as url:
+        engine = make_engine(url)
+        try:
+            data, seconds = populate(engine, args.units, args.nominations)
+            print(f"  setup: {data.rows} rows inserted in {seconds:.1f} s with SQLAlchemy Core bulk "
+                  f"INSERTs (executemany), not through the workflow engine (no guards, no audit events)")
+            sides = Sides(engine, data)
+            first = check(sides)
+            load = os.getloadavg()[0]
+            runs = {"first": first, **measure(sides, args.repeat)}
+        finally:
+            engine.dispose()
+    med = {name: statistics.median(runs[name]) for name in ("dashboard", "page", "sql")}
+    best = {name: min(runs[name]) for name in med}
+    print(f"  load average before timing: {load:.2f} on {os.cpu_count()} CPUs")
+    print(f"  {'':30}{'median':>10}{'best':>10}{'first (cold)':>15}")
+    labels = {"dashboard": "workflow.dashboard function", "page": "full page (Flask test client)",
+              "sql": "one hand-written SQL query"}
+    for name, label in labels.items():
+        print(f"  {label:30}{med[name]:8.1f} ms{best[name]:8.1f} ms{runs['first'][name]:12.1f} ms")
+    print(f"  ratio dashboard/sql: {med['dashboard'] / med['sql']:.2f} (best {best['dashboard'] / best['sql']:.2f}); "
+          f"page/sql: {med['page'] / med['sql']:.2f}")
+    return {**{f"{k}_ms": v for k, v in med.items()}, "ratio": med["dashboard"] / med["sql"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--nominations", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs per side (default 9)")
+    parser.add_argument("--pg", default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
+                        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)")
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    args = parser.parse_args(argv)
+    results = {"sqlite": bench("sqlite", args, None)}
+    if args.pg and not args.sqlite_only:
+        results["postgresql"] = bench("postgresql", args, args.pg)
+    else:
+        print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
+    sqlite = results["sqlite"]
+    verdict = "met" if sqlite["dashboard_ms"] < TARGET_MS and sqlite["page_ms"] < TARGET_MS else "NOT met"
+    print(f"\nTarget on SQLite (dashboard under {TARGET_MS:.0f} ms, function and page): {verdict} "
+          f"(function {sqlite['dashboard_ms']:.0f} ms, page {sqlite['page_ms']:.0f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

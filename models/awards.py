@@ -1,0 +1,130 @@
+"""The award catalogue's rules, the awards history and holds, as data the admin can change.
+
+- ``AwardRule``: one rule of an award type (required evidence, prior titles, a quota, the
+  hold check), hard (blocks the Office's approval) or soft (warns; overriding it needs a
+  reason), with its legal source and the dates it applies from and to. ``params`` is a
+  JSON object whose keys depend on ``kind`` (see ``workflow.awards``).
+- ``AwardRecord``: a title or form someone received (the awards history), imported for past
+  years or recorded by the system when a nomination is published. Prior-title and quota
+  checks read it.
+- ``Hold``: a person or a unit under disciplinary review, investigation or an unresolved
+  complaint; while it lasts, nominations of them are blocked (Nghị định 152/2025/NĐ-CP).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Optional
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.catalog import AwardType
+from models.org import Unit
+
+RULE_KINDS = ("evidence", "prior_title", "quota", "hold")
+RECORD_ORIGINS = ("system", "imported")
+# Ad-hoc and thematic awards do not count as grounds for higher merit awards (NĐ 152/2025).
+RECORD_BASES = ("merit", "ad_hoc", "thematic")
+
+
+class AwardRule(Base):
+    """One configurable rule of an award type."""
+
+    __tablename__ = "award_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    hard: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    award_type: Mapped[AwardType] = relationship()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """``params`` decoded (an empty dict when it is not a JSON object)."""
+        try:
+            decoded = json.loads(self.params or "{}")
+        except ValueError:
+            return {}
+        return decoded if isinstance(decoded, dict) else {}
+
+    def applies_on(self, day: dt.date) -> bool:
+        """True when the rule is in force on ``day``."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+class AwardRecord(Base):
+    """One award someone (a person or a collective) received in a year."""
+
+    __tablename__ = "award_record"
+    __table_args__ = (Index("ix_award_record_award_year_unit", "award_type_id", "year", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    person_name: Mapped[str] = mapped_column(String(255))
+    # models.text.fold(person_name): how a nominee without an account is matched.
+    name_key: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    decision_number: Mapped[Optional[str]] = mapped_column(String(60))
+    decision_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    origin: Mapped[str] = mapped_column(String(10), default="imported")
+    basis: Mapped[str] = mapped_column(String(10), default="merit")
+    # The published nomination a system record comes from (one record per nomination).
+    dossier_id: Mapped[Optional[int]] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
+    unit: Mapped[Optional[Unit]] = relationship()
+
+
+class Hold(Base):
+    """A person (account or name) or a unit that may not be nominated while it lasts."""
+
+    __tablename__ = "award_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # Empty for a hold on a whole unit (it blocks the unit's collective nominations).
+    person_name: Mapped[str] = mapped_column(String(255), default="")
+    name_key: Mapped[str] = mapped_column(String(255), default="", index=True)
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Optional[Unit]] = relationship()
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class HigherReferral(Base):
+    """A nomination sent to the conferring authority above the Department, and its answer."""
+
+    __tablename__ = "higher_referral"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), unique=True)
+    # The Department's submission letter (tờ trình), e.g. 1580/TTr-SGDĐT.
+    letter_number: Mapped[str] = mapped_column(String(60))
+    letter_date: Mapped[dt.date] = mapped_column(Date)
+    forwarded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    forwarded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # "conferred" or "not_conferred" once the higher level has answered.
+    outcome: Mapped[Optional[str]] = mapped_column(String(20))
+    answer_number: Mapped[Optional[str]] = mapped_column(String(60))
+    answer_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    answer_reason: Mapped[Optional[str]] = mapped_column(Text)
+    recorded_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[Optional[dt.datetime]]

@@ -1,0 +1,69 @@
+"""Holds (tạm dừng xét khen thưởng): the Office and administrators record and end them."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from models import Unit
+from models.text import vi_sort_key
+from web.auth.user import current_actor
+from web.awards import bp
+from web.awards.forms import HoldForm
+from web.awards.views import _put_errors, _today
+from web.db import get_session
+from workflow import holds
+from workflow.awards import CatalogueRefused
+
+
+def _manager():
+    actor = current_actor()
+    if not holds.can_manage(actor):
+        abort(403)
+    return actor
+
+
+def _form(session) -> HoldForm:
+    form = HoldForm()
+    units = sorted(session.scalars(select(Unit).where(Unit.active.is_(True))), key=lambda u: vi_sort_key(u.name))
+    form.unit_id.choices = [("", _("— Không chọn —"))] + [(str(u.id), u.name) for u in units]
+    if not form.is_submitted():
+        form.starts_on.data = _today().isoformat()
+    return form
+
+
+def _render(session, form: HoldForm, problems=None, status: int = 200):
+    return render_template("awards/holds.html", form=form, holds=holds.list_holds(session, _today()),
+                           today=_today(), problems=problems or []), status
+
+
+@bp.route("/holds", methods=["GET", "POST"])
+@login_required
+def hold_list():
+    who, session = _manager(), get_session()
+    form = _form(session)
+    if not form.validate_on_submit():
+        return _render(session, form, status=400 if form.is_submitted() else 200)
+    try:
+        holds.add_hold(session, who, form.data)
+        session.commit()
+    except CatalogueRefused as error:
+        session.rollback()
+        return _render(session, form, _put_errors(form, error), 400)
+    flash(_("Đã ghi nhận tạm dừng xét khen thưởng."), "success")
+    return redirect(url_for("awards.hold_list"))
+
+
+@bp.route("/holds/<int:hold_id>/end", methods=["POST"])
+@login_required
+def end_hold(hold_id: int):
+    who, session = _manager(), get_session()
+    try:
+        holds.end_hold(session, who, hold_id, _today())
+    except CatalogueRefused:
+        session.rollback()
+        abort(404)
+    session.commit()
+    flash(_("Đã kết thúc tạm dừng xét khen thưởng."), "success")
+    return redirect(url_for("awards.hold_list"))

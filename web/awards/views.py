@@ -1,0 +1,200 @@
+"""The award catalogue pages (administrators only; the service refuses anyone else) and the
+template helpers that show a nomination's eligibility checks."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Optional
+
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from models import AwardType, Dossier, Nomination
+from models.text import vi_sort_key
+from web.auth.user import current_actor
+from web.awards import bp
+from web.awards.forms import AwardForm, RuleForm
+from web.db import get_session
+from web.i18n import lang, pick
+from workflow import awards as catalogue
+from workflow import eligibility, holds
+from workflow.awards import CatalogueRefused
+
+def _admin():
+    return catalogue.require_admin(current_actor())
+
+
+def _sorted_awards(session) -> list[AwardType]:
+    return sorted(session.scalars(select(AwardType)), key=lambda a: (not a.active, vi_sort_key(a.name_vi)))
+
+
+def _award_form(session, award: Optional[AwardType] = None) -> AwardForm:
+    form = AwardForm(obj=award) if award is not None else AwardForm()
+    form.nominee_kind.choices = [(k, pick(*v)) for k, v in catalogue.NOMINEE_LABELS.items()]
+    form.conferring_authority.choices = [(k, pick(*v)) for k, v in catalogue.AUTHORITIES.items()]
+    form.threshold_base.choices = [(k, pick(*v)) for k, v in catalogue.BASE_LABELS.items()]
+    return form
+
+
+def _rule_form(session) -> RuleForm:
+    form = RuleForm(prefix="rule")
+    awards = [(a.code, pick(a.name_vi, a.name_en)) for a in _sorted_awards(session)]
+    form.kind.choices = [(k, pick(*v)) for k, v in catalogue.RULE_LABELS.items()]
+    form.purpose.choices = [(k, pick(*v)) for k, v in catalogue.PURPOSES.items()]
+    form.award.choices = awards
+    form.of.choices = awards
+    return form
+
+
+def _put_errors(form, error: CatalogueRefused) -> list[str]:
+    """Each problem under its field; problems with no field are returned as messages."""
+    general = []
+    for violation in error.violations:
+        name = violation.params.get("field")
+        field = getattr(form, name, None) if name else None
+        problem = violation.params.get("problem_en" if lang() == "en" else "problem", "")
+        if field is not None and problem:
+            field.errors = list(field.errors) + [f"{field.label.text} {problem}."]
+        else:
+            general.append(violation.message(lang()))
+    return general
+
+
+@bp.route("/")
+@login_required
+def index():
+    _admin()
+    session = get_session()
+    return render_template("awards/list.html", awards=_sorted_awards(session),
+                           counts=catalogue.rule_counts(session), authorities=catalogue.AUTHORITIES,
+                           kinds=catalogue.NOMINEE_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    who, session = _admin(), get_session()
+    form = _award_form(session)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            award = catalogue.create_award(session, who, form.data)
+            session.commit()
+            flash(_("Đã thêm danh hiệu “%(name)s”. Hãy khai báo các điều kiện xét tặng.",
+                    name=award.name_vi), "success")
+            return redirect(url_for("awards.edit", award_id=award.id))
+        except CatalogueRefused as error:
+            session.rollback()
+            problems = _put_errors(form, error)
+    status = 400 if form.is_submitted() else 200
+    return render_template("awards/form.html", form=form, award=None, problems=problems), status
+
+
+def _render_edit(session, award: AwardType, form: AwardForm, rule_form: RuleForm,
+                 problems: Optional[list[str]] = None, status: int = 200):
+    names = {a.code: (a.name_vi, a.name_en) for a in session.scalars(select(AwardType))}
+    rules = [(r, catalogue.describe(r, names)) for r in catalogue.rules_of(session, award.id)]
+    return render_template("awards/form.html", form=form, award=award, rule_form=rule_form, rules=rules,
+                           problems=problems or [], rule_labels=catalogue.RULE_LABELS), status
+
+
+def _load(session, award_id: int) -> AwardType:
+    award = session.get(AwardType, award_id)
+    if award is None:
+        abort(404)
+    return award
+
+
+@bp.route("/<int:award_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(award_id: int):
+    who, session = _admin(), get_session()
+    award = _load(session, award_id)
+    form = _award_form(session, award)
+    if not form.validate_on_submit():
+        return _render_edit(session, award, form, _rule_form(session), status=400 if form.is_submitted() else 200)
+    try:
+        diff = catalogue.update_award(session, who, award.id, form.data)
+        session.commit()
+    except CatalogueRefused as error:
+        session.rollback()
+        problems = _put_errors(form, error)
+        return _render_edit(session, _load(session, award_id), form, _rule_form(session), problems, 400)
+    flash(_("Đã lưu thay đổi.") if diff else _("Không có thay đổi nào."), "success" if diff else "info")
+    return redirect(url_for("awards.edit", award_id=award_id))
+
+
+@bp.route("/<int:award_id>/rules", methods=["POST"])
+@login_required
+def add_rule(award_id: int):
+    who, session = _admin(), get_session()
+    award = _load(session, award_id)
+    rule_form = _rule_form(session)
+    if rule_form.validate_on_submit():
+        try:
+            catalogue.add_rule(session, who, award.id, rule_form.data)
+            session.commit()
+            flash(_("Đã thêm điều kiện."), "success")
+            return redirect(url_for("awards.edit", award_id=award_id) + "#rules")
+        except CatalogueRefused as error:
+            session.rollback()
+            problems = _put_errors(rule_form, error)
+            award = _load(session, award_id)
+            return _render_edit(session, award, _award_form(session, award), rule_form, problems, 400)
+    return _render_edit(session, award, _award_form(session, award), rule_form, status=400)
+
+
+@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@login_required
+def delete_rule(rule_id: int):
+    who, session = _admin(), get_session()
+    try:
+        award_id = catalogue.remove_rule(session, who, rule_id)
+    except CatalogueRefused:
+        session.rollback()
+        abort(404)
+    session.commit()
+    flash(_("Đã xóa điều kiện."), "success")
+    return redirect(url_for("awards.edit", award_id=award_id) + "#rules")
+
+
+# --- eligibility checks in other pages ------------------------------------------------------
+
+def _today() -> dt.date:
+    return eligibility.local_day(dt.datetime.now(dt.timezone.utc))
+
+
+@bp.app_template_global()
+def eligibility_checks(dossier: Dossier) -> list[eligibility.CheckResult]:
+    """The nomination's checks (computed once per request), for Department roles only:
+    holds name disciplinary matters, which the unit's staff are not shown."""
+    actor = current_actor()
+    if not isinstance(dossier, Nomination) or actor is None or not actor.is_department:
+        return []
+    cache = g.setdefault("eligibility", {})
+    if dossier.id not in cache:
+        cache[dossier.id] = eligibility.check(get_session(), dossier, _today())
+    return cache[dossier.id]
+
+
+@bp.app_template_global()
+def eligibility_levels(dossiers: Iterable[Dossier]) -> dict[int, tuple[str, list[str]]]:
+    """{dossier id: (level, messages of the rules not met)} of a page of nominations."""
+    results = eligibility.check_many(get_session(), list(dossiers), _today())
+    return {i: (eligibility.summary(r), [c.message(lang()) for c in r if not c.ok]) for i, r in results.items()}
+
+
+@bp.app_template_global()
+def purpose_label(code: str) -> str:
+    return pick(*catalogue.PURPOSES.get(code, (code, code)))
+
+
+@bp.app_template_global()
+def attachment_purposes() -> list[tuple[str, str]]:
+    return [(k, pick(*v)) for k, v in catalogue.PURPOSES.items()]
+
+
+@bp.app_template_global()
+def can_manage_holds() -> bool:
+    return holds.can_manage(current_actor())

@@ -1,0 +1,145 @@
+"""The report-figures page: the unit fills each target's figure and evidence while the report
+is draft or returned; the Office corrects a figure with a reason once it was sent.
+
+Also registers the template helpers other pages use: the figures table of a report and the
+"Nộp muộn" badge of a plan or report.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy.orm import Session
+
+from models import Dossier
+from web.auth.user import current_actor
+from web.campaigns import bp
+from web.campaigns.presenters import (figure_rows, met_label, number_input, submission_label,
+                                      submission_state)
+from web.db import get_session
+from web.dossiers.common import actor, detail_url, load_visible
+from web.i18n import lang
+from workflow import campaigns as svc
+from workflow.authz import Actor, editing_role
+from workflow.definitions import WORKFLOWS
+from workflow.errors import EditRefused, StaleVersion
+from workflow.figures import figures_of
+from workflow.spec import Role
+
+bp.add_app_template_global(submission_state)
+bp.add_app_template_global(submission_label)
+bp.add_app_template_global(met_label)
+
+
+@bp.app_template_global()
+def report_figure_rows(dossier: Dossier) -> list:
+    """The figures table of a report (for the dossier page)."""
+    return figure_rows(get_session(), dossier)
+
+
+@bp.app_template_global()
+def can_correct_figures(dossier: Dossier) -> bool:
+    """The signed-in person may correct this report's figures (the Office, once it was sent)."""
+    who = current_actor()
+    return who is not None and who.has(Role.OFFICE_REVIEWER) and dossier.sent_at is not None
+
+
+@bp.app_template_global()
+def figures_url(dossier: Dossier) -> str:
+    return url_for("campaigns.figures", dossier_id=dossier.id)
+
+
+def _typed_from(rows: list) -> dict[int, dict[str, str]]:
+    """What the inputs show before anything is typed: the stored figures."""
+    typed = {}
+    for row in rows:
+        figure = row.figure
+        value = "" if figure is None or figure.value is None else (
+            ("1" if figure.value >= 1 else "0") if row.target.kind == "yes_no" else number_input(figure.value))
+        typed[row.target.id] = {"value": value, "baseline": number_input(figure.baseline) if figure else "",
+                                "evidence": figure.evidence if figure else ""}
+    return typed
+
+
+def _render(session: Session, report: Dossier, who: Actor, typed: Optional[dict] = None,
+            correction: Optional[dict] = None, problems: Optional[list[str]] = None, status: int = 200):
+    rows = figure_rows(session, report)
+    state = WORKFLOWS["report"].state(report.state)
+    return render_template(
+        "campaigns/figures.html", report=report, rows=rows, typed=typed or _typed_from(rows),
+        correction=correction or {}, problems=problems or [], state=state,
+        can_fill=state.editable and editing_role(who, report) is not None,
+        can_correct=can_correct_figures(report)), status
+
+
+def _report(session: Session, dossier_id: int, who: Actor) -> Dossier:
+    report = load_visible(session, dossier_id, who)
+    if report.kind != "report":
+        abort(404)
+    return report
+
+
+@bp.route("/reports/<int:dossier_id>/figures", methods=["GET", "POST"])
+@login_required
+def figures(dossier_id: int):
+    session, who = get_session(), actor()
+    report = _report(session, dossier_id, who)
+    if request.method == "GET":
+        return _render(session, report, who)
+    if request.form.get("action") == "correct":
+        return _correct(session, report, who)
+    return _save(session, report, who)
+
+
+def _posted_figures(session: Session, report: Dossier) -> dict[int, dict[str, Any]]:
+    form = request.form
+    return {t.id: {"value": form.get(f"value-{t.id}", ""), "baseline": form.get(f"baseline-{t.id}", ""),
+                   "evidence": form.get(f"evidence-{t.id}", "")}
+            for t in svc.targets_of(session, report.campaign_id) if f"value-{t.id}" in form}
+
+
+def _save(session: Session, report: Dossier, who: Actor):
+    typed = _posted_figures(session, report)
+    version = request.form.get("version", "")
+    try:
+        event = svc.save_figures(session, report.id, who, typed, int(version) if version.isdigit() else None)
+        session.commit()
+    except StaleVersion as error:
+        session.rollback()
+        note = _("Số liệu bạn vừa nhập vẫn được giữ bên dưới; kiểm tra lại rồi bấm “Lưu số liệu” lần nữa.")
+        return _render(session, _report(session, report.id, who), who, typed, problems=error.messages(lang()) + [note],
+                       status=409)
+    except EditRefused as error:
+        session.rollback()
+        if error.is_permission:
+            raise
+        if error.code == "not_editable":
+            flash(error.messages(lang())[0], "warning")
+            return redirect(detail_url(report.id))
+        return _render(session, report, who, typed, problems=error.messages(lang()), status=422)
+    flash(_("Đã lưu số liệu chỉ tiêu.") if event else _("Không có thay đổi nào để lưu."),
+          "success" if event else "info")
+    return redirect(detail_url(report.id))
+
+
+def _correct(session: Session, report: Dossier, who: Actor):
+    form = request.form
+    figure_id = form.get("figure_id", "")
+    if not figure_id.isdigit() or int(figure_id) not in {f.id for f in figures_of(session, report.id).values()}:
+        abort(404)
+    typed = {"figure_id": int(figure_id), "value": form.get("value", ""), "baseline": form.get("baseline", ""),
+             "reason": form.get("reason", "")}
+    try:
+        event = svc.correct_figure(session, int(figure_id), who, typed["value"], typed["reason"],
+                                   baseline=typed["baseline"] or None)
+        session.commit()
+    except EditRefused as error:
+        session.rollback()
+        if error.is_permission:
+            raise
+        return _render(session, report, who, correction=typed, problems=error.messages(lang()), status=422)
+    flash(_("Đã điều chỉnh số liệu; lý do được ghi vào lịch sử hồ sơ.") if event
+          else _("Số liệu không thay đổi."), "success" if event else "info")
+    return redirect(detail_url(report.id))

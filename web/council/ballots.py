@@ -1,0 +1,177 @@
+"""Secret ballots of a Council session: the secretary opens, closes and applies them and
+records conflicts; each present member votes on their own device.
+
+A member's page never shows back how they voted, and no page shows who voted how: the
+workflow layer does not keep it. Refusals about who votes (recused, not on the roll) are
+403, refusals about the ballot's state 409; nothing changes on a refusal.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import login_required
+
+from models import Nomination
+from web.auth.user import current_actor
+from web.council import bp
+from web.db import get_session
+from web.errors import render_error
+from web.i18n import lang
+from workflow import ballot as ballots
+from workflow import council
+from workflow.ballot import is_recusal
+from workflow.errors import EditRefused, TransitionRefused
+from workflow.guards import counts_written
+
+CHOICE_LABELS = (("approve", _l("Đồng ý")), ("reject", _l("Không đồng ý")),
+                 ("abstain", _l("Không biểu quyết")))
+
+
+def _seer():
+    actor = current_actor()
+    if not council.can_see(actor):
+        abort(403)
+    return actor
+
+
+def _manager():
+    actor = current_actor()
+    if not council.can_manage(actor):
+        abort(403)
+    return actor
+
+
+def _back(id: int, dossier_id: int | None = None):
+    anchor = f"#ballot-{dossier_id}" if dossier_id else ""
+    return redirect(url_for("council.ballots", id=id) + anchor)
+
+
+def _count(name: str) -> int | None:
+    value = (request.form.get(name) or "0").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _flash_refusal(refused: EditRefused | TransitionRefused) -> None:
+    for message in refused.messages(lang()):
+        flash(message, "error")
+
+
+@bp.route("/<int:id>/ballots", endpoint="ballots")
+@login_required
+def ballots_page(id: int):
+    actor = _seer()
+    session = get_session()
+    meeting = council.get(session, id, actor)
+    return render_template("council/ballots.html", meeting=meeting,
+                           rows=ballots.board(session, meeting, actor),
+                           quorum=council.quorum(meeting), can_manage=council.can_manage(actor),
+                           is_open=meeting.status == "open", counts_written=counts_written,
+                           members=meeting.attendance,
+                           names={a.user_id: a.user.full_name for a in meeting.attendance})
+
+
+@bp.route("/<int:id>/ballots/<int:dossier_id>/open", methods=["POST"])
+@login_required
+def open_ballot(id: int, dossier_id: int):
+    actor = _manager()
+    session = get_session()
+    try:
+        ballot = ballots.open_ballot(session, id, dossier_id, actor)
+    except EditRefused as refused:
+        session.rollback()
+        _flash_refusal(refused)
+    else:
+        session.commit()
+        flash(_("Đã mở phiếu: %(n)d thành viên được bỏ phiếu.", n=ballot.eligible), "success")
+    return _back(id, dossier_id)
+
+
+@bp.route("/<int:id>/ballots/<int:dossier_id>/close", methods=["POST"])
+@login_required
+def close_ballot(id: int, dossier_id: int):
+    actor = _manager()
+    session = get_session()
+    written_for, written_against = _count("written_for"), _count("written_against")
+    if written_for is None or written_against is None:
+        flash(_("Số ý kiến bằng văn bản phải là số nguyên, không âm."), "error")
+        return _back(id, dossier_id)
+    try:
+        result = ballots.close_ballot(session, id, dossier_id, actor, written_for=written_for,
+                                      written_against=written_against)
+    except EditRefused as refused:
+        session.rollback()
+        _flash_refusal(refused)
+    else:
+        session.commit()
+        flash(_("Đã đóng phiếu: %(f)d đồng ý, %(a)d không đồng ý, %(b)d không biểu quyết.",
+                f=result.votes_for, a=result.votes_against, b=result.votes_abstain), "success")
+    return _back(id, dossier_id)
+
+
+@bp.route("/<int:id>/ballots/<int:dossier_id>/apply", methods=["POST"])
+@login_required
+def apply_ballot(id: int, dossier_id: int):
+    actor = _manager()
+    session = get_session()
+    try:
+        event = ballots.apply_result(session, id, dossier_id, actor, request.form.get("reason", ""))
+    except (EditRefused, TransitionRefused) as refused:
+        session.rollback()
+        _flash_refusal(refused)
+    else:
+        session.commit()
+        approved = event.action == "council_approve"
+        flash(_("Đã ghi nhận: Hội đồng thông qua theo kết quả bỏ phiếu kín.") if approved else
+              _("Đã ghi nhận: Hội đồng không thông qua theo kết quả bỏ phiếu kín."), "success")
+    return _back(id, dossier_id)
+
+
+@bp.route("/<int:id>/conflicts", methods=["POST"])
+@login_required
+def add_conflict(id: int):
+    actor = _manager()
+    session = get_session()
+    dossier_id, user_id = request.form.get("dossier_id", ""), request.form.get("user_id", "")
+    if not (dossier_id.isdigit() and user_id.isdigit()):
+        flash(_("Vui lòng chọn thành viên và hồ sơ."), "error")
+        return _back(id)
+    try:
+        ballots.set_conflict(session, id, int(dossier_id), int(user_id), request.form.get("reason", ""),
+                             actor)
+    except EditRefused as refused:
+        session.rollback()
+        _flash_refusal(refused)
+    else:
+        session.commit()
+        flash(_("Đã ghi nhận thành viên có xung đột lợi ích; thành viên này không bỏ phiếu hồ sơ."),
+              "success")
+    return _back(id, int(dossier_id))
+
+
+@bp.route("/<int:id>/vote/<int:dossier_id>", methods=["GET", "POST"])
+@login_required
+def vote(id: int, dossier_id: int):
+    actor = _seer()
+    session = get_session()
+    meeting = council.get(session, id, actor)
+    if request.method == "POST":
+        try:
+            ballots.cast_vote(session, meeting.id, dossier_id, actor, request.form.get("choice", ""))
+        except EditRefused as refused:
+            session.rollback()
+            status = 403 if any(is_recusal(v) for v in refused.violations) else 409
+            return render_error(status, refused.messages(lang()))
+        session.commit()
+        flash(_("Đã ghi nhận phiếu của bạn."), "success")
+        return redirect(url_for("council.vote", id=id, dossier_id=dossier_id))
+    dossier = ballots.load_nomination(session, dossier_id, actor)
+    if not isinstance(dossier, Nomination):
+        abort(404)
+    ballot = ballots.find(session, meeting.id, dossier.id)
+    standing = ballots.standing(session, meeting, dossier, actor, ballot)
+    problem = ballots.refusal(standing)
+    if problem is not None and is_recusal(problem):
+        return render_error(403, [problem.message(lang())])
+    result = ballots.tally(session, ballot) if ballot and not ballot.is_open else None
+    return render_template("council/vote.html", meeting=meeting, dossier=dossier, standing=standing,
+                           problem=problem, result=result, choices=CHOICE_LABELS)

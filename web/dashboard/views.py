@@ -1,0 +1,174 @@
+"""The dashboard of a campaign, the lists behind its figures, and its exports.
+
+Every page refuses (403) anyone but the Office, the Council's secretary and administrators.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import Mapping, Optional
+
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from models import Campaign, Target
+from web.auth.user import current_actor
+from web.dashboard import bp
+from web.dashboard.presenters import (Links, nomination_charts, parse_int, result_label,
+                                      status_label, submission_chart, target_chart)
+from web.db import get_session
+from web.home.links import register
+from web.listing import Page, page_number, paginate
+from web.templating import kind_label
+from workflow import dashboard, exports
+from workflow.authz import Actor
+from workflow.dashboard import RESULTS
+from workflow.definitions import WORKFLOWS
+from workflow.participation import STATUSES, SUBMISSION_KINDS
+
+register(bp)
+
+
+def _actor() -> Actor:
+    actor = current_actor()
+    if not dashboard.can_see(actor):
+        abort(403)
+    return actor
+
+
+def _campaign(session, required: bool = True) -> Optional[Campaign]:
+    """``?campaign=<id>`` (404 when unknown), else this year's active annual campaign."""
+    raw = request.args.get("campaign")
+    if raw:
+        campaign = session.get(Campaign, parse_int(raw) or 0)
+        if campaign is None:
+            abort(404)
+        return campaign
+    campaign = dashboard.default_campaign(session, dashboard.today_local())
+    if campaign is None and required:
+        abort(404)
+    return campaign
+
+
+def _campaigns(session) -> list[Campaign]:
+    return list(session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name)))
+
+
+@bp.route("/")
+@login_required
+def index():
+    actor, session = _actor(), get_session()
+    campaign = _campaign(session, required=False)
+    if campaign is None:
+        return render_template("dashboard/index.html", campaign=None, campaigns=[])
+    board = dashboard.campaign_dashboard(session, campaign)
+    links = Links(actor, campaign)
+    return render_template(
+        "dashboard/index.html", campaign=campaign, campaigns=_campaigns(session), board=board,
+        links=links, status_label=status_label, result_label=result_label, statuses=STATUSES,
+        results=RESULTS, submission_chart=submission_chart(board, links),
+        target_chart=target_chart(board, links), charts=nomination_charts(board, links))
+
+
+def _target(session, campaign: Campaign) -> Optional[Target]:
+    target_id = parse_int(request.args.get("target"))
+    if target_id is None:
+        return None
+    target = session.get(Target, target_id)
+    if target is None or target.campaign_id != campaign.id:
+        abort(404)
+    return target
+
+
+def _units_heading(target: Optional[Target], kind: str, status: Optional[str],
+                   result: Optional[str]) -> str:
+    if target is not None:
+        if result is None:
+            return _("Chỉ tiêu %(code)s: các đơn vị tham gia", code=target.code)
+        return _("Chỉ tiêu %(code)s: đơn vị %(result)s", code=target.code, result=result_label(result).lower())
+    if status is None:
+        return _("%(kind)s: các đơn vị tham gia", kind=kind_label(kind))
+    return _("%(kind)s: đơn vị %(status)s", kind=kind_label(kind), status=status_label(status).lower())
+
+
+@bp.route("/units")
+@login_required
+def units():
+    """The units behind a figure: a plan/report status, or a target's result; with their
+    heads' contacts, so this is also the list of whom to chase."""
+    _actor()
+    session = get_session()
+    campaign = _campaign(session)
+    target = _target(session, campaign)
+    kind = request.args.get("kind") if request.args.get("kind") in SUBMISSION_KINDS else "plan"
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    result = request.args.get("result") if request.args.get("result") in RESULTS else None
+    lines = dashboard.unit_lines(session, campaign, dashboard.today_local())
+    if target is not None:
+        lines = dashboard.filter_lines(lines, target_id=target.id, result=result)
+    else:
+        lines = dashboard.filter_lines(lines, kind=kind, status=status)
+    per_page = current_app.config["PAGE_SIZE"]
+    page = min(page_number(), max(1, math.ceil(len(lines) / per_page)))
+    start = (page - 1) * per_page
+    return render_template("dashboard/units.html", heading=_units_heading(target, kind, status, result),
+                           campaign=campaign, target=target, kind=kind,
+                           status=status, result=result, status_label=status_label,
+                           result_label=result_label,
+                           page=Page(lines[start:start + per_page], len(lines), page, per_page))
+
+
+def _nomination_filters(args: Mapping[str, str]) -> dict:
+    """The list's filters from the query string; unknown values are ignored."""
+    state = args.get("state")
+    nominee = args.get("nominee")
+    direct = {"1": True, "0": False}.get(args.get("direct", ""))
+    return {"state": state if state in WORKFLOWS["nomination"].state_names else None,
+            "award_type_id": parse_int(args.get("award")), "unit_id": parse_int(args.get("unit")),
+            "ad_hoc": args.get("ad_hoc") == "1", "direct": direct,
+            "nominee_kind": nominee if nominee in ("individual", "collective") else None,
+            "in_progress": args.get("stage") == "in_progress"}
+
+
+@bp.route("/nominations")
+@login_required
+def nominations():
+    """The nominations behind a figure, for the figures the Office queue cannot filter on
+    (ad-hoc, direct workers, in progress) and for people who do not use that queue."""
+    actor, session = _actor(), get_session()
+    campaign = _campaign(session)
+    filters = _nomination_filters(request.args)
+    page = paginate(session, dashboard.nominations_behind(actor, campaign, **filters),
+                    current_app.config["PAGE_SIZE"])
+    return render_template("dashboard/nominations.html", campaign=campaign, filters=filters, page=page)
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    filename = re.sub(r"[^A-Za-z0-9_.-]+", "-", filename)
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export_xlsx():
+    _actor()
+    session = get_session()
+    campaign = _campaign(session)
+    body = exports.campaign_workbook(session, campaign)
+    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"tong-hop-{campaign.code}.xlsx")
+
+
+@bp.route("/export.csv")
+@login_required
+def export_csv():
+    _actor()
+    session = get_session()
+    campaign = _campaign(session)
+    response = _download(exports.unit_results_csv(session, campaign), "text/csv",
+                         f"ket-qua-don-vi-{campaign.code}.csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return response

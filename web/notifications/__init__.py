@@ -1,0 +1,73 @@
+"""In-app notifications: the person's list, marking read, the header badge, and sending the
+e-mail outbox after a request that queued e-mails."""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import Blueprint, Flask, Response, current_app, g, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from web.db import get_session
+from workflow.mailer import SmtpSettings, send_pending
+from workflow.notify import OUTBOX_FLAG, unread_count
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+# E-mails sent after one request; the rest wait for the next one or for ``vinhdanh mail send``.
+REQUEST_BATCH = 20
+
+
+def unread_for_current_user() -> Optional[int]:
+    """The signed-in person's unread count (one COUNT per request), or None for visitors and
+    when the database cannot answer (an error page must still render)."""
+    if not current_user.is_authenticated:
+        return None
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = unread_count(get_session(), current_user.id)
+        except SQLAlchemyError:
+            current_app.logger.warning("unread notification count unavailable", exc_info=True)
+            g.unread_notifications = None
+    return g.unread_notifications
+
+
+@bp.app_context_processor
+def _badge() -> dict:
+    return {"unread_notifications": unread_for_current_user}
+
+
+def smtp_settings(app: Flask, base_url: str = "") -> SmtpSettings:
+    """The app's SMTP settings; links in e-mails use PUBLIC_URL, else ``base_url``."""
+    return SmtpSettings.from_config(app.config, base_url=app.config.get("PUBLIC_URL") or base_url)
+
+
+def flush_outbox(app: Flask, settings: SmtpSettings, limit: int = REQUEST_BATCH) -> None:
+    """Send queued e-mails in a session of its own; failures are logged, never raised."""
+    try:
+        session = app.extensions["vinhdanh.write"]()
+        try:
+            result = send_pending(session, settings, limit)
+        finally:
+            session.close()
+    except Exception:  # never let e-mail break a request that has already succeeded
+        app.logger.exception("sending e-mails after the request failed")
+        return
+    if result.errors:
+        app.logger.warning("e-mail: %d sent, %d failed: %s", result.sent, result.failed,
+                           "; ".join(result.errors[:3]))
+
+
+@bp.after_app_request
+def _send_after_commit(response: Response) -> Response:
+    """When this request queued e-mails and succeeded, send them once the response is out."""
+    session = g.get("db_session")
+    if session is None or not session.info.pop(OUTBOX_FLAG, False) or response.status_code >= 400:
+        return response
+    app = current_app._get_current_object()
+    settings = smtp_settings(app, request.host_url)
+    response.call_on_close(lambda: flush_outbox(app, settings))
+    return response
+
+
+from web.notifications import views  # noqa: E402,F401

@@ -1,0 +1,184 @@
+"""Practice pages: a unit registers and edits its models; the Office lists all and marks the
+exemplary ones; the public page (no sign-in) lists exemplary practices with search.
+
+Every permission is decided by ``workflow.practices``; a refusal changes nothing.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Campaign, Practice, Unit, User
+from models.text import vi_sort_key
+from web.auth.user import current_actor
+from web.db import get_session
+from web.dossiers.common import member_units
+from web.i18n import lang, pick
+from web.listing import paginate
+from web.practices import bp
+from workflow import practices as svc
+from workflow.audit import history
+from workflow.authz import Actor
+from workflow.errors import EditRefused, Violation
+from workflow.spec import Role
+
+PUBLIC_PAGE_SIZE = 12
+FIELDS = tuple(svc.FIELDS) + ("campaign_id",)
+
+
+@bp.app_template_global()
+def practice_status(status: str) -> str:
+    return pick(*svc.STATUS_LABELS.get(status, (status, status)))
+
+
+def _who() -> Actor:
+    """The signed-in unit member or Office/admin; 403 for other roles."""
+    who = current_actor()
+    if not (who.unit_ids() or svc.can_list_all(who)):
+        abort(403)
+    return who
+
+
+def _campaigns(session: Session) -> list[Campaign]:
+    rows = session.scalars(select(Campaign).where(Campaign.active.is_(True)))
+    return sorted(rows, key=lambda c: (-c.year, vi_sort_key(c.name)))
+
+
+@bp.route("/")
+@login_required
+def index():
+    who, session = _who(), get_session()
+    q, status = request.args.get("q", "").strip()[:100], request.args.get("status", "")
+    stmt = select(Practice).where(svc.visible_practices(who), svc.search(q))
+    if status in svc.STATUS_LABELS:
+        stmt = stmt.where(Practice.status == status)
+    page = paginate(session, stmt.order_by(Practice.registered_at.desc(), Practice.id.desc()),
+                    current_app.config.get("PAGE_SIZE", 20))
+    return render_template("practices/list.html", page=page, q=q, status=status, statuses=svc.STATUS_LABELS,
+                           office=svc.can_list_all(who), can_register=bool(who.unit_ids()))
+
+
+def _form_values() -> dict[str, str]:
+    return {name: request.form.get(name, "") for name in FIELDS + ("unit_id",)}
+
+
+def _render_form(session: Session, values: dict[str, Any], units: list[Unit], practice: Optional[Practice] = None,
+                 problems: Optional[list[str]] = None, status: int = 200):
+    return render_template("practices/form.html", values=values, units=units, practice=practice,
+                           campaigns=_campaigns(session), problems=problems or [], fields=svc.FIELDS), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    who, session = _who(), get_session()
+    units = member_units(session, who)
+    if not units:
+        abort(403)
+    if request.method == "GET":
+        return _render_form(session, {"unit_id": str(units[0].id)}, units)
+    values = _form_values()
+    unit_id = int(values["unit_id"]) if values["unit_id"].isdigit() else units[0].id
+    try:
+        practice = svc.register_practice(session, who, unit_id, values)
+        session.commit()
+    except EditRefused as error:
+        session.rollback()
+        if error.is_permission:
+            raise
+        return _render_form(session, values, units, problems=error.messages(lang()), status=422)
+    flash(_("Đã đăng ký mô hình “%(t)s”. Văn phòng Sở sẽ xem xét để công nhận tiêu biểu.", t=practice.title), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
+
+
+@bp.route("/<int:practice_id>")
+@login_required
+def detail(practice_id: int):
+    who, session = _who(), get_session()
+    practice = svc.load_practice(session, practice_id, who)
+    return _render_detail(session, practice, who)
+
+
+def _render_detail(session: Session, practice: Practice, who: Actor, problems: Optional[list[str]] = None,
+                   typed_reason: str = "", status: int = 200):
+    events = history(session, "practice", practice.id)
+    names = dict(session.execute(select(User.id, User.full_name).where(
+        User.id.in_({e.actor_id for e in events if e.actor_id}))).all()) if events else {}
+    actions = {"create": _("Đăng ký mô hình"), "edit": _("Sửa nội dung"),
+               "mark_exemplary": _("Công nhận tiêu biểu"), "unmark_exemplary": _("Bỏ công nhận tiêu biểu")}
+    steps = [(e.occurred_at, names.get(e.actor_id, ""), actions.get(e.action, e.action), e.reason) for e in events]
+    can_edit = practice.status == "registered" and any(who.has(r, practice.unit_id) for r in svc.UNIT_ROLES)
+    return render_template("practices/detail.html", practice=practice, steps=steps, can_edit=can_edit,
+                           can_mark=who.has(Role.OFFICE_REVIEWER), problems=problems or [],
+                           typed_reason=typed_reason), status
+
+
+@bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(practice_id: int):
+    who, session = _who(), get_session()
+    practice = svc.load_practice(session, practice_id, who)
+    if not any(who.has(r, practice.unit_id) for r in svc.UNIT_ROLES):
+        abort(403)
+    if practice.status != "registered":
+        flash(EditRefused([Violation("practice_locked")]).messages(lang())[0], "warning")
+        return redirect(url_for("practices.detail", practice_id=practice_id))
+    units = [practice.unit]
+    if request.method == "GET":
+        values = {name: getattr(practice, name) or "" for name in FIELDS}
+        return _render_form(session, {**values, "campaign_id": str(practice.campaign_id or "")}, units, practice)
+    values = _form_values()
+    try:
+        event = svc.update_practice(session, practice_id, who, {k: values[k] for k in FIELDS})
+        session.commit()
+    except EditRefused as error:
+        session.rollback()
+        if error.is_permission:
+            raise
+        practice = svc.load_practice(session, practice_id, who)
+        return _render_form(session, values, units, practice, error.messages(lang()), 422)
+    flash(_("Đã lưu thay đổi.") if event else _("Không có thay đổi nào để lưu."), "success" if event else "info")
+    return redirect(url_for("practices.detail", practice_id=practice_id))
+
+
+@bp.route("/<int:practice_id>/mark", methods=["POST"])
+@login_required
+def mark(practice_id: int):
+    who, session = _who(), get_session()
+    exemplary = request.form.get("exemplary") == "1"
+    reason = request.form.get("reason", "")
+    try:
+        event = svc.mark_exemplary(session, practice_id, who, reason, exemplary=exemplary)
+        session.commit()
+    except EditRefused as error:
+        session.rollback()
+        if error.is_permission:
+            raise
+        practice = svc.load_practice(session, practice_id, who)
+        return _render_detail(session, practice, who, error.messages(lang()), reason, 422)
+    if event:
+        flash(_("Đã công nhận mô hình tiêu biểu; mô hình được giới thiệu trên trang công khai.") if exemplary
+              else _("Đã bỏ công nhận tiêu biểu."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice_id))
+
+
+@bp.route("/public")
+def public():
+    session = get_session()
+    q = request.args.get("q", "").strip()[:100]
+    stmt = svc.public_practices().where(svc.search(q))
+    page = paginate(session, stmt, PUBLIC_PAGE_SIZE)
+    return render_template("practices/public.html", page=page, q=q)
+
+
+@bp.route("/public/<int:practice_id>")
+def public_detail(practice_id: int):
+    practice = get_session().get(Practice, practice_id)
+    if practice is None or practice.status != "exemplary":
+        abort(404)
+    return render_template("practices/public_detail.html", practice=practice)

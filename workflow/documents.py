@@ -1,0 +1,283 @@
+"""Administrative documents as DOCX (python-docx), laid out as Nghị định 30/2020/NĐ-CP asks.
+
+Two documents share one layout: the Department's decision (Quyết định, ``N/QĐ-SGDĐT``) and
+a unit's proposal letter (Tờ trình, ``N/TTr-…``). Top left the agency under its parent,
+top right the national motto, then the number, place and date, the title and subject,
+the legal bases, the body with the list of awardees as a table, the recipients and the
+signer. A footer line carries the audit chain's head so a printed copy can be matched to
+the published history. Builders take plain data (no database, no Flask). PDF comes from
+LibreOffice when it is installed; without it :func:`to_pdf` returns None.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+PARENT_AGENCY = "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"
+AGENCY = "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
+DEPARTMENT_FOR_UNITS = "SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG"
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO_LINE = "Độc lập - Tự do - Hạnh phúc"
+PLACE = "Hải Phòng"
+DIRECTOR = "GIÁM ĐỐC"
+FONT = "Times New Roman"
+# Nghị định 30/2020/NĐ-CP appendix III: "12/TTr-THPT" (leading zero below 10, no spaces).
+PROPOSAL_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/TTr-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
+TABLE_HEAD = ("STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị", "Danh hiệu, hình thức")
+TEXT_WIDTH = 16.5                        # cm: A4 less the 3 cm and 1.5 cm margins
+HEAD_WIDTHS = (8.4, 9.8)                 # agency | national motto (wider than the text: one line each)
+
+
+@dataclass(frozen=True)
+class Awardee:
+    """One row of a list of awardees."""
+
+    name: str
+    position: str
+    unit: str
+    award: str
+
+
+@dataclass
+class Letter:
+    """What both documents carry: heading, number, date, subject, body and signature."""
+
+    agency_parent: str
+    agency: str
+    number: str
+    day: dt.date
+    kind_title: str                      # "QUYẾT ĐỊNH", "TỜ TRÌNH"
+    subject: str                         # "Về việc …"
+    bases: Sequence[str]
+    rows: Sequence[Awardee]
+    signer: str
+    signer_title: str
+    recipients: Sequence[str]
+    audit_head: Optional[tuple[int, str]] = None
+    authority: str = ""                  # "GIÁM ĐỐC SỞ …" above the bases of a decision
+    addressee: str = ""                  # "Kính gửi: …" of a proposal
+    articles: Sequence[str] = field(default_factory=list)  # Điều 2, Điều 3 … after the list
+    intro: str = ""                      # the sentence before the table
+    closing: str = ""                    # the sentence after the table (a proposal)
+    columns: Sequence[str] = TABLE_HEAD
+
+
+def date_line(day: dt.date, place: str = PLACE) -> str:
+    """"Hải Phòng, ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def decision_docx(letter: Letter) -> bytes:
+    """The decision: Điều 1 with its table of awardees, then the other articles."""
+    doc = _document()
+    _heading(doc, letter, "Số: ")
+    _title(doc, letter)
+    _para(doc, letter.authority, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    for basis in letter.bases:
+        _para(doc, basis, italic=True, indent=True)
+    _para(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6, space_after=6)
+    _article(doc, "Điều 1.", letter.intro)
+    _awardees(doc, letter)
+    for number, text in enumerate(letter.articles, start=2):
+        _article(doc, f"Điều {number}.", text)
+    _signature(doc, letter)
+    _footer(doc, letter)
+    return _save(doc)
+
+
+def proposal_docx(letter: Letter) -> bytes:
+    """The unit's proposal letter: addressee, grounds, the list, the request."""
+    doc = _document()
+    _heading(doc, letter, "Số: ")
+    _title(doc, letter)
+    _para(doc, letter.addressee, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    for basis in letter.bases:
+        _para(doc, basis, indent=True)
+    _para(doc, letter.intro, indent=True)
+    _awardees(doc, letter)
+    _para(doc, letter.closing, indent=True, space_before=6)
+    _signature(doc, letter)
+    _footer(doc, letter)
+    return _save(doc)
+
+
+def pdf_converter() -> Optional[str]:
+    """The LibreOffice executable, or None when it is not installed."""
+    return shutil.which("libreoffice") or shutil.which("soffice")
+
+
+def to_pdf(docx: bytes, timeout: int = 120) -> Optional[bytes]:
+    """The document as PDF through ``libreoffice --headless``; None without LibreOffice."""
+    converter = pdf_converter()
+    if converter is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="vinhdanh-pdf-") as work:
+        source = Path(work) / "document.docx"
+        source.write_bytes(docx)
+        # Its own profile directory: a desktop LibreOffice that is open would lock the default one.
+        subprocess.run([converter, f"-env:UserInstallation=file://{work}/profile", "--headless",
+                        "--convert-to", "pdf", "--outdir", work, str(source)],
+                       check=True, capture_output=True, timeout=timeout)
+        return (Path(work) / "document.pdf").read_bytes()
+
+
+# --- layout ------------------------------------------------------------------------------
+
+def _document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(0)
+    return doc
+
+
+def _para(container, text: str, *, bold: bool = False, italic: bool = False, size: float = 14,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, space_before: float = 0,
+          space_after: float = 3):
+    paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Cm(1.27)
+    if text:
+        run = paragraph.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    return paragraph
+
+
+def _rule(container, room_cm: float, width_cm: float) -> None:
+    """The short line under an agency name, the motto or a subject: a bottom border on an
+    empty paragraph indented to ``width_cm`` in the middle of ``room_cm``."""
+    paragraph = container.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = fmt.right_indent = Cm(max((room_cm - width_cm) / 2, 0))
+    fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), Pt(3)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, size: float = 13,
+               first: bool = False):
+    paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    return paragraph
+
+
+def _widths(table, widths_cm: Sequence[float]) -> None:
+    """Fixed column widths (LibreOffice reads the grid, Word the cells: set both)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def _heading(doc, letter: Letter, number_prefix: str) -> None:
+    """Agency and motto side by side, then the number and the place and date."""
+    table = doc.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, HEAD_WIDTHS)
+    left, right = table.rows[0].cells
+    _cell_text(left, letter.agency_parent, size=12, first=True)
+    _cell_text(left, letter.agency, bold=True, size=12)
+    _rule(left, HEAD_WIDTHS[0], 2.5)
+    _cell_text(right, MOTTO, bold=True, size=12, first=True)
+    _cell_text(right, MOTTO_LINE, bold=True, size=13)
+    _rule(right, HEAD_WIDTHS[1], 5.5)
+    number, place = table.rows[1].cells
+    _cell_text(number, f"{number_prefix}{letter.number}", size=13, first=True)
+    _cell_text(place, date_line(letter.day), italic=True, size=13, first=True)
+
+
+def _title(doc, letter: Letter) -> None:
+    _para(doc, letter.kind_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=18, space_after=0)
+    _para(doc, letter.subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _rule(doc, TEXT_WIDTH, 4)
+    _para(doc, "", space_after=6)
+
+
+def _article(doc, label: str, text: str) -> None:
+    paragraph = _para(doc, "", indent=True)
+    head = paragraph.add_run(label + " ")
+    head.bold = True
+    paragraph.add_run(text)
+
+
+def _awardees(doc, letter: Letter) -> None:
+    table = doc.add_table(rows=1, cols=len(letter.columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, label in zip(table.rows[0].cells, letter.columns):
+        _cell_text(cell, label, bold=True, size=12, first=True)
+    for number, row in enumerate(letter.rows, start=1):
+        cells = table.add_row().cells
+        values = (str(number), row.name, row.position, row.unit, row.award)
+        for index, (cell, value) in enumerate(zip(cells, values)):
+            paragraph = _cell_text(cell, value, size=12, first=True)
+            if index in (1, 3):
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _widths(table, (1.2, 4.4, 3.4, 4.2, 3.3))
+    _para(doc, "", size=6, space_after=0)
+
+
+def _signature(doc, letter: Letter) -> None:
+    _para(doc, "", space_after=6)
+    table = doc.add_table(rows=1, cols=2)
+    _widths(table, (7.5, 9))
+    recipients, signer = table.rows[0].cells
+    head = recipients.paragraphs[0]
+    run = head.add_run("Nơi nhận:")
+    run.bold, run.italic, run.font.size = True, True, Pt(12)
+    for line in letter.recipients:
+        paragraph = recipients.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(line).font.size = Pt(11)
+    _cell_text(signer, letter.signer_title, bold=True, size=14, first=True)
+    for _ in range(3):
+        _cell_text(signer, "", size=14)
+    _cell_text(signer, letter.signer, bold=True, size=14)
+
+
+def _footer(doc, letter: Letter) -> None:
+    if letter.audit_head is None:
+        return
+    seq, digest = letter.audit_head
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    run = paragraph.add_run(f"Vinh Danh — nhật ký kiểm toán tại thời điểm lập văn bản: {seq}:{digest}")
+    run.font.size = Pt(8)
+
+
+def _save(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

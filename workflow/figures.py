@@ -1,0 +1,195 @@
+"""A report's figures for its campaign's targets: filled in by the unit while the report is
+editable, corrected by the Office (with a reason) once it was sent. Both are audited as
+events of the dossier, so its history shows them."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Mapping, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, Dossier, ReportFigure, Target
+from models.text import nfc
+from workflow import audit
+from workflow.authz import Actor
+from workflow.dossiers import check_editable, touch
+from workflow.engine import load_for_update
+from workflow.errors import EditRefused, NotFound, Violation
+from workflow.guards_campaign import require_role, targets_of
+from workflow.spec import Role
+
+EVIDENCE_MAX = 4000
+_LIMIT = Decimal("9999999999")
+_CENT = Decimal("0.01")
+# Problems with a typed number: (Vietnamese, English), used inside "Chỉ tiêu “…”: …".
+PROBLEMS = {
+    "not_number": ("phải là một số, ví dụ 95 hoặc 95,5.", "must be a number, e.g. 95 or 95.5."),
+    "percent_range": ("tỷ lệ phải từ 0 đến 100.", "a percentage must be from 0 to 100."),
+    "whole": ("phải là số nguyên, không âm.", "must be a whole number, zero or more."),
+    "negative": ("không được là số âm.", "cannot be negative."),
+    "too_large": ("số quá lớn.", "the number is too large."),
+    "yes_no": ("vui lòng chọn Có hoặc Không.", "please choose yes or no."),
+    "evidence_long": (f"minh chứng dài quá {EVIDENCE_MAX} ký tự.",
+                      f"evidence is longer than {EVIDENCE_MAX} characters."),
+    "value_needed": ("vui lòng nhập số liệu.", "please give the figure."),
+}
+_YES = {"1", "có", "co", "yes", "true", "đạt", "x"}
+_NO = {"0", "không", "khong", "no", "false", "chưa đạt"}
+
+
+def problem(code: str, target: str, target_en: Optional[str] = None, kind: str = "figure_invalid") -> Violation:
+    """A violation naming the target and what is wrong with what was typed."""
+    vi, en = PROBLEMS[code]
+    return Violation(kind, {"target": target, "target_en": target_en or target, "problem": vi, "problem_en": en})
+
+
+def parse_number(raw: Any, kind: str) -> tuple[Optional[Decimal], Optional[str]]:
+    """A typed figure of a ``kind`` target as a Decimal (None when blank), or a problem code.
+
+    Accepts the Vietnamese decimal comma ("95,5") and, for yes/no targets, Có/Không.
+    """
+    if isinstance(raw, Decimal):
+        text = str(raw)
+    else:
+        text = nfc(str(raw if raw is not None else "")).lower().replace(" ", "")
+    if text == "":
+        return None, None
+    if kind == "yes_no":
+        if text in _YES:
+            return Decimal(1), None
+        return (Decimal(0), None) if text in _NO else (None, "yes_no")
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None, "not_number"
+    if not value.is_finite():
+        return None, "not_number"
+    if value < 0:
+        return None, "negative"
+    if value > _LIMIT:
+        return None, "too_large"
+    if kind == "percent" and value > 100:
+        return None, "percent_range"
+    if kind == "count" and value != value.to_integral_value():
+        return None, "whole"
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP), None
+
+
+def number_text(value: Optional[Decimal]) -> Optional[str]:
+    """A Decimal as plain text without trailing zeros ("95.5", "100"), for the audit log."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def figures_of(session: Session, report_id: int) -> dict[int, ReportFigure]:
+    """The report's figures by target id."""
+    return {f.target_id: f for f in session.scalars(select(ReportFigure).where(ReportFigure.report_id == report_id))}
+
+
+def _parse_row(target: Target, entry: Mapping[str, Any]) -> tuple[dict[str, Any], list[Violation]]:
+    values, problems = {}, []
+    for name in ("value", "baseline"):
+        if name == "baseline" and (target.kind == "yes_no" or target.comparison != "above_baseline"):
+            values[name] = None
+            continue
+        number, code = parse_number(entry.get(name), target.kind)
+        if code:
+            problems.append(problem(code, target.title_vi, target.title_en))
+        values[name] = number
+    evidence = nfc(str(entry.get("evidence") or ""))
+    if len(evidence) > EVIDENCE_MAX:
+        problems.append(problem("evidence_long", target.title_vi, target.title_en))
+    values["evidence"] = evidence
+    return values, problems
+
+
+def save_figures(session: Session, report_id: int, actor: Actor, figures: Mapping[int, Mapping[str, Any]],
+                 expected_version: Optional[int] = None, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+    """The owning unit's figures ({target id: {value, baseline, evidence}}) while the report is
+    draft or returned; audited as an edit of the dossier. None when nothing changed. Never commits."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    dossier, role = check_editable(session, report_id, actor, expected_version)
+    if dossier.kind != "report":
+        raise EditRefused([Violation("not_a_report")])
+    targets, stored = targets_of(session, dossier.campaign_id), figures_of(session, report_id)
+    parsed, problems = {}, []
+    for target in targets:
+        if target.id in figures:
+            parsed[target.id], found = _parse_row(target, figures[target.id])
+            problems += found
+    if problems:
+        raise EditRefused(problems)
+    changes: dict[str, Any] = {}
+    with session.no_autoflush:
+        for target in targets:
+            if target.id in parsed:
+                changed = _apply(session, dossier, target, stored.get(target.id), parsed[target.id], now)
+                if changed:
+                    changes[target.code] = changed
+    if not changes:
+        return None
+    touch(dossier, now)
+    event = audit.append(session, entity_type="dossier", entity_id=dossier.id, action="edit",
+                         actor_id=actor.user_id, actor_role=role.value, unit_id=dossier.unit_id,
+                         from_state=dossier.state, to_state=dossier.state, changes={"figures": changes}, now=now)
+    session.flush()
+    return event
+
+
+def _apply(session: Session, dossier: Dossier, target: Target, figure: Optional[ReportFigure],
+           values: dict[str, Any], now: dt.datetime) -> dict[str, list[Any]]:
+    if figure is None:
+        if values["value"] is None and values["baseline"] is None and not values["evidence"]:
+            return {}
+        figure = ReportFigure(report_id=dossier.id, target_id=target.id, evidence="")
+        session.add(figure)
+    changed = {}
+    for name, new in values.items():
+        old = getattr(figure, name)
+        if old != new:
+            changed[name] = ([number_text(old), number_text(new)] if name != "evidence" else [old, new])
+            setattr(figure, name, new)
+    if changed:
+        figure.updated_at = now
+    return changed
+
+
+def correct_figure(session: Session, figure_id: int, actor: Actor, value: Any, reason: str, *,
+                   baseline: Any = None, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+    """The Office corrects a figure of a report sent to the Department, giving a reason; the
+    dossier's history records the old and new values. ``baseline`` None keeps it. Never commits."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    require_role(actor, {Role.OFFICE_REVIEWER}, "Điều chỉnh số liệu chỉ tiêu", "Correct a target figure")
+    figure = session.get(ReportFigure, figure_id)
+    if figure is None:
+        raise NotFound()
+    dossier = load_for_update(session, figure.report_id, actor)
+    if dossier.sent_at is None:
+        raise EditRefused([Violation("correction_not_allowed")])
+    target, problems = figure.target, []
+    reason = nfc(reason)
+    if not reason:
+        problems.append(Violation("reason_required"))
+    entry = {"value": value, "baseline": baseline if baseline not in (None, "") else figure.baseline,
+             "evidence": figure.evidence}
+    values, found = _parse_row(target, entry)
+    if values["value"] is None and not found:
+        found.append(problem("value_needed", target.title_vi, target.title_en))
+    if problems + found:
+        raise EditRefused(problems + found)
+    with session.no_autoflush:
+        changed = _apply(session, dossier, target, figure, values, now)
+    if not changed:
+        return None
+    figure.corrected_by, figure.correction_reason = actor.user_id, reason
+    touch(dossier, now)
+    event = audit.append(session, entity_type="dossier", entity_id=dossier.id, action="figure_correction",
+                         actor_id=actor.user_id, actor_role=Role.OFFICE_REVIEWER.value, unit_id=dossier.unit_id,
+                         from_state=dossier.state, to_state=dossier.state, reason=reason,
+                         changes={"figures": {target.code: changed}}, now=now)
+    session.flush()
+    return event

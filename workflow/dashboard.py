@@ -27,7 +27,7 @@ from workflow.targets import is_met
 
 DASHBOARD_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN})
 RESULTS = ("met", "not_met", "no_figure")
-RESULT_LABELS = {"met": ("Đạt", "Met"), "not_met": ("Không đạt", "Not met"),
+RESULT_LABELS = {"met": ("Đạt", "Met"), "not_met": ("Chưa đạt", "Not met"),
                  "no_figure": ("Chưa có số liệu", "No figure")}
 PUBLISHED = "published"
 # Sent nominations still on their way: not published, rejected or withdrawn.

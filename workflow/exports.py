@@ -129,7 +129,7 @@ def _summary(wb: Workbook, board: Dashboard, head: tuple[int, str], now: dt.date
                  "Chưa nộp (quá hạn)", "Chưa đến hạn"],
                 [(label, c.expected, *(c.counts[s] for s in ("on_time", "late", "missing", "pending")))
                  for label, c in (("Kế hoạch thi đua", board.plans), ("Báo cáo kết quả", board.reports))])
-    sheet.table(["Chỉ tiêu thi đua", "Loại", "Ngưỡng", "Đạt", "Không đạt", "Chưa có số liệu"],
+    sheet.table(["Chỉ tiêu thi đua", "Loại", "Ngưỡng", "Đạt", "Chưa đạt", "Chưa có số liệu"],
                 [(f"{t.target.code}. {t.target.title_vi}", TARGET_KIND_LABELS[t.target.kind][0],
                   t.target.threshold, *(t.counts[r] for r in RESULT_LABELS)) for t in board.targets])
     sheet.table(["Hồ sơ đề nghị khen thưởng đã gửi Sở, theo trạng thái", "Số hồ sơ"],

@@ -156,4 +156,4 @@ def test_report_figures_counted_on_dashboard(new_page, live_server):
         target_row(reviewer, code, title).locator(f"a[data-figure$='-{result}']").click()
         label = RESULT_LABELS[result][0]
         expect_units(reviewer, f"Chỉ tiêu {code}: đơn vị {label.lower()}", units, label)
-    shot(reviewer, "46-dashboard-units-target")
+        shot(reviewer, f"46-dashboard-units-{code}-{result}")

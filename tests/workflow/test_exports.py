@@ -96,7 +96,7 @@ def test_targets_by_unit_sheet(book):
     found = {(r[0], r[2]): (r[5], r[6], r[7]) for r in rows[1:]}
     assert len(found) == 4 * 4
     assert found[("THPT-TRAN-PHU", "T3")] == (80, 75, "Đạt")
-    assert found[("THCS-NGO-QUYEN", "T1")] == (90, None, "Không đạt")
+    assert found[("THCS-NGO-QUYEN", "T1")] == (90, None, "Chưa đạt")
     assert found[("THCS-NGO-QUYEN", "T3")] == (70, None, "Chưa có số liệu")
     assert found[("TH-DANG-TRAN-CON", "T1")] == (None, None, "Chưa có số liệu")  # a draft's figure
 
@@ -126,7 +126,7 @@ def test_unit_results_csv(session, scenario):
     a = by_code["THPT-TRAN-PHU"]
     assert a["Tên đơn vị"] == "Trường THPT Chuyên Trần Phú"
     assert (a["Kế hoạch thi đua"], a["Ngày gửi kế hoạch"]) == ("Đúng hạn", "10/03/2026")
-    assert (a["T1 - Kết quả"], a["T1 - Đánh giá"], a["T2 - Đánh giá"]) == ("100", "Đạt", "Không đạt")
+    assert (a["T1 - Kết quả"], a["T1 - Đánh giá"], a["T2 - Đánh giá"]) == ("100", "Đạt", "Chưa đạt")
     assert by_code["TH-DANG-TRAN-CON"]["Ngày gửi kế hoạch"] == "11/03/2026"
     assert by_code["PGDTrH"]["Kế hoạch thi đua"] == "Chưa nộp"
     assert a["Hồ sơ đề nghị đã gửi Sở"] == "7"

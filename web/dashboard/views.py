@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from models import Campaign, Target
 from web.auth.user import current_actor
+from web.campaigns.presenters import show_number
 from web.dashboard import bp
 from web.dashboard.presenters import (Links, nomination_charts, parse_int, result_label,
                                       status_label, submission_chart, target_chart)
@@ -116,7 +117,7 @@ def units():
     return render_template("dashboard/units.html", heading=_units_heading(target, kind, status, result),
                            campaign=campaign, target=target, kind=kind,
                            status=status, result=result, status_label=status_label,
-                           result_label=result_label,
+                           result_label=result_label, show_number=show_number,
                            page=Page(lines[start:start + per_page], len(lines), page, per_page))
 
 

@@ -12,8 +12,8 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import login_required
 
 from models import Nomination
-from web.auth.user import current_actor
 from web.council import bp
+from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
 from web.i18n import lang
@@ -25,20 +25,6 @@ from workflow.guards import counts_written
 
 CHOICE_LABELS = (("approve", _l("Đồng ý")), ("reject", _l("Không đồng ý")),
                  ("abstain", _l("Không biểu quyết")))
-
-
-def _seer():
-    actor = current_actor()
-    if not council.can_see(actor):
-        abort(403)
-    return actor
-
-
-def _manager():
-    actor = current_actor()
-    if not council.can_manage(actor):
-        abort(403)
-    return actor
 
 
 def _back(id: int, dossier_id: int | None = None):
@@ -59,7 +45,7 @@ def _flash_refusal(refused: EditRefused | TransitionRefused) -> None:
 @bp.route("/<int:id>/ballots", endpoint="ballots")
 @login_required
 def ballots_page(id: int):
-    actor = _seer()
+    actor = council_viewer()
     session = get_session()
     meeting = council.get(session, id, actor)
     return render_template("council/ballots.html", meeting=meeting,
@@ -73,7 +59,7 @@ def ballots_page(id: int):
 @bp.route("/<int:id>/ballots/<int:dossier_id>/open", methods=["POST"])
 @login_required
 def open_ballot(id: int, dossier_id: int):
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     try:
         ballot = ballots.open_ballot(session, id, dossier_id, actor)
@@ -89,7 +75,7 @@ def open_ballot(id: int, dossier_id: int):
 @bp.route("/<int:id>/ballots/<int:dossier_id>/close", methods=["POST"])
 @login_required
 def close_ballot(id: int, dossier_id: int):
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     written_for, written_against = _count("written_for"), _count("written_against")
     if written_for is None or written_against is None:
@@ -111,7 +97,7 @@ def close_ballot(id: int, dossier_id: int):
 @bp.route("/<int:id>/ballots/<int:dossier_id>/apply", methods=["POST"])
 @login_required
 def apply_ballot(id: int, dossier_id: int):
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     try:
         event = ballots.apply_result(session, id, dossier_id, actor, request.form.get("reason", ""))
@@ -129,7 +115,7 @@ def apply_ballot(id: int, dossier_id: int):
 @bp.route("/<int:id>/conflicts", methods=["POST"])
 @login_required
 def add_conflict(id: int):
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     dossier_id, user_id = request.form.get("dossier_id", ""), request.form.get("user_id", "")
     if not (dossier_id.isdigit() and user_id.isdigit()):
@@ -151,7 +137,7 @@ def add_conflict(id: int):
 @bp.route("/<int:id>/vote/<int:dossier_id>", methods=["GET", "POST"])
 @login_required
 def vote(id: int, dossier_id: int):
-    actor = _seer()
+    actor = council_viewer()
     session = get_session()
     meeting = council.get(session, id, actor)
     if request.method == "POST":

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import re
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_timezone, gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from models import Campaign, Unit
 from web.auth.user import current_actor
 from web.council import bp
+from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
 from web.i18n import lang
@@ -26,20 +27,6 @@ from workflow.errors import EditRefused
 from workflow.spec import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _seer():
-    actor = current_actor()
-    if not council.can_see(actor):
-        abort(403)
-    return actor
-
-
-def _manager():
-    actor = current_actor()
-    if not council.can_manage(actor):
-        abort(403)
-    return actor
 
 
 def _today() -> dt.date:
@@ -61,7 +48,7 @@ def _file_name(number: str, suffix: str) -> str:
 @bp.route("/decisions/")
 @login_required
 def decision_list():
-    actor = _seer()
+    actor = council_viewer()
     return render_template("council/decisions.html", decisions=decisions.list_decisions(get_session()),
                            can_manage=council.can_manage(actor))
 
@@ -69,7 +56,7 @@ def decision_list():
 @bp.route("/decisions/new", methods=["GET", "POST"])
 @login_required
 def decision_new():
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     candidates = decisions.candidates(session, actor)
     form = request.form
@@ -100,7 +87,7 @@ def decision_new():
 @bp.route("/decisions/<int:id>")
 @login_required
 def decision_detail(id: int):
-    actor = _seer()
+    actor = council_viewer()
     session = get_session()
     decision = decisions.get(session, id, actor)
     return render_template("council/decision.html", decision=decision,
@@ -111,7 +98,7 @@ def decision_detail(id: int):
 @bp.route("/decisions/<int:id>/docx")
 @login_required
 def decision_docx(id: int):
-    actor = _seer()
+    actor = council_viewer()
     session = get_session()
     decision = decisions.get(session, id, actor)
     return send_file(io.BytesIO(decisions.decision_docx(session, decision)), mimetype=DOCX,
@@ -121,7 +108,7 @@ def decision_docx(id: int):
 @bp.route("/decisions/<int:id>/pdf")
 @login_required
 def decision_pdf(id: int):
-    actor = _seer()
+    actor = council_viewer()
     session = get_session()
     decision = decisions.get(session, id, actor)
     pdf = documents.to_pdf(decisions.decision_docx(session, decision))
@@ -135,7 +122,7 @@ def decision_pdf(id: int):
 @bp.route("/decisions/<int:id>/issue", methods=["POST"])
 @login_required
 def decision_issue(id: int):
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     try:
         events = decisions.issue(session, id, actor)
@@ -153,7 +140,7 @@ def decision_issue(id: int):
 @bp.route("/decisions/<int:id>/discard", methods=["POST"])
 @login_required
 def decision_discard(id: int):
-    actor = _manager()
+    actor = council_manager()
     session = get_session()
     decisions.discard(session, id, actor)
     session.commit()

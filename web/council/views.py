@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone, gettext as _
 from flask_login import login_required
 
 from models import Dossier
-from web.auth.user import current_actor
 from web.council import bp
+from web.council.access import council_manager, council_viewer
 from web.council.forms import SessionForm
 from web.db import get_session
 from web.home.links import register
@@ -39,20 +39,6 @@ class AgendaEntry:
     actions: list[Action]
 
 
-def _actor_who_sees():
-    actor = current_actor()
-    if not council.can_see(actor):
-        abort(403)
-    return actor
-
-
-def _actor_who_manages():
-    actor = current_actor()
-    if not council.can_manage(actor):
-        abort(403)
-    return actor
-
-
 def _actions(session, dossier: Dossier, actor) -> list[Action]:
     return [Action(t, frozenset(i.value for i in t.requires), problems)
             for t, problems in available(session, dossier, actor)]
@@ -65,7 +51,7 @@ def _present_ids() -> set[int]:
 @bp.route("/")
 @login_required
 def sessions():
-    actor = _actor_who_sees()
+    actor = council_viewer()
     return render_template("council/sessions.html", sessions=council.list_sessions(get_session()),
                            can_manage=council.can_manage(actor), quorum=council.quorum)
 
@@ -73,7 +59,7 @@ def sessions():
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new_session():
-    actor = _actor_who_manages()
+    actor = council_manager()
     session = get_session()
     form = SessionForm()
     members = council.council_members(session)
@@ -101,7 +87,7 @@ def new_session():
 @bp.route("/<int:id>")
 @login_required
 def session_detail(id: int):
-    actor = _actor_who_sees()
+    actor = council_viewer()
     session = get_session()
     meeting = council.get(session, id, actor)
     agenda = [AgendaEntry(d, _actions(session, d, actor)) for d in council.agenda(session, actor)]
@@ -119,7 +105,7 @@ def session_detail(id: int):
 @bp.route("/<int:id>/attendance", methods=["POST"])
 @login_required
 def attendance(id: int):
-    actor = _actor_who_manages()
+    actor = council_manager()
     session = get_session()
     meeting = council.record_attendance(session, id, actor, _present_ids())
     session.commit()
@@ -132,7 +118,7 @@ def attendance(id: int):
 @bp.route("/<int:id>/close", methods=["POST"])
 @login_required
 def close(id: int):
-    actor = _actor_who_manages()
+    actor = council_manager()
     session = get_session()
     council.close_session(session, id, actor)
     session.commit()

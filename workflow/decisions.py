@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Unit
+from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.ballots import Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow import audit, council as councils, documents

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AwardType, Campaign, CouncilSession, Unit, User, get_setting, set_setting
+from models.passwords import hash_password
 from models.text import fold
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo_data import (ACCOUNTS_CREATED, AWARDS, CAMPAIGNS, DECISIONS, DEFAULT_HEAD_POSITION,
@@ -129,15 +130,17 @@ def _add_units(demo: Demo) -> None:
         _unit(demo, code, name, kind, locality, parent=department)
 
 
-def _person(demo: Demo, username: str, full_name: str, position: str, password: str,
+def _person(demo: Demo, username: str, full_name: str, position: str, password_hash: str,
             role: str, unit_id: Optional[int] = None) -> None:
-    user = create_user(demo.session, username, full_name, password, [(role, unit_id)], position=position,
+    user = create_user(demo.session, username, full_name, None, [(role, unit_id)],
+                       password_hash=password_hash, position=position,
                        email=f"{username}@{EMAIL_DOMAIN}", created_at=ACCOUNTS_CREATED)
     demo.session.flush()
     demo.actors[username] = Actor.from_user(user)
 
 
 def _add_people(demo: Demo, password: str) -> None:
+    password = hash_password(password)  # one shared password: hash it once
     units = [(code, kind, head, staff, position) for code, _, kind, _, head, staff, position in SCHOOLS]
     units += [(code, "division", head, staff, "Chuyên viên") for code, _, head, staff in DIVISIONS]
     for code, kind, head, staff, position in units:

@@ -43,11 +43,15 @@ def authenticate(session: Session, username: str, password: str,
     return user
 
 
-def create_user(session: Session, username: str, full_name: str, password: str,
-                grants: Iterable[tuple[str, Optional[int]]], **extra) -> User:
-    """A new user with ``grants`` as (role, unit id); unit roles must name a unit."""
+def create_user(session: Session, username: str, full_name: str, password: Optional[str],
+                grants: Iterable[tuple[str, Optional[int]]], *, password_hash: Optional[str] = None,
+                **extra) -> User:
+    """A new user with ``grants`` as (role, unit id); unit roles must name a unit.
+
+    ``password_hash`` lets a bulk loader hash one shared password once (argon2 is slow on purpose).
+    """
     user = User(username=nfc(username).lower(), full_name=nfc(full_name),
-                password_hash=hash_password(password), **extra)
+                password_hash=password_hash or hash_password(password or ""), **extra)
     for role, unit_id in grants:
         if Role(role) in UNIT_SCOPED_ROLES and unit_id is None:
             raise ValueError(f"role {role} needs a unit")

@@ -10,6 +10,7 @@ from models.council import CouncilAttendance, CouncilItem, CouncilSession
 from models.db import (database_url, instance_dir, make_engine, make_read_sessionmaker,
                        make_sessionmaker)
 from models.dossier import Attachment, Dossier, Nomination, Plan, Report
+from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
 from models.org import RoleGrant, Unit, User
 from models.settings import Setting, get_setting, set_setting
@@ -23,4 +24,5 @@ __all__ = [
     "make_sessionmaker", "Attachment", "Dossier", "Nomination", "Plan", "Report", "RoleGrant",
     "Unit", "User", "Setting", "get_setting", "set_setting", "CampaignAward", "CampaignUnit",
     "Practice", "ReportFigure", "Target", "Notification", "OutboxEmail", "ReminderSent",
+    "NoticeComment",
 ]

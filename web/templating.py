@@ -22,6 +22,7 @@ NAVIGATION = (
      (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICE_REVIEWER, Role.ADMIN)),
     ("awards.index", "Danh hiệu", "Awards", (Role.ADMIN,)),
     ("public.outcomes", "Kết quả công bố", "Published outcomes", "public"),
+    ("public.notice_list", "Công khai lấy ý kiến", "Public notice", "public"),
     ("practices.public", "Mô hình tiêu biểu", "Exemplary practices", "public"),
     ("workflow_pages.index", "Quy trình", "Workflow", "public"),
 )

@@ -24,6 +24,9 @@ GUARD_LABELS: dict[str, tuple[str, str]] = {
         "Required fields filled in (title; for a nomination: nominee, achievements, an award "
         "that fits an individual or a collective)"),
     "has_evidence": ("Có ít nhất một tệp minh chứng", "At least one evidence file attached"),
+    "notice_period_over": (
+        "Đã hết thời hạn công khai lấy ý kiến (với danh hiệu yêu cầu công khai; tính theo ngày làm việc)",
+        "The public notice period has ended (for awards that require one; counted in working days)"),
     "campaign_accepts": (
         "Phong trào đang nhận hồ sơ (trong thời hạn), hoặc là khen thưởng đột xuất",
         "The campaign is taking dossiers (within its window), or the nomination is ad-hoc"),

@@ -4,6 +4,7 @@ from dataclasses import replace
 from workflow import award_guards as ag
 from workflow import guards as g
 from workflow import guards_campaign as gc
+from workflow import public_notice as pn
 from workflow.definitions.common import (DRAFT, OFFICE, OFFICE_REVIEW, RETURNED, SECRETARY,
                                          UNIT_REVIEW, WITHDRAWN, council_defer, publish,
                                          unit_stage)
@@ -57,12 +58,12 @@ NOMINATION = WorkflowDef(
         TransitionDef("council_approve", ("council_review",), "approved", SECRETARY,
                       "Hội đồng thông qua", "Council approves",
                       requires=frozenset({Input.COUNCIL_VOTE}),
-                      guards=(g.council_quorum, g.council_vote_passes),
+                      guards=(g.council_quorum, g.council_vote_passes, pn.notice_period_over),
                       effects=(g.council_outcome("approved"),)),
         TransitionDef("council_reject", ("council_review",), "rejected", SECRETARY,
                       "Hội đồng không thông qua", "Council rejects",
                       requires=frozenset({Input.REASON, Input.COUNCIL_VOTE}),
-                      guards=(g.council_quorum, g.council_tally_possible),
+                      guards=(g.council_quorum, g.council_tally_possible, pn.notice_period_over),
                       effects=(g.council_outcome("rejected"),),
                       style="danger"),
         council_defer(),

@@ -1,0 +1,47 @@
+"""Moderation of the public's comments on names posted for notice (Office reviewers only)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from web.auth.user import current_actor
+from web.db import get_session
+from web.i18n import lang
+from web.office import bp
+from workflow import public_notice as notice
+from workflow.errors import EditRefused, NotFound
+
+
+def _moderator():
+    actor = current_actor()
+    if not notice.can_moderate(actor):
+        abort(403)
+    return actor
+
+
+@bp.route("/notice-comments")
+@login_required
+def notice_comments():
+    _moderator()
+    return render_template("office/notice_comments.html", pending=notice.pending_comments(get_session()))
+
+
+@bp.route("/notice-comments/<int:comment_id>/<any(approve, reject):decision>", methods=["POST"])
+@login_required
+def moderate_comment(comment_id: int, decision: str):
+    actor = _moderator()
+    session = get_session()
+    try:
+        notice.moderate(session, actor, comment_id, decision, request.form.get("reason"))
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except EditRefused as refused:
+        session.rollback()
+        for message in refused.messages(lang()):
+            flash(message, "error")
+        return redirect(url_for("office.notice_comments"))
+    session.commit()
+    flash(_("Đã duyệt ý kiến.") if decision == "approve" else _("Đã không duyệt ý kiến."), "success")
+    return redirect(url_for("office.notice_comments"))

@@ -1,0 +1,76 @@
+"""Public notice before the Council (công khai lấy ý kiến): the names posted, and a form
+anyone may use to comment on one (no sign-in; CSRF on; rate-limited per address)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from models import Nomination
+from models.notice import CONTACT_MAX, NAME_MAX, TEXT_MAX
+from web.auth.user import current_actor
+from web.db import get_session
+from web.extensions import limiter
+from web.i18n import lang
+from web.public import bp
+from workflow import public_notice as notice
+from workflow.errors import EditRefused
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@bp.route("/notice")
+def notice_list():
+    names = notice.posted_names(get_session(), _now())
+    return render_template("public/notice.html", names=names, limits={"text": TEXT_MAX, "name": NAME_MAX,
+                                                                       "contact": CONTACT_MAX})
+
+
+@bp.route("/notice/<int:dossier_id>/comments", methods=["POST"])
+@limiter.limit("5/hour", methods=["POST"])
+def notice_comment(dossier_id: int):
+    session = get_session()
+    try:
+        notice.add_comment(session, dossier_id, request.form.get("text"), request.form.get("name"),
+                           request.form.get("contact"), now=_now())
+    except EditRefused as refused:
+        session.rollback()
+        if any(v.code == "notice_not_posted" for v in refused.violations):
+            abort(404)
+        for message in refused.messages(lang()):
+            flash(message, "error")
+        return redirect(url_for("public.notice_list") + f"#notice-{dossier_id}")
+    session.commit()
+    flash(_("Cảm ơn bạn đã góp ý. Ý kiến sẽ được Văn phòng Sở xem xét trước khi hiển thị."), "success")
+    return redirect(url_for("public.notice_list") + f"#notice-{dossier_id}")
+
+
+@bp.app_template_global()
+def notice_info(dossier) -> dict | None:
+    """For the Council and the Office: the nomination's notice, its approved comments and the
+    number still pending; None for other people, or when no comment and no notice applies."""
+    actor = current_actor()
+    if not isinstance(dossier, Nomination) or actor is None or not actor.is_department:
+        return None
+    session = get_session()
+    comments = notice.approved_comments(session, dossier.id)
+    pending = notice.pending_count(session, dossier.id)
+    window = notice.notice_window(session, dossier)
+    if window is None and not comments and not pending:
+        return None
+    return {"window": window, "comments": comments, "pending": pending,
+            "over": window.over(notice.local_day(_now())) if window else True}
+
+
+@bp.app_template_global()
+def public_notice_comments(dossier_id: int):
+    """The approved comments on a posted name (the public page shows only these)."""
+    return notice.approved_comments(get_session(), dossier_id)
+
+
+@bp.app_template_global()
+def can_moderate_notice() -> bool:
+    return notice.can_moderate(current_actor())

@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from typing import Any, Iterable, NamedTuple, Optional
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Dossier, Notification, OutboxEmail, RoleGrant, User
@@ -143,13 +143,16 @@ def deliver(session: Session, recipients: Iterable[Recipient], code: str, params
         return 0
     moment = now or dt.datetime.now(dt.timezone.utc)
     params_json = json.dumps(params, ensure_ascii=False, sort_keys=True)
-    session.execute(insert(Notification), [
+    # Core inserts on the session's connection (the ORM bulk path costs more than the
+    # INSERT itself); flush first, as session.execute would have autoflushed.
+    connection = _autoflushed_connection(session)
+    connection.execute(_INSERT_NOTIFICATION, [
         {"user_id": p.id, "dossier_id": dossier_id, "kind": code, "params_json": params_json,
          "link": link, "created_at": moment} for p in people])
     addresses = [p.email for p in people if p.email]
     if addresses:
         subject, body = email_text(code, params)
-        session.execute(insert(OutboxEmail), [
+        connection.execute(_INSERT_OUTBOX, [
             {"to_address": address, "subject": subject[:400], "body_text": body, "link": link,
              "status": "queued", "attempts": 0, "created_at": moment} for address in addresses])
         session.info[OUTBOX_FLAG] = True
@@ -161,22 +164,53 @@ def dossier_link(dossier_id: int) -> str:
     return f"/dossiers/{dossier_id}"
 
 
-def _grants_of_users_with(session: Session, grant_filter) -> dict[Recipient, set[tuple[Role, Optional[int]]]]:
-    """Active users holding a grant that matches ``grant_filter``, with all their grants (one query)."""
+_INSERT_NOTIFICATION = insert(Notification.__table__)
+_INSERT_OUTBOX = insert(OutboxEmail.__table__)
+
+
+def _autoflushed_connection(session: Session):
+    """The session's connection, after the flush ``session.execute`` would have done."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
+def _grants_query(grant_filter) -> Select:
+    """Active users holding a grant that matches ``grant_filter``, with all their grants."""
     matching = select(RoleGrant.user_id).where(grant_filter)
-    rows = session.execute(select(User.id, User.email, RoleGrant.role, RoleGrant.unit_id)
-                           .join(RoleGrant, RoleGrant.user_id == User.id)
-                           .where(User.active.is_(True), User.id.in_(matching)).order_by(User.id))
+    return (select(User.id, User.email, RoleGrant.role, RoleGrant.unit_id)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(User.active.is_(True), User.id.in_(matching)).order_by(User.id))
+
+
+def _grants_of_users_with(session: Session, query: Select,
+                          params: dict[str, Any]) -> dict[Recipient, set[tuple[Role, Optional[int]]]]:
+    """Run a :func:`_grants_query` (one query): each recipient with all their grants."""
+    rows = _autoflushed_connection(session).execute(query, params)
     people: dict[Recipient, set[tuple[Role, Optional[int]]]] = {}
     for user_id, email, role, unit_id in rows:
         people.setdefault(Recipient(user_id, email), set()).add((Role(role), unit_id))
     return people
 
 
+# Built once (every transition runs one of them); the unit is a parameter.
+_UNIT_PEOPLE = _grants_query(and_(RoleGrant.role.in_(sorted(r.value for r in UNIT_SCOPED_ROLES)),
+                                  RoleGrant.unit_id == bindparam("unit_id")))
+_QUEUE_QUERIES: dict[tuple[tuple[str, ...], tuple[str, ...]], Select] = {}
+
+
+def _queue_query(unit_roles: tuple[str, ...], other_roles: tuple[str, ...]) -> Select:
+    query = _QUEUE_QUERIES.get((unit_roles, other_roles))
+    if query is None:
+        query = _QUEUE_QUERIES[(unit_roles, other_roles)] = _grants_query(or_(
+            and_(RoleGrant.role.in_(list(unit_roles)), RoleGrant.unit_id == bindparam("unit_id")),
+            RoleGrant.role.in_(list(other_roles))))
+    return query
+
+
 def unit_people(session: Session, unit_id: int) -> list[Recipient]:
     """The unit's emulation officers and head (active accounts)."""
-    return list(_grants_of_users_with(session, and_(
-        RoleGrant.role.in_([r.value for r in UNIT_SCOPED_ROLES]), RoleGrant.unit_id == unit_id)))
+    return list(_grants_of_users_with(session, _UNIT_PEOPLE, {"unit_id": unit_id}))
 
 
 def forward_from(dossier: Dossier) -> tuple[TransitionDef, ...]:
@@ -192,11 +226,10 @@ def queue_recipients(session: Session, dossier: Dossier) -> list[Recipient]:
     roles = {role for tdef in forward for role in tdef.roles}
     if not roles:
         return []
-    unit_roles = [r.value for r in roles if r in UNIT_SCOPED_ROLES]
-    other_roles = [r.value for r in roles if r not in UNIT_SCOPED_ROLES]
-    candidates = _grants_of_users_with(session, or_(
-        and_(RoleGrant.role.in_(unit_roles), RoleGrant.unit_id == dossier.unit_id),
-        RoleGrant.role.in_(other_roles)))
+    unit_roles = tuple(sorted(r.value for r in roles if r in UNIT_SCOPED_ROLES))
+    other_roles = tuple(sorted(r.value for r in roles if r not in UNIT_SCOPED_ROLES))
+    candidates = _grants_of_users_with(session, _queue_query(unit_roles, other_roles),
+                                       {"unit_id": dossier.unit_id})
     return [person for person, grants in candidates.items()
             if _may_fire(Actor(person.id, frozenset(grants)), dossier, forward)]
 
@@ -212,7 +245,10 @@ def _actor_name(session: Session, user_id: Optional[int]) -> str:
     user = session.identity_map.get(session.identity_key(User, user_id))
     if user is not None:
         return user.full_name
-    return session.scalar(select(User.full_name).where(User.id == user_id)) or ""
+    return _autoflushed_connection(session).scalar(_ACTOR_NAME, {"user_id": user_id}) or ""
+
+
+_ACTOR_NAME = select(User.full_name).where(User.id == bindparam("user_id"))
 
 
 def _params(session: Session, dossier: Dossier, event: AuditEvent) -> dict[str, Any]:

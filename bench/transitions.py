@@ -6,7 +6,8 @@ N nominations go through submit, unit_approve, office_approve, council_approve (
 Council session) and publish: 5·N transitions, one transaction each, like real users.
 
 * engine: ``workflow.fire`` in a new ORM session per transition, then COMMIT (every guard,
-  permission check, effect and the hash-chained audit append).
+  permission check, effect, transition listener and the hash-chained audit append);
+* engine without listeners: the same with ``TRANSITION_LISTENERS`` emptied (no notifications);
 * floor: the same rows written with SQLAlchemy Core on one connection, nothing else, per
   transaction: BEGIN (IMMEDIATE on SQLite); SELECT the audit head (FOR UPDATE on PostgreSQL);
   UPDATE the dossier row (state, version + 1, updated_at, and the columns the transition
@@ -14,7 +15,10 @@ Council session) and publish: 5·N transitions, one transaction each, like real 
   INSERT the council_item for council_approve; INSERT the audit event (canonical JSON and
   SHA-256 chain computed as the engine does); UPDATE the audit head; COMMIT.
 
-Setup (the cast and 2·N complete drafts with evidence, made through the workflow functions)
+The sides take turns in chunks of 100 transitions, so all see the same machine load; the
+ratio is a side's time per transition divided by the floor's. See bench/README.md.
+
+Setup (the cast and 3·N complete drafts with evidence, made through the workflow functions)
 is not timed. SQLite always runs on a fresh migrated file; PostgreSQL when ``--pg`` or
 ``VINHDANH_TEST_DATABASE_URL`` names a server (a fresh database is created and dropped).
 """

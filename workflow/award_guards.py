@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from sqlalchemy import bindparam, select
+
 from models import AwardRecord, HigherReferral, Nomination
 from models.text import fold
 from workflow.awards import AUTHORITIES
@@ -166,12 +168,17 @@ def _basis(nomination: Nomination) -> str:
     return "thematic" if nomination.campaign.kind == "thematic" else "merit"
 
 
+# Built once: every publication runs it.
+_RECORD_OF = (select(AwardRecord.id).where(AwardRecord.dossier_id == bindparam("dossier_id"))
+              .limit(1))
+
+
 def record_award(ctx: GuardContext) -> None:
     """Add the published award to the awards history (once per nomination)."""
     nomination = ctx.dossier
     if not isinstance(nomination, Nomination):
         return
-    if ctx.session.query(AwardRecord.id).filter_by(dossier_id=nomination.id).first() is not None:
+    if ctx.session.scalar(_RECORD_OF, {"dossier_id": nomination.id}) is not None:
         return
     record: dict[str, Any] = dict(
         award_type_id=nomination.award_type_id, year=nomination.campaign.year,

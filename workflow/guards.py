@@ -189,11 +189,20 @@ def _tally_problem(ctx: GuardContext, council: CouncilSession) -> tuple[Optional
     return None, voters
 
 
+# Built once: every Council decision runs them.
+_CONFLICTS = select(CouncilConflict.user_id).where(
+    CouncilConflict.session_id == bindparam("session_id"),
+    CouncilConflict.dossier_id == bindparam("dossier_id"))
+_BALLOT_OF = select(Ballot.id).where(Ballot.session_id == bindparam("session_id"),
+                                     Ballot.dossier_id == bindparam("dossier_id"))
+_ITEM_OF = select(CouncilItem).where(CouncilItem.session_id == bindparam("session_id"),
+                                     CouncilItem.dossier_id == bindparam("dossier_id"))
+
+
 def recused_ids(session: Session, council_id: int, dossier: Dossier) -> set[int]:
     """Members who may not vote on ``dossier`` in a session: its nominee, and those the
     secretary marked as having a conflict."""
-    ids = set(session.scalars(select(CouncilConflict.user_id).where(
-        CouncilConflict.session_id == council_id, CouncilConflict.dossier_id == dossier.id)))
+    ids = set(session.scalars(_CONFLICTS, {"session_id": council_id, "dossier_id": dossier.id}))
     nominee = getattr(dossier, "nominee_user_id", None)
     return ids | {nominee} if nominee else ids
 
@@ -231,8 +240,8 @@ def _ballot_named(ctx: GuardContext) -> bool:
 
 
 def _has_ballot(ctx: GuardContext, council: CouncilSession) -> bool:
-    return ctx.session.scalar(select(Ballot.id).where(
-        Ballot.session_id == council.id, Ballot.dossier_id == ctx.dossier.id)) is not None
+    return ctx.session.scalar(_BALLOT_OF, {"session_id": council.id,
+                                           "dossier_id": ctx.dossier.id}) is not None
 
 
 def _ballot_problem(ctx: GuardContext, council: CouncilSession) -> tuple[Optional[Violation], int]:
@@ -324,8 +333,7 @@ def council_outcome(outcome: str) -> Callable[[GuardContext], None]:
         council, problem = _open_session(ctx)
         if council is None or problem:
             return
-        item = ctx.session.scalar(select(CouncilItem).where(
-            CouncilItem.session_id == council.id, CouncilItem.dossier_id == ctx.dossier.id))
+        item = ctx.session.scalar(_ITEM_OF, {"session_id": council.id, "dossier_id": ctx.dossier.id})
         if item is None:
             item = CouncilItem(session_id=council.id, dossier_id=ctx.dossier.id)
             ctx.session.add(item)

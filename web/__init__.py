@@ -45,23 +45,20 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from web.auth import bp as auth
     from web.auth import user  # noqa: F401  (registers the user loader)
+    from web.awards import bp as awards
+    from web.campaigns import bp as campaigns
     from web.council import bp as council
     from web.dashboard import bp as dashboard
     from web.dossiers import bp as dossiers
     from web.home import bp as home
     from web.notifications import bp as notifications
     from web.office import bp as office
+    from web.practices import bp as practices
     from web.public import bp as public
     from web.workflow_pages import bp as workflow_pages
     for blueprint in (auth, home, dossiers, office, council, public, workflow_pages, notifications,
-                      dashboard):
+                      dashboard, campaigns, practices, awards):
         app.register_blueprint(blueprint)
-    from web.campaigns import bp as campaigns
-    from web.practices import bp as practices
-    for blueprint in (campaigns, practices):
-        app.register_blueprint(blueprint)
-    from web.awards import bp as awards
-    app.register_blueprint(awards)
 
 
 def configure_templates(app: Flask) -> None:

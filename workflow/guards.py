@@ -287,6 +287,13 @@ def council_tally_possible(ctx: GuardContext) -> Optional[Violation]:
 
 
 @uses_inputs
+def council_session_if_given(ctx: GuardContext) -> Optional[Violation]:
+    """A deferral need not name a session; when it does, the session must still be open."""
+    council, problem = _open_session(ctx)
+    return problem if council is not None else None
+
+
+@uses_inputs
 def council_vote_passes(ctx: GuardContext) -> Optional[Violation]:
     """The tally is possible and reaches the award type's threshold; the nominee is recused."""
     council, problem = _open_session(ctx)

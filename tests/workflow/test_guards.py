@@ -342,3 +342,17 @@ def test_classification_invalid(session, world, classification):
                                                     world.actor("secretary"), inputs=inputs, now=NOW),
                    "classification_invalid")
     assert report.classification is None and snapshot(session, report.id) == before
+
+
+@pytest.mark.db
+def test_defer_in_a_closed_session_is_refused_and_without_a_session_allowed(session, world):
+    from workflow.errors import TransitionRefused
+    council = make_council_session(session, world)
+    council.status = "closed"
+    first = make_dossier(session, world, "nomination", "council_review")
+    with pytest.raises(TransitionRefused) as refused:
+        fire(session, first.id, "council_defer", world.actor("secretary"),
+             inputs={"reason": "Cần xác minh thêm", "session_id": council.id})
+    assert refused.value.code == "session_closed" and first.state == "council_review"
+    fire(session, first.id, "council_defer", world.actor("secretary"), inputs={"reason": "Cần xác minh thêm"})
+    assert first.state == "office_review"

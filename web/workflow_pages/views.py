@@ -36,6 +36,9 @@ GUARD_LABELS: dict[str, tuple[str, str]] = {
     "council_quorum": (
         "Trong một phiên họp Hội đồng đang mở, đủ số thành viên có mặt",
         "Within an open Council session with a quorum present"),
+    "council_session_if_given": (
+        "Nếu ghi nhận trong một phiên họp Hội đồng thì phiên họp đó đang mở",
+        "If recorded in a Council session, that session is still open"),
     "council_tally_possible": (
         "Số phiếu ghi nhận hợp lệ: số nguyên, mỗi thành viên được biểu quyết tối đa một phiếu",
         "The recorded tally is valid: whole votes, at most one per member who may vote"),

@@ -49,7 +49,7 @@ def council_defer() -> TransitionDef:
     """The Council sends a dossier back to the Office for another look."""
     return TransitionDef("council_defer", ("council_review",), "office_review", SECRETARY,
                          "Hoãn, trả Văn phòng xem lại", "Defer to the Office", requires=REASON,
-                         guards=(g.council_tally_possible,),
+                         guards=(g.council_session_if_given, g.council_tally_possible),
                          effects=(g.council_outcome("deferred"),), style="secondary")
 
 

@@ -126,8 +126,7 @@ class Checker:
         award = self.awards().get(p.get("award", ""))
         code = f"prior_title:{p.get('award', '')}"
         if award is None:
-            return _result(rule, code, False, f"Danh hiệu “{p.get('award')}” không còn trong danh mục.",
-                           f"The award “{p.get('award')}” is no longer in the catalogue.")
+            return _award_gone(rule, code, p.get("award"))
         year, years = nomination.campaign.year, max(1, int(p.get("years") or 1))
         last = year if p.get("include_current") else year - 1
         wanted = list(range(last - years + 1, last + 1))
@@ -156,8 +155,7 @@ class Checker:
         base_award = self.awards().get(p.get("of", ""))
         code = f"quota:{p.get('of', '')}"
         if base_award is None:
-            return _result(rule, code, False, f"Danh hiệu “{p.get('of')}” không còn trong danh mục.",
-                           f"The award “{p.get('of')}” is no longer in the catalogue.")
+            return _award_gone(rule, code, p.get("of"))
         year, pct = nomination.campaign.year, int(p.get("pct") or 0)
         base = self.count(base_award.id, nomination.unit_id, year)
         used = self.count(nomination.award_type_id, nomination.unit_id, year)
@@ -218,6 +216,12 @@ class Checker:
         return [(r.id, r.state) for r in rows
                 if (nomination.nominee_user_id and r.nominee_user_id == nomination.nominee_user_id)
                 or (r.unit_id == nomination.unit_id and fold(r.nominee_name) == key)]
+
+
+def _award_gone(rule: AwardRule, code: str, award_code: object) -> CheckResult:
+    """A rule naming an award that has left the catalogue cannot hold."""
+    return _result(rule, code, False, f"Danh hiệu “{award_code}” không còn trong danh mục.",
+                   f"The award “{award_code}” is no longer in the catalogue.")
 
 
 def _result(rule: AwardRule, code: str, ok: bool, vi: str, en: str) -> CheckResult:

@@ -13,7 +13,11 @@ Council session) and publish: 5·N transitions, one transaction each, like real 
   UPDATE the dossier row (state, version + 1, updated_at, and the columns the transition
   records: sent_at, decision number/date/signer, published_at) WHERE id and version;
   INSERT the council_item for council_approve; INSERT the audit event (canonical JSON and
-  SHA-256 chain computed as the engine does); UPDATE the audit head; COMMIT.
+  SHA-256 chain computed as the engine does); UPDATE the audit head; COMMIT;
+* ORM load + floor writes: a new ORM session, the dossier loaded and locked with the engine's
+  own statement (the ORM object its guards read), then the floor's writes and COMMIT. No
+  engine: this is what the engine cannot go below while its guards read ORM objects, so its
+  ratio bounds the engine's from below.
 
 The sides take turns in chunks of 100 transitions, so all see the same machine load; the
 ratio is a side's time per transition divided by the floor's. See bench/README.md.
@@ -46,7 +50,7 @@ from sqlalchemy import Engine, bindparam, select  # noqa: E402
 
 from models import AuditEvent, AuditHead, CouncilItem, Dossier, make_sessionmaker  # noqa: E402
 from workflow import fire  # noqa: E402
-from workflow.engine import TRANSITION_LISTENERS  # noqa: E402
+from workflow.engine import LOCK_DOSSIER, TRANSITION_LISTENERS  # noqa: E402
 from workflow.audit import canonical_json, chain_hash, format_time, leaf_hash, verify  # noqa: E402
 
 DECISION = {"decision_number": "05/QĐ-SGDĐT", "decision_date": "2026-06-05",
@@ -60,6 +64,7 @@ STAGES = (("submit", "staff", "draft", "unit_review", "unit_staff"),
 TARGET_RATIO, TARGET_SQLITE_RATE = 2.0, 2000.0
 CHUNK = 100  # transitions per timed chunk; the sides take turns chunk by chunk
 SIDES = {"engine": "engine (as the app runs it)", "engine_core": "engine without transition listeners",
+         "orm_floor": "ORM load + floor writes",
          "floor": "floor (Core, no engine)"}
 
 
@@ -135,7 +140,7 @@ class EngineSide:
 class FloorSide:
     """The same rows written with Core on one connection; statements built once."""
 
-    def __init__(self, engine: Engine, cast: Cast) -> None:
+    def __init__(self, engine: Engine, cast: Cast, name: str = "floor") -> None:
         self.cast, self.conn = cast, engine.connect()
         dossier_t, head_t = Dossier.__table__, AuditHead.__table__
         self.read_head = select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
@@ -150,32 +155,56 @@ class FloorSide:
             self.moves[trigger] = (dossier_t.update().where(
                 dossier_t.c.id == bindparam("b_id"), dossier_t.c.version == bindparam("b_version"))
                 .values(state=dest, version=dossier_t.c.version + 1, updated_at=NOW, **extra))
-        ids = [d for d, _ in cast.sets["floor"]]
+        ids = [d for d, _ in cast.sets[name]]
         self.versions = dict(self.conn.execute(select(dossier_t.c.id, dossier_t.c.version)
                                                .where(dossier_t.c.id.in_(ids))).all())
         self.conn.commit()
 
     def run(self, stage: tuple[str, ...], chunk: list[tuple[int, int]]) -> None:
-        trigger, person, source, dest, role = stage
-        conn, move, (_, changes) = self.conn, self.moves[trigger], _floor_values(trigger, self.cast)
         for dossier_id, unit_id in chunk:
-            actor_id = _who(self.cast, person, unit_id).user_id
-            with conn.begin():
-                head = conn.execute(self.read_head).one()
-                if conn.execute(move, {"b_id": dossier_id, "b_version": self.versions[dossier_id]}).rowcount != 1:
-                    raise RuntimeError(f"floor: dossier {dossier_id} moved under us")
-                self.versions[dossier_id] += 1
-                if trigger == "council_approve":
-                    conn.execute(self.add_item, {
-                        "session_id": self.cast.council_id, "dossier_id": dossier_id,
-                        "votes_for": self.cast.present, "votes_against": 0, "votes_abstain": 0,
-                        "outcome": "approved", "recorded_by": actor_id, "recorded_at": NOW})
-                row = _event_row(head, dossier_id, unit_id, actor_id, role, trigger, source, dest, changes)
-                conn.execute(self.add_event, row)
-                conn.execute(self.move_head, {"h_seq": row["seq"], "h_hash": row["hash"]})
+            with self.conn.begin():
+                self.write(self.conn, stage, dossier_id, unit_id, self.versions[dossier_id])
+            self.versions[dossier_id] += 1
+
+    def write(self, conn: Any, stage: tuple[str, ...], dossier_id: int, unit_id: int, version: int) -> None:
+        """One transition's rows: head, dossier UPDATE (version-checked), item, event, head."""
+        trigger, person, source, dest, role = stage
+        actor_id = _who(self.cast, person, unit_id).user_id
+        head = conn.execute(self.read_head).one()
+        if conn.execute(self.moves[trigger], {"b_id": dossier_id, "b_version": version}).rowcount != 1:
+            raise RuntimeError(f"floor: dossier {dossier_id} moved under us")
+        if trigger == "council_approve":
+            conn.execute(self.add_item, {
+                "session_id": self.cast.council_id, "dossier_id": dossier_id,
+                "votes_for": self.cast.present, "votes_against": 0, "votes_abstain": 0,
+                "outcome": "approved", "recorded_by": actor_id, "recorded_at": NOW})
+        changes = _floor_values(trigger, self.cast)[1]
+        row = _event_row(head, dossier_id, unit_id, actor_id, role, trigger, source, dest, changes)
+        conn.execute(self.add_event, row)
+        conn.execute(self.move_head, {"h_seq": row["seq"], "h_hash": row["hash"]})
 
     def close(self) -> None:
         self.conn.close()
+
+
+class OrmFloorSide:
+    """What any engine that hands its guards an ORM object pays at least: a new session, the
+    dossier loaded and locked by the engine's own statement (``load_for_update``), then only
+    the floor's writes on the session's connection, and COMMIT. No checks, no guards."""
+
+    def __init__(self, engine: Engine, cast: Cast) -> None:
+        self.factory, self.cast = make_sessionmaker(engine), cast
+        self.writer = FloorSide(engine, cast, "orm_floor")
+
+    def run(self, stage: tuple[str, ...], chunk: list[tuple[int, int]]) -> None:
+        for dossier_id, unit_id in chunk:
+            with self.factory() as session:
+                dossier = session.scalars(LOCK_DOSSIER, {"dossier_id": dossier_id}).one()
+                self.writer.write(session.connection(), stage, dossier_id, unit_id, dossier.version)
+                session.commit()
+
+    def close(self) -> None:
+        self.writer.close()
 
 
 def _chunks(items: list, size: int) -> list[list]:
@@ -188,17 +217,17 @@ def measure(engine: Engine, cast: Cast, profiler: Optional[cProfile.Profile]) ->
     Returns total seconds per side and the fastest chunk's seconds per transition per side.
     """
     sides = {"engine": EngineSide(engine, cast), "engine_core": EngineSide(engine, cast, listeners=False),
-             "floor": FloorSide(engine, cast)}
+             "orm_floor": OrmFloorSide(engine, cast), "floor": FloorSide(engine, cast)}
     total = {name: 0.0 for name in sides}
     best = {name: float("inf") for name in sides}
     done, count = 0, sum(len(cast.sets[name]) for name in sides) * len(STAGES)
-    progress = Progress("engine, engine without listeners, floor: rotating chunks", count)
+    progress = Progress("every side: rotating chunks", count)
     names = list(sides)
     try:
         for stage in STAGES:
             chunks = {name: _chunks(cast.sets[name], CHUNK) for name in names}
             for i in range(len(chunks["engine"])):
-                for name in names[i % 3:] + names[:i % 3]:
+                for name in names[i % len(names):] + names[:i % len(names)]:
                     chunk = chunks[name][i]
                     if profiler and name == "engine":
                         profiler.enable()
@@ -213,6 +242,7 @@ def measure(engine: Engine, cast: Cast, profiler: Optional[cProfile.Profile]) ->
                     progress.step(done)
     finally:
         sides["floor"].close()
+        sides["orm_floor"].close()
     return {"total": total, "best": best}
 
 

@@ -101,17 +101,42 @@ class AuditRequired(RuntimeError):
     """A flush would change the audit log, or a dossier's state without an audit event."""
 
 
+# session.info key: (entity type, id, state it moved to) of the events appended since the last
+# flush. Events are written with Core, so the flush guard cannot find them in ``session.new``.
+_AUDITED = "vinhdanh_audited"
+
+
+def mark_audited(session: Session, entity_type: str, entity_id: int, to_state: Optional[str]) -> None:
+    """Record that an audit event for the entity was written in this session; the next flush
+    may move its state to ``to_state`` (an event without one covers no state change)."""
+    if to_state is not None:
+        session.info.setdefault(_AUDITED, set()).add((entity_type, entity_id, to_state))
+
+
+def forget_audited(session: Session, entity_type: str, entity_id: int, to_state: str) -> None:
+    """The state change was written already (the engine's Core UPDATE): nothing left to cover."""
+    session.info.get(_AUDITED, set()).discard((entity_type, entity_id, to_state))
+
+
 @event.listens_for(Session, "before_flush")
 def _guard_audit(session: Session, flush_context, instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent):
             raise AuditRequired(_MESSAGE)
-    audited = {(e.entity_type, e.entity_id) for e in session.new if isinstance(e, AuditEvent)}
+    audited = session.info.get(_AUDITED, set())
     for obj in session.dirty:
         state_attr = getattr(type(obj), "__audited_state__", None)
         if not state_attr:
             continue
         history = inspect(obj).attrs[state_attr].history
         # Not ``history.deleted``: it is empty when the old state was not loaded (expired).
-        if history.has_changes() and (obj.__audit_entity__, obj.id) not in audited:
+        if history.has_changes() and (obj.__audit_entity__, obj.id, getattr(obj, state_attr)) not in audited:
             raise AuditRequired(f"{obj!r} changed state without an audit event")
+
+
+@event.listens_for(Session, "after_flush_postexec")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_audited(session: Session, *args) -> None:
+    # An event covers the state change flushed with it, not a later one; a rolled-back
+    # event covers nothing.
+    session.info.pop(_AUDITED, None)

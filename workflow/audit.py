@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
+from models.audit import mark_audited
 
 FORMAT_VERSION = 1
 
@@ -63,10 +64,16 @@ _FIELDS = (("seq", "seq"), ("at", "occurred_at"), ("actor_id", "actor_id"),
            ("to", "to_state"), ("reason", "reason"), ("visibility", "visibility"))
 
 
-def _document(event: AuditEvent) -> dict[str, Any]:
-    doc = {key: getattr(event, column) for key, column in _FIELDS}
-    doc["at"] = format_time(event.occurred_at)
-    doc["changes"] = json.loads(event.changes)
+def _document(event: Any) -> dict[str, Any]:
+    return _document_of({column: getattr(event, column) for _, column in _FIELDS}
+                        | {"occurred_at": event.occurred_at, "changes": event.changes})
+
+
+def _document_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The hashed document of an event given as its column values."""
+    doc = {key: row[column] for key, column in _FIELDS}
+    doc["at"] = format_time(row["occurred_at"])
+    doc["changes"] = json.loads(row["changes"])
     doc["v"] = FORMAT_VERSION
     return doc
 
@@ -84,24 +91,32 @@ def append(session: Session, *, entity_type: str, entity_id: int, action: str,
            public: bool = False, now: Optional[dt.datetime] = None) -> AuditEvent:
     """Append one event in the caller's transaction, under the head lock. Never commits.
 
-    The head is read and moved with Core statements on the session's connection, so a
-    batch of appends in one transaction always sees its own latest head.
+    The head is read and moved, and the event inserted, with Core statements on the
+    session's connection: a batch of appends in one transaction always sees its own latest
+    head, and no ORM flush is spent on a row that is never updated. The event returned is
+    a transient copy of the row.
     """
     connection = session.connection()
     head = connection.execute(_LOCK_HEAD).one()
-    event = AuditEvent(
-        seq=head.seq + 1, occurred_at=now or dt.datetime.now(dt.timezone.utc),
-        actor_id=actor_id, actor_role=actor_role, unit_id=unit_id, entity_type=entity_type,
-        entity_id=entity_id, action=action, from_state=from_state, to_state=to_state,
-        reason=unicodedata.normalize("NFC", reason) if reason else None,
-        changes=canonical_json(changes or {}), visibility="public" if public else "internal")
-    event.canonical = canonical_json(_document(event))
-    event.leaf_hash = leaf_hash(event.canonical)
-    event.prev_hash = head.hash
-    event.hash = chain_hash(head.hash, event.leaf_hash)
-    connection.execute(_MOVE_HEAD, {"new_seq": event.seq, "new_hash": event.hash})
-    session.add(event)
-    return event
+    row = {"seq": head.seq + 1, "occurred_at": now or dt.datetime.now(dt.timezone.utc),
+           "actor_id": actor_id, "actor_role": actor_role, "unit_id": unit_id,
+           "entity_type": entity_type, "entity_id": entity_id, "action": action,
+           "from_state": from_state, "to_state": to_state,
+           "reason": unicodedata.normalize("NFC", reason) if reason else None,
+           "changes": canonical_json(changes or {}), "visibility": "public" if public else "internal"}
+    row["canonical"] = canonical_json(_document_of(row))
+    row["leaf_hash"] = leaf_hash(row["canonical"])
+    row["prev_hash"] = head.hash
+    row["hash"] = chain_hash(head.hash, row["leaf_hash"])
+    connection.execute(_INSERT_EVENT, row)
+    connection.execute(_MOVE_HEAD, {"new_seq": row["seq"], "new_hash": row["hash"]})
+    mark_audited(session, entity_type, entity_id, to_state)
+    # Not added to the session: the row is written, and a savepoint rolled back must not
+    # leave it in the identity map. ``session.get(AuditEvent, seq)`` loads the stored row.
+    return AuditEvent(**row)
+
+
+_INSERT_EVENT = AuditEvent.__table__.insert()
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def main() -> int:
     with fresh_database("sqlite") as url, tempfile.TemporaryDirectory() as uploads:
         engine, cast = setup(url, args.n, Path(uploads), T.SIDES)
         sides = {"engine": T.EngineSide(engine, cast), "engine_core": T.EngineSide(engine, cast, listeners=False),
-                 "floor": T.FloorSide(engine, cast)}
+                 "orm_floor": T.OrmFloorSide(engine, cast), "floor": T.FloorSide(engine, cast)}
         for name, side in sides.items():
             for stage in T.STAGES:
                 side.run(stage, cast.sets[name][:WARM])
@@ -68,6 +68,7 @@ def main() -> int:
                 side.run(stage, cast.sets[name][WARM:])
             per[name] = _instructions(_dump(args.out, f"after-{name}")) / counted
         sides["floor"].close()
+        sides["orm_floor"].close()
         engine.dispose()
     for name, label in T.SIDES.items():
         print(f"{label:38} {per[name] / 1e6:6.2f} M instructions/transition, "

@@ -31,9 +31,9 @@ logging.getLogger("transitions").setLevel(logging.WARNING)
 _INPUT_CHECKS = {Input.REASON: check_reason, Input.DECISION: check_decision,
                  Input.CLASSIFICATION: check_classification}
 
-# Called as listener(session, dossier, event) after every transition, in its transaction
-# (workflow.notify registers itself here); a listener must not commit.
-TRANSITION_LISTENERS: list[Callable[[Session, Dossier, AuditEvent], None]] = []
+# Called as listener(session, dossier, event, actor) after every transition, in its
+# transaction (workflow.notify registers itself here); a listener must not commit.
+TRANSITION_LISTENERS: list[Callable[[Session, Dossier, AuditEvent, Actor], None]] = []
 
 
 def _record(event: EventData) -> None:
@@ -209,7 +209,7 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
         _write(session, dossier)
     session.flush()  # what the effects added (a Council item, an award record), if anything
     for listener in TRANSITION_LISTENERS:
-        listener(session, dossier, out[0])
+        listener(session, dossier, out[0], actor)
     return out[0]
 
 

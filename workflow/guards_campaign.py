@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, object_session
 
 from models import AwardType, Campaign, CampaignAward, CampaignUnit, Dossier, ReportFigure, Target, Unit
@@ -126,14 +126,19 @@ def award_admitted(ctx) -> Optional[Violation]:
     award_id = getattr(ctx.dossier, "award_type_id", None)
     if award_id is None:
         return None
-    admitted = admitted_awards(ctx.session, ctx.dossier.campaign_id)
-    if not admitted or award_id in {a.id for a in admitted}:
+    # Ids first (one Core query on every submission); names only for the refusal.
+    ids = set(ctx.session.scalars(_ADMITTED_IDS, {"campaign_id": ctx.dossier.campaign_id}))
+    if not ids or award_id in ids:
         return None
+    admitted = admitted_awards(ctx.session, ctx.dossier.campaign_id)
     award = ctx.session.get(AwardType, award_id)
     return Violation("award_not_admitted", {
         "campaign": ctx.dossier.campaign.name, "award": award.name_vi, "award_en": award.name_en,
         "admitted": ", ".join(a.name_vi for a in admitted),
         "admitted_en": ", ".join(a.name_en for a in admitted)})
+
+
+_ADMITTED_IDS = select(CampaignAward.award_type_id).where(CampaignAward.campaign_id == bindparam("campaign_id"))
 
 
 def due_date_kept(ctx) -> Optional[Violation]:

@@ -238,28 +238,27 @@ def _may_fire(actor: Actor, dossier: Dossier, forward: tuple[TransitionDef, ...]
     return can_view(actor, dossier) and any(acting_role(actor, dossier, t)[1] is None for t in forward)
 
 
-def _actor_name(session: Session, user_id: Optional[int]) -> str:
-    if user_id is None:
-        return ""
+def _actor_name(session: Session, actor: Actor) -> str:
+    if actor.name:  # signed-in people and the CLI carry their name: no query
+        return actor.name
     # The web request loaded the signed-in user into this session already: no query then.
-    user = session.identity_map.get(session.identity_key(User, user_id))
+    user = session.identity_map.get(session.identity_key(User, actor.user_id))
     if user is not None:
         return user.full_name
-    return _autoflushed_connection(session).scalar(_ACTOR_NAME, {"user_id": user_id}) or ""
+    return _autoflushed_connection(session).scalar(_ACTOR_NAME, {"user_id": actor.user_id}) or ""
 
 
 _ACTOR_NAME = select(User.full_name).where(User.id == bindparam("user_id"))
 
 
-def _params(session: Session, dossier: Dossier, event: AuditEvent) -> dict[str, Any]:
-    actor = _actor_name(session, event.actor_id)
+def _params(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> dict[str, Any]:
     return {"kind": dossier.kind, "state": event.to_state, "trigger": event.action,
-            "title": dossier.title, "unit": dossier.unit.name, "actor": actor,
+            "title": dossier.title, "unit": dossier.unit.name, "actor": _actor_name(session, actor),
             "reason": event.reason or "", "decision_number": dossier.decision_number or "",
             "decision_date": dossier.decision_date.isoformat() if dossier.decision_date else ""}
 
 
-def notify_transition(session: Session, dossier: Dossier, event: AuditEvent) -> int:
+def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> int:
     """Notify the people a transition concerns (never the one who fired it); returns how many.
     Registered as a listener of ``workflow.engine.fire``: runs in its transaction, never commits."""
     outcome = UNIT_OUTCOMES.get(event.action)
@@ -268,7 +267,7 @@ def notify_transition(session: Session, dossier: Dossier, event: AuditEvent) -> 
     queue = [p for p in queue_recipients(session, dossier) if p.id not in told]
     if not unit and not queue:
         return 0
-    params, link = _params(session, dossier, event), dossier_link(dossier.id)
+    params, link = _params(session, dossier, event, actor), dossier_link(dossier.id)
     count = 0
     for code, people in ((outcome, unit), ("queue", queue)):
         recipients = [p for p in people if p.id != event.actor_id]

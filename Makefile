@@ -7,7 +7,7 @@ PORT   ?= 5000
 # When a PostgreSQL answers here, `make test` runs the database tests on it too.
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-test chromium translations bench clean
+.PHONY: run test install install-test chromium libreoffice translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,19 @@ run: install
 	$(BIN)/vinhdanh demo
 	$(BIN)/vinhdanh run --host $(HOST) --port $(PORT)
 
-# Browser tests need Debian's chromium; install it when we may (root with apt), else they skip.
+# Browser tests need Debian's chromium, and the PDF copies of Council documents LibreOffice
+# Writer; install them when we may (root with apt), else those tests skip.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "chromium is missing: browser tests will be skipped"; }
 
-test: install-test chromium
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null) \
+	  || echo "LibreOffice is missing: the PDF tests will be skipped"; }
+
+test: install-test chromium libreoffice
 	@if [ -z "$$VINHDANH_TEST_DATABASE_URL" ] && $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 	  export VINHDANH_TEST_DATABASE_URL=$(PG_ADMIN_URL); echo "PostgreSQL found: database tests run on SQLite and PostgreSQL"; \
 	else echo "VINHDANH_TEST_DATABASE_URL=$${VINHDANH_TEST_DATABASE_URL:-<none: PostgreSQL tests skip>}"; fi; \

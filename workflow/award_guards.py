@@ -21,7 +21,7 @@ from models.text import fold
 from workflow.awards import AUTHORITIES
 from workflow.eligibility import check, hard_failures, local_day, warnings
 from workflow.errors import NOT_APPLICABLE_CODES, Violation
-from workflow.guards import GuardContext, _as_date, uses_inputs
+from workflow.guards import GuardContext, _as_date, decides_applicability, uses_inputs
 from workflow.messages import MESSAGES
 
 # Nghị định 30/2020/NĐ-CP appendix III: number/abbreviation-agency, e.g. "1580/TTr-SGDĐT".
@@ -99,6 +99,7 @@ def _authority(ctx: GuardContext) -> tuple[str, str]:
     return AUTHORITIES.get(ctx.dossier.award_type.conferring_authority, ("cấp trên", "higher level"))
 
 
+@decides_applicability
 def department_confers(ctx: GuardContext) -> Optional[Violation]:
     """Publishing straight after the Council is for awards the Department confers."""
     if not isinstance(ctx.dossier, Nomination) or ctx.dossier.award_type.conferred_by_department:
@@ -107,6 +108,7 @@ def department_confers(ctx: GuardContext) -> Optional[Violation]:
     return Violation("publish_needs_higher_decision", {"authority": vi, "authority_en": en})
 
 
+@decides_applicability
 def higher_level_confers(ctx: GuardContext) -> Optional[Violation]:
     """Only awards conferred above the Department are forwarded."""
     if ctx.dossier.award_type.conferred_by_department:

@@ -160,13 +160,16 @@ def _now(now: Optional[dt.datetime]) -> dt.datetime:
     return now or dt.datetime.now(dt.timezone.utc)
 
 
-def _rule_violations(ctx: GuardContext, tdef: TransitionDef, *, with_inputs: bool) -> list[Violation]:
+def _rule_violations(ctx: GuardContext, tdef: TransitionDef, *, with_inputs: bool,
+                     rules: bool = True) -> list[Violation]:
     problems: list[Violation] = []
     if with_inputs:
         for needed in sorted(tdef.requires, key=lambda i: i.value):
             problems += _INPUT_CHECKS.get(needed, lambda _: [])(ctx.inputs)
     for guard in tdef.guards:
         if not with_inputs and getattr(guard, "uses_inputs", False):
+            continue
+        if not rules and not getattr(guard, "decides_applicability", False):
             continue
         violation = guard(ctx)
         if violation is not None:
@@ -214,9 +217,14 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
 
 
 def available(session: Session, dossier: Dossier, actor: Actor,
-              now: Optional[dt.datetime] = None) -> list[tuple[TransitionDef, list[Violation]]]:
+              now: Optional[dt.datetime] = None, *,
+              rules: bool = True) -> list[tuple[TransitionDef, list[Violation]]]:
     """Transitions ``actor`` may fire on ``dossier`` from its state, each with the rules that
-    do not hold yet (an empty list means the button works). Forbidden ones are left out."""
+    do not hold yet (an empty list means the button works). Forbidden ones are left out.
+
+    ``rules=False`` only decides which transitions are offered (permissions and
+    applicability, no queries) and returns no rules: for long lists that show a few rows.
+    """
     if not can_view(actor, dossier):
         return []
     result = []
@@ -225,7 +233,7 @@ def available(session: Session, dossier: Dossier, actor: Actor,
         if denied:
             continue
         ctx = GuardContext(session, dossier, actor, role, {}, _now(now))
-        problems = _rule_violations(ctx, tdef, with_inputs=False)
+        problems = _rule_violations(ctx, tdef, with_inputs=False, rules=rules)
         if any(p.code in NOT_APPLICABLE_CODES for p in problems):
             continue  # e.g. "forward" for an award the Department confers: no button at all
         result.append((tdef, problems))

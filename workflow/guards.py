@@ -63,6 +63,13 @@ def uses_inputs(guard: Callable) -> Callable:
     return guard
 
 
+def decides_applicability(guard: Callable) -> Callable:
+    """Mark a guard whose refusal means the action does not apply at all (no button), not a
+    rule still to meet; ``available(..., rules=False)`` runs only these (cheap: no queries)."""
+    guard.decides_applicability = True
+    return guard
+
+
 # --- guards ------------------------------------------------------------------------------
 
 def required_fields(ctx: GuardContext) -> Optional[Violation]:

@@ -77,8 +77,9 @@ class TodoRow:
 
     dossier: Dossier
     actions: list[TransitionDef]
-    # Rules that do not hold yet for every forward action (empty: ready to go).
-    blocking: list[Violation] = field(default_factory=list)
+    # Rules that do not hold yet for every forward action (empty: ready to go); None when
+    # they were not evaluated (a row past those a page shows).
+    blocking: Optional[list[Violation]] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -100,28 +101,39 @@ class Queue:
 
 
 def todo_row(session: Session, dossier: Dossier, actor: Actor,
-             now: Optional[dt.datetime] = None) -> Optional[TodoRow]:
-    """The to-do row of ``dossier`` for ``actor``, or None when no forward action is theirs."""
-    forward = [(t, problems) for t, problems in available(session, dossier, actor, now)
+             now: Optional[dt.datetime] = None, *, rules: bool = True) -> Optional[TodoRow]:
+    """The to-do row of ``dossier`` for ``actor``, or None when no forward action is theirs.
+    ``rules=False``: the actions only (``blocking`` None), without the rules' queries."""
+    forward = [(t, problems) for t, problems in available(session, dossier, actor, now, rules=rules)
                if t.style == FORWARD_STYLE]
     if not forward:
         return None
+    if not rules:
+        return TodoRow(dossier, [t for t, _ in forward], None)
     ready = any(not problems for _, problems in forward)
     blocking = [] if ready else [p for _, problems in forward for p in problems]
     return TodoRow(dossier, [t for t, _ in forward], blocking)
 
 
-def my_queues(session: Session, actor: Actor, now: Optional[dt.datetime] = None) -> list[Queue]:
+def my_queues(session: Session, actor: Actor, now: Optional[dt.datetime] = None,
+              evaluate: Optional[int] = None) -> list[Queue]:
     """The person's non-empty queues: every dossier on which ``available`` offers them a
-    forward action, grouped by state; oldest change first."""
+    forward action, grouped by state; oldest change first.
+
+    ``evaluate``: check the rules (what still blocks each row) for the first that many rows
+    of each queue only, the ones a page shows; a queue of thousands then costs no guard query
+    per row.
+    """
     stmt = (select(ANY_DOSSIER).where(_candidates(actor))
             .order_by(ANY_DOSSIER.updated_at, ANY_DOSSIER.id))
     rows = [row for dossier in session.scalars(stmt).unique()
-            if (row := todo_row(session, dossier, actor, now)) is not None]
+            if (row := todo_row(session, dossier, actor, now, rules=evaluate is None)) is not None]
     queues = []
     for key, states, vi, en in QUEUES:
         members = [r for r in rows if r.dossier.state in states]
         if members:
+            if evaluate is not None:
+                members[:evaluate] = [todo_row(session, r.dossier, actor, now) for r in members[:evaluate]]
             queues.append(Queue(key, vi, en, members))
     return queues
 

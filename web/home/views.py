@@ -58,7 +58,7 @@ def full_list_url(queue_key: str) -> str | None:
 def index():
     actor = current_actor()
     session = get_session()
-    my_queues = queues.my_queues(session, actor)
+    my_queues = queues.my_queues(session, actor, evaluate=SHOWN_PER_QUEUE)
     agenda_count = council.agenda_count(session, actor) if council.can_see(actor) else None
     return render_template("home/index.html", queues=my_queues, links=quick_links(actor),
                            shown=SHOWN_PER_QUEUE, full_list_url=full_list_url,

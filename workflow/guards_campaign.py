@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Optional
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import ColumnElement, bindparam, exists, select
 from sqlalchemy.orm import Session, object_session
 
 from models import AwardType, Campaign, CampaignAward, CampaignUnit, Dossier, ReportFigure, Target, Unit
@@ -78,6 +78,12 @@ def takes_part(campaign: Campaign, unit_id: int) -> bool:
         return False
     return bool(session.scalar(select(exists().where(
         CampaignUnit.campaign_id == campaign.id, CampaignUnit.unit_id == unit_id))))
+
+
+def taking_part(unit_ids: Iterable[int]) -> ColumnElement[bool]:
+    """WHERE clause on ``Campaign``: one of ``unit_ids`` takes part (as :func:`takes_part`)."""
+    return Campaign.all_units.is_(True) | exists().where(
+        CampaignUnit.campaign_id == Campaign.id, CampaignUnit.unit_id.in_(list(unit_ids)))
 
 
 def participation_problem(session: Session, campaign: Campaign, unit_id: int) -> Optional[Violation]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEvent, Campaign, ReportFigure, Target
+from models import AuditEvent, Campaign, CampaignUnit, Dossier, ReportFigure, Target
 from tests.fixtures.people import NOW, make_dossier
 from tests.fixtures.web import csrf_from
 from tests.web.dossier_helpers import act, page, snapshot
@@ -92,6 +92,31 @@ def test_campaign_pickers_show_ad_hoc_first(client, app_world, auth):
     auth.login("staff_a")
     html = page(client, "/dossiers/new/nomination")
     assert html.index(app_world.ad_hoc.name) < html.index(app_world.campaign.name)
+
+
+def test_campaign_picker_offers_only_campaigns_the_unit_takes_part_in(client, app_world, auth, app):
+    """A campaign of other units is not offered, and a forged choice of it is refused (nothing
+    created, what was typed kept): a draft in it could never be submitted."""
+    with app_db(app) as session:
+        others = Campaign(code="RIENG-B", name="Phong trào riêng của trường Đặng Trần Côn", kind="thematic",
+                          year=2026, active=True, all_units=False)
+        session.add(others)
+        session.flush()
+        session.add(CampaignUnit(campaign_id=others.id, unit_id=app_world.units["b"].id))
+        session.commit()
+        others_id = others.id
+    auth.login("staff_a")
+    html = page(client, "/dossiers/new/plan")
+    assert app_world.campaign.name in html and "Phong trào riêng" not in html
+    before = _count(app, Dossier)
+    response = _post(client, "/dossiers/new/plan", {
+        "unit_id": str(app_world.units["a"].id), "campaign_id": str(others_id),
+        "title": "Kế hoạch đã gõ", "summary": "Nội dung đã gõ"})
+    assert response.status_code in (200, 400, 422)
+    assert _count(app, Dossier) == before
+    assert "Kế hoạch đã gõ" in response.get_data(as_text=True)
+    auth.login("staff_b")
+    assert "Phong trào riêng" in page(client, "/dossiers/new/plan")
 
 
 # --- report figures ----------------------------------------------------------------------

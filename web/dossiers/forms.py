@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional as Optionally, Val
 from models import AwardType, Campaign, Dossier, Unit
 from models.text import vi_sort_key
 from web.i18n import date_vn, pick
+from workflow.guards_campaign import taking_part
 
 NOMINEE_KINDS = (("individual", _l("Cá nhân")), ("collective", _l("Tập thể")))
 ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
@@ -112,7 +113,8 @@ def build_form(session: Session, kind: str, units: list[Unit], dossier: Optional
         form.unit_id.data = units[0].id
     current = dossier.campaign_id if dossier is not None else None
     form.campaign_id.choices = [placeholder] + [
-        SelectChoice(str(c.id), _campaign_label(c)) for c in campaigns(session, current)]
+        SelectChoice(str(c.id), _campaign_label(c))
+        for c in campaigns(session, current, [u.id for u in units])]
     if isinstance(form, NominationForm):
         awards = award_types(session, getattr(dossier, "award_type_id", None))
         form.award_kinds = {a.id: a.nominee_kind for a in awards}
@@ -125,11 +127,15 @@ def build_form(session: Session, kind: str, units: list[Unit], dossier: Optional
     return form
 
 
-def campaigns(session: Session, include: Optional[int] = None) -> list[Campaign]:
+def campaigns(session: Session, include: Optional[int] = None,
+              unit_ids: Optional[list[int]] = None) -> list[Campaign]:
     """Active campaigns, ad-hoc commendation first (fast-tracked), then newest year first (and
-    the dossier's own, even if closed since)."""
-    rows = session.scalars(select(Campaign).where(
-        (Campaign.active.is_(True)) | (Campaign.id == (include or -1)))).all()
+    the dossier's own, even if closed since). With ``unit_ids``, only campaigns one of those
+    units takes part in: a draft in any other could never be submitted."""
+    offered = Campaign.active.is_(True)
+    if unit_ids is not None:
+        offered &= taking_part(unit_ids)
+    rows = session.scalars(select(Campaign).where(offered | (Campaign.id == (include or -1)))).all()
     return sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name)))
 
 

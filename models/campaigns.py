@@ -93,7 +93,7 @@ class ReportFigure(Base):
 
 class Practice(Base):
     """An innovative model or good practice a unit registers; the Office may mark it exemplary,
-    which publishes it so others can replicate it."""
+    which publishes it so others can replicate it. ``version`` is the optimistic-locking counter."""
 
     __tablename__ = "practice"
 
@@ -110,6 +110,10 @@ class Practice(Base):
     marked_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     marked_at: Mapped[Optional[dt.datetime]]
     search_key: Mapped[str] = mapped_column(String(800), default="")
+    # Rows older than the column start at 1 (the migration's default).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
     unit: Mapped[Unit] = relationship(lazy="joined")
     campaign: Mapped[Optional[Campaign]] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -57,13 +57,15 @@ class EditRefused(WorkflowError):
 
 
 class StaleVersion(WorkflowError):
-    """Someone else changed the dossier after this person's page was drawn."""
+    """Someone else changed the record (a dossier, or a practice with ``code``
+    "practice_stale_version") after this person's page was drawn."""
 
-    def __init__(self, current_version: int, current_state: str, current_state_en: str = "") -> None:
+    def __init__(self, current_version: int, current_state: str, current_state_en: str = "",
+                 code: str = "stale_version") -> None:
         self.current_version = current_version
         self.current_state = current_state
-        super().__init__([Violation("stale_version", {"state": current_state,
-                                                      "state_en": current_state_en or current_state})])
+        super().__init__([Violation(code, {"state": current_state,
+                                           "state_en": current_state_en or current_state})])
 
 
 class NotFound(WorkflowError):

@@ -82,6 +82,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Invalid written opinions: at most {absent} absent members."),
     "conflict_closed": ("Đã mở phiếu cho hồ sơ này: không thể ghi thêm thành viên xung đột lợi ích.",
                         "The ballot on this dossier is open: conflicts can no longer be recorded."),
+    "session_ballots_open": (
+        "Chưa thể kết thúc phiên họp: còn phiếu kín chưa đóng của hồ sơ {dossiers}. "
+        "Vui lòng đóng phiếu và kiểm phiếu trước khi kết thúc phiên họp.",
+        "The session cannot be closed yet: a secret ballot is still open on {dossiers}. "
+        "Please close and count every open ballot before closing the session."),
     "conflict_not_member": ("Người được chọn không phải thành viên của phiên họp.",
                             "The person chosen is not a member of this session."),
     "decision_empty": ("Vui lòng chọn ít nhất một hồ sơ đã được Hội đồng thông qua.",
@@ -104,6 +109,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vui lòng xem lại hồ sơ rồi thực hiện lại.",
         "Someone else acted on this dossier first. It is now “{state}”. "
         "Please review it and try again."),
+    "practice_stale_version": (
+        "Người khác đã thay đổi mô hình này trước bạn. Trạng thái hiện tại: “{state}”. "
+        "Vui lòng xem lại nội dung hiện tại của mô hình rồi thực hiện lại.",
+        "Someone else changed this practice first. It is now “{state}”. "
+        "Please review its current content and try again."),
     "not_editable": ("Hồ sơ ở trạng thái “{state}” không được chỉnh sửa.",
                      "A dossier that is “{state}” cannot be edited."),
     "unknown_field": ("Trường “{field}” không được chỉnh sửa.", "The field “{field}” cannot be edited."),

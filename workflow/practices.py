@@ -1,19 +1,21 @@
 """Innovative models and good practices (mô hình mới, cách làm hay): a unit registers and edits
 its own; the Office marks the best exemplary, which publishes them for replication.
-Every change is an audit event of the practice."""
+Every change is an audit event of the practice. A change locks the row and may name the
+version the person's page was drawn from: when someone else changed the practice since,
+it is refused (StaleVersion) and nothing changes."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Mapping, Optional
 
-from sqlalchemy import ColumnElement, Select, and_, false, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Campaign, Practice, Unit
 from models.text import fold, nfc
 from workflow import audit
 from workflow.authz import Actor
-from workflow.errors import EditRefused, NotFound, Violation
+from workflow.errors import EditRefused, NotFound, StaleVersion, Violation
 from workflow.guards_campaign import require_role
 from workflow.spec import Role
 
@@ -27,6 +29,11 @@ FIELDS: dict[str, tuple[str, str, int, bool]] = {
 STATUS_LABELS = {"registered": ("Đã đăng ký", "Registered"), "exemplary": ("Tiêu biểu", "Exemplary")}
 UNIT_ROLES = (Role.UNIT_STAFF, Role.UNIT_HEAD)
 OFFICE_ROLES = (Role.OFFICE_REVIEWER, Role.ADMIN)
+# Refreshed from the database, so the version compared is the committed one. FOR UPDATE OF:
+# the joined unit is on the nullable side of an outer join, which PostgreSQL will not lock.
+# SQLite has no row locks; its writers are serialised by BEGIN IMMEDIATE.
+_LOCK_PRACTICE = (select(Practice).where(Practice.id == bindparam("practice_id"))
+                  .with_for_update(of=Practice).execution_options(populate_existing=True))
 
 
 def can_list_all(actor: Optional[Actor]) -> bool:
@@ -83,26 +90,42 @@ def register_practice(session: Session, actor: Actor, unit_id: int, fields: Mapp
     return practice
 
 
-def load_practice(session: Session, practice_id: int, actor: Optional[Actor]) -> Practice:
-    """A practice ``actor`` may see (anyone sees an exemplary one); NotFound otherwise."""
-    practice = session.get(Practice, practice_id)
-    if practice is None:
-        raise NotFound()
-    if practice.status == "exemplary" or (actor is not None and (
-            can_list_all(actor) or practice.unit_id in actor.unit_ids())):
+def _visible(practice: Optional[Practice], actor: Optional[Actor]) -> Practice:
+    """``practice`` when ``actor`` may see it (anyone sees an exemplary one); NotFound otherwise."""
+    if practice is not None and (practice.status == "exemplary" or (actor is not None and (
+            can_list_all(actor) or practice.unit_id in actor.unit_ids()))):
         return practice
     raise NotFound()
 
 
+def load_practice(session: Session, practice_id: int, actor: Optional[Actor]) -> Practice:
+    """A practice ``actor`` may see (anyone sees an exemplary one); NotFound otherwise."""
+    return _visible(session.get(Practice, practice_id), actor)
+
+
+def _lock(session: Session, practice_id: int, actor: Actor) -> Practice:
+    """Lock and load a practice ``actor`` may see, refreshed from the database."""
+    return _visible(session.scalars(_LOCK_PRACTICE, {"practice_id": practice_id}).one_or_none(), actor)
+
+
+def _check_version(practice: Practice, expected_version: Optional[int]) -> None:
+    """StaleVersion when the practice moved on since the person's page was drawn."""
+    if expected_version is not None and practice.version != expected_version:
+        vi, en = STATUS_LABELS[practice.status]
+        raise StaleVersion(practice.version, vi, en, code="practice_stale_version")
+
+
 def update_practice(session: Session, practice_id: int, actor: Actor, fields: Mapping[str, Any],
-                    now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+                    now: Optional[dt.datetime] = None, *,
+                    expected_version: Optional[int] = None) -> Optional[AuditEvent]:
     """The unit edits its registered practice (an exemplary one is locked). Audited ("edit");
     None when nothing changed. Never commits."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    practice = load_practice(session, practice_id, actor)
+    practice = _lock(session, practice_id, actor)
     role = next((r for r in UNIT_ROLES if actor.has(r, practice.unit_id)), None)
     if role is None:
         raise EditRefused([Violation("out_of_scope")])
+    _check_version(practice, expected_version)
     if practice.status == "exemplary":
         raise EditRefused([Violation("practice_locked")])
     values, problems = _values(session, fields)
@@ -122,12 +145,17 @@ def update_practice(session: Session, practice_id: int, actor: Actor, fields: Ma
 
 
 def mark_exemplary(session: Session, practice_id: int, actor: Actor, reason: Optional[str] = None, *,
-                   exemplary: bool = True, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+                   exemplary: bool = True, now: Optional[dt.datetime] = None,
+                   expected_version: Optional[int] = None) -> Optional[AuditEvent]:
     """The Office marks a practice exemplary (published for replication), or withdraws the mark
-    (a reason is then required). Audited; None when it already is so. Never commits."""
+    (a reason is then required). Audited; None when it already is so. Never commits.
+
+    With ``expected_version``, a practice the unit (or another reviewer) changed since is refused,
+    so nobody marks content they have not read."""
     now = now or dt.datetime.now(dt.timezone.utc)
     require_role(actor, (Role.OFFICE_REVIEWER,), "Công nhận mô hình tiêu biểu", "Mark a practice exemplary")
-    practice = load_practice(session, practice_id, actor)
+    practice = _lock(session, practice_id, actor)
+    _check_version(practice, expected_version)
     reason = nfc(reason) or None
     status = "exemplary" if exemplary else "registered"
     if practice.status == status:

@@ -31,7 +31,13 @@ def _state(app, practice_id: int) -> tuple:
     with app_db(app) as session:
         practice = session.get(Practice, practice_id)
         events = session.scalar(select(func.count()).select_from(AuditEvent))
-        return practice.status, practice.title, events
+        return practice.status, practice.title, events, practice.version
+
+
+def _edit_meanwhile(app, world, practice_id: int, **fields) -> None:
+    """Someone else of the unit saves the practice (after the test's page was drawn)."""
+    with app_db(app) as session:
+        svc.update_practice(session, practice_id, world.actor("head_a"), fields, now=NOW)
 
 
 @pytest.mark.parametrize("username,status", [
@@ -149,3 +155,69 @@ def test_public_page_in_english(client, app_world, practice_ids):
     html = page(client, "/practices/public?q=toan")
     assert "Exemplary models and good practices" in html and "Câu lạc bộ Toán học" in html
     assert "No practice matches" in page(client, "/practices/public?q=zzz")
+
+
+def test_a_stale_edit_comes_back_with_what_was_typed(client, app_world, auth, app, practice_ids):
+    own, _ = practice_ids
+    auth.login("staff_a")
+    edit = page(client, f"/practices/{own}/edit")
+    assert 'name="version" value="1"' in edit
+    _edit_meanwhile(app, app_world, own, title="Thư viện xanh – bản của thủ trưởng")
+    before = _state(app, own)
+    typed = {**PRACTICE, "title": "Thư viện xanh – bản của cán bộ", "results": "Kết quả tôi vừa gõ"}
+    response = client.post(f"/practices/{own}/edit", data={"csrf_token": csrf_from(edit), "version": "1", **typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'value="Thư viện xanh – bản của cán bộ"' in html and "Kết quả tôi vừa gõ" in html
+    assert "Người khác đã thay đổi mô hình này trước bạn" in html and "“Đã đăng ký”" in html
+    assert "Xem nội dung hiện tại của mô hình" in html and 'name="version" value="2"' in html
+    assert _state(app, own) == before
+    # Having looked, the person saves again from the form that came back: it now applies.
+    again = client.post(f"/practices/{own}/edit", data={"csrf_token": csrf_from(html), "version": "2", **typed})
+    assert again.status_code == 302
+    assert _state(app, own)[1:] == ("Thư viện xanh – bản của cán bộ", before[2] + 1, 3)
+
+
+def test_a_stale_edit_in_english(client, app_world, auth, app, practice_ids):
+    own, _ = practice_ids
+    auth.login("staff_a")
+    edit = page(client, f"/practices/{own}/edit")
+    client.post("/lang/en", data={"csrf_token": csrf_from(edit), "next": "/"})
+    _edit_meanwhile(app, app_world, own, results="Khác")
+    html = client.post(f"/practices/{own}/edit", data={"csrf_token": csrf_from(edit), "version": "1",
+                                                       **PRACTICE}).get_data(as_text=True)
+    assert "Someone else changed this practice first. It is now “Registered”." in html
+    assert "What you typed is kept below." in html
+
+
+def test_a_stale_mark_changes_nothing(client, app_world, auth, app, practice_ids):
+    own, _ = practice_ids
+    auth.login("reviewer")
+    detail = page(client, f"/practices/{own}")
+    assert 'name="version" value="1"' in detail
+    _edit_meanwhile(app, app_world, own, results="Số liệu đã sửa sau khi Văn phòng mở trang")
+    before = _state(app, own)
+    response = client.post(f"/practices/{own}/mark", data={"csrf_token": csrf_from(detail), "exemplary": "1",
+                                                           "version": "1", "reason": "Nhân rộng toàn ngành"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/practices/{own}")
+    assert _state(app, own) == before
+    html = page(client, response.headers["Location"])
+    assert "Người khác đã thay đổi mô hình này trước bạn" in html
+    assert "Nội dung bạn đã nhập (chưa được lưu): “Nhân rộng toàn ngành”" in html
+    assert "Số liệu đã sửa sau khi Văn phòng mở trang" in html and 'name="version" value="2"' in html
+
+
+def test_an_edit_posted_after_the_office_marked_it_keeps_what_was_typed(client, app_world, auth, app, practice_ids):
+    own, _ = practice_ids
+    auth.login("staff_a")
+    edit = page(client, f"/practices/{own}/edit")
+    with app_db(app) as session:
+        svc.mark_exemplary(session, own, app_world.actor("reviewer"), now=NOW)
+    before = _state(app, own)
+    typed = {**PRACTICE, "results": "Kết quả tôi vừa gõ"}
+    response = client.post(f"/practices/{own}/edit", data={"csrf_token": csrf_from(edit), "version": "1", **typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "“Tiêu biểu”" in html and "Kết quả tôi vừa gõ" in html
+    again = client.post(f"/practices/{own}/edit", data={"csrf_token": csrf_from(html), "version": "2", **typed})
+    assert again.status_code == 422 and "đã được công nhận tiêu biểu" in again.get_data(as_text=True)
+    assert "Kết quả tôi vừa gõ" in again.get_data(as_text=True) and _state(app, own) == before

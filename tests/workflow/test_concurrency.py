@@ -1,5 +1,5 @@
 """Concurrent transitions with real commits, on SQLite (BEGIN IMMEDIATE + busy_timeout) and
-PostgreSQL (row locks on the dossier and on the audit head)."""
+PostgreSQL (row locks on the dossier or practice and on the audit head)."""
 from __future__ import annotations
 
 import threading
@@ -9,9 +9,9 @@ from typing import Callable
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEvent, Dossier, make_sessionmaker
+from models import AuditEvent, Dossier, Practice, make_sessionmaker
 from tests.fixtures.people import NOW, build_world, make_dossier
-from workflow import StaleVersion, TransitionRefused, fire
+from workflow import StaleVersion, TransitionRefused, fire, practices
 from workflow.audit import current_head, verify
 
 
@@ -135,3 +135,62 @@ def test_many_writers_keep_a_gap_free_verifying_chain(committed):
         assert verify(session).ok
         per_dossier = Counter(session.scalars(select(AuditEvent.entity_id).where(AuditEvent.seq > start_seq)))
         assert per_dossier == Counter({i: ROUNDS for i in ids})
+
+
+def _practice_change_once(factory, change: Callable) -> str:
+    """Run ``change(session)`` (a practice edit or mark) in its own transaction; its outcome."""
+    with factory() as session:
+        try:
+            change(session)
+            session.commit()
+            return "won"
+        except StaleVersion:
+            session.rollback()
+            return "stale"
+
+
+@pytest.mark.db
+def test_two_edits_of_the_same_practice_at_once(committed):
+    """Two people save the same practice from pages drawn at the same version: one wins."""
+    factory, world = committed
+    staff, head = world.actor("staff_a"), world.actor("head_a")
+    with factory() as session:
+        ids = [practices.register_practice(session, staff, world.units["a"].id,
+                                           {"title": f"Mô hình số {i}", "summary": "Tóm tắt."}, now=NOW).id
+               for i in range(3)]
+        session.commit()
+        events_before = session.scalar(select(func.count()).select_from(AuditEvent))
+    typed = ["Bản của cán bộ thi đua", "Bản của thủ trưởng"]
+    for practice_id in ids:  # a few rounds, so the two really meet more than once
+        outcomes = _run_together(2, lambda i: _practice_change_once(factory, lambda s: practices.update_practice(
+            s, practice_id, (staff, head)[i], {"title": typed[i]}, now=NOW, expected_version=1)))
+        assert sorted(outcomes) == ["stale", "won"], outcomes
+        with factory() as session:
+            row = session.execute(select(Practice.title, Practice.version).where(Practice.id == practice_id)).one()
+            assert tuple(row) == (typed[outcomes.index("won")], 2)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + len(ids)
+        assert verify(session).ok
+
+
+@pytest.mark.db
+def test_an_edit_and_a_mark_of_the_same_practice_at_once(committed):
+    """The unit edits while the Office marks the version it read: the mark never lands on
+    content the reviewer did not see."""
+    factory, world = committed
+    staff, reviewer = world.actor("staff_a"), world.actor("reviewer")
+    with factory() as session:
+        practice_id = practices.register_practice(session, staff, world.units["a"].id,
+                                                  {"title": "Mô hình", "summary": "Tóm tắt."}, now=NOW).id
+        session.commit()
+    work = [lambda s: practices.update_practice(s, practice_id, staff, {"summary": "Nội dung khác."}, now=NOW,
+                                                expected_version=1),
+            lambda s: practices.mark_exemplary(s, practice_id, reviewer, now=NOW, expected_version=1)]
+    outcomes = _run_together(2, lambda i: _practice_change_once(factory, work[i]))
+    assert sorted(outcomes) == ["stale", "won"], outcomes
+    with factory() as session:
+        row = session.execute(select(Practice.summary, Practice.status, Practice.version)
+                              .where(Practice.id == practice_id)).one()
+        expected = ("Nội dung khác.", "registered") if outcomes[0] == "won" else ("Tóm tắt.", "exemplary")
+        assert tuple(row) == (*expected, 2)
+        assert verify(session).ok

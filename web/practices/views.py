@@ -1,7 +1,9 @@
 """Practice pages: a unit registers and edits its models; the Office lists all and marks the
 exemplary ones; the public page (no sign-in) lists exemplary practices with search.
 
-Every permission is decided by ``workflow.practices``; a refusal changes nothing.
+Every permission is decided by ``workflow.practices``; a refusal changes nothing. The edit and
+mark forms post the version they were drawn with: when someone else changed the practice
+first, the edit form comes back (409) with everything typed, the mark form with a flash.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Campaign, Practice, Unit, User
-from models.text import vi_sort_key
+from models.text import nfc, vi_sort_key
 from web.auth.user import current_actor
 from web.db import get_session
 from web.dossiers.common import member_units
@@ -24,7 +26,7 @@ from web.practices import bp
 from workflow import practices as svc
 from workflow.audit import history
 from workflow.authz import Actor
-from workflow.errors import EditRefused, Violation
+from workflow.errors import EditRefused, StaleVersion, Violation
 from workflow.spec import Role
 
 PUBLIC_PAGE_SIZE = 12
@@ -64,13 +66,20 @@ def index():
 
 
 def _form_values() -> dict[str, str]:
-    return {name: request.form.get(name, "") for name in FIELDS + ("unit_id",)}
+    return {name: request.form.get(name, "") for name in FIELDS + ("unit_id", "version")}
+
+
+def _posted_version() -> Optional[int]:
+    """The version the posted form was drawn with (None from a form without one)."""
+    version = request.form.get("version", "")
+    return int(version) if version.isdigit() else None
 
 
 def _render_form(session: Session, values: dict[str, Any], units: list[Unit], practice: Optional[Practice] = None,
-                 problems: Optional[list[str]] = None, status: int = 200):
+                 problems: Optional[list[str]] = None, status: int = 200, stale: bool = False):
     return render_template("practices/form.html", values=values, units=units, practice=practice,
-                           campaigns=_campaigns(session), problems=problems or [], fields=svc.FIELDS), status
+                           campaigns=_campaigns(session), problems=problems or [], fields=svc.FIELDS,
+                           stale=stale), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,23 +134,31 @@ def edit(practice_id: int):
     practice = svc.load_practice(session, practice_id, who)
     if not any(who.has(r, practice.unit_id) for r in svc.UNIT_ROLES):
         abort(403)
-    if practice.status != "registered":
-        flash(EditRefused([Violation("practice_locked")]).messages(lang())[0], "warning")
-        return redirect(url_for("practices.detail", practice_id=practice_id))
     units = [practice.unit]
     if request.method == "GET":
+        if practice.status != "registered":
+            flash(EditRefused([Violation("practice_locked")]).messages(lang())[0], "warning")
+            return redirect(url_for("practices.detail", practice_id=practice_id))
         values = {name: getattr(practice, name) or "" for name in FIELDS}
-        return _render_form(session, {**values, "campaign_id": str(practice.campaign_id or "")}, units, practice)
+        return _render_form(session, {**values, "campaign_id": str(practice.campaign_id or ""),
+                                      "version": str(practice.version)}, units, practice)
+    # A POST always comes back with what was typed when it is refused, even for a practice
+    # marked exemplary meanwhile.
     values = _form_values()
     try:
-        event = svc.update_practice(session, practice_id, who, {k: values[k] for k in FIELDS})
+        event = svc.update_practice(session, practice_id, who, {k: values[k] for k in FIELDS},
+                                    expected_version=_posted_version())
         session.commit()
-    except EditRefused as error:
+    except (StaleVersion, EditRefused) as error:
         session.rollback()
         if error.is_permission:
             raise
+        stale = isinstance(error, StaleVersion)
+        if stale:  # the form now carries the current version: saving again applies what was typed
+            values["version"] = str(error.current_version)
         practice = svc.load_practice(session, practice_id, who)
-        return _render_form(session, values, units, practice, error.messages(lang()), 422)
+        return _render_form(session, values, units, practice, error.messages(lang()), 409 if stale else 422,
+                            stale=stale)
     flash(_("Đã lưu thay đổi.") if event else _("Không có thay đổi nào để lưu."), "success" if event else "info")
     return redirect(url_for("practices.detail", practice_id=practice_id))
 
@@ -153,8 +170,16 @@ def mark(practice_id: int):
     exemplary = request.form.get("exemplary") == "1"
     reason = request.form.get("reason", "")
     try:
-        event = svc.mark_exemplary(session, practice_id, who, reason, exemplary=exemplary)
+        event = svc.mark_exemplary(session, practice_id, who, reason, exemplary=exemplary,
+                                   expected_version=_posted_version())
         session.commit()
+    except StaleVersion as error:
+        session.rollback()
+        flash(error.messages(lang())[0], "warning")
+        typed = nfc(reason)
+        if typed:  # the fresh page's form may now mean the opposite: quote it, do not refill it
+            flash(_("Nội dung bạn đã nhập (chưa được lưu): “%(text)s”", text=typed), "info")
+        return redirect(url_for("practices.detail", practice_id=practice_id))
     except EditRefused as error:
         session.rollback()
         if error.is_permission:

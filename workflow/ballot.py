@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -214,7 +214,8 @@ def close_ballot(session: Session, council_id: int, dossier_id: int, actor: Acto
     ``written_*``: written opinions of absent members, where the award counts them.
     """
     _secretary(actor)
-    # A closed session may still count a ballot left open; applying it needs an open one.
+    # Closing a session is refused while a ballot is open, but one closed before that rule may
+    # still hold an open ballot: it can be counted; applying it needs an open session.
     council = councils.get(session, council_id, actor)
     ballot = find(session, council.id, dossier_id, for_update=True)
     if ballot is None:
@@ -332,17 +333,31 @@ def board(session: Session, council: CouncilSession, actor: Actor) -> list[Board
     dossiers = {d.id: d for d in councils.agenda(session, actor) if isinstance(d, Nomination)}
     for dossier_id in found.keys() - dossiers.keys():
         dossiers[dossier_id] = load_nomination(session, dossier_id, actor)
+    rows = _rows(session, council, actor, dossiers.values(), found)
+    return sorted(rows, key=lambda r: (r.dossier.sent_at or r.dossier.created_at, r.dossier.id))
+
+
+def balloted(session: Session, council: CouncilSession, actor: Actor,
+             dossiers: Iterable[Dossier]) -> dict[int, BoardRow]:
+    """{dossier id: row} for those of ``dossiers`` put to a secret ballot in the session."""
+    found = ballots_of(session, council.id)
+    rows = _rows(session, council, actor, [d for d in dossiers if d.id in found], found)
+    return {r.dossier.id: r for r in rows}
+
+
+def _rows(session: Session, council: CouncilSession, actor: Actor, dossiers: Iterable[Dossier],
+          found: dict[int, Ballot]) -> list[BoardRow]:
     conflicts = conflicts_of(session, council.id)
     member = actor.has(Role.COUNCIL_MEMBER)
     rows = []
-    for dossier in dossiers.values():
+    for dossier in dossiers:
         ballot = found.get(dossier.id)
         rows.append(BoardRow(
             dossier, ballot, voted_count(session, ballot) if ballot else 0,
             standing(session, council, dossier, actor, ballot) if member else None,
             tally(session, ballot) if ballot and not ballot.is_open else None,
             [c for c in conflicts if c.dossier_id == dossier.id]))
-    return sorted(rows, key=lambda r: (r.dossier.sent_at or r.dossier.created_at, r.dossier.id))
+    return rows
 
 
 def _audit(session: Session, ballot: Ballot, actor: Actor, action: str, now: dt.datetime, *,

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier, RoleGrant, User
+from models.ballots import Ballot
 from models.text import nfc, person_sort_key
 from workflow import audit
 from workflow.authz import Actor, visible_dossiers
@@ -143,10 +144,14 @@ def record_attendance(session: Session, council_id: int, actor: Actor, present_i
 
 def close_session(session: Session, council_id: int, actor: Actor,
                   now: Optional[dt.datetime] = None) -> CouncilSession:
-    """Close an open session: from then on the engine refuses decisions that name it."""
+    """Close an open session: from then on the engine refuses decisions that name it.
+
+    Refused, changing nothing, while a secret ballot of the session is still open.
+    """
     _refuse_unless_secretary(actor, "Kết thúc phiên họp", "Close the session")
     council = get(session, council_id, actor, for_update=True)
     _refuse_if_closed(council)
+    _refuse_if_ballots_open(session, council)
     now = now or dt.datetime.now(dt.timezone.utc)
     council.status, council.closed_at = "closed", now
     decided = session.scalars(select(CouncilItem).where(CouncilItem.session_id == council.id)).all()
@@ -154,6 +159,13 @@ def close_session(session: Session, council_id: int, actor: Actor,
         "items": [[i.dossier_id, i.outcome, i.votes_for, i.votes_against, i.votes_abstain]
                   for i in decided]})
     return council
+
+
+def open_ballots(session: Session, council_id: int) -> list[Ballot]:
+    """The session's secret ballots not yet closed, in the order they were opened."""
+    return list(session.scalars(select(Ballot).where(Ballot.session_id == council_id, Ballot.status == "open")
+                                .options(selectinload(Ballot.dossier.of_type(ANY_DOSSIER)))
+                                .order_by(Ballot.opened_at, Ballot.id)))
 
 
 def agenda(session: Session, actor: Actor) -> list[Dossier]:
@@ -179,6 +191,16 @@ def decided_items(session: Session, council_id: int) -> list[CouncilItem]:
 def _refuse_if_closed(council: CouncilSession) -> None:
     if council.status != "open":
         raise EditRefused([Violation("session_closed")])
+
+
+def _refuse_if_ballots_open(session: Session, council: CouncilSession) -> None:
+    """A ballot left open in a closed session could no longer be applied: its dossier would stay
+    undecided. Opening a ballot locks the session row as closing does, so none slips in between."""
+    still_open = open_ballots(session, council.id)
+    if still_open:
+        raise EditRefused([Violation("session_ballots_open", {
+            "dossiers": ", ".join(f"“{b.dossier.nominee_name}”" for b in still_open),
+            "dossier_ids": [b.dossier_id for b in still_open]})])
 
 
 def _attendance_changes(council: CouncilSession) -> dict[str, list[int]]:

@@ -217,7 +217,9 @@ def _tally_problem(ctx: GuardContext, council: Council) -> tuple[Optional[Violat
     if _ballot_named(ctx):
         return _ballot_problem(ctx, council)
     voters = len(eligible_voters(ctx.session, council, ctx.dossier))
-    if _typed_tally(ctx) and _has_ballot(ctx, council):
+    # With a ballot in the session its result decides: not typed counts, nor none at all
+    # (a rejection or deferral without counts would have bypassed a ballot still open).
+    if _has_ballot(ctx, council):
         return Violation("ballot_exists"), voters
     tally = _tally(ctx)
     if tally is None:
@@ -320,6 +322,12 @@ def council_tally_possible(ctx: GuardContext) -> Optional[Violation]:
     if invalid is None and ctx.ballot is not None and _threshold_problem(ctx, council, voters) is None:
         return Violation("ballot_passed")  # a secret ballot that passed cannot be turned down
     return invalid
+
+
+def records_tally(tdef: Any) -> bool:
+    """The transition records a Council decision with its tally (approve, reject, classify,
+    defer): with a secret ballot in the session, the ballot's result decides it."""
+    return council_tally_possible in tdef.guards or council_vote_passes in tdef.guards
 
 
 @uses_inputs

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from models import CouncilAttendance, Dossier
+from models import AuditEvent, CouncilAttendance, CouncilItem, CouncilSession, Dossier
 from models.ballots import Ballot, BallotBox, BallotVoter, Decision
 from tests.fixtures.people import MEMBERS, make_council_session, make_dossier
 from tests.fixtures.web import csrf_from
@@ -148,6 +148,80 @@ def test_conflict_recorded_by_the_secretary_recuses(app, client, auth, app_world
     open_ballot(client, auth, council_id, dossier_id)
     assert "0/4 thành viên đã bỏ phiếu." in client.get(page).get_data(as_text=True)
     assert vote(client, auth, "member3", council_id, dossier_id, "approve").status_code == 403
+
+
+def agenda_item(html: str, dossier_id: int) -> str:
+    """The session page's article on one agenda dossier."""
+    start = html.index(f'id="dossier-{dossier_id}"')
+    return html[start:html.index("</article>", start)]
+
+
+def session_events(app) -> list[str]:
+    with app_db(app) as session:
+        return list(session.scalars(select(AuditEvent.action).where(
+            AuditEvent.entity_type == "council_session").order_by(AuditEvent.seq)))
+
+
+def test_the_session_page_asks_no_counts_for_a_balloted_dossier(app, client, auth, app_world, meeting):
+    council_id, balloted, paper = meeting
+    auth.login("secretary")
+    open_ballot(client, auth, council_id, balloted)
+    page = f"/council/{council_id}"
+    html = client.get(page).get_data(as_text=True)
+    item = agenda_item(html, balloted)
+    assert 'name="votes_for"' not in item and "/actions/council_approve" not in item
+    # Nor a rejection or deferral without counts: the engine refuses them (the ballot decides).
+    assert "/actions/council_reject" not in item and "/actions/council_defer" not in item
+    assert 'data-ballot="open"' in item and "0/5 thành viên đã bỏ phiếu." in item
+    assert f'href="/council/{council_id}/ballots#ballot-{balloted}"' in item
+    other = agenda_item(html, paper)  # no ballot: the paper tally as before
+    assert 'name="votes_for"' in other and f'action="/dossiers/{paper}/actions/council_approve"' in other
+    for name in MEMBERS[:3]:
+        vote(client, auth, name, council_id, balloted, "approve")
+    item = agenda_item(client.get(page).get_data(as_text=True), balloted)  # a member: the state, no form
+    assert "3/5 thành viên đã bỏ phiếu." in item and "<form" not in item
+    as_user(auth, "secretary")
+    post(client, f"/council/{council_id}/ballots", f"/council/{council_id}/ballots/{balloted}/close")
+    item = agenda_item(client.get(page).get_data(as_text=True), balloted)
+    assert 'name="votes_for"' not in item and re.search(r'class="votes-for">3<', item)
+    form = re.search(r'<form method="post" action="([^"]+)" class="card apply-ballot">(.*?)</form>', item, re.S)
+    assert form and form.group(1) == f"/council/{council_id}/ballots/{balloted}/apply"
+    assert "Ghi nhận: Hội đồng thông qua" in form.group(2)
+    hidden = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form.group(2)))
+    response = client.post(form.group(1), data=hidden)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{page}#dossier-{balloted}")
+    with app_db(app) as session:
+        assert session.get(Dossier, balloted).state == "approved"
+        item = session.scalars(select(CouncilItem).where(CouncilItem.dossier_id == balloted)).one()
+        assert (item.votes_for, item.votes_against, item.votes_abstain) == (3, 0, 0)
+
+
+def test_closing_the_session_with_an_open_ballot_is_refused(app, client, auth, app_world, meeting):
+    council_id, dossier_id, _ = meeting
+    auth.login("secretary")
+    open_ballot(client, auth, council_id, dossier_id)
+    page = f"/council/{council_id}"
+    html = client.get(page).get_data(as_text=True)
+    blocked = html[html.index('id="close-blocked"'):html.index('action="' + page + '/close"')]
+    assert "Chưa thể kết thúc phiên họp" in blocked
+    assert f'<a href="{page}/ballots#ballot-{dossier_id}">Trần Phú</a>' in blocked
+    assert re.search(r'<button class="button danger" type="submit" disabled aria-describedby="close-blocked">'
+                     r"Kết thúc phiên họp</button>", html)
+    before = session_events(app)
+    response = client.post(f"{page}/close", data={"csrf_token": csrf_from(html)})  # the server decides
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Chưa thể kết thúc phiên họp: còn phiếu kín chưa đóng của hồ sơ “Trần Phú”." in text
+    assert f'href="{page}/ballots#ballot-{dossier_id}"' in text
+    assert session_events(app) == before == []  # the fixture's session was not opened by the service
+    with app_db(app) as session:
+        meeting_row = session.get(CouncilSession, council_id)
+        assert (meeting_row.status, meeting_row.closed_at) == ("open", None)
+    post(client, f"{page}/ballots", f"{page}/ballots/{dossier_id}/close")
+    html = client.get(page).get_data(as_text=True)
+    assert 'id="close-blocked"' not in html and " disabled" not in html.split(f'{page}/close"')[1]
+    assert client.post(f"{page}/close", data={"csrf_token": csrf_from(html)}).status_code == 302
+    assert session_events(app) == ["close"]
 
 
 def _blocks(html: str) -> list[str]:

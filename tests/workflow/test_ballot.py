@@ -11,8 +11,9 @@ from sqlalchemy import ForeignKey, select
 from models import AuditEvent, Base, CouncilItem, Dossier
 from models.ballots import CHOICES, Ballot, BallotBox, BallotVoter
 from tests.fixtures.people import MEMBERS, NOW, inputs_for, make_council_session, make_dossier
-from tests.workflow.helpers import assert_refused
+from tests.workflow.helpers import assert_refused, new_events, snapshot
 from workflow import ballot as ballots
+from workflow import council as councils
 from workflow import fire
 from workflow.audit import verify
 from workflow.errors import EditRefused, NotFound
@@ -136,13 +137,43 @@ def test_the_tally_stays_hidden_until_the_ballot_closes(session, world, council)
     refused(lambda: ballots.close_ballot(session, council.id, dossier.id, secretary), "ballot_closed")
 
 
-def test_a_closed_session_takes_no_votes_but_can_count(session, world, council):
+def test_a_session_with_an_open_ballot_cannot_close(session, world, council):
+    secretary = world.actor("secretary")
+    dossier = nomination(session, world, council, nominee_name="Trần Phú")
+    counted = nomination(session, world, council, nominee_name="Lê Văn Bảo")
+    ballots.open_ballot(session, council.id, dossier.id, secretary)
+    ballots.open_ballot(session, council.id, counted.id, secretary)
+    ballots.close_ballot(session, council.id, counted.id, secretary)
+    ballots.cast_vote(session, council.id, dossier.id, world.actor("member1"), "approve")
+    before = snapshot(session, dossier.id)
+    error = refused(lambda: councils.close_session(session, council.id, secretary, now=NOW),
+                    "session_ballots_open")
+    # Only the ballot still open is named, in both languages; nothing moved, nothing was logged.
+    assert error.violations[0].params["dossier_ids"] == [dossier.id]
+    assert "“Trần Phú”" in error.messages("vi")[0] and "Lê Văn Bảo" not in error.messages("vi")[0]
+    assert "Chưa thể kết thúc phiên họp" in error.messages("vi")[0]
+    assert "“Trần Phú”" in error.messages("en")[0] and "still open" in error.messages("en")[0]
+    assert snapshot(session, dossier.id) == before
+    session.refresh(council)
+    assert (council.status, council.closed_at) == ("open", None)
+    # The ballot goes on, then closes; the session may close after it.
+    ballots.cast_vote(session, council.id, dossier.id, world.actor("member2"), "approve")
+    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    councils.close_session(session, council.id, secretary, now=NOW)
+    assert council.status == "closed"
+    closing = new_events(session, before.head[0])[-1]
+    assert (closing.entity_type, closing.action, closing.to_state) == ("council_session", "close", "closed")
+    assert verify(session).ok
+
+
+def test_a_ballot_left_open_in_a_closed_session_can_still_be_counted(session, world, council):
+    """A session closed before closing was refused with open ballots: its ballot can be counted."""
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council)
     ballots.open_ballot(session, council.id, dossier.id, secretary)
     ballots.cast_vote(session, council.id, dossier.id, world.actor("member1"), "approve")
-    from workflow import council as councils
-    councils.close_session(session, council.id, secretary)
+    council.status = "closed"  # as such data was left, not through close_session
+    session.flush()
     refused(lambda: ballots.cast_vote(session, council.id, dossier.id, world.actor("member2"), "approve"),
             "session_closed")
     assert ballots.close_ballot(session, council.id, dossier.id, secretary).votes_for == 1
@@ -251,6 +282,21 @@ def test_paper_tally_still_works_and_cannot_override_a_ballot(session, world, co
                    "ballot_exists")
     assert_refused(session, dossier.id, lambda: fire(session, dossier.id, "council_approve", secretary, inputs={
         "session_id": council.id, "ballot_id": ballot.id + 999}), "ballot_not_found")
+
+
+@pytest.mark.parametrize("trigger", ["council_reject", "council_defer"])
+def test_a_ballot_cannot_be_bypassed_by_a_decision_without_counts(session, world, council, trigger):
+    """Rejecting or deferring with a reason only (no counts, no ballot named) while the dossier
+    has a ballot in the session, open or closed, is refused: the ballot's result decides."""
+    secretary = world.actor("secretary")
+    dossier = nomination(session, world, council)
+    ballots.open_ballot(session, council.id, dossier.id, secretary)
+    bare = {"session_id": council.id, "reason": "Không đồng ý"}
+    assert_refused(session, dossier.id, lambda: fire(session, dossier.id, trigger, secretary, inputs=bare),
+                   "ballot_exists")
+    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    assert_refused(session, dossier.id, lambda: fire(session, dossier.id, trigger, secretary, inputs=bare),
+                   "ballot_exists")
 
 
 def test_a_passing_ballot_cannot_be_recorded_as_a_rejection(session, world, council):

@@ -28,8 +28,10 @@ CHOICE_LABELS = (("approve", _l("Đồng ý")), ("reject", _l("Không đồng ý
 
 
 def _back(id: int, dossier_id: int | None = None):
-    anchor = f"#ballot-{dossier_id}" if dossier_id else ""
-    return redirect(url_for("council.ballots", id=id) + anchor)
+    """The ballot page, or the session page when the form came from there (``back``)."""
+    page, anchor = (("council.session_detail", "dossier") if request.form.get("back") == "session"
+                    else ("council.ballots", "ballot"))
+    return redirect(url_for(page, id=id) + (f"#{anchor}-{dossier_id}" if dossier_id else ""))
 
 
 def _count(name: str) -> int | None:

@@ -1,9 +1,12 @@
 """Council sessions: the list, opening one, the session page (attendance, agenda, decisions,
-publication) and closing. Decisions are transitions posted to ``dossiers.fire``."""
+publication) and closing. Decisions are transitions posted to ``dossiers.fire`` with typed
+counts, or, for a dossier put to a secret ballot, the ballot's result applied through
+``council.apply_ballot``."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Optional
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone, gettext as _
@@ -16,9 +19,11 @@ from web.council.forms import SessionForm
 from web.db import get_session
 from web.home.links import register
 from web.i18n import lang
-from workflow import available, council
+from workflow import available, ballot as ballots, council
+from workflow.authz import Actor
+from workflow.ballot import BoardRow
 from workflow.errors import EditRefused, Violation
-from workflow.guards import CLASSIFICATIONS
+from workflow.guards import CLASSIFICATIONS, records_tally
 from workflow.spec import TransitionDef
 
 register(bp)
@@ -37,11 +42,22 @@ class Action:
 class AgendaEntry:
     dossier: Dossier
     actions: list[Action]
+    ballot: Optional[BoardRow] = None  # the dossier's secret ballot in this session
 
 
-def _actions(session, dossier: Dossier, actor) -> list[Action]:
-    return [Action(t, frozenset(i.value for i in t.requires), problems)
-            for t, problems in available(session, dossier, actor)]
+def _actions(session, dossier: Dossier, actor, *, balloted: bool = False) -> list[Action]:
+    actions = [Action(t, frozenset(i.value for i in t.requires), problems)
+               for t, problems in available(session, dossier, actor)]
+    # A balloted dossier is decided by its ballot (the engine refuses typed counts, and a
+    # rejection or deferral without them): the apply form replaces every decision form.
+    return [a for a in actions if not (balloted and records_tally(a.tdef))]
+
+
+def _agenda(session, meeting, actor: Actor) -> list[AgendaEntry]:
+    dossiers = council.agenda(session, actor)
+    rows = ballots.balloted(session, meeting, actor, dossiers)
+    return [AgendaEntry(d, _actions(session, d, actor, balloted=d.id in rows), rows.get(d.id))
+            for d in dossiers]
 
 
 def _present_ids() -> set[int]:
@@ -89,17 +105,21 @@ def new_session():
 def session_detail(id: int):
     actor = council_viewer()
     session = get_session()
-    meeting = council.get(session, id, actor)
-    agenda = [AgendaEntry(d, _actions(session, d, actor)) for d in council.agenda(session, actor)]
+    return _render_session(session, council.get(session, id, actor), actor)
+
+
+def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[str, int]:
     decided = council.decided_items(session, meeting.id)
     # Publication (a decision number) is offered for the approved and classified items.
     to_publish = [(item, a) for item in decided for a in _actions(session, item.dossier, actor)
                   if "decision" in a.needs]
+    is_open = meeting.status == "open"
     return render_template("council/session.html", meeting=meeting, quorum=council.quorum(meeting),
-                           agenda=agenda, decided=decided, to_publish=to_publish, can_manage=council.can_manage(actor),
-                           is_open=meeting.status == "open", classifications=CLASSIFICATIONS,
-                           outcomes=council.OUTCOME_LABELS,
-                           here=url_for("council.session_detail", id=meeting.id))
+                           agenda=_agenda(session, meeting, actor), decided=decided, to_publish=to_publish,
+                           can_manage=council.can_manage(actor), is_open=is_open,
+                           open_ballots=council.open_ballots(session, meeting.id) if is_open else [],
+                           classifications=CLASSIFICATIONS, outcomes=council.OUTCOME_LABELS,
+                           here=url_for("council.session_detail", id=meeting.id)), status
 
 
 @bp.route("/<int:id>/attendance", methods=["POST"])
@@ -120,7 +140,14 @@ def attendance(id: int):
 def close(id: int):
     actor = council_manager()
     session = get_session()
-    council.close_session(session, id, actor)
+    try:
+        council.close_session(session, id, actor)
+    except EditRefused as refused:
+        # The session page again, with why and (open ballots) what to do first.
+        session.rollback()
+        for message in refused.messages(lang()):
+            flash(message, "error")
+        return _render_session(session, council.get(session, id, actor), actor, status=409)
     session.commit()
     flash(_("Đã kết thúc phiên họp. Không thể ghi nhận thêm quyết định trong phiên này."), "success")
     return redirect(url_for("council.session_detail", id=id))

@@ -20,14 +20,15 @@ from models.text import nfc
 from workflow import audit
 from workflow.authz import Actor
 from workflow.errors import EditRefused, NotFound, Violation
-from workflow.figures import PROBLEMS, correct_figure, number_text, parse_number, save_figures
+from workflow.figures import (PROBLEMS, correct_figure, correct_target_figure, number_text, parse_number,
+                              save_figures)
 from workflow.guards_campaign import require_role, takes_part, targets_of
 from workflow.practices import mark_exemplary, register_practice, update_practice
 from workflow.spec import Role
 
 __all__ = ["CAMPAIGN_KINDS", "KIND_LABELS", "MANAGERS", "TargetRow", "can_manage", "save_campaign",
            "takes_part", "targets_of", "chosen_unit_ids", "admitted_award_ids", "save_figures",
-           "correct_figure", "register_practice", "update_practice", "mark_exemplary", "pickers_order"]
+           "correct_figure", "correct_target_figure", "register_practice", "update_practice", "mark_exemplary", "pickers_order"]
 
 MANAGERS = (Role.OFFICE_REVIEWER, Role.ADMIN)
 KIND_LABELS = {

@@ -160,28 +160,44 @@ def _apply(session: Session, dossier: Dossier, target: Target, figure: Optional[
 
 def correct_figure(session: Session, figure_id: int, actor: Actor, value: Any, reason: str, *,
                    baseline: Any = None, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
-    """The Office corrects a figure of a report sent to the Department, giving a reason; the
-    dossier's history records the old and new values. ``baseline`` None keeps it. Never commits."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    require_role(actor, {Role.OFFICE_REVIEWER}, "Điều chỉnh số liệu chỉ tiêu", "Correct a target figure")
+    """:func:`correct_target_figure` of an existing figure."""
     figure = session.get(ReportFigure, figure_id)
     if figure is None:
         raise NotFound()
-    dossier = load_for_update(session, figure.report_id, actor)
+    return correct_target_figure(session, figure.report_id, figure.target_id, actor, value, reason,
+                                 baseline=baseline, now=now)
+
+
+def correct_target_figure(session: Session, report_id: int, target_id: int, actor: Actor, value: Any,
+                          reason: str, *, baseline: Any = None,
+                          now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+    """The Office corrects the figure a report sent to the Department gives for a target, or
+    enters it when there is none (a target added to the campaign after the report was sent),
+    giving a reason; the dossier's history records the old and new values. ``baseline`` None
+    keeps it. Never commits."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    require_role(actor, {Role.OFFICE_REVIEWER}, "Điều chỉnh số liệu chỉ tiêu", "Correct a target figure")
+    dossier = load_for_update(session, report_id, actor)
+    target = session.get(Target, target_id)
+    if dossier.kind != "report" or target is None or target.campaign_id != dossier.campaign_id:
+        raise NotFound()
     if dossier.sent_at is None:
         raise EditRefused([Violation("correction_not_allowed")])
-    target, problems = figure.target, []
+    figure = figures_of(session, dossier.id).get(target.id)
     reason = nfc(reason)
-    if not reason:
-        problems.append(Violation("reason_required"))
-    entry = {"value": value, "baseline": baseline if baseline not in (None, "") else figure.baseline,
-             "evidence": figure.evidence}
+    problems = [] if reason else [Violation("reason_required")]
+    kept_baseline = figure.baseline if figure is not None else None
+    entry = {"value": value, "baseline": baseline if baseline not in (None, "") else kept_baseline,
+             "evidence": figure.evidence if figure is not None else ""}
     values, found = _parse_row(target, entry)
     if values["value"] is None and not found:
         found.append(problem("value_needed", target.title_vi, target.title_en))
     if problems + found:
         raise EditRefused(problems + found)
     with session.no_autoflush:
+        if figure is None:
+            figure = ReportFigure(report_id=dossier.id, target_id=target.id, evidence="")
+            session.add(figure)
         changed = _apply(session, dossier, target, figure, values, now)
     if not changed:
         return None

@@ -216,13 +216,12 @@ def test_office_corrects_a_sent_figure_with_a_reason(client, app_world, auth, ap
     act(client, report_id, "submit")
     auth.login("head_a")
     act(client, report_id, "unit_approve")
-    with app_db(app) as session:
-        figure_id = session.scalar(select(ReportFigure.id).where(ReportFigure.target_id == targets["GV"]))
+    target_id = targets["GV"]
 
     auth.login("staff_a")  # the unit may not correct, nor save any more
     token = csrf_from(page(client, f"/dossiers/{report_id}"))
     before = snapshot(app, report_id)
-    assert client.post(url, data={"csrf_token": token, "action": "correct", "figure_id": figure_id,
+    assert client.post(url, data={"csrf_token": token, "action": "correct", "target_id": target_id,
                                   "value": "80", "reason": "Sai"}).status_code == 403
     assert client.post(url, data={"csrf_token": token, **_figures_form(targets, kh="0")}).status_code == 302
     assert snapshot(app, report_id) == before
@@ -231,16 +230,48 @@ def test_office_corrects_a_sent_figure_with_a_reason(client, app_world, auth, ap
     detail = page(client, f"/dossiers/{report_id}")
     assert "Điều chỉnh số liệu" in detail
     form = page(client, url)
-    no_reason = client.post(url, data={"csrf_token": csrf_from(form), "action": "correct", "figure_id": figure_id,
+    no_reason = client.post(url, data={"csrf_token": csrf_from(form), "action": "correct", "target_id": target_id,
                                        "value": "89,6", "reason": " "})
     assert no_reason.status_code == 422 and 'value="89,6"' in no_reason.get_data(as_text=True)
     assert snapshot(app, report_id) == before
     reason = "Biểu tổng hợp của Phòng Tổ chức cán bộ ghi 89,6%."
-    done = client.post(url, data={"csrf_token": csrf_from(form), "action": "correct", "figure_id": figure_id,
+    done = client.post(url, data={"csrf_token": csrf_from(form), "action": "correct", "target_id": target_id,
                                   "value": "89,6", "reason": reason}, follow_redirects=True)
     html = done.get_data(as_text=True)
     assert "Văn phòng Sở điều chỉnh số liệu chỉ tiêu" in html and reason in html and "Chưa đạt" in html
     assert "Chỉ tiêu GV: 92,5 → 89,6" in html
+
+
+def test_office_enters_the_figure_of_a_target_added_after_the_report_was_sent(client, app_world, auth, app,
+                                                                              report_setup):
+    report_id, targets = report_setup
+    auth.login("staff_a")
+    url = f"/campaigns/reports/{report_id}/figures"
+    client.post(url, data=_with_version(client, url, _figures_form(targets)))
+    act(client, report_id, "submit")
+    auth.login("head_a")
+    act(client, report_id, "unit_approve")
+    with app_db(app) as session:  # the Office adds a target to the campaign afterwards
+        added = Target(campaign_id=app_world.campaign.id, code="TV", title_vi="Tủ sách lớp học",
+                       title_en="Classroom bookshelves", kind="count", comparison="at_least",
+                       threshold=Decimal(3), position=9)
+        session.add(added)
+        session.commit()
+        added_id = added.id
+    auth.login("reviewer")
+    form = page(client, url)
+    assert "Nhập số liệu (chỉ tiêu bổ sung sau khi báo cáo đã gửi)" in form
+    done = client.post(url, data={"csrf_token": csrf_from(form), "action": "correct", "target_id": added_id,
+                                  "value": "4", "reason": "Trường báo cáo bổ sung bằng công văn số 12/CV-THPT."},
+                       follow_redirects=True)
+    assert done.status_code == 200 and "Chỉ tiêu TV: — → 4" in done.get_data(as_text=True)
+    with app_db(app) as session:
+        figure = session.scalar(select(ReportFigure).where(ReportFigure.report_id == report_id,
+                                                           ReportFigure.target_id == added_id))
+        assert (figure.value, figure.corrected_by) == (Decimal(4), app_world.users["reviewer"].id)
+    other = client.post(url, data={"csrf_token": csrf_from(form), "action": "correct", "target_id": 999999,
+                                   "value": "4", "reason": "Sai"})
+    assert other.status_code == 404
 
 
 # --- late badge --------------------------------------------------------------------------

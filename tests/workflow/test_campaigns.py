@@ -338,6 +338,32 @@ def test_office_corrects_a_figure_with_a_reason_and_the_history_shows_it(session
     assert history(session, "dossier", report.id)[-1].action == "figure_correction"
 
 
+@pytest.mark.db
+def test_office_enters_a_figure_for_a_target_added_after_sending(session, world):
+    targets = _add_targets(session, world)
+    report = make_dossier(session, world, "report")
+    svc.save_figures(session, report.id, world.actor("staff_a"), _figures(targets), now=NOW)
+    for trigger, actor in (("submit", "staff_a"), ("unit_approve", "head_a")):
+        fire(session, report.id, trigger, world.actor(actor), now=NOW)
+    added = Target(campaign_id=world.campaign.id, code="TV", title_vi="Tủ sách lớp học", title_en="Bookshelves",
+                   kind="count", comparison="at_least", threshold=Decimal(3), position=9)
+    elsewhere = Target(campaign_id=world.ad_hoc.id, code="KH", title_vi="Chỉ tiêu của phong trào khác",
+                       title_en="Another campaign's target", kind="yes_no", comparison="at_least", position=1)
+    session.add_all([added, elsewhere])
+    session.flush()
+    reviewer = world.actor("reviewer")
+    with pytest.raises(NotFound):  # a target of another campaign is not this report's
+        svc.correct_target_figure(session, report.id, elsewhere.id, reviewer, "1", "Bổ sung", now=NOW)
+    assert_refused(session, report.id, lambda: svc.correct_target_figure(
+        session, report.id, added.id, reviewer, "", "Bổ sung", now=NOW), errors=(EditRefused,))
+    event = svc.correct_target_figure(session, report.id, added.id, reviewer, "4", "Bổ sung theo công văn",
+                                      now=NOW)
+    assert json.loads(event.changes) == {"figures": {"TV": {"value": [None, "4"]}}}
+    figure = session.scalar(select(ReportFigure).where(ReportFigure.report_id == report.id,
+                                                       ReportFigure.target_id == added.id))
+    assert (figure.value, figure.corrected_by) == (Decimal(4), world.users["reviewer"].id)
+
+
 # --- the demo ----------------------------------------------------------------------------
 
 @pytest.mark.db

@@ -25,7 +25,6 @@ from workflow import campaigns as svc
 from workflow.authz import Actor, editing_role
 from workflow.definitions import WORKFLOWS
 from workflow.errors import EditRefused, StaleVersion
-from workflow.figures import figures_of
 from workflow.spec import Role
 
 bp.add_app_template_global(submission_state)
@@ -126,14 +125,14 @@ def _save(session: Session, report: Dossier, who: Actor):
 
 def _correct(session: Session, report: Dossier, who: Actor):
     form = request.form
-    figure_id = form.get("figure_id", "")
-    if not figure_id.isdigit() or int(figure_id) not in {f.id for f in figures_of(session, report.id).values()}:
+    target_id = form.get("target_id", "")
+    if not target_id.isdigit():
         abort(404)
-    typed = {"figure_id": int(figure_id), "value": form.get("value", ""), "baseline": form.get("baseline", ""),
+    typed = {"target_id": int(target_id), "value": form.get("value", ""), "baseline": form.get("baseline", ""),
              "reason": form.get("reason", "")}
     try:
-        event = svc.correct_figure(session, int(figure_id), who, typed["value"], typed["reason"],
-                                   baseline=typed["baseline"] or None)
+        event = svc.correct_target_figure(session, report.id, int(target_id), who, typed["value"], typed["reason"],
+                                          baseline=typed["baseline"] or None)
         session.commit()
     except EditRefused as error:
         session.rollback()

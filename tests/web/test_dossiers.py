@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from models import Dossier
 from tests.fixtures.people import PDF, add_person
 from tests.fixtures.web import AuthActions, csrf_from
-from tests.web.dossier_helpers import (PNG, attachment_ids, nomination_fields, page, post_with_token,
+from tests.web.dossier_helpers import (PNG, act, attachment_ids, nomination_fields, page, post_with_token,
                                        setup_dossier, snapshot, the_dossier)
 
 
@@ -245,6 +245,24 @@ def test_edit_is_refused_outside_draft_and_returned(app, client, app_world, auth
     response = client.get(f"/dossiers/{dossier_id}/edit", follow_redirects=True)
     assert "không được chỉnh sửa" in response.get_data(as_text=True)
     assert "Sửa nội dung</a>" not in page(client, f"/dossiers/{dossier_id}")
+
+
+def test_edit_posted_after_the_dossier_was_sent_keeps_the_input(app, client, app_world, auth):
+    """The head submitted it while the staff member was typing: refused, and nothing typed is lost."""
+    dossier_id = setup_dossier(app, app_world)
+    auth.login("staff_a")
+    html = page(client, f"/dossiers/{dossier_id}/edit")
+    version = re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html)
+    other = app.test_client()
+    AuthActions(other).login("head_a")
+    act(other, dossier_id, "submit")
+    before = snapshot(app, dossier_id)
+    response = client.post(f"/dossiers/{dossier_id}/edit", data=nomination_fields(
+        app_world, title="Đoạn đã gõ dở", csrf_token=csrf_from(html), version=version.group(1) or version.group(2)))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "không được chỉnh sửa" in body and 'value="Đoạn đã gõ dở"' in body
+    assert snapshot(app, dossier_id) == before
 
 
 # --- evidence on an existing dossier ------------------------------------------------------

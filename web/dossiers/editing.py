@@ -77,16 +77,14 @@ def create(kind: str):
     return _render(form, kind, units, token=token, problems=problems + file_problems)
 
 
-def _editable_or_leave(dossier: Dossier, who: Actor):
-    """None when the person may edit now; else the response that says why not."""
+def _not_editable(dossier: Dossier, who: Actor) -> Optional[str]:
+    """None when the person may edit now; else why not (out of scope: the 403 page)."""
     if editing_role(who, dossier) is None:
-        raise EditRefused([Violation("out_of_scope")])  # the 403 page
+        raise EditRefused([Violation("out_of_scope")])
     state = WORKFLOWS[dossier.kind].state(dossier.state)
-    if not state.editable:
-        flash(Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en})
-              .message(lang()), "warning")
-        return redirect(detail_url(dossier.id))
-    return None
+    if state.editable:
+        return None
+    return Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en}).message(lang())
 
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
@@ -94,11 +92,16 @@ def _editable_or_leave(dossier: Dossier, who: Actor):
 def edit(dossier_id: int):
     session, who = get_session(), actor()
     dossier = load_visible(session, dossier_id, who)
-    leave = _editable_or_leave(dossier, who)
-    if leave is not None:
-        return leave
+    refusal = _not_editable(dossier, who)
+    if refusal is not None and request.method == "GET":
+        flash(refusal, "warning")
+        return redirect(detail_url(dossier.id))
     form = build_form(session, dossier.kind, [dossier.unit], dossier)
     del form.unit_id, form.files
+    if refusal is not None:  # sent on meanwhile: show the refusal, and keep what was typed
+        return _render(form, dossier.kind, [dossier.unit], dossier, problems=[refusal, _(
+            "Nội dung bạn vừa nhập vẫn được giữ bên dưới để bạn sao chép; hồ sơ chỉ sửa được khi "
+            "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”.")], status=409)
     problems: list[str] = []
     if request.method == "POST" and form.validate():
         version = str(form.version.data or "")

@@ -146,12 +146,13 @@ def close_session(session: Session, council_id: int, actor: Actor,
                   now: Optional[dt.datetime] = None) -> CouncilSession:
     """Close an open session: from then on the engine refuses decisions that name it.
 
-    Refused, changing nothing, while a secret ballot of the session is still open.
+    Refused, changing nothing, while a secret ballot of the session is still open or its
+    result is not recorded yet.
     """
     _refuse_unless_secretary(actor, "Kết thúc phiên họp", "Close the session")
     council = get(session, council_id, actor, for_update=True)
     _refuse_if_closed(council)
-    _refuse_if_ballots_open(session, council)
+    _refuse_if_ballots_pending(session, council)
     now = now or dt.datetime.now(dt.timezone.utc)
     council.status, council.closed_at = "closed", now
     decided = session.scalars(select(CouncilItem).where(CouncilItem.session_id == council.id)).all()
@@ -161,9 +162,12 @@ def close_session(session: Session, council_id: int, actor: Actor,
     return council
 
 
-def open_ballots(session: Session, council_id: int) -> list[Ballot]:
-    """The session's secret ballots not yet closed, in the order they were opened."""
-    return list(session.scalars(select(Ballot).where(Ballot.session_id == council_id, Ballot.status == "open")
+def pending_ballots(session: Session, council_id: int) -> list[Ballot]:
+    """The session's secret ballots whose result is not recorded yet: still open, or closed
+    with no decision of the session on their dossier (in the order they were opened)."""
+    decided = select(CouncilItem.dossier_id).where(CouncilItem.session_id == council_id)
+    return list(session.scalars(select(Ballot).where(Ballot.session_id == council_id,
+                                                     Ballot.dossier_id.not_in(decided))
                                 .options(selectinload(Ballot.dossier.of_type(ANY_DOSSIER)))
                                 .order_by(Ballot.opened_at, Ballot.id)))
 
@@ -193,14 +197,20 @@ def _refuse_if_closed(council: CouncilSession) -> None:
         raise EditRefused([Violation("session_closed")])
 
 
-def _refuse_if_ballots_open(session: Session, council: CouncilSession) -> None:
-    """A ballot left open in a closed session could no longer be applied: its dossier would stay
-    undecided. Opening a ballot locks the session row as closing does, so none slips in between."""
-    still_open = open_ballots(session, council.id)
-    if still_open:
-        raise EditRefused([Violation("session_ballots_open", {
-            "dossiers": ", ".join(f"“{b.dossier.nominee_name}”" for b in still_open),
-            "dossier_ids": [b.dossier_id for b in still_open]})])
+def _refuse_if_ballots_pending(session: Session, council: CouncilSession) -> None:
+    """A ballot left open, or counted but not recorded, in a closed session could no longer be
+    applied: its dossier would stay undecided and the Council's vote would be lost. Opening a
+    ballot locks the session row as closing does, so none slips in between."""
+    pending = pending_ballots(session, council.id)
+    problems = []
+    for code, ballots in (("session_ballots_open", [b for b in pending if b.is_open]),
+                          ("session_ballots_unapplied", [b for b in pending if not b.is_open])):
+        if ballots:
+            problems.append(Violation(code, {
+                "dossiers": ", ".join(f"“{b.dossier.nominee_name}”" for b in ballots),
+                "dossier_ids": [b.dossier_id for b in ballots]}))
+    if problems:
+        raise EditRefused(problems)
 
 
 def _attendance_changes(council: CouncilSession) -> dict[str, list[int]]:

@@ -87,6 +87,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vui lòng đóng phiếu và kiểm phiếu trước khi kết thúc phiên họp.",
         "The session cannot be closed yet: a secret ballot is still open on {dossiers}. "
         "Please close and count every open ballot before closing the session."),
+    "session_ballots_unapplied": (
+        "Chưa thể kết thúc phiên họp: kết quả bỏ phiếu kín của hồ sơ {dossiers} chưa được ghi nhận. "
+        "Vui lòng bấm “Ghi nhận” kết quả phiếu kín trước khi kết thúc phiên họp.",
+        "The session cannot be closed yet: the secret ballot result on {dossiers} is not recorded. "
+        "Please record the ballot's result before closing the session."),
     "conflict_not_member": ("Người được chọn không phải thành viên của phiên họp.",
                             "The person chosen is not a member of this session."),
     "decision_empty": ("Vui lòng chọn ít nhất một hồ sơ đã được Hội đồng thông qua.",

@@ -196,7 +196,7 @@ def test_the_session_page_asks_no_counts_for_a_balloted_dossier(app, client, aut
         assert (item.votes_for, item.votes_against, item.votes_abstain) == (3, 0, 0)
 
 
-def test_closing_the_session_with_an_open_ballot_is_refused(app, client, auth, app_world, meeting):
+def test_closing_the_session_with_a_pending_ballot_is_refused(app, client, auth, app_world, meeting):
     council_id, dossier_id, _ = meeting
     auth.login("secretary")
     open_ballot(client, auth, council_id, dossier_id)
@@ -218,6 +218,11 @@ def test_closing_the_session_with_an_open_ballot_is_refused(app, client, auth, a
         meeting_row = session.get(CouncilSession, council_id)
         assert (meeting_row.status, meeting_row.closed_at) == ("open", None)
     post(client, f"{page}/ballots", f"{page}/ballots/{dossier_id}/close")
+    html = client.get(page).get_data(as_text=True)  # counted, not recorded: still blocked
+    assert "đã kiểm phiếu, chưa ghi nhận kết quả" in html[html.index('id="close-blocked"'):]
+    response = client.post(f"{page}/close", data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 409 and "chưa được ghi nhận" in response.get_data(as_text=True)
+    post(client, f"{page}/ballots", f"{page}/ballots/{dossier_id}/apply")
     html = client.get(page).get_data(as_text=True)
     assert 'id="close-blocked"' not in html and " disabled" not in html.split(f'{page}/close"')[1]
     assert client.post(f"{page}/close", data={"csrf_token": csrf_from(html)}).status_code == 302

@@ -137,7 +137,8 @@ def test_the_tally_stays_hidden_until_the_ballot_closes(session, world, council)
     refused(lambda: ballots.close_ballot(session, council.id, dossier.id, secretary), "ballot_closed")
 
 
-def test_a_session_with_an_open_ballot_cannot_close(session, world, council):
+def test_a_session_with_a_pending_ballot_cannot_close(session, world, council):
+    """Open, or counted but not recorded: the vote would be lost with the session."""
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council, nominee_name="Trần Phú")
     counted = nomination(session, world, council, nominee_name="Lê Văn Bảo")
@@ -148,17 +149,23 @@ def test_a_session_with_an_open_ballot_cannot_close(session, world, council):
     before = snapshot(session, dossier.id)
     error = refused(lambda: councils.close_session(session, council.id, secretary, now=NOW),
                     "session_ballots_open")
-    # Only the ballot still open is named, in both languages; nothing moved, nothing was logged.
-    assert error.violations[0].params["dossier_ids"] == [dossier.id]
-    assert "“Trần Phú”" in error.messages("vi")[0] and "Lê Văn Bảo" not in error.messages("vi")[0]
-    assert "Chưa thể kết thúc phiên họp" in error.messages("vi")[0]
-    assert "“Trần Phú”" in error.messages("en")[0] and "still open" in error.messages("en")[0]
+    # Each ballot is named under its own reason, in both languages; nothing moved or was logged.
+    still_open, unapplied = error.violations
+    assert (still_open.params["dossier_ids"], unapplied.params["dossier_ids"]) == ([dossier.id], [counted.id])
+    assert unapplied.code == "session_ballots_unapplied"
+    vi, en = error.messages("vi"), error.messages("en")
+    assert "“Trần Phú”" in vi[0] and "Lê Văn Bảo" not in vi[0] and "Chưa thể kết thúc phiên họp" in vi[0]
+    assert "“Lê Văn Bảo”" in vi[1] and "chưa được ghi nhận" in vi[1]
+    assert "“Trần Phú”" in en[0] and "still open" in en[0] and "not recorded" in en[1]
     assert snapshot(session, dossier.id) == before
     session.refresh(council)
     assert (council.status, council.closed_at) == ("open", None)
-    # The ballot goes on, then closes; the session may close after it.
+    # The ballot goes on, then closes: still refused until both results are recorded.
     ballots.cast_vote(session, council.id, dossier.id, world.actor("member2"), "approve")
     ballots.close_ballot(session, council.id, dossier.id, secretary)
+    refused(lambda: councils.close_session(session, council.id, secretary, now=NOW), "session_ballots_unapplied")
+    for nominee in (dossier, counted):
+        ballots.apply_result(session, council.id, nominee.id, secretary, now=NOW)
     councils.close_session(session, council.id, secretary, now=NOW)
     assert council.status == "closed"
     closing = new_events(session, before.head[0])[-1]

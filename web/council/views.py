@@ -117,7 +117,7 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
     return render_template("council/session.html", meeting=meeting, quorum=council.quorum(meeting),
                            agenda=_agenda(session, meeting, actor), decided=decided, to_publish=to_publish,
                            can_manage=council.can_manage(actor), is_open=is_open,
-                           open_ballots=council.open_ballots(session, meeting.id) if is_open else [],
+                           pending_ballots=council.pending_ballots(session, meeting.id) if is_open else [],
                            classifications=CLASSIFICATIONS, outcomes=council.OUTCOME_LABELS,
                            here=url_for("council.session_detail", id=meeting.id)), status
 

@@ -136,3 +136,12 @@ def test_english_catalog_is_complete_and_compiled():
         key = message.id if isinstance(message.id, str) else message.id
         if message.id:
             assert key in compiled, f"{message.id!r} missing from messages.mo: run python -m web.catalog"
+
+
+@pytest.mark.parametrize("url,status", [("/office/?campaign=²", 200), ("/office/?unit=¹&award=x", 200),
+                                        ("/dossiers/?campaign=³&unit=²", 200),
+                                        ("/dashboard/?campaign=²", 404)])  # an unknown campaign
+def test_a_digit_that_is_not_ascii_is_not_a_number(client, app_world, auth, url, status):
+    """"²".isdigit() is True but int("²") fails: such a query string once gave a 500."""
+    auth.login("staff_a" if url.startswith("/dossiers") else "reviewer")
+    assert client.get(url).status_code == status

@@ -208,14 +208,20 @@ def test_figures_page_by_role(client, app_world, auth, app, report_setup):
     assert client.get(f"/campaigns/reports/{plan.id}/figures").status_code == 404
 
 
-def test_office_corrects_a_sent_figure_with_a_reason(client, app_world, auth, app, report_setup):
-    report_id, targets = report_setup
+def _fill_and_send(client, auth, report_id: int, targets: dict) -> str:
+    """The unit fills every figure, submits and sends the report; returns its figures page."""
     auth.login("staff_a")
     url = f"/campaigns/reports/{report_id}/figures"
     client.post(url, data=_with_version(client, url, _figures_form(targets)))
     act(client, report_id, "submit")
     auth.login("head_a")
     act(client, report_id, "unit_approve")
+    return url
+
+
+def test_office_corrects_a_sent_figure_with_a_reason(client, app_world, auth, app, report_setup):
+    report_id, targets = report_setup
+    url = _fill_and_send(client, auth, report_id, targets)
     target_id = targets["GV"]
 
     auth.login("staff_a")  # the unit may not correct, nor save any more
@@ -245,12 +251,7 @@ def test_office_corrects_a_sent_figure_with_a_reason(client, app_world, auth, ap
 def test_office_enters_the_figure_of_a_target_added_after_the_report_was_sent(client, app_world, auth, app,
                                                                               report_setup):
     report_id, targets = report_setup
-    auth.login("staff_a")
-    url = f"/campaigns/reports/{report_id}/figures"
-    client.post(url, data=_with_version(client, url, _figures_form(targets)))
-    act(client, report_id, "submit")
-    auth.login("head_a")
-    act(client, report_id, "unit_approve")
+    url = _fill_and_send(client, auth, report_id, targets)
     with app_db(app) as session:  # the Office adds a target to the campaign afterwards
         added = Target(campaign_id=app_world.campaign.id, code="TV", title_vi="Tủ sách lớp học",
                        title_en="Classroom bookshelves", kind="count", comparison="at_least",

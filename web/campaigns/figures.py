@@ -21,6 +21,7 @@ from web.campaigns.presenters import (figure_rows, met_label, number_input, subm
 from web.db import get_session
 from web.dossiers.common import actor, detail_url, load_visible
 from web.i18n import lang
+from web.parsing import posted_version
 from workflow import campaigns as svc
 from workflow.authz import Actor, editing_role
 from workflow.definitions import WORKFLOWS
@@ -101,9 +102,8 @@ def _posted_figures(session: Session, report: Dossier) -> dict[int, dict[str, An
 
 def _save(session: Session, report: Dossier, who: Actor):
     typed = _posted_figures(session, report)
-    version = request.form.get("version", "")
     try:
-        event = svc.save_figures(session, report.id, who, typed, int(version) if version.isdigit() else None)
+        event = svc.save_figures(session, report.id, who, typed, posted_version())
         session.commit()
     except StaleVersion as error:
         session.rollback()

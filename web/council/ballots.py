@@ -17,6 +17,7 @@ from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
 from web.i18n import lang
+from web.parsing import whole_number
 from workflow import ballot as ballots
 from workflow import council
 from workflow.ballot import is_recusal
@@ -35,8 +36,7 @@ def _back(id: int, dossier_id: int | None = None):
 
 
 def _count(name: str) -> int | None:
-    value = (request.form.get(name) or "0").strip()
-    return int(value) if value.isdigit() else None
+    return whole_number(request.form.get(name) or "0")
 
 
 def _flash_refusal(refused: EditRefused | TransitionRefused) -> None:

@@ -1,7 +1,7 @@
 """What the dashboard page shows: the link behind each figure and the server-drawn charts."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -98,6 +98,3 @@ def nomination_charts(board: Dashboard, links: Links) -> dict[str, Markup]:
     }
 
 
-def parse_int(value: Optional[str]) -> Optional[int]:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None

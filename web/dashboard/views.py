@@ -17,11 +17,12 @@ from models import Campaign, Target
 from web.auth.user import current_actor
 from web.campaigns.presenters import show_number
 from web.dashboard import bp
-from web.dashboard.presenters import (Links, nomination_charts, parse_int, result_label,
+from web.dashboard.presenters import (Links, nomination_charts, result_label,
                                       status_label, submission_chart, target_chart)
 from web.db import get_session
 from web.home.links import register
 from web.listing import Page, page_number, paginate
+from web.parsing import whole_number
 from web.templating import kind_label
 from workflow import dashboard, exports
 from workflow.authz import Actor
@@ -43,7 +44,7 @@ def _campaign(session, required: bool = True) -> Optional[Campaign]:
     """``?campaign=<id>`` (404 when unknown), else this year's active annual campaign."""
     raw = request.args.get("campaign")
     if raw:
-        campaign = session.get(Campaign, parse_int(raw) or 0)
+        campaign = session.get(Campaign, whole_number(raw) or 0)
         if campaign is None:
             abort(404)
         return campaign
@@ -74,7 +75,7 @@ def index():
 
 
 def _target(session, campaign: Campaign) -> Optional[Target]:
-    target_id = parse_int(request.args.get("target"))
+    target_id = whole_number(request.args.get("target"))
     if target_id is None:
         return None
     target = session.get(Target, target_id)
@@ -127,7 +128,7 @@ def _nomination_filters(args: Mapping[str, str]) -> dict:
     nominee = args.get("nominee")
     direct = {"1": True, "0": False}.get(args.get("direct", ""))
     return {"state": state if state in WORKFLOWS["nomination"].state_names else None,
-            "award_type_id": parse_int(args.get("award")), "unit_id": parse_int(args.get("unit")),
+            "award_type_id": whole_number(args.get("award")), "unit_id": whole_number(args.get("unit")),
             "ad_hoc": args.get("ad_hoc") == "1", "direct": direct,
             "nominee_kind": nominee if nominee in ("individual", "collective") else None,
             "in_progress": args.get("stage") == "in_progress"}

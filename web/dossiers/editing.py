@@ -16,6 +16,7 @@ from web.dossiers.common import (KINDS, actor, checked_files, detail_url, load_v
 from web.dossiers.forms import DossierForm, build_form
 from web.errors import render_error
 from web.i18n import lang
+from web.parsing import whole_number
 from workflow import dossiers, evidence
 from workflow.authz import Actor, editing_role
 from workflow.definitions import WORKFLOWS
@@ -104,10 +105,9 @@ def edit(dossier_id: int):
             "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”.")], status=409)
     problems: list[str] = []
     if request.method == "POST" and form.validate():
-        version = str(form.version.data or "")
         try:
             changed = dossiers.edit(session, dossier_id, who, form.content(),
-                                    expected_version=int(version) if version.isdigit() else None)
+                                    expected_version=whole_number(form.version.data))
             session.commit()
             flash(_("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
                   "success" if changed else "info")

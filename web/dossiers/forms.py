@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional as Optionally, Val
 from models import AwardType, Campaign, Dossier, Unit
 from models.text import vi_sort_key
 from web.i18n import date_vn, pick
+from web.parsing import whole_number
 from workflow.guards_campaign import taking_part
 
 NOMINEE_KINDS = (("individual", _l("Cá nhân")), ("collective", _l("Tập thể")))
@@ -40,7 +41,7 @@ def _max(n: int) -> Length:
 
 def _as_id(value: Any) -> Optional[int]:
     """Select values: "" (the placeholder) becomes None, digits an id."""
-    return int(value) if str(value).isdigit() else None
+    return whole_number(value)
 
 
 def _id_select(label: Any) -> SelectField:

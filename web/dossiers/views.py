@@ -29,6 +29,7 @@ from web.dossiers.presenters import detail_context, state_text
 from web.errors import render_error
 from web.i18n import lang, pick
 from web.listing import paginate, sort_order
+from web.parsing import posted_version, whole_number
 from workflow import engine
 from workflow.authz import Actor, visible_dossiers
 from workflow.definitions import WORKFLOWS, all_state_names
@@ -49,10 +50,11 @@ def _escape_like(text: str) -> str:
 def _filters(units: list) -> dict[str, Any]:
     args = request.args
     unit_ids = {u.id for u in units}
-    unit = int(args["unit"]) if args.get("unit", "").isdigit() and int(args["unit"]) in unit_ids else None
+    unit = whole_number(args.get("unit"))
+    unit = unit if unit in unit_ids else None
     return {"kind": args.get("kind") if args.get("kind") in KINDS else None,
             "state": args.get("state") if args.get("state") in all_state_names() else None,
-            "campaign": int(args["campaign"]) if args.get("campaign", "").isdigit() else None,
+            "campaign": whole_number(args.get("campaign")),
             "unit": unit, "q": args.get("q", "").strip()[:100]}
 
 
@@ -138,11 +140,10 @@ def detail(dossier_id: int):
 def fire(dossier_id: int, trigger: str):
     session, who = get_session(), actor()
     inputs = {k: request.form[k] for k in INPUT_FIELDS if k in request.form}
-    version = request.form.get("version", "")
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
     try:
         event = engine.fire(session, dossier_id, trigger, who, inputs=inputs,
-                            expected_version=int(version) if version.isdigit() else None)
+                            expected_version=posted_version())
         session.commit()
     except (StaleVersion, TransitionRefused) as error:
         session.rollback()

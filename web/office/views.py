@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from web.home.links import register
 from web.i18n import datetime_vn, pick
 from web.listing import Page, page_number, paginate, query_args
 from web.office import bp
+from web.parsing import whole_number
 from web.templating import kind_label, state_label
 from workflow import queues
 from workflow.definitions import WORKFLOWS, all_state_names
@@ -27,11 +28,6 @@ DEFAULT_SORT = "sent"
 ALL_STATES = "all"
 
 
-def _int_arg(args: Mapping[str, str], name: str) -> Optional[int]:
-    value = (args.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
     """The queue's filters from the query string; unknown values are ignored."""
     state = args.get("state") or queues.OFFICE_DEFAULT_STATE
@@ -40,8 +36,9 @@ def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
     elif state not in all_state_names():
         state = queues.OFFICE_DEFAULT_STATE
     kind = args.get("kind") if args.get("kind") in WORKFLOWS else None
-    return queues.OfficeFilter(campaign_id=_int_arg(args, "campaign"), award_type_id=_int_arg(args, "award"),
-                               unit_id=_int_arg(args, "unit"), state=state, kind=kind,
+    return queues.OfficeFilter(campaign_id=whole_number(args.get("campaign")),
+                               award_type_id=whole_number(args.get("award")),
+                               unit_id=whole_number(args.get("unit")), state=state, kind=kind,
                                text=(args.get("q") or "").strip()[:200])
 
 

@@ -22,6 +22,7 @@ from web.db import get_session
 from web.dossiers.common import member_units
 from web.i18n import lang, pick
 from web.listing import paginate
+from web.parsing import posted_version
 from web.practices import bp
 from workflow import practices as svc
 from workflow.audit import history
@@ -67,12 +68,6 @@ def index():
 
 def _form_values() -> dict[str, str]:
     return {name: request.form.get(name, "") for name in FIELDS + ("unit_id", "version")}
-
-
-def _posted_version() -> Optional[int]:
-    """The version the posted form was drawn with (None from a form without one)."""
-    version = request.form.get("version", "")
-    return int(version) if version.isdigit() else None
 
 
 def _render_form(session: Session, values: dict[str, Any], units: list[Unit], practice: Optional[Practice] = None,
@@ -147,7 +142,7 @@ def edit(practice_id: int):
     values = _form_values()
     try:
         event = svc.update_practice(session, practice_id, who, {k: values[k] for k in FIELDS},
-                                    expected_version=_posted_version())
+                                    expected_version=posted_version())
         session.commit()
     except (StaleVersion, EditRefused) as error:
         session.rollback()
@@ -171,7 +166,7 @@ def mark(practice_id: int):
     reason = request.form.get("reason", "")
     try:
         event = svc.mark_exemplary(session, practice_id, who, reason, exemplary=exemplary,
-                                   expected_version=_posted_version())
+                                   expected_version=posted_version())
         session.commit()
     except StaleVersion as error:
         session.rollback()

@@ -59,8 +59,7 @@ def bench(backend: str, n: int, repeat: int, pg_url: Optional[str]) -> None:
     with fresh_database(backend, pg_url) as url, tempfile.TemporaryDirectory() as uploads:
         engine, cast = setup(url, n, Path(uploads), ("home",))
         _to_office(engine, cast)
-        os.environ["VINHDANH_DATABASE_URL"] = url
-        from web import create_app  # the app reads the URL when it is made
+        from web import create_app
         from web.home.views import SHOWN_PER_QUEUE
 
         app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": url,

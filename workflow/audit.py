@@ -65,8 +65,7 @@ _FIELDS = (("seq", "seq"), ("at", "occurred_at"), ("actor_id", "actor_id"),
 
 
 def _document(event: Any) -> dict[str, Any]:
-    return _document_of({column: getattr(event, column) for _, column in _FIELDS}
-                        | {"occurred_at": event.occurred_at, "changes": event.changes})
+    return _document_of({column: getattr(event, column) for _, column in _FIELDS} | {"changes": event.changes})
 
 
 def _document_of(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def workflow_of(dossier: Dossier) -> WorkflowDef:
 # loading them lazily cost two more round trips per transition.
 _ANY_DOSSIER = with_polymorphic(Dossier, "*")
 LOCK_DOSSIER = (select(_ANY_DOSSIER).where(_ANY_DOSSIER.id == bindparam("dossier_id"))
-                 .with_for_update(of=Dossier).execution_options(populate_existing=True))
+                .with_for_update(of=Dossier).execution_options(populate_existing=True))
 
 
 def load_for_update(session: Session, dossier_id: int, actor: Actor) -> Dossier:

@@ -1,7 +1,9 @@
-"""Vietnamese text helpers: NFC normalisation, diacritic folding, sort keys."""
+"""Vietnamese text helpers: NFC normalisation, diacritic folding, sort keys; whole numbers
+typed as text."""
 from __future__ import annotations
 
 import unicodedata
+from typing import Iterable
 
 # U+00D0 (eth) appears in text converted from legacy encodings in place of U+0110 (Đ).
 _D_MAP = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d", "ð": "d"})
@@ -49,3 +51,16 @@ def person_sort_key(full_name: str) -> tuple:
     if not words:
         return ((), ())
     return (vi_sort_key(words[-1]), vi_sort_key(" ".join(words[:-1])))
+
+
+def whole_number(value: object, max_digits: int = 18) -> int | None:
+    """``value`` as a whole number ≥ 0, or None: blank, "abc", "2.5", "-1", a digit that is not
+    ASCII ("²": ``str.isdigit`` accepts it, ``int`` refuses it) and anything longer than
+    ``max_digits`` (a database integer holds 18) are not one."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= max_digits else None
+
+
+def whole_numbers(values: Iterable[object]) -> set[int]:
+    """The whole numbers among ``values`` (see :func:`whole_number`)."""
+    return {n for v in values if (n := whole_number(v)) is not None}

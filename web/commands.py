@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from web.db import write_session
+from web.parsing import whole_number
 
 
 @click.group(cls=AppGroup)
@@ -41,7 +42,7 @@ def audit_verify(expect_head: str | None) -> None:
     expected = None
     if expect_head:
         seq, _, digest = expect_head.partition(":")
-        if not seq.isdigit() or len(digest) != 64:
+        if whole_number(seq) is None or len(digest) != 64:
             raise click.BadParameter("dạng SEQ:HASH, ví dụ 42:ab12… / form SEQ:HASH", param_hint="--expect-head")
         expected = (int(seq), digest.lower())
     with write_session() as session:

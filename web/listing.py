@@ -9,6 +9,8 @@ from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from web.parsing import whole_number
+
 
 @dataclass(frozen=True)
 class Page:
@@ -42,8 +44,7 @@ class Page:
 
 def page_number() -> int:
     """The ``page`` query argument, at least 1."""
-    value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    return max(1, whole_number(request.args.get("page"), max_digits=9) or 1)
 
 
 def paginate(session: Session, stmt: Select, per_page: int, page: int | None = None,

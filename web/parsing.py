@@ -1,16 +1,14 @@
-"""Whole numbers out of forms and query strings: anything else (blank, "abc", "2.5", or a
-digit that is not ASCII such as "²", which ``str.isdigit`` accepts and ``int`` refuses) is None."""
+"""Whole numbers out of forms and query strings (:func:`models.text.whole_number`: anything
+that is not one is None), and the version a posted form was drawn with."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 from flask import request
 
+from models.text import whole_number, whole_numbers
 
-def whole_number(value: Any) -> Optional[int]:
-    """``value`` as a whole number ≥ 0, or None."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+__all__ = ["posted_version", "whole_number", "whole_numbers"]
 
 
 def posted_version() -> Optional[int]:

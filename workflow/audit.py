@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
 from models.audit import mark_audited
+from models.text import whole_number
 
 FORMAT_VERSION = 1
 
@@ -288,9 +289,10 @@ def fetch_export(url: str, output: str) -> int:
 
 def _head_arg(value: str) -> tuple[int, str]:
     seq, _, digest = value.partition(":")
-    if not seq.isdigit() or len(digest) != 64:
+    number = whole_number(seq)
+    if number is None or len(digest) != 64:
         raise ValueError("SEQ:HASH, ví dụ / e.g. 42:ab12…")
-    return int(seq), digest.lower()
+    return number, digest.lower()
 
 
 def main(argv: Optional[list[str]] = None) -> int:

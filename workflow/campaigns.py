@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, AwardType, Campaign, CampaignAward, CampaignUnit, ReportFigure, Target, Unit
 from models.campaigns import TARGET_COMPARISONS, TARGET_KINDS
 from models.catalog import CAMPAIGN_KINDS
-from models.text import nfc
+from models.text import nfc, whole_number, whole_numbers
 from workflow import audit
 from workflow.authz import Actor
 from workflow.errors import EditRefused, NotFound, Violation
@@ -133,7 +133,7 @@ def _clean(session: Session, values: Mapping[str, Any],
     if out["kind"] not in CAMPAIGN_KINDS:
         problems.append(Violation("choice_invalid", _label("kind")))
     year = str(values.get("year") or "").strip()
-    out["year"] = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    out["year"] = number if (number := whole_number(year)) is not None and 2000 <= number <= 2100 else None
     if out["year"] is None:
         problems.append(Violation("year_invalid"))
     for name in _DATES:
@@ -151,7 +151,7 @@ def _clean(session: Session, values: Mapping[str, Any],
 
 
 def _ids(session: Session, model: type, raw: Iterable[Any]) -> list[int]:
-    wanted = {int(v) for v in raw if str(v).isdigit()}
+    wanted = whole_numbers(raw)
     return sorted(session.scalars(select(model.id).where(model.id.in_(wanted)))) if wanted else []
 
 

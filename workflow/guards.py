@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import (Attachment, CouncilAttendance, CouncilItem, CouncilSession, Dossier,
                     Nomination)
 from models.ballots import Ballot, CouncilConflict
-from models.text import nfc
+from models.text import nfc, whole_number
 from workflow.authz import Actor
 from workflow.errors import Violation
 from workflow.spec import Role
@@ -144,10 +144,10 @@ def _open_session(ctx: GuardContext) -> tuple[Optional["CouncilFacts"], Optional
 
 
 def _load_council(ctx: GuardContext) -> Optional[CouncilFacts]:
-    session_id = ctx.inputs.get("session_id")
-    if not str(session_id or "").isdigit():
+    session_id = whole_number(ctx.inputs.get("session_id"))
+    if session_id is None:
         return None
-    rows = ctx.session.execute(_COUNCIL_FACTS, {"session_id": int(session_id)}).all()
+    rows = ctx.session.execute(_COUNCIL_FACTS, {"session_id": session_id}).all()
     if not rows:
         return None
     members = tuple((r.user_id, bool(r.present)) for r in rows if r.user_id is not None)
@@ -285,7 +285,8 @@ def _has_ballot(ctx: GuardContext, council: Council) -> bool:
 def _ballot_problem(ctx: GuardContext, council: Council) -> tuple[Optional[Violation], int]:
     """Load the named ballot into ``ctx.ballot``: closed, of this dossier and session."""
     raw = str(ctx.inputs.get("ballot_id"))
-    ballot = ctx.session.get(Ballot, int(raw)) if raw.isdigit() else None
+    ballot_id = whole_number(raw)
+    ballot = ctx.session.get(Ballot, ballot_id) if ballot_id is not None else None
     if ballot is None or (ballot.session_id, ballot.dossier_id) != (council.id, ctx.dossier.id):
         return Violation("ballot_not_found"), 0
     if ballot.is_open:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Hold, Unit
-from models.text import fold, nfc
+from models.text import fold, nfc, whole_number
 from workflow import audit
 from workflow.authz import Actor
 from workflow.awards import CatalogueRefused, invalid_field
@@ -48,7 +48,7 @@ def add_hold(session: Session, actor: Optional[Actor], values: Mapping[str, Any]
     actor, role = _require(actor)
     problems: list[Violation] = []
     name, reason = nfc(str(values.get("person_name") or "")), nfc(str(values.get("reason") or ""))
-    unit_id = int(values["unit_id"]) if str(values.get("unit_id") or "").isdigit() else None
+    unit_id = whole_number(values.get("unit_id"))
     if unit_id is not None and session.get(Unit, unit_id) is None:
         problems.append(invalid_field("unit_id", "không tồn tại", "does not exist"))
     if not name and unit_id is None:

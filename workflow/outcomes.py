@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Unit
-from models.text import fold, person_sort_key, vi_sort_key
+from models.text import fold, person_sort_key, vi_sort_key, whole_number
 from workflow.audit import current_head, format_time
 from workflow.definitions import WORKFLOWS
 from workflow.guards import CLASSIFICATIONS
@@ -133,9 +133,9 @@ def outcome_ids(session: Session, filters: OutcomeFilter = OutcomeFilter(),
         where.append(_D.c.campaign_id == filters.campaign_id)
     if filters.unit_id is not None:
         where.append(_D.c.unit_id == filters.unit_id)
-    if filters.award and filters.award.isdigit():
+    if filters.award and whole_number(filters.award) is not None:
         joins.add("nomination")
-        where.append(_N.c.award_type_id == int(filters.award))
+        where.append(_N.c.award_type_id == whole_number(filters.award))
     elif filters.award:
         joins.add("report")
         where.append(_R.c.classification == filters.award)

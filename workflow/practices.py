@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Campaign, Practice, Unit
-from models.text import fold, nfc
+from models.text import fold, nfc, whole_number
 from workflow import audit
 from workflow.authz import Actor
 from workflow.errors import EditRefused, NotFound, StaleVersion, Violation
@@ -61,8 +61,8 @@ def _values(session: Session, fields: Mapping[str, Any]) -> tuple[dict[str, Any]
             problems.append(Violation("field_too_long", {"field": vi, "field_en": en, "max": limit}))
         values[name] = text
     if "campaign_id" in fields:
-        raw = str(fields.get("campaign_id") or "")
-        values["campaign_id"] = int(raw) if raw.isdigit() and session.get(Campaign, int(raw)) else None
+        chosen = whole_number(fields.get("campaign_id"))
+        values["campaign_id"] = chosen if chosen is not None and session.get(Campaign, chosen) else None
     return values, problems
 
 

@@ -6,7 +6,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.text import ALPHABET, fold, nfc, person_sort_key, vi_sort_key
+from models.text import ALPHABET, fold, nfc, person_sort_key, vi_sort_key, whole_number, whole_numbers
 
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]  # ngang, huyền, hỏi, ngã, sắc, nặng
 
@@ -111,3 +111,17 @@ def test_sorting_is_a_total_order(names):
     assert sorted(ordered, key=vi_sort_key) == ordered
     keys = [vi_sort_key(n) for n in ordered]
     assert keys == sorted(keys)
+
+
+def test_whole_number_takes_ascii_digits_only():
+    assert [whole_number(v) for v in ("42", " 7 ", 5, "0", "007")] == [42, 7, 5, 0, 7]
+    for bad in (None, "", "abc", "2.5", "-1", "+3", "1e3", "²", "٣", "1 2", "9" * 19):
+        assert whole_number(bad) is None, bad
+    assert whole_number("1234567890", max_digits=9) is None
+    assert whole_numbers(["3", "x", "²", 4, "3"]) == {3, 4}
+
+
+@given(st.text(max_size=20))
+def test_whole_number_never_raises_and_round_trips(text):
+    number = whole_number(text)
+    assert number is None or (number >= 0 and int(text.strip()) == number)

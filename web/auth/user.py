@@ -9,6 +9,7 @@ from flask_login import UserMixin, current_user
 from models import User
 from web.db import get_session
 from web.extensions import login_manager
+from web.parsing import whole_number
 from workflow.authz import Actor
 
 
@@ -36,9 +37,10 @@ class SignedInUser(UserMixin):
 @login_manager.user_loader
 def load_user(user_id: str) -> Optional[SignedInUser]:
     ident, _, token = user_id.partition(":")
-    if not ident.isdigit():
+    user_id_number = whole_number(ident)
+    if user_id_number is None:
         return None
-    user = get_session().get(User, int(ident))
+    user = get_session().get(User, user_id_number)
     if user is None or not user.active or user.session_token != token:
         return None
     return SignedInUser.of(user)

@@ -21,7 +21,7 @@ from web.campaigns.presenters import (figure_rows, met_label, number_input, subm
 from web.db import get_session
 from web.dossiers.common import actor, detail_url, load_visible
 from web.i18n import lang
-from web.parsing import posted_version
+from web.parsing import posted_version, whole_number
 from workflow import campaigns as svc
 from workflow.authz import Actor, editing_role
 from workflow.definitions import WORKFLOWS
@@ -125,13 +125,13 @@ def _save(session: Session, report: Dossier, who: Actor):
 
 def _correct(session: Session, report: Dossier, who: Actor):
     form = request.form
-    target_id = form.get("target_id", "")
-    if not target_id.isdigit():
+    target_id = whole_number(form.get("target_id"))
+    if target_id is None:
         abort(404)
-    typed = {"target_id": int(target_id), "value": form.get("value", ""), "baseline": form.get("baseline", ""),
+    typed = {"target_id": target_id, "value": form.get("value", ""), "baseline": form.get("baseline", ""),
              "reason": form.get("reason", "")}
     try:
-        event = svc.correct_target_figure(session, report.id, int(target_id), who, typed["value"], typed["reason"],
+        event = svc.correct_target_figure(session, report.id, target_id, who, typed["value"], typed["reason"],
                                           baseline=typed["baseline"] or None)
         session.commit()
     except EditRefused as error:

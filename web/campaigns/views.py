@@ -23,6 +23,7 @@ from web.campaigns import bp
 from web.campaigns.presenters import number_input
 from web.db import get_session
 from web.i18n import lang, pick
+from web.parsing import whole_number, whole_numbers
 from workflow import campaigns as svc
 from workflow.errors import EditRefused
 from workflow.targets import COMPARISON_LABELS, TARGET_KIND_LABELS
@@ -79,9 +80,9 @@ def _rows_of(session: Session, campaign_id: Optional[int]) -> list[svc.TargetRow
 def _posted_rows() -> list[svc.TargetRow]:
     count = request.form.get("target_rows", "0")
     rows = []
-    for i in range(min(int(count) if count.isdigit() else 0, MAX_TARGET_ROWS)):
+    for i in range(min(whole_number(count) or 0, MAX_TARGET_ROWS)):
         get = lambda name: request.form.get(f"t{i}-{name}", "").strip()  # noqa: E731
-        rows.append(svc.TargetRow(id=int(get("id")) if get("id").isdigit() else None, code=get("code"),
+        rows.append(svc.TargetRow(id=whole_number(get("id")), code=get("code"),
                                   title_vi=get("title_vi"), title_en=get("title_en"), kind=get("kind"),
                                   comparison=get("comparison") or "at_least", threshold=get("threshold"),
                                   remove=bool(get("remove"))))
@@ -134,8 +135,7 @@ def _save(session: Session, campaign: Optional[Campaign]):
         session.rollback()
         if error.is_permission:
             raise
-        as_ints = lambda raw: {int(v) for v in raw if v.isdigit()}  # noqa: E731
-        return _render(session, campaign, values, as_ints(unit_ids), as_ints(award_ids), rows,
+        return _render(session, campaign, values, whole_numbers(unit_ids), whole_numbers(award_ids), rows,
                        error.messages(lang()), 422)
     flash(_("Đã lưu phong trào “%(name)s”.", name=saved.name), "success")
     return redirect(url_for("campaigns.index"))

@@ -120,7 +120,7 @@ def add_conflict(id: int):
     actor = council_manager()
     session = get_session()
     dossier_id, user_id = request.form.get("dossier_id", ""), request.form.get("user_id", "")
-    if not (dossier_id.isdigit() and user_id.isdigit()):
+    if whole_number(dossier_id) is None or whole_number(user_id) is None:
         flash(_("Vui lòng chọn thành viên và hồ sơ."), "error")
         return _back(id)
     try:

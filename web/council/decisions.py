@@ -22,6 +22,7 @@ from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
 from web.i18n import lang
+from web.parsing import whole_number, whole_numbers
 from workflow import council, decisions, documents
 from workflow.errors import EditRefused
 from workflow.spec import Role
@@ -60,7 +61,7 @@ def decision_new():
     session = get_session()
     candidates = decisions.candidates(session, actor)
     form = request.form
-    chosen = {int(v) for v in form.getlist("dossier") if v.isdigit()} if request.method == "POST" else \
+    chosen = whole_numbers(form.getlist("dossier")) if request.method == "POST" else \
         {d.id for d in candidates}
     typed = {"number": form.get("number", ""), "decided_on": form.get("decided_on", _today().isoformat()),
              "signer": form.get("signer", ""),
@@ -170,7 +171,7 @@ def proposal():
              "signer": form.get("signer", actor.name if actor.has(Role.UNIT_HEAD, units[0].id) else "")}
     if request.method == "POST":
         unit_id, campaign_id = typed["unit"], typed["campaign"]
-        if unit_id.isdigit() and campaign_id.isdigit() and int(unit_id) in {u.id for u in units}:
+        if whole_number(unit_id) in {u.id for u in units} and whole_number(campaign_id) is not None:
             try:
                 data = decisions.proposal_docx(session, actor, unit_id=int(unit_id),
                                                campaign_id=int(campaign_id),

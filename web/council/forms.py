@@ -9,6 +9,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
+from web.parsing import whole_number
 from workflow.council import DEFAULT_QUORUM_PCT
 
 
@@ -21,7 +22,7 @@ def _iso_date(form, field) -> None:
 
 def _percent(form, field) -> None:
     value = (field.data or "").strip()
-    if not value.isdigit() or not 1 <= int(value) <= 100:
+    if not 1 <= (whole_number(value) or 0) <= 100:
         raise ValidationError(_l("Tỷ lệ túc số phải là số nguyên từ 1 đến 100."))
     field.parsed = int(value)
 

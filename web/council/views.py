@@ -19,6 +19,7 @@ from web.council.forms import SessionForm
 from web.db import get_session
 from web.home.links import register
 from web.i18n import lang
+from web.parsing import whole_numbers
 from workflow import available, ballot as ballots, council
 from workflow.authz import Actor
 from workflow.ballot import BoardRow
@@ -61,7 +62,7 @@ def _agenda(session, meeting, actor: Actor) -> list[AgendaEntry]:
 
 
 def _present_ids() -> set[int]:
-    return {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    return whole_numbers(request.form.getlist("present"))
 
 
 @bp.route("/")

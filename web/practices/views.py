@@ -22,7 +22,7 @@ from web.db import get_session
 from web.dossiers.common import member_units
 from web.i18n import lang, pick
 from web.listing import paginate
-from web.parsing import posted_version
+from web.parsing import posted_version, whole_number
 from web.practices import bp
 from workflow import practices as svc
 from workflow.audit import history
@@ -87,7 +87,7 @@ def create():
     if request.method == "GET":
         return _render_form(session, {"unit_id": str(units[0].id)}, units)
     values = _form_values()
-    unit_id = int(values["unit_id"]) if values["unit_id"].isdigit() else units[0].id
+    unit_id = whole_number(values["unit_id"]) or units[0].id
     try:
         practice = svc.register_practice(session, who, unit_id, values)
         session.commit()

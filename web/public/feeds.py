@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from web.db import get_session
 from web.i18n import date_vn, lang
+from web.parsing import whole_number
 from web.public import bp
 from web.public.views import read_filters, read_sort
 from workflow.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
@@ -37,9 +38,10 @@ def audit_head_json():
 @bp.route("/audit/events.json")
 def audit_events_json():
     after, limit = request.args.get("after", "0"), request.args.get("limit", str(EVENTS_MAX))
-    if not (after.isdigit() and limit.isdigit()) or len(after) > 18 or len(limit) > 9:
+    after_seq, limit_number = whole_number(after), whole_number(limit, max_digits=9)
+    if after_seq is None or limit_number is None:
         return _bad_request("after and limit must be whole numbers (after ≥ 0, 1 ≤ limit ≤ 1000)")
-    after_seq, size = int(after), max(1, min(int(limit), EVENTS_MAX))
+    size = max(1, min(limit_number, EVENTS_MAX))
     session = get_session()
     head = audit_head(session)
     events = public_events(session, after_seq, size)

@@ -7,6 +7,7 @@ from flask import abort, render_template, request
 
 from web.db import get_session
 from web.listing import paginate, query_args
+from web.parsing import whole_number
 from web.public import bp
 from workflow.guards import CLASSIFICATIONS
 from workflow.outcomes import (DEFAULT_SORT, SORTS, OutcomeFilter, audit_head, facets,
@@ -16,14 +17,13 @@ PER_PAGE = 25
 
 
 def _number(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(request.args.get(name), max_digits=9)
 
 
 def read_filters() -> OutcomeFilter:
     """The visitor's filters from the query string; anything malformed is ignored."""
     award = request.args.get("award", "").strip()
-    if not (award.isdigit() and len(award) < 10) and award not in CLASSIFICATIONS:
+    if whole_number(award, max_digits=9) is None and award not in CLASSIFICATIONS:
         award = ""
     return OutcomeFilter(q=request.args.get("q", "")[:200], year=_number("year"),
                          campaign_id=_number("campaign"), award=award or None,

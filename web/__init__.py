@@ -20,9 +20,11 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
 
 def configure_app(app: Flask, test_config: Optional[Mapping[str, Any]]) -> None:
     from web.config import from_environment
+    from web.parsing import RecordId
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
+    app.url_map.converters["int"] = RecordId  # before any blueprint adds its routes
 
 
 def configure_extensions(app: Flask) -> None:

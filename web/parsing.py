@@ -5,10 +5,23 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import request
+from werkzeug.routing import IntegerConverter, Map
 
 from models.text import whole_number, whole_numbers
 
-__all__ = ["posted_version", "whole_number", "whole_numbers"]
+__all__ = ["RecordId", "posted_version", "whole_number", "whole_numbers"]
+
+# The largest id a database integer holds (BIGINT; SQLite's INTEGER is 64-bit too).
+MAX_ID = 2**63 - 1
+
+
+class RecordId(IntegerConverter):
+    """``<int:…>`` in every route: a number no database integer holds is no page (404), not a
+    driver overflow (500)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: Optional[int] = None,
+                 max: Optional[int] = MAX_ID, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def posted_version() -> Optional[int]:

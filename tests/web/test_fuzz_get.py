@@ -33,3 +33,18 @@ def test_odd_query_strings_never_crash(app, client, app_world, auth, username):
             if response.status_code >= 500:
                 failures.append((path, query, response.status_code))
     assert not failures, failures
+
+
+def test_an_id_no_database_integer_holds_is_not_found(app, client, app_world, auth):
+    """``<int:…>`` routes once passed 20-digit ids to the driver, which overflowed (500)."""
+    auth.login("reviewer")
+    huge = "99999999999999999999"
+    statuses = {}
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and rule.arguments and not rule.rule.startswith("/static"):
+            url = rule.rule
+            for name in rule.arguments:
+                url = url.replace(f"<int:{name}>", huge)
+            if "<" not in url:  # only integer arguments
+                statuses[url] = client.get(url).status_code
+    assert statuses and set(statuses.values()) == {404}, statuses

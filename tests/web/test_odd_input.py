@@ -14,6 +14,14 @@ ODD = ["page=abc", "page=-1", "page=0", "page=99999999999999999999", "sort=zzz&d
        "target=-5", "award=%00", "lang=xx", "next=http://evil.example/"]
 
 
+def _record_url(rule, ids: dict[str, int]) -> str:
+    """The route with its arguments filled in: the given ids, else 1."""
+    url = rule.rule.replace("<trigger>", "council_approve").replace("<kind>", "nomination")
+    for name in rule.arguments:
+        url = url.replace(f"<int:{name}>", str(ids.get(name, 1)))
+    return url
+
+
 def _pages(app):
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/static"):
@@ -34,6 +42,26 @@ def test_odd_query_strings_never_crash(app, client, app_world, auth, username):
             response.close()
             if response.status_code >= 500:
                 failures.append((path, query, response.status_code))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("username", ["staff_a", "reviewer", "secretary"])
+def test_odd_query_strings_on_record_pages_never_crash(app, client, app_world, auth, username):
+    """The pages of one record (a dossier, a Council session, …) with the same odd query strings."""
+    with app_db(app) as session:
+        dossier = make_dossier(session, app_world, "nomination", "council_review")
+        ids = {"dossier_id": dossier.id, "id": make_council_session(session, app_world).id}
+    auth.login(username)
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and rule.arguments and not rule.rule.startswith("/static"):
+            url = _record_url(rule, ids)
+            for query in ODD:
+                response = client.get(f"{url}?{query}")
+                response.get_data()
+                response.close()
+                if response.status_code >= 500:
+                    failures.append((url, query, response.status_code))
     assert not failures, failures
 
 
@@ -65,13 +93,6 @@ ODD_FORM = {"title": "x" * 5000, "campaign_id": "²", "unit_id": "99999999999999
             "choice": "maybe", "next": "//evil.example", "q": "%", "email": "x@"}
 
 
-def _post_url(rule, ids: dict[str, int]) -> str:
-    url = rule.rule.replace("<trigger>", "council_approve").replace("<kind>", "nomination")
-    for name in rule.arguments:
-        url = url.replace(f"<int:{name}>", str(ids.get(name, 1)))
-    return url
-
-
 # "²" everywhere: str.isdigit() says yes to it, int() says no.
 SUPERSCRIPT_FORM = {name: "²" for name in ODD_FORM}
 
@@ -87,7 +108,7 @@ def test_odd_form_values_never_crash(app, client, app_world, auth, username, for
     failures = []
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and not rule.rule.startswith("/auth"):
-            url = _post_url(rule, ids)
+            url = _record_url(rule, ids)
             response = client.post(url, data={**form, "csrf_token": token})
             response.get_data()
             response.close()

@@ -17,7 +17,9 @@ THRESHOLD_BASES = ("all_members", "present")
 
 
 class Campaign(Base):
-    """An emulation campaign with its nomination window and plan/report due dates."""
+    """An emulation campaign with its nomination window and plan/report due dates.
+    ``version`` is the optimistic-locking counter (it also moves when only the campaign's units,
+    admitted awards or targets change)."""
 
     __tablename__ = "campaign"
 
@@ -35,6 +37,10 @@ class Campaign(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # False: only the units listed in campaign_unit take part.
     all_units: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Rows older than the column start at 1 (the migration's default).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_ad_hoc(self) -> bool:
@@ -50,7 +56,8 @@ class Campaign(Base):
 
 
 class AwardType(Base):
-    """A title or form of commendation, with who confers it and the Council's vote threshold."""
+    """A title or form of commendation, with who confers it and the Council's vote threshold.
+    ``version`` is the optimistic-locking counter of its own fields (its rules are rows of their own)."""
 
     __tablename__ = "award_type"
 
@@ -67,6 +74,10 @@ class AwardType(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Public notice (công khai) of the proposed names before the Council: days, 0 for none.
     public_notice_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows older than the column start at 1 (the migration's default).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def conferred_by_department(self) -> bool:

@@ -10,6 +10,12 @@ Rule kinds and their ``params`` (a JSON object):
 - ``hold``        {}: the nominee (person or unit) is not on hold (under review).
 
 Every change appends an audit event (entity ``award_type``) whose ``changes`` is the diff.
+
+Optimistic locking: ``update_award`` locks the award type and may name the version the admin's
+form was drawn with; when someone else saved the award since, it is refused (StaleVersion) and
+nothing changes. Rule changes neither check nor move that version: a rule is a row of its own,
+adding one overwrites nothing, and the award form (which carries the version) holds no rules, so
+bumping it would refuse a field edit that conflicts with nothing.
 """
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from models.catalog import CONFERRING_AUTHORITIES, NOMINEE_KINDS, THRESHOLD_BASE
 from models.text import nfc
 from workflow import audit
 from workflow.authz import Actor
-from workflow.errors import WorkflowError, Violation
+from workflow.errors import WorkflowError, Violation, refuse_if_stale
 from workflow.spec import Role
 
 # Attachment purposes (what a file is); "evidence" is the default of an upload.
@@ -46,6 +52,7 @@ AUTHORITIES: dict[str, tuple[str, str]] = {
     "ministry": ("Bộ trưởng Bộ Giáo dục và Đào tạo", "Minister of Education and Training"),
     "higher": ("Cấp trên khác (Thủ tướng Chính phủ, Chủ tịch nước)", "Higher (Prime Minister, President)"),
 }
+STATE_LABELS = {"active": ("Đang sử dụng", "In use"), "inactive": ("Ngừng sử dụng", "Not in use")}
 NOMINEE_LABELS = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
 BASE_LABELS = {"all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
                "present": ("Số thành viên có mặt", "Members present")}
@@ -151,10 +158,13 @@ def create_award(session: Session, actor: Optional[Actor], values: Mapping[str, 
 
 
 def update_award(session: Session, actor: Optional[Actor], award_id: int, values: Mapping[str, Any], *,
-                 now: Optional[dt.datetime] = None) -> dict[str, list[Any]]:
-    """Change an award type's fields; returns (and audits) the diff {field: [old, new]}."""
+                 now: Optional[dt.datetime] = None, expected_version: Optional[int] = None) -> dict[str, list[Any]]:
+    """Change an award type's fields; returns (and audits) the diff {field: [old, new]}. With
+    ``expected_version``, an award saved by someone else since is refused (StaleVersion)."""
     actor = require_admin(actor)
-    award = _award(session, award_id)
+    award = _award(session, award_id, lock=True)
+    refuse_if_stale(award.version, expected_version, "award_stale_version",
+                    STATE_LABELS["active" if award.active else "inactive"])
     clean, problems = clean_award(session, values, award_id)
     if problems:
         raise CatalogueRefused(problems)
@@ -168,8 +178,10 @@ def update_award(session: Session, actor: Optional[Actor], award_id: int, values
     return diff
 
 
-def _award(session: Session, award_id: int) -> AwardType:
-    award = session.get(AwardType, award_id)
+def _award(session: Session, award_id: int, *, lock: bool = False) -> AwardType:
+    """The award type; with ``lock``, row-locked and refreshed from the database, so the version
+    compared is the committed one (SQLite serialises its writers with BEGIN IMMEDIATE)."""
+    award = session.get(AwardType, award_id, with_for_update=lock or None, populate_existing=lock)
     if award is None:
         raise CatalogueRefused([Violation("catalogue_not_found")])
     return award

@@ -1,6 +1,9 @@
 """Campaigns managed by the Office: windows, due dates, kind, the awards they admit, the units
 taking part and the emulation targets. Every change is one audit event of the campaign.
 
+An update locks the campaign and may name the version the person's form was drawn with: when
+someone else saved the campaign since, it is refused (StaleVersion) and nothing changes.
+
 Report figures live in ``workflow.figures`` and practices in ``workflow.practices``; their
 entry points are re-exported here so the campaign service has one import.
 """
@@ -12,6 +15,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from models import AuditEvent, AwardType, Campaign, CampaignAward, CampaignUnit, ReportFigure, Target, Unit
 from models.campaigns import TARGET_COMPARISONS, TARGET_KINDS
@@ -19,7 +23,7 @@ from models.catalog import CAMPAIGN_KINDS
 from models.text import nfc, whole_number, whole_numbers
 from workflow import audit
 from workflow.authz import Actor
-from workflow.errors import EditRefused, NotFound, Violation
+from workflow.errors import EditRefused, NotFound, Violation, refuse_if_stale
 from workflow.figures import (PROBLEMS, correct_figure, correct_target_figure, number_text, parse_number,
                               save_figures)
 from workflow.guards_campaign import require_role, takes_part, targets_of
@@ -201,17 +205,31 @@ def _check_targets(session: Session, campaign_id: Optional[int],
     return kept, problems
 
 
-def save_campaign(session: Session, actor: Actor, values: Mapping[str, Any], *, campaign_id: Optional[int] = None,
-                  unit_ids: Iterable[Any] = (), award_ids: Iterable[Any] = (),
-                  targets: Optional[list[TargetRow]] = None, now: Optional[dt.datetime] = None) -> Campaign:
-    """Create (``campaign_id`` None) or update a campaign with its participating units, admitted
-    awards (none = all) and targets (None = leave them). Office reviewers and admins only;
-    refuses with every problem at once. One audit event ("create" or "edit"). Never commits."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    role = require_role(actor, MANAGERS, "Quản lý phong trào thi đua", "Manage campaigns")
-    campaign = session.get(Campaign, campaign_id) if campaign_id is not None else Campaign()
+def _lock(session: Session, campaign_id: int) -> Campaign:
+    """Lock and load the campaign, refreshed from the database so the version compared is the
+    committed one (SQLite has no row locks; its writers are serialised by BEGIN IMMEDIATE)."""
+    campaign = session.get(Campaign, campaign_id, with_for_update=True, populate_existing=True)
     if campaign is None:
         raise NotFound()
+    return campaign
+
+
+def save_campaign(session: Session, actor: Actor, values: Mapping[str, Any], *, campaign_id: Optional[int] = None,
+                  unit_ids: Iterable[Any] = (), award_ids: Iterable[Any] = (),
+                  targets: Optional[list[TargetRow]] = None, now: Optional[dt.datetime] = None,
+                  expected_version: Optional[int] = None) -> Campaign:
+    """Create (``campaign_id`` None) or update a campaign with its participating units, admitted
+    awards (none = all) and targets (None = leave them). Office reviewers and admins only;
+    refuses with every problem at once. One audit event ("create" or "edit"). Never commits.
+
+    An update with ``expected_version`` is refused (StaleVersion, nothing changed) when someone
+    else saved the campaign since the person's form was drawn; any saved change moves the
+    version by one."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    role = require_role(actor, MANAGERS, "Quản lý phong trào thi đua", "Manage campaigns")
+    campaign = _lock(session, campaign_id) if campaign_id is not None else Campaign()
+    if campaign_id is not None:
+        refuse_if_stale(campaign.version, expected_version, "campaign_stale_version", _state(campaign))
     fields, problems = _clean(session, values, campaign_id)
     units = _ids(session, Unit, unit_ids)
     if not fields["all_units"] and not units:
@@ -228,18 +246,28 @@ def save_campaign(session: Session, actor: Actor, values: Mapping[str, Any], *, 
     if campaign_id is None:
         session.add(campaign)
     session.flush()
+    own_fields_changed = bool(changes)
     chosen = [] if fields["all_units"] else units
     changes.update(_set_links(session, campaign.id, CampaignUnit, "unit_id", chosen, "units"))
     awards = _ids(session, AwardType, award_ids)
     changes.update(_set_links(session, campaign.id, CampaignAward, "award_type_id", awards, "awards"))
     if targets is not None:
         changes.update(_set_targets(session, campaign.id, kept))
+    if campaign_id is not None and changes and not own_fields_changed:
+        # Units, awards and targets live in other tables: force the campaign's UPDATE, so its
+        # version moves (once) for them too.
+        flag_modified(campaign, "name")
     if changes or campaign_id is None:
         audit.append(session, entity_type="campaign", entity_id=campaign.id,
                      action="create" if campaign_id is None else "edit", actor_id=actor.user_id,
                      actor_role=role.value, changes=_jsonable(changes), now=now)
     session.flush()
     return campaign
+
+
+def _state(campaign: Campaign) -> tuple[str, str]:
+    """The campaign's state as the stale-version message names it (Vietnamese, English)."""
+    return ("Đang diễn ra", "Active") if campaign.active else ("Đã kết thúc", "Closed")
 
 
 def _set_links(session: Session, campaign_id: int, model: type, column: str, wanted: list[int], key: str) -> dict:

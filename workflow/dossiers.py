@@ -13,7 +13,7 @@ from models.text import fold, nfc
 from workflow import audit
 from workflow.authz import Actor, editing_role
 from workflow.engine import load_for_update, workflow_of
-from workflow.errors import EditRefused, StaleVersion, Violation
+from workflow.errors import EditRefused, Violation, refuse_if_stale
 from workflow.guards_campaign import participation_problem
 from workflow.definitions import WORKFLOWS
 from workflow.spec import Role
@@ -151,8 +151,7 @@ def check_editable(session: Session, dossier_id: int, actor: Actor,
     """Lock a dossier that ``actor`` may change now, or raise why not."""
     dossier = load_for_update(session, dossier_id, actor)
     state = workflow_of(dossier).state(dossier.state)
-    if expected_version is not None and dossier.version != expected_version:
-        raise StaleVersion(dossier.version, state.label_vi, state.label_en)
+    refuse_if_stale(dossier.version, expected_version, "stale_version", state.labels)
     role = editing_role(actor, dossier)
     if role is None:
         raise EditRefused([Violation("out_of_scope")])

@@ -22,7 +22,7 @@ from workflow import audit
 from workflow.authz import Actor, acting_role, can_view
 from workflow.definitions import WORKFLOWS
 from workflow.errors import (NOT_APPLICABLE_CODES, NotFound, StaleVersion, TransitionRefused,
-                             Violation)
+                             Violation, refuse_if_stale)
 from workflow.guards import (GuardContext, check_classification, check_decision, check_reason)
 from workflow.spec import Input, TransitionDef, WorkflowDef
 
@@ -139,8 +139,7 @@ def _write(session: Session, dossier: Dossier) -> None:
         result = connection.execute(plan.statement(table, frozenset(keys)), params)
         if table is plan.base and result.rowcount != 1:  # not under the row lock; as the mapper would
             current = connection.execute(_CURRENT, {"dossier_id": dossier.id}).one()
-            label = workflow_of(dossier).state(current.state)
-            raise StaleVersion(current.version, label.label_vi, label.label_en)
+            raise StaleVersion(current.version, *workflow_of(dossier).state(current.state).labels)
     set_committed_value(dossier, "version", version + 1)
     forget_audited(session, "dossier", dossier.id, dossier.state)
     # Two SQLAlchemy internals, as its flush uses them (tests/workflow/test_engine_writes.py
@@ -186,10 +185,8 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
     rule) and then has changed nothing. Never commits.
     """
     dossier = load_for_update(session, dossier_id, actor)
-    if expected_version is not None and dossier.version != expected_version:
-        state = workflow_of(dossier).state(dossier.state)
-        raise StaleVersion(dossier.version, state.label_vi, state.label_en)
     wdef = workflow_of(dossier)
+    refuse_if_stale(dossier.version, expected_version, "stale_version", wdef.state(dossier.state).labels)
     try:
         tdef = wdef.transition(trigger)
     except KeyError:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 # Violation codes that mean "this person may not do this", as opposed to "not now".
 PERMISSION_CODES = frozenset({"role_not_permitted", "out_of_scope", "reviewer_is_nominee",
@@ -57,8 +57,8 @@ class EditRefused(WorkflowError):
 
 
 class StaleVersion(WorkflowError):
-    """Someone else changed the record (a dossier, or a practice with ``code``
-    "practice_stale_version") after this person's page was drawn."""
+    """Someone else changed the record (a dossier, or with its own ``code`` a practice, a
+    campaign or an award type) after this person's page was drawn."""
 
     def __init__(self, current_version: int, current_state: str, current_state_en: str = "",
                  code: str = "stale_version") -> None:
@@ -66,6 +66,14 @@ class StaleVersion(WorkflowError):
         self.current_state = current_state
         super().__init__([Violation(code, {"state": current_state,
                                            "state_en": current_state_en or current_state})])
+
+
+def refuse_if_stale(current_version: int, expected_version: Optional[int], code: str,
+                    state: tuple[str, str]) -> None:
+    """StaleVersion (``code``, the record's ``state`` in Vietnamese and English) when the record
+    moved on from the version the person's page was drawn with; no check without one."""
+    if expected_version is not None and current_version != expected_version:
+        raise StaleVersion(current_version, *state, code=code)
 
 
 class NotFound(WorkflowError):

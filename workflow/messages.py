@@ -119,6 +119,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vui lòng xem lại nội dung hiện tại của mô hình rồi thực hiện lại.",
         "Someone else changed this practice first. It is now “{state}”. "
         "Please review its current content and try again."),
+    "campaign_stale_version": (
+        "Người khác đã thay đổi phong trào thi đua này trước bạn. Trạng thái hiện tại: “{state}”. "
+        "Vui lòng xem lại nội dung hiện tại của phong trào thi đua rồi thực hiện lại.",
+        "Someone else changed this emulation campaign first. It is now “{state}”. "
+        "Please review its current content and try again."),
+    "award_stale_version": (
+        "Người khác đã thay đổi danh hiệu, hình thức khen thưởng này trước bạn. Trạng thái hiện tại: "
+        "“{state}”. Vui lòng xem lại nội dung hiện tại của danh hiệu rồi thực hiện lại.",
+        "Someone else changed this award first. It is now “{state}”. "
+        "Please review its current content and try again."),
     "not_editable": ("Hồ sơ ở trạng thái “{state}” không được chỉnh sửa.",
                      "A dossier that is “{state}” cannot be edited."),
     "unknown_field": ("Trường “{field}” không được chỉnh sửa.", "The field “{field}” cannot be edited."),

@@ -15,7 +15,7 @@ from models import AuditEvent, Campaign, Practice, Unit
 from models.text import fold, nfc, whole_number
 from workflow import audit
 from workflow.authz import Actor
-from workflow.errors import EditRefused, NotFound, StaleVersion, Violation
+from workflow.errors import EditRefused, NotFound, Violation, refuse_if_stale
 from workflow.guards_campaign import require_role
 from workflow.spec import Role
 
@@ -110,9 +110,8 @@ def _lock(session: Session, practice_id: int, actor: Actor) -> Practice:
 
 def _check_version(practice: Practice, expected_version: Optional[int]) -> None:
     """StaleVersion when the practice moved on since the person's page was drawn."""
-    if expected_version is not None and practice.version != expected_version:
-        vi, en = STATUS_LABELS[practice.status]
-        raise StaleVersion(practice.version, vi, en, code="practice_stale_version")
+    refuse_if_stale(practice.version, expected_version, "practice_stale_version",
+                    STATUS_LABELS[practice.status])
 
 
 def update_practice(session: Session, practice_id: int, actor: Actor, fields: Mapping[str, Any],

@@ -73,6 +73,11 @@ class StateDef:
     terminal: bool = False
     public: bool = False
 
+    @property
+    def labels(self) -> tuple[str, str]:
+        """(Vietnamese, English) label."""
+        return self.label_vi, self.label_en
+
 
 @dataclass(frozen=True)
 class TransitionDef:

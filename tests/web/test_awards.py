@@ -15,6 +15,7 @@ from tests.fixtures.web import csrf_from
 from tests.web.dossier_helpers import act, page, setup_dossier, snapshot
 from tests.web.test_home import app_db
 from tests.workflow.award_helpers import demo_catalogue, nominate, rule
+from workflow import awards as catalogue
 
 AWARD = {"code": "BK-BO", "name_vi": "Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo",
          "name_en": "Certificate of Merit of the Minister", "nominee_kind": "individual",
@@ -123,6 +124,40 @@ def test_bad_input_keeps_what_was_typed(app, client, app_world, auth):
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "đã có danh hiệu khác dùng mã này" in html
     assert "Lao động tiên tiến (sửa)" in html and _award(app, "LDTT").name_vi == "Lao động tiên tiến"
+
+
+def _award_state(app, award_id: int) -> tuple:
+    with app_db(app) as session:
+        award = session.get(AwardType, award_id)
+        events = session.scalar(select(func.count()).select_from(AuditEvent))
+        return award.name_vi, award.vote_threshold_pct, award.active, award.version, events
+
+
+def test_a_stale_award_edit_comes_back_with_what_was_typed(app, client, app_world, auth):
+    award = app_world.awards["ldtt"]
+    edit_url = f"/awards/{award.id}/edit"
+    auth.login("admin")
+    form = page(client, edit_url)
+    assert 'name="version" type="hidden" value="1"' in form
+    with app_db(app) as session:  # another administrator saves first
+        catalogue.update_award(session, app_world.actor("admin"), award.id,
+                               {**catalogue.snapshot(session.get(AwardType, award.id)), "active": False})
+    before = _award_state(app, award.id)
+    typed = {**AWARD, "code": award.code, "name_vi": "Lao động tiên tiến – bản tôi vừa gõ",
+             "vote_threshold_pct": "65", "legal_source": "Căn cứ tôi vừa gõ"}
+    response = client.post(edit_url, data={"csrf_token": csrf_from(form), "version": "1", **typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    for text in ('value="Lao động tiên tiến – bản tôi vừa gõ"', 'value="65"', "Căn cứ tôi vừa gõ",
+                 'name="version" type="hidden" value="2"', "“Ngừng sử dụng”",
+                 "Người khác đã thay đổi danh hiệu, hình thức khen thưởng này trước bạn",
+                 "Xem nội dung hiện tại của danh hiệu"):
+        assert text in html, text
+    assert _award_state(app, award.id) == before
+    # Saving again from the form that came back applies what was typed.
+    again = client.post(edit_url, data={"csrf_token": csrf_from(html), "version": "2", **typed})
+    assert again.status_code == 302
+    assert _award_state(app, award.id) == ("Lao động tiên tiến – bản tôi vừa gõ", 65, True, 3, before[4] + 1)
 
 
 def _with_catalogue(app, world):

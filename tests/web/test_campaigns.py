@@ -13,6 +13,7 @@ from tests.fixtures.people import NOW, make_dossier
 from tests.fixtures.web import csrf_from
 from tests.web.dossier_helpers import act, page, snapshot
 from tests.web.test_home import app_db
+from workflow import campaigns as svc
 
 FORM = {"name": "Đợt thi đua chào mừng Ngày Nhà giáo Việt Nam 20/11", "code": "DOT-20-11", "kind": "periodic",
         "year": "2026", "opens_on": "2026-10-01", "closes_on": "2026-11-30", "plan_due": "", "report_due": "",
@@ -86,6 +87,66 @@ def test_bad_campaign_form_keeps_what_was_typed(client, app_world, auth, app):
                  "phải là một số", f'value="{FORM["name"]}"', "Mô tả đã gõ", 'value="nhiều"', 'value="Tiết dạy tốt"'):
         assert text in html, text
     assert _count(app, Campaign) == before
+
+
+def _campaign_state(app, campaign_id: int) -> tuple:
+    """What is stored of the campaign: fields, units, awards, targets, version, audit events."""
+    with app_db(app) as session:
+        campaign = session.get(Campaign, campaign_id)
+        targets = sorted(session.execute(select(Target.title_vi, Target.threshold)
+                                         .where(Target.campaign_id == campaign_id)).all())
+        return (campaign.name, campaign.all_units, campaign.version, svc.chosen_unit_ids(session, campaign_id),
+                svc.admitted_award_ids(session, campaign_id), targets,
+                session.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+def test_a_stale_campaign_edit_comes_back_with_what_was_typed(client, app_world, auth, app):
+    campaign_id, url = app_world.campaign.id, f"/campaigns/{app_world.campaign.id}/edit"
+    auth.login("reviewer")
+    form = page(client, url)
+    assert 'name="version" value="1"' in form
+    with app_db(app) as session:  # another reviewer saves first
+        svc.save_campaign(session, app_world.actor("reviewer2"),
+                          {**FORM, "code": app_world.campaign.code, "name": "Bản của người khác"},
+                          campaign_id=campaign_id, now=NOW)
+    before = _campaign_state(app, campaign_id)
+    unit, award = app_world.units["b"], app_world.awards["cstdcs"]
+    typed = {**FORM, "code": app_world.campaign.code, "name": "Phong trào – bản tôi vừa gõ", "all_units": "",
+             "unit_ids": [str(unit.id)], "award_ids": [str(award.id)], "description": "Mô tả tôi vừa gõ",
+             "target_rows": "2", "t0-title_vi": "Tiết dạy tốt", "t0-kind": "count", "t0-threshold": "7",
+             "t1-title_vi": "Chỉ tiêu tôi vừa thêm", "t1-kind": "percent", "t1-comparison": "at_least",
+             "t1-threshold": "95,5"}
+    response = client.post(url, data={"csrf_token": csrf_from(form), "version": "1", **typed})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    for text in ('value="Phong trào – bản tôi vừa gõ"', "Mô tả tôi vừa gõ", 'value="Chỉ tiêu tôi vừa thêm"',
+                 'value="95,5"', 'value="7"', f'<option value="{unit.id}" selected>',
+                 f'name="award_ids" value="{award.id}" checked', 'name="version" value="2"',
+                 "Người khác đã thay đổi phong trào thi đua này trước bạn", "“Đang diễn ra”",
+                 "Xem nội dung hiện tại của phong trào"):
+        assert text in html, text
+    assert 'id="c-all_units" name="all_units" value="1" checked' not in html
+    assert _campaign_state(app, campaign_id) == before
+    # Having looked, the reviewer saves again from the form that came back: it now applies.
+    again = client.post(url, data={"csrf_token": csrf_from(html), "version": "2", **typed})
+    assert again.status_code == 302
+    after = _campaign_state(app, campaign_id)
+    assert after[:5] == ("Phong trào – bản tôi vừa gõ", False, 3, [unit.id], [award.id])
+    assert [t[0] for t in after[5]] == ["Chỉ tiêu tôi vừa thêm", "Tiết dạy tốt"] and after[6] == before[6] + 1
+
+
+def test_a_stale_campaign_edit_in_english(client, app_world, auth, app):
+    url = f"/campaigns/{app_world.campaign.id}/edit"
+    auth.login("admin")
+    form = page(client, url)
+    client.post("/lang/en", data={"csrf_token": csrf_from(form), "next": "/"})
+    with app_db(app) as session:
+        svc.save_campaign(session, app_world.actor("reviewer"), {**FORM, "code": app_world.campaign.code},
+                          campaign_id=app_world.campaign.id, now=NOW)
+    html = client.post(url, data={"csrf_token": csrf_from(form), "version": "1", **FORM,
+                                  "code": app_world.campaign.code}).get_data(as_text=True)
+    assert "Someone else changed this emulation campaign first. It is now “Active”." in html
+    assert "What you typed is kept below." in html and "See the campaign's current content" in html
 
 
 def test_campaign_pickers_show_ad_hoc_first(client, app_world, auth):

@@ -7,9 +7,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models import AuditEvent, CampaignAward, CampaignUnit, Practice, ReportFigure, Target
+from models import AuditEvent, Campaign, CampaignAward, CampaignUnit, Practice, ReportFigure, Target
 from tests.fixtures.people import NOW, make_dossier
 from tests.test_demo import demo  # noqa: F401  (the loaded demo, for its last test)
 from tests.workflow.helpers import assert_refused, snapshot
@@ -245,6 +245,75 @@ def test_a_target_with_figures_cannot_be_removed(session, world):
         svc.save_campaign(session, world.actor("reviewer"), {**CAMPAIGN, "code": "TD-2026", "all_units": "1"},
                           campaign_id=world.campaign.id, targets=rows, now=NOW)
     assert info.value.code == "target_in_use"
+
+
+# --- optimistic locking of campaigns -----------------------------------------------------
+
+def _stored_campaign(session, campaign_id: int) -> tuple:
+    """The campaign as stored (not the session's copy): fields, units, awards, targets, version,
+    and the number of audit events."""
+    row = session.execute(select(Campaign.name, Campaign.closes_on, Campaign.all_units, Campaign.version)
+                          .where(Campaign.id == campaign_id)).one()
+    targets = session.execute(select(Target.code, Target.title_vi, Target.threshold)
+                              .where(Target.campaign_id == campaign_id).order_by(Target.code)).all()
+    return (tuple(row), svc.chosen_unit_ids(session, campaign_id), svc.admitted_award_ids(session, campaign_id),
+            [tuple(t) for t in targets], session.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+@pytest.mark.db
+def test_a_stale_campaign_save_is_refused_and_changes_nothing(session, world):
+    campaign = svc.save_campaign(session, world.actor("reviewer"), {**CAMPAIGN, "all_units": "1"}, now=NOW,
+                                 targets=[svc.TargetRow(code="TD", title_vi="Tiết dạy tốt", kind="count",
+                                                        threshold="3")])
+    drawn = campaign.version
+    assert drawn == 1
+    # Another reviewer saves first, from a form drawn at the same version.
+    svc.save_campaign(session, world.actor("reviewer2"), {**CAMPAIGN, "closes_on": "2026-05-20", "all_units": "1"},
+                      campaign_id=campaign.id, now=NOW, expected_version=drawn)
+    before = _stored_campaign(session, campaign.id)
+    assert before[0] == (CAMPAIGN["name"], dt.date(2026, 5, 20), True, drawn + 1)
+    [target] = svc.targets_of(session, campaign.id)
+    with pytest.raises(StaleVersion) as info:
+        svc.save_campaign(session, world.actor("reviewer"),
+                          {**CAMPAIGN, "name": "Đợt thi đua (bản của tôi)", "all_units": ""},
+                          campaign_id=campaign.id, unit_ids=[world.units["a"].id],
+                          award_ids=[world.awards["ldtt"].id], now=NOW, expected_version=drawn,
+                          targets=[svc.TargetRow(id=target.id, code="TD", title_vi="Tiết dạy giỏi", kind="count",
+                                                 threshold="9"),
+                                   svc.TargetRow(code="MH", title_vi="Mô hình mới", kind="count", threshold="1")])
+    assert info.value.code == "campaign_stale_version" and info.value.current_version == drawn + 1
+    assert not info.value.is_permission
+    assert info.value.messages("vi") == [
+        "Người khác đã thay đổi phong trào thi đua này trước bạn. Trạng thái hiện tại: “Đang diễn ra”. "
+        "Vui lòng xem lại nội dung hiện tại của phong trào thi đua rồi thực hiện lại."]
+    assert info.value.messages("en") == [
+        "Someone else changed this emulation campaign first. It is now “Active”. "
+        "Please review its current content and try again."]
+    session.flush()
+    assert _stored_campaign(session, campaign.id) == before
+    assert [e.action for e in history(session, "campaign", campaign.id)] == ["create", "edit"]
+
+
+@pytest.mark.db
+def test_the_right_campaign_version_saves_once_and_moves_the_version(session, world):
+    reviewer, campaign_id = world.actor("reviewer"), world.campaign.id
+    values = {**CAMPAIGN, "code": world.campaign.code, "all_units": "1"}
+    svc.save_campaign(session, reviewer, values, campaign_id=campaign_id, now=NOW, expected_version=1)
+    version = _stored_campaign(session, campaign_id)[0][3]
+    assert version == 2  # several fields, one UPDATE: the version moves by one
+    events = _stored_campaign(session, campaign_id)[4]
+    svc.save_campaign(session, reviewer, values, campaign_id=campaign_id, now=NOW, expected_version=version)
+    assert _stored_campaign(session, campaign_id)[0][3] == version  # nothing changed: no new version
+    # Only the admitted awards and a target change (other tables): the version still moves, once.
+    svc.save_campaign(session, reviewer, values, campaign_id=campaign_id, award_ids=[world.awards["ldtt"].id],
+                      targets=[svc.TargetRow(code="KH", title_vi="Kế hoạch", kind="yes_no")], now=NOW,
+                      expected_version=version)
+    stored = _stored_campaign(session, campaign_id)
+    assert (stored[0][3], stored[2], stored[4]) == (version + 1, [world.awards["ldtt"].id], events + 1)
+    with pytest.raises(StaleVersion):  # the form drawn before that save is now stale
+        svc.save_campaign(session, reviewer, values, campaign_id=campaign_id, award_ids=[], now=NOW,
+                          expected_version=version)
+    assert verify(session).ok
 
 
 # --- report figures ----------------------------------------------------------------------

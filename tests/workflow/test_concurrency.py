@@ -1,5 +1,5 @@
 """Concurrent transitions with real commits, on SQLite (BEGIN IMMEDIATE + busy_timeout) and
-PostgreSQL (row locks on the dossier or practice and on the audit head)."""
+PostgreSQL (row locks on the dossier, practice, campaign or award type and on the audit head)."""
 from __future__ import annotations
 
 import threading
@@ -9,9 +9,9 @@ from typing import Callable
 import pytest
 from sqlalchemy import func, select
 
-from models import AuditEvent, Dossier, Practice, make_sessionmaker
+from models import AuditEvent, AwardType, Campaign, Dossier, Practice, make_sessionmaker
 from tests.fixtures.people import NOW, build_world, make_dossier
-from workflow import StaleVersion, TransitionRefused, fire, practices
+from workflow import StaleVersion, TransitionRefused, awards, campaigns, fire, practices
 from workflow.audit import current_head, verify
 
 
@@ -137,8 +137,9 @@ def test_many_writers_keep_a_gap_free_verifying_chain(committed):
         assert per_dossier == Counter({i: ROUNDS for i in ids})
 
 
-def _practice_change_once(factory, change: Callable) -> str:
-    """Run ``change(session)`` (a practice edit or mark) in its own transaction; its outcome."""
+def _change_once(factory, change: Callable) -> str:
+    """Run ``change(session)`` (an edit of a practice, campaign or award type, or a mark) in its
+    own transaction; its outcome."""
     with factory() as session:
         try:
             change(session)
@@ -162,7 +163,7 @@ def test_two_edits_of_the_same_practice_at_once(committed):
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
     typed = ["Bản của cán bộ thi đua", "Bản của thủ trưởng"]
     for practice_id in ids:  # a few rounds, so the two really meet more than once
-        outcomes = _run_together(2, lambda i: _practice_change_once(factory, lambda s: practices.update_practice(
+        outcomes = _run_together(2, lambda i: _change_once(factory, lambda s: practices.update_practice(
             s, practice_id, (staff, head)[i], {"title": typed[i]}, now=NOW, expected_version=1)))
         assert sorted(outcomes) == ["stale", "won"], outcomes
         with factory() as session:
@@ -186,11 +187,53 @@ def test_an_edit_and_a_mark_of_the_same_practice_at_once(committed):
     work = [lambda s: practices.update_practice(s, practice_id, staff, {"summary": "Nội dung khác."}, now=NOW,
                                                 expected_version=1),
             lambda s: practices.mark_exemplary(s, practice_id, reviewer, now=NOW, expected_version=1)]
-    outcomes = _run_together(2, lambda i: _practice_change_once(factory, work[i]))
+    outcomes = _run_together(2, lambda i: _change_once(factory, work[i]))
     assert sorted(outcomes) == ["stale", "won"], outcomes
     with factory() as session:
         row = session.execute(select(Practice.summary, Practice.status, Practice.version)
                               .where(Practice.id == practice_id)).one()
         expected = ("Nội dung khác.", "registered") if outcomes[0] == "won" else ("Tóm tắt.", "exemplary")
         assert tuple(row) == (*expected, 2)
+        assert verify(session).ok
+
+
+@pytest.mark.db
+def test_two_saves_of_the_same_campaign_at_once(committed):
+    """Two Office reviewers save the same campaign from forms drawn at version 1: one wins."""
+    factory, world = committed
+    campaign_id, code = world.campaign.id, world.campaign.code
+    with factory() as session:
+        events_before = session.scalar(select(func.count()).select_from(AuditEvent))
+    reviewers = (world.actor("reviewer"), world.actor("reviewer2"))
+    typed = ["Bản của chị Hà", "Bản của anh Khoa"]
+    values = {"code": code, "kind": "annual", "year": "2026", "all_units": "1", "active": "1"}
+    outcomes = _run_together(2, lambda i: _change_once(factory, lambda s: campaigns.save_campaign(
+        s, reviewers[i], {**values, "name": typed[i]}, campaign_id=campaign_id, award_ids=[world.awards["ldtt"].id],
+        now=NOW, expected_version=1)))
+    assert sorted(outcomes) == ["stale", "won"], outcomes
+    with factory() as session:
+        row = session.execute(select(Campaign.name, Campaign.version).where(Campaign.id == campaign_id)).one()
+        assert tuple(row) == (typed[outcomes.index("won")], 2)
+        assert campaigns.admitted_award_ids(session, campaign_id) == [world.awards["ldtt"].id]
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
+        assert verify(session).ok
+
+
+@pytest.mark.db
+def test_two_edits_of_the_same_award_at_once(committed):
+    """Two administrators save the same award type from forms drawn at version 1: one wins."""
+    factory, world = committed
+    admin, award_id = world.actor("admin"), world.awards["cstdcs"].id
+    with factory() as session:
+        values = awards.snapshot(session.get(AwardType, award_id))
+        events_before = session.scalar(select(func.count()).select_from(AuditEvent))
+    thresholds = [61, 71]  # neither the current one: both are real changes
+    outcomes = _run_together(2, lambda i: _change_once(factory, lambda s: awards.update_award(
+        s, admin, award_id, {**values, "vote_threshold_pct": thresholds[i]}, now=NOW, expected_version=1)))
+    assert sorted(outcomes) == ["stale", "won"], outcomes
+    with factory() as session:
+        row = session.execute(select(AwardType.vote_threshold_pct, AwardType.version)
+                              .where(AwardType.id == award_id)).one()
+        assert tuple(row) == (thresholds[outcomes.index("won")], 2)
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
         assert verify(session).ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput, NumberInput
 
 
@@ -27,6 +27,8 @@ class AwardForm(FlaskForm):
                                      description=_l("0: không yêu cầu công khai."))
     legal_source = TextAreaField(_l("Căn cứ pháp lý"))
     active = BooleanField(_l("Đang sử dụng"), default=True)
+    # The award's version the edit form was drawn with (optimistic locking; empty when adding).
+    version = HiddenField()
 
 
 class RuleForm(FlaskForm):

@@ -1,5 +1,8 @@
 """The award catalogue pages (administrators only; the service refuses anyone else) and the
-template helpers that show a nomination's eligibility checks."""
+template helpers that show a nomination's eligibility checks.
+
+The award's edit form posts the version it was drawn with: when someone else saved the award
+first, it comes back (409) with everything typed and the current version."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +20,11 @@ from web.awards import bp
 from web.awards.forms import AwardForm, RuleForm
 from web.db import get_session
 from web.i18n import lang, pick
+from web.parsing import posted_version
 from workflow import awards as catalogue
 from workflow import eligibility, holds
 from workflow.awards import CatalogueRefused
+from workflow.errors import StaleVersion
 
 def _admin():
     return catalogue.require_admin(current_actor())
@@ -92,11 +97,11 @@ def create():
 
 
 def _render_edit(session, award: AwardType, form: AwardForm, rule_form: RuleForm,
-                 problems: Optional[list[str]] = None, status: int = 200):
+                 problems: Optional[list[str]] = None, status: int = 200, stale: bool = False):
     names = {a.code: (a.name_vi, a.name_en) for a in session.scalars(select(AwardType))}
     rules = [(r, catalogue.describe(r, names)) for r in catalogue.rules_of(session, award.id)]
     return render_template("awards/form.html", form=form, award=award, rule_form=rule_form, rules=rules,
-                           problems=problems or [], rule_labels=catalogue.RULE_LABELS), status
+                           problems=problems or [], rule_labels=catalogue.RULE_LABELS, stale=stale), status
 
 
 def _load(session, award_id: int) -> AwardType:
@@ -115,8 +120,13 @@ def edit(award_id: int):
     if not form.validate_on_submit():
         return _render_edit(session, award, form, _rule_form(session), status=400 if form.is_submitted() else 200)
     try:
-        diff = catalogue.update_award(session, who, award.id, form.data)
+        diff = catalogue.update_award(session, who, award.id, form.data, expected_version=posted_version())
         session.commit()
+    except StaleVersion as error:
+        session.rollback()
+        form.version.data = str(error.current_version)  # saving again applies what was typed
+        return _render_edit(session, _load(session, award_id), form, _rule_form(session),
+                            error.messages(lang()), 409, stale=True)
     except CatalogueRefused as error:
         session.rollback()
         problems = _put_errors(form, error)

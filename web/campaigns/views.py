@@ -2,7 +2,9 @@
 windows, due dates, admitted awards, participating units and targets.
 
 Only office reviewers and administrators: anyone else gets 403 from the server (the service
-refuses too). A refused form comes back with everything that was typed.
+refuses too). A refused form comes back with everything that was typed. The edit form posts
+the version it was drawn with: when someone else saved the campaign first, it comes back (409)
+with everything typed and the current version, so saving again applies it.
 """
 from __future__ import annotations
 
@@ -23,9 +25,9 @@ from web.campaigns import bp
 from web.campaigns.presenters import number_input
 from web.db import get_session
 from web.i18n import lang, pick
-from web.parsing import whole_number, whole_numbers
+from web.parsing import posted_version, whole_number, whole_numbers
 from workflow import campaigns as svc
-from workflow.errors import EditRefused
+from workflow.errors import EditRefused, StaleVersion
 from workflow.targets import COMPARISON_LABELS, TARGET_KIND_LABELS
 
 MAX_TARGET_ROWS = 60
@@ -66,6 +68,7 @@ def _values_of(campaign: Optional[Campaign]) -> dict[str, Any]:
         values[name] = values[name].isoformat() if values[name] else ""
     for name in ("late_allowed", "active", "all_units"):
         values[name] = "1" if values[name] else ""
+    values["version"] = str(campaign.version)
     return values
 
 
@@ -90,14 +93,14 @@ def _posted_rows() -> list[svc.TargetRow]:
 
 
 def _render(session: Session, campaign: Optional[Campaign], values: dict, unit_ids: set, award_ids: set,
-            rows: list, problems: Optional[list[str]] = None, status: int = 200):
+            rows: list, problems: Optional[list[str]] = None, status: int = 200, stale: bool = False):
     rows = rows + [svc.TargetRow() for _ in range(max(0, BLANK_ROWS - sum(r.blank for r in rows)))]
     units = sorted(session.scalars(select(Unit).where(Unit.active.is_(True))), key=lambda u: vi_sort_key(u.name))
     awards = sorted(session.scalars(select(AwardType).where(AwardType.active.is_(True))),
                     key=lambda a: (a.nominee_kind, vi_sort_key(a.name_vi)))
     return render_template(
         "campaigns/form.html", campaign=campaign, values=values, unit_ids=unit_ids, award_ids=award_ids,
-        rows=rows, units=units, awards=awards, problems=problems or [], kinds=svc.KIND_LABELS,
+        rows=rows, units=units, awards=awards, problems=problems or [], stale=stale, kinds=svc.KIND_LABELS,
         target_kinds=[(k, pick(*TARGET_KIND_LABELS[k])) for k in TARGET_KINDS],
         comparisons=[(k, pick(*COMPARISON_LABELS[k])) for k in TARGET_COMPARISONS],
         history=_history(session, campaign.id) if campaign else []), status
@@ -119,7 +122,7 @@ def _history(session: Session, campaign_id: int) -> list[tuple[Any, str, str, li
 
 
 def _posted_values() -> dict[str, Any]:
-    return {name: request.form.get(name, "") for name in svc.FIELDS}
+    return {name: request.form.get(name, "") for name in (*svc.FIELDS, "version")}
 
 
 def _save(session: Session, campaign: Optional[Campaign]):
@@ -129,14 +132,18 @@ def _save(session: Session, campaign: Optional[Campaign]):
     unit_ids, award_ids = request.form.getlist("unit_ids"), request.form.getlist("award_ids")
     try:
         saved = svc.save_campaign(session, actor, values, campaign_id=campaign.id if campaign else None,
-                                  unit_ids=unit_ids, award_ids=award_ids, targets=rows)
+                                  unit_ids=unit_ids, award_ids=award_ids, targets=rows,
+                                  expected_version=posted_version())
         session.commit()
-    except EditRefused as error:
+    except (StaleVersion, EditRefused) as error:
         session.rollback()
         if error.is_permission:
             raise
+        stale = isinstance(error, StaleVersion)
+        if stale:  # the form now carries the current version: saving again applies what was typed
+            values["version"] = str(error.current_version)
         return _render(session, campaign, values, whole_numbers(unit_ids), whole_numbers(award_ids), rows,
-                       error.messages(lang()), 422)
+                       error.messages(lang()), 409 if stale else 422, stale=stale)
     flash(_("Đã lưu phong trào “%(name)s”.", name=saved.name), "success")
     return redirect(url_for("campaigns.index"))
 

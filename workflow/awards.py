@@ -254,7 +254,8 @@ def remove_rule(session: Session, actor: Optional[Actor], rule_id: int, *,
     """Remove a rule; returns its award type's id. (To retire a rule that applied to past
     dossiers, prefer ending it with ``valid_to`` through a new rule.)"""
     actor = require_admin(actor)
-    rule = session.get(AwardRule, rule_id)
+    # Locked: of two admins removing it at once, the second finds it gone (not a second event).
+    rule = session.get(AwardRule, rule_id, with_for_update=True, populate_existing=True)
     if rule is None:
         raise CatalogueRefused([Violation("catalogue_not_found")])
     award_id, removed = rule.award_type_id, rule_snapshot(rule)

@@ -1,5 +1,5 @@
 """Concurrent transitions with real commits, on SQLite (BEGIN IMMEDIATE + busy_timeout) and
-PostgreSQL (row locks on the dossier, practice, campaign or award type and on the audit head)."""
+PostgreSQL (row locks on the dossier, practice, campaign, award type or rule and on the audit head)."""
 from __future__ import annotations
 
 import threading
@@ -235,5 +235,34 @@ def test_two_edits_of_the_same_award_at_once(committed):
         row = session.execute(select(AwardType.vote_threshold_pct, AwardType.version)
                               .where(AwardType.id == award_id)).one()
         assert tuple(row) == (thresholds[outcomes.index("won")], 2)
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
+        assert verify(session).ok
+
+
+@pytest.mark.db
+def test_two_removals_of_the_same_rule_at_once(committed):
+    """Two administrators remove the same award rule: one removes it, the other finds it gone;
+    one audit event."""
+    factory, world = committed
+    admin, award_id = world.actor("admin"), world.awards["cstdcs"].id
+    with factory() as session:
+        rule_id = awards.add_rule(session, admin, award_id, {"kind": "hold", "hard": True,
+                                                              "source": "Nguồn kiểm thử"}, now=NOW).id
+        session.commit()
+        events_before = session.scalar(select(func.count()).select_from(AuditEvent))
+
+    def remove(_: int) -> str:
+        with factory() as session:
+            try:
+                awards.remove_rule(session, admin, rule_id, now=NOW)
+                session.commit()
+                return "won"
+            except awards.CatalogueRefused as error:
+                session.rollback()
+                return error.code
+
+    outcomes = _run_together(2, remove)
+    assert sorted(outcomes) == ["catalogue_not_found", "won"], outcomes
+    with factory() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
         assert verify(session).ok

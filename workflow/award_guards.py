@@ -45,6 +45,9 @@ MESSAGES.update({
     "catalogue_invalid": ("“{field}” {problem}.", "“{field}” {problem}."),
     "catalogue_not_found": ("Không tìm thấy danh hiệu hoặc điều kiện này.",
                             "No such award or rule."),
+    "hold_not_in_force": ("Việc tạm dừng xét khen thưởng này đã kết thúc (đến hết ngày {ends_on}); "
+                          "không có gì thay đổi.",
+                          "This hold had already ended (its last day was {ends_on}); nothing changed."),
 })
 
 

@@ -77,9 +77,13 @@ def end_hold(session: Session, actor: Optional[Actor], hold_id: int, day: dt.dat
              now: Optional[dt.datetime] = None) -> Hold:
     """End a hold: ``day`` (the matter settled) is the first day without it. Never commits."""
     actor, role = _require(actor)
-    hold = session.get(Hold, hold_id)
+    # Locked, and refused once ended: a second click (or a stale page) must not move the end
+    # of a hold that ended earlier, which would put it back in force for the days between.
+    hold = session.get(Hold, hold_id, with_for_update=True, populate_existing=True)
     if hold is None:
         raise CatalogueRefused([Violation("catalogue_not_found")])
+    if hold.ends_on is not None and hold.ends_on < day:
+        raise CatalogueRefused([Violation("hold_not_in_force", {"ends_on": hold.ends_on.strftime("%d/%m/%Y")})])
     # The last day in force is the day before (before its start: it never applied).
     before, hold.ends_on = hold.ends_on, day - dt.timedelta(days=1)
     session.flush()

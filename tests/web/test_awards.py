@@ -287,3 +287,9 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
     hold_id = re.search(r'data-hold="(\d+)"', page(client, "/awards/holds")).group(1)
     _post(client, "/awards/holds", f"/awards/holds/{hold_id}/end", {})
     assert re.search(r'class="check-ok" data-check="hold"', page(client, f"/dossiers/{dossier_id}"))
+    # A second "end" (a stale page, a second click) is refused with a message; nothing changes.
+    again = _post(client, "/awards/holds", f"/awards/holds/{hold_id}/end", {}, follow_redirects=True)
+    assert "đã kết thúc" in again.get_data(as_text=True)
+    with app_db(app) as session:
+        ends = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")).all()
+        assert ends == ["create", "end"]

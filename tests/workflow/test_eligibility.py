@@ -267,5 +267,12 @@ def test_holds_service_is_for_the_office_and_audited(session, world):
     assert not by_code(check(session, nomination, TODAY), "hold").ok
     end_hold(session, world.actor("admin"), new.id, TODAY)
     assert by_code(check(session, nomination, TODAY), "hold").ok
+    # Ended: a second "end" (another click, a stale page, a later day) changes nothing.
+    ended = new.ends_on
+    for later in (TODAY, TODAY + dt.timedelta(days=30)):
+        with pytest.raises(CatalogueRefused) as again:
+            end_hold(session, world.actor("reviewer"), new.id, later)
+        assert again.value.code == "hold_not_in_force" and "đã kết thúc" in again.value.messages("vi")[0]
+    assert new.ends_on == ended
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")).all()
     assert actions == ["create", "end"]

@@ -13,6 +13,7 @@ from web.awards import bp
 from web.awards.forms import HoldForm
 from web.awards.views import _put_errors, _today
 from web.db import get_session
+from web.i18n import lang
 from workflow import holds
 from workflow.awards import CatalogueRefused
 
@@ -61,9 +62,12 @@ def end_hold(hold_id: int):
     who, session = _manager(), get_session()
     try:
         holds.end_hold(session, who, hold_id, _today())
-    except CatalogueRefused:
+    except CatalogueRefused as error:
         session.rollback()
-        abort(404)
+        if error.code == "catalogue_not_found":
+            abort(404)
+        flash(error.messages(lang())[0], "warning")
+        return redirect(url_for("awards.hold_list"))
     session.commit()
     flash(_("Đã kết thúc tạm dừng xét khen thưởng."), "success")
     return redirect(url_for("awards.hold_list"))

@@ -3,6 +3,7 @@
 Nothing here is timed. Databases are created fresh and migrated with the project's own
 Alembic revisions, so the bench measures the schema, indexes and triggers the app runs on.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,25 +13,32 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
 
 # Bench accounts never sign in: cheap hashing (read when models.passwords is imported).
 os.environ.setdefault("VINHDANH_PASSWORD_PROFILE", "cheapest")
 
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-import migrations  # noqa: E402
-from models import (AwardType, Campaign, CouncilAttendance, CouncilSession, Unit,  # noqa: E402
-                    make_engine, make_sessionmaker)
-from workflow import Actor, dossiers, evidence  # noqa: E402
-from workflow.accounts import create_user  # noqa: E402
+import migrations
+from models import (
+    AwardType,
+    Campaign,
+    CouncilAttendance,
+    CouncilSession,
+    Unit,
+    make_engine,
+    make_sessionmaker,
+)
+from workflow import Actor, dossiers, evidence
+from workflow.accounts import create_user
 
-NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "bench-only-password"
 MEMBERS = 7
@@ -56,7 +64,7 @@ class Progress:
 
 
 @contextmanager
-def fresh_database(backend: str, pg_url: Optional[str] = None) -> Iterator[str]:
+def fresh_database(backend: str, pg_url: str | None = None) -> Iterator[str]:
     """A new, migrated database of ``backend``; removed afterwards."""
     if backend == "sqlite":
         workdir = Path(tempfile.mkdtemp(prefix="vinhdanh-bench-"))
@@ -99,36 +107,81 @@ class Cast:
 
 def build_cast(session: Session, upload_dir: Path) -> Cast:
     """Ten schools with a staff member and a head each, a reviewer, a secretary, a Council."""
-    units = [Unit(code=f"BENCH-{i:02d}", name=f"Trường thử nghiệm số {i}", kind="primary",
-                  locality="phường Lê Chân") for i in range(UNITS)]
+    units = [
+        Unit(
+            code=f"BENCH-{i:02d}",
+            name=f"Trường thử nghiệm số {i}",
+            kind="primary",
+            locality="phường Lê Chân",
+        )
+        for i in range(UNITS)
+    ]
     session.add_all(units)
     session.flush()
     staff, head = {}, {}
     for unit in units:
-        staff[unit.id] = _actor(create_user(session, f"staff{unit.id}", "Nguyễn Văn An", PASSWORD,
-                                            [("unit_staff", unit.id)]), session)
-        head[unit.id] = _actor(create_user(session, f"head{unit.id}", "Trần Thị Bình", PASSWORD,
-                                           [("unit_head", unit.id)]), session)
-    reviewer = _actor(create_user(session, "reviewer", "Đặng Thu Hà", PASSWORD,
-                                  [("office_reviewer", None)]), session)
-    secretary_user = create_user(session, "secretary", "Hoàng Lan Anh", PASSWORD,
-                                 [("council_secretary", None)])
-    members = [create_user(session, f"member{i}", "Bùi Văn Long", PASSWORD, [("council_member", None)])
-               for i in range(MEMBERS)]
-    campaign = Campaign(code="TD-2026", name="Phong trào thi đua năm 2026", kind="annual", year=2026,
-                        opens_on=dt.date(2026, 1, 1), closes_on=dt.date(2026, 12, 31))
-    award = AwardType(code="LDTT", name_vi="Lao động tiên tiến", name_en="Advanced Worker",
-                      nominee_kind="individual", conferring_authority="department_director",
-                      vote_threshold_pct=50, threshold_base="present")
+        staff[unit.id] = _actor(
+            create_user(
+                session, f"staff{unit.id}", "Nguyễn Văn An", PASSWORD, [("unit_staff", unit.id)]
+            ),
+            session,
+        )
+        head[unit.id] = _actor(
+            create_user(
+                session, f"head{unit.id}", "Trần Thị Bình", PASSWORD, [("unit_head", unit.id)]
+            ),
+            session,
+        )
+    reviewer = _actor(
+        create_user(session, "reviewer", "Đặng Thu Hà", PASSWORD, [("office_reviewer", None)]),
+        session,
+    )
+    secretary_user = create_user(
+        session, "secretary", "Hoàng Lan Anh", PASSWORD, [("council_secretary", None)]
+    )
+    members = [
+        create_user(session, f"member{i}", "Bùi Văn Long", PASSWORD, [("council_member", None)])
+        for i in range(MEMBERS)
+    ]
+    campaign = Campaign(
+        code="TD-2026",
+        name="Phong trào thi đua năm 2026",
+        kind="annual",
+        year=2026,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 12, 31),
+    )
+    award = AwardType(
+        code="LDTT",
+        name_vi="Lao động tiên tiến",
+        name_en="Advanced Worker",
+        nominee_kind="individual",
+        conferring_authority="department_director",
+        vote_threshold_pct=50,
+        threshold_base="present",
+    )
     session.add_all([campaign, award])
     session.flush()
-    council = CouncilSession(title="Phiên họp thử nghiệm", held_on=NOW.date(), place="Phòng họp Sở",
-                             opened_by=secretary_user.id, opened_at=NOW)
+    council = CouncilSession(
+        title="Phiên họp thử nghiệm",
+        held_on=NOW.date(),
+        place="Phòng họp Sở",
+        opened_by=secretary_user.id,
+        opened_at=NOW,
+    )
     council.attendance = [CouncilAttendance(user_id=m.id, present=True) for m in members]
     session.add(council)
     session.flush()
-    return Cast(staff, head, reviewer, _actor(secretary_user, session), council.id, MEMBERS,
-                award.id, campaign.id)
+    return Cast(
+        staff,
+        head,
+        reviewer,
+        _actor(secretary_user, session),
+        council.id,
+        MEMBERS,
+        award.id,
+        campaign.id,
+    )
 
 
 def _actor(user, session: Session) -> Actor:
@@ -136,8 +189,9 @@ def _actor(user, session: Session) -> Actor:
     return Actor.from_user(user)
 
 
-def create_nominations(engine: Engine, cast: Cast, name: str, count: int, upload_dir: Path,
-                       batch: int = 500) -> None:
+def create_nominations(
+    engine: Engine, cast: Cast, name: str, count: int, upload_dir: Path, batch: int = 500
+) -> None:
     """``count`` complete drafts with one evidence file each, through the real workflow functions."""
     units = sorted(cast.staff)
     made: list[tuple[int, int]] = []
@@ -147,20 +201,40 @@ def create_nominations(engine: Engine, cast: Cast, name: str, count: int, upload
         with factory() as session:
             for _ in range(min(batch, count - len(made))):
                 unit_id = units[len(made) % len(units)]
-                dossier = dossiers.create(session, cast.staff[unit_id], "nomination", unit_id, {
-                    "title": "Đề nghị công nhận Lao động tiên tiến", "campaign_id": cast.campaign_id,
-                    "nominee_kind": "individual", "nominee_name": f"Giáo viên số {len(made)}",
-                    "position": "Giáo viên", "award_type_id": cast.award_id,
-                    "achievements": "Hoàn thành tốt nhiệm vụ năm học 2025–2026."}, now=NOW)
-                evidence.attach(session, dossier.id, cast.staff[unit_id], "Báo cáo thành tích.pdf",
-                                PDF, upload_dir, now=NOW)
+                dossier = dossiers.create(
+                    session,
+                    cast.staff[unit_id],
+                    "nomination",
+                    unit_id,
+                    {
+                        "title": "Đề nghị công nhận Lao động tiên tiến",
+                        "campaign_id": cast.campaign_id,
+                        "nominee_kind": "individual",
+                        "nominee_name": f"Giáo viên số {len(made)}",
+                        "position": "Giáo viên",
+                        "award_type_id": cast.award_id,
+                        "achievements": "Hoàn thành tốt nhiệm vụ năm học 2025–2026.",
+                    },
+                    now=NOW,
+                )
+                evidence.attach(
+                    session,
+                    dossier.id,
+                    cast.staff[unit_id],
+                    "Báo cáo thành tích.pdf",
+                    PDF,
+                    upload_dir,
+                    now=NOW,
+                )
                 made.append((dossier.id, unit_id))
             session.commit()
         progress.step(len(made))
     cast.sets[name] = made
 
 
-def setup(url: str, n: int, upload_dir: Path, sets: Iterable[str] = ("engine", "floor")) -> tuple[Engine, Cast]:
+def setup(
+    url: str, n: int, upload_dir: Path, sets: Iterable[str] = ("engine", "floor")
+) -> tuple[Engine, Cast]:
     """The cast and a set of ``n`` drafts for each name in ``sets``."""
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:

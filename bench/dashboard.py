@@ -18,6 +18,7 @@ The dashboard's figures and the query's are checked equal before anything is tim
 SQLite always runs on a fresh migrated file; PostgreSQL when ``--pg`` or
 ``VINHDANH_TEST_DATABASE_URL`` names a server (a fresh database is created and dropped).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,17 +27,18 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from bench.common import PASSWORD, fresh_database  # noqa: E402
-from bench.dashboard_data import SQL, Bench, cutoff, populate  # noqa: E402
 from sqlalchemy import Engine, bindparam, text  # noqa: E402
 
+from bench.common import PASSWORD, fresh_database  # noqa: E402
+from bench.dashboard_data import SQL, Bench, cutoff, populate  # noqa: E402
 from models import Campaign, make_engine, make_read_sessionmaker  # noqa: E402
 from models.base import UTCDateTime  # noqa: E402
 from workflow import dashboard  # noqa: E402
@@ -60,7 +62,12 @@ def dashboard_figures(board: dashboard.Dashboard) -> dict[tuple[str, str], int]:
     out.update({("state", c.key): c.count for c in n.by_state})
     out.update({("award", str(c.key)): c.count for c in n.by_award})
     out.update({("unit", str(c.key)): c.count for c in n.by_unit})
-    for name in ("published_individuals", "published_direct", "ad_hoc_published", "ad_hoc_in_progress"):
+    for name in (
+        "published_individuals",
+        "published_direct",
+        "ad_hoc_published",
+        "ad_hoc_in_progress",
+    ):
         out[(name, "")] = getattr(n, name)
     return {k: v for k, v in out.items() if v}
 
@@ -71,21 +78,38 @@ class Sides:
     def __init__(self, engine: Engine, bench: Bench) -> None:
         self.engine, self.bench = engine, bench
         self.sessions = make_read_sessionmaker(engine)
-        typed = bindparam("plan_cutoff", type_=UTCDateTime()), bindparam("report_cutoff", type_=UTCDateTime())
+        typed = (
+            bindparam("plan_cutoff", type_=UTCDateTime()),
+            bindparam("report_cutoff", type_=UTCDateTime()),
+        )
         self.statement = text(SQL).bindparams(*typed)
-        self.params = {"c": bench.campaign_id, "plan_cutoff": cutoff(bench.plan_due),
-                       "report_cutoff": cutoff(bench.report_due), "plan_past": int(bench.today > bench.plan_due),
-                       "report_past": int(bench.today > bench.report_due), "yes": True}
+        self.params = {
+            "c": bench.campaign_id,
+            "plan_cutoff": cutoff(bench.plan_due),
+            "report_cutoff": cutoff(bench.report_due),
+            "plan_past": int(bench.today > bench.plan_due),
+            "report_past": int(bench.today > bench.report_due),
+            "yes": True,
+        }
         self.client = self._signed_in_client(engine.url.render_as_string(hide_password=False))
 
     def _signed_in_client(self, url: str):
         from web import create_app
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                          "UPLOAD_DIR": "/nonexistent"})
+
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "SECRET_KEY": "bench",
+                "RATELIMIT_ENABLED": False,
+                "UPLOAD_DIR": "/nonexistent",
+            }
+        )
         client = app.test_client()
         page = client.get("/auth/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-        client.post("/auth/login", data={"username": "reviewer", "password": PASSWORD, "csrf_token": token})
+        client.post(
+            "/auth/login", data={"username": "reviewer", "password": PASSWORD, "csrf_token": token}
+        )
         self.page_url = f"/dashboard/?campaign={self.bench.campaign_id}"
         return client
 
@@ -102,7 +126,11 @@ class Sides:
 
     def sql(self) -> dict[tuple[str, str], int]:
         with self.engine.connect() as conn:
-            return {(figure, key): n for figure, key, n in conn.execute(self.statement, self.params) if n}
+            return {
+                (figure, key): n
+                for figure, key, n in conn.execute(self.statement, self.params)
+                if n
+            }
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -127,7 +155,11 @@ def check(sides: Sides) -> dict[str, float]:
     page, t_page = _timed(sides.page)
     ours = dashboard_figures(board)
     if ours != theirs:
-        diff = {k: (ours.get(k), theirs.get(k)) for k in set(ours) | set(theirs) if ours.get(k) != theirs.get(k)}
+        diff = {
+            k: (ours.get(k), theirs.get(k))
+            for k in set(ours) | set(theirs)
+            if ours.get(k) != theirs.get(k)
+        }
         raise SystemExit(f"figures differ (dashboard, sql): {dict(sorted(diff.items())[:20])}")
     total = sum(n for (figure, _), n in theirs.items() if figure == "state")
     if f"{total}</span>" not in page:
@@ -136,15 +168,19 @@ def check(sides: Sides) -> dict[str, float]:
     return {"dashboard": t_board, "page": t_page, "sql": t_sql}
 
 
-def bench(backend: str, args: argparse.Namespace, pg_url: Optional[str]) -> dict[str, float]:
-    print(f"\n== {backend}: {args.units} units, {args.nominations} nominations, "
-          f"{2 * args.units} plans and reports ==")
+def bench(backend: str, args: argparse.Namespace, pg_url: str | None) -> dict[str, float]:
+    print(
+        f"\n== {backend}: {args.units} units, {args.nominations} nominations, "
+        f"{2 * args.units} plans and reports =="
+    )
     with fresh_database(backend, pg_url) as url:
         engine = make_engine(url)
         try:
             data, seconds = populate(engine, args.units, args.nominations)
-            print(f"  setup: {data.rows} rows inserted in {seconds:.1f} s with SQLAlchemy Core bulk "
-                  f"INSERTs (executemany), not through the workflow engine (no guards, no audit events)")
+            print(
+                f"  setup: {data.rows} rows inserted in {seconds:.1f} s with SQLAlchemy Core bulk "
+                f"INSERTs (executemany), not through the workflow engine (no guards, no audit events)"
+            )
             sides = Sides(engine, data)
             first = check(sides)
             load = os.getloadavg()[0]
@@ -155,12 +191,17 @@ def bench(backend: str, args: argparse.Namespace, pg_url: Optional[str]) -> dict
     best = {name: min(runs[name]) for name in med}
     print(f"  load average before timing: {load:.2f} on {os.cpu_count()} CPUs")
     print(f"  {'':30}{'median':>10}{'best':>10}{'first (cold)':>15}")
-    labels = {"dashboard": "workflow.dashboard function", "page": "full page (Flask test client)",
-              "sql": "one hand-written SQL query"}
+    labels = {
+        "dashboard": "workflow.dashboard function",
+        "page": "full page (Flask test client)",
+        "sql": "one hand-written SQL query",
+    }
     for name, label in labels.items():
         print(f"  {label:30}{med[name]:8.1f} ms{best[name]:8.1f} ms{runs['first'][name]:12.1f} ms")
-    print(f"  ratio dashboard/sql: {med['dashboard'] / med['sql']:.2f} (best {best['dashboard'] / best['sql']:.2f}); "
-          f"page/sql: {med['page'] / med['sql']:.2f}")
+    print(
+        f"  ratio dashboard/sql: {med['dashboard'] / med['sql']:.2f} (best {best['dashboard'] / best['sql']:.2f}); "
+        f"page/sql: {med['page'] / med['sql']:.2f}"
+    )
     return {**{f"{k}_ms": v for k, v in med.items()}, "ratio": med["dashboard"] / med["sql"]}
 
 
@@ -169,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--nominations", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per side (default 9)")
-    parser.add_argument("--pg", default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
-                        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
+        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)",
+    )
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     args = parser.parse_args(argv)
     results = {"sqlite": bench("sqlite", args, None)}
@@ -179,9 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
     sqlite = results["sqlite"]
-    verdict = "met" if sqlite["dashboard_ms"] < TARGET_MS and sqlite["page_ms"] < TARGET_MS else "NOT met"
-    print(f"\nTarget on SQLite (dashboard under {TARGET_MS:.0f} ms, function and page): {verdict} "
-          f"(function {sqlite['dashboard_ms']:.0f} ms, page {sqlite['page_ms']:.0f} ms)")
+    verdict = (
+        "met" if sqlite["dashboard_ms"] < TARGET_MS and sqlite["page_ms"] < TARGET_MS else "NOT met"
+    )
+    print(
+        f"\nTarget on SQLite (dashboard under {TARGET_MS:.0f} ms, function and page): {verdict} "
+        f"(function {sqlite['dashboard_ms']:.0f} ms, page {sqlite['page_ms']:.0f} ms)"
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ timed). Timed, alternating, REPEAT times each (median and best printed):
 SQLite always runs on a fresh migrated file; PostgreSQL when ``--pg`` or
 ``VINHDANH_TEST_DATABASE_URL`` names a server (a fresh database is created and dropped).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,16 +20,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
 
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # see transitions.py
 sys.path.insert(0, str(_HERE.parent))
 
-from bench.common import NOW, PASSWORD, Progress, fresh_database, setup  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from bench.common import NOW, PASSWORD, Progress, fresh_database, setup  # noqa: E402
 from models import Dossier, make_sessionmaker  # noqa: E402
 from workflow import fire  # noqa: E402
 from workflow.queues import my_queues  # noqa: E402
@@ -54,7 +55,7 @@ def _timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
-def bench(backend: str, n: int, repeat: int, pg_url: Optional[str]) -> None:
+def bench(backend: str, n: int, repeat: int, pg_url: str | None) -> None:
     print(f"\n== {backend} (N = {n} dossiers awaiting the Office) ==")
     with fresh_database(backend, pg_url) as url, tempfile.TemporaryDirectory() as uploads:
         engine, cast = setup(url, n, Path(uploads), ("home",))
@@ -62,11 +63,20 @@ def bench(backend: str, n: int, repeat: int, pg_url: Optional[str]) -> None:
         from web import create_app
         from web.home.views import SHOWN_PER_QUEUE
 
-        app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": url,
-                          "RATELIMIT_ENABLED": False})
+        app = create_app(
+            {
+                "TESTING": True,
+                "WTF_CSRF_ENABLED": False,
+                "DATABASE_URL": url,
+                "RATELIMIT_ENABLED": False,
+            }
+        )
         factory = make_sessionmaker(engine)
-        floor_stmt = (select(Dossier.id).where(Dossier.state == "office_review")
-                      .order_by(Dossier.updated_at, Dossier.id))
+        floor_stmt = (
+            select(Dossier.id)
+            .where(Dossier.state == "office_review")
+            .order_by(Dossier.updated_at, Dossier.id)
+        )
 
         def queues() -> None:
             with factory() as session:
@@ -83,7 +93,9 @@ def bench(backend: str, n: int, repeat: int, pg_url: Optional[str]) -> None:
 
         def page() -> None:
             response = client.get("/")
-            assert response.status_code == 200 and b"queue-office" in response.data, response.status_code
+            assert response.status_code == 200 and b"queue-office" in response.data, (
+                response.status_code
+            )
 
         results = {name: [] for name in ("queues", "page", "floor")}
         for _ in range(repeat):
@@ -93,8 +105,10 @@ def bench(backend: str, n: int, repeat: int, pg_url: Optional[str]) -> None:
     base = statistics.median(results["floor"])
     for name, times in results.items():
         med = statistics.median(times)
-        print(f"  {name:7} median {med * 1000:8.1f} ms  best {min(times) * 1000:8.1f} ms  "
-              f"ratio to floor {med / base:7.1f}")
+        print(
+            f"  {name:7} median {med * 1000:8.1f} ms  best {min(times) * 1000:8.1f} ms  "
+            f"ratio to floor {med / base:7.1f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

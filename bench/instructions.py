@@ -8,6 +8,7 @@ compared on a busy machine. SQLite only; the first transitions of each side (cac
 up) are not counted. Prints instructions per transition for each side and the ratio to the
 floor. Run it under callgrind: it asks callgrind for a dump before and after each side.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +33,9 @@ WARM = 5  # nominations per side moved before counting
 def _dump(out: str, tag: str) -> str:
     """Ask callgrind to write the counts since the last dump; wait for the file."""
     before = set(glob.glob(out + ".*"))
-    subprocess.run(["callgrind_control", "-d", tag, str(os.getpid())], check=True, capture_output=True)
+    subprocess.run(
+        ["callgrind_control", "-d", tag, str(os.getpid())], check=True, capture_output=True
+    )
     while True:
         new = set(glob.glob(out + ".*")) - before
         if new:
@@ -56,8 +59,12 @@ def main() -> int:
     counted = (args.n - WARM) * len(T.STAGES)
     with fresh_database("sqlite") as url, tempfile.TemporaryDirectory() as uploads:
         engine, cast = setup(url, args.n, Path(uploads), T.SIDES)
-        sides = {"engine": T.EngineSide(engine, cast), "engine_core": T.EngineSide(engine, cast, listeners=False),
-                 "orm_floor": T.OrmFloorSide(engine, cast), "floor": T.FloorSide(engine, cast)}
+        sides = {
+            "engine": T.EngineSide(engine, cast),
+            "engine_core": T.EngineSide(engine, cast, listeners=False),
+            "orm_floor": T.OrmFloorSide(engine, cast),
+            "floor": T.FloorSide(engine, cast),
+        }
         for name, side in sides.items():
             for stage in T.STAGES:
                 side.run(stage, cast.sets[name][:WARM])
@@ -71,8 +78,10 @@ def main() -> int:
         sides["orm_floor"].close()
         engine.dispose()
     for name, label in T.SIDES.items():
-        print(f"{label:38} {per[name] / 1e6:6.2f} M instructions/transition, "
-              f"ratio to floor {per[name] / per['floor']:.2f}")
+        print(
+            f"{label:38} {per[name] / 1e6:6.2f} M instructions/transition, "
+            f"ratio to floor {per[name] / per['floor']:.2f}"
+        )
     return 0
 
 

@@ -26,6 +26,7 @@ Setup (the cast and 3·N complete drafts with evidence, made through the workflo
 is not timed. SQLite always runs on a fresh migrated file; PostgreSQL when ``--pg`` or
 ``VINHDANH_TEST_DATABASE_URL`` names a server (a fresh database is created and dropped).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 # Run as a script, this folder is sys.path[0] and this file would shadow the ``transitions``
 # library the engine imports: put the project root there instead.
@@ -45,39 +46,55 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from bench.common import NOW, Cast, Progress, fresh_database, setup  # noqa: E402
 from sqlalchemy import Engine, bindparam, select  # noqa: E402
 
+from bench.common import NOW, Cast, Progress, fresh_database, setup  # noqa: E402
 from models import AuditEvent, AuditHead, CouncilItem, Dossier, make_sessionmaker  # noqa: E402
 from workflow import fire  # noqa: E402
-from workflow.engine import LOCK_DOSSIER, TRANSITION_LISTENERS  # noqa: E402
 from workflow.audit import canonical_json, chain_hash, format_time, leaf_hash, verify  # noqa: E402
+from workflow.engine import LOCK_DOSSIER, TRANSITION_LISTENERS  # noqa: E402
 
-DECISION = {"decision_number": "05/QĐ-SGDĐT", "decision_date": "2026-06-05",
-            "decision_signer": "Nguyễn Văn Giám"}
+DECISION = {
+    "decision_number": "05/QĐ-SGDĐT",
+    "decision_date": "2026-06-05",
+    "decision_signer": "Nguyễn Văn Giám",
+}
 # trigger, who fires it, from state, to state, role recorded in the audit event
-STAGES = (("submit", "staff", "draft", "unit_review", "unit_staff"),
-          ("unit_approve", "head", "unit_review", "office_review", "unit_head"),
-          ("office_approve", "reviewer", "office_review", "council_review", "office_reviewer"),
-          ("council_approve", "secretary", "council_review", "approved", "council_secretary"),
-          ("publish", "secretary", "approved", "published", "council_secretary"))
+STAGES = (
+    ("submit", "staff", "draft", "unit_review", "unit_staff"),
+    ("unit_approve", "head", "unit_review", "office_review", "unit_head"),
+    ("office_approve", "reviewer", "office_review", "council_review", "office_reviewer"),
+    ("council_approve", "secretary", "council_review", "approved", "council_secretary"),
+    ("publish", "secretary", "approved", "published", "council_secretary"),
+)
 TARGET_RATIO, TARGET_SQLITE_RATE = 2.0, 2000.0
 CHUNK = 100  # transitions per timed chunk; the sides take turns chunk by chunk
-SIDES = {"engine": "engine (as the app runs it)", "engine_core": "engine without transition listeners",
-         "orm_floor": "ORM load + floor writes",
-         "floor": "floor (Core, no engine)"}
+SIDES = {
+    "engine": "engine (as the app runs it)",
+    "engine_core": "engine without transition listeners",
+    "orm_floor": "ORM load + floor writes",
+    "floor": "floor (Core, no engine)",
+}
 
 
 def _inputs(trigger: str, cast: Cast) -> dict[str, Any]:
     if trigger == "council_approve":
-        return {"session_id": cast.council_id, "votes_for": cast.present, "votes_against": 0,
-                "votes_abstain": 0}
+        return {
+            "session_id": cast.council_id,
+            "votes_for": cast.present,
+            "votes_against": 0,
+            "votes_abstain": 0,
+        }
     return dict(DECISION) if trigger == "publish" else {}
 
 
 def _who(cast: Cast, person: str, unit_id: int):
-    return {"staff": cast.staff.get(unit_id), "head": cast.head.get(unit_id),
-            "reviewer": cast.reviewer, "secretary": cast.secretary}[person]
+    return {
+        "staff": cast.staff.get(unit_id),
+        "head": cast.head.get(unit_id),
+        "reviewer": cast.reviewer,
+        "secretary": cast.secretary,
+    }[person]
 
 
 def _floor_values(trigger: str, cast: Cast) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -88,27 +105,68 @@ def _floor_values(trigger: str, cast: Cast) -> tuple[dict[str, Any], dict[str, A
         return {}, {"council_session_id": cast.council_id, "votes": [cast.present, 0, 0]}
     if trigger == "publish":
         day = dt.date.fromisoformat(DECISION["decision_date"])
-        return ({"decision_number": DECISION["decision_number"], "decision_date": day,
-                 "decision_signer": DECISION["decision_signer"], "published_at": NOW},
-                {**DECISION})
+        return (
+            {
+                "decision_number": DECISION["decision_number"],
+                "decision_date": day,
+                "decision_signer": DECISION["decision_signer"],
+                "published_at": NOW,
+            },
+            {**DECISION},
+        )
     return {}, {}
 
 
-def _event_row(head, dossier_id: int, unit_id: int, actor_id: int, role: str, trigger: str,
-               source: str, dest: str, changes: dict[str, Any]) -> dict[str, Any]:
+def _event_row(
+    head,
+    dossier_id: int,
+    unit_id: int,
+    actor_id: int,
+    role: str,
+    trigger: str,
+    source: str,
+    dest: str,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
     """An audit row as ``workflow.audit.append`` builds it, hashed onto ``head``."""
     changes_json = canonical_json(changes)
-    doc = {"seq": head.seq + 1, "at": format_time(NOW), "actor_id": actor_id, "actor_role": role,
-           "unit_id": unit_id, "entity_type": "dossier", "entity_id": dossier_id, "action": trigger,
-           "from": source, "to": dest, "reason": None, "visibility": "public" if trigger == "publish"
-           else "internal", "changes": changes, "v": 1}
+    doc = {
+        "seq": head.seq + 1,
+        "at": format_time(NOW),
+        "actor_id": actor_id,
+        "actor_role": role,
+        "unit_id": unit_id,
+        "entity_type": "dossier",
+        "entity_id": dossier_id,
+        "action": trigger,
+        "from": source,
+        "to": dest,
+        "reason": None,
+        "visibility": "public" if trigger == "publish" else "internal",
+        "changes": changes,
+        "v": 1,
+    }
     canonical = canonical_json(doc)
     leaf = leaf_hash(canonical)
-    return {"seq": doc["seq"], "occurred_at": NOW, "actor_id": actor_id, "actor_role": role,
-            "unit_id": unit_id, "entity_type": "dossier", "entity_id": dossier_id, "action": trigger,
-            "from_state": source, "to_state": dest, "reason": None, "changes": changes_json,
-            "visibility": doc["visibility"], "canonical": canonical, "leaf_hash": leaf,
-            "prev_hash": head.hash, "hash": chain_hash(head.hash, leaf)}
+    return {
+        "seq": doc["seq"],
+        "occurred_at": NOW,
+        "actor_id": actor_id,
+        "actor_role": role,
+        "unit_id": unit_id,
+        "entity_type": "dossier",
+        "entity_id": dossier_id,
+        "action": trigger,
+        "from_state": source,
+        "to_state": dest,
+        "reason": None,
+        "changes": changes_json,
+        "visibility": doc["visibility"],
+        "canonical": canonical,
+        "leaf_hash": leaf,
+        "prev_hash": head.hash,
+        "hash": chain_hash(head.hash, leaf),
+    }
 
 
 class EngineSide:
@@ -130,8 +188,14 @@ class EngineSide:
         try:
             for dossier_id, unit_id in chunk:
                 with self.factory() as session:
-                    fire(session, dossier_id, trigger, _who(self.cast, person, unit_id), inputs=inputs,
-                         now=NOW)
+                    fire(
+                        session,
+                        dossier_id,
+                        trigger,
+                        _who(self.cast, person, unit_id),
+                        inputs=inputs,
+                        now=NOW,
+                    )
                     session.commit()
         finally:
             TRANSITION_LISTENERS[:] = kept
@@ -146,18 +210,32 @@ class FloorSide:
         self.read_head = select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
         if engine.dialect.name == "postgresql":
             self.read_head = self.read_head.with_for_update()
-        self.move_head = head_t.update().where(head_t.c.id == 1).values(
-            seq=bindparam("h_seq"), hash=bindparam("h_hash"))
-        self.add_event, self.add_item = AuditEvent.__table__.insert(), CouncilItem.__table__.insert()
+        self.move_head = (
+            head_t.update()
+            .where(head_t.c.id == 1)
+            .values(seq=bindparam("h_seq"), hash=bindparam("h_hash"))
+        )
+        self.add_event, self.add_item = (
+            AuditEvent.__table__.insert(),
+            CouncilItem.__table__.insert(),
+        )
         self.moves = {}
         for trigger, _, _, dest, _ in STAGES:
             extra, _changes = _floor_values(trigger, cast)
-            self.moves[trigger] = (dossier_t.update().where(
-                dossier_t.c.id == bindparam("b_id"), dossier_t.c.version == bindparam("b_version"))
-                .values(state=dest, version=dossier_t.c.version + 1, updated_at=NOW, **extra))
+            self.moves[trigger] = (
+                dossier_t.update()
+                .where(
+                    dossier_t.c.id == bindparam("b_id"),
+                    dossier_t.c.version == bindparam("b_version"),
+                )
+                .values(state=dest, version=dossier_t.c.version + 1, updated_at=NOW, **extra)
+            )
         ids = [d for d, _ in cast.sets[name]]
-        self.versions = dict(self.conn.execute(select(dossier_t.c.id, dossier_t.c.version)
-                                               .where(dossier_t.c.id.in_(ids))).all())
+        self.versions = dict(
+            self.conn.execute(
+                select(dossier_t.c.id, dossier_t.c.version).where(dossier_t.c.id.in_(ids))
+            ).all()
+        )
         self.conn.commit()
 
     def run(self, stage: tuple[str, ...], chunk: list[tuple[int, int]]) -> None:
@@ -166,18 +244,32 @@ class FloorSide:
                 self.write(self.conn, stage, dossier_id, unit_id, self.versions[dossier_id])
             self.versions[dossier_id] += 1
 
-    def write(self, conn: Any, stage: tuple[str, ...], dossier_id: int, unit_id: int, version: int) -> None:
+    def write(
+        self, conn: Any, stage: tuple[str, ...], dossier_id: int, unit_id: int, version: int
+    ) -> None:
         """One transition's rows: head, dossier UPDATE (version-checked), item, event, head."""
         trigger, person, source, dest, role = stage
         actor_id = _who(self.cast, person, unit_id).user_id
         head = conn.execute(self.read_head).one()
-        if conn.execute(self.moves[trigger], {"b_id": dossier_id, "b_version": version}).rowcount != 1:
+        if (
+            conn.execute(self.moves[trigger], {"b_id": dossier_id, "b_version": version}).rowcount
+            != 1
+        ):
             raise RuntimeError(f"floor: dossier {dossier_id} moved under us")
         if trigger == "council_approve":
-            conn.execute(self.add_item, {
-                "session_id": self.cast.council_id, "dossier_id": dossier_id,
-                "votes_for": self.cast.present, "votes_against": 0, "votes_abstain": 0,
-                "outcome": "approved", "recorded_by": actor_id, "recorded_at": NOW})
+            conn.execute(
+                self.add_item,
+                {
+                    "session_id": self.cast.council_id,
+                    "dossier_id": dossier_id,
+                    "votes_for": self.cast.present,
+                    "votes_against": 0,
+                    "votes_abstain": 0,
+                    "outcome": "approved",
+                    "recorded_by": actor_id,
+                    "recorded_at": NOW,
+                },
+            )
         changes = _floor_values(trigger, self.cast)[1]
         row = _event_row(head, dossier_id, unit_id, actor_id, role, trigger, source, dest, changes)
         conn.execute(self.add_event, row)
@@ -208,16 +300,20 @@ class OrmFloorSide:
 
 
 def _chunks(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def measure(engine: Engine, cast: Cast, profiler: Optional[cProfile.Profile]) -> dict[str, Any]:
+def measure(engine: Engine, cast: Cast, profiler: cProfile.Profile | None) -> dict[str, Any]:
     """Every side, stage by stage, in rotating chunks so all see the same machine load.
 
     Returns total seconds per side and the fastest chunk's seconds per transition per side.
     """
-    sides = {"engine": EngineSide(engine, cast), "engine_core": EngineSide(engine, cast, listeners=False),
-             "orm_floor": OrmFloorSide(engine, cast), "floor": FloorSide(engine, cast)}
+    sides = {
+        "engine": EngineSide(engine, cast),
+        "engine_core": EngineSide(engine, cast, listeners=False),
+        "orm_floor": OrmFloorSide(engine, cast),
+        "floor": FloorSide(engine, cast),
+    }
     total = {name: 0.0 for name in sides}
     best = {name: float("inf") for name in sides}
     done, count = 0, sum(len(cast.sets[name]) for name in sides) * len(STAGES)
@@ -227,7 +323,7 @@ def measure(engine: Engine, cast: Cast, profiler: Optional[cProfile.Profile]) ->
         for stage in STAGES:
             chunks = {name: _chunks(cast.sets[name], CHUNK) for name in names}
             for i in range(len(chunks["engine"])):
-                for name in names[i % len(names):] + names[:i % len(names)]:
+                for name in names[i % len(names) :] + names[: i % len(names)]:
                     chunk = chunks[name][i]
                     if profiler and name == "engine":
                         profiler.enable()
@@ -254,11 +350,13 @@ def _check(engine: Engine, cast: Cast) -> None:
         result = verify(session)
     if states != {"published"} or not result.ok:
         raise SystemExit(f"check failed: states {states}, chain {result}")
-    print(f"  check: {len(ids)} nominations published; audit chain verifies "
-          f"({result.count} events, head {result.head_seq}:{result.head_hash[:12]}…)")
+    print(
+        f"  check: {len(ids)} nominations published; audit chain verifies "
+        f"({result.count} events, head {result.head_seq}:{result.head_hash[:12]}…)"
+    )
 
 
-def bench(backend: str, n: int, pg_url: Optional[str], profile: Optional[str]) -> dict[str, float]:
+def bench(backend: str, n: int, pg_url: str | None, profile: str | None) -> dict[str, float]:
     """Run every side on a fresh database of ``backend``; returns the figures."""
     count = n * len(STAGES)
     print(f"\n== {backend} (N = {n}: {count} transitions per side) ==")
@@ -280,14 +378,20 @@ def bench(backend: str, n: int, pg_url: Optional[str], profile: Optional[str]) -
         figures[name], figures[name + "_best"] = count / total[name], 1 / best[name]
         figures[name + "_ratio"] = total[name] / total["floor"]
         figures[name + "_ratio_best"] = best[name] / best["floor"]
-    print(f"  load average before: {load:.2f} on {os.cpu_count()} CPUs (other work slows every side)")
+    print(
+        f"  load average before: {load:.2f} on {os.cpu_count()} CPUs (other work slows every side)"
+    )
     print(f"  {'':38}{'whole run':>24}{'fastest chunk':>16}{'ratio to floor':>18}")
     for name in SIDES:
-        print(f"  {SIDES[name]:38}{figures[name]:10.0f} tr/s ({total[name]:7.2f} s)"
-              f"{figures[name + '_best']:11.0f} tr/s{figures[name + '_ratio']:9.2f}"
-              f" ({figures[name + '_ratio_best']:.2f})")
-    print(f"  ratio = time per transition / the floor's, whole run (fastest chunks); "
-          f"target ≤ {TARGET_RATIO}")
+        print(
+            f"  {SIDES[name]:38}{figures[name]:10.0f} tr/s ({total[name]:7.2f} s)"
+            f"{figures[name + '_best']:11.0f} tr/s{figures[name + '_ratio']:9.2f}"
+            f" ({figures[name + '_ratio_best']:.2f})"
+        )
+    print(
+        f"  ratio = time per transition / the floor's, whole run (fastest chunks); "
+        f"target ≤ {TARGET_RATIO}"
+    )
     # What no ORM-based engine goes below: the engine's own cost on top of it.
     figures["engine_over_orm_floor"] = total["engine"] / total["orm_floor"]
     print(f"  engine / ORM load + floor writes: {figures['engine_over_orm_floor']:.2f} (whole run)")
@@ -297,10 +401,15 @@ def bench(backend: str, n: int, pg_url: Optional[str], profile: Optional[str]) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=5000, help="nominations per side (default 5000)")
-    parser.add_argument("--pg", default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
-                        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
+        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)",
+    )
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
-    parser.add_argument("--profile", metavar="FILE", help="cProfile the engine side into FILE.<backend>")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="cProfile the engine side into FILE.<backend>"
+    )
     args = parser.parse_args(argv)
     results = {"sqlite": bench("sqlite", args.n, None, args.profile)}
     if args.pg and not args.sqlite_only:
@@ -309,8 +418,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
     sqlite = results["sqlite"]
     ok = sqlite["engine_ratio"] <= TARGET_RATIO and sqlite["engine"] >= TARGET_SQLITE_RATE
-    print(f"\nTarget on SQLite (ratio ≤ {TARGET_RATIO}, engine ≥ {TARGET_SQLITE_RATE:.0f}/s): "
-          f"{'met' if ok else 'NOT met'}")
+    print(
+        f"\nTarget on SQLite (ratio ≤ {TARGET_RATIO}, engine ≥ {TARGET_SQLITE_RATE:.0f}/s): "
+        f"{'met' if ok else 'NOT met'}"
+    )
     return 0
 
 

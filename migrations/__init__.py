@@ -1,4 +1,5 @@
 """Alembic migrations; ``config()`` builds the Alembic configuration without an ini file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,4 +21,5 @@ def config(url: str | None = None) -> Config:
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     """Apply migrations up to ``revision``."""
     from alembic import command
+
     command.upgrade(config(url), revision)

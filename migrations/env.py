@@ -1,7 +1,9 @@
 """Alembic environment: the URL comes from the same resolver as the app's."""
+
 from __future__ import annotations
 
 from alembic import context
+
 import models
 from models import Base, make_engine
 
@@ -10,8 +12,12 @@ target_metadata = Base.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.attributes.get("url") or models.database_url(),
-                      target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.attributes.get("url") or models.database_url(),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -38,8 +44,12 @@ def _run(connection) -> None:
     if sqlite:
         # Batch table rebuilds drop and rename tables; SQLite must not enforce FKs meanwhile.
         _sqlite_foreign_keys(connection, False)
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
     if sqlite:

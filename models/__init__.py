@@ -1,14 +1,19 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
+
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
 from models.awards import AwardRecord, AwardRule, HigherReferral, Hold
+from models.ballots import Ballot, BallotBox, BallotVoter, CouncilConflict, Decision, DecisionItem
 from models.base import Base, utcnow
-from models.ballots import (Ballot, BallotBox, BallotVoter, CouncilConflict, Decision,
-                            DecisionItem)
 from models.campaigns import CampaignAward, CampaignUnit, Practice, ReportFigure, Target
 from models.catalog import AwardType, Campaign
 from models.council import CouncilAttendance, CouncilItem, CouncilSession
-from models.db import (database_url, instance_dir, make_engine, make_read_sessionmaker,
-                       make_sessionmaker)
+from models.db import (
+    database_url,
+    instance_dir,
+    make_engine,
+    make_read_sessionmaker,
+    make_sessionmaker,
+)
 from models.dossier import Attachment, Dossier, Nomination, Plan, Report
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
@@ -16,13 +21,51 @@ from models.org import RoleGrant, Unit, User
 from models.settings import Setting, get_setting, set_setting
 
 __all__ = [
-    "AwardRecord", "AwardRule", "HigherReferral", "Hold",
-    "Ballot", "BallotBox", "BallotVoter", "CouncilConflict", "Decision", "DecisionItem",
-    "GENESIS_HASH", "AuditEvent", "AuditHead", "AuditRequired", "append_only_ddl", "Base",
-    "utcnow", "AwardType", "Campaign", "CouncilAttendance", "CouncilItem", "CouncilSession",
-    "database_url", "instance_dir", "make_engine", "make_read_sessionmaker",
-    "make_sessionmaker", "Attachment", "Dossier", "Nomination", "Plan", "Report", "RoleGrant",
-    "Unit", "User", "Setting", "get_setting", "set_setting", "CampaignAward", "CampaignUnit",
-    "Practice", "ReportFigure", "Target", "Notification", "OutboxEmail", "ReminderSent",
+    "AwardRecord",
+    "AwardRule",
+    "HigherReferral",
+    "Hold",
+    "Ballot",
+    "BallotBox",
+    "BallotVoter",
+    "CouncilConflict",
+    "Decision",
+    "DecisionItem",
+    "GENESIS_HASH",
+    "AuditEvent",
+    "AuditHead",
+    "AuditRequired",
+    "append_only_ddl",
+    "Base",
+    "utcnow",
+    "AwardType",
+    "Campaign",
+    "CouncilAttendance",
+    "CouncilItem",
+    "CouncilSession",
+    "database_url",
+    "instance_dir",
+    "make_engine",
+    "make_read_sessionmaker",
+    "make_sessionmaker",
+    "Attachment",
+    "Dossier",
+    "Nomination",
+    "Plan",
+    "Report",
+    "RoleGrant",
+    "Unit",
+    "User",
+    "Setting",
+    "get_setting",
+    "set_setting",
+    "CampaignAward",
+    "CampaignUnit",
+    "Practice",
+    "ReportFigure",
+    "Target",
+    "Notification",
+    "OutboxEmail",
+    "ReminderSent",
     "NoticeComment",
 ]

@@ -3,13 +3,22 @@
 Hashing and verification live in ``workflow.audit``; this module owns the tables, the
 database triggers (shared by ``create_all`` and the migrations) and an ORM flush guard.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
-from sqlalchemy import (BigInteger, CheckConstraint, DDL, Index, Integer, String, Text, event,
-                        inspect)
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    CheckConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -24,15 +33,15 @@ class AuditEvent(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     occurred_at: Mapped[dt.datetime]
-    actor_id: Mapped[Optional[int]] = mapped_column(Integer)
-    actor_role: Mapped[Optional[str]] = mapped_column(String(40))
-    unit_id: Mapped[Optional[int]] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str | None] = mapped_column(String(40))
+    unit_id: Mapped[int | None] = mapped_column(Integer)
     entity_type: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(40))
-    from_state: Mapped[Optional[str]] = mapped_column(String(32))
-    to_state: Mapped[Optional[str]] = mapped_column(String(32))
-    reason: Mapped[Optional[str]] = mapped_column(Text)
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[str] = mapped_column(Text, default="{}")
     visibility: Mapped[str] = mapped_column(String(10), default="internal")
     canonical: Mapped[str] = mapped_column(Text)
@@ -42,7 +51,8 @@ class AuditEvent(Base):
 
 
 AuditEvent.__table__.append_constraint(
-    CheckConstraint("visibility IN ('public', 'internal')", name="visibility"))
+    CheckConstraint("visibility IN ('public', 'internal')", name="visibility")
+)
 Index("ix_audit_event_entity", AuditEvent.entity_type, AuditEvent.entity_id)
 
 
@@ -75,11 +85,15 @@ POSTGRESQL_TRIGGERS = [
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_refuse()",
 ]
 DROP_TRIGGERS = {
-    "sqlite": ["DROP TRIGGER IF EXISTS audit_event_no_update",
-               "DROP TRIGGER IF EXISTS audit_event_no_delete"],
-    "postgresql": ["DROP TRIGGER IF EXISTS audit_event_no_change ON audit_event",
-                   "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
-                   "DROP FUNCTION IF EXISTS audit_event_refuse()"],
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_event_no_update",
+        "DROP TRIGGER IF EXISTS audit_event_no_delete",
+    ],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_event_no_change ON audit_event",
+        "DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
+        "DROP FUNCTION IF EXISTS audit_event_refuse()",
+    ],
 }
 GENESIS_SQL = f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"
 
@@ -92,8 +106,9 @@ def append_only_ddl(dialect: str) -> list[str]:
 for _statement in SQLITE_TRIGGERS:
     event.listen(AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRESQL_TRIGGERS:
-    event.listen(AuditEvent.__table__, "after_create",
-                 DDL(_statement).execute_if(dialect="postgresql"))
+    event.listen(
+        AuditEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql")
+    )
 event.listen(AuditHead.__table__, "after_create", DDL(GENESIS_SQL))
 
 
@@ -106,7 +121,7 @@ class AuditRequired(RuntimeError):
 _AUDITED = "vinhdanh_audited"
 
 
-def mark_audited(session: Session, entity_type: str, entity_id: int, to_state: Optional[str]) -> None:
+def mark_audited(session: Session, entity_type: str, entity_id: int, to_state: str | None) -> None:
     """Record that an audit event for the entity was written in this session; the next flush
     may move its state to ``to_state`` (an event without one covers no state change)."""
     if to_state is not None:
@@ -130,7 +145,10 @@ def _guard_audit(session: Session, flush_context, instances) -> None:
             continue
         history = inspect(obj).attrs[state_attr].history
         # Not ``history.deleted``: it is empty when the old state was not loaded (expired).
-        if history.has_changes() and (obj.__audit_entity__, obj.id, getattr(obj, state_attr)) not in audited:
+        if (
+            history.has_changes()
+            and (obj.__audit_entity__, obj.id, getattr(obj, state_attr)) not in audited
+        ):
             raise AuditRequired(f"{obj!r} changed state without an audit event")
 
 

@@ -10,11 +10,12 @@
 - ``Hold``: a person or a unit under disciplinary review, investigation or an unresolved
   complaint; while it lasts, nominations of them are blocked (Nghị định 152/2025/NĐ-CP).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -35,13 +36,15 @@ class AwardRule(Base):
     __tablename__ = "award_rule"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id", ondelete="CASCADE"), index=True)
+    award_type_id: Mapped[int] = mapped_column(
+        ForeignKey("award_type.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     params: Mapped[str] = mapped_column(Text, default="{}")
     hard: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(Text, default="")
-    valid_from: Mapped[Optional[dt.date]] = mapped_column(Date)
-    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     award_type: Mapped[AwardType] = relationship()
 
@@ -57,7 +60,8 @@ class AwardRule(Base):
     def applies_on(self, day: dt.date) -> bool:
         """True when the rule is in force on ``day``."""
         return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to)
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class AwardRecord(Base):
@@ -72,18 +76,18 @@ class AwardRecord(Base):
     person_name: Mapped[str] = mapped_column(String(255))
     # models.text.fold(person_name): how a nominee without an account is matched.
     name_key: Mapped[str] = mapped_column(String(255), index=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
-    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
-    decision_number: Mapped[Optional[str]] = mapped_column(String(60))
-    decision_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    decision_number: Mapped[str | None] = mapped_column(String(60))
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
     origin: Mapped[str] = mapped_column(String(10), default="imported")
     basis: Mapped[str] = mapped_column(String(10), default="merit")
     # The published nomination a system record comes from (one record per nomination).
-    dossier_id: Mapped[Optional[int]] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
-    unit: Mapped[Optional[Unit]] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
 
 class Hold(Base):
@@ -92,18 +96,18 @@ class Hold(Base):
     __tablename__ = "award_hold"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     # Empty for a hold on a whole unit (it blocks the unit's collective nominations).
     person_name: Mapped[str] = mapped_column(String(255), default="")
     name_key: Mapped[str] = mapped_column(String(255), default="", index=True)
-    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     reason: Mapped[str] = mapped_column(Text)
     starts_on: Mapped[dt.date] = mapped_column(Date)
-    ends_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    unit: Mapped[Optional[Unit]] = relationship()
+    unit: Mapped[Unit | None] = relationship()
 
     def active_on(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
@@ -115,16 +119,18 @@ class HigherReferral(Base):
     __tablename__ = "higher_referral"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), unique=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), unique=True
+    )
     # The Department's submission letter (tờ trình), e.g. 1580/TTr-SGDĐT.
     letter_number: Mapped[str] = mapped_column(String(60))
     letter_date: Mapped[dt.date] = mapped_column(Date)
     forwarded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     forwarded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # "conferred" or "not_conferred" once the higher level has answered.
-    outcome: Mapped[Optional[str]] = mapped_column(String(20))
-    answer_number: Mapped[Optional[str]] = mapped_column(String(60))
-    answer_date: Mapped[Optional[dt.date]] = mapped_column(Date)
-    answer_reason: Mapped[Optional[str]] = mapped_column(Text)
-    recorded_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[Optional[dt.datetime]]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    answer_number: Mapped[str | None] = mapped_column(String(60))
+    answer_date: Mapped[dt.date | None] = mapped_column(Date)
+    answer_reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime | None]

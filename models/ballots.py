@@ -12,12 +12,21 @@ Secrecy by design: no row anywhere holds a voter and a choice together.
   watching the database while members vote (two reads around one vote), or reading the
   write-ahead log or dead row versions as a database superuser.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -33,22 +42,26 @@ class Ballot(Base):
     """One secret ballot on one dossier of one Council session; totals only once closed."""
 
     __tablename__ = "ballot"
-    __table_args__ = (UniqueConstraint("session_id", "dossier_id", name="uq_ballot_session_dossier"),
-                      CheckConstraint("status IN ('open', 'closed')", name="status"))
+    __table_args__ = (
+        UniqueConstraint("session_id", "dossier_id", name="uq_ballot_session_dossier"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"))
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(10), default="open")
     # Members on the roll when the ballot opened (present and not recused).
     eligible: Mapped[int] = mapped_column(Integer)
     opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    closed_at: Mapped[Optional[dt.datetime]]
+    closed_at: Mapped[dt.datetime | None]
     # Set when the ballot closes, never before.
-    votes_for: Mapped[Optional[int]] = mapped_column(Integer)
-    votes_against: Mapped[Optional[int]] = mapped_column(Integer)
-    votes_abstain: Mapped[Optional[int]] = mapped_column(Integer)
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
     # Written opinions of absent members, counted where the threshold is on all members.
     written_for: Mapped[int] = mapped_column(Integer, default=0)
     written_against: Mapped[int] = mapped_column(Integer, default=0)
@@ -66,7 +79,9 @@ class BallotVoter(Base):
 
     __tablename__ = "ballot_voter"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     voted: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -76,7 +91,9 @@ class BallotBox(Base):
 
     __tablename__ = "ballot_box"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
+    )
     approve: Mapped[int] = mapped_column(Integer, default=0)
     reject: Mapped[int] = mapped_column(Integer, default=0)
     abstain: Mapped[int] = mapped_column(Integer, default=0)
@@ -86,13 +103,18 @@ class CouncilConflict(Base):
     """A member the secretary marked as having a conflict on a dossier: recused from its vote."""
 
     __tablename__ = "council_conflict"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", "dossier_id",
-                                       name="uq_council_conflict_member_dossier"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id", "user_id", "dossier_id", name="uq_council_conflict_member_dossier"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -113,10 +135,11 @@ class Decision(Base):
     status: Mapped[str] = mapped_column(String(10), default="draft")
     created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    issued_at: Mapped[Optional[dt.datetime]]
+    issued_at: Mapped[dt.datetime | None]
 
-    items: Mapped[list["DecisionItem"]] = relationship(
-        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionItem.id")
+    items: Mapped[list[DecisionItem]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionItem.id"
+    )
 
 
 class DecisionItem(Base):
@@ -125,8 +148,12 @@ class DecisionItem(Base):
     __tablename__ = "decision_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id", ondelete="CASCADE"), index=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), unique=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decision.id", ondelete="CASCADE"), index=True
+    )
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), unique=True
+    )
 
     decision: Mapped[Decision] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()

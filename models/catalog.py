@@ -1,8 +1,8 @@
 """Campaigns (phong trào, đợt thi đua) and the award catalogue."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,12 +28,12 @@ class Campaign(Base):
     name: Mapped[str] = mapped_column(String(400))
     kind: Mapped[str] = mapped_column(String(20))
     year: Mapped[int] = mapped_column(Integer)
-    opens_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    closes_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    plan_due: Mapped[Optional[dt.date]] = mapped_column(Date)
-    report_due: Mapped[Optional[dt.date]] = mapped_column(Date)
+    opens_on: Mapped[dt.date | None] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    plan_due: Mapped[dt.date | None] = mapped_column(Date)
+    report_due: Mapped[dt.date | None] = mapped_column(Date)
     late_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # False: only the units listed in campaign_unit take part.
     all_units: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -70,7 +70,7 @@ class AwardType(Base):
     # Percent of approving votes needed, counted on ``threshold_base``.
     vote_threshold_pct: Mapped[int] = mapped_column(Integer, default=50)
     threshold_base: Mapped[str] = mapped_column(String(20), default="present")
-    legal_source: Mapped[Optional[str]] = mapped_column(String(400))
+    legal_source: Mapped[str | None] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Public notice (công khai) of the proposed names before the Council: days, 0 for none.
     public_notice_days: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,8 @@
 """Council sessions (phiên họp Hội đồng TĐKT ngành), attendance and recorded votes."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,12 +29,14 @@ class CouncilSession(Base):
     quorum_pct: Mapped[int] = mapped_column(Integer, default=67)
     opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    closed_at: Mapped[Optional[dt.datetime]]
+    closed_at: Mapped[dt.datetime | None]
 
-    attendance: Mapped[list["CouncilAttendance"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", lazy="selectin")
-    items: Mapped[list["CouncilItem"]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="CouncilItem.id")
+    attendance: Mapped[list[CouncilAttendance]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin"
+    )
+    items: Mapped[list[CouncilItem]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="CouncilItem.id"
+    )
 
     @property
     def member_count(self) -> int:
@@ -71,14 +73,16 @@ class CouncilItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"))
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
-    votes_for: Mapped[Optional[int]] = mapped_column(Integer)
-    votes_against: Mapped[Optional[int]] = mapped_column(Integer)
-    votes_abstain: Mapped[Optional[int]] = mapped_column(Integer)
-    outcome: Mapped[Optional[str]] = mapped_column(String(20))
-    reason: Mapped[Optional[str]] = mapped_column(Text)
-    recorded_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[Optional[dt.datetime]]
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime | None]
 
     session: Mapped[CouncilSession] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()

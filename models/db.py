@@ -3,6 +3,7 @@
 SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` for write
 transactions: a deferred BEGIN loses concurrent audit appends to "database is locked".
 """
+
 from __future__ import annotations
 
 import os

@@ -3,10 +3,10 @@
 One ``dossier`` table holds what every kind shares (state, unit, version); each kind adds
 its own table (joined-table inheritance).
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,9 +22,11 @@ class Dossier(Base):
     """What every dossier shares. ``version`` is the optimistic-locking counter."""
 
     __tablename__ = "dossier"
-    __table_args__ = (Index("ix_dossier_kind_state_unit", "kind", "state", "unit_id"),
-                      # The public list: published outcomes by decision date.
-                      Index("ix_dossier_state_decision", "state", "decision_date", "id"))
+    __table_args__ = (
+        Index("ix_dossier_kind_state_unit", "kind", "state", "unit_id"),
+        # The public list: published outcomes by decision date.
+        Index("ix_dossier_state_decision", "state", "decision_date", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -37,20 +39,21 @@ class Dossier(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # When the unit head sent it to the Department; from then on the Department sees it.
-    sent_at: Mapped[Optional[dt.datetime]]
+    sent_at: Mapped[dt.datetime | None]
     # The last reason given when the dossier was returned; the unit sees it prominently.
-    return_reason: Mapped[Optional[str]] = mapped_column(Text)
+    return_reason: Mapped[str | None] = mapped_column(Text)
     # Publication: decision number (N/QĐ-SGDĐT), date and signer.
-    decision_number: Mapped[Optional[str]] = mapped_column(String(60))
-    decision_date: Mapped[Optional[dt.date]] = mapped_column(Date)
-    decision_signer: Mapped[Optional[str]] = mapped_column(String(160))
-    published_at: Mapped[Optional[dt.datetime]]
+    decision_number: Mapped[str | None] = mapped_column(String(60))
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    decision_signer: Mapped[str | None] = mapped_column(String(160))
+    published_at: Mapped[dt.datetime | None]
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
     campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
     author: Mapped[User] = relationship()
-    attachments: Mapped[list["Attachment"]] = relationship(
-        back_populates="dossier", order_by="Attachment.id", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="dossier", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"polymorphic_on": "kind", "version_id_col": version}
     # The audit flush guard refuses a state change with no audit event for this entity.
@@ -67,8 +70,8 @@ class Nomination(Dossier):
     nominee_kind: Mapped[str] = mapped_column(String(20))
     nominee_name: Mapped[str] = mapped_column(String(255))
     # Set when the nominee has an account: used for separation of duties and recusal.
-    nominee_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    position: Mapped[Optional[str]] = mapped_column(String(255))
+    nominee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    position: Mapped[str | None] = mapped_column(String(255))
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"), index=True)
     achievements: Mapped[str] = mapped_column(Text, default="")
     ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -86,7 +89,7 @@ class Plan(Dossier):
     __tablename__ = "plan"
 
     id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
-    document_number: Mapped[Optional[str]] = mapped_column(String(60))
+    document_number: Mapped[str | None] = mapped_column(String(60))
     summary: Mapped[str] = mapped_column(Text, default="")
 
     __mapper_args__ = {"polymorphic_identity": "plan"}
@@ -98,9 +101,9 @@ class Report(Dossier):
     __tablename__ = "report"
 
     id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
-    document_number: Mapped[Optional[str]] = mapped_column(String(60))
+    document_number: Mapped[str | None] = mapped_column(String(60))
     summary: Mapped[str] = mapped_column(Text, default="")
-    classification: Mapped[Optional[str]] = mapped_column(String(40))
+    classification: Mapped[str | None] = mapped_column(String(40))
 
     __mapper_args__ = {"polymorphic_identity": "report"}
 
@@ -111,7 +114,9 @@ class Attachment(Base):
     __tablename__ = "attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
     sha256: Mapped[str] = mapped_column(String(64))
     original_name: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)

@@ -4,10 +4,10 @@ A comment is hidden from the public until an Office reviewer approves it; a reje
 keeps its reason. The contact a commenter leaves is for the Office only (never audited,
 never shown on the public page).
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,10 +32,10 @@ class NoticeComment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
-    name: Mapped[Optional[str]] = mapped_column(String(NAME_MAX))
-    contact: Mapped[Optional[str]] = mapped_column(String(CONTACT_MAX))
+    name: Mapped[str | None] = mapped_column(String(NAME_MAX))
+    contact: Mapped[str | None] = mapped_column(String(CONTACT_MAX))
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    moderated_by: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    moderation_reason: Mapped[Optional[str]] = mapped_column(Text)
+    moderated_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    moderated_at: Mapped[Optional[dt.datetime]]
+    moderated_at: Mapped[dt.datetime | None]

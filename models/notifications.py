@@ -5,11 +5,12 @@ text: ``workflow.notify`` renders it in Vietnamese or English when it is shown. 
 go through an outbox, written in the same transaction as the change that caused them and
 sent after the commit, so a rolled-back action never sends mail.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,14 +33,15 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    dossier_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    dossier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
     # The message code ("queue", "returned", "published", "reminder", ...).
     kind: Mapped[str] = mapped_column(String(30))
     params_json: Mapped[str] = mapped_column(Text, default="{}")
     link: Mapped[str] = mapped_column(String(400), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[Optional[dt.datetime]]
+    read_at: Mapped[dt.datetime | None]
 
     @property
     def params(self) -> dict[str, Any]:
@@ -65,13 +67,13 @@ class OutboxEmail(Base):
     link: Mapped[str] = mapped_column(String(400), default="")
     status: Mapped[str] = mapped_column(String(10), default="queued")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[Optional[dt.datetime]]
+    sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
     # After a failure, not tried again before this moment (back-off).
-    next_attempt_at: Mapped[Optional[dt.datetime]]
+    next_attempt_at: Mapped[dt.datetime | None]
     # When a sender took it (status "sending"); a stale claim is taken back.
-    claimed_at: Mapped[Optional[dt.datetime]]
+    claimed_at: Mapped[dt.datetime | None]
 
 
 class ReminderSent(Base):
@@ -79,8 +81,16 @@ class ReminderSent(Base):
     reminder command idempotent, even when two runs overlap."""
 
     __tablename__ = "reminder_sent"
-    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "kind", "due_date", "days_before",
-                                       name="uq_reminder_sent_once"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "campaign_id",
+            "unit_id",
+            "kind",
+            "due_date",
+            "days_before",
+            name="uq_reminder_sent_once",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))

@@ -1,19 +1,37 @@
 """Units, users and their role grants."""
+
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Optional
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
 
-UNIT_KINDS = ("department", "office", "division", "preschool", "primary", "lower_secondary",
-              "upper_secondary", "multi_level", "continuing_education", "vocational", "other")
+UNIT_KINDS = (
+    "department",
+    "office",
+    "division",
+    "preschool",
+    "primary",
+    "lower_secondary",
+    "upper_secondary",
+    "multi_level",
+    "continuing_education",
+    "vocational",
+    "other",
+)
 
-ROLES = ("unit_staff", "unit_head", "office_reviewer", "council_secretary", "council_member", "admin")
+ROLES = (
+    "unit_staff",
+    "unit_head",
+    "office_reviewer",
+    "council_secretary",
+    "council_member",
+    "admin",
+)
 # Roles that only make sense inside one unit.
 UNIT_ROLES = frozenset({"unit_staff", "unit_head"})
 
@@ -28,14 +46,14 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(40))
     # Commune, ward or special zone (xã, phường, đặc khu) where the unit sits.
-    locality: Mapped[Optional[str]] = mapped_column(String(120))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
-    email: Mapped[Optional[str]] = mapped_column(String(255))
-    phone: Mapped[Optional[str]] = mapped_column(String(40))
+    locality: Mapped[str | None] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(40))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
 
-    parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id])
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
@@ -49,20 +67,21 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(160))
-    email: Mapped[Optional[str]] = mapped_column(String(255))
-    phone: Mapped[Optional[str]] = mapped_column(String(40))
-    position: Mapped[Optional[str]] = mapped_column(String(160))
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[str | None] = mapped_column(String(160))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     # Rotated on password or role change, which ends every open session.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[dt.datetime]]
+    locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    grants: Mapped[list["RoleGrant"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -75,9 +94,11 @@ class RoleGrant(Base):
     __table_args__ = (UniqueConstraint("user_id", "role", "unit_id", name="user_role_unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(40))
-    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
     user: Mapped[User] = relationship(back_populates="grants")
-    unit: Mapped[Optional[Unit]] = relationship()
+    unit: Mapped[Unit | None] = relationship()

@@ -1,4 +1,5 @@
 """Password hashing with argon2id (RFC 9106 low-memory profile by default)."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 # Tests sign in thousands of times; they set VINHDANH_PASSWORD_PROFILE=cheapest.
 _hasher = PasswordHasher.from_parameters(
-    profiles.CHEAPEST if os.environ.get("VINHDANH_PASSWORD_PROFILE") == "cheapest"
-    else profiles.RFC_9106_LOW_MEMORY)
+    profiles.CHEAPEST
+    if os.environ.get("VINHDANH_PASSWORD_PROFILE") == "cheapest"
+    else profiles.RFC_9106_LOW_MEMORY
+)
 
 
 def hash_password(password: str) -> str:

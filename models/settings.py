@@ -1,7 +1,6 @@
 """Small key-value settings kept in the database (e.g. whether demo data is loaded)."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -18,7 +17,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
-def get_setting(session: Session, key: str) -> Optional[str]:
+def get_setting(session: Session, key: str) -> str | None:
     """The value stored under ``key``, or None."""
     row = session.get(Setting, key)
     return row.value if row else None

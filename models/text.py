@@ -1,9 +1,10 @@
 """Vietnamese text helpers: NFC normalisation, diacritic folding, sort keys; whole numbers
 typed as text."""
+
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 # U+00D0 (eth) appears in text converted from legacy encodings in place of U+0110 (Đ).
 _D_MAP = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d", "ð": "d"})

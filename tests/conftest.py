@@ -2,6 +2,7 @@
 
 Fixtures live in ``tests/fixtures/`` by domain and are star-imported here.
 """
+
 import os
 import tempfile
 
@@ -10,14 +11,16 @@ os.environ["VINHDANH_PASSWORD_PROFILE"] = "cheapest"
 os.environ.setdefault("VINHDANH_INSTANCE_DIR", tempfile.mkdtemp(prefix="vinhdanh-test-instance-"))
 os.environ.pop("VINHDANH_DATABASE_URL", None)
 
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", max_examples=200, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", max_examples=50, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "dev", max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-from tests.fixtures.db import *  # noqa: E402,F401,F403
-from tests.fixtures.people import *  # noqa: E402,F401,F403
-from tests.fixtures.web import *  # noqa: E402,F401,F403
+from tests.fixtures.db import *  # noqa: E402, F403
+from tests.fixtures.people import *  # noqa: E402, F403
+from tests.fixtures.web import *  # noqa: E402, F403

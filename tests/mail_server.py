@@ -2,14 +2,15 @@
 
 Import the fixtures into a test module: ``from tests.mail_server import smtp_server, dead_port``.
 """
+
 from __future__ import annotations
 
 import email
 import email.policy
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -46,8 +47,9 @@ class Collector:
         self.messages: list[Received] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        parsed = email.message_from_bytes(envelope.original_content or envelope.content,
-                                          policy=email.policy.default)
+        parsed = email.message_from_bytes(
+            envelope.original_content or envelope.content, policy=email.policy.default
+        )
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
 

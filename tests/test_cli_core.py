@@ -1,4 +1,5 @@
 """The ``vinhdanh`` command's core subcommands, run through Flask's CLI runner."""
+
 from __future__ import annotations
 
 import re
@@ -81,7 +82,9 @@ def test_workflow_diagram(runner, kind):
         assert f'state "{state.label_vi}" as {state.name}' in result.output
     edges = [line.strip() for line in lines if re.match(r"\s+\w+ --> \w+: ", line)]
     expected = {(s, t.dest, t.label_vi) for t in wdef.transitions for s in t.sources}
-    assert {(e.split()[0], e.split()[2].rstrip(":"), e.split(": ", 1)[1].split(" (")[0]) for e in edges} == expected
+    assert {
+        (e.split()[0], e.split()[2].rstrip(":"), e.split(": ", 1)[1].split(" (")[0]) for e in edges
+    } == expected
     english = runner.invoke(main, ["workflow", "diagram", kind, "--lang", "en"])
     assert all(t.label_en in english.output for t in wdef.transitions)
 
@@ -93,8 +96,14 @@ def test_workflow_diagram_refuses_an_unknown_kind(runner):
 
 def test_db_upgrade_on_a_fresh_url(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'moi.db'}"
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
-                      "UPLOAD_DIR": str(tmp_path / "uploads")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
     try:
         runner = app.test_cli_runner()
         for _ in range(2):  # running it again changes nothing
@@ -102,7 +111,9 @@ def test_db_upgrade_on_a_fresh_url(tmp_path: Path):
             assert result.exit_code == 0, result.output
             assert "Database upgraded to head" in result.output
         engine = make_engine(url)
-        assert {"dossier", "audit_event", "audit_head", "alembic_version"} <= set(inspect(engine).get_table_names())
+        assert {"dossier", "audit_event", "audit_head", "alembic_version"} <= set(
+            inspect(engine).get_table_names()
+        )
         with engine.connect() as connection:
             assert connection.execute(text("SELECT seq FROM audit_head")).scalar() == 0
         engine.dispose()

@@ -1,4 +1,5 @@
 """Engine setup: SQLite pragmas, read sessions that do not block writers, configuration."""
+
 import pytest
 from sqlalchemy import select, text
 
@@ -7,6 +8,7 @@ from models import Unit, make_read_sessionmaker, make_sessionmaker
 
 def test_sqlite_pragmas(db_templates):
     from models import make_engine
+
     engine = make_engine(db_templates.copy("sqlite"))
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -34,6 +36,7 @@ def test_write_session_takes_the_write_lock_at_once_on_sqlite(db_templates):
     import sqlite3
 
     from models import make_engine
+
     url = db_templates.copy("sqlite")
     engine = make_engine(url)
     with make_sessionmaker(engine)() as session:

@@ -1,5 +1,6 @@
 """The demo data: loaded once through the real workflow, every state of every lifecycle,
 a verifying audit chain, accounts that sign in, and a second load that changes nothing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import (Attachment, AuditEvent, AwardType, Campaign, CouncilSession, Dossier,
-                    Nomination, Setting, Unit, User, get_setting, make_sessionmaker)
+from models import (
+    Attachment,
+    AuditEvent,
+    AwardType,
+    Campaign,
+    CouncilSession,
+    Dossier,
+    Nomination,
+    Setting,
+    Unit,
+    User,
+    get_setting,
+    make_sessionmaker,
+)
 from models.passwords import verify_password
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import DEMO_PASSWORD, DemoConflict, load_demo
@@ -33,7 +46,9 @@ def demo(fresh_engine, tmp_path: Path):
     factory = make_sessionmaker(fresh_engine)
     lines: list[str] = []
     with factory() as session:
-        assert load_demo(session, DEMO_PASSWORD, upload_dir=tmp_path / "uploads", progress=lines.append)
+        assert load_demo(
+            session, DEMO_PASSWORD, upload_dir=tmp_path / "uploads", progress=lines.append
+        )
         session.commit()
     return factory, tmp_path / "uploads", lines
 
@@ -48,8 +63,13 @@ def test_organisation_follows_the_city_today(demo):
         units = session.scalars(select(Unit)).all()
     schools = [u for u in units if u.kind not in ORG_KINDS]
     assert len(schools) >= 20
-    assert {"preschool", "primary", "lower_secondary", "upper_secondary",
-            "continuing_education"} <= {u.kind for u in schools}
+    assert {
+        "preschool",
+        "primary",
+        "lower_secondary",
+        "upper_secondary",
+        "continuing_education",
+    } <= {u.kind for u in schools}
     assert any(u.kind == "office" and u.name == "Văn phòng Sở" for u in units)
     assert sum(u.kind == "division" for u in units) >= 3
     for school in schools:
@@ -76,9 +96,11 @@ def test_histories_are_real_transitions_ending_in_the_current_state(demo):
     with factory() as session:
         assert verify(session).ok
         for dossier in session.scalars(select(Dossier)):
-            events = session.scalars(select(AuditEvent).where(
-                AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier.id)
-                .order_by(AuditEvent.seq)).all()
+            events = session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier.id)
+                .order_by(AuditEvent.seq)
+            ).all()
             assert events[0].action == "create" and events[0].to_state == "draft"
             state = "draft"
             for event in events[1:]:
@@ -93,8 +115,12 @@ def test_published_nominations_carry_their_decision(demo):
     factory, _, _ = demo
     with factory() as session:
         published = session.scalars(select(Nomination).where(Nomination.state == "published")).all()
-        ad_hoc = session.scalar(select(func.count()).select_from(Nomination).where(Nomination.ad_hoc))
-        direct = session.scalar(select(func.count()).select_from(Nomination).where(Nomination.direct_worker))
+        ad_hoc = session.scalar(
+            select(func.count()).select_from(Nomination).where(Nomination.ad_hoc)
+        )
+        direct = session.scalar(
+            select(func.count()).select_from(Nomination).where(Nomination.direct_worker)
+        )
         returned = session.scalars(select(Dossier).where(Dossier.state == "returned")).all()
     assert len(published) >= 3 and ad_hoc >= 2 and direct >= 5
     for nomination in published:
@@ -113,13 +139,23 @@ def test_campaigns_awards_and_council_sessions(demo):
     theme = campaigns["TD-2026"]
     assert "Chủ động thực thi; phát huy động lực; tăng trưởng bứt phá" in theme.name
     assert (theme.kind, theme.year, theme.plan_due, theme.report_due) == (
-        "annual", 2026, dt.date(2026, 3, 10), dt.date(2026, 12, 10))
+        "annual",
+        2026,
+        dt.date(2026, 3, 10),
+        dt.date(2026, 12, 10),
+    )
     assert theme.window_open(TODAY)
     assert {"ad_hoc", "thematic"} <= {c.kind for c in campaigns.values()}
-    for name in ("Lao động tiên tiến", "Chiến sĩ thi đua cơ sở", "Chiến sĩ thi đua cấp thành phố",
-                 "Tập thể lao động tiên tiến", "Tập thể lao động xuất sắc",
-                 "Cờ thi đua của Ủy ban nhân dân thành phố", "Giấy khen của Giám đốc Sở",
-                 "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố"):
+    for name in (
+        "Lao động tiên tiến",
+        "Chiến sĩ thi đua cơ sở",
+        "Chiến sĩ thi đua cấp thành phố",
+        "Tập thể lao động tiên tiến",
+        "Tập thể lao động xuất sắc",
+        "Cờ thi đua của Ủy ban nhân dân thành phố",
+        "Giấy khen của Giám đốc Sở",
+        "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố",
+    ):
         assert awards[name].name_en and awards[name].legal_source, name
     assert {a.nominee_kind for a in awards.values()} == {"individual", "collective"}
     assert {s.status for s in sessions} == {"open", "closed"}
@@ -142,24 +178,47 @@ def test_accounts_sign_in_with_the_demo_password(demo):
     with factory() as session:
         users = session.scalars(select(User)).all()
         assert all(verify_password(u.password_hash, DEMO_PASSWORD) for u in users)
-        for username in ("canbo.thpt-tran-phu", "thutruong.mn-hoa-phuong", "chuyenvien.vp",
-                         "chuyenvien2.vp", "thuky.hd", "hoidong7", "quantri"):
+        for username in (
+            "canbo.thpt-tran-phu",
+            "thutruong.mn-hoa-phuong",
+            "chuyenvien.vp",
+            "chuyenvien2.vp",
+            "thuky.hd",
+            "hoidong7",
+            "quantri",
+        ):
             assert authenticate(session, username, DEMO_PASSWORD) is not None, username
         assert authenticate(session, "quantri", "sai-mật-khẩu") is None
         assert get_setting(session, DEMO_PASSWORD_KEY) == DEMO_PASSWORD
         session.rollback()
         roles = {(u.username.split(".")[0], g.role) for u in users for g in u.grants}
     assert {("canbo", "unit_staff"), ("thutruong", "unit_head")} <= roles
-    assert {("hoidong1", "council_member"), ("thuky", "council_secretary"), ("quantri", "admin")} <= roles
+    assert {
+        ("hoidong1", "council_member"),
+        ("thuky", "council_secretary"),
+        ("quantri", "admin"),
+    } <= roles
     assert any(DEMO_PASSWORD in line for line in lines)
 
 
 def test_second_load_changes_nothing(demo):
     factory, uploads, _ = demo
-    models = (Unit, User, Dossier, Attachment, AuditEvent, Campaign, AwardType, CouncilSession, Setting)
+    models = (
+        Unit,
+        User,
+        Dossier,
+        Attachment,
+        AuditEvent,
+        Campaign,
+        AwardType,
+        CouncilSession,
+        Setting,
+    )
     with factory() as session:
         before = (current_head(session), [_count(session, m) for m in models])
-        assert load_demo(session, DEMO_PASSWORD, upload_dir=uploads, progress=lambda _: None) is False
+        assert (
+            load_demo(session, DEMO_PASSWORD, upload_dir=uploads, progress=lambda _: None) is False
+        )
         session.commit()
     with factory() as session:
         assert (current_head(session), [_count(session, m) for m in models]) == before
@@ -168,7 +227,9 @@ def test_second_load_changes_nothing(demo):
 def test_units_of_the_same_codes_refuse_the_load(fresh_engine, tmp_path):
     factory = make_sessionmaker(fresh_engine)
     with factory() as session:
-        session.add(Unit(code="THPT-TRAN-PHU", name="Trường THPT chuyên Trần Phú", kind="upper_secondary"))
+        session.add(
+            Unit(code="THPT-TRAN-PHU", name="Trường THPT chuyên Trần Phú", kind="upper_secondary")
+        )
         session.flush()
         with pytest.raises(DemoConflict):
             load_demo(session, DEMO_PASSWORD, upload_dir=tmp_path, progress=lambda _: None)

@@ -1,4 +1,5 @@
 """Importing units and users from CSV: all-or-nothing, idempotent, errors name the line."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -23,7 +24,10 @@ def test_units_then_users_import_and_reimport(session):
     first = import_units(session, UNITS)
     assert (first.created, first.errors) == (3, [])
     school = session.scalar(select(Unit).where(Unit.code == "MN-HOA-SEN"))
-    assert school.parent.code == "SGDDT" and school.search_key == "truong mam non hoa sen mn-hoa-sen dac khu cat hai"
+    assert (
+        school.parent.code == "SGDDT"
+        and school.search_key == "truong mam non hoa sen mn-hoa-sen dac khu cat hai"
+    )
     users = import_users(session, USERS)
     assert (users.created, users.errors) == (2, [])
     assert list(users.passwords) == ["thutruong.thcs-le-loi"]

@@ -1,5 +1,6 @@
 """Reminders of plan and report due dates: who is reminded, when, and never twice — through
 ``workflow.reminders`` on both databases and through ``vinhdanh remind`` (cron's command)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,14 @@ DAYS = (7, 3, 1)
 
 def _campaign(session, **fields) -> Campaign:
     """A campaign whose plan is due in 3 days and report in 7 (from TODAY)."""
-    values = dict(code="TD-NHAC", name="Đợt thi đua chào mừng 80 năm ngành Giáo dục", kind="periodic",
-                  year=2026, plan_due=TODAY + dt.timedelta(days=3), report_due=TODAY + dt.timedelta(days=7))
+    values = dict(
+        code="TD-NHAC",
+        name="Đợt thi đua chào mừng 80 năm ngành Giáo dục",
+        kind="periodic",
+        year=2026,
+        plan_due=TODAY + dt.timedelta(days=3),
+        report_due=TODAY + dt.timedelta(days=7),
+    )
     values.update(fields)
     campaign = Campaign(**values)
     session.add(campaign)
@@ -43,13 +50,25 @@ def _reminded(session, world) -> dict[str, set[str]]:
 
 def test_the_reminder_tier_of_a_day():
     assert [tier_for(d, DAYS) for d in (9, 8, 7, 6, 4, 3, 2, 1, 0, -1)] == [
-        None, None, 7, 7, 7, 3, 3, 1, 1, None]
+        None,
+        None,
+        7,
+        7,
+        7,
+        3,
+        3,
+        1,
+        1,
+        None,
+    ]
 
 
 @pytest.mark.db
 def test_units_that_have_not_sent_are_reminded_once(session, world):
     campaign = _campaign(session)
-    make_dossier(session, world, kind="plan", state="office_review", unit="a", campaign_id=campaign.id)
+    make_dossier(
+        session, world, kind="plan", state="office_review", unit="a", campaign_id=campaign.id
+    )
     sent = send_reminders(session, TODAY, DAYS)
     # Unit a sent its plan; both have their report to send; the Department is not a participant.
     assert sorted((r.unit, r.kind, r.days_left, r.tier, r.recipients) for r in sent) == [
@@ -57,17 +76,29 @@ def test_units_that_have_not_sent_are_reminded_once(session, world):
         ("Trường Tiểu học Đặng Trần Côn", "plan", 3, 3, 2),
         ("Trường Tiểu học Đặng Trần Côn", "report", 7, 7, 2),
     ]
-    assert _reminded(session, world) == {"staff_a": {"report"}, "head_a": {"report"},
-                                         "staff_b": {"plan", "report"}, "head_b": {"plan", "report"}}
-    note = session.scalars(select(Notification).where(
-        Notification.user_id == world.users["head_b"].id, Notification.kind == "reminder")
-        .order_by(Notification.id)).first()
+    assert _reminded(session, world) == {
+        "staff_a": {"report"},
+        "head_a": {"report"},
+        "staff_b": {"plan", "report"},
+        "head_b": {"plan", "report"},
+    }
+    note = session.scalars(
+        select(Notification)
+        .where(Notification.user_id == world.users["head_b"].id, Notification.kind == "reminder")
+        .order_by(Notification.id)
+    ).first()
     title, body = notify.render_notification(note, "vi")
     assert title == "Nhắc hạn nộp kế hoạch thi đua: Đợt thi đua chào mừng 80 năm ngành Giáo dục"
     assert "Hạn nộp: 04/06/2026 (còn 3 ngày)" in body
     assert notify.render_notification(note, "en")[1].endswith("Due: 04/06/2026 (3 days left).")
-    assert session.scalar(select(func.count()).select_from(OutboxEmail)
-                          .where(OutboxEmail.subject.like("[Vinh Danh] Nhắc hạn nộp%"))) == 6
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxEmail)
+            .where(OutboxEmail.subject.like("[Vinh Danh] Nhắc hạn nộp%"))
+        )
+        == 6
+    )
 
     assert send_reminders(session, TODAY, DAYS) == []  # a second run sends nothing
     assert session.scalar(select(func.count()).select_from(ReminderSent)) == 3
@@ -80,7 +111,9 @@ def test_next_tier_and_a_missed_run_caught_up(session, world):
     # Two days later (plan due in 1 day, report in 5): the plan's 1-day reminder only.
     later = send_reminders(session, TODAY + dt.timedelta(days=2), DAYS)
     assert sorted((r.unit, r.kind, r.tier) for r in later) == [
-        ("Trường THPT Chuyên Trần Phú", "plan", 1), ("Trường Tiểu học Đặng Trần Côn", "plan", 1)]
+        ("Trường THPT Chuyên Trần Phú", "plan", 1),
+        ("Trường Tiểu học Đặng Trần Côn", "plan", 1),
+    ]
     # The report's 3-day run was missed; two days before, the 3-day reminder goes out.
     missed = send_reminders(session, TODAY + dt.timedelta(days=5), DAYS)
     assert {(r.kind, r.days_left, r.tier) for r in missed} == {("report", 2, 3)}
@@ -102,25 +135,36 @@ def test_a_withdrawn_plan_does_not_count_as_sent(session, world):
     make_dossier(session, world, kind="plan", state="withdrawn", unit="a", campaign_id=campaign.id)
     draft = make_dossier(session, world, kind="plan", unit="b", campaign_id=campaign.id)
     sent = send_reminders(session, TODAY, DAYS)
-    assert {(r.unit, r.kind) for r in sent} == {("Trường THPT Chuyên Trần Phú", "plan"),
-                                                 ("Trường Tiểu học Đặng Trần Côn", "plan")}
+    assert {(r.unit, r.kind) for r in sent} == {
+        ("Trường THPT Chuyên Trần Phú", "plan"),
+        ("Trường Tiểu học Đặng Trần Côn", "plan"),
+    }
     # Unit b's reminder leads to the draft it is preparing.
-    links = set(session.scalars(select(Notification.link).where(
-        Notification.user_id == world.users["staff_b"].id, Notification.kind == "reminder")))
+    links = set(
+        session.scalars(
+            select(Notification.link).where(
+                Notification.user_id == world.users["staff_b"].id, Notification.kind == "reminder"
+            )
+        )
+    )
     assert links == {f"/dossiers/{draft.id}"}
 
 
 @pytest.mark.db
 def test_the_database_refuses_the_same_reminder_twice(session, world):
     campaign = _campaign(session)
-    row = dict(campaign_id=campaign.id, unit_id=world.units["a"].id, kind="plan",
-               due_date=campaign.plan_due, days_before=3)
+    row = dict(
+        campaign_id=campaign.id,
+        unit_id=world.units["a"].id,
+        kind="plan",
+        due_date=campaign.plan_due,
+        days_before=3,
+    )
     session.add(ReminderSent(**row))
     session.flush()
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.add(ReminderSent(**row))
-            session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(ReminderSent(**row))
+        session.flush()
 
 
 @pytest.mark.db
@@ -159,11 +203,14 @@ def test_two_overlapping_runs_send_each_reminder_once(fresh_engine, tmp_path):
 
 # --- the command -------------------------------------------------------------------------
 
+
 def _app_campaign(app, world) -> None:
     session = app.extensions["vinhdanh.write"]()
     try:
         campaign = _campaign(session)
-        make_dossier(session, world, kind="plan", state="office_review", unit="a", campaign_id=campaign.id)
+        make_dossier(
+            session, world, kind="plan", state="office_review", unit="a", campaign_id=campaign.id
+        )
         session.execute(delete(OutboxEmail))  # the set-up's own transitions queued e-mails
         session.commit()
     finally:
@@ -172,18 +219,24 @@ def _app_campaign(app, world) -> None:
 
 def test_remind_command_twice_sends_once(app, app_world, runner, smtp_server):
     _app_campaign(app, app_world)
-    app.config.update(SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port,
-                      PUBLIC_URL="https://vinhdanh.example.vn")
+    app.config.update(
+        SMTP_HOST=smtp_server.host,
+        SMTP_PORT=smtp_server.port,
+        PUBLIC_URL="https://vinhdanh.example.vn",
+    )
     first = runner.invoke(main, ["remind", "--today", "2026-06-01", "--days", "7,3,1"])
     assert first.exit_code == 0, first.output
     assert "Trường Tiểu học Đặng Trần Côn · plan" in first.output
     assert "Đã nhắc 3 đơn vị. / 3 reminders sent." in first.output
     assert "Đã gửi / sent: 6; lỗi / failed: 0" in first.output
     assert sorted(a for m in smtp_server.messages for a in m.rcpt_tos) == sorted(
-        ["staff_a@example.vn", "head_a@example.vn"] + ["staff_b@example.vn", "head_b@example.vn"] * 2)
+        ["staff_a@example.vn", "head_a@example.vn"]
+        + ["staff_b@example.vn", "head_b@example.vn"] * 2
+    )
     plan = [m for m in smtp_server.to("head_b@example.vn") if "kế hoạch" in m.subject]
     assert [m.subject for m in plan] == [
-        "[Vinh Danh] Nhắc hạn nộp kế hoạch thi đua: Đợt thi đua chào mừng 80 năm ngành Giáo dục"]
+        "[Vinh Danh] Nhắc hạn nộp kế hoạch thi đua: Đợt thi đua chào mừng 80 năm ngành Giáo dục"
+    ]
     assert "https://vinhdanh.example.vn/dossiers/new/plan" in plan[0].body
 
     second = runner.invoke(main, ["remind", "--today", "2026-06-01"])

@@ -1,4 +1,5 @@
 """The cast can be built and a nomination moved to every state on both databases."""
+
 import pytest
 
 from tests.fixtures.people import NOMINATION_PATHS, PLAN_PATHS, REPORT_PATHS, make_dossier
@@ -6,8 +7,12 @@ from workflow.audit import verify
 
 
 @pytest.mark.db
-@pytest.mark.parametrize("kind,state", [("nomination", s) for s in NOMINATION_PATHS]
-                         + [("plan", s) for s in PLAN_PATHS] + [("report", s) for s in REPORT_PATHS])
+@pytest.mark.parametrize(
+    "kind,state",
+    [("nomination", s) for s in NOMINATION_PATHS]
+    + [("plan", s) for s in PLAN_PATHS]
+    + [("report", s) for s in REPORT_PATHS],
+)
 def test_builders_reach_every_state(session, world, kind, state):
     dossier = make_dossier(session, world, kind, state)
     assert dossier.state == state

@@ -1,14 +1,16 @@
 """The Flask application: a factory made of named configuration steps."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from flask import Flask
 
 from models import instance_dir
 
 
-def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment, with ``test_config`` on top."""
     app = Flask(__name__, instance_path=str(instance_dir()))
     configure_app(app, test_config)
@@ -18,9 +20,10 @@ def create_app(test_config: Optional[Mapping[str, Any]] = None) -> Flask:
     return app
 
 
-def configure_app(app: Flask, test_config: Optional[Mapping[str, Any]]) -> None:
+def configure_app(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     from web.config import from_environment
     from web.parsing import RecordId
+
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
@@ -30,6 +33,7 @@ def configure_app(app: Flask, test_config: Optional[Mapping[str, Any]]) -> None:
 def configure_extensions(app: Flask) -> None:
     from web import commands, db, errors, i18n, security
     from web.extensions import csrf, limiter, login_manager
+
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -58,11 +62,25 @@ def configure_blueprints(app: Flask) -> None:
     from web.practices import bp as practices
     from web.public import bp as public
     from web.workflow_pages import bp as workflow_pages
-    for blueprint in (auth, home, dossiers, office, council, public, workflow_pages, notifications,
-                      dashboard, campaigns, practices, awards):
+
+    for blueprint in (
+        auth,
+        home,
+        dossiers,
+        office,
+        council,
+        public,
+        workflow_pages,
+        notifications,
+        dashboard,
+        campaigns,
+        practices,
+        awards,
+    ):
         app.register_blueprint(blueprint)
 
 
 def configure_templates(app: Flask) -> None:
     from web.templating import init_app
+
     init_app(app)

@@ -5,6 +5,7 @@ Source strings are Vietnamese. English translations are written in the PO fragme
 ``build()`` merges them into ``en/LC_MESSAGES/messages.po`` and compiles the ``.mo``.
 Run ``python -m web.catalog`` (or ``make translations``); it lists what is untranslated.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,9 +20,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-METHODS = [("web/**.py", "python"), ("workflow/**.py", "python"),
-           ("web/templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
+METHODS = [
+    ("web/**.py", "python"),
+    ("workflow/**.py", "python"),
+    ("web/templates/**.html", "jinja2"),
+]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "N_": None,
+}
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.do", "trimmed": "true"}}
 
 
@@ -29,7 +40,8 @@ def extract() -> Catalog:
     """Every translatable string in the sources."""
     catalog = Catalog(locale="en", project="Vinh Danh", charset="utf-8")
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT), METHODS, keywords=KEYWORDS, options_map=OPTIONS):
+        str(ROOT), METHODS, keywords=KEYWORDS, options_map=OPTIONS
+    ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
 
@@ -41,7 +53,9 @@ def fragments() -> dict[str, str]:
         with path.open("rb") as handle:
             for message in read_po(handle):
                 if message.id and message.string:
-                    known[message.id if isinstance(message.id, str) else message.id[0]] = message.string
+                    known[message.id if isinstance(message.id, str) else message.id[0]] = (
+                        message.string
+                    )
     return known
 
 

@@ -3,6 +3,7 @@
 They live on the app (flaskr's ``init_app`` pattern), so ``app.test_cli_runner()`` and
 the ``vinhdanh`` console script run the same code.
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,8 +26,11 @@ def db() -> None:
 def db_upgrade(revision: str) -> None:
     """Apply migrations to VINHDANH_DATABASE_URL (default: SQLite under instance/)."""
     import migrations
+
     migrations.upgrade(current_app.config["DATABASE_URL"], revision)
-    click.echo(f"Cơ sở dữ liệu đã cập nhật đến phiên bản {revision}. / Database upgraded to {revision}.")
+    click.echo(
+        f"Cơ sở dữ liệu đã cập nhật đến phiên bản {revision}. / Database upgraded to {revision}."
+    )
 
 
 @click.group(cls=AppGroup)
@@ -35,15 +39,20 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option("--expect-head", metavar="SEQ:HASH", help="A head published earlier that must still hold.")
+@click.option(
+    "--expect-head", metavar="SEQ:HASH", help="A head published earlier that must still hold."
+)
 def audit_verify(expect_head: str | None) -> None:
     """Recompute the chain; name the first broken event and exit 1 if anything was altered."""
     from workflow.audit import verify
+
     expected = None
     if expect_head:
         seq, _, digest = expect_head.partition(":")
         if whole_number(seq) is None or len(digest) != 64:
-            raise click.BadParameter("dạng SEQ:HASH, ví dụ 42:ab12… / form SEQ:HASH", param_hint="--expect-head")
+            raise click.BadParameter(
+                "dạng SEQ:HASH, ví dụ 42:ab12… / form SEQ:HASH", param_hint="--expect-head"
+            )
         expected = (int(seq), digest.lower())
     with write_session() as session:
         result = verify(session, expected)
@@ -68,6 +77,7 @@ def workflow_diagram(kind: str, locale: str) -> None:
     """Print the Mermaid diagram of a lifecycle, drawn from its definition."""
     from workflow.definitions import WORKFLOWS
     from workflow.diagram import mermaid
+
     click.echo(mermaid(WORKFLOWS[kind], locale), nl=False)
 
 
@@ -78,21 +88,28 @@ def import_group() -> None:
 
 def _run_import(kind: str, path: str, passwords_out: str | None = None) -> None:
     from workflow.importer import import_units, import_users
+
     importer = {"units": import_units, "users": import_users}[kind]
     with open(path, encoding="utf-8-sig") as handle:
         text = handle.read()
     with write_session() as session:
-        with click.progressbar(length=max(text.count("\n") - 1, 1), label=f"Nhập / importing {kind}") as bar:
+        with click.progressbar(
+            length=max(text.count("\n") - 1, 1), label=f"Nhập / importing {kind}"
+        ) as bar:
+
             def progress(rows):
                 for row in rows:
                     bar.update(1)
                     yield row
+
             result = importer(session, text, progress=progress)
         if result.errors:
             session.rollback()
             for error in result.errors:
                 click.echo(error, err=True)
-            click.echo("Không nhập gì vì tệp có lỗi. / Nothing imported: the file has errors.", err=True)
+            click.echo(
+                "Không nhập gì vì tệp có lỗi. / Nothing imported: the file has errors.", err=True
+            )
             sys.exit(1)
         session.commit()
     click.echo(f"Tạo mới / created: {result.created}; cập nhật / updated: {result.updated}")
@@ -113,8 +130,11 @@ def import_units_command(path: str) -> None:
 
 @import_group.command("users")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--passwords-out", type=click.Path(dir_okay=False),
-              help="Where to write passwords generated for users without one.")
+@click.option(
+    "--passwords-out",
+    type=click.Path(dir_okay=False),
+    help="Where to write passwords generated for users without one.",
+)
 def import_users_command(path: str, passwords_out: str | None) -> None:
     """Users: username, full_name, role, unit_code, email, phone, position, password."""
     _run_import("users", path, passwords_out)
@@ -126,18 +146,27 @@ def import_users_command(path: str, passwords_out: str | None) -> None:
 def demo(password: str | None) -> None:
     """Load the demo data once (running it again changes nothing)."""
     from web.demo import DEMO_PASSWORD, DemoConflict, load_demo
+
     with write_session() as session:
         try:
-            created = load_demo(session, password or DEMO_PASSWORD,
-                                upload_dir=current_app.config["UPLOAD_DIR"], progress=click.echo)
+            created = load_demo(
+                session,
+                password or DEMO_PASSWORD,
+                upload_dir=current_app.config["UPLOAD_DIR"],
+                progress=click.echo,
+            )
         except DemoConflict as error:
             click.echo(str(error), err=True)
             sys.exit(1)
         from workflow.mailer import skip_queued
+
         skip_queued(session, "demo data: not sent")  # never e-mail the demo's made-up people
         session.commit()
-    click.echo("Đã nạp dữ liệu mẫu. / Demo data loaded." if created
-               else "Dữ liệu mẫu đã có sẵn. / Demo data was already loaded.")
+    click.echo(
+        "Đã nạp dữ liệu mẫu. / Demo data loaded."
+        if created
+        else "Dữ liệu mẫu đã có sẵn. / Demo data was already loaded."
+    )
 
 
 def _days_option(value: str) -> tuple[int, ...]:
@@ -153,12 +182,15 @@ def _days_option(value: str) -> tuple[int, ...]:
 def _flush_outbox(limit: int) -> None:
     from web.notifications import smtp_settings
     from workflow.mailer import send_pending
+
     settings = smtp_settings(current_app)
     with write_session() as session:
         result = send_pending(session, settings, limit)
     if not settings.enabled:
-        click.echo(f"Chưa cấu hình SMTP: thư điện tử tắt; {result.skipped} thư được bỏ qua. / "
-                   f"No SMTP host: e-mail is off; {result.skipped} skipped.")
+        click.echo(
+            f"Chưa cấu hình SMTP: thư điện tử tắt; {result.skipped} thư được bỏ qua. / "
+            f"No SMTP host: e-mail is off; {result.skipped} skipped."
+        )
         return
     click.echo(f"Đã gửi / sent: {result.sent}; lỗi / failed: {result.failed}")
     for error in result.errors:
@@ -167,22 +199,30 @@ def _flush_outbox(limit: int) -> None:
 
 @click.command("remind")
 @with_appcontext
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day to act as (YYYY-MM-DD); default: today in Việt Nam.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to act as (YYYY-MM-DD); default: today in Việt Nam.",
+)
 @click.option("--days", default="7,3,1", show_default=True, help="Days before a due date.")
 @click.option("--no-mail", is_flag=True, help="Queue the e-mails without sending them now.")
 def remind(today, days: str, no_mail: bool) -> None:
     """Remind units of plan and report due dates (for cron; never sends one reminder twice)."""
     import datetime as dt
+
     from workflow.deadlines import ZONE
     from workflow.reminders import send_reminders
+
     day = today.date() if today else dt.datetime.now(ZONE).date()
     with write_session() as session:
         sent = send_reminders(session, day, _days_option(days))
         session.commit()
     for r in sent:
-        click.echo(f"{r.unit} · {r.kind} · {r.campaign} · hạn / due {r.due:%d/%m/%Y} · "
-                   f"còn / left {r.days_left} · {r.recipients} người nhận / recipients")
+        click.echo(
+            f"{r.unit} · {r.kind} · {r.campaign} · hạn / due {r.due:%d/%m/%Y} · "
+            f"còn / left {r.days_left} · {r.recipients} người nhận / recipients"
+        )
     click.echo(f"Đã nhắc {len(sent)} đơn vị. / {len(sent)} reminders sent.")
     if sent and not no_mail:
         _flush_outbox(limit=max(50, 5 * len(sent)))

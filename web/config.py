@@ -1,4 +1,5 @@
 """Configuration from VINHDANH_* environment variables, with safe defaults."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 On SQLite a write session takes the write lock at its first statement (BEGIN IMMEDIATE);
 pages that only read must not, or every GET would queue behind every POST.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request

@@ -1,4 +1,5 @@
 """Error pages in the app's own look, and the mapping of engine refusals to HTTP."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template, request
@@ -32,8 +33,9 @@ def status_of(error: WorkflowError) -> int:
 
 def render_error(code: int, messages: list[str] | None = None):
     vi, en = TITLES.get(code, TITLES[500])
-    return render_template("errors/error.html", code=code, title=en if lang() == "en" else vi,
-                           messages=messages or []), code
+    return render_template(
+        "errors/error.html", code=code, title=en if lang() == "en" else vi, messages=messages or []
+    ), code
 
 
 def init_app(app: Flask) -> None:
@@ -43,8 +45,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
-        return render_error(400, [_("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
-                                    "Vui lòng tải lại trang và thử lại.")])
+        return render_error(
+            400,
+            [
+                _(
+                    "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                    "Vui lòng tải lại trang và thử lại."
+                )
+            ],
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
@@ -57,4 +66,6 @@ def init_app(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return _http(error)
         app.logger.exception("unhandled error on %s", request.path)
-        return render_error(500, [_("Đã có lỗi xảy ra. Thao tác chưa được thực hiện; vui lòng thử lại.")])
+        return render_error(
+            500, [_("Đã có lỗi xảy ra. Thao tác chưa được thực hiện; vui lòng thử lại.")]
+        )

@@ -3,10 +3,10 @@
 Source strings are Vietnamese (the product's first language); the English catalog lives
 in ``web/translations/en``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from babel.support import Translations
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
@@ -33,11 +33,13 @@ def switch(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home.index"))
+    return redirect(
+        target if target.startswith("/") and not target.startswith("//") else url_for("home.index")
+    )
 
 
 def lang() -> str:
-    """"vi" or "en" for the current request (for labels kept as vi/en pairs)."""
+    """ "vi" or "en" for the current request (for labels kept as vi/en pairs)."""
     return "en" if str(get_locale()).startswith("en") else "vi"
 
 
@@ -46,19 +48,20 @@ def pick(vi: str, en: str) -> str:
     return en if lang() == "en" else vi
 
 
-def date_vn(value: Optional[dt.date]) -> str:
+def date_vn(value: dt.date | None) -> str:
     """dd/mm/yyyy, the Vietnamese administrative form."""
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def datetime_vn(value: Optional[dt.datetime]) -> str:
+def datetime_vn(value: dt.datetime | None) -> str:
     """Local time (Asia/Ho_Chi_Minh) as dd/mm/yyyy HH:mm."""
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
 
 
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories="translations")
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
     app.register_blueprint(bp)
     app.jinja_env.filters.update(date_vn=date_vn, datetime_vn=datetime_vn)
     app.jinja_env.globals.update(pick=pick, lang=lang)
@@ -67,4 +70,5 @@ def init_app(app: Flask) -> None:
 def english_catalog() -> Translations:
     """The compiled English catalog (for tests and documents)."""
     from pathlib import Path
+
     return Translations.load(str(Path(__file__).parent / "translations"), ["en"])

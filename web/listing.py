@@ -1,9 +1,11 @@
 """Lists: pagination and sorting shared by every table page."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from flask import request
 from sqlalchemy import Select, func, select
@@ -47,8 +49,9 @@ def page_number() -> int:
     return max(1, whole_number(request.args.get("page"), max_digits=9) or 1)
 
 
-def paginate(session: Session, stmt: Select, per_page: int, page: int | None = None,
-             scalars: bool = True) -> Page:
+def paginate(
+    session: Session, stmt: Select, per_page: int, page: int | None = None, scalars: bool = True
+) -> Page:
     """Run ``stmt`` for one page and count the whole result."""
     page = page or page_number()
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

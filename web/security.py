@@ -1,11 +1,14 @@
 """Security headers on every response (written by hand: Talisman's HTTPS redirect breaks
 http://127.0.0.1). All assets are local, so the policy allows no other origin."""
+
 from __future__ import annotations
 
 from flask import Flask, Response
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+)
 
 
 def init_app(app: Flask) -> None:

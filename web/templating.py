@@ -1,4 +1,5 @@
 """Template helpers: labels from the workflow definitions, navigation by role, links."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
@@ -16,10 +17,19 @@ NAVIGATION = (
     ("dossiers.unit_list", "Hồ sơ đơn vị", "Unit dossiers", (Role.UNIT_STAFF, Role.UNIT_HEAD)),
     ("office.queue", "Thẩm định", "Review", (Role.OFFICE_REVIEWER, Role.ADMIN)),
     ("council.sessions", "Hội đồng", "Council", (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER)),
-    ("dashboard.index", "Tổng hợp", "Dashboard", (Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN)),
+    (
+        "dashboard.index",
+        "Tổng hợp",
+        "Dashboard",
+        (Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN),
+    ),
     ("campaigns.index", "Phong trào", "Campaigns", (Role.OFFICE_REVIEWER, Role.ADMIN)),
-    ("practices.index", "Mô hình, cách làm hay", "Good practices",
-     (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICE_REVIEWER, Role.ADMIN)),
+    (
+        "practices.index",
+        "Mô hình, cách làm hay",
+        "Good practices",
+        (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICE_REVIEWER, Role.ADMIN),
+    ),
     ("awards.index", "Danh hiệu", "Awards", (Role.ADMIN,)),
     ("public.outcomes", "Kết quả công bố", "Published outcomes", "public"),
     ("public.notice_list", "Công khai lấy ý kiến", "Public notice", "public"),
@@ -63,7 +73,12 @@ def url_with(**overrides) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(state_label=state_label, kind_label=kind_label,
-                                 role_label=role_label, nav_items=nav_items, url_with=url_with)
+    app.jinja_env.globals.update(
+        state_label=state_label,
+        kind_label=kind_label,
+        role_label=role_label,
+        nav_items=nav_items,
+        url_with=url_with,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

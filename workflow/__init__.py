@@ -2,11 +2,29 @@
 
 Knows nothing of Flask; usable from the CLI, scripts, tests and benchmarks.
 """
+
+from workflow import notify  # noqa: F401  (every transition notifies; see notify.py)
 from workflow.authz import Actor, can_view, visible_dossiers
 from workflow.engine import available, fire
-from workflow.errors import (EditRefused, NotFound, StaleVersion, TransitionRefused, Violation,
-                             WorkflowError)
-from workflow import notify  # noqa: E402,F401  (every transition notifies; see notify.py)
+from workflow.errors import (
+    EditRefused,
+    NotFound,
+    StaleVersion,
+    TransitionRefused,
+    Violation,
+    WorkflowError,
+)
 
-__all__ = ["Actor", "can_view", "visible_dossiers", "available", "fire", "EditRefused",
-           "NotFound", "StaleVersion", "TransitionRefused", "Violation", "WorkflowError"]
+__all__ = [
+    "Actor",
+    "can_view",
+    "visible_dossiers",
+    "available",
+    "fire",
+    "EditRefused",
+    "NotFound",
+    "StaleVersion",
+    "TransitionRefused",
+    "Violation",
+    "WorkflowError",
+]

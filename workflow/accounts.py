@@ -1,8 +1,9 @@
 """Accounts: sign-in with a per-account lockout, and creating users with their grants."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,13 +19,14 @@ LOCKOUT = dt.timedelta(minutes=15)
 _DUMMY_HASH = hash_password("không có tài khoản này")
 
 
-def authenticate(session: Session, username: str, password: str,
-                 now: Optional[dt.datetime] = None) -> Optional[User]:
+def authenticate(
+    session: Session, username: str, password: str, now: dt.datetime | None = None
+) -> User | None:
     """The active user with these credentials, or None; counts failures and locks the account.
 
     Never tells apart an unknown user, a wrong password and a locked account.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     user = session.scalar(select(User).where(func.lower(User.username) == nfc(username).lower()))
     if user is None or not user.active:
         verify_password(_DUMMY_HASH, password)
@@ -43,15 +45,26 @@ def authenticate(session: Session, username: str, password: str,
     return user
 
 
-def create_user(session: Session, username: str, full_name: str, password: Optional[str],
-                grants: Iterable[tuple[str, Optional[int]]], *, password_hash: Optional[str] = None,
-                **extra) -> User:
+def create_user(
+    session: Session,
+    username: str,
+    full_name: str,
+    password: str | None,
+    grants: Iterable[tuple[str, int | None]],
+    *,
+    password_hash: str | None = None,
+    **extra,
+) -> User:
     """A new user with ``grants`` as (role, unit id); unit roles must name a unit.
 
     ``password_hash`` lets a bulk loader hash one shared password once (argon2 is slow on purpose).
     """
-    user = User(username=nfc(username).lower(), full_name=nfc(full_name),
-                password_hash=password_hash or hash_password(password or ""), **extra)
+    user = User(
+        username=nfc(username).lower(),
+        full_name=nfc(full_name),
+        password_hash=password_hash or hash_password(password or ""),
+        **extra,
+    )
     for role, unit_id in grants:
         if Role(role) in UNIT_SCOPED_ROLES and unit_id is None:
             raise ValueError(f"role {role} needs a unit")

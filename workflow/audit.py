@@ -4,6 +4,7 @@ leaf = SHA256(0x00 ‖ canonical), hash = SHA256(0x01 ‖ prev_hash ‖ leaf), a
 separates leaves from nodes. ``canonical`` is stored as hashed, and verification checks
 both the hashes and that the columns say what ``canonical`` says.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,9 @@ import hashlib
 import json
 import sys
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
@@ -47,7 +49,7 @@ def canonical_json(obj: Mapping[str, Any]) -> str:
 
 def format_time(moment: dt.datetime) -> str:
     """UTC, microseconds, 'Z'."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def leaf_hash(canonical: str) -> str:
@@ -59,14 +61,26 @@ def chain_hash(prev_hash: str, leaf: str) -> str:
 
 
 # Audit columns and the canonical keys that carry them.
-_FIELDS = (("seq", "seq"), ("at", "occurred_at"), ("actor_id", "actor_id"),
-           ("actor_role", "actor_role"), ("unit_id", "unit_id"), ("entity_type", "entity_type"),
-           ("entity_id", "entity_id"), ("action", "action"), ("from", "from_state"),
-           ("to", "to_state"), ("reason", "reason"), ("visibility", "visibility"))
+_FIELDS = (
+    ("seq", "seq"),
+    ("at", "occurred_at"),
+    ("actor_id", "actor_id"),
+    ("actor_role", "actor_role"),
+    ("unit_id", "unit_id"),
+    ("entity_type", "entity_type"),
+    ("entity_id", "entity_id"),
+    ("action", "action"),
+    ("from", "from_state"),
+    ("to", "to_state"),
+    ("reason", "reason"),
+    ("visibility", "visibility"),
+)
 
 
 def _document(event: Any) -> dict[str, Any]:
-    return _document_of({column: getattr(event, column) for _, column in _FIELDS} | {"changes": event.changes})
+    return _document_of(
+        {column: getattr(event, column) for _, column in _FIELDS} | {"changes": event.changes}
+    )
 
 
 def _document_of(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,15 +94,29 @@ def _document_of(row: Mapping[str, Any]) -> dict[str, Any]:
 
 # Built once: every transition runs them.
 _LOCK_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-_MOVE_HEAD = (AuditHead.__table__.update().where(AuditHead.id == 1)
-              .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_MOVE_HEAD = (
+    AuditHead.__table__.update()
+    .where(AuditHead.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 
-def append(session: Session, *, entity_type: str, entity_id: int, action: str,
-           actor_id: Optional[int], actor_role: Optional[str], unit_id: Optional[int] = None,
-           from_state: Optional[str] = None, to_state: Optional[str] = None,
-           reason: Optional[str] = None, changes: Optional[Mapping[str, Any]] = None,
-           public: bool = False, now: Optional[dt.datetime] = None) -> AuditEvent:
+def append(
+    session: Session,
+    *,
+    entity_type: str,
+    entity_id: int,
+    action: str,
+    actor_id: int | None,
+    actor_role: str | None,
+    unit_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    public: bool = False,
+    now: dt.datetime | None = None,
+) -> AuditEvent:
     """Append one event in the caller's transaction, under the head lock. Never commits.
 
     The head is read and moved, and the event inserted, with Core statements on the
@@ -98,12 +126,21 @@ def append(session: Session, *, entity_type: str, entity_id: int, action: str,
     """
     connection = session.connection()
     head = connection.execute(_LOCK_HEAD).one()
-    row = {"seq": head.seq + 1, "occurred_at": now or dt.datetime.now(dt.timezone.utc),
-           "actor_id": actor_id, "actor_role": actor_role, "unit_id": unit_id,
-           "entity_type": entity_type, "entity_id": entity_id, "action": action,
-           "from_state": from_state, "to_state": to_state,
-           "reason": unicodedata.normalize("NFC", reason) if reason else None,
-           "changes": canonical_json(changes or {}), "visibility": "public" if public else "internal"}
+    row = {
+        "seq": head.seq + 1,
+        "occurred_at": now or dt.datetime.now(dt.UTC),
+        "actor_id": actor_id,
+        "actor_role": actor_role,
+        "unit_id": unit_id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": unicodedata.normalize("NFC", reason) if reason else None,
+        "changes": canonical_json(changes or {}),
+        "visibility": "public" if public else "internal",
+    }
     row["canonical"] = canonical_json(_document_of(row))
     row["leaf_hash"] = leaf_hash(row["canonical"])
     row["prev_hash"] = head.hash
@@ -127,13 +164,16 @@ class VerifyResult:
     count: int
     head_seq: int
     head_hash: str
-    bad_seq: Optional[int] = None
-    problem: Optional[str] = None
+    bad_seq: int | None = None
+    problem: str | None = None
 
 
-def check_events(events: Iterable[Any], expect_head: Optional[tuple[int, str]] = None,
-                 stored_head: Optional[tuple[int, str]] = None,
-                 withheld_ok: bool = False) -> VerifyResult:
+def check_events(
+    events: Iterable[Any],
+    expect_head: tuple[int, str] | None = None,
+    stored_head: tuple[int, str] | None = None,
+    withheld_ok: bool = False,
+) -> VerifyResult:
     """Verify a stream of events (ORM rows or objects with the same attributes) in seq order.
 
     ``withheld_ok``: an event whose ``canonical`` is None (an internal event in the public
@@ -147,19 +187,30 @@ def check_events(events: Iterable[Any], expect_head: Optional[tuple[int, str]] =
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = (expected_seq - 1, prev_hash)
     if stored_head is not None and tuple(stored_head) != head:
-        return VerifyResult(False, count, *head, bad_seq=head[0] + 1 if stored_head[0] > head[0] else head[0],
-                            problem=f"the stored head {stored_head[0]}:{stored_head[1][:12]}… "
-                                    f"does not match the last event {head[0]}:{head[1][:12]}…")
+        return VerifyResult(
+            False,
+            count,
+            *head,
+            bad_seq=head[0] + 1 if stored_head[0] > head[0] else head[0],
+            problem=f"the stored head {stored_head[0]}:{stored_head[1][:12]}… "
+            f"does not match the last event {head[0]}:{head[1][:12]}…",
+        )
     if expect_head is not None and tuple(expect_head) != head:
         seq, digest = expect_head
-        return VerifyResult(False, count, *head, bad_seq=min(seq, head[0] + 1),
-                            problem=f"expected head {seq}:{digest[:12]}… but the log ends at "
-                                    f"{head[0]}:{head[1][:12]}…")
+        return VerifyResult(
+            False,
+            count,
+            *head,
+            bad_seq=min(seq, head[0] + 1),
+            problem=f"expected head {seq}:{digest[:12]}… but the log ends at "
+            f"{head[0]}:{head[1][:12]}…",
+        )
     return VerifyResult(True, count, *head)
 
 
-def _check_one(event: Any, expected_seq: int, prev_hash: str,
-               withheld_ok: bool = False) -> Optional[tuple[int, str]]:
+def _check_one(
+    event: Any, expected_seq: int, prev_hash: str, withheld_ok: bool = False
+) -> tuple[int, str] | None:
     if event.seq != expected_seq:
         return expected_seq, f"event {expected_seq} is missing (next is {event.seq})"
     if event.prev_hash != prev_hash:
@@ -180,7 +231,7 @@ def _check_one(event: Any, expected_seq: int, prev_hash: str,
     return None
 
 
-def _check_link(event: Any) -> Optional[tuple[int, str]]:
+def _check_link(event: Any) -> tuple[int, str] | None:
     try:
         linked = chain_hash(event.prev_hash, event.leaf_hash) == event.hash
     except (ValueError, TypeError):
@@ -188,17 +239,26 @@ def _check_link(event: Any) -> Optional[tuple[int, str]]:
     return None if linked else (event.seq, "its hash does not match its leaf and previous hash")
 
 
-def verify(session: Session, expect_head: Optional[tuple[int, str]] = None) -> VerifyResult:
+def verify(session: Session, expect_head: tuple[int, str] | None = None) -> VerifyResult:
     """Recompute the whole chain from the database and compare it with the stored head."""
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
+    head = session.execute(
+        select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
+    ).one_or_none()
     # Plain rows, not ORM objects: events already in the session's identity map would come
     # back as they were loaded, hiding a change made in the database since.
-    events = session.execute(select(AuditEvent.__table__).order_by(AuditEvent.seq)
-                             .execution_options(yield_per=1000))
+    events = session.execute(
+        select(AuditEvent.__table__).order_by(AuditEvent.seq).execution_options(yield_per=1000)
+    )
     result = check_events(events, expect_head, tuple(head) if head else None)
     if head is None and result.ok:  # the genesis row always exists: a missing one was deleted
-        return VerifyResult(False, result.count, result.head_seq, result.head_hash, result.head_seq,
-                            "the stored head (audit_head) is missing")
+        return VerifyResult(
+            False,
+            result.count,
+            result.head_seq,
+            result.head_hash,
+            result.head_seq,
+            "the stored head (audit_head) is missing",
+        )
     return result
 
 
@@ -209,25 +269,36 @@ def current_head(session: Session) -> tuple[int, str]:
 
 def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEvent]:
     """The events of one record, oldest first."""
-    return list(session.scalars(select(AuditEvent).where(
-        AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
-        .order_by(AuditEvent.seq)))
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+            .order_by(AuditEvent.seq)
+        )
+    )
 
 
 # --- The standalone verifier: ``python -m workflow.audit verify-file events.json`` ----------
 # It checks the public export (/public/audit/events.json) offline, with no database.
 
+
 def _file_event(record: Mapping[str, Any]) -> Any:
     """An object with an audit event's attributes, from one exported record."""
     from types import SimpleNamespace
+
     try:
         at = dt.datetime.strptime(str(record.get("occurred_at")), "%Y-%m-%dT%H:%M:%S.%fZ")
     except ValueError:
         at = dt.datetime(1970, 1, 1)  # cannot match the hashed content of a public event
     event = SimpleNamespace(
-        seq=record.get("seq"), occurred_at=at.replace(tzinfo=dt.timezone.utc),
-        leaf_hash=str(record.get("leaf_hash", "")), prev_hash=str(record.get("prev_hash", "")),
-        hash=str(record.get("hash", "")), canonical=record.get("canonical"), changes="{}")
+        seq=record.get("seq"),
+        occurred_at=at.replace(tzinfo=dt.UTC),
+        leaf_hash=str(record.get("leaf_hash", "")),
+        prev_hash=str(record.get("prev_hash", "")),
+        hash=str(record.get("hash", "")),
+        canonical=record.get("canonical"),
+        changes="{}",
+    )
     try:
         doc = json.loads(event.canonical) if event.canonical is not None else {}
     except ValueError:
@@ -253,8 +324,11 @@ def load_export(paths: Iterable[str]) -> list[Any]:
     return sorted(events, key=lambda e: e.seq if isinstance(e.seq, int) else -1)
 
 
-def verify_export(events: list[Any], expect_head: Optional[tuple[int, str]] = None,
-                  contains: Optional[tuple[int, str]] = None) -> VerifyResult:
+def verify_export(
+    events: list[Any],
+    expect_head: tuple[int, str] | None = None,
+    contains: tuple[int, str] | None = None,
+) -> VerifyResult:
     """Check exported events; ``contains`` is an earlier head that must still be in the chain."""
     result = check_events(events, expect_head, withheld_ok=True)
     if not result.ok or contains is None:
@@ -262,21 +336,34 @@ def verify_export(events: list[Any], expect_head: Optional[tuple[int, str]] = No
     seq, digest = contains
     found = next((e for e in events if e.seq == seq), None)
     if found is None:
-        return VerifyResult(False, result.count, result.head_seq, result.head_hash, seq,
-                            f"the log has no event {seq}, the head you noted")
+        return VerifyResult(
+            False,
+            result.count,
+            result.head_seq,
+            result.head_hash,
+            seq,
+            f"the log has no event {seq}, the head you noted",
+        )
     if found.hash != digest:
-        return VerifyResult(False, result.count, result.head_seq, result.head_hash, seq,
-                            f"event {seq} now has hash {found.hash[:12]}…, not {digest[:12]}… "
-                            "as you noted: the history was rewritten")
+        return VerifyResult(
+            False,
+            result.count,
+            result.head_seq,
+            result.head_hash,
+            seq,
+            f"event {seq} now has hash {found.hash[:12]}…, not {digest[:12]}… "
+            "as you noted: the history was rewritten",
+        )
     return result
 
 
 def fetch_export(url: str, output: str) -> int:
     """Download every page of events.json from ``url`` (following ``next``) into one file."""
     from urllib.request import urlopen
+
     events: list[Any] = []
     while url:
-        with urlopen(url) as response:  # noqa: S310 (a URL the person typed)
+        with urlopen(url) as response:
             page = json.load(response)
         if not page.get("events"):
             break
@@ -295,19 +382,26 @@ def _head_arg(value: str) -> tuple[int, str]:
     return number, digest.lower()
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Command line of the standalone verifier; returns the exit status."""
     import argparse
-    parser = argparse.ArgumentParser(prog="python -m workflow.audit",
-                                     description="Kiểm tra nhật ký kiểm toán công khai / "
-                                                 "verify the public audit log, offline.")
+
+    parser = argparse.ArgumentParser(
+        prog="python -m workflow.audit",
+        description="Kiểm tra nhật ký kiểm toán công khai / verify the public audit log, offline.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("verify-file", help="verify exported events.json files")
     check.add_argument("files", nargs="+")
-    check.add_argument("--expect-head", type=_head_arg, metavar="SEQ:HASH",
-                       help="the log must end at this head")
-    check.add_argument("--contains", type=_head_arg, metavar="SEQ:HASH",
-                       help="an earlier head you noted, which must still be in the log")
+    check.add_argument(
+        "--expect-head", type=_head_arg, metavar="SEQ:HASH", help="the log must end at this head"
+    )
+    check.add_argument(
+        "--contains",
+        type=_head_arg,
+        metavar="SEQ:HASH",
+        help="an earlier head you noted, which must still be in the log",
+    )
     fetch = commands.add_parser("fetch", help="download every page of events.json into one file")
     fetch.add_argument("url")
     fetch.add_argument("output")

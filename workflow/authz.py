@@ -1,8 +1,9 @@
 """Who may see and do what. Every permission check of the project goes through here."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
@@ -11,8 +12,9 @@ from workflow.errors import Violation
 from workflow.spec import UNIT_SCOPED_ROLES, Role, Scope, TransitionDef
 
 # Department-level roles see every dossier a unit has sent to the Department.
-DEPARTMENT_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY,
-                              Role.COUNCIL_MEMBER, Role.ADMIN})
+DEPARTMENT_ROLES = frozenset(
+    {Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER, Role.ADMIN}
+)
 
 
 @dataclass(frozen=True)
@@ -20,20 +22,21 @@ class Actor:
     """A person acting, with their grants as (role, unit id or None) pairs."""
 
     user_id: int
-    grants: frozenset[tuple[Role, Optional[int]]]
+    grants: frozenset[tuple[Role, int | None]]
     name: str = ""
 
     @classmethod
-    def from_user(cls, user: User) -> "Actor":
+    def from_user(cls, user: User) -> Actor:
         """Build the actor of a loaded ``User``."""
-        return cls(user.id, frozenset((Role(g.role), g.unit_id) for g in user.grants),
-                   user.full_name)
+        return cls(
+            user.id, frozenset((Role(g.role), g.unit_id) for g in user.grants), user.full_name
+        )
 
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(role for role, _ in self.grants)
 
-    def has(self, role: Role, unit_id: Optional[int] = None) -> bool:
+    def has(self, role: Role, unit_id: int | None = None) -> bool:
         """True when the actor holds ``role`` (in ``unit_id`` for unit roles)."""
         if role in UNIT_SCOPED_ROLES:
             return (role, unit_id) in self.grants
@@ -49,18 +52,22 @@ class Actor:
         return bool(self.roles & DEPARTMENT_ROLES)
 
 
-def acting_role(actor: Actor, dossier: Dossier, tdef: TransitionDef) -> tuple[Optional[Role], Optional[Violation]]:
+def acting_role(
+    actor: Actor, dossier: Dossier, tdef: TransitionDef
+) -> tuple[Role | None, Violation | None]:
     """The role under which ``actor`` may fire ``tdef`` on ``dossier``, or why not."""
     held = [r for r in tdef.roles if r in actor.roles]
     if not held:
-        return None, Violation("role_not_permitted", {"action": tdef.label_vi, "action_en": tdef.label_en})
+        return None, Violation(
+            "role_not_permitted", {"action": tdef.label_vi, "action_en": tdef.label_en}
+        )
     for role in sorted(held, key=lambda r: r.value):
         if tdef.scope is Scope.ANY or actor.has(role, dossier.unit_id):
             return role, None
     return None, Violation("out_of_scope")
 
 
-def editing_role(actor: Actor, dossier: Dossier) -> Optional[Role]:
+def editing_role(actor: Actor, dossier: Dossier) -> Role | None:
     """The unit role under which ``actor`` may change ``dossier``'s content, if any."""
     for role in (Role.UNIT_STAFF, Role.UNIT_HEAD):
         if actor.has(role, dossier.unit_id):

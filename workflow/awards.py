@@ -17,12 +17,14 @@ nothing changes. Rule changes neither check nor move that version: a rule is a r
 adding one overwrites nothing, and the award form (which carries the version) holds no rules, so
 bumping it would refuse a field edit that conflicts with nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,7 +35,7 @@ from models.catalog import CONFERRING_AUTHORITIES, NOMINEE_KINDS, THRESHOLD_BASE
 from models.text import nfc
 from workflow import audit
 from workflow.authz import Actor
-from workflow.errors import WorkflowError, Violation, refuse_if_stale
+from workflow.errors import Violation, WorkflowError, refuse_if_stale
 from workflow.spec import Role
 
 # Attachment purposes (what a file is); "evidence" is the default of an upload.
@@ -42,7 +44,10 @@ PURPOSES: dict[str, tuple[str, str]] = {
     "proposal": ("Tờ trình đề nghị khen thưởng", "Proposal letter (tờ trình)"),
     "minutes": ("Biên bản họp xét thi đua, khen thưởng", "Minutes of the unit's award meeting"),
     "achievement_report": ("Báo cáo thành tích", "Achievement report"),
-    "initiative": ("Quyết định công nhận sáng kiến, đề tài", "Recognition of an initiative or research"),
+    "initiative": (
+        "Quyết định công nhận sáng kiến, đề tài",
+        "Recognition of an initiative or research",
+    ),
     "prior_decision": ("Quyết định khen thưởng đã có", "Earlier award decision"),
 }
 AUTHORITIES: dict[str, tuple[str, str]] = {
@@ -50,23 +55,40 @@ AUTHORITIES: dict[str, tuple[str, str]] = {
     "department_director": ("Giám đốc Sở", "Director of the Department"),
     "city_chairman": ("Chủ tịch UBND thành phố", "Chairman of the City People's Committee"),
     "ministry": ("Bộ trưởng Bộ Giáo dục và Đào tạo", "Minister of Education and Training"),
-    "higher": ("Cấp trên khác (Thủ tướng Chính phủ, Chủ tịch nước)", "Higher (Prime Minister, President)"),
+    "higher": (
+        "Cấp trên khác (Thủ tướng Chính phủ, Chủ tịch nước)",
+        "Higher (Prime Minister, President)",
+    ),
 }
 STATE_LABELS = {"active": ("Đang sử dụng", "In use"), "inactive": ("Ngừng sử dụng", "Not in use")}
 NOMINEE_LABELS = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
-BASE_LABELS = {"all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
-               "present": ("Số thành viên có mặt", "Members present")}
+BASE_LABELS = {
+    "all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
+    "present": ("Số thành viên có mặt", "Members present"),
+}
 RULE_LABELS: dict[str, tuple[str, str]] = {
     "evidence": ("Thành phần hồ sơ bắt buộc", "Required document"),
     "prior_title": ("Danh hiệu đã đạt", "Prior title"),
     "quota": ("Tỷ lệ, hạn mức", "Quota"),
     "hold": ("Không đang bị xem xét kỷ luật, khiếu nại", "Not under review"),
 }
-HOLD_SOURCE = ("Nghị định 152/2025/NĐ-CP, nguyên tắc khen thưởng: không đề nghị, khen thưởng khi đang "
-               "xem xét kỷ luật, điều tra, thanh tra có dấu hiệu vi phạm hoặc khiếu nại chưa giải quyết")
+HOLD_SOURCE = (
+    "Nghị định 152/2025/NĐ-CP, nguyên tắc khen thưởng: không đề nghị, khen thưởng khi đang "
+    "xem xét kỷ luật, điều tra, thanh tra có dấu hiệu vi phạm hoặc khiếu nại chưa giải quyết"
+)
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
-AWARD_FIELDS = ("code", "name_vi", "name_en", "nominee_kind", "conferring_authority",
-                "vote_threshold_pct", "threshold_base", "public_notice_days", "legal_source", "active")
+AWARD_FIELDS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "nominee_kind",
+    "conferring_authority",
+    "vote_threshold_pct",
+    "threshold_base",
+    "public_notice_days",
+    "legal_source",
+    "active",
+)
 _RULES_CACHE = "vinhdanh.award_rules"
 
 
@@ -74,11 +96,20 @@ class CatalogueRefused(WorkflowError):
     """A catalogue change that is not permitted or not valid; nothing was changed."""
 
 
-def require_admin(actor: Optional[Actor]) -> Actor:
+def require_admin(actor: Actor | None) -> Actor:
     """The actor, when an administrator; else CatalogueRefused (a permission refusal)."""
     if actor is None or Role.ADMIN not in actor.roles:
-        raise CatalogueRefused([Violation("role_not_permitted", {
-            "action": "Quản lý danh mục khen thưởng", "action_en": "Manage the award catalogue"})])
+        raise CatalogueRefused(
+            [
+                Violation(
+                    "role_not_permitted",
+                    {
+                        "action": "Quản lý danh mục khen thưởng",
+                        "action_en": "Manage the award catalogue",
+                    },
+                )
+            ]
+        )
     return actor
 
 
@@ -87,38 +118,60 @@ def invalid_field(field: str, vi: str, en: str) -> Violation:
     return Violation("catalogue_invalid", {"field": field, "problem": vi, "problem_en": en})
 
 
-def _int_in(values: Mapping[str, Any], key: str, low: int, high: int) -> tuple[Optional[int], Optional[Violation]]:
+def _int_in(
+    values: Mapping[str, Any], key: str, low: int, high: int
+) -> tuple[int | None, Violation | None]:
     try:
         number = int(str(values.get(key, "")).strip())
     except ValueError:
         number = None
     if number is None or not low <= number <= high:
-        return None, invalid_field(key, f"phải là số nguyên từ {low} đến {high}",
-                              f"must be a whole number from {low} to {high}")
+        return None, invalid_field(
+            key,
+            f"phải là số nguyên từ {low} đến {high}",
+            f"must be a whole number from {low} to {high}",
+        )
     return number, None
 
 
-def clean_award(session: Session, values: Mapping[str, Any],
-                award_id: Optional[int] = None) -> tuple[dict[str, Any], list[Violation]]:
+def clean_award(
+    session: Session, values: Mapping[str, Any], award_id: int | None = None
+) -> tuple[dict[str, Any], list[Violation]]:
     """The award type's fields from ``values``, checked: (clean values, problems)."""
     out: dict[str, Any] = {}
     problems: list[Violation] = []
     code = nfc(str(values.get("code") or "")).upper()
     if not CODE.match(code):
-        problems.append(invalid_field("code", "chỉ gồm chữ in hoa không dấu, chữ số và dấu gạch ngang",
-                                 "only capital letters, digits and hyphens"))
-    elif session.scalar(select(AwardType.id).where(AwardType.code == code, AwardType.id != (award_id or 0))):
-        problems.append(invalid_field("code", "đã có danh hiệu khác dùng mã này", "another award uses this code"))
+        problems.append(
+            invalid_field(
+                "code",
+                "chỉ gồm chữ in hoa không dấu, chữ số và dấu gạch ngang",
+                "only capital letters, digits and hyphens",
+            )
+        )
+    elif session.scalar(
+        select(AwardType.id).where(AwardType.code == code, AwardType.id != (award_id or 0))
+    ):
+        problems.append(
+            invalid_field(
+                "code", "đã có danh hiệu khác dùng mã này", "another award uses this code"
+            )
+        )
     out["code"] = code
     for key, limit in (("name_vi", 255), ("name_en", 255), ("legal_source", 400)):
         out[key] = nfc(str(values.get(key) or ""))
         if key != "legal_source" and not out[key]:
             problems.append(invalid_field(key, "không được để trống", "is required"))
         elif len(out[key]) > limit:
-            problems.append(invalid_field(key, f"dài quá {limit} ký tự", f"is longer than {limit} characters"))
+            problems.append(
+                invalid_field(key, f"dài quá {limit} ký tự", f"is longer than {limit} characters")
+            )
     out["legal_source"] = out["legal_source"] or None
-    for key, allowed in (("nominee_kind", NOMINEE_KINDS), ("conferring_authority", CONFERRING_AUTHORITIES),
-                         ("threshold_base", THRESHOLD_BASES)):
+    for key, allowed in (
+        ("nominee_kind", NOMINEE_KINDS),
+        ("conferring_authority", CONFERRING_AUTHORITIES),
+        ("threshold_base", THRESHOLD_BASES),
+    ):
         out[key] = str(values.get(key) or "")
         if out[key] not in allowed:
             problems.append(invalid_field(key, "chưa chọn giá trị hợp lệ", "is not a valid choice"))
@@ -134,15 +187,35 @@ def snapshot(award: AwardType) -> dict[str, Any]:
     return {key: getattr(award, key) for key in AWARD_FIELDS}
 
 
-def _log(session: Session, actor: Actor, award_id: int, action: str, changes: Mapping[str, Any],
-         now: Optional[dt.datetime]) -> None:
-    audit.append(session, entity_type="award_type", entity_id=award_id, action=action,
-                 actor_id=actor.user_id, actor_role=Role.ADMIN.value, changes=changes, now=now)
+def _log(
+    session: Session,
+    actor: Actor,
+    award_id: int,
+    action: str,
+    changes: Mapping[str, Any],
+    now: dt.datetime | None,
+) -> None:
+    audit.append(
+        session,
+        entity_type="award_type",
+        entity_id=award_id,
+        action=action,
+        actor_id=actor.user_id,
+        actor_role=Role.ADMIN.value,
+        changes=changes,
+        now=now,
+    )
     session.info.pop(_RULES_CACHE, None)
 
 
-def create_award(session: Session, actor: Optional[Actor], values: Mapping[str, Any], *,
-                 with_hold_rule: bool = True, now: Optional[dt.datetime] = None) -> AwardType:
+def create_award(
+    session: Session,
+    actor: Actor | None,
+    values: Mapping[str, Any],
+    *,
+    with_hold_rule: bool = True,
+    now: dt.datetime | None = None,
+) -> AwardType:
     """Add an award type (and, by default, the hold rule every award should have). Never commits."""
     actor = require_admin(actor)
     clean, problems = clean_award(session, values)
@@ -153,18 +226,31 @@ def create_award(session: Session, actor: Optional[Actor], values: Mapping[str, 
     session.flush()
     _log(session, actor, award.id, "create", snapshot(award), now)
     if with_hold_rule:
-        add_rule(session, actor, award.id, {"kind": "hold", "hard": True, "source": HOLD_SOURCE}, now=now)
+        add_rule(
+            session, actor, award.id, {"kind": "hold", "hard": True, "source": HOLD_SOURCE}, now=now
+        )
     return award
 
 
-def update_award(session: Session, actor: Optional[Actor], award_id: int, values: Mapping[str, Any], *,
-                 now: Optional[dt.datetime] = None, expected_version: Optional[int] = None) -> dict[str, list[Any]]:
+def update_award(
+    session: Session,
+    actor: Actor | None,
+    award_id: int,
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> dict[str, list[Any]]:
     """Change an award type's fields; returns (and audits) the diff {field: [old, new]}. With
     ``expected_version``, an award saved by someone else since is refused (StaleVersion)."""
     actor = require_admin(actor)
     award = _award(session, award_id, lock=True)
-    refuse_if_stale(award.version, expected_version, "award_stale_version",
-                    STATE_LABELS["active" if award.active else "inactive"])
+    refuse_if_stale(
+        award.version,
+        expected_version,
+        "award_stale_version",
+        STATE_LABELS["active" if award.active else "inactive"],
+    )
     clean, problems = clean_award(session, values, award_id)
     if problems:
         raise CatalogueRefused(problems)
@@ -187,7 +273,9 @@ def _award(session: Session, award_id: int, *, lock: bool = False) -> AwardType:
     return award
 
 
-def clean_rule(session: Session, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[Violation]]:
+def clean_rule(
+    session: Session, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Violation]]:
     """A rule's kind, params, hard flag, source and dates from ``values``: (clean, problems)."""
     kind = str(values.get("kind") or "")
     problems: list[Violation] = []
@@ -198,7 +286,9 @@ def clean_rule(session: Session, values: Mapping[str, Any]) -> tuple[dict[str, A
     elif kind == "evidence":
         params["purpose"] = str(values.get("purpose") or "")
         if params["purpose"] not in PURPOSES:
-            problems.append(invalid_field("purpose", "chưa chọn thành phần hồ sơ", "choose a document"))
+            problems.append(
+                invalid_field("purpose", "chưa chọn thành phần hồ sơ", "choose a document")
+            )
     elif kind in ("prior_title", "quota"):
         key = "award" if kind == "prior_title" else "of"
         params[key] = str(values.get(key) or "")
@@ -218,39 +308,67 @@ def clean_rule(session: Session, values: Mapping[str, Any]) -> tuple[dict[str, A
             dates[key] = None
             problems.append(invalid_field(key, "không phải ngày hợp lệ", "is not a valid date"))
     if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
-        problems.append(invalid_field("valid_to", "trước ngày bắt đầu áp dụng", "is before the start date"))
+        problems.append(
+            invalid_field("valid_to", "trước ngày bắt đầu áp dụng", "is before the start date")
+        )
     source = nfc(str(values.get("source") or ""))
     if not source:
-        problems.append(invalid_field("source", "cần ghi căn cứ (văn bản, điều khoản)", "give the legal source"))
-    return {"kind": kind, "params": params, "hard": bool(values.get("hard")), "source": source,
-            **dates}, problems
+        problems.append(
+            invalid_field("source", "cần ghi căn cứ (văn bản, điều khoản)", "give the legal source")
+        )
+    return {
+        "kind": kind,
+        "params": params,
+        "hard": bool(values.get("hard")),
+        "source": source,
+        **dates,
+    }, problems
 
 
 def rule_snapshot(rule: AwardRule) -> dict[str, Any]:
-    return {"rule_id": rule.id, "kind": rule.kind, "params": rule.values, "hard": rule.hard,
-            "source": rule.source, "valid_from": rule.valid_from, "valid_to": rule.valid_to}
+    return {
+        "rule_id": rule.id,
+        "kind": rule.kind,
+        "params": rule.values,
+        "hard": rule.hard,
+        "source": rule.source,
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
+    }
 
 
-def add_rule(session: Session, actor: Optional[Actor], award_id: int, values: Mapping[str, Any], *,
-             now: Optional[dt.datetime] = None) -> AwardRule:
+def add_rule(
+    session: Session,
+    actor: Actor | None,
+    award_id: int,
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime | None = None,
+) -> AwardRule:
     """Add a rule to an award type (audited on the award type). Never commits."""
     actor = require_admin(actor)
     award = _award(session, award_id)
     clean, problems = clean_rule(session, values)
     if problems:
         raise CatalogueRefused(problems)
-    rule = AwardRule(award_type_id=award.id, kind=clean["kind"],
-                     params=json.dumps(clean["params"], ensure_ascii=False, sort_keys=True),
-                     hard=clean["hard"], source=clean["source"], valid_from=clean["valid_from"],
-                     valid_to=clean["valid_to"])
+    rule = AwardRule(
+        award_type_id=award.id,
+        kind=clean["kind"],
+        params=json.dumps(clean["params"], ensure_ascii=False, sort_keys=True),
+        hard=clean["hard"],
+        source=clean["source"],
+        valid_from=clean["valid_from"],
+        valid_to=clean["valid_to"],
+    )
     session.add(rule)
     session.flush()
     _log(session, actor, award.id, "add_rule", rule_snapshot(rule), now)
     return rule
 
 
-def remove_rule(session: Session, actor: Optional[Actor], rule_id: int, *,
-                now: Optional[dt.datetime] = None) -> int:
+def remove_rule(
+    session: Session, actor: Actor | None, rule_id: int, *, now: dt.datetime | None = None
+) -> int:
     """Remove a rule; returns its award type's id. (To retire a rule that applied to past
     dossiers, prefer ending it with ``valid_to`` through a new rule.)"""
     actor = require_admin(actor)
@@ -269,15 +387,23 @@ def rules_of(session: Session, award_type_id: int) -> list[AwardRule]:
     """The award type's rules, in the order they were added (cached for the session)."""
     cache = session.info.setdefault(_RULES_CACHE, {})
     if award_type_id not in cache:
-        cache[award_type_id] = list(session.scalars(
-            select(AwardRule).where(AwardRule.award_type_id == award_type_id).order_by(AwardRule.id)))
+        cache[award_type_id] = list(
+            session.scalars(
+                select(AwardRule)
+                .where(AwardRule.award_type_id == award_type_id)
+                .order_by(AwardRule.id)
+            )
+        )
     return cache[award_type_id]
 
 
 def rule_counts(session: Session) -> dict[int, int]:
     """Number of rules per award type id."""
-    return dict(session.execute(select(AwardRule.award_type_id, func.count())
-                                .group_by(AwardRule.award_type_id)).all())
+    return dict(
+        session.execute(
+            select(AwardRule.award_type_id, func.count()).group_by(AwardRule.award_type_id)
+        ).all()
+    )
 
 
 def describe(rule: AwardRule, names: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
@@ -291,12 +417,19 @@ def describe(rule: AwardRule, names: Mapping[str, tuple[str, str]]) -> tuple[str
         years = int(p.get("years") or 1)
         if years == 1 and p.get("include_current"):
             return f"Đạt “{vi}” trong năm xét", f"Holds “{en}” in the year considered"
-        until = ("đến năm xét", "up to the year considered") if p.get("include_current") else (
-            "liền trước năm xét", "before the year considered")
-        return (f"Đạt “{vi}” {years} năm liên tục {until[0]}",
-                f"Held “{en}” {years} consecutive years {until[1]}")
+        until = (
+            ("đến năm xét", "up to the year considered")
+            if p.get("include_current")
+            else ("liền trước năm xét", "before the year considered")
+        )
+        return (
+            f"Đạt “{vi}” {years} năm liên tục {until[0]}",
+            f"Held “{en}” {years} consecutive years {until[1]}",
+        )
     if rule.kind == "quota":
         vi, en = names.get(p.get("of", ""), (p.get("of", ""),) * 2)
-        return (f"Không quá {p.get('pct')}% số “{vi}” của đơn vị trong năm",
-                f"At most {p.get('pct')}% of the unit's “{en}” in the year")
+        return (
+            f"Không quá {p.get('pct')}% số “{vi}” của đơn vị trong năm",
+            f"At most {p.get('pct')}% of the unit's “{en}” in the year",
+        )
     return RULE_LABELS["hold"]

@@ -10,11 +10,12 @@ Applying the result fires ``council_approve`` or ``council_reject`` through the 
 the ballot's id: the guards read the tally from the closed ballot and check the award's
 threshold. Nothing here commits.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -22,12 +23,12 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, CouncilSession, Dossier, Nomination
 from models.ballots import CHOICES, Ballot, BallotBox, BallotVoter, CouncilConflict
 from models.text import nfc
-from workflow import audit, council as councils
+from workflow import audit
+from workflow import council as councils
 from workflow.authz import Actor, can_view
 from workflow.engine import fire
 from workflow.errors import EditRefused, NotFound, Violation
-from workflow.guards import (ballot_tally, counts_written, eligible_voters, recused_ids,
-                             threshold)
+from workflow.guards import ballot_tally, counts_written, eligible_voters, recused_ids, threshold
 from workflow.spec import Role
 
 ENTITY = "ballot"
@@ -66,7 +67,9 @@ def _refuse(code: str, **params) -> EditRefused:
 
 def _secretary(actor: Actor) -> None:
     if not councils.can_manage(actor):
-        raise _refuse("role_not_permitted", action="Điều hành bỏ phiếu kín", action_en="Run a secret ballot")
+        raise _refuse(
+            "role_not_permitted", action="Điều hành bỏ phiếu kín", action_en="Run a secret ballot"
+        )
 
 
 def _open_council(session: Session, council_id: int, actor: Actor) -> CouncilSession:
@@ -84,7 +87,9 @@ def load_nomination(session: Session, dossier_id: int, actor: Actor) -> Dossier:
     return dossier
 
 
-def find(session: Session, council_id: int, dossier_id: int, *, for_update: bool = False) -> Optional[Ballot]:
+def find(
+    session: Session, council_id: int, dossier_id: int, *, for_update: bool = False
+) -> Ballot | None:
     """The ballot on ``dossier_id`` in a session, if one was opened."""
     stmt = select(Ballot).where(Ballot.session_id == council_id, Ballot.dossier_id == dossier_id)
     if for_update:
@@ -94,30 +99,49 @@ def find(session: Session, council_id: int, dossier_id: int, *, for_update: bool
 
 def ballots_of(session: Session, council_id: int) -> dict[int, Ballot]:
     """{dossier id: ballot} of a session."""
-    return {b.dossier_id: b for b in session.scalars(select(Ballot).where(Ballot.session_id == council_id))}
+    return {
+        b.dossier_id: b
+        for b in session.scalars(select(Ballot).where(Ballot.session_id == council_id))
+    }
 
 
 def voted_count(session: Session, ballot: Ballot) -> int:
     """How many members on the roll have voted (who voted how is not recorded)."""
-    return session.scalar(select(func.count()).select_from(BallotVoter).where(
-        BallotVoter.ballot_id == ballot.id, BallotVoter.voted.is_(True))) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(BallotVoter)
+            .where(BallotVoter.ballot_id == ballot.id, BallotVoter.voted.is_(True))
+        )
+        or 0
+    )
 
 
 def conflicts_of(session: Session, council_id: int) -> list[CouncilConflict]:
     """The conflicts of interest recorded in a session."""
-    return list(session.scalars(select(CouncilConflict).where(CouncilConflict.session_id == council_id)
-                                .order_by(CouncilConflict.dossier_id, CouncilConflict.user_id)))
+    return list(
+        session.scalars(
+            select(CouncilConflict)
+            .where(CouncilConflict.session_id == council_id)
+            .order_by(CouncilConflict.dossier_id, CouncilConflict.user_id)
+        )
+    )
 
 
-def open_ballot(session: Session, council_id: int, dossier_id: int, actor: Actor,
-                now: Optional[dt.datetime] = None) -> Ballot:
+def open_ballot(
+    session: Session, council_id: int, dossier_id: int, actor: Actor, now: dt.datetime | None = None
+) -> Ballot:
     """Open the secret ballot on an agenda nomination; its roll is the present, unrecused members."""
     _secretary(actor)
     council = _open_council(session, council_id, actor)
     quorum = councils.quorum(council)
     if not quorum.met:
-        raise _refuse("quorum_not_met", present=quorum.present, members=quorum.members,
-                      required=quorum.required)
+        raise _refuse(
+            "quorum_not_met",
+            present=quorum.present,
+            members=quorum.members,
+            required=quorum.required,
+        )
     dossier = load_nomination(session, dossier_id, actor)
     if not isinstance(dossier, Nomination) or dossier.state != councils.AGENDA_STATE:
         raise _refuse("ballot_not_agenda")
@@ -126,23 +150,43 @@ def open_ballot(session: Session, council_id: int, dossier_id: int, actor: Actor
     roll = sorted(eligible_voters(session, council, dossier))
     if not roll:
         raise _refuse("ballot_no_voters")
-    now = now or dt.datetime.now(dt.timezone.utc)
-    ballot = Ballot(session_id=council.id, dossier_id=dossier.id, status="open", eligible=len(roll),
-                    opened_by=actor.user_id, opened_at=now, written_for=0, written_against=0)
+    now = now or dt.datetime.now(dt.UTC)
+    ballot = Ballot(
+        session_id=council.id,
+        dossier_id=dossier.id,
+        status="open",
+        eligible=len(roll),
+        opened_by=actor.user_id,
+        opened_at=now,
+        written_for=0,
+        written_against=0,
+    )
     session.add(ballot)
     session.flush()
     session.add_all([BallotVoter(ballot_id=ballot.id, user_id=u, voted=False) for u in roll])
     session.add(BallotBox(ballot_id=ballot.id, approve=0, reject=0, abstain=0))
     members = {a.user_id for a in council.attendance}
-    _audit(session, ballot, actor, "open", now, to_state="open", changes={
-        "session_id": council.id, "dossier_id": dossier.id, "eligible": len(roll),
-        "recused": sorted(recused_ids(session, council.id, dossier) & members)})
+    _audit(
+        session,
+        ballot,
+        actor,
+        "open",
+        now,
+        to_state="open",
+        changes={
+            "session_id": council.id,
+            "dossier_id": dossier.id,
+            "eligible": len(roll),
+            "recused": sorted(recused_ids(session, council.id, dossier) & members),
+        },
+    )
     session.flush()
     return ballot
 
 
-def standing(session: Session, council: CouncilSession, dossier: Dossier, actor: Actor,
-             ballot: Optional[Ballot]) -> str:
+def standing(
+    session: Session, council: CouncilSession, dossier: Dossier, actor: Actor, ballot: Ballot | None
+) -> str:
     """Where a member stands on a dossier's ballot: "nominee" or "conflict" (recused),
     "absent", "not_open", "closed", "not_on_roll", "voted" or "may_vote"."""
     if actor.user_id in recused_ids(session, council.id, dossier):
@@ -158,14 +202,18 @@ def standing(session: Session, council: CouncilSession, dossier: Dossier, actor:
     return "may_vote" if ballot.is_open else "closed"
 
 
-_REFUSALS = {"nominee": ("ballot_recused", "là người được đề nghị", "you are the nominee"),
-             "conflict": ("ballot_recused", "có xung đột lợi ích", "you have a conflict of interest"),
-             "absent": ("ballot_not_on_roll", "", ""), "not_on_roll": ("ballot_not_on_roll", "", ""),
-             "not_open": ("ballot_not_found", "", ""), "closed": ("ballot_closed", "", ""),
-             "voted": ("ballot_already_voted", "", "")}
+_REFUSALS = {
+    "nominee": ("ballot_recused", "là người được đề nghị", "you are the nominee"),
+    "conflict": ("ballot_recused", "có xung đột lợi ích", "you have a conflict of interest"),
+    "absent": ("ballot_not_on_roll", "", ""),
+    "not_on_roll": ("ballot_not_on_roll", "", ""),
+    "not_open": ("ballot_not_found", "", ""),
+    "closed": ("ballot_closed", "", ""),
+    "voted": ("ballot_already_voted", "", ""),
+}
 
 
-def refusal(standing_: str) -> Optional[Violation]:
+def refusal(standing_: str) -> Violation | None:
     """Why a member with this standing may not vote (None: they may)."""
     if standing_ not in _REFUSALS:
         return None
@@ -178,7 +226,9 @@ def is_recusal(violation: Violation) -> bool:
     return violation.code in ("ballot_recused", "ballot_not_on_roll")
 
 
-def cast_vote(session: Session, council_id: int, dossier_id: int, actor: Actor, choice: str) -> None:
+def cast_vote(
+    session: Session, council_id: int, dossier_id: int, actor: Actor, choice: str
+) -> None:
     """Record one member's vote: flip their ``voted`` flag and add one to a counter, together.
 
     Returns nothing and logs nothing: not even the caller learns more than "it was counted".
@@ -197,18 +247,36 @@ def cast_vote(session: Session, council_id: int, dossier_id: int, actor: Actor, 
         raise EditRefused([problem])
     # Both statements are conditional, so a race (a second click, the close) moves nothing.
     with session.begin_nested():
-        flipped = session.execute(update(BallotVoter).where(
-            BallotVoter.ballot_id == ballot.id, BallotVoter.user_id == actor.user_id,
-            BallotVoter.voted.is_(False)).values(voted=True).execution_options(synchronize_session=False))
-        counted = session.execute(update(BallotBox).where(BallotBox.ballot_id == ballot.id).values(
-            {choice: getattr(BallotBox, choice) + 1}).execution_options(synchronize_session=False))
+        flipped = session.execute(
+            update(BallotVoter)
+            .where(
+                BallotVoter.ballot_id == ballot.id,
+                BallotVoter.user_id == actor.user_id,
+                BallotVoter.voted.is_(False),
+            )
+            .values(voted=True)
+            .execution_options(synchronize_session=False)
+        )
+        counted = session.execute(
+            update(BallotBox)
+            .where(BallotBox.ballot_id == ballot.id)
+            .values({choice: getattr(BallotBox, choice) + 1})
+            .execution_options(synchronize_session=False)
+        )
         if flipped.rowcount != 1 or counted.rowcount != 1:  # leaving by raising rolls both back
             raise _refuse("ballot_already_voted" if counted.rowcount == 1 else "ballot_closed")
 
 
-def close_ballot(session: Session, council_id: int, dossier_id: int, actor: Actor, *,
-                 written_for: int = 0, written_against: int = 0,
-                 now: Optional[dt.datetime] = None) -> Tally:
+def close_ballot(
+    session: Session,
+    council_id: int,
+    dossier_id: int,
+    actor: Actor,
+    *,
+    written_for: int = 0,
+    written_against: int = 0,
+    now: dt.datetime | None = None,
+) -> Tally:
     """Close an open ballot: copy the counters into the ballot, empty the box, audit the totals.
 
     ``written_*``: written opinions of absent members, where the award counts them.
@@ -224,28 +292,58 @@ def close_ballot(session: Session, council_id: int, dossier_id: int, actor: Acto
         raise _refuse("ballot_closed")
     dossier = load_nomination(session, dossier_id, actor)
     _check_written(session, council, dossier, written_for, written_against)
-    box = session.scalars(select(BallotBox).where(BallotBox.ballot_id == ballot.id)
-                          .with_for_update().execution_options(populate_existing=True)).one()
-    now = now or dt.datetime.now(dt.timezone.utc)
-    ballot.votes_for, ballot.votes_against, ballot.votes_abstain = box.approve, box.reject, box.abstain
+    box = session.scalars(
+        select(BallotBox)
+        .where(BallotBox.ballot_id == ballot.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    now = now or dt.datetime.now(dt.UTC)
+    ballot.votes_for, ballot.votes_against, ballot.votes_abstain = (
+        box.approve,
+        box.reject,
+        box.abstain,
+    )
     ballot.written_for, ballot.written_against = written_for, written_against
     ballot.status, ballot.closed_at = "closed", now
-    session.execute(delete(BallotBox).where(BallotBox.ballot_id == ballot.id)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(BallotBox)
+        .where(BallotBox.ballot_id == ballot.id)
+        .execution_options(synchronize_session=False)
+    )
     session.expunge(box)
     result = tally(session, ballot)
-    _audit(session, ballot, actor, "close", now, from_state="open", to_state="closed", changes={
-        "session_id": council.id, "dossier_id": dossier_id, "eligible": ballot.eligible,
-        "votes": [ballot.votes_for, ballot.votes_against, ballot.votes_abstain],
-        "written": [written_for, written_against], "passes": result.passes})
+    _audit(
+        session,
+        ballot,
+        actor,
+        "close",
+        now,
+        from_state="open",
+        to_state="closed",
+        changes={
+            "session_id": council.id,
+            "dossier_id": dossier_id,
+            "eligible": ballot.eligible,
+            "votes": [ballot.votes_for, ballot.votes_against, ballot.votes_abstain],
+            "written": [written_for, written_against],
+            "passes": result.passes,
+        },
+    )
     session.flush()
     return result
 
 
-def _check_written(session: Session, council: CouncilSession, dossier: Dossier,
-                   written_for: int, written_against: int) -> None:
-    absent = ({a.user_id for a in council.attendance if not a.present}
-              - recused_ids(session, council.id, dossier))
+def _check_written(
+    session: Session,
+    council: CouncilSession,
+    dossier: Dossier,
+    written_for: int,
+    written_against: int,
+) -> None:
+    absent = {a.user_id for a in council.attendance if not a.present} - recused_ids(
+        session, council.id, dossier
+    )
     allowed = len(absent) if counts_written(getattr(dossier, "award_type", None)) else 0
     if min(written_for, written_against) < 0 or written_for + written_against > allowed:
         raise _refuse("written_invalid", absent=allowed)
@@ -260,12 +358,25 @@ def tally(session: Session, ballot: Ballot) -> Tally:
     votes = ballot_tally(ballot, award)
     base, required, pct = threshold(award, council, ballot.eligible)
     written = counts_written(award)
-    return Tally(*votes, ballot.written_for if written else 0, ballot.written_against if written else 0,
-                 ballot.eligible, base, required, pct)
+    return Tally(
+        *votes,
+        ballot.written_for if written else 0,
+        ballot.written_against if written else 0,
+        ballot.eligible,
+        base,
+        required,
+        pct,
+    )
 
 
-def apply_result(session: Session, council_id: int, dossier_id: int, actor: Actor,
-                 reason: str = "", now: Optional[dt.datetime] = None) -> AuditEvent:
+def apply_result(
+    session: Session,
+    council_id: int,
+    dossier_id: int,
+    actor: Actor,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> AuditEvent:
     """Fire council_approve (threshold reached) or council_reject with the closed ballot's id."""
     _secretary(actor)
     ballot = find(session, council_id, dossier_id)
@@ -274,14 +385,29 @@ def apply_result(session: Session, council_id: int, dossier_id: int, actor: Acto
     result = tally(session, ballot)
     trigger = "council_approve" if result.passes else "council_reject"
     if not result.passes and not nfc(reason):
-        reason = (f"Kết quả bỏ phiếu kín: {result.votes_for}/{result.base} phiếu đồng ý, "
-                  f"chưa đạt tỷ lệ {result.pct}% (cần {result.required}).")
-    return fire(session, dossier_id, trigger, actor, now=now,
-                inputs={"session_id": council_id, "ballot_id": ballot.id, "reason": reason})
+        reason = (
+            f"Kết quả bỏ phiếu kín: {result.votes_for}/{result.base} phiếu đồng ý, "
+            f"chưa đạt tỷ lệ {result.pct}% (cần {result.required})."
+        )
+    return fire(
+        session,
+        dossier_id,
+        trigger,
+        actor,
+        now=now,
+        inputs={"session_id": council_id, "ballot_id": ballot.id, "reason": reason},
+    )
 
 
-def set_conflict(session: Session, council_id: int, dossier_id: int, user_id: int, reason: str,
-                 actor: Actor, now: Optional[dt.datetime] = None) -> CouncilConflict:
+def set_conflict(
+    session: Session,
+    council_id: int,
+    dossier_id: int,
+    user_id: int,
+    reason: str,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> CouncilConflict:
     """Mark a member as having a conflict on a dossier (recused), before its ballot opens."""
     _secretary(actor)
     council = _open_council(session, council_id, actor)
@@ -292,19 +418,37 @@ def set_conflict(session: Session, council_id: int, dossier_id: int, user_id: in
         raise _refuse("reason_required")
     if find(session, council.id, dossier.id) is not None:
         raise _refuse("conflict_closed")
-    existing = session.scalars(select(CouncilConflict).where(
-        CouncilConflict.session_id == council.id, CouncilConflict.dossier_id == dossier.id,
-        CouncilConflict.user_id == user_id)).one_or_none()
+    existing = session.scalars(
+        select(CouncilConflict).where(
+            CouncilConflict.session_id == council.id,
+            CouncilConflict.dossier_id == dossier.id,
+            CouncilConflict.user_id == user_id,
+        )
+    ).one_or_none()
     if existing is not None:
         return existing
-    now = now or dt.datetime.now(dt.timezone.utc)
-    conflict = CouncilConflict(session_id=council.id, dossier_id=dossier.id, user_id=user_id,
-                               reason=nfc(reason), recorded_by=actor.user_id, recorded_at=now)
+    now = now or dt.datetime.now(dt.UTC)
+    conflict = CouncilConflict(
+        session_id=council.id,
+        dossier_id=dossier.id,
+        user_id=user_id,
+        reason=nfc(reason),
+        recorded_by=actor.user_id,
+        recorded_at=now,
+    )
     session.add(conflict)
     session.flush()
-    audit.append(session, entity_type=councils.ENTITY, entity_id=council.id, action="conflict",
-                 actor_id=actor.user_id, actor_role=Role.COUNCIL_SECRETARY.value, reason=conflict.reason,
-                 changes={"dossier_id": dossier.id, "user_id": user_id}, now=now)
+    audit.append(
+        session,
+        entity_type=councils.ENTITY,
+        entity_id=council.id,
+        action="conflict",
+        actor_id=actor.user_id,
+        actor_role=Role.COUNCIL_SECRETARY.value,
+        reason=conflict.reason,
+        changes={"dossier_id": dossier.id, "user_id": user_id},
+        now=now,
+    )
     return conflict
 
 
@@ -313,10 +457,10 @@ class BoardRow:
     """One nomination on a session's ballot page, as ``actor`` may see it."""
 
     dossier: Dossier
-    ballot: Optional[Ballot]
+    ballot: Ballot | None
     voted: int
-    standing: Optional[str]
-    result: Optional[Tally]
+    standing: str | None
+    result: Tally | None
     conflicts: list[CouncilConflict]
 
     @property
@@ -337,31 +481,60 @@ def board(session: Session, council: CouncilSession, actor: Actor) -> list[Board
     return sorted(rows, key=lambda r: (r.dossier.sent_at or r.dossier.created_at, r.dossier.id))
 
 
-def balloted(session: Session, council: CouncilSession, actor: Actor,
-             dossiers: Iterable[Dossier]) -> dict[int, BoardRow]:
+def balloted(
+    session: Session, council: CouncilSession, actor: Actor, dossiers: Iterable[Dossier]
+) -> dict[int, BoardRow]:
     """{dossier id: row} for those of ``dossiers`` put to a secret ballot in the session."""
     found = ballots_of(session, council.id)
     rows = _rows(session, council, actor, [d for d in dossiers if d.id in found], found)
     return {r.dossier.id: r for r in rows}
 
 
-def _rows(session: Session, council: CouncilSession, actor: Actor, dossiers: Iterable[Dossier],
-          found: dict[int, Ballot]) -> list[BoardRow]:
+def _rows(
+    session: Session,
+    council: CouncilSession,
+    actor: Actor,
+    dossiers: Iterable[Dossier],
+    found: dict[int, Ballot],
+) -> list[BoardRow]:
     conflicts = conflicts_of(session, council.id)
     member = actor.has(Role.COUNCIL_MEMBER)
     rows = []
     for dossier in dossiers:
         ballot = found.get(dossier.id)
-        rows.append(BoardRow(
-            dossier, ballot, voted_count(session, ballot) if ballot else 0,
-            standing(session, council, dossier, actor, ballot) if member else None,
-            tally(session, ballot) if ballot and not ballot.is_open else None,
-            [c for c in conflicts if c.dossier_id == dossier.id]))
+        rows.append(
+            BoardRow(
+                dossier,
+                ballot,
+                voted_count(session, ballot) if ballot else 0,
+                standing(session, council, dossier, actor, ballot) if member else None,
+                tally(session, ballot) if ballot and not ballot.is_open else None,
+                [c for c in conflicts if c.dossier_id == dossier.id],
+            )
+        )
     return rows
 
 
-def _audit(session: Session, ballot: Ballot, actor: Actor, action: str, now: dt.datetime, *,
-           from_state: Optional[str] = None, to_state: Optional[str] = None, changes: dict) -> None:
-    audit.append(session, entity_type=ENTITY, entity_id=ballot.id, action=action,
-                 actor_id=actor.user_id, actor_role=Role.COUNCIL_SECRETARY.value,
-                 from_state=from_state, to_state=to_state, changes=changes, now=now)
+def _audit(
+    session: Session,
+    ballot: Ballot,
+    actor: Actor,
+    action: str,
+    now: dt.datetime,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    changes: dict,
+) -> None:
+    audit.append(
+        session,
+        entity_type=ENTITY,
+        entity_id=ballot.id,
+        action=action,
+        actor_id=actor.user_id,
+        actor_role=Role.COUNCIL_SECRETARY.value,
+        from_state=from_state,
+        to_state=to_state,
+        changes=changes,
+        now=now,
+    )

@@ -1,8 +1,8 @@
 """Plans and reports against their due dates: on time, late or missing."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from models import Campaign, Dossier
 
@@ -15,7 +15,7 @@ STATUS_LABELS = {
 }
 
 
-def due_date(campaign: Campaign, kind: str) -> Optional[dt.date]:
+def due_date(campaign: Campaign, kind: str) -> dt.date | None:
     """The campaign's due date for a unit's plan or report."""
     return {"plan": campaign.plan_due, "report": campaign.report_due}.get(kind)
 
@@ -25,8 +25,10 @@ def local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(ZONE).date()
 
 
-def submission_status(campaign: Campaign, kind: str, dossier: Optional[Dossier], today: dt.date) -> str:
-    """"on_time", "late", "missing" or "pending" for a unit's plan or report of a campaign.
+def submission_status(
+    campaign: Campaign, kind: str, dossier: Dossier | None, today: dt.date
+) -> str:
+    """ "on_time", "late", "missing" or "pending" for a unit's plan or report of a campaign.
 
     A dossier counts as submitted when its unit head sent it to the Department (sent_at);
     "before 10/3" in the plan's words means on or before the due day.

@@ -1,11 +1,11 @@
 """Diagrams drawn from the lifecycle definitions, so a picture never disagrees with the engine."""
+
 from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from html import escape
-from typing import Optional
 
 from workflow.spec import ROLE_LABELS, WorkflowDef
 
@@ -19,10 +19,14 @@ def mermaid(wdef: WorkflowDef, locale: str = "vi") -> str:
     en = locale.startswith("en")
     lines = ["stateDiagram-v2", f"    %% {wdef.label_en if en else wdef.label_vi}"]
     for state in wdef.states:
-        lines.append(f'    state "{_quote(state.label_en if en else state.label_vi)}" as {state.name}')
+        lines.append(
+            f'    state "{_quote(state.label_en if en else state.label_vi)}" as {state.name}'
+        )
     lines.append(f"    [*] --> {wdef.initial}")
     for tdef in wdef.transitions:
-        roles = ", ".join(ROLE_LABELS[r][1 if en else 0] for r in sorted(tdef.roles, key=lambda r: r.value))
+        roles = ", ".join(
+            ROLE_LABELS[r][1 if en else 0] for r in sorted(tdef.roles, key=lambda r: r.value)
+        )
         label = _quote(f"{tdef.label_en if en else tdef.label_vi} ({roles})")
         for source in tdef.sources:
             lines.append(f"    {source} --> {tdef.dest}: {label}")
@@ -75,9 +79,9 @@ class _Edge:
     label: list[str]
     sources: tuple[str, ...]
     dest: str
-    lane: Optional[str] = None        # None: a straight arrow; "left" or "right": a lane
-    x: float = 0.0                    # the lane's x
-    index: int = 0                    # the lane's rank on its side
+    lane: str | None = None  # None: a straight arrow; "left" or "right": a lane
+    x: float = 0.0  # the lane's x
+    index: int = 0  # the lane's rank on its side
     ports: dict = field(default_factory=dict)
 
 
@@ -116,7 +120,9 @@ def _layers(wdef: WorkflowDef) -> dict[str, int]:
                 queue.append(tdef.dest)
     for state in wdef.states:
         if state.terminal:
-            sources = [depth[s] for t in wdef.transitions if t.dest == state.name for s in t.sources]
+            sources = [
+                depth[s] for t in wdef.transitions if t.dest == state.name for s in t.sources
+            ]
             depth[state.name] = max(sources, default=depth[state.name] - 1) + 1
     return depth
 
@@ -130,11 +136,15 @@ def _edges(wdef: WorkflowDef, layer: dict[str, int], en: bool) -> list[_Edge]:
             edges += [_Edge(_wrap(label, 16), (s,), tdef.dest) for s in tdef.sources]
         else:
             back = all(layer[tdef.dest] <= layer[s] for s in tdef.sources)
-            edges.append(_Edge(_wrap(label, 18), tdef.sources, tdef.dest, "left" if back else "right"))
+            edges.append(
+                _Edge(_wrap(label, 18), tdef.sources, tdef.dest, "left" if back else "right")
+            )
     return edges
 
 
-def _place(wdef: WorkflowDef, layer: dict[str, int], edges: list[_Edge], en: bool) -> dict[str, _Box]:
+def _place(
+    wdef: WorkflowDef, layer: dict[str, int], edges: list[_Edge], en: bool
+) -> dict[str, _Box]:
     """Boxes row by row, each under the mean of its parents; lane-only targets to that side."""
     labels = {s.name: _wrap(s.label_en if en else s.label_vi, 26) for s in wdef.states}
     height = max(len(lines) for lines in labels.values()) * _LINE_H + 2 * _PAD
@@ -145,11 +155,23 @@ def _place(wdef: WorkflowDef, layer: dict[str, int], edges: list[_Edge], en: boo
     for row in sorted(rows):
         wanted = {}
         for name in rows[row]:
-            parents = [centre[s] for e in edges if e.dest == name and e.lane is None
-                       for s in e.sources if s in centre]
+            parents = [
+                centre[s]
+                for e in edges
+                if e.dest == name and e.lane is None
+                for s in e.sources
+                if s in centre
+            ]
             sides = {e.lane for e in edges if e.dest == name and e.lane}
-            wanted[name] = (sum(parents) / len(parents) if parents
-                            else math.inf if sides == {"right"} else -math.inf if sides else 0.0)
+            wanted[name] = (
+                sum(parents) / len(parents)
+                if parents
+                else math.inf
+                if sides == {"right"}
+                else -math.inf
+                if sides
+                else 0.0
+            )
         order = sorted(rows[row], key=lambda n: wanted[n])  # stable: definition order on ties
         placed: list[float] = []
         for name in order:
@@ -160,9 +182,16 @@ def _place(wdef: WorkflowDef, layer: dict[str, int], edges: list[_Edge], en: boo
         centre.update({n: p - shift for n, p in zip(order, placed)})
     boxes = {}
     for state in wdef.states:
-        boxes[state.name] = _Box(state.name, labels[state.name], centre[state.name] - _BOX_W / 2,
-                                 layer[state.name] * (height + _GAP_V), height, state.terminal,
-                                 state.public, state.editable)
+        boxes[state.name] = _Box(
+            state.name,
+            labels[state.name],
+            centre[state.name] - _BOX_W / 2,
+            layer[state.name] * (height + _GAP_V),
+            height,
+            state.terminal,
+            state.public,
+            state.editable,
+        )
     return boxes
 
 
@@ -173,8 +202,9 @@ def _set_lanes(edges: list[_Edge], boxes: dict[str, _Box], layer: dict[str, int]
     for side, sign, start in (("left", -1, left), ("right", 1, right)):
         lanes = [e for e in edges if e.lane == side]
         offset = 0.0
-        for index, edge in enumerate(sorted(
-                lanes, key=lambda e: max(abs(layer[e.dest] - layer[s]) for s in e.sources))):
+        for index, edge in enumerate(
+            sorted(lanes, key=lambda e: max(abs(layer[e.dest] - layer[s]) for s in e.sources))
+        ):
             edge.x, edge.index = start + sign * offset, index
             offset += _width(edge.label) + 2 * _LANE_OFF
 
@@ -200,25 +230,43 @@ def _assign_ports(edges: list[_Edge], boxes: dict[str, _Box]) -> None:
             edges[n].ports[key] = box.x + _BOX_W * (i + 1) / (len(entries) + 1)
 
 
-def _text(x: float, y: float, lines: list[str], anchor: str = "middle", size: int = 12,
-          halo: bool = False, weight: str = "normal") -> str:
+def _text(
+    x: float,
+    y: float,
+    lines: list[str],
+    anchor: str = "middle",
+    size: int = 12,
+    halo: bool = False,
+    weight: str = "normal",
+) -> str:
     first = y - (len(lines) - 1) * (_LINE_H - 2) / 2
-    halo_attrs = (' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
-                  if halo else "")
-    spans = "".join(f'<tspan x="{x:.1f}" y="{first + i * (_LINE_H - 2):.1f}">{escape(line)}</tspan>'
-                    for i, line in enumerate(lines))
-    return (f'<text text-anchor="{anchor}" dominant-baseline="middle" font-size="{size}" '
-            f'font-weight="{weight}" fill="{_INK}"{halo_attrs}>{spans}</text>')
+    halo_attrs = (
+        ' stroke="#ffffff" stroke-width="4" stroke-linejoin="round" paint-order="stroke"'
+        if halo
+        else ""
+    )
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + i * (_LINE_H - 2):.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return (
+        f'<text text-anchor="{anchor}" dominant-baseline="middle" font-size="{size}" '
+        f'font-weight="{weight}" fill="{_INK}"{halo_attrs}>{spans}</text>'
+    )
 
 
 def _draw_box(box: _Box) -> list[str]:
     fill = "#e8f5ec" if box.public else "#fff6e0" if box.editable else "#ffffff"
     stroke = _OK if box.public else _MUTED
-    parts = [f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{_BOX_W}" height="{box.h:.1f}" rx="8" '
-             f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>']
+    parts = [
+        f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{_BOX_W}" height="{box.h:.1f}" rx="8" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>'
+    ]
     if box.terminal:
-        parts.append(f'<rect x="{box.x + 4:.1f}" y="{box.y + 4:.1f}" width="{_BOX_W - 8}" '
-                     f'height="{box.h - 8:.1f}" rx="5" fill="none" stroke="{stroke}"/>')
+        parts.append(
+            f'<rect x="{box.x + 4:.1f}" y="{box.y + 4:.1f}" width="{_BOX_W - 8}" '
+            f'height="{box.h - 8:.1f}" rx="5" fill="none" stroke="{stroke}"/>'
+        )
     parts.append(_text(box.cx, box.cy, box.lines, size=13, weight="600"))
     return parts
 
@@ -234,7 +282,9 @@ class _Labels:
         self.taken: list[tuple[float, float, float, float]] = []
         self.parts: list[str] = []
 
-    def add(self, lines: list[str], x1: float, y1: float, x2: float, y2: float, right: bool) -> None:
+    def add(
+        self, lines: list[str], x1: float, y1: float, x2: float, y2: float, right: bool
+    ) -> None:
         w, h = _width(lines), len(lines) * (_LINE_H - 2)
         choice = None
         for t in (0.5, 0.3, 0.7, 0.2, 0.8):
@@ -254,14 +304,17 @@ def _overlap(a: tuple, b: tuple) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _draw_arrow(edge: _Edge, edges: list[_Edge], boxes: dict[str, _Box], marker: str,
-                labels: _Labels) -> str:
+def _draw_arrow(
+    edge: _Edge, edges: list[_Edge], boxes: dict[str, _Box], marker: str, labels: _Labels
+) -> str:
     source, dest = boxes[edge.sources[0]], boxes[edge.dest]
     down = dest.y > source.y
     x1, x2 = edge.ports[(source.name, "out")], edge.ports[(source.name, "in")]
     y1, y2 = (source.bottom, dest.y) if down else (source.y, dest.bottom)
     # The label goes on the side the arrow leans to; twins (A→B, B→A) on their outer sides.
-    twin = any(e.lane is None and e.sources == (edge.dest,) and e.dest == source.name for e in edges)
+    twin = any(
+        e.lane is None and e.sources == (edge.dest,) and e.dest == source.name for e in edges
+    )
     lean = (x2 - x1) if down else (x1 - x2)
     mid = (x1 + x2) / 2
     right = mid >= (source.cx + dest.cx) / 2 if twin or abs(lean) <= 1 else lean > 0
@@ -279,14 +332,19 @@ def _draw_lane(edge: _Edge, boxes: dict[str, _Box], marker: str, rows: list[floa
         y0, y1 = (box.bottom, box.bottom + step) if down else (box.y, box.y - step)
         y3, y2 = (dest.y, dest.y - step) if down else (dest.bottom, dest.bottom + step)
         ys += [y1, y2]
-        parts.append(f'<path d="M{x1:.1f},{y0:.1f} V{y1:.1f} H{edge.x:.1f} V{y2:.1f} H{x2:.1f} '
-                     f'V{y3:.1f}" {_line_attrs(marker)}/>')
+        parts.append(
+            f'<path d="M{x1:.1f},{y0:.1f} V{y1:.1f} H{edge.x:.1f} V{y2:.1f} H{x2:.1f} '
+            f'V{y3:.1f}" {_line_attrs(marker)}/>'
+        )
     low, high = min(ys), max(ys)
     inside = [y for y in rows if low < y < high]  # beside a row of boxes, never in a gap
     label_y = min(inside, key=lambda y: abs(y - (low + high) / 2)) if inside else (low + high) / 2
     left = edge.lane == "left"
-    parts.append(_text(edge.x + (-8 if left else 8), label_y, edge.label,
-                       "end" if left else "start", halo=True))
+    parts.append(
+        _text(
+            edge.x + (-8 if left else 8), label_y, edge.label, "end" if left else "start", halo=True
+        )
+    )
     return parts
 
 
@@ -310,7 +368,9 @@ def svg(wdef: WorkflowDef, locale: str = "vi") -> str:
     body += labels.parts
     start = boxes[wdef.initial]
     body.append(f'<circle cx="{start.cx:.1f}" cy="{start.y - 34:.1f}" r="7" fill="{_INK}"/>')
-    body.append(f'<path d="M{start.cx:.1f},{start.y - 27:.1f} V{start.y:.1f}" {_line_attrs(marker)}/>')
+    body.append(
+        f'<path d="M{start.cx:.1f},{start.y - 27:.1f} V{start.y:.1f}" {_line_attrs(marker)}/>'
+    )
     xs = [b.x for b in boxes.values()] + [b.x + _BOX_W for b in boxes.values()]
     for edge in edges:
         if edge.lane:
@@ -319,10 +379,12 @@ def svg(wdef: WorkflowDef, locale: str = "vi") -> str:
     x0, x1 = min(xs) - _MARGIN, max(xs) + _MARGIN
     y0, y1 = -41 - _MARGIN, max(b.bottom for b in boxes.values()) + _MARGIN
     title = wdef.label_en if en else wdef.label_vi
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {x1 - x0:.1f} '
-            f'{y1 - y0:.1f}" width="{x1 - x0:.0f}" height="{y1 - y0:.0f}" role="img" '
-            f'aria-labelledby="{marker}-title" font-family="{_FONT}">'
-            f'<title id="{marker}-title">{escape(title)}</title>'
-            f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
-            f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-            f'fill="{_INK}"/></marker></defs>' + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {x1 - x0:.1f} '
+        f'{y1 - y0:.1f}" width="{x1 - x0:.0f}" height="{y1 - y0:.0f}" role="img" '
+        f'aria-labelledby="{marker}-title" font-family="{_FONT}">'
+        f'<title id="{marker}-title">{escape(title)}</title>'
+        f'<defs><marker id="{marker}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" '
+        f'markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        f'fill="{_INK}"/></marker></defs>' + "".join(body) + "</svg>"
+    )

@@ -8,6 +8,7 @@ signer. A footer line carries the audit chain's head so a printed copy can be ma
 the published history. Builders take plain data (no database, no Flask). PDF comes from
 LibreOffice when it is installed; without it :func:`to_pdf` returns None.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -38,8 +39,8 @@ FONT = "Times New Roman"
 # Nghị định 30/2020/NĐ-CP appendix III: "12/TTr-THPT" (leading zero below 10, no spaces).
 PROPOSAL_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/TTr-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
 TABLE_HEAD = ("STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị", "Danh hiệu, hình thức")
-TEXT_WIDTH = 16.5                        # cm: A4 less the 3 cm and 1.5 cm margins
-HEAD_WIDTHS = (8.4, 9.8)                 # agency | national motto (wider than the text: one line each)
+TEXT_WIDTH = 16.5  # cm: A4 less the 3 cm and 1.5 cm margins
+HEAD_WIDTHS = (8.4, 9.8)  # agency | national motto (wider than the text: one line each)
 
 
 @dataclass(frozen=True)
@@ -60,24 +61,24 @@ class Letter:
     agency: str
     number: str
     day: dt.date
-    kind_title: str                      # "QUYẾT ĐỊNH", "TỜ TRÌNH"
-    subject: str                         # "Về việc …"
+    kind_title: str  # "QUYẾT ĐỊNH", "TỜ TRÌNH"
+    subject: str  # "Về việc …"
     bases: Sequence[str]
     rows: Sequence[Awardee]
     signer: str
     signer_title: str
     recipients: Sequence[str]
-    audit_head: Optional[tuple[int, str]] = None
-    authority: str = ""                  # "GIÁM ĐỐC SỞ …" above the bases of a decision
-    addressee: str = ""                  # "Kính gửi: …" of a proposal
+    audit_head: tuple[int, str] | None = None
+    authority: str = ""  # "GIÁM ĐỐC SỞ …" above the bases of a decision
+    addressee: str = ""  # "Kính gửi: …" of a proposal
     articles: Sequence[str] = field(default_factory=list)  # Điều 2, Điều 3 … after the list
-    intro: str = ""                      # the sentence before the table
-    closing: str = ""                    # the sentence after the table (a proposal)
+    intro: str = ""  # the sentence before the table
+    closing: str = ""  # the sentence after the table (a proposal)
     columns: Sequence[str] = TABLE_HEAD
 
 
 def date_line(day: dt.date, place: str = PLACE) -> str:
-    """"Hải Phòng, ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
+    """ "Hải Phòng, ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
@@ -90,7 +91,14 @@ def decision_docx(letter: Letter) -> bytes:
     _para(doc, letter.authority, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     for basis in letter.bases:
         _para(doc, basis, italic=True, indent=True)
-    _para(doc, "QUYẾT ĐỊNH:", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6, space_after=6)
+    _para(
+        doc,
+        "QUYẾT ĐỊNH:",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_before=6,
+        space_after=6,
+    )
     _article(doc, "Điều 1.", letter.intro)
     _awardees(doc, letter)
     for number, text in enumerate(letter.articles, start=2):
@@ -116,12 +124,12 @@ def proposal_docx(letter: Letter) -> bytes:
     return _save(doc)
 
 
-def pdf_converter() -> Optional[str]:
+def pdf_converter() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
     return shutil.which("libreoffice") or shutil.which("soffice")
 
 
-def to_pdf(docx: bytes, timeout: int = 120) -> Optional[bytes]:
+def to_pdf(docx: bytes, timeout: int = 120) -> bytes | None:
     """The document as PDF through ``libreoffice --headless``; None without LibreOffice."""
     converter = pdf_converter()
     if converter is None:
@@ -130,13 +138,26 @@ def to_pdf(docx: bytes, timeout: int = 120) -> Optional[bytes]:
         source = Path(work) / "document.docx"
         source.write_bytes(docx)
         # Its own profile directory: a desktop LibreOffice that is open would lock the default one.
-        subprocess.run([converter, f"-env:UserInstallation=file://{work}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", work, str(source)],
-                       check=True, capture_output=True, timeout=timeout)
+        subprocess.run(
+            [
+                converter,
+                f"-env:UserInstallation=file://{work}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                work,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
         return (Path(work) / "document.pdf").read_bytes()
 
 
 # --- layout ------------------------------------------------------------------------------
+
 
 def _document() -> Document:
     doc = Document()
@@ -151,9 +172,18 @@ def _document() -> Document:
     return doc
 
 
-def _para(container, text: str, *, bold: bool = False, italic: bool = False, size: float = 14,
-          align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, space_before: float = 0,
-          space_after: float = 3):
+def _para(
+    container,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 14,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent: bool = False,
+    space_before: float = 0,
+    space_after: float = 3,
+):
     paragraph = container.add_paragraph()
     paragraph.alignment = align
     fmt = paragraph.paragraph_format
@@ -181,8 +211,15 @@ def _rule(container, room_cm: float, width_cm: float) -> None:
     paragraph._p.get_or_add_pPr().append(borders)
 
 
-def _cell_text(cell, text: str, *, bold: bool = False, italic: bool = False, size: float = 13,
-               first: bool = False):
+def _cell_text(
+    cell,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 13,
+    first: bool = False,
+):
     paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_after = Pt(0)
@@ -219,7 +256,14 @@ def _heading(doc, letter: Letter, number_prefix: str) -> None:
 
 
 def _title(doc, letter: Letter) -> None:
-    _para(doc, letter.kind_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=18, space_after=0)
+    _para(
+        doc,
+        letter.kind_title,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_before=18,
+        space_after=0,
+    )
     _para(doc, letter.subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _rule(doc, TEXT_WIDTH, 4)
     _para(doc, "", space_after=6)
@@ -273,7 +317,9 @@ def _footer(doc, letter: Letter) -> None:
     seq, digest = letter.audit_head
     paragraph = doc.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(f"Vinh Danh — nhật ký kiểm toán tại thời điểm lập văn bản: {seq}:{digest}")
+    run = paragraph.add_run(
+        f"Vinh Danh — nhật ký kiểm toán tại thời điểm lập văn bản: {seq}:{digest}"
+    )
     run.font.size = Pt(8)
 
 

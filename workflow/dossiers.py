@@ -1,8 +1,10 @@
 """Creating dossiers and changing their content, audited like transitions."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -12,10 +14,10 @@ from models.catalog import NOMINEE_KINDS
 from models.text import fold, nfc
 from workflow import audit
 from workflow.authz import Actor, editing_role
+from workflow.definitions import WORKFLOWS
 from workflow.engine import load_for_update, workflow_of
 from workflow.errors import EditRefused, Violation, refuse_if_stale
 from workflow.guards_campaign import participation_problem
-from workflow.definitions import WORKFLOWS
 from workflow.spec import Role
 
 MODELS: dict[str, type[Dossier]] = {"nomination": Nomination, "plan": Plan, "report": Report}
@@ -50,7 +52,7 @@ FIELDS: dict[str, dict[str, tuple[str, int, str, str]]] = {
 }
 
 
-def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Optional[Violation]]:
+def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Violation | None]:
     spec = FIELDS[kind].get(name)
     if spec is None:
         return None, Violation("unknown_field", {"field": name})
@@ -58,13 +60,18 @@ def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Op
     if value_kind == _TEXT:
         text = nfc(str(value or ""))
         if len(text) > limit:
-            return None, Violation("field_too_long", {"field": label_vi, "field_en": label_en, "max": limit})
+            return None, Violation(
+                "field_too_long", {"field": label_vi, "field_en": label_en, "max": limit}
+            )
         return text, None
     if value_kind == _BOOL:
         return bool(value) and str(value).lower() not in ("0", "false", "off", ""), None
     if value_kind == _CHOICE:
-        return (value, None) if value in NOMINEE_KINDS else (
-            None, Violation("field_required", {"field": label_vi, "field_en": label_en}))
+        return (
+            (value, None)
+            if value in NOMINEE_KINDS
+            else (None, Violation("field_required", {"field": label_vi, "field_en": label_en}))
+        )
     if value in (None, ""):
         if name == "nominee_user_id":
             return None, None
@@ -92,8 +99,14 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
             values[name] = value
     if values.get("campaign_id") is not None and values["campaign_id"] != dossier.campaign_id:
         # A unit drafts only for campaigns it takes part in (issue 4).
-        problems += filter(None, [participation_problem(session, session.get(Campaign, values["campaign_id"]),
-                                                        dossier.unit_id)])
+        problems += filter(
+            None,
+            [
+                participation_problem(
+                    session, session.get(Campaign, values["campaign_id"]), dossier.unit_id
+                )
+            ],
+        )
     if problems:
         raise EditRefused(problems)
     changed = {}
@@ -117,37 +130,71 @@ def refresh_search_key(session: Session, nomination: Nomination) -> None:
     """The folded text the public search matches: nominee, position, unit and award."""
     award = session.get(AwardType, nomination.award_type_id) if nomination.award_type_id else None
     unit = session.get(Unit, nomination.unit_id) if nomination.unit_id else None
-    nomination.search_key = fold(" ".join(filter(None, (
-        nomination.nominee_name, nomination.position, unit.name if unit else "",
-        award.name_vi if award else ""))))
+    nomination.search_key = fold(
+        " ".join(
+            filter(
+                None,
+                (
+                    nomination.nominee_name,
+                    nomination.position,
+                    unit.name if unit else "",
+                    award.name_vi if award else "",
+                ),
+            )
+        )
+    )
 
 
-def create(session: Session, actor: Actor, kind: str, unit_id: int, fields: Mapping[str, Any],
-           now: Optional[dt.datetime] = None) -> Dossier:
+def create(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    unit_id: int,
+    fields: Mapping[str, Any],
+    now: dt.datetime | None = None,
+) -> Dossier:
     """A new dossier in its lifecycle's initial state, drafted by a member of ``unit_id``."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     role = next((r for r in (Role.UNIT_STAFF, Role.UNIT_HEAD) if actor.has(r, unit_id)), None)
     if role is None:
         raise EditRefused([Violation("out_of_scope")])
-    dossier = MODELS[kind](state=WORKFLOWS[kind].initial, unit_id=unit_id, author_id=actor.user_id,
-                           created_at=now, updated_at=now, title="")
+    dossier = MODELS[kind](
+        state=WORKFLOWS[kind].initial,
+        unit_id=unit_id,
+        author_id=actor.user_id,
+        created_at=now,
+        updated_at=now,
+        title="",
+    )
     if kind == "nomination":
         dossier.nominee_kind, dossier.nominee_name, dossier.achievements = "individual", "", ""
     changed = _apply(session, dossier, fields)
     for required in ("campaign_id",) + (("award_type_id",) if kind == "nomination" else ()):
         if getattr(dossier, required) is None:
             label = FIELDS[kind][required]
-            raise EditRefused([Violation("field_required", {"field": label[2], "field_en": label[3]})])
+            raise EditRefused(
+                [Violation("field_required", {"field": label[2], "field_en": label[3]})]
+            )
     session.add(dossier)
     session.flush()
-    audit.append(session, entity_type="dossier", entity_id=dossier.id, action="create",
-                 actor_id=actor.user_id, actor_role=role.value, unit_id=unit_id,
-                 to_state=dossier.state, changes={k: v[1] for k, v in changed.items()}, now=now)
+    audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="create",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=unit_id,
+        to_state=dossier.state,
+        changes={k: v[1] for k, v in changed.items()},
+        now=now,
+    )
     return dossier
 
 
-def check_editable(session: Session, dossier_id: int, actor: Actor,
-                   expected_version: Optional[int]) -> tuple[Dossier, Role]:
+def check_editable(
+    session: Session, dossier_id: int, actor: Actor, expected_version: int | None
+) -> tuple[Dossier, Role]:
     """Lock a dossier that ``actor`` may change now, or raise why not."""
     dossier = load_for_update(session, dossier_id, actor)
     state = workflow_of(dossier).state(dossier.state)
@@ -156,17 +203,26 @@ def check_editable(session: Session, dossier_id: int, actor: Actor,
     if role is None:
         raise EditRefused([Violation("out_of_scope")])
     if not state.editable:
-        raise EditRefused([Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en})])
+        raise EditRefused(
+            [Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en})]
+        )
     return dossier, role
 
 
-def edit(session: Session, dossier_id: int, actor: Actor, fields: Mapping[str, Any], *,
-         expected_version: Optional[int] = None, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+def edit(
+    session: Session,
+    dossier_id: int,
+    actor: Actor,
+    fields: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent | None:
     """Change a dossier's content (draft or returned, owning unit only); audited as "edit".
 
     Returns None when nothing changed. Never commits.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     dossier, role = check_editable(session, dossier_id, actor, expected_version)
     # The lookups in _apply would autoflush a half-applied change: two UPDATEs, and the
     # version would move twice for one edit.
@@ -175,8 +231,18 @@ def edit(session: Session, dossier_id: int, actor: Actor, fields: Mapping[str, A
     if not changed:
         return None
     touch(dossier, now)
-    event = audit.append(session, entity_type="dossier", entity_id=dossier.id, action="edit",
-                         actor_id=actor.user_id, actor_role=role.value, unit_id=dossier.unit_id,
-                         from_state=dossier.state, to_state=dossier.state, changes=changed, now=now)
+    event = audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="edit",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        changes=changed,
+        now=now,
+    )
     session.flush()
     return event

@@ -4,11 +4,13 @@
 Neither commits: the caller owns the transaction, so the state change, the recorded data
 and the audit event land together or not at all.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy import inspect as sa_inspect
@@ -21,15 +23,24 @@ from models.audit import forget_audited
 from workflow import audit
 from workflow.authz import Actor, acting_role, can_view
 from workflow.definitions import WORKFLOWS
-from workflow.errors import (NOT_APPLICABLE_CODES, NotFound, StaleVersion, TransitionRefused,
-                             Violation, refuse_if_stale)
-from workflow.guards import (GuardContext, check_classification, check_decision, check_reason)
+from workflow.errors import (
+    NOT_APPLICABLE_CODES,
+    NotFound,
+    StaleVersion,
+    TransitionRefused,
+    Violation,
+    refuse_if_stale,
+)
+from workflow.guards import GuardContext, check_classification, check_decision, check_reason
 from workflow.spec import Input, TransitionDef, WorkflowDef
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
-_INPUT_CHECKS = {Input.REASON: check_reason, Input.DECISION: check_decision,
-                 Input.CLASSIFICATION: check_classification}
+_INPUT_CHECKS = {
+    Input.REASON: check_reason,
+    Input.DECISION: check_decision,
+    Input.CLASSIFICATION: check_classification,
+}
 
 # Called as listener(session, dossier, event, actor) after every transition, in its
 # transaction (workflow.notify registers itself here); a listener must not commit.
@@ -44,20 +55,39 @@ def _record(event: EventData) -> None:
         effect(ctx)
     dossier = ctx.dossier
     dossier.updated_at = ctx.now
-    event.kwargs["out"].append(audit.append(
-        ctx.session, entity_type="dossier", entity_id=dossier.id, action=tdef.trigger,
-        actor_id=ctx.actor.user_id, actor_role=ctx.role.value if ctx.role else None,
-        unit_id=dossier.unit_id, from_state=event.transition.source,
-        to_state=event.transition.dest, reason=ctx.text("reason") or None,
-        changes=ctx.changes, public=tdef.public, now=ctx.now))
+    event.kwargs["out"].append(
+        audit.append(
+            ctx.session,
+            entity_type="dossier",
+            entity_id=dossier.id,
+            action=tdef.trigger,
+            actor_id=ctx.actor.user_id,
+            actor_role=ctx.role.value if ctx.role else None,
+            unit_id=dossier.unit_id,
+            from_state=event.transition.source,
+            to_state=event.transition.dest,
+            reason=ctx.text("reason") or None,
+            changes=ctx.changes,
+            public=tdef.public,
+            now=ctx.now,
+        )
+    )
 
 
 def _compile(wdef: WorkflowDef) -> Machine:
     # model=None: one machine drives every row; add_model would reset a loaded row's state.
-    return Machine(model=None, states=list(wdef.state_names), initial=wdef.initial,
-                   transitions=[{"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
-                                for t in wdef.transitions],
-                   auto_transitions=False, send_event=True, after_state_change=[_record])
+    return Machine(
+        model=None,
+        states=list(wdef.state_names),
+        initial=wdef.initial,
+        transitions=[
+            {"trigger": t.trigger, "source": list(t.sources), "dest": t.dest}
+            for t in wdef.transitions
+        ],
+        auto_transitions=False,
+        send_event=True,
+        after_state_change=[_record],
+    )
 
 
 MACHINES: dict[str, Machine] = {kind: _compile(wdef) for kind, wdef in WORKFLOWS.items()}
@@ -71,8 +101,12 @@ def workflow_of(dossier: Dossier) -> WorkflowDef:
 # Every kind's own columns (and the award) in the same SELECT: the guards read them, and
 # loading them lazily cost two more round trips per transition.
 _ANY_DOSSIER = with_polymorphic(Dossier, "*")
-LOCK_DOSSIER = (select(_ANY_DOSSIER).where(_ANY_DOSSIER.id == bindparam("dossier_id"))
-                .with_for_update(of=Dossier).execution_options(populate_existing=True))
+LOCK_DOSSIER = (
+    select(_ANY_DOSSIER)
+    .where(_ANY_DOSSIER.id == bindparam("dossier_id"))
+    .with_for_update(of=Dossier)
+    .execution_options(populate_existing=True)
+)
 
 
 def load_for_update(session: Session, dossier_id: int, actor: Actor) -> Dossier:
@@ -103,9 +137,13 @@ class _WritePlan:
         if found is None:
             values = {self.columns[k]: bindparam(f"v_{k}") for k in keys}
             if table is self.base:
-                found = (table.update().where(table.c.id == bindparam("b_id"),
-                                              table.c.version == bindparam("b_version"))
-                         .values(version=bindparam("b_new_version"), **values))
+                found = (
+                    table.update()
+                    .where(
+                        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")
+                    )
+                    .values(version=bindparam("b_new_version"), **values)
+                )
             else:
                 found = table.update().where(table.c.id == bindparam("b_id")).values(**values)
             self._statements[(table, keys)] = found
@@ -137,7 +175,9 @@ def _write(session: Session, dossier: Dossier) -> None:
         if table is plan.base:
             params.update(b_version=version, b_new_version=version + 1)
         result = connection.execute(plan.statement(table, frozenset(keys)), params)
-        if table is plan.base and result.rowcount != 1:  # not under the row lock; as the mapper would
+        if (
+            table is plan.base and result.rowcount != 1
+        ):  # not under the row lock; as the mapper would
             current = connection.execute(_CURRENT, {"dossier_id": dossier.id}).one()
             raise StaleVersion(current.version, *workflow_of(dossier).state(current.state).labels)
     set_committed_value(dossier, "version", version + 1)
@@ -155,12 +195,13 @@ def _write(session: Session, dossier: Dossier) -> None:
     session._register_altered([state])
 
 
-def _now(now: Optional[dt.datetime]) -> dt.datetime:
-    return now or dt.datetime.now(dt.timezone.utc)
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
 
 
-def _rule_violations(ctx: GuardContext, tdef: TransitionDef, *, with_inputs: bool,
-                     rules: bool = True) -> list[Violation]:
+def _rule_violations(
+    ctx: GuardContext, tdef: TransitionDef, *, with_inputs: bool, rules: bool = True
+) -> list[Violation]:
     problems: list[Violation] = []
     if with_inputs:
         for needed in sorted(tdef.requires, key=lambda i: i.value):
@@ -176,9 +217,16 @@ def _rule_violations(ctx: GuardContext, tdef: TransitionDef, *, with_inputs: boo
     return problems
 
 
-def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
-         inputs: Optional[Mapping[str, Any]] = None, expected_version: Optional[int] = None,
-         now: Optional[dt.datetime] = None) -> AuditEvent:
+def fire(
+    session: Session,
+    dossier_id: int,
+    trigger: str,
+    actor: Actor,
+    *,
+    inputs: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent:
     """Fire ``trigger`` on a dossier for ``actor`` and return the audit event it wrote.
 
     Raises ``NotFound``, ``StaleVersion`` or ``TransitionRefused`` (with every failing
@@ -186,15 +234,27 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
     """
     dossier = load_for_update(session, dossier_id, actor)
     wdef = workflow_of(dossier)
-    refuse_if_stale(dossier.version, expected_version, "stale_version", wdef.state(dossier.state).labels)
+    refuse_if_stale(
+        dossier.version, expected_version, "stale_version", wdef.state(dossier.state).labels
+    )
     try:
         tdef = wdef.transition(trigger)
     except KeyError:
         raise TransitionRefused([Violation("unknown_trigger", {"trigger": trigger})]) from None
     if dossier.state not in tdef.sources:
-        raise TransitionRefused([Violation("not_allowed_from_state", {
-            "action": tdef.label_vi, "state": wdef.state(dossier.state).label_vi,
-            "action_en": tdef.label_en, "state_en": wdef.state(dossier.state).label_en})])
+        raise TransitionRefused(
+            [
+                Violation(
+                    "not_allowed_from_state",
+                    {
+                        "action": tdef.label_vi,
+                        "state": wdef.state(dossier.state).label_vi,
+                        "action_en": tdef.label_en,
+                        "state_en": wdef.state(dossier.state).label_en,
+                    },
+                )
+            ]
+        )
     role, denied = acting_role(actor, dossier, tdef)
     if denied:
         raise TransitionRefused([denied])
@@ -213,9 +273,14 @@ def fire(session: Session, dossier_id: int, trigger: str, actor: Actor, *,
     return out[0]
 
 
-def available(session: Session, dossier: Dossier, actor: Actor,
-              now: Optional[dt.datetime] = None, *,
-              rules: bool = True) -> list[tuple[TransitionDef, list[Violation]]]:
+def available(
+    session: Session,
+    dossier: Dossier,
+    actor: Actor,
+    now: dt.datetime | None = None,
+    *,
+    rules: bool = True,
+) -> list[tuple[TransitionDef, list[Violation]]]:
     """Transitions ``actor`` may fire on ``dossier`` from its state, each with the rules that
     do not hold yet (an empty list means the button works). Forbidden ones are left out.
 

@@ -1,12 +1,21 @@
 """Typed errors of the engine. They carry codes and parameters; ``messages`` words them."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any
 
 # Violation codes that mean "this person may not do this", as opposed to "not now".
-PERMISSION_CODES = frozenset({"role_not_permitted", "out_of_scope", "reviewer_is_nominee",
-                              "reviewer_is_author", "not_visible"})
+PERMISSION_CODES = frozenset(
+    {
+        "role_not_permitted",
+        "out_of_scope",
+        "reviewer_is_nominee",
+        "reviewer_is_author",
+        "not_visible",
+    }
+)
 # Codes meaning "this transition does not apply to this dossier" (not "not yet"): the
 # engine's ``available`` leaves such transitions out, ``fire`` still refuses them.
 NOT_APPLICABLE_CODES: set[str] = set()
@@ -25,6 +34,7 @@ class Violation:
 
     def message(self, locale: str = "vi") -> str:
         from workflow.messages import render
+
         return render(self.code, self.params, locale)
 
 
@@ -60,16 +70,27 @@ class StaleVersion(WorkflowError):
     """Someone else changed the record (a dossier, or with its own ``code`` a practice, a
     campaign or an award type) after this person's page was drawn."""
 
-    def __init__(self, current_version: int, current_state: str, current_state_en: str = "",
-                 code: str = "stale_version") -> None:
+    def __init__(
+        self,
+        current_version: int,
+        current_state: str,
+        current_state_en: str = "",
+        code: str = "stale_version",
+    ) -> None:
         self.current_version = current_version
         self.current_state = current_state
-        super().__init__([Violation(code, {"state": current_state,
-                                           "state_en": current_state_en or current_state})])
+        super().__init__(
+            [
+                Violation(
+                    code, {"state": current_state, "state_en": current_state_en or current_state}
+                )
+            ]
+        )
 
 
-def refuse_if_stale(current_version: int, expected_version: Optional[int], code: str,
-                    state: tuple[str, str]) -> None:
+def refuse_if_stale(
+    current_version: int, expected_version: int | None, code: str, state: tuple[str, str]
+) -> None:
     """StaleVersion (``code``, the record's ``state`` in Vietnamese and English) when the record
     moved on from the version the person's page was drawn with; no check without one."""
     if expected_version is not None and current_version != expected_version:

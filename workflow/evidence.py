@@ -3,6 +3,7 @@
 Original names (Vietnamese included) stay in the database; on disk a file is only its
 hash, outside anything served statically.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,6 @@ import io
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import Optional
 
 import filetype
 from sqlalchemy import func, select
@@ -77,16 +77,27 @@ def stored_path(upload_dir: Path, sha256: str) -> Path:
     return Path(upload_dir) / sha256[:2] / sha256
 
 
-def attach(session: Session, dossier_id: int, actor: Actor, name: str, data: bytes,
-           upload_dir: Path, *, purpose: str = "evidence", max_bytes: int = DEFAULT_MAX_BYTES,
-           max_files: int = DEFAULT_MAX_FILES, expected_version: Optional[int] = None,
-           now: Optional[dt.datetime] = None) -> Attachment:
+def attach(
+    session: Session,
+    dossier_id: int,
+    actor: Actor,
+    name: str,
+    data: bytes,
+    upload_dir: Path,
+    *,
+    purpose: str = "evidence",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_files: int = DEFAULT_MAX_FILES,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Attachment:
     """Check, store and attach a file to an editable dossier; audited as "attach"."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     dossier, role = check_editable(session, dossier_id, actor, expected_version)
     problems = check_file(name, data, max_bytes)
-    count = session.scalar(select(func.count()).select_from(Attachment)
-                           .where(Attachment.dossier_id == dossier.id))
+    count = session.scalar(
+        select(func.count()).select_from(Attachment).where(Attachment.dossier_id == dossier.id)
+    )
     if count >= max_files:
         problems.append(Violation("too_many_files", {"limit": max_files}))
     if problems:
@@ -99,35 +110,75 @@ def attach(session: Session, dossier_id: int, actor: Actor, name: str, data: byt
         tmp.write_bytes(data)
         tmp.replace(path)
     name = clean_name(name)
-    attachment = Attachment(dossier_id=dossier.id, sha256=digest, original_name=name,
-                            size=len(data), content_type=ALLOWED[_extension(name)],
-                            purpose=purpose, uploaded_by=actor.user_id, uploaded_at=now)
+    attachment = Attachment(
+        dossier_id=dossier.id,
+        sha256=digest,
+        original_name=name,
+        size=len(data),
+        content_type=ALLOWED[_extension(name)],
+        purpose=purpose,
+        uploaded_by=actor.user_id,
+        uploaded_at=now,
+    )
     session.add(attachment)
     touch(dossier, now)
     session.flush()
-    audit.append(session, entity_type="dossier", entity_id=dossier.id, action="attach",
-                 actor_id=actor.user_id, actor_role=role.value, unit_id=dossier.unit_id,
-                 from_state=dossier.state, to_state=dossier.state,
-                 changes={"attachment_id": attachment.id, "name": name, "sha256": digest,
-                          "size": len(data), "purpose": purpose}, now=now)
+    audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="attach",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        changes={
+            "attachment_id": attachment.id,
+            "name": name,
+            "sha256": digest,
+            "size": len(data),
+            "purpose": purpose,
+        },
+        now=now,
+    )
     return attachment
 
 
-def detach(session: Session, attachment_id: int, actor: Actor, *,
-           expected_version: Optional[int] = None, now: Optional[dt.datetime] = None) -> None:
+def detach(
+    session: Session,
+    attachment_id: int,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
     """Remove a file from an editable dossier (the stored bytes stay); audited as "detach"."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     attachment = session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound()
     dossier, role = check_editable(session, attachment.dossier_id, actor, expected_version)
-    changes = {"attachment_id": attachment.id, "name": attachment.original_name,
-               "sha256": attachment.sha256}
+    changes = {
+        "attachment_id": attachment.id,
+        "name": attachment.original_name,
+        "sha256": attachment.sha256,
+    }
     session.delete(attachment)
     touch(dossier, now)
-    audit.append(session, entity_type="dossier", entity_id=dossier.id, action="detach",
-                 actor_id=actor.user_id, actor_role=role.value, unit_id=dossier.unit_id,
-                 from_state=dossier.state, to_state=dossier.state, changes=changes, now=now)
+    audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="detach",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        changes=changes,
+        now=now,
+    )
     session.flush()
 
 

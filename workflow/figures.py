@@ -1,11 +1,13 @@
 """A report's figures for its campaign's targets: filled in by the unit while the report is
 editable, corrected by the Office (with a reason) once it was sent. Both are audited as
 events of the dossier, so its history shows them."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,21 +33,27 @@ PROBLEMS = {
     "negative": ("không được là số âm.", "cannot be negative."),
     "too_large": ("số quá lớn.", "the number is too large."),
     "yes_no": ("vui lòng chọn Có hoặc Không.", "please choose yes or no."),
-    "evidence_long": (f"minh chứng dài quá {EVIDENCE_MAX} ký tự.",
-                      f"evidence is longer than {EVIDENCE_MAX} characters."),
+    "evidence_long": (
+        f"minh chứng dài quá {EVIDENCE_MAX} ký tự.",
+        f"evidence is longer than {EVIDENCE_MAX} characters.",
+    ),
     "value_needed": ("vui lòng nhập số liệu.", "please give the figure."),
 }
 _YES = {"1", "có", "co", "yes", "true", "đạt", "x"}
 _NO = {"0", "không", "khong", "no", "false", "chưa đạt"}
 
 
-def problem(code: str, target: str, target_en: Optional[str] = None, kind: str = "figure_invalid") -> Violation:
+def problem(
+    code: str, target: str, target_en: str | None = None, kind: str = "figure_invalid"
+) -> Violation:
     """A violation naming the target and what is wrong with what was typed."""
     vi, en = PROBLEMS[code]
-    return Violation(kind, {"target": target, "target_en": target_en or target, "problem": vi, "problem_en": en})
+    return Violation(
+        kind, {"target": target, "target_en": target_en or target, "problem": vi, "problem_en": en}
+    )
 
 
-def parse_number(raw: Any, kind: str) -> tuple[Optional[Decimal], Optional[str]]:
+def parse_number(raw: Any, kind: str) -> tuple[Decimal | None, str | None]:
     """A typed figure of a ``kind`` target as a Decimal (None when blank), or a problem code.
 
     Accepts the Vietnamese decimal comma ("95,5") and, for yes/no targets, Có/Không.
@@ -77,7 +85,7 @@ def parse_number(raw: Any, kind: str) -> tuple[Optional[Decimal], Optional[str]]
     return value.quantize(_CENT, rounding=ROUND_HALF_UP), None
 
 
-def number_text(value: Optional[Decimal]) -> Optional[str]:
+def number_text(value: Decimal | None) -> str | None:
     """A Decimal as plain text without trailing zeros ("95.5", "100"), for the audit log."""
     if value is None:
         return None
@@ -87,13 +95,18 @@ def number_text(value: Optional[Decimal]) -> Optional[str]:
 
 def figures_of(session: Session, report_id: int) -> dict[int, ReportFigure]:
     """The report's figures by target id."""
-    return {f.target_id: f for f in session.scalars(select(ReportFigure).where(ReportFigure.report_id == report_id))}
+    return {
+        f.target_id: f
+        for f in session.scalars(select(ReportFigure).where(ReportFigure.report_id == report_id))
+    }
 
 
 def _parse_row(target: Target, entry: Mapping[str, Any]) -> tuple[dict[str, Any], list[Violation]]:
     values, problems = {}, []
     for name in ("value", "baseline"):
-        if name == "baseline" and (target.kind == "yes_no" or target.comparison != "above_baseline"):
+        if name == "baseline" and (
+            target.kind == "yes_no" or target.comparison != "above_baseline"
+        ):
             values[name] = None
             continue
         number, code = parse_number(entry.get(name), target.kind)
@@ -107,11 +120,17 @@ def _parse_row(target: Target, entry: Mapping[str, Any]) -> tuple[dict[str, Any]
     return values, problems
 
 
-def save_figures(session: Session, report_id: int, actor: Actor, figures: Mapping[int, Mapping[str, Any]],
-                 expected_version: Optional[int] = None, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+def save_figures(
+    session: Session,
+    report_id: int,
+    actor: Actor,
+    figures: Mapping[int, Mapping[str, Any]],
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent | None:
     """The owning unit's figures ({target id: {value, baseline, evidence}}) while the report is
     draft or returned; audited as an edit of the dossier. None when nothing changed. Never commits."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     dossier, role = check_editable(session, report_id, actor, expected_version)
     if dossier.kind != "report":
         raise EditRefused([Violation("not_a_report")])
@@ -127,21 +146,39 @@ def save_figures(session: Session, report_id: int, actor: Actor, figures: Mappin
     with session.no_autoflush:
         for target in targets:
             if target.id in parsed:
-                changed = _apply(session, dossier, target, stored.get(target.id), parsed[target.id], now)
+                changed = _apply(
+                    session, dossier, target, stored.get(target.id), parsed[target.id], now
+                )
                 if changed:
                     changes[target.code] = changed
     if not changes:
         return None
     touch(dossier, now)
-    event = audit.append(session, entity_type="dossier", entity_id=dossier.id, action="edit",
-                         actor_id=actor.user_id, actor_role=role.value, unit_id=dossier.unit_id,
-                         from_state=dossier.state, to_state=dossier.state, changes={"figures": changes}, now=now)
+    event = audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="edit",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        changes={"figures": changes},
+        now=now,
+    )
     session.flush()
     return event
 
 
-def _apply(session: Session, dossier: Dossier, target: Target, figure: Optional[ReportFigure],
-           values: dict[str, Any], now: dt.datetime) -> dict[str, list[Any]]:
+def _apply(
+    session: Session,
+    dossier: Dossier,
+    target: Target,
+    figure: ReportFigure | None,
+    values: dict[str, Any],
+    now: dt.datetime,
+) -> dict[str, list[Any]]:
     if figure is None:
         if values["value"] is None and values["baseline"] is None and not values["evidence"]:
             return {}
@@ -151,32 +188,60 @@ def _apply(session: Session, dossier: Dossier, target: Target, figure: Optional[
     for name, new in values.items():
         old = getattr(figure, name)
         if old != new:
-            changed[name] = ([number_text(old), number_text(new)] if name != "evidence" else [old, new])
+            changed[name] = (
+                [number_text(old), number_text(new)] if name != "evidence" else [old, new]
+            )
             setattr(figure, name, new)
     if changed:
         figure.updated_at = now
     return changed
 
 
-def correct_figure(session: Session, figure_id: int, actor: Actor, value: Any, reason: str, *,
-                   baseline: Any = None, now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+def correct_figure(
+    session: Session,
+    figure_id: int,
+    actor: Actor,
+    value: Any,
+    reason: str,
+    *,
+    baseline: Any = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent | None:
     """:func:`correct_target_figure` of an existing figure."""
     figure = session.get(ReportFigure, figure_id)
     if figure is None:
         raise NotFound()
-    return correct_target_figure(session, figure.report_id, figure.target_id, actor, value, reason,
-                                 baseline=baseline, now=now)
+    return correct_target_figure(
+        session,
+        figure.report_id,
+        figure.target_id,
+        actor,
+        value,
+        reason,
+        baseline=baseline,
+        now=now,
+    )
 
 
-def correct_target_figure(session: Session, report_id: int, target_id: int, actor: Actor, value: Any,
-                          reason: str, *, baseline: Any = None,
-                          now: Optional[dt.datetime] = None) -> Optional[AuditEvent]:
+def correct_target_figure(
+    session: Session,
+    report_id: int,
+    target_id: int,
+    actor: Actor,
+    value: Any,
+    reason: str,
+    *,
+    baseline: Any = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent | None:
     """The Office corrects the figure a report sent to the Department gives for a target, or
     enters it when there is none (a target added to the campaign after the report was sent),
     giving a reason; the dossier's history records the old and new values. ``baseline`` None
     keeps it. Never commits."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    require_role(actor, {Role.OFFICE_REVIEWER}, "Điều chỉnh số liệu chỉ tiêu", "Correct a target figure")
+    now = now or dt.datetime.now(dt.UTC)
+    require_role(
+        actor, {Role.OFFICE_REVIEWER}, "Điều chỉnh số liệu chỉ tiêu", "Correct a target figure"
+    )
     dossier = load_for_update(session, report_id, actor)
     target = session.get(Target, target_id)
     if dossier.kind != "report" or target is None or target.campaign_id != dossier.campaign_id:
@@ -187,8 +252,11 @@ def correct_target_figure(session: Session, report_id: int, target_id: int, acto
     reason = nfc(reason)
     problems = [] if reason else [Violation("reason_required")]
     kept_baseline = figure.baseline if figure is not None else None
-    entry = {"value": value, "baseline": baseline if baseline not in (None, "") else kept_baseline,
-             "evidence": figure.evidence if figure is not None else ""}
+    entry = {
+        "value": value,
+        "baseline": baseline if baseline not in (None, "") else kept_baseline,
+        "evidence": figure.evidence if figure is not None else "",
+    }
     values, found = _parse_row(target, entry)
     if values["value"] is None and not found:
         found.append(problem("value_needed", target.title_vi, target.title_en))
@@ -203,9 +271,19 @@ def correct_target_figure(session: Session, report_id: int, target_id: int, acto
         return None
     figure.corrected_by, figure.correction_reason = actor.user_id, reason
     touch(dossier, now)
-    event = audit.append(session, entity_type="dossier", entity_id=dossier.id, action="figure_correction",
-                         actor_id=actor.user_id, actor_role=Role.OFFICE_REVIEWER.value, unit_id=dossier.unit_id,
-                         from_state=dossier.state, to_state=dossier.state, reason=reason,
-                         changes={"figures": {target.code: changed}}, now=now)
+    event = audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="figure_correction",
+        actor_id=actor.user_id,
+        actor_role=Role.OFFICE_REVIEWER.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        reason=reason,
+        changes={"figures": {target.code: changed}},
+        now=now,
+    )
     session.flush()
     return event

@@ -3,19 +3,20 @@
 A guard returns a ``Violation`` or None, so the UI can list every failing rule at once.
 Guards marked ``uses_inputs`` need what the person types; ``available()`` skips them.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Union
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models import (Attachment, CouncilAttendance, CouncilItem, CouncilSession, Dossier,
-                    Nomination)
+from models import Attachment, CouncilAttendance, CouncilItem, CouncilSession, Dossier, Nomination
 from models.ballots import Ballot, CouncilConflict
 from models.text import nfc, whole_number
 from workflow.authz import Actor
@@ -43,15 +44,15 @@ class GuardContext:
     session: Session
     dossier: Dossier
     actor: Actor
-    role: Optional[Role]
+    role: Role | None
     inputs: Mapping[str, Any]
     now: dt.datetime
     # Filled by effects; becomes the audit event's ``changes``.
     changes: dict[str, Any] = field(default_factory=dict)
     # The Council session chosen in the inputs, loaded once for every guard and effect.
-    council: Optional["CouncilFacts"] = field(default=None, repr=False)
+    council: CouncilFacts | None = field(default=None, repr=False)
     # The closed secret ballot named by ``ballot_id`` in the inputs: its tally replaces typed counts.
-    ballot: Optional[Ballot] = field(default=None, repr=False)
+    ballot: Ballot | None = field(default=None, repr=False)
 
     def text(self, key: str) -> str:
         return nfc(str(self.inputs.get(key) or ""))
@@ -72,22 +73,32 @@ def decides_applicability(guard: Callable) -> Callable:
 
 # --- guards ------------------------------------------------------------------------------
 
-def required_fields(ctx: GuardContext) -> Optional[Violation]:
+
+def required_fields(ctx: GuardContext) -> Violation | None:
     """A nomination names its nominee, award and achievements, and the award fits the nominee."""
     dossier = ctx.dossier
     if not nfc(dossier.title):
         return Violation("field_required", {"field": "Tiêu đề", "field_en": "Title"})
     if isinstance(dossier, Nomination):
-        for attr, vi, en in (("nominee_name", "Họ tên / tên tập thể", "Nominee"),
-                             ("achievements", "Thành tích", "Achievements")):
+        for attr, vi, en in (
+            ("nominee_name", "Họ tên / tên tập thể", "Nominee"),
+            ("achievements", "Thành tích", "Achievements"),
+        ):
             if not nfc(getattr(dossier, attr)):
                 return Violation("field_required", {"field": vi, "field_en": en})
         award = dossier.award_type
         if award.nominee_kind != dossier.nominee_kind:
-            return Violation("award_kind_mismatch", {
-                "award": award.name_vi, "expected": _kind_vi(award.nominee_kind),
-                "given": _kind_vi(dossier.nominee_kind), "award_en": award.name_en,
-                "expected_en": _kind_en(award.nominee_kind), "given_en": _kind_en(dossier.nominee_kind)})
+            return Violation(
+                "award_kind_mismatch",
+                {
+                    "award": award.name_vi,
+                    "expected": _kind_vi(award.nominee_kind),
+                    "given": _kind_vi(dossier.nominee_kind),
+                    "award_en": award.name_en,
+                    "expected_en": _kind_en(award.nominee_kind),
+                    "given_en": _kind_en(dossier.nominee_kind),
+                },
+            )
     return None
 
 
@@ -99,17 +110,20 @@ def _kind_vi(kind: str) -> str:
     return {"individual": "cá nhân", "collective": "tập thể"}.get(kind, kind)
 
 
-def has_evidence(ctx: GuardContext) -> Optional[Violation]:
+def has_evidence(ctx: GuardContext) -> Violation | None:
     """At least one evidence file is attached."""
     count = ctx.session.scalar(_COUNT_EVIDENCE, {"dossier_id": ctx.dossier.id})
     return None if count else Violation("evidence_missing")
 
 
-_COUNT_EVIDENCE = (select(func.count()).select_from(Attachment)
-                   .where(Attachment.dossier_id == bindparam("dossier_id")))
+_COUNT_EVIDENCE = (
+    select(func.count())
+    .select_from(Attachment)
+    .where(Attachment.dossier_id == bindparam("dossier_id"))
+)
 
 
-def campaign_accepts(ctx: GuardContext) -> Optional[Violation]:
+def campaign_accepts(ctx: GuardContext) -> Violation | None:
     """The campaign takes dossiers today, or the nomination is ad-hoc (đột xuất)."""
     campaign = ctx.dossier.campaign
     if not campaign.active:
@@ -120,12 +134,18 @@ def campaign_accepts(ctx: GuardContext) -> Optional[Violation]:
     if campaign.window_open(day):
         return None
     fmt = lambda d: d.strftime("%d/%m/%Y") if d else "…"  # noqa: E731
-    return Violation("campaign_closed", {"campaign": campaign.name, "day": fmt(day),
-                                         "opens": fmt(campaign.opens_on),
-                                         "closes": fmt(campaign.closes_on)})
+    return Violation(
+        "campaign_closed",
+        {
+            "campaign": campaign.name,
+            "day": fmt(day),
+            "opens": fmt(campaign.opens_on),
+            "closes": fmt(campaign.closes_on),
+        },
+    )
 
 
-def reviewer_independent(ctx: GuardContext) -> Optional[Violation]:
+def reviewer_independent(ctx: GuardContext) -> Violation | None:
     """The Office reviewer is neither the nominee nor the author (separation of duties)."""
     if getattr(ctx.dossier, "nominee_user_id", None) == ctx.actor.user_id:
         return Violation("reviewer_is_nominee")
@@ -134,7 +154,7 @@ def reviewer_independent(ctx: GuardContext) -> Optional[Violation]:
     return None
 
 
-def _open_session(ctx: GuardContext) -> tuple[Optional["CouncilFacts"], Optional[Violation]]:
+def _open_session(ctx: GuardContext) -> tuple[CouncilFacts | None, Violation | None]:
     council = ctx.council = ctx.council or _load_council(ctx)
     if council is None:
         return None, Violation("session_required")
@@ -143,7 +163,7 @@ def _open_session(ctx: GuardContext) -> tuple[Optional["CouncilFacts"], Optional
     return council, None
 
 
-def _load_council(ctx: GuardContext) -> Optional[CouncilFacts]:
+def _load_council(ctx: GuardContext) -> CouncilFacts | None:
     session_id = whole_number(ctx.inputs.get("session_id"))
     if session_id is None:
         return None
@@ -179,21 +199,34 @@ class CouncilFacts:
 # A session as the guards see it: the ORM row (callers such as workflow.ballot) or the facts.
 Council = Union[CouncilSession, CouncilFacts]
 
-_COUNCIL_FACTS = (select(CouncilSession.id, CouncilSession.status, CouncilSession.quorum_pct,
-                         CouncilAttendance.user_id, CouncilAttendance.present)
-                  .outerjoin(CouncilAttendance, CouncilAttendance.session_id == CouncilSession.id)
-                  .where(CouncilSession.id == bindparam("session_id")))
+_COUNCIL_FACTS = (
+    select(
+        CouncilSession.id,
+        CouncilSession.status,
+        CouncilSession.quorum_pct,
+        CouncilAttendance.user_id,
+        CouncilAttendance.present,
+    )
+    .outerjoin(CouncilAttendance, CouncilAttendance.session_id == CouncilSession.id)
+    .where(CouncilSession.id == bindparam("session_id"))
+)
 
 
-def _quorum(council: Council) -> Optional[Violation]:
+def _quorum(council: Council) -> Violation | None:
     required = math.ceil(council.member_count * council.quorum_pct / 100)
     if council.present_count < required or council.present_count == 0:
-        return Violation("quorum_not_met", {"present": council.present_count,
-                                            "members": council.member_count, "required": required})
+        return Violation(
+            "quorum_not_met",
+            {
+                "present": council.present_count,
+                "members": council.member_count,
+                "required": required,
+            },
+        )
     return None
 
 
-def _tally(ctx: GuardContext) -> Optional[tuple[int, int, int]]:
+def _tally(ctx: GuardContext) -> tuple[int, int, int] | None:
     """The counts typed (a missing one is 0), or None when one is not a whole number ≥ 0.
 
     With a closed secret ballot in the inputs, the ballot's tally instead (typed counts ignored).
@@ -201,14 +234,16 @@ def _tally(ctx: GuardContext) -> Optional[tuple[int, int, int]]:
     if ctx.ballot is not None:
         return ballot_tally(ctx.ballot, getattr(ctx.dossier, "award_type", None))
     try:
-        counts = tuple(int(str(ctx.inputs.get(k) or 0))
-                       for k in ("votes_for", "votes_against", "votes_abstain"))
+        counts = tuple(
+            int(str(ctx.inputs.get(k) or 0))
+            for k in ("votes_for", "votes_against", "votes_abstain")
+        )
     except ValueError:  # "abc", "2.5": a form field, not a count
         return None
     return counts if min(counts) >= 0 else None  # type: ignore[return-value]
 
 
-def _tally_problem(ctx: GuardContext, council: Council) -> tuple[Optional[Violation], int]:
+def _tally_problem(ctx: GuardContext, council: Council) -> tuple[Violation | None, int]:
     """Why the tally is impossible (or None), and how many present members may vote.
 
     The nominee, and a member marked with a conflict, are recused: not counted among the voters.
@@ -232,9 +267,11 @@ def _tally_problem(ctx: GuardContext, council: Council) -> tuple[Optional[Violat
 # Built once: every Council decision runs them.
 _CONFLICTS = select(CouncilConflict.user_id).where(
     CouncilConflict.session_id == bindparam("session_id"),
-    CouncilConflict.dossier_id == bindparam("dossier_id"))
-_BALLOT_OF = select(Ballot.id).where(Ballot.session_id == bindparam("session_id"),
-                                     Ballot.dossier_id == bindparam("dossier_id"))
+    CouncilConflict.dossier_id == bindparam("dossier_id"),
+)
+_BALLOT_OF = select(Ballot.id).where(
+    Ballot.session_id == bindparam("session_id"), Ballot.dossier_id == bindparam("dossier_id")
+)
 
 
 def recused_ids(session: Session, council_id: int, dossier: Dossier) -> set[int]:
@@ -258,8 +295,11 @@ def counts_written(award: Any) -> bool:
 def ballot_tally(ballot: Ballot, award: Any) -> tuple[int, int, int]:
     """For, against, abstain of a closed ballot, with written opinions where they count."""
     written = counts_written(award)
-    return (ballot.votes_for + (ballot.written_for if written else 0),
-            ballot.votes_against + (ballot.written_against if written else 0), ballot.votes_abstain)
+    return (
+        ballot.votes_for + (ballot.written_for if written else 0),
+        ballot.votes_against + (ballot.written_against if written else 0),
+        ballot.votes_abstain,
+    )
 
 
 def threshold(award: Any, council: Council, voters: int) -> tuple[int, int, int]:
@@ -270,7 +310,9 @@ def threshold(award: Any, council: Council, voters: int) -> tuple[int, int, int]
 
 
 def _typed_tally(ctx: GuardContext) -> bool:
-    return any(ctx.inputs.get(k) not in (None, "") for k in ("votes_for", "votes_against", "votes_abstain"))
+    return any(
+        ctx.inputs.get(k) not in (None, "") for k in ("votes_for", "votes_against", "votes_abstain")
+    )
 
 
 def _ballot_named(ctx: GuardContext) -> bool:
@@ -278,11 +320,13 @@ def _ballot_named(ctx: GuardContext) -> bool:
 
 
 def _has_ballot(ctx: GuardContext, council: Council) -> bool:
-    return ctx.session.scalar(_BALLOT_OF, {"session_id": council.id,
-                                           "dossier_id": ctx.dossier.id}) is not None
+    return (
+        ctx.session.scalar(_BALLOT_OF, {"session_id": council.id, "dossier_id": ctx.dossier.id})
+        is not None
+    )
 
 
-def _ballot_problem(ctx: GuardContext, council: Council) -> tuple[Optional[Violation], int]:
+def _ballot_problem(ctx: GuardContext, council: Council) -> tuple[Violation | None, int]:
     """Load the named ballot into ``ctx.ballot``: closed, of this dossier and session."""
     raw = str(ctx.inputs.get("ballot_id"))
     ballot_id = whole_number(raw)
@@ -295,32 +339,38 @@ def _ballot_problem(ctx: GuardContext, council: Council) -> tuple[Optional[Viola
     return None, ballot.eligible
 
 
-def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Optional[Violation]:
+def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Violation | None:
     """A reason why the tally does not reach the threshold, or None when it does."""
     award = getattr(ctx.dossier, "award_type", None)
     votes_for = _tally(ctx)[0]
     base, required, pct = threshold(award, council, voters)
     if votes_for < required:
-        return Violation("threshold_not_met", {"votes_for": votes_for, "base": base,
-                                               "required": required, "pct": pct})
+        return Violation(
+            "threshold_not_met",
+            {"votes_for": votes_for, "base": base, "required": required, "pct": pct},
+        )
     return None
 
 
 @uses_inputs
-def council_quorum(ctx: GuardContext) -> Optional[Violation]:
+def council_quorum(ctx: GuardContext) -> Violation | None:
     """An open Council session is chosen and enough members are present."""
     council, problem = _open_session(ctx)
     return problem or _quorum(council)
 
 
 @uses_inputs
-def council_tally_possible(ctx: GuardContext) -> Optional[Violation]:
+def council_tally_possible(ctx: GuardContext) -> Violation | None:
     """A tally recorded with an outcome counts whole votes, at most one per member who may vote."""
     council, problem = _open_session(ctx)
     if problem:
         return None  # council_quorum reports it, or (deferral) nothing is recorded
     invalid, voters = _tally_problem(ctx, council)
-    if invalid is None and ctx.ballot is not None and _threshold_problem(ctx, council, voters) is None:
+    if (
+        invalid is None
+        and ctx.ballot is not None
+        and _threshold_problem(ctx, council, voters) is None
+    ):
         return Violation("ballot_passed")  # a secret ballot that passed cannot be turned down
     return invalid
 
@@ -332,14 +382,14 @@ def records_tally(tdef: Any) -> bool:
 
 
 @uses_inputs
-def council_session_if_given(ctx: GuardContext) -> Optional[Violation]:
+def council_session_if_given(ctx: GuardContext) -> Violation | None:
     """A deferral need not name a session; when it does, the session must still be open."""
     council, problem = _open_session(ctx)
     return problem if council is not None else None
 
 
 @uses_inputs
-def council_vote_passes(ctx: GuardContext) -> Optional[Violation]:
+def council_vote_passes(ctx: GuardContext) -> Violation | None:
     """The tally is possible and reaches the award type's threshold; the nominee is recused."""
     council, problem = _open_session(ctx)
     if problem:
@@ -349,6 +399,7 @@ def council_vote_passes(ctx: GuardContext) -> Optional[Violation]:
 
 
 # --- effects -----------------------------------------------------------------------------
+
 
 def mark_sent(ctx: GuardContext) -> None:
     """The unit head sends the dossier to the Department."""
@@ -369,8 +420,11 @@ def record_decision(ctx: GuardContext) -> None:
     ctx.dossier.decision_date = day
     ctx.dossier.decision_signer = ctx.text("decision_signer")
     ctx.dossier.published_at = ctx.now
-    ctx.changes.update(decision_number=ctx.dossier.decision_number,
-                       decision_date=day.isoformat(), decision_signer=ctx.dossier.decision_signer)
+    ctx.changes.update(
+        decision_number=ctx.dossier.decision_number,
+        decision_date=day.isoformat(),
+        decision_signer=ctx.dossier.decision_signer,
+    )
 
 
 def record_classification(ctx: GuardContext) -> None:
@@ -385,8 +439,12 @@ def council_outcome(outcome: str) -> Callable[[GuardContext], None]:
         council, problem = _open_session(ctx)
         if council is None or problem:
             return
-        values: dict[str, Any] = {"outcome": outcome, "reason": ctx.text("reason") or None,
-                                  "recorded_by": ctx.actor.user_id, "recorded_at": ctx.now}
+        values: dict[str, Any] = {
+            "outcome": outcome,
+            "reason": ctx.text("reason") or None,
+            "recorded_by": ctx.actor.user_id,
+            "recorded_at": ctx.now,
+        }
         if ctx.ballot is not None or _typed_tally(ctx):
             values["votes_for"], values["votes_against"], values["votes_abstain"] = _tally(ctx)
             ctx.changes["votes"] = list(_tally(ctx))
@@ -399,7 +457,9 @@ def council_outcome(outcome: str) -> Callable[[GuardContext], None]:
     return effect
 
 
-def _record_item(session: Session, council_id: int, dossier_id: int, values: dict[str, Any]) -> None:
+def _record_item(
+    session: Session, council_id: int, dossier_id: int, values: dict[str, Any]
+) -> None:
     """The dossier's agenda item in the session: added, or updated (a deferred one comes back).
     Core statements on the transition's connection; an item already loaded is refreshed."""
     key = {"session_id": council_id, "dossier_id": dossier_id}
@@ -408,24 +468,28 @@ def _record_item(session: Session, council_id: int, dossier_id: int, values: dic
     if item_id is None:
         connection.execute(_INSERT_ITEM, {**key, **values})
         return
-    connection.execute(_UPDATE_ITEM.values(**{k: bindparam(f"v_{k}") for k in values}),
-                       {"item_id": item_id, **{f"v_{k}": v for k, v in values.items()}})
+    connection.execute(
+        _UPDATE_ITEM.values(**{k: bindparam(f"v_{k}") for k in values}),
+        {"item_id": item_id, **{f"v_{k}": v for k, v in values.items()}},
+    )
     loaded = session.identity_map.get(session.identity_key(CouncilItem, item_id))
     if loaded is not None:
         session.expire(loaded)
 
 
-_ITEM_ID = select(CouncilItem.id).where(CouncilItem.session_id == bindparam("session_id"),
-                                        CouncilItem.dossier_id == bindparam("dossier_id"))
+_ITEM_ID = select(CouncilItem.id).where(
+    CouncilItem.session_id == bindparam("session_id"),
+    CouncilItem.dossier_id == bindparam("dossier_id"),
+)
 _INSERT_ITEM = CouncilItem.__table__.insert()
 _UPDATE_ITEM = CouncilItem.__table__.update().where(CouncilItem.id == bindparam("item_id"))
 
 
 def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _as_date(value: Any) -> Optional[dt.date]:
+def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):  # a datetime is a date too, but not for a Date column
         return value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
@@ -437,6 +501,7 @@ def _as_date(value: Any) -> Optional[dt.date]:
 
 
 # --- required inputs ---------------------------------------------------------------------
+
 
 def check_reason(inputs: Mapping[str, Any]) -> list[Violation]:
     return [] if nfc(str(inputs.get("reason") or "")) else [Violation("reason_required")]
@@ -455,4 +520,8 @@ def check_decision(inputs: Mapping[str, Any]) -> list[Violation]:
 
 
 def check_classification(inputs: Mapping[str, Any]) -> list[Violation]:
-    return [] if inputs.get("classification") in CLASSIFICATIONS else [Violation("classification_invalid")]
+    return (
+        []
+        if inputs.get("classification") in CLASSIFICATIONS
+        else [Violation("classification_invalid")]
+    )

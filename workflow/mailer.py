@@ -10,16 +10,18 @@ for the record) and never sent later, so switching e-mail on does not deliver a 
 of stale messages. A failed e-mail stays queued and is retried later with a growing
 delay; after ``MAX_ATTEMPTS`` failures it is marked "failed".
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -52,14 +54,18 @@ class SmtpSettings:
         return bool(self.host)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], **overrides: Any) -> "SmtpSettings":
+    def from_config(cls, config: Mapping[str, Any], **overrides: Any) -> SmtpSettings:
         """Settings from the app's configuration keys SMTP_HOST, SMTP_PORT, SMTP_USER,
         SMTP_PASSWORD, SMTP_SENDER, SMTP_STARTTLS (and PUBLIC_URL for links)."""
-        values = dict(host=config.get("SMTP_HOST") or "", port=int(config.get("SMTP_PORT") or 25),
-                      user=config.get("SMTP_USER") or "", password=config.get("SMTP_PASSWORD") or "",
-                      sender=config.get("SMTP_SENDER") or "vinhdanh@localhost",
-                      starttls=bool(config.get("SMTP_STARTTLS")),
-                      base_url=config.get("PUBLIC_URL") or "")
+        values = dict(
+            host=config.get("SMTP_HOST") or "",
+            port=int(config.get("SMTP_PORT") or 25),
+            user=config.get("SMTP_USER") or "",
+            password=config.get("SMTP_PASSWORD") or "",
+            sender=config.get("SMTP_SENDER") or "vinhdanh@localhost",
+            starttls=bool(config.get("SMTP_STARTTLS")),
+            base_url=config.get("PUBLIC_URL") or "",
+        )
         values.update(overrides)
         return cls(**values)
 
@@ -74,8 +80,8 @@ class SendResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _now(now: Optional[dt.datetime]) -> dt.datetime:
-    return now or dt.datetime.now(dt.timezone.utc)
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -90,7 +96,9 @@ def compose(email: OutboxEmail, settings: SmtpSettings) -> EmailMessage:
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost")
+    message["Message-ID"] = make_msgid(
+        domain=parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
+    )
     body = email.body_text
     if email.link:
         where = settings.base_url.rstrip("/") + email.link if settings.base_url else email.link
@@ -99,10 +107,13 @@ def compose(email: OutboxEmail, settings: SmtpSettings) -> EmailMessage:
     return message
 
 
-def skip_queued(session: Session, reason: str, now: Optional[dt.datetime] = None) -> int:
+def skip_queued(session: Session, reason: str, now: dt.datetime | None = None) -> int:
     """Mark every queued e-mail "skipped" (kept for the record, never sent). Never commits."""
-    result = session.execute(update(OutboxEmail).where(OutboxEmail.status == "queued")
-                             .values(status="skipped", last_error=reason, claimed_at=_now(now)))
+    result = session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.status == "queued")
+        .values(status="skipped", last_error=reason, claimed_at=_now(now))
+    )
     return result.rowcount or 0
 
 
@@ -114,11 +125,22 @@ def _skip_all(session: Session, now: dt.datetime) -> int:
 
 def _claim(session: Session, limit: int, now: dt.datetime) -> list[OutboxEmail]:
     """Take up to ``limit`` due e-mails for this sender and commit the claim."""
-    due = or_(and_(OutboxEmail.status == "queued",
-                   or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= now)),
-              and_(OutboxEmail.status == "sending", OutboxEmail.claimed_at < now - STALE_CLAIM))
-    batch = list(session.scalars(select(OutboxEmail).where(due).order_by(OutboxEmail.id).limit(limit)
-                                 .with_for_update(skip_locked=True)))
+    due = or_(
+        and_(
+            OutboxEmail.status == "queued",
+            or_(OutboxEmail.next_attempt_at.is_(None), OutboxEmail.next_attempt_at <= now),
+        ),
+        and_(OutboxEmail.status == "sending", OutboxEmail.claimed_at < now - STALE_CLAIM),
+    )
+    batch = list(
+        session.scalars(
+            select(OutboxEmail)
+            .where(due)
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
     for email in batch:
         email.status, email.claimed_at = "sending", now
     session.commit()
@@ -147,8 +169,9 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     return client
 
 
-def send_pending(session: Session, settings: SmtpSettings, limit: int = 50,
-                 now: Optional[dt.datetime] = None) -> SendResult:
+def send_pending(
+    session: Session, settings: SmtpSettings, limit: int = 50, now: dt.datetime | None = None
+) -> SendResult:
     """Send up to ``limit`` queued e-mails and record each outcome; never raises.
 
     Commits its own work (the claim, then each outcome): call it with a session that holds
@@ -169,8 +192,13 @@ def send_pending(session: Session, settings: SmtpSettings, limit: int = 50,
     return result
 
 
-def _deliver(session: Session, settings: SmtpSettings, batch: list[OutboxEmail],
-             result: SendResult, now: dt.datetime) -> None:
+def _deliver(
+    session: Session,
+    settings: SmtpSettings,
+    batch: list[OutboxEmail],
+    result: SendResult,
+    now: dt.datetime,
+) -> None:
     try:
         client = _connect(settings)
     except (OSError, smtplib.SMTPException) as error:
@@ -192,8 +220,13 @@ def _deliver(session: Session, settings: SmtpSettings, batch: list[OutboxEmail],
             client.close()
 
 
-def _send_one(client: smtplib.SMTP, email: OutboxEmail, settings: SmtpSettings,
-              result: SendResult, now: dt.datetime) -> None:
+def _send_one(
+    client: smtplib.SMTP,
+    email: OutboxEmail,
+    settings: SmtpSettings,
+    result: SendResult,
+    now: dt.datetime,
+) -> None:
     try:
         client.send_message(compose(email, settings))
     except (OSError, smtplib.SMTPException, ValueError) as error:

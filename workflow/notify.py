@@ -6,12 +6,14 @@ scope, never from a hand-written table. The unit always hears of a return (with 
 reason) and of its outcomes. Messages are stored as a code and parameters and rendered in
 Vietnamese or English when shown; e-mails carry both languages, Vietnamese first.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections import defaultdict
-from typing import Any, Iterable, NamedTuple, Optional
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -29,47 +31,88 @@ OUTBOX_FLAG = "vinhdanh.outbox_queued"
 SUBJECT_PREFIX = "[Vinh Danh] "
 
 # Transitions whose outcome the dossier's unit always hears of, and the message it gets.
-UNIT_OUTCOMES = {"unit_return": "returned", "office_return": "returned", "publish": "published",
-                 "council_reject": "rejected", "office_accept": "accepted"}
+UNIT_OUTCOMES = {
+    "unit_return": "returned",
+    "office_return": "returned",
+    "publish": "published",
+    "council_reject": "rejected",
+    "office_accept": "accepted",
+}
 
 # code: ((Vietnamese title, body), (English title, body)); fields come from ``_fields``.
 MESSAGES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    "queue": (("Hồ sơ chờ bạn xử lý: {title}",
-               "{Kind} «{title}» của {unit} vừa chuyển sang trạng thái «{state}» "
-               "({actor}: {action}).{reason_line}"),
-              ("Awaiting your action: {title}",
-               "{Kind} “{title}” of {unit} has moved to “{state}” ({actor}: {action}).{reason_line}")),
-    "returned": (("Hồ sơ bị trả lại: {title}",
-                  "{Kind} «{title}» của {unit} đã bị trả lại ({actor}: {action}).{reason_line}"),
-                 ("Returned: {title}",
-                  "{Kind} “{title}” of {unit} was returned ({actor}: {action}).{reason_line}")),
-    "published": (("Đã công bố: {title}",
-                   "{Kind} «{title}» của {unit} đã được công bố theo Quyết định số "
-                   "{decision_number} ngày {decision_date}."),
-                  ("Published: {title}",
-                   "{Kind} “{title}” of {unit} was published by Decision No. {decision_number} "
-                   "of {decision_date}.")),
-    "rejected": (("Hội đồng không thông qua: {title}",
-                  "{Kind} «{title}» của {unit} không được Hội đồng thông qua.{reason_line}"),
-                 ("Not approved by the Council: {title}",
-                  "{Kind} “{title}” of {unit} was not approved by the Council.{reason_line}")),
-    "accepted": (("Sở đã tiếp nhận: {title}",
-                  "{Kind} «{title}» của {unit} đã được Văn phòng Sở tiếp nhận và công bố trong ngành."),
-                 ("Accepted by the Department: {title}",
-                  "{Kind} “{title}” of {unit} was accepted by the Department Office and shared "
-                  "with the sector.")),
-    "reminder": (("Nhắc hạn nộp {kind}: {campaign}",
-                  "{unit} chưa gửi {kind} của «{campaign}» lên Sở. "
-                  "Hạn nộp: {due} ({left})."),
-                 ("Reminder: {kind} due for {campaign}",
-                  "{unit} has not yet sent its {kind} for “{campaign}” to the Department. "
-                  "Due: {due} ({left}).")),
+    "queue": (
+        (
+            "Hồ sơ chờ bạn xử lý: {title}",
+            "{Kind} «{title}» của {unit} vừa chuyển sang trạng thái «{state}» "
+            "({actor}: {action}).{reason_line}",
+        ),
+        (
+            "Awaiting your action: {title}",
+            "{Kind} “{title}” of {unit} has moved to “{state}” ({actor}: {action}).{reason_line}",
+        ),
+    ),
+    "returned": (
+        (
+            "Hồ sơ bị trả lại: {title}",
+            "{Kind} «{title}» của {unit} đã bị trả lại ({actor}: {action}).{reason_line}",
+        ),
+        (
+            "Returned: {title}",
+            "{Kind} “{title}” of {unit} was returned ({actor}: {action}).{reason_line}",
+        ),
+    ),
+    "published": (
+        (
+            "Đã công bố: {title}",
+            "{Kind} «{title}» của {unit} đã được công bố theo Quyết định số "
+            "{decision_number} ngày {decision_date}.",
+        ),
+        (
+            "Published: {title}",
+            "{Kind} “{title}” of {unit} was published by Decision No. {decision_number} "
+            "of {decision_date}.",
+        ),
+    ),
+    "rejected": (
+        (
+            "Hội đồng không thông qua: {title}",
+            "{Kind} «{title}» của {unit} không được Hội đồng thông qua.{reason_line}",
+        ),
+        (
+            "Not approved by the Council: {title}",
+            "{Kind} “{title}” of {unit} was not approved by the Council.{reason_line}",
+        ),
+    ),
+    "accepted": (
+        (
+            "Sở đã tiếp nhận: {title}",
+            "{Kind} «{title}» của {unit} đã được Văn phòng Sở tiếp nhận và công bố trong ngành.",
+        ),
+        (
+            "Accepted by the Department: {title}",
+            "{Kind} “{title}” of {unit} was accepted by the Department Office and shared "
+            "with the sector.",
+        ),
+    ),
+    "reminder": (
+        (
+            "Nhắc hạn nộp {kind}: {campaign}",
+            "{unit} chưa gửi {kind} của «{campaign}» lên Sở. Hạn nộp: {due} ({left}).",
+        ),
+        (
+            "Reminder: {kind} due for {campaign}",
+            "{unit} has not yet sent its {kind} for “{campaign}” to the Department. "
+            "Due: {due} ({left}).",
+        ),
+    ),
 }
 _REASON = ("\nLý do: {reason}", "\nReason: {reason}")
 _LEFT = (("còn {days} ngày", "hôm nay là hạn cuối"), ("{days} days left", "due today"))
 
 
 # --- rendering ---------------------------------------------------------------------------
+
 
 def _day(value: Any) -> str:
     """dd/mm/yyyy of an ISO date, the Vietnamese administrative form."""
@@ -81,7 +124,9 @@ def _day(value: Any) -> str:
 
 def _fields(params: dict[str, Any], en: bool) -> dict[str, str]:
     """Every placeholder of the messages, in one language, from the stored parameters."""
-    values: dict[str, str] = defaultdict(str, {k: str(v) for k, v in params.items() if v is not None})
+    values: dict[str, str] = defaultdict(
+        str, {k: str(v) for k, v in params.items() if v is not None}
+    )
     wdef = WORKFLOWS.get(params.get("kind", ""))
     if wdef is not None:
         label = wdef.label_en if en else wdef.label_vi
@@ -121,40 +166,75 @@ def email_text(code: str, params: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) of the e-mail: the subject in Vietnamese, the body in both languages."""
     title_vi, body_vi = render(code, params, "vi")
     title_en, body_en = render(code, params, "en")
-    return SUBJECT_PREFIX + title_vi, f"{title_vi}\n\n{body_vi}\n\n— English —\n{title_en}\n\n{body_en}\n"
+    return (
+        SUBJECT_PREFIX + title_vi,
+        f"{title_vi}\n\n{body_vi}\n\n— English —\n{title_en}\n\n{body_en}\n",
+    )
 
 
 # --- delivering --------------------------------------------------------------------------
+
 
 class Recipient(NamedTuple):
     """Who gets a notification: an account and its e-mail address, if any."""
 
     id: int
-    email: Optional[str]
+    email: str | None
 
 
-def deliver(session: Session, recipients: Iterable[Recipient], code: str, params: dict[str, Any], *,
-            dossier_id: Optional[int] = None, link: str = "", now: Optional[dt.datetime] = None) -> int:
+def deliver(
+    session: Session,
+    recipients: Iterable[Recipient],
+    code: str,
+    params: dict[str, Any],
+    *,
+    dossier_id: int | None = None,
+    link: str = "",
+    now: dt.datetime | None = None,
+) -> int:
     """Add an in-app notification for each recipient and queue an e-mail to those who have an
     address; returns how many were notified. Never commits: it lands with the change that
     caused it. (Bulk INSERTs: this runs inside every transition.)"""
     people = list(recipients)
     if not people:
         return 0
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     params_json = json.dumps(params, ensure_ascii=False, sort_keys=True)
     # Core inserts on the session's connection (the ORM bulk path costs more than the
     # INSERT itself); flush first, as session.execute would have autoflushed.
     connection = _autoflushed_connection(session)
-    connection.execute(_INSERT_NOTIFICATION, [
-        {"user_id": p.id, "dossier_id": dossier_id, "kind": code, "params_json": params_json,
-         "link": link, "created_at": moment} for p in people])
+    connection.execute(
+        _INSERT_NOTIFICATION,
+        [
+            {
+                "user_id": p.id,
+                "dossier_id": dossier_id,
+                "kind": code,
+                "params_json": params_json,
+                "link": link,
+                "created_at": moment,
+            }
+            for p in people
+        ],
+    )
     addresses = [p.email for p in people if p.email]
     if addresses:
         subject, body = email_text(code, params)
-        connection.execute(_INSERT_OUTBOX, [
-            {"to_address": address, "subject": subject[:400], "body_text": body, "link": link,
-             "status": "queued", "attempts": 0, "created_at": moment} for address in addresses])
+        connection.execute(
+            _INSERT_OUTBOX,
+            [
+                {
+                    "to_address": address,
+                    "subject": subject[:400],
+                    "body_text": body,
+                    "link": link,
+                    "status": "queued",
+                    "attempts": 0,
+                    "created_at": moment,
+                }
+                for address in addresses
+            ],
+        )
         session.info[OUTBOX_FLAG] = True
     return len(people)
 
@@ -178,33 +258,46 @@ def _autoflushed_connection(session: Session):
 def _grants_query(grant_filter) -> Select:
     """Active users holding a grant that matches ``grant_filter``, with all their grants."""
     matching = select(RoleGrant.user_id).where(grant_filter)
-    return (select(User.id, User.email, RoleGrant.role, RoleGrant.unit_id)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(User.active.is_(True), User.id.in_(matching)).order_by(User.id))
+    return (
+        select(User.id, User.email, RoleGrant.role, RoleGrant.unit_id)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(User.active.is_(True), User.id.in_(matching))
+        .order_by(User.id)
+    )
 
 
-def _grants_of_users_with(session: Session, query: Select,
-                          params: dict[str, Any]) -> dict[Recipient, set[tuple[Role, Optional[int]]]]:
+def _grants_of_users_with(
+    session: Session, query: Select, params: dict[str, Any]
+) -> dict[Recipient, set[tuple[Role, int | None]]]:
     """Run a :func:`_grants_query` (one query): each recipient with all their grants."""
     rows = _autoflushed_connection(session).execute(query, params)
-    people: dict[Recipient, set[tuple[Role, Optional[int]]]] = {}
+    people: dict[Recipient, set[tuple[Role, int | None]]] = {}
     for user_id, email, role, unit_id in rows:
         people.setdefault(Recipient(user_id, email), set()).add((Role(role), unit_id))
     return people
 
 
 # Built once (every transition runs one of them); the unit is a parameter.
-_UNIT_PEOPLE = _grants_query(and_(RoleGrant.role.in_(sorted(r.value for r in UNIT_SCOPED_ROLES)),
-                                  RoleGrant.unit_id == bindparam("unit_id")))
+_UNIT_PEOPLE = _grants_query(
+    and_(
+        RoleGrant.role.in_(sorted(r.value for r in UNIT_SCOPED_ROLES)),
+        RoleGrant.unit_id == bindparam("unit_id"),
+    )
+)
 _QUEUE_QUERIES: dict[tuple[tuple[str, ...], tuple[str, ...]], Select] = {}
 
 
 def _queue_query(unit_roles: tuple[str, ...], other_roles: tuple[str, ...]) -> Select:
     query = _QUEUE_QUERIES.get((unit_roles, other_roles))
     if query is None:
-        query = _QUEUE_QUERIES[(unit_roles, other_roles)] = _grants_query(or_(
-            and_(RoleGrant.role.in_(list(unit_roles)), RoleGrant.unit_id == bindparam("unit_id")),
-            RoleGrant.role.in_(list(other_roles))))
+        query = _QUEUE_QUERIES[(unit_roles, other_roles)] = _grants_query(
+            or_(
+                and_(
+                    RoleGrant.role.in_(list(unit_roles)), RoleGrant.unit_id == bindparam("unit_id")
+                ),
+                RoleGrant.role.in_(list(other_roles)),
+            )
+        )
     return query
 
 
@@ -215,8 +308,11 @@ def unit_people(session: Session, unit_id: int) -> list[Recipient]:
 
 def forward_from(dossier: Dossier) -> tuple[TransitionDef, ...]:
     """The transitions that move ``dossier`` forward from its state (what puts it in a queue)."""
-    return tuple(t for t in WORKFLOWS[dossier.kind].transitions_from(dossier.state)
-                 if t.style == FORWARD_STYLE)
+    return tuple(
+        t
+        for t in WORKFLOWS[dossier.kind].transitions_from(dossier.state)
+        if t.style == FORWARD_STYLE
+    )
 
 
 def queue_recipients(session: Session, dossier: Dossier) -> list[Recipient]:
@@ -228,14 +324,20 @@ def queue_recipients(session: Session, dossier: Dossier) -> list[Recipient]:
         return []
     unit_roles = tuple(sorted(r.value for r in roles if r in UNIT_SCOPED_ROLES))
     other_roles = tuple(sorted(r.value for r in roles if r not in UNIT_SCOPED_ROLES))
-    candidates = _grants_of_users_with(session, _queue_query(unit_roles, other_roles),
-                                       {"unit_id": dossier.unit_id})
-    return [person for person, grants in candidates.items()
-            if _may_fire(Actor(person.id, frozenset(grants)), dossier, forward)]
+    candidates = _grants_of_users_with(
+        session, _queue_query(unit_roles, other_roles), {"unit_id": dossier.unit_id}
+    )
+    return [
+        person
+        for person, grants in candidates.items()
+        if _may_fire(Actor(person.id, frozenset(grants)), dossier, forward)
+    ]
 
 
 def _may_fire(actor: Actor, dossier: Dossier, forward: tuple[TransitionDef, ...]) -> bool:
-    return can_view(actor, dossier) and any(acting_role(actor, dossier, t)[1] is None for t in forward)
+    return can_view(actor, dossier) and any(
+        acting_role(actor, dossier, t)[1] is None for t in forward
+    )
 
 
 def _actor_name(session: Session, actor: Actor) -> str:
@@ -252,10 +354,17 @@ _ACTOR_NAME = select(User.full_name).where(User.id == bindparam("user_id"))
 
 
 def _params(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> dict[str, Any]:
-    return {"kind": dossier.kind, "state": event.to_state, "trigger": event.action,
-            "title": dossier.title, "unit": dossier.unit.name, "actor": _actor_name(session, actor),
-            "reason": event.reason or "", "decision_number": dossier.decision_number or "",
-            "decision_date": dossier.decision_date.isoformat() if dossier.decision_date else ""}
+    return {
+        "kind": dossier.kind,
+        "state": event.to_state,
+        "trigger": event.action,
+        "title": dossier.title,
+        "unit": dossier.unit.name,
+        "actor": _actor_name(session, actor),
+        "reason": event.reason or "",
+        "decision_number": dossier.decision_number or "",
+        "decision_date": dossier.decision_date.isoformat() if dossier.decision_date else "",
+    }
 
 
 def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> int:
@@ -272,49 +381,72 @@ def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, act
     for code, people in ((outcome, unit), ("queue", queue)):
         recipients = [p for p in people if p.id != event.actor_id]
         if code and recipients:
-            count += deliver(session, recipients, code, params, dossier_id=dossier.id, link=link,
-                             now=event.occurred_at)
+            count += deliver(
+                session,
+                recipients,
+                code,
+                params,
+                dossier_id=dossier.id,
+                link=link,
+                now=event.occurred_at,
+            )
     return count
 
 
 # --- a person's notifications -----------------------------------------------------------
 
+
 def inbox(user_id: int) -> Select:
     """The person's notifications, newest first (for pagination)."""
-    return (select(Notification).where(Notification.user_id == user_id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
 
 
 def unread_count(session: Session, user_id: int) -> int:
     """How many of the person's notifications are unread (one COUNT on an index)."""
-    return session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
-def mark_read(session: Session, user_id: int, notification_id: int,
-              now: Optional[dt.datetime] = None) -> Notification:
+def mark_read(
+    session: Session, user_id: int, notification_id: int, now: dt.datetime | None = None
+) -> Notification:
     """Mark one of the person's notifications read. Raises ``NotFound`` for anyone else's."""
     notification = session.get(Notification, notification_id)
     if notification is None or notification.user_id != user_id:
         raise NotFound()
     if notification.read_at is None:
-        notification.read_at = now or dt.datetime.now(dt.timezone.utc)
+        notification.read_at = now or dt.datetime.now(dt.UTC)
     return notification
 
 
-def mark_all_read(session: Session, user_id: int, now: Optional[dt.datetime] = None) -> int:
+def mark_all_read(session: Session, user_id: int, now: dt.datetime | None = None) -> int:
     """Mark every unread notification of the person read; returns how many."""
-    result = session.execute(update(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=now or dt.datetime.now(dt.timezone.utc)))
+    result = session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now or dt.datetime.now(dt.UTC))
+    )
     return result.rowcount or 0
 
 
 def _register() -> None:
     # Idempotent: a module reload must not make every transition notify twice.
-    TRANSITION_LISTENERS[:] = [f for f in TRANSITION_LISTENERS
-                               if getattr(f, "__qualname__", "") != "notify_transition"
-                               or getattr(f, "__module__", "") != __name__]
+    TRANSITION_LISTENERS[:] = [
+        f
+        for f in TRANSITION_LISTENERS
+        if getattr(f, "__qualname__", "") != "notify_transition"
+        or getattr(f, "__module__", "") != __name__
+    ]
     TRANSITION_LISTENERS.append(notify_transition)
 
 

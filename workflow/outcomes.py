@@ -12,12 +12,14 @@ happens in SQL over the whole filtered list, never per page: by decision date, o
 Vietnamese order by name (given name first) or unit, with ICU's ``vi`` collation on
 PostgreSQL and a Python collation registered on the SQLite connection.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -30,7 +32,8 @@ from workflow.guards import CLASSIFICATIONS
 
 # The states whose dossiers the public may see, from the definitions (``public=True``).
 PUBLIC_STATES: dict[str, tuple[str, ...]] = {
-    kind: tuple(s.name for s in wdef.states if s.public) for kind, wdef in WORKFLOWS.items()}
+    kind: tuple(s.name for s in wdef.states if s.public) for kind, wdef in WORKFLOWS.items()
+}
 _PUBLIC_KINDS = {kind: states for kind, states in PUBLIC_STATES.items() if states}
 _ALL_PUBLIC = sorted({state for states in PUBLIC_STATES.values() for state in states})
 SORTS = ("date", "name", "unit")
@@ -47,10 +50,10 @@ class OutcomeFilter:
     """What a visitor asked for. ``award`` is an award type id or a classification code."""
 
     q: str = ""
-    year: Optional[int] = None
-    campaign_id: Optional[int] = None
-    award: Optional[str] = None
-    unit_id: Optional[int] = None
+    year: int | None = None
+    campaign_id: int | None = None
+    award: str | None = None
+    unit_id: int | None = None
 
     @property
     def words(self) -> list[str]:
@@ -66,12 +69,12 @@ class Outcome:
     award_vi: str
     award_en: str
     name: str
-    position: Optional[str]
+    position: str | None
     unit_name: str
     campaign_name: str
     year: int
-    decision_number: Optional[str]
-    decision_date: Optional[dt.date]
+    decision_number: str | None
+    decision_date: dt.date | None
 
     def award(self, locale: str = "vi") -> str:
         """The award (or classification) in ``locale``."""
@@ -90,7 +93,9 @@ class Facets:
 
 
 def _is_public() -> ColumnElement[bool]:
-    by_kind = or_(*(and_(_D.c.kind == kind, _D.c.state.in_(states)) for kind, states in _PUBLIC_KINDS.items()))
+    by_kind = or_(
+        *(and_(_D.c.kind == kind, _D.c.state.in_(states)) for kind, states in _PUBLIC_KINDS.items())
+    )
     # The redundant test on state alone lets an index on (state, …) serve the whole list.
     return and_(_D.c.state.in_(_ALL_PUBLIC), by_kind)
 
@@ -104,21 +109,32 @@ def _search(session: Session, words: list[str], joins: set[str]) -> list[ColumnE
     joins.add("nomination")
     for word in words:
         # instr() is SQLite's fastest substring test; elsewhere LIKE, which a trigram index serves.
-        term = (func.instr(_N.c.search_key, word) > 0 if sqlite
-                else _N.c.search_key.contains(word, autoescape=True))
+        term = (
+            func.instr(_N.c.search_key, word) > 0
+            if sqlite
+            else _N.c.search_key.contains(word, autoescape=True)
+        )
         unit_ids = [uid for uid, name in units.items() if word in name]
         codes = [code for code, (vi, _) in CLASSIFICATIONS.items() if word in fold(vi)]
         if unit_ids or codes:
             joins.add("report")
-            term = or_(term, and_(_R.c.id.is_not(None), or_(
-                _D.c.unit_id.in_(unit_ids) if unit_ids else false(),
-                _R.c.classification.in_(codes) if codes else false())))
+            term = or_(
+                term,
+                and_(
+                    _R.c.id.is_not(None),
+                    or_(
+                        _D.c.unit_id.in_(unit_ids) if unit_ids else false(),
+                        _R.c.classification.in_(codes) if codes else false(),
+                    ),
+                ),
+            )
         terms.append(term)
     return terms
 
 
-def outcome_ids(session: Session, filters: OutcomeFilter = OutcomeFilter(),
-                sort: str = DEFAULT_SORT) -> Select:
+def outcome_ids(
+    session: Session, filters: OutcomeFilter = OutcomeFilter(), sort: str = DEFAULT_SORT
+) -> Select:
     """The ids of the filtered list, sorted: a narrow SELECT, so counting and paging stay
     cheap; :func:`load_outcomes` then fetches the fields of one page.
 
@@ -143,9 +159,12 @@ def outcome_ids(session: Session, filters: OutcomeFilter = OutcomeFilter(),
         where += _search(session, filters.words, joins)
     order = _order(session, sort, joins)
     source = _D
-    for name, table, on in (("nomination", _N, _N.c.id == _D.c.id), ("report", _R, _R.c.id == _D.c.id),
-                            ("unit", _U, _U.c.id == _D.c.unit_id),
-                            ("campaign", _C, _C.c.id == _D.c.campaign_id)):
+    for name, table, on in (
+        ("nomination", _N, _N.c.id == _D.c.id),
+        ("report", _R, _R.c.id == _D.c.id),
+        ("unit", _U, _U.c.id == _D.c.unit_id),
+        ("campaign", _C, _C.c.id == _D.c.campaign_id),
+    ):
         if name in joins:
             source = source.outerjoin(table, on)
     return select(_D.c.id).select_from(source).where(*where).order_by(*order, _D.c.id.desc())
@@ -179,9 +198,13 @@ def _collated(session: Session, column: ColumnElement, name: str) -> ColumnEleme
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         if "vi_collation" not in connection.info:  # kept per DBAPI connection
-            connection.info["vi_collation"] = connection.execute(
-                text("SELECT 1 FROM pg_collation WHERE collname = :name"),
-                {"name": _PG_COLLATION}).first() is not None
+            connection.info["vi_collation"] = (
+                connection.execute(
+                    text("SELECT 1 FROM pg_collation WHERE collname = :name"),
+                    {"name": _PG_COLLATION},
+                ).first()
+                is not None
+            )
         return column.collate(_PG_COLLATION) if connection.info["vi_collation"] else column
     if connection.dialect.name == "sqlite":
         _register_sqlite_collations(connection)
@@ -200,9 +223,10 @@ def _person_key(value: str) -> tuple:
 
 
 def _comparer(key):
-    def compare(a: Optional[str], b: Optional[str]) -> int:
+    def compare(a: str | None, b: str | None) -> int:
         ka, kb = key(a or ""), key(b or "")
         return (ka > kb) - (ka < kb)
+
     return compare
 
 
@@ -222,38 +246,69 @@ def to_outcome(row: Any) -> Outcome:
         award_vi, award_en = CLASSIFICATIONS.get(code, (code, code))
     else:
         award_vi, award_en = row.award_vi, row.award_en
-    return Outcome(row.id, row.kind, award_vi, award_en, row.name, row.position, row.unit_name,
-                   row.campaign_name, row.year, row.decision_number, row.decision_date)
+    return Outcome(
+        row.id,
+        row.kind,
+        award_vi,
+        award_en,
+        row.name,
+        row.position,
+        row.unit_name,
+        row.campaign_name,
+        row.year,
+        row.decision_number,
+        row.decision_date,
+    )
 
 
 def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
     """The public fields of the outcomes ``ids`` (published ones only), in the same order."""
     if not ids:
         return []
-    stmt = (select(_D.c.id, _D.c.kind, _A.c.name_vi.label("award_vi"), _A.c.name_en.label("award_en"),
-                   _R.c.classification, func.coalesce(_N.c.nominee_name, _U.c.name).label("name"),
-                   _N.c.position, _U.c.name.label("unit_name"), _C.c.name.label("campaign_name"),
-                   _C.c.year, _D.c.decision_number, _D.c.decision_date)
-            .select_from(_D.join(_U, _U.c.id == _D.c.unit_id).join(_C, _C.c.id == _D.c.campaign_id)
-                         .outerjoin(_N, _N.c.id == _D.c.id).outerjoin(_A, _A.c.id == _N.c.award_type_id)
-                         .outerjoin(_R, _R.c.id == _D.c.id))
-            .where(_is_public(), _D.c.id.in_(list(ids))))
+    stmt = (
+        select(
+            _D.c.id,
+            _D.c.kind,
+            _A.c.name_vi.label("award_vi"),
+            _A.c.name_en.label("award_en"),
+            _R.c.classification,
+            func.coalesce(_N.c.nominee_name, _U.c.name).label("name"),
+            _N.c.position,
+            _U.c.name.label("unit_name"),
+            _C.c.name.label("campaign_name"),
+            _C.c.year,
+            _D.c.decision_number,
+            _D.c.decision_date,
+        )
+        .select_from(
+            _D.join(_U, _U.c.id == _D.c.unit_id)
+            .join(_C, _C.c.id == _D.c.campaign_id)
+            .outerjoin(_N, _N.c.id == _D.c.id)
+            .outerjoin(_A, _A.c.id == _N.c.award_type_id)
+            .outerjoin(_R, _R.c.id == _D.c.id)
+        )
+        .where(_is_public(), _D.c.id.in_(list(ids)))
+    )
     found = {row.id: to_outcome(row) for row in session.execute(stmt)}
     return [found[i] for i in ids if i in found]
 
 
-def get_outcome(session: Session, dossier_id: int) -> Optional[Outcome]:
+def get_outcome(session: Session, dossier_id: int) -> Outcome | None:
     """The published outcome ``dossier_id``, or None when it is not (or not yet) public."""
     found = load_outcomes(session, [dossier_id])
     return found[0] if found else None
 
 
-def iter_outcomes(session: Session, filters: OutcomeFilter = OutcomeFilter(),
-                  sort: str = DEFAULT_SORT, batch: int = 500) -> Iterator[Outcome]:
+def iter_outcomes(
+    session: Session,
+    filters: OutcomeFilter = OutcomeFilter(),
+    sort: str = DEFAULT_SORT,
+    batch: int = 500,
+) -> Iterator[Outcome]:
     """Every outcome of the filtered list, in batches (for the CSV export)."""
     ids = session.scalars(outcome_ids(session, filters, sort)).all()
     for start in range(0, len(ids), batch):
-        yield from load_outcomes(session, ids[start:start + batch])
+        yield from load_outcomes(session, ids[start : start + batch])
 
 
 def facets(session: Session) -> Facets:
@@ -261,25 +316,42 @@ def facets(session: Session) -> Facets:
     dossier index alone); campaigns, years and awards: the small catalogue tables."""
     unit_ids: set[int] = set()
     for kind, states in _PUBLIC_KINDS.items():
-        unit_ids.update(session.scalars(select(_D.c.unit_id).distinct()
-                                        .where(_D.c.kind == kind, _D.c.state.in_(states))))
-    units = session.execute(select(_U.c.id, _U.c.name).where(_U.c.id.in_(unit_ids))).all() if unit_ids else []
+        unit_ids.update(
+            session.scalars(
+                select(_D.c.unit_id).distinct().where(_D.c.kind == kind, _D.c.state.in_(states))
+            )
+        )
+    units = (
+        session.execute(select(_U.c.id, _U.c.name).where(_U.c.id.in_(unit_ids))).all()
+        if unit_ids
+        else []
+    )
     campaigns = session.execute(select(_C.c.id, _C.c.name, _C.c.year)).all()
     awards = session.execute(select(_A.c.id, _A.c.name_vi, _A.c.name_en)).all()
     return Facets(
         years=sorted({year for _, _, year in campaigns}, reverse=True),
-        campaigns=[(i, name) for i, name, _ in sorted(campaigns, key=lambda r: (-r[2], vi_sort_key(r[1])))],
+        campaigns=[
+            (i, name) for i, name, _ in sorted(campaigns, key=lambda r: (-r[2], vi_sort_key(r[1])))
+        ],
         awards=sorted(((i, vi, en) for i, vi, en in awards), key=lambda r: vi_sort_key(r[1])),
         classifications=[(code, vi, en) for code, (vi, en) in CLASSIFICATIONS.items()],
-        units=sorted(((i, name) for i, name in units), key=lambda r: vi_sort_key(r[1])))
+        units=sorted(((i, name) for i, name in units), key=lambda r: vi_sort_key(r[1])),
+    )
 
 
-def publication_event(session: Session, dossier_id: int) -> Optional[AuditEvent]:
+def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
     """The public audit event that published ``dossier_id`` (the latest, if several)."""
-    return session.scalars(select(AuditEvent).where(
-        AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier_id,
-        AuditEvent.visibility == "public", AuditEvent.to_state.in_(_ALL_PUBLIC))
-        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.entity_type == "dossier",
+            AuditEvent.entity_id == dossier_id,
+            AuditEvent.visibility == "public",
+            AuditEvent.to_state.in_(_ALL_PUBLIC),
+        )
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -288,17 +360,21 @@ class Head:
 
     seq: int
     hash: str
-    occurred_at: Optional[dt.datetime]
+    occurred_at: dt.datetime | None
 
 
 def audit_head(session: Session) -> Head:
     """The head (sequence, hash) and the time of its event."""
     seq, digest = current_head(session)
-    at = session.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)) if seq else None
+    at = (
+        session.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)) if seq else None
+    )
     return Head(seq, digest, at)
 
 
-def public_events(session: Session, after: int = 0, limit: int = EVENTS_MAX) -> list[dict[str, Any]]:
+def public_events(
+    session: Session, after: int = 0, limit: int = EVENTS_MAX
+) -> list[dict[str, Any]]:
     """Events after ``after`` (at most ``limit``, capped at ``EVENTS_MAX``), as published.
 
     Every event gives its place in the chain (seq, time, leaf hash, previous hash, hash);
@@ -308,16 +384,32 @@ def public_events(session: Session, after: int = 0, limit: int = EVENTS_MAX) -> 
     limit = max(1, min(limit, EVENTS_MAX))
     e = AuditEvent
     rows = session.execute(
-        select(e.seq, e.occurred_at, e.leaf_hash, e.prev_hash, e.hash, e.visibility,
-               # The database never even hands over the content of an internal event.
-               case((e.visibility == "public", e.canonical), else_=None).label("canonical"))
-        .where(e.seq > after).order_by(e.seq).limit(limit))
+        select(
+            e.seq,
+            e.occurred_at,
+            e.leaf_hash,
+            e.prev_hash,
+            e.hash,
+            e.visibility,
+            # The database never even hands over the content of an internal event.
+            case((e.visibility == "public", e.canonical), else_=None).label("canonical"),
+        )
+        .where(e.seq > after)
+        .order_by(e.seq)
+        .limit(limit)
+    )
     return [_record(row) for row in rows]
 
 
 def _record(row: Any) -> dict[str, Any]:
-    record = {"seq": row.seq, "occurred_at": format_time(row.occurred_at), "leaf_hash": row.leaf_hash,
-              "prev_hash": row.prev_hash, "hash": row.hash, "visibility": row.visibility}
+    record = {
+        "seq": row.seq,
+        "occurred_at": format_time(row.occurred_at),
+        "leaf_hash": row.leaf_hash,
+        "prev_hash": row.prev_hash,
+        "hash": row.hash,
+        "visibility": row.visibility,
+    }
     if row.canonical is not None:
         record["canonical"] = row.canonical
     return record

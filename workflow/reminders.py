@@ -8,11 +8,12 @@ no-op. A run that was missed is caught up: the reminder of the smallest N that i
 ahead of the due date goes out ("còn 2 ngày" after a missed 3-day run). Which units take
 part and which have sent is ``workflow.participation``'s rule, the dashboard's.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +41,7 @@ class Reminder:
     recipients: int
 
 
-def tier_for(days_left: int, days_before: Sequence[int]) -> Optional[int]:
+def tier_for(days_left: int, days_before: Sequence[int]) -> int | None:
     """The reminder due ``days_left`` days before the date: the smallest N ≥ days_left
     (so a missed run is caught up), or None when it is too early or already past."""
     if days_left < 0:
@@ -51,46 +52,86 @@ def tier_for(days_left: int, days_before: Sequence[int]) -> Optional[int]:
 
 def _campaigns_due(session: Session, today: dt.date, horizon: int) -> list[Campaign]:
     last = today + dt.timedelta(days=horizon)
-    return list(session.scalars(select(Campaign).where(
-        Campaign.active.is_(True),
-        or_(and_(Campaign.plan_due >= today, Campaign.plan_due <= last),
-            and_(Campaign.report_due >= today, Campaign.report_due <= last)))
-        .order_by(Campaign.id)))
+    return list(
+        session.scalars(
+            select(Campaign)
+            .where(
+                Campaign.active.is_(True),
+                or_(
+                    and_(Campaign.plan_due >= today, Campaign.plan_due <= last),
+                    and_(Campaign.report_due >= today, Campaign.report_due <= last),
+                ),
+            )
+            .order_by(Campaign.id)
+        )
+    )
 
 
-def _claim(session: Session, campaign_id: int, unit_id: int, kind: str, due: dt.date,
-           tier: int, now: dt.datetime) -> bool:
+def _claim(
+    session: Session,
+    campaign_id: int,
+    unit_id: int,
+    kind: str,
+    due: dt.date,
+    tier: int,
+    now: dt.datetime,
+) -> bool:
     """Record the reminder; False when it was already sent (by this run or another)."""
     exists = select(ReminderSent.id).where(
-        ReminderSent.campaign_id == campaign_id, ReminderSent.unit_id == unit_id,
-        ReminderSent.kind == kind, ReminderSent.due_date == due, ReminderSent.days_before == tier)
+        ReminderSent.campaign_id == campaign_id,
+        ReminderSent.unit_id == unit_id,
+        ReminderSent.kind == kind,
+        ReminderSent.due_date == due,
+        ReminderSent.days_before == tier,
+    )
     if session.scalar(exists) is not None:
         return False
     try:
         with session.begin_nested():
-            session.add(ReminderSent(campaign_id=campaign_id, unit_id=unit_id, kind=kind,
-                                     due_date=due, days_before=tier, sent_at=now))
+            session.add(
+                ReminderSent(
+                    campaign_id=campaign_id,
+                    unit_id=unit_id,
+                    kind=kind,
+                    due_date=due,
+                    days_before=tier,
+                    sent_at=now,
+                )
+            )
             session.flush()
     except IntegrityError:
         return False  # a run overlapping this one got there first
     return True
 
 
-def _open_dossier(session: Session, campaign_id: int, unit_id: int, kind: str) -> Optional[int]:
+def _open_dossier(session: Session, campaign_id: int, unit_id: int, kind: str) -> int | None:
     """The unit's dossier of that kind still being prepared, to link the reminder to."""
-    return session.scalar(select(Dossier.id).where(
-        Dossier.campaign_id == campaign_id, Dossier.unit_id == unit_id, Dossier.kind == kind,
-        Dossier.sent_at.is_(None), Dossier.state != "withdrawn").order_by(Dossier.id.desc()).limit(1))
+    return session.scalar(
+        select(Dossier.id)
+        .where(
+            Dossier.campaign_id == campaign_id,
+            Dossier.unit_id == unit_id,
+            Dossier.kind == kind,
+            Dossier.sent_at.is_(None),
+            Dossier.state != "withdrawn",
+        )
+        .order_by(Dossier.id.desc())
+        .limit(1)
+    )
 
 
-def send_reminders(session: Session, today: dt.date, days_before: Iterable[int] = DEFAULT_DAYS,
-                   now: Optional[dt.datetime] = None) -> list[Reminder]:
+def send_reminders(
+    session: Session,
+    today: dt.date,
+    days_before: Iterable[int] = DEFAULT_DAYS,
+    now: dt.datetime | None = None,
+) -> list[Reminder]:
     """Notify (in-app and by e-mail) the staff and head of every unit whose plan or report is
     due within ``days_before`` and not yet sent, once per reminder. Never commits."""
     tiers = sorted({int(n) for n in days_before if int(n) >= 0})
     if not tiers:
         return []
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     sent: list[Reminder] = []
     for campaign in _campaigns_due(session, today, max(tiers)):
         for kind in KINDS:
@@ -99,21 +140,47 @@ def send_reminders(session: Session, today: dt.date, days_before: Iterable[int] 
             if tier is None:
                 continue
             # Who takes part and who has sent: the same rules as the dashboard's.
-            waiting = sorted(u for u, sub in submissions(session, campaign, kind, today).items()
-                             if not sub.submitted)
+            waiting = sorted(
+                u
+                for u, sub in submissions(session, campaign, kind, today).items()
+                if not sub.submitted
+            )
             for unit_id in waiting:
                 if _claim(session, campaign.id, unit_id, kind, due, tier, moment):
-                    sent.append(_remind(session, campaign, session.get(Unit, unit_id), kind, due,
-                                        (due - today).days, tier, moment))
+                    sent.append(
+                        _remind(
+                            session,
+                            campaign,
+                            session.get(Unit, unit_id),
+                            kind,
+                            due,
+                            (due - today).days,
+                            tier,
+                            moment,
+                        )
+                    )
     return sent
 
 
-def _remind(session: Session, campaign: Campaign, unit: Unit, kind: str, due: dt.date,
-            days_left: int, tier: int, now: dt.datetime) -> Reminder:
+def _remind(
+    session: Session,
+    campaign: Campaign,
+    unit: Unit,
+    kind: str,
+    due: dt.date,
+    days_left: int,
+    tier: int,
+    now: dt.datetime,
+) -> Reminder:
     people = unit_people(session, unit.id)
     dossier_id = _open_dossier(session, campaign.id, unit.id, kind)
     link = dossier_link(dossier_id) if dossier_id else f"/dossiers/new/{kind}"
-    params = {"kind": kind, "campaign": campaign.name, "unit": unit.name, "due": due.isoformat(),
-              "days": days_left}
+    params = {
+        "kind": kind,
+        "campaign": campaign.name,
+        "unit": unit.name,
+        "due": due.isoformat(),
+        "days": days_left,
+    }
     deliver(session, people, "reminder", params, dossier_id=dossier_id, link=link, now=now)
     return Reminder(campaign.name, unit.name, kind, due, days_left, tier, len(people))

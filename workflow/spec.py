@@ -3,15 +3,17 @@
 A definition is pure data. The engine compiles it into a ``transitions`` machine; the
 permission checks, the UI buttons, the state CHECK constraint and the diagrams all read it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING, Optional
 
 if TYPE_CHECKING:
-    from workflow.guards import GuardContext
     from workflow.errors import Violation
+    from workflow.guards import GuardContext
 
 
 class Role(str, Enum):
@@ -48,8 +50,8 @@ class Input(str, Enum):
     """Inputs a transition requires from the person firing it."""
 
     REASON = "reason"
-    DECISION = "decision"            # number, date and signer of a decision
-    COUNCIL_VOTE = "council_vote"    # session and tally
+    DECISION = "decision"  # number, date and signer of a decision
+    COUNCIL_VOTE = "council_vote"  # session and tally
     CLASSIFICATION = "classification"
     # A reason (the ``reason`` field) that overrides the soft eligibility warnings, needed
     # only while a warning stands (workflow.award_guards).
@@ -110,8 +112,9 @@ class WorkflowDef:
     initial: str
     states: tuple[StateDef, ...]
     transitions: tuple[TransitionDef, ...]
-    _by_name: dict[str, StateDef] = field(default_factory=dict, init=False, repr=False,
-                                          compare=False)
+    _by_name: dict[str, StateDef] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._by_name.update({s.name: s for s in self.states})

@@ -1,8 +1,8 @@
 """Emulation targets (chỉ tiêu thi đua): when a unit's figure meets its target."""
+
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 from models import ReportFigure, Target
 
@@ -18,7 +18,7 @@ COMPARISON_LABELS = {
 }
 
 
-def is_met(target: Target, value: Optional[Decimal], baseline: Optional[Decimal] = None) -> Optional[bool]:
+def is_met(target: Target, value: Decimal | None, baseline: Decimal | None = None) -> bool | None:
     """True or False for a figure, None when there is no figure to judge."""
     if value is None:
         return None
@@ -33,6 +33,6 @@ def is_met(target: Target, value: Optional[Decimal], baseline: Optional[Decimal]
     return value >= target.threshold
 
 
-def figure_met(figure: ReportFigure) -> Optional[bool]:
+def figure_met(figure: ReportFigure) -> bool | None:
     """:func:`is_met` for a stored figure."""
     return is_met(figure.target, figure.value, figure.baseline)

@@ -3,13 +3,14 @@
 No browser is downloaded: Playwright launches /usr/bin/chromium (VINHDANH_CHROMIUM to
 change it). Screenshots of the main pages go to test-output/screenshots/.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from werkzeug.serving import make_server
@@ -20,8 +21,14 @@ from web import create_app
 CHROMIUM = os.environ.get("VINHDANH_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 # Without these, Chromium keeps calling home, which this network refuses.
-CHROMIUM_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +49,15 @@ class LiveServer:
 
 @pytest.fixture()
 def live_server(db_templates, tmp_path) -> Iterator[LiveServer]:
-    app = create_app({"TESTING": True, "DATABASE_URL": db_templates.copy("sqlite"),
-                      "SECRET_KEY": "browser-test", "UPLOAD_DIR": str(tmp_path / "uploads"),
-                      "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": db_templates.copy("sqlite"),
+            "SECRET_KEY": "browser-test",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         session = app.extensions["vinhdanh.write"]()
         world = build_world(session, Path(app.config["UPLOAD_DIR"]))
@@ -62,8 +75,11 @@ def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); browser tests skipped")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -74,13 +90,22 @@ def new_page(browser, live_server):
     contexts, problems = [], []
 
     def make(username: str | None = None, viewport: tuple[int, int] = (1280, 900)):
-        context = browser.new_context(locale="vi-VN", base_url=live_server.url,
-                                      viewport={"width": viewport[0], "height": viewport[1]})
+        context = browser.new_context(
+            locale="vi-VN",
+            base_url=live_server.url,
+            viewport={"width": viewport[0], "height": viewport[1]},
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
-        page.on("console", lambda msg: problems.append(msg.text)
-                if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        page.on(
+            "console",
+            lambda msg: (
+                problems.append(msg.text)
+                if msg.type == "error" and "Content Security Policy" in msg.text
+                else None
+            ),
+        )
         if username:
             sign_in(page, username)
         return page
@@ -104,7 +129,9 @@ PHONE = (390, 844)
 
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0: nothing sticks out)."""
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 def shot(page, name: str) -> None:

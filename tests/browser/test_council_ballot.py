@@ -4,6 +4,7 @@ closes, applies the results, draws up a decision and issues it; the outcome is p
 
 No page ever shows a member's choice back, nor a name beside a choice.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,18 +18,34 @@ from tests.browser.conftest import shot
 from tests.browser.test_stories import open_council_session, state
 from tests.fixtures.people import make_dossier
 
-VOTES = {"member1": ("Bùi Văn Long", "Đồng ý"), "member2": ("Đỗ Thị Mai", "Đồng ý"),
-         "member3": ("Ngô Quang Nam", "Không đồng ý")}
+VOTES = {
+    "member1": ("Bùi Văn Long", "Đồng ý"),
+    "member2": ("Đỗ Thị Mai", "Đồng ý"),
+    "member3": ("Ngô Quang Nam", "Không đồng ý"),
+}
 
 
 def agenda(live_server) -> tuple[int, int]:
     """Two nominations awaiting the Council, moved there by the engine."""
     session = live_server.session()
     world = live_server.world
-    first = make_dossier(session, world, "nomination", "council_review", nominee_name="Trần Phú Quốc",
-                         position="Giáo viên Vật lý")
-    second = make_dossier(session, world, "nomination", "council_review", unit="b",
-                          nominee_name="Lê Văn Bảo", position="Nhân viên thư viện")
+    first = make_dossier(
+        session,
+        world,
+        "nomination",
+        "council_review",
+        nominee_name="Trần Phú Quốc",
+        position="Giáo viên Vật lý",
+    )
+    second = make_dossier(
+        session,
+        world,
+        "nomination",
+        "council_review",
+        unit="b",
+        nominee_name="Lê Văn Bảo",
+        position="Nhân viên thư viện",
+    )
     ids = first.id, second.id
     session.commit()
     session.close()
@@ -41,12 +58,15 @@ def ballot_card(page: Page, dossier_id: int):
 
 def open_ballot(page: Page, dossier_id: int) -> None:
     ballot_card(page, dossier_id).get_by_role("button", name="Mở phiếu").click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã mở phiếu: 5 thành viên được bỏ phiếu.")
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Đã mở phiếu: 5 thành viên được bỏ phiếu."
+    )
     expect(ballot_card(page, dossier_id)).to_have_attribute("data-ballot", "open")
 
 
-def member_votes(page: Page, session_url: str, dossier_id: int, choice: str,
-                 screenshot: str | None = None) -> None:
+def member_votes(
+    page: Page, session_url: str, dossier_id: int, choice: str, screenshot: str | None = None
+) -> None:
     """A member finds the ballot through the menu and votes; the page never echoes the choice."""
     page.get_by_role("link", name="Hội đồng", exact=True).click()
     page.locator(f"a[href='{session_url}']").click()
@@ -93,8 +113,13 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
 
     members = {name: new_page(name) for name in VOTES}
     for name, (_, choice) in VOTES.items():
-        member_votes(members[name], session_url, first, choice,
-                     screenshot="41-member-ballot" if name == "member1" else None)
+        member_votes(
+            members[name],
+            session_url,
+            first,
+            choice,
+            screenshot="41-member-ballot" if name == "member1" else None,
+        )
         member_votes(members[name], session_url, second, "Đồng ý")
     shot(members["member3"], "42-member-voted")
     # A second vote from the same member is refused and counts nothing.
@@ -104,7 +129,9 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     # The recused member is told so and has no vote button.
     oanh = new_page("member4")
     oanh.goto(f"{session_url}/ballots")
-    expect(ballot_card(oanh, second).locator(".my-standing")).to_have_text("Bạn được miễn biểu quyết hồ sơ này.")
+    expect(ballot_card(oanh, second).locator(".my-standing")).to_have_text(
+        "Bạn được miễn biểu quyết hồ sơ này."
+    )
     expect(ballot_card(oanh, first).get_by_role("link", name="Bỏ phiếu")).to_be_visible()
 
     secretary.reload()
@@ -114,7 +141,9 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     no_name_beside_a_choice(secretary)
     for dossier_id in (first, second):
         secretary.once("dialog", lambda dialog: dialog.accept())
-        ballot_card(secretary, dossier_id).get_by_role("button", name="Đóng phiếu và kiểm phiếu").click()
+        ballot_card(secretary, dossier_id).get_by_role(
+            "button", name="Đóng phiếu và kiểm phiếu"
+        ).click()
         expect(secretary.locator(".flash-success")).to_contain_text("Đã đóng phiếu")
     card = ballot_card(secretary, first)
     expect(card.locator(".votes-for")).to_have_text("2")
@@ -125,10 +154,18 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     shot(secretary, "43-ballots-closed")
     no_name_beside_a_choice(secretary)
 
-    ballot_card(secretary, first).get_by_role("button", name="Ghi nhận: Hội đồng không thông qua").click()
-    expect(ballot_card(secretary, first).locator("h2 .badge")).to_have_text(state("nomination", "rejected"))
-    ballot_card(secretary, second).get_by_role("button", name="Ghi nhận: Hội đồng thông qua").click()
-    expect(ballot_card(secretary, second).locator("h2 .badge")).to_have_text(state("nomination", "approved"))
+    ballot_card(secretary, first).get_by_role(
+        "button", name="Ghi nhận: Hội đồng không thông qua"
+    ).click()
+    expect(ballot_card(secretary, first).locator("h2 .badge")).to_have_text(
+        state("nomination", "rejected")
+    )
+    ballot_card(secretary, second).get_by_role(
+        "button", name="Ghi nhận: Hội đồng thông qua"
+    ).click()
+    expect(ballot_card(secretary, second).locator("h2 .badge")).to_have_text(
+        state("nomination", "approved")
+    )
     # The members see the result now, still without names.
     members["member2"].goto(f"{session_url}/ballots")
     expect(ballot_card(members["member2"], first).locator(".votes-for")).to_have_text("2")
@@ -148,7 +185,9 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     assert download.value.suggested_filename.endswith(".docx")
     secretary.once("dialog", lambda dialog: dialog.accept())
     secretary.get_by_role("button", name="Ban hành và công bố").click()
-    expect(secretary.locator(".flash-success")).to_have_text("Đã ban hành quyết định và công bố 1 hồ sơ.")
+    expect(secretary.locator(".flash-success")).to_have_text(
+        "Đã ban hành quyết định và công bố 1 hồ sơ."
+    )
     shot(secretary, "44-decision-issued")
 
     visitor = new_page()

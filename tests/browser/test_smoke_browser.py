@@ -1,4 +1,5 @@
 """Chromium starts, the sign-in page renders with its own CSS, and signing in works."""
+
 from tests.browser.conftest import shot
 
 
@@ -7,7 +8,9 @@ def test_sign_in_page(new_page):
     page.goto("/auth/login")
     assert page.get_by_role("heading", name="Đăng nhập").is_visible()
     # The stylesheet is served locally and applied (header colour from app.css).
-    colour = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
     assert colour == "rgb(179, 18, 27)"
     shot(page, "00-sign-in")
 

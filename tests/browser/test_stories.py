@@ -4,6 +4,7 @@ context per person. The database is read only to check that a refusal changed no
 Labels of states and buttons come from the workflow definitions, so a test follows what
 the engine enforces. Screenshots of every main page go to test-output/screenshots/.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,15 @@ def action(page: Page, trigger: str):
     return page.locator(f"form.action-form[action$='/actions/{trigger}']")
 
 
-def fire(page: Page, kind: str, trigger: str, to: str, *, confirm: bool = False,
-         reason: str | None = None) -> None:
+def fire(
+    page: Page,
+    kind: str,
+    trigger: str,
+    to: str,
+    *,
+    confirm: bool = False,
+    reason: str | None = None,
+) -> None:
     """Fill a transition's form on the dossier page, press its button, check the new state."""
     form = action(page, trigger)
     if reason is not None:
@@ -95,8 +103,14 @@ def open_council_session(page: Page, absent: str | None = None) -> None:
     expect(page.locator(".quorum .badge")).to_have_text("Đủ túc số")
 
 
-def decide(page: Page, dossier_id: int, trigger: str, kind: str, votes_for: int,
-           classification: str | None = None) -> None:
+def decide(
+    page: Page,
+    dossier_id: int,
+    trigger: str,
+    kind: str,
+    votes_for: int,
+    classification: str | None = None,
+) -> None:
     """Record a tally (and a classification) for one agenda item of the session page."""
     form = page.locator(f"#dossier-{dossier_id} form[data-trigger='{trigger}']")
     form.get_by_label("Đồng ý", exact=True).fill(str(votes_for))
@@ -143,7 +157,8 @@ def test_nomination_story(new_page, live_server, tmp_path):
     staff.get_by_label("Người lao động trực tiếp").check()
     staff.get_by_label("Tóm tắt thành tích").fill(
         "Hướng dẫn đội tuyển học sinh giỏi Vật lý đạt 2 giải Nhất cấp thành phố; "
-        "cứu một học sinh đuối nước ngày 12/5/2026.")
+        "cứu một học sinh đuối nước ngày 12/5/2026."
+    )
     staff.get_by_label("Thêm tệp").set_input_files(pdf(tmp_path, EVIDENCE))
     shot(staff, "02-nomination-form")
     staff.get_by_role("button", name="Lưu hồ sơ nháp").click()
@@ -156,7 +171,8 @@ def test_nomination_story(new_page, live_server, tmp_path):
     fire(staff, kind, "submit", "unit_review")
     staff.get_by_role("link", name="Hồ sơ đơn vị").click()
     expect(staff.locator(f"table.dossier-table tr:has-text('{NOMINEE}') .badge")).to_have_text(
-        state(kind, "unit_review"))
+        state(kind, "unit_review")
+    )
     shot(staff, "04-unit-list")
 
     head = new_page("head_a")
@@ -179,7 +195,9 @@ def test_nomination_story(new_page, live_server, tmp_path):
 
     # The unit sees the reason prominently, on its home and on the dossier page.
     staff.get_by_role("link", name="Việc cần làm").click()
-    expect(staff.locator(f"tr[data-dossier='{dossier_id}'] .notice-returned")).to_contain_text(RETURN_REASON)
+    expect(staff.locator(f"tr[data-dossier='{dossier_id}'] .notice-returned")).to_contain_text(
+        RETURN_REASON
+    )
     open_dossier(staff, dossier_id)
     notice = staff.locator(".return-notice")
     expect(notice).to_be_visible()
@@ -190,16 +208,20 @@ def test_nomination_story(new_page, live_server, tmp_path):
     staff.get_by_role("link", name="Sửa nội dung").click()
     expect(staff.locator(".notice-returned")).to_contain_text(RETURN_REASON)
     staff.get_by_label("Tải thêm tệp minh chứng").set_input_files(
-        pdf(tmp_path, "Quyết định công nhận sáng kiến.pdf"))
+        pdf(tmp_path, "Quyết định công nhận sáng kiến.pdf")
+    )
     staff.get_by_role("button", name="Tải lên").click()
     expect(staff.locator(".evidence-list")).to_contain_text("Quyết định công nhận sáng kiến.pdf")
     staff.get_by_label("Tóm tắt thành tích").fill(
         "Hướng dẫn đội tuyển học sinh giỏi Vật lý đạt 2 giải Nhất cấp thành phố; sáng kiến kinh "
-        "nghiệm được công nhận cấp thành phố (kèm quyết định).")
+        "nghiệm được công nhận cấp thành phố (kèm quyết định)."
+    )
     shot(staff, "10-edit-form")
     staff.get_by_role("button", name="Lưu thay đổi").click()
     expect(staff.locator(".flash-success")).to_have_text("Đã lưu thay đổi.")
-    expect(staff.locator("section[aria-labelledby=content-h] .prose")).to_contain_text("kèm quyết định")
+    expect(staff.locator("section[aria-labelledby=content-h] .prose")).to_contain_text(
+        "kèm quyết định"
+    )
     fire(staff, kind, "resubmit", "unit_review")
 
     head.reload()
@@ -264,7 +286,8 @@ def phone_and_english(new_page, dossier_id: int) -> None:
     staff.get_by_role("button", name="English").click()
     expect(staff.get_by_role("heading", name="History")).to_be_visible()
     expect(staff.locator(".page-head .badge")).to_have_text(
-        WORKFLOWS["nomination"].state("published").label_en)
+        WORKFLOWS["nomination"].state("published").label_en
+    )
     assert horizontal_overflow(staff) == 0
     shot(staff, "31-phone-dossier-en")
 
@@ -287,14 +310,22 @@ def phone_and_english(new_page, dossier_id: int) -> None:
 def test_plan_and_report_story(new_page):
     """A plan to the Office's acceptance; a report through the Council's classification to publication."""
     staff = new_page("staff_a")
-    plan_id = create_document(staff, "plan", "Kế hoạch thi đua năm học 2025–2026",
-                              "Mục tiêu: 100% giáo viên đạt chuẩn; 15 giải học sinh giỏi cấp thành phố.",
-                              "12/KH-THPT")
+    plan_id = create_document(
+        staff,
+        "plan",
+        "Kế hoạch thi đua năm học 2025–2026",
+        "Mục tiêu: 100% giáo viên đạt chuẩn; 15 giải học sinh giỏi cấp thành phố.",
+        "12/KH-THPT",
+    )
     shot(staff, "20-plan-draft")
     fire(staff, "plan", "submit", "unit_review")
-    report_id = create_document(staff, "report", "Báo cáo kết quả thi đua năm 2026",
-                                "Đạt 18 giải học sinh giỏi cấp thành phố; 3 sáng kiến được công nhận.",
-                                "45/BC-THPT")
+    report_id = create_document(
+        staff,
+        "report",
+        "Báo cáo kết quả thi đua năm 2026",
+        "Đạt 18 giải học sinh giỏi cấp thành phố; 3 sáng kiến được công nhận.",
+        "45/BC-THPT",
+    )
     fire(staff, "report", "submit", "unit_review")
 
     head = new_page("head_a")
@@ -313,8 +344,14 @@ def test_plan_and_report_story(new_page):
 
     secretary = new_page("secretary")
     open_council_session(secretary)
-    decide(secretary, report_id, "council_classify", "report", votes_for=5,
-           classification="Hoàn thành xuất sắc nhiệm vụ")
+    decide(
+        secretary,
+        report_id,
+        "council_classify",
+        "report",
+        votes_for=5,
+        classification="Hoàn thành xuất sắc nhiệm vụ",
+    )
     publish(secretary, report_id, "report")
     open_dossier(secretary, report_id)
     expect_state(secretary, "report", "published")
@@ -324,7 +361,8 @@ def test_plan_and_report_story(new_page):
     visitor = new_page()
     visitor.goto("/public/")
     visitor.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(
-        label="Hoàn thành xuất sắc nhiệm vụ")
+        label="Hoàn thành xuất sắc nhiệm vụ"
+    )
     visitor.get_by_role("button", name="Tìm", exact=True).click()
     results = visitor.locator("table tbody tr")
     expect(results).to_have_count(1)
@@ -355,8 +393,11 @@ def test_refusals(new_page, live_server, tmp_path):
     assert "Lê Thị Ánh" not in other.content()
     shot(other, "23-refused-other-unit")
     token = other.locator("input[name=csrf_token]").first.input_value()
-    posted = other.request.post(f"/dossiers/{dossier_id}/actions/unit_approve",
-                                form={"csrf_token": token, "version": "3"}, max_redirects=0)
+    posted = other.request.post(
+        f"/dossiers/{dossier_id}/actions/unit_approve",
+        form={"csrf_token": token, "version": "3"},
+        max_redirects=0,
+    )
     assert posted.status == 404
     assert "Lê Thị Ánh" not in posted.text()
 

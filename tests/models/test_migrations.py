@@ -1,4 +1,5 @@
 """Alembic migrations agree with the models, go down and up again, and carry the CHECKs."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,7 +13,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 import migrations
-from models import AuditHead, Base, GENESIS_HASH, make_engine
+from models import GENESIS_HASH, AuditHead, Base, make_engine
 from tests.fixtures.db import _pg_url
 from tests.fixtures.people import make_dossier
 from workflow.definitions import all_state_names
@@ -47,7 +48,10 @@ def test_upgrade_down_and_up_again_on_an_empty_database(empty_url):
         assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
         assert _diff(engine) == []
         with engine.connect() as connection:
-            assert connection.execute(select(AuditHead.seq, AuditHead.hash)).one() == (0, GENESIS_HASH)
+            assert connection.execute(select(AuditHead.seq, AuditHead.hash)).one() == (
+                0,
+                GENESIS_HASH,
+            )
 
         command.downgrade(migrations.config(empty_url), "base")
         assert _tables(engine) == {"alembic_version"}
@@ -56,7 +60,9 @@ def test_upgrade_down_and_up_again_on_an_empty_database(empty_url):
         assert _diff(engine) == []
         with engine.connect() as connection:
             head = ScriptDirectory.from_config(migrations.config()).get_current_head()
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+            assert (
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+            )
     finally:
         engine.dispose()
 
@@ -74,20 +80,19 @@ def test_dossier_state_check(session, world):
     for state in all_state_names():
         with session.begin_nested():
             session.execute(statement, {"s": state, "i": dossier.id})
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.execute(statement, {"s": "bogus", "i": dossier.id})
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(statement, {"s": "bogus", "i": dossier.id})
 
 
 @pytest.mark.db
 def test_audit_visibility_check(session, world):
     make_dossier(session, world)
     from models.audit import DROP_TRIGGERS
+
     for drop in DROP_TRIGGERS[session.get_bind().dialect.name]:
         session.execute(text(drop))
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.execute(text("UPDATE audit_event SET visibility = 'secret' WHERE seq = 1"))
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(text("UPDATE audit_event SET visibility = 'secret' WHERE seq = 1"))
 
 
 @pytest.mark.db
@@ -97,7 +102,9 @@ def test_sqlite_foreign_keys_are_on(fresh_engine, backend):
     with fresh_engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         with pytest.raises(IntegrityError):
-            connection.execute(text("INSERT INTO role_grant (user_id, role) VALUES (424242, 'admin')"))
+            connection.execute(
+                text("INSERT INTO role_grant (user_id, role) VALUES (424242, 'admin')")
+            )
 
 
 def test_sqlite_foreign_keys_back_on_after_migrating_a_given_connection(tmp_path):

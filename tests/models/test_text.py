@@ -1,4 +1,5 @@
 """Vietnamese text helpers: folding for search, alphabetical order, person order."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -6,7 +7,15 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.text import ALPHABET, fold, nfc, person_sort_key, vi_sort_key, whole_number, whole_numbers
+from models.text import (
+    ALPHABET,
+    fold,
+    nfc,
+    person_sort_key,
+    vi_sort_key,
+    whole_number,
+    whole_numbers,
+)
 
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]  # ngang, huyền, hỏi, ngã, sắc, nặng
 
@@ -16,6 +25,7 @@ def nfd(text: str) -> str:
 
 
 # --- fold --------------------------------------------------------------------------------
+
 
 def test_fold_examples():
     assert fold("Trần Phú") == "tran phu"
@@ -39,8 +49,11 @@ def test_nfc():
 
 
 letters = st.sampled_from(sorted(set(ALPHABET) | set(ALPHABET.upper())))
-syllables = st.builds(lambda chars, tone: unicodedata.normalize("NFC", chars[0] + tone + "".join(chars[1:])),
-                      st.lists(letters, min_size=1, max_size=6), st.sampled_from(TONES))
+syllables = st.builds(
+    lambda chars, tone: unicodedata.normalize("NFC", chars[0] + tone + "".join(chars[1:])),
+    st.lists(letters, min_size=1, max_size=6),
+    st.sampled_from(TONES),
+)
 vietnamese = st.lists(syllables, min_size=1, max_size=4).map(" ".join)
 
 
@@ -67,29 +80,87 @@ def test_fold_of_vietnamese_is_plain_ascii(text):
 
 # --- alphabetical order ------------------------------------------------------------------
 
-ORDERED = ["An", "Ă", "Âu", "Ba", "Bà", "Bạch", "Cao", "Dung", "Dương", "Đặng", "Em", "Ê", "Fan",
-           "Giang", "Hà", "Hà Nam", "Hàm", "Ích", "Khoa", "Lan", "Minh", "Nam", "Oanh", "Ô", "Ơn",
-           "Phúc", "Quang", "Sơn", "Tâm", "Uyên", "Ưng", "Vân", "Xuân", "Yến"]
+ORDERED = [
+    "An",
+    "Ă",
+    "Âu",
+    "Ba",
+    "Bà",
+    "Bạch",
+    "Cao",
+    "Dung",
+    "Dương",
+    "Đặng",
+    "Em",
+    "Ê",
+    "Fan",
+    "Giang",
+    "Hà",
+    "Hà Nam",
+    "Hàm",
+    "Ích",
+    "Khoa",
+    "Lan",
+    "Minh",
+    "Nam",
+    "Oanh",
+    "Ô",
+    "Ơn",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Uyên",
+    "Ưng",
+    "Vân",
+    "Xuân",
+    "Yến",
+]
 
 
 def test_vi_sort_key_order():
     assert sorted(reversed(ORDERED), key=vi_sort_key) == ORDERED
-    assert vi_sort_key("ha") < vi_sort_key("hà") < vi_sort_key("hả") < vi_sort_key("hã") \
-        < vi_sort_key("há") < vi_sort_key("hạ") < vi_sort_key("hai")
+    assert (
+        vi_sort_key("ha")
+        < vi_sort_key("hà")
+        < vi_sort_key("hả")
+        < vi_sort_key("hã")
+        < vi_sort_key("há")
+        < vi_sort_key("hạ")
+        < vi_sort_key("hai")
+    )
     assert vi_sort_key("Lê Văn 2") < vi_sort_key("Lê Văn A")
     assert vi_sort_key("\u00d0ặng") == vi_sort_key("Đặng")
 
 
 def test_person_sort_key_orders_by_given_name():
-    people = ["Trần Văn Bình", "Nguyễn Thị An", "Lê Thị Cúc", "Đặng Thu Hà", "Vũ Minh Khoa", "Lê An"]
-    assert sorted(people, key=person_sort_key) == ["Lê An", "Nguyễn Thị An", "Trần Văn Bình", "Lê Thị Cúc",
-                                                   "Đặng Thu Hà", "Vũ Minh Khoa"]
+    people = [
+        "Trần Văn Bình",
+        "Nguyễn Thị An",
+        "Lê Thị Cúc",
+        "Đặng Thu Hà",
+        "Vũ Minh Khoa",
+        "Lê An",
+    ]
+    assert sorted(people, key=person_sort_key) == [
+        "Lê An",
+        "Nguyễn Thị An",
+        "Trần Văn Bình",
+        "Lê Thị Cúc",
+        "Đặng Thu Hà",
+        "Vũ Minh Khoa",
+    ]
     assert person_sort_key("") == ((), ())
 
 
 @given(vietnamese)
 def test_vi_sort_key_ignores_case_and_normal_form(text):
-    assert vi_sort_key(nfd(text)) == vi_sort_key(text) == vi_sort_key(text.upper()) == vi_sort_key(text.lower())
+    assert (
+        vi_sort_key(nfd(text))
+        == vi_sort_key(text)
+        == vi_sort_key(text.upper())
+        == vi_sort_key(text.lower())
+    )
 
 
 @given(st.lists(letters, max_size=8), st.lists(letters, max_size=8))
@@ -101,8 +172,10 @@ def test_toneless_order_follows_the_alphabet(a, b):
 
 @given(syllables, syllables, syllables)
 def test_a_word_sorts_before_its_longer_forms(word, next_word, suffix):
-    """"Hà Nam" before "Hàm": a name that is a whole word sorts before longer words."""
-    assert vi_sort_key(word) < vi_sort_key(f"{word} {next_word}") < vi_sort_key(word + suffix.lower())
+    """ "Hà Nam" before "Hàm": a name that is a whole word sorts before longer words."""
+    assert (
+        vi_sort_key(word) < vi_sort_key(f"{word} {next_word}") < vi_sort_key(word + suffix.lower())
+    )
 
 
 @given(st.lists(vietnamese, max_size=12))

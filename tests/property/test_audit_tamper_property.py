@@ -3,6 +3,7 @@
 The log is built once per backend test; each example changes it inside a savepoint that is
 rolled back, with the append-only triggers dropped (as an attacker with database access would).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,9 +23,24 @@ TABLE = AuditEvent.__table__
 HEX = "0123456789abcdef"
 words = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=30)
 ident = st.integers(1, 2**31 - 1)
-FIELDS = ["canonical", "actor_id", "actor_role", "unit_id", "entity_id", "entity_type", "action",
-          "from_state", "to_state", "reason", "changes", "visibility", "occurred_at", "leaf_hash",
-          "prev_hash", "hash"]
+FIELDS = [
+    "canonical",
+    "actor_id",
+    "actor_role",
+    "unit_id",
+    "entity_id",
+    "entity_type",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "changes",
+    "visibility",
+    "occurred_at",
+    "leaf_hash",
+    "prev_hash",
+    "hash",
+]
 
 
 def _nfc(value):
@@ -39,9 +55,11 @@ def _changed(draw, column: str, old):
         new = draw(st.text(HEX, min_size=64, max_size=64))
     elif column == "canonical":
         at = draw(st.integers(0, len(old)))
-        new = old[:at] + draw(st.sampled_from(" x{}\",:0")) + old[at:]
+        new = old[:at] + draw(st.sampled_from(' x{}",:0')) + old[at:]
     elif column == "changes":
-        new = canonical_json({**json.loads(old), draw(st.text(HEX, min_size=1, max_size=8)): draw(words)})
+        new = canonical_json(
+            {**json.loads(old), draw(st.text(HEX, min_size=1, max_size=8)): draw(words)}
+        )
     elif column == "visibility":
         new = "public" if old == "internal" else "internal"
     elif column == "occurred_at":
@@ -60,7 +78,9 @@ def _mutate(session, draw, count: int) -> int:
     if kind == "set":
         column = draw(st.sampled_from(FIELDS))
         old = session.execute(TABLE.select().where(TABLE.c.seq == seq)).one()._mapping[column]
-        session.execute(update(TABLE).where(TABLE.c.seq == seq).values({column: _changed(draw, column, old)}))
+        session.execute(
+            update(TABLE).where(TABLE.c.seq == seq).values({column: _changed(draw, column, old)})
+        )
         return seq
     if kind == "delete":
         session.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": seq})
@@ -69,7 +89,9 @@ def _mutate(session, draw, count: int) -> int:
         other = draw(st.integers(1, count).filter(lambda s: s != seq))
         low, high = sorted((seq, other))
         for old, new in ((low, -1), (high, low), (-1, high)):
-            session.execute(text("UPDATE audit_event SET seq = :n WHERE seq = :o"), {"n": new, "o": old})
+            session.execute(
+                text("UPDATE audit_event SET seq = :n WHERE seq = :o"), {"n": new, "o": old}
+            )
         return low
     if kind == "rehash":
         rewrite(session, seq, row(session, seq)["prev_hash"], reason=draw(words))

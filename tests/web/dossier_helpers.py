@@ -1,4 +1,5 @@
 """Helpers of the dossier page tests: set-up through the engine, snapshots, posting forms."""
+
 from __future__ import annotations
 
 import re
@@ -34,10 +35,14 @@ def snapshot(app, dossier_id: int) -> tuple:
     session = app.extensions["vinhdanh.write"]()
     try:
         dossier = session.get(Dossier, dossier_id)
-        events = session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier_id))
-        files = session.scalar(select(func.count()).select_from(Attachment)
-                               .where(Attachment.dossier_id == dossier_id))
+        events = session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier_id)
+        )
+        files = session.scalar(
+            select(func.count()).select_from(Attachment).where(Attachment.dossier_id == dossier_id)
+        )
         return dossier.state, dossier.version, events, files
     finally:
         session.close()
@@ -54,7 +59,9 @@ def act(client, dossier_id: int, trigger: str, follow: bool = False, **fields):
     html = page(client, f"/dossiers/{dossier_id}")
     version = re.search(r'name="version" value="(\d+)"', html)
     data = {"csrf_token": csrf_from(html), "version": version.group(1) if version else "", **fields}
-    return client.post(f"/dossiers/{dossier_id}/actions/{trigger}", data=data, follow_redirects=follow)
+    return client.post(
+        f"/dossiers/{dossier_id}/actions/{trigger}", data=data, follow_redirects=follow
+    )
 
 
 def post_with_token(client, form_url: str, post_url: str, data: dict, **kw):
@@ -63,11 +70,16 @@ def post_with_token(client, form_url: str, post_url: str, data: dict, **kw):
 
 
 def nomination_fields(world, **over) -> dict:
-    fields = {"title": "Đề nghị Lao động tiên tiến", "campaign_id": str(world.ad_hoc.id),
-              "nominee_kind": "individual", "nominee_name": "Đặng Thị Thu", "position": "Giáo viên Ngữ văn",
-              "award_type_id": str(world.awards["ldtt"].id),
-              "achievements": "Giáo viên dạy giỏi cấp thành phố năm học 2025–2026.",
-              "direct_worker": "y"}
+    fields = {
+        "title": "Đề nghị Lao động tiên tiến",
+        "campaign_id": str(world.ad_hoc.id),
+        "nominee_kind": "individual",
+        "nominee_name": "Đặng Thị Thu",
+        "position": "Giáo viên Ngữ văn",
+        "award_type_id": str(world.awards["ldtt"].id),
+        "achievements": "Giáo viên dạy giỏi cấp thành phố năm học 2025–2026.",
+        "direct_worker": "y",
+    }
     fields.update(over)
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -84,6 +96,8 @@ def the_dossier(app, title: str) -> Dossier:
 def attachment_ids(app, dossier_id: int) -> list[int]:
     session = app.extensions["vinhdanh.write"]()
     try:
-        return list(session.scalars(select(Attachment.id).where(Attachment.dossier_id == dossier_id)))
+        return list(
+            session.scalars(select(Attachment.id).where(Attachment.dossier_id == dossier_id))
+        )
     finally:
         session.close()

@@ -1,4 +1,5 @@
 """The app as a whole: factory, layers, security headers, CSRF, sign-in, errors, languages."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -28,8 +29,12 @@ def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
 
 def test_layers_are_kept():
     """web → workflow → models, and neither workflow nor models imports Flask."""
-    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -70,9 +75,14 @@ def test_account_locks_after_five_failures(client, app_world, auth):
 
 def test_sign_in_redirects_only_to_local_paths(client, app_world):
     page = client.get("/auth/login?next=https://evil.example/")
-    response = client.post("/auth/login?next=https://evil.example/", data={
-        "username": "staff_a", "password": "Mật-khẩu-thử-1",
-        "csrf_token": csrf_from(page.get_data(as_text=True))})
+    response = client.post(
+        "/auth/login?next=https://evil.example/",
+        data={
+            "username": "staff_a",
+            "password": "Mật-khẩu-thử-1",
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+        },
+    )
     assert response.status_code == 302 and response.location == "/"
 
 
@@ -97,12 +107,23 @@ def test_rotating_session_token_ends_open_sessions(app, client, app_world, auth)
 
 
 def test_login_is_rate_limited(web_url, tmp_path, app_world):
-    app = create_app({"TESTING": True, "DATABASE_URL": web_url, "SECRET_KEY": "t",
-                      "UPLOAD_DIR": str(tmp_path), "RATELIMIT_ENABLED": True})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": web_url,
+            "SECRET_KEY": "t",
+            "UPLOAD_DIR": str(tmp_path),
+            "RATELIMIT_ENABLED": True,
+        }
+    )
     client = app.test_client()
     token = csrf_from(client.get("/auth/login").get_data(as_text=True))
-    codes = [client.post("/auth/login", data={"username": "x", "password": "y", "csrf_token": token}).status_code
-             for _ in range(11)]
+    codes = [
+        client.post(
+            "/auth/login", data={"username": "x", "password": "y", "csrf_token": token}
+        ).status_code
+        for _ in range(11)
+    ]
     assert codes[-1] == 429 and 429 not in codes[:10]
     app.extensions["vinhdanh.engine"].dispose()
 
@@ -126,22 +147,35 @@ def test_language_switch_to_english_and_back(client, app_world):
 def test_english_catalog_is_complete_and_compiled():
     """Every Vietnamese source string has its English translation, and the .mo is current."""
     from web import catalog
+
     extracted = catalog.extract()
     known = catalog.fragments()
-    missing = [m.id for m in extracted if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in known]
+    missing = [
+        m.id
+        for m in extracted
+        if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in known
+    ]
     assert not missing, f"untranslated: {missing[:10]}"
     with catalog.MO.open("rb") as handle:
         compiled = {m.id: m.string for m in read_mo(handle) if m.id}
     for message in extracted:
         key = message.id if isinstance(message.id, str) else message.id
         if message.id:
-            assert key in compiled, f"{message.id!r} missing from messages.mo: run python -m web.catalog"
+            assert key in compiled, (
+                f"{message.id!r} missing from messages.mo: run python -m web.catalog"
+            )
 
 
-@pytest.mark.parametrize("url,status", [("/office/?campaign=²", 200), ("/office/?unit=¹&award=x", 200),
-                                        ("/dossiers/?campaign=³&unit=²", 200),
-                                        ("/dashboard/?campaign=²", 404)])  # an unknown campaign
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/office/?campaign=²", 200),
+        ("/office/?unit=¹&award=x", 200),
+        ("/dossiers/?campaign=³&unit=²", 200),
+        ("/dashboard/?campaign=²", 404),
+    ],
+)  # an unknown campaign
 def test_a_digit_that_is_not_ascii_is_not_a_number(client, app_world, auth, url, status):
-    """"²".isdigit() is True but int("²") fails: such a query string once gave a 500."""
+    """ "²".isdigit() is True but int("²") fails: such a query string once gave a 500."""
     auth.login("staff_a" if url.startswith("/dossiers") else "reviewer")
     assert client.get(url).status_code == status

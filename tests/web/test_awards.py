@@ -1,5 +1,6 @@
 """The award catalogue pages (admin only, audited, bad input kept) and the eligibility checks
 on the dossier page, in the action forms and in the Office queue."""
+
 from __future__ import annotations
 
 import io
@@ -17,10 +18,18 @@ from tests.web.test_home import app_db
 from tests.workflow.award_helpers import demo_catalogue, nominate, rule
 from workflow import awards as catalogue
 
-AWARD = {"code": "BK-BO", "name_vi": "Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo",
-         "name_en": "Certificate of Merit of the Minister", "nominee_kind": "individual",
-         "conferring_authority": "ministry", "vote_threshold_pct": "80", "threshold_base": "all_members",
-         "public_notice_days": "10", "legal_source": "Luật Thi đua, khen thưởng 2022", "active": "y"}
+AWARD = {
+    "code": "BK-BO",
+    "name_vi": "Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo",
+    "name_en": "Certificate of Merit of the Minister",
+    "nominee_kind": "individual",
+    "conferring_authority": "ministry",
+    "vote_threshold_pct": "80",
+    "threshold_base": "all_members",
+    "public_notice_days": "10",
+    "legal_source": "Luật Thi đua, khen thưởng 2022",
+    "active": "y",
+}
 
 
 def _post(client, form_url: str, url: str, data: dict, **kw):
@@ -29,8 +38,13 @@ def _post(client, form_url: str, url: str, data: dict, **kw):
 
 def _award_events(app, award_id: int) -> list[AuditEvent]:
     with app_db(app) as session:
-        return list(session.scalars(select(AuditEvent).where(
-            AuditEvent.entity_type == "award_type", AuditEvent.entity_id == award_id).order_by(AuditEvent.seq)))
+        return list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity_type == "award_type", AuditEvent.entity_id == award_id)
+                .order_by(AuditEvent.seq)
+            )
+        )
 
 
 def _award(app, code: str):
@@ -43,8 +57,14 @@ def test_admin_creates_edits_and_adds_rules_all_audited(app, client, app_world, 
     assert "Danh hiệu" in page(client, "/")  # the menu entry
     response = _post(client, "/awards/new", "/awards/new", AWARD)
     award = _award(app, "BK-BO")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/awards/{award.id}/edit")
-    assert (award.conferring_authority, award.vote_threshold_pct, award.public_notice_days) == ("ministry", 80, 10)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/awards/{award.id}/edit"
+    )
+    assert (award.conferring_authority, award.vote_threshold_pct, award.public_notice_days) == (
+        "ministry",
+        80,
+        10,
+    )
     events = _award_events(app, award.id)
     assert [e.action for e in events] == ["create", "add_rule"]  # every award gets the hold rule
     assert json.loads(events[0].changes)["code"] == "BK-BO" and events[0].actor_role == "admin"
@@ -54,14 +74,27 @@ def test_admin_creates_edits_and_adds_rules_all_audited(app, client, app_world, 
     diff = json.loads(_award_events(app, award.id)[-1].changes)
     assert diff == {"vote_threshold_pct": [80, 90], "active": [True, False]}
 
-    response = _post(client, edit_url, f"/awards/{award.id}/rules", {
-        "rule-kind": "evidence", "rule-purpose": "initiative", "rule-hard": "y",
-        "rule-source": "Luật Thi đua, khen thưởng 2022, Điều 74", "rule-valid_from": "2026-01-01"})
+    response = _post(
+        client,
+        edit_url,
+        f"/awards/{award.id}/rules",
+        {
+            "rule-kind": "evidence",
+            "rule-purpose": "initiative",
+            "rule-hard": "y",
+            "rule-source": "Luật Thi đua, khen thưởng 2022, Điều 74",
+            "rule-valid_from": "2026-01-01",
+        },
+    )
     assert response.status_code == 302
     html = page(client, edit_url)
     assert "Hồ sơ có “Quyết định công nhận sáng kiến, đề tài”" in html and "Điều 74" in html
     added = json.loads(_award_events(app, award.id)[-1].changes)
-    assert (added["kind"], added["params"], added["valid_from"]) == ("evidence", {"purpose": "initiative"}, "2026-01-01")
+    assert (added["kind"], added["params"], added["valid_from"]) == (
+        "evidence",
+        {"purpose": "initiative"},
+        "2026-01-01",
+    )
 
     rule_id = int(re.findall(r'data-rule="(\d+)"', html)[-1])
     _post(client, edit_url, f"/awards/rules/{rule_id}/delete", {})
@@ -80,14 +113,27 @@ def test_others_are_refused_and_nothing_changes(app, client, app_world, auth, us
         assert client.get(url).status_code == 403, url
     token = csrf_from(page(client, "/"))
     assert client.post("/awards/new", data={**AWARD, "csrf_token": token}).status_code == 403
-    assert client.post(f"/awards/{ldtt}/edit", data={**AWARD, "csrf_token": token}).status_code == 403
-    assert client.post(f"/awards/{ldtt}/rules", data={"rule-kind": "hold", "rule-source": "x",
-                                                      "csrf_token": token}).status_code == 403
+    assert (
+        client.post(f"/awards/{ldtt}/edit", data={**AWARD, "csrf_token": token}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/awards/{ldtt}/rules",
+            data={"rule-kind": "hold", "rule-source": "x", "csrf_token": token},
+        ).status_code
+        == 403
+    )
     assert _award(app, "BK-BO") is None
     with app_db(app) as session:
         assert session.scalar(select(func.count()).select_from(AwardRule)) == 0
-        assert session.scalar(select(func.count()).select_from(AuditEvent)
-                              .where(AuditEvent.entity_type == "award_type")) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.entity_type == "award_type")
+            )
+            == 0
+        )
 
 
 def test_visitor_is_sent_to_sign_in(client, app_world):
@@ -97,7 +143,13 @@ def test_visitor_is_sent_to_sign_in(client, app_world):
 
 def test_bad_input_keeps_what_was_typed(app, client, app_world, auth):
     auth.login("admin")
-    bad = {**AWARD, "code": "bk bộ", "name_en": "", "vote_threshold_pct": "120", "public_notice_days": "mười"}
+    bad = {
+        **AWARD,
+        "code": "bk bộ",
+        "name_en": "",
+        "vote_threshold_pct": "120",
+        "public_notice_days": "mười",
+    }
     response = _post(client, "/awards/new", "/awards/new", bad)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -109,21 +161,41 @@ def test_bad_input_keeps_what_was_typed(app, client, app_world, auth):
 
     ldtt = app_world.awards["ldtt"].id
     edit_url = f"/awards/{ldtt}/edit"
-    response = _post(client, edit_url, f"/awards/{ldtt}/rules", {
-        "rule-kind": "prior_title", "rule-award": "CSTDCS", "rule-years": "0", "rule-source": "",
-        "rule-valid_from": "2026-13-01"})
+    response = _post(
+        client,
+        edit_url,
+        f"/awards/{ldtt}/rules",
+        {
+            "rule-kind": "prior_title",
+            "rule-award": "CSTDCS",
+            "rule-years": "0",
+            "rule-source": "",
+            "rule-valid_from": "2026-13-01",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "cần ghi căn cứ" in html and "phải là số nguyên từ 1 đến 10" in html and "2026-13-01" in html
+    assert (
+        "cần ghi căn cứ" in html
+        and "phải là số nguyên từ 1 đến 10" in html
+        and "2026-13-01" in html
+    )
     assert "không phải ngày hợp lệ" in html
     with app_db(app) as session:
         assert session.scalar(select(func.count()).select_from(AwardRule)) == 0
 
     # A code already used by another award: said under the code, nothing saved.
-    response = _post(client, edit_url, edit_url, {**AWARD, "code": "CSTDCS", "name_vi": "Lao động tiên tiến (sửa)"})
+    response = _post(
+        client,
+        edit_url,
+        edit_url,
+        {**AWARD, "code": "CSTDCS", "name_vi": "Lao động tiên tiến (sửa)"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "đã có danh hiệu khác dùng mã này" in html
-    assert "Lao động tiên tiến (sửa)" in html and _award(app, "LDTT").name_vi == "Lao động tiên tiến"
+    assert (
+        "Lao động tiên tiến (sửa)" in html and _award(app, "LDTT").name_vi == "Lao động tiên tiến"
+    )
 
 
 def _award_state(app, award_id: int) -> tuple:
@@ -140,24 +212,44 @@ def test_a_stale_award_edit_comes_back_with_what_was_typed(app, client, app_worl
     form = page(client, edit_url)
     assert 'name="version" type="hidden" value="1"' in form
     with app_db(app) as session:  # another administrator saves first
-        catalogue.update_award(session, app_world.actor("admin"), award.id,
-                               {**catalogue.snapshot(session.get(AwardType, award.id)), "active": False})
+        catalogue.update_award(
+            session,
+            app_world.actor("admin"),
+            award.id,
+            {**catalogue.snapshot(session.get(AwardType, award.id)), "active": False},
+        )
     before = _award_state(app, award.id)
-    typed = {**AWARD, "code": award.code, "name_vi": "Lao động tiên tiến – bản tôi vừa gõ",
-             "vote_threshold_pct": "65", "legal_source": "Căn cứ tôi vừa gõ"}
+    typed = {
+        **AWARD,
+        "code": award.code,
+        "name_vi": "Lao động tiên tiến – bản tôi vừa gõ",
+        "vote_threshold_pct": "65",
+        "legal_source": "Căn cứ tôi vừa gõ",
+    }
     response = client.post(edit_url, data={"csrf_token": csrf_from(form), "version": "1", **typed})
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    for text in ('value="Lao động tiên tiến – bản tôi vừa gõ"', 'value="65"', "Căn cứ tôi vừa gõ",
-                 'name="version" type="hidden" value="2"', "“Ngừng sử dụng”",
-                 "Người khác đã thay đổi danh hiệu, hình thức khen thưởng này trước bạn",
-                 "Xem nội dung hiện tại của danh hiệu"):
+    for text in (
+        'value="Lao động tiên tiến – bản tôi vừa gõ"',
+        'value="65"',
+        "Căn cứ tôi vừa gõ",
+        'name="version" type="hidden" value="2"',
+        "“Ngừng sử dụng”",
+        "Người khác đã thay đổi danh hiệu, hình thức khen thưởng này trước bạn",
+        "Xem nội dung hiện tại của danh hiệu",
+    ):
         assert text in html, text
     assert _award_state(app, award.id) == before
     # Saving again from the form that came back applies what was typed.
     again = client.post(edit_url, data={"csrf_token": csrf_from(html), "version": "2", **typed})
     assert again.status_code == 302
-    assert _award_state(app, award.id) == ("Lao động tiên tiến – bản tôi vừa gõ", 65, True, 3, before[4] + 1)
+    assert _award_state(app, award.id) == (
+        "Lao động tiên tiến – bản tôi vừa gõ",
+        65,
+        True,
+        3,
+        before[4] + 1,
+    )
 
 
 def _with_catalogue(app, world):
@@ -169,8 +261,9 @@ def test_checks_on_the_dossier_page_for_the_department_only(app, client, app_wor
     _with_catalogue(app, app_world)
     with app_db(app) as session:
         cstdcs = session.scalar(select(AwardType).where(AwardType.code == "CSTDCS"))
-        dossier_id = nominate(session, app_world, cstdcs, "Nguyễn Văn Đạt",
-                              purposes=("achievement_report",)).id
+        dossier_id = nominate(
+            session, app_world, cstdcs, "Nguyễn Văn Đạt", purposes=("achievement_report",)
+        ).id
     auth.login("reviewer")
     html = page(client, f"/dossiers/{dossier_id}")
     assert 'class="card eligibility"' in html
@@ -188,29 +281,46 @@ def test_queue_column_and_override_through_the_page(app, client, app_world, auth
     _with_catalogue(app, app_world)
     with app_db(app) as session:
         awards = {a.code: a for a in session.scalars(select(AwardType))}
-        warned = nominate(session, app_world, awards["GK-GD-CN"], "Vũ Văn Thắng", purposes=("proposal",)).id
-        failing = nominate(session, app_world, awards["CSTDCS"], "Lê Văn Hải", purposes=("achievement_report",)).id
-        fine = nominate(session, app_world, awards["LDTT"], "Phạm Thị Lan", purposes=("achievement_report",)).id
+        warned = nominate(
+            session, app_world, awards["GK-GD-CN"], "Vũ Văn Thắng", purposes=("proposal",)
+        ).id
+        failing = nominate(
+            session, app_world, awards["CSTDCS"], "Lê Văn Hải", purposes=("achievement_report",)
+        ).id
+        fine = nominate(
+            session, app_world, awards["LDTT"], "Phạm Thị Lan", purposes=("achievement_report",)
+        ).id
     plain_plan = setup_dossier(app, app_world, "plan", "office_review")
     auth.login("reviewer")
     queue = page(client, "/office/")
     cells = dict(re.findall(r'<tr data-dossier="(\d+)".*?data-checks="(\w+)"', queue, re.S))
-    assert cells == {str(warned): "warn", str(failing): "fail", str(fine): "ok", str(plain_plan): "none"}
+    assert cells == {
+        str(warned): "warn",
+        str(failing): "fail",
+        str(fine): "ok",
+        str(plain_plan): "none",
+    }
 
     html = page(client, f"/dossiers/{warned}")
     assert "Lý do vẫn trình Hội đồng" in html and "Còn cảnh báo:" in html
     refused = act(client, warned, "office_approve")
     body = refused.get_data(as_text=True)
     assert refused.status_code == 409, body
-    assert "Nếu vẫn trình Hội đồng, vui lòng nhập lý do." in body, re.findall(r'role="alert".*?</ul>', body, re.S)
+    assert "Nếu vẫn trình Hội đồng, vui lòng nhập lý do." in body, re.findall(
+        r'role="alert".*?</ul>', body, re.S
+    )
     assert snapshot(app, warned)[0] == "office_review"
     reason = "Khen đột xuất: thành tích đã nêu trong tờ trình."
     act(client, warned, "office_approve", reason=reason)
     assert snapshot(app, warned)[0] == "council_review"
     with app_db(app) as session:
-        event = session.scalars(select(AuditEvent).where(AuditEvent.entity_id == warned)
-                                .order_by(AuditEvent.seq.desc())).first()
-    assert event.reason == reason and json.loads(event.changes)["eligibility_override"]["reason"] == reason
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_id == warned).order_by(AuditEvent.seq.desc())
+        ).first()
+    assert (
+        event.reason == reason
+        and json.loads(event.changes)["eligibility_override"]["reason"] == reason
+    )
     assert "Lý do vẫn trình Hội đồng" not in page(client, f"/dossiers/{fine}")
 
 
@@ -219,13 +329,32 @@ def test_upload_records_the_purpose(app, client, app_world, auth):
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}")
     assert 'name="purpose"' in html and "Biên bản họp xét thi đua, khen thưởng" in html
-    client.post(f"/dossiers/{dossier_id}/attachments", content_type="multipart/form-data", data={
-        "csrf_token": csrf_from(html), "purpose": "minutes", "files": [(io.BytesIO(PDF + b"m"), "Biên bản.pdf")]})
-    client.post(f"/dossiers/{dossier_id}/attachments", content_type="multipart/form-data", data={
-        "csrf_token": csrf_from(html), "purpose": "bogus", "files": [(io.BytesIO(PDF + b"x"), "Khác.pdf")]})
+    client.post(
+        f"/dossiers/{dossier_id}/attachments",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_from(html),
+            "purpose": "minutes",
+            "files": [(io.BytesIO(PDF + b"m"), "Biên bản.pdf")],
+        },
+    )
+    client.post(
+        f"/dossiers/{dossier_id}/attachments",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_from(html),
+            "purpose": "bogus",
+            "files": [(io.BytesIO(PDF + b"x"), "Khác.pdf")],
+        },
+    )
     with app_db(app) as session:
-        purposes = dict(session.execute(select(Attachment.original_name, Attachment.purpose)
-                                        .where(Attachment.dossier_id == dossier_id)).all())
+        purposes = dict(
+            session.execute(
+                select(Attachment.original_name, Attachment.purpose).where(
+                    Attachment.dossier_id == dossier_id
+                )
+            ).all()
+        )
     assert purposes["Biên bản.pdf"] == "minutes" and purposes["Khác.pdf"] == "evidence"
     assert 'data-purpose="minutes"' in page(client, f"/dossiers/{dossier_id}")
 
@@ -237,23 +366,40 @@ def test_forward_and_record_through_the_page(app, client, app_world, auth):
     auth.login("reviewer")
     html = page(client, f"/dossiers/{dossier_id}")
     assert 'name="submission_number"' in html and "Trình cấp trên" in html
-    bad = act(client, dossier_id, "forward", submission_number="1580 TTr", submission_date="2026-06-06")
+    bad = act(
+        client, dossier_id, "forward", submission_number="1580 TTr", submission_date="2026-06-06"
+    )
     assert bad.status_code == 409 and "1580 TTr" in bad.get_data(as_text=True)
-    act(client, dossier_id, "forward", submission_number="1580/TTr-SGDĐT", submission_date="2026-06-06")
+    act(
+        client,
+        dossier_id,
+        "forward",
+        submission_number="1580/TTr-SGDĐT",
+        submission_date="2026-06-06",
+    )
     assert snapshot(app, dossier_id)[0] == "forwarded"
     html = page(client, f"/dossiers/{dossier_id}")
     assert "Đã trình cấp trên" in html and "Ghi nhận quyết định khen thưởng của cấp trên" in html
-    act(client, dossier_id, "record_higher_decision", decision_number="2105/QĐ-UBND",
-        decision_date="2026-06-20", decision_signer="Chủ tịch UBND thành phố")
+    act(
+        client,
+        dossier_id,
+        "record_higher_decision",
+        decision_number="2105/QĐ-UBND",
+        decision_date="2026-06-20",
+        decision_signer="Chủ tịch UBND thành phố",
+    )
     assert snapshot(app, dossier_id)[0] == "published"
     with app_db(app) as session:
-        referral = session.scalar(select(HigherReferral).where(HigherReferral.dossier_id == dossier_id))
+        referral = session.scalar(
+            select(HigherReferral).where(HigherReferral.dossier_id == dossier_id)
+        )
         assert (referral.letter_number, referral.outcome) == ("1580/TTr-SGDĐT", "conferred")
     assert "2105/QĐ-UBND" in page(client, f"/public/outcomes/{dossier_id}")
 
 
 def test_rule_without_source_is_refused_by_the_service(app, app_world):
     from workflow.awards import CatalogueRefused
+
     with app_db(app) as session:
         with pytest.raises(CatalogueRefused) as info:
             rule(session, app_world, app_world.awards["ldtt"], kind="hold", source="")
@@ -265,31 +411,57 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
     _with_catalogue(app, app_world)
     with app_db(app) as session:
         ldtt = session.scalar(select(AwardType).where(AwardType.code == "LDTT"))
-        dossier_id = nominate(session, app_world, ldtt, "Đỗ Thị Mai", purposes=("achievement_report",)).id
+        dossier_id = nominate(
+            session, app_world, ldtt, "Đỗ Thị Mai", purposes=("achievement_report",)
+        ).id
     auth.login("staff_a")
     assert client.get("/awards/holds").status_code == 403
     auth.logout()
     auth.login("reviewer")
-    bad = _post(client, "/awards/holds", "/awards/holds", {"person_name": "", "unit_id": "", "reason": "Đang xem xét",
-                                                          "starts_on": "2026-02-30"})
+    bad = _post(
+        client,
+        "/awards/holds",
+        "/awards/holds",
+        {"person_name": "", "unit_id": "", "reason": "Đang xem xét", "starts_on": "2026-02-30"},
+    )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Đang xem xét" in html and "2026-02-30" in html
     assert "cần ghi họ tên" in html and "không phải ngày hợp lệ" in html
     unit = str(app_world.units["a"].id)
-    _post(client, "/awards/holds", "/awards/holds", {"person_name": "ĐỖ THỊ MAI", "unit_id": unit,
-                                                     "reason": "Đang xem xét đơn khiếu nại.", "starts_on": "2026-01-05"})
+    _post(
+        client,
+        "/awards/holds",
+        "/awards/holds",
+        {
+            "person_name": "ĐỖ THỊ MAI",
+            "unit_id": unit,
+            "reason": "Đang xem xét đơn khiếu nại.",
+            "starts_on": "2026-01-05",
+        },
+    )
     html = page(client, f"/dossiers/{dossier_id}")
-    assert re.search(r'class="check-fail" data-check="hold"', html) and "Đang xem xét đơn khiếu nại." in html
+    assert (
+        re.search(r'class="check-fail" data-check="hold"', html)
+        and "Đang xem xét đơn khiếu nại." in html
+    )
     assert "Chưa đạt điều kiện khen thưởng:" in html
     with app_db(app) as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.entity_type == "award_hold"))
-        assert (event.action, event.actor_role, event.reason) == ("create", "office_reviewer", "Đang xem xét đơn khiếu nại.")
+        assert (event.action, event.actor_role, event.reason) == (
+            "create",
+            "office_reviewer",
+            "Đang xem xét đơn khiếu nại.",
+        )
     hold_id = re.search(r'data-hold="(\d+)"', page(client, "/awards/holds")).group(1)
     _post(client, "/awards/holds", f"/awards/holds/{hold_id}/end", {})
     assert re.search(r'class="check-ok" data-check="hold"', page(client, f"/dossiers/{dossier_id}"))
     # A second "end" (a stale page, a second click) is refused with a message; nothing changes.
-    again = _post(client, "/awards/holds", f"/awards/holds/{hold_id}/end", {}, follow_redirects=True)
+    again = _post(
+        client, "/awards/holds", f"/awards/holds/{hold_id}/end", {}, follow_redirects=True
+    )
     assert "đã kết thúc" in again.get_data(as_text=True)
     with app_db(app) as session:
-        ends = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")).all()
+        ends = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")
+        ).all()
         assert ends == ["create", "end"]

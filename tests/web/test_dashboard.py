@@ -1,4 +1,5 @@
 """The dashboard pages: who may see them, every figure, the list behind each, the exports."""
+
 from __future__ import annotations
 
 import csv
@@ -16,12 +17,19 @@ from tests.web.test_home import app_db
 from tests.workflow import dashboard_data as data
 from workflow.dashboard import today_local
 
-FIGURE = re.compile(r'<a(?: class="[^"]*")? href="([^"]+)" data-figure="([^"]+)">\s*'
-                    r'(?:<span class="number">)?(?:[^<:]*: )?(?:<strong>)?(\d+)')
+FIGURE = re.compile(
+    r'<a(?: class="[^"]*")? href="([^"]+)" data-figure="([^"]+)">\s*'
+    r'(?:<span class="number">)?(?:[^<:]*: )?(?:<strong>)?(\d+)'
+)
 COUNT = re.compile(r"Hiển thị (\d+)–(\d+) trên (\d+)")
 SVG = re.compile(r"<svg .*?</svg>", re.S)
-PAGES = ["/dashboard/", "/dashboard/units", "/dashboard/nominations", "/dashboard/export.xlsx",
-         "/dashboard/export.csv"]
+PAGES = [
+    "/dashboard/",
+    "/dashboard/units",
+    "/dashboard/nominations",
+    "/dashboard/export.xlsx",
+    "/dashboard/export.csv",
+]
 
 
 @pytest.fixture()
@@ -33,8 +41,12 @@ def scenario(app, app_world):
         campaign = session.get(Campaign, found.campaign.id)
         campaign.report_due = today_local() + dt.timedelta(days=30)
         campaign.year = today_local().year
-        ids = {"campaign": campaign.id, **{f"unit_{k}": u.id for k, u in found.units.items()},
-               **{k: t.id for k, t in found.targets.items()}, "ldtt": app_world.awards["ldtt"].id}
+        ids = {
+            "campaign": campaign.id,
+            **{f"unit_{k}": u.id for k, u in found.units.items()},
+            **{k: t.id for k, t in found.targets.items()},
+            "ldtt": app_world.awards["ldtt"].id,
+        }
     return ids
 
 
@@ -51,9 +63,17 @@ def listed(client, url: str) -> int:
     return int(match.group(3)) if match else 0
 
 
-@pytest.mark.parametrize("username,status", [
-    ("staff_a", 403), ("head_a", 403), ("member1", 403),
-    ("reviewer", 200), ("secretary", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "username,status",
+    [
+        ("staff_a", 403),
+        ("head_a", 403),
+        ("member1", 403),
+        ("reviewer", 200),
+        ("secretary", 200),
+        ("admin", 200),
+    ],
+)
 def test_who_may_see_the_dashboard(client, auth, scenario, username, status):
     auth.login(username)
     for path in PAGES:
@@ -67,7 +87,9 @@ def test_visitor_is_sent_to_sign_in(client, app_world):
 def test_menu_and_home_link_only_for_those_who_may(client, auth, scenario):
     auth.login("reviewer")
     page = client.get("/").get_data(as_text=True)
-    assert page.count('href="/dashboard/"') == 2  # the menu's "Tổng hợp" and the home page's shortcut
+    assert (
+        page.count('href="/dashboard/"') == 2
+    )  # the menu's "Tổng hợp" and the home page's shortcut
     assert ">Tổng hợp</a>" in page
     auth.logout()
     auth.login("staff_a")
@@ -84,13 +106,34 @@ def test_every_figure_is_shown_and_links_to_its_list(client, auth, scenario):
     auth.login("reviewer")
     page = client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True)
     found = figures(page)
-    expected = {"expected": 4, "nominations": 11, "published": 4, "ad_hoc_published": 1,
-                "plan-expected": 4, "plan-on_time": 1, "plan-late": 1, "plan-missing": 2, "plan-pending": 0,
-                "report-expected": 4, "report-on_time": 2, "report-late": 0, "report-missing": 0,
-                "report-pending": 2, "state-published": 4, "state-office_review": 2, "state-all": 11,
-                f"award-{scenario['ldtt']}": 9, f"unit-{scenario['unit_a']}": 7, f"unit-{scenario['unit_b']}": 4,
-                "direct": 2, "individuals": 3, "ad_hoc-published": 1, "ad_hoc-in_progress": 1,
-                "chase-plan": 2, "chase-report": 0}
+    expected = {
+        "expected": 4,
+        "nominations": 11,
+        "published": 4,
+        "ad_hoc_published": 1,
+        "plan-expected": 4,
+        "plan-on_time": 1,
+        "plan-late": 1,
+        "plan-missing": 2,
+        "plan-pending": 0,
+        "report-expected": 4,
+        "report-on_time": 2,
+        "report-late": 0,
+        "report-missing": 0,
+        "report-pending": 2,
+        "state-published": 4,
+        "state-office_review": 2,
+        "state-all": 11,
+        f"award-{scenario['ldtt']}": 9,
+        f"unit-{scenario['unit_a']}": 7,
+        f"unit-{scenario['unit_b']}": 4,
+        "direct": 2,
+        "individuals": 3,
+        "ad_hoc-published": 1,
+        "ad_hoc-in_progress": 1,
+        "chase-plan": 2,
+        "chase-report": 0,
+    }
     for code, counts in data.EXPECTED_TARGETS.items():
         expected.update({f"target-{scenario[code]}-{r}": n for r, n in counts.items()})
     assert {k: found[k][1] for k in expected} == expected
@@ -101,9 +144,14 @@ def test_every_figure_is_shown_and_links_to_its_list(client, auth, scenario):
 
 def test_nomination_figures_go_to_the_office_queue_for_the_office(client, auth, scenario):
     auth.login("reviewer")
-    found = figures(client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True))
+    found = figures(
+        client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True)
+    )
     assert found["state-published"][0].startswith("/office/?")
-    assert "kind=nomination" in found["state-published"][0] and "state=published" in found["state-published"][0]
+    assert (
+        "kind=nomination" in found["state-published"][0]
+        and "state=published" in found["state-published"][0]
+    )
     # The queue cannot filter on ad-hoc or direct workers: the dashboard's own list does.
     assert found["ad_hoc-in_progress"][0].startswith("/dashboard/nominations?")
     assert found["plan-missing"][0].startswith("/dashboard/units?")
@@ -111,7 +159,9 @@ def test_nomination_figures_go_to_the_office_queue_for_the_office(client, auth, 
 
 def test_the_secretary_gets_lists_she_may_open(client, auth, scenario):
     auth.login("secretary")
-    found = figures(client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True))
+    found = figures(
+        client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True)
+    )
     assert not any(url.startswith("/office/") for url, _ in found.values())
     for name in ("state-published", "state-all", "direct", "ad_hoc-in_progress"):
         url, number = found[name]
@@ -135,15 +185,19 @@ def test_units_page_lists_whom_to_chase_with_contacts(client, auth, scenario):
     body = client.get(f"/dashboard/units?campaign={scenario['campaign']}&kind=plan&status=missing")
     page = body.get_data(as_text=True)
     assert "Kế hoạch thi đua: đơn vị chưa nộp" in page
-    assert re.findall(r'<tr data-unit="(\d+)"', page) == [str(scenario["unit_d"]), str(scenario["unit_c"])]
+    assert re.findall(r'<tr data-unit="(\d+)"', page) == [
+        str(scenario["unit_d"]),
+        str(scenario["unit_c"]),
+    ]
     name, email, phone = data.HEAD_C
     assert name in page and f'href="mailto:{email}"' in page and 'href="tel:02253846123"' in page
 
 
 def test_target_list_shows_the_units_figures(client, auth, scenario):
     auth.login("reviewer")
-    page = client.get(f"/dashboard/units?campaign={scenario['campaign']}&target={scenario['T3']}"
-                      f"&result=met").get_data(as_text=True)
+    page = client.get(
+        f"/dashboard/units?campaign={scenario['campaign']}&target={scenario['T3']}&result=met"
+    ).get_data(as_text=True)
     assert re.findall(r'<tr data-unit="(\d+)"', page) == [str(scenario["unit_a"])]
     assert "80" in page and "75" in page
 
@@ -152,13 +206,28 @@ def test_unknown_campaign_or_foreign_target_is_not_found(client, auth, scenario,
     auth.login("reviewer")
     assert client.get("/dashboard/?campaign=999999").status_code == 404
     with app_db(app) as session:
-        other = session.scalar(Campaign.__table__.select().where(Campaign.code == "DX-2026").with_only_columns(
-            Campaign.id))
-        session.add(Target(campaign_id=other, code="X", title_vi="Chỉ tiêu khác", title_en="Other",
-                           kind="count"))
+        other = session.scalar(
+            Campaign.__table__.select()
+            .where(Campaign.code == "DX-2026")
+            .with_only_columns(Campaign.id)
+        )
+        session.add(
+            Target(
+                campaign_id=other,
+                code="X",
+                title_vi="Chỉ tiêu khác",
+                title_en="Other",
+                kind="count",
+            )
+        )
     with app_db(app) as session:
-        foreign = session.scalar(Target.__table__.select().where(Target.code == "X").with_only_columns(Target.id))
-    assert client.get(f"/dashboard/units?campaign={scenario['campaign']}&target={foreign}").status_code == 404
+        foreign = session.scalar(
+            Target.__table__.select().where(Target.code == "X").with_only_columns(Target.id)
+        )
+    assert (
+        client.get(f"/dashboard/units?campaign={scenario['campaign']}&target={foreign}").status_code
+        == 404
+    )
 
 
 def test_exports_download(client, auth, scenario):

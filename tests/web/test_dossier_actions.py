@@ -1,6 +1,7 @@
 """The dossier page's actions: every transition through POST /dossiers/<id>/actions/<trigger>,
 refusals that change nothing (403, 404, 409, stale version), scope, and the key story on
 SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import io
@@ -11,25 +12,37 @@ import pytest
 
 from tests.fixtures.people import PDF, make_council_session
 from tests.fixtures.web import AuthActions, csrf_from
-from tests.web.dossier_helpers import (act, attachment_ids, nomination_fields, page, post_with_token,
-                                       setup_dossier, snapshot)
+from tests.web.dossier_helpers import (
+    act,
+    attachment_ids,
+    nomination_fields,
+    page,
+    post_with_token,
+    setup_dossier,
+    snapshot,
+)
 from web import create_app
 from workflow.audit import verify
 
-
 # --- transitions through POST /dossiers/<id>/actions/<trigger> -----------------------------
+
 
 def test_the_whole_unit_and_office_path_through_the_pages(app, client, app_world, auth):
     dossier_id = setup_dossier(app, app_world)
     auth.login("staff_a")
     response = act(client, dossier_id, "submit", follow=True)
-    assert "Đã thực hiện: Gửi thủ trưởng duyệt. Trạng thái mới: Chờ thủ trưởng duyệt." in response.get_data(as_text=True)
+    assert (
+        "Đã thực hiện: Gửi thủ trưởng duyệt. Trạng thái mới: Chờ thủ trưởng duyệt."
+        in response.get_data(as_text=True)
+    )
     auth.logout()
     auth.login("head_a")
     act(client, dossier_id, "unit_return", reason="Thiếu biên bản họp hội đồng thi đua đơn vị.")
     assert snapshot(app, dossier_id)[0] == "draft"
     html = page(client, f"/dossiers/{dossier_id}")
-    assert "Hồ sơ bị trả lại – lý do" in html and "Thiếu biên bản họp hội đồng thi đua đơn vị." in html
+    assert (
+        "Hồ sơ bị trả lại – lý do" in html and "Thiếu biên bản họp hội đồng thi đua đơn vị." in html
+    )
     auth.logout()
     auth.login("staff_a")
     act(client, dossier_id, "submit")
@@ -39,7 +52,12 @@ def test_the_whole_unit_and_office_path_through_the_pages(app, client, app_world
     assert snapshot(app, dossier_id)[0] == "office_review"
     auth.logout()
     auth.login("reviewer")
-    act(client, dossier_id, "office_return", reason="Bổ sung bản sao quyết định công nhận sáng kiến.")
+    act(
+        client,
+        dossier_id,
+        "office_return",
+        reason="Bổ sung bản sao quyết định công nhận sáng kiến.",
+    )
     auth.logout()
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}")
@@ -52,9 +70,16 @@ def test_the_whole_unit_and_office_path_through_the_pages(app, client, app_world
     act(client, dossier_id, "withdraw", reason="Đơn vị rút để đề nghị vào đợt sau.")
     assert snapshot(app, dossier_id)[0] == "withdrawn"
     timeline = page(client, f"/dossiers/{dossier_id}")
-    for text in ("Thiếu biên bản họp hội đồng thi đua đơn vị.", "Bổ sung bản sao quyết định công nhận sáng kiến.",
-                 "Đơn vị rút để đề nghị vào đợt sau.", "Trần Văn Bình", "Đặng Thu Hà", "Chuyên viên Văn phòng Sở",
-                 "Rút hồ sơ", "Hồ sơ đã kết thúc quy trình"):
+    for text in (
+        "Thiếu biên bản họp hội đồng thi đua đơn vị.",
+        "Bổ sung bản sao quyết định công nhận sáng kiến.",
+        "Đơn vị rút để đề nghị vào đợt sau.",
+        "Trần Văn Bình",
+        "Đặng Thu Hà",
+        "Chuyên viên Văn phòng Sở",
+        "Rút hồ sơ",
+        "Hồ sơ đã kết thúc quy trình",
+    ):
         assert text in timeline, text
     session = app.extensions["vinhdanh.write"]()
     assert verify(session).ok
@@ -71,13 +96,26 @@ def test_council_and_publication_through_the_page(app, client, app_world, auth):
     auth.login("secretary")
     html = page(client, f"/dossiers/{dossier_id}")
     assert 'name="session_id"' in html and 'name="votes_for"' in html
-    act(client, dossier_id, "council_approve", session_id=str(council_id), votes_for="5", votes_against="0",
-        votes_abstain="0")
+    act(
+        client,
+        dossier_id,
+        "council_approve",
+        session_id=str(council_id),
+        votes_for="5",
+        votes_against="0",
+        votes_abstain="0",
+    )
     assert snapshot(app, dossier_id)[0] == "approved"
     html = page(client, f"/dossiers/{dossier_id}")
     assert 'name="decision_number"' in html and "Kết quả xét của Hội đồng" in html
-    act(client, dossier_id, "publish", decision_number="12/QĐ-SGDĐT", decision_date="2026-06-10",
-        decision_signer="Nguyễn Văn Giám")
+    act(
+        client,
+        dossier_id,
+        "publish",
+        decision_number="12/QĐ-SGDĐT",
+        decision_date="2026-06-10",
+        decision_signer="Nguyễn Văn Giám",
+    )
     html = page(client, f"/dossiers/{dossier_id}")
     assert "Đã công bố theo Quyết định số 12/QĐ-SGDĐT ngày 10/06/2026" in html
     assert "5 đồng ý, 0 không đồng ý, 0 không biểu quyết" in html
@@ -91,8 +129,16 @@ def test_report_classification_select(app, client, app_world, auth):
     session.close()
     auth.login("secretary")
     assert "Hoàn thành xuất sắc nhiệm vụ" in page(client, f"/dossiers/{dossier_id}")
-    act(client, dossier_id, "council_classify", session_id=str(council_id), classification="good",
-        votes_for="4", votes_against="1", votes_abstain="0")
+    act(
+        client,
+        dossier_id,
+        "council_classify",
+        session_id=str(council_id),
+        classification="good",
+        votes_for="4",
+        votes_against="1",
+        votes_abstain="0",
+    )
     html = page(client, f"/dossiers/{dossier_id}")
     assert snapshot(app, dossier_id)[0] == "classified" and "Hoàn thành tốt nhiệm vụ" in html
 
@@ -101,8 +147,14 @@ def test_missing_reason_shows_the_rule_and_keeps_the_rest(app, client, app_world
     dossier_id = setup_dossier(app, app_world, state="approved")
     before = snapshot(app, dossier_id)
     auth.login("secretary")
-    response = act(client, dossier_id, "publish", decision_number="sai số", decision_date="2026-06-10",
-                   decision_signer="Nguyễn Văn Giám")
+    response = act(
+        client,
+        dossier_id,
+        "publish",
+        decision_number="sai số",
+        decision_date="2026-06-10",
+        decision_signer="Nguyễn Văn Giám",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Số quyết định “sai số” không đúng mẫu" in html and 'value="Nguyễn Văn Giám"' in html
@@ -118,23 +170,35 @@ def test_disabled_buttons_list_the_rules_not_met(app, client, app_world, auth):
     assert response.status_code == 409 and snapshot(app, dossier_id)[0] == "draft"
 
 
-@pytest.mark.parametrize("who,state,trigger,unit,status", [
-    ("staff_a", "unit_review", "unit_approve", "a", 403),   # role may not
-    ("head_b", "unit_review", "unit_approve", "a", 404),    # another unit's dossier: not even seen
-    ("reviewer", "draft", "submit", "a", 404),              # not yet sent to the Department
-    ("reviewer", "returned", "resubmit", "a", 403),         # seen, but a unit's action
-    ("staff_a", "office_review", "office_approve", "a", 403),
-    ("secretary", "office_review", "office_return", "a", 403),
-    ("staff_b", "draft", "submit", "a", 404),
-])
-def test_forbidden_transition_is_refused_and_changes_nothing(app, client, app_world, auth, who, state,
-                                                             trigger, unit, status):
+@pytest.mark.parametrize(
+    "who,state,trigger,unit,status",
+    [
+        ("staff_a", "unit_review", "unit_approve", "a", 403),  # role may not
+        (
+            "head_b",
+            "unit_review",
+            "unit_approve",
+            "a",
+            404,
+        ),  # another unit's dossier: not even seen
+        ("reviewer", "draft", "submit", "a", 404),  # not yet sent to the Department
+        ("reviewer", "returned", "resubmit", "a", 403),  # seen, but a unit's action
+        ("staff_a", "office_review", "office_approve", "a", 403),
+        ("secretary", "office_review", "office_return", "a", 403),
+        ("staff_b", "draft", "submit", "a", 404),
+    ],
+)
+def test_forbidden_transition_is_refused_and_changes_nothing(
+    app, client, app_world, auth, who, state, trigger, unit, status
+):
     dossier_id = setup_dossier(app, app_world, state=state, unit=unit)
     before = snapshot(app, dossier_id)
     auth.login(who)
     html = page(client, "/")
-    response = client.post(f"/dossiers/{dossier_id}/actions/{trigger}", data={
-        "csrf_token": csrf_from(html), "version": str(before[1]), "reason": "Thử"})
+    response = client.post(
+        f"/dossiers/{dossier_id}/actions/{trigger}",
+        data={"csrf_token": csrf_from(html), "version": str(before[1]), "reason": "Thử"},
+    )
     assert response.status_code == status
     assert snapshot(app, dossier_id) == before
     if status == 404:
@@ -146,9 +210,14 @@ def test_transition_from_the_wrong_state_is_a_rule_refusal(app, client, app_worl
     before = snapshot(app, dossier_id)
     auth.login("reviewer")
     html = page(client, f"/dossiers/{dossier_id}")
-    response = client.post(f"/dossiers/{dossier_id}/actions/submit", data={
-        "csrf_token": csrf_from(html), "version": str(before[1])})
-    assert response.status_code == 409 and "không thể thực hiện" in response.get_data(as_text=True).lower()
+    response = client.post(
+        f"/dossiers/{dossier_id}/actions/submit",
+        data={"csrf_token": csrf_from(html), "version": str(before[1])},
+    )
+    assert (
+        response.status_code == 409
+        and "không thể thực hiện" in response.get_data(as_text=True).lower()
+    )
     assert snapshot(app, dossier_id) == before
 
 
@@ -156,17 +225,27 @@ def test_refusal_with_next_goes_back_there_with_the_message(app, client, app_wor
     dossier_id = setup_dossier(app, app_world, state="office_review")
     auth.login("reviewer")
     html = page(client, f"/dossiers/{dossier_id}")
-    response = client.post(f"/dossiers/{dossier_id}/actions/office_return", data={
-        "csrf_token": csrf_from(html), "next": "/dossiers/999?x=1"})
+    response = client.post(
+        f"/dossiers/{dossier_id}/actions/office_return",
+        data={"csrf_token": csrf_from(html), "next": "/dossiers/999?x=1"},
+    )
     assert response.status_code == 302 and response.location == "/dossiers/999?x=1"
     with client.session_transaction() as flask_session:
         assert "Vui lòng nhập lý do." in str(flask_session["_flashes"])
-    evil = client.post(f"/dossiers/{dossier_id}/actions/office_return", data={
-        "csrf_token": csrf_from(html), "next": "//evil.example/", "reason": "Thiếu minh chứng"})
+    evil = client.post(
+        f"/dossiers/{dossier_id}/actions/office_return",
+        data={
+            "csrf_token": csrf_from(html),
+            "next": "//evil.example/",
+            "reason": "Thiếu minh chứng",
+        },
+    )
     assert evil.location == f"/dossiers/{dossier_id}"
 
 
-def test_second_person_acting_on_an_old_page_is_told_someone_acted_first(app, client, app_world, auth):
+def test_second_person_acting_on_an_old_page_is_told_someone_acted_first(
+    app, client, app_world, auth
+):
     dossier_id = setup_dossier(app, app_world, state="unit_review")
     auth.login("head_a")
     html = page(client, f"/dossiers/{dossier_id}")
@@ -175,10 +254,16 @@ def test_second_person_acting_on_an_old_page_is_told_someone_acted_first(app, cl
     AuthActions(other).login("head_a")
     assert act(other, dossier_id, "unit_approve").status_code == 302
     before = snapshot(app, dossier_id)
-    response = client.post(f"/dossiers/{dossier_id}/actions/unit_return", data={
-        "csrf_token": csrf_from(html), "version": shown_version, "reason": "Sửa lại"}, follow_redirects=True)
+    response = client.post(
+        f"/dossiers/{dossier_id}/actions/unit_return",
+        data={"csrf_token": csrf_from(html), "version": shown_version, "reason": "Sửa lại"},
+        follow_redirects=True,
+    )
     body = response.get_data(as_text=True)
-    assert "Người khác đã thao tác trên hồ sơ này trước bạn" in body and "Văn phòng Sở thẩm định" in body
+    assert (
+        "Người khác đã thao tác trên hồ sơ này trước bạn" in body
+        and "Văn phòng Sở thẩm định" in body
+    )
     assert snapshot(app, dossier_id) == before
 
 
@@ -186,24 +271,38 @@ def test_post_without_csrf_token_is_refused(app, client, app_world, auth):
     dossier_id = setup_dossier(app, app_world)
     before = snapshot(app, dossier_id)
     auth.login("staff_a")
-    for url in (f"/dossiers/{dossier_id}/actions/submit", f"/dossiers/{dossier_id}/edit",
-                "/dossiers/new/nomination", f"/dossiers/{dossier_id}/attachments"):
+    for url in (
+        f"/dossiers/{dossier_id}/actions/submit",
+        f"/dossiers/{dossier_id}/edit",
+        "/dossiers/new/nomination",
+        f"/dossiers/{dossier_id}/attachments",
+    ):
         assert client.post(url, data={"version": str(before[1]), "title": "x"}).status_code == 400
     assert snapshot(app, dossier_id) == before
 
 
 # --- scope: another unit's dossier and evidence --------------------------------------------
 
+
 @pytest.mark.parametrize("who", ["staff_b", "head_b", "reviewer", "secretary", "member1"])
 def test_another_units_draft_is_not_found_and_not_shown(app, client, app_world, auth, who):
-    dossier_id = setup_dossier(app, app_world, title="Bí mật của trường A", nominee_name="Trương Vô Kỵ")
+    dossier_id = setup_dossier(
+        app, app_world, title="Bí mật của trường A", nominee_name="Trương Vô Kỵ"
+    )
     attachment_id = attachment_ids(app, dossier_id)[0]
     auth.login(who)
-    for url in (f"/dossiers/{dossier_id}", f"/dossiers/{dossier_id}/edit",
-                f"/dossiers/attachments/{attachment_id}"):
+    for url in (
+        f"/dossiers/{dossier_id}",
+        f"/dossiers/{dossier_id}/edit",
+        f"/dossiers/attachments/{attachment_id}",
+    ):
         response = client.get(url)
         body = response.get_data(as_text=True)
-        assert response.status_code == 404 and "Bí mật của trường A" not in body and "Trương Vô Kỵ" not in body
+        assert (
+            response.status_code == 404
+            and "Bí mật của trường A" not in body
+            and "Trương Vô Kỵ" not in body
+        )
     if who.endswith("_b"):
         assert "Bí mật của trường A" not in page(client, "/dossiers/")
 
@@ -211,18 +310,28 @@ def test_another_units_draft_is_not_found_and_not_shown(app, client, app_world, 
 def test_department_sees_sent_dossiers_but_may_not_edit_them(app, client, app_world, auth):
     dossier_id = setup_dossier(app, app_world, state="office_review")
     auth.login("reviewer")
-    assert f"/dossiers/{dossier_id}/actions/office_approve" in page(client, f"/dossiers/{dossier_id}")
+    assert f"/dossiers/{dossier_id}/actions/office_approve" in page(
+        client, f"/dossiers/{dossier_id}"
+    )
     assert client.get(f"/dossiers/{dossier_id}/edit").status_code == 403
 
 
 # --- the key stories on both databases -----------------------------------------------------
 
+
 @pytest.fixture()
 def db_app(fresh_url, tmp_path):
     """The app on this test's own database of the current backend (SQLite and PostgreSQL)."""
-    app = create_app({"TESTING": True, "DATABASE_URL": fresh_url, "SECRET_KEY": "test-secret",
-                      "UPLOAD_DIR": str(tmp_path / "uploads"), "RATELIMIT_ENABLED": False,
-                      "PENDING_UPLOAD_DIR": str(tmp_path / "pending")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": fresh_url,
+            "SECRET_KEY": "test-secret",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "RATELIMIT_ENABLED": False,
+            "PENDING_UPLOAD_DIR": str(tmp_path / "pending"),
+        }
+    )
     yield app
     app.extensions["vinhdanh.engine"].dispose()
 
@@ -230,6 +339,7 @@ def db_app(fresh_url, tmp_path):
 @pytest.fixture()
 def db_world(db_app):
     from tests.fixtures.people import build_world
+
     session = db_app.extensions["vinhdanh.write"]()
     world = build_world(session, Path(db_app.config["UPLOAD_DIR"]))
     session.commit()
@@ -242,8 +352,12 @@ def test_create_submit_approve_and_refusals_on_each_database(db_app, db_world):
     client = db_app.test_client()
     auth = AuthActions(client)
     auth.login("staff_a")
-    response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination",
-                               nomination_fields(db_world, files=[(io.BytesIO(PDF), "Tờ trình.pdf")]))
+    response = post_with_token(
+        client,
+        "/dossiers/new/nomination",
+        "/dossiers/new/nomination",
+        nomination_fields(db_world, files=[(io.BytesIO(PDF), "Tờ trình.pdf")]),
+    )
     assert response.status_code == 302
     dossier_id = int(response.location.rsplit("/", 1)[1])
     act(client, dossier_id, "submit")
@@ -262,8 +376,11 @@ def test_create_submit_approve_and_refusals_on_each_database(db_app, db_world):
     assert act(client, dossier_id, "unit_approve").status_code == 302
     after = snapshot(db_app, dossier_id)
     assert after[0] == "office_review"
-    late = client.post(f"/dossiers/{dossier_id}/actions/withdraw", follow_redirects=True, data={
-        "csrf_token": csrf_from(html), "version": stale_version, "reason": "Rút"})
+    late = client.post(
+        f"/dossiers/{dossier_id}/actions/withdraw",
+        follow_redirects=True,
+        data={"csrf_token": csrf_from(html), "version": stale_version, "reason": "Rút"},
+    )
     assert "Người khác đã thao tác trên hồ sơ này trước bạn" in late.get_data(as_text=True)
     assert snapshot(db_app, dossier_id) == after
     session = db_app.extensions["vinhdanh.write"]()
@@ -271,8 +388,16 @@ def test_create_submit_approve_and_refusals_on_each_database(db_app, db_world):
     session.close()
 
 
-@pytest.mark.parametrize("who,can_act", [("reviewer", True), ("reviewer2", True), ("secretary", False),
-                                         ("member1", False), ("admin", False)])
+@pytest.mark.parametrize(
+    "who,can_act",
+    [
+        ("reviewer", True),
+        ("reviewer2", True),
+        ("secretary", False),
+        ("member1", False),
+        ("admin", False),
+    ],
+)
 def test_department_roles_read_a_sent_dossier(app, client, app_world, auth, who, can_act):
     dossier_id = setup_dossier(app, app_world, state="office_review", title="Hồ sơ đã gửi Sở")
     auth.login(who)

@@ -1,5 +1,6 @@
 """The dossier pages: the unit's list, create and edit with evidence (kept when another field is
 wrong), evidence upload, download and removal."""
+
 from __future__ import annotations
 
 import io
@@ -11,16 +12,29 @@ from sqlalchemy import func, select
 from models import Dossier
 from tests.fixtures.people import PDF, add_person
 from tests.fixtures.web import AuthActions, csrf_from
-from tests.web.dossier_helpers import (PNG, act, attachment_ids, nomination_fields, page, post_with_token,
-                                       setup_dossier, snapshot, the_dossier)
-
+from tests.web.dossier_helpers import (
+    PNG,
+    act,
+    attachment_ids,
+    nomination_fields,
+    page,
+    post_with_token,
+    setup_dossier,
+    snapshot,
+    the_dossier,
+)
 
 # --- pages render for the right people ----------------------------------------------------
 
+
 def test_pages_need_sign_in(client, app_world):
     dossier_id = setup_dossier(client.application, app_world)
-    for url in ("/dossiers/", "/dossiers/new/nomination", f"/dossiers/{dossier_id}",
-                f"/dossiers/{dossier_id}/edit"):
+    for url in (
+        "/dossiers/",
+        "/dossiers/new/nomination",
+        f"/dossiers/{dossier_id}",
+        f"/dossiers/{dossier_id}/edit",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.location
 
@@ -44,8 +58,14 @@ def test_unit_list_filters_sorts_and_pages(app, client, app_world, auth):
     app.config["PAGE_SIZE"] = 2
     for i in range(3):
         setup_dossier(app, app_world, "plan", title=f"Kế hoạch {i}")
-    setup_dossier(app, app_world, "nomination", "unit_review", title="Đề nghị chờ duyệt",
-                  nominee_name="Ngô Bảo Châu")
+    setup_dossier(
+        app,
+        app_world,
+        "nomination",
+        "unit_review",
+        title="Đề nghị chờ duyệt",
+        nominee_name="Ngô Bảo Châu",
+    )
     setup_dossier(app, app_world, "plan", unit="b", title="Kế hoạch của trường khác")
     auth.login("head_a")
     first = page(client, "/dossiers/?sort=title")
@@ -56,7 +76,9 @@ def test_unit_list_filters_sorts_and_pages(app, client, app_world, auth):
     assert "Đề nghị chờ duyệt" in waiting and "Kế hoạch 0" not in waiting
     found = page(client, "/dossiers/?q=ngo+bao")  # diacritic-insensitive on the nominee
     assert "Đề nghị chờ duyệt" in found and "Kế hoạch 1" not in found
-    assert "Không có hồ sơ nào khớp bộ lọc" in page(client, f"/dossiers/?campaign={app_world.ad_hoc.id}&kind=plan")
+    assert "Không có hồ sơ nào khớp bộ lọc" in page(
+        client, f"/dossiers/?campaign={app_world.ad_hoc.id}&kind=plan"
+    )
 
 
 def test_empty_list_explains_what_to_do(client, app_world, auth):
@@ -78,16 +100,23 @@ def test_unknown_kind_is_404(client, app_world, auth):
 
 # --- create and edit with evidence ----------------------------------------------------------
 
+
 def test_create_nomination_with_evidence_through_the_form(app, client, app_world, auth):
     auth.login("staff_a")
-    data = nomination_fields(app_world, files=[(io.BytesIO(PDF), "Tờ trình số 12.pdf"),
-                                               (io.BytesIO(PNG), "Ảnh giấy khen.png")])
+    data = nomination_fields(
+        app_world,
+        files=[(io.BytesIO(PDF), "Tờ trình số 12.pdf"), (io.BytesIO(PNG), "Ảnh giấy khen.png")],
+    )
     response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data)
     assert response.status_code == 302
     dossier = the_dossier(app, "Đề nghị Lao động tiên tiến")
     assert response.location == f"/dossiers/{dossier.id}"
     assert (dossier.state, dossier.nominee_name, dossier.direct_worker, dossier.ad_hoc) == (
-        "draft", "Đặng Thị Thu", True, False)
+        "draft",
+        "Đặng Thị Thu",
+        True,
+        False,
+    )
     html = page(client, response.location)
     assert "Đã tạo hồ sơ" in html and "Tờ trình số 12.pdf" in html and "Ảnh giấy khen.png" in html
     assert "Giáo viên dạy giỏi cấp thành phố" in html and "Đính kèm tệp" in html
@@ -95,7 +124,9 @@ def test_create_nomination_with_evidence_through_the_form(app, client, app_world
 
 def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app_world, auth):
     auth.login("staff_a")
-    data = nomination_fields(app_world, title="", files=[(io.BytesIO(PDF), "Báo cáo thành tích.pdf")])
+    data = nomination_fields(
+        app_world, title="", files=[(io.BytesIO(PDF), "Báo cáo thành tích.pdf")]
+    )
     response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Vui lòng nhập “Tiêu đề hồ sơ”" in html
@@ -103,9 +134,15 @@ def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app
     assert "Báo cáo thành tích.pdf" in html and 'name="keep_pending"' in html
     token = re.search(r'name="pending_token" value="([^"]+)"', html).group(1)
     # The second try sends no file: the waiting one is saved with the dossier.
-    fixed = {**nomination_fields(app_world), "csrf_token": csrf_from(html), "pending_token": token,
-             "keep_pending": re.search(r'name="keep_pending" value="([^"]+)"', html).group(1)}
-    response = client.post("/dossiers/new/nomination", data=fixed, content_type="multipart/form-data")
+    fixed = {
+        **nomination_fields(app_world),
+        "csrf_token": csrf_from(html),
+        "pending_token": token,
+        "keep_pending": re.search(r'name="keep_pending" value="([^"]+)"', html).group(1),
+    }
+    response = client.post(
+        "/dossiers/new/nomination", data=fixed, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     dossier_id = int(response.location.rsplit("/", 1)[1])
     assert snapshot(app, dossier_id)[3] == 1
@@ -114,11 +151,22 @@ def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app
 
 def test_unticked_waiting_file_is_dropped(app, client, app_world, auth):
     auth.login("staff_a")
-    data = nomination_fields(app_world, nominee_name="", files=[(io.BytesIO(PDF), "Không dùng.pdf")])
-    html = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data).get_data(as_text=True)
+    data = nomination_fields(
+        app_world, nominee_name="", files=[(io.BytesIO(PDF), "Không dùng.pdf")]
+    )
+    html = post_with_token(
+        client, "/dossiers/new/nomination", "/dossiers/new/nomination", data
+    ).get_data(as_text=True)
     token = re.search(r'name="pending_token" value="([^"]+)"', html).group(1)
-    response = client.post("/dossiers/new/nomination", content_type="multipart/form-data", data={
-        **nomination_fields(app_world), "csrf_token": csrf_from(html), "pending_token": token})
+    response = client.post(
+        "/dossiers/new/nomination",
+        content_type="multipart/form-data",
+        data={
+            **nomination_fields(app_world),
+            "csrf_token": csrf_from(html),
+            "pending_token": token,
+        },
+    )
     assert response.status_code == 302
     assert snapshot(app, int(response.location.rsplit("/", 1)[1]))[3] == 0
 
@@ -126,26 +174,48 @@ def test_unticked_waiting_file_is_dropped(app, client, app_world, auth):
 def test_waiting_files_of_another_session_are_not_honoured(app, client, app_world, auth):
     auth.login("staff_a")
     data = nomination_fields(app_world, title="", files=[(io.BytesIO(PDF), "Của người khác.pdf")])
-    html = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data).get_data(as_text=True)
+    html = post_with_token(
+        client, "/dossiers/new/nomination", "/dossiers/new/nomination", data
+    ).get_data(as_text=True)
     token = re.search(r'name="pending_token" value="([^"]+)"', html).group(1)
     other = app.test_client()
     AuthActions(other).login("staff_a")
     form = page(other, "/dossiers/new/nomination")
-    response = other.post("/dossiers/new/nomination", content_type="multipart/form-data", data={
-        **nomination_fields(app_world), "csrf_token": csrf_from(form), "pending_token": token,
-        "keep_pending": "x"})
+    response = other.post(
+        "/dossiers/new/nomination",
+        content_type="multipart/form-data",
+        data={
+            **nomination_fields(app_world),
+            "csrf_token": csrf_from(form),
+            "pending_token": token,
+            "keep_pending": "x",
+        },
+    )
     assert response.status_code == 302
     assert snapshot(app, int(response.location.rsplit("/", 1)[1]))[3] == 0
 
 
-@pytest.mark.parametrize("name,data,message", [
-    ("chuong-trinh.exe", b"MZ\x90\x00" + b"\x00" * 60, "Tệp “chuong-trinh.exe” không được chấp nhận"),
-    ("gia-mao.pdf", b"day khong phai PDF", "Tệp “gia-mao.pdf” không được chấp nhận"),
-])
-def test_refused_file_type_on_create_keeps_everything(app, client, app_world, auth, name, data, message):
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        (
+            "chuong-trinh.exe",
+            b"MZ\x90\x00" + b"\x00" * 60,
+            "Tệp “chuong-trinh.exe” không được chấp nhận",
+        ),
+        ("gia-mao.pdf", b"day khong phai PDF", "Tệp “gia-mao.pdf” không được chấp nhận"),
+    ],
+)
+def test_refused_file_type_on_create_keeps_everything(
+    app, client, app_world, auth, name, data, message
+):
     auth.login("staff_a")
-    fields = nomination_fields(app_world, files=[(io.BytesIO(data), name), (io.BytesIO(PDF), "Hợp lệ.pdf")])
-    response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", fields)
+    fields = nomination_fields(
+        app_world, files=[(io.BytesIO(data), name), (io.BytesIO(PDF), "Hợp lệ.pdf")]
+    )
+    response = post_with_token(
+        client, "/dossiers/new/nomination", "/dossiers/new/nomination", fields
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and message in html
     assert 'value="Đề nghị Lao động tiên tiến"' in html and "Hợp lệ.pdf" in html
@@ -159,8 +229,9 @@ def test_oversized_file_is_refused_by_name(app, client, app_world, auth):
     auth.login("staff_a")
     big = PDF + b"0" * (1024 * 1024)
     fields = nomination_fields(app_world, files=[(io.BytesIO(big), "Quá lớn.pdf")])
-    html = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination",
-                           fields).get_data(as_text=True)
+    html = post_with_token(
+        client, "/dossiers/new/nomination", "/dossiers/new/nomination", fields
+    ).get_data(as_text=True)
     assert "Tệp “Quá lớn.pdf” vượt quá 1 MB" in html and 'value="Đặng Thị Thu"' in html
 
 
@@ -169,8 +240,14 @@ def test_request_over_the_limit_shows_the_413_page(app, client, app_world, auth)
     auth.login("staff_a")
     dossier_id = setup_dossier(app, app_world)
     html = page(client, f"/dossiers/{dossier_id}")
-    response = client.post(f"/dossiers/{dossier_id}/attachments", content_type="multipart/form-data", data={
-        "csrf_token": csrf_from(html), "files": [(io.BytesIO(PDF + b"0" * 100_000), "to.pdf")]})
+    response = client.post(
+        f"/dossiers/{dossier_id}/attachments",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_from(html),
+            "files": [(io.BytesIO(PDF + b"0" * 100_000), "to.pdf")],
+        },
+    )
     assert response.status_code == 413 and "Tệp quá lớn" in response.get_data(as_text=True)
     assert snapshot(app, dossier_id)[3] == 1
 
@@ -178,28 +255,41 @@ def test_request_over_the_limit_shows_the_413_page(app, client, app_world, auth)
 def test_award_must_fit_the_nominee_kind(app, client, app_world, auth):
     auth.login("staff_a")
     fields = nomination_fields(app_world, nominee_kind="collective")  # LĐTT is for individuals
-    html = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination",
-                           fields).get_data(as_text=True)
+    html = post_with_token(
+        client, "/dossiers/new/nomination", "/dossiers/new/nomination", fields
+    ).get_data(as_text=True)
     assert "Danh hiệu này dành cho cá nhân" in html
 
 
 def test_member_of_two_units_picks_the_unit(app, client, app_world, auth):
     session = app.extensions["vinhdanh.write"]()
-    add_person(session, app_world, "staff_ab", "Lương Thị Hai", [("unit_staff", "a"), ("unit_staff", "b")])
+    add_person(
+        session, app_world, "staff_ab", "Lương Thị Hai", [("unit_staff", "a"), ("unit_staff", "b")]
+    )
     session.commit()
     session.close()
     auth.login("staff_ab")
     form = page(client, "/dossiers/new/plan")
     assert "Trường Tiểu học Đặng Trần Côn" in form and "Bạn thuộc nhiều đơn vị" in form
-    fields = {"title": "Kế hoạch của trường B", "campaign_id": str(app_world.campaign.id),
-              "summary": "Nội dung", "unit_id": str(app_world.units["b"].id)}
+    fields = {
+        "title": "Kế hoạch của trường B",
+        "campaign_id": str(app_world.campaign.id),
+        "summary": "Nội dung",
+        "unit_id": str(app_world.units["b"].id),
+    }
     response = post_with_token(client, "/dossiers/new/plan", "/dossiers/new/plan", fields)
     assert response.status_code == 302
     assert the_dossier(app, "Kế hoạch của trường B").unit_id == app_world.units["b"].id
-    missing = post_with_token(client, "/dossiers/new/plan", "/dossiers/new/plan", {**fields, "unit_id": ""})
+    missing = post_with_token(
+        client, "/dossiers/new/plan", "/dossiers/new/plan", {**fields, "unit_id": ""}
+    )
     assert "Vui lòng chọn “Đơn vị”" in missing.get_data(as_text=True)
-    foreign = post_with_token(client, "/dossiers/new/plan", "/dossiers/new/plan",
-                              {**fields, "unit_id": str(app_world.units["dept"].id)})
+    foreign = post_with_token(
+        client,
+        "/dossiers/new/plan",
+        "/dossiers/new/plan",
+        {**fields, "unit_id": str(app_world.units["dept"].id)},
+    )
     assert "Lựa chọn không hợp lệ" in foreign.get_data(as_text=True)
 
 
@@ -208,8 +298,9 @@ def test_edit_saves_with_version_and_audits(app, client, app_world, auth):
     before = snapshot(app, dossier_id)
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}/edit")
-    fields = nomination_fields(app_world, title="Tiêu đề đã sửa", csrf_token=csrf_from(html),
-                               version=str(before[1]))
+    fields = nomination_fields(
+        app_world, title="Tiêu đề đã sửa", csrf_token=csrf_from(html), version=str(before[1])
+    )
     response = client.post(f"/dossiers/{dossier_id}/edit", data=fields)
     assert response.status_code == 302
     state, version, events, _files = snapshot(app, dossier_id)
@@ -222,19 +313,35 @@ def test_edit_on_a_stale_version_keeps_the_input_and_changes_nothing(app, client
     dossier_id = setup_dossier(app, app_world)
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}/edit")
-    old_version = re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html)
+    old_version = re.search(
+        r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html
+    )
     old_version = old_version.group(1) or old_version.group(2)
     other = app.test_client()  # the head edits first
     AuthActions(other).login("head_a")
     other_html = page(other, f"/dossiers/{dossier_id}/edit")
-    other.post(f"/dossiers/{dossier_id}/edit", data=nomination_fields(
-        app_world, title="Sửa của thủ trưởng", csrf_token=csrf_from(other_html), version=old_version))
+    other.post(
+        f"/dossiers/{dossier_id}/edit",
+        data=nomination_fields(
+            app_world,
+            title="Sửa của thủ trưởng",
+            csrf_token=csrf_from(other_html),
+            version=old_version,
+        ),
+    )
     before = snapshot(app, dossier_id)
-    response = client.post(f"/dossiers/{dossier_id}/edit", data=nomination_fields(
-        app_world, title="Sửa của cán bộ", csrf_token=csrf_from(html), version=old_version))
+    response = client.post(
+        f"/dossiers/{dossier_id}/edit",
+        data=nomination_fields(
+            app_world, title="Sửa của cán bộ", csrf_token=csrf_from(html), version=old_version
+        ),
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "Người khác đã thao tác trên hồ sơ này trước bạn" in body and 'value="Sửa của cán bộ"' in body
+    assert (
+        "Người khác đã thao tác trên hồ sơ này trước bạn" in body
+        and 'value="Sửa của cán bộ"' in body
+    )
     assert snapshot(app, dossier_id) == before
     assert the_dossier(app, "Sửa của thủ trưởng").id == dossier_id
 
@@ -252,13 +359,22 @@ def test_edit_posted_after_the_dossier_was_sent_keeps_the_input(app, client, app
     dossier_id = setup_dossier(app, app_world)
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}/edit")
-    version = re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html)
+    version = re.search(
+        r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html
+    )
     other = app.test_client()
     AuthActions(other).login("head_a")
     act(other, dossier_id, "submit")
     before = snapshot(app, dossier_id)
-    response = client.post(f"/dossiers/{dossier_id}/edit", data=nomination_fields(
-        app_world, title="Đoạn đã gõ dở", csrf_token=csrf_from(html), version=version.group(1) or version.group(2)))
+    response = client.post(
+        f"/dossiers/{dossier_id}/edit",
+        data=nomination_fields(
+            app_world,
+            title="Đoạn đã gõ dở",
+            csrf_token=csrf_from(html),
+            version=version.group(1) or version.group(2),
+        ),
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "không được chỉnh sửa" in body and 'value="Đoạn đã gõ dở"' in body
@@ -266,6 +382,7 @@ def test_edit_posted_after_the_dossier_was_sent_keeps_the_input(app, client, app
 
 
 # --- evidence on an existing dossier ------------------------------------------------------
+
 
 def test_attachment_download_is_scoped_and_safe(app, client, app_world, auth):
     dossier_id = setup_dossier(app, app_world)
@@ -275,7 +392,10 @@ def test_attachment_download_is_scoped_and_safe(app, client, app_world, auth):
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment") and "filename*=UTF-8''Minh%20ch%E1%BB%A9ng%201.pdf" in disposition
+    assert (
+        disposition.startswith("attachment")
+        and "filename*=UTF-8''Minh%20ch%E1%BB%A9ng%201.pdf" in disposition
+    )
     auth.logout()
     auth.login("head_b")
     assert client.get(f"/dossiers/attachments/{attachment_id}").status_code == 404
@@ -286,13 +406,23 @@ def test_upload_keeps_good_files_and_names_the_refused_one(app, client, app_worl
     before = snapshot(app, dossier_id)
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}")
-    response = client.post(f"/dossiers/{dossier_id}/attachments", content_type="multipart/form-data",
-                           follow_redirects=True, data={
-                               "csrf_token": csrf_from(html),
-                               "files": [(io.BytesIO(PDF + b"2"), "Biên bản họp.pdf"),
-                                         (io.BytesIO(b"MZ\x90"), "cai-dat.exe")]})
+    response = client.post(
+        f"/dossiers/{dossier_id}/attachments",
+        content_type="multipart/form-data",
+        follow_redirects=True,
+        data={
+            "csrf_token": csrf_from(html),
+            "files": [
+                (io.BytesIO(PDF + b"2"), "Biên bản họp.pdf"),
+                (io.BytesIO(b"MZ\x90"), "cai-dat.exe"),
+            ],
+        },
+    )
     body = response.get_data(as_text=True)
-    assert "Đã đính kèm: “Biên bản họp.pdf”" in body and "Tệp “cai-dat.exe” không được chấp nhận" in body
+    assert (
+        "Đã đính kèm: “Biên bản họp.pdf”" in body
+        and "Tệp “cai-dat.exe” không được chấp nhận" in body
+    )
     assert snapshot(app, dossier_id)[3] == before[3] + 1
 
 
@@ -304,13 +434,19 @@ def test_upload_and_removal_are_refused_when_not_editable(app, client, app_world
     html = page(client, f"/dossiers/{dossier_id}")
     assert "Tải thêm tệp minh chứng" not in html
     token = csrf_from(html)
-    client.post(f"/dossiers/{dossier_id}/attachments", content_type="multipart/form-data",
-                data={"csrf_token": token, "files": [(io.BytesIO(PDF), "Thêm.pdf")]})
+    client.post(
+        f"/dossiers/{dossier_id}/attachments",
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "files": [(io.BytesIO(PDF), "Thêm.pdf")]},
+    )
     client.post(f"/dossiers/attachments/{attachment_id}/delete", data={"csrf_token": token})
     assert snapshot(app, dossier_id) == before
     auth.logout()
     auth.login("head_b")
-    foreign = client.post(f"/dossiers/attachments/{attachment_id}/delete", data={"csrf_token": csrf_from(page(client, "/"))})
+    foreign = client.post(
+        f"/dossiers/attachments/{attachment_id}/delete",
+        data={"csrf_token": csrf_from(page(client, "/"))},
+    )
     assert foreign.status_code == 404 and snapshot(app, dossier_id) == before
 
 
@@ -319,11 +455,16 @@ def test_remove_an_attachment_from_a_draft(app, client, app_world, auth):
     attachment_id = attachment_ids(app, dossier_id)[0]
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}/edit")
-    response = client.post(f"/dossiers/attachments/{attachment_id}/delete", follow_redirects=True,
-                           data={"csrf_token": csrf_from(html), "next": f"/dossiers/{dossier_id}/edit"})
+    response = client.post(
+        f"/dossiers/attachments/{attachment_id}/delete",
+        follow_redirects=True,
+        data={"csrf_token": csrf_from(html), "next": f"/dossiers/{dossier_id}/edit"},
+    )
     body = response.get_data(as_text=True)
     assert "Đã gỡ tệp “Minh chứng 1.pdf” khỏi hồ sơ." in body and "Sửa hồ sơ" in body
-    assert attachment_ids(app, dossier_id) != [] and attachment_id not in attachment_ids(app, dossier_id)
+    assert attachment_ids(app, dossier_id) != [] and attachment_id not in attachment_ids(
+        app, dossier_id
+    )
     assert "Gỡ tệp" in page(client, f"/dossiers/{dossier_id}")
 
 
@@ -333,5 +474,11 @@ def test_dossier_page_in_english(app, client, app_world, auth):
     home = page(client, "/")
     client.post("/lang/en", data={"csrf_token": csrf_from(home), "next": f"/dossiers/{dossier_id}"})
     html = page(client, f"/dossiers/{dossier_id}")
-    for text in ("History", "Dossier returned – reason", "Returned for correction", "Resubmit", "Evidence files"):
+    for text in (
+        "History",
+        "Dossier returned – reason",
+        "Returned for correction",
+        "Resubmit",
+        "Evidence files",
+    ):
         assert text in html, text

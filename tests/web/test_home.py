@@ -1,9 +1,10 @@
 """The "Việc cần làm" home page: each person's queues are exactly what the engine lets them do."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -38,8 +39,15 @@ def every_state(app, world) -> dict[tuple[str, str, str], int]:
         for unit in ("a", "b"):
             for kind, paths in PATHS.items():
                 for state in paths:
-                    dossier = make_dossier(session, world, kind, state, unit=unit, council=council,
-                                           title=f"{kind} {state} {unit}")
+                    dossier = make_dossier(
+                        session,
+                        world,
+                        kind,
+                        state,
+                        unit=unit,
+                        council=council,
+                        title=f"{kind} {state} {unit}",
+                    )
                     made[(kind, state, unit)] = dossier.id
     return made
 
@@ -52,8 +60,11 @@ def queues_on_page(html: str) -> dict[str, list[int]]:
 def engine_todo(app, actor) -> set[int]:
     """Brute force over every dossier: those where the engine offers the actor a forward action."""
     with app_db(app) as session:
-        return {d.id for d in session.scalars(select(Dossier))
-                if any(t.style == "primary" for t, _ in available(session, d, actor))}
+        return {
+            d.id
+            for d in session.scalars(select(Dossier))
+            if any(t.style == "primary" for t, _ in available(session, d, actor))
+        }
 
 
 def test_visitor_is_sent_to_sign_in(client, app_world):
@@ -63,21 +74,43 @@ def test_visitor_is_sent_to_sign_in(client, app_world):
 
 EXPECTED = {
     # username: {queue: [(kind, state, unit), ...]}
-    "staff_a": {"returned": [("nomination", "returned", "a"), ("plan", "returned", "a"),
-                             ("report", "returned", "a")],
-                "draft": [("nomination", "draft", "a"), ("plan", "draft", "a"), ("report", "draft", "a")]},
-    "head_b": {"returned": [("nomination", "returned", "b"), ("plan", "returned", "b"),
-                            ("report", "returned", "b")],
-               "draft": [("nomination", "draft", "b"), ("plan", "draft", "b"), ("report", "draft", "b")],
-               "unit_review": [("nomination", "unit_review", "b"), ("plan", "unit_review", "b"),
-                               ("report", "unit_review", "b")]},
-    "reviewer": {"office_review": [(k, "office_review", u) for u in "ab" for k in ("nomination", "plan", "report")],
-                 # Awards the city confers: the Office records the higher level's answer.
-                 "forwarded": [("nomination", "forwarded", u) for u in "ab"]},
-    "secretary": {"council_review": [(k, "council_review", u) for u in "ab" for k in ("nomination", "report")],
-                  "to_publish": [("nomination", "approved", u) for u in "ab"]
-                  + [("report", "classified", u) for u in "ab"]},
-    "member1": {}, "admin": {},
+    "staff_a": {
+        "returned": [
+            ("nomination", "returned", "a"),
+            ("plan", "returned", "a"),
+            ("report", "returned", "a"),
+        ],
+        "draft": [("nomination", "draft", "a"), ("plan", "draft", "a"), ("report", "draft", "a")],
+    },
+    "head_b": {
+        "returned": [
+            ("nomination", "returned", "b"),
+            ("plan", "returned", "b"),
+            ("report", "returned", "b"),
+        ],
+        "draft": [("nomination", "draft", "b"), ("plan", "draft", "b"), ("report", "draft", "b")],
+        "unit_review": [
+            ("nomination", "unit_review", "b"),
+            ("plan", "unit_review", "b"),
+            ("report", "unit_review", "b"),
+        ],
+    },
+    "reviewer": {
+        "office_review": [
+            (k, "office_review", u) for u in "ab" for k in ("nomination", "plan", "report")
+        ],
+        # Awards the city confers: the Office records the higher level's answer.
+        "forwarded": [("nomination", "forwarded", u) for u in "ab"],
+    },
+    "secretary": {
+        "council_review": [
+            (k, "council_review", u) for u in "ab" for k in ("nomination", "report")
+        ],
+        "to_publish": [("nomination", "approved", u) for u in "ab"]
+        + [("report", "classified", u) for u in "ab"],
+    },
+    "member1": {},
+    "admin": {},
 }
 
 
@@ -92,13 +125,22 @@ def test_queues_list_exactly_what_the_engine_allows(app, app_world, client, auth
     # The same set as asking the engine about every dossier in the database.
     assert {i for ids in shown.values() for i in ids} == engine_todo(app, app_world.actor(username))
     # Counts in the summary cards match the rows.
-    assert {k: int(n) for k, n in STAT.findall(html)} == {q: len(ids) for q, ids in expected.items()}
+    assert {k: int(n) for k, n in STAT.findall(html)} == {
+        q: len(ids) for q, ids in expected.items()
+    }
 
 
 def test_returned_reason_and_blocking_rules_are_shown(app, app_world, client, auth):
     with app_db(app) as session:
         make_dossier(session, app_world, "nomination", "returned", title="Hồ sơ bị trả")
-        make_dossier(session, app_world, "nomination", "draft", evidence_files=0, title="Nháp thiếu minh chứng")
+        make_dossier(
+            session,
+            app_world,
+            "nomination",
+            "draft",
+            evidence_files=0,
+            title="Nháp thiếu minh chứng",
+        )
     auth.login("staff_a")
     html = client.get("/").get_data(as_text=True)
     assert "Lý do trả lại:" in html and "Lý do kiểm thử" in html
@@ -114,7 +156,11 @@ def test_empty_state_and_quick_links(app, app_world, client, auth):
     auth.logout()
     auth.login("secretary")
     html = client.get("/").get_data(as_text=True)
-    assert 'href="/council/"' in html and 'href="/council/new"' in html and 'href="/office/"' not in html
+    assert (
+        'href="/council/"' in html
+        and 'href="/council/new"' in html
+        and 'href="/office/"' not in html
+    )
     auth.logout()
     auth.login("member1")
     html = client.get("/").get_data(as_text=True)
@@ -126,8 +172,14 @@ def test_english_labels(app, app_world, client, auth):
         make_dossier(session, app_world, "nomination", "unit_review")
     auth.login("head_a")
     page = client.get("/")
-    client.post("/lang/en", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
-                                                           page.get_data(as_text=True)).group(1)})
+    client.post(
+        "/lang/en",
+        data={
+            "csrf_token": re.search(
+                r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)
+            ).group(1)
+        },
+    )
     html = client.get("/").get_data(as_text=True)
     assert "Awaiting your approval" in html and "Chờ bạn duyệt" not in html
 
@@ -141,19 +193,39 @@ def test_my_queues_on_both_databases(session, world):
             for state in paths:
                 make_dossier(session, world, kind, state, unit=unit, council=council)
     # Approved, for an award conferred above the Department: forwarded, never published.
-    make_dossier(session, world, "nomination", "approved", council=council,
-                 award_type_id=higher_award(session, world).id)
+    make_dossier(
+        session,
+        world,
+        "nomination",
+        "approved",
+        council=council,
+        award_type_id=higher_award(session, world).id,
+    )
     everything = session.scalars(select(Dossier)).all()
-    for username in ("staff_a", "head_a", "staff_b", "head_b", "reviewer", "secretary", "member1", "admin"):
+    for username in (
+        "staff_a",
+        "head_a",
+        "staff_b",
+        "head_b",
+        "reviewer",
+        "secretary",
+        "member1",
+        "admin",
+    ):
         actor = world.actor(username)
         full = my_queues(session, actor)
         listed = {r.dossier.id for q in full for r in q.rows}
-        brute = {d.id for d in everything
-                 if any(t.style == "primary" for t, _ in available(session, d, actor))}
+        brute = {
+            d.id
+            for d in everything
+            if any(t.style == "primary" for t, _ in available(session, d, actor))
+        }
         assert listed == brute, username
         # Rules checked for the first row of each queue only: the same rows, the same first rows.
         lazy = my_queues(session, actor, evaluate=1)
-        assert [[r.dossier.id for r in q.rows] for q in lazy] == [[r.dossier.id for r in q.rows] for q in full]
+        assert [[r.dossier.id for r in q.rows] for q in lazy] == [
+            [r.dossier.id for r in q.rows] for q in full
+        ]
         for lazy_queue, full_queue in zip(lazy, full):
             assert lazy_queue.rows[0] == full_queue.rows[0], username
             assert all(r.blocking is None for r in lazy_queue.rows[1:]), username

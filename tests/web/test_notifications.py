@@ -1,5 +1,6 @@
 """Notifications in the web app: e-mail sent after an action's commit (to a real local SMTP
 server), the list, the unread badge, marking read with CSRF, and nobody else's."""
+
 from __future__ import annotations
 
 import re
@@ -50,6 +51,7 @@ def _use_smtp(app, host: str, port: int) -> None:
 
 # --- e-mail after the action ---------------------------------------------------------------
 
+
 def test_an_action_sends_the_e_mail_after_its_commit(app, client, app_world, auth, smtp_server):
     _use_smtp(app, smtp_server.host, smtp_server.port)
     dossier_id = setup_dossier(app, app_world, state="unit_review")
@@ -58,7 +60,9 @@ def test_an_action_sends_the_e_mail_after_its_commit(app, client, app_world, aut
     response = act(client, dossier_id, "unit_approve", follow=True)
     assert response.status_code == 200
     assert sorted(a for m in smtp_server.messages for a in m.rcpt_tos) == [
-        "reviewer2@example.vn", "reviewer@example.vn"]
+        "reviewer2@example.vn",
+        "reviewer@example.vn",
+    ]
     message = smtp_server.to("reviewer@example.vn")[0]
     assert message.subject == "[Vinh Danh] Hồ sơ chờ bạn xử lý: Hồ sơ kiểm thử"
     assert "Trần Văn Bình: Duyệt và gửi Sở" in message.body
@@ -66,15 +70,21 @@ def test_an_action_sends_the_e_mail_after_its_commit(app, client, app_world, aut
     assert {e.status for e in _rows(app, OutboxEmail)} == {"sent"}
     users = {u.id: name for name, u in app_world.users.items()}
     assert sorted(users[n.user_id] for n in _rows(app, Notification, Notification.id > before)) == [
-        "reviewer", "reviewer2"]  # not the actor
+        "reviewer",
+        "reviewer2",
+    ]  # not the actor
 
 
-def test_without_smtp_the_action_works_and_nothing_is_sent(app, client, app_world, auth, smtp_server):
+def test_without_smtp_the_action_works_and_nothing_is_sent(
+    app, client, app_world, auth, smtp_server
+):
     assert app.config["SMTP_HOST"] == ""
     dossier_id = setup_dossier(app, app_world, state="unit_review")
     auth.login("head_a")
     response = act(client, dossier_id, "unit_approve", follow=True)
-    assert response.status_code == 200 and "Đã thực hiện: Duyệt và gửi Sở." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã thực hiện: Duyệt và gửi Sở." in response.get_data(
+        as_text=True
+    )
     assert smtp_server.messages == []
     assert {e.status for e in _rows(app, OutboxEmail)} == {"skipped"}
     assert len(_notes_of(app, app_world, "reviewer")) == 1  # in-app still works
@@ -102,6 +112,7 @@ def test_returned_the_unit_sees_the_reason_in_app(app, client, app_world, auth):
 
 
 # --- the list, the badge, marking read -----------------------------------------------------
+
 
 def _submitted(app, client, world, auth) -> int:
     """staff_a submits a dossier; head_a gets one notification. Returns the dossier id."""
@@ -141,13 +152,16 @@ def test_mark_one_read_then_the_badge_goes(app, client, app_world, auth):
     assert 'class="card unread"' not in page(client, "/notifications/")
 
 
-def test_opening_an_unread_notification_marks_it_and_goes_to_the_dossier(app, client, app_world, auth):
+def test_opening_an_unread_notification_marks_it_and_goes_to_the_dossier(
+    app, client, app_world, auth
+):
     dossier_id = _submitted(app, client, app_world, auth)
     auth.login("head_a")
     note = _notes_of(app, app_world, "head_a")[0]
     html = page(client, "/notifications/")
-    response = client.post(f"/notifications/{note.id}/read",
-                           data={"csrf_token": csrf_from(html), "open": "1"})
+    response = client.post(
+        f"/notifications/{note.id}/read", data={"csrf_token": csrf_from(html), "open": "1"}
+    )
     assert response.status_code == 302 and response.location.endswith(f"/dossiers/{dossier_id}")
     assert _notes_of(app, app_world, "head_a")[0].read_at is not None
 
@@ -168,7 +182,10 @@ def test_another_persons_notification_cannot_be_marked(app, client, app_world, a
     html = page(client, "/notifications/")
     response = client.post(f"/notifications/{note.id}/read", data={"csrf_token": csrf_from(html)})
     assert response.status_code == 404
-    assert client.post("/notifications/999999/read", data={"csrf_token": csrf_from(html)}).status_code == 404
+    assert (
+        client.post("/notifications/999999/read", data={"csrf_token": csrf_from(html)}).status_code
+        == 404
+    )
     assert _notes_of(app, app_world, "head_a")[0].read_at is None
 
 
@@ -181,7 +198,9 @@ def test_mark_all_read(app, client, app_world, auth):
     auth.login("staff_a")
     html = page(client, "/notifications/")
     assert _badge(html) == 2
-    response = client.post("/notifications/read-all", data={"csrf_token": csrf_from(html)}, follow_redirects=True)
+    response = client.post(
+        "/notifications/read-all", data={"csrf_token": csrf_from(html)}, follow_redirects=True
+    )
     assert "Đã đánh dấu 2 thông báo là đã đọc." in response.get_data(as_text=True)
     assert all(n.read_at for n in _notes_of(app, app_world, "staff_a"))
     assert _badge(page(client, "/")) == 0

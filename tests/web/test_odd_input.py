@@ -1,6 +1,7 @@
 """Odd input never gives a server error: every GET page without path parameters, for every role
 and signed out, with odd query strings (malformed numbers, "²", huge pages, unknown sorts,
 quotes); every GET route with a 20-digit id; every POST form with odd values in every field."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,9 +10,22 @@ from tests.fixtures.people import make_council_session, make_dossier
 from tests.fixtures.web import csrf_from
 from tests.web.test_home import app_db
 
-ODD = ["page=abc", "page=-1", "page=0", "page=99999999999999999999", "sort=zzz&dir=sideways",
-       "q=%25%5F%27%22%3C", "campaign=%C2%B2", "unit=1e3", "state=nope&kind=nope", "year=abcd",
-       "target=-5", "award=%00", "lang=xx", "next=http://evil.example/"]
+ODD = [
+    "page=abc",
+    "page=-1",
+    "page=0",
+    "page=99999999999999999999",
+    "sort=zzz&dir=sideways",
+    "q=%25%5F%27%22%3C",
+    "campaign=%C2%B2",
+    "unit=1e3",
+    "state=nope&kind=nope",
+    "year=abcd",
+    "target=-5",
+    "award=%00",
+    "lang=xx",
+    "next=http://evil.example/",
+]
 
 
 def _record_url(rule, ids: dict[str, int]) -> str:
@@ -28,7 +42,9 @@ def _pages(app):
             yield rule.rule
 
 
-@pytest.mark.parametrize("username", ["staff_a", "head_a", "reviewer", "secretary", "member1", "admin", None])
+@pytest.mark.parametrize(
+    "username", ["staff_a", "head_a", "reviewer", "secretary", "member1", "admin", None]
+)
 def test_odd_query_strings_never_crash(app, client, app_world, auth, username):
     with app_db(app) as session:
         make_dossier(session, app_world, "nomination", "office_review")
@@ -81,16 +97,51 @@ def test_an_id_no_database_integer_holds_is_not_found(app, client, app_world, au
 
 
 # Every field name the forms use, each with a value its form must refuse or ignore.
-ODD_FORM = {"title": "x" * 5000, "campaign_id": "²", "unit_id": "99999999999999999999", "award_type_id": "-1",
-            "nominee_kind": "robot", "version": "abc", "reason": "", "votes_for": "99999999999999999999",
-            "votes_against": "-3", "votes_abstain": "²", "session_id": "1e3", "decision_number": "<script>",
-            "decision_date": "2026-02-30", "decided_on": "9999-99-99", "number": "", "held_on": "x",
-            "quorum_pct": "²", "present": ["a", "²"], "dossier": ["x", "1"], "year": "99999",
-            "opens_on": "2026-13-01", "value": "1e999", "baseline": "NaN", "target_id": "²", "page": "-1",
-            "classification": "x", "target_rows": "99999", "t0-threshold": "1e999", "t0-kind": "count",
-            "kind": "annual", "name": "Tên", "code": "MÃ", "person_name": "A", "submission_number": "x",
-            "submission_date": "x", "exemplary": "1", "user_id": "²", "dossier_id": "x", "written_for": "-1",
-            "choice": "maybe", "next": "//evil.example", "q": "%", "email": "x@"}
+ODD_FORM = {
+    "title": "x" * 5000,
+    "campaign_id": "²",
+    "unit_id": "99999999999999999999",
+    "award_type_id": "-1",
+    "nominee_kind": "robot",
+    "version": "abc",
+    "reason": "",
+    "votes_for": "99999999999999999999",
+    "votes_against": "-3",
+    "votes_abstain": "²",
+    "session_id": "1e3",
+    "decision_number": "<script>",
+    "decision_date": "2026-02-30",
+    "decided_on": "9999-99-99",
+    "number": "",
+    "held_on": "x",
+    "quorum_pct": "²",
+    "present": ["a", "²"],
+    "dossier": ["x", "1"],
+    "year": "99999",
+    "opens_on": "2026-13-01",
+    "value": "1e999",
+    "baseline": "NaN",
+    "target_id": "²",
+    "page": "-1",
+    "classification": "x",
+    "target_rows": "99999",
+    "t0-threshold": "1e999",
+    "t0-kind": "count",
+    "kind": "annual",
+    "name": "Tên",
+    "code": "MÃ",
+    "person_name": "A",
+    "submission_number": "x",
+    "submission_date": "x",
+    "exemplary": "1",
+    "user_id": "²",
+    "dossier_id": "x",
+    "written_for": "-1",
+    "choice": "maybe",
+    "next": "//evil.example",
+    "q": "%",
+    "email": "x@",
+}
 
 
 # "²" everywhere: str.isdigit() says yes to it, int() says no.
@@ -98,7 +149,9 @@ SUPERSCRIPT_FORM = {name: "²" for name in ODD_FORM}
 
 
 @pytest.mark.parametrize("form", [ODD_FORM, SUPERSCRIPT_FORM], ids=["odd", "superscript"])
-@pytest.mark.parametrize("username", ["staff_a", "head_a", "reviewer", "secretary", "member1", "admin"])
+@pytest.mark.parametrize(
+    "username", ["staff_a", "head_a", "reviewer", "secretary", "member1", "admin"]
+)
 def test_odd_form_values_never_crash(app, client, app_world, auth, username, form):
     with app_db(app) as session:
         dossier = make_dossier(session, app_world, "nomination", "council_review")

@@ -1,4 +1,5 @@
 """The Office queue: who may see it, filters, text search, sorting, pagination, CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -30,16 +31,42 @@ def queue_data(app, app_world):
         def add(name, kind="nomination", state="office_review", unit="a", **fields):
             ids[name] = make_dossier(session, w, kind, state, unit=unit, **fields).id
 
-        add("hong", nominee_name="Nguyễn Thị Hồng", title="Đề nghị LĐTT Nguyễn Thị Hồng", direct_worker=True)
-        add("dang", nominee_name="Đặng Văn Thu", title="Đề nghị CSTĐCS", award_type_id=w.awards["cstdcs"].id)
-        add("adhoc", nominee_name="Bùi Thị Yến", title="Cứu người đuối nước", ad_hoc=True,
-            campaign_id=w.ad_hoc.id)
+        add(
+            "hong",
+            nominee_name="Nguyễn Thị Hồng",
+            title="Đề nghị LĐTT Nguyễn Thị Hồng",
+            direct_worker=True,
+        )
+        add(
+            "dang",
+            nominee_name="Đặng Văn Thu",
+            title="Đề nghị CSTĐCS",
+            award_type_id=w.awards["cstdcs"].id,
+        )
+        add(
+            "adhoc",
+            nominee_name="Bùi Thị Yến",
+            title="Cứu người đuối nước",
+            ad_hoc=True,
+            campaign_id=w.ad_hoc.id,
+        )
         add("cuc", unit="b", nominee_name="Lê Thị Cúc", title="Đề nghị LĐTT Lê Thị Cúc")
-        add("team", unit="b", nominee_kind="collective", nominee_name="Tổ Toán",
-            award_type_id=w.awards["ttldtt"].id, title="Tập thể tổ Toán")
+        add(
+            "team",
+            unit="b",
+            nominee_kind="collective",
+            nominee_name="Tổ Toán",
+            award_type_id=w.awards["ttldtt"].id,
+            title="Tập thể tổ Toán",
+        )
         add("plan_b", kind="plan", unit="b", title="Kế hoạch thi đua 2026")
         add("report_b", kind="report", unit="b", title="Báo cáo kết quả thi đua 2026")
-        add("at_council", state="council_review", nominee_name="Phạm Minh Anh", title="Trình Hội đồng")
+        add(
+            "at_council",
+            state="council_review",
+            nominee_name="Phạm Minh Anh",
+            title="Trình Hội đồng",
+        )
         add("returned", state="returned", unit="b", nominee_name="Vũ Thị Lan", title="Bị trả lại")
         # Never sent to the Department: never in the queue.
         add("draft_a", state="draft", nominee_name="Nháp A")
@@ -50,9 +77,17 @@ def queue_data(app, app_world):
 OFFICE_REVIEW = {"hong", "dang", "adhoc", "cuc", "team", "plan_b", "report_b"}
 
 
-@pytest.mark.parametrize("username,status", [
-    ("staff_a", 403), ("head_b", 403), ("secretary", 403), ("member1", 403),
-    ("reviewer", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "username,status",
+    [
+        ("staff_a", 403),
+        ("head_b", 403),
+        ("secretary", 403),
+        ("member1", 403),
+        ("reviewer", 200),
+        ("admin", 200),
+    ],
+)
 def test_only_the_office_and_admins(client, app_world, auth, username, status):
     auth.login(username)
     assert client.get("/office/").status_code == status
@@ -63,32 +98,43 @@ def test_visitor_is_sent_to_sign_in(client, app_world):
     assert client.get("/office/").status_code == 302
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("", OFFICE_REVIEW),
-    ("?state=all", OFFICE_REVIEW | {"at_council", "returned"}),
-    ("?state=council_review", {"at_council"}),
-    ("?state=returned", {"returned"}),
-    ("?kind=nomination", OFFICE_REVIEW - {"plan_b", "report_b"}),
-    ("?kind=plan", {"plan_b"}),
-    ("?kind=report&state=all", {"report_b"}),
-    ("?unit={b}", {"cuc", "team", "plan_b", "report_b"}),
-    ("?unit={b}&state=all", {"cuc", "team", "plan_b", "report_b", "returned"}),
-    ("?award={cstdcs}", {"dang"}),
-    ("?campaign={adhoc_campaign}", {"adhoc"}),
-    ("?campaign={campaign}&kind=nomination&unit={a}", {"hong", "dang"}),
-    ("?q=dang", {"dang", "cuc", "team", "plan_b", "report_b"}),   # Đặng, and unit b "Đặng Trần Côn"
-    ("?q=DANG+VAN", {"dang"}),
-    ("?q=nguyen+thi+hong", {"hong"}),
-    ("?q=to+toan", {"team"}),
-    ("?q=ke+hoach", {"plan_b"}),
-    ("?q=tran+phu&state=all", {"hong", "dang", "adhoc", "at_council"}),
-    ("?q=không+có+ai", set()),
-    ("?state=nonsense&kind=nonsense&unit=x", OFFICE_REVIEW),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("", OFFICE_REVIEW),
+        ("?state=all", OFFICE_REVIEW | {"at_council", "returned"}),
+        ("?state=council_review", {"at_council"}),
+        ("?state=returned", {"returned"}),
+        ("?kind=nomination", OFFICE_REVIEW - {"plan_b", "report_b"}),
+        ("?kind=plan", {"plan_b"}),
+        ("?kind=report&state=all", {"report_b"}),
+        ("?unit={b}", {"cuc", "team", "plan_b", "report_b"}),
+        ("?unit={b}&state=all", {"cuc", "team", "plan_b", "report_b", "returned"}),
+        ("?award={cstdcs}", {"dang"}),
+        ("?campaign={adhoc_campaign}", {"adhoc"}),
+        ("?campaign={campaign}&kind=nomination&unit={a}", {"hong", "dang"}),
+        (
+            "?q=dang",
+            {"dang", "cuc", "team", "plan_b", "report_b"},
+        ),  # Đặng, and unit b "Đặng Trần Côn"
+        ("?q=DANG+VAN", {"dang"}),
+        ("?q=nguyen+thi+hong", {"hong"}),
+        ("?q=to+toan", {"team"}),
+        ("?q=ke+hoach", {"plan_b"}),
+        ("?q=tran+phu&state=all", {"hong", "dang", "adhoc", "at_council"}),
+        ("?q=không+có+ai", set()),
+        ("?state=nonsense&kind=nonsense&unit=x", OFFICE_REVIEW),
+    ],
+)
 def test_filters_and_search(client, app_world, auth, queue_data, query, expected):
     w = app_world
-    query = query.format(a=w.units["a"].id, b=w.units["b"].id, cstdcs=w.awards["cstdcs"].id,
-                         campaign=w.campaign.id, adhoc_campaign=w.ad_hoc.id)
+    query = query.format(
+        a=w.units["a"].id,
+        b=w.units["b"].id,
+        cstdcs=w.awards["cstdcs"].id,
+        campaign=w.campaign.id,
+        adhoc_campaign=w.ad_hoc.id,
+    )
     auth.login("reviewer")
     listed = rows(client, query)
     assert sorted(listed) == sorted(queue_data[n] for n in expected)
@@ -105,7 +151,7 @@ def test_row_content(client, app_world, auth, queue_data):
     assert f'href="/dossiers/{queue_data["hong"]}"' in html
     assert "Trường THPT Chuyên Trần Phú" in html and "Lao động tiên tiến" in html
     assert "Phong trào thi đua năm 2026" in html and "Lao động trực tiếp" in html
-    assert 'badge badge-office_review' in html and "Văn phòng Sở thẩm định" in html
+    assert "badge badge-office_review" in html and "Văn phòng Sở thẩm định" in html
     assert "01/06/2026" in html  # sent on NOW, shown in Vietnamese date order
     assert "Đột xuất" in client.get("/office/?q=yen").get_data(as_text=True)
 
@@ -138,7 +184,7 @@ def test_pagination(app, client, app_world, auth, queue_data):
     assert first + second + third == [queue_data[n] for n in order]
     html = client.get("/office/?sort=nominee&page=2").get_data(as_text=True)
     assert "Hiển thị 4–6 trên 7" in html and "Trang 2/3" in html
-    assert rows(client, "?sort=nominee&page=99") == third       # past the end: the last page
+    assert rows(client, "?sort=nominee&page=99") == third  # past the end: the last page
     # The default order (sent date, then id) is paged by the database.
     by_sent = [rows(client, f"?page={n}") for n in (1, 2, 3)]
     assert [i for p in by_sent for i in p] == sorted(queue_data[n] for n in OFFICE_REVIEW)
@@ -147,8 +193,10 @@ def test_pagination(app, client, app_world, auth, queue_data):
     # Pagination of a text search, sort kept.
     # "thi" is in "Thị", in "thi đua" of two titles and of the award "Chiến sĩ thi đua cơ sở".
     found = [rows(client, f"?q=thi&sort=nominee&page={n}") for n in (1, 2)]
-    assert found == [[queue_data[n] for n in ("report_b", "cuc", "hong")],
-                     [queue_data[n] for n in ("plan_b", "dang", "adhoc")]]
+    assert found == [
+        [queue_data[n] for n in ("report_b", "cuc", "hong")],
+        [queue_data[n] for n in ("plan_b", "dang", "adhoc")],
+    ]
 
 
 def test_csv_export(client, app_world, auth, queue_data):
@@ -160,9 +208,20 @@ def test_csv_export(client, app_world, auth, queue_data):
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert table[0] == ["Mã hồ sơ", "Loại hồ sơ", "Tiêu đề", "Cá nhân / tập thể được đề nghị", "Chức vụ",
-                        "Đơn vị", "Danh hiệu, hình thức khen thưởng", "Phong trào", "Trạng thái",
-                        "Ngày gửi Sở", "Khen thưởng đột xuất", "Người lao động trực tiếp"]
+    assert table[0] == [
+        "Mã hồ sơ",
+        "Loại hồ sơ",
+        "Tiêu đề",
+        "Cá nhân / tập thể được đề nghị",
+        "Chức vụ",
+        "Đơn vị",
+        "Danh hiệu, hình thức khen thưởng",
+        "Phong trào",
+        "Trạng thái",
+        "Ngày gửi Sở",
+        "Khen thưởng đột xuất",
+        "Người lao động trực tiếp",
+    ]
     assert [r[0] for r in table[1:]] == [str(queue_data[n]) for n in ("hong", "dang", "adhoc")]
     adhoc = table[3]
     assert adhoc[1] == "Hồ sơ đề nghị khen thưởng" and adhoc[3] == "Bùi Thị Yến"
@@ -176,10 +235,12 @@ def test_csv_export(client, app_world, auth, queue_data):
 
 def test_csv_neutralises_formulas(app, client, app_world, auth):
     with app_db(app) as session:
-        make_dossier(session, app_world, "plan", "office_review", title="=HYPERLINK(\"http://x\")")
+        make_dossier(session, app_world, "plan", "office_review", title='=HYPERLINK("http://x")')
     auth.login("reviewer")
-    table = list(csv.reader(io.StringIO(client.get("/office/export.csv").get_data().decode("utf-8-sig"))))
-    assert table[1][2] == "'=HYPERLINK(\"http://x\")"
+    table = list(
+        csv.reader(io.StringIO(client.get("/office/export.csv").get_data().decode("utf-8-sig")))
+    )
+    assert table[1][2] == '\'=HYPERLINK("http://x")'
 
 
 def test_export_link_keeps_the_filters(client, app_world, auth, queue_data):
@@ -195,16 +256,27 @@ def test_queue_statements_on_both_databases(session, world):
     from web.listing import paginate
     from workflow.queues import OfficeFilter, office_queue, ordered_ids
 
-    made = {name: make_dossier(session, world, "nomination", state, unit=unit, nominee_name=name).id
-            for name, state, unit in (("Đặng Thu", "office_review", "a"), ("Bùi An", "office_review", "b"),
-                                      ("Lê Cúc", "returned", "b"), ("Nháp", "draft", "a"))}
+    made = {
+        name: make_dossier(session, world, "nomination", state, unit=unit, nominee_name=name).id
+        for name, state, unit in (
+            ("Đặng Thu", "office_review", "a"),
+            ("Bùi An", "office_review", "b"),
+            ("Lê Cúc", "returned", "b"),
+            ("Nháp", "draft", "a"),
+        )
+    }
     reviewer = world.actor("reviewer")
     stmt = office_queue(reviewer, OfficeFilter())
     assert ordered_ids(session, stmt, "nominee") == [made["Bùi An"], made["Đặng Thu"]]
-    assert ordered_ids(session, stmt, "nominee", descending=True) == [made["Đặng Thu"], made["Bùi An"]]
+    assert ordered_ids(session, stmt, "nominee", descending=True) == [
+        made["Đặng Thu"],
+        made["Bùi An"],
+    ]
     every = office_queue(reviewer, OfficeFilter(state=None, unit_id=world.units["b"].id))
     assert ordered_ids(session, every, "state") == [made["Bùi An"], made["Lê Cúc"]]
     assert ordered_ids(session, every, text="le cuc") == [made["Lê Cúc"]]
     page = paginate(session, every, per_page=1, page=2)
     assert (page.total, [d.id for d in page.items]) == (2, [made["Lê Cúc"]])
-    assert ordered_ids(session, office_queue(world.actor("staff_a"), OfficeFilter(state=None))) == [made["Đặng Thu"]]
+    assert ordered_ids(session, office_queue(world.actor("staff_a"), OfficeFilter(state=None))) == [
+        made["Đặng Thu"]
+    ]

@@ -1,4 +1,5 @@
 """The public site: outcome list, permalinks, CSV, the audit head and the public event feed."""
+
 import csv
 import io
 import json
@@ -18,8 +19,18 @@ from workflow.audit import main as verifier
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = {"Trần Phú", "Đặng Văn Hải", "Lê Văn Bảo"}
 # What must never reach the public: accounts, contacts, content, reasons, signer.
-PRIVATE = ["@example.vn", "staff_a", "head_a", "reviewer", "secretary", "Nguyễn Thị Hồng",
-           "Giáo viên dạy giỏi", "Lý do kiểm thử", "Nguyễn Văn Giám", "Minh chứng"]
+PRIVATE = [
+    "@example.vn",
+    "staff_a",
+    "head_a",
+    "reviewer",
+    "secretary",
+    "Nguyễn Thị Hồng",
+    "Giáo viên dạy giỏi",
+    "Lý do kiểm thử",
+    "Nguyễn Văn Giám",
+    "Minh chứng",
+]
 
 
 @pytest.fixture()
@@ -31,21 +42,38 @@ def site(app, app_world):
         world = app_world
 
         def publish(key, date, number, kind="nomination", **fields):
-            dossier = make_dossier(session, world, kind, "approved" if kind == "nomination" else "classified",
-                                   **fields)
-            fire(session, dossier.id, "publish", world.actor("secretary"), now=NOW, inputs={
-                "decision_number": number, "decision_date": date, "decision_signer": "Nguyễn Văn Giám"})
+            dossier = make_dossier(
+                session, world, kind, "approved" if kind == "nomination" else "classified", **fields
+            )
+            fire(
+                session,
+                dossier.id,
+                "publish",
+                world.actor("secretary"),
+                now=NOW,
+                inputs={
+                    "decision_number": number,
+                    "decision_date": date,
+                    "decision_signer": "Nguyễn Văn Giám",
+                },
+            )
             made[key] = dossier.id
 
         publish("phu", "2026-06-05", "05/QĐ-SGDĐT", nominee_name="Trần Phú", position="Giáo viên")
-        publish("hai", "2026-06-07", "07/QĐ-SGDĐT", nominee_name="Đặng Văn Hải",
-                award_type_id=world.awards["cstdcs"].id)
+        publish(
+            "hai",
+            "2026-06-07",
+            "07/QĐ-SGDĐT",
+            nominee_name="Đặng Văn Hải",
+            award_type_id=world.awards["cstdcs"].id,
+        )
         publish("bao", "2026-06-06", "06/QĐ-SGDĐT", unit="b", nominee_name="Lê Văn Bảo")
         publish("report", "2026-06-08", "08/QĐ-SGDĐT", kind="report", unit="b")
         for state in NOMINATION_PATHS:
             if state != "published":
-                made[state] = make_dossier(session, world, "nomination", state,
-                                           nominee_name=f"Chưa công bố {state}").id
+                made[state] = make_dossier(
+                    session, world, "nomination", state, nominee_name=f"Chưa công bố {state}"
+                ).id
         made["classified"] = make_dossier(session, world, "report", "classified").id
         made["plan"] = make_dossier(session, world, "plan", "accepted").id
         session.commit()
@@ -60,7 +88,11 @@ def html(response) -> str:
 
 def listed(page: str) -> set[str]:
     """Names in the outcome table of a page."""
-    candidates = PUBLISHED | {"Trường Tiểu học Đặng Trần Côn"} | {f"Chưa công bố {s}" for s in NOMINATION_PATHS}
+    candidates = (
+        PUBLISHED
+        | {"Trường Tiểu học Đặng Trần Côn"}
+        | {f"Chưa công bố {s}" for s in NOMINATION_PATHS}
+    )
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return {name for name in candidates if f">{name}</a>" in body}
 
@@ -69,14 +101,25 @@ def test_only_published_outcomes_without_sign_in(client, site):
     page = html(client.get("/public/"))
     assert listed(page) == PUBLISHED | {"Trường Tiểu học Đặng Trần Côn"}
     assert "Chưa công bố" not in page
-    for text in ("05/QĐ-SGDĐT", "05/06/2026", "Lao động tiên tiến", "Chiến sĩ thi đua cơ sở",
-                 "Hoàn thành xuất sắc nhiệm vụ", "Phong trào thi đua năm 2026", "Giáo viên"):
+    for text in (
+        "05/QĐ-SGDĐT",
+        "05/06/2026",
+        "Lao động tiên tiến",
+        "Chiến sĩ thi đua cơ sở",
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "Phong trào thi đua năm 2026",
+        "Giáo viên",
+    ):
         assert text in page
 
 
 def test_no_personal_data_beyond_the_listed_fields(client, site):
-    pages = [html(client.get("/public/")), html(client.get(f"/public/outcomes/{site['phu']}")),
-             html(client.get("/public/audit")), client.get("/public/outcomes.csv").get_data(as_text=True)]
+    pages = [
+        html(client.get("/public/")),
+        html(client.get(f"/public/outcomes/{site['phu']}")),
+        html(client.get("/public/audit")),
+        client.get("/public/outcomes.csv").get_data(as_text=True),
+    ]
     for page in pages:
         for secret in PRIVATE:
             assert secret not in page, secret
@@ -84,17 +127,20 @@ def test_no_personal_data_beyond_the_listed_fields(client, site):
         assert f">{username}<" not in pages[0]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("tran phu", {"Trần Phú", "Đặng Văn Hải"}),   # Hải's unit is "Trường THPT Chuyên Trần Phú"
-    ("TRAN PHU", {"Trần Phú", "Đặng Văn Hải"}),
-    ("Trần Phú", {"Trần Phú", "Đặng Văn Hải"}),
-    ("dang", {"Đặng Văn Hải", "Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}),
-    ("Đặng", {"Đặng Văn Hải", "Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}),
-    (unicodedata.normalize("NFD", "Đặng Văn Hải"), {"Đặng Văn Hải"}),
-    ("van hai", {"Đặng Văn Hải"}),
-    ("hai van", {"Đặng Văn Hải"}),
-    ("tran nobody", set()),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("tran phu", {"Trần Phú", "Đặng Văn Hải"}),  # Hải's unit is "Trường THPT Chuyên Trần Phú"
+        ("TRAN PHU", {"Trần Phú", "Đặng Văn Hải"}),
+        ("Trần Phú", {"Trần Phú", "Đặng Văn Hải"}),
+        ("dang", {"Đặng Văn Hải", "Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}),
+        ("Đặng", {"Đặng Văn Hải", "Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}),
+        (unicodedata.normalize("NFD", "Đặng Văn Hải"), {"Đặng Văn Hải"}),
+        ("van hai", {"Đặng Văn Hải"}),
+        ("hai van", {"Đặng Văn Hải"}),
+        ("tran nobody", set()),
+    ],
+)
 def test_search_ignores_diacritics_and_case(client, site, query, expected):
     page = html(client.get("/public/", query_string={"q": query}))
     assert listed(page) == expected
@@ -103,15 +149,25 @@ def test_search_ignores_diacritics_and_case(client, site, query, expected):
 
 def test_filters(client, site, app_world):
     unit_b = app_world.units["b"].id
-    assert listed(html(client.get(f"/public/?unit={unit_b}"))) == {"Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}
-    assert listed(html(client.get(f"/public/?award={app_world.awards['cstdcs'].id}"))) == {"Đặng Văn Hải"}
+    assert listed(html(client.get(f"/public/?unit={unit_b}"))) == {
+        "Lê Văn Bảo",
+        "Trường Tiểu học Đặng Trần Côn",
+    }
+    assert listed(html(client.get(f"/public/?award={app_world.awards['cstdcs'].id}"))) == {
+        "Đặng Văn Hải"
+    }
     assert listed(html(client.get("/public/?award=excellent"))) == {"Trường Tiểu học Đặng Trần Côn"}
-    assert listed(html(client.get("/public/?year=2026"))) == PUBLISHED | {"Trường Tiểu học Đặng Trần Côn"}
+    assert listed(html(client.get("/public/?year=2026"))) == PUBLISHED | {
+        "Trường Tiểu học Đặng Trần Côn"
+    }
     assert listed(html(client.get("/public/?year=2025"))) == set()
-    assert listed(html(client.get(f"/public/?campaign={app_world.campaign.id}&q=bao"))) == {"Lê Văn Bảo"}
+    assert listed(html(client.get(f"/public/?campaign={app_world.campaign.id}&q=bao"))) == {
+        "Lê Văn Bảo"
+    }
     # Malformed filters are ignored, never an error.
-    assert listed(html(client.get("/public/?year=abc&unit=%27&award=x%25&sort=evil"))) == \
-        PUBLISHED | {"Trường Tiểu học Đặng Trần Côn"}
+    assert listed(
+        html(client.get("/public/?year=abc&unit=%27&award=x%25&sort=evil"))
+    ) == PUBLISHED | {"Trường Tiểu học Đặng Trần Côn"}
 
 
 def test_pagination_and_default_order(client, site, monkeypatch):
@@ -127,12 +183,19 @@ def test_pagination_and_default_order(client, site, monkeypatch):
 
 def test_permalink_for_published_outcomes_only(client, site):
     page = html(client.get(f"/public/outcomes/{site['hai']}"))
-    for text in ("Đặng Văn Hải", "Chiến sĩ thi đua cơ sở", "07/QĐ-SGDĐT", "07/06/2026",
-                 "Trường THPT Chuyên Trần Phú", "Phong trào thi đua năm 2026"):
+    for text in (
+        "Đặng Văn Hải",
+        "Chiến sĩ thi đua cơ sở",
+        "07/QĐ-SGDĐT",
+        "07/06/2026",
+        "Trường THPT Chuyên Trần Phú",
+        "Phong trào thi đua năm 2026",
+    ):
         assert text in page
     with client.application.app_context():
         session = client.application.extensions["vinhdanh.read"]()
         from workflow.outcomes import publication_event
+
         event = publication_event(session, site["hai"])
         session.close()
     assert event.hash in page and f">{event.seq}<" in page
@@ -151,7 +214,12 @@ def test_csv_export_of_the_filtered_list(client, site, app_world):
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:4] == ["Danh hiệu, hình thức khen thưởng", "Họ tên / tên tập thể", "Chức vụ", "Đơn vị"]
+    assert rows[0][:4] == [
+        "Danh hiệu, hình thức khen thưởng",
+        "Họ tên / tên tập thể",
+        "Chức vụ",
+        "Đơn vị",
+    ]
     assert [r[1] for r in rows[1:]] == ["Đặng Văn Hải", "Trần Phú"]
     assert rows[2][6:8] == ["05/QĐ-SGDĐT", "05/06/2026"]
     assert rows[2][8].endswith(f"/public/outcomes/{site['phu']}")
@@ -217,19 +285,35 @@ def test_standalone_verifier_passes_then_names_the_altered_event(client, site, t
     assert verifier(["verify-file", str(exported), "--expect-head", f"{seq}:{digest}"]) == 0
     assert "intact" in capsys.readouterr().out
     # The real entry point, as the public page tells people to run it.
-    run = subprocess.run([sys.executable, "-m", "workflow.audit", "verify-file", str(exported),
-                          "--contains", f"{seq}:{digest}"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workflow.audit",
+            "verify-file",
+            str(exported),
+            "--contains",
+            f"{seq}:{digest}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert f"{seq}:{digest}" in run.stdout
 
     public = next(e for e in events if "canonical" in e)
     internal = next(e for e in events if "canonical" not in e and e["seq"] > 3)
-    for record, change in ((public, {"canonical": public["canonical"].replace("05/", "50/")}),
-                           (internal, {"leaf_hash": "0" * 64}),
-                           (public, {"occurred_at": "2020-01-01T00:00:00.000000Z"})):
+    for record, change in (
+        (public, {"canonical": public["canonical"].replace("05/", "50/")}),
+        (internal, {"leaf_hash": "0" * 64}),
+        (public, {"occurred_at": "2020-01-01T00:00:00.000000Z"}),
+    ):
         altered = tmp_path / "altered.json"
-        altered.write_text(json.dumps({"events": [dict(e, **change) if e is record else e
-                                                  for e in events]}), encoding="utf-8")
+        altered.write_text(
+            json.dumps({"events": [dict(e, **change) if e is record else e for e in events]}),
+            encoding="utf-8",
+        )
         assert verifier(["verify-file", str(altered)]) == 1
         assert f"at event {record['seq']}:" in capsys.readouterr().err
 
@@ -245,6 +329,7 @@ def test_standalone_verifier_passes_then_names_the_altered_event(client, site, t
 def test_english_pages(client, site):
     page = client.get("/auth/login").get_data(as_text=True)
     from tests.fixtures.web import csrf_from
+
     client.post("/lang/en", data={"csrf_token": csrf_from(page), "next": "/public/"})
     listing = html(client.get("/public/"))
     assert "Advanced Worker" in listing and "Completed tasks excellently" in listing

@@ -1,4 +1,5 @@
 """The workflow page: diagrams and transition tables drawn from the definitions, for everyone."""
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -15,8 +16,10 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 def svg_texts(element: ET.Element) -> set[str]:
     """Each <text> of a drawing, its wrapped lines joined again."""
-    return {" ".join(t.text or "" for t in text.iter(f"{SVG_NS}tspan"))
-            for text in element.iter(f"{SVG_NS}text")}
+    return {
+        " ".join(t.text or "" for t in text.iter(f"{SVG_NS}tspan"))
+        for text in element.iter(f"{SVG_NS}text")
+    }
 
 
 def drawings(page: str) -> list[ET.Element]:
@@ -46,8 +49,14 @@ def test_table_lists_roles_inputs_and_guards(client):
             assert label_vi in page
     for vi, _ in GUARD_LABELS.values():
         assert vi in page
-    for text in ("Lý do", "Số, ngày và người ký quyết định", "Phiên họp Hội đồng và kết quả biểu quyết",
-                 "chỉ hồ sơ của đơn vị mình", "ghi nhật ký công khai", "<details>"):
+    for text in (
+        "Lý do",
+        "Số, ngày và người ký quyết định",
+        "Phiên họp Hội đồng và kết quả biểu quyết",
+        "chỉ hồ sơ của đơn vị mình",
+        "ghi nhật ký công khai",
+        "<details>",
+    ):
         assert text in page
 
 
@@ -78,18 +87,29 @@ def test_svg_is_valid_labelled_and_free_of_inline_styles(kind, locale):
 def test_svg_boxes_do_not_overlap():
     for wdef in WORKFLOWS.values():
         element = ET.fromstring(svg(wdef))
-        boxes = [tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
-                 for r in element.iter(f"{SVG_NS}rect") if r.get("rx") == "8"]
+        boxes = [
+            tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
+            for r in element.iter(f"{SVG_NS}rect")
+            if r.get("rx") == "8"
+        ]
         for i, a in enumerate(boxes):
-            for b in boxes[i + 1:]:
-                apart = a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+            for b in boxes[i + 1 :]:
+                apart = (
+                    a[0] + a[2] <= b[0]
+                    or b[0] + b[2] <= a[0]
+                    or a[1] + a[3] <= b[1]
+                    or b[1] + b[3] <= a[1]
+                )
                 assert apart, (wdef.kind, a, b)
 
 
 def test_svg_escapes_its_text():
     from dataclasses import replace
+
     wdef = WORKFLOWS["plan"]
-    tricky = replace(wdef, states=tuple(replace(s, label_vi="<b>&" + s.label_vi) for s in wdef.states))
+    tricky = replace(
+        wdef, states=tuple(replace(s, label_vi="<b>&" + s.label_vi) for s in wdef.states)
+    )
     ET.fromstring(svg(tricky))  # still well-formed
     assert "<b>" not in svg(tricky)
 

@@ -1,4 +1,5 @@
 """A forger's tools for the tampering tests: raw SQL on the audit table, triggers dropped."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,16 @@ from tests.fixtures.people import make_council_session, make_dossier
 from workflow.audit import canonical_json, chain_hash, current_head, leaf_hash
 
 # Canonical key of each column a forger may change.
-COLUMN_KEYS = {"actor_id": "actor_id", "actor_role": "actor_role", "to_state": "to", "from_state": "from",
-               "reason": "reason", "action": "action", "entity_id": "entity_id", "unit_id": "unit_id"}
+COLUMN_KEYS = {
+    "actor_id": "actor_id",
+    "actor_role": "actor_role",
+    "to_state": "to",
+    "from_state": "from",
+    "reason": "reason",
+    "action": "action",
+    "entity_id": "entity_id",
+    "unit_id": "unit_id",
+}
 
 
 def build_log(session: Session, world) -> int:
@@ -33,12 +42,18 @@ def drop_triggers(session: Session) -> None:
 
 
 def row(session: Session, seq: int) -> dict[str, Any]:
-    return dict(session.execute(text("SELECT * FROM audit_event WHERE seq = :s"), {"s": seq}).mappings().one())
+    return dict(
+        session.execute(text("SELECT * FROM audit_event WHERE seq = :s"), {"s": seq})
+        .mappings()
+        .one()
+    )
 
 
 def set_columns(session: Session, seq: int, **values: Any) -> None:
     assignments = ", ".join(f"{name} = :{name}" for name in values)
-    session.execute(text(f"UPDATE audit_event SET {assignments} WHERE seq = :seq"), {**values, "seq": seq})
+    session.execute(
+        text(f"UPDATE audit_event SET {assignments} WHERE seq = :seq"), {**values, "seq": seq}
+    )
 
 
 def rewrite(session: Session, seq: int, prev_hash: str, **changes: Any) -> str:
@@ -51,12 +66,22 @@ def rewrite(session: Session, seq: int, prev_hash: str, **changes: Any) -> str:
     digest = chain_hash(prev_hash, leaf)
     # Two steps, so the UNIQUE(prev_hash) never sees two rows with the same value mid-rewrite.
     set_columns(session, seq, prev_hash=f"{seq:064x}", hash=f"{seq + 1:064x}")
-    set_columns(session, seq, canonical=canonical, leaf_hash=leaf, prev_hash=prev_hash, hash=digest, **changes)
+    set_columns(
+        session,
+        seq,
+        canonical=canonical,
+        leaf_hash=leaf,
+        prev_hash=prev_hash,
+        hash=digest,
+        **changes,
+    )
     return digest
 
 
 def set_head(session: Session, seq: int, digest: str) -> None:
-    session.execute(text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": seq, "h": digest})
+    session.execute(
+        text("UPDATE audit_head SET seq = :s, hash = :h WHERE id = 1"), {"s": seq, "h": digest}
+    )
 
 
 def forge_next(session: Session, template_seq: int) -> tuple[int, str]:
@@ -67,9 +92,18 @@ def forge_next(session: Session, template_seq: int) -> tuple[int, str]:
     doc.update(seq=head_seq + 1, reason="Sự kiện giả mạo")
     canonical = canonical_json(doc)
     leaf = leaf_hash(canonical)
-    values = {**source, "seq": head_seq + 1, "reason": "Sự kiện giả mạo", "canonical": canonical,
-              "leaf_hash": leaf, "prev_hash": head_hash, "hash": chain_hash(head_hash, leaf)}
+    values = {
+        **source,
+        "seq": head_seq + 1,
+        "reason": "Sự kiện giả mạo",
+        "canonical": canonical,
+        "leaf_hash": leaf,
+        "prev_hash": head_hash,
+        "hash": chain_hash(head_hash, leaf),
+    }
     columns = ", ".join(values)
-    session.execute(text(f"INSERT INTO audit_event ({columns}) VALUES ({', '.join(':' + c for c in values)})"),
-                    values)
+    session.execute(
+        text(f"INSERT INTO audit_event ({columns}) VALUES ({', '.join(':' + c for c in values)})"),
+        values,
+    )
     return head_seq + 1, values["hash"]

@@ -1,7 +1,9 @@
 """Shared checks of the workflow tests: snapshots and "refused and nothing changed"."""
+
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Optional
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pytest
 from sqlalchemy import func, select
@@ -25,14 +27,21 @@ _EVENTS = select(func.count()).select_from(AuditEvent).scalar_subquery()
 
 def snapshot(session: Session, dossier_id: int) -> Snapshot:
     """Read from the database in one query (a pending in-memory change is flushed first, and shows)."""
-    row = session.execute(select(Dossier.state, Dossier.version, _EVENTS, AuditHead.seq, AuditHead.hash)
-                          .join_from(Dossier, AuditHead, AuditHead.id == 1).where(Dossier.id == dossier_id)).one()
+    row = session.execute(
+        select(Dossier.state, Dossier.version, _EVENTS, AuditHead.seq, AuditHead.hash)
+        .join_from(Dossier, AuditHead, AuditHead.id == 1)
+        .where(Dossier.id == dossier_id)
+    ).one()
     return Snapshot(row[0], row[1], row[2], (row[3], row[4]))
 
 
-def assert_refused(session: Session, dossier_id: int, call: Callable[[], object],
-                   code: Optional[str] = None,
-                   errors: tuple[type[WorkflowError], ...] = (TransitionRefused, NotFound)) -> WorkflowError:
+def assert_refused(
+    session: Session,
+    dossier_id: int,
+    call: Callable[[], object],
+    code: str | None = None,
+    errors: tuple[type[WorkflowError], ...] = (TransitionRefused, NotFound),
+) -> WorkflowError:
     """``call`` raises one of ``errors`` (with violation ``code`` if given); nothing changed."""
     before = snapshot(session, dossier_id)
     with pytest.raises(errors) as info:
@@ -47,5 +56,8 @@ def assert_refused(session: Session, dossier_id: int, call: Callable[[], object]
 
 def new_events(session: Session, after_seq: int) -> list[AuditEvent]:
     """Events appended after ``after_seq``, oldest first."""
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.seq > after_seq)
-                                .order_by(AuditEvent.seq)))
+    return list(
+        session.scalars(
+            select(AuditEvent).where(AuditEvent.seq > after_seq).order_by(AuditEvent.seq)
+        )
+    )

@@ -1,5 +1,6 @@
 """The audit table is append-only (ORM guard and database triggers), and a dossier's state
 cannot change without an audit event."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,10 +27,9 @@ def _db_row(session, seq):
 def test_orm_update_of_an_event_is_refused(session, dossier):
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).first()
     original = _db_row(session, event.seq)
-    with pytest.raises(AuditRequired):
-        with session.begin_nested():
-            event.reason = "Sửa nhật ký"
-            session.flush()
+    with pytest.raises(AuditRequired), session.begin_nested():
+        event.reason = "Sửa nhật ký"
+        session.flush()
     assert _db_row(session, event.seq) == original
     assert event.reason == original.reason  # expired by the savepoint's rollback, reloaded
 
@@ -38,29 +38,30 @@ def test_orm_update_of_an_event_is_refused(session, dossier):
 def test_orm_delete_of_an_event_is_refused(session, dossier):
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
     before = snapshot(session, dossier.id)
-    with pytest.raises(AuditRequired):
-        with session.begin_nested():
-            session.delete(event)
-            session.flush()
+    with pytest.raises(AuditRequired), session.begin_nested():
+        session.delete(event)
+        session.flush()
     assert snapshot(session, dossier.id) == before and verify(session).ok
 
 
 def _refused_by_database(session, statement) -> None:
     before = session.execute(select(AuditEvent.__table__).order_by(AuditEvent.seq)).all()
-    with pytest.raises(DBAPIError) as info:
-        with session.begin_nested():
-            session.execute(statement)
+    with pytest.raises(DBAPIError) as info, session.begin_nested():
+        session.execute(statement)
     assert "append-only" in str(info.value)
     assert session.execute(select(AuditEvent.__table__).order_by(AuditEvent.seq)).all() == before
 
 
 @pytest.mark.db
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_event SET reason = 'Sửa' WHERE seq = 2",
-    "UPDATE audit_event SET seq = seq + 100",
-    "DELETE FROM audit_event WHERE seq = 3",
-    "DELETE FROM audit_event",  # SQLite's truncate optimisation is off when triggers exist
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_event SET reason = 'Sửa' WHERE seq = 2",
+        "UPDATE audit_event SET seq = seq + 100",
+        "DELETE FROM audit_event WHERE seq = 3",
+        "DELETE FROM audit_event",  # SQLite's truncate optimisation is off when triggers exist
+    ],
+)
 def test_raw_update_and_delete_are_refused(session, dossier, statement):
     _refused_by_database(session, text(statement))
 
@@ -81,10 +82,9 @@ def test_truncate_is_refused_on_postgresql(session, dossier, backend):
 @pytest.mark.db
 def test_setting_the_state_directly_is_refused(session, dossier):
     before = snapshot(session, dossier.id)
-    with pytest.raises(AuditRequired):
-        with session.begin_nested():
-            dossier.state = "council_review"
-            session.flush()
+    with pytest.raises(AuditRequired), session.begin_nested():
+        dossier.state = "council_review"
+        session.flush()
     assert snapshot(session, dossier.id) == before
 
 
@@ -92,11 +92,10 @@ def test_setting_the_state_directly_is_refused(session, dossier):
 def test_setting_the_state_of_an_unloaded_dossier_is_refused(session, dossier):
     """The guard also holds when the old state was not loaded (e.g. expired after a commit)."""
     before = snapshot(session, dossier.id)
-    with pytest.raises(AuditRequired):
-        with session.begin_nested():
-            session.expire(dossier)
-            dossier.state = "council_review"
-            session.flush()
+    with pytest.raises(AuditRequired), session.begin_nested():
+        session.expire(dossier)
+        dossier.state = "council_review"
+        session.flush()
     assert snapshot(session, dossier.id) == before
 
 

@@ -3,6 +3,7 @@
 
 Each test runs inside the rolled-back test transaction, triggers included.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,15 @@ import pytest
 from sqlalchemy import select, text, update
 
 from models import AuditEvent
-from tests.workflow.audit_tools import (build_log, drop_triggers, forge_next, rewrite, row,
-                                        set_columns, set_head)
+from tests.workflow.audit_tools import (
+    build_log,
+    drop_triggers,
+    forge_next,
+    rewrite,
+    row,
+    set_columns,
+    set_head,
+)
 from workflow.audit import current_head, verify
 
 
@@ -43,9 +51,16 @@ def test_changed_canonical(session, log):
 
 
 @pytest.mark.db
-@pytest.mark.parametrize("column,value", [("actor_id", 999), ("to_state", "published"),
-                                          ("reason", "Lý do khác"), ("actor_role", "admin"),
-                                          ("changes", '{"sent_at":null}')])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("actor_id", 999),
+        ("to_state", "published"),
+        ("reason", "Lý do khác"),
+        ("actor_role", "admin"),
+        ("changes", '{"sent_at":null}'),
+    ],
+)
 def test_changed_column(session, log, column, value):
     middle = log // 2 + 1
     assert row(session, middle)[column] != value
@@ -56,8 +71,11 @@ def test_changed_column(session, log, column, value):
 @pytest.mark.db
 def test_changed_time(session, log):
     table = AuditEvent.__table__  # typed, so each backend stores the time its own way
-    session.execute(update(table).where(table.c.seq == 3)
-                    .values(occurred_at=dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.timezone.utc)))
+    session.execute(
+        update(table)
+        .where(table.c.seq == 3)
+        .values(occurred_at=dt.datetime(2026, 6, 1, 9, 0, tzinfo=dt.UTC))
+    )
     _broken_at(session, 3, "columns differ")
 
 
@@ -79,8 +97,13 @@ def test_inserted_forged_event(session, log):
 def test_inserted_garbage_event(session, log):
     head_seq, head_hash = current_head(session)
     values = {**row(session, 4), "seq": head_seq + 1, "prev_hash": head_hash, "hash": "f" * 64}
-    session.execute(text(f"INSERT INTO audit_event ({', '.join(values)}) "
-                         f"VALUES ({', '.join(':' + c for c in values)})"), values)
+    session.execute(
+        text(
+            f"INSERT INTO audit_event ({', '.join(values)}) "
+            f"VALUES ({', '.join(':' + c for c in values)})"
+        ),
+        values,
+    )
     set_head(session, head_seq + 1, "f" * 64)
     _broken_at(session, head_seq + 1)
 
@@ -122,6 +145,7 @@ def test_deleted_head_row(session, log):
 
 
 # --- The limits of a hash chain, and how a published head covers them ----------------------
+
 
 @pytest.mark.db
 def test_limit_truncated_tail_with_head_reset(session, log):

@@ -1,10 +1,11 @@
 """Concurrent transitions with real commits, on SQLite (BEGIN IMMEDIATE + busy_timeout) and
 PostgreSQL (row locks on the dossier, practice, campaign, award type or rule and on the audit head)."""
+
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -34,7 +35,7 @@ def _run_together(count: int, work: Callable[[int], str]) -> list[str]:
         barrier.wait()
         try:
             outcomes[i] = work(i)
-        except Exception as error:  # noqa: BLE001 - reported through the outcome
+        except Exception as error:
             outcomes[i] = f"error: {error!r}"
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
@@ -49,7 +50,15 @@ def _run_together(count: int, work: Callable[[int], str]) -> list[str]:
 def _fire_once(factory, dossier_id, trigger, actor, inputs=None, expected_version=None) -> str:
     with factory() as session:
         try:
-            fire(session, dossier_id, trigger, actor, inputs=inputs, expected_version=expected_version, now=NOW)
+            fire(
+                session,
+                dossier_id,
+                trigger,
+                actor,
+                inputs=inputs,
+                expected_version=expected_version,
+                now=NOW,
+            )
             session.commit()
             return "won"
         except StaleVersion:
@@ -67,19 +76,29 @@ def test_same_trigger_on_the_same_dossier_at_once(committed, with_version):
     with factory() as session:
         ids = [make_dossier(session, world, state="unit_review").id for _ in range(3)]
         session.commit()
-        versions = dict(session.execute(select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids))).all())
+        versions = dict(
+            session.execute(select(Dossier.id, Dossier.version).where(Dossier.id.in_(ids))).all()
+        )
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
     head = world.actor("head_a")
     loser = "stale" if with_version else "not_allowed_from_state"
     for dossier_id in ids:  # a few rounds, so the two really meet more than once
         version = versions[dossier_id] if with_version else None
-        outcomes = _run_together(2, lambda i: _fire_once(factory, dossier_id, "unit_approve", head,
-                                                         expected_version=version))
+        outcomes = _run_together(
+            2,
+            lambda i: _fire_once(
+                factory, dossier_id, "unit_approve", head, expected_version=version
+            ),
+        )
         assert sorted(outcomes) == sorted(["won", loser]), outcomes
     with factory() as session:
-        states = session.execute(select(Dossier.state, Dossier.version).where(Dossier.id.in_(ids))).all()
+        states = session.execute(
+            select(Dossier.state, Dossier.version).where(Dossier.id.in_(ids))
+        ).all()
         assert {(s, v - versions[i]) for (s, v), i in zip(states, ids)} == {("office_review", 1)}
-        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + len(ids)
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + len(
+            ids
+        )
         assert verify(session).ok
 
 
@@ -92,8 +111,10 @@ def test_different_triggers_on_the_same_dossier_at_once(committed):
         session.commit()
         version = dossier.version
     head = world.actor("head_a")
-    work = [lambda: _fire_once(factory, dossier.id, "unit_approve", head, expected_version=version),
-            lambda: _fire_once(factory, dossier.id, "withdraw", head, {"reason": "Rút hồ sơ"}, version)]
+    work = [
+        lambda: _fire_once(factory, dossier.id, "unit_approve", head, expected_version=version),
+        lambda: _fire_once(factory, dossier.id, "withdraw", head, {"reason": "Rút hồ sơ"}, version),
+    ]
     outcomes = _run_together(2, lambda i: work[i]())
     assert sorted(outcomes) == ["stale", "won"], outcomes
     with factory() as session:
@@ -120,7 +141,9 @@ def test_many_writers_keep_a_gap_free_verifying_chain(committed):
             if round_ % 2 == 0:
                 outcomes[_fire_once(factory, ids[i], "submit", staff)] += 1
             else:
-                outcomes[_fire_once(factory, ids[i], "unit_return", head, {"reason": f"Lượt {round_}"})] += 1
+                outcomes[
+                    _fire_once(factory, ids[i], "unit_return", head, {"reason": f"Lượt {round_}"})
+                ] += 1
         return ",".join(f"{k}={v}" for k, v in sorted(outcomes.items()))
 
     outcomes = _run_together(THREADS, work)
@@ -133,7 +156,9 @@ def test_many_writers_keep_a_gap_free_verifying_chain(committed):
         assert len(set(prevs)) == len(prevs)  # no fork
         assert current_head(session)[0] == seqs[-1]
         assert verify(session).ok
-        per_dossier = Counter(session.scalars(select(AuditEvent.entity_id).where(AuditEvent.seq > start_seq)))
+        per_dossier = Counter(
+            session.scalars(select(AuditEvent.entity_id).where(AuditEvent.seq > start_seq))
+        )
         assert per_dossier == Counter({i: ROUNDS for i in ids})
 
 
@@ -156,21 +181,44 @@ def test_two_edits_of_the_same_practice_at_once(committed):
     factory, world = committed
     staff, head = world.actor("staff_a"), world.actor("head_a")
     with factory() as session:
-        ids = [practices.register_practice(session, staff, world.units["a"].id,
-                                           {"title": f"Mô hình số {i}", "summary": "Tóm tắt."}, now=NOW).id
-               for i in range(3)]
+        ids = [
+            practices.register_practice(
+                session,
+                staff,
+                world.units["a"].id,
+                {"title": f"Mô hình số {i}", "summary": "Tóm tắt."},
+                now=NOW,
+            ).id
+            for i in range(3)
+        ]
         session.commit()
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
     typed = ["Bản của cán bộ thi đua", "Bản của thủ trưởng"]
     for practice_id in ids:  # a few rounds, so the two really meet more than once
-        outcomes = _run_together(2, lambda i: _change_once(factory, lambda s: practices.update_practice(
-            s, practice_id, (staff, head)[i], {"title": typed[i]}, now=NOW, expected_version=1)))
+        outcomes = _run_together(
+            2,
+            lambda i: _change_once(
+                factory,
+                lambda s: practices.update_practice(
+                    s,
+                    practice_id,
+                    (staff, head)[i],
+                    {"title": typed[i]},
+                    now=NOW,
+                    expected_version=1,
+                ),
+            ),
+        )
         assert sorted(outcomes) == ["stale", "won"], outcomes
         with factory() as session:
-            row = session.execute(select(Practice.title, Practice.version).where(Practice.id == practice_id)).one()
+            row = session.execute(
+                select(Practice.title, Practice.version).where(Practice.id == practice_id)
+            ).one()
             assert tuple(row) == (typed[outcomes.index("won")], 2)
     with factory() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + len(ids)
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + len(
+            ids
+        )
         assert verify(session).ok
 
 
@@ -181,18 +229,31 @@ def test_an_edit_and_a_mark_of_the_same_practice_at_once(committed):
     factory, world = committed
     staff, reviewer = world.actor("staff_a"), world.actor("reviewer")
     with factory() as session:
-        practice_id = practices.register_practice(session, staff, world.units["a"].id,
-                                                  {"title": "Mô hình", "summary": "Tóm tắt."}, now=NOW).id
+        practice_id = practices.register_practice(
+            session,
+            staff,
+            world.units["a"].id,
+            {"title": "Mô hình", "summary": "Tóm tắt."},
+            now=NOW,
+        ).id
         session.commit()
-    work = [lambda s: practices.update_practice(s, practice_id, staff, {"summary": "Nội dung khác."}, now=NOW,
-                                                expected_version=1),
-            lambda s: practices.mark_exemplary(s, practice_id, reviewer, now=NOW, expected_version=1)]
+    work = [
+        lambda s: practices.update_practice(
+            s, practice_id, staff, {"summary": "Nội dung khác."}, now=NOW, expected_version=1
+        ),
+        lambda s: practices.mark_exemplary(s, practice_id, reviewer, now=NOW, expected_version=1),
+    ]
     outcomes = _run_together(2, lambda i: _change_once(factory, work[i]))
     assert sorted(outcomes) == ["stale", "won"], outcomes
     with factory() as session:
-        row = session.execute(select(Practice.summary, Practice.status, Practice.version)
-                              .where(Practice.id == practice_id)).one()
-        expected = ("Nội dung khác.", "registered") if outcomes[0] == "won" else ("Tóm tắt.", "exemplary")
+        row = session.execute(
+            select(Practice.summary, Practice.status, Practice.version).where(
+                Practice.id == practice_id
+            )
+        ).one()
+        expected = (
+            ("Nội dung khác.", "registered") if outcomes[0] == "won" else ("Tóm tắt.", "exemplary")
+        )
         assert tuple(row) == (*expected, 2)
         assert verify(session).ok
 
@@ -207,12 +268,26 @@ def test_two_saves_of_the_same_campaign_at_once(committed):
     reviewers = (world.actor("reviewer"), world.actor("reviewer2"))
     typed = ["Bản của chị Hà", "Bản của anh Khoa"]
     values = {"code": code, "kind": "annual", "year": "2026", "all_units": "1", "active": "1"}
-    outcomes = _run_together(2, lambda i: _change_once(factory, lambda s: campaigns.save_campaign(
-        s, reviewers[i], {**values, "name": typed[i]}, campaign_id=campaign_id, award_ids=[world.awards["ldtt"].id],
-        now=NOW, expected_version=1)))
+    outcomes = _run_together(
+        2,
+        lambda i: _change_once(
+            factory,
+            lambda s: campaigns.save_campaign(
+                s,
+                reviewers[i],
+                {**values, "name": typed[i]},
+                campaign_id=campaign_id,
+                award_ids=[world.awards["ldtt"].id],
+                now=NOW,
+                expected_version=1,
+            ),
+        ),
+    )
     assert sorted(outcomes) == ["stale", "won"], outcomes
     with factory() as session:
-        row = session.execute(select(Campaign.name, Campaign.version).where(Campaign.id == campaign_id)).one()
+        row = session.execute(
+            select(Campaign.name, Campaign.version).where(Campaign.id == campaign_id)
+        ).one()
         assert tuple(row) == (typed[outcomes.index("won")], 2)
         assert campaigns.admitted_award_ids(session, campaign_id) == [world.awards["ldtt"].id]
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
@@ -228,12 +303,25 @@ def test_two_edits_of_the_same_award_at_once(committed):
         values = awards.snapshot(session.get(AwardType, award_id))
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
     thresholds = [61, 71]  # neither the current one: both are real changes
-    outcomes = _run_together(2, lambda i: _change_once(factory, lambda s: awards.update_award(
-        s, admin, award_id, {**values, "vote_threshold_pct": thresholds[i]}, now=NOW, expected_version=1)))
+    outcomes = _run_together(
+        2,
+        lambda i: _change_once(
+            factory,
+            lambda s: awards.update_award(
+                s,
+                admin,
+                award_id,
+                {**values, "vote_threshold_pct": thresholds[i]},
+                now=NOW,
+                expected_version=1,
+            ),
+        ),
+    )
     assert sorted(outcomes) == ["stale", "won"], outcomes
     with factory() as session:
-        row = session.execute(select(AwardType.vote_threshold_pct, AwardType.version)
-                              .where(AwardType.id == award_id)).one()
+        row = session.execute(
+            select(AwardType.vote_threshold_pct, AwardType.version).where(AwardType.id == award_id)
+        ).one()
         assert tuple(row) == (thresholds[outcomes.index("won")], 2)
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1
         assert verify(session).ok
@@ -246,8 +334,13 @@ def test_two_removals_of_the_same_rule_at_once(committed):
     factory, world = committed
     admin, award_id = world.actor("admin"), world.awards["cstdcs"].id
     with factory() as session:
-        rule_id = awards.add_rule(session, admin, award_id, {"kind": "hold", "hard": True,
-                                                              "source": "Nguồn kiểm thử"}, now=NOW).id
+        rule_id = awards.add_rule(
+            session,
+            admin,
+            award_id,
+            {"kind": "hold", "hard": True, "source": "Nguồn kiểm thử"},
+            now=NOW,
+        ).id
         session.commit()
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
 

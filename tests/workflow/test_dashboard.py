@@ -1,4 +1,5 @@
 """The dashboard's figures against data the test creates, with exact counts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,11 +32,19 @@ def test_every_active_unit_but_the_departments_own_takes_part(session, scenario)
 
 def test_a_campaign_of_chosen_units_takes_those_still_active(session, world, scenario):
     u = scenario.units
-    chosen = Campaign(code="CD-2026", name="Thi đua chuyên đề chuyển đổi số", kind="thematic", year=2026,
-                      all_units=False, plan_due=dt.date(2026, 4, 1))
+    chosen = Campaign(
+        code="CD-2026",
+        name="Thi đua chuyên đề chuyển đổi số",
+        kind="thematic",
+        year=2026,
+        all_units=False,
+        plan_due=dt.date(2026, 4, 1),
+    )
     session.add(chosen)
     session.flush()
-    session.add_all([CampaignUnit(campaign_id=chosen.id, unit_id=u[k].id) for k in ("a", "office", "closed")])
+    session.add_all(
+        [CampaignUnit(campaign_id=chosen.id, unit_id=u[k].id) for k in ("a", "office", "closed")]
+    )
     session.flush()
     # The Office chose its own Office: taken; the inactive school: not.
     assert _unit_ids(session, chosen) == {u["a"].id, u["office"].id}
@@ -52,7 +61,11 @@ def test_plans_on_time_late_and_missing(session, scenario):
     by_unit = submissions(session, scenario.campaign, "plan", data.TODAY)
     u = scenario.units
     assert {k: by_unit[u[k].id].status for k in "abcd"} == {
-        "a": "on_time", "b": "late", "c": "missing", "d": "missing"}
+        "a": "on_time",
+        "b": "late",
+        "c": "missing",
+        "d": "missing",
+    }
     assert by_unit[u["a"].id].dossier_id == scenario.ids["plan_a"]
 
 
@@ -81,9 +94,16 @@ def test_nominations_by_state_award_and_unit(session, world, scenario):
     assert n.by_state[0].label_vi == "Văn phòng Sở thẩm định"
     assert n.total == 11 and n.published == 4
     awards = {c.key: c.count for c in n.by_award}
-    assert awards == {world.awards["ldtt"].id: 9, world.awards["cstdcs"].id: 1, world.awards["ttldtt"].id: 1}
+    assert awards == {
+        world.awards["ldtt"].id: 9,
+        world.awards["cstdcs"].id: 1,
+        world.awards["ttldtt"].id: 1,
+    }
     assert n.by_award[0].label_vi == "Lao động tiên tiến"
-    assert [(c.key, c.count) for c in n.by_unit] == [(world.units["a"].id, 7), (world.units["b"].id, 4)]
+    assert [(c.key, c.count) for c in n.by_unit] == [
+        (world.units["a"].id, 7),
+        (world.units["b"].id, 4),
+    ]
 
 
 def test_direct_workers_and_ad_hoc(session, scenario):
@@ -99,14 +119,25 @@ def test_every_nomination_of_an_ad_hoc_campaign_is_ad_hoc(session, world, scenar
     assert (n.total, n.ad_hoc_published, n.ad_hoc_in_progress) == (1, 1, 0)
 
 
-@pytest.mark.parametrize("filters,expected", [
-    ({"state": "published"}, {"pub_direct", "pub_other", "pub_team", "pub_ad_hoc"}),
-    ({"ad_hoc": True, "in_progress": True}, {"returned_ad_hoc"}),
-    ({"state": "published", "nominee_kind": "individual", "direct": True}, {"pub_direct", "pub_ad_hoc"}),
-    ({"state": "published", "nominee_kind": "individual", "direct": False}, {"pub_other"}),
-    ({"in_progress": True}, {"review_1", "review_2", "returned_ad_hoc", "at_council", "approved"}),
-])
-def test_the_list_behind_a_figure_is_exactly_its_nominations(session, world, scenario, filters, expected):
+@pytest.mark.parametrize(
+    "filters,expected",
+    [
+        ({"state": "published"}, {"pub_direct", "pub_other", "pub_team", "pub_ad_hoc"}),
+        ({"ad_hoc": True, "in_progress": True}, {"returned_ad_hoc"}),
+        (
+            {"state": "published", "nominee_kind": "individual", "direct": True},
+            {"pub_direct", "pub_ad_hoc"},
+        ),
+        ({"state": "published", "nominee_kind": "individual", "direct": False}, {"pub_other"}),
+        (
+            {"in_progress": True},
+            {"review_1", "review_2", "returned_ad_hoc", "at_council", "approved"},
+        ),
+    ],
+)
+def test_the_list_behind_a_figure_is_exactly_its_nominations(
+    session, world, scenario, filters, expected
+):
     stmt = dashboard.nominations_behind(world.actor("secretary"), scenario.campaign, **filters)
     found = {d.id for d in session.scalars(stmt)}
     assert found == {scenario.ids[name] for name in expected}
@@ -127,12 +158,18 @@ def test_units_to_chase_with_their_heads(session, scenario):
 
 def test_unit_lines_and_their_filters(session, scenario):
     lines = dashboard.unit_lines(session, scenario.campaign, data.TODAY)
-    assert [line.unit.code for line in lines] == ["PGDTrH", "THCS-NGO-QUYEN", "THPT-TRAN-PHU", "TH-DANG-TRAN-CON"]
+    assert [line.unit.code for line in lines] == [
+        "PGDTrH",
+        "THCS-NGO-QUYEN",
+        "THPT-TRAN-PHU",
+        "TH-DANG-TRAN-CON",
+    ]
     late = dashboard.filter_lines(lines, kind="plan", status="late")
     assert [line.unit.code for line in late] == ["TH-DANG-TRAN-CON"]
     t1 = scenario.targets["T1"].id
-    assert [line.unit.code for line in dashboard.filter_lines(lines, target_id=t1, result="not_met")] == [
-        "THCS-NGO-QUYEN"]
+    assert [
+        line.unit.code for line in dashboard.filter_lines(lines, target_id=t1, result="not_met")
+    ] == ["THCS-NGO-QUYEN"]
     a = next(line for line in lines if line.unit.code == "THPT-TRAN-PHU")
     assert (a.nominations_sent, a.nominations_published) == (7, 4)
     assert a.heads[0].name == "Trần Văn Bình"
@@ -155,7 +192,10 @@ def _parse(svg: str) -> ET.Element:
 
 
 def test_bar_chart_svg_has_title_labels_numbers_and_links():
-    bars = [charts.Bar("Đã công bố", 4, "/office/?state=published"), charts.Bar("Trả lại <bổ sung>", 1)]
+    bars = [
+        charts.Bar("Đã công bố", 4, "/office/?state=published"),
+        charts.Bar("Trả lại <bổ sung>", 1),
+    ]
     root = _parse(charts.bar_chart("c1", "Hồ sơ theo trạng thái", bars))
     assert root.tag == "svg" and root.get("aria-labelledby") == "c1-t"
     assert root.find("title").text == "Hồ sơ theo trạng thái"
@@ -168,12 +208,21 @@ def test_bar_chart_svg_has_title_labels_numbers_and_links():
 
 
 def test_stacked_bars_and_donut_svg():
-    rows = [charts.StackRow("Kế hoạch", [charts.Bar("Đúng hạn", 3, "/u?s=on_time", "#1f7a3a"),
-                                         charts.Bar("Chưa nộp", 1, "/u?s=missing", "#b3261e")])]
+    rows = [
+        charts.StackRow(
+            "Kế hoạch",
+            [
+                charts.Bar("Đúng hạn", 3, "/u?s=on_time", "#1f7a3a"),
+                charts.Bar("Chưa nộp", 1, "/u?s=missing", "#b3261e"),
+            ],
+        )
+    ]
     root = _parse(charts.stacked_bars("c2", "Nộp kế hoạch", rows, [("Đúng hạn", "#1f7a3a")]))
     assert {a.get("href") for a in root.iter("a")} == {"/u?s=on_time", "/u?s=missing"}
     assert "4" in [t.text for t in root.iter("text")]  # the row's total
-    ring = _parse(charts.donut("c3", "Tỷ lệ", [charts.Bar("Trực tiếp", 2), charts.Bar("Khác", 1)], "67%"))
+    ring = _parse(
+        charts.donut("c3", "Tỷ lệ", [charts.Bar("Trực tiếp", 2), charts.Bar("Khác", 1)], "67%")
+    )
     texts = [t.text for t in ring.iter("text")]
     assert "67%" in texts and "Trực tiếp: 2 (67%)" in texts
     empty = _parse(charts.donut("c4", "Tỷ lệ", [charts.Bar("Trực tiếp", 0)], "—"))

@@ -1,5 +1,6 @@
 """The engine writes a transition with Core statements: what they write must be exactly what
 an ORM flush would have written, and the session must be left as clean as after a flush."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,9 @@ LATER = NOW + dt.timedelta(hours=2)
 
 def _stored(session, table, dossier_id, *columns):
     """Column values as stored (Core, bypassing the identity map)."""
-    return session.execute(select(*(table.c[c] for c in columns)).where(table.c.id == dossier_id)).one()
+    return session.execute(
+        select(*(table.c[c] for c in columns)).where(table.c.id == dossier_id)
+    ).one()
 
 
 @pytest.mark.db
@@ -24,10 +27,15 @@ def test_transition_columns_reach_the_database_and_the_object_is_clean(session, 
     dossier = make_dossier(session, world, state="unit_review")
     version = dossier.version
     fire(session, dossier.id, "unit_approve", world.actor("head_a"), now=LATER)
-    stored = _stored(session, Dossier.__table__, dossier.id, "state", "version", "sent_at", "updated_at")
+    stored = _stored(
+        session, Dossier.__table__, dossier.id, "state", "version", "sent_at", "updated_at"
+    )
     assert (stored.state, stored.version) == ("office_review", version + 1)
-    assert stored.sent_at.replace(tzinfo=None) == stored.updated_at.replace(tzinfo=None) \
+    assert (
+        stored.sent_at.replace(tzinfo=None)
+        == stored.updated_at.replace(tzinfo=None)
         == LATER.replace(tzinfo=None)
+    )
     assert (dossier.state, dossier.version) == ("office_review", version + 1)
     state = inspect(dossier)
     assert not state.modified and dossier not in session.dirty  # nothing left for a flush
@@ -50,7 +58,11 @@ def test_the_returned_event_is_a_copy_of_the_stored_row(session, world):
     event = fire(session, dossier.id, "submit", world.actor("staff_a"), now=LATER)
     assert inspect(event).transient  # not in the session: a rolled-back savepoint leaves no ghost
     stored = session.execute(select(AuditEvent.__table__).where(AuditEvent.seq == event.seq)).one()
-    assert (stored.hash, stored.canonical, stored.to_state) == (event.hash, event.canonical, "unit_review")
+    assert (stored.hash, stored.canonical, stored.to_state) == (
+        event.hash,
+        event.canonical,
+        "unit_review",
+    )
 
 
 @pytest.mark.db
@@ -61,10 +73,9 @@ def test_a_state_change_after_an_audited_flush_still_needs_its_own_event(session
     dossier = make_dossier(session, world, state="draft")
     fire(session, dossier.id, "submit", world.actor("staff_a"), now=LATER)
     session.flush()
-    with pytest.raises(AuditRequired):
-        with session.begin_nested():
-            dossier.state = "published"
-            session.flush()
+    with pytest.raises(AuditRequired), session.begin_nested():
+        dossier.state = "published"
+        session.flush()
 
 
 @pytest.mark.db
@@ -72,10 +83,9 @@ def test_a_rolled_back_savepoint_shows_the_old_state_again(session, world):
     """As after an ORM flush: the object is expired by the rollback and reloads what is stored."""
     dossier = make_dossier(session, world, state="draft")
     version = dossier.version
-    with pytest.raises(RuntimeError):
-        with session.begin_nested():
-            fire(session, dossier.id, "submit", world.actor("staff_a"), now=LATER)
-            raise RuntimeError("the caller gives up")
+    with pytest.raises(RuntimeError), session.begin_nested():
+        fire(session, dossier.id, "submit", world.actor("staff_a"), now=LATER)
+        raise RuntimeError("the caller gives up")
     assert (dossier.state, dossier.version) == ("draft", version)
     # The same transition can then be fired again: the rolled-back event left no trace.
     event = fire(session, dossier.id, "submit", world.actor("staff_a"), now=LATER)

@@ -1,4 +1,5 @@
 """The consolidated XLSX report and the per-unit CSV, opened and read cell by cell."""
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ from workflow.audit import current_head
 
 pytestmark = pytest.mark.db
 
-NOW = dt.datetime(2026, 6, 1, 3, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 6, 1, 3, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture()
@@ -25,7 +26,9 @@ def scenario(session, world):
 
 @pytest.fixture()
 def book(session, scenario):
-    return load_workbook(io.BytesIO(exports.campaign_workbook(session, scenario.campaign, data.TODAY, NOW)))
+    return load_workbook(
+        io.BytesIO(exports.campaign_workbook(session, scenario.campaign, data.TODAY, NOW))
+    )
 
 
 def _rows(ws) -> list[tuple]:
@@ -53,7 +56,10 @@ def test_summary_sheet(session, book, scenario):
     made = ws.cell(_find(ws, "Thời điểm lập"), 2).value
     assert made == dt.datetime(2026, 6, 1, 10, 30)  # Việt Nam time
     seq, digest = current_head(session)
-    assert ws.cell(_find(ws, "Đầu chuỗi nhật ký kiểm toán (số thứ tự:mã băm)"), 2).value == f"{seq}:{digest}"
+    assert (
+        ws.cell(_find(ws, "Đầu chuỗi nhật ký kiểm toán (số thứ tự:mã băm)"), 2).value
+        == f"{seq}:{digest}"
+    )
     assert ws.cell(_find(ws, "Nơi nhận"), 2).value == exports.BOARD
     header = _find(ws, "Kế hoạch, báo cáo của đơn vị")
     assert ws.cell(header, 2).font.b
@@ -82,8 +88,16 @@ def test_units_sheet(book):
     assert (b["Kế hoạch thi đua"], b["Kế hoạch nộp muộn"]) == ("Nộp muộn", "Có")
     assert b["Ngày gửi kế hoạch"] == dt.datetime(2026, 3, 11, 0, 0)  # local time, a real date
     c = by_code["THCS-NGO-QUYEN"]
-    assert (c["Kế hoạch thi đua"], c["Ngày gửi kế hoạch"], c["Báo cáo kết quả"]) == ("Chưa nộp", None, "Đúng hạn")
-    assert (c["Thủ trưởng đơn vị"], c["Email thủ trưởng"], c["Điện thoại thủ trưởng"]) == data.HEAD_C
+    assert (c["Kế hoạch thi đua"], c["Ngày gửi kế hoạch"], c["Báo cáo kết quả"]) == (
+        "Chưa nộp",
+        None,
+        "Đúng hạn",
+    )
+    assert (
+        c["Thủ trưởng đơn vị"],
+        c["Email thủ trưởng"],
+        c["Điện thoại thủ trưởng"],
+    ) == data.HEAD_C
     a = by_code["THPT-TRAN-PHU"]
     assert (a["Hồ sơ đề nghị đã gửi Sở"], a["Được khen thưởng (đã công bố)"]) == (7, 4)
     date_cell = ws.cell(2 + [r[0] for r in rows[1:]].index("TH-DANG-TRAN-CON"), 5)
@@ -105,8 +119,17 @@ def test_nominations_sheet_lists_published_and_in_progress(book, scenario):
     rows = _rows(book["Đề nghị khen thưởng"])
     assert rows[0][1] == "Cá nhân / tập thể được đề nghị"
     ids = {r[0] for r in rows[1:]}
-    listed = {"review_1", "review_2", "pub_direct", "pub_other", "pub_team", "pub_ad_hoc",
-              "returned_ad_hoc", "at_council", "approved"}
+    listed = {
+        "review_1",
+        "review_2",
+        "pub_direct",
+        "pub_other",
+        "pub_team",
+        "pub_ad_hoc",
+        "returned_ad_hoc",
+        "at_council",
+        "approved",
+    }
     assert ids == {scenario.ids[n] for n in listed}
     by_id = {r[0]: r for r in rows[1:]}
     luu = by_id[scenario.ids["pub_direct"]]
@@ -133,14 +156,18 @@ def test_unit_results_csv(session, scenario):
 
 
 def test_text_that_looks_like_a_formula_stays_text(session, world, scenario):
-    world.units["a"].name = "=HYPERLINK(\"http://x\")"
+    world.units["a"].name = '=HYPERLINK("http://x")'
     session.flush()
-    book = load_workbook(io.BytesIO(exports.campaign_workbook(session, scenario.campaign, data.TODAY, NOW)))
+    book = load_workbook(
+        io.BytesIO(exports.campaign_workbook(session, scenario.campaign, data.TODAY, NOW))
+    )
     names = [r[1] for r in _rows(book["Đơn vị"])[1:]]
-    assert "'=HYPERLINK(\"http://x\")" in names
+    assert '\'=HYPERLINK("http://x")' in names
     body = exports.unit_results_csv(session, scenario.campaign, data.TODAY).decode("utf-8-sig")
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
 
 
 def test_numbers_are_written_plainly():
-    assert exports._number(Decimal("100.00")) == "100" and exports._number(Decimal("87.50")) == "87.5"
+    assert (
+        exports._number(Decimal("100.00")) == "100" and exports._number(Decimal("87.50")) == "87.5"
+    )

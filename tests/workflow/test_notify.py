@@ -1,5 +1,6 @@
 """Notifications of transitions: who hears of what (never the actor), the unit and its
 reasons, the e-mail outbox, and sending it to a real local SMTP server."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,11 @@ from workflow.mailer import MAX_ATTEMPTS, SmtpSettings, send_pending
 
 pytestmark = pytest.mark.db
 RETURN_REASON = "Thiếu bản sao quyết định công nhận sáng kiến kinh nghiệm."
-DECISION = {"decision_number": "05/QĐ-SGDĐT", "decision_date": "2026-06-05",
-            "decision_signer": "Nguyễn Văn Giám"}
+DECISION = {
+    "decision_number": "05/QĐ-SGDĐT",
+    "decision_date": "2026-06-05",
+    "decision_signer": "Nguyễn Văn Giám",
+}
 
 
 def _last_id(session, model) -> int:
@@ -30,10 +34,12 @@ def _fire(session, world, dossier, trigger, who, **inputs):
     fire(session, dossier.id, trigger, world.actor(who), inputs=inputs, now=NOW)
     session.flush()
     users = {u.id: name for name, u in world.users.items()}
-    created = session.scalars(select(Notification).where(Notification.id > notes)
-                              .order_by(Notification.id)).all()
-    emails = session.scalars(select(OutboxEmail).where(OutboxEmail.id > mails)
-                             .order_by(OutboxEmail.id)).all()
+    created = session.scalars(
+        select(Notification).where(Notification.id > notes).order_by(Notification.id)
+    ).all()
+    emails = session.scalars(
+        select(OutboxEmail).where(OutboxEmail.id > mails).order_by(OutboxEmail.id)
+    ).all()
     return {users[n.user_id]: n for n in created}, {e.to_address: e for e in emails}
 
 
@@ -46,7 +52,11 @@ def test_submit_reaches_the_head_only_never_the_actor(session, world):
     notes, mails = _fire(session, world, dossier, "submit", "staff_a")
     assert set(notes) == {"head_a"}
     note = notes["head_a"]
-    assert (note.kind, note.dossier_id, note.link) == ("queue", dossier.id, f"/dossiers/{dossier.id}")
+    assert (note.kind, note.dossier_id, note.link) == (
+        "queue",
+        dossier.id,
+        f"/dossiers/{dossier.id}",
+    )
     title, body = notify.render_notification(note, "vi")
     assert title == "Hồ sơ chờ bạn xử lý: Hồ sơ kiểm thử"
     assert "Trường THPT Chuyên Trần Phú" in body and "«Chờ thủ trưởng duyệt»" in body
@@ -61,7 +71,10 @@ def test_sent_to_the_department_reaches_every_office_reviewer(session, world):
     notes, mails = _fire(session, world, dossier, "unit_approve", "head_a")
     assert set(notes) == {"reviewer", "reviewer2"}
     assert set(mails) == {"reviewer@example.vn", "reviewer2@example.vn"}
-    assert notify.render_notification(notes["reviewer"], "en")[0] == "Awaiting your action: Hồ sơ kiểm thử"
+    assert (
+        notify.render_notification(notes["reviewer"], "en")[0]
+        == "Awaiting your action: Hồ sơ kiểm thử"
+    )
 
 
 def test_the_council_secretary_hears_of_dossiers_for_the_council(session, world):
@@ -87,7 +100,9 @@ def test_unit_return_tells_the_staff_not_the_head_who_returned_it(session, world
     dossier = make_dossier(session, world, state="unit_review")
     notes, _ = _fire(session, world, dossier, "unit_return", "head_a", reason=RETURN_REASON)
     assert set(notes) == {"staff_a"}
-    assert notes["staff_a"].kind == "returned" and notes["staff_a"].params["reason"] == RETURN_REASON
+    assert (
+        notes["staff_a"].kind == "returned" and notes["staff_a"].params["reason"] == RETURN_REASON
+    )
 
 
 def test_publication_tells_the_unit_with_the_decision(session, world):
@@ -108,7 +123,9 @@ def test_another_units_dossiers_never_reach_unit_b(session, world):
 
 def test_withdrawal_notifies_nobody(session, world):
     dossier = make_dossier(session, world, state="office_review")
-    notes, mails = _fire(session, world, dossier, "withdraw", "head_a", reason="Rút để đề nghị đợt sau.")
+    notes, mails = _fire(
+        session, world, dossier, "withdraw", "head_a", reason="Rút để đề nghị đợt sau."
+    )
     assert notes == {} and mails == {}
 
 
@@ -138,10 +155,15 @@ def test_fire_returns_its_audit_event_as_before(session, world):
     dossier = make_dossier(session, world)
     event = fire(session, dossier.id, "submit", world.actor("staff_a"), now=NOW)
     assert (event.action, event.from_state, event.to_state, event.entity_id) == (
-        "submit", "draft", "unit_review", dossier.id)
+        "submit",
+        "draft",
+        "unit_review",
+        dossier.id,
+    )
 
 
 # --- sending through SMTP ------------------------------------------------------------------
+
 
 def _queued_submit(session, world):
     dossier = make_dossier(session, world)
@@ -152,8 +174,12 @@ def _queued_submit(session, world):
 
 def test_queued_e_mail_is_delivered_in_vietnamese(session, world, smtp_server):
     dossier = _queued_submit(session, world)
-    settings = SmtpSettings(host=smtp_server.host, port=smtp_server.port, sender="vinhdanh@sgd.example.vn",
-                            base_url="https://vinhdanh.example.vn/")
+    settings = SmtpSettings(
+        host=smtp_server.host,
+        port=smtp_server.port,
+        sender="vinhdanh@sgd.example.vn",
+        base_url="https://vinhdanh.example.vn/",
+    )
     result = send_pending(session, settings, limit=10)
     assert (result.sent, result.failed) == (1, 0)
     [received] = smtp_server.messages
@@ -211,7 +237,9 @@ def test_an_e_mail_that_keeps_failing_is_given_up(session, world, dead_port):
 
 def test_rendering_in_english(session, world):
     dossier = make_dossier(session, world, state="council_review")
-    notes, _ = _fire(session, world, dossier, "council_defer", "secretary", reason="Cần xác minh thêm.")
+    notes, _ = _fire(
+        session, world, dossier, "council_defer", "secretary", reason="Cần xác minh thêm."
+    )
     title, body = notify.render_notification(notes["reviewer"], "en")
     assert title == "Awaiting your action: Hồ sơ kiểm thử"
     assert "“Under Office review”" in body and "Reason: Cần xác minh thêm." in body

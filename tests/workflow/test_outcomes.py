@@ -1,4 +1,5 @@
 """The public query functions: only published outcomes, folded search, filters, order, feed."""
+
 import unicodedata
 
 import pytest
@@ -7,18 +8,38 @@ from models import Campaign
 from tests.fixtures.people import NOMINATION_PATHS, NOW, make_dossier
 from workflow import fire
 from workflow.audit import current_head
-from workflow.outcomes import (OutcomeFilter, audit_head, facets, get_outcome, iter_outcomes,
-                               load_outcomes, outcome_ids, public_events, publication_event)
+from workflow.outcomes import (
+    OutcomeFilter,
+    audit_head,
+    facets,
+    get_outcome,
+    iter_outcomes,
+    load_outcomes,
+    outcome_ids,
+    public_events,
+    publication_event,
+)
 
 pytestmark = pytest.mark.db
 
 
 def publish(session, world, date="2026-06-05", number="05/QĐ-SGDĐT", kind="nomination", **fields):
     """A dossier published through the engine with its own decision date and number."""
-    dossier = make_dossier(session, world, kind, "approved" if kind == "nomination" else "classified",
-                           **fields)
-    fire(session, dossier.id, "publish", world.actor("secretary"), now=NOW, inputs={
-        "decision_number": number, "decision_date": date, "decision_signer": "Nguyễn Văn Giám"})
+    dossier = make_dossier(
+        session, world, kind, "approved" if kind == "nomination" else "classified", **fields
+    )
+    fire(
+        session,
+        dossier.id,
+        "publish",
+        world.actor("secretary"),
+        now=NOW,
+        inputs={
+            "decision_number": number,
+            "decision_date": date,
+            "decision_signer": "Nguyễn Văn Giám",
+        },
+    )
     return dossier
 
 
@@ -32,22 +53,33 @@ def outcomes(session, world):
     """Published outcomes of both units, and one dossier in every other nomination state."""
     made = {
         "phu": publish(session, world, "2026-06-05", nominee_name="Trần Phú", position="Giáo viên"),
-        "hai": publish(session, world, "2026-06-07", "07/QĐ-SGDĐT", nominee_name="Đặng Văn Hải",
-                       position="Tổ trưởng chuyên môn", award_type_id=world.awards["cstdcs"].id),
-        "bao": publish(session, world, "2026-06-06", "06/QĐ-SGDĐT", unit="b", nominee_name="Lê Văn Bảo"),
+        "hai": publish(
+            session,
+            world,
+            "2026-06-07",
+            "07/QĐ-SGDĐT",
+            nominee_name="Đặng Văn Hải",
+            position="Tổ trưởng chuyên môn",
+            award_type_id=world.awards["cstdcs"].id,
+        ),
+        "bao": publish(
+            session, world, "2026-06-06", "06/QĐ-SGDĐT", unit="b", nominee_name="Lê Văn Bảo"
+        ),
         "report": publish(session, world, "2026-06-08", "08/QĐ-SGDĐT", kind="report", unit="b"),
     }
     for state in NOMINATION_PATHS:
         if state != "published":
-            made[state] = make_dossier(session, world, "nomination", state,
-                                       nominee_name=f"Chưa công bố {state}")
+            made[state] = make_dossier(
+                session, world, "nomination", state, nominee_name=f"Chưa công bố {state}"
+            )
     made["classified"] = make_dossier(session, world, "report", "classified")
     return made
 
 
 def test_only_published_outcomes(session, world, outcomes):
-    assert sorted(names(session)) == sorted(["Trần Phú", "Đặng Văn Hải", "Lê Văn Bảo",
-                                             world.units["b"].name])
+    assert sorted(names(session)) == sorted(
+        ["Trần Phú", "Đặng Văn Hải", "Lê Văn Bảo", world.units["b"].name]
+    )
     for key, dossier in outcomes.items():
         found = get_outcome(session, dossier.id)
         assert (found is not None) == (key in ("phu", "hai", "bao", "report")), key
@@ -55,9 +87,15 @@ def test_only_published_outcomes(session, world, outcomes):
 
 def test_outcome_carries_only_public_fields(session, world, outcomes):
     item = get_outcome(session, outcomes["hai"].id)
-    assert (item.name, item.position, item.unit_name) == ("Đặng Văn Hải", "Tổ trưởng chuyên môn",
-                                                           world.units["a"].name)
-    assert (item.award("vi"), item.award("en")) == ("Chiến sĩ thi đua cơ sở", "Grassroots Emulation Fighter")
+    assert (item.name, item.position, item.unit_name) == (
+        "Đặng Văn Hải",
+        "Tổ trưởng chuyên môn",
+        world.units["a"].name,
+    )
+    assert (item.award("vi"), item.award("en")) == (
+        "Chiến sĩ thi đua cơ sở",
+        "Grassroots Emulation Fighter",
+    )
     assert (item.campaign_name, item.year) == (world.campaign.name, 2026)
     assert (item.decision_number, item.decision_date.isoformat()) == ("07/QĐ-SGDĐT", "2026-06-07")
     report = get_outcome(session, outcomes["report"].id)
@@ -65,23 +103,26 @@ def test_outcome_carries_only_public_fields(session, world, outcomes):
     assert report.position is None
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("tran phu", {"Trần Phú", "Đặng Văn Hải"}),          # unit a is "Trường THPT Chuyên Trần Phú"
-    ("TRAN PHU", {"Trần Phú", "Đặng Văn Hải"}),
-    ("phu tran", {"Trần Phú", "Đặng Văn Hải"}),          # every word, in any order
-    ("hai", {"Đặng Văn Hải"}),
-    ("dang van", {"Đặng Văn Hải", "Lê Văn Bảo"}),        # Bảo's unit is "… Đặng Trần Côn"
-    ("Đặng Văn", {"Đặng Văn Hải", "Lê Văn Bảo"}),
-    (unicodedata.normalize("NFD", "Đặng Văn Hải"), {"Đặng Văn Hải"}),
-    ("đang", {"Đặng Văn Hải", "Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}),  # đ folds to d
-    ("bao", {"Lê Văn Bảo"}),
-    ("tổ trưởng", {"Đặng Văn Hải"}),                     # position
-    ("chien si", {"Đặng Văn Hải"}),                      # award
-    ("xuat sac", {"Trường Tiểu học Đặng Trần Côn"}),     # a report's classification
-    ("tran xyz", set()),
-    ("50%", set()),                                      # LIKE wildcards are literal
-    ("_", set()),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("tran phu", {"Trần Phú", "Đặng Văn Hải"}),  # unit a is "Trường THPT Chuyên Trần Phú"
+        ("TRAN PHU", {"Trần Phú", "Đặng Văn Hải"}),
+        ("phu tran", {"Trần Phú", "Đặng Văn Hải"}),  # every word, in any order
+        ("hai", {"Đặng Văn Hải"}),
+        ("dang van", {"Đặng Văn Hải", "Lê Văn Bảo"}),  # Bảo's unit is "… Đặng Trần Côn"
+        ("Đặng Văn", {"Đặng Văn Hải", "Lê Văn Bảo"}),
+        (unicodedata.normalize("NFD", "Đặng Văn Hải"), {"Đặng Văn Hải"}),
+        ("đang", {"Đặng Văn Hải", "Lê Văn Bảo", "Trường Tiểu học Đặng Trần Côn"}),  # đ folds to d
+        ("bao", {"Lê Văn Bảo"}),
+        ("tổ trưởng", {"Đặng Văn Hải"}),  # position
+        ("chien si", {"Đặng Văn Hải"}),  # award
+        ("xuat sac", {"Trường Tiểu học Đặng Trần Côn"}),  # a report's classification
+        ("tran xyz", set()),
+        ("50%", set()),  # LIKE wildcards are literal
+        ("_", set()),
+    ],
+)
 def test_search_folds_diacritics_and_case(session, world, outcomes, query, expected):
     assert set(names(session, OutcomeFilter(q=query))) == expected
 
@@ -90,8 +131,15 @@ def test_filters(session, world, outcomes):
     old = Campaign(code="DX-2025", name="Khen thưởng đột xuất năm 2025", kind="ad_hoc", year=2025)
     session.add(old)
     session.flush()
-    publish(session, world, "2025-11-20", "20/QĐ-SGDĐT", nominee_name="Vũ Thị Lan", campaign_id=old.id,
-            ad_hoc=True)
+    publish(
+        session,
+        world,
+        "2025-11-20",
+        "20/QĐ-SGDĐT",
+        nominee_name="Vũ Thị Lan",
+        campaign_id=old.id,
+        ad_hoc=True,
+    )
     assert names(session, OutcomeFilter(year=2025)) == ["Vũ Thị Lan"]
     assert "Vũ Thị Lan" not in names(session, OutcomeFilter(year=2026))
     assert names(session, OutcomeFilter(campaign_id=old.id)) == ["Vũ Thị Lan"]
@@ -99,13 +147,20 @@ def test_filters(session, world, outcomes):
     assert names(session, OutcomeFilter(award="excellent")) == [world.units["b"].name]
     assert names(session, OutcomeFilter(award="good")) == []
     assert set(names(session, OutcomeFilter(unit_id=world.units["b"].id))) == {
-        "Lê Văn Bảo", world.units["b"].name}
+        "Lê Văn Bảo",
+        world.units["b"].name,
+    }
     assert names(session, OutcomeFilter(q="bao", unit_id=world.units["a"].id)) == []
     seen = facets(session)
     assert seen.years == [2026, 2025]
     assert [c[0] for c in seen.campaigns][-1] == old.id  # newest year first
     assert {a[0] for a in seen.awards} == {a.id for a in world.awards.values()}
-    assert [c[0] for c in seen.classifications] == ["excellent", "good", "completed", "not_completed"]
+    assert [c[0] for c in seen.classifications] == [
+        "excellent",
+        "good",
+        "completed",
+        "not_completed",
+    ]
     # Only units with a published outcome (not the Department).
     assert {u[0] for u in seen.units} == {world.units["a"].id, world.units["b"].id}
 
@@ -123,8 +178,13 @@ def test_name_order_follows_the_vietnamese_alphabet(session, world):
     for name in ("Hoàng Thị Dung", "Phạm Văn Đạt", "Nguyễn Văn An", "Trần Thị Ánh", "Lê Đức Bình"):
         publish(session, world, nominee_name=name)
     # d before đ, a before á (tone marks count after letters): the whole list, not one page.
-    assert names(session, sort="name") == ["Nguyễn Văn An", "Trần Thị Ánh", "Lê Đức Bình",
-                                           "Hoàng Thị Dung", "Phạm Văn Đạt"]
+    assert names(session, sort="name") == [
+        "Nguyễn Văn An",
+        "Trần Thị Ánh",
+        "Lê Đức Bình",
+        "Hoàng Thị Dung",
+        "Phạm Văn Đạt",
+    ]
 
 
 def test_export_streams_the_filtered_list(session, world, outcomes):
@@ -134,7 +194,9 @@ def test_export_streams_the_filtered_list(session, world, outcomes):
 
 def test_publication_event_and_head(session, world, outcomes):
     event = publication_event(session, outcomes["phu"].id)
-    assert event.action == "publish" and event.visibility == "public" and event.to_state == "published"
+    assert (
+        event.action == "publish" and event.visibility == "public" and event.to_state == "published"
+    )
     assert publication_event(session, outcomes["approved"].id) is None
     head = audit_head(session)
     assert (head.seq, head.hash) == current_head(session)

@@ -1,4 +1,5 @@
 """Sign-in, sign-out and the signed-in person."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

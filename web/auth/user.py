@@ -1,8 +1,8 @@
 """The signed-in person as Flask-Login sees it: a plain value, not a database row."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from flask_login import UserMixin, current_user
 
@@ -25,9 +25,15 @@ class SignedInUser(UserMixin):
     actor: Actor
 
     @classmethod
-    def of(cls, user: User) -> "SignedInUser":
-        return cls(user.id, user.username, user.full_name, user.locale, user.session_token,
-                   Actor.from_user(user))
+    def of(cls, user: User) -> SignedInUser:
+        return cls(
+            user.id,
+            user.username,
+            user.full_name,
+            user.locale,
+            user.session_token,
+            Actor.from_user(user),
+        )
 
     def get_id(self) -> str:
         # Rotating the user's session_token ends every session that holds the old one.
@@ -35,7 +41,7 @@ class SignedInUser(UserMixin):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> Optional[SignedInUser]:
+def load_user(user_id: str) -> SignedInUser | None:
     ident, _, token = user_id.partition(":")
     user_id_number = whole_number(ident)
     if user_id_number is None:
@@ -46,6 +52,6 @@ def load_user(user_id: str) -> Optional[SignedInUser]:
     return SignedInUser.of(user)
 
 
-def current_actor() -> Optional[Actor]:
+def current_actor() -> Actor | None:
     """The signed-in person's actor, or None for a visitor."""
     return current_user.actor if current_user.is_authenticated else None

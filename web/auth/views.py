@@ -1,4 +1,5 @@
 """Sign-in and sign-out."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -36,9 +37,15 @@ def login():
             login_user(SignedInUser.of(user))
             session["lang"] = user.locale
             return redirect(_safe_next(request.args.get("next")))
-        flash(_("Tên đăng nhập hoặc mật khẩu không đúng. Sau %(n)d lần sai liên tiếp, "
-                "tài khoản tạm khóa %(m)d phút.", n=MAX_FAILED_LOGINS,
-                m=int(LOCKOUT.total_seconds() // 60)), "error")
+        flash(
+            _(
+                "Tên đăng nhập hoặc mật khẩu không đúng. Sau %(n)d lần sai liên tiếp, "
+                "tài khoản tạm khóa %(m)d phút.",
+                n=MAX_FAILED_LOGINS,
+                m=int(LOCKOUT.total_seconds() // 60),
+            ),
+            "error",
+        )
     demo_password = get_setting(db, DEMO_PASSWORD_KEY)
     return render_template("auth/login.html", form=form, demo_password=demo_password)
 

@@ -1,5 +1,6 @@
 """The award catalogue (admin): award types and their rules; and the eligibility checks
 shown on the dossier page and in the Office queue."""
+
 from flask import Blueprint
 
 bp = Blueprint("awards", __name__, url_prefix="/awards")

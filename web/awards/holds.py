@@ -1,4 +1,5 @@
 """Holds (tạm dừng xét khen thưởng): the Office and administrators record and end them."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -27,7 +28,10 @@ def _manager():
 
 def _form(session) -> HoldForm:
     form = HoldForm()
-    units = sorted(session.scalars(select(Unit).where(Unit.active.is_(True))), key=lambda u: vi_sort_key(u.name))
+    units = sorted(
+        session.scalars(select(Unit).where(Unit.active.is_(True))),
+        key=lambda u: vi_sort_key(u.name),
+    )
     form.unit_id.choices = [("", _("— Không chọn —"))] + [(str(u.id), u.name) for u in units]
     if not form.is_submitted():
         form.starts_on.data = _today().isoformat()
@@ -35,8 +39,13 @@ def _form(session) -> HoldForm:
 
 
 def _render(session, form: HoldForm, problems=None, status: int = 200):
-    return render_template("awards/holds.html", form=form, holds=holds.list_holds(session, _today()),
-                           today=_today(), problems=problems or []), status
+    return render_template(
+        "awards/holds.html",
+        form=form,
+        holds=holds.list_holds(session, _today()),
+        today=_today(),
+        problems=problems or [],
+    ), status
 
 
 @bp.route("/holds", methods=["GET", "POST"])

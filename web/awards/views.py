@@ -3,10 +3,11 @@ template helpers that show a nomination's eligibility checks.
 
 The award's edit form posts the version it was drawn with: when someone else saved the award
 first, it comes back (409) with everything typed and the current version."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -26,15 +27,18 @@ from workflow import eligibility, holds
 from workflow.awards import CatalogueRefused
 from workflow.errors import StaleVersion
 
+
 def _admin():
     return catalogue.require_admin(current_actor())
 
 
 def _sorted_awards(session) -> list[AwardType]:
-    return sorted(session.scalars(select(AwardType)), key=lambda a: (not a.active, vi_sort_key(a.name_vi)))
+    return sorted(
+        session.scalars(select(AwardType)), key=lambda a: (not a.active, vi_sort_key(a.name_vi))
+    )
 
 
-def _award_form(session, award: Optional[AwardType] = None) -> AwardForm:
+def _award_form(session, award: AwardType | None = None) -> AwardForm:
     form = AwardForm(obj=award) if award is not None else AwardForm()
     form.nominee_kind.choices = [(k, pick(*v)) for k, v in catalogue.NOMINEE_LABELS.items()]
     form.conferring_authority.choices = [(k, pick(*v)) for k, v in catalogue.AUTHORITIES.items()]
@@ -71,9 +75,13 @@ def _put_errors(form, error: CatalogueRefused) -> list[str]:
 def index():
     _admin()
     session = get_session()
-    return render_template("awards/list.html", awards=_sorted_awards(session),
-                           counts=catalogue.rule_counts(session), authorities=catalogue.AUTHORITIES,
-                           kinds=catalogue.NOMINEE_LABELS)
+    return render_template(
+        "awards/list.html",
+        awards=_sorted_awards(session),
+        counts=catalogue.rule_counts(session),
+        authorities=catalogue.AUTHORITIES,
+        kinds=catalogue.NOMINEE_LABELS,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -86,8 +94,13 @@ def create():
         try:
             award = catalogue.create_award(session, who, form.data)
             session.commit()
-            flash(_("Đã thêm danh hiệu “%(name)s”. Hãy khai báo các điều kiện xét tặng.",
-                    name=award.name_vi), "success")
+            flash(
+                _(
+                    "Đã thêm danh hiệu “%(name)s”. Hãy khai báo các điều kiện xét tặng.",
+                    name=award.name_vi,
+                ),
+                "success",
+            )
             return redirect(url_for("awards.edit", award_id=award.id))
         except CatalogueRefused as error:
             session.rollback()
@@ -96,12 +109,27 @@ def create():
     return render_template("awards/form.html", form=form, award=None, problems=problems), status
 
 
-def _render_edit(session, award: AwardType, form: AwardForm, rule_form: RuleForm,
-                 problems: Optional[list[str]] = None, status: int = 200, stale: bool = False):
+def _render_edit(
+    session,
+    award: AwardType,
+    form: AwardForm,
+    rule_form: RuleForm,
+    problems: list[str] | None = None,
+    status: int = 200,
+    stale: bool = False,
+):
     names = {a.code: (a.name_vi, a.name_en) for a in session.scalars(select(AwardType))}
     rules = [(r, catalogue.describe(r, names)) for r in catalogue.rules_of(session, award.id)]
-    return render_template("awards/form.html", form=form, award=award, rule_form=rule_form, rules=rules,
-                           problems=problems or [], rule_labels=catalogue.RULE_LABELS, stale=stale), status
+    return render_template(
+        "awards/form.html",
+        form=form,
+        award=award,
+        rule_form=rule_form,
+        rules=rules,
+        problems=problems or [],
+        rule_labels=catalogue.RULE_LABELS,
+        stale=stale,
+    ), status
 
 
 def _load(session, award_id: int) -> AwardType:
@@ -118,20 +146,36 @@ def edit(award_id: int):
     award = _load(session, award_id)
     form = _award_form(session, award)
     if not form.validate_on_submit():
-        return _render_edit(session, award, form, _rule_form(session), status=400 if form.is_submitted() else 200)
+        return _render_edit(
+            session, award, form, _rule_form(session), status=400 if form.is_submitted() else 200
+        )
     try:
-        diff = catalogue.update_award(session, who, award.id, form.data, expected_version=posted_version())
+        diff = catalogue.update_award(
+            session, who, award.id, form.data, expected_version=posted_version()
+        )
         session.commit()
     except StaleVersion as error:
         session.rollback()
         form.version.data = str(error.current_version)  # saving again applies what was typed
-        return _render_edit(session, _load(session, award_id), form, _rule_form(session),
-                            error.messages(lang()), 409, stale=True)
+        return _render_edit(
+            session,
+            _load(session, award_id),
+            form,
+            _rule_form(session),
+            error.messages(lang()),
+            409,
+            stale=True,
+        )
     except CatalogueRefused as error:
         session.rollback()
         problems = _put_errors(form, error)
-        return _render_edit(session, _load(session, award_id), form, _rule_form(session), problems, 400)
-    flash(_("Đã lưu thay đổi.") if diff else _("Không có thay đổi nào."), "success" if diff else "info")
+        return _render_edit(
+            session, _load(session, award_id), form, _rule_form(session), problems, 400
+        )
+    flash(
+        _("Đã lưu thay đổi.") if diff else _("Không có thay đổi nào."),
+        "success" if diff else "info",
+    )
     return redirect(url_for("awards.edit", award_id=award_id))
 
 
@@ -151,7 +195,9 @@ def add_rule(award_id: int):
             session.rollback()
             problems = _put_errors(rule_form, error)
             award = _load(session, award_id)
-            return _render_edit(session, award, _award_form(session, award), rule_form, problems, 400)
+            return _render_edit(
+                session, award, _award_form(session, award), rule_form, problems, 400
+            )
     return _render_edit(session, award, _award_form(session, award), rule_form, status=400)
 
 
@@ -171,8 +217,9 @@ def delete_rule(rule_id: int):
 
 # --- eligibility checks in other pages ------------------------------------------------------
 
+
 def _today() -> dt.date:
-    return eligibility.local_day(dt.datetime.now(dt.timezone.utc))
+    return eligibility.local_day(dt.datetime.now(dt.UTC))
 
 
 @bp.app_template_global()
@@ -192,7 +239,10 @@ def eligibility_checks(dossier: Dossier) -> list[eligibility.CheckResult]:
 def eligibility_levels(dossiers: Iterable[Dossier]) -> dict[int, tuple[str, list[str]]]:
     """{dossier id: (level, messages of the rules not met)} of a page of nominations."""
     results = eligibility.check_many(get_session(), list(dossiers), _today())
-    return {i: (eligibility.summary(r), [c.message(lang()) for c in r if not c.ok]) for i, r in results.items()}
+    return {
+        i: (eligibility.summary(r), [c.message(lang()) for c in r if not c.ok])
+        for i, r in results.items()
+    }
 
 
 @bp.app_template_global()

@@ -4,9 +4,10 @@ is draft or returned; the Office corrects a figure with a reason once it was sen
 Also registers the template helpers other pages use: the figures table of a report and the
 "Nộp muộn" badge of a plan or report.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,8 +17,13 @@ from sqlalchemy.orm import Session
 from models import Dossier
 from web.auth.user import current_actor
 from web.campaigns import bp
-from web.campaigns.presenters import (figure_rows, met_label, number_input, submission_label,
-                                      submission_state)
+from web.campaigns.presenters import (
+    figure_rows,
+    met_label,
+    number_input,
+    submission_label,
+    submission_state,
+)
 from web.db import get_session
 from web.dossiers.common import actor, detail_url, load_visible
 from web.i18n import lang
@@ -56,22 +62,45 @@ def _typed_from(rows: list) -> dict[int, dict[str, str]]:
     typed = {}
     for row in rows:
         figure = row.figure
-        value = "" if figure is None or figure.value is None else (
-            ("1" if figure.value >= 1 else "0") if row.target.kind == "yes_no" else number_input(figure.value))
-        typed[row.target.id] = {"value": value, "baseline": number_input(figure.baseline) if figure else "",
-                                "evidence": figure.evidence if figure else ""}
+        value = (
+            ""
+            if figure is None or figure.value is None
+            else (
+                ("1" if figure.value >= 1 else "0")
+                if row.target.kind == "yes_no"
+                else number_input(figure.value)
+            )
+        )
+        typed[row.target.id] = {
+            "value": value,
+            "baseline": number_input(figure.baseline) if figure else "",
+            "evidence": figure.evidence if figure else "",
+        }
     return typed
 
 
-def _render(session: Session, report: Dossier, who: Actor, typed: Optional[dict] = None,
-            correction: Optional[dict] = None, problems: Optional[list[str]] = None, status: int = 200):
+def _render(
+    session: Session,
+    report: Dossier,
+    who: Actor,
+    typed: dict | None = None,
+    correction: dict | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+):
     rows = figure_rows(session, report)
     state = WORKFLOWS["report"].state(report.state)
     return render_template(
-        "campaigns/figures.html", report=report, rows=rows, typed=typed or _typed_from(rows),
-        correction=correction or {}, problems=problems or [], state=state,
+        "campaigns/figures.html",
+        report=report,
+        rows=rows,
+        typed=typed or _typed_from(rows),
+        correction=correction or {},
+        problems=problems or [],
+        state=state,
         can_fill=state.editable and editing_role(who, report) is not None,
-        can_correct=can_correct_figures(report)), status
+        can_correct=can_correct_figures(report),
+    ), status
 
 
 def _report(session: Session, dossier_id: int, who: Actor) -> Dossier:
@@ -95,9 +124,15 @@ def figures(dossier_id: int):
 
 def _posted_figures(session: Session, report: Dossier) -> dict[int, dict[str, Any]]:
     form = request.form
-    return {t.id: {"value": form.get(f"value-{t.id}", ""), "baseline": form.get(f"baseline-{t.id}", ""),
-                   "evidence": form.get(f"evidence-{t.id}", "")}
-            for t in svc.targets_of(session, report.campaign_id) if f"value-{t.id}" in form}
+    return {
+        t.id: {
+            "value": form.get(f"value-{t.id}", ""),
+            "baseline": form.get(f"baseline-{t.id}", ""),
+            "evidence": form.get(f"evidence-{t.id}", ""),
+        }
+        for t in svc.targets_of(session, report.campaign_id)
+        if f"value-{t.id}" in form
+    }
 
 
 def _save(session: Session, report: Dossier, who: Actor):
@@ -107,9 +142,17 @@ def _save(session: Session, report: Dossier, who: Actor):
         session.commit()
     except StaleVersion as error:
         session.rollback()
-        note = _("Số liệu bạn vừa nhập vẫn được giữ bên dưới; kiểm tra lại rồi bấm “Lưu số liệu” lần nữa.")
-        return _render(session, _report(session, report.id, who), who, typed, problems=error.messages(lang()) + [note],
-                       status=409)
+        note = _(
+            "Số liệu bạn vừa nhập vẫn được giữ bên dưới; kiểm tra lại rồi bấm “Lưu số liệu” lần nữa."
+        )
+        return _render(
+            session,
+            _report(session, report.id, who),
+            who,
+            typed,
+            problems=error.messages(lang()) + [note],
+            status=409,
+        )
     except EditRefused as error:
         session.rollback()
         if error.is_permission:
@@ -118,8 +161,10 @@ def _save(session: Session, report: Dossier, who: Actor):
             flash(error.messages(lang())[0], "warning")
             return redirect(detail_url(report.id))
         return _render(session, report, who, typed, problems=error.messages(lang()), status=422)
-    flash(_("Đã lưu số liệu chỉ tiêu.") if event else _("Không có thay đổi nào để lưu."),
-          "success" if event else "info")
+    flash(
+        _("Đã lưu số liệu chỉ tiêu.") if event else _("Không có thay đổi nào để lưu."),
+        "success" if event else "info",
+    )
     return redirect(detail_url(report.id))
 
 
@@ -128,17 +173,34 @@ def _correct(session: Session, report: Dossier, who: Actor):
     target_id = whole_number(form.get("target_id"))
     if target_id is None:
         abort(404)
-    typed = {"target_id": target_id, "value": form.get("value", ""), "baseline": form.get("baseline", ""),
-             "reason": form.get("reason", "")}
+    typed = {
+        "target_id": target_id,
+        "value": form.get("value", ""),
+        "baseline": form.get("baseline", ""),
+        "reason": form.get("reason", ""),
+    }
     try:
-        event = svc.correct_target_figure(session, report.id, target_id, who, typed["value"], typed["reason"],
-                                          baseline=typed["baseline"] or None)
+        event = svc.correct_target_figure(
+            session,
+            report.id,
+            target_id,
+            who,
+            typed["value"],
+            typed["reason"],
+            baseline=typed["baseline"] or None,
+        )
         session.commit()
     except EditRefused as error:
         session.rollback()
         if error.is_permission:
             raise
-        return _render(session, report, who, correction=typed, problems=error.messages(lang()), status=422)
-    flash(_("Đã điều chỉnh số liệu; lý do được ghi vào lịch sử hồ sơ.") if event
-          else _("Số liệu không thay đổi."), "success" if event else "info")
+        return _render(
+            session, report, who, correction=typed, problems=error.messages(lang()), status=422
+        )
+    flash(
+        _("Đã điều chỉnh số liệu; lý do được ghi vào lịch sử hồ sơ.")
+        if event
+        else _("Số liệu không thay đổi."),
+        "success" if event else "info",
+    )
     return redirect(detail_url(report.id))

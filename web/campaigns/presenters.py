@@ -1,11 +1,12 @@
 """What the figures table and the late badge show: numbers in the reader's language, each
 target's rule in words, met or not met, and a plan's or report's submission status."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,13 +20,13 @@ from workflow.guards_campaign import figure_complete, targets_of
 from workflow.targets import is_met
 
 
-def number_input(value: Optional[Decimal]) -> str:
+def number_input(value: Decimal | None) -> str:
     """A Decimal as typed in a form in the reader's language ("92,5" in Vietnamese)."""
     text = number_text(value) or ""
     return text.replace(".", ",") if lang() == "vi" else text
 
 
-def show_number(value: Optional[Decimal], kind: str = "count") -> str:
+def show_number(value: Decimal | None, kind: str = "count") -> str:
     """A figure for reading: "92,5%", "3", "Có" / "Không"; "—" when there is none."""
     if value is None:
         return "—"
@@ -49,11 +50,11 @@ class FigureRow:
     """One target of a report's campaign with the report's figure for it."""
 
     target: Target
-    figure: Optional[ReportFigure]
-    met: Optional[bool]
+    figure: ReportFigure | None
+    met: bool | None
     complete: bool
     rule: str
-    corrected_by: Optional[str] = None
+    corrected_by: str | None = None
 
     @property
     def value_text(self) -> str:
@@ -76,26 +77,37 @@ def figure_rows(session: Session, report: Dossier) -> list[FigureRow]:
     """Every target of the report's campaign with its figure, met or not, and who corrected it."""
     figures = figures_of(session, report.id)
     correctors = {f.corrected_by for f in figures.values() if f.corrected_by}
-    names = (dict(session.execute(select(User.id, User.full_name).where(User.id.in_(correctors))).all())
-             if correctors else {})
+    names = (
+        dict(session.execute(select(User.id, User.full_name).where(User.id.in_(correctors))).all())
+        if correctors
+        else {}
+    )
     rows = []
     for target in targets_of(session, report.campaign_id):
         figure = figures.get(target.id)
         met = is_met(target, figure.value, figure.baseline) if figure else None
-        rows.append(FigureRow(target, figure, met, figure_complete(target, figure), rule_text(target),
-                              names.get(figure.corrected_by) if figure and figure.corrected_by else None))
+        rows.append(
+            FigureRow(
+                target,
+                figure,
+                met,
+                figure_complete(target, figure),
+                rule_text(target),
+                names.get(figure.corrected_by) if figure and figure.corrected_by else None,
+            )
+        )
     return rows
 
 
-def met_label(met: Optional[bool]) -> tuple[str, str]:
+def met_label(met: bool | None) -> tuple[str, str]:
     """(badge class, words) for met / not met / no figure."""
     if met is None:
         return "badge", _("Chưa có số liệu")
     return ("badge badge-accepted", _("Đạt")) if met else ("badge badge-returned", _("Chưa đạt"))
 
 
-def submission_state(dossier: Any) -> Optional[str]:
-    """"on_time", "late", "missing" or "pending" for a plan or report; None for other kinds."""
+def submission_state(dossier: Any) -> str | None:
+    """ "on_time", "late", "missing" or "pending" for a plan or report; None for other kinds."""
     if getattr(dossier, "kind", None) not in ("plan", "report"):
         return None
     today = dt.datetime.now(ZONE).date()

@@ -6,10 +6,11 @@ refuses too). A refused form comes back with everything that was typed. The edit
 the version it was drawn with: when someone else saved the campaign first, it comes back (409)
 with everything typed and the current version, so saving again applies it.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -47,20 +48,27 @@ def _manager():
 def index():
     _manager()
     session = get_session()
-    campaigns = sorted(session.scalars(select(Campaign)), key=lambda c: (not c.active, *svc.pickers_order(c)))
-    return render_template("campaigns/list.html", campaigns=campaigns, kinds=svc.KIND_LABELS,
-                           counts=_counts(session))
+    campaigns = sorted(
+        session.scalars(select(Campaign)), key=lambda c: (not c.active, *svc.pickers_order(c))
+    )
+    return render_template(
+        "campaigns/list.html", campaigns=campaigns, kinds=svc.KIND_LABELS, counts=_counts(session)
+    )
 
 
 def _counts(session: Session) -> dict[str, dict[int, int]]:
     """Per campaign: chosen units, admitted awards and targets."""
     out = {}
     for key, model in (("units", CampaignUnit), ("awards", CampaignAward), ("targets", Target)):
-        out[key] = dict(session.execute(select(model.campaign_id, func.count()).group_by(model.campaign_id)).all())
+        out[key] = dict(
+            session.execute(
+                select(model.campaign_id, func.count()).group_by(model.campaign_id)
+            ).all()
+        )
     return out
 
 
-def _values_of(campaign: Optional[Campaign]) -> dict[str, Any]:
+def _values_of(campaign: Campaign | None) -> dict[str, Any]:
     if campaign is None:
         return {"kind": "periodic", "active": "1", "all_units": "1"}
     values = {name: getattr(campaign, name) for name in svc.FIELDS}
@@ -72,12 +80,21 @@ def _values_of(campaign: Optional[Campaign]) -> dict[str, Any]:
     return values
 
 
-def _rows_of(session: Session, campaign_id: Optional[int]) -> list[svc.TargetRow]:
+def _rows_of(session: Session, campaign_id: int | None) -> list[svc.TargetRow]:
     if campaign_id is None:
         return []
-    return [svc.TargetRow(id=t.id, code=t.code, title_vi=t.title_vi, title_en=t.title_en, kind=t.kind,
-                          comparison=t.comparison, threshold=number_input(t.threshold))
-            for t in svc.targets_of(session, campaign_id)]
+    return [
+        svc.TargetRow(
+            id=t.id,
+            code=t.code,
+            title_vi=t.title_vi,
+            title_en=t.title_en,
+            kind=t.kind,
+            comparison=t.comparison,
+            threshold=number_input(t.threshold),
+        )
+        for t in svc.targets_of(session, campaign_id)
+    ]
 
 
 def _posted_rows() -> list[svc.TargetRow]:
@@ -85,34 +102,79 @@ def _posted_rows() -> list[svc.TargetRow]:
     rows = []
     for i in range(min(whole_number(count) or 0, MAX_TARGET_ROWS)):
         get = lambda name: request.form.get(f"t{i}-{name}", "").strip()  # noqa: E731
-        rows.append(svc.TargetRow(id=whole_number(get("id")), code=get("code"),
-                                  title_vi=get("title_vi"), title_en=get("title_en"), kind=get("kind"),
-                                  comparison=get("comparison") or "at_least", threshold=get("threshold"),
-                                  remove=bool(get("remove"))))
+        rows.append(
+            svc.TargetRow(
+                id=whole_number(get("id")),
+                code=get("code"),
+                title_vi=get("title_vi"),
+                title_en=get("title_en"),
+                kind=get("kind"),
+                comparison=get("comparison") or "at_least",
+                threshold=get("threshold"),
+                remove=bool(get("remove")),
+            )
+        )
     return rows
 
 
-def _render(session: Session, campaign: Optional[Campaign], values: dict, unit_ids: set, award_ids: set,
-            rows: list, problems: Optional[list[str]] = None, status: int = 200, stale: bool = False):
+def _render(
+    session: Session,
+    campaign: Campaign | None,
+    values: dict,
+    unit_ids: set,
+    award_ids: set,
+    rows: list,
+    problems: list[str] | None = None,
+    status: int = 200,
+    stale: bool = False,
+):
     rows = rows + [svc.TargetRow() for _ in range(max(0, BLANK_ROWS - sum(r.blank for r in rows)))]
-    units = sorted(session.scalars(select(Unit).where(Unit.active.is_(True))), key=lambda u: vi_sort_key(u.name))
-    awards = sorted(session.scalars(select(AwardType).where(AwardType.active.is_(True))),
-                    key=lambda a: (a.nominee_kind, vi_sort_key(a.name_vi)))
+    units = sorted(
+        session.scalars(select(Unit).where(Unit.active.is_(True))),
+        key=lambda u: vi_sort_key(u.name),
+    )
+    awards = sorted(
+        session.scalars(select(AwardType).where(AwardType.active.is_(True))),
+        key=lambda a: (a.nominee_kind, vi_sort_key(a.name_vi)),
+    )
     return render_template(
-        "campaigns/form.html", campaign=campaign, values=values, unit_ids=unit_ids, award_ids=award_ids,
-        rows=rows, units=units, awards=awards, problems=problems or [], stale=stale, kinds=svc.KIND_LABELS,
+        "campaigns/form.html",
+        campaign=campaign,
+        values=values,
+        unit_ids=unit_ids,
+        award_ids=award_ids,
+        rows=rows,
+        units=units,
+        awards=awards,
+        problems=problems or [],
+        stale=stale,
+        kinds=svc.KIND_LABELS,
         target_kinds=[(k, pick(*TARGET_KIND_LABELS[k])) for k in TARGET_KINDS],
         comparisons=[(k, pick(*COMPARISON_LABELS[k])) for k in TARGET_COMPARISONS],
-        history=_history(session, campaign.id) if campaign else []), status
+        history=_history(session, campaign.id) if campaign else [],
+    ), status
 
 
 def _history(session: Session, campaign_id: int) -> list[tuple[Any, str, str, list[str]]]:
     """(when, who, action, changed field labels) of the campaign's audit events."""
     events = svc.campaign_history(session, campaign_id)
-    names = dict(session.execute(select(User.id, User.full_name).where(
-        User.id.in_({e.actor_id for e in events if e.actor_id}))).all()) if events else {}
-    labels = {**{k: pick(v[0], v[1]) for k, v in svc.FIELDS.items()}, "units": _("Đơn vị tham gia"),
-              "awards": _("Danh hiệu được xét"), "targets": _("Chỉ tiêu thi đua")}
+    names = (
+        dict(
+            session.execute(
+                select(User.id, User.full_name).where(
+                    User.id.in_({e.actor_id for e in events if e.actor_id})
+                )
+            ).all()
+        )
+        if events
+        else {}
+    )
+    labels = {
+        **{k: pick(v[0], v[1]) for k, v in svc.FIELDS.items()},
+        "units": _("Đơn vị tham gia"),
+        "awards": _("Danh hiệu được xét"),
+        "targets": _("Chỉ tiêu thi đua"),
+    }
     out = []
     for event in events:
         action = _("Tạo phong trào") if event.action == "create" else _("Sửa phong trào")
@@ -125,15 +187,22 @@ def _posted_values() -> dict[str, Any]:
     return {name: request.form.get(name, "") for name in (*svc.FIELDS, "version")}
 
 
-def _save(session: Session, campaign: Optional[Campaign]):
+def _save(session: Session, campaign: Campaign | None):
     """Create or update from the posted form; the form again with every problem if refused."""
     actor = _manager()
     values, rows = _posted_values(), _posted_rows()
     unit_ids, award_ids = request.form.getlist("unit_ids"), request.form.getlist("award_ids")
     try:
-        saved = svc.save_campaign(session, actor, values, campaign_id=campaign.id if campaign else None,
-                                  unit_ids=unit_ids, award_ids=award_ids, targets=rows,
-                                  expected_version=posted_version())
+        saved = svc.save_campaign(
+            session,
+            actor,
+            values,
+            campaign_id=campaign.id if campaign else None,
+            unit_ids=unit_ids,
+            award_ids=award_ids,
+            targets=rows,
+            expected_version=posted_version(),
+        )
         session.commit()
     except (StaleVersion, EditRefused) as error:
         session.rollback()
@@ -142,8 +211,17 @@ def _save(session: Session, campaign: Optional[Campaign]):
         stale = isinstance(error, StaleVersion)
         if stale:  # the form now carries the current version: saving again applies what was typed
             values["version"] = str(error.current_version)
-        return _render(session, campaign, values, whole_numbers(unit_ids), whole_numbers(award_ids), rows,
-                       error.messages(lang()), 409 if stale else 422, stale=stale)
+        return _render(
+            session,
+            campaign,
+            values,
+            whole_numbers(unit_ids),
+            whole_numbers(award_ids),
+            rows,
+            error.messages(lang()),
+            409 if stale else 422,
+            stale=stale,
+        )
     flash(_("Đã lưu phong trào “%(name)s”.", name=saved.name), "success")
     return redirect(url_for("campaigns.index"))
 
@@ -168,5 +246,11 @@ def edit(campaign_id: int):
         abort(404)
     if request.method == "POST":
         return _save(session, campaign)
-    return _render(session, campaign, _values_of(campaign), set(svc.chosen_unit_ids(session, campaign_id)),
-                   set(svc.admitted_award_ids(session, campaign_id)), _rows_of(session, campaign_id))
+    return _render(
+        session,
+        campaign,
+        _values_of(campaign),
+        set(svc.chosen_unit_ids(session, campaign_id)),
+        set(svc.admitted_award_ids(session, campaign_id)),
+        _rows_of(session, campaign_id),
+    )

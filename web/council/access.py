@@ -1,4 +1,5 @@
 """Who may see and who may run the Council's pages (the rules are in workflow.council)."""
+
 from flask import abort
 
 from web.auth.user import current_actor

@@ -5,10 +5,12 @@ A member's page never shows back how they voted, and no page shows who voted how
 workflow layer does not keep it. Refusals about who votes (recused, not on the roll) are
 403, refusals about the ballot's state 409; nothing changes on a refusal.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from models import Nomination
@@ -24,14 +26,20 @@ from workflow.ballot import is_recusal
 from workflow.errors import EditRefused, TransitionRefused
 from workflow.guards import counts_written
 
-CHOICE_LABELS = (("approve", _l("Đồng ý")), ("reject", _l("Không đồng ý")),
-                 ("abstain", _l("Không biểu quyết")))
+CHOICE_LABELS = (
+    ("approve", _l("Đồng ý")),
+    ("reject", _l("Không đồng ý")),
+    ("abstain", _l("Không biểu quyết")),
+)
 
 
 def _back(id: int, dossier_id: int | None = None):
     """The ballot page, or the session page when the form came from there (``back``)."""
-    page, anchor = (("council.session_detail", "dossier") if request.form.get("back") == "session"
-                    else ("council.ballots", "ballot"))
+    page, anchor = (
+        ("council.session_detail", "dossier")
+        if request.form.get("back") == "session"
+        else ("council.ballots", "ballot")
+    )
     return redirect(url_for(page, id=id) + (f"#{anchor}-{dossier_id}" if dossier_id else ""))
 
 
@@ -50,12 +58,17 @@ def ballots_page(id: int):
     actor = council_viewer()
     session = get_session()
     meeting = council.get(session, id, actor)
-    return render_template("council/ballots.html", meeting=meeting,
-                           rows=ballots.board(session, meeting, actor),
-                           quorum=council.quorum(meeting), can_manage=council.can_manage(actor),
-                           is_open=meeting.status == "open", counts_written=counts_written,
-                           members=meeting.attendance,
-                           names={a.user_id: a.user.full_name for a in meeting.attendance})
+    return render_template(
+        "council/ballots.html",
+        meeting=meeting,
+        rows=ballots.board(session, meeting, actor),
+        quorum=council.quorum(meeting),
+        can_manage=council.can_manage(actor),
+        is_open=meeting.status == "open",
+        counts_written=counts_written,
+        members=meeting.attendance,
+        names={a.user_id: a.user.full_name for a in meeting.attendance},
+    )
 
 
 @bp.route("/<int:id>/ballots/<int:dossier_id>/open", methods=["POST"])
@@ -84,15 +97,23 @@ def close_ballot(id: int, dossier_id: int):
         flash(_("Số ý kiến bằng văn bản phải là số nguyên, không âm."), "error")
         return _back(id, dossier_id)
     try:
-        result = ballots.close_ballot(session, id, dossier_id, actor, written_for=written_for,
-                                      written_against=written_against)
+        result = ballots.close_ballot(
+            session, id, dossier_id, actor, written_for=written_for, written_against=written_against
+        )
     except EditRefused as refused:
         session.rollback()
         _flash_refusal(refused)
     else:
         session.commit()
-        flash(_("Đã đóng phiếu: %(f)d đồng ý, %(a)d không đồng ý, %(b)d không biểu quyết.",
-                f=result.votes_for, a=result.votes_against, b=result.votes_abstain), "success")
+        flash(
+            _(
+                "Đã đóng phiếu: %(f)d đồng ý, %(a)d không đồng ý, %(b)d không biểu quyết.",
+                f=result.votes_for,
+                a=result.votes_against,
+                b=result.votes_abstain,
+            ),
+            "success",
+        )
     return _back(id, dossier_id)
 
 
@@ -109,8 +130,12 @@ def apply_ballot(id: int, dossier_id: int):
     else:
         session.commit()
         approved = event.action == "council_approve"
-        flash(_("Đã ghi nhận: Hội đồng thông qua theo kết quả bỏ phiếu kín.") if approved else
-              _("Đã ghi nhận: Hội đồng không thông qua theo kết quả bỏ phiếu kín."), "success")
+        flash(
+            _("Đã ghi nhận: Hội đồng thông qua theo kết quả bỏ phiếu kín.")
+            if approved
+            else _("Đã ghi nhận: Hội đồng không thông qua theo kết quả bỏ phiếu kín."),
+            "success",
+        )
     return _back(id, dossier_id)
 
 
@@ -124,15 +149,18 @@ def add_conflict(id: int):
         flash(_("Vui lòng chọn thành viên và hồ sơ."), "error")
         return _back(id)
     try:
-        ballots.set_conflict(session, id, int(dossier_id), int(user_id), request.form.get("reason", ""),
-                             actor)
+        ballots.set_conflict(
+            session, id, int(dossier_id), int(user_id), request.form.get("reason", ""), actor
+        )
     except EditRefused as refused:
         session.rollback()
         _flash_refusal(refused)
     else:
         session.commit()
-        flash(_("Đã ghi nhận thành viên có xung đột lợi ích; thành viên này không bỏ phiếu hồ sơ."),
-              "success")
+        flash(
+            _("Đã ghi nhận thành viên có xung đột lợi ích; thành viên này không bỏ phiếu hồ sơ."),
+            "success",
+        )
     return _back(id, int(dossier_id))
 
 
@@ -144,7 +172,9 @@ def vote(id: int, dossier_id: int):
     meeting = council.get(session, id, actor)
     if request.method == "POST":
         try:
-            ballots.cast_vote(session, meeting.id, dossier_id, actor, request.form.get("choice", ""))
+            ballots.cast_vote(
+                session, meeting.id, dossier_id, actor, request.form.get("choice", "")
+            )
         except EditRefused as refused:
             session.rollback()
             status = 403 if any(is_recusal(v) for v in refused.violations) else 409
@@ -161,5 +191,12 @@ def vote(id: int, dossier_id: int):
     if problem is not None and is_recusal(problem):
         return render_error(403, [problem.message(lang())])
     result = ballots.tally(session, ballot) if ballot and not ballot.is_open else None
-    return render_template("council/vote.html", meeting=meeting, dossier=dossier, standing=standing,
-                           problem=problem, result=result, choices=CHOICE_LABELS)
+    return render_template(
+        "council/vote.html",
+        meeting=meeting,
+        dossier=dossier,
+        standing=standing,
+        problem=problem,
+        result=result,
+        choices=CHOICE_LABELS,
+    )

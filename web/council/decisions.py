@@ -4,6 +4,7 @@ And a unit's proposal letter (Tờ trình) as DOCX.
 Issuing publishes every dossier of the decision together or none; when the engine refuses
 one, the secretary sees each refusal with the dossier it concerns.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,8 @@ import io
 import re
 
 from flask import flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_timezone, gettext as _
+from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -42,7 +44,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _file_name(number: str, suffix: str) -> str:
-    """"QD-05-QĐ-SGDĐT.docx": the number without its slash."""
+    """ "QD-05-QĐ-SGDĐT.docx": the number without its slash."""
     return re.sub(r"[^\w.-]+", "-", number).strip("-") + suffix
 
 
@@ -50,8 +52,11 @@ def _file_name(number: str, suffix: str) -> str:
 @login_required
 def decision_list():
     actor = council_viewer()
-    return render_template("council/decisions.html", decisions=decisions.list_decisions(get_session()),
-                           can_manage=council.can_manage(actor))
+    return render_template(
+        "council/decisions.html",
+        decisions=decisions.list_decisions(get_session()),
+        can_manage=council.can_manage(actor),
+    )
 
 
 @bp.route("/decisions/new", methods=["GET", "POST"])
@@ -61,28 +66,43 @@ def decision_new():
     session = get_session()
     candidates = decisions.candidates(session, actor)
     form = request.form
-    chosen = whole_numbers(form.getlist("dossier")) if request.method == "POST" else \
-        {d.id for d in candidates}
-    typed = {"number": form.get("number", ""), "decided_on": form.get("decided_on", _today().isoformat()),
-             "signer": form.get("signer", ""),
-             "title": form.get("title", decisions.default_title(candidates, _today().year)),
-             "legal_bases": form.get("legal_bases", "\n".join(decisions.DEFAULT_BASES))}
+    chosen = (
+        whole_numbers(form.getlist("dossier"))
+        if request.method == "POST"
+        else {d.id for d in candidates}
+    )
+    typed = {
+        "number": form.get("number", ""),
+        "decided_on": form.get("decided_on", _today().isoformat()),
+        "signer": form.get("signer", ""),
+        "title": form.get("title", decisions.default_title(candidates, _today().year)),
+        "legal_bases": form.get("legal_bases", "\n".join(decisions.DEFAULT_BASES)),
+    }
     if request.method == "POST":
         try:
-            made = decisions.create(session, actor, number=typed["number"],
-                                    decided_on=_date(typed["decided_on"]),
-                                    signer=typed["signer"], title=typed["title"],
-                                    legal_bases=typed["legal_bases"], dossier_ids=chosen)
+            made = decisions.create(
+                session,
+                actor,
+                number=typed["number"],
+                decided_on=_date(typed["decided_on"]),
+                signer=typed["signer"],
+                title=typed["title"],
+                legal_bases=typed["legal_bases"],
+                dossier_ids=chosen,
+            )
         except EditRefused as refused:
             session.rollback()
             for message in refused.messages(lang()):
                 flash(message, "error")
-            return render_template("council/decision_new.html", candidates=candidates, chosen=chosen,
-                                   typed=typed), 409
+            return render_template(
+                "council/decision_new.html", candidates=candidates, chosen=chosen, typed=typed
+            ), 409
         session.commit()
         flash(_("Đã lập dự thảo quyết định số %(n)s.", n=made.number), "success")
         return redirect(url_for("council.decision_detail", id=made.id))
-    return render_template("council/decision_new.html", candidates=candidates, chosen=chosen, typed=typed)
+    return render_template(
+        "council/decision_new.html", candidates=candidates, chosen=chosen, typed=typed
+    )
 
 
 @bp.route("/decisions/<int:id>")
@@ -91,9 +111,13 @@ def decision_detail(id: int):
     actor = council_viewer()
     session = get_session()
     decision = decisions.get(session, id, actor)
-    return render_template("council/decision.html", decision=decision,
-                           dossiers=decisions.dossiers_of(session, decision),
-                           can_manage=council.can_manage(actor), pdf=documents.pdf_converter() is not None)
+    return render_template(
+        "council/decision.html",
+        decision=decision,
+        dossiers=decisions.dossiers_of(session, decision),
+        can_manage=council.can_manage(actor),
+        pdf=documents.pdf_converter() is not None,
+    )
 
 
 @bp.route("/decisions/<int:id>/docx")
@@ -102,8 +126,12 @@ def decision_docx(id: int):
     actor = council_viewer()
     session = get_session()
     decision = decisions.get(session, id, actor)
-    return send_file(io.BytesIO(decisions.decision_docx(session, decision)), mimetype=DOCX,
-                     as_attachment=True, download_name=_file_name(decision.number, ".docx"))
+    return send_file(
+        io.BytesIO(decisions.decision_docx(session, decision)),
+        mimetype=DOCX,
+        as_attachment=True,
+        download_name=_file_name(decision.number, ".docx"),
+    )
 
 
 @bp.route("/decisions/<int:id>/pdf")
@@ -114,10 +142,16 @@ def decision_pdf(id: int):
     decision = decisions.get(session, id, actor)
     pdf = documents.to_pdf(decisions.decision_docx(session, decision))
     if pdf is None:
-        return render_error(409, [_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; "
-                                    "vui lòng tải bản DOCX.")])
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=_file_name(decision.number, ".pdf"))
+        return render_error(
+            409,
+            [_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; vui lòng tải bản DOCX.")],
+        )
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=_file_name(decision.number, ".pdf"),
+    )
 
 
 @bp.route("/decisions/<int:id>/issue", methods=["POST"])
@@ -151,6 +185,7 @@ def decision_discard(id: int):
 
 # --- the unit's proposal letter ----------------------------------------------------------
 
+
 def _unit_choices(session, actor) -> list[Unit]:
     ids = actor.unit_ids((Role.UNIT_STAFF, Role.UNIT_HEAD))
     return list(session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))).order_by(Unit.name)))
@@ -164,26 +199,43 @@ def proposal():
     units = _unit_choices(session, actor)
     if not units:
         return render_error(403, [_("Tờ trình do cán bộ thi đua hoặc thủ trưởng đơn vị lập.")])
-    campaigns = list(session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name)))
+    campaigns = list(
+        session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name))
+    )
     form = request.form if request.method == "POST" else request.args
-    typed = {"unit": form.get("unit", str(units[0].id)), "campaign": form.get("campaign", ""),
-             "number": form.get("number", ""), "day": form.get("day", _today().isoformat()),
-             "signer": form.get("signer", actor.name if actor.has(Role.UNIT_HEAD, units[0].id) else "")}
+    typed = {
+        "unit": form.get("unit", str(units[0].id)),
+        "campaign": form.get("campaign", ""),
+        "number": form.get("number", ""),
+        "day": form.get("day", _today().isoformat()),
+        "signer": form.get("signer", actor.name if actor.has(Role.UNIT_HEAD, units[0].id) else ""),
+    }
     if request.method == "POST":
         unit_id, campaign_id = typed["unit"], typed["campaign"]
         if whole_number(unit_id) in {u.id for u in units} and whole_number(campaign_id) is not None:
             try:
-                data = decisions.proposal_docx(session, actor, unit_id=int(unit_id),
-                                               campaign_id=int(campaign_id),
-                                               number=typed["number"], day=_date(typed["day"]),
-                                               signer=typed["signer"])
+                data = decisions.proposal_docx(
+                    session,
+                    actor,
+                    unit_id=int(unit_id),
+                    campaign_id=int(campaign_id),
+                    number=typed["number"],
+                    day=_date(typed["day"]),
+                    signer=typed["signer"],
+                )
             except EditRefused as refused:
                 for message in refused.messages(lang()):
                     flash(message, "error")
             else:
-                return send_file(io.BytesIO(data), mimetype=DOCX, as_attachment=True,
-                                 download_name=_file_name(typed["number"], ".docx"))
+                return send_file(
+                    io.BytesIO(data),
+                    mimetype=DOCX,
+                    as_attachment=True,
+                    download_name=_file_name(typed["number"], ".docx"),
+                )
         else:
             flash(_("Vui lòng chọn đơn vị và phong trào."), "error")
-        return render_template("council/proposal.html", units=units, campaigns=campaigns, typed=typed), 409
+        return render_template(
+            "council/proposal.html", units=units, campaigns=campaigns, typed=typed
+        ), 409
     return render_template("council/proposal.html", units=units, campaigns=campaigns, typed=typed)

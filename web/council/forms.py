@@ -1,4 +1,5 @@
 """The form that opens a Council session (the members' checkboxes are drawn by the view)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,14 +29,24 @@ def _percent(form, field) -> None:
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Tên phiên họp"), default=_l("Phiên họp Hội đồng Thi đua - Khen thưởng ngành"),
-                        validators=[DataRequired(_l("Vui lòng nhập tên phiên họp.")), Length(max=255)])
+    title = StringField(
+        _l("Tên phiên họp"),
+        default=_l("Phiên họp Hội đồng Thi đua - Khen thưởng ngành"),
+        validators=[DataRequired(_l("Vui lòng nhập tên phiên họp.")), Length(max=255)],
+    )
     # A text field with a date widget: WTForms' DateField has no Vietnamese messages.
-    held_on = StringField(_l("Ngày họp"), widget=DateInput(),
-                          validators=[DataRequired(_l("Vui lòng nhập ngày họp.")), _iso_date])
-    place = StringField(_l("Địa điểm"), default=_l("Phòng họp Sở Giáo dục và Đào tạo"),
-                        validators=[Length(max=255)])
+    held_on = StringField(
+        _l("Ngày họp"),
+        widget=DateInput(),
+        validators=[DataRequired(_l("Vui lòng nhập ngày họp.")), _iso_date],
+    )
+    place = StringField(
+        _l("Địa điểm"), default=_l("Phòng họp Sở Giáo dục và Đào tạo"), validators=[Length(max=255)]
+    )
     quorum_pct = StringField(
-        _l("Tỷ lệ thành viên có mặt tối thiểu (%)"), default=str(DEFAULT_QUORUM_PCT),
-        widget=NumberInput(min=1, max=100), validators=[_percent],
-        description=_l("Mặc định hai phần ba (67%) số thành viên Hội đồng."))
+        _l("Tỷ lệ thành viên có mặt tối thiểu (%)"),
+        default=str(DEFAULT_QUORUM_PCT),
+        widget=NumberInput(min=1, max=100),
+        validators=[_percent],
+        description=_l("Mặc định hai phần ba (67%) số thành viên Hội đồng."),
+    )

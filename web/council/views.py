@@ -2,14 +2,15 @@
 publication) and closing. Decisions are transitions posted to ``dossiers.fire`` with typed
 counts, or, for a dossier put to a secret ballot, the ballot's result applied through
 ``council.apply_ballot``."""
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone, gettext as _
+from flask_babel import get_timezone
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import Dossier
@@ -20,7 +21,8 @@ from web.db import get_session
 from web.home.links import register
 from web.i18n import lang
 from web.parsing import whole_numbers
-from workflow import available, ballot as ballots, council
+from workflow import available, council
+from workflow import ballot as ballots
 from workflow.authz import Actor
 from workflow.ballot import BoardRow
 from workflow.errors import EditRefused, Violation
@@ -43,12 +45,14 @@ class Action:
 class AgendaEntry:
     dossier: Dossier
     actions: list[Action]
-    ballot: Optional[BoardRow] = None  # the dossier's secret ballot in this session
+    ballot: BoardRow | None = None  # the dossier's secret ballot in this session
 
 
 def _actions(session, dossier: Dossier, actor, *, balloted: bool = False) -> list[Action]:
-    actions = [Action(t, frozenset(i.value for i in t.requires), problems)
-               for t, problems in available(session, dossier, actor)]
+    actions = [
+        Action(t, frozenset(i.value for i in t.requires), problems)
+        for t, problems in available(session, dossier, actor)
+    ]
     # A balloted dossier is decided by its ballot (the engine refuses typed counts, and a
     # rejection or deferral without them): the apply form replaces every decision form.
     return [a for a in actions if not (balloted and records_tally(a.tdef))]
@@ -57,8 +61,10 @@ def _actions(session, dossier: Dossier, actor, *, balloted: bool = False) -> lis
 def _agenda(session, meeting, actor: Actor) -> list[AgendaEntry]:
     dossiers = council.agenda(session, actor)
     rows = ballots.balloted(session, meeting, actor, dossiers)
-    return [AgendaEntry(d, _actions(session, d, actor, balloted=d.id in rows), rows.get(d.id))
-            for d in dossiers]
+    return [
+        AgendaEntry(d, _actions(session, d, actor, balloted=d.id in rows), rows.get(d.id))
+        for d in dossiers
+    ]
 
 
 def _present_ids() -> set[int]:
@@ -69,8 +75,12 @@ def _present_ids() -> set[int]:
 @login_required
 def sessions():
     actor = council_viewer()
-    return render_template("council/sessions.html", sessions=council.list_sessions(get_session()),
-                           can_manage=council.can_manage(actor), quorum=council.quorum)
+    return render_template(
+        "council/sessions.html",
+        sessions=council.list_sessions(get_session()),
+        can_manage=council.can_manage(actor),
+        quorum=council.quorum,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,9 +98,15 @@ def new_session():
         present = _present_ids()
     if form.validate_on_submit():
         try:
-            opened = council.open_session(session, actor, title=form.title.data,
-                                          held_on=form.held_on.parsed, place=form.place.data or "",
-                                          quorum_pct=form.quorum_pct.parsed, present_ids=present)
+            opened = council.open_session(
+                session,
+                actor,
+                title=form.title.data,
+                held_on=form.held_on.parsed,
+                place=form.place.data or "",
+                quorum_pct=form.quorum_pct.parsed,
+                present_ids=present,
+            )
         except EditRefused as refused:
             for message in refused.messages(lang()):
                 flash(message, "error")
@@ -112,15 +128,27 @@ def session_detail(id: int):
 def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[str, int]:
     decided = council.decided_items(session, meeting.id)
     # Publication (a decision number) is offered for the approved and classified items.
-    to_publish = [(item, a) for item in decided for a in _actions(session, item.dossier, actor)
-                  if "decision" in a.needs]
+    to_publish = [
+        (item, a)
+        for item in decided
+        for a in _actions(session, item.dossier, actor)
+        if "decision" in a.needs
+    ]
     is_open = meeting.status == "open"
-    return render_template("council/session.html", meeting=meeting, quorum=council.quorum(meeting),
-                           agenda=_agenda(session, meeting, actor), decided=decided, to_publish=to_publish,
-                           can_manage=council.can_manage(actor), is_open=is_open,
-                           pending_ballots=council.pending_ballots(session, meeting.id) if is_open else [],
-                           classifications=CLASSIFICATIONS, outcomes=council.OUTCOME_LABELS,
-                           here=url_for("council.session_detail", id=meeting.id)), status
+    return render_template(
+        "council/session.html",
+        meeting=meeting,
+        quorum=council.quorum(meeting),
+        agenda=_agenda(session, meeting, actor),
+        decided=decided,
+        to_publish=to_publish,
+        can_manage=council.can_manage(actor),
+        is_open=is_open,
+        pending_ballots=council.pending_ballots(session, meeting.id) if is_open else [],
+        classifications=CLASSIFICATIONS,
+        outcomes=council.OUTCOME_LABELS,
+        here=url_for("council.session_detail", id=meeting.id),
+    ), status
 
 
 @bp.route("/<int:id>/attendance", methods=["POST"])
@@ -131,8 +159,10 @@ def attendance(id: int):
     meeting = council.record_attendance(session, id, actor, _present_ids())
     session.commit()
     q = council.quorum(meeting)
-    flash(_("Đã ghi nhận: %(p)d/%(m)d thành viên có mặt.", p=q.present, m=q.members),
-          "success" if q.met else "warning")
+    flash(
+        _("Đã ghi nhận: %(p)d/%(m)d thành viên có mặt.", p=q.present, m=q.members),
+        "success" if q.met else "warning",
+    )
     return redirect(url_for("council.session_detail", id=id))
 
 
@@ -150,5 +180,7 @@ def close(id: int):
             flash(message, "error")
         return _render_session(session, council.get(session, id, actor), actor, status=409)
     session.commit()
-    flash(_("Đã kết thúc phiên họp. Không thể ghi nhận thêm quyết định trong phiên này."), "success")
+    flash(
+        _("Đã kết thúc phiên họp. Không thể ghi nhận thêm quyết định trong phiên này."), "success"
+    )
     return redirect(url_for("council.session_detail", id=id))

@@ -1,4 +1,5 @@
 """The Office dashboard (bảng tổng hợp) of a campaign, the lists behind its figures, exports."""
+
 from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -1,4 +1,5 @@
 """What the dashboard page shows: the link behind each figure and the server-drawn charts."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,14 +36,21 @@ class Links:
         the dashboard's own list of nominations."""
         args = {k: v for k, v in args.items() if v is not None}
         if self.office and set(args) <= OFFICE_QUEUE_ARGS:
-            return url_for("office.queue", campaign=self.campaign_id, kind="nomination",
-                           **{"state": "all", **args})
+            return url_for(
+                "office.queue",
+                campaign=self.campaign_id,
+                kind="nomination",
+                **{"state": "all", **args},
+            )
         return url_for("dashboard.nominations", campaign=self.campaign_id, **args)
 
     def units(self, **args: Any) -> str:
         """The dashboard's list of units (with their heads' contacts)."""
-        return url_for("dashboard.units", campaign=self.campaign_id,
-                       **{k: v for k, v in args.items() if v is not None})
+        return url_for(
+            "dashboard.units",
+            campaign=self.campaign_id,
+            **{k: v for k, v in args.items() if v is not None},
+        )
 
 
 def status_label(status: str) -> str:
@@ -58,43 +66,96 @@ def _svg(markup: str) -> Markup:
 
 
 def submission_chart(board: Dashboard, links: Links) -> Markup:
-    rows = [StackRow(kind_label(kind), [Bar(status_label(s), counts.counts[s], links.units(kind=kind, status=s),
-                                           COLORS[s]) for s in STATUSES])
-            for kind, counts in zip(SUBMISSION_KINDS, (board.plans, board.reports))]
+    rows = [
+        StackRow(
+            kind_label(kind),
+            [
+                Bar(status_label(s), counts.counts[s], links.units(kind=kind, status=s), COLORS[s])
+                for s in STATUSES
+            ],
+        )
+        for kind, counts in zip(SUBMISSION_KINDS, (board.plans, board.reports))
+    ]
     legend = [(status_label(s), COLORS[s]) for s in STATUSES]
-    return _svg(charts.stacked_bars("chart-submissions", _("Kế hoạch và báo cáo của đơn vị"), rows, legend))
+    return _svg(
+        charts.stacked_bars("chart-submissions", _("Kế hoạch và báo cáo của đơn vị"), rows, legend)
+    )
 
 
 def target_chart(board: Dashboard, links: Links) -> Markup:
-    rows = [StackRow(f"{row.target.code}. {pick(row.target.title_vi, row.target.title_en)}",
-                     [Bar(result_label(r), row.counts[r], links.units(target=row.target.id, result=r),
-                          COLORS[r]) for r in RESULTS]) for row in board.targets]
+    rows = [
+        StackRow(
+            f"{row.target.code}. {pick(row.target.title_vi, row.target.title_en)}",
+            [
+                Bar(
+                    result_label(r),
+                    row.counts[r],
+                    links.units(target=row.target.id, result=r),
+                    COLORS[r],
+                )
+                for r in RESULTS
+            ],
+        )
+        for row in board.targets
+    ]
     legend = [(result_label(r), COLORS[r]) for r in RESULTS]
-    return _svg(charts.stacked_bars("chart-targets", _("Chỉ tiêu thi đua của các đơn vị"), rows, legend,
-                                    label_width=260))
+    return _svg(
+        charts.stacked_bars(
+            "chart-targets", _("Chỉ tiêu thi đua của các đơn vị"), rows, legend, label_width=260
+        )
+    )
 
 
 def nomination_charts(board: Dashboard, links: Links) -> dict[str, Markup]:
     n = board.nominations
-    states = [Bar(pick(c.label_vi, c.label_en), c.count, links.nominations(state=c.key)) for c in n.by_state]
-    awards = [Bar(pick(c.label_vi, c.label_en), c.count, links.nominations(award=c.key)) for c in n.by_award]
+    states = [
+        Bar(pick(c.label_vi, c.label_en), c.count, links.nominations(state=c.key))
+        for c in n.by_state
+    ]
+    awards = [
+        Bar(pick(c.label_vi, c.label_en), c.count, links.nominations(award=c.key))
+        for c in n.by_award
+    ]
     units = [Bar(c.label_vi, c.count, links.nominations(unit=c.key)) for c in n.by_unit[:TOP_UNITS]]
-    ad_hoc = [Bar(_("Đã công bố"), n.ad_hoc_published, links.nominations(state="published", ad_hoc=1)),
-              Bar(_("Đang xử lý"), n.ad_hoc_in_progress, links.nominations(ad_hoc=1, stage="in_progress"))]
+    ad_hoc = [
+        Bar(_("Đã công bố"), n.ad_hoc_published, links.nominations(state="published", ad_hoc=1)),
+        Bar(
+            _("Đang xử lý"), n.ad_hoc_in_progress, links.nominations(ad_hoc=1, stage="in_progress")
+        ),
+    ]
     share = n.direct_share
     center = "—" if share is None else f"{share:.0%}"
-    direct = [Bar(_("Người lao động trực tiếp"), n.published_direct,
-                  links.nominations(state="published", nominee="individual", direct=1), COLORS["direct"]),
-              Bar(_("Cá nhân khác"), n.published_individuals - n.published_direct,
-                  links.nominations(state="published", nominee="individual", direct=0), COLORS["other"])]
+    direct = [
+        Bar(
+            _("Người lao động trực tiếp"),
+            n.published_direct,
+            links.nominations(state="published", nominee="individual", direct=1),
+            COLORS["direct"],
+        ),
+        Bar(
+            _("Cá nhân khác"),
+            n.published_individuals - n.published_direct,
+            links.nominations(state="published", nominee="individual", direct=0),
+            COLORS["other"],
+        ),
+    ]
     return {
-        "states": _svg(charts.bar_chart("chart-states", _("Hồ sơ đề nghị theo trạng thái"), states)),
+        "states": _svg(
+            charts.bar_chart("chart-states", _("Hồ sơ đề nghị theo trạng thái"), states)
+        ),
         "awards": _svg(charts.bar_chart("chart-awards", _("Hồ sơ đề nghị theo danh hiệu"), awards)),
-        "units": _svg(charts.bar_chart("chart-units", _("Đơn vị có nhiều hồ sơ đề nghị nhất"), units,
-                                       label_width=300)),
+        "units": _svg(
+            charts.bar_chart(
+                "chart-units", _("Đơn vị có nhiều hồ sơ đề nghị nhất"), units, label_width=300
+            )
+        ),
         "ad_hoc": _svg(charts.bar_chart("chart-ad-hoc", _("Khen thưởng đột xuất"), ad_hoc)),
-        "direct": _svg(charts.donut("chart-direct", _("Tỷ lệ người lao động trực tiếp trong số cá nhân "
-                                                      "được khen thưởng"), direct, center)),
+        "direct": _svg(
+            charts.donut(
+                "chart-direct",
+                _("Tỷ lệ người lao động trực tiếp trong số cá nhân được khen thưởng"),
+                direct,
+                center,
+            )
+        ),
     }
-
-

@@ -2,11 +2,12 @@
 
 Every page refuses (403) anyone but the Office, the Council's secretary and administrators.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from typing import Mapping, Optional
+from collections.abc import Mapping
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
@@ -17,8 +18,14 @@ from models import Campaign, Target
 from web.auth.user import current_actor
 from web.campaigns.presenters import show_number
 from web.dashboard import bp
-from web.dashboard.presenters import (Links, nomination_charts, result_label,
-                                      status_label, submission_chart, target_chart)
+from web.dashboard.presenters import (
+    Links,
+    nomination_charts,
+    result_label,
+    status_label,
+    submission_chart,
+    target_chart,
+)
 from web.db import get_session
 from web.home.links import register
 from web.listing import Page, page_number, paginate
@@ -40,7 +47,7 @@ def _actor() -> Actor:
     return actor
 
 
-def _campaign(session, required: bool = True) -> Optional[Campaign]:
+def _campaign(session, required: bool = True) -> Campaign | None:
     """``?campaign=<id>`` (404 when unknown), else this year's active annual campaign."""
     raw = request.args.get("campaign")
     if raw:
@@ -68,13 +75,22 @@ def index():
     board = dashboard.campaign_dashboard(session, campaign)
     links = Links(actor, campaign)
     return render_template(
-        "dashboard/index.html", campaign=campaign, campaigns=_campaigns(session), board=board,
-        links=links, status_label=status_label, result_label=result_label, statuses=STATUSES,
-        results=RESULTS, submission_chart=submission_chart(board, links),
-        target_chart=target_chart(board, links), charts=nomination_charts(board, links))
+        "dashboard/index.html",
+        campaign=campaign,
+        campaigns=_campaigns(session),
+        board=board,
+        links=links,
+        status_label=status_label,
+        result_label=result_label,
+        statuses=STATUSES,
+        results=RESULTS,
+        submission_chart=submission_chart(board, links),
+        target_chart=target_chart(board, links),
+        charts=nomination_charts(board, links),
+    )
 
 
-def _target(session, campaign: Campaign) -> Optional[Target]:
+def _target(session, campaign: Campaign) -> Target | None:
     target_id = whole_number(request.args.get("target"))
     if target_id is None:
         return None
@@ -84,15 +100,20 @@ def _target(session, campaign: Campaign) -> Optional[Target]:
     return target
 
 
-def _units_heading(target: Optional[Target], kind: str, status: Optional[str],
-                   result: Optional[str]) -> str:
+def _units_heading(target: Target | None, kind: str, status: str | None, result: str | None) -> str:
     if target is not None:
         if result is None:
             return _("Chỉ tiêu %(code)s: các đơn vị tham gia", code=target.code)
-        return _("Chỉ tiêu %(code)s: đơn vị %(result)s", code=target.code, result=result_label(result).lower())
+        return _(
+            "Chỉ tiêu %(code)s: đơn vị %(result)s",
+            code=target.code,
+            result=result_label(result).lower(),
+        )
     if status is None:
         return _("%(kind)s: các đơn vị tham gia", kind=kind_label(kind))
-    return _("%(kind)s: đơn vị %(status)s", kind=kind_label(kind), status=status_label(status).lower())
+    return _(
+        "%(kind)s: đơn vị %(status)s", kind=kind_label(kind), status=status_label(status).lower()
+    )
 
 
 @bp.route("/units")
@@ -115,11 +136,19 @@ def units():
     per_page = current_app.config["PAGE_SIZE"]
     page = min(page_number(), max(1, math.ceil(len(lines) / per_page)))
     start = (page - 1) * per_page
-    return render_template("dashboard/units.html", heading=_units_heading(target, kind, status, result),
-                           campaign=campaign, target=target, kind=kind,
-                           status=status, result=result, status_label=status_label,
-                           result_label=result_label, show_number=show_number,
-                           page=Page(lines[start:start + per_page], len(lines), page, per_page))
+    return render_template(
+        "dashboard/units.html",
+        heading=_units_heading(target, kind, status, result),
+        campaign=campaign,
+        target=target,
+        kind=kind,
+        status=status,
+        result=result,
+        status_label=status_label,
+        result_label=result_label,
+        show_number=show_number,
+        page=Page(lines[start : start + per_page], len(lines), page, per_page),
+    )
 
 
 def _nomination_filters(args: Mapping[str, str]) -> dict:
@@ -127,11 +156,15 @@ def _nomination_filters(args: Mapping[str, str]) -> dict:
     state = args.get("state")
     nominee = args.get("nominee")
     direct = {"1": True, "0": False}.get(args.get("direct", ""))
-    return {"state": state if state in WORKFLOWS["nomination"].state_names else None,
-            "award_type_id": whole_number(args.get("award")), "unit_id": whole_number(args.get("unit")),
-            "ad_hoc": args.get("ad_hoc") == "1", "direct": direct,
-            "nominee_kind": nominee if nominee in ("individual", "collective") else None,
-            "in_progress": args.get("stage") == "in_progress"}
+    return {
+        "state": state if state in WORKFLOWS["nomination"].state_names else None,
+        "award_type_id": whole_number(args.get("award")),
+        "unit_id": whole_number(args.get("unit")),
+        "ad_hoc": args.get("ad_hoc") == "1",
+        "direct": direct,
+        "nominee_kind": nominee if nominee in ("individual", "collective") else None,
+        "in_progress": args.get("stage") == "in_progress",
+    }
 
 
 @bp.route("/nominations")
@@ -142,15 +175,23 @@ def nominations():
     actor, session = _actor(), get_session()
     campaign = _campaign(session)
     filters = _nomination_filters(request.args)
-    page = paginate(session, dashboard.nominations_behind(actor, campaign, **filters),
-                    current_app.config["PAGE_SIZE"])
-    return render_template("dashboard/nominations.html", campaign=campaign, filters=filters, page=page)
+    page = paginate(
+        session,
+        dashboard.nominations_behind(actor, campaign, **filters),
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "dashboard/nominations.html", campaign=campaign, filters=filters, page=page
+    )
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
     filename = re.sub(r"[^A-Za-z0-9_.-]+", "-", filename)
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/export.xlsx")
@@ -160,8 +201,11 @@ def export_xlsx():
     session = get_session()
     campaign = _campaign(session)
     body = exports.campaign_workbook(session, campaign)
-    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"tong-hop-{campaign.code}.xlsx")
+    return _download(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"tong-hop-{campaign.code}.xlsx",
+    )
 
 
 @bp.route("/export.csv")
@@ -170,7 +214,10 @@ def export_csv():
     _actor()
     session = get_session()
     campaign = _campaign(session)
-    response = _download(exports.unit_results_csv(session, campaign), "text/csv",
-                         f"ket-qua-don-vi-{campaign.code}.csv")
+    response = _download(
+        exports.unit_results_csv(session, campaign),
+        "text/csv",
+        f"ket-qua-don-vi-{campaign.code}.csv",
+    )
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     return response

@@ -1,4 +1,5 @@
 """Dossier pages: a unit's list, create and edit, evidence, the dossier page and its actions."""
+
 from flask import Blueprint
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")

@@ -1,8 +1,9 @@
 """What the dossier views share: loading in scope, the person's units, uploads, redirects."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from flask import current_app, url_for
 from flask_login import current_user
@@ -42,7 +43,7 @@ def member_units(session: Session, who: Actor) -> list[Unit]:
     return sorted(units, key=lambda u: vi_sort_key(u.name))
 
 
-def safe_next(target: Optional[str], default: str) -> str:
+def safe_next(target: str | None, default: str) -> str:
     """A local path to go back to, or ``default`` (never another site)."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target

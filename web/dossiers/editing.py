@@ -1,7 +1,6 @@
 """Creating and editing a dossier's content (with evidence chosen on the create form)."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -11,8 +10,17 @@ from sqlalchemy.orm import Session
 from models import Dossier
 from web.db import get_session
 from web.dossiers import bp, pending
-from web.dossiers.common import (KINDS, actor, checked_files, detail_url, load_visible,
-                                 max_file_bytes, member_units, named, upload_dir)
+from web.dossiers.common import (
+    KINDS,
+    actor,
+    checked_files,
+    detail_url,
+    load_visible,
+    max_file_bytes,
+    member_units,
+    named,
+    upload_dir,
+)
 from web.dossiers.forms import DossierForm, build_form
 from web.errors import render_error
 from web.i18n import lang
@@ -23,21 +31,39 @@ from workflow.definitions import WORKFLOWS
 from workflow.errors import EditRefused, StaleVersion, Violation
 
 
-def _render(form: DossierForm, kind: str, units: list, dossier: Optional[Dossier] = None,
-            token: Optional[str] = None, problems: Optional[list[str]] = None, status: int = 200):
-    return render_template("dossiers/form.html", form=form, kind=kind, units=units, dossier=dossier,
-                           token=token, pending=pending.listing(token), problems=problems or [],
-                           max_mb=max_file_bytes() // (1024 * 1024)), status
+def _render(
+    form: DossierForm,
+    kind: str,
+    units: list,
+    dossier: Dossier | None = None,
+    token: str | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+):
+    return render_template(
+        "dossiers/form.html",
+        form=form,
+        kind=kind,
+        units=units,
+        dossier=dossier,
+        token=token,
+        pending=pending.listing(token),
+        problems=problems or [],
+        max_mb=max_file_bytes() // (1024 * 1024),
+    ), status
 
 
-def _create_with_files(session: Session, who: Actor, kind: str, form: DossierForm,
-                       files: list[tuple[str, bytes]]) -> tuple[Dossier, list[str]]:
+def _create_with_files(
+    session: Session, who: Actor, kind: str, form: DossierForm, files: list[tuple[str, bytes]]
+) -> tuple[Dossier, list[str]]:
     """The new dossier with its evidence attached, and messages about files that were refused."""
     dossier = dossiers.create(session, who, kind, form.unit_id.data, form.content())
     problems = []
     for name, data in files:
         try:
-            evidence.attach(session, dossier.id, who, name, data, upload_dir(), max_bytes=max_file_bytes())
+            evidence.attach(
+                session, dossier.id, who, name, data, upload_dir(), max_bytes=max_file_bytes()
+            )
         except EditRefused as error:
             problems += [named(name, m) for m in error.messages(lang())]
     return dossier, problems
@@ -51,7 +77,9 @@ def create(kind: str):
     session, who = get_session(), actor()
     units = member_units(session, who)
     if not units:
-        return render_error(403, [_("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")])
+        return render_error(
+            403, [_("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")]
+        )
     form = build_form(session, kind, units)
     del form.version
     token = request.form.get("pending_token")
@@ -62,14 +90,21 @@ def create(kind: str):
     problems: list[str] = []
     if form.validate() and not file_problems:
         try:
-            dossier, file_problems = _create_with_files(session, who, kind, form, uploads + pending.read(token))
+            dossier, file_problems = _create_with_files(
+                session, who, kind, form, uploads + pending.read(token)
+            )
         except EditRefused as error:
             problems = error.messages(lang())
         if not problems and not file_problems:
             session.commit()
             pending.discard(token)
-            flash(_("Đã tạo hồ sơ “%(title)s”. Kiểm tra lại nội dung, rồi gửi đi khi đã sẵn sàng.",
-                    title=dossier.title), "success")
+            flash(
+                _(
+                    "Đã tạo hồ sơ “%(title)s”. Kiểm tra lại nội dung, rồi gửi đi khi đã sẵn sàng.",
+                    title=dossier.title,
+                ),
+                "success",
+            )
             return redirect(detail_url(dossier.id))
         session.rollback()
     form.files.errors = file_problems
@@ -78,14 +113,16 @@ def create(kind: str):
     return _render(form, kind, units, token=token, problems=problems + file_problems)
 
 
-def _not_editable(dossier: Dossier, who: Actor) -> Optional[str]:
+def _not_editable(dossier: Dossier, who: Actor) -> str | None:
     """None when the person may edit now; else why not (out of scope: the 403 page)."""
     if editing_role(who, dossier) is None:
         raise EditRefused([Violation("out_of_scope")])
     state = WORKFLOWS[dossier.kind].state(dossier.state)
     if state.editable:
         return None
-    return Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en}).message(lang())
+    return Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en}).message(
+        lang()
+    )
 
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
@@ -100,26 +137,53 @@ def edit(dossier_id: int):
     form = build_form(session, dossier.kind, [dossier.unit], dossier)
     del form.unit_id, form.files
     if refusal is not None:  # sent on meanwhile: show the refusal, and keep what was typed
-        return _render(form, dossier.kind, [dossier.unit], dossier, problems=[refusal, _(
-            "Nội dung bạn vừa nhập vẫn được giữ bên dưới để bạn sao chép; hồ sơ chỉ sửa được khi "
-            "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”.")], status=409)
+        return _render(
+            form,
+            dossier.kind,
+            [dossier.unit],
+            dossier,
+            problems=[
+                refusal,
+                _(
+                    "Nội dung bạn vừa nhập vẫn được giữ bên dưới để bạn sao chép; hồ sơ chỉ sửa được khi "
+                    "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”."
+                ),
+            ],
+            status=409,
+        )
     problems: list[str] = []
     if request.method == "POST" and form.validate():
         try:
-            changed = dossiers.edit(session, dossier_id, who, form.content(),
-                                    expected_version=whole_number(form.version.data))
+            changed = dossiers.edit(
+                session,
+                dossier_id,
+                who,
+                form.content(),
+                expected_version=whole_number(form.version.data),
+            )
             session.commit()
-            flash(_("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
-                  "success" if changed else "info")
+            flash(
+                _("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
+                "success" if changed else "info",
+            )
             return redirect(detail_url(dossier_id))
         except StaleVersion as error:
             session.rollback()
             form.version.data = str(error.current_version)
-            problems = error.messages(lang()) + [_(
-                "Nội dung bạn vừa nhập vẫn được giữ bên dưới. Hãy xem bản hiện tại của hồ sơ; "
-                "nếu vẫn muốn lưu nội dung này, bấm “Lưu thay đổi” lần nữa.")]
+            problems = error.messages(lang()) + [
+                _(
+                    "Nội dung bạn vừa nhập vẫn được giữ bên dưới. Hãy xem bản hiện tại của hồ sơ; "
+                    "nếu vẫn muốn lưu nội dung này, bấm “Lưu thay đổi” lần nữa."
+                )
+            ]
         except EditRefused as error:
             session.rollback()
             problems = error.messages(lang())
-    return _render(form, dossier.kind, [dossier.unit], dossier, problems=problems,
-                   status=409 if problems else 200)
+    return _render(
+        form,
+        dossier.kind,
+        [dossier.unit],
+        dossier,
+        problems=problems,
+        status=409 if problems else 200,
+    )

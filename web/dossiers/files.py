@@ -1,4 +1,5 @@
 """Evidence files of a dossier: upload (one or more), download (in scope only), remove."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, request, send_file
@@ -7,8 +8,15 @@ from flask_login import login_required
 
 from web.db import get_session
 from web.dossiers import bp
-from web.dossiers.common import (actor, chosen_files, detail_url, max_file_bytes, named, safe_next,
-                                 upload_dir)
+from web.dossiers.common import (
+    actor,
+    chosen_files,
+    detail_url,
+    max_file_bytes,
+    named,
+    safe_next,
+    upload_dir,
+)
 from web.errors import render_error
 from web.i18n import lang
 from workflow import evidence
@@ -28,6 +36,7 @@ def _refused(error: EditRefused, back: str):
 def _purpose() -> str:
     """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
     from workflow.awards import PURPOSES
+
     chosen = request.form.get("purpose", "evidence")
     return chosen if chosen in PURPOSES else "evidence"
 
@@ -49,8 +58,16 @@ def upload(dossier_id: int):
     saved, problems = [], []
     for name, data in chosen:
         try:
-            evidence.attach(session, dossier_id, who, name, data, upload_dir(), max_bytes=max_file_bytes(),
-                            purpose=_purpose())
+            evidence.attach(
+                session,
+                dossier_id,
+                who,
+                name,
+                data,
+                upload_dir(),
+                max_bytes=max_file_bytes(),
+                purpose=_purpose(),
+            )
             saved.append(name)
         except EditRefused as error:  # checked before anything changes: the others still go in
             problems += [named(name, m) for m in error.messages(lang())]
@@ -70,8 +87,13 @@ def download(attachment_id: int):
     path = evidence.stored_path(upload_dir(), attachment.sha256)
     if not path.is_file():
         return render_error(404, [_("Tệp không còn trên máy chủ. Vui lòng báo quản trị hệ thống.")])
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=0)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.original_name,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -4,18 +4,27 @@ The forms check what a browser can get wrong (missing, too long, not a choice); 
 of the domain (an award that fits the nominee, an active campaign) are checked again by
 ``workflow.dossiers``, whose refusals the view shows on the same form.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import (BooleanField, HiddenField, MultipleFileField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional as Optionally, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import Optional as Optionally
 
 from models import AwardType, Campaign, Dossier, Unit
 from models.text import vi_sort_key
@@ -39,14 +48,18 @@ def _max(n: int) -> Length:
     return Length(max=n, message=_l("Tối đa %(n)d ký tự.", n=n))
 
 
-def _as_id(value: Any) -> Optional[int]:
+def _as_id(value: Any) -> int | None:
     """Select values: "" (the placeholder) becomes None, digits an id."""
     return whole_number(value)
 
 
 def _id_select(label: Any) -> SelectField:
-    return SelectField(label, coerce=_as_id, validators=[_chosen(label)],
-                       invalid_choice_message=_l("Lựa chọn không hợp lệ, vui lòng chọn lại."))
+    return SelectField(
+        label,
+        coerce=_as_id,
+        validators=[_chosen(label)],
+        invalid_choice_message=_l("Lựa chọn không hợp lệ, vui lòng chọn lại."),
+    )
 
 
 class DossierForm(FlaskForm):
@@ -70,26 +83,51 @@ class DossierForm(FlaskForm):
 class NominationForm(DossierForm):
     """Đề nghị khen thưởng: the nominee, the award and the achievements."""
 
-    nominee_kind = RadioField(_l("Đối tượng đề nghị"), choices=[SelectChoice(v, l) for v, l in NOMINEE_KINDS],
-                              default="individual", validators=[_chosen(_l("Đối tượng đề nghị"))],
-                              invalid_choice_message=_l("Vui lòng chọn cá nhân hoặc tập thể."))
-    nominee_name = StringField(_l("Họ tên cá nhân / tên tập thể"),
-                               validators=[_required(_l("Họ tên cá nhân / tên tập thể")), _max(255)])
+    nominee_kind = RadioField(
+        _l("Đối tượng đề nghị"),
+        choices=[SelectChoice(v, l) for v, l in NOMINEE_KINDS],
+        default="individual",
+        validators=[_chosen(_l("Đối tượng đề nghị"))],
+        invalid_choice_message=_l("Vui lòng chọn cá nhân hoặc tập thể."),
+    )
+    nominee_name = StringField(
+        _l("Họ tên cá nhân / tên tập thể"),
+        validators=[_required(_l("Họ tên cá nhân / tên tập thể")), _max(255)],
+    )
     position = StringField(_l("Chức vụ, vị trí công tác"), validators=[Optionally(), _max(255)])
     award_type_id = _id_select(_l("Danh hiệu, hình thức khen thưởng"))
-    achievements = TextAreaField(_l("Tóm tắt thành tích"),
-                                 validators=[_required(_l("Tóm tắt thành tích")), _max(20000)])
+    achievements = TextAreaField(
+        _l("Tóm tắt thành tích"), validators=[_required(_l("Tóm tắt thành tích")), _max(20000)]
+    )
     ad_hoc = BooleanField(_l("Khen thưởng đột xuất"))
     direct_worker = BooleanField(_l("Người lao động trực tiếp"))
 
-    CONTENT = ("title", "campaign_id", "nominee_kind", "nominee_name", "position",
-               "award_type_id", "achievements", "ad_hoc", "direct_worker")
+    CONTENT = (
+        "title",
+        "campaign_id",
+        "nominee_kind",
+        "nominee_name",
+        "position",
+        "award_type_id",
+        "achievements",
+        "ad_hoc",
+        "direct_worker",
+    )
 
     def validate_award_type_id(self, field: SelectField) -> None:
         kind = getattr(self, "award_kinds", {}).get(field.data)
-        if kind and self.nominee_kind.data in dict(NOMINEE_KINDS) and kind != self.nominee_kind.data:
-            raise ValidationError(_l("Danh hiệu này dành cho %(kind)s; vui lòng chọn lại cho phù hợp "
-                                     "với đối tượng đề nghị.", kind=dict(NOMINEE_KINDS)[kind].lower()))
+        if (
+            kind
+            and self.nominee_kind.data in dict(NOMINEE_KINDS)
+            and kind != self.nominee_kind.data
+        ):
+            raise ValidationError(
+                _l(
+                    "Danh hiệu này dành cho %(kind)s; vui lòng chọn lại cho phù hợp "
+                    "với đối tượng đề nghị.",
+                    kind=dict(NOMINEE_KINDS)[kind].lower(),
+                )
+            )
 
 
 class DocumentForm(DossierForm):
@@ -101,11 +139,16 @@ class DocumentForm(DossierForm):
     CONTENT = ("title", "campaign_id", "document_number", "summary")
 
 
-FORMS: dict[str, type[DossierForm]] = {"nomination": NominationForm, "plan": DocumentForm,
-                                       "report": DocumentForm}
+FORMS: dict[str, type[DossierForm]] = {
+    "nomination": NominationForm,
+    "plan": DocumentForm,
+    "report": DocumentForm,
+}
 
 
-def build_form(session: Session, kind: str, units: list[Unit], dossier: Optional[Dossier] = None) -> DossierForm:
+def build_form(
+    session: Session, kind: str, units: list[Unit], dossier: Dossier | None = None
+) -> DossierForm:
     """The form of ``kind`` with its choices; prefilled from ``dossier`` on a GET."""
     form = FORMS[kind](obj=dossier) if dossier is not None else FORMS[kind]()
     placeholder = SelectChoice("", _l("— Chọn —"))
@@ -115,21 +158,29 @@ def build_form(session: Session, kind: str, units: list[Unit], dossier: Optional
     current = dossier.campaign_id if dossier is not None else None
     form.campaign_id.choices = [placeholder] + [
         SelectChoice(str(c.id), _campaign_label(c))
-        for c in campaigns(session, current, [u.id for u in units])]
+        for c in campaigns(session, current, [u.id for u in units])
+    ]
     if isinstance(form, NominationForm):
         awards = award_types(session, getattr(dossier, "award_type_id", None))
         form.award_kinds = {a.id: a.nominee_kind for a in awards}
         groups = dict(NOMINEE_KINDS)
         form.award_type_id.choices = [placeholder] + [
-            SelectChoice(str(a.id), pick(a.name_vi, a.name_en), {"data-kind": a.nominee_kind},
-                         str(groups.get(a.nominee_kind, a.nominee_kind))) for a in awards]
+            SelectChoice(
+                str(a.id),
+                pick(a.name_vi, a.name_en),
+                {"data-kind": a.nominee_kind},
+                str(groups.get(a.nominee_kind, a.nominee_kind)),
+            )
+            for a in awards
+        ]
     if dossier is not None and not form.version.data:
         form.version.data = str(dossier.version)
     return form
 
 
-def campaigns(session: Session, include: Optional[int] = None,
-              unit_ids: Optional[list[int]] = None) -> list[Campaign]:
+def campaigns(
+    session: Session, include: int | None = None, unit_ids: list[int] | None = None
+) -> list[Campaign]:
     """Active campaigns, ad-hoc commendation first (fast-tracked), then newest year first (and
     the dossier's own, even if closed since). With ``unit_ids``, only campaigns one of those
     units takes part in: a draft in any other could never be submitted."""
@@ -140,10 +191,11 @@ def campaigns(session: Session, include: Optional[int] = None,
     return sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name)))
 
 
-def award_types(session: Session, include: Optional[int] = None) -> list[AwardType]:
+def award_types(session: Session, include: int | None = None) -> list[AwardType]:
     """The active catalogue, individuals first, by Vietnamese name."""
-    rows = session.scalars(select(AwardType).where(
-        (AwardType.active.is_(True)) | (AwardType.id == (include or -1)))).all()
+    rows = session.scalars(
+        select(AwardType).where((AwardType.active.is_(True)) | (AwardType.id == (include or -1)))
+    ).all()
     order = {kind: i for i, (kind, _) in enumerate(NOMINEE_KINDS)}
     return sorted(rows, key=lambda a: (order.get(a.nominee_kind, 9), vi_sort_key(a.name_vi)))
 

@@ -4,6 +4,7 @@ The files wait in the instance folder under a random token. The token travels in
 form, and only tokens recorded in this browser's session are honoured, so nobody can
 pick up another person's files. Leftovers older than a day are swept away.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,9 @@ import secrets
 import shutil
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Optional
 
 from flask import current_app, session
 
@@ -37,7 +38,7 @@ def _root() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "pending_uploads"
 
 
-def owned(token: Optional[str]) -> Optional[str]:
+def owned(token: str | None) -> str | None:
     """``token`` when it is well formed and belongs to this browser session, else None."""
     if token and _TOKEN.match(token) and token in session.get(SESSION_KEY, []):
         return token
@@ -56,13 +57,13 @@ def _write_index(token: str, files: list[PendingFile]) -> None:
     path.write_text(json.dumps([asdict(f) for f in files], ensure_ascii=False), "utf-8")
 
 
-def listing(token: Optional[str]) -> list[PendingFile]:
+def listing(token: str | None) -> list[PendingFile]:
     """The files waiting under ``token`` (none for a foreign or unknown token)."""
     token = owned(token)
     return _index(token) if token else []
 
 
-def stash(token: Optional[str], files: Iterable[tuple[str, bytes]]) -> Optional[str]:
+def stash(token: str | None, files: Iterable[tuple[str, bytes]]) -> str | None:
     """Keep ``files`` (name, bytes) under ``token`` (a new one if needed); returns the token."""
     files = list(files)
     token = owned(token)
@@ -82,7 +83,7 @@ def stash(token: Optional[str], files: Iterable[tuple[str, bytes]]) -> Optional[
     return token
 
 
-def keep_only(token: Optional[str], kept_ids: Iterable[str]) -> None:
+def keep_only(token: str | None, kept_ids: Iterable[str]) -> None:
     """Drop the waiting files the person unticked."""
     token = owned(token)
     if token is None:
@@ -95,7 +96,7 @@ def keep_only(token: Optional[str], kept_ids: Iterable[str]) -> None:
     _write_index(token, [item for item in index if item.id in kept])
 
 
-def read(token: Optional[str]) -> list[tuple[str, bytes]]:
+def read(token: str | None) -> list[tuple[str, bytes]]:
     """(name, bytes) of every file waiting under ``token``."""
     token = owned(token)
     if token is None:
@@ -103,7 +104,7 @@ def read(token: Optional[str]) -> list[tuple[str, bytes]]:
     return [(item.name, (_root() / token / item.id).read_bytes()) for item in _index(token)]
 
 
-def discard(token: Optional[str]) -> None:
+def discard(token: str | None) -> None:
     """Forget ``token`` and its files (after the dossier was saved)."""
     token = owned(token)
     if token is None:

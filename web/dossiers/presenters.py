@@ -3,12 +3,13 @@
 Templates only lay these out: every label comes from a lifecycle definition or a field
 table, and every button from ``workflow.engine.available``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,9 +26,12 @@ from workflow.guards import CLASSIFICATIONS
 from workflow.spec import ROLE_LABELS, Input, Role, TransitionDef
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
-OUTCOMES = {"approved": ("Thông qua", "Approved"), "rejected": ("Không thông qua", "Rejected"),
-            "deferred": ("Hoãn, trả Văn phòng xem lại", "Deferred"),
-            "classified": ("Đã xếp loại", "Classified")}
+OUTCOMES = {
+    "approved": ("Thông qua", "Approved"),
+    "rejected": ("Không thông qua", "Rejected"),
+    "deferred": ("Hoãn, trả Văn phòng xem lại", "Deferred"),
+    "classified": ("Đã xếp loại", "Classified"),
+}
 
 
 @dataclass
@@ -38,9 +42,9 @@ class Step:
     who: str
     role: str
     action: str
-    from_state: Optional[str]
-    to_state: Optional[str]
-    reason: Optional[str]
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
     details: list[str] = field(default_factory=list)
 
     @property
@@ -56,11 +60,11 @@ class ActionView:
     problems: list[str]
     label: str
     css: str
-    confirm: Optional[str]
+    confirm: str | None
     needs: frozenset[str]
 
 
-def _role_text(role: Optional[str]) -> str:
+def _role_text(role: str | None) -> str:
     try:
         return pick(*ROLE_LABELS[Role(role)]) if role else ""
     except ValueError:
@@ -68,8 +72,13 @@ def _role_text(role: Optional[str]) -> str:
 
 
 def _action_text(kind: str, action: str) -> str:
-    own = {"create": _("Tạo hồ sơ"), "edit": _("Sửa nội dung"), "attach": _("Đính kèm tệp"),
-           "detach": _("Gỡ tệp"), "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu")}
+    own = {
+        "create": _("Tạo hồ sơ"),
+        "edit": _("Sửa nội dung"),
+        "attach": _("Đính kèm tệp"),
+        "detach": _("Gỡ tệp"),
+        "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
+    }
     if action in own:
         return own[action]
     try:
@@ -79,7 +88,7 @@ def _action_text(kind: str, action: str) -> str:
     return pick(tdef.label_vi, tdef.label_en)
 
 
-def state_text(kind: str, state: Optional[str]) -> Optional[str]:
+def state_text(kind: str, state: str | None) -> str | None:
     if not state:
         return None
     try:
@@ -95,23 +104,40 @@ def _details(kind: str, event: AuditEvent) -> list[str]:
     if event.action in ("attach", "detach") and changes.get("name"):
         out.append(_("Tệp: %(name)s", name=changes["name"]))
     if event.action == "edit":
-        labels = [pick(spec[2], spec[3]) for k, spec in FIELDS.get(kind, {}).items() if k in changes]
+        labels = [
+            pick(spec[2], spec[3]) for k, spec in FIELDS.get(kind, {}).items() if k in changes
+        ]
         if labels:
             out.append(_("Đã sửa: %(fields)s", fields=", ".join(labels)))
     for code, diff in (changes.get("figures") or {}).items():  # report figures (workflow.figures)
         if isinstance(diff, dict) and isinstance(diff.get("value"), list):
-            old, new = (str(v or "—").replace(".", ",") if lang() == "vi" else v or "—" for v in diff["value"])
+            old, new = (
+                str(v or "—").replace(".", ",") if lang() == "vi" else v or "—"
+                for v in diff["value"]
+            )
             out.append(_("Chỉ tiêu %(code)s: %(old)s → %(new)s", code=code, old=old, new=new))
     if isinstance(changes.get("votes"), list) and len(changes["votes"]) == 3:
-        out.append(_("Kết quả biểu quyết: %(f)s đồng ý, %(a)s không đồng ý, %(b)s không biểu quyết",
-                     f=changes["votes"][0], a=changes["votes"][1], b=changes["votes"][2]))
+        out.append(
+            _(
+                "Kết quả biểu quyết: %(f)s đồng ý, %(a)s không đồng ý, %(b)s không biểu quyết",
+                f=changes["votes"][0],
+                a=changes["votes"][1],
+                b=changes["votes"][2],
+            )
+        )
     if changes.get("classification") in CLASSIFICATIONS:
         out.append(_("Xếp loại: %(c)s", c=pick(*CLASSIFICATIONS[changes["classification"]])))
     if changes.get("decision_number"):
         day = changes.get("decision_date", "")
         day = dt.date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
-        out.append(_("Quyết định số %(n)s ngày %(d)s, người ký: %(s)s", n=changes["decision_number"],
-                     d=day, s=changes.get("decision_signer", "")))
+        out.append(
+            _(
+                "Quyết định số %(n)s ngày %(d)s, người ký: %(s)s",
+                n=changes["decision_number"],
+                d=day,
+                s=changes.get("decision_signer", ""),
+            )
+        )
     return out
 
 
@@ -119,12 +145,25 @@ def timeline(session: Session, dossier: Dossier) -> list[Step]:
     """The dossier's audit events as readable steps, oldest first."""
     events = history(session, "dossier", dossier.id)
     ids = {e.actor_id for e in events if e.actor_id}
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()) if ids else {}
+    names = (
+        dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+        if ids
+        else {}
+    )
     steps = []
     for event in events:
-        steps.append(Step(event.occurred_at, names.get(event.actor_id, _("Hệ thống")),
-                          _role_text(event.actor_role), _action_text(dossier.kind, event.action),
-                          event.from_state, event.to_state, event.reason, _details(dossier.kind, event)))
+        steps.append(
+            Step(
+                event.occurred_at,
+                names.get(event.actor_id, _("Hệ thống")),
+                _role_text(event.actor_role),
+                _action_text(dossier.kind, event.action),
+                event.from_state,
+                event.to_state,
+                event.reason,
+                _details(dossier.kind, event),
+            )
+        )
     return steps
 
 
@@ -138,34 +177,60 @@ def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
     for tdef, violations in available(session, dossier, who):
         label = pick(tdef.label_vi, tdef.label_en)
         terminal = WORKFLOWS[dossier.kind].state(tdef.dest).terminal
-        confirm = (_("Xác nhận “%(action)s”? Sau thao tác này không thể hoàn tác.", action=label)
-                   if tdef.style == "danger" or terminal else None)
-        views.append(ActionView(tdef, [v.message(lang()) for v in violations], label, _css(tdef.style),
-                                confirm, frozenset(i.value for i in tdef.requires)))
+        confirm = (
+            _("Xác nhận “%(action)s”? Sau thao tác này không thể hoàn tác.", action=label)
+            if tdef.style == "danger" or terminal
+            else None
+        )
+        views.append(
+            ActionView(
+                tdef,
+                [v.message(lang()) for v in violations],
+                label,
+                _css(tdef.style),
+                confirm,
+                frozenset(i.value for i in tdef.requires),
+            )
+        )
     return views
 
 
 def open_sessions(session: Session) -> list[CouncilSession]:
-    return list(session.scalars(select(CouncilSession).where(CouncilSession.status == "open")
-                                .order_by(CouncilSession.held_on.desc(), CouncilSession.id.desc())))
+    return list(
+        session.scalars(
+            select(CouncilSession)
+            .where(CouncilSession.status == "open")
+            .order_by(CouncilSession.held_on.desc(), CouncilSession.id.desc())
+        )
+    )
 
 
-def council_items(session: Session, dossier: Dossier) -> list[tuple[CouncilItem, CouncilSession, str]]:
+def council_items(
+    session: Session, dossier: Dossier
+) -> list[tuple[CouncilItem, CouncilSession, str]]:
     """The Council's recorded tallies and outcomes for this dossier."""
-    rows = session.execute(select(CouncilItem, CouncilSession).join(CouncilSession)
-                           .where(CouncilItem.dossier_id == dossier.id)
-                           .order_by(CouncilSession.held_on, CouncilItem.id)).all()
-    return [(item, council, pick(*OUTCOMES.get(item.outcome or "", ("", "")))) for item, council in rows]
+    rows = session.execute(
+        select(CouncilItem, CouncilSession)
+        .join(CouncilSession)
+        .where(CouncilItem.dossier_id == dossier.id)
+        .order_by(CouncilSession.held_on, CouncilItem.id)
+    ).all()
+    return [
+        (item, council, pick(*OUTCOMES.get(item.outcome or "", ("", "")))) for item, council in rows
+    ]
 
 
-def last_return(session: Session, dossier: Dossier) -> Optional[AuditEvent]:
+def last_return(session: Session, dossier: Dossier) -> AuditEvent | None:
     """The event that returned the dossier, when its return reason is what the unit must act on."""
     if not dossier.return_reason or dossier.state not in ("returned", "draft"):
         return None
-    event = session.scalar(select(AuditEvent).where(
-        AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier.id)
-        .order_by(AuditEvent.seq.desc()).where(AuditEvent.from_state.is_not(None),
-                                               AuditEvent.from_state != AuditEvent.to_state).limit(1))
+    event = session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "dossier", AuditEvent.entity_id == dossier.id)
+        .order_by(AuditEvent.seq.desc())
+        .where(AuditEvent.from_state.is_not(None), AuditEvent.from_state != AuditEvent.to_state)
+        .limit(1)
+    )
     return event if event is not None and event.action in RETURN_TRIGGERS else None
 
 
@@ -187,11 +252,17 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
     needs_vote = any(Input.COUNCIL_VOTE.value in v.needs for v in views)
     returned = last_return(session, dossier)
     return {
-        "dossier": dossier, "state": state, "steps": timeline(session, dossier), "actions": views,
+        "dossier": dossier,
+        "state": state,
+        "steps": timeline(session, dossier),
+        "actions": views,
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
         "editable": state.editable and editing_role(who, dossier) is not None,
         "returned": returned,
-        "returned_by": session.get(User, returned.actor_id) if returned and returned.actor_id else None,
-        "next_steps": next_steps(dossier), "classifications": CLASSIFICATIONS,
+        "returned_by": session.get(User, returned.actor_id)
+        if returned and returned.actor_id
+        else None,
+        "next_steps": next_steps(dossier),
+        "classifications": CLASSIFICATIONS,
     }

@@ -8,10 +8,11 @@ Refusals of a transition (the engine decides, whatever the browser sent; nothing
 - someone acted first (stale version) → a flash naming the current state and a redirect
   to the fresh page.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,8 +24,15 @@ from models import Campaign, Dossier, Nomination
 from models.text import fold, vi_sort_key
 from web.db import get_session
 from web.dossiers import bp
-from web.dossiers.common import (KINDS, actor, detail_url, load_visible, max_file_bytes, member_units,
-                                 safe_next)
+from web.dossiers.common import (
+    KINDS,
+    actor,
+    detail_url,
+    load_visible,
+    max_file_bytes,
+    member_units,
+    safe_next,
+)
 from web.dossiers.presenters import detail_context, state_text
 from web.errors import render_error
 from web.i18n import lang, pick
@@ -35,12 +43,28 @@ from workflow.authz import Actor, visible_dossiers
 from workflow.definitions import WORKFLOWS, all_state_names
 from workflow.errors import StaleVersion, TransitionRefused
 
-INPUT_FIELDS = ("reason", "session_id", "votes_for", "votes_against", "votes_abstain",
-                "classification", "decision_number", "decision_date", "decision_signer",
-                "submission_number", "submission_date")
+INPUT_FIELDS = (
+    "reason",
+    "session_id",
+    "votes_for",
+    "votes_against",
+    "votes_abstain",
+    "classification",
+    "decision_number",
+    "decision_date",
+    "decision_signer",
+    "submission_number",
+    "submission_date",
+)
 LISTED = with_polymorphic(Dossier, [Nomination])
-SORTS = {"updated": LISTED.updated_at, "created": LISTED.created_at, "title": LISTED.title,
-         "state": LISTED.state, "kind": LISTED.kind, "id": LISTED.id}
+SORTS = {
+    "updated": LISTED.updated_at,
+    "created": LISTED.created_at,
+    "title": LISTED.title,
+    "state": LISTED.state,
+    "kind": LISTED.kind,
+    "id": LISTED.id,
+}
 
 
 def _escape_like(text: str) -> str:
@@ -52,10 +76,13 @@ def _filters(units: list) -> dict[str, Any]:
     unit_ids = {u.id for u in units}
     unit = whole_number(args.get("unit"))
     unit = unit if unit in unit_ids else None
-    return {"kind": args.get("kind") if args.get("kind") in KINDS else None,
-            "state": args.get("state") if args.get("state") in all_state_names() else None,
-            "campaign": whole_number(args.get("campaign")),
-            "unit": unit, "q": args.get("q", "").strip()[:100]}
+    return {
+        "kind": args.get("kind") if args.get("kind") in KINDS else None,
+        "state": args.get("state") if args.get("state") in all_state_names() else None,
+        "campaign": whole_number(args.get("campaign")),
+        "unit": unit,
+        "q": args.get("q", "").strip()[:100],
+    }
 
 
 def _scoped(who: Actor, unit_ids: list[int], chosen: dict[str, Any]):
@@ -67,13 +94,20 @@ def _scoped(who: Actor, unit_ids: list[int], chosen: dict[str, Any]):
     if chosen["campaign"]:
         stmt = stmt.where(LISTED.campaign_id == chosen["campaign"])
     if chosen["q"]:
-        stmt = stmt.where(or_(
-            func.lower(LISTED.title).like(f"%{_escape_like(chosen['q'].lower())}%", escape="\\"),
-            LISTED.Nomination.search_key.like(f"%{_escape_like(fold(chosen['q']))}%", escape="\\")))
+        stmt = stmt.where(
+            or_(
+                func.lower(LISTED.title).like(
+                    f"%{_escape_like(chosen['q'].lower())}%", escape="\\"
+                ),
+                LISTED.Nomination.search_key.like(
+                    f"%{_escape_like(fold(chosen['q']))}%", escape="\\"
+                ),
+            )
+        )
     return stmt
 
 
-def _state_choices(kind: Optional[str]) -> list[tuple[str, str]]:
+def _state_choices(kind: str | None) -> list[tuple[str, str]]:
     kinds = [kind] if kind else list(KINDS)
     seen: dict[str, str] = {}
     for name in all_state_names():
@@ -85,7 +119,9 @@ def _state_choices(kind: Optional[str]) -> list[tuple[str, str]]:
 
 def _campaign_choices(session: Session, who: Actor, unit_ids: list[int]) -> list[Campaign]:
     used = select(Dossier.campaign_id).where(visible_dossiers(who), Dossier.unit_id.in_(unit_ids))
-    rows = session.scalars(select(Campaign).where(or_(Campaign.active.is_(True), Campaign.id.in_(used)))).all()
+    rows = session.scalars(
+        select(Campaign).where(or_(Campaign.active.is_(True), Campaign.id.in_(used)))
+    ).all()
     return sorted(rows, key=lambda c: (-c.year, vi_sort_key(c.name)))
 
 
@@ -103,13 +139,22 @@ def unit_list():
     counts = _state_counts(session, scoped)  # before the state filter: the chips show every state
     if chosen["state"]:
         scoped = scoped.where(LISTED.state == chosen["state"])
-    page = paginate(session, scoped.order_by(*order, LISTED.id.desc()),
-                    current_app.config.get("PAGE_SIZE", 20))
+    page = paginate(
+        session, scoped.order_by(*order, LISTED.id.desc()), current_app.config.get("PAGE_SIZE", 20)
+    )
     filtered = any(chosen[k] for k in ("kind", "state", "campaign", "unit", "q"))
-    return render_template("dossiers/list.html", page=page, units=units, chosen=chosen,
-                           sort=sort_key, counts=counts, states=_state_choices(chosen["kind"]),
-                           campaigns=_campaign_choices(session, who, unit_ids), filtered=filtered,
-                           kinds=KINDS)
+    return render_template(
+        "dossiers/list.html",
+        page=page,
+        units=units,
+        chosen=chosen,
+        sort=sort_key,
+        counts=counts,
+        states=_state_choices(chosen["kind"]),
+        campaigns=_campaign_choices(session, who, unit_ids),
+        filtered=filtered,
+        kinds=KINDS,
+    )
 
 
 def _state_counts(session: Session, scoped) -> dict[str, int]:
@@ -117,15 +162,24 @@ def _state_counts(session: Session, scoped) -> dict[str, int]:
     return dict(session.execute(select(sub.c.state, func.count()).group_by(sub.c.state)).all())
 
 
-def render_detail(session: Session, dossier: Dossier, who: Actor, failed: Optional[dict] = None,
-                  status: int = 200):
+def render_detail(
+    session: Session, dossier: Dossier, who: Actor, failed: dict | None = None, status: int = 200
+):
     """The dossier page (``failed``: the action that was just refused, with what was typed)."""
     context = detail_context(session, dossier, who)
-    workflow_url = (url_for("workflow_pages.index")
-                    if "workflow_pages.index" in current_app.view_functions else None)
-    return render_template("dossiers/detail.html", failed=failed or {}, workflow_url=workflow_url,
-                           max_mb=max_file_bytes() // (1024 * 1024),
-                           now=dt.datetime.now(dt.timezone.utc), **context), status
+    workflow_url = (
+        url_for("workflow_pages.index")
+        if "workflow_pages.index" in current_app.view_functions
+        else None
+    )
+    return render_template(
+        "dossiers/detail.html",
+        failed=failed or {},
+        workflow_url=workflow_url,
+        max_mb=max_file_bytes() // (1024 * 1024),
+        now=dt.datetime.now(dt.UTC),
+        **context,
+    ), status
 
 
 @bp.route("/<int:dossier_id>")
@@ -142,8 +196,9 @@ def fire(dossier_id: int, trigger: str):
     inputs = {k: request.form[k] for k in INPUT_FIELDS if k in request.form}
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
     try:
-        event = engine.fire(session, dossier_id, trigger, who, inputs=inputs,
-                            expected_version=posted_version())
+        event = engine.fire(
+            session, dossier_id, trigger, who, inputs=inputs, expected_version=posted_version()
+        )
         session.commit()
     except (StaleVersion, TransitionRefused) as error:
         session.rollback()
@@ -156,12 +211,23 @@ def fire(dossier_id: int, trigger: str):
             return redirect(back)
         # Show the fresh dossier with what was typed, so nothing is lost.
         dossier = load_visible(session, dossier_id, who)
-        failed = {"trigger": trigger, "label": _action_label(dossier.kind, trigger), "values": inputs,
-                  "messages": error.messages(lang()), "stale": stale}
+        failed = {
+            "trigger": trigger,
+            "label": _action_label(dossier.kind, trigger),
+            "values": inputs,
+            "messages": error.messages(lang()),
+            "stale": stale,
+        }
         return render_detail(session, dossier, who, failed, 409)
     kind = session.get(Dossier, dossier_id).kind
-    flash(_("Đã thực hiện: %(action)s. Trạng thái mới: %(state)s.", action=_action_label(kind, trigger),
-            state=state_text(kind, event.to_state)), "success")
+    flash(
+        _(
+            "Đã thực hiện: %(action)s. Trạng thái mới: %(state)s.",
+            action=_action_label(kind, trigger),
+            state=state_text(kind, event.to_state),
+        ),
+        "success",
+    )
     return redirect(back)
 
 

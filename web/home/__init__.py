@@ -1,4 +1,5 @@
 """The "Việc cần làm" home page: what waits for this person."""
+
 from flask import Blueprint
 
 bp = Blueprint("home", __name__)

@@ -3,6 +3,7 @@
 The dossier pages belong to the dossiers blueprint; while an endpoint is not registered
 (parts of the app land separately) the contract's path is used, so these pages still render.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,5 +48,6 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
 
 def register(bp: Blueprint) -> None:
     """Make the link helpers available to ``bp``'s templates."""
-    bp.context_processor(lambda: {"dossier_url": dossier_url, "fire_url": fire_url,
-                                  "optional_url": optional_url})
+    bp.context_processor(
+        lambda: {"dossier_url": dossier_url, "fire_url": fire_url, "optional_url": optional_url}
+    )

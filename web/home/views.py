@@ -1,4 +1,5 @@
 """The "Việc cần làm" home page: the dossiers waiting for an action of the signed-in person."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -24,10 +25,12 @@ def quick_links(actor: Actor) -> list[tuple[str, str]]:
     roles = actor.roles
     wanted = []
     if roles & {Role.UNIT_STAFF, Role.UNIT_HEAD}:
-        wanted += [(("dossiers.create", {"kind": "nomination"}), _l("Lập hồ sơ đề nghị khen thưởng")),
-                   (("dossiers.create", {"kind": "plan"}), _l("Lập kế hoạch thi đua")),
-                   (("dossiers.create", {"kind": "report"}), _l("Lập báo cáo kết quả")),
-                   (("dossiers.unit_list", {}), _l("Hồ sơ của đơn vị"))]
+        wanted += [
+            (("dossiers.create", {"kind": "nomination"}), _l("Lập hồ sơ đề nghị khen thưởng")),
+            (("dossiers.create", {"kind": "plan"}), _l("Lập kế hoạch thi đua")),
+            (("dossiers.create", {"kind": "report"}), _l("Lập báo cáo kết quả")),
+            (("dossiers.unit_list", {}), _l("Hồ sơ của đơn vị")),
+        ]
     if queues.can_use_office_queue(actor):
         wanted.append((("office.queue", {}), _l("Danh sách thẩm định của Văn phòng Sở")))
     if dashboard.can_see(actor):
@@ -36,8 +39,10 @@ def quick_links(actor: Actor) -> list[tuple[str, str]]:
         wanted.append((("council.sessions", {}), _l("Phiên họp Hội đồng")))
     if council.can_manage(actor):
         wanted.append((("council.new_session", {}), _l("Mở phiên họp mới")))
-    wanted += [(("public.outcomes", {}), _l("Kết quả khen thưởng đã công bố")),
-               (("workflow_pages.index", {}), _l("Quy trình xử lý hồ sơ"))]
+    wanted += [
+        (("public.outcomes", {}), _l("Kết quả khen thưởng đã công bố")),
+        (("workflow_pages.index", {}), _l("Quy trình xử lý hồ sơ")),
+    ]
     links = []
     for (endpoint, values), label in wanted:
         url = optional_url(endpoint, **values)
@@ -48,8 +53,10 @@ def quick_links(actor: Actor) -> list[tuple[str, str]]:
 
 def full_list_url(queue_key: str) -> str | None:
     """Where the whole of a long queue can be seen."""
-    endpoint = {"office_review": ("office.queue", {}),
-                "council_review": ("council.sessions", {})}.get(queue_key, ("dossiers.unit_list", {}))
+    endpoint = {
+        "office_review": ("office.queue", {}),
+        "council_review": ("council.sessions", {}),
+    }.get(queue_key, ("dossiers.unit_list", {}))
     return optional_url(endpoint[0], **endpoint[1])
 
 
@@ -60,6 +67,12 @@ def index():
     session = get_session()
     my_queues = queues.my_queues(session, actor, evaluate=SHOWN_PER_QUEUE)
     agenda_count = council.agenda_count(session, actor) if council.can_see(actor) else None
-    return render_template("home/index.html", queues=my_queues, links=quick_links(actor),
-                           shown=SHOWN_PER_QUEUE, full_list_url=full_list_url,
-                           agenda_count=agenda_count, roles=sorted(r.value for r in actor.roles))
+    return render_template(
+        "home/index.html",
+        queues=my_queues,
+        links=quick_links(actor),
+        shown=SHOWN_PER_QUEUE,
+        full_list_url=full_list_url,
+        agenda_count=agenda_count,
+        roles=sorted(r.value for r in actor.roles),
+    )

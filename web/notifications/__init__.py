@@ -1,5 +1,6 @@
 """In-app notifications: the person's list, marking read, the header badge, and sending the
 e-mail outbox after a request that queued e-mails."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -18,7 +19,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 REQUEST_BATCH = 20
 
 
-def unread_for_current_user() -> Optional[int]:
+def unread_for_current_user() -> int | None:
     """The signed-in person's unread count (one COUNT per request), or None for visitors and
     when the database cannot answer (an error page must still render)."""
     if not current_user.is_authenticated:
@@ -54,8 +55,12 @@ def flush_outbox(app: Flask, settings: SmtpSettings, limit: int = REQUEST_BATCH)
         app.logger.exception("sending e-mails after the request failed")
         return
     if result.errors:
-        app.logger.warning("e-mail: %d sent, %d failed: %s", result.sent, result.failed,
-                           "; ".join(result.errors[:3]))
+        app.logger.warning(
+            "e-mail: %d sent, %d failed: %s",
+            result.sent,
+            result.failed,
+            "; ".join(result.errors[:3]),
+        )
 
 
 @bp.after_app_request

@@ -1,4 +1,5 @@
 """The person's notifications: the list (newest first), and marking one or all read."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -25,8 +26,12 @@ def index():
     session = get_session()
     page = paginate(session, notify.inbox(current_user.id), current_app.config["PAGE_SIZE"])
     rows = [(n, *notify.render_notification(n, lang())) for n in page.items]
-    return render_template("notifications/index.html", page=page, rows=rows,
-                           unread=notify.unread_count(session, current_user.id))
+    return render_template(
+        "notifications/index.html",
+        page=page,
+        rows=rows,
+        unread=notify.unread_count(session, current_user.id),
+    )
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])

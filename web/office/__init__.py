@@ -1,4 +1,5 @@
 """The Office's review queue."""
+
 from flask import Blueprint
 
 bp = Blueprint("office", __name__, url_prefix="/office")

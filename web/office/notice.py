@@ -1,4 +1,5 @@
 """Moderation of the public's comments on names posted for notice (Office reviewers only)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -24,7 +25,9 @@ def _moderator():
 @login_required
 def notice_comments():
     _moderator()
-    return render_template("office/notice_comments.html", pending=notice.pending_comments(get_session()))
+    return render_template(
+        "office/notice_comments.html", pending=notice.pending_comments(get_session())
+    )
 
 
 @bp.route("/notice-comments/<int:comment_id>/<any(approve, reject):decision>", methods=["POST"])
@@ -43,5 +46,7 @@ def moderate_comment(comment_id: int, decision: str):
             flash(message, "error")
         return redirect(url_for("office.notice_comments"))
     session.commit()
-    flash(_("Đã duyệt ý kiến.") if decision == "approve" else _("Đã không duyệt ý kiến."), "success")
+    flash(
+        _("Đã duyệt ý kiến.") if decision == "approve" else _("Đã không duyệt ý kiến."), "success"
+    )
     return redirect(url_for("office.notice_comments"))

@@ -1,10 +1,12 @@
 """The Office's review queue (danh sách thẩm định) and its CSV export."""
+
 from __future__ import annotations
 
 import csv
 import io
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -36,10 +38,14 @@ def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
     elif state not in all_state_names():
         state = queues.OFFICE_DEFAULT_STATE
     kind = args.get("kind") if args.get("kind") in WORKFLOWS else None
-    return queues.OfficeFilter(campaign_id=whole_number(args.get("campaign")),
-                               award_type_id=whole_number(args.get("award")),
-                               unit_id=whole_number(args.get("unit")), state=state, kind=kind,
-                               text=(args.get("q") or "").strip()[:200])
+    return queues.OfficeFilter(
+        campaign_id=whole_number(args.get("campaign")),
+        award_type_id=whole_number(args.get("award")),
+        unit_id=whole_number(args.get("unit")),
+        state=state,
+        kind=kind,
+        text=(args.get("q") or "").strip()[:200],
+    )
 
 
 def _filtered():
@@ -62,7 +68,9 @@ def _ids(session, filters, sort: str, stmt) -> list[int]:
 def _page_of_ids(session, ids: list[int], per_page: int) -> Page:
     page = min(page_number(), max(1, math.ceil(len(ids) / per_page)))
     start = (page - 1) * per_page
-    return Page(queues.load_in_order(session, ids[start:start + per_page]), len(ids), page, per_page)
+    return Page(
+        queues.load_in_order(session, ids[start : start + per_page]), len(ids), page, per_page
+    )
 
 
 @bp.route("/")
@@ -75,13 +83,20 @@ def queue():
     if column is not None and not filters.text:
         # The database sorts and pages this one; no need to fetch every row.
         order = column.desc() if sort.startswith("-") else column.asc()
-        page = paginate(session, stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id), per_page)
+        page = paginate(
+            session, stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id), per_page
+        )
     else:
         page = _page_of_ids(session, _ids(session, filters, sort, stmt), per_page)
-    return render_template("office/queue.html", page=page, filters=filters, sort_key=sort,
-                           state_arg=filters.state or ALL_STATES,
-                           options=queues.office_filter_options(session),
-                           export_url=url_for("office.export", **query_args(page=None)))
+    return render_template(
+        "office/queue.html",
+        page=page,
+        filters=filters,
+        sort_key=sort,
+        state_arg=filters.state or ALL_STATES,
+        options=queues.office_filter_options(session),
+        export_url=url_for("office.export", **query_args(page=None)),
+    )
 
 
 def _cell(value: Any) -> str:
@@ -95,18 +110,40 @@ def csv_row(dossier: Dossier) -> list[str]:
     nomination = dossier.kind == "nomination"
     award = pick(dossier.award_type.name_vi, dossier.award_type.name_en) if nomination else ""
     yes = _("Có")
-    return [_cell(v) for v in (
-        dossier.id, kind_label(dossier.kind), dossier.title,
-        dossier.nominee_name if nomination else "", dossier.position if nomination else "",
-        dossier.unit.name, award, dossier.campaign.name, state_label(dossier.kind, dossier.state),
-        datetime_vn(dossier.sent_at), yes if nomination and dossier.ad_hoc else "",
-        yes if nomination and dossier.direct_worker else "")]
+    return [
+        _cell(v)
+        for v in (
+            dossier.id,
+            kind_label(dossier.kind),
+            dossier.title,
+            dossier.nominee_name if nomination else "",
+            dossier.position if nomination else "",
+            dossier.unit.name,
+            award,
+            dossier.campaign.name,
+            state_label(dossier.kind, dossier.state),
+            datetime_vn(dossier.sent_at),
+            yes if nomination and dossier.ad_hoc else "",
+            yes if nomination and dossier.direct_worker else "",
+        )
+    ]
 
 
 def csv_header() -> list[str]:
-    return [_("Mã hồ sơ"), _("Loại hồ sơ"), _("Tiêu đề"), _("Cá nhân / tập thể được đề nghị"),
-            _("Chức vụ"), _("Đơn vị"), _("Danh hiệu, hình thức khen thưởng"), _("Phong trào"),
-            _("Trạng thái"), _("Ngày gửi Sở"), _("Khen thưởng đột xuất"), _("Người lao động trực tiếp")]
+    return [
+        _("Mã hồ sơ"),
+        _("Loại hồ sơ"),
+        _("Tiêu đề"),
+        _("Cá nhân / tập thể được đề nghị"),
+        _("Chức vụ"),
+        _("Đơn vị"),
+        _("Danh hiệu, hình thức khen thưởng"),
+        _("Phong trào"),
+        _("Trạng thái"),
+        _("Ngày gửi Sở"),
+        _("Khen thưởng đột xuất"),
+        _("Người lao động trực tiếp"),
+    ]
 
 
 @bp.route("/export.csv")
@@ -121,6 +158,11 @@ def export():
         writer.writerow(csv_row(dossier))
     # The BOM tells Excel the file is UTF-8, so Vietnamese letters open correctly.
     body = "\ufeff" + out.getvalue()
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="ho-so-tham-dinh.csv"',
-                             "Content-Type": "text/csv; charset=utf-8"})
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="ho-so-tham-dinh.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )

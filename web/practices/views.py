@@ -5,9 +5,10 @@ Every permission is decided by ``workflow.practices``; a refusal changes nothing
 mark forms post the version they were drawn with: when someone else changed the practice
 first, the edit form comes back (409) with everything typed, the mark form with a flash.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -60,21 +61,45 @@ def index():
     stmt = select(Practice).where(svc.visible_practices(who), svc.search(q))
     if status in svc.STATUS_LABELS:
         stmt = stmt.where(Practice.status == status)
-    page = paginate(session, stmt.order_by(Practice.registered_at.desc(), Practice.id.desc()),
-                    current_app.config.get("PAGE_SIZE", 20))
-    return render_template("practices/list.html", page=page, q=q, status=status, statuses=svc.STATUS_LABELS,
-                           office=svc.can_list_all(who), can_register=bool(who.unit_ids()))
+    page = paginate(
+        session,
+        stmt.order_by(Practice.registered_at.desc(), Practice.id.desc()),
+        current_app.config.get("PAGE_SIZE", 20),
+    )
+    return render_template(
+        "practices/list.html",
+        page=page,
+        q=q,
+        status=status,
+        statuses=svc.STATUS_LABELS,
+        office=svc.can_list_all(who),
+        can_register=bool(who.unit_ids()),
+    )
 
 
 def _form_values() -> dict[str, str]:
     return {name: request.form.get(name, "") for name in FIELDS + ("unit_id", "version")}
 
 
-def _render_form(session: Session, values: dict[str, Any], units: list[Unit], practice: Optional[Practice] = None,
-                 problems: Optional[list[str]] = None, status: int = 200, stale: bool = False):
-    return render_template("practices/form.html", values=values, units=units, practice=practice,
-                           campaigns=_campaigns(session), problems=problems or [], fields=svc.FIELDS,
-                           stale=stale), status
+def _render_form(
+    session: Session,
+    values: dict[str, Any],
+    units: list[Unit],
+    practice: Practice | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+    stale: bool = False,
+):
+    return render_template(
+        "practices/form.html",
+        values=values,
+        units=units,
+        practice=practice,
+        campaigns=_campaigns(session),
+        problems=problems or [],
+        fields=svc.FIELDS,
+        stale=stale,
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -96,7 +121,13 @@ def create():
         if error.is_permission:
             raise
         return _render_form(session, values, units, problems=error.messages(lang()), status=422)
-    flash(_("Đã đăng ký mô hình “%(t)s”. Văn phòng Sở sẽ xem xét để công nhận tiêu biểu.", t=practice.title), "success")
+    flash(
+        _(
+            "Đã đăng ký mô hình “%(t)s”. Văn phòng Sở sẽ xem xét để công nhận tiêu biểu.",
+            t=practice.title,
+        ),
+        "success",
+    )
     return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
@@ -108,18 +139,48 @@ def detail(practice_id: int):
     return _render_detail(session, practice, who)
 
 
-def _render_detail(session: Session, practice: Practice, who: Actor, problems: Optional[list[str]] = None,
-                   typed_reason: str = "", status: int = 200):
+def _render_detail(
+    session: Session,
+    practice: Practice,
+    who: Actor,
+    problems: list[str] | None = None,
+    typed_reason: str = "",
+    status: int = 200,
+):
     events = history(session, "practice", practice.id)
-    names = dict(session.execute(select(User.id, User.full_name).where(
-        User.id.in_({e.actor_id for e in events if e.actor_id}))).all()) if events else {}
-    actions = {"create": _("Đăng ký mô hình"), "edit": _("Sửa nội dung"),
-               "mark_exemplary": _("Công nhận tiêu biểu"), "unmark_exemplary": _("Bỏ công nhận tiêu biểu")}
-    steps = [(e.occurred_at, names.get(e.actor_id, ""), actions.get(e.action, e.action), e.reason) for e in events]
-    can_edit = practice.status == "registered" and any(who.has(r, practice.unit_id) for r in svc.UNIT_ROLES)
-    return render_template("practices/detail.html", practice=practice, steps=steps, can_edit=can_edit,
-                           can_mark=who.has(Role.OFFICE_REVIEWER), problems=problems or [],
-                           typed_reason=typed_reason), status
+    names = (
+        dict(
+            session.execute(
+                select(User.id, User.full_name).where(
+                    User.id.in_({e.actor_id for e in events if e.actor_id})
+                )
+            ).all()
+        )
+        if events
+        else {}
+    )
+    actions = {
+        "create": _("Đăng ký mô hình"),
+        "edit": _("Sửa nội dung"),
+        "mark_exemplary": _("Công nhận tiêu biểu"),
+        "unmark_exemplary": _("Bỏ công nhận tiêu biểu"),
+    }
+    steps = [
+        (e.occurred_at, names.get(e.actor_id, ""), actions.get(e.action, e.action), e.reason)
+        for e in events
+    ]
+    can_edit = practice.status == "registered" and any(
+        who.has(r, practice.unit_id) for r in svc.UNIT_ROLES
+    )
+    return render_template(
+        "practices/detail.html",
+        practice=practice,
+        steps=steps,
+        can_edit=can_edit,
+        can_mark=who.has(Role.OFFICE_REVIEWER),
+        problems=problems or [],
+        typed_reason=typed_reason,
+    ), status
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
@@ -135,14 +196,27 @@ def edit(practice_id: int):
             flash(EditRefused([Violation("practice_locked")]).messages(lang())[0], "warning")
             return redirect(url_for("practices.detail", practice_id=practice_id))
         values = {name: getattr(practice, name) or "" for name in FIELDS}
-        return _render_form(session, {**values, "campaign_id": str(practice.campaign_id or ""),
-                                      "version": str(practice.version)}, units, practice)
+        return _render_form(
+            session,
+            {
+                **values,
+                "campaign_id": str(practice.campaign_id or ""),
+                "version": str(practice.version),
+            },
+            units,
+            practice,
+        )
     # A POST always comes back with what was typed when it is refused, even for a practice
     # marked exemplary meanwhile.
     values = _form_values()
     try:
-        event = svc.update_practice(session, practice_id, who, {k: values[k] for k in FIELDS},
-                                    expected_version=posted_version())
+        event = svc.update_practice(
+            session,
+            practice_id,
+            who,
+            {k: values[k] for k in FIELDS},
+            expected_version=posted_version(),
+        )
         session.commit()
     except (StaleVersion, EditRefused) as error:
         session.rollback()
@@ -152,9 +226,19 @@ def edit(practice_id: int):
         if stale:  # the form now carries the current version: saving again applies what was typed
             values["version"] = str(error.current_version)
         practice = svc.load_practice(session, practice_id, who)
-        return _render_form(session, values, units, practice, error.messages(lang()), 409 if stale else 422,
-                            stale=stale)
-    flash(_("Đã lưu thay đổi.") if event else _("Không có thay đổi nào để lưu."), "success" if event else "info")
+        return _render_form(
+            session,
+            values,
+            units,
+            practice,
+            error.messages(lang()),
+            409 if stale else 422,
+            stale=stale,
+        )
+    flash(
+        _("Đã lưu thay đổi.") if event else _("Không có thay đổi nào để lưu."),
+        "success" if event else "info",
+    )
     return redirect(url_for("practices.detail", practice_id=practice_id))
 
 
@@ -165,8 +249,14 @@ def mark(practice_id: int):
     exemplary = request.form.get("exemplary") == "1"
     reason = request.form.get("reason", "")
     try:
-        event = svc.mark_exemplary(session, practice_id, who, reason, exemplary=exemplary,
-                                   expected_version=posted_version())
+        event = svc.mark_exemplary(
+            session,
+            practice_id,
+            who,
+            reason,
+            exemplary=exemplary,
+            expected_version=posted_version(),
+        )
         session.commit()
     except StaleVersion as error:
         session.rollback()
@@ -182,8 +272,12 @@ def mark(practice_id: int):
         practice = svc.load_practice(session, practice_id, who)
         return _render_detail(session, practice, who, error.messages(lang()), reason, 422)
     if event:
-        flash(_("Đã công nhận mô hình tiêu biểu; mô hình được giới thiệu trên trang công khai.") if exemplary
-              else _("Đã bỏ công nhận tiêu biểu."), "success")
+        flash(
+            _("Đã công nhận mô hình tiêu biểu; mô hình được giới thiệu trên trang công khai.")
+            if exemplary
+            else _("Đã bỏ công nhận tiêu biểu."),
+            "success",
+        )
     return redirect(url_for("practices.detail", practice_id=practice_id))
 
 

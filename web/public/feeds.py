@@ -1,9 +1,10 @@
 """Machine-readable public data: the audit head and events (JSON), the outcome list (CSV)."""
+
 from __future__ import annotations
 
 import csv
 import io
-from typing import Iterator
+from collections.abc import Iterator
 
 from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
@@ -47,16 +48,30 @@ def audit_events_json():
     events = public_events(session, after_seq, size)
     last = events[-1]["seq"] if events else after_seq
     more = last < head.seq
-    return _open(jsonify({
-        "head": {"seq": head.seq, "hash": head.hash},
-        "events": events,
-        "next": url_for(".audit_events_json", after=last, limit=size, _external=True) if more else None,
-    }))
+    return _open(
+        jsonify(
+            {
+                "head": {"seq": head.seq, "hash": head.hash},
+                "events": events,
+                "next": url_for(".audit_events_json", after=last, limit=size, _external=True)
+                if more
+                else None,
+            }
+        )
+    )
 
 
-_COLUMNS = (_l("Danh hiệu, hình thức khen thưởng"), _l("Họ tên / tên tập thể"), _l("Chức vụ"),
-            _l("Đơn vị"), _l("Phong trào"), _l("Năm"), _l("Số quyết định"), _l("Ngày quyết định"),
-            _l("Đường dẫn"))
+_COLUMNS = (
+    _l("Danh hiệu, hình thức khen thưởng"),
+    _l("Họ tên / tên tập thể"),
+    _l("Chức vụ"),
+    _l("Đơn vị"),
+    _l("Phong trào"),
+    _l("Năm"),
+    _l("Số quyết định"),
+    _l("Ngày quyết định"),
+    _l("Đường dẫn"),
+)
 
 
 @bp.route("/outcomes.csv")
@@ -73,15 +88,25 @@ def export():
         writer.writerow(headers)
         yield "\ufeff" + _drain(buffer)
         for item in iter_outcomes(session, filters, sort):
-            writer.writerow([item.award(locale), item.name, item.position or "", item.unit_name,
-                             item.campaign_name, item.year, item.decision_number or "",
-                             date_vn(item.decision_date),
-                             url_for(".outcome", dossier_id=item.id, _external=True)])
+            writer.writerow(
+                [
+                    item.award(locale),
+                    item.name,
+                    item.position or "",
+                    item.unit_name,
+                    item.campaign_name,
+                    item.year,
+                    item.decision_number or "",
+                    date_vn(item.decision_date),
+                    url_for(".outcome", dossier_id=item.id, _external=True),
+                ]
+            )
             yield _drain(buffer)
 
     response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="ket-qua-khen-thuong-{head.seq}.csv"')
+        f'attachment; filename="ket-qua-khen-thuong-{head.seq}.csv"'
+    )
     # The head at the time of export, so the file can later be checked against the log.
     response.headers["X-Audit-Head"] = f"{head.seq}:{head.hash}"
     return response

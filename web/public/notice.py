@@ -1,5 +1,6 @@
 """Public notice before the Council (công khai lấy ý kiến): the names posted, and a form
 anyone may use to comment on one (no sign-in; CSRF on; rate-limited per address)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,14 +20,17 @@ from workflow.errors import EditRefused
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 @bp.route("/notice")
 def notice_list():
     names = notice.posted_names(get_session(), _now())
-    return render_template("public/notice.html", names=names, limits={"text": TEXT_MAX, "name": NAME_MAX,
-                                                                       "contact": CONTACT_MAX})
+    return render_template(
+        "public/notice.html",
+        names=names,
+        limits={"text": TEXT_MAX, "name": NAME_MAX, "contact": CONTACT_MAX},
+    )
 
 
 @bp.route("/notice/<int:dossier_id>/comments", methods=["POST"])
@@ -34,8 +38,14 @@ def notice_list():
 def notice_comment(dossier_id: int):
     session = get_session()
     try:
-        notice.add_comment(session, dossier_id, request.form.get("text"), request.form.get("name"),
-                           request.form.get("contact"), now=_now())
+        notice.add_comment(
+            session,
+            dossier_id,
+            request.form.get("text"),
+            request.form.get("name"),
+            request.form.get("contact"),
+            now=_now(),
+        )
     except EditRefused as refused:
         session.rollback()
         if any(v.code == "notice_not_posted" for v in refused.violations):
@@ -44,7 +54,9 @@ def notice_comment(dossier_id: int):
             flash(message, "error")
         return redirect(url_for("public.notice_list") + f"#notice-{dossier_id}")
     session.commit()
-    flash(_("Cảm ơn bạn đã góp ý. Ý kiến sẽ được Văn phòng Sở xem xét trước khi hiển thị."), "success")
+    flash(
+        _("Cảm ơn bạn đã góp ý. Ý kiến sẽ được Văn phòng Sở xem xét trước khi hiển thị."), "success"
+    )
     return redirect(url_for("public.notice_list") + f"#notice-{dossier_id}")
 
 
@@ -61,8 +73,12 @@ def notice_info(dossier) -> dict | None:
     window = notice.notice_window(session, dossier)
     if window is None and not comments and not pending:
         return None
-    return {"window": window, "comments": comments, "pending": pending,
-            "over": window.over(notice.local_day(_now())) if window else True}
+    return {
+        "window": window,
+        "comments": comments,
+        "pending": pending,
+        "over": window.over(notice.local_day(_now())) if window else True,
+    }
 
 
 @bp.app_template_global()

@@ -1,4 +1,5 @@
 """The public site's pages (no sign-in): the outcome list, one outcome, the audit head."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,8 +11,17 @@ from web.listing import paginate, query_args
 from web.parsing import whole_number
 from web.public import bp
 from workflow.guards import CLASSIFICATIONS
-from workflow.outcomes import (DEFAULT_SORT, SORTS, OutcomeFilter, audit_head, facets,
-                               get_outcome, load_outcomes, outcome_ids, publication_event)
+from workflow.outcomes import (
+    DEFAULT_SORT,
+    SORTS,
+    OutcomeFilter,
+    audit_head,
+    facets,
+    get_outcome,
+    load_outcomes,
+    outcome_ids,
+    publication_event,
+)
 
 PER_PAGE = 25
 
@@ -25,9 +35,13 @@ def read_filters() -> OutcomeFilter:
     award = request.args.get("award", "").strip()
     if whole_number(award, max_digits=9) is None and award not in CLASSIFICATIONS:
         award = ""
-    return OutcomeFilter(q=request.args.get("q", "")[:200], year=_number("year"),
-                         campaign_id=_number("campaign"), award=award or None,
-                         unit_id=_number("unit"))
+    return OutcomeFilter(
+        q=request.args.get("q", "")[:200],
+        year=_number("year"),
+        campaign_id=_number("campaign"),
+        award=award or None,
+        unit_id=_number("unit"),
+    )
 
 
 def read_sort() -> str:
@@ -49,8 +63,14 @@ def outcomes():
     # Page through the ids (cheap to count and sort), then load one page's fields.
     page = paginate(session, outcome_ids(session, filters, sort), PER_PAGE)
     page = replace(page, items=load_outcomes(session, page.items))
-    return render_template("public/outcomes.html", page=page, filters=filters, sort=sort,
-                           facets=facets(session), export_args=query_args(page=None))
+    return render_template(
+        "public/outcomes.html",
+        page=page,
+        filters=filters,
+        sort=sort,
+        facets=facets(session),
+        export_args=query_args(page=None),
+    )
 
 
 @bp.route("/outcomes/<int:dossier_id>")
@@ -59,8 +79,9 @@ def outcome(dossier_id: int):
     item = get_outcome(session, dossier_id)
     if item is None:  # not published (or no such dossier): the public sees nothing of it
         abort(404)
-    return render_template("public/outcome.html", outcome=item,
-                           event=publication_event(session, dossier_id))
+    return render_template(
+        "public/outcome.html", outcome=item, event=publication_event(session, dossier_id)
+    )
 
 
 @bp.route("/audit")

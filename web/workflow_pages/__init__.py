@@ -1,4 +1,5 @@
 """The lifecycle diagrams, drawn from the workflow definitions."""
+
 from flask import Blueprint
 
 bp = Blueprint("workflow_pages", __name__, url_prefix="/workflow")

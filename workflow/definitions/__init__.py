@@ -1,4 +1,5 @@
 """Every lifecycle, by dossier kind."""
+
 from workflow.definitions.nomination import NOMINATION
 from workflow.definitions.plan import PLAN
 from workflow.definitions.report import REPORT

@@ -1,4 +1,5 @@
 """States and transitions every dossier kind shares: the unit's part and the Office's return."""
+
 from __future__ import annotations
 
 from workflow import guards as g
@@ -17,8 +18,12 @@ RETURNED = StateDef("returned", "Trả lại bổ sung", "Returned for correctio
 WITHDRAWN = StateDef("withdrawn", "Đã rút", "Withdrawn", terminal=True)
 
 
-def unit_stage(ready: tuple[Guard, ...], *, submit_extra: tuple[Guard, ...] = (),
-               send_extra: tuple[Guard, ...] = ()) -> tuple[TransitionDef, ...]:
+def unit_stage(
+    ready: tuple[Guard, ...],
+    *,
+    submit_extra: tuple[Guard, ...] = (),
+    send_extra: tuple[Guard, ...] = (),
+) -> tuple[TransitionDef, ...]:
     """submit, unit_approve, unit_return, office_return, resubmit and withdraw.
 
     ``ready`` are the guards that say the content is complete; ``submit_extra`` apply on
@@ -26,35 +31,100 @@ def unit_stage(ready: tuple[Guard, ...], *, submit_extra: tuple[Guard, ...] = ()
     sends it to the Department (a due date).
     """
     return (
-        TransitionDef("submit", ("draft",), "unit_review", UNIT, "Gửi thủ trưởng duyệt",
-                      "Submit for approval", Scope.OWN_UNIT, guards=ready + submit_extra),
-        TransitionDef("unit_approve", ("unit_review",), "office_review", HEAD,
-                      "Duyệt và gửi Sở", "Approve and send to the Department", Scope.OWN_UNIT,
-                      guards=ready + send_extra, effects=(g.mark_sent,)),
-        TransitionDef("unit_return", ("unit_review",), "draft", HEAD, "Trả lại để sửa",
-                      "Return to draft", Scope.OWN_UNIT, REASON,
-                      effects=(g.record_return_reason,), style="secondary"),
-        TransitionDef("office_return", ("office_review",), "returned", OFFICE,
-                      "Trả lại bổ sung", "Return for correction", requires=REASON,
-                      effects=(g.record_return_reason,), style="secondary"),
-        TransitionDef("resubmit", ("returned",), "unit_review", UNIT, "Gửi lại",
-                      "Resubmit", Scope.OWN_UNIT, guards=ready),
-        TransitionDef("withdraw", ("draft", "unit_review", "office_review", "returned"),
-                      "withdrawn", HEAD, "Rút hồ sơ", "Withdraw", Scope.OWN_UNIT, REASON,
-                      style="danger"),
+        TransitionDef(
+            "submit",
+            ("draft",),
+            "unit_review",
+            UNIT,
+            "Gửi thủ trưởng duyệt",
+            "Submit for approval",
+            Scope.OWN_UNIT,
+            guards=ready + submit_extra,
+        ),
+        TransitionDef(
+            "unit_approve",
+            ("unit_review",),
+            "office_review",
+            HEAD,
+            "Duyệt và gửi Sở",
+            "Approve and send to the Department",
+            Scope.OWN_UNIT,
+            guards=ready + send_extra,
+            effects=(g.mark_sent,),
+        ),
+        TransitionDef(
+            "unit_return",
+            ("unit_review",),
+            "draft",
+            HEAD,
+            "Trả lại để sửa",
+            "Return to draft",
+            Scope.OWN_UNIT,
+            REASON,
+            effects=(g.record_return_reason,),
+            style="secondary",
+        ),
+        TransitionDef(
+            "office_return",
+            ("office_review",),
+            "returned",
+            OFFICE,
+            "Trả lại bổ sung",
+            "Return for correction",
+            requires=REASON,
+            effects=(g.record_return_reason,),
+            style="secondary",
+        ),
+        TransitionDef(
+            "resubmit",
+            ("returned",),
+            "unit_review",
+            UNIT,
+            "Gửi lại",
+            "Resubmit",
+            Scope.OWN_UNIT,
+            guards=ready,
+        ),
+        TransitionDef(
+            "withdraw",
+            ("draft", "unit_review", "office_review", "returned"),
+            "withdrawn",
+            HEAD,
+            "Rút hồ sơ",
+            "Withdraw",
+            Scope.OWN_UNIT,
+            REASON,
+            style="danger",
+        ),
     )
 
 
 def council_defer() -> TransitionDef:
     """The Council sends a dossier back to the Office for another look."""
-    return TransitionDef("council_defer", ("council_review",), "office_review", SECRETARY,
-                         "Hoãn, trả Văn phòng xem lại", "Defer to the Office", requires=REASON,
-                         guards=(g.council_session_if_given, g.council_tally_possible),
-                         effects=(g.council_outcome("deferred"),), style="secondary")
+    return TransitionDef(
+        "council_defer",
+        ("council_review",),
+        "office_review",
+        SECRETARY,
+        "Hoãn, trả Văn phòng xem lại",
+        "Defer to the Office",
+        requires=REASON,
+        guards=(g.council_session_if_given, g.council_tally_possible),
+        effects=(g.council_outcome("deferred"),),
+        style="secondary",
+    )
 
 
 def publish(source: str) -> TransitionDef:
     """Publication with a decision number, date and signer."""
-    return TransitionDef("publish", (source,), "published", SECRETARY, "Công bố", "Publish",
-                         requires=frozenset({Input.DECISION}), effects=(g.record_decision,),
-                         public=True)
+    return TransitionDef(
+        "publish",
+        (source,),
+        "published",
+        SECRETARY,
+        "Công bố",
+        "Publish",
+        requires=frozenset({Input.DECISION}),
+        effects=(g.record_decision,),
+        public=True,
+    )

@@ -1,8 +1,16 @@
 """The unit plan lifecycle (kế hoạch thi đua): it ends at the Office's acceptance."""
+
 from workflow import guards as g
 from workflow import guards_campaign as gc
-from workflow.definitions.common import (DRAFT, OFFICE, OFFICE_REVIEW, RETURNED, UNIT_REVIEW,
-                                         WITHDRAWN, unit_stage)
+from workflow.definitions.common import (
+    DRAFT,
+    OFFICE,
+    OFFICE_REVIEW,
+    RETURNED,
+    UNIT_REVIEW,
+    WITHDRAWN,
+    unit_stage,
+)
 from workflow.spec import StateDef, TransitionDef, WorkflowDef
 
 PLAN = WorkflowDef(
@@ -11,16 +19,33 @@ PLAN = WorkflowDef(
     label_en="Emulation plan",
     initial="draft",
     states=(
-        DRAFT, UNIT_REVIEW, OFFICE_REVIEW, RETURNED,
+        DRAFT,
+        UNIT_REVIEW,
+        OFFICE_REVIEW,
+        RETURNED,
         # Accepted plans are published to the whole sector.
-        StateDef("accepted", "Đã tiếp nhận, công bố trong ngành", "Accepted and shared with the sector",
-                 terminal=True),
+        StateDef(
+            "accepted",
+            "Đã tiếp nhận, công bố trong ngành",
+            "Accepted and shared with the sector",
+            terminal=True,
+        ),
         WITHDRAWN,
     ),
-    transitions=unit_stage((g.required_fields,), submit_extra=(gc.unit_takes_part, gc.due_date_kept),
-                           send_extra=(gc.due_date_kept,)) + (
-        TransitionDef("office_accept", ("office_review",), "accepted", OFFICE,
-                      "Tiếp nhận kế hoạch", "Accept the plan",
-                      guards=(g.reviewer_independent, g.required_fields)),
+    transitions=unit_stage(
+        (g.required_fields,),
+        submit_extra=(gc.unit_takes_part, gc.due_date_kept),
+        send_extra=(gc.due_date_kept,),
+    )
+    + (
+        TransitionDef(
+            "office_accept",
+            ("office_review",),
+            "accepted",
+            OFFICE,
+            "Tiếp nhận kế hoạch",
+            "Accept the plan",
+            guards=(g.reviewer_independent, g.required_fields),
+        ),
     ),
 )

@@ -7,7 +7,7 @@ PORT   ?= 5000
 # When a PostgreSQL answers here, `make test` runs the database tests on it too.
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-test chromium libreoffice translations bench clean
+.PHONY: run test lint install install-test chromium libreoffice translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,16 +41,21 @@ libreoffice:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null) \
 	  || echo "LibreOffice is missing: the PDF tests will be skipped"; }
 
-test: install-test chromium libreoffice
+# Style and the architecture first (seconds), then the suite.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: install-test chromium libreoffice lint
 	@if [ -z "$$VINHDANH_TEST_DATABASE_URL" ] && $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 	  export VINHDANH_TEST_DATABASE_URL=$(PG_ADMIN_URL); echo "PostgreSQL found: database tests run on SQLite and PostgreSQL"; \
 	else echo "VINHDANH_TEST_DATABASE_URL=$${VINHDANH_TEST_DATABASE_URL:-<none: PostgreSQL tests skip>}"; fi; \
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# Extract the Vietnamese source strings, merge the English PO fragments, compile.
 translations: install-test
-	$(BIN)/pybabel extract -F web/babel.cfg -k _l -o web/translations/messages.pot .
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching
-	$(BIN)/pybabel compile -d web/translations -l en
+	$(BIN)/python -m web.support.catalog
 
 bench: install-test
 	$(BIN)/python bench/transitions.py

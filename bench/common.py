@@ -35,8 +35,10 @@ from models import (
     make_engine,
     make_sessionmaker,
 )
-from workflow import Actor, dossiers, evidence
-from workflow.accounts import create_user
+from workflow import Actor
+from workflow.accounts.service import create_user
+from workflow.dossiers import content as dossiers
+from workflow.dossiers import evidence
 
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

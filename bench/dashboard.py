@@ -41,7 +41,7 @@ from bench.common import PASSWORD, fresh_database  # noqa: E402
 from bench.dashboard_data import SQL, Bench, cutoff, populate  # noqa: E402
 from models import Campaign, make_engine, make_read_sessionmaker  # noqa: E402
 from models.base import UTCDateTime  # noqa: E402
-from workflow import dashboard  # noqa: E402
+from workflow.reporting import dashboard  # noqa: E402
 
 TARGET_MS = 300.0
 

@@ -32,10 +32,10 @@ from models import (
     User,
     make_sessionmaker,
 )
-from workflow.accounts import create_user
-from workflow.dashboard import today_local
-from workflow.deadlines import ZONE
-from workflow.guards import CLASSIFICATIONS
+from workflow.accounts.service import create_user
+from workflow.campaigns.deadlines import ZONE
+from workflow.core.inputs import CLASSIFICATIONS
+from workflow.reporting.dashboard import today_local
 
 UTC = dt.UTC
 CHUNK = 5000

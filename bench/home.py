@@ -32,7 +32,7 @@ from sqlalchemy import select  # noqa: E402
 from bench.common import NOW, PASSWORD, Progress, fresh_database, setup  # noqa: E402
 from models import Dossier, make_sessionmaker  # noqa: E402
 from workflow import fire  # noqa: E402
-from workflow.queues import my_queues  # noqa: E402
+from workflow.dossiers.queues import my_queues  # noqa: E402
 
 
 def _to_office(engine, cast) -> None:

@@ -51,8 +51,8 @@ from sqlalchemy import Engine, bindparam, select  # noqa: E402
 from bench.common import NOW, Cast, Progress, fresh_database, setup  # noqa: E402
 from models import AuditEvent, AuditHead, CouncilItem, Dossier, make_sessionmaker  # noqa: E402
 from workflow import fire  # noqa: E402
-from workflow.audit import canonical_json, chain_hash, format_time, leaf_hash, verify  # noqa: E402
-from workflow.engine import LOCK_DOSSIER, TRANSITION_LISTENERS  # noqa: E402
+from workflow.core.audit import canonical_json, chain_hash, format_time, leaf_hash, verify  # noqa: E402
+from workflow.core.engine import LOCK_DOSSIER, TRANSITION_LISTENERS  # noqa: E402
 
 DECISION = {
     "decision_number": "05/QĐ-SGDĐT",

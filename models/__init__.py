@@ -1,12 +1,18 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
-from models.awards import AwardRecord, AwardRule, HigherReferral, Hold
-from models.ballots import Ballot, BallotBox, BallotVoter, CouncilConflict, Decision, DecisionItem
+from models.awards import AwardRecord, AwardRule, AwardType, HigherReferral, Hold
 from models.base import Base, utcnow
-from models.campaigns import CampaignAward, CampaignUnit, Practice, ReportFigure, Target
-from models.catalog import AwardType, Campaign
-from models.council import CouncilAttendance, CouncilItem, CouncilSession
+from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
+from models.council import (
+    Ballot,
+    BallotBox,
+    BallotVoter,
+    CouncilAttendance,
+    CouncilConflict,
+    CouncilItem,
+    CouncilSession,
+)
 from models.db import (
     database_url,
     instance_dir,
@@ -14,10 +20,12 @@ from models.db import (
     make_read_sessionmaker,
     make_sessionmaker,
 )
-from models.dossier import Attachment, Dossier, Nomination, Plan, Report
+from models.decisions import Decision, DecisionItem
+from models.dossiers import Attachment, Dossier, Nomination, Plan, Report
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
 from models.org import RoleGrant, Unit, User
+from models.practices import Practice
 from models.settings import Setting, get_setting, set_setting
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""The award catalogue's rules, the awards history and holds, as data the admin can change.
+"""The award catalogue (award types and their rules), the awards history and holds, as data the
+admin can change.
 
 - ``AwardRule``: one rule of an award type (required evidence, prior titles, a quota, the
   hold check), hard (blocks the Office's approval) or soft (warns; overriding it needs a
@@ -21,7 +22,6 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.catalog import AwardType
 from models.org import Unit
 
 RULE_KINDS = ("evidence", "prior_title", "quota", "hold")
@@ -134,3 +134,41 @@ class HigherReferral(Base):
     answer_reason: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[dt.datetime | None]
+
+
+NOMINEE_KINDS = ("individual", "collective")
+
+CONFERRING_AUTHORITIES = ("unit_head", "department_director", "city_chairman", "ministry", "higher")
+
+# Whose votes a threshold is counted on: every Council member, or those present.
+THRESHOLD_BASES = ("all_members", "present")
+
+
+class AwardType(Base):
+    """A title or form of commendation, with who confers it and the Council's vote threshold.
+    ``version`` is the optimistic-locking counter of its own fields (its rules are rows of their own)."""
+
+    __tablename__ = "award_type"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str] = mapped_column(String(255))
+    nominee_kind: Mapped[str] = mapped_column(String(20))
+    conferring_authority: Mapped[str] = mapped_column(String(40))
+    # Percent of approving votes needed, counted on ``threshold_base``.
+    vote_threshold_pct: Mapped[int] = mapped_column(Integer, default=50)
+    threshold_base: Mapped[str] = mapped_column(String(20), default="present")
+    legal_source: Mapped[str | None] = mapped_column(String(400))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Public notice (công khai) of the proposed names before the Council: days, 0 for none.
+    public_notice_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Rows older than the column start at 1 (the migration's default).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def conferred_by_department(self) -> bool:
+        """True when the Department (or the unit head) confers it; else it is forwarded."""
+        return self.conferring_authority in ("unit_head", "department_director")

@@ -1,24 +1,26 @@
-"""What a campaign asks of units: who takes part, which awards it admits, its emulation
-targets (chỉ tiêu thi đua), the figures each report gives for them, and the units'
-innovative models and good practices (mô hình mới, cách làm hay)."""
+"""Campaigns (phong trào, đợt thi đua) and what they ask of units: who takes part, which awards
+they admit, their emulation targets (chỉ tiêu thi đua) and the figures each report gives."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.catalog import AwardType, Campaign
-from models.dossier import Report
 from models.org import Unit
 
+if TYPE_CHECKING:
+    from models.awards import AwardType
+    from models.dossiers import Report
+
 TARGET_KINDS = ("percent", "count", "yes_no")
+
 # How a figure is compared with the target's threshold to say "met".
 TARGET_COMPARISONS = ("at_least", "at_most", "above_baseline")
-PRACTICE_STATUSES = ("registered", "exemplary")
 
 
 class CampaignUnit(Base):
@@ -99,29 +101,43 @@ class ReportFigure(Base):
     target: Mapped[Target] = relationship(lazy="joined")
 
 
-class Practice(Base):
-    """An innovative model or good practice a unit registers; the Office may mark it exemplary,
-    which publishes it so others can replicate it. ``version`` is the optimistic-locking counter."""
+CAMPAIGN_KINDS = ("annual", "periodic", "thematic", "ad_hoc")
 
-    __tablename__ = "practice"
+
+class Campaign(Base):
+    """An emulation campaign with its nomination window and plan/report due dates.
+    ``version`` is the optimistic-locking counter (it also moves when only the campaign's units,
+    admitted awards or targets change)."""
+
+    __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
-    title: Mapped[str] = mapped_column(String(400))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    results: Mapped[str] = mapped_column(Text, default="")
-    evidence: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="registered")
-    registered_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    registered_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    marked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    marked_at: Mapped[dt.datetime | None]
-    search_key: Mapped[str] = mapped_column(String(800), default="")
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[dt.date | None] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date)
+    plan_due: Mapped[dt.date | None] = mapped_column(Date)
+    report_due: Mapped[dt.date | None] = mapped_column(Date)
+    late_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False: only the units listed in campaign_unit take part.
+    all_units: Mapped[bool] = mapped_column(Boolean, default=True)
     # Rows older than the column start at 1 (the migration's default).
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
-    unit: Mapped[Unit] = relationship(lazy="joined")
-    campaign: Mapped[Campaign | None] = relationship()
-
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_ad_hoc(self) -> bool:
+        return self.kind == "ad_hoc"
+
+    def window_open(self, day: dt.date) -> bool:
+        """True when nominations are accepted on ``day`` (ad-hoc campaigns always accept)."""
+        if self.is_ad_hoc:
+            return True
+        if self.opens_on and day < self.opens_on:
+            return False
+        return not (self.closes_on and day > self.closes_on)

@@ -1,14 +1,37 @@
-"""Council sessions (phiên họp Hội đồng TĐKT ngành), attendance and recorded votes."""
+"""Council sessions (phiên họp Hội đồng TĐKT ngành), attendance, recorded votes, conflicts and
+the secret ballot (bỏ phiếu kín).
+
+Ballot secrecy by design: no row anywhere holds a voter and a choice together.
+- ``ballot_voter`` is the roll, fixed when the ballot opens: who may vote and whether they
+  have (``voted``), so each votes once. It has no choice column.
+- ``ballot_box`` holds only three running counters for an open ballot; there is no row per
+  vote. A per-vote table (even with random keys and no timestamp) would be linkable to the
+  roll on PostgreSQL by the ``xmin`` system column (both rows written by the same
+  transaction) or by physical/rowid order, with a plain SELECT. Counters are not. The box
+  row is deleted when the ballot closes and its totals are copied into ``ballot``, so after
+  the close only totals remain. Residual risk, outside the application's reach: someone
+  watching the database while members vote (two reads around one vote), or reading the
+  write-ahead log or dead row versions as a database superuser.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.dossier import Dossier
+from models.dossiers import Dossier
 from models.org import User
 
 SESSION_STATUSES = ("open", "closed")
@@ -86,3 +109,90 @@ class CouncilItem(Base):
 
     session: Mapped[CouncilSession] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()
+
+
+BALLOT_STATUSES = ("open", "closed")
+
+CHOICES = ("approve", "reject", "abstain")
+
+
+class Ballot(Base):
+    """One secret ballot on one dossier of one Council session; totals only once closed."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (
+        UniqueConstraint("session_id", "dossier_id", name="uq_ballot_session_dossier"),
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"))
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # Members on the roll when the ballot opened (present and not recused).
+    eligible: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+    # Set when the ballot closes, never before.
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    # Written opinions of absent members, counted where the threshold is on all members.
+    written_for: Mapped[int] = mapped_column(Integer, default=0)
+    written_against: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[CouncilSession] = relationship()
+    dossier: Mapped[Dossier] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class BallotVoter(Base):
+    """A member on a ballot's roll, and whether they have voted (never how)."""
+
+    __tablename__ = "ballot_voter"
+
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    voted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BallotBox(Base):
+    """The running counters of an open ballot; deleted when it closes. Never shown."""
+
+    __tablename__ = "ballot_box"
+
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
+    )
+    approve: Mapped[int] = mapped_column(Integer, default=0)
+    reject: Mapped[int] = mapped_column(Integer, default=0)
+    abstain: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CouncilConflict(Base):
+    """A member the secretary marked as having a conflict on a dossier: recused from its vote."""
+
+    __tablename__ = "council_conflict"
+    __table_args__ = (
+        UniqueConstraint(
+            "session_id", "user_id", "dossier_id", name="uq_council_conflict_member_dossier"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -13,8 +13,8 @@ from models.audit import DROP_TRIGGERS
 from tests.fixtures.people import make_dossier
 from web import create_app
 from web.cli import main
-from workflow.audit import current_head
-from workflow.definitions import WORKFLOWS
+from workflow.core.audit import current_head
+from workflow.core.registry import WORKFLOWS
 
 
 @pytest.fixture()

@@ -28,11 +28,11 @@ from models import (
 from models.passwords import verify_password
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import DEMO_PASSWORD, DemoConflict, load_demo
-from workflow.accounts import authenticate
-from workflow.audit import current_head, verify
-from workflow.definitions import WORKFLOWS
-from workflow.evidence import stored_path
-from workflow.guards import DECISION_NUMBER
+from workflow.accounts.service import authenticate
+from workflow.core.audit import current_head, verify
+from workflow.core.inputs import DECISION_NUMBER
+from workflow.core.registry import WORKFLOWS
+from workflow.dossiers.evidence import stored_path
 
 pytestmark = pytest.mark.db
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from models import RoleGrant, Unit, User
 from models.passwords import verify_password
-from workflow.importer import import_units, import_users
+from workflow.accounts.importer import import_units, import_users
 
 UNITS = """\ufeffcode,name,kind,locality,parent_code,email,phone
 SGDDT,Sở Giáo dục và Đào tạo Hải Phòng,department,,,,

@@ -15,8 +15,8 @@ from models import Campaign, CampaignUnit, Notification, OutboxEmail, ReminderSe
 from tests.fixtures.people import build_world, make_dossier
 from tests.mail_server import smtp_server  # noqa: F401  (fixture)
 from web.cli import main
-from workflow import notify
-from workflow.reminders import send_reminders, tier_for
+from workflow.notifications import notify
+from workflow.notifications.reminders import send_reminders, tier_for
 
 TODAY = dt.date(2026, 6, 1)  # the fixtures' NOW
 DAYS = (7, 3, 1)

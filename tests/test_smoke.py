@@ -3,7 +3,7 @@
 import pytest
 
 from tests.fixtures.people import NOMINATION_PATHS, PLAN_PATHS, REPORT_PATHS, make_dossier
-from workflow.audit import verify
+from workflow.core.audit import verify
 
 
 @pytest.mark.db

@@ -22,7 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def configure_app(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     from web.config import from_environment
-    from web.parsing import RecordId
+    from web.support.parsing import RecordId
 
     app.config.update(from_environment())
     if test_config:
@@ -31,8 +31,9 @@ def configure_app(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from web import commands, db, errors, i18n, security
+    from web import commands, db, errors, security
     from web.extensions import csrf, limiter, login_manager
+    from web.support import i18n
 
     db.init_app(app)
     csrf.init_app(app)
@@ -81,6 +82,6 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
-    from web.templating import init_app
+    from web.support.templating import init_app
 
     init_app(app)

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from web.db import write_session
-from web.parsing import whole_number
+from web.support.parsing import whole_number
 
 
 @click.group(cls=AppGroup)
@@ -44,7 +44,7 @@ def audit() -> None:
 )
 def audit_verify(expect_head: str | None) -> None:
     """Recompute the chain; name the first broken event and exit 1 if anything was altered."""
-    from workflow.audit import verify
+    from workflow.core.audit import verify
 
     expected = None
     if expect_head:
@@ -75,8 +75,8 @@ def workflow() -> None:
 @click.option("--lang", "locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def workflow_diagram(kind: str, locale: str) -> None:
     """Print the Mermaid diagram of a lifecycle, drawn from its definition."""
-    from workflow.definitions import WORKFLOWS
-    from workflow.diagram import mermaid
+    from workflow.core.diagram import mermaid
+    from workflow.core.registry import WORKFLOWS
 
     click.echo(mermaid(WORKFLOWS[kind], locale), nl=False)
 
@@ -87,7 +87,7 @@ def import_group() -> None:
 
 
 def _run_import(kind: str, path: str, passwords_out: str | None = None) -> None:
-    from workflow.importer import import_units, import_users
+    from workflow.accounts.importer import import_units, import_users
 
     importer = {"units": import_units, "users": import_users}[kind]
     with open(path, encoding="utf-8-sig") as handle:
@@ -158,7 +158,7 @@ def demo(password: str | None) -> None:
         except DemoConflict as error:
             click.echo(str(error), err=True)
             sys.exit(1)
-        from workflow.mailer import skip_queued
+        from workflow.notifications.mailer import skip_queued
 
         skip_queued(session, "demo data: not sent")  # never e-mail the demo's made-up people
         session.commit()
@@ -181,7 +181,7 @@ def _days_option(value: str) -> tuple[int, ...]:
 
 def _flush_outbox(limit: int) -> None:
     from web.notifications import smtp_settings
-    from workflow.mailer import send_pending
+    from workflow.notifications.mailer import send_pending
 
     settings = smtp_settings(current_app)
     with write_session() as session:
@@ -211,8 +211,8 @@ def remind(today, days: str, no_mail: bool) -> None:
     """Remind units of plan and report due dates (for cron; never sends one reminder twice)."""
     import datetime as dt
 
-    from workflow.deadlines import ZONE
-    from workflow.reminders import send_reminders
+    from workflow.campaigns.deadlines import ZONE
+    from workflow.notifications.reminders import send_reminders
 
     day = today.date() if today else dt.datetime.now(ZONE).date()
     with write_session() as session:

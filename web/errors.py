@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from web.i18n import lang
-from workflow.errors import NotFound, StaleVersion, WorkflowError
+from web.support.i18n import lang
+from workflow.core.errors import NotFound, StaleVersion, WorkflowError
 
 TITLES = {
     400: ("Yêu cầu không hợp lệ", "Bad request"),

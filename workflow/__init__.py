@@ -1,12 +1,15 @@
-"""The state-machine core of Vinh Danh: lifecycles, engine, authorization and audit chain.
+"""Vinh Danh's workflow: the lifecycles of dossiers, the engine that moves them, and the domains.
 
-Knows nothing of Flask; usable from the CLI, scripts, tests and benchmarks.
+The public API is below; importing the package registers the lifecycles with the engine and
+wires the engine's listeners. Knows nothing of Flask; usable from the CLI, scripts, tests and
+benchmarks.
 """
 
-from workflow import notify  # noqa: F401  (every transition notifies; see notify.py)
-from workflow.authz import Actor, can_view, visible_dossiers
-from workflow.engine import available, fire
-from workflow.errors import (
+from workflow import lifecycles
+from workflow.core.actors import Actor
+from workflow.core.authz import can_view, visible_dossiers
+from workflow.core.engine import add_listener, available, fire
+from workflow.core.errors import (
     EditRefused,
     NotFound,
     StaleVersion,
@@ -14,17 +17,22 @@ from workflow.errors import (
     Violation,
     WorkflowError,
 )
+from workflow.notifications.notify import notify_transition
+
+# Every transition tells the people who may act next (in-app, and by e-mail via the outbox).
+add_listener(notify_transition)
 
 __all__ = [
     "Actor",
-    "can_view",
-    "visible_dossiers",
-    "available",
-    "fire",
     "EditRefused",
     "NotFound",
     "StaleVersion",
     "TransitionRefused",
     "Violation",
     "WorkflowError",
+    "available",
+    "can_view",
+    "fire",
+    "lifecycles",
+    "visible_dossiers",
 ]

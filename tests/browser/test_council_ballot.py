@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from models import Dossier
-from models.ballots import Ballot
+from models.council import Ballot
 from tests.browser.conftest import shot
 from tests.browser.test_stories import open_council_session, state
 from tests.fixtures.people import make_dossier

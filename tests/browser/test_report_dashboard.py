@@ -15,10 +15,10 @@ from playwright.sync_api import Page, expect
 from models import Dossier
 from tests.browser.conftest import shot
 from tests.browser.test_stories import create_document, expect_state, fire, open_dossier
-from workflow.dashboard import RESULT_LABELS, RESULTS, today_local
-from workflow.deadlines import STATUS_LABELS, submission_status
-from workflow.definitions import WORKFLOWS
-from workflow.participation import STATUSES
+from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
+from workflow.campaigns.participation import STATUSES
+from workflow.core.registry import WORKFLOWS
+from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, today_local
 
 CAMPAIGN = "Phong trào thi đua năm 2026"
 MODEL = "Đơn vị có mô hình mới, cách làm hay"  # yes/no: met on "Có"

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from models import Dossier, User
 from tests.browser.conftest import PHONE, horizontal_overflow, shot
 from tests.fixtures.people import PDF
-from workflow.audit import history
-from workflow.definitions import WORKFLOWS
+from workflow.core.audit import history
+from workflow.core.registry import WORKFLOWS
 
 NOMINEE = "Trần Phú Quốc"
 EVIDENCE = "Tờ trình khen thưởng.pdf"

@@ -16,7 +16,7 @@ import migrations
 from models import GENESIS_HASH, AuditHead, Base, make_engine
 from tests.fixtures.db import _pg_url
 from tests.fixtures.people import make_dossier
-from workflow.definitions import all_state_names
+from workflow.core.registry import all_state_names
 
 
 @pytest.fixture()

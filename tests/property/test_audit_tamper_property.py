@@ -17,7 +17,7 @@ from sqlalchemy import text, update
 
 from models import AuditEvent
 from tests.workflow.audit_tools import build_log, drop_triggers, forge_next, rewrite, row
-from workflow.audit import canonical_json, verify
+from workflow.core.audit import canonical_json, verify
 
 TABLE = AuditEvent.__table__
 HEX = "0123456789abcdef"

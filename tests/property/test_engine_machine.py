@@ -33,18 +33,11 @@ from tests.fixtures.people import (
     make_council_session,
 )
 from tests.workflow.helpers import Snapshot, snapshot
-from workflow import (
-    EditRefused,
-    NotFound,
-    StaleVersion,
-    TransitionRefused,
-    available,
-    dossiers,
-    evidence,
-    fire,
-)
-from workflow.audit import verify
-from workflow.definitions import WORKFLOWS
+from workflow import EditRefused, NotFound, StaleVersion, TransitionRefused, available, fire
+from workflow.core.audit import verify
+from workflow.core.registry import WORKFLOWS
+from workflow.dossiers import content as dossiers
+from workflow.dossiers import evidence
 
 ACTORS = sorted(PEOPLE) + ["kiemnhiem"]  # the last one: office reviewer and staff of unit a
 ONE_PER_ROLE = [

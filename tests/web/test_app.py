@@ -146,7 +146,7 @@ def test_language_switch_to_english_and_back(client, app_world):
 
 def test_english_catalog_is_complete_and_compiled():
     """Every Vietnamese source string has its English translation, and the .mo is current."""
-    from web import catalog
+    from web.support import catalog
 
     extracted = catalog.extract()
     known = catalog.fragments()
@@ -162,7 +162,7 @@ def test_english_catalog_is_complete_and_compiled():
         key = message.id if isinstance(message.id, str) else message.id
         if message.id:
             assert key in compiled, (
-                f"{message.id!r} missing from messages.mo: run python -m web.catalog"
+                f"{message.id!r} missing from messages.mo: run python -m web.support.catalog"
             )
 
 

@@ -16,7 +16,7 @@ from tests.fixtures.web import csrf_from
 from tests.web.dossier_helpers import act, page, setup_dossier, snapshot
 from tests.web.test_home import app_db
 from tests.workflow.award_helpers import demo_catalogue, nominate, rule
-from workflow import awards as catalogue
+from workflow.awards import catalogue
 
 AWARD = {
     "code": "BK-BO",
@@ -398,7 +398,7 @@ def test_forward_and_record_through_the_page(app, client, app_world, auth):
 
 
 def test_rule_without_source_is_refused_by_the_service(app, app_world):
-    from workflow.awards import CatalogueRefused
+    from workflow.awards.catalogue import CatalogueRefused
 
     with app_db(app) as session:
         with pytest.raises(CatalogueRefused) as info:

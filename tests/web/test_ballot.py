@@ -13,11 +13,14 @@ from docx import Document
 from sqlalchemy import select
 
 from models import AuditEvent, CouncilAttendance, CouncilItem, CouncilSession, Dossier
-from models.ballots import Ballot, BallotBox, BallotVoter, Decision
+from models.council import Ballot, BallotBox, BallotVoter
+from models.decisions import Decision
 from tests.fixtures.people import MEMBERS, make_council_session, make_dossier
 from tests.fixtures.web import csrf_from
 from tests.web.test_home import app_db
-from workflow import decisions, documents, fire
+from workflow import fire
+from workflow.documents import docx as documents
+from workflow.publication import decisions
 
 VOTES = {"member1": "approve", "member2": "reject", "member3": "abstain"}
 CHOICE_WORDS = ("approve", "reject", "abstain", "Đồng ý", "Không đồng ý", "Không biểu quyết")

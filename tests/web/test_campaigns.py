@@ -14,7 +14,7 @@ from tests.fixtures.people import NOW, make_dossier
 from tests.fixtures.web import csrf_from
 from tests.web.dossier_helpers import act, page, snapshot
 from tests.web.test_home import app_db
-from workflow import campaigns as svc
+from workflow.campaigns import service as svc
 
 FORM = {
     "name": "Đợt thi đua chào mừng Ngày Nhà giáo Việt Nam 20/11",

@@ -12,10 +12,12 @@ from models import AuditEvent, CouncilItem, CouncilSession, Dossier
 from tests.fixtures.people import MEMBERS, NOW, make_council_session, make_dossier
 from tests.fixtures.web import csrf_from
 from tests.web.test_home import app_db
-from workflow import council, fire
-from workflow.audit import verify
-from workflow.errors import EditRefused, TransitionRefused
-from workflow.guards import GuardContext, council_quorum
+from workflow import fire
+from workflow.core.audit import verify
+from workflow.core.context import GuardContext
+from workflow.core.errors import EditRefused, TransitionRefused
+from workflow.council import sessions as council
+from workflow.council.guards import council_quorum
 
 
 def member_ids(world, names=MEMBERS) -> list[str]:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from models import Campaign, Target
 from tests.web.test_home import app_db
 from tests.workflow import dashboard_data as data
-from workflow.dashboard import today_local
+from workflow.reporting.dashboard import today_local
 
 FIGURE = re.compile(
     r'<a(?: class="[^"]*")? href="([^"]+)" data-figure="([^"]+)">\s*'

@@ -22,7 +22,7 @@ from tests.web.dossier_helpers import (
     snapshot,
 )
 from web import create_app
-from workflow.audit import verify
+from workflow.core.audit import verify
 
 # --- transitions through POST /dossiers/<id>/actions/<trigger> -----------------------------
 

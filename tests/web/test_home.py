@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import Dossier
 from tests.fixtures.people import PATHS, higher_award, make_council_session, make_dossier
 from workflow import available
-from workflow.queues import my_queues
+from workflow.dossiers.queues import my_queues
 
 SECTION = re.compile(r'<section class="queue" id="queue-([a-z_]+)">(.*?)</section>', re.S)
 ROW = re.compile(r'<tr data-dossier="(\d+)"')

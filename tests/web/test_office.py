@@ -253,8 +253,8 @@ def test_export_link_keeps_the_filters(client, app_world, auth, queue_data):
 @pytest.mark.db
 def test_queue_statements_on_both_databases(session, world):
     """The queries behind the page: filters, diacritic-free search, order and paging."""
-    from web.listing import paginate
-    from workflow.queues import OfficeFilter, office_queue, ordered_ids
+    from web.support.listing import paginate
+    from workflow.dossiers.queues import OfficeFilter, office_queue, ordered_ids
 
     made = {
         name: make_dossier(session, world, "nomination", state, unit=unit, nominee_name=name).id

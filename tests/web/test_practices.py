@@ -10,7 +10,7 @@ from tests.fixtures.people import NOW
 from tests.fixtures.web import csrf_from
 from tests.web.dossier_helpers import page
 from tests.web.test_home import app_db
-from workflow import practices as svc
+from workflow.practices import service as svc
 
 PRACTICE = {
     "title": "Mô hình “Thư viện xanh” trong trường học",

@@ -13,8 +13,8 @@ import pytest
 import web.public.views
 from tests.fixtures.people import NOMINATION_PATHS, NOW, PEOPLE, make_dossier
 from workflow import fire
-from workflow.audit import current_head
-from workflow.audit import main as verifier
+from workflow.core.audit import current_head
+from workflow.core.audit import main as verifier
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = {"Trần Phú", "Đặng Văn Hải", "Lê Văn Bảo"}
@@ -194,7 +194,7 @@ def test_permalink_for_published_outcomes_only(client, site):
         assert text in page
     with client.application.app_context():
         session = client.application.extensions["vinhdanh.read"]()
-        from workflow.outcomes import publication_event
+        from workflow.publication.outcomes import publication_event
 
         event = publication_event(session, site["hai"])
         session.close()

@@ -6,10 +6,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from tests.fixtures.web import csrf_from
+from web.workflow_pages.diagram import svg
 from web.workflow_pages.views import GUARD_LABELS
-from workflow.definitions import WORKFLOWS
-from workflow.diagram import mermaid, svg
-from workflow.spec import ROLE_LABELS
+from workflow.core.actors import ROLE_LABELS
+from workflow.core.diagram import mermaid
+from workflow.core.registry import WORKFLOWS
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.audit import DROP_TRIGGERS
 from tests.fixtures.people import make_council_session, make_dossier
-from workflow.audit import canonical_json, chain_hash, current_head, leaf_hash
+from workflow.core.audit import canonical_json, chain_hash, current_head, leaf_hash
 
 # Canonical key of each column a forger may change.
 COLUMN_KEYS = {

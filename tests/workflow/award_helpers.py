@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 from models import AwardRecord, AwardType, Hold, Nomination
 from models.text import fold
 from tests.fixtures.people import NOW, PDF, World, inputs_for, make_council_session
-from web.demo_awards import seed_rules
-from web.demo_data import AWARDS
-from workflow import awards as catalogue
-from workflow import dossiers, evidence, fire
+from web.demo.awards import seed_rules
+from web.demo.organisation import AWARDS
+from workflow import fire
+from workflow.awards import catalogue
+from workflow.dossiers import content as dossiers
+from workflow.dossiers import evidence
 
 TODAY = dt.date(2026, 6, 1)
 # Triggers from draft to each state a test needs (staff, head, reviewer, secretary).

@@ -11,7 +11,7 @@ from models import AuditEvent, AuditRequired, Dossier
 from tests.fixtures.people import NOW, make_dossier
 from tests.workflow.helpers import snapshot
 from workflow import fire
-from workflow.audit import current_head, verify
+from workflow.core.audit import current_head, verify
 
 
 @pytest.fixture()

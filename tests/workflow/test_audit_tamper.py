@@ -22,7 +22,7 @@ from tests.workflow.audit_tools import (
     set_columns,
     set_head,
 )
-from workflow.audit import current_head, verify
+from workflow.core.audit import current_head, verify
 
 
 @pytest.fixture()

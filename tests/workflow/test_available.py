@@ -7,7 +7,7 @@ import pytest
 from tests.fixtures.people import NOW, PATHS, inputs_for, make_council_session, make_dossier
 from tests.workflow.helpers import assert_refused, snapshot
 from workflow import NotFound, StaleVersion, TransitionRefused, available, fire
-from workflow.definitions import WORKFLOWS
+from workflow.core.registry import WORKFLOWS
 
 # One person per role and unit (the other Council members and reviewers hold the same grants).
 ACTORS = ["staff_a", "head_a", "staff_b", "head_b", "reviewer", "secretary", "member1", "admin"]
@@ -126,7 +126,7 @@ def test_version_counts_every_change(session, world):
     dossier = make_dossier(session, world, evidence_files=0)
     assert dossier.version == 1
     from tests.fixtures.people import PDF
-    from workflow import evidence
+    from workflow.dossiers import evidence
 
     evidence.attach(
         session,

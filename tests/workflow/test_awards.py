@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from models import AuditEvent, AwardType
 from tests.fixtures.people import NOW
 from workflow import StaleVersion
-from workflow import awards as catalogue
-from workflow.audit import history, verify
+from workflow.awards import catalogue
+from workflow.core.audit import history, verify
 
 
 def _stored(session, award_id: int) -> tuple:

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, Base, CouncilItem, Dossier
-from models.ballots import CHOICES, BallotBox, BallotVoter
+from models.council import CHOICES, BallotBox, BallotVoter
 from tests.fixtures.people import MEMBERS, NOW, inputs_for, make_council_session, make_dossier
 from tests.workflow.helpers import assert_refused, new_events, snapshot
-from workflow import ballot as ballots
-from workflow import council as councils
 from workflow import fire
-from workflow.audit import verify
-from workflow.errors import EditRefused, NotFound
+from workflow.core.audit import verify
+from workflow.core.errors import EditRefused, NotFound
+from workflow.council import ballot as ballots
+from workflow.council import sessions as councils
 
 pytestmark = pytest.mark.db
 
@@ -666,7 +666,7 @@ def test_no_database_row_and_no_log_line_links_a_voter_to_a_vote(session, world,
 def test_the_link_finder_would_find_a_per_voter_record(session, world, council):
     """The check above is not vacuous: a row with a voter and a choice is reported."""
     dossier = nomination(session, world, council)
-    from workflow import audit
+    from workflow.core import audit
 
     audit.append(
         session,

@@ -15,11 +15,12 @@ from tests.fixtures.people import NOW, make_dossier
 from tests.test_demo import demo  # noqa: F401  (the loaded demo, for its last test)
 from tests.workflow.helpers import assert_refused, snapshot
 from workflow import EditRefused, NotFound, fire
-from workflow import campaigns as svc
-from workflow.audit import history, verify
-from workflow.deadlines import submission_status
-from workflow.errors import StaleVersion
-from workflow.targets import is_met
+from workflow.campaigns import service as svc
+from workflow.campaigns.deadlines import submission_status
+from workflow.campaigns.targets import is_met
+from workflow.core.audit import history, verify
+from workflow.core.errors import StaleVersion
+from workflow.dossiers import figures as report_figures
 
 UTC = dt.UTC
 # 23:59 and 00:00 in Hải Phòng (UTC+7) around the plan's due day, 10/3/2026.
@@ -382,7 +383,7 @@ def test_only_the_office_and_admins_manage_campaigns(session, world, who):
 def test_a_target_with_figures_cannot_be_removed(session, world):
     targets = _add_targets(session, world)
     report = make_dossier(session, world, "report")
-    svc.save_figures(
+    report_figures.save_figures(
         session,
         report.id,
         world.actor("staff_a"),
@@ -553,7 +554,7 @@ def test_report_submission_needs_every_figure(session, world):
         "figures_missing",
     )
     assert all(t.title_vi in error.messages()[0] for t in targets.values())
-    svc.save_figures(
+    report_figures.save_figures(
         session,
         report.id,
         world.actor("staff_a"),
@@ -570,7 +571,9 @@ def test_report_submission_needs_every_figure(session, world):
         error.messages("en")[0]
         == "The report has no figure yet for these targets: Tỷ lệ giáo viên đạt chuẩn."
     )
-    svc.save_figures(session, report.id, world.actor("head_a"), _figures(targets), now=NOW)
+    report_figures.save_figures(
+        session, report.id, world.actor("head_a"), _figures(targets), now=NOW
+    )
     assert (
         fire(session, report.id, "submit", world.actor("staff_a"), now=NOW).to_state
         == "unit_review"
@@ -582,7 +585,7 @@ def test_saving_figures_is_an_audited_edit_that_moves_the_version(session, world
     targets = _add_targets(session, world)
     report = make_dossier(session, world, "report")
     version = report.version
-    event = svc.save_figures(
+    event = report_figures.save_figures(
         session, report.id, world.actor("staff_a"), _figures(targets), version, now=NOW
     )
     assert (event.entity_type, event.action, event.actor_role) == ("dossier", "edit", "unit_staff")
@@ -600,11 +603,13 @@ def test_saving_figures_is_an_audited_edit_that_moves_the_version(session, world
     )
     assert report.version == version + 1
     assert (
-        svc.save_figures(session, report.id, world.actor("staff_a"), _figures(targets), now=NOW)
+        report_figures.save_figures(
+            session, report.id, world.actor("staff_a"), _figures(targets), now=NOW
+        )
         is None
     )
     with pytest.raises(StaleVersion):
-        svc.save_figures(
+        report_figures.save_figures(
             session, report.id, world.actor("staff_a"), _figures(targets), version, now=NOW
         )
 
@@ -615,7 +620,7 @@ def test_bad_figures_are_refused_together_and_change_nothing(session, world):
     report = make_dossier(session, world, "report")
     before = snapshot(session, report.id)
     with pytest.raises(EditRefused) as info:
-        svc.save_figures(
+        report_figures.save_figures(
             session,
             report.id,
             world.actor("staff_a"),
@@ -650,7 +655,9 @@ def test_bad_figures_are_refused_together_and_change_nothing(session, world):
 def test_only_the_unit_fills_figures_and_only_while_editable(session, world, who, state, error):
     targets = _add_targets(session, world)
     report = make_dossier(session, world, "report", "draft")
-    svc.save_figures(session, report.id, world.actor("staff_a"), _figures(targets), now=NOW)
+    report_figures.save_figures(
+        session, report.id, world.actor("staff_a"), _figures(targets), now=NOW
+    )
     for trigger, actor in {
         "draft": [],
         "unit_review": [("submit", "staff_a")],
@@ -660,7 +667,7 @@ def test_only_the_unit_fills_figures_and_only_while_editable(session, world, who
     assert_refused(
         session,
         report.id,
-        lambda: svc.save_figures(
+        lambda: report_figures.save_figures(
             session, report.id, world.actor(who), _figures(targets, {"KH": {"value": "0"}}), now=NOW
         ),
         errors=(error,),
@@ -671,7 +678,9 @@ def test_only_the_unit_fills_figures_and_only_while_editable(session, world, who
 def test_office_corrects_a_figure_with_a_reason_and_the_history_shows_it(session, world):
     targets = _add_targets(session, world)
     report = make_dossier(session, world, "report")
-    svc.save_figures(session, report.id, world.actor("staff_a"), _figures(targets), now=NOW)
+    report_figures.save_figures(
+        session, report.id, world.actor("staff_a"), _figures(targets), now=NOW
+    )
     figure = session.scalar(
         select(ReportFigure).where(
             ReportFigure.report_id == report.id, ReportFigure.target_id == targets["GV"].id
@@ -680,7 +689,7 @@ def test_office_corrects_a_figure_with_a_reason_and_the_history_shows_it(session
     with pytest.raises(
         NotFound
     ):  # not sent yet: the Office does not see it, the unit still edits it
-        svc.correct_figure(
+        report_figures.correct_figure(
             session, figure.id, world.actor("reviewer"), "89", "Sai số liệu", now=NOW
         )
     for trigger, actor in (("submit", "staff_a"), ("unit_approve", "head_a")):
@@ -688,7 +697,7 @@ def test_office_corrects_a_figure_with_a_reason_and_the_history_shows_it(session
     assert_refused(
         session,
         report.id,
-        lambda: svc.correct_figure(
+        lambda: report_figures.correct_figure(
             session, figure.id, world.actor("reviewer"), "89", "  ", now=NOW
         ),
         "reason_required",
@@ -696,10 +705,14 @@ def test_office_corrects_a_figure_with_a_reason_and_the_history_shows_it(session
     )
     for who in ("staff_a", "head_a", "admin", "secretary"):
         with pytest.raises(EditRefused) as info:
-            svc.correct_figure(session, figure.id, world.actor(who), "89", "Sai", now=NOW)
+            report_figures.correct_figure(
+                session, figure.id, world.actor(who), "89", "Sai", now=NOW
+            )
         assert info.value.is_permission
     reason = "Biểu tổng hợp của Phòng Tổ chức cán bộ ghi 89,6%."
-    event = svc.correct_figure(session, figure.id, world.actor("reviewer"), "89,6", reason, now=NOW)
+    event = report_figures.correct_figure(
+        session, figure.id, world.actor("reviewer"), "89,6", reason, now=NOW
+    )
     assert (event.action, event.reason, event.to_state) == (
         "figure_correction",
         reason,
@@ -719,7 +732,9 @@ def test_office_corrects_a_figure_with_a_reason_and_the_history_shows_it(session
 def test_office_enters_a_figure_for_a_target_added_after_sending(session, world):
     targets = _add_targets(session, world)
     report = make_dossier(session, world, "report")
-    svc.save_figures(session, report.id, world.actor("staff_a"), _figures(targets), now=NOW)
+    report_figures.save_figures(
+        session, report.id, world.actor("staff_a"), _figures(targets), now=NOW
+    )
     for trigger, actor in (("submit", "staff_a"), ("unit_approve", "head_a")):
         fire(session, report.id, trigger, world.actor(actor), now=NOW)
     added = Target(
@@ -745,18 +760,18 @@ def test_office_enters_a_figure_for_a_target_added_after_sending(session, world)
     session.flush()
     reviewer = world.actor("reviewer")
     with pytest.raises(NotFound):  # a target of another campaign is not this report's
-        svc.correct_target_figure(
+        report_figures.correct_target_figure(
             session, report.id, elsewhere.id, reviewer, "1", "Bổ sung", now=NOW
         )
     assert_refused(
         session,
         report.id,
-        lambda: svc.correct_target_figure(
+        lambda: report_figures.correct_target_figure(
             session, report.id, added.id, reviewer, "", "Bổ sung", now=NOW
         ),
         errors=(EditRefused,),
     )
-    event = svc.correct_target_figure(
+    event = report_figures.correct_target_figure(
         session, report.id, added.id, reviewer, "4", "Bổ sung theo công văn", now=NOW
     )
     assert json.loads(event.changes) == {"figures": {"TV": {"value": [None, "4"]}}}
@@ -774,7 +789,7 @@ def test_office_enters_a_figure_for_a_target_added_after_sending(session, world)
 @pytest.mark.db
 def test_demo_has_the_2026_targets_figures_campaigns_and_practices(demo):
     from models import Campaign, Dossier
-    from workflow.guards_campaign import missing_targets
+    from workflow.campaigns.guards import missing_targets
 
     factory, _, _ = demo
     with factory() as session:

@@ -12,8 +12,11 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Practice, make_sessionmaker
 from tests.fixtures.people import NOW, build_world, make_dossier
-from workflow import StaleVersion, TransitionRefused, awards, campaigns, fire, practices
-from workflow.audit import current_head, verify
+from workflow import StaleVersion, TransitionRefused, fire
+from workflow.awards import catalogue as awards
+from workflow.campaigns import service as campaigns
+from workflow.core.audit import current_head, verify
+from workflow.practices import service as practices
 
 
 @pytest.fixture()

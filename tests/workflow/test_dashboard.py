@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from models import Campaign, CampaignUnit, Unit
 from tests.workflow import dashboard_data as data
-from workflow import charts, dashboard
-from workflow.participation import participants, submissions
+from web.dashboard import charts
+from workflow.campaigns.participation import participants, submissions
+from workflow.reporting import dashboard
 
 pytestmark = pytest.mark.db
 

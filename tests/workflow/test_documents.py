@@ -13,11 +13,12 @@ from docx import Document
 from sqlalchemy import select
 
 from models import AuditEvent, Dossier
-from models.ballots import Decision
+from models.decisions import Decision
 from tests.fixtures.people import NOW, make_council_session, make_dossier
-from workflow import decisions, documents
-from workflow.audit import current_head, verify
-from workflow.errors import EditRefused, NotFound
+from workflow.core.audit import current_head, verify
+from workflow.core.errors import EditRefused, NotFound
+from workflow.documents import docx as documents
+from workflow.publication import decisions
 
 DAY = dt.date(2026, 6, 5)
 

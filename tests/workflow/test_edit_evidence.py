@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from models import Attachment
 from tests.fixtures.people import NOW, PDF, make_dossier
 from tests.workflow.helpers import assert_refused, new_events, snapshot
-from workflow import EditRefused, NotFound, StaleVersion, dossiers, evidence
+from workflow import EditRefused, NotFound, StaleVersion
+from workflow.dossiers import content as dossiers
+from workflow.dossiers import evidence
 
 EDIT_ERRORS = (EditRefused, NotFound, StaleVersion)
 

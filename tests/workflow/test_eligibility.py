@@ -22,10 +22,10 @@ from tests.workflow.award_helpers import (
     rule,
 )
 from tests.workflow.helpers import assert_refused
-from web.demo_awards import RULES
+from web.demo.awards import RULES
 from workflow import available, fire
-from workflow.awards import PURPOSES
-from workflow.eligibility import check, check_many, summary
+from workflow.awards.catalogue import PURPOSES
+from workflow.awards.eligibility import check, check_many, summary
 
 pytestmark = pytest.mark.db
 
@@ -368,8 +368,8 @@ def test_holds_service_is_for_the_office_and_audited(session, world):
     from sqlalchemy import select
 
     from models import AuditEvent
-    from workflow.awards import CatalogueRefused
-    from workflow.holds import add_hold, end_hold
+    from workflow.awards.catalogue import CatalogueRefused
+    from workflow.awards.holds import add_hold, end_hold
 
     awards = demo_catalogue(session, world)
     values = {

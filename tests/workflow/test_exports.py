@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.workflow import dashboard_data as data
-from workflow import exports
-from workflow.audit import current_head
+from workflow.core.audit import current_head
+from workflow.reporting import exports
 
 pytestmark = pytest.mark.db
 

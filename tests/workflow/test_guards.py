@@ -9,7 +9,9 @@ import pytest
 from models import AwardType
 from tests.fixtures.people import NOW, PDF, add_person, make_council_session, make_dossier
 from tests.workflow.helpers import assert_refused, snapshot
-from workflow import dossiers, evidence, fire
+from workflow import fire
+from workflow.dossiers import content as dossiers
+from workflow.dossiers import evidence
 
 REASON = {"reason": "Hồ sơ cần bổ sung"}
 
@@ -577,7 +579,7 @@ def test_classification_invalid(session, world, classification):
 
 @pytest.mark.db
 def test_defer_in_a_closed_session_is_refused_and_without_a_session_allowed(session, world):
-    from workflow.errors import TransitionRefused
+    from workflow.core.errors import TransitionRefused
 
     council = make_council_session(session, world)
     council.status = "closed"

@@ -15,8 +15,8 @@ from tests.fixtures.people import NOW, higher_award, inputs_for, make_council_se
 from tests.workflow.helpers import assert_refused, snapshot
 from tests.workflow.test_nomination_table import Row
 from workflow import NotFound, available, fire
-from workflow.audit import verify
-from workflow.outcomes import get_outcome
+from workflow.core.audit import verify
+from workflow.publication.outcomes import get_outcome
 
 pytestmark = pytest.mark.db
 

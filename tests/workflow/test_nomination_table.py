@@ -14,7 +14,7 @@ from models import CouncilItem
 from tests.fixtures.people import NOW, make_council_session, make_dossier
 from tests.workflow.helpers import assert_refused, new_events, snapshot
 from workflow import NotFound, fire
-from workflow.audit import verify
+from workflow.core.audit import verify
 
 REASON = "Thiếu biên bản họp xét của đơn vị"
 DECISION = {
@@ -377,7 +377,7 @@ def test_unknown_trigger_and_missing_dossier(session, world):
 
 
 def test_rows_cover_the_whole_nomination_definition():
-    from workflow.definitions import WORKFLOWS
+    from workflow.core.registry import WORKFLOWS
 
     wdef = WORKFLOWS["nomination"]
     # Higher-level awards (forward and the higher level's answer) have their own table,

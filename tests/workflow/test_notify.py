@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from models import Notification, OutboxEmail
 from tests.fixtures.people import NOW, make_dossier
 from tests.mail_server import dead_port, smtp_server  # noqa: F401  (fixtures)
-from workflow import TransitionRefused, fire, notify
-from workflow.engine import TRANSITION_LISTENERS
-from workflow.mailer import MAX_ATTEMPTS, SmtpSettings, send_pending
+from workflow import TransitionRefused, fire
+from workflow.core.engine import TRANSITION_LISTENERS
+from workflow.notifications import notify
+from workflow.notifications.mailer import MAX_ATTEMPTS, SmtpSettings, send_pending
 
 pytestmark = pytest.mark.db
 RETURN_REASON = "Thiếu bản sao quyết định công nhận sáng kiến kinh nghiệm."

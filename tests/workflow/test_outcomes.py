@@ -7,8 +7,8 @@ import pytest
 from models import Campaign
 from tests.fixtures.people import NOMINATION_PATHS, NOW, make_dossier
 from workflow import fire
-from workflow.audit import current_head
-from workflow.outcomes import (
+from workflow.core.audit import current_head
+from workflow.publication.outcomes import (
     OutcomeFilter,
     audit_head,
     facets,

@@ -11,8 +11,8 @@ from models import CouncilItem, Dossier
 from tests.fixtures.people import NOW, make_council_session, make_dossier
 from tests.workflow.helpers import assert_refused, new_events, snapshot
 from workflow import can_view, fire, visible_dossiers
-from workflow.audit import history, verify
-from workflow.definitions import WORKFLOWS
+from workflow.core.audit import history, verify
+from workflow.core.registry import WORKFLOWS
 
 DECISION = {
     "decision_number": "12/QĐ-SGDĐT",

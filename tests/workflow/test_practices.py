@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, Practice
 from tests.fixtures.people import NOW
-from workflow import EditRefused, NotFound, StaleVersion, practices
-from workflow.audit import history, verify
+from workflow import EditRefused, NotFound, StaleVersion
+from workflow.core.audit import history, verify
+from workflow.practices import service as practices
 
 PRACTICE = {
     "title": "Mô hình “Thư viện xanh” trong trường học",

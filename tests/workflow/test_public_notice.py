@@ -14,8 +14,8 @@ from models.notice import NoticeComment
 from tests.fixtures.people import NOW, inputs_for, make_council_session, make_dossier
 from tests.workflow.helpers import assert_refused
 from workflow import fire
-from workflow import public_notice as notice
-from workflow.errors import EditRefused
+from workflow.core.errors import EditRefused
+from workflow.publication import notice
 
 pytestmark = pytest.mark.db
 

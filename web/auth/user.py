@@ -9,8 +9,8 @@ from flask_login import UserMixin, current_user
 from models import User
 from web.db import get_session
 from web.extensions import login_manager
-from web.parsing import whole_number
-from workflow.authz import Actor
+from web.support.parsing import whole_number
+from workflow.core.actors import Actor
 
 
 @dataclass(frozen=True)

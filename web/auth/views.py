@@ -12,7 +12,7 @@ from web.auth.forms import LoginForm
 from web.auth.user import SignedInUser
 from web.db import get_session
 from web.extensions import limiter
-from workflow.accounts import LOCKOUT, MAX_FAILED_LOGINS, authenticate
+from workflow.accounts.service import LOCKOUT, MAX_FAILED_LOGINS, authenticate
 
 DEMO_PASSWORD_KEY = "demo_password"
 

@@ -14,9 +14,9 @@ from web.awards import bp
 from web.awards.forms import HoldForm
 from web.awards.views import _put_errors, _today
 from web.db import get_session
-from web.i18n import lang
-from workflow import holds
-from workflow.awards import CatalogueRefused
+from web.support.i18n import lang
+from workflow.awards import holds
+from workflow.awards.catalogue import CatalogueRefused
 
 
 def _manager():

@@ -20,12 +20,11 @@ from web.auth.user import current_actor
 from web.awards import bp
 from web.awards.forms import AwardForm, RuleForm
 from web.db import get_session
-from web.i18n import lang, pick
-from web.parsing import posted_version
-from workflow import awards as catalogue
-from workflow import eligibility, holds
-from workflow.awards import CatalogueRefused
-from workflow.errors import StaleVersion
+from web.support.i18n import lang, pick
+from web.support.parsing import posted_version
+from workflow.awards import catalogue, eligibility, holds
+from workflow.awards.catalogue import CatalogueRefused
+from workflow.core.errors import StaleVersion
 
 
 def _admin():

@@ -26,13 +26,14 @@ from web.campaigns.presenters import (
 )
 from web.db import get_session
 from web.dossiers.common import actor, detail_url, load_visible
-from web.i18n import lang
-from web.parsing import posted_version, whole_number
-from workflow import campaigns as svc
-from workflow.authz import Actor, editing_role
-from workflow.definitions import WORKFLOWS
-from workflow.errors import EditRefused, StaleVersion
-from workflow.spec import Role
+from web.support.i18n import lang
+from web.support.parsing import posted_version, whole_number
+from workflow.campaigns import service as svc
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import editing_role
+from workflow.core.errors import EditRefused, StaleVersion
+from workflow.core.registry import WORKFLOWS
+from workflow.dossiers import figures as report_figures
 
 bp.add_app_template_global(submission_state)
 bp.add_app_template_global(submission_label)
@@ -138,7 +139,7 @@ def _posted_figures(session: Session, report: Dossier) -> dict[int, dict[str, An
 def _save(session: Session, report: Dossier, who: Actor):
     typed = _posted_figures(session, report)
     try:
-        event = svc.save_figures(session, report.id, who, typed, posted_version())
+        event = report_figures.save_figures(session, report.id, who, typed, posted_version())
         session.commit()
     except StaleVersion as error:
         session.rollback()
@@ -180,7 +181,7 @@ def _correct(session: Session, report: Dossier, who: Actor):
         "reason": form.get("reason", ""),
     }
     try:
-        event = svc.correct_target_figure(
+        event = report_figures.correct_target_figure(
             session,
             report.id,
             target_id,

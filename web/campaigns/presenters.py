@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Dossier, ReportFigure, Target, User
-from web.i18n import lang, pick
-from workflow.deadlines import STATUS_LABELS, ZONE, submission_status
-from workflow.figures import figures_of, number_text
-from workflow.guards_campaign import figure_complete, targets_of
-from workflow.targets import is_met
+from web.support.i18n import lang, pick
+from workflow.campaigns.deadlines import STATUS_LABELS, ZONE, submission_status
+from workflow.campaigns.guards import figure_complete, targets_of
+from workflow.campaigns.targets import is_met
+from workflow.dossiers.figures import figures_of, number_text
 
 
 def number_input(value: Decimal | None) -> str:

@@ -25,11 +25,11 @@ from web.auth.user import current_actor
 from web.campaigns import bp
 from web.campaigns.presenters import number_input
 from web.db import get_session
-from web.i18n import lang, pick
-from web.parsing import posted_version, whole_number, whole_numbers
-from workflow import campaigns as svc
-from workflow.errors import EditRefused, StaleVersion
-from workflow.targets import COMPARISON_LABELS, TARGET_KIND_LABELS
+from web.support.i18n import lang, pick
+from web.support.parsing import posted_version, whole_number, whole_numbers
+from workflow.campaigns import service as svc
+from workflow.campaigns.targets import COMPARISON_LABELS, TARGET_KIND_LABELS
+from workflow.core.errors import EditRefused, StaleVersion
 
 MAX_TARGET_ROWS = 60
 BLANK_ROWS = 3

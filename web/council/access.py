@@ -3,8 +3,8 @@
 from flask import abort
 
 from web.auth.user import current_actor
-from workflow import council
-from workflow.authz import Actor
+from workflow.core.actors import Actor
+from workflow.council import sessions as council
 
 
 def council_viewer() -> Actor:

@@ -18,13 +18,13 @@ from web.council import bp
 from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
-from web.i18n import lang
-from web.parsing import whole_number
-from workflow import ballot as ballots
-from workflow import council
-from workflow.ballot import is_recusal
-from workflow.errors import EditRefused, TransitionRefused
-from workflow.guards import counts_written
+from web.support.i18n import lang
+from web.support.parsing import whole_number
+from workflow.core.errors import EditRefused, TransitionRefused
+from workflow.council import ballot as ballots
+from workflow.council import sessions as council
+from workflow.council.ballot import is_recusal
+from workflow.council.guards import counts_written
 
 CHOICE_LABELS = (
     ("approve", _l("Đồng ý")),

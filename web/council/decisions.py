@@ -23,11 +23,13 @@ from web.council import bp
 from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
-from web.i18n import lang
-from web.parsing import whole_number, whole_numbers
-from workflow import council, decisions, documents
-from workflow.errors import EditRefused
-from workflow.spec import Role
+from web.support.i18n import lang
+from web.support.parsing import whole_number, whole_numbers
+from workflow.core.actors import Role
+from workflow.core.errors import EditRefused
+from workflow.council import sessions as council
+from workflow.documents import docx as documents
+from workflow.publication import decisions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

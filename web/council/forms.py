@@ -10,8 +10,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import DateInput, NumberInput
 
-from web.parsing import whole_number
-from workflow.council import DEFAULT_QUORUM_PCT
+from web.support.parsing import whole_number
+from workflow.council.sessions import DEFAULT_QUORUM_PCT
 
 
 def _iso_date(form, field) -> None:

@@ -19,15 +19,17 @@ from web.council.access import council_manager, council_viewer
 from web.council.forms import SessionForm
 from web.db import get_session
 from web.home.links import register
-from web.i18n import lang
-from web.parsing import whole_numbers
-from workflow import available, council
-from workflow import ballot as ballots
-from workflow.authz import Actor
-from workflow.ballot import BoardRow
-from workflow.errors import EditRefused, Violation
-from workflow.guards import CLASSIFICATIONS, records_tally
-from workflow.spec import TransitionDef
+from web.support.i18n import lang
+from web.support.parsing import whole_numbers
+from workflow import available
+from workflow.core.actors import Actor
+from workflow.core.errors import EditRefused, Violation
+from workflow.core.inputs import CLASSIFICATIONS
+from workflow.core.spec import TransitionDef
+from workflow.council import ballot as ballots
+from workflow.council import sessions as council
+from workflow.council.ballot import BoardRow
+from workflow.council.guards import records_tally
 
 register(bp)
 

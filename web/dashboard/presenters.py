@@ -9,14 +9,15 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from models import Campaign
-from web.i18n import pick
-from web.templating import kind_label
-from workflow import charts, queues
-from workflow.authz import Actor
-from workflow.charts import COLORS, Bar, StackRow
-from workflow.dashboard import RESULT_LABELS, RESULTS, Dashboard
-from workflow.deadlines import STATUS_LABELS
-from workflow.participation import STATUSES, SUBMISSION_KINDS
+from web.dashboard import charts
+from web.dashboard.charts import COLORS, Bar, StackRow
+from web.support.i18n import pick
+from web.support.templating import kind_label
+from workflow.campaigns.deadlines import STATUS_LABELS
+from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
+from workflow.core.actors import Actor
+from workflow.dossiers import queues
+from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard
 
 # The unit chart shows the units with the most nominations; the table below it lists them all.
 TOP_UNITS = 15

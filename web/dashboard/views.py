@@ -28,14 +28,14 @@ from web.dashboard.presenters import (
 )
 from web.db import get_session
 from web.home.links import register
-from web.listing import Page, page_number, paginate
-from web.parsing import whole_number
-from web.templating import kind_label
-from workflow import dashboard, exports
-from workflow.authz import Actor
-from workflow.dashboard import RESULTS
-from workflow.definitions import WORKFLOWS
-from workflow.participation import STATUSES, SUBMISSION_KINDS
+from web.support.listing import Page, page_number, paginate
+from web.support.parsing import whole_number
+from web.support.templating import kind_label
+from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
+from workflow.core.actors import Actor
+from workflow.core.registry import WORKFLOWS
+from workflow.reporting import dashboard, exports
+from workflow.reporting.dashboard import RESULTS
 
 register(bp)
 

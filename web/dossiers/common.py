@@ -13,10 +13,11 @@ from werkzeug.datastructures import FileStorage
 
 from models import Dossier, Unit
 from models.text import vi_sort_key
-from web.i18n import lang
-from workflow.authz import Actor, can_view
-from workflow.errors import NotFound
-from workflow.evidence import check_file, clean_name
+from web.support.i18n import lang
+from workflow.core.actors import Actor
+from workflow.core.authz import can_view
+from workflow.core.errors import NotFound
+from workflow.dossiers.evidence import check_file, clean_name
 
 KINDS = ("nomination", "plan", "report")
 

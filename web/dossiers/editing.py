@@ -23,12 +23,14 @@ from web.dossiers.common import (
 )
 from web.dossiers.forms import DossierForm, build_form
 from web.errors import render_error
-from web.i18n import lang
-from web.parsing import whole_number
-from workflow import dossiers, evidence
-from workflow.authz import Actor, editing_role
-from workflow.definitions import WORKFLOWS
-from workflow.errors import EditRefused, StaleVersion, Violation
+from web.support.i18n import lang
+from web.support.parsing import whole_number
+from workflow.core.actors import Actor
+from workflow.core.authz import editing_role
+from workflow.core.errors import EditRefused, StaleVersion, Violation
+from workflow.core.registry import WORKFLOWS
+from workflow.dossiers import content as dossiers
+from workflow.dossiers import evidence
 
 
 def _render(

@@ -18,10 +18,10 @@ from web.dossiers.common import (
     upload_dir,
 )
 from web.errors import render_error
-from web.i18n import lang
-from workflow import evidence
-from workflow.dossiers import check_editable
-from workflow.errors import EditRefused
+from web.support.i18n import lang
+from workflow.core.errors import EditRefused
+from workflow.dossiers import evidence
+from workflow.dossiers.content import check_editable
 
 
 def _refused(error: EditRefused, back: str):
@@ -35,7 +35,7 @@ def _refused(error: EditRefused, back: str):
 
 def _purpose() -> str:
     """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
-    from workflow.awards import PURPOSES
+    from workflow.awards.catalogue import PURPOSES
 
     chosen = request.form.get("purpose", "evidence")
     return chosen if chosen in PURPOSES else "evidence"

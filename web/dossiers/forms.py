@@ -28,9 +28,9 @@ from wtforms.validators import Optional as Optionally
 
 from models import AwardType, Campaign, Dossier, Unit
 from models.text import vi_sort_key
-from web.i18n import date_vn, pick
-from web.parsing import whole_number
-from workflow.guards_campaign import taking_part
+from web.support.i18n import date_vn, pick
+from web.support.parsing import whole_number
+from workflow.campaigns.guards import taking_part
 
 NOMINEE_KINDS = (("individual", _l("Cá nhân")), ("collective", _l("Tập thể")))
 ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"

@@ -16,14 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilItem, CouncilSession, Dossier, User
-from web.i18n import lang, pick
-from workflow.audit import history
-from workflow.authz import Actor, editing_role
-from workflow.definitions import WORKFLOWS
-from workflow.dossiers import FIELDS
-from workflow.engine import available
-from workflow.guards import CLASSIFICATIONS
-from workflow.spec import ROLE_LABELS, Input, Role, TransitionDef
+from web.support.i18n import lang, pick
+from workflow.core.actors import ROLE_LABELS, Actor, Role
+from workflow.core.audit import history
+from workflow.core.authz import editing_role
+from workflow.core.engine import available
+from workflow.core.inputs import CLASSIFICATIONS
+from workflow.core.registry import WORKFLOWS
+from workflow.core.spec import Input, TransitionDef
+from workflow.dossiers.content import FIELDS
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
 OUTCOMES = {

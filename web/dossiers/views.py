@@ -35,13 +35,14 @@ from web.dossiers.common import (
 )
 from web.dossiers.presenters import detail_context, state_text
 from web.errors import render_error
-from web.i18n import lang, pick
-from web.listing import paginate, sort_order
-from web.parsing import posted_version, whole_number
-from workflow import engine
-from workflow.authz import Actor, visible_dossiers
-from workflow.definitions import WORKFLOWS, all_state_names
-from workflow.errors import StaleVersion, TransitionRefused
+from web.support.i18n import lang, pick
+from web.support.listing import paginate, sort_order
+from web.support.parsing import posted_version, whole_number
+from workflow.core import engine
+from workflow.core.actors import Actor
+from workflow.core.authz import visible_dossiers
+from workflow.core.errors import StaleVersion, TransitionRefused
+from workflow.core.registry import WORKFLOWS, all_state_names
 
 INPUT_FIELDS = (
     "reason",

@@ -10,9 +10,10 @@ from web.auth.user import current_actor
 from web.db import get_session
 from web.home import bp
 from web.home.links import optional_url, register
-from workflow import council, dashboard, queues
-from workflow.authz import Actor
-from workflow.spec import Role
+from workflow.core.actors import Actor, Role
+from workflow.council import sessions as council
+from workflow.dossiers import queues
+from workflow.reporting import dashboard
 
 register(bp)
 

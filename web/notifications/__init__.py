@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from web.db import get_session
-from workflow.mailer import SmtpSettings, send_pending
-from workflow.notify import OUTBOX_FLAG, unread_count
+from workflow.notifications.mailer import SmtpSettings, send_pending
+from workflow.notifications.notify import OUTBOX_FLAG, unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from web.db import get_session
-from web.i18n import lang
-from web.listing import paginate
 from web.notifications import bp
-from workflow import notify
+from web.support.i18n import lang
+from web.support.listing import paginate
+from workflow.notifications import notify
 
 
 def _local(target: str, default: str) -> str:

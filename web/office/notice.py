@@ -8,10 +8,10 @@ from flask_login import login_required
 
 from web.auth.user import current_actor
 from web.db import get_session
-from web.i18n import lang
 from web.office import bp
-from workflow import public_notice as notice
-from workflow.errors import EditRefused, NotFound
+from web.support.i18n import lang
+from workflow.core.errors import EditRefused, NotFound
+from workflow.publication import notice
 
 
 def _moderator():

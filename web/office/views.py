@@ -16,13 +16,13 @@ from models import Dossier
 from web.auth.user import current_actor
 from web.db import get_session
 from web.home.links import register
-from web.i18n import datetime_vn, pick
-from web.listing import Page, page_number, paginate, query_args
 from web.office import bp
-from web.parsing import whole_number
-from web.templating import kind_label, state_label
-from workflow import queues
-from workflow.definitions import WORKFLOWS, all_state_names
+from web.support.i18n import datetime_vn, pick
+from web.support.listing import Page, page_number, paginate, query_args
+from web.support.parsing import whole_number
+from web.support.templating import kind_label, state_label
+from workflow.core.registry import WORKFLOWS, all_state_names
+from workflow.dossiers import queues
 
 register(bp)
 

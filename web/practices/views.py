@@ -21,15 +21,14 @@ from models.text import nfc, vi_sort_key
 from web.auth.user import current_actor
 from web.db import get_session
 from web.dossiers.common import member_units
-from web.i18n import lang, pick
-from web.listing import paginate
-from web.parsing import posted_version, whole_number
 from web.practices import bp
-from workflow import practices as svc
-from workflow.audit import history
-from workflow.authz import Actor
-from workflow.errors import EditRefused, StaleVersion, Violation
-from workflow.spec import Role
+from web.support.i18n import lang, pick
+from web.support.listing import paginate
+from web.support.parsing import posted_version, whole_number
+from workflow.core.actors import Actor, Role
+from workflow.core.audit import history
+from workflow.core.errors import EditRefused, StaleVersion, Violation
+from workflow.practices import service as svc
 
 PUBLIC_PAGE_SIZE = 12
 FIELDS = tuple(svc.FIELDS) + ("campaign_id",)

@@ -10,11 +10,11 @@ from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from web.db import get_session
-from web.i18n import date_vn, lang
-from web.parsing import whole_number
 from web.public import bp
 from web.public.views import read_filters, read_sort
-from workflow.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
+from web.support.i18n import date_vn, lang
+from web.support.parsing import whole_number
+from workflow.publication.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
 
 
 def _open(response: Response) -> Response:

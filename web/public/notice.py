@@ -13,10 +13,10 @@ from models.notice import CONTACT_MAX, NAME_MAX, TEXT_MAX
 from web.auth.user import current_actor
 from web.db import get_session
 from web.extensions import limiter
-from web.i18n import lang
 from web.public import bp
-from workflow import public_notice as notice
-from workflow.errors import EditRefused
+from web.support.i18n import lang
+from workflow.core.errors import EditRefused
+from workflow.publication import notice
 
 
 def _now() -> dt.datetime:

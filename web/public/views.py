@@ -7,11 +7,11 @@ from dataclasses import replace
 from flask import abort, render_template, request
 
 from web.db import get_session
-from web.listing import paginate, query_args
-from web.parsing import whole_number
 from web.public import bp
-from workflow.guards import CLASSIFICATIONS
-from workflow.outcomes import (
+from web.support.listing import paginate, query_args
+from web.support.parsing import whole_number
+from workflow.core.inputs import CLASSIFICATIONS
+from workflow.publication.outcomes import (
     DEFAULT_SORT,
     SORTS,
     OutcomeFilter,

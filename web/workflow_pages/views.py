@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from flask import render_template
 from markupsafe import Markup
 
-from web.i18n import lang, pick
+from web.support.i18n import lang, pick
 from web.workflow_pages import bp
-from workflow.definitions import WORKFLOWS
-from workflow.diagram import mermaid, svg
-from workflow.spec import ROLE_LABELS, Input, Scope, TransitionDef, WorkflowDef
+from web.workflow_pages.diagram import svg
+from workflow.core.actors import ROLE_LABELS
+from workflow.core.diagram import mermaid
+from workflow.core.registry import WORKFLOWS
+from workflow.core.spec import Input, Scope, TransitionDef, WorkflowDef
 
 # A readable name for each guard (rule), keyed by the guard function's name.
 GUARD_LABELS: dict[str, tuple[str, str]] = {

@@ -1,0 +1,58 @@
+"""Decisions (Quyết định khen thưởng) that group the nominations the Council approved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.dossiers import Dossier
+
+DECISION_STATUSES = ("draft", "issued")
+
+
+class Decision(Base):
+    """A decision (Quyết định) of the Director conferring awards on approved dossiers."""
+
+    __tablename__ = "decision"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'issued')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    signer: Mapped[str] = mapped_column(String(160))
+    title: Mapped[str] = mapped_column(String(400))
+    legal_bases: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    issued_at: Mapped[dt.datetime | None]
+
+    items: Mapped[list[DecisionItem]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionItem.id"
+    )
+
+
+class DecisionItem(Base):
+    """A dossier conferred by a decision; a dossier belongs to one decision at most."""
+
+    __tablename__ = "decision_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("decision.id", ondelete="CASCADE"), index=True
+    )
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), unique=True
+    )
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+    dossier: Mapped[Dossier] = relationship()

@@ -1,0 +1,132 @@
+"""Dossiers (hồ sơ): nominations, unit plans and unit reports, and their evidence files.
+
+One ``dossier`` table holds what every kind shares (state, unit, version); each kind adds
+its own table (joined-table inheritance).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.org import Unit, User
+
+if TYPE_CHECKING:
+    from models.awards import AwardType
+    from models.campaigns import Campaign
+
+DOSSIER_KINDS = ("nomination", "plan", "report")
+
+
+class Dossier(Base):
+    """What every dossier shares. ``version`` is the optimistic-locking counter."""
+
+    __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_kind_state_unit", "kind", "state", "unit_id"),
+        # The public list: published outcomes by decision date.
+        Index("ix_dossier_state_decision", "state", "decision_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    title: Mapped[str] = mapped_column(String(400))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the unit head sent it to the Department; from then on the Department sees it.
+    sent_at: Mapped[dt.datetime | None]
+    # The last reason given when the dossier was returned; the unit sees it prominently.
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    # Publication: decision number (N/QĐ-SGDĐT), date and signer.
+    decision_number: Mapped[str | None] = mapped_column(String(60))
+    decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    decision_signer: Mapped[str | None] = mapped_column(String(160))
+    published_at: Mapped[dt.datetime | None]
+
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+    campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
+    author: Mapped[User] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="dossier", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"polymorphic_on": "kind", "version_id_col": version}
+    # The audit flush guard refuses a state change with no audit event for this entity.
+    __audited_state__ = "state"
+    __audit_entity__ = "dossier"
+
+
+class Nomination(Dossier):
+    """A proposal to commend a person or a collective (đề nghị khen thưởng)."""
+
+    __tablename__ = "nomination"
+
+    id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    nominee_kind: Mapped[str] = mapped_column(String(20))
+    nominee_name: Mapped[str] = mapped_column(String(255))
+    # Set when the nominee has an account: used for separation of duties and recusal.
+    nominee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    position: Mapped[str | None] = mapped_column(String(255))
+    award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"), index=True)
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
+    direct_worker: Mapped[bool] = mapped_column(Boolean, default=False)
+    search_key: Mapped[str] = mapped_column(String(800), default="", index=True)
+
+    award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
+
+    __mapper_args__ = {"polymorphic_identity": "nomination"}
+
+
+class Plan(Dossier):
+    """A unit's emulation plan (kế hoạch thi đua)."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    __mapper_args__ = {"polymorphic_identity": "plan"}
+
+
+class Report(Dossier):
+    """A unit's report of results (báo cáo kết quả); the Council classifies the unit."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    classification: Mapped[str | None] = mapped_column(String(40))
+
+    __mapper_args__ = {"polymorphic_identity": "report"}
+
+
+class Attachment(Base):
+    """An evidence file, stored on disk under its SHA-256; the original name is kept here."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(120))
+    purpose: Mapped[str] = mapped_column(String(40), default="evidence")
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="attachments")

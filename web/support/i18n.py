@@ -1,0 +1,74 @@
+"""Vietnamese first, English second: locale choice, the language switch and date formats.
+
+Source strings are Vietnamese (the product's first language); the English catalog lives
+in ``web/translations/en``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.support import Translations
+from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from web.extensions import babel
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The person's choice in this session, then their saved preference, then Vietnamese."""
+    languages = current_app.config["LANGUAGES"]
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return "vi"
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def switch(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next", "")
+    return redirect(
+        target if target.startswith("/") and not target.startswith("//") else url_for("home.index")
+    )
+
+
+def lang() -> str:
+    """ "vi" or "en" for the current request (for labels kept as vi/en pairs)."""
+    return "en" if str(get_locale()).startswith("en") else "vi"
+
+
+def pick(vi: str, en: str) -> str:
+    """The Vietnamese or English one of a pair of labels."""
+    return en if lang() == "en" else vi
+
+
+def date_vn(value: dt.date | None) -> str:
+    """dd/mm/yyyy, the Vietnamese administrative form."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def datetime_vn(value: dt.datetime | None) -> str:
+    """Local time (Asia/Ho_Chi_Minh) as dd/mm/yyyy HH:mm."""
+    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
+    app.register_blueprint(bp)
+    app.jinja_env.filters.update(date_vn=date_vn, datetime_vn=datetime_vn)
+    app.jinja_env.globals.update(pick=pick, lang=lang)
+
+
+def english_catalog() -> Translations:
+    """The compiled English catalog (for tests and documents)."""
+    from pathlib import Path
+
+    return Translations.load(str(Path(__file__).parent.parent / "translations"), ["en"])

@@ -1,0 +1,1 @@
+"""The award catalogue and its rules: eligibility, quotas, holds, higher-level awards."""

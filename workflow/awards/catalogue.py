@@ -1,0 +1,433 @@
+"""The award catalogue as data: award types and their rules, changed by the admin, audited.
+
+Rule kinds and their ``params`` (a JSON object):
+- ``evidence``    {"purpose": "minutes"}: the dossier carries a file of that purpose.
+- ``prior_title`` {"award": "CSTDCS", "years": 3, "include_current": true}: the nominee held
+  that title in each of ``years`` consecutive years, ending with the campaign's year
+  (``include_current``) or the year before it.
+- ``quota``       {"of": "LDTT", "pct": 15}: this award's count in the unit and year is at most
+  ``pct`` percent (rounded down) of the other award's count there.
+- ``hold``        {}: the nominee (person or unit) is not on hold (under review).
+
+Every change appends an audit event (entity ``award_type``) whose ``changes`` is the diff.
+
+Optimistic locking: ``update_award`` locks the award type and may name the version the admin's
+form was drawn with; when someone else saved the award since, it is refused (StaleVersion) and
+nothing changes. Rule changes neither check nor move that version: a rule is a row of its own,
+adding one overwrites nothing, and the award form (which carries the version) holds no rules, so
+bumping it would refuse a field edit that conflicts with nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import AwardRule, AwardType
+from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, RULE_KINDS, THRESHOLD_BASES
+from models.text import nfc
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.errors import Violation, WorkflowError, refuse_if_stale
+
+# Attachment purposes (what a file is); "evidence" is the default of an upload.
+PURPOSES: dict[str, tuple[str, str]] = {
+    "evidence": ("Minh chứng khác", "Other evidence"),
+    "proposal": ("Tờ trình đề nghị khen thưởng", "Proposal letter (tờ trình)"),
+    "minutes": ("Biên bản họp xét thi đua, khen thưởng", "Minutes of the unit's award meeting"),
+    "achievement_report": ("Báo cáo thành tích", "Achievement report"),
+    "initiative": (
+        "Quyết định công nhận sáng kiến, đề tài",
+        "Recognition of an initiative or research",
+    ),
+    "prior_decision": ("Quyết định khen thưởng đã có", "Earlier award decision"),
+}
+AUTHORITIES: dict[str, tuple[str, str]] = {
+    "unit_head": ("Thủ trưởng đơn vị", "Head of the unit"),
+    "department_director": ("Giám đốc Sở", "Director of the Department"),
+    "city_chairman": ("Chủ tịch UBND thành phố", "Chairman of the City People's Committee"),
+    "ministry": ("Bộ trưởng Bộ Giáo dục và Đào tạo", "Minister of Education and Training"),
+    "higher": (
+        "Cấp trên khác (Thủ tướng Chính phủ, Chủ tịch nước)",
+        "Higher (Prime Minister, President)",
+    ),
+}
+STATE_LABELS = {"active": ("Đang sử dụng", "In use"), "inactive": ("Ngừng sử dụng", "Not in use")}
+NOMINEE_LABELS = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
+BASE_LABELS = {
+    "all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
+    "present": ("Số thành viên có mặt", "Members present"),
+}
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "evidence": ("Thành phần hồ sơ bắt buộc", "Required document"),
+    "prior_title": ("Danh hiệu đã đạt", "Prior title"),
+    "quota": ("Tỷ lệ, hạn mức", "Quota"),
+    "hold": ("Không đang bị xem xét kỷ luật, khiếu nại", "Not under review"),
+}
+HOLD_SOURCE = (
+    "Nghị định 152/2025/NĐ-CP, nguyên tắc khen thưởng: không đề nghị, khen thưởng khi đang "
+    "xem xét kỷ luật, điều tra, thanh tra có dấu hiệu vi phạm hoặc khiếu nại chưa giải quyết"
+)
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
+AWARD_FIELDS = (
+    "code",
+    "name_vi",
+    "name_en",
+    "nominee_kind",
+    "conferring_authority",
+    "vote_threshold_pct",
+    "threshold_base",
+    "public_notice_days",
+    "legal_source",
+    "active",
+)
+_RULES_CACHE = "vinhdanh.award_rules"
+
+
+class CatalogueRefused(WorkflowError):
+    """A catalogue change that is not permitted or not valid; nothing was changed."""
+
+
+def require_admin(actor: Actor | None) -> Actor:
+    """The actor, when an administrator; else CatalogueRefused (a permission refusal)."""
+    if actor is None or Role.ADMIN not in actor.roles:
+        raise CatalogueRefused(
+            [
+                Violation(
+                    "role_not_permitted",
+                    {
+                        "action": "Quản lý danh mục khen thưởng",
+                        "action_en": "Manage the award catalogue",
+                    },
+                )
+            ]
+        )
+    return actor
+
+
+def invalid_field(field: str, vi: str, en: str) -> Violation:
+    """A problem with one field of a catalogue form, in Vietnamese and English."""
+    return Violation("catalogue_invalid", {"field": field, "problem": vi, "problem_en": en})
+
+
+def _int_in(
+    values: Mapping[str, Any], key: str, low: int, high: int
+) -> tuple[int | None, Violation | None]:
+    try:
+        number = int(str(values.get(key, "")).strip())
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        return None, invalid_field(
+            key,
+            f"phải là số nguyên từ {low} đến {high}",
+            f"must be a whole number from {low} to {high}",
+        )
+    return number, None
+
+
+def clean_award(
+    session: Session, values: Mapping[str, Any], award_id: int | None = None
+) -> tuple[dict[str, Any], list[Violation]]:
+    """The award type's fields from ``values``, checked: (clean values, problems)."""
+    out: dict[str, Any] = {}
+    problems: list[Violation] = []
+    code = nfc(str(values.get("code") or "")).upper()
+    if not CODE.match(code):
+        problems.append(
+            invalid_field(
+                "code",
+                "chỉ gồm chữ in hoa không dấu, chữ số và dấu gạch ngang",
+                "only capital letters, digits and hyphens",
+            )
+        )
+    elif session.scalar(
+        select(AwardType.id).where(AwardType.code == code, AwardType.id != (award_id or 0))
+    ):
+        problems.append(
+            invalid_field(
+                "code", "đã có danh hiệu khác dùng mã này", "another award uses this code"
+            )
+        )
+    out["code"] = code
+    for key, limit in (("name_vi", 255), ("name_en", 255), ("legal_source", 400)):
+        out[key] = nfc(str(values.get(key) or ""))
+        if key != "legal_source" and not out[key]:
+            problems.append(invalid_field(key, "không được để trống", "is required"))
+        elif len(out[key]) > limit:
+            problems.append(
+                invalid_field(key, f"dài quá {limit} ký tự", f"is longer than {limit} characters")
+            )
+    out["legal_source"] = out["legal_source"] or None
+    for key, allowed in (
+        ("nominee_kind", NOMINEE_KINDS),
+        ("conferring_authority", CONFERRING_AUTHORITIES),
+        ("threshold_base", THRESHOLD_BASES),
+    ):
+        out[key] = str(values.get(key) or "")
+        if out[key] not in allowed:
+            problems.append(invalid_field(key, "chưa chọn giá trị hợp lệ", "is not a valid choice"))
+    for key, low, high in (("vote_threshold_pct", 1, 100), ("public_notice_days", 0, 90)):
+        out[key], problem = _int_in(values, key, low, high)
+        problems += [problem] if problem else []
+    out["active"] = bool(values.get("active"))
+    return out, problems
+
+
+def snapshot(award: AwardType) -> dict[str, Any]:
+    """The award type's catalogue fields, as recorded in the audit log."""
+    return {key: getattr(award, key) for key in AWARD_FIELDS}
+
+
+def _log(
+    session: Session,
+    actor: Actor,
+    award_id: int,
+    action: str,
+    changes: Mapping[str, Any],
+    now: dt.datetime | None,
+) -> None:
+    audit.append(
+        session,
+        entity_type="award_type",
+        entity_id=award_id,
+        action=action,
+        actor_id=actor.user_id,
+        actor_role=Role.ADMIN.value,
+        changes=changes,
+        now=now,
+    )
+    session.info.pop(_RULES_CACHE, None)
+
+
+def create_award(
+    session: Session,
+    actor: Actor | None,
+    values: Mapping[str, Any],
+    *,
+    with_hold_rule: bool = True,
+    now: dt.datetime | None = None,
+) -> AwardType:
+    """Add an award type (and, by default, the hold rule every award should have). Never commits."""
+    actor = require_admin(actor)
+    clean, problems = clean_award(session, values)
+    if problems:
+        raise CatalogueRefused(problems)
+    award = AwardType(**clean)
+    session.add(award)
+    session.flush()
+    _log(session, actor, award.id, "create", snapshot(award), now)
+    if with_hold_rule:
+        add_rule(
+            session, actor, award.id, {"kind": "hold", "hard": True, "source": HOLD_SOURCE}, now=now
+        )
+    return award
+
+
+def update_award(
+    session: Session,
+    actor: Actor | None,
+    award_id: int,
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> dict[str, list[Any]]:
+    """Change an award type's fields; returns (and audits) the diff {field: [old, new]}. With
+    ``expected_version``, an award saved by someone else since is refused (StaleVersion)."""
+    actor = require_admin(actor)
+    award = _award(session, award_id, lock=True)
+    refuse_if_stale(
+        award.version,
+        expected_version,
+        "award_stale_version",
+        STATE_LABELS["active" if award.active else "inactive"],
+    )
+    clean, problems = clean_award(session, values, award_id)
+    if problems:
+        raise CatalogueRefused(problems)
+    before = snapshot(award)
+    diff = {k: [before[k], v] for k, v in clean.items() if before[k] != v}
+    if diff:
+        for key, (_, new) in diff.items():
+            setattr(award, key, new)
+        session.flush()
+        _log(session, actor, award.id, "edit", diff, now)
+    return diff
+
+
+def _award(session: Session, award_id: int, *, lock: bool = False) -> AwardType:
+    """The award type; with ``lock``, row-locked and refreshed from the database, so the version
+    compared is the committed one (SQLite serialises its writers with BEGIN IMMEDIATE)."""
+    award = session.get(AwardType, award_id, with_for_update=lock or None, populate_existing=lock)
+    if award is None:
+        raise CatalogueRefused([Violation("catalogue_not_found")])
+    return award
+
+
+def clean_rule(
+    session: Session, values: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Violation]]:
+    """A rule's kind, params, hard flag, source and dates from ``values``: (clean, problems)."""
+    kind = str(values.get("kind") or "")
+    problems: list[Violation] = []
+    params: dict[str, Any] = {}
+    codes = set(session.scalars(select(AwardType.code)))
+    if kind not in RULE_KINDS:
+        problems.append(invalid_field("kind", "chưa chọn loại điều kiện", "choose a kind of rule"))
+    elif kind == "evidence":
+        params["purpose"] = str(values.get("purpose") or "")
+        if params["purpose"] not in PURPOSES:
+            problems.append(
+                invalid_field("purpose", "chưa chọn thành phần hồ sơ", "choose a document")
+            )
+    elif kind in ("prior_title", "quota"):
+        key = "award" if kind == "prior_title" else "of"
+        params[key] = str(values.get(key) or "")
+        if params[key] not in codes:
+            problems.append(invalid_field(key, "chưa chọn danh hiệu", "choose an award"))
+        number_key, low, high = ("years", 1, 10) if kind == "prior_title" else ("pct", 1, 100)
+        params[number_key], problem = _int_in(values, number_key, low, high)
+        problems += [problem] if problem else []
+        if kind == "prior_title":
+            params["include_current"] = bool(values.get("include_current"))
+    dates = {}
+    for key in ("valid_from", "valid_to"):
+        raw = str(values.get(key) or "").strip()
+        try:
+            dates[key] = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            dates[key] = None
+            problems.append(invalid_field(key, "không phải ngày hợp lệ", "is not a valid date"))
+    if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
+        problems.append(
+            invalid_field("valid_to", "trước ngày bắt đầu áp dụng", "is before the start date")
+        )
+    source = nfc(str(values.get("source") or ""))
+    if not source:
+        problems.append(
+            invalid_field("source", "cần ghi căn cứ (văn bản, điều khoản)", "give the legal source")
+        )
+    return {
+        "kind": kind,
+        "params": params,
+        "hard": bool(values.get("hard")),
+        "source": source,
+        **dates,
+    }, problems
+
+
+def rule_snapshot(rule: AwardRule) -> dict[str, Any]:
+    return {
+        "rule_id": rule.id,
+        "kind": rule.kind,
+        "params": rule.values,
+        "hard": rule.hard,
+        "source": rule.source,
+        "valid_from": rule.valid_from,
+        "valid_to": rule.valid_to,
+    }
+
+
+def add_rule(
+    session: Session,
+    actor: Actor | None,
+    award_id: int,
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime | None = None,
+) -> AwardRule:
+    """Add a rule to an award type (audited on the award type). Never commits."""
+    actor = require_admin(actor)
+    award = _award(session, award_id)
+    clean, problems = clean_rule(session, values)
+    if problems:
+        raise CatalogueRefused(problems)
+    rule = AwardRule(
+        award_type_id=award.id,
+        kind=clean["kind"],
+        params=json.dumps(clean["params"], ensure_ascii=False, sort_keys=True),
+        hard=clean["hard"],
+        source=clean["source"],
+        valid_from=clean["valid_from"],
+        valid_to=clean["valid_to"],
+    )
+    session.add(rule)
+    session.flush()
+    _log(session, actor, award.id, "add_rule", rule_snapshot(rule), now)
+    return rule
+
+
+def remove_rule(
+    session: Session, actor: Actor | None, rule_id: int, *, now: dt.datetime | None = None
+) -> int:
+    """Remove a rule; returns its award type's id. (To retire a rule that applied to past
+    dossiers, prefer ending it with ``valid_to`` through a new rule.)"""
+    actor = require_admin(actor)
+    # Locked: of two admins removing it at once, the second finds it gone (not a second event).
+    rule = session.get(AwardRule, rule_id, with_for_update=True, populate_existing=True)
+    if rule is None:
+        raise CatalogueRefused([Violation("catalogue_not_found")])
+    award_id, removed = rule.award_type_id, rule_snapshot(rule)
+    session.delete(rule)
+    session.flush()
+    _log(session, actor, award_id, "remove_rule", removed, now)
+    return award_id
+
+
+def rules_of(session: Session, award_type_id: int) -> list[AwardRule]:
+    """The award type's rules, in the order they were added (cached for the session)."""
+    cache = session.info.setdefault(_RULES_CACHE, {})
+    if award_type_id not in cache:
+        cache[award_type_id] = list(
+            session.scalars(
+                select(AwardRule)
+                .where(AwardRule.award_type_id == award_type_id)
+                .order_by(AwardRule.id)
+            )
+        )
+    return cache[award_type_id]
+
+
+def rule_counts(session: Session) -> dict[int, int]:
+    """Number of rules per award type id."""
+    return dict(
+        session.execute(
+            select(AwardRule.award_type_id, func.count()).group_by(AwardRule.award_type_id)
+        ).all()
+    )
+
+
+def describe(rule: AwardRule, names: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
+    """What the rule asks, in Vietnamese and English. ``names``: award code → (vi, en)."""
+    p = rule.values
+    if rule.kind == "evidence":
+        vi, en = PURPOSES.get(p.get("purpose", ""), (p.get("purpose", ""),) * 2)
+        return f"Hồ sơ có “{vi}”", f"The dossier includes “{en}”"
+    if rule.kind == "prior_title":
+        vi, en = names.get(p.get("award", ""), (p.get("award", ""),) * 2)
+        years = int(p.get("years") or 1)
+        if years == 1 and p.get("include_current"):
+            return f"Đạt “{vi}” trong năm xét", f"Holds “{en}” in the year considered"
+        until = (
+            ("đến năm xét", "up to the year considered")
+            if p.get("include_current")
+            else ("liền trước năm xét", "before the year considered")
+        )
+        return (
+            f"Đạt “{vi}” {years} năm liên tục {until[0]}",
+            f"Held “{en}” {years} consecutive years {until[1]}",
+        )
+    if rule.kind == "quota":
+        vi, en = names.get(p.get("of", ""), (p.get("of", ""),) * 2)
+        return (
+            f"Không quá {p.get('pct')}% số “{vi}” của đơn vị trong năm",
+            f"At most {p.get('pct')}% of the unit's “{en}” in the year",
+        )
+    return RULE_LABELS["hold"]

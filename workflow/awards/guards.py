@@ -1,0 +1,246 @@
+"""Guards and effects of the nomination lifecycle that come from the award catalogue.
+
+- ``office_approve``: hard eligibility rules must hold (``eligibility_met``); soft ones that
+  fail need a reason (the ``reason`` field), and the warnings overridden are recorded in
+  the audit event's ``changes`` (``eligibility_overridden`` / ``record_override``).
+- Higher-level awards (conferred by the city or the Ministry): after the Council, the Office
+  forwards them (``forward``: the Department's submission letter), then records the higher
+  level's answer (conferred → published, not conferred → rejected). ``publish`` from
+  ``approved`` is only for awards the Department confers.
+- Publishing records the award in the awards history (``record_award``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from models import AwardRecord, HigherReferral, Nomination
+from models.text import fold
+from workflow.awards.catalogue import AUTHORITIES
+from workflow.awards.eligibility import check, hard_failures, local_day, warnings
+from workflow.core.context import GuardContext, decides_applicability, uses_inputs
+from workflow.core.errors import NOT_APPLICABLE_CODES, Violation
+from workflow.core.inputs import _as_date
+from workflow.core.messages import MESSAGES
+
+# Nghị định 30/2020/NĐ-CP appendix III: number/abbreviation-agency, e.g. "1580/TTr-SGDĐT".
+DOCUMENT_NUMBER = re.compile(
+    r"^(0[1-9]|[1-9]\d+)/[A-ZĐ][A-Za-zĐđ]*-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$"
+)
+
+MESSAGES.update(
+    {
+        "eligibility_failed": (
+            "Chưa đạt điều kiện khen thưởng: {reasons}",
+            "Eligibility rules not met: {reasons}",
+        ),
+        "eligibility_override_required": (
+            "Có cảnh báo cần xem xét: {warnings} Nếu vẫn trình Hội đồng, vui lòng nhập lý do.",
+            "Warnings stand: {warnings} To approve anyway, please give a reason.",
+        ),
+        "publish_needs_higher_decision": (
+            "Danh hiệu này do {authority} quyết định: cần trình cấp trên và ghi nhận quyết định của cấp trên.",
+            "This award is conferred by the {authority}: forward it and record the higher decision.",
+        ),
+        "forward_not_needed": (
+            "Danh hiệu này do Sở quyết định, không trình cấp trên.",
+            "The Department confers this award; it is not forwarded.",
+        ),
+        "submission_number_invalid": (
+            "Số tờ trình “{number}” không đúng mẫu, ví dụ: 1580/TTr-SGDĐT.",
+            "Submission number “{number}” is not in the form 1580/TTr-SGDĐT.",
+        ),
+        "submission_date_missing": (
+            "Vui lòng nhập ngày tờ trình.",
+            "Please give the date of the submission.",
+        ),
+        "catalogue_invalid": ("“{field}” {problem}.", "“{field}” {problem}."),
+        "catalogue_not_found": (
+            "Không tìm thấy danh hiệu hoặc điều kiện này.",
+            "No such award or rule.",
+        ),
+        "hold_not_in_force": (
+            "Việc tạm dừng xét khen thưởng này đã kết thúc (đến hết ngày {ends_on}); "
+            "không có gì thay đổi.",
+            "This hold had already ended (its last day was {ends_on}); nothing changed.",
+        ),
+    }
+)
+
+
+# Which transition applies depends on who confers the award: the other one is not offered.
+NOT_APPLICABLE_CODES.update({"publish_needs_higher_decision", "forward_not_needed"})
+
+
+def _results(ctx: GuardContext) -> list:
+    """The checks of this transition's nomination, computed once per transition."""
+    cached = getattr(ctx, "_eligibility", None)
+    if cached is None:
+        today = local_day(ctx.now)
+        cached = (
+            check(ctx.session, ctx.dossier, today) if isinstance(ctx.dossier, Nomination) else []
+        )
+        ctx._eligibility = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _joined(results: list) -> dict[str, str]:
+    return {
+        "vi": " ".join(r.message_vi for r in results),
+        "en": " ".join(r.message_en for r in results),
+    }
+
+
+def eligibility_met(ctx: GuardContext) -> Violation | None:
+    """Every hard rule of the award holds (their reasons are listed when not)."""
+    failing = hard_failures(_results(ctx))
+    if not failing:
+        return None
+    text = _joined(failing)
+    return Violation("eligibility_failed", {"reasons": text["vi"], "reasons_en": text["en"]})
+
+
+@uses_inputs
+def eligibility_overridden(ctx: GuardContext) -> Violation | None:
+    """A soft rule that fails needs a reason to approve anyway."""
+    warned = warnings(_results(ctx))
+    if not warned or ctx.text("reason"):
+        return None
+    text = _joined(warned)
+    return Violation(
+        "eligibility_override_required", {"warnings": text["vi"], "warnings_en": text["en"]}
+    )
+
+
+def record_override(ctx: GuardContext) -> None:
+    """Put the warnings that were overridden, with the reason, in the audit event."""
+    warned = warnings(_results(ctx))
+    if warned:
+        ctx.changes["eligibility_override"] = {
+            "reason": ctx.text("reason"),
+            "warnings": [
+                {"code": r.code, "rule_id": r.rule_id, "message": r.message_vi, "source": r.source}
+                for r in warned
+            ],
+        }
+
+
+def _authority(ctx: GuardContext) -> tuple[str, str]:
+    return AUTHORITIES.get(
+        ctx.dossier.award_type.conferring_authority, ("cấp trên", "higher level")
+    )
+
+
+@decides_applicability
+def department_confers(ctx: GuardContext) -> Violation | None:
+    """Publishing straight after the Council is for awards the Department confers."""
+    if not isinstance(ctx.dossier, Nomination) or ctx.dossier.award_type.conferred_by_department:
+        return None
+    vi, en = _authority(ctx)
+    return Violation("publish_needs_higher_decision", {"authority": vi, "authority_en": en})
+
+
+@decides_applicability
+def higher_level_confers(ctx: GuardContext) -> Violation | None:
+    """Only awards conferred above the Department are forwarded."""
+    if ctx.dossier.award_type.conferred_by_department:
+        return Violation("forward_not_needed")
+    return None
+
+
+@uses_inputs
+def submission_given(ctx: GuardContext) -> Violation | None:
+    """The Department's submission letter: a number like 1580/TTr-SGDĐT and a date."""
+    number = ctx.text("submission_number")
+    if not DOCUMENT_NUMBER.match(number):
+        return Violation("submission_number_invalid", {"number": number})
+    if _as_date(ctx.inputs.get("submission_date")) is None:
+        return Violation("submission_date_missing")
+    return None
+
+
+def record_forwarding(ctx: GuardContext) -> None:
+    """Keep the submission letter; the higher level's answer is recorded later."""
+    day = _as_date(ctx.inputs.get("submission_date"))
+    referral = ctx.session.query(HigherReferral).filter_by(dossier_id=ctx.dossier.id).one_or_none()
+    if referral is None:
+        referral = HigherReferral(dossier_id=ctx.dossier.id)
+        ctx.session.add(referral)
+    referral.letter_number, referral.letter_date = ctx.text("submission_number"), day
+    referral.forwarded_by, referral.forwarded_at = ctx.actor.user_id, ctx.now
+    ctx.changes.update(
+        submission_number=referral.letter_number,
+        submission_date=day,
+        authority=ctx.dossier.award_type.conferring_authority,
+    )
+
+
+def _answer(ctx: GuardContext, outcome: str) -> None:
+    referral = ctx.session.query(HigherReferral).filter_by(dossier_id=ctx.dossier.id).one_or_none()
+    if referral is None:  # forwarded before referrals were kept
+        return
+    referral.outcome, referral.recorded_by, referral.recorded_at = (
+        outcome,
+        ctx.actor.user_id,
+        ctx.now,
+    )
+    if outcome == "conferred":
+        referral.answer_number = ctx.dossier.decision_number
+        referral.answer_date = ctx.dossier.decision_date
+    else:
+        referral.answer_reason = ctx.text("reason")
+
+
+def record_conferred(ctx: GuardContext) -> None:
+    """The higher level conferred the award (after ``record_decision``)."""
+    _answer(ctx, "conferred")
+    ctx.changes["higher_outcome"] = "conferred"
+
+
+def record_not_conferred(ctx: GuardContext) -> None:
+    """The higher level did not confer the award; the reason is kept."""
+    _answer(ctx, "not_conferred")
+    ctx.changes["higher_outcome"] = "not_conferred"
+
+
+def _basis(nomination: Nomination) -> str:
+    if nomination.ad_hoc or nomination.campaign.kind == "ad_hoc":
+        return "ad_hoc"
+    return "thematic" if nomination.campaign.kind == "thematic" else "merit"
+
+
+# Built once: every publication runs it.
+_RECORD_OF = (
+    select(AwardRecord.id).where(AwardRecord.dossier_id == bindparam("dossier_id")).limit(1)
+)
+
+
+def record_award(ctx: GuardContext) -> None:
+    """Add the published award to the awards history (once per nomination)."""
+    nomination = ctx.dossier
+    if not isinstance(nomination, Nomination):
+        return
+    if ctx.session.scalar(_RECORD_OF, {"dossier_id": nomination.id}) is not None:
+        return
+    record: dict[str, Any] = dict(
+        award_type_id=nomination.award_type_id,
+        year=nomination.campaign.year,
+        person_name=nomination.nominee_name,
+        name_key=fold(nomination.nominee_name),
+        user_id=nomination.nominee_user_id,
+        unit_id=nomination.unit_id,
+        decision_number=nomination.decision_number,
+        decision_date=nomination.decision_date,
+        origin="system",
+        basis=_basis(nomination),
+        dossier_id=nomination.id,
+        created_at=ctx.now,
+    )
+    # Core, on the transition's connection: an ORM flush of one new row costs more than the row.
+    ctx.session.connection().execute(_INSERT_RECORD, record)
+
+
+_INSERT_RECORD = AwardRecord.__table__.insert()

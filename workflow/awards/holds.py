@@ -1,0 +1,152 @@
+"""Holds (tạm dừng xét khen thưởng): a person or a unit under disciplinary review,
+investigation, inspection with signs of violation or an unresolved complaint may not be
+proposed or awarded while the hold lasts (Nghị định 152/2025/NĐ-CP, principles). The Office
+and administrators record and end them; every change is audited (entity ``award_hold``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Hold, Unit
+from models.text import fold, nfc, whole_number
+from workflow.awards.catalogue import CatalogueRefused, invalid_field
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.errors import Violation
+
+MANAGERS = frozenset({Role.ADMIN, Role.OFFICE_REVIEWER})
+
+
+def can_manage(actor: Actor | None) -> bool:
+    return actor is not None and bool(actor.roles & MANAGERS)
+
+
+def _require(actor: Actor | None) -> tuple[Actor, Role]:
+    if not can_manage(actor):
+        raise CatalogueRefused(
+            [
+                Violation(
+                    "role_not_permitted",
+                    {
+                        "action": "Quản lý danh sách tạm dừng xét khen thưởng",
+                        "action_en": "Manage holds",
+                    },
+                )
+            ]
+        )
+    role = Role.OFFICE_REVIEWER if Role.OFFICE_REVIEWER in actor.roles else Role.ADMIN
+    return actor, role
+
+
+def _date(values: Mapping[str, Any], key: str, problems: list[Violation]) -> dt.date | None:
+    raw = str(values.get(key) or "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        problems.append(invalid_field(key, "không phải ngày hợp lệ", "is not a valid date"))
+        return None
+
+
+def add_hold(
+    session: Session,
+    actor: Actor | None,
+    values: Mapping[str, Any],
+    *,
+    now: dt.datetime | None = None,
+) -> Hold:
+    """Record a hold on a person (name, optionally in a unit) or on a unit. Never commits."""
+    actor, role = _require(actor)
+    problems: list[Violation] = []
+    name, reason = nfc(str(values.get("person_name") or "")), nfc(str(values.get("reason") or ""))
+    unit_id = whole_number(values.get("unit_id"))
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        problems.append(invalid_field("unit_id", "không tồn tại", "does not exist"))
+    if not name and unit_id is None:
+        problems.append(
+            invalid_field(
+                "person_name",
+                "cần ghi họ tên, hoặc chọn đơn vị nếu tạm dừng xét cả tập thể",
+                "give a name, or choose a unit to hold a whole collective",
+            )
+        )
+    if not reason:
+        problems.append(invalid_field("reason", "không được để trống", "is required"))
+    starts, ends = _date(values, "starts_on", problems), _date(values, "ends_on", problems)
+    if starts is None and not any(p.params.get("field") == "starts_on" for p in problems):
+        problems.append(invalid_field("starts_on", "không được để trống", "is required"))
+    if starts and ends and ends < starts:
+        problems.append(invalid_field("ends_on", "trước ngày bắt đầu", "is before the start date"))
+    if problems:
+        raise CatalogueRefused(problems)
+    hold = Hold(
+        person_name=name,
+        name_key=fold(name),
+        unit_id=unit_id,
+        reason=reason,
+        starts_on=starts,
+        ends_on=ends,
+        created_by=actor.user_id,
+        created_at=now or dt.datetime.now(dt.UTC),
+    )
+    session.add(hold)
+    session.flush()
+    audit.append(
+        session,
+        entity_type="award_hold",
+        entity_id=hold.id,
+        action="create",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=unit_id,
+        reason=reason,
+        now=now,
+        changes={"person_name": name, "unit_id": unit_id, "starts_on": starts, "ends_on": ends},
+    )
+    return hold
+
+
+def end_hold(
+    session: Session,
+    actor: Actor | None,
+    hold_id: int,
+    day: dt.date,
+    *,
+    now: dt.datetime | None = None,
+) -> Hold:
+    """End a hold: ``day`` (the matter settled) is the first day without it. Never commits."""
+    actor, role = _require(actor)
+    # Locked, and refused once ended: a second click (or a stale page) must not move the end
+    # of a hold that ended earlier, which would put it back in force for the days between.
+    hold = session.get(Hold, hold_id, with_for_update=True, populate_existing=True)
+    if hold is None:
+        raise CatalogueRefused([Violation("catalogue_not_found")])
+    if hold.ends_on is not None and hold.ends_on < day:
+        raise CatalogueRefused(
+            [Violation("hold_not_in_force", {"ends_on": hold.ends_on.strftime("%d/%m/%Y")})]
+        )
+    # The last day in force is the day before (before its start: it never applied).
+    before, hold.ends_on = hold.ends_on, day - dt.timedelta(days=1)
+    session.flush()
+    audit.append(
+        session,
+        entity_type="award_hold",
+        entity_id=hold.id,
+        action="end",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=hold.unit_id,
+        now=now,
+        changes={"ends_on": [before, hold.ends_on]},
+    )
+    return hold
+
+
+def list_holds(session: Session, today: dt.date) -> list[Hold]:
+    """Every hold: those in force ``today`` first, then the others; newest first."""
+    holds = session.scalars(select(Hold).order_by(Hold.starts_on.desc(), Hold.id.desc())).all()
+    return sorted(holds, key=lambda h: not h.active_on(today))

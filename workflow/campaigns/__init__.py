@@ -1,0 +1,1 @@
+"""Campaigns: windows, due dates, participating units, admitted awards, targets and figures."""

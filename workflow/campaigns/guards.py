@@ -1,0 +1,295 @@
+"""Campaign rules on dossiers: which units take part, which awards a campaign admits, the due
+dates of plans and reports, and the figures a report gives for its campaign's targets.
+
+The guards are wired into the lifecycles by ``workflow.definitions``; their refusal texts are
+registered here with the engine's other messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, bindparam, exists, select
+from sqlalchemy.orm import Session, object_session
+
+from models import (
+    AwardType,
+    Campaign,
+    CampaignAward,
+    CampaignUnit,
+    Dossier,
+    ReportFigure,
+    Target,
+    Unit,
+)
+from workflow.campaigns.deadlines import due_date, local_day
+from workflow.core.actors import Actor, Role
+from workflow.core.context import GuardContext
+from workflow.core.errors import EditRefused, Violation
+from workflow.core.inputs import LOCAL_TZ
+from workflow.core.messages import MESSAGES
+
+CAMPAIGN_MESSAGES: dict[str, tuple[str, str]] = {
+    "unit_not_taking_part": (
+        "Đơn vị “{unit}” không tham gia phong trào “{campaign}”.",
+        "The unit “{unit}” does not take part in the campaign “{campaign}”.",
+    ),
+    "award_not_admitted": (
+        "Phong trào “{campaign}” không xét “{award}”. Danh hiệu, hình thức được xét: {admitted}.",
+        "The campaign “{campaign}” does not admit “{award}”. Admitted: {admitted}.",
+    ),
+    "past_due": (
+        "Đã quá hạn nộp {what} của phong trào “{campaign}” (hạn ngày {due}, hôm nay {day}); "
+        "phong trào không nhận hồ sơ nộp muộn.",
+        "The {what} for the campaign “{campaign}” was due on {due} (today is {day}); "
+        "the campaign does not accept late submissions.",
+    ),
+    "figures_missing": (
+        "Báo cáo chưa có số liệu cho các chỉ tiêu: {targets}.",
+        "The report has no figure yet for these targets: {targets}.",
+    ),
+    "figure_invalid": ("Chỉ tiêu “{target}”: {problem}", "Target “{target}”: {problem}"),
+    "not_a_report": (
+        "Chỉ báo cáo kết quả mới có số liệu chỉ tiêu.",
+        "Only results reports carry target figures.",
+    ),
+    "correction_not_allowed": (
+        "Chỉ điều chỉnh số liệu của báo cáo đã gửi Sở.",
+        "Only figures of a report sent to the Department can be corrected.",
+    ),
+    "campaign_code_taken": (
+        "Mã phong trào “{code}” đã được dùng cho phong trào khác.",
+        "The campaign code “{code}” is already used.",
+    ),
+    "choice_invalid": (
+        "Vui lòng chọn “{field}” trong danh sách.",
+        "Please choose “{field}” from the list.",
+    ),
+    "date_invalid": ("“{field}” không phải là ngày hợp lệ.", "“{field}” is not a valid date."),
+    "year_invalid": (
+        "Năm phải là số từ 2000 đến 2100.",
+        "The year must be a number from 2000 to 2100.",
+    ),
+    "dates_out_of_order": (
+        "“{later}” không được trước “{earlier}”.",
+        "“{later}” cannot be before “{earlier}”.",
+    ),
+    "units_required": (
+        "Chọn ít nhất một đơn vị tham gia, hoặc chọn “Tất cả đơn vị”.",
+        "Choose at least one participating unit, or “All units”.",
+    ),
+    "target_invalid": ("Chỉ tiêu “{target}”: {problem}", "Target “{target}”: {problem}"),
+    "target_code_taken": (
+        "Hai chỉ tiêu không được cùng mã “{code}”.",
+        "Two targets cannot share the code “{code}”.",
+    ),
+    "target_in_use": (
+        "Không thể xóa chỉ tiêu “{target}” vì đã có báo cáo nhập số liệu.",
+        "The target “{target}” cannot be removed: reports already give figures for it.",
+    ),
+    "practice_locked": (
+        "Mô hình đã được công nhận tiêu biểu; liên hệ Văn phòng Sở nếu cần sửa.",
+        "The practice is marked exemplary; ask the Office if it needs a change.",
+    ),
+}
+# Registered with the engine's messages so ``Violation.message`` words these codes too.
+MESSAGES.update(CAMPAIGN_MESSAGES)
+
+_WHAT = {
+    "plan": ("kế hoạch thi đua", "emulation plan"),
+    "report": ("báo cáo kết quả", "results report"),
+}
+
+
+def require_role(actor: Actor, roles: Iterable[Role], action_vi: str, action_en: str) -> Role:
+    """The first of ``roles`` the actor holds; a permission refusal (403) when none."""
+    for role in roles:
+        if role in actor.roles:
+            return role
+    raise EditRefused(
+        [Violation("role_not_permitted", {"action": action_vi, "action_en": action_en})]
+    )
+
+
+def _day(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else "…"
+
+
+def takes_part(campaign: Campaign, unit_id: int) -> bool:
+    """True when ``unit_id`` takes part in ``campaign`` (every unit, or one of those chosen)."""
+    if campaign.all_units:
+        return True
+    session = object_session(campaign)
+    if session is None:
+        return False
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    CampaignUnit.campaign_id == campaign.id, CampaignUnit.unit_id == unit_id
+                )
+            )
+        )
+    )
+
+
+def taking_part(unit_ids: Iterable[int]) -> ColumnElement[bool]:
+    """WHERE clause on ``Campaign``: one of ``unit_ids`` takes part (as :func:`takes_part`)."""
+    return Campaign.all_units.is_(True) | exists().where(
+        CampaignUnit.campaign_id == Campaign.id, CampaignUnit.unit_id.in_(list(unit_ids))
+    )
+
+
+def participation_problem(session: Session, campaign: Campaign, unit_id: int) -> Violation | None:
+    """The refusal for a unit that does not take part in ``campaign``, or None."""
+    if takes_part(campaign, unit_id):
+        return None
+    unit = session.get(Unit, unit_id)
+    return Violation(
+        "unit_not_taking_part", {"unit": unit.name if unit else unit_id, "campaign": campaign.name}
+    )
+
+
+def admitted_awards(session: Session, campaign_id: int) -> list[AwardType]:
+    """The award types a campaign admits; an empty list means it admits every award."""
+    return list(
+        session.scalars(
+            select(AwardType)
+            .join(CampaignAward, CampaignAward.award_type_id == AwardType.id)
+            .where(CampaignAward.campaign_id == campaign_id)
+            .order_by(AwardType.name_vi)
+        )
+    )
+
+
+def targets_of(session: Session, campaign_id: int) -> list[Target]:
+    """A campaign's targets in their display order."""
+    return list(
+        session.scalars(
+            select(Target)
+            .where(Target.campaign_id == campaign_id)
+            .order_by(Target.position, Target.id)
+        )
+    )
+
+
+def figure_complete(target: Target, figure: ReportFigure | None) -> bool:
+    """A figure counts when it has a value, and a baseline where the target compares with one."""
+    if figure is None or figure.value is None:
+        return False
+    return (
+        target.kind == "yes_no"
+        or target.comparison != "above_baseline"
+        or figure.baseline is not None
+    )
+
+
+def missing_targets(session: Session, report: Dossier) -> list[Target]:
+    """The campaign's targets for which ``report`` gives no complete figure yet."""
+    figures = {
+        f.target_id: f
+        for f in session.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id))
+    }
+    return [
+        t
+        for t in targets_of(session, report.campaign_id)
+        if not figure_complete(t, figures.get(t.id))
+    ]
+
+
+# --- guards ------------------------------------------------------------------------------
+
+
+def unit_takes_part(ctx) -> Violation | None:
+    """The dossier's unit takes part in its campaign."""
+    return participation_problem(ctx.session, ctx.dossier.campaign, ctx.dossier.unit_id)
+
+
+def award_admitted(ctx) -> Violation | None:
+    """The nomination's award is one its campaign admits (a campaign listing none admits all)."""
+    award_id = getattr(ctx.dossier, "award_type_id", None)
+    if award_id is None:
+        return None
+    # Ids first (one Core query on every submission); names only for the refusal.
+    ids = set(ctx.session.scalars(_ADMITTED_IDS, {"campaign_id": ctx.dossier.campaign_id}))
+    if not ids or award_id in ids:
+        return None
+    admitted = admitted_awards(ctx.session, ctx.dossier.campaign_id)
+    award = ctx.session.get(AwardType, award_id)
+    return Violation(
+        "award_not_admitted",
+        {
+            "campaign": ctx.dossier.campaign.name,
+            "award": award.name_vi,
+            "award_en": award.name_en,
+            "admitted": ", ".join(a.name_vi for a in admitted),
+            "admitted_en": ", ".join(a.name_en for a in admitted),
+        },
+    )
+
+
+_ADMITTED_IDS = select(CampaignAward.award_type_id).where(
+    CampaignAward.campaign_id == bindparam("campaign_id")
+)
+
+
+def due_date_kept(ctx) -> Violation | None:
+    """A plan or report is first sent by its due date (a Việt Nam calendar day), or the
+    campaign accepts late submissions; a closed campaign takes none."""
+    dossier = ctx.dossier
+    campaign = dossier.campaign
+    if not campaign.active:
+        return Violation("campaign_inactive", {"campaign": campaign.name})
+    if dossier.sent_at is not None or campaign.late_allowed:
+        return None
+    due, day = due_date(campaign, dossier.kind), local_day(ctx.now)
+    if due is None or day <= due:
+        return None
+    what_vi, what_en = _WHAT.get(dossier.kind, (dossier.kind, dossier.kind))
+    return Violation(
+        "past_due",
+        {
+            "what": what_vi,
+            "what_en": what_en,
+            "campaign": campaign.name,
+            "due": _day(due),
+            "day": _day(day),
+        },
+    )
+
+
+def figures_complete(ctx) -> Violation | None:
+    """The report gives a figure for every target of its campaign."""
+    missing = missing_targets(ctx.session, ctx.dossier)
+    if not missing:
+        return None
+    return Violation(
+        "figures_missing",
+        {
+            "targets": "; ".join(t.title_vi for t in missing),
+            "targets_en": "; ".join(t.title_en for t in missing),
+        },
+    )
+
+
+def campaign_accepts(ctx: GuardContext) -> Violation | None:
+    """The campaign takes dossiers today, or the nomination is ad-hoc (đột xuất)."""
+    campaign = ctx.dossier.campaign
+    if not campaign.active:
+        return Violation("campaign_inactive", {"campaign": campaign.name})
+    if getattr(ctx.dossier, "ad_hoc", False):
+        return None
+    day = ctx.now.astimezone(LOCAL_TZ).date()  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
+    if campaign.window_open(day):
+        return None
+    fmt = lambda d: d.strftime("%d/%m/%Y") if d else "…"  # noqa: E731
+    return Violation(
+        "campaign_closed",
+        {
+            "campaign": campaign.name,
+            "day": fmt(day),
+            "opens": fmt(campaign.opens_on),
+            "closes": fmt(campaign.closes_on),
+        },
+    )

@@ -1,0 +1,194 @@
+"""Who takes part in a campaign, whether they sent their plan and report on time, and
+whom to call: the unit heads.
+
+A campaign with ``all_units`` takes every active unit except the Department's own (kinds
+``department`` and ``office``: they run the campaign, they do not report to it); divisions
+are units under the Department and do take part. Otherwise the active units listed in
+``campaign_unit`` take part, whatever their kind (the Office chose them).
+
+A plan or report is submitted when its unit head sent it to the Department (``sent_at``)
+and it is not withdrawn; on time or late is ``deadlines.submission_status``. When a unit
+sent more than one, the first sending decides on time or late; the latest is "its" dossier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
+from models.text import vi_sort_key
+from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
+from workflow.core.actors import Role
+
+# Unit kinds of the Department itself: never expected to send a plan or report.
+DEPARTMENT_KINDS = ("department", "office")
+SUBMISSION_KINDS = ("plan", "report")
+STATUSES = tuple(STATUS_LABELS)  # on_time, late, missing, pending
+NOT_SUBMITTED = ("missing", "pending")
+
+_D, _U, _CU = Dossier.__table__, Unit.__table__, CampaignUnit.__table__
+
+
+def participants(campaign: Campaign) -> Select:
+    """SELECT of the ids of the units taking part in ``campaign`` (see the module's notes)."""
+    if campaign.all_units:
+        return select(_U.c.id).where(_U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS))
+    return (
+        select(_CU.c.unit_id)
+        .join(_U, _U.c.id == _CU.c.unit_id)
+        .where(_CU.c.campaign_id == campaign.id, _U.c.active.is_(True))
+    )
+
+
+class _DueDates(NamedTuple):
+    plan_due: dt.date | None
+    report_due: dt.date | None
+
+
+class _Sent(NamedTuple):
+    # What submission_status reads of a dossier; withdrawn ones are filtered out in SQL.
+    sent_at: dt.datetime | None
+    state: str = "sent"
+
+
+class Submission(NamedTuple):
+    """A participating unit's plan or report against its due date."""
+
+    unit_id: int
+    status: str
+    sent_at: dt.datetime | None = None
+    dossier_id: int | None = None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status not in NOT_SUBMITTED
+
+
+def submissions(
+    session: Session, campaign: Campaign, kind: str, today: dt.date
+) -> dict[int, Submission]:
+    """Per participating unit, its plan or report (``kind``) status on ``today``."""
+    sent = (
+        select(
+            _D.c.unit_id,
+            func.min(_D.c.sent_at).label("sent_at"),
+            func.max(_D.c.id).label("dossier_id"),
+        )
+        .where(
+            _D.c.campaign_id == campaign.id,
+            _D.c.kind == kind,
+            _D.c.sent_at.is_not(None),
+            _D.c.state != "withdrawn",
+        )
+        .group_by(_D.c.unit_id)
+        .subquery()
+    )
+    units = participants(campaign).subquery()
+    rows = session.execute(
+        select(units.c[0], sent.c.sent_at, sent.c.dossier_id).outerjoin(
+            sent, sent.c.unit_id == units.c[0]
+        )
+    )
+    # The rule reads only the due dates: a plain copy spares an ORM attribute read per unit.
+    dates = _DueDates(campaign.plan_due, campaign.report_due)
+    unsent = submission_status(dates, kind, None, today)  # the same for every unit
+    return {
+        unit_id: Submission(
+            unit_id,
+            submission_status(dates, kind, _Sent(sent_at), today) if sent_at else unsent,
+            sent_at,
+            dossier_id,
+        )
+        for unit_id, sent_at, dossier_id in rows
+    }
+
+
+@dataclass(frozen=True)
+class SubmissionCounts:
+    """How many participating units sent their plan or report, on time or late, or not."""
+
+    kind: str
+    counts: dict[str, int]
+
+    @property
+    def expected(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def submitted(self) -> int:
+        return self.counts["on_time"] + self.counts["late"]
+
+    @classmethod
+    def of(cls, kind: str, subs: Iterable[Submission]) -> SubmissionCounts:
+        counts = dict.fromkeys(STATUSES, 0)
+        for sub in subs:
+            counts[sub.status] += 1
+        return cls(kind, counts)
+
+
+class Contact(NamedTuple):
+    """A head of unit to call or write to."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+
+class UnitInfo(NamedTuple):
+    id: int
+    code: str
+    name: str
+    kind: str
+    locality: str | None
+    email: str | None
+    phone: str | None
+
+
+@functools.lru_cache(maxsize=20000)
+def name_key(name: str) -> tuple:
+    """Vietnamese order of a unit name (memoised: unit names rarely change)."""
+    return vi_sort_key(name)
+
+
+def _ids(unit_ids: Iterable[int] | Select) -> Select | list[int]:
+    # A SELECT stays a subquery: 2,000 ids as bound parameters cost more than the query.
+    return unit_ids if isinstance(unit_ids, Select) else sorted(set(unit_ids))
+
+
+def unit_infos(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, UnitInfo]:
+    """Names and contacts of the given units (ids, or a SELECT of ids such as
+    :func:`participants`)."""
+    ids = _ids(unit_ids)
+    if isinstance(ids, list) and not ids:
+        return {}
+    stmt = select(
+        _U.c.id, _U.c.code, _U.c.name, _U.c.kind, _U.c.locality, _U.c.email, _U.c.phone
+    ).where(_U.c.id.in_(ids))
+    return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
+
+
+def heads_of(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, list[Contact]]:
+    """The active heads (thủ trưởng) of the given units (ids or a SELECT of ids), by unit."""
+    ids = _ids(unit_ids)
+    heads: dict[int, list[Contact]] = {}
+    if isinstance(ids, list) and not ids:
+        return heads
+    grant, user = RoleGrant.__table__, User.__table__
+    stmt = (
+        select(grant.c.unit_id, user.c.full_name, user.c.email, user.c.phone)
+        .join(user, user.c.id == grant.c.user_id)
+        .where(
+            grant.c.role == Role.UNIT_HEAD.value, grant.c.unit_id.in_(ids), user.c.active.is_(True)
+        )
+        .order_by(grant.c.unit_id, user.c.full_name)
+    )
+    for unit_id, name, email, phone in session.execute(stmt):
+        heads.setdefault(unit_id, []).append(Contact(name, email, phone))
+    return heads

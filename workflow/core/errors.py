@@ -1,0 +1,104 @@
+"""Typed errors of the engine. They carry codes and parameters; ``messages`` words them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Violation codes that mean "this person may not do this", as opposed to "not now".
+PERMISSION_CODES = frozenset(
+    {
+        "role_not_permitted",
+        "out_of_scope",
+        "reviewer_is_nominee",
+        "reviewer_is_author",
+        "not_visible",
+    }
+)
+# Codes meaning "this transition does not apply to this dossier" (not "not yet"): the
+# engine's ``available`` leaves such transitions out, ``fire`` still refuses them.
+NOT_APPLICABLE_CODES: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One rule that does not hold, with the values its message needs."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_permission(self) -> bool:
+        return self.code in PERMISSION_CODES
+
+    def message(self, locale: str = "vi") -> str:
+        from workflow.core.messages import render
+
+        return render(self.code, self.params, locale)
+
+
+class WorkflowError(Exception):
+    """Base of every refusal. Nothing was changed when one is raised."""
+
+    def __init__(self, violations: tuple[Violation, ...] | list[Violation]) -> None:
+        self.violations = tuple(violations)
+        super().__init__("; ".join(v.message("en") for v in self.violations))
+
+    @property
+    def code(self) -> str:
+        return self.violations[0].code
+
+    @property
+    def is_permission(self) -> bool:
+        """True when any violation is about who acts (the web answers 403, else 409)."""
+        return any(v.is_permission for v in self.violations)
+
+    def messages(self, locale: str = "vi") -> list[str]:
+        return [v.message(locale) for v in self.violations]
+
+
+class TransitionRefused(WorkflowError):
+    """The trigger is unknown, not allowed from this state, not permitted, or a guard failed."""
+
+
+class EditRefused(WorkflowError):
+    """A content change is not allowed (wrong state, person or input)."""
+
+
+class StaleVersion(WorkflowError):
+    """Someone else changed the record (a dossier, or with its own ``code`` a practice, a
+    campaign or an award type) after this person's page was drawn."""
+
+    def __init__(
+        self,
+        current_version: int,
+        current_state: str,
+        current_state_en: str = "",
+        code: str = "stale_version",
+    ) -> None:
+        self.current_version = current_version
+        self.current_state = current_state
+        super().__init__(
+            [
+                Violation(
+                    code, {"state": current_state, "state_en": current_state_en or current_state}
+                )
+            ]
+        )
+
+
+def refuse_if_stale(
+    current_version: int, expected_version: int | None, code: str, state: tuple[str, str]
+) -> None:
+    """StaleVersion (``code``, the record's ``state`` in Vietnamese and English) when the record
+    moved on from the version the person's page was drawn with; no check without one."""
+    if expected_version is not None and current_version != expected_version:
+        raise StaleVersion(current_version, *state, code=code)
+
+
+class NotFound(WorkflowError):
+    """No such record, or not one this person may see (the two are not told apart)."""
+
+    def __init__(self) -> None:
+        super().__init__([Violation("not_found")])

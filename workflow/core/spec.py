@@ -1,0 +1,149 @@
+"""The declarative language of the lifecycles: states, transitions and their rules.
+
+A definition is pure data. The engine compiles it into a ``transitions`` machine; the
+permission checks, the UI buttons, the state CHECK constraint and the diagrams all read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Optional
+
+from workflow.core.actors import Role
+
+if TYPE_CHECKING:
+    from workflow.core.context import GuardContext
+    from workflow.core.errors import Violation
+
+
+class Scope(str, Enum):
+    """Which dossiers a role may act on: its own unit's, or any."""
+
+    OWN_UNIT = "own_unit"
+    ANY = "any"
+
+
+class Input(str, Enum):
+    """Inputs a transition requires from the person firing it."""
+
+    REASON = "reason"
+    DECISION = "decision"  # number, date and signer of a decision
+    COUNCIL_VOTE = "council_vote"  # session and tally
+    CLASSIFICATION = "classification"
+    # A reason (the ``reason`` field) that overrides the soft eligibility warnings, needed
+    # only while a warning stands (workflow.award_guards).
+    OVERRIDE = "override"
+    # The Department's submission letter to the higher level: submission_number, submission_date.
+    SUBMISSION = "submission"
+
+
+Guard = Callable[["GuardContext"], Optional["Violation"]]
+
+Effect = Callable[["GuardContext"], None]
+
+
+@dataclass(frozen=True)
+class StateDef:
+    """A state with its labels. ``editable``: the owning unit may change the content."""
+
+    name: str
+    label_vi: str
+    label_en: str
+    editable: bool = False
+    terminal: bool = False
+    public: bool = False
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """(Vietnamese, English) label."""
+        return self.label_vi, self.label_en
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    """One edge of a lifecycle and everything that must hold to take it."""
+
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: frozenset[Role]
+    label_vi: str
+    label_en: str
+    scope: Scope = Scope.ANY
+    requires: frozenset[Input] = frozenset()
+    guards: tuple[Guard, ...] = ()
+    # Callables run after the guards pass; they record data (reason, decision, tally).
+    effects: tuple[Effect, ...] = ()
+    # Whether the audit event of this transition is public (published outcomes).
+    public: bool = False
+    # A style hint for buttons: "primary", "danger" or "secondary".
+    style: str = "primary"
+
+
+@dataclass(frozen=True)
+class WorkflowDef:
+    """A whole lifecycle for one dossier kind."""
+
+    kind: str
+    label_vi: str
+    label_en: str
+    initial: str
+    states: tuple[StateDef, ...]
+    transitions: tuple[TransitionDef, ...]
+    _by_name: dict[str, StateDef] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self._by_name.update({s.name: s for s in self.states})
+        self.validate()
+
+    def state(self, name: str) -> StateDef:
+        """The state called ``name`` (KeyError if unknown)."""
+        return self._by_name[name]
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.states)
+
+    def transition(self, trigger: str) -> TransitionDef:
+        """The transition fired by ``trigger`` (KeyError if unknown)."""
+        for tdef in self.transitions:
+            if tdef.trigger == trigger:
+                return tdef
+        raise KeyError(trigger)
+
+    def transitions_from(self, state: str) -> tuple[TransitionDef, ...]:
+        """Transitions whose sources include ``state``, in definition order."""
+        return tuple(t for t in self.transitions if state in t.sources)
+
+    def validate(self) -> None:
+        """Refuse a malformed definition at import time."""
+        names = set(self._by_name)
+        problems = []
+        if self.initial not in names:
+            problems.append(f"initial state {self.initial!r} is not defined")
+        triggers = [t.trigger for t in self.transitions]
+        if len(triggers) != len(set(triggers)):
+            problems.append("a trigger is defined twice")
+        for tdef in self.transitions:
+            for state in (*tdef.sources, tdef.dest):
+                if state not in names:
+                    problems.append(f"{tdef.trigger}: unknown state {state!r}")
+            if not tdef.roles:
+                problems.append(f"{tdef.trigger}: no role may fire it")
+            for source in tdef.sources:
+                if source in names and self._by_name[source].terminal:
+                    problems.append(f"{tdef.trigger}: leaves terminal state {source!r}")
+        reachable, frontier = {self.initial}, [self.initial]
+        while frontier:
+            current = frontier.pop()
+            for tdef in self.transitions_from(current):
+                if tdef.dest not in reachable:
+                    reachable.add(tdef.dest)
+                    frontier.append(tdef.dest)
+        problems += [f"state {s!r} is unreachable" for s in sorted(names - reachable)]
+        if problems:
+            raise ValueError(f"workflow {self.kind}: " + "; ".join(problems))

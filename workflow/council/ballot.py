@@ -1,0 +1,546 @@
+"""The Council's secret ballot (bỏ phiếu kín): open, vote once, close, apply the result.
+
+Secrecy: a vote flips the member's ``voted`` flag on the roll and adds one to a counter of
+the ballot box, in one transaction; nothing records which counter a member moved (see
+``models.ballots``). Votes are neither audited nor logged one by one: the audit chain gets
+the opening (roll size, who is recused) and the closing (totals only). The running
+counters are never returned while the ballot is open; :func:`tally` refuses.
+
+Applying the result fires ``council_approve`` or ``council_reject`` through the engine with
+the ballot's id: the guards read the tally from the closed ballot and check the award's
+threshold. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, CouncilSession, Dossier, Nomination
+from models.council import CHOICES, Ballot, BallotBox, BallotVoter, CouncilConflict
+from models.text import nfc
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import can_view
+from workflow.core.engine import fire
+from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.council import sessions as councils
+from workflow.council.guards import (
+    ballot_tally,
+    counts_written,
+    eligible_voters,
+    recused_ids,
+    threshold,
+)
+
+ENTITY = "ballot"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A closed ballot's result against the award type's threshold."""
+
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    written_for: int
+    written_against: int
+    eligible: int
+    base: int
+    required: int
+    pct: int
+
+    @property
+    def passes(self) -> bool:
+        return self.votes_for >= self.required
+
+    @property
+    def voted(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain - self.written
+
+    @property
+    def written(self) -> int:
+        return self.written_for + self.written_against
+
+
+def _refuse(code: str, **params) -> EditRefused:
+    return EditRefused([Violation(code, params)])
+
+
+def _secretary(actor: Actor) -> None:
+    if not councils.can_manage(actor):
+        raise _refuse(
+            "role_not_permitted", action="Điều hành bỏ phiếu kín", action_en="Run a secret ballot"
+        )
+
+
+def _open_council(session: Session, council_id: int, actor: Actor) -> CouncilSession:
+    council = councils.get(session, council_id, actor, for_update=True)
+    if council.status != "open":
+        raise _refuse("session_closed")
+    return council
+
+
+def load_nomination(session: Session, dossier_id: int, actor: Actor) -> Dossier:
+    """A dossier the actor may see (NotFound otherwise)."""
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None or not can_view(actor, dossier):
+        raise NotFound()
+    return dossier
+
+
+def find(
+    session: Session, council_id: int, dossier_id: int, *, for_update: bool = False
+) -> Ballot | None:
+    """The ballot on ``dossier_id`` in a session, if one was opened."""
+    stmt = select(Ballot).where(Ballot.session_id == council_id, Ballot.dossier_id == dossier_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(stmt).one_or_none()
+
+
+def ballots_of(session: Session, council_id: int) -> dict[int, Ballot]:
+    """{dossier id: ballot} of a session."""
+    return {
+        b.dossier_id: b
+        for b in session.scalars(select(Ballot).where(Ballot.session_id == council_id))
+    }
+
+
+def voted_count(session: Session, ballot: Ballot) -> int:
+    """How many members on the roll have voted (who voted how is not recorded)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(BallotVoter)
+            .where(BallotVoter.ballot_id == ballot.id, BallotVoter.voted.is_(True))
+        )
+        or 0
+    )
+
+
+def conflicts_of(session: Session, council_id: int) -> list[CouncilConflict]:
+    """The conflicts of interest recorded in a session."""
+    return list(
+        session.scalars(
+            select(CouncilConflict)
+            .where(CouncilConflict.session_id == council_id)
+            .order_by(CouncilConflict.dossier_id, CouncilConflict.user_id)
+        )
+    )
+
+
+def open_ballot(
+    session: Session, council_id: int, dossier_id: int, actor: Actor, now: dt.datetime | None = None
+) -> Ballot:
+    """Open the secret ballot on an agenda nomination; its roll is the present, unrecused members."""
+    _secretary(actor)
+    council = _open_council(session, council_id, actor)
+    quorum = councils.quorum(council)
+    if not quorum.met:
+        raise _refuse(
+            "quorum_not_met",
+            present=quorum.present,
+            members=quorum.members,
+            required=quorum.required,
+        )
+    dossier = load_nomination(session, dossier_id, actor)
+    if not isinstance(dossier, Nomination) or dossier.state != councils.AGENDA_STATE:
+        raise _refuse("ballot_not_agenda")
+    if find(session, council.id, dossier.id) is not None:
+        raise _refuse("ballot_already_open")
+    roll = sorted(eligible_voters(session, council, dossier))
+    if not roll:
+        raise _refuse("ballot_no_voters")
+    now = now or dt.datetime.now(dt.UTC)
+    ballot = Ballot(
+        session_id=council.id,
+        dossier_id=dossier.id,
+        status="open",
+        eligible=len(roll),
+        opened_by=actor.user_id,
+        opened_at=now,
+        written_for=0,
+        written_against=0,
+    )
+    session.add(ballot)
+    session.flush()
+    session.add_all([BallotVoter(ballot_id=ballot.id, user_id=u, voted=False) for u in roll])
+    session.add(BallotBox(ballot_id=ballot.id, approve=0, reject=0, abstain=0))
+    members = {a.user_id for a in council.attendance}
+    _audit(
+        session,
+        ballot,
+        actor,
+        "open",
+        now,
+        to_state="open",
+        changes={
+            "session_id": council.id,
+            "dossier_id": dossier.id,
+            "eligible": len(roll),
+            "recused": sorted(recused_ids(session, council.id, dossier) & members),
+        },
+    )
+    session.flush()
+    return ballot
+
+
+def standing(
+    session: Session, council: CouncilSession, dossier: Dossier, actor: Actor, ballot: Ballot | None
+) -> str:
+    """Where a member stands on a dossier's ballot: "nominee" or "conflict" (recused),
+    "absent", "not_open", "closed", "not_on_roll", "voted" or "may_vote"."""
+    if actor.user_id in recused_ids(session, council.id, dossier):
+        nominee = getattr(dossier, "nominee_user_id", None) == actor.user_id
+        return "nominee" if nominee else "conflict"
+    if ballot is None:
+        return "not_open"
+    row = session.get(BallotVoter, (ballot.id, actor.user_id))
+    if row is None:
+        return "absent" if actor.user_id not in council.present_user_ids() else "not_on_roll"
+    if row.voted:
+        return "voted"
+    return "may_vote" if ballot.is_open else "closed"
+
+
+_REFUSALS = {
+    "nominee": ("ballot_recused", "là người được đề nghị", "you are the nominee"),
+    "conflict": ("ballot_recused", "có xung đột lợi ích", "you have a conflict of interest"),
+    "absent": ("ballot_not_on_roll", "", ""),
+    "not_on_roll": ("ballot_not_on_roll", "", ""),
+    "not_open": ("ballot_not_found", "", ""),
+    "closed": ("ballot_closed", "", ""),
+    "voted": ("ballot_already_voted", "", ""),
+}
+
+
+def refusal(standing_: str) -> Violation | None:
+    """Why a member with this standing may not vote (None: they may)."""
+    if standing_ not in _REFUSALS:
+        return None
+    code, why, why_en = _REFUSALS[standing_]
+    return Violation(code, {"why": why, "why_en": why_en})
+
+
+def is_recusal(violation: Violation) -> bool:
+    """A refusal about who the member is (403), not about the ballot's state (409)."""
+    return violation.code in ("ballot_recused", "ballot_not_on_roll")
+
+
+def cast_vote(
+    session: Session, council_id: int, dossier_id: int, actor: Actor, choice: str
+) -> None:
+    """Record one member's vote: flip their ``voted`` flag and add one to a counter, together.
+
+    Returns nothing and logs nothing: not even the caller learns more than "it was counted".
+    """
+    if not actor.has(Role.COUNCIL_MEMBER):
+        raise _refuse("ballot_not_on_roll")
+    council = councils.get(session, council_id, actor)
+    if council.status != "open":
+        raise _refuse("session_closed")
+    dossier = load_nomination(session, dossier_id, actor)
+    if choice not in CHOICES:
+        raise _refuse("ballot_choice_invalid")
+    ballot = find(session, council.id, dossier.id)
+    problem = refusal(standing(session, council, dossier, actor, ballot))
+    if problem:
+        raise EditRefused([problem])
+    # Both statements are conditional, so a race (a second click, the close) moves nothing.
+    with session.begin_nested():
+        flipped = session.execute(
+            update(BallotVoter)
+            .where(
+                BallotVoter.ballot_id == ballot.id,
+                BallotVoter.user_id == actor.user_id,
+                BallotVoter.voted.is_(False),
+            )
+            .values(voted=True)
+            .execution_options(synchronize_session=False)
+        )
+        counted = session.execute(
+            update(BallotBox)
+            .where(BallotBox.ballot_id == ballot.id)
+            .values({choice: getattr(BallotBox, choice) + 1})
+            .execution_options(synchronize_session=False)
+        )
+        if flipped.rowcount != 1 or counted.rowcount != 1:  # leaving by raising rolls both back
+            raise _refuse("ballot_already_voted" if counted.rowcount == 1 else "ballot_closed")
+
+
+def close_ballot(
+    session: Session,
+    council_id: int,
+    dossier_id: int,
+    actor: Actor,
+    *,
+    written_for: int = 0,
+    written_against: int = 0,
+    now: dt.datetime | None = None,
+) -> Tally:
+    """Close an open ballot: copy the counters into the ballot, empty the box, audit the totals.
+
+    ``written_*``: written opinions of absent members, where the award counts them.
+    """
+    _secretary(actor)
+    # Closing a session is refused while a ballot is open, but one closed before that rule may
+    # still hold an open ballot: it can be counted; applying it needs an open session.
+    council = councils.get(session, council_id, actor)
+    ballot = find(session, council.id, dossier_id, for_update=True)
+    if ballot is None:
+        raise _refuse("ballot_not_found")
+    if not ballot.is_open:
+        raise _refuse("ballot_closed")
+    dossier = load_nomination(session, dossier_id, actor)
+    _check_written(session, council, dossier, written_for, written_against)
+    box = session.scalars(
+        select(BallotBox)
+        .where(BallotBox.ballot_id == ballot.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    now = now or dt.datetime.now(dt.UTC)
+    ballot.votes_for, ballot.votes_against, ballot.votes_abstain = (
+        box.approve,
+        box.reject,
+        box.abstain,
+    )
+    ballot.written_for, ballot.written_against = written_for, written_against
+    ballot.status, ballot.closed_at = "closed", now
+    session.execute(
+        delete(BallotBox)
+        .where(BallotBox.ballot_id == ballot.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.expunge(box)
+    result = tally(session, ballot)
+    _audit(
+        session,
+        ballot,
+        actor,
+        "close",
+        now,
+        from_state="open",
+        to_state="closed",
+        changes={
+            "session_id": council.id,
+            "dossier_id": dossier_id,
+            "eligible": ballot.eligible,
+            "votes": [ballot.votes_for, ballot.votes_against, ballot.votes_abstain],
+            "written": [written_for, written_against],
+            "passes": result.passes,
+        },
+    )
+    session.flush()
+    return result
+
+
+def _check_written(
+    session: Session,
+    council: CouncilSession,
+    dossier: Dossier,
+    written_for: int,
+    written_against: int,
+) -> None:
+    absent = {a.user_id for a in council.attendance if not a.present} - recused_ids(
+        session, council.id, dossier
+    )
+    allowed = len(absent) if counts_written(getattr(dossier, "award_type", None)) else 0
+    if min(written_for, written_against) < 0 or written_for + written_against > allowed:
+        raise _refuse("written_invalid", absent=allowed)
+
+
+def tally(session: Session, ballot: Ballot) -> Tally:
+    """The result of a closed ballot. Refused while it is open: the counts are secret until then."""
+    if ballot.is_open or ballot.votes_for is None:
+        raise _refuse("ballot_still_open")
+    council = session.get(CouncilSession, ballot.session_id)
+    award = getattr(session.get(Dossier, ballot.dossier_id), "award_type", None)
+    votes = ballot_tally(ballot, award)
+    base, required, pct = threshold(award, council, ballot.eligible)
+    written = counts_written(award)
+    return Tally(
+        *votes,
+        ballot.written_for if written else 0,
+        ballot.written_against if written else 0,
+        ballot.eligible,
+        base,
+        required,
+        pct,
+    )
+
+
+def apply_result(
+    session: Session,
+    council_id: int,
+    dossier_id: int,
+    actor: Actor,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> AuditEvent:
+    """Fire council_approve (threshold reached) or council_reject with the closed ballot's id."""
+    _secretary(actor)
+    ballot = find(session, council_id, dossier_id)
+    if ballot is None:
+        raise _refuse("ballot_not_found")
+    result = tally(session, ballot)
+    trigger = "council_approve" if result.passes else "council_reject"
+    if not result.passes and not nfc(reason):
+        reason = (
+            f"Kết quả bỏ phiếu kín: {result.votes_for}/{result.base} phiếu đồng ý, "
+            f"chưa đạt tỷ lệ {result.pct}% (cần {result.required})."
+        )
+    return fire(
+        session,
+        dossier_id,
+        trigger,
+        actor,
+        now=now,
+        inputs={"session_id": council_id, "ballot_id": ballot.id, "reason": reason},
+    )
+
+
+def set_conflict(
+    session: Session,
+    council_id: int,
+    dossier_id: int,
+    user_id: int,
+    reason: str,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> CouncilConflict:
+    """Mark a member as having a conflict on a dossier (recused), before its ballot opens."""
+    _secretary(actor)
+    council = _open_council(session, council_id, actor)
+    dossier = load_nomination(session, dossier_id, actor)
+    if user_id not in {a.user_id for a in council.attendance}:
+        raise _refuse("conflict_not_member")
+    if not nfc(reason):
+        raise _refuse("reason_required")
+    if find(session, council.id, dossier.id) is not None:
+        raise _refuse("conflict_closed")
+    existing = session.scalars(
+        select(CouncilConflict).where(
+            CouncilConflict.session_id == council.id,
+            CouncilConflict.dossier_id == dossier.id,
+            CouncilConflict.user_id == user_id,
+        )
+    ).one_or_none()
+    if existing is not None:
+        return existing
+    now = now or dt.datetime.now(dt.UTC)
+    conflict = CouncilConflict(
+        session_id=council.id,
+        dossier_id=dossier.id,
+        user_id=user_id,
+        reason=nfc(reason),
+        recorded_by=actor.user_id,
+        recorded_at=now,
+    )
+    session.add(conflict)
+    session.flush()
+    audit.append(
+        session,
+        entity_type=councils.ENTITY,
+        entity_id=council.id,
+        action="conflict",
+        actor_id=actor.user_id,
+        actor_role=Role.COUNCIL_SECRETARY.value,
+        reason=conflict.reason,
+        changes={"dossier_id": dossier.id, "user_id": user_id},
+        now=now,
+    )
+    return conflict
+
+
+@dataclass
+class BoardRow:
+    """One nomination on a session's ballot page, as ``actor`` may see it."""
+
+    dossier: Dossier
+    ballot: Ballot | None
+    voted: int
+    standing: str | None
+    result: Tally | None
+    conflicts: list[CouncilConflict]
+
+    @property
+    def can_apply(self) -> bool:
+        return self.result is not None and self.dossier.state == councils.AGENDA_STATE
+
+
+def board(session: Session, council: CouncilSession, actor: Actor) -> list[BoardRow]:
+    """The agenda's nominations and those balloted in the session, with each ballot's state.
+
+    A tally appears only for a closed ballot; the actor's own standing only for members.
+    """
+    found = ballots_of(session, council.id)
+    dossiers = {d.id: d for d in councils.agenda(session, actor) if isinstance(d, Nomination)}
+    for dossier_id in found.keys() - dossiers.keys():
+        dossiers[dossier_id] = load_nomination(session, dossier_id, actor)
+    rows = _rows(session, council, actor, dossiers.values(), found)
+    return sorted(rows, key=lambda r: (r.dossier.sent_at or r.dossier.created_at, r.dossier.id))
+
+
+def balloted(
+    session: Session, council: CouncilSession, actor: Actor, dossiers: Iterable[Dossier]
+) -> dict[int, BoardRow]:
+    """{dossier id: row} for those of ``dossiers`` put to a secret ballot in the session."""
+    found = ballots_of(session, council.id)
+    rows = _rows(session, council, actor, [d for d in dossiers if d.id in found], found)
+    return {r.dossier.id: r for r in rows}
+
+
+def _rows(
+    session: Session,
+    council: CouncilSession,
+    actor: Actor,
+    dossiers: Iterable[Dossier],
+    found: dict[int, Ballot],
+) -> list[BoardRow]:
+    conflicts = conflicts_of(session, council.id)
+    member = actor.has(Role.COUNCIL_MEMBER)
+    rows = []
+    for dossier in dossiers:
+        ballot = found.get(dossier.id)
+        rows.append(
+            BoardRow(
+                dossier,
+                ballot,
+                voted_count(session, ballot) if ballot else 0,
+                standing(session, council, dossier, actor, ballot) if member else None,
+                tally(session, ballot) if ballot and not ballot.is_open else None,
+                [c for c in conflicts if c.dossier_id == dossier.id],
+            )
+        )
+    return rows
+
+
+def _audit(
+    session: Session,
+    ballot: Ballot,
+    actor: Actor,
+    action: str,
+    now: dt.datetime,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    changes: dict,
+) -> None:
+    audit.append(
+        session,
+        entity_type=ENTITY,
+        entity_id=ballot.id,
+        action=action,
+        actor_id=actor.user_id,
+        actor_role=Role.COUNCIL_SECRETARY.value,
+        from_state=from_state,
+        to_state=to_state,
+        changes=changes,
+        now=now,
+    )

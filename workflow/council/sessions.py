@@ -1,0 +1,341 @@
+"""Council sessions (phiên họp Hội đồng TĐKT ngành): opening, attendance, agenda, closing.
+
+Decisions on the agenda are transitions (council_approve, council_reject, council_defer,
+council_classify, publish) fired through the engine with the session's id; this module
+keeps the session itself. Every change is appended to the audit chain as a
+``council_session`` event in the caller's transaction. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier, RoleGrant, User
+from models.council import Ballot
+from models.text import nfc, person_sort_key
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import visible_dossiers
+from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.dossiers.queues import ANY_DOSSIER
+
+AGENDA_STATE = "council_review"
+DEFAULT_QUORUM_PCT = 67
+ENTITY = "council_session"
+
+# Outcome labels of a recorded Council item (models.council.VOTE_OUTCOMES).
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    "approved": ("Thông qua", "Approved"),
+    "rejected": ("Không thông qua", "Not approved"),
+    "deferred": ("Hoãn, trả Văn phòng Sở xem lại", "Deferred to the Office"),
+    "classified": ("Đã xếp loại", "Classified"),
+}
+
+
+def can_manage(actor: Actor | None) -> bool:
+    """The Council secretary opens sessions, records attendance and decisions, closes."""
+    return actor is not None and actor.has(Role.COUNCIL_SECRETARY)
+
+
+def can_see(actor: Actor | None) -> bool:
+    """The secretary and the Council's members see sessions and their agenda."""
+    return actor is not None and (can_manage(actor) or actor.has(Role.COUNCIL_MEMBER))
+
+
+def _refuse_unless_secretary(actor: Actor, action_vi: str, action_en: str) -> None:
+    if not can_manage(actor):
+        raise EditRefused(
+            [Violation("role_not_permitted", {"action": action_vi, "action_en": action_en})]
+        )
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Who is there against how many must be."""
+
+    members: int
+    present: int
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.present > 0 and self.present >= self.required
+
+
+def quorum(council: CouncilSession) -> Quorum:
+    """The session's quorum, counted as the ``council_quorum`` guard counts it."""
+    return Quorum(
+        council.member_count,
+        council.present_count,
+        math.ceil(council.member_count * council.quorum_pct / 100),
+    )
+
+
+def council_members(session: Session) -> list[User]:
+    """Active users holding the council_member role, in Vietnamese name order."""
+    users = session.scalars(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.COUNCIL_MEMBER.value, User.active.is_(True))
+        .distinct()
+    )
+    return sorted(users, key=lambda u: person_sort_key(u.full_name))
+
+
+def get(
+    session: Session, council_id: int, actor: Actor, *, for_update: bool = False
+) -> CouncilSession:
+    """A session the actor may see (NotFound otherwise)."""
+    stmt = select(CouncilSession).where(CouncilSession.id == council_id)
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    council = session.scalars(stmt).one_or_none()
+    if council is None or not can_see(actor):
+        raise NotFound()
+    return council
+
+
+def list_sessions(session: Session) -> list[CouncilSession]:
+    """Every session, latest first."""
+    return list(
+        session.scalars(
+            select(CouncilSession)
+            .options(selectinload(CouncilSession.items))
+            .order_by(CouncilSession.held_on.desc(), CouncilSession.id.desc())
+        )
+    )
+
+
+def open_session(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    held_on: dt.date,
+    place: str,
+    quorum_pct: int,
+    present_ids: Iterable[int],
+    now: dt.datetime | None = None,
+) -> CouncilSession:
+    """Open a session of every current Council member; those in ``present_ids`` are present."""
+    _refuse_unless_secretary(actor, "Mở phiên họp Hội đồng", "Open a Council session")
+    now = now or dt.datetime.now(dt.UTC)
+    problems = []
+    if not nfc(title):
+        problems.append(
+            Violation("field_required", {"field": "Tên phiên họp", "field_en": "Title"})
+        )
+    if not 1 <= quorum_pct <= 100:
+        problems.append(
+            Violation(
+                "field_required", {"field": "Tỷ lệ túc số (1–100%)", "field_en": "Quorum (1–100%)"}
+            )
+        )
+    members = council_members(session)
+    if not members:
+        problems.append(
+            Violation(
+                "field_required", {"field": "Thành viên Hội đồng", "field_en": "Council members"}
+            )
+        )
+    if problems:
+        raise EditRefused(problems)
+    present = set(present_ids)
+    council = CouncilSession(
+        title=nfc(title),
+        held_on=held_on,
+        place=nfc(place),
+        status="open",
+        quorum_pct=quorum_pct,
+        opened_by=actor.user_id,
+        opened_at=now,
+    )
+    council.attendance = [CouncilAttendance(user_id=u.id, present=u.id in present) for u in members]
+    session.add(council)
+    session.flush()
+    _audit(
+        session,
+        council,
+        actor,
+        "open",
+        now,
+        to_state="open",
+        changes={
+            "title": council.title,
+            "held_on": held_on,
+            "place": council.place,
+            "quorum_pct": quorum_pct,
+            **_attendance_changes(council),
+        },
+    )
+    return council
+
+
+def record_attendance(
+    session: Session,
+    council_id: int,
+    actor: Actor,
+    present_ids: Iterable[int],
+    now: dt.datetime | None = None,
+) -> CouncilSession:
+    """Mark each member of an open session present or absent."""
+    _refuse_unless_secretary(actor, "Ghi nhận thành viên có mặt", "Record attendance")
+    council = get(session, council_id, actor, for_update=True)
+    _refuse_if_closed(council)
+    present = set(present_ids)
+    before = _attendance_changes(council)
+    for row in council.attendance:
+        row.present = row.user_id in present
+    after = _attendance_changes(council)
+    if after != before:
+        _audit(session, council, actor, "attendance", now or dt.datetime.now(dt.UTC), changes=after)
+    return council
+
+
+def close_session(
+    session: Session, council_id: int, actor: Actor, now: dt.datetime | None = None
+) -> CouncilSession:
+    """Close an open session: from then on the engine refuses decisions that name it.
+
+    Refused, changing nothing, while a secret ballot of the session is still open or its
+    result is not recorded yet.
+    """
+    _refuse_unless_secretary(actor, "Kết thúc phiên họp", "Close the session")
+    council = get(session, council_id, actor, for_update=True)
+    _refuse_if_closed(council)
+    _refuse_if_ballots_pending(session, council)
+    now = now or dt.datetime.now(dt.UTC)
+    council.status, council.closed_at = "closed", now
+    decided = session.scalars(select(CouncilItem).where(CouncilItem.session_id == council.id)).all()
+    _audit(
+        session,
+        council,
+        actor,
+        "close",
+        now,
+        from_state="open",
+        to_state="closed",
+        changes={
+            "items": [
+                [i.dossier_id, i.outcome, i.votes_for, i.votes_against, i.votes_abstain]
+                for i in decided
+            ]
+        },
+    )
+    return council
+
+
+def pending_ballots(session: Session, council_id: int) -> list[Ballot]:
+    """The session's secret ballots whose result is not recorded yet: still open, or closed
+    with no decision of the session on their dossier (in the order they were opened)."""
+    decided = select(CouncilItem.dossier_id).where(CouncilItem.session_id == council_id)
+    return list(
+        session.scalars(
+            select(Ballot)
+            .where(Ballot.session_id == council_id, Ballot.dossier_id.not_in(decided))
+            .options(selectinload(Ballot.dossier.of_type(ANY_DOSSIER)))
+            .order_by(Ballot.opened_at, Ballot.id)
+        )
+    )
+
+
+def agenda(session: Session, actor: Actor) -> list[Dossier]:
+    """Dossiers of every kind awaiting the Council that the actor may see, oldest sent first."""
+    return list(
+        session.scalars(
+            select(ANY_DOSSIER)
+            .where(visible_dossiers(actor), ANY_DOSSIER.state == AGENDA_STATE)
+            .order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
+        ).unique()
+    )
+
+
+def agenda_count(session: Session, actor: Actor) -> int:
+    """How many dossiers the actor sees awaiting the Council."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Dossier)
+            .where(visible_dossiers(actor), Dossier.state == AGENDA_STATE)
+        )
+        or 0
+    )
+
+
+def decided_items(session: Session, council_id: int) -> list[CouncilItem]:
+    """The items recorded in a session, in the order they were decided."""
+    return list(
+        session.scalars(
+            select(CouncilItem)
+            .where(CouncilItem.session_id == council_id)
+            .options(selectinload(CouncilItem.dossier.of_type(ANY_DOSSIER)))
+            .order_by(CouncilItem.recorded_at, CouncilItem.id)
+        )
+    )
+
+
+def _refuse_if_closed(council: CouncilSession) -> None:
+    if council.status != "open":
+        raise EditRefused([Violation("session_closed")])
+
+
+def _refuse_if_ballots_pending(session: Session, council: CouncilSession) -> None:
+    """A ballot left open, or counted but not recorded, in a closed session could no longer be
+    applied: its dossier would stay undecided and the Council's vote would be lost. Opening a
+    ballot locks the session row as closing does, so none slips in between."""
+    pending = pending_ballots(session, council.id)
+    problems = []
+    for code, ballots in (
+        ("session_ballots_open", [b for b in pending if b.is_open]),
+        ("session_ballots_unapplied", [b for b in pending if not b.is_open]),
+    ):
+        if ballots:
+            problems.append(
+                Violation(
+                    code,
+                    {
+                        "dossiers": ", ".join(f"“{b.dossier.nominee_name}”" for b in ballots),
+                        "dossier_ids": [b.dossier_id for b in ballots],
+                    },
+                )
+            )
+    if problems:
+        raise EditRefused(problems)
+
+
+def _attendance_changes(council: CouncilSession) -> dict[str, list[int]]:
+    return {
+        "present": sorted(a.user_id for a in council.attendance if a.present),
+        "absent": sorted(a.user_id for a in council.attendance if not a.present),
+    }
+
+
+def _audit(
+    session: Session,
+    council: CouncilSession,
+    actor: Actor,
+    action: str,
+    now: dt.datetime,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    changes: dict | None = None,
+) -> None:
+    audit.append(
+        session,
+        entity_type=ENTITY,
+        entity_id=council.id,
+        action=action,
+        actor_id=actor.user_id,
+        actor_role=Role.COUNCIL_SECRETARY.value,
+        from_state=from_state,
+        to_state=to_state,
+        changes=changes,
+        now=now,
+    )

@@ -1,0 +1,191 @@
+"""Evidence files: checked by extension, size and content, stored under their SHA-256.
+
+Original names (Vietnamese included) stay in the database; on disk a file is only its
+hash, outside anything served statically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import filetype
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Attachment
+from workflow.core import audit
+from workflow.core.actors import Actor
+from workflow.core.authz import can_view
+from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.dossiers.content import check_editable, touch
+
+# extension: the MIME type its content must show.
+ALLOWED = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_FILES = 20
+_OOXML_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _content_matches(ext: str, data: bytes) -> bool:
+    if ext in _OOXML_PART:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return False
+        return "[Content_Types].xml" in names and _OOXML_PART[ext] in names
+    kind = filetype.guess(data)
+    return kind is not None and kind.mime == ALLOWED[ext]
+
+
+def clean_name(name: str) -> str:
+    """The original name, NFC, without any directory part."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name.strip()[:255] or "tep"
+
+
+def check_file(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Violation]:
+    """Why a file may not be attached (empty list: it may)."""
+    name = clean_name(name)
+    ext = _extension(name)
+    if not data:
+        return [Violation("file_empty", {"name": name})]
+    if len(data) > max_bytes:
+        return [Violation("file_too_large", {"name": name, "limit_mb": max_bytes // (1024 * 1024)})]
+    if ext not in ALLOWED or not _content_matches(ext, data):
+        return [Violation("file_type_refused", {"name": name})]
+    return []
+
+
+def stored_path(upload_dir: Path, sha256: str) -> Path:
+    """Where the file with this hash lives: ``<upload_dir>/ab/abcdef…``."""
+    return Path(upload_dir) / sha256[:2] / sha256
+
+
+def attach(
+    session: Session,
+    dossier_id: int,
+    actor: Actor,
+    name: str,
+    data: bytes,
+    upload_dir: Path,
+    *,
+    purpose: str = "evidence",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_files: int = DEFAULT_MAX_FILES,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Attachment:
+    """Check, store and attach a file to an editable dossier; audited as "attach"."""
+    now = now or dt.datetime.now(dt.UTC)
+    dossier, role = check_editable(session, dossier_id, actor, expected_version)
+    problems = check_file(name, data, max_bytes)
+    count = session.scalar(
+        select(func.count()).select_from(Attachment).where(Attachment.dossier_id == dossier.id)
+    )
+    if count >= max_files:
+        problems.append(Violation("too_many_files", {"limit": max_files}))
+    if problems:
+        raise EditRefused(problems)
+    digest = hashlib.sha256(data).hexdigest()
+    path = stored_path(upload_dir, digest)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    name = clean_name(name)
+    attachment = Attachment(
+        dossier_id=dossier.id,
+        sha256=digest,
+        original_name=name,
+        size=len(data),
+        content_type=ALLOWED[_extension(name)],
+        purpose=purpose,
+        uploaded_by=actor.user_id,
+        uploaded_at=now,
+    )
+    session.add(attachment)
+    touch(dossier, now)
+    session.flush()
+    audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="attach",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        changes={
+            "attachment_id": attachment.id,
+            "name": name,
+            "sha256": digest,
+            "size": len(data),
+            "purpose": purpose,
+        },
+        now=now,
+    )
+    return attachment
+
+
+def detach(
+    session: Session,
+    attachment_id: int,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Remove a file from an editable dossier (the stored bytes stay); audited as "detach"."""
+    now = now or dt.datetime.now(dt.UTC)
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    dossier, role = check_editable(session, attachment.dossier_id, actor, expected_version)
+    changes = {
+        "attachment_id": attachment.id,
+        "name": attachment.original_name,
+        "sha256": attachment.sha256,
+    }
+    session.delete(attachment)
+    touch(dossier, now)
+    audit.append(
+        session,
+        entity_type="dossier",
+        entity_id=dossier.id,
+        action="detach",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=dossier.unit_id,
+        from_state=dossier.state,
+        to_state=dossier.state,
+        changes=changes,
+        now=now,
+    )
+    session.flush()
+
+
+def load_attachment(session: Session, attachment_id: int, actor: Actor) -> Attachment:
+    """An attachment of a dossier the actor may see, or NotFound."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or not can_view(actor, attachment.dossier):
+        raise NotFound()
+    return attachment

@@ -1,0 +1,101 @@
+"""Guards and effects every dossier kind shares: complete content, evidence, separation of duties,
+the sent date, the return reason, the decision and the classification."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+
+from models import Attachment, Nomination
+from models.text import nfc
+from workflow.core.context import GuardContext
+from workflow.core.errors import Violation
+from workflow.core.inputs import _as_date, _iso
+
+
+def required_fields(ctx: GuardContext) -> Violation | None:
+    """A nomination names its nominee, award and achievements, and the award fits the nominee."""
+    dossier = ctx.dossier
+    if not nfc(dossier.title):
+        return Violation("field_required", {"field": "Tiêu đề", "field_en": "Title"})
+    if isinstance(dossier, Nomination):
+        for attr, vi, en in (
+            ("nominee_name", "Họ tên / tên tập thể", "Nominee"),
+            ("achievements", "Thành tích", "Achievements"),
+        ):
+            if not nfc(getattr(dossier, attr)):
+                return Violation("field_required", {"field": vi, "field_en": en})
+        award = dossier.award_type
+        if award.nominee_kind != dossier.nominee_kind:
+            return Violation(
+                "award_kind_mismatch",
+                {
+                    "award": award.name_vi,
+                    "expected": _kind_vi(award.nominee_kind),
+                    "given": _kind_vi(dossier.nominee_kind),
+                    "award_en": award.name_en,
+                    "expected_en": _kind_en(award.nominee_kind),
+                    "given_en": _kind_en(dossier.nominee_kind),
+                },
+            )
+    return None
+
+
+def _kind_en(kind: str) -> str:
+    return {"individual": "individuals", "collective": "collectives"}.get(kind, kind)
+
+
+def _kind_vi(kind: str) -> str:
+    return {"individual": "cá nhân", "collective": "tập thể"}.get(kind, kind)
+
+
+def has_evidence(ctx: GuardContext) -> Violation | None:
+    """At least one evidence file is attached."""
+    count = ctx.session.scalar(_COUNT_EVIDENCE, {"dossier_id": ctx.dossier.id})
+    return None if count else Violation("evidence_missing")
+
+
+_COUNT_EVIDENCE = (
+    select(func.count())
+    .select_from(Attachment)
+    .where(Attachment.dossier_id == bindparam("dossier_id"))
+)
+
+
+def reviewer_independent(ctx: GuardContext) -> Violation | None:
+    """The Office reviewer is neither the nominee nor the author (separation of duties)."""
+    if getattr(ctx.dossier, "nominee_user_id", None) == ctx.actor.user_id:
+        return Violation("reviewer_is_nominee")
+    if ctx.dossier.author_id == ctx.actor.user_id:
+        return Violation("reviewer_is_author")
+    return None
+
+
+def mark_sent(ctx: GuardContext) -> None:
+    """The unit head sends the dossier to the Department."""
+    if ctx.dossier.sent_at is None:
+        ctx.dossier.sent_at = ctx.now
+        ctx.changes["sent_at"] = _iso(ctx.now)
+
+
+def record_return_reason(ctx: GuardContext) -> None:
+    """Keep the reason on the dossier so the unit sees it prominently."""
+    ctx.dossier.return_reason = ctx.text("reason")
+
+
+def record_decision(ctx: GuardContext) -> None:
+    """Decision number, date and signer of a publication."""
+    day = _as_date(ctx.inputs.get("decision_date"))
+    ctx.dossier.decision_number = ctx.text("decision_number")
+    ctx.dossier.decision_date = day
+    ctx.dossier.decision_signer = ctx.text("decision_signer")
+    ctx.dossier.published_at = ctx.now
+    ctx.changes.update(
+        decision_number=ctx.dossier.decision_number,
+        decision_date=day.isoformat(),
+        decision_signer=ctx.dossier.decision_signer,
+    )
+
+
+def record_classification(ctx: GuardContext) -> None:
+    ctx.dossier.classification = ctx.text("classification")
+    ctx.changes["classification"] = ctx.dossier.classification

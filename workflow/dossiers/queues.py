@@ -1,0 +1,302 @@
+"""Work lists computed from the lifecycles: a person's "Việc cần làm" and the Office queue.
+
+A person's queues are never a hand-written table of "who does what": they come from the
+workflow definitions (which states a role can move forward from) and, for each dossier,
+from ``engine.available`` (what this person may fire on it now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy.orm import Session, with_polymorphic
+
+from models import AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
+from models.text import fold, person_sort_key, vi_sort_key
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import visible_dossiers
+from workflow.core.engine import available
+from workflow.core.errors import Violation
+from workflow.core.registry import WORKFLOWS, all_state_names
+from workflow.core.spec import TransitionDef
+
+# Every kind's columns in one query (outer joins), so a list never loads rows one by one.
+ANY_DOSSIER = with_polymorphic(Dossier, [Nomination, Plan, Report])
+
+# The style of the transitions that move a dossier forward. A dossier is on someone's
+# to-do list when they may fire one of these; "withdraw" alone (danger) does not count.
+FORWARD_STYLE = "primary"
+
+# Queues of the home page, in display order: key, states, Vietnamese and English labels.
+QUEUES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("returned", ("returned",), "Bị trả lại, cần bổ sung", "Returned for correction"),
+    (
+        "draft",
+        ("draft",),
+        "Hồ sơ nháp cần hoàn thiện và gửi duyệt",
+        "Drafts to complete and submit",
+    ),
+    # Only heads of unit approve, so this queue speaks to them.
+    ("unit_review", ("unit_review",), "Chờ bạn duyệt và gửi Sở", "Awaiting your approval"),
+    ("office_review", ("office_review",), "Chờ thẩm định", "To review"),
+    ("council_review", ("council_review",), "Chờ Hội đồng xét", "Awaiting the Council"),
+    (
+        "to_publish",
+        ("approved", "classified"),
+        "Đã thông qua, chờ công bố",
+        "Approved, awaiting publication",
+    ),
+    (
+        "forwarded",
+        ("forwarded",),
+        "Đã trình cấp trên, chờ ghi nhận kết quả",
+        "Forwarded, awaiting the higher level's answer",
+    ),
+)
+
+OFFICE_QUEUE_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMIN})
+OFFICE_DEFAULT_STATE = "office_review"
+
+
+def can_use_office_queue(actor: Actor | None) -> bool:
+    """Office reviewers and administrators use the Office queue."""
+    return actor is not None and bool(actor.roles & OFFICE_QUEUE_ROLES)
+
+
+def forward_transitions(actor: Actor) -> dict[str, tuple[TransitionDef, ...]]:
+    """Per kind, the forward transitions one of the actor's roles may fire."""
+    return {
+        kind: tuple(
+            t for t in wdef.transitions if t.style == FORWARD_STYLE and t.roles & actor.roles
+        )
+        for kind, wdef in WORKFLOWS.items()
+    }
+
+
+def actionable_states(actor: Actor) -> dict[str, frozenset[str]]:
+    """Per kind, the states from which the actor could move a dossier forward (by role only)."""
+    return {
+        kind: frozenset(s for t in tdefs for s in t.sources)
+        for kind, tdefs in forward_transitions(actor).items()
+        if tdefs
+    }
+
+
+def _candidates(actor: Actor) -> ColumnElement[bool]:
+    """Visible dossiers in a state the actor's roles can move forward from."""
+    by_kind = [
+        and_(ANY_DOSSIER.kind == kind, ANY_DOSSIER.state.in_(sorted(states)))
+        for kind, states in actionable_states(actor).items()
+    ]
+    return and_(visible_dossiers(actor), or_(*by_kind)) if by_kind else false()
+
+
+@dataclass
+class TodoRow:
+    """A dossier waiting for the person, with the forward actions they may take on it."""
+
+    dossier: Dossier
+    actions: list[TransitionDef]
+    # Rules that do not hold yet for every forward action (empty: ready to go); None when
+    # they were not evaluated (a row past those a page shows).
+    blocking: list[Violation] | None = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocking
+
+
+@dataclass
+class Queue:
+    """One queue of the home page."""
+
+    key: str
+    label_vi: str
+    label_en: str
+    rows: list[TodoRow]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def todo_row(
+    session: Session,
+    dossier: Dossier,
+    actor: Actor,
+    now: dt.datetime | None = None,
+    *,
+    rules: bool = True,
+) -> TodoRow | None:
+    """The to-do row of ``dossier`` for ``actor``, or None when no forward action is theirs.
+    ``rules=False``: the actions only (``blocking`` None), without the rules' queries."""
+    forward = [
+        (t, problems)
+        for t, problems in available(session, dossier, actor, now, rules=rules)
+        if t.style == FORWARD_STYLE
+    ]
+    if not forward:
+        return None
+    if not rules:
+        return TodoRow(dossier, [t for t, _ in forward], None)
+    ready = any(not problems for _, problems in forward)
+    blocking = [] if ready else [p for _, problems in forward for p in problems]
+    return TodoRow(dossier, [t for t, _ in forward], blocking)
+
+
+def my_queues(
+    session: Session, actor: Actor, now: dt.datetime | None = None, evaluate: int | None = None
+) -> list[Queue]:
+    """The person's non-empty queues: every dossier on which ``available`` offers them a
+    forward action, grouped by state; oldest change first.
+
+    ``evaluate``: check the rules (what still blocks each row) for the first that many rows
+    of each queue only, the ones a page shows; a queue of thousands then costs no guard query
+    per row.
+    """
+    stmt = (
+        select(ANY_DOSSIER)
+        .where(_candidates(actor))
+        .order_by(ANY_DOSSIER.updated_at, ANY_DOSSIER.id)
+    )
+    rows = [
+        row
+        for dossier in session.scalars(stmt).unique()
+        if (row := todo_row(session, dossier, actor, now, rules=evaluate is None)) is not None
+    ]
+    queues = []
+    for key, states, vi, en in QUEUES:
+        members = [r for r in rows if r.dossier.state in states]
+        if members:
+            if evaluate is not None:
+                members[:evaluate] = [
+                    todo_row(session, r.dossier, actor, now) for r in members[:evaluate]
+                ]
+            queues.append(Queue(key, vi, en, members))
+    return queues
+
+
+# --- the Office queue --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficeFilter:
+    """What the Office queue is narrowed to. ``state`` None means every state."""
+
+    campaign_id: int | None = None
+    award_type_id: int | None = None
+    unit_id: int | None = None
+    state: str | None = OFFICE_DEFAULT_STATE
+    kind: str | None = None
+    text: str = ""
+
+
+# Sort keys of the Office queue. "sent" is sorted by the database; the others need
+# Vietnamese alphabetical order (or the lifecycle's order of states), which SQL cannot give.
+OFFICE_SORTS = ("sent", "unit", "nominee", "state")
+SQL_SORTS = {"sent": ANY_DOSSIER.sent_at}
+
+
+def office_filter_options(session: Session) -> dict[str, list]:
+    """Choices of the Office queue's filters: campaigns, award types, units, (state, kind)."""
+    states: dict[str, str] = {}
+    for kind, wdef in WORKFLOWS.items():
+        for name in wdef.state_names:
+            if name != wdef.initial:
+                states.setdefault(name, kind)
+    units = session.scalars(select(Unit).where(Unit.kind != "department")).all()
+    return {
+        "campaigns": list(
+            session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name))
+        ),
+        "awards": list(
+            session.scalars(
+                select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.name_vi)
+            )
+        ),
+        "units": sorted(units, key=lambda u: vi_sort_key(u.name)),
+        "states": list(states.items()),
+        "kinds": list(WORKFLOWS),
+    }
+
+
+def office_queue(actor: Actor, filters: OfficeFilter) -> Select:
+    """Dossiers sent to the Department that ``actor`` may see, narrowed by ``filters``
+    (all but the text, which :func:`ordered_ids` applies); oldest sent first."""
+    stmt = (
+        select(ANY_DOSSIER)
+        .join(Unit, Unit.id == ANY_DOSSIER.unit_id)
+        .where(visible_dossiers(actor), ANY_DOSSIER.sent_at.is_not(None))
+    )
+    conditions = {
+        "campaign_id": ANY_DOSSIER.campaign_id == filters.campaign_id,
+        "award_type_id": ANY_DOSSIER.Nomination.award_type_id == filters.award_type_id,
+        "unit_id": ANY_DOSSIER.unit_id == filters.unit_id,
+        "state": ANY_DOSSIER.state == filters.state,
+        "kind": ANY_DOSSIER.kind == filters.kind,
+    }
+    for name, condition in conditions.items():
+        if getattr(filters, name) is not None:
+            stmt = stmt.where(condition)
+    return stmt.order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
+
+
+def _name_key(nominee_kind: str | None, name: str) -> tuple:
+    # People by given name (the last word), collectives by their whole name; same shape.
+    if nominee_kind == "individual":
+        return person_sort_key(name)
+    return (vi_sort_key(name), ((), ()))
+
+
+def ordered_ids(
+    session: Session, stmt: Select, sort: str = "sent", descending: bool = False, text: str = ""
+) -> list[int]:
+    """Ids of ``stmt``'s dossiers whose title, nominee, position, unit or award contains
+    ``text`` (ignoring diacritics and case: "dang" finds "Đặng"), in ``sort`` order."""
+    needle = fold(text)
+    columns = stmt.with_only_columns(
+        ANY_DOSSIER.id,
+        ANY_DOSSIER.sent_at,
+        ANY_DOSSIER.state,
+        ANY_DOSSIER.title,
+        Unit.name,
+        ANY_DOSSIER.Nomination.nominee_kind,
+        ANY_DOSSIER.Nomination.nominee_name,
+        ANY_DOSSIER.Nomination.search_key,
+    )
+    rows = [
+        r
+        for r in session.execute(columns)
+        if not needle or needle in fold(" ".join(filter(None, (r.title, r.name, r.search_key))))
+    ]
+    order = {name: i for i, name in enumerate(all_state_names())}
+    keys = {
+        "sent": lambda r: (),
+        "unit": lambda r: vi_sort_key(r.name),
+        "nominee": lambda r: _name_key(r.nominee_kind, r.nominee_name or r.title),
+        "state": lambda r: order.get(r.state, len(order)),
+    }
+    primary = keys.get(sort, keys["sent"])
+    rows.sort(key=lambda r: (primary(r), r.sent_at, r.id), reverse=descending)
+    return [r.id for r in rows]
+
+
+def load_in_order(session: Session, ids: Iterable[int]) -> list[Dossier]:
+    """The dossiers of ``ids``, in that order."""
+    ids = list(ids)
+    if not ids:
+        return []
+    found = {
+        d.id: d
+        for d in session.scalars(select(ANY_DOSSIER).where(ANY_DOSSIER.id.in_(ids))).unique()
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def iter_in_order(session: Session, ids: Sequence[int], chunk: int = 500) -> Iterator[Dossier]:
+    """The dossiers of ``ids`` in that order, loaded ``chunk`` at a time."""
+    for start in range(0, len(ids), chunk):
+        yield from load_in_order(session, ids[start : start + chunk])

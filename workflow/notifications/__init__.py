@@ -1,0 +1,1 @@
+"""Who is told of what: in-app notifications, the e-mail outbox and SMTP, due-date reminders."""

@@ -1,0 +1,1 @@
+"""Innovative models and good practices (mô hình mới, cách làm hay)."""

@@ -1,0 +1,268 @@
+"""Innovative models and good practices (mô hình mới, cách làm hay): a unit registers and edits
+its own; the Office marks the best exemplary, which publishes them for replication.
+Every change is an audit event of the practice. A change locks the row and may name the
+version the person's page was drawn from: when someone else changed the practice since,
+it is refused (StaleVersion) and nothing changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, Campaign, Practice, Unit
+from models.text import fold, nfc, whole_number
+from workflow.campaigns.guards import require_role
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
+
+# field: (Vietnamese label, English label, max length, required)
+FIELDS: dict[str, tuple[str, str, int, bool]] = {
+    "title": ("Tên mô hình, cách làm hay", "Title", 400, True),
+    "summary": ("Tóm tắt nội dung, cách làm", "Summary", 20000, True),
+    "results": ("Kết quả, hiệu quả", "Results", 20000, False),
+    "evidence": ("Minh chứng", "Evidence", 20000, False),
+}
+STATUS_LABELS = {
+    "registered": ("Đã đăng ký", "Registered"),
+    "exemplary": ("Tiêu biểu", "Exemplary"),
+}
+UNIT_ROLES = (Role.UNIT_STAFF, Role.UNIT_HEAD)
+OFFICE_ROLES = (Role.OFFICE_REVIEWER, Role.ADMIN)
+# Refreshed from the database, so the version compared is the committed one. FOR UPDATE OF:
+# the joined unit is on the nullable side of an outer join, which PostgreSQL will not lock.
+# SQLite has no row locks; its writers are serialised by BEGIN IMMEDIATE.
+_LOCK_PRACTICE = (
+    select(Practice)
+    .where(Practice.id == bindparam("practice_id"))
+    .with_for_update(of=Practice)
+    .execution_options(populate_existing=True)
+)
+
+
+def can_list_all(actor: Actor | None) -> bool:
+    """The Office (and administrators) see every unit's practices."""
+    return actor is not None and bool(actor.roles & set(OFFICE_ROLES))
+
+
+def visible_practices(actor: Actor) -> ColumnElement[bool]:
+    """WHERE clause of the practices ``actor`` may see: the Office all, a unit its own."""
+    if can_list_all(actor):
+        return Practice.id.is_not(None)
+    units = actor.unit_ids()
+    return Practice.unit_id.in_(sorted(units)) if units else false()
+
+
+def _values(session: Session, fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[Violation]]:
+    values, problems = {}, []
+    for name, (vi, en, limit, required) in FIELDS.items():
+        if name not in fields:
+            continue
+        text = nfc(str(fields.get(name) or ""))
+        if required and not text:
+            problems.append(Violation("field_required", {"field": vi, "field_en": en}))
+        elif len(text) > limit:
+            problems.append(
+                Violation("field_too_long", {"field": vi, "field_en": en, "max": limit})
+            )
+        values[name] = text
+    if "campaign_id" in fields:
+        chosen = whole_number(fields.get("campaign_id"))
+        values["campaign_id"] = (
+            chosen if chosen is not None and session.get(Campaign, chosen) else None
+        )
+    return values, problems
+
+
+def _search_key(session: Session, practice: Practice) -> str:
+    unit = session.get(Unit, practice.unit_id)
+    return fold(
+        " ".join(filter(None, (practice.title, practice.summary[:300], unit.name if unit else "")))
+    )[:800]
+
+
+def register_practice(
+    session: Session,
+    actor: Actor,
+    unit_id: int,
+    fields: Mapping[str, Any],
+    now: dt.datetime | None = None,
+) -> Practice:
+    """A unit member registers a practice of their unit. Audited ("create"). Never commits."""
+    now = now or dt.datetime.now(dt.UTC)
+    role = next((r for r in UNIT_ROLES if actor.has(r, unit_id)), None)
+    if role is None:
+        raise EditRefused([Violation("out_of_scope")])
+    values, problems = _values(
+        session, {name: fields.get(name) for name in (*FIELDS, "campaign_id")}
+    )
+    if problems:
+        raise EditRefused(problems)
+    practice = Practice(
+        unit_id=unit_id,
+        registered_by=actor.user_id,
+        registered_at=now,
+        status="registered",
+        **values,
+    )
+    practice.search_key = _search_key(session, practice)
+    session.add(practice)
+    session.flush()
+    audit.append(
+        session,
+        entity_type="practice",
+        entity_id=practice.id,
+        action="create",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=unit_id,
+        to_state="registered",
+        changes=values,
+        now=now,
+    )
+    return practice
+
+
+def _visible(practice: Practice | None, actor: Actor | None) -> Practice:
+    """``practice`` when ``actor`` may see it (anyone sees an exemplary one); NotFound otherwise."""
+    if practice is not None and (
+        practice.status == "exemplary"
+        or (actor is not None and (can_list_all(actor) or practice.unit_id in actor.unit_ids()))
+    ):
+        return practice
+    raise NotFound()
+
+
+def load_practice(session: Session, practice_id: int, actor: Actor | None) -> Practice:
+    """A practice ``actor`` may see (anyone sees an exemplary one); NotFound otherwise."""
+    return _visible(session.get(Practice, practice_id), actor)
+
+
+def _lock(session: Session, practice_id: int, actor: Actor) -> Practice:
+    """Lock and load a practice ``actor`` may see, refreshed from the database."""
+    return _visible(
+        session.scalars(_LOCK_PRACTICE, {"practice_id": practice_id}).one_or_none(), actor
+    )
+
+
+def _check_version(practice: Practice, expected_version: int | None) -> None:
+    """StaleVersion when the practice moved on since the person's page was drawn."""
+    refuse_if_stale(
+        practice.version, expected_version, "practice_stale_version", STATUS_LABELS[practice.status]
+    )
+
+
+def update_practice(
+    session: Session,
+    practice_id: int,
+    actor: Actor,
+    fields: Mapping[str, Any],
+    now: dt.datetime | None = None,
+    *,
+    expected_version: int | None = None,
+) -> AuditEvent | None:
+    """The unit edits its registered practice (an exemplary one is locked). Audited ("edit");
+    None when nothing changed. Never commits."""
+    now = now or dt.datetime.now(dt.UTC)
+    practice = _lock(session, practice_id, actor)
+    role = next((r for r in UNIT_ROLES if actor.has(r, practice.unit_id)), None)
+    if role is None:
+        raise EditRefused([Violation("out_of_scope")])
+    _check_version(practice, expected_version)
+    if practice.status == "exemplary":
+        raise EditRefused([Violation("practice_locked")])
+    values, problems = _values(session, fields)
+    if problems:
+        raise EditRefused(problems)
+    changed = {k: [getattr(practice, k), v] for k, v in values.items() if getattr(practice, k) != v}
+    if not changed:
+        return None
+    for name, (_, new) in changed.items():
+        setattr(practice, name, new)
+    practice.search_key = _search_key(session, practice)
+    event = audit.append(
+        session,
+        entity_type="practice",
+        entity_id=practice.id,
+        action="edit",
+        actor_id=actor.user_id,
+        actor_role=role.value,
+        unit_id=practice.unit_id,
+        from_state=practice.status,
+        to_state=practice.status,
+        changes=changed,
+        now=now,
+    )
+    session.flush()
+    return event
+
+
+def mark_exemplary(
+    session: Session,
+    practice_id: int,
+    actor: Actor,
+    reason: str | None = None,
+    *,
+    exemplary: bool = True,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> AuditEvent | None:
+    """The Office marks a practice exemplary (published for replication), or withdraws the mark
+    (a reason is then required). Audited; None when it already is so. Never commits.
+
+    With ``expected_version``, a practice the unit (or another reviewer) changed since is refused,
+    so nobody marks content they have not read."""
+    now = now or dt.datetime.now(dt.UTC)
+    require_role(
+        actor, (Role.OFFICE_REVIEWER,), "Công nhận mô hình tiêu biểu", "Mark a practice exemplary"
+    )
+    practice = _lock(session, practice_id, actor)
+    _check_version(practice, expected_version)
+    reason = nfc(reason) or None
+    status = "exemplary" if exemplary else "registered"
+    if practice.status == status:
+        return None
+    if not exemplary and not reason:
+        raise EditRefused([Violation("reason_required")])
+    old = practice.status
+    practice.status, practice.marked_by, practice.marked_at = status, actor.user_id, now
+    event = audit.append(
+        session,
+        entity_type="practice",
+        entity_id=practice.id,
+        action="mark_exemplary" if exemplary else "unmark_exemplary",
+        actor_id=actor.user_id,
+        actor_role=Role.OFFICE_REVIEWER.value,
+        unit_id=practice.unit_id,
+        from_state=old,
+        to_state=status,
+        reason=reason,
+        now=now,
+    )
+    session.flush()
+    return event
+
+
+def search(text: str) -> ColumnElement[bool]:
+    """WHERE clause: every folded word of ``text`` is in the title, summary or unit name
+    ("mo hinh" finds "mô hình")."""
+    words = [
+        w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        for w in fold(text).split()[:8]
+    ]
+    if not words:
+        return Practice.id.is_not(None)
+    return and_(*[Practice.search_key.like(f"%{w}%", escape="\\") for w in words])
+
+
+def public_practices() -> Select:
+    """The exemplary practices, newest mark first (a statement to filter and page)."""
+    return (
+        select(Practice)
+        .where(Practice.status == "exemplary")
+        .order_by(Practice.marked_at.desc(), Practice.id.desc())
+    )

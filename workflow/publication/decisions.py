@@ -1,0 +1,433 @@
+"""Decisions (Quyết định khen thưởng) and proposal letters (Tờ trình): the service.
+
+A decision groups nominations the Council approved, under one number, date and signer.
+Issuing it publishes every one of them in one go: ``publish`` is fired on each with the
+decision's number, date and signer inside a savepoint, and if the engine refuses any one,
+the savepoint is rolled back (nothing is published) and the refusals are raised, each
+naming its dossier. Every change is audited as a ``decision`` event. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import AuditEvent, AwardType, Campaign, Nomination, Unit
+from models.decisions import Decision, DecisionItem
+from models.text import nfc, person_sort_key, vi_sort_key
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import visible_dossiers
+from workflow.core.engine import fire
+from workflow.core.errors import EditRefused, NotFound, Violation, WorkflowError
+from workflow.core.inputs import DECISION_NUMBER
+from workflow.council import sessions as councils
+from workflow.documents import docx as documents
+
+ENTITY = "decision"
+# Awards the Department confers (as ``AwardType.conferred_by_department``); the others are
+# forwarded to the city or the Ministry and published when their decision comes back.
+DEPARTMENT_AUTHORITIES = ("unit_head", "department_director")
+DEFAULT_SIGNER_TITLE = documents.DIRECTOR
+DEFAULT_BASES = (
+    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+    "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết "
+    "một số điều của Luật Thi đua, khen thưởng;",
+    "Căn cứ Kế hoạch số 1114/KH-SGDĐT ngày 27 tháng 02 năm 2026 của Sở Giáo dục và Đào tạo "
+    "phát động phong trào thi đua năm 2026;",
+    "Theo đề nghị của Hội đồng Thi đua - Khen thưởng ngành Giáo dục và Đào tạo và Chánh Văn phòng Sở.",
+)
+ARTICLES = (
+    "Các tập thể, cá nhân có tên tại Điều 1 được nhận Giấy chứng nhận (Bằng, Giấy khen) và tiền "
+    "thưởng theo quy định hiện hành.",
+    "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Sở, Trưởng các phòng thuộc Sở, "
+    "Thủ trưởng các đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
+    "nhiệm thi hành Quyết định này./.",
+)
+RECIPIENTS = ("- Như Điều 3;", "- Hội đồng TĐKT ngành;", "- Lưu: VT, VP.")
+
+
+def _secretary(actor: Actor) -> None:
+    if not councils.can_manage(actor):
+        raise EditRefused(
+            [
+                Violation(
+                    "role_not_permitted",
+                    {
+                        "action": "Lập, ban hành quyết định khen thưởng",
+                        "action_en": "Draft or issue decisions",
+                    },
+                )
+            ]
+        )
+
+
+def candidates(session: Session, actor: Actor) -> list[Nomination]:
+    """Approved nominations of awards the Director confers that no decision holds yet."""
+    taken = select(DecisionItem.dossier_id)
+    rows = session.scalars(
+        select(Nomination)
+        .join(AwardType, Nomination.award_type_id == AwardType.id)
+        .where(
+            visible_dossiers(actor),
+            Nomination.state == "approved",
+            AwardType.conferring_authority.in_(DEPARTMENT_AUTHORITIES),
+            Nomination.id.not_in(taken),
+        )
+    )
+    return sorted(rows, key=_order)
+
+
+def _order(dossier: Nomination) -> tuple:
+    return (
+        dossier.award_type_id,
+        vi_sort_key(dossier.unit.name),
+        person_sort_key(dossier.nominee_name),
+    )
+
+
+def list_decisions(session: Session) -> list[Decision]:
+    """Every decision, latest first."""
+    return list(
+        session.scalars(
+            select(Decision)
+            .options(selectinload(Decision.items))
+            .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        )
+    )
+
+
+def get(session: Session, decision_id: int, actor: Actor) -> Decision:
+    """A decision the actor may see (the Council's secretary and members)."""
+    decision = session.get(Decision, decision_id)
+    if decision is None or not councils.can_see(actor):
+        raise NotFound()
+    return decision
+
+
+def dossiers_of(session: Session, decision: Decision) -> list[Nomination]:
+    """The decision's nominations in the order of its list."""
+    ids = [item.dossier_id for item in decision.items]
+    return sorted(session.scalars(select(Nomination).where(Nomination.id.in_(ids))), key=_order)
+
+
+def default_title(dossiers: Sequence[Nomination], year: int) -> str:
+    """ "Về việc tặng danh hiệu “Lao động tiên tiến” năm 2026", or a general subject."""
+    awards = {d.award_type.name_vi for d in dossiers}
+    if len(awards) == 1:
+        return f"Về việc tặng danh hiệu “{awards.pop()}” năm {year}"
+    return f"Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc năm {year}"
+
+
+def create(
+    session: Session,
+    actor: Actor,
+    *,
+    number: str,
+    decided_on: dt.date | None,
+    signer: str,
+    title: str,
+    legal_bases: str,
+    dossier_ids: Iterable[int],
+    now: dt.datetime | None = None,
+) -> Decision:
+    """A draft decision of approved nominations (each in one decision at most)."""
+    _secretary(actor)
+    number, signer, title = nfc(number).strip(), nfc(signer).strip(), nfc(title).strip()
+    problems = _check_heading(session, number, decided_on, signer, title)
+    chosen = _load_candidates(session, actor, set(dossier_ids), problems)
+    if problems:
+        raise EditRefused(problems)
+    now = now or dt.datetime.now(dt.UTC)
+    decision = Decision(
+        number=number,
+        decided_on=decided_on,
+        signer=signer,
+        title=title,
+        legal_bases=nfc(legal_bases).strip(),
+        status="draft",
+        created_by=actor.user_id,
+        created_at=now,
+    )
+    decision.items = [DecisionItem(dossier_id=d.id) for d in chosen]
+    session.add(decision)
+    session.flush()
+    _audit(
+        session,
+        decision,
+        actor,
+        "create",
+        now,
+        to_state="draft",
+        changes={
+            "number": number,
+            "date": decided_on,
+            "signer": signer,
+            "dossiers": [d.id for d in chosen],
+        },
+    )
+    return decision
+
+
+def _check_heading(
+    session: Session, number: str, day: dt.date | None, signer: str, title: str
+) -> list[Violation]:
+    problems = []
+    if not DECISION_NUMBER.match(number):
+        problems.append(Violation("decision_number_invalid", {"number": number}))
+    elif session.scalar(select(Decision.id).where(Decision.number == number)) is not None:
+        problems.append(Violation("decision_number_taken", {"number": number}))
+    if day is None:
+        problems.append(Violation("decision_date_missing"))
+    if not signer:
+        problems.append(Violation("signer_missing"))
+    if not title:
+        problems.append(Violation("field_required", {"field": "Trích yếu", "field_en": "Subject"}))
+    return problems
+
+
+def _load_candidates(
+    session: Session, actor: Actor, ids: set[int], problems: list[Violation]
+) -> list[Nomination]:
+    if not ids:
+        problems.append(Violation("decision_empty"))
+        return []
+    found = {
+        d.id: d
+        for d in session.scalars(
+            select(Nomination).where(Nomination.id.in_(sorted(ids)), visible_dossiers(actor))
+        )
+    }
+    held = dict(
+        session.execute(
+            select(DecisionItem.dossier_id, Decision.number)
+            .join(Decision)
+            .where(DecisionItem.dossier_id.in_(sorted(ids)))
+        ).all()
+    )
+    for dossier_id in sorted(ids):
+        dossier = found.get(dossier_id)
+        if dossier is None or dossier.state != "approved":
+            name = dossier.nominee_name if dossier else f"#{dossier_id}"
+            problems.append(Violation("decision_dossier_unfit", {"name": name}))
+        elif dossier_id in held:
+            problems.append(
+                Violation(
+                    "decision_dossier_taken",
+                    {"name": dossier.nominee_name, "number": held[dossier_id]},
+                )
+            )
+    return sorted(found.values(), key=_order)
+
+
+def issue(
+    session: Session, decision_id: int, actor: Actor, now: dt.datetime | None = None
+) -> list[AuditEvent]:
+    """Publish every dossier of a draft decision, or none: the refusals name their dossiers."""
+    _secretary(actor)
+    decision = _draft(session, decision_id, actor)
+    now = now or dt.datetime.now(dt.UTC)
+    inputs = {
+        "decision_number": decision.number,
+        "decision_date": decision.decided_on.isoformat(),
+        "decision_signer": decision.signer,
+    }
+    problems: list[Violation] = []
+    events: list[AuditEvent] = []
+    savepoint = session.begin_nested()
+    for dossier in dossiers_of(session, decision):
+        try:
+            events.append(fire(session, dossier.id, "publish", actor, inputs=inputs, now=now))
+        except WorkflowError as refused:
+            problems += [
+                Violation(
+                    "decision_item_refused",
+                    {
+                        "name": dossier.nominee_name,
+                        "message": v.message("vi"),
+                        "message_en": v.message("en"),
+                    },
+                )
+                for v in refused.violations
+            ]
+    if problems:
+        savepoint.rollback()
+        raise EditRefused(problems)
+    savepoint.commit()
+    decision.status, decision.issued_at = "issued", now
+    _audit(
+        session,
+        decision,
+        actor,
+        "issue",
+        now,
+        from_state="draft",
+        to_state="issued",
+        changes={"number": decision.number, "dossiers": [e.entity_id for e in events]},
+    )
+    session.flush()
+    return events
+
+
+def discard(
+    session: Session, decision_id: int, actor: Actor, now: dt.datetime | None = None
+) -> None:
+    """Delete a draft decision; its dossiers become free for another."""
+    _secretary(actor)
+    decision = _draft(session, decision_id, actor)
+    _audit(
+        session,
+        decision,
+        actor,
+        "discard",
+        now or dt.datetime.now(dt.UTC),
+        from_state="draft",
+        changes={"number": decision.number},
+    )
+    session.delete(decision)
+    session.flush()
+
+
+def _draft(session: Session, decision_id: int, actor: Actor) -> Decision:
+    decision = session.scalars(
+        select(Decision)
+        .where(Decision.id == decision_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if decision is None or not councils.can_see(actor):
+        raise NotFound()
+    if decision.status != "draft":
+        raise EditRefused([Violation("decision_not_draft")])
+    return decision
+
+
+def _rows(dossiers: Sequence[Nomination]) -> list[documents.Awardee]:
+    return [
+        documents.Awardee(d.nominee_name, d.position or "", d.unit.name, d.award_type.name_vi)
+        for d in dossiers
+    ]
+
+
+def decision_docx(session: Session, decision: Decision) -> bytes:
+    """The decision as a DOCX, with the audit chain's head in its footer."""
+    dossiers = dossiers_of(session, decision)
+    letter = documents.Letter(
+        agency_parent=documents.PARENT_AGENCY,
+        agency=documents.AGENCY,
+        number=decision.number,
+        day=decision.decided_on,
+        kind_title="QUYẾT ĐỊNH",
+        subject=decision.title,
+        authority="GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+        bases=[line.strip() for line in decision.legal_bases.splitlines() if line.strip()],
+        intro=f"Khen thưởng {len(dossiers)} tập thể, cá nhân có thành tích, có tên trong danh sách sau:",
+        rows=_rows(dossiers),
+        articles=ARTICLES,
+        signer=decision.signer,
+        signer_title=DEFAULT_SIGNER_TITLE,
+        recipients=RECIPIENTS,
+        audit_head=audit.current_head(session),
+    )
+    return documents.decision_docx(letter)
+
+
+def proposal_nominations(
+    session: Session, actor: Actor, unit_id: int, campaign_id: int
+) -> list[Nomination]:
+    """A unit's nominations in a campaign that the unit proposes (not drafts, not withdrawn)."""
+    if not (actor.has(Role.UNIT_HEAD, unit_id) or actor.has(Role.UNIT_STAFF, unit_id)):
+        raise NotFound()
+    rows = session.scalars(
+        select(Nomination).where(
+            Nomination.unit_id == unit_id,
+            Nomination.campaign_id == campaign_id,
+            Nomination.state.not_in(("draft", "withdrawn")),
+        )
+    )
+    return sorted(rows, key=_order)
+
+
+def proposal_docx(
+    session: Session,
+    actor: Actor,
+    *,
+    unit_id: int,
+    campaign_id: int,
+    number: str,
+    day: dt.date | None,
+    signer: str,
+) -> bytes:
+    """The unit's Tờ trình listing its nominations of a campaign."""
+    unit, campaign = session.get(Unit, unit_id), session.get(Campaign, campaign_id)
+    if unit is None or campaign is None:
+        raise NotFound()
+    dossiers = proposal_nominations(session, actor, unit_id, campaign_id)
+    number, signer = nfc(number).strip(), nfc(signer).strip()
+    problems = []
+    if not documents.PROPOSAL_NUMBER.match(number):
+        problems.append(
+            Violation("proposal_number_invalid", {"number": number, "unit": unit.code.upper()})
+        )
+    if day is None:
+        problems.append(Violation("decision_date_missing"))
+    if not signer:
+        problems.append(Violation("signer_missing"))
+    if not dossiers:
+        problems.append(Violation("proposal_empty"))
+    if problems:
+        raise EditRefused(problems)
+    school = unit.kind not in ("department", "office", "division", "other")
+    letter = documents.Letter(
+        agency_parent=documents.DEPARTMENT_FOR_UNITS,
+        agency=unit.name.upper(),
+        number=number,
+        day=day,
+        kind_title="TỜ TRÌNH",
+        subject=f"Về việc đề nghị khen thưởng năm {campaign.year}",
+        addressee="Kính gửi: Sở Giáo dục và Đào tạo thành phố Hải Phòng",
+        bases=[
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+            f"Căn cứ “{campaign.name}” của Sở Giáo dục và Đào tạo;",
+            f"Căn cứ kết quả họp xét của Hội đồng Thi đua - Khen thưởng {unit.name},",
+        ],
+        intro=f"{unit.name} kính trình Sở Giáo dục và Đào tạo xem xét, khen thưởng cho "
+        f"{len(dossiers)} tập thể, cá nhân sau:",
+        rows=_rows(dossiers),
+        closing="(Có hồ sơ đề nghị kèm theo.) Kính đề nghị Sở Giáo dục và Đào tạo "
+        "xem xét, quyết định./.",
+        columns=("STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị", "Danh hiệu đề nghị"),
+        signer=signer,
+        signer_title="HIỆU TRƯỞNG" if school else "THỦ TRƯỞNG ĐƠN VỊ",
+        recipients=("- Như trên;", "- Lưu: VT."),
+        audit_head=audit.current_head(session),
+    )
+    return documents.proposal_docx(letter)
+
+
+def _audit(
+    session: Session,
+    decision: Decision,
+    actor: Actor,
+    action: str,
+    now: dt.datetime,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    changes: dict,
+) -> None:
+    audit.append(
+        session,
+        entity_type=ENTITY,
+        entity_id=decision.id,
+        action=action,
+        actor_id=actor.user_id,
+        actor_role=Role.COUNCIL_SECRETARY.value,
+        from_state=from_state,
+        to_state=to_state,
+        changes=changes,
+        now=now,
+    )

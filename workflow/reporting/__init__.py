@@ -1,0 +1,1 @@
+"""The Office dashboard of a campaign and its exports (XLSX for the city Board, CSV per unit)."""

@@ -1,0 +1,500 @@
+"""The Office dashboard (bảng tổng hợp) of one campaign: pure aggregation, no Flask.
+
+Who takes part and what "submitted on time" means: see ``workflow.participation``. The
+latest sent report of a unit gives its target figures. Nominations count once sent to the
+Department, which is exactly what the Office queue lists, so every figure matches the list
+it links to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
+
+from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy.orm import Session
+
+from models import (
+    AwardType,
+    Campaign,
+    Dossier,
+    Nomination,
+    Report,
+    ReportFigure,
+    Target,
+    Unit,
+    utcnow,
+)
+from workflow.campaigns.deadlines import local_day
+from workflow.campaigns.participation import (
+    STATUSES,
+    SUBMISSION_KINDS,
+    Contact,
+    Submission,
+    SubmissionCounts,
+    UnitInfo,
+    heads_of,
+    name_key,
+    participants,
+    submissions,
+    unit_infos,
+)
+from workflow.campaigns.targets import is_met
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import visible_dossiers
+from workflow.core.registry import WORKFLOWS, states_where
+
+DASHBOARD_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN})
+RESULTS = ("met", "not_met", "no_figure")
+RESULT_LABELS = {
+    "met": ("Đạt", "Met"),
+    "not_met": ("Chưa đạt", "Not met"),
+    "no_figure": ("Chưa có số liệu", "No figure"),
+}
+PUBLISHED = "published"
+# Sent nominations still on their way: not published, rejected or withdrawn.
+
+
+@cache
+def closed_states() -> tuple[str, ...]:
+    """The nomination states no one acts on any more (terminal in the definition)."""
+    return states_where(lambda s: s.terminal)["nomination"]
+
+
+_D, _N, _R, _U = Dossier.__table__, Nomination.__table__, Report.__table__, Unit.__table__
+_F = ReportFigure.__table__
+
+
+def can_see(actor: Actor | None) -> bool:
+    """The Office, the Council's secretary and administrators see the dashboard."""
+    return actor is not None and bool(actor.roles & DASHBOARD_ROLES)
+
+
+def today_local(now: dt.datetime | None = None) -> dt.date:
+    """Today in Việt Nam (due dates are local days)."""
+    return local_day(now or utcnow())
+
+
+def default_campaign(session: Session, today: dt.date) -> Campaign | None:
+    """The active annual campaign of this year, else the newest active one, else the newest."""
+    newest = (Campaign.year.desc(), Campaign.id.desc())
+    for where in (
+        (Campaign.kind == "annual", Campaign.year == today.year, Campaign.active.is_(True)),
+        (Campaign.active.is_(True),),
+        (true(),),
+    ):
+        found = session.scalars(select(Campaign).where(*where).order_by(*newest).limit(1)).first()
+        if found is not None:
+            return found
+    return None
+
+
+def ad_hoc_condition(campaign: Campaign):
+    """Nominations of ``campaign`` that are ad-hoc: flagged so, or all of an ad-hoc campaign."""
+    return true() if campaign.is_ad_hoc else _N.c.ad_hoc.is_(True)
+
+
+def direct_condition():
+    """Individuals marked as direct workers (người lao động trực tiếp)."""
+    return and_(_N.c.nominee_kind == "individual", _N.c.direct_worker.is_(True))
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A unit's figure for one target and whether it meets it (None: nothing to judge)."""
+
+    value: object | None
+    baseline: object | None
+    met: bool | None
+
+    @property
+    def result(self) -> str:
+        return {True: "met", False: "not_met"}.get(self.met, "no_figure")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target across the participating units."""
+
+    target: Target
+    counts: dict[str, int]
+
+
+def campaign_targets(session: Session, campaign: Campaign) -> list[Target]:
+    """The campaign's targets in their order."""
+    return list(
+        session.scalars(
+            select(Target)
+            .where(Target.campaign_id == campaign.id)
+            .order_by(Target.position, Target.id)
+        )
+    )
+
+
+def _latest_reports(campaign: Campaign):
+    # The latest sent, not withdrawn report of each participating unit.
+    return (
+        select(_D.c.unit_id, func.max(_D.c.id).label("report_id"))
+        .where(
+            _D.c.campaign_id == campaign.id,
+            _D.c.kind == "report",
+            _D.c.sent_at.is_not(None),
+            _D.c.state != "withdrawn",
+            _D.c.unit_id.in_(participants(campaign)),
+        )
+        .group_by(_D.c.unit_id)
+        .subquery()
+    )
+
+
+def unit_figures(
+    session: Session, campaign: Campaign, targets: list[Target]
+) -> dict[int, dict[int, Figure]]:
+    """unit id → target id → figure, from each participating unit's latest sent report."""
+    by_id = {t.id: t for t in targets}
+    latest = _latest_reports(campaign)
+    rows = session.execute(
+        select(latest.c.unit_id, _F.c.target_id, _F.c.value, _F.c.baseline).join(
+            _F, _F.c.report_id == latest.c.report_id
+        )
+    )
+    figures: dict[int, dict[int, Figure]] = {}
+    for unit_id, target_id, value, baseline in rows:
+        if target_id in by_id:
+            met = is_met(by_id[target_id], value, baseline)
+            figures.setdefault(unit_id, {})[target_id] = Figure(value, baseline, met)
+    return figures
+
+
+def target_rows(
+    session: Session, campaign: Campaign, targets: list[Target], expected: int
+) -> list[TargetRow]:
+    """Met / not met / no figure per target over the participating units; a unit without a
+    figure that can be judged counts as "no figure". The database counts each distinct
+    (target, figure, baseline) once, and ``is_met`` judges it: few rows, the one rule."""
+    by_id = {t.id: t for t in targets}
+    latest = _latest_reports(campaign)
+    stmt = (
+        select(_F.c.target_id, _F.c.value, _F.c.baseline, func.count())
+        .join(latest, _F.c.report_id == latest.c.report_id)
+        .group_by(_F.c.target_id, _F.c.value, _F.c.baseline)
+    )
+    counts = {t.id: dict.fromkeys(RESULTS, 0) for t in targets}
+    for target_id, value, baseline, n in session.execute(stmt):
+        if target_id in by_id:
+            met = is_met(by_id[target_id], value, baseline)
+            if met is not None:
+                counts[target_id]["met" if met else "not_met"] += n
+    for per_target in counts.values():
+        per_target["no_figure"] = expected - per_target["met"] - per_target["not_met"]
+    return [TargetRow(t, counts[t.id]) for t in targets]
+
+
+# --- nominations ---------------------------------------------------------------------------
+
+
+class Count(NamedTuple):
+    """A labelled count: ``key`` is a state name, an award type id or a unit id."""
+
+    key: object
+    label_vi: str
+    label_en: str
+    count: int
+
+
+@dataclass
+class NominationFigures:
+    """Nominations of the campaign sent to the Department."""
+
+    by_state: list[Count] = field(default_factory=list)
+    by_award: list[Count] = field(default_factory=list)
+    by_unit: list[Count] = field(default_factory=list)
+    published_individuals: int = 0
+    published_direct: int = 0
+    ad_hoc_published: int = 0
+    ad_hoc_in_progress: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.by_state)
+
+    @property
+    def published(self) -> int:
+        return sum(c.count for c in self.by_state if c.key == PUBLISHED)
+
+    @property
+    def direct_share(self) -> float | None:
+        """Share (0–1) of commended individuals who are direct workers; None when none yet."""
+        if not self.published_individuals:
+            return None
+        return self.published_direct / self.published_individuals
+
+
+def _sent_nominations(campaign: Campaign, *columns) -> Select:
+    return (
+        select(*columns)
+        .select_from(_D.join(_N, _N.c.id == _D.c.id))
+        .where(_D.c.campaign_id == campaign.id, _D.c.sent_at.is_not(None))
+    )
+
+
+def nomination_figures(session: Session, campaign: Campaign) -> NominationFigures:
+    """By state (lifecycle order), by award type and by unit (most first), and the
+    direct-worker and ad-hoc figures. Two GROUP BY queries: (state, award), which gives
+    both the states and the awards, and unit (on the dossier table alone)."""
+    wdef, figures = WORKFLOWS["nomination"], NominationFigures()
+    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    stmt = _sent_nominations(
+        campaign,
+        _D.c.state,
+        _N.c.award_type_id,
+        func.count(),
+        one(ad_hoc_condition(campaign)),
+        one(_N.c.nominee_kind == "individual"),
+        one(direct_condition()),
+    ).group_by(_D.c.state, _N.c.award_type_id)
+    states: dict[str, list[int]] = {}
+    awards: dict[int, int] = {}
+    for state, award_id, n, adhoc, indiv, direct in session.execute(stmt):
+        sums = states.setdefault(state, [0, 0, 0, 0])
+        for i, value in enumerate((n, adhoc, indiv, direct)):
+            sums[i] += int(value or 0)
+        awards[award_id] = awards.get(award_id, 0) + n
+    figures.by_state = [
+        Count(s.name, s.label_vi, s.label_en, states[s.name][0])
+        for s in wdef.states
+        if s.name in states
+    ]
+    figures.ad_hoc_published, figures.published_individuals, figures.published_direct = states.get(
+        PUBLISHED, [0, 0, 0, 0]
+    )[1:]
+    figures.ad_hoc_in_progress = sum(v[1] for s, v in states.items() if s not in closed_states())
+    if awards:
+        names = session.execute(
+            select(AwardType.id, AwardType.name_vi, AwardType.name_en).where(
+                AwardType.id.in_(awards)
+            )
+        )
+        figures.by_award = sorted(
+            (Count(aid, vi, en, awards[aid]) for aid, vi, en in names),
+            key=lambda c: (-c.count, c.label_vi),
+        )
+    n = func.count().label("n")
+    per_unit = (
+        select(_D.c.unit_id, n)
+        .where(
+            _D.c.campaign_id == campaign.id, _D.c.kind == "nomination", _D.c.sent_at.is_not(None)
+        )
+        .group_by(_D.c.unit_id)
+        .subquery()
+    )
+    units = (
+        select(_U.c.id, _U.c.name, per_unit.c.n)
+        .join(per_unit, per_unit.c.unit_id == _U.c.id)
+        .order_by(per_unit.c.n.desc(), _U.c.name)
+    )
+    figures.by_unit = [Count(uid, name, name, count) for uid, name, count in session.execute(units)]
+    return figures
+
+
+# --- the unit table ----------------------------------------------------------------------
+
+
+@dataclass
+class UnitLine:
+    """One participating unit: its plan and report, figures, nominations and heads."""
+
+    unit: UnitInfo
+    plan: Submission
+    report: Submission
+    heads: list[Contact]
+    figures: dict[int, Figure] = field(default_factory=dict)
+    classification: str | None = None
+    nominations_sent: int = 0
+    nominations_published: int = 0
+
+    def submission(self, kind: str) -> Submission:
+        return self.plan if kind == "plan" else self.report
+
+    def result(self, target_id: int) -> str:
+        figure = self.figures.get(target_id)
+        return figure.result if figure else "no_figure"
+
+
+def _per_unit_nominations(session: Session, campaign: Campaign) -> dict[int, tuple[int, int]]:
+    stmt = _sent_nominations(
+        campaign, _D.c.unit_id, func.count(), func.sum(case((_D.c.state == PUBLISHED, 1), else_=0))
+    ).group_by(_D.c.unit_id)
+    return {uid: (n, int(p or 0)) for uid, n, p in session.execute(stmt)}
+
+
+def unit_lines(
+    session: Session, campaign: Campaign, today: dt.date, targets: list[Target] | None = None
+) -> list[UnitLine]:
+    """Every participating unit, in Vietnamese alphabetical order of name."""
+    plans = submissions(session, campaign, "plan", today)
+    reports = submissions(session, campaign, "report", today)
+    targets = campaign_targets(session, campaign) if targets is None else targets
+    figures = unit_figures(session, campaign, targets)
+    units = participants(campaign)
+    infos, heads = unit_infos(session, units), heads_of(session, units)
+    report_ids = [s.dossier_id for s in reports.values() if s.dossier_id]
+    classes = (
+        {
+            rid: cls
+            for rid, cls in session.execute(
+                select(_R.c.id, _R.c.classification).where(_R.c.id.in_(report_ids))
+            )
+        }
+        if report_ids
+        else {}
+    )
+    nominations = _per_unit_nominations(session, campaign)
+    lines = [
+        UnitLine(
+            infos[uid],
+            plans[uid],
+            reports[uid],
+            heads.get(uid, []),
+            figures.get(uid, {}),
+            classes.get(reports[uid].dossier_id),
+            *nominations.get(uid, (0, 0)),
+        )
+        for uid in plans
+        if uid in infos
+    ]
+    lines.sort(key=lambda line: (name_key(line.unit.name), line.unit.id))
+    return lines
+
+
+def filter_lines(
+    lines: list[UnitLine],
+    kind: str | None = None,
+    status: str | None = None,
+    target_id: int | None = None,
+    result: str | None = None,
+) -> list[UnitLine]:
+    """The lines behind one dashboard figure: a plan/report status, or a target's result."""
+    if kind in SUBMISSION_KINDS and status in STATUSES:
+        lines = [line for line in lines if line.submission(kind).status == status]
+    if target_id is not None and result in RESULTS:
+        lines = [line for line in lines if line.result(target_id) == result]
+    return lines
+
+
+# --- the whole dashboard -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChaseRow:
+    """A unit that has not sent its plan or report, with whom to call."""
+
+    unit: UnitInfo
+    plan: str
+    report: str
+    heads: list[Contact]
+
+    @property
+    def overdue(self) -> bool:
+        return "missing" in (self.plan, self.report)
+
+
+@dataclass
+class Dashboard:
+    """Every figure of one campaign's dashboard."""
+
+    campaign: Campaign
+    today: dt.date
+    plans: SubmissionCounts
+    reports: SubmissionCounts
+    targets: list[TargetRow]
+    nominations: NominationFigures
+    chase: list[ChaseRow]
+    overdue_units: int
+
+    @property
+    def expected(self) -> int:
+        return self.plans.expected
+
+
+def chase_rows(
+    session: Session,
+    plans: dict[int, Submission],
+    reports: dict[int, Submission],
+    limit: int | None = None,
+) -> tuple[list[ChaseRow], int]:
+    """Units overdue with their plan or report (missing), in Vietnamese order, at most
+    ``limit`` of them, with their heads; and how many units are overdue in all."""
+    overdue = [uid for uid in plans if "missing" in (plans[uid].status, reports[uid].status)]
+    infos = unit_infos(session, overdue)
+    overdue.sort(key=lambda uid: (name_key(infos[uid].name), uid))
+    shown = overdue if limit is None else overdue[:limit]
+    heads = heads_of(session, shown)
+    rows = [
+        ChaseRow(infos[uid], plans[uid].status, reports[uid].status, heads.get(uid, []))
+        for uid in shown
+    ]
+    return rows, len(overdue)
+
+
+def campaign_dashboard(
+    session: Session, campaign: Campaign, today: dt.date | None = None, chase_limit: int = 10
+) -> Dashboard:
+    """The figures of ``campaign``'s dashboard on ``today`` (Việt Nam's today by default)."""
+    today = today or today_local()
+    plans = submissions(session, campaign, "plan", today)
+    reports = submissions(session, campaign, "report", today)
+    rows = target_rows(session, campaign, campaign_targets(session, campaign), len(reports))
+    chase, overdue = chase_rows(session, plans, reports, chase_limit)
+    return Dashboard(
+        campaign,
+        today,
+        SubmissionCounts.of("plan", plans.values()),
+        SubmissionCounts.of("report", reports.values()),
+        rows,
+        nomination_figures(session, campaign),
+        chase,
+        overdue,
+    )
+
+
+def nomination_conditions(
+    campaign: Campaign,
+    *,
+    state: str | None = None,
+    award_type_id: int | None = None,
+    unit_id: int | None = None,
+    ad_hoc: bool = False,
+    direct: bool | None = None,
+    nominee_kind: str | None = None,
+    in_progress: bool = False,
+) -> list:
+    """WHERE terms (on the dossier and nomination tables) of the nominations behind a figure;
+    the dashboard's list page applies them, so list and figure agree."""
+    terms = [_D.c.campaign_id == campaign.id, _D.c.kind == "nomination", _D.c.sent_at.is_not(None)]
+    optional = [
+        (state is not None, _D.c.state == state),
+        (award_type_id is not None, _N.c.award_type_id == award_type_id),
+        (unit_id is not None, _D.c.unit_id == unit_id),
+        (ad_hoc, ad_hoc_condition(campaign)),
+        (direct is True, direct_condition()),
+        (direct is False, _N.c.direct_worker.is_(False)),
+        (nominee_kind is not None, _N.c.nominee_kind == nominee_kind),
+        (in_progress, _D.c.state.not_in(closed_states())),
+    ]
+    return terms + [term for wanted, term in optional if wanted]
+
+
+def nominations_behind(actor: Actor, campaign: Campaign, **filters) -> Select:
+    """The nominations behind a figure (see :func:`nomination_conditions`) that ``actor``
+    may see, oldest sent first."""
+    return (
+        select(Nomination)
+        .where(visible_dossiers(actor), *nomination_conditions(campaign, **filters))
+        .order_by(Nomination.sent_at, Nomination.id)
+    )

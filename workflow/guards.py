@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -51,7 +51,8 @@ class GuardContext:
     changes: dict[str, Any] = field(default_factory=dict)
     # The Council session chosen in the inputs, loaded once for every guard and effect.
     council: CouncilFacts | None = field(default=None, repr=False)
-    # The closed secret ballot named by ``ballot_id`` in the inputs: its tally replaces typed counts.
+    # The closed secret ballot named by ``ballot_id`` in the inputs: its tally replaces typed
+    # counts.
     ballot: Ballot | None = field(default=None, repr=False)
 
     def text(self, key: str) -> str:
@@ -197,7 +198,7 @@ class CouncilFacts:
 
 
 # A session as the guards see it: the ORM row (callers such as workflow.ballot) or the facts.
-Council = Union[CouncilSession, CouncilFacts]
+Council = CouncilSession | CouncilFacts
 
 _COUNCIL_FACTS = (
     select(

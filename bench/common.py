@@ -194,7 +194,8 @@ def _actor(user, session: Session) -> Actor:
 def create_nominations(
     engine: Engine, cast: Cast, name: str, count: int, upload_dir: Path, batch: int = 500
 ) -> None:
-    """``count`` complete drafts with one evidence file each, through the real workflow functions."""
+    """``count`` complete drafts with one evidence file each, through the real workflow
+    functions."""
     units = sorted(cast.staff)
     made: list[tuple[int, int]] = []
     progress = Progress(f"setup {name}", count)

@@ -179,7 +179,8 @@ def bench(backend: str, args: argparse.Namespace, pg_url: str | None) -> dict[st
             data, seconds = populate(engine, args.units, args.nominations)
             print(
                 f"  setup: {data.rows} rows inserted in {seconds:.1f} s with SQLAlchemy Core bulk "
-                f"INSERTs (executemany), not through the workflow engine (no guards, no audit events)"
+                "INSERTs (executemany), not through the "
+                "workflow engine (no guards, no audit events)"
             )
             sides = Sides(engine, data)
             first = check(sides)
@@ -199,7 +200,8 @@ def bench(backend: str, args: argparse.Namespace, pg_url: str | None) -> dict[st
     for name, label in labels.items():
         print(f"  {label:30}{med[name]:8.1f} ms{best[name]:8.1f} ms{runs['first'][name]:12.1f} ms")
     print(
-        f"  ratio dashboard/sql: {med['dashboard'] / med['sql']:.2f} (best {best['dashboard'] / best['sql']:.2f}); "
+        f"  ratio dashboard/sql: {med['dashboard'] / med['sql']:.2f} "
+        f"(best {best['dashboard'] / best['sql']:.2f}); "
         f"page/sql: {med['page'] / med['sql']:.2f}"
     )
     return {**{f"{k}_ms": v for k, v in med.items()}, "ratio": med["dashboard"] / med["sql"]}

@@ -445,7 +445,8 @@ status AS (
 ),
 latest AS (
   SELECT d.unit_id, MAX(d.id) AS report_id FROM dossier d JOIN part p ON p.id = d.unit_id
-  WHERE d.campaign_id = :c AND d.kind = 'report' AND d.sent_at IS NOT NULL AND d.state <> 'withdrawn'
+  WHERE d.campaign_id = :c AND d.kind = 'report' AND d.sent_at IS NOT NULL
+    AND d.state <> 'withdrawn'
   GROUP BY d.unit_id
 ),
 judged AS (
@@ -476,7 +477,8 @@ UNION ALL SELECT 'published_individuals', '', COUNT(*) FROM noms
   WHERE state = 'published' AND nominee_kind = 'individual'
 UNION ALL SELECT 'published_direct', '', COUNT(*) FROM noms
   WHERE state = 'published' AND nominee_kind = 'individual' AND direct_worker = :yes
-UNION ALL SELECT 'ad_hoc_published', '', COUNT(*) FROM noms WHERE state = 'published' AND ad_hoc = :yes
+UNION ALL SELECT 'ad_hoc_published', '', COUNT(*) FROM noms
+  WHERE state = 'published' AND ad_hoc = :yes
 UNION ALL SELECT 'ad_hoc_in_progress', '', COUNT(*) FROM noms
   WHERE ad_hoc = :yes AND state NOT IN ('published', 'rejected', 'withdrawn')
 """

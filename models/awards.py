@@ -146,7 +146,8 @@ THRESHOLD_BASES = ("all_members", "present")
 
 class AwardType(Base):
     """A title or form of commendation, with who confers it and the Council's vote threshold.
-    ``version`` is the optimistic-locking counter of its own fields (its rules are rows of their own)."""
+    ``version`` is the optimistic-locking counter of its own fields (its rules are rows of their
+    own)."""
 
     __tablename__ = "award_type"
 

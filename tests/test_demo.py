@@ -42,7 +42,8 @@ ORG_KINDS = ("department", "office", "division")
 
 @pytest.fixture()
 def demo(fresh_engine, tmp_path: Path):
-    """A fresh database with the demo loaded and committed; yields (session factory, upload dir, lines)."""
+    """A fresh database with the demo loaded and committed; yields (session factory, upload dir,
+    lines)."""
     factory = make_sessionmaker(fresh_engine)
     lines: list[str] = []
     with factory() as session:

@@ -9,7 +9,8 @@ from workflow.accounts.importer import import_units, import_users
 
 UNITS = """\ufeffcode,name,kind,locality,parent_code,email,phone
 SGDDT,Sở Giáo dục và Đào tạo Hải Phòng,department,,,,
-THCS-LE-LOI,Trường THCS Lê Lợi,lower_secondary,phường Hồng Bàng,SGDDT,thcs.leloi@example.vn,0225 3822 111
+THCS-LE-LOI,Trường THCS Lê Lợi,lower_secondary,phường Hồng Bàng,SGDDT,thcs.leloi@example.vn,\
+0225 3822 111
 MN-HOA-SEN,Trường Mầm non Hoa Sen,preschool,đặc khu Cát Hải,SGDDT,,
 """
 USERS = """username,full_name,role,unit_code,email,phone,position,password

@@ -308,7 +308,8 @@ def phone_and_english(new_page, dossier_id: int) -> None:
 
 
 def test_plan_and_report_story(new_page):
-    """A plan to the Office's acceptance; a report through the Council's classification to publication."""
+    """A plan to the Office's acceptance; a report through the Council's classification to
+    publication."""
     staff = new_page("staff_a")
     plan_id = create_document(
         staff,

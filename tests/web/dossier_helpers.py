@@ -17,7 +17,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 def setup_dossier(app, world, kind="nomination", state="draft", unit="a", **fields) -> int:
     """A dossier moved to ``state`` by the engine and committed in the app's database.
 
-    Nominations that the web may still submit use the ad-hoc campaign: always open, whatever the day.
+    Nominations that the web may still submit use the ad-hoc campaign: always open, whatever the
+    day.
     """
     session = app.extensions["vinhdanh.write"]()
     try:
@@ -31,7 +32,8 @@ def setup_dossier(app, world, kind="nomination", state="draft", unit="a", **fiel
 
 
 def snapshot(app, dossier_id: int) -> tuple:
-    """(state, version, audit events of the dossier, attachments): what a refusal must not change."""
+    """(state, version, audit events of the dossier, attachments): what a refusal must not
+    change."""
     session = app.extensions["vinhdanh.write"]()
     try:
         dossier = session.get(Dossier, dossier_id)

@@ -28,7 +28,8 @@ CHOICE_WORDS = ("approve", "reject", "abstain", "Đồng ý", "Không đồng ý
 
 @pytest.fixture()
 def meeting(app, app_world):
-    """An open session of the five members and two nominations awaiting it (one's nominee is member4)."""
+    """An open session of the five members and two nominations awaiting it (one's nominee is
+    member4)."""
     with app_db(app) as session:
         council = make_council_session(session, app_world)
         plain = make_dossier(
@@ -326,7 +327,8 @@ def assert_no_voter_beside_a_choice(html: str, world) -> None:
 
 
 def test_the_page_check_finds_a_voter_beside_a_choice(app_world):
-    """Not vacuous: a row, a description list or a CSV line pairing a voter and a choice is found."""
+    """Not vacuous: a row, a description list or a CSV line pairing a voter and a choice is
+    found."""
     name = app_world.users["member1"].full_name
     for html in (
         f"<table><tr><td>{name}</td><td>Đồng ý</td></tr></table>",

@@ -308,7 +308,8 @@ def test_campaign_picker_offers_only_campaigns_the_unit_takes_part_in(client, ap
 
 @pytest.fixture()
 def report_setup(app, app_world):
-    """Targets on the world's campaign and a draft report of unit a; returns (report id, targets by code)."""
+    """Targets on the world's campaign and a draft report of unit a; returns (report id, targets by
+    code)."""
     with app_db(app) as session:
         campaign = session.get(Campaign, app_world.campaign.id)
         targets = {

@@ -355,7 +355,8 @@ def test_edit_is_refused_outside_draft_and_returned(app, client, app_world, auth
 
 
 def test_edit_posted_after_the_dossier_was_sent_keeps_the_input(app, client, app_world, auth):
-    """The head submitted it while the staff member was typing: refused, and nothing typed is lost."""
+    """The head submitted it while the staff member was typing: refused, and nothing typed is
+    lost."""
     dossier_id = setup_dossier(app, app_world)
     auth.login("staff_a")
     html = page(client, f"/dossiers/{dossier_id}/edit")

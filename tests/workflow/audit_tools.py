@@ -57,7 +57,8 @@ def set_columns(session: Session, seq: int, **values: Any) -> None:
 
 
 def rewrite(session: Session, seq: int, prev_hash: str, **changes: Any) -> str:
-    """Change columns of event ``seq`` and re-hash it consistently on ``prev_hash``; its new hash."""
+    """Change columns of event ``seq`` and re-hash it consistently on ``prev_hash``; its new
+    hash."""
     doc = json.loads(row(session, seq)["canonical"])
     for column, value in changes.items():
         doc[COLUMN_KEYS[column]] = value

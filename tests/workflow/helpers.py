@@ -26,7 +26,8 @@ _EVENTS = select(func.count()).select_from(AuditEvent).scalar_subquery()
 
 
 def snapshot(session: Session, dossier_id: int) -> Snapshot:
-    """Read from the database in one query (a pending in-memory change is flushed first, and shows)."""
+    """Read from the database in one query (a pending in-memory change is flushed first, and
+    shows)."""
     row = session.execute(
         select(Dossier.state, Dossier.version, _EVENTS, AuditHead.seq, AuditHead.hash)
         .join_from(Dossier, AuditHead, AuditHead.id == 1)

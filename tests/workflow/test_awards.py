@@ -48,7 +48,8 @@ def test_a_stale_award_edit_is_refused_and_changes_nothing(session, world):
         )
     assert info.value.code == "award_stale_version" and info.value.current_version == drawn + 1
     assert info.value.messages("vi") == [
-        "Người khác đã thay đổi danh hiệu, hình thức khen thưởng này trước bạn. Trạng thái hiện tại: "
+        "Người khác đã thay đổi danh hiệu, hình thức "
+        "khen thưởng này trước bạn. Trạng thái hiện tại: "
         "“Ngừng sử dụng”. Vui lòng xem lại nội dung hiện tại của danh hiệu rồi thực hiện lại."
     ]
     assert info.value.messages("en") == [

@@ -482,7 +482,8 @@ def test_a_stale_campaign_save_is_refused_and_changes_nothing(session, world):
     assert info.value.code == "campaign_stale_version" and info.value.current_version == drawn + 1
     assert not info.value.is_permission
     assert info.value.messages("vi") == [
-        "Người khác đã thay đổi phong trào thi đua này trước bạn. Trạng thái hiện tại: “Đang diễn ra”. "
+        "Người khác đã thay đổi phong trào thi đua này "
+        "trước bạn. Trạng thái hiện tại: “Đang diễn ra”. "
         "Vui lòng xem lại nội dung hiện tại của phong trào thi đua rồi thực hiện lại."
     ]
     assert info.value.messages("en") == [

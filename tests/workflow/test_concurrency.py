@@ -1,5 +1,6 @@
 """Concurrent transitions with real commits, on SQLite (BEGIN IMMEDIATE + busy_timeout) and
-PostgreSQL (row locks on the dossier, practice, campaign, award type or rule and on the audit head)."""
+PostgreSQL (row locks on the dossier, practice, campaign, award type or rule and on the audit
+head)."""
 
 from __future__ import annotations
 

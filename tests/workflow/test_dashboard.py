@@ -109,7 +109,8 @@ def test_nominations_by_state_award_and_unit(session, world, scenario):
 
 def test_direct_workers_and_ad_hoc(session, scenario):
     n = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY).nominations
-    # Published individuals: Lựu (direct), Toản, Thắng (direct, ad-hoc); the collective is not a person.
+    # Published individuals: Lựu (direct), Toản, Thắng (direct, ad-hoc); the collective is not a
+    # person.
     assert (n.published_individuals, n.published_direct) == (3, 2)
     assert n.direct_share == pytest.approx(2 / 3)
     assert (n.ad_hoc_published, n.ad_hoc_in_progress) == (1, 1)

@@ -119,7 +119,8 @@ def test_practice_visibility_and_search(session, world):
 
 
 def _stored(session, practice_id: int) -> tuple:
-    """The practice as committed in this transaction (not the session's copy), and the event count."""
+    """The practice as committed in this transaction (not the session's copy), and the event
+    count."""
     row = session.execute(
         select(Practice.title, Practice.results, Practice.status, Practice.version).where(
             Practice.id == practice_id

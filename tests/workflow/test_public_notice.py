@@ -42,7 +42,8 @@ def test_working_days_skip_weekends_and_listed_holidays():
 
 @pytest.fixture()
 def posted(session, world):
-    """A nomination of an award with 3 days of notice, approved to the Council on Monday 1/6/2026."""
+    """A nomination of an award with 3 days of notice, approved to the Council on Monday
+    1/6/2026."""
     award = AwardType(
         code="CSTD-NOTICE",
         name_vi="Chiến sĩ thi đua (công khai)",

@@ -25,7 +25,8 @@ class AwardForm(FlaskForm):
     conferring_authority = _select(
         _l("Cấp quyết định khen thưởng"),
         description=_l(
-            "Danh hiệu của UBND thành phố, Bộ hoặc cấp trên khác được trình cấp trên sau khi Hội đồng ngành thông qua."
+            "Danh hiệu của UBND thành phố, Bộ hoặc cấp trên khác "
+            "được trình cấp trên sau khi Hội đồng ngành thông qua."
         ),
     )
     vote_threshold_pct = StringField(

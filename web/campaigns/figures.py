@@ -144,7 +144,8 @@ def _save(session: Session, report: Dossier, who: Actor):
     except StaleVersion as error:
         session.rollback()
         note = _(
-            "Số liệu bạn vừa nhập vẫn được giữ bên dưới; kiểm tra lại rồi bấm “Lưu số liệu” lần nữa."
+            "Số liệu bạn vừa nhập vẫn được giữ bên dưới; "
+            "kiểm tra lại rồi bấm “Lưu số liệu” lần nữa."
         )
         return _render(
             session,

@@ -101,7 +101,7 @@ def _posted_rows() -> list[svc.TargetRow]:
     count = request.form.get("target_rows", "0")
     rows = []
     for i in range(min(whole_number(count) or 0, MAX_TARGET_ROWS)):
-        get = lambda name: request.form.get(f"t{i}-{name}", "").strip()  # noqa: E731
+        get = lambda name, i=i: request.form.get(f"t{i}-{name}", "").strip()  # noqa: E731
         rows.append(
             svc.TargetRow(
                 id=whole_number(get("id")),

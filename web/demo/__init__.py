@@ -113,7 +113,8 @@ def load_demo(
     rules = seed_rules(session, demo.actors["quantri"], demo.awards)
     history = load_history(session, demo.units, demo.awards)
     progress(
-        f"Điều kiện khen thưởng / award rules: {rules}; lịch sử khen thưởng nhập từ các năm trước và "
+        f"Điều kiện khen thưởng / award rules: {rules}; "
+        "lịch sử khen thưởng nhập từ các năm trước và "
         f"tạm dừng xét / imported history and holds: {history}"
     )
     _play(demo, progress)
@@ -129,7 +130,8 @@ def load_demo(
         )
     seq, digest = current_head(session)
     progress(
-        f"Nhật ký kiểm toán / audit log: {result.count} sự kiện, toàn vẹn; đầu chuỗi / head {seq}:{digest}"
+        f"Nhật ký kiểm toán / audit log: {result.count} sự "
+        f"kiện, toàn vẹn; đầu chuỗi / head {seq}:{digest}"
     )
     progress(f"Mật khẩu chung của mọi tài khoản mẫu / demo password: {password}")
     progress(
@@ -420,8 +422,10 @@ def _fields(demo: Demo, story: dict[str, Any]) -> dict[str, Any]:
 _PLAN = (
     "Căn cứ Kế hoạch số 1114/KH-SGDĐT ngày 27/02/2026 của Sở Giáo dục và Đào tạo, {unit} phát động "
     "phong trào thi đua năm 2026 với chủ đề “{theme}”.\n"
-    "Chỉ tiêu: 100% cán bộ, giáo viên, nhân viên đăng ký thi đua; mỗi tổ chuyên môn có ít nhất một mô "
-    "hình đổi mới, sáng tạo; 100% hồ sơ, sổ sách quản lý trên nền tảng số; tỷ lệ giáo viên đạt chuẩn, "
+    "Chỉ tiêu: 100% cán bộ, giáo viên, nhân viên đăng "
+    "ký thi đua; mỗi tổ chuyên môn có ít nhất một mô "
+    "hình đổi mới, sáng tạo; 100% hồ sơ, sổ sách quản "
+    "lý trên nền tảng số; tỷ lệ giáo viên đạt chuẩn, "
     "trên chuẩn tăng so với năm 2025.\n"
     "Sơ kết vào tháng 6/2026, tổng kết vào tháng 12/2026; khen thưởng kịp thời, ưu tiên người lao "
     "động trực tiếp."

@@ -57,7 +57,8 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "kind": "evidence",
                 "purpose": "initiative",
                 "hard": True,
-                "source": f"{LAW}, Điều 23: có sáng kiến được công nhận, áp dụng hoặc đề tài đã nghiệm thu, áp dụng",
+                "source": f"{LAW}, Điều 23: có sáng kiến được công "
+                "nhận, áp dụng hoặc đề tài đã nghiệm thu, áp dụng",
             },
             # Luật 2022, Điều 23: chosen among those with Lao động tiên tiến (the same year).
             {
@@ -66,7 +67,8 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "years": 1,
                 "include_current": True,
                 "hard": True,
-                "source": f"{LAW}, Điều 23: được lựa chọn trong số cá nhân đạt danh hiệu Lao động tiên tiến",
+                "source": f"{LAW}, Điều 23: được lựa chọn trong "
+                "số cá nhân đạt danh hiệu Lao động tiên tiến",
             },
             # Commonly cited from the decree; the article was not verified here.
             {
@@ -74,7 +76,8 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "of": "LDTT",
                 "pct": 15,
                 "hard": True,
-                "source": f"{DECREE}: tỷ lệ Chiến sĩ thi đua cơ sở không quá 15% số Lao động tiên tiến "
+                "source": f"{DECREE}: tỷ lệ Chiến sĩ thi đua "
+                "cơ sở không quá 15% số Lao động tiên tiến "
                 "(chưa đối chiếu điều khoản; cấu hình được)",
             },
             HOLD_RULE,
@@ -99,7 +102,8 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "years": 3,
                 "include_current": True,
                 "hard": True,
-                "source": f"{LAW}, Điều 22: có 03 lần liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
+                "source": f"{LAW}, Điều 22: có 03 lần liên "
+                "tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
             },
             # An older provincial guidance (Thừa Thiên Huế, 2017): soft.
             {
@@ -107,7 +111,8 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "of": "CSTDCS",
                 "pct": 10,
                 "hard": False,
-                "source": "Hướng dẫn cấp tỉnh năm 2017 (Thừa Thiên Huế): không quá 10% số Chiến sĩ thi đua cơ sở; "
+                "source": "Hướng dẫn cấp tỉnh năm 2017 (Thừa Thiên "
+                "Huế): không quá 10% số Chiến sĩ thi đua cơ sở; "
                 "tham khảo, cấu hình được",
             },
             HOLD_RULE,
@@ -130,7 +135,8 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "years": 1,
                 "include_current": True,
                 "hard": False,
-                "source": f"{LAW}, Điều 26: tập thể tiêu biểu xuất sắc; thường chọn trong số Tập thể lao động "
+                "source": f"{LAW}, Điều 26: tập thể tiêu biểu xuất "
+                "sắc; thường chọn trong số Tập thể lao động "
                 "xuất sắc (chưa đối chiếu; cấu hình được)",
             },
             HOLD_RULE,
@@ -208,7 +214,10 @@ def staff_names(unit_code: str, count: int) -> list[str]:
     i = 0
     while len(names) < count:
         k = seed + i * 7
-        name = f"{_FAMILY[k % len(_FAMILY)]} {_MIDDLE[(k // 3) % len(_MIDDLE)]} {_GIVEN[(k * 5) % len(_GIVEN)]}"
+        name = (
+            f"{_FAMILY[k % len(_FAMILY)]} {_MIDDLE[(k // 3) % len(_MIDDLE)]} "
+            f"{_GIVEN[(k * 5) % len(_GIVEN)]}"
+        )
         if name not in names:
             names.append(name)
         i += 1
@@ -258,7 +267,8 @@ HOLDS = [
     (
         "THCS-CHU-VAN-AN",
         "Tô Thị Kim Oanh",
-        "Đang xem xét đơn phản ánh của phụ huynh học sinh (tiếp nhận ngày 05/11/2026), chưa có kết luận.",
+        "Đang xem xét đơn phản ánh của phụ huynh học sinh "
+        "(tiếp nhận ngày 05/11/2026), chưa có kết luận.",
         "2026-11-06",
     )
 ]

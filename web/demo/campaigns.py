@@ -108,9 +108,11 @@ PRACTICES = [
     (
         "THPT-TRAN-PHU",
         "Câu lạc bộ Nghiên cứu khoa học kỹ thuật học sinh",
-        "Mỗi tổ chuyên môn hướng dẫn một nhóm học sinh nghiên cứu theo đề tài gắn với thực tiễn địa phương; "
+        "Mỗi tổ chuyên môn hướng dẫn một nhóm học sinh "
+        "nghiên cứu theo đề tài gắn với thực tiễn địa phương; "
         "sinh hoạt hằng tháng, có giáo viên và chuyên gia trường đại học cùng hướng dẫn.",
-        "12 đề tài dự thi cấp thành phố năm học 2025–2026, 4 giải Nhất; 2 đề tài dự thi cấp quốc gia.",
+        "12 đề tài dự thi cấp thành phố năm học 2025–2026, "
+        "4 giải Nhất; 2 đề tài dự thi cấp quốc gia.",
         "Quyết định thành lập câu lạc bộ số 35/QĐ-THPTTP; danh sách giải thưởng cấp thành phố.",
         "2026-03-20",
         "2026-04-10",
@@ -119,7 +121,8 @@ PRACTICES = [
     (
         "MN-HOA-PHUONG",
         "Góc thư viện xanh cho trẻ mầm non",
-        "Mỗi lớp có một góc đọc ngoài trời bằng vật liệu tái chế; cha mẹ trẻ luân phiên đọc sách cùng trẻ vào chiều "
+        "Mỗi lớp có một góc đọc ngoài trời bằng vật liệu tái "
+        "chế; cha mẹ trẻ luân phiên đọc sách cùng trẻ vào chiều "
         "thứ Sáu.",
         "Hơn 1.500 đầu sách do cha mẹ đóng góp; 100% lớp có góc thư viện xanh.",
         "Biên bản kiểm tra của Phòng Giáo dục Mầm non ngày 12/5/2026.",
@@ -130,7 +133,8 @@ PRACTICES = [
     (
         "TH-LE-VAN-TAM",
         "Lớp học số và kho học liệu số dùng chung",
-        "Giáo viên soạn bài giảng điện tử theo mẫu chung, đưa lên kho học liệu số của trường; học sinh học lại "
+        "Giáo viên soạn bài giảng điện tử theo mẫu chung, "
+        "đưa lên kho học liệu số của trường; học sinh học lại "
         "bài trên máy tính bảng của thư viện.",
         "Hơn 300 bài giảng điện tử; 100% giáo viên dùng học bạ số.",
         "Đường dẫn kho học liệu số của trường; báo cáo chuyên đề chuyển đổi số.",
@@ -141,7 +145,8 @@ PRACTICES = [
     (
         "THPT-CAT-BA",
         "Đội thanh niên tình nguyện cứu hộ biển",
-        "Giáo viên Giáo dục thể chất và Đoàn trường huấn luyện kỹ năng bơi, cứu đuối cho học sinh đặc khu Cát Hải.",
+        "Giáo viên Giáo dục thể chất và Đoàn trường huấn luyện "
+        "kỹ năng bơi, cứu đuối cho học sinh đặc khu Cát Hải.",
         "240 học sinh biết bơi an toàn; phối hợp cứu hộ 02 vụ đuối nước mùa hè 2026.",
         "Xác nhận của Ủy ban nhân dân đặc khu Cát Hải.",
         "2026-09-02",
@@ -151,7 +156,8 @@ PRACTICES = [
     (
         "THCS-CHU-VAN-AN",
         "Sổ liên lạc điện tử kết nối gia đình – nhà trường",
-        "Thông báo kết quả học tập, rèn luyện hằng tuần qua ứng dụng; giáo viên chủ nhiệm trả lời phụ huynh trong "
+        "Thông báo kết quả học tập, rèn luyện hằng tuần qua "
+        "ứng dụng; giáo viên chủ nhiệm trả lời phụ huynh trong "
         "24 giờ.",
         "98% phụ huynh sử dụng; giảm 70% giấy tờ in ấn.",
         "",
@@ -320,7 +326,8 @@ PARTIAL = {"MN-HOA-SEN": ("KE-HOACH", "MO-HINH")}
 
 
 def fill_figures(demo: Any, story: dict[str, Any], when: dt.datetime) -> None:
-    """The unit's figures for its new report, right after creating it (when its campaign has targets)."""
+    """The unit's figures for its new report, right after creating it (when its campaign has
+    targets)."""
     targets = targets_of(demo.session, demo.campaigns[story["campaign"]].id)
     if story["kind"] != "report" or not targets:
         return

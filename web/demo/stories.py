@@ -41,7 +41,8 @@ R_COLLECTIVE = (
 )
 R_PLAN = (
     "Kế hoạch chưa xác định chỉ tiêu thi đua cụ thể gắn với nhiệm vụ trọng tâm năm học; đề nghị bổ "
-    "sung chỉ tiêu về chuyển đổi số và mô hình đổi mới, sáng tạo theo mục II.2 Kế hoạch 1114/KH-SGDĐT."
+    "sung chỉ tiêu về chuyển đổi số và mô hình đổi "
+    "mới, sáng tạo theo mục II.2 Kế hoạch 1114/KH-SGDĐT."
 )
 R_REPORT = (
     "Báo cáo chưa nêu số liệu tỷ lệ giáo viên đạt chuẩn, trên chuẩn so với năm 2025 và chưa kèm "
@@ -105,8 +106,10 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Vũ Văn Thắng",
         "Nhân viên bảo vệ",
-        "Ngày 28/12/2025, trên đường đi làm, anh Vũ Văn Thắng đã dũng cảm lao xuống biển cứu 02 học "
-        "sinh lớp 10 bị sóng cuốn tại bãi tắm Cát Cò 1, kịp thời sơ cứu và đưa các em vào trạm y tế an "
+        "Ngày 28/12/2025, trên đường đi làm, anh Vũ Văn "
+        "Thắng đã dũng cảm lao xuống biển cứu 02 học "
+        "sinh lớp 10 bị sóng cuốn tại bãi tắm Cát Cò 1, "
+        "kịp thời sơ cứu và đưa các em vào trạm y tế an "
         "toàn. Hành động được chính quyền đặc khu Cát Hải và nhân dân địa phương ghi nhận.",
         _sent(
             "2026-01-05",
@@ -127,9 +130,12 @@ NOMINATIONS = [
         "CSTDCS",
         "Nguyễn Thị Thu Hương",
         "Giáo viên Toán, Tổ trưởng tổ Toán - Tin",
-        "Năm học 2025–2026 hoàn thành xuất sắc nhiệm vụ; bồi dưỡng đội tuyển học sinh giỏi quốc gia môn "
-        "Toán đạt 01 giải Nhì, 02 giải Ba. Sáng kiến “Ứng dụng GeoGebra trong dạy học hình học không gian "
-        "lớp 11” được Hội đồng sáng kiến cấp cơ sở công nhận. Hai năm liên tục đạt danh hiệu Lao động tiên tiến.",
+        "Năm học 2025–2026 hoàn thành xuất sắc nhiệm vụ; "
+        "bồi dưỡng đội tuyển học sinh giỏi quốc gia môn "
+        "Toán đạt 01 giải Nhì, 02 giải Ba. Sáng kiến “Ứng "
+        "dụng GeoGebra trong dạy học hình học không gian "
+        "lớp 11” được Hội đồng sáng kiến cấp cơ sở công nhận. "
+        "Hai năm liên tục đạt danh hiệu Lao động tiên tiến.",
         _sent(
             "2026-06-02",
             "2026-06-03",
@@ -149,8 +155,10 @@ NOMINATIONS = [
         "LDTT",
         "Phạm Thị Lan",
         "Giáo viên chủ nhiệm lớp 3A",
-        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; lớp chủ nhiệm có 100% học sinh hoàn thành chương trình "
-        "lớp học, 32/35 em được khen thưởng. Đạt giáo viên dạy giỏi cấp trường; tích cực đổi mới phương "
+        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; lớp "
+        "chủ nhiệm có 100% học sinh hoàn thành chương trình "
+        "lớp học, 32/35 em được khen thưởng. Đạt giáo "
+        "viên dạy giỏi cấp trường; tích cực đổi mới phương "
         "pháp dạy học theo Chương trình giáo dục phổ thông 2018.",
         _sent("2026-06-01", "2026-06-02", "2026-06-03")
         + [
@@ -173,8 +181,10 @@ NOMINATIONS = [
         "TTLDTT",
         "Trường Mầm non Hoa Phượng",
         "",
-        "Tập thể hoàn thành tốt nhiệm vụ năm học 2025–2026; 100% trẻ được nuôi dưỡng, chăm sóc an toàn; "
-        "tỷ lệ trẻ suy dinh dưỡng giảm còn 1,2%. Trường duy trì chuẩn quốc gia mức độ 2; 85% cán bộ, giáo "
+        "Tập thể hoàn thành tốt nhiệm vụ năm học 2025–2026; "
+        "100% trẻ được nuôi dưỡng, chăm sóc an toàn; "
+        "tỷ lệ trẻ suy dinh dưỡng giảm còn 1,2%. Trường "
+        "duy trì chuẩn quốc gia mức độ 2; 85% cán bộ, giáo "
         "viên, nhân viên đạt danh hiệu Lao động tiên tiến.",
         _sent("2026-06-04", "2026-06-05", "2026-06-08", "Báo cáo thành tích tập thể.pdf")
         + [
@@ -190,8 +200,10 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Đỗ Thị Ngọc Ánh",
         "Giáo viên Tin học",
-        "Chủ trì xây dựng kho học liệu số dùng chung của trường với hơn 300 bài giảng điện tử; hướng dẫn "
-        "100% giáo viên sử dụng học bạ số và sổ điểm điện tử. Mô hình “Lớp học số” được Phòng Giáo dục "
+        "Chủ trì xây dựng kho học liệu số dùng chung của "
+        "trường với hơn 300 bài giảng điện tử; hướng dẫn "
+        "100% giáo viên sử dụng học bạ số và sổ điểm điện "
+        "tử. Mô hình “Lớp học số” được Phòng Giáo dục "
         "Phổ thông đánh giá cao và đề nghị nhân rộng.",
         _sent("2026-07-20", "2026-07-21", "2026-07-22")
         + [
@@ -206,8 +218,10 @@ NOMINATIONS = [
         "BK-UBND-CN",
         "Trần Minh Đức",
         "Giáo viên Vật lý",
-        "Trực tiếp bồi dưỡng học sinh Nguyễn Hải Nam đạt Huy chương Bạc Olympic Vật lý quốc tế năm 2026. "
-        "Nhiều năm liền có học sinh đạt giải học sinh giỏi quốc gia môn Vật lý; tác giả sáng kiến về dạy "
+        "Trực tiếp bồi dưỡng học sinh Nguyễn Hải Nam đạt "
+        "Huy chương Bạc Olympic Vật lý quốc tế năm 2026. "
+        "Nhiều năm liền có học sinh đạt giải học sinh giỏi "
+        "quốc gia môn Vật lý; tác giả sáng kiến về dạy "
         "học thí nghiệm ảo được công nhận cấp thành phố.",
         _sent(
             "2026-07-27",
@@ -235,8 +249,10 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Lương Thị Hồng Nhung",
         "Giáo viên Khoa học tự nhiên",
-        "Đạt giải Nhất Hội thi giáo viên dạy giỏi môn Khoa học tự nhiên cấp thành phố tháng 10/2026; "
-        "bài dạy “Năng lượng tái tạo quanh em” được chọn làm tiết dạy mẫu chia sẻ trên kho học liệu số của ngành.",
+        "Đạt giải Nhất Hội thi giáo viên dạy giỏi môn "
+        "Khoa học tự nhiên cấp thành phố tháng 10/2026; "
+        "bài dạy “Năng lượng tái tạo quanh em” được chọn làm "
+        "tiết dạy mẫu chia sẻ trên kho học liệu số của ngành.",
         _sent("2026-10-28", "2026-10-29", "2026-10-30")
         + [
             ("2026-11-10", "office_approve", {"by": "cv2"}),
@@ -249,8 +265,10 @@ NOMINATIONS = [
         "GK-GD-TT",
         "Tổ Khoa học tự nhiên, Trường THCS Lê Thanh Nghị",
         "",
-        "Tổ chuyên môn có 100% giáo viên đạt chuẩn và trên chuẩn; 12 học sinh đạt giải học sinh giỏi cấp "
-        "thành phố năm học 2025–2026; triển khai hiệu quả mô hình học tập STEM gắn với thực tiễn địa phương.",
+        "Tổ chuyên môn có 100% giáo viên đạt chuẩn và trên "
+        "chuẩn; 12 học sinh đạt giải học sinh giỏi cấp "
+        "thành phố năm học 2025–2026; triển khai hiệu quả "
+        "mô hình học tập STEM gắn với thực tiễn địa phương.",
         _sent("2026-09-15", "2026-09-16", "2026-09-18", "Báo cáo thành tích tập thể.pdf")
         + [
             ("2026-10-20", "office_approve"),
@@ -265,7 +283,8 @@ NOMINATIONS = [
         "CSTDTP",
         "Hoàng Văn Quyết",
         "Phó Hiệu trưởng",
-        "Ba năm liên tục đạt danh hiệu Chiến sĩ thi đua cơ sở (năm học 2023–2024 đến 2025–2026); chủ trì "
+        "Ba năm liên tục đạt danh hiệu Chiến sĩ thi đua "
+        "cơ sở (năm học 2023–2024 đến 2025–2026); chủ trì "
         "đề tài “Quản trị nhà trường trên nền tảng số” được công nhận cấp cơ sở.",
         _sent(
             "2026-06-04",
@@ -284,7 +303,8 @@ NOMINATIONS = [
                     "HD-02",
                     (5, 2, 0),
                     reason=(
-                        "Kết quả bỏ phiếu kín chưa đạt tỷ lệ quy định: 5/7 thành viên đồng ý, yêu cầu từ 90% tổng "
+                        "Kết quả bỏ phiếu kín chưa đạt tỷ lệ quy định: "
+                        "5/7 thành viên đồng ý, yêu cầu từ 90% tổng "
                         "số thành viên Hội đồng; sáng kiến chưa có phạm vi ảnh hưởng cấp thành phố."
                     ),
                 ),
@@ -298,7 +318,8 @@ NOMINATIONS = [
         "LDTT",
         "Đinh Văn Toàn",
         "Giáo viên Giáo dục thể chất",
-        "Hoàn thành nhiệm vụ giảng dạy năm học 2025–2026; phụ trách đội tuyển cờ vua của trường tham gia "
+        "Hoàn thành nhiệm vụ giảng dạy năm học 2025–2026; "
+        "phụ trách đội tuyển cờ vua của trường tham gia "
         "Hội khỏe Phù Đổng cấp thành phố.",
         _sent("2026-10-05", "2026-10-06", "2026-10-07")
         + [
@@ -310,7 +331,8 @@ NOMINATIONS = [
                     "HD-04",
                     (1, 5, 0),
                     reason=(
-                        "Trong năm học có 01 lần bị nhắc nhở bằng văn bản về vi phạm quy chế chuyên môn; chưa đủ "
+                        "Trong năm học có 01 lần bị nhắc nhở bằng văn "
+                        "bản về vi phạm quy chế chuyên môn; chưa đủ "
                         "tiêu chuẩn danh hiệu Lao động tiên tiến."
                     ),
                 ),
@@ -325,8 +347,10 @@ NOMINATIONS = [
         "TTLDXS",
         "Trường THPT Thái Phiên",
         "",
-        "Tập thể hoàn thành xuất sắc nhiệm vụ năm học 2025–2026; tỷ lệ tốt nghiệp THPT đạt 99,8%, điểm "
-        "trung bình thi tốt nghiệp đứng thứ 5 toàn thành phố; hai năm liên tục đạt Tập thể lao động tiên "
+        "Tập thể hoàn thành xuất sắc nhiệm vụ năm học "
+        "2025–2026; tỷ lệ tốt nghiệp THPT đạt 99,8%, điểm "
+        "trung bình thi tốt nghiệp đứng thứ 5 toàn thành "
+        "phố; hai năm liên tục đạt Tập thể lao động tiên "
         "tiến; mô hình “Trường học hạnh phúc” được nhân rộng trong ngành.",
         _sent(
             "2026-09-20",
@@ -352,7 +376,8 @@ NOMINATIONS = [
         "LDTT",
         "Mạc Thị Thu Trang",
         "Giáo viên dạy nghề Điện dân dụng",
-        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; 96% học viên lớp nghề Điện dân dụng đạt chứng chỉ; "
+        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; 96% "
+        "học viên lớp nghề Điện dân dụng đạt chứng chỉ; "
         "phối hợp với doanh nghiệp tại phường Chí Linh giới thiệu việc làm cho 40 học viên.",
         _sent("2026-10-10", "2026-10-12", "2026-10-13")
         + [
@@ -369,7 +394,8 @@ NOMINATIONS = [
         "CSTDCS",
         "Ngô Thị Phương Thảo",
         "Chuyên viên Phòng Giáo dục Phổ thông",
-        "Tham mưu tổ chức kỳ thi tốt nghiệp THPT năm 2026 an toàn, nghiêm túc; sáng kiến “Số hóa quy trình "
+        "Tham mưu tổ chức kỳ thi tốt nghiệp THPT năm 2026 "
+        "an toàn, nghiêm túc; sáng kiến “Số hóa quy trình "
         "đăng ký dự thi và xét tuyển lớp 10” được áp dụng tại 100% trường THCS của thành phố.",
         _sent(
             "2026-06-10",
@@ -387,7 +413,8 @@ NOMINATIONS = [
                     "HD-02",
                     None,
                     reason=(
-                        "Hội đồng đề nghị Văn phòng Sở xác minh phạm vi áp dụng của sáng kiến trước khi xét."
+                        "Hội đồng đề nghị Văn phòng Sở xác minh "
+                        "phạm vi áp dụng của sáng kiến trước khi xét."
                     ),
                 ),
             ),
@@ -402,7 +429,8 @@ NOMINATIONS = [
         "LDTT",
         "Nhữ Văn Khải",
         "Giáo viên Tiếng Anh",
-        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; 100% học sinh lớp 5 đạt chuẩn năng lực tiếng Anh bậc 1; "
+        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; 100% "
+        "học sinh lớp 5 đạt chuẩn năng lực tiếng Anh bậc 1; "
         "tổ chức câu lạc bộ tiếng Anh miễn phí cho học sinh xã Thanh Miện.",
         _sent("2026-11-16", "2026-11-17", "2026-11-18"),
     ),
@@ -412,7 +440,8 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Trịnh Thị Mai Anh",
         "Giáo viên mầm non",
-        "Đạt giải Nhì Hội thi giáo viên mầm non dạy giỏi cấp thành phố; xây dựng góc trải nghiệm “Bé yêu "
+        "Đạt giải Nhì Hội thi giáo viên mầm non dạy giỏi "
+        "cấp thành phố; xây dựng góc trải nghiệm “Bé yêu "
         "biển đảo” được nhiều trường mầm non trong thành phố đến học tập.",
         _sent("2026-10-01", "2026-10-02", "2026-10-03")
         + [
@@ -424,7 +453,8 @@ NOMINATIONS = [
                     "HD-04",
                     None,
                     reason=(
-                        "Hội đồng đề nghị Văn phòng Sở làm rõ thành tích đã được khen thưởng ở hình thức khác trong "
+                        "Hội đồng đề nghị Văn phòng Sở làm rõ thành "
+                        "tích đã được khen thưởng ở hình thức khác trong "
                         "năm, tránh khen thưởng trùng một thành tích."
                     ),
                 ),
@@ -437,8 +467,10 @@ NOMINATIONS = [
         "CSTDCS",
         "Đào Văn Mạnh",
         "Giáo viên Ngữ văn, Tổ trưởng tổ Xã hội",
-        "Hai năm liên tục đạt Lao động tiên tiến; bồi dưỡng 06 học sinh đạt giải học sinh giỏi Ngữ văn cấp "
-        "thành phố; sáng kiến “Dạy đọc hiểu văn bản theo hướng phát triển năng lực” áp dụng trong tổ.",
+        "Hai năm liên tục đạt Lao động tiên tiến; bồi dưỡng "
+        "06 học sinh đạt giải học sinh giỏi Ngữ văn cấp "
+        "thành phố; sáng kiến “Dạy đọc hiểu văn bản theo "
+        "hướng phát triển năng lực” áp dụng trong tổ.",
         _sent("2026-09-25", "2026-09-28", "2026-09-29")
         + [
             ("2026-10-15", "office_return", {"reason": R_INITIATIVE}),
@@ -458,7 +490,8 @@ NOMINATIONS = [
         "CSTDCS",
         "Phạm Thị Huyền",
         "Giáo viên Hóa học",
-        "Hoàn thành xuất sắc nhiệm vụ năm học 2025–2026; có 04 học sinh đạt giải học sinh giỏi môn Hóa học "
+        "Hoàn thành xuất sắc nhiệm vụ năm học 2025–2026; "
+        "có 04 học sinh đạt giải học sinh giỏi môn Hóa học "
         "cấp thành phố; sáng kiến về phòng thí nghiệm an toàn đang được áp dụng tại trường.",
         _sent("2026-10-20", "2026-10-21", "2026-10-22")
         + [("2026-11-05", "office_return", {"by": "cv2", "reason": R_TEMPLATE})],
@@ -469,7 +502,8 @@ NOMINATIONS = [
         "TTLDXS",
         "Trường Mầm non Hoa Sen",
         "",
-        "Tập thể hoàn thành xuất sắc nhiệm vụ năm học 2025–2026; trường đạt kiểm định chất lượng giáo dục "
+        "Tập thể hoàn thành xuất sắc nhiệm vụ năm học "
+        "2025–2026; trường đạt kiểm định chất lượng giáo dục "
         "cấp độ 3; triển khai hiệu quả chuyên đề “Xây dựng trường mầm non lấy trẻ làm trung tâm”.",
         _sent("2026-10-12", "2026-10-14", "2026-10-15", "Báo cáo thành tích tập thể.pdf")
         + [("2026-11-13", "office_return", {"reason": R_COLLECTIVE})],
@@ -482,7 +516,8 @@ NOMINATIONS = [
         "LDTT",
         "Lê Văn Thuận",
         "Nhân viên thiết bị, thí nghiệm",
-        "Bảo quản, sửa chữa thiết bị dạy học đảm bảo 100% tiết thực hành được tổ chức đúng kế hoạch; tự làm "
+        "Bảo quản, sửa chữa thiết bị dạy học đảm bảo 100% "
+        "tiết thực hành được tổ chức đúng kế hoạch; tự làm "
         "12 đồ dùng dạy học môn Vật lý.",
         [
             ("2026-11-23", "create"),
@@ -496,7 +531,8 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Dương Thị Hải Yến",
         "Giáo viên Tiểu học",
-        "Năm năm liên tục tình nguyện công tác tại đặc khu Bạch Long Vĩ; duy trì 100% trẻ trong độ tuổi đến "
+        "Năm năm liên tục tình nguyện công tác tại đặc khu "
+        "Bạch Long Vĩ; duy trì 100% trẻ trong độ tuổi đến "
         "trường; tổ chức lớp kỹ năng sống và bơi an toàn cho con em ngư dân.",
         [
             ("2026-11-20", "create"),
@@ -510,7 +546,8 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Cao Thị Thanh Bình",
         "Chuyên viên Phòng Giáo dục Mầm non",
-        "Tham mưu tổ chức Hội thi giáo viên mầm non dạy giỏi cấp thành phố năm học 2025–2026; hướng dẫn "
+        "Tham mưu tổ chức Hội thi giáo viên mầm non dạy "
+        "giỏi cấp thành phố năm học 2025–2026; hướng dẫn "
         "các trường triển khai chương trình giáo dục mầm non mới.",
         [
             ("2026-11-02", "create"),
@@ -530,8 +567,10 @@ NOMINATIONS = [
                 {
                     "fields": {
                         "achievements": (
-                            "Tham mưu tổ chức Hội thi giáo viên mầm non dạy giỏi cấp thành phố năm học 2025–2026; hướng dẫn "
-                            "các trường triển khai chương trình giáo dục mầm non mới; chỉ đạo chuyên đề “Xây dựng trường "
+                            "Tham mưu tổ chức Hội thi giáo viên mầm non dạy "
+                            "giỏi cấp thành phố năm học 2025–2026; hướng dẫn "
+                            "các trường triển khai chương trình giáo dục "
+                            "mầm non mới; chỉ đạo chuyên đề “Xây dựng trường "
                             "mầm non lấy trẻ làm trung tâm” tại 100% trường mầm non công lập."
                         )
                     }
@@ -548,7 +587,8 @@ NOMINATIONS = [
         "LDTT",
         "Tô Thị Kim Oanh",
         "Giáo viên Toán",
-        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; lớp 9A chủ nhiệm có 100% học sinh đỗ vào lớp 10 THPT công lập.",
+        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; lớp 9A chủ "
+        "nhiệm có 100% học sinh đỗ vào lớp 10 THPT công lập.",
         [("2026-11-25", "create")],
     ),
     N(
@@ -557,7 +597,8 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Phí Văn Hải",
         "Giáo viên dạy văn hóa",
-        "Giảng dạy chương trình giáo dục thường xuyên cấp THPT; vận động 15 học viên bỏ học quay lại lớp.",
+        "Giảng dạy chương trình giáo dục thường xuyên cấp "
+        "THPT; vận động 15 học viên bỏ học quay lại lớp.",
         [
             ("2026-11-10", "create"),
             ("2026-11-10", "attach", {"name": "Báo cáo thành tích.pdf"}),
@@ -578,7 +619,8 @@ NOMINATIONS = [
         "GK-GD-CN",
         "Vương Đình Khánh",
         "Giáo viên Giáo dục thể chất",
-        "Huấn luyện đội bóng đá nữ của trường giành Huy chương Vàng Hội khỏe Phù Đổng thành phố năm 2026.",
+        "Huấn luyện đội bóng đá nữ của trường giành Huy "
+        "chương Vàng Hội khỏe Phù Đổng thành phố năm 2026.",
         [
             ("2026-11-24", "create"),
             (
@@ -595,7 +637,8 @@ NOMINATIONS = [
         "LDTT",
         "Đặng Quốc Bảo",
         "Giáo viên Lịch sử",
-        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; hướng dẫn học sinh đạt giải Ba cuộc thi Em yêu lịch sử "
+        "Hoàn thành tốt nhiệm vụ năm học 2025–2026; hướng "
+        "dẫn học sinh đạt giải Ba cuộc thi Em yêu lịch sử "
         "Việt Nam cấp thành phố.",
         _sent("2026-06-05", "2026-06-06", "2026-06-08")
         + [

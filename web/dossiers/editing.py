@@ -147,7 +147,8 @@ def edit(dossier_id: int):
             problems=[
                 refusal,
                 _(
-                    "Nội dung bạn vừa nhập vẫn được giữ bên dưới để bạn sao chép; hồ sơ chỉ sửa được khi "
+                    "Nội dung bạn vừa nhập vẫn được giữ bên dưới "
+                    "để bạn sao chép; hồ sơ chỉ sửa được khi "
                     "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”."
                 ),
             ],

@@ -85,7 +85,7 @@ class NominationForm(DossierForm):
 
     nominee_kind = RadioField(
         _l("Đối tượng đề nghị"),
-        choices=[SelectChoice(v, l) for v, l in NOMINEE_KINDS],
+        choices=[SelectChoice(v, label) for v, label in NOMINEE_KINDS],
         default="individual",
         validators=[_chosen(_l("Đối tượng đề nghị"))],
         invalid_choice_message=_l("Vui lòng chọn cá nhân hoặc tập thể."),
@@ -202,5 +202,8 @@ def award_types(session: Session, include: int | None = None) -> list[AwardType]
 
 def _campaign_label(campaign: Campaign) -> str:
     if campaign.opens_on or campaign.closes_on:
-        return f"{campaign.name} ({date_vn(campaign.opens_on) or '…'} – {date_vn(campaign.closes_on) or '…'})"
+        return (
+            f"{campaign.name} ({date_vn(campaign.opens_on) or '…'} – "
+            f"{date_vn(campaign.closes_on) or '…'})"
+        )
     return campaign.name

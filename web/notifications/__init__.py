@@ -3,8 +3,6 @@ e-mail outbox after a request that queued e-mails."""
 
 from __future__ import annotations
 
-from typing import Optional
-
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError

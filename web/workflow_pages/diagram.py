@@ -1,4 +1,5 @@
-"""Lifecycle diagrams as SVG, drawn from the definitions so a picture never disagrees with the engine."""
+"""Lifecycle diagrams as SVG, drawn from the definitions: a picture never disagrees with the
+engine."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ GUARD_LABELS: dict[str, tuple[str, str]] = {
     ),
     "has_evidence": ("Có ít nhất một tệp minh chứng", "At least one evidence file attached"),
     "notice_period_over": (
-        "Đã hết thời hạn công khai lấy ý kiến (với danh hiệu yêu cầu công khai; tính theo ngày làm việc)",
+        "Đã hết thời hạn công khai lấy ý kiến (với danh "
+        "hiệu yêu cầu công khai; tính theo ngày làm việc)",
         "The public notice period has ended (for awards that require one; counted in working days)",
     ),
     "campaign_accepts": (

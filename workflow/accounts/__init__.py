@@ -1,1 +1,1 @@
-"""Accounts: sign-in with lockout, creating users and their grants, CSV import of units and users."""
+"""Accounts: sign-in with lockout, users and their grants, CSV import of units and users."""

@@ -123,7 +123,8 @@ def import_users(
             )
         if row.get("role") not in roles:
             result.errors.append(
-                f"Dòng {number}: vai trò “{row.get('role')}” không hợp lệ ({', '.join(sorted(roles))})"
+                f"Dòng {number}: vai trò “{row.get('role')}” "
+                f"không hợp lệ ({', '.join(sorted(roles))})"
             )
         elif Role(row["role"]) in UNIT_SCOPED_ROLES and row.get("unit_code") not in units:
             result.errors.append(

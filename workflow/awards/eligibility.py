@@ -165,7 +165,10 @@ class Checker:
                 f"Held “{award.name_en}” in {span} (awards history).",
             )
         gaps = ", ".join(map(str, missing))
-        vi = f"Chưa đủ điều kiện “{award.name_vi}” năm {span}: chưa có năm {gaps} trong lịch sử khen thưởng."
+        vi = (
+            f"Chưa đủ điều kiện “{award.name_vi}” năm {span}: "
+            f"chưa có năm {gaps} trong lịch sử khen thưởng."
+        )
         en = f"“{award.name_en}” needed in {span}: {gaps} not in the awards history."
         if missing == [year] and pending:
             ids = ", ".join(str(i) for i, _ in pending)
@@ -195,11 +198,13 @@ class Checker:
         award = nomination.award_type
         ok = used <= limit
         vi = (
-            f"{used}/{limit}: “{award.name_vi}” của đơn vị năm {year}, kể cả hồ sơ này và hồ sơ đang xét; "
+            f"{used}/{limit}: “{award.name_vi}” của đơn vị "
+            f"năm {year}, kể cả hồ sơ này và hồ sơ đang xét; "
             f"tối đa {pct}% của {base} “{base_award.name_vi}”."
         )
         en = (
-            f"{used}/{limit}: the unit's “{award.name_en}” in {year}, this one and pending ones included; "
+            f"{used}/{limit}: the unit's “{award.name_en}” "
+            f"in {year}, this one and pending ones included; "
             f"at most {pct}% of {base} “{base_award.name_en}”."
         )
         return _result(
@@ -319,7 +324,8 @@ def _result(rule: AwardRule, code: str, ok: bool, vi: str, en: str) -> CheckResu
 
 
 def _same_nominee(model, nomination: Nomination):
-    """Rows of ``model`` about the same nominee: the same account, or the same name in the same unit."""
+    """Rows of ``model`` about the same nominee: the same account, or the same name in the same
+    unit."""
     condition = and_(
         model.name_key == fold(nomination.nominee_name), model.unit_id == nomination.unit_id
     )

@@ -42,8 +42,10 @@ MESSAGES.update(
             "Warnings stand: {warnings} To approve anyway, please give a reason.",
         ),
         "publish_needs_higher_decision": (
-            "Danh hiệu này do {authority} quyết định: cần trình cấp trên và ghi nhận quyết định của cấp trên.",
-            "This award is conferred by the {authority}: forward it and record the higher decision.",
+            "Danh hiệu này do {authority} quyết định: cần trình "
+            "cấp trên và ghi nhận quyết định của cấp trên.",
+            "This award is conferred by the {authority}: "
+            "forward it and record the higher decision.",
         ),
         "forward_not_needed": (
             "Danh hiệu này do Sở quyết định, không trình cấp trên.",

@@ -1,4 +1,4 @@
-"""Lifecycle diagrams as Mermaid text (for the CLI and documentation), drawn from the definitions."""
+"""Lifecycle diagrams as Mermaid text (for the CLI and documents), drawn from the definitions."""
 
 from __future__ import annotations
 

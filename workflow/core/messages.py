@@ -62,7 +62,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vote counts must be whole numbers, zero or more.",
     ),
     "threshold_not_met": (
-        "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} phiếu đồng ý, cần ít nhất {required} ({pct}%).",
+        "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} "
+        "phiếu đồng ý, cần ít nhất {required} ({pct}%).",
         "Vote threshold not met: {votes_for} of {base} in favour, {required} needed ({pct}%).",
     ),
     "nominee_must_recuse": (
@@ -141,7 +142,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please close and count every open ballot before closing the session.",
     ),
     "session_ballots_unapplied": (
-        "Chưa thể kết thúc phiên họp: kết quả bỏ phiếu kín của hồ sơ {dossiers} chưa được ghi nhận. "
+        "Chưa thể kết thúc phiên họp: kết quả bỏ phiếu "
+        "kín của hồ sơ {dossiers} chưa được ghi nhận. "
         "Vui lòng bấm “Ghi nhận” kết quả phiếu kín trước khi kết thúc phiên họp.",
         "The session cannot be closed yet: the secret ballot result on {dossiers} is not recorded. "
         "Please record the ballot's result before closing the session.",
@@ -198,7 +200,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please review its current content and try again.",
     ),
     "award_stale_version": (
-        "Người khác đã thay đổi danh hiệu, hình thức khen thưởng này trước bạn. Trạng thái hiện tại: "
+        "Người khác đã thay đổi danh hiệu, hình thức "
+        "khen thưởng này trước bạn. Trạng thái hiện tại: "
         "“{state}”. Vui lòng xem lại nội dung hiện tại của danh hiệu rồi thực hiện lại.",
         "Someone else changed this award first. It is now “{state}”. "
         "Please review its current content and try again.",

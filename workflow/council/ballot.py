@@ -137,7 +137,8 @@ def conflicts_of(session: Session, council_id: int) -> list[CouncilConflict]:
 def open_ballot(
     session: Session, council_id: int, dossier_id: int, actor: Actor, now: dt.datetime | None = None
 ) -> Ballot:
-    """Open the secret ballot on an agenda nomination; its roll is the present, unrecused members."""
+    """Open the secret ballot on an agenda nomination; its roll is the present, unrecused
+    members."""
     _secretary(actor)
     council = _open_council(session, council_id, actor)
     quorum = councils.quorum(council)

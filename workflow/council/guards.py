@@ -1,4 +1,4 @@
-"""Guards and effects of the Council's decisions: session, quorum, tally, vote threshold, recusal."""
+"""Guards and effects of the Council's decisions: session, quorum, tally, threshold, recusal."""
 
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def _has_ballot(ctx: GuardContext, council: Council) -> bool:
 
 
 def _named_ballot(ctx: GuardContext) -> Ballot | None:
-    """The ballot named by ``ballot_id`` in the inputs, when it is this dossier's in this session."""
+    """The ballot named by ``ballot_id`` in the inputs, if it is this dossier's in this session."""
     council = ctx.fact(_load_council)
     ballot_id = whole_number(str(ctx.inputs.get("ballot_id")))
     ballot = ctx.session.get(Ballot, ballot_id) if ballot_id is not None else None

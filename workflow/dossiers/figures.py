@@ -68,7 +68,8 @@ def save_figures(
     now: dt.datetime | None = None,
 ) -> AuditEvent | None:
     """The owning unit's figures ({target id: {value, baseline, evidence}}) while the report is
-    draft or returned; audited as an edit of the dossier. None when nothing changed. Never commits."""
+    draft or returned; audited as an edit of the dossier. None when nothing changed. Never
+    commits."""
     now = now or dt.datetime.now(dt.UTC)
     dossier, role = check_editable(session, report_id, actor, expected_version)
     if dossier.kind != "report":

@@ -85,7 +85,8 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """Delay before the next try after ``attempts`` failures: 1, 2, 4, 8… minutes (at most a day)."""
+    """Delay before the next try after ``attempts`` failures: 1, 2, 4, 8… minutes (at most a
+    day)."""
     return min(dt.timedelta(minutes=2 ** max(attempts - 1, 0)), dt.timedelta(days=1))
 
 

@@ -38,7 +38,8 @@ DEFAULT_BASES = (
     "một số điều của Luật Thi đua, khen thưởng;",
     "Căn cứ Kế hoạch số 1114/KH-SGDĐT ngày 27 tháng 02 năm 2026 của Sở Giáo dục và Đào tạo "
     "phát động phong trào thi đua năm 2026;",
-    "Theo đề nghị của Hội đồng Thi đua - Khen thưởng ngành Giáo dục và Đào tạo và Chánh Văn phòng Sở.",
+    "Theo đề nghị của Hội đồng Thi đua - Khen thưởng "
+    "ngành Giáo dục và Đào tạo và Chánh Văn phòng Sở.",
 )
 ARTICLES = (
     "Các tập thể, cá nhân có tên tại Điều 1 được nhận Giấy chứng nhận (Bằng, Giấy khen) và tiền "
@@ -324,7 +325,8 @@ def decision_docx(session: Session, decision: Decision) -> bytes:
         subject=decision.title,
         authority="GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
         bases=[line.strip() for line in decision.legal_bases.splitlines() if line.strip()],
-        intro=f"Khen thưởng {len(dossiers)} tập thể, cá nhân có thành tích, có tên trong danh sách sau:",
+        intro=f"Khen thưởng {len(dossiers)} tập thể, cá nhân "
+        "có thành tích, có tên trong danh sách sau:",
         rows=_rows(dossiers),
         articles=ARTICLES,
         signer=decision.signer,

@@ -29,7 +29,8 @@ NOTICE_MESSAGES: dict[str, tuple[str, str]] = {
     "notice_not_over": (
         "Hồ sơ đang được công khai lấy ý kiến đến hết ngày {until} ({days} ngày làm việc); "
         "Hội đồng chỉ xét sau khi hết thời hạn công khai.",
-        "The nomination is posted for public comment until the end of {until} ({days} working days); "
+        "The nomination is posted for public comment "
+        "until the end of {until} ({days} working days); "
         "the Council may decide only after the notice period.",
     ),
     "notice_not_posted": (

@@ -14,7 +14,7 @@ from typing import Any
 
 from workflow.campaigns import service as svc
 from workflow.campaigns.guards import targets_of
-from workflow.dossiers import figures
+from workflow.dossiers import figures as report_figures
 from workflow.practices import service as practices
 
 LOCAL = dt.timezone(dt.timedelta(hours=7))
@@ -258,8 +258,6 @@ def _correct(demo: Any, stories: list[dict], unit: str, code: str, value: str, r
     """The Office corrects one figure of a unit's 2026 report."""
 
     def run(when: dt.datetime) -> None:
-        from workflow.dossiers.figures import figures_of
-
         story = next(
             s
             for s in stories
@@ -268,8 +266,8 @@ def _correct(demo: Any, stories: list[dict], unit: str, code: str, value: str, r
         target = next(
             t for t in targets_of(demo.session, demo.campaigns["TD-2026"].id) if t.code == code
         )
-        figure = figures_of(demo.session, story["id"])[target.id]
-        figures.correct_figure(
+        figure = report_figures.figures_of(demo.session, story["id"])[target.id]
+        report_figures.correct_figure(
             demo.session, figure.id, demo.actors["chuyenvien2.vp"], value, reason, now=when
         )
 
@@ -363,6 +361,6 @@ def fill_figures(demo: Any, story: dict[str, Any], when: dt.datetime) -> None:
         for t in targets
         if t.code in values and (keep is None or t.code in keep)
     }
-    figures.save_figures(
+    report_figures.save_figures(
         demo.session, story["id"], demo.actors[f"canbo.{story['unit'].lower()}"], figures, now=when
     )

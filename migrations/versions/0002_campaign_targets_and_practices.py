@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-26
 
-Issue 4: campaign participation and admitted awards, emulation targets, report figures,
+Campaign participation and admitted awards, emulation targets, report figures,
 innovative models and good practices; an index for the public list's default order.
 """
 from typing import Sequence, Union

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-26
 
-Issue 5: the award catalogue's rules as data (award_rule), the awards history that
+The award catalogue's rules as data (award_rule), the awards history that
 prior-title and quota checks read (award_record), holds on people and units under review
 (award_hold), the nominations forwarded to the city or the Ministry (higher_referral), the
 public-notice days of an award type, and the new dossier state ``forwarded`` in the state

@@ -4,7 +4,7 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-26
 
-Issue 5: the Council's secret ballot (roll, counters, totals on close), members recused for
+The Council's secret ballot (roll, counters, totals on close), members recused for
 a conflict, and decisions (Quyết định) grouping approved dossiers. Written by hand; the
 models are in models/ballots.py.
 """

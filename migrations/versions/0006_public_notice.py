@@ -4,7 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-26
 
-Issue 5: comments the public sends on names posted for public notice before the Council,
+Comments the public sends on names posted for public notice before the Council,
 moderated by the Office. Written by hand; the model is in models/notice.py.
 """
 from typing import Sequence, Union

@@ -1,4 +1,4 @@
-"""Issue 4 in Chromium: the Office gives the 2026 campaign two targets on its edit page; a
+"""Campaigns in Chromium: the Office gives the 2026 campaign two targets on its edit page; a
 unit fills its report's figures with evidence and sends it; the Office dashboard counts the
 report and the targets met, and each figure opens the list of units behind it.
 

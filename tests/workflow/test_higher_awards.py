@@ -30,7 +30,7 @@ NOT_CONFERRED = {
     "reason": "Ban Thi đua - Khen thưởng thành phố: chưa đủ tỷ lệ phiếu của Hội đồng thành phố."
 }
 
-# Like DESIGN.md's table (tests/workflow/test_nomination_table.py), for the higher-level part.
+# Like the nomination table (tests/workflow/test_nomination_table.py), for the higher-level part.
 HIGHER_ROWS = [
     Row(
         "forward",

@@ -1,5 +1,6 @@
-"""One test per row of DESIGN.md's nomination table: who may fire it, from where, and what
-it records; and the three refusals (wrong role, another unit, wrong state) changing nothing."""
+"""One test per row of the nomination lifecycle's table (README, "Lifecycles"): who may fire it,
+from where, and what it records; and the three refusals (wrong role, another unit, wrong state)
+changing nothing."""
 
 from __future__ import annotations
 

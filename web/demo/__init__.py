@@ -277,7 +277,7 @@ def _play(demo: Demo, progress: Callable[[str], Any]) -> None:
                 raise ValueError(f"demo story {index} goes back in time at step {number}")
             previous = when
             events.append((when, len(events), _stepper(demo, story, step)))
-    for when, run in demo_campaigns.timeline(demo, STORIES):  # issue 4: targets, figures, practices
+    for when, run in demo_campaigns.timeline(demo, STORIES):  # targets, figures, practices
         events.append((when, len(events), run))
     for when, _, run in sorted(events, key=lambda e: (e[0], e[1])):
         run(when)

@@ -1,4 +1,4 @@
-"""Demo data of issue 4: the 2026 emulation targets (Kế hoạch 1114/KH-SGDĐT, II.2), the
+"""Demo campaigns data: the 2026 emulation targets (Kế hoạch 1114/KH-SGDĐT, II.2), the
 figures of the demo reports, one Office correction, a periodic campaign and the thematic one
 with chosen units, and a few innovative models and good practices (some exemplary).
 

@@ -98,7 +98,7 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
         else:
             values[name] = value
     if values.get("campaign_id") is not None and values["campaign_id"] != dossier.campaign_id:
-        # A unit drafts only for campaigns it takes part in (issue 4).
+        # A unit drafts only for campaigns it takes part in.
         problems += filter(
             None,
             [

@@ -1,4 +1,4 @@
-"""The nomination lifecycle (đề nghị khen thưởng), as in DESIGN.md's table."""
+"""The nomination lifecycle (đề nghị khen thưởng): README's "Lifecycles" shows it as a table."""
 
 from dataclasses import replace
 

@@ -1,6 +1,6 @@
 """The public outcome list: published outcomes, their search and the public audit feed.
 
-Only what DESIGN.md allows leaves this module: award, nominee name, position, unit,
+Only what the public may see leaves this module: award, nominee name, position, unit,
 campaign, year, decision number and date. A published nomination is a commendation; a
 published report is the Council's classification (xếp loại) of a unit, which is just as
 public (its ``publish`` event is a public audit event), so it is listed too, with the unit

@@ -10,7 +10,7 @@ around the due dates (some late). "Today" is the real today; the plan was due ab
 months ago and the report two weeks ago, so every status occurs.
 
 Timed, alternating, REPEAT times each (median and best printed):
-* dashboard: ``workflow.dashboard.campaign_dashboard`` in a new ORM session;
+* dashboard: ``workflow.reporting.dashboard.campaign_dashboard`` in a new ORM session;
 * page: ``GET /dashboard/?campaign=…`` through the Flask test client, signed in as the
   Office reviewer (the figures, the charts drawn in Python and the template);
 * sql: one hand-written SQL statement computing the same figures (CTEs and UNION ALL).
@@ -193,7 +193,7 @@ def bench(backend: str, args: argparse.Namespace, pg_url: str | None) -> dict[st
     print(f"  load average before timing: {load:.2f} on {os.cpu_count()} CPUs")
     print(f"  {'':30}{'median':>10}{'best':>10}{'first (cold)':>15}")
     labels = {
-        "dashboard": "workflow.dashboard function",
+        "dashboard": "workflow.reporting.dashboard function",
         "page": "full page (Flask test client)",
         "sql": "one hand-written SQL query",
     }

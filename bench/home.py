@@ -4,7 +4,7 @@
 
 N nominations are moved to "Văn phòng Sở thẩm định" (office_review) through the engine (not
 timed). Timed, alternating, REPEAT times each (median and best printed):
-* queues: ``workflow.queues.my_queues`` for the reviewer in a new ORM session, as the page
+* queues: ``workflow.dossiers.queues.my_queues`` for the reviewer in a new ORM session, as the page
   calls it (the queues, their counts, and the rules still blocking the rows shown);
 * page: ``GET /`` through the Flask test client, signed in as the reviewer (with the template);
 * floor: one SQL statement selecting the same dossiers' ids in the same order, no rules.

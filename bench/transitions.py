@@ -128,7 +128,7 @@ def _event_row(
     dest: str,
     changes: dict[str, Any],
 ) -> dict[str, Any]:
-    """An audit row as ``workflow.audit.append`` builds it, hashed onto ``head``."""
+    """An audit row as ``workflow.core.audit.append`` builds it, hashed onto ``head``."""
     changes_json = canonical_json(changes)
     doc = {
         "seq": head.seq + 1,
@@ -173,7 +173,7 @@ class EngineSide:
     """Fires through ``workflow.fire``: a new ORM session per transition, then COMMIT.
 
     ``listeners=False`` runs the engine alone, without what other modules hook onto every
-    transition (today: ``workflow.notify``'s in-app notifications and e-mail outbox).
+    transition (today: ``workflow.notifications.notify``'s in-app notifications and e-mail outbox).
     """
 
     def __init__(self, engine: Engine, cast: Cast, listeners: bool = True) -> None:

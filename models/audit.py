@@ -1,6 +1,6 @@
 """The append-only, hash-chained audit log and the guards that keep it append-only.
 
-Hashing and verification live in ``workflow.audit``; this module owns the tables, the
+Hashing and verification live in ``workflow.core.audit``; this module owns the tables, the
 database triggers (shared by ``create_all`` and the migrations) and an ORM flush guard.
 """
 

@@ -1,7 +1,7 @@
 """Notifications: in-app messages, the e-mail outbox and the record of reminders sent.
 
 An in-app notification stores a message code and its parameters (JSON), not finished
-text: ``workflow.notify`` renders it in Vietnamese or English when it is shown. E-mails
+text: ``workflow.notifications.notify`` renders it in Vietnamese or English when shown. E-mails
 go through an outbox, written in the same transaction as the change that caused them and
 sent after the commit, so a rolled-back action never sends mail.
 """

@@ -24,10 +24,6 @@ ALLOWED = {
     # Werkzeug's LocalProxy documents _get_current_object() as the way to the object behind the
     # proxy (Flask's "Notes on Proxies"): public API despite its underscore.
     "_get_current_object",
-    # python-docx's Paragraph._p, private (workflow/documents.py draws the rule under a heading
-    # with it); paragraph.paragraph_format.element is the public way to the same <w:p>. Remove
-    # it from here when that module moves to it.
-    "_p",
 }
 
 
@@ -148,7 +144,7 @@ def test_a_private_import_from_a_third_party_package_is_caught():
 
 def test_the_projects_own_private_helpers_are_allowed():
     snippet = (
-        "from workflow.guards import _as_date\n"
+        "from workflow.core.context import _as_date\n"
         "from . import _local\n"
         "class Plan:\n"
         "    def __init__(self):\n"

@@ -1,5 +1,5 @@
 """Reminders of plan and report due dates: who is reminded, when, and never twice — through
-``workflow.reminders`` on both databases and through ``vinhdanh remind`` (cron's command)."""
+``workflow.notifications.reminders`` on both databases and through ``vinhdanh remind`` (cron)."""
 
 from __future__ import annotations
 

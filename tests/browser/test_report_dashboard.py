@@ -3,7 +3,7 @@ unit fills its report's figures with evidence and sends it; the Office dashboard
 report and the targets met, and each figure opens the list of units behind it.
 
 Everything goes through the UI. The database is read once, to learn which status
-(``workflow.deadlines.submission_status``) the sent report has on today's real date.
+(``workflow.campaigns.deadlines.submission_status``) the sent report has on today's real date.
 """
 
 from __future__ import annotations

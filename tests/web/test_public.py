@@ -243,7 +243,7 @@ def test_head_is_shown_and_served_as_json(client, site):
         assert digest in page and f"<strong>{seq}</strong>" in page
         assert path == "/public/audit" or 'href="/public/audit"' in page
     audit = html(client.get("/public/audit"))
-    assert "python -m workflow.audit verify-file events.json" in audit
+    assert "python -m workflow.core.audit verify-file events.json" in audit
     assert f"--expect-head {seq}:{digest}" in audit
 
 
@@ -289,7 +289,7 @@ def test_standalone_verifier_passes_then_names_the_altered_event(client, site, t
         [
             sys.executable,
             "-m",
-            "workflow.audit",
+            "workflow.core.audit",
             "verify-file",
             str(exported),
             "--contains",

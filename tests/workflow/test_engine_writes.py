@@ -133,7 +133,8 @@ def test_a_version_moved_after_the_locked_load_is_refused_as_stale(session, worl
     """The UPDATE checks the version the engine loaded, as the mapper's ``version_id_col``
     would: if the row moved meanwhile (here by a statement in the same transaction), the
     dossier is not written and the refusal carries the stored version and state."""
-    from workflow import StaleVersion, engine
+    from workflow import StaleVersion
+    from workflow.core import engine
 
     dossier = make_dossier(session, world, state="draft")
     version = dossier.version

@@ -63,7 +63,7 @@ def result_label(result: str) -> str:
 
 
 def _svg(markup: str) -> Markup:
-    return Markup(markup)  # built by workflow.charts, which escapes every text it writes
+    return Markup(markup)  # built by web.dashboard.charts, which escapes every text it writes
 
 
 def submission_chart(board: Dashboard, links: Links) -> Markup:

@@ -76,7 +76,7 @@ class DossierForm(FlaskForm):
     CONTENT: tuple[str, ...] = ("title", "campaign_id")
 
     def content(self) -> dict[str, Any]:
-        """The values ``workflow.dossiers.create/edit`` take."""
+        """The values ``workflow.dossiers.content.create/edit`` take."""
         return {name: getattr(self, name).data for name in self.CONTENT}
 
 

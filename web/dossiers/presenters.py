@@ -1,7 +1,7 @@
 """What the dossier page shows, worked out from the engine, the audit log and the definitions.
 
 Templates only lay these out: every label comes from a lifecycle definition or a field
-table, and every button from ``workflow.engine.available``.
+table, and every button from ``workflow.available``.
 """
 
 from __future__ import annotations
@@ -110,7 +110,9 @@ def _details(kind: str, event: AuditEvent) -> list[str]:
         ]
         if labels:
             out.append(_("Đã sửa: %(fields)s", fields=", ".join(labels)))
-    for code, diff in (changes.get("figures") or {}).items():  # report figures (workflow.figures)
+    for code, diff in (
+        changes.get("figures") or {}
+    ).items():  # report figures (workflow.dossiers.figures)
         if isinstance(diff, dict) and isinstance(diff.get("value"), list):
             old, new = (
                 str(v or "—").replace(".", ",") if lang() == "vi" else v or "—"

@@ -1,6 +1,6 @@
 """The lifecycle page: every definition drawn as SVG and listed transition by transition.
 
-Everything here is read from ``workflow.definitions``, so the page always shows what the
+Everything here is read from ``workflow.lifecycles``, so the page always shows what the
 engine enforces.
 """
 

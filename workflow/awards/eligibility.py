@@ -2,7 +2,7 @@
 
 ``check`` returns one ``CheckResult`` per rule in force, each with its reason in Vietnamese
 and English and its legal source. Hard rules that fail block the Office's approval; soft
-ones warn, and approving anyway needs a reason (``workflow.award_guards``).
+ones warn, and approving anyway needs a reason (``workflow.awards.guards``).
 
 Which rules apply: those in force on the day the dossier was received by the Department
 (``sent_at``, Hải Phòng date), or today for a dossier not sent yet. Holds are judged today.

@@ -1,7 +1,7 @@
 """Campaign rules on dossiers: which units take part, which awards a campaign admits, the due
 dates of plans and reports, and the figures a report gives for its campaign's targets.
 
-The guards are wired into the lifecycles by ``workflow.definitions``; their refusal texts are
+The guards are wired into the lifecycles by ``workflow.lifecycles``; their refusal texts are
 registered here with the engine's other messages.
 """
 

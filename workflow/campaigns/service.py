@@ -4,7 +4,7 @@ taking part and the emulation targets. Every change is one audit event of the ca
 An update locks the campaign and may name the version the person's form was drawn with: when
 someone else saved the campaign since, it is refused (StaleVersion) and nothing changes.
 
-Report figures live in ``workflow.figures`` and practices in ``workflow.practices``; their
+Report figures live in ``workflow.dossiers.figures`` and practices in ``workflow.practices``; their
 entry points are re-exported here so the campaign service has one import.
 """
 

@@ -278,7 +278,7 @@ def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEve
     )
 
 
-# --- The standalone verifier: ``python -m workflow.audit verify-file events.json`` ----------
+# --- The standalone verifier: ``python -m workflow.core.audit verify-file events.json`` ----------
 # It checks the public export (/public/audit/events.json) offline, with no database.
 
 
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(
-        prog="python -m workflow.audit",
+        prog="python -m workflow.core.audit",
         description="Kiểm tra nhật ký kiểm toán công khai / verify the public audit log, offline.",
     )
     commands = parser.add_subparsers(dest="command", required=True)

@@ -33,7 +33,7 @@ class Input(str, Enum):
     COUNCIL_VOTE = "council_vote"  # session and tally
     CLASSIFICATION = "classification"
     # A reason (the ``reason`` field) that overrides the soft eligibility warnings, needed
-    # only while a warning stands (workflow.award_guards).
+    # only while a warning stands (workflow.awards.guards).
     OVERRIDE = "override"
     # The Department's submission letter to the higher level: submission_number, submission_date.
     SUBMISSION = "submission"

@@ -59,7 +59,7 @@ class CouncilFacts:
         return {user_id for user_id, present in self.members if present}
 
 
-# A session as the guards see it: the ORM row (callers such as workflow.ballot) or the facts.
+# A session as the guards see it: the ORM row (callers such as the ballot) or the facts.
 Council = CouncilSession | CouncilFacts
 
 _COUNCIL_FACTS = (

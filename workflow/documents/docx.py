@@ -208,7 +208,7 @@ def _rule(container, room_cm: float, width_cm: float) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    fmt.element.get_or_add_pPr().append(borders)
 
 
 def _cell_text(

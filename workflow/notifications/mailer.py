@@ -1,6 +1,6 @@
 """Sending the e-mail outbox through SMTP (smtplib), best effort, never raising.
 
-E-mails are queued by ``workflow.notify`` in the transaction of the change that caused
+E-mails are queued by ``workflow.notifications.notify`` in the transaction of the change that caused
 them; this module sends them after that commit. A sender first claims a batch (status
 "sending", committed) so two senders running at once do not send the same e-mail twice,
 then talks to the SMTP server outside any database transaction.

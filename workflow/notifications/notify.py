@@ -369,7 +369,7 @@ def _params(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor)
 
 def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> int:
     """Notify the people a transition concerns (never the one who fired it); returns how many.
-    Registered as a listener of ``workflow.engine.fire``: runs in its transaction, never commits."""
+    Registered as a listener of ``workflow.fire``: runs in its transaction, never commits."""
     outcome = UNIT_OUTCOMES.get(event.action)
     unit = unit_people(session, dossier.unit_id) if outcome else []
     told = {p.id for p in unit}

@@ -6,7 +6,7 @@ it N days before the due date, once per N: the ``reminder_sent`` row is inserted
 its UNIQUE constraint turns a second run (even one running at the same moment) into a
 no-op. A run that was missed is caught up: the reminder of the smallest N that is still
 ahead of the due date goes out ("còn 2 ngày" after a missed 3-day run). Which units take
-part and which have sent is ``workflow.participation``'s rule, the dashboard's.
+part and which have sent is ``workflow.campaigns.participation``'s rule, the dashboard's.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Office dashboard (bảng tổng hợp) of one campaign: pure aggregation, no Flask.
 
-Who takes part and what "submitted on time" means: see ``workflow.participation``. The
+Who takes part and what "submitted on time" means: see ``workflow.campaigns.participation``. The
 latest sent report of a unit gives its target figures. Nominations count once sent to the
 Department, which is exactly what the Office queue lists, so every figure matches the list
 it links to.

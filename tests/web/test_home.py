@@ -63,7 +63,7 @@ def engine_todo(app, actor) -> set[int]:
         return {
             d.id
             for d in session.scalars(select(Dossier))
-            if any(t.style == "primary" for t, _ in available(session, d, actor))
+            if any(t.forward for t, _ in available(session, d, actor))
         }
 
 
@@ -218,7 +218,7 @@ def test_my_queues_on_both_databases(session, world):
         brute = {
             d.id
             for d in everything
-            if any(t.style == "primary" for t, _ in available(session, d, actor))
+            if any(t.forward for t, _ in available(session, d, actor))
         }
         assert listed == brute, username
         # Rules checked for the first row of each queue only: the same rows, the same first rows.

@@ -56,8 +56,8 @@ RESULT_LABELS = {
 
 
 def published_state() -> str:
-    """The nomination state whose outcome is public: the dashboard's "published" figures
-    and the lists behind them (one state, since a link filters on one)."""
+    """The nomination state whose outcome is public, behind the dashboard's figures of
+    published nominations and their lists (one state, since a link filters on one)."""
     (name,) = states_where(lambda s: s.public)["nomination"]
     return name
 

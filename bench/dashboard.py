@@ -38,7 +38,7 @@ sys.path.insert(0, str(_HERE.parent))
 from sqlalchemy import Engine, bindparam, text  # noqa: E402
 
 from bench.common import PASSWORD, fresh_database  # noqa: E402
-from bench.dashboard_data import SQL, Bench, cutoff, populate  # noqa: E402
+from bench.dashboard_data import SQL, STATE_PARAMS, Bench, cutoff, populate  # noqa: E402
 from models import Campaign, make_engine, make_read_sessionmaker  # noqa: E402
 from models.base import UTCDateTime  # noqa: E402
 from workflow.reporting import dashboard  # noqa: E402
@@ -90,6 +90,7 @@ class Sides:
             "plan_past": int(bench.today > bench.plan_due),
             "report_past": int(bench.today > bench.report_due),
             "yes": True,
+            **STATE_PARAMS,
         }
         self.client = self._signed_in_client(engine.url.render_as_string(hide_password=False))
 

@@ -35,6 +35,18 @@ from models import (
 from workflow.accounts.service import create_user
 from workflow.campaigns.deadlines import ZONE
 from workflow.core.inputs import CLASSIFICATIONS
+from workflow.lifecycles.common import (
+    COUNCIL_REVIEW,
+    DRAFT,
+    OFFICE_REVIEW,
+    PUBLISHED,
+    RETURNED,
+    UNIT_REVIEW,
+    WITHDRAWN,
+)
+from workflow.lifecycles.nomination import APPROVED, REJECTED
+from workflow.lifecycles.plan import ACCEPTED
+from workflow.lifecycles.report import CLASSIFIED
 from workflow.reporting.dashboard import today_local
 
 UTC = dt.UTC
@@ -50,33 +62,33 @@ SCHOOLS = [
 ]
 # (state, weight, share sent to the Department) — a year's spread.
 NOMINATION_STATES = [
-    ("draft", 8, 0),
-    ("unit_review", 5, 0.3),
-    ("office_review", 18, 1),
-    ("returned", 6, 1),
-    ("council_review", 10, 1),
-    ("approved", 5, 1),
-    ("rejected", 5, 1),
-    ("published", 38, 1),
-    ("withdrawn", 5, 0.5),
+    (DRAFT.name, 8, 0),
+    (UNIT_REVIEW.name, 5, 0.3),
+    (OFFICE_REVIEW.name, 18, 1),
+    (RETURNED.name, 6, 1),
+    (COUNCIL_REVIEW.name, 10, 1),
+    (APPROVED.name, 5, 1),
+    (REJECTED.name, 5, 1),
+    (PUBLISHED.name, 38, 1),
+    (WITHDRAWN.name, 5, 0.5),
 ]
 PLAN_STATES = [
-    ("accepted", 60, 1),
-    ("office_review", 18, 1),
-    ("returned", 7, 1),
-    ("unit_review", 3, 0),
-    ("draft", 7, 0),
-    ("withdrawn", 5, 1),
+    (ACCEPTED.name, 60, 1),
+    (OFFICE_REVIEW.name, 18, 1),
+    (RETURNED.name, 7, 1),
+    (UNIT_REVIEW.name, 3, 0),
+    (DRAFT.name, 7, 0),
+    (WITHDRAWN.name, 5, 1),
 ]
 REPORT_STATES = [
-    ("published", 15, 1),
-    ("classified", 15, 1),
-    ("council_review", 20, 1),
-    ("office_review", 25, 1),
-    ("returned", 5, 1),
-    ("unit_review", 4, 0),
-    ("draft", 10, 0),
-    ("withdrawn", 6, 1),
+    (PUBLISHED.name, 15, 1),
+    (CLASSIFIED.name, 15, 1),
+    (COUNCIL_REVIEW.name, 20, 1),
+    (OFFICE_REVIEW.name, 25, 1),
+    (RETURNED.name, 5, 1),
+    (UNIT_REVIEW.name, 4, 0),
+    (DRAFT.name, 10, 0),
+    (WITHDRAWN.name, 6, 1),
 ]
 
 
@@ -270,7 +282,7 @@ def _dossier(
     sent_at,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    published = state == "published"
+    published = state == PUBLISHED.name
     return {
         "id": did,
         "kind": kind,
@@ -283,7 +295,7 @@ def _dossier(
         "created_at": now,
         "updated_at": now,
         "sent_at": sent_at,
-        "return_reason": "Bổ sung minh chứng" if state == "returned" else None,
+        "return_reason": "Bổ sung minh chứng" if state == RETURNED.name else None,
         "decision_number": f"{did}/QĐ-SGDĐT" if published else None,
         "decision_date": now.date() if published else None,
         "decision_signer": "Nguyễn Văn Giám" if published else None,
@@ -366,7 +378,7 @@ def populate(
                 extra = (
                     {
                         "classification": rng.choice(list(CLASSIFICATIONS))
-                        if state in ("classified", "published")
+                        if state in (CLASSIFIED.name, PUBLISHED.name)
                         else None
                     }
                     if kind == "report"
@@ -422,6 +434,12 @@ def _figures(
     return rows
 
 
+# The states the statement names, bound as parameters (the lifecycles name them).
+STATE_PARAMS = {
+    "published_state": PUBLISHED.name,
+    "rejected_state": REJECTED.name,
+    "withdrawn_state": WITHDRAWN.name,
+}
 # One statement for every figure of the dashboard: (figure, key, count) rows.
 SQL = """
 WITH part AS (
@@ -430,7 +448,7 @@ WITH part AS (
 sub AS (
   SELECT d.kind, d.unit_id, MIN(d.sent_at) AS first_sent FROM dossier d
   WHERE d.campaign_id = :c AND d.kind IN ('plan', 'report') AND d.sent_at IS NOT NULL
-    AND d.state <> 'withdrawn'
+    AND d.state <> :withdrawn_state
   GROUP BY d.kind, d.unit_id
 ),
 status AS (
@@ -446,7 +464,7 @@ status AS (
 latest AS (
   SELECT d.unit_id, MAX(d.id) AS report_id FROM dossier d JOIN part p ON p.id = d.unit_id
   WHERE d.campaign_id = :c AND d.kind = 'report' AND d.sent_at IS NOT NULL
-    AND d.state <> 'withdrawn'
+    AND d.state <> :withdrawn_state
   GROUP BY d.unit_id
 ),
 judged AS (
@@ -474,11 +492,11 @@ UNION ALL SELECT 'state', state, COUNT(*) FROM noms GROUP BY state
 UNION ALL SELECT 'award', CAST(award_type_id AS VARCHAR), COUNT(*) FROM noms GROUP BY award_type_id
 UNION ALL SELECT 'unit', CAST(unit_id AS VARCHAR), COUNT(*) FROM noms GROUP BY unit_id
 UNION ALL SELECT 'published_individuals', '', COUNT(*) FROM noms
-  WHERE state = 'published' AND nominee_kind = 'individual'
+  WHERE state = :published_state AND nominee_kind = 'individual'
 UNION ALL SELECT 'published_direct', '', COUNT(*) FROM noms
-  WHERE state = 'published' AND nominee_kind = 'individual' AND direct_worker = :yes
+  WHERE state = :published_state AND nominee_kind = 'individual' AND direct_worker = :yes
 UNION ALL SELECT 'ad_hoc_published', '', COUNT(*) FROM noms
-  WHERE state = 'published' AND ad_hoc = :yes
+  WHERE state = :published_state AND ad_hoc = :yes
 UNION ALL SELECT 'ad_hoc_in_progress', '', COUNT(*) FROM noms
-  WHERE ad_hoc = :yes AND state NOT IN ('published', 'rejected', 'withdrawn')
+  WHERE ad_hoc = :yes AND state NOT IN (:published_state, :rejected_state, :withdrawn_state)
 """

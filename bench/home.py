@@ -33,6 +33,7 @@ from bench.common import NOW, PASSWORD, Progress, fresh_database, setup  # noqa:
 from models import Dossier, make_sessionmaker  # noqa: E402
 from workflow import fire  # noqa: E402
 from workflow.dossiers.queues import my_queues  # noqa: E402
+from workflow.lifecycles.common import OFFICE_REVIEW  # noqa: E402
 
 
 def _to_office(engine, cast) -> None:
@@ -74,7 +75,7 @@ def bench(backend: str, n: int, repeat: int, pg_url: str | None) -> None:
         factory = make_sessionmaker(engine)
         floor_stmt = (
             select(Dossier.id)
-            .where(Dossier.state == "office_review")
+            .where(Dossier.state == OFFICE_REVIEW.name)
             .order_by(Dossier.updated_at, Dossier.id)
         )
 

@@ -50,9 +50,18 @@ from sqlalchemy import Engine, bindparam, select  # noqa: E402
 
 from bench.common import NOW, Cast, Progress, fresh_database, setup  # noqa: E402
 from models import AuditEvent, AuditHead, CouncilItem, Dossier, make_sessionmaker  # noqa: E402
+from models.council import OUTCOME_APPROVED  # noqa: E402
 from workflow import fire  # noqa: E402
 from workflow.core.audit import canonical_json, chain_hash, format_time, leaf_hash, verify  # noqa: E402
 from workflow.core.engine import LOCK_DOSSIER, TRANSITION_LISTENERS  # noqa: E402
+from workflow.lifecycles.common import (  # noqa: E402
+    COUNCIL_REVIEW,
+    DRAFT,
+    OFFICE_REVIEW,
+    PUBLISHED,
+    UNIT_REVIEW,
+)
+from workflow.lifecycles.nomination import APPROVED  # noqa: E402
 
 DECISION = {
     "decision_number": "05/QĐ-SGDĐT",
@@ -61,11 +70,11 @@ DECISION = {
 }
 # trigger, who fires it, from state, to state, role recorded in the audit event
 STAGES = (
-    ("submit", "staff", "draft", "unit_review", "unit_staff"),
-    ("unit_approve", "head", "unit_review", "office_review", "unit_head"),
-    ("office_approve", "reviewer", "office_review", "council_review", "office_reviewer"),
-    ("council_approve", "secretary", "council_review", "approved", "council_secretary"),
-    ("publish", "secretary", "approved", "published", "council_secretary"),
+    ("submit", "staff", DRAFT.name, UNIT_REVIEW.name, "unit_staff"),
+    ("unit_approve", "head", UNIT_REVIEW.name, OFFICE_REVIEW.name, "unit_head"),
+    ("office_approve", "reviewer", OFFICE_REVIEW.name, COUNCIL_REVIEW.name, "office_reviewer"),
+    ("council_approve", "secretary", COUNCIL_REVIEW.name, APPROVED.name, "council_secretary"),
+    ("publish", "secretary", APPROVED.name, PUBLISHED.name, "council_secretary"),
 )
 TARGET_RATIO, TARGET_SQLITE_RATE = 2.0, 2000.0
 CHUNK = 100  # transitions per timed chunk; the sides take turns chunk by chunk
@@ -265,7 +274,7 @@ class FloorSide:
                     "votes_for": self.cast.present,
                     "votes_against": 0,
                     "votes_abstain": 0,
-                    "outcome": "approved",
+                    "outcome": OUTCOME_APPROVED,
                     "recorded_by": actor_id,
                     "recorded_at": NOW,
                 },
@@ -348,7 +357,7 @@ def _check(engine: Engine, cast: Cast) -> None:
         ids = [d for name in SIDES for d, _ in cast.sets[name]]
         states = set(session.scalars(select(Dossier.state).where(Dossier.id.in_(ids))))
         result = verify(session)
-    if states != {"published"} or not result.ok:
+    if states != {PUBLISHED.name} or not result.ok:
         raise SystemExit(f"check failed: states {states}, chain {result}")
     print(
         f"  check: {len(ids)} nominations published; audit chain verifies "

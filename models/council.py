@@ -35,7 +35,10 @@ from models.dossiers import Dossier
 from models.org import User
 
 SESSION_STATUSES = ("open", "closed")
-VOTE_OUTCOMES = ("approved", "rejected", "deferred", "classified")
+# What the Council decided on an item (words shared with dossier states, another vocabulary).
+OUTCOME_APPROVED, OUTCOME_REJECTED = "approved", "rejected"
+OUTCOME_DEFERRED, OUTCOME_CLASSIFIED = "deferred", "classified"
+VOTE_OUTCOMES = (OUTCOME_APPROVED, OUTCOME_REJECTED, OUTCOME_DEFERRED, OUTCOME_CLASSIFIED)
 
 
 class CouncilSession(Base):

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, utcnow
 from models.dossiers import Dossier
 
-DECISION_STATUSES = ("draft", "issued")
+DECISION_DRAFT, DECISION_ISSUED = "draft", "issued"
+DECISION_STATUSES = (DECISION_DRAFT, DECISION_ISSUED)
 
 
 class Decision(Base):

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
 
-COMMENT_STATUSES = ("pending", "approved", "rejected")
+COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED = "pending", "approved", "rejected"
+COMMENT_STATUSES = (COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED)
 TEXT_MAX = 2000
 NAME_MAX = 160
 CONTACT_MAX = 160

@@ -195,7 +195,7 @@ def test_nomination_story(new_page, live_server, tmp_path):
 
     # The unit sees the reason prominently, on its home and on the dossier page.
     staff.get_by_role("link", name="Việc cần làm").click()
-    expect(staff.locator(f"tr[data-dossier='{dossier_id}'] .notice-returned")).to_contain_text(
+    expect(staff.locator(f"tr[data-dossier='{dossier_id}'] .notice-error")).to_contain_text(
         RETURN_REASON
     )
     open_dossier(staff, dossier_id)
@@ -206,7 +206,7 @@ def test_nomination_story(new_page, live_server, tmp_path):
     expect_state(staff, kind, "returned")
     shot(staff, "09-dossier-returned")
     staff.get_by_role("link", name="Sửa nội dung").click()
-    expect(staff.locator(".notice-returned")).to_contain_text(RETURN_REASON)
+    expect(staff.locator(".notice-error")).to_contain_text(RETURN_REASON)
     staff.get_by_label("Tải thêm tệp minh chứng").set_input_files(
         pdf(tmp_path, "Quyết định công nhận sáng kiến.pdf")
     )
@@ -244,7 +244,7 @@ def test_nomination_story(new_page, live_server, tmp_path):
     shot(secretary, "14-council-sessions")
     open_dossier(secretary, dossier_id)
     expect_state(secretary, kind, "published")
-    expect(secretary.locator(".notice-published")).to_contain_text("05/QĐ-SGDĐT")
+    expect(secretary.locator(".notice-success")).to_contain_text("05/QĐ-SGDĐT")
     timeline = secretary.locator(".timeline")
     expect(timeline).to_contain_text(RETURN_REASON)
     expect(timeline).to_contain_text("4 đồng ý, 0 không đồng ý, 0 không biểu quyết")

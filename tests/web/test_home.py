@@ -63,7 +63,7 @@ def engine_todo(app, actor) -> set[int]:
         return {
             d.id
             for d in session.scalars(select(Dossier))
-            if any(t.style == "primary" for t, _ in available(session, d, actor))
+            if any(t.forward for t, _ in available(session, d, actor))
         }
 
 
@@ -216,9 +216,7 @@ def test_my_queues_on_both_databases(session, world):
         full = my_queues(session, actor)
         listed = {r.dossier.id for q in full for r in q.rows}
         brute = {
-            d.id
-            for d in everything
-            if any(t.style == "primary" for t, _ in available(session, d, actor))
+            d.id for d in everything if any(t.forward for t, _ in available(session, d, actor))
         }
         assert listed == brute, username
         # Rules checked for the first row of each queue only: the same rows, the same first rows.

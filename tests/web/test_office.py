@@ -151,7 +151,8 @@ def test_row_content(client, app_world, auth, queue_data):
     assert f'href="/dossiers/{queue_data["hong"]}"' in html
     assert "Trường THPT Chuyên Trần Phú" in html and "Lao động tiên tiến" in html
     assert "Phong trào thi đua năm 2026" in html and "Lao động trực tiếp" in html
-    assert "badge badge-office_review" in html and "Văn phòng Sở thẩm định" in html
+    assert 'class="badge tone-info" data-state="office_review"' in html
+    assert "Văn phòng Sở thẩm định" in html
     assert "01/06/2026" in html  # sent on NOW, shown in Vietnamese date order
     assert "Đột xuất" in client.get("/office/?q=yen").get_data(as_text=True)
 

@@ -103,7 +103,7 @@ def met_label(met: bool | None) -> tuple[str, str]:
     """(badge class, words) for met / not met / no figure."""
     if met is None:
         return "badge", _("Chưa có số liệu")
-    return ("badge badge-accepted", _("Đạt")) if met else ("badge badge-returned", _("Chưa đạt"))
+    return ("badge tone-success", _("Đạt")) if met else ("badge tone-danger", _("Chưa đạt"))
 
 
 def submission_state(dossier: Any) -> str | None:

@@ -18,6 +18,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from models import Campaign, Unit
+from models.decisions import DECISION_DRAFT
 from web.auth.user import current_actor
 from web.council import bp
 from web.council.access import council_manager, council_viewer
@@ -118,6 +119,7 @@ def decision_detail(id: int):
         decision=decision,
         dossiers=decisions.dossiers_of(session, decision),
         can_manage=council.can_manage(actor),
+        is_draft=decision.status == DECISION_DRAFT,
         pdf=documents.pdf_converter() is not None,
     )
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from models import Dossier
+from models.council import OUTCOME_CLASSIFIED
 from web.council import bp
 from web.council.access import council_manager, council_viewer
 from web.council.forms import SessionForm
@@ -149,6 +150,7 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
         pending_ballots=council.pending_ballots(session, meeting.id) if is_open else [],
         classifications=CLASSIFICATIONS,
         outcomes=council.OUTCOME_LABELS,
+        classified_outcome=OUTCOME_CLASSIFIED,
         here=url_for("council.session_detail", id=meeting.id),
     ), status
 

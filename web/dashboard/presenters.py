@@ -17,7 +17,7 @@ from workflow.campaigns.deadlines import STATUS_LABELS
 from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
 from workflow.core.actors import Actor
 from workflow.dossiers import queues
-from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard
+from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, published_state
 
 # The unit chart shows the units with the most nominations; the table below it lists them all.
 TOP_UNITS = 15
@@ -44,6 +44,10 @@ class Links:
                 **{"state": "all", **args},
             )
         return url_for("dashboard.nominations", campaign=self.campaign_id, **args)
+
+    def published(self, **args: Any) -> str:
+        """The list of the campaign's published nominations (narrowed by ``args``)."""
+        return self.nominations(state=published_state(), **args)
 
     def units(self, **args: Any) -> str:
         """The dashboard's list of units (with their heads' contacts)."""
@@ -119,7 +123,7 @@ def nomination_charts(board: Dashboard, links: Links) -> dict[str, Markup]:
     ]
     units = [Bar(c.label_vi, c.count, links.nominations(unit=c.key)) for c in n.by_unit[:TOP_UNITS]]
     ad_hoc = [
-        Bar(_("Đã công bố"), n.ad_hoc_published, links.nominations(state="published", ad_hoc=1)),
+        Bar(_("Đã công bố"), n.ad_hoc_published, links.published(ad_hoc=1)),
         Bar(
             _("Đang xử lý"), n.ad_hoc_in_progress, links.nominations(ad_hoc=1, stage="in_progress")
         ),
@@ -130,13 +134,13 @@ def nomination_charts(board: Dashboard, links: Links) -> dict[str, Markup]:
         Bar(
             _("Người lao động trực tiếp"),
             n.published_direct,
-            links.nominations(state="published", nominee="individual", direct=1),
+            links.published(nominee="individual", direct=1),
             COLORS["direct"],
         ),
         Bar(
             _("Cá nhân khác"),
             n.published_individuals - n.published_direct,
-            links.nominations(state="published", nominee="individual", direct=0),
+            links.published(nominee="individual", direct=0),
             COLORS["other"],
         ),
     ]

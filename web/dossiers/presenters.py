@@ -16,6 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilItem, CouncilSession, Dossier, User
+from models.council import (
+    OUTCOME_APPROVED,
+    OUTCOME_CLASSIFIED,
+    OUTCOME_DEFERRED,
+    OUTCOME_REJECTED,
+)
 from web.support.i18n import lang, pick
 from workflow.core.actors import ROLE_LABELS, Actor, Role
 from workflow.core.audit import history
@@ -28,10 +34,10 @@ from workflow.dossiers.content import FIELDS
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
 OUTCOMES = {
-    "approved": ("Thông qua", "Approved"),
-    "rejected": ("Không thông qua", "Rejected"),
-    "deferred": ("Hoãn, trả Văn phòng xem lại", "Deferred"),
-    "classified": ("Đã xếp loại", "Classified"),
+    OUTCOME_APPROVED: ("Thông qua", "Approved"),
+    OUTCOME_REJECTED: ("Không thông qua", "Rejected"),
+    OUTCOME_DEFERRED: ("Hoãn, trả Văn phòng xem lại", "Deferred"),
+    OUTCOME_CLASSIFIED: ("Đã xếp loại", "Classified"),
 }
 
 
@@ -225,7 +231,7 @@ def council_items(
 
 def last_return(session: Session, dossier: Dossier) -> AuditEvent | None:
     """The event that returned the dossier, when its return reason is what the unit must act on."""
-    if not dossier.return_reason or dossier.state not in ("returned", "draft"):
+    if not dossier.return_reason or not WORKFLOWS[dossier.kind].state(dossier.state).editable:
         return None
     event = session.scalar(
         select(AuditEvent)
@@ -241,7 +247,7 @@ def next_steps(dossier: Dossier) -> list[tuple[str, str]]:
     """(action, who) of the ways forward from the current state, for the "what next" line."""
     out = []
     for tdef in WORKFLOWS[dossier.kind].transitions_from(dossier.state):
-        if tdef.style != "primary":
+        if not tdef.forward:
             continue
         roles = ", ".join(pick(*ROLE_LABELS[r]) for r in sorted(tdef.roles, key=lambda r: r.value))
         out.append((pick(tdef.label_vi, tdef.label_en), roles))
@@ -262,7 +268,7 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
         "editable": state.editable and editing_role(who, dossier) is not None,
-        "returned": returned,
+        "return_event": returned,
         "returned_by": session.get(User, returned.actor_id)
         if returned and returned.actor_id
         else None,

@@ -108,14 +108,15 @@ def _scoped(who: Actor, unit_ids: list[int], chosen: dict[str, Any]):
     return stmt
 
 
-def _state_choices(kind: str | None) -> list[tuple[str, str]]:
+def _state_choices(kind: str | None) -> list[tuple[str, str, str]]:
+    """(state, label, tone) of the states of ``kind`` (or of every kind)."""
     kinds = [kind] if kind else list(KINDS)
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str, str]] = {}
     for name in all_state_names():
         for k in kinds:
             if name in WORKFLOWS[k].state_names and name not in seen:
-                seen[name] = state_text(k, name)
-    return list(seen.items())
+                seen[name] = (name, state_text(k, name), WORKFLOWS[k].state(name).tone.value)
+    return list(seen.values())
 
 
 def _campaign_choices(session: Session, who: Actor, unit_ids: list[int]) -> list[Campaign]:

@@ -13,6 +13,7 @@ from web.home.links import optional_url, register
 from workflow.core.actors import Actor, Role
 from workflow.council import sessions as council
 from workflow.dossiers import queues
+from workflow.lifecycles.common import COUNCIL_QUEUE, OFFICE_REVIEW_QUEUE
 from workflow.reporting import dashboard
 
 register(bp)
@@ -55,8 +56,8 @@ def quick_links(actor: Actor) -> list[tuple[str, str]]:
 def full_list_url(queue_key: str) -> str | None:
     """Where the whole of a long queue can be seen."""
     endpoint = {
-        "office_review": ("office.queue", {}),
-        "council_review": ("council.sessions", {}),
+        OFFICE_REVIEW_QUEUE.key: ("office.queue", {}),
+        COUNCIL_QUEUE.key: ("council.sessions", {}),
     }.get(queue_key, ("dossiers.unit_list", {}))
     return optional_url(endpoint[0], **endpoint[1])
 

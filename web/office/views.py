@@ -32,11 +32,11 @@ ALL_STATES = "all"
 
 def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
     """The queue's filters from the query string; unknown values are ignored."""
-    state = args.get("state") or queues.OFFICE_DEFAULT_STATE
+    state = args.get("state") or queues.office_default_state()
     if state == ALL_STATES:
         state = None
     elif state not in all_state_names():
-        state = queues.OFFICE_DEFAULT_STATE
+        state = queues.office_default_state()
     kind = args.get("kind") if args.get("kind") in WORKFLOWS else None
     return queues.OfficeFilter(
         campaign_id=whole_number(args.get("campaign")),
@@ -94,6 +94,7 @@ def queue():
         filters=filters,
         sort_key=sort,
         state_arg=filters.state or ALL_STATES,
+        default_state=queues.office_default_state(),
         options=queues.office_filter_options(session),
         export_url=url_for("office.export", **query_args(page=None)),
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from web.support.i18n import pick
 from web.support.listing import query_args
 from workflow.core.actors import ROLE_LABELS, Role
-from workflow.core.registry import WORKFLOWS
+from workflow.core.registry import WORKFLOWS, state_def
 
 # (endpoint, Vietnamese, English, roles that see it; None = everyone signed in;
 #  "public" = visitors too). Entries whose endpoint does not exist yet are skipped.
@@ -44,6 +45,18 @@ def state_label(kind: str, state: str) -> str:
     return pick(sdef.label_vi, sdef.label_en)
 
 
+def state_tone(kind: str, state: str) -> str:
+    """The state's tone (``Tone`` value), which the style sheet colours: ``tone-<value>``."""
+    return WORKFLOWS[kind].state(state).tone.value
+
+
+def state_badge(kind: str, state: str) -> Markup:
+    """The state's badge: its label, coloured by its tone; ``data-state`` names the state."""
+    return Markup('<span class="badge tone-{}" data-state="{}">{}</span>').format(
+        state_tone(kind, state), state, state_label(kind, state)
+    )
+
+
 def kind_label(kind: str) -> str:
     wdef = WORKFLOWS[kind]
     return pick(wdef.label_vi, wdef.label_en)
@@ -75,6 +88,9 @@ def url_with(**overrides) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
+        state_tone=state_tone,
+        state_badge=state_badge,
+        state_def=state_def,
         kind_label=kind_label,
         role_label=role_label,
         nav_items=nav_items,

@@ -9,10 +9,11 @@ Which rules apply: those in force on the day the dossier was received by the Dep
 
 Counting, for quotas and for "holds the title this year": the awards history
 (``AwardRecord``: imported past years and what the system published), plus the unit's
-nominations of the same campaign year that the Department has received and that are still
-alive: under Office review, at the Council, approved, forwarded or published (a published
-one that already has its history record is counted once). Drafts, dossiers with the unit
-(including returned ones) and rejected or withdrawn ones are not counted. The nomination
+nominations of the same campaign year in a state that ``counts_toward_quota`` (the lifecycle
+says which: received by the Department and still alive, e.g. under Office review, at the
+Council, approved, forwarded or published; a published one that already has its history
+record is counted once). Drafts, dossiers with the unit (including returned ones) and
+rejected or withdrawn ones are not counted. The nomination
 being checked is always counted in its own quota. The limit is ``pct`` percent of the base
 award's count, rounded down.
 """
@@ -30,11 +31,19 @@ from sqlalchemy.orm import Session
 from models import Attachment, AwardRecord, AwardRule, AwardType, Campaign, Hold, Nomination
 from models.text import fold
 from workflow.awards.catalogue import PURPOSES, rules_of
+from workflow.core.registry import states_where
 
 LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-COUNTED_STATES = ("office_review", "council_review", "approved", "forwarded", "published")
-# Approved by the Council or beyond: as good as held for "this year" prerequisites.
-DECIDED_STATES = ("approved", "forwarded", "published")
+
+
+def counted_states() -> tuple[str, ...]:
+    """The nomination states that count toward quotas (from the lifecycle)."""
+    return states_where(lambda s: s.counts_toward_quota)["nomination"]
+
+
+def decided_states() -> tuple[str, ...]:
+    """Counted and decided by the Council: as good as held for "this year" prerequisites."""
+    return states_where(lambda s: s.counts_toward_quota and s.decided)["nomination"]
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ class Checker:
         pending: list[int] = []
         if last == year and year not in held:
             pending = self._same_year_nominations(award.id, nomination, year)
-            if any(state in DECIDED_STATES for _, state in pending):
+            if any(state in decided_states() for _, state in pending):
                 held.add(year)
         missing = [y for y in wanted if y not in held]
         span = f"{wanted[0]}–{wanted[-1]}" if len(wanted) > 1 else str(wanted[0])
@@ -192,7 +201,7 @@ class Checker:
         year, pct = nomination.campaign.year, int(p.get("pct") or 0)
         base = self.count(base_award.id, nomination.unit_id, year)
         used = self.count(nomination.award_type_id, nomination.unit_id, year)
-        if nomination.state not in COUNTED_STATES:
+        if nomination.state not in counted_states():
             used += 1  # this one, not counted yet
         limit = math.floor(base * pct / 100)
         award = nomination.award_type
@@ -259,7 +268,7 @@ class Checker:
                     Nomination.award_type_id == award_type_id,
                     Nomination.unit_id == unit_id,
                     Campaign.year == year,
-                    Nomination.state.in_(COUNTED_STATES),
+                    Nomination.state.in_(counted_states()),
                     ~recorded,
                 )
             )
@@ -296,7 +305,7 @@ class Checker:
                 Nomination.award_type_id == award_type_id,
                 Campaign.year == year,
                 Nomination.id != nomination.id,
-                Nomination.state.in_(COUNTED_STATES),
+                Nomination.state.in_(counted_states()),
             )
         )
         key = fold(nomination.nominee_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models import Campaign, Dossier
+from workflow.core.registry import state_def
 
 ZONE = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
 STATUS_LABELS = {
@@ -25,6 +26,11 @@ def local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(ZONE).date()
 
 
+def _retracted(kind: str, state: str) -> bool:
+    sdef = state_def(kind, state)
+    return sdef is not None and sdef.retracted
+
+
 def submission_status(
     campaign: Campaign, kind: str, dossier: Dossier | None, today: dt.date
 ) -> str:
@@ -34,7 +40,7 @@ def submission_status(
     "before 10/3" in the plan's words means on or before the due day.
     """
     due = due_date(campaign, kind)
-    if dossier is not None and dossier.sent_at is not None and dossier.state != "withdrawn":
+    if dossier is not None and dossier.sent_at is not None and not _retracted(kind, dossier.state):
         if due is None or local_day(dossier.sent_at) <= due:
             return "on_time"
         return "late"

@@ -26,6 +26,7 @@ from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
 from models.text import vi_sort_key
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.core.actors import Role
+from workflow.core.registry import states_where
 
 # Unit kinds of the Department itself: never expected to send a plan or report.
 DEPARTMENT_KINDS = ("department", "office")
@@ -85,7 +86,7 @@ def submissions(
             _D.c.campaign_id == campaign.id,
             _D.c.kind == kind,
             _D.c.sent_at.is_not(None),
-            _D.c.state != "withdrawn",
+            _D.c.state.not_in(states_where(lambda s: s.retracted)[kind]),
         )
         .group_by(_D.c.unit_id)
         .subquery()

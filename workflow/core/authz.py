@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, false, or_
 
 from models import Dossier
 from workflow.core.actors import Actor, Role
 from workflow.core.errors import Violation
+from workflow.core.registry import state_def, state_is
 from workflow.core.spec import Scope, TransitionDef
 
 
@@ -43,8 +44,9 @@ def can_view(actor: Actor, dossier: Dossier) -> bool:
 
 
 def _shared_with_sector(kind: str, state: str) -> bool:
-    # An accepted plan is published to every unit of the sector.
-    return kind == "plan" and state == "accepted"
+    # Some states (an accepted plan) publish the dossier to every unit of the sector.
+    sdef = state_def(kind, state)
+    return sdef is not None and sdef.shared_with_sector
 
 
 def visible_dossiers(actor: Actor) -> ColumnElement[bool]:
@@ -56,5 +58,5 @@ def visible_dossiers(actor: Actor) -> ColumnElement[bool]:
     if actor.is_department:
         clauses.append(Dossier.sent_at.is_not(None))
     if actor.grants:
-        clauses.append(and_(Dossier.kind == "plan", Dossier.state == "accepted"))
+        clauses.append(state_is(Dossier.kind, Dossier.state, lambda s: s.shared_with_sector))
     return or_(*clauses) if clauses else false()

@@ -7,17 +7,20 @@ the domains read the definitions from here, so nothing below the lifecycles impo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from workflow.core.spec import StateDef, WorkflowDef
+from sqlalchemy import ColumnElement, and_, false, or_
+
+from workflow.core.spec import QueueDef, StateDef, WorkflowDef
 
 WORKFLOWS: dict[str, WorkflowDef] = {}
 
 
 def register(*wdefs: WorkflowDef) -> None:
     """Make the lifecycles known, by kind (a kind registered again is replaced)."""
-    for wdef in wdefs:
-        WORKFLOWS[wdef.kind] = wdef
+    candidate = {**WORKFLOWS, **{wdef.kind: wdef for wdef in wdefs}}
+    _queues(candidate.values())  # refuses queues that disagree before anything changes
+    WORKFLOWS.update(candidate)
 
 
 def workflow(kind: str) -> WorkflowDef:
@@ -36,3 +39,42 @@ def all_state_names() -> tuple[str, ...]:
 def states_where(test: Callable[[StateDef], bool]) -> dict[str, tuple[str, ...]]:
     """The names of the states for which ``test`` holds, by kind."""
     return {kind: tuple(s.name for s in w.states if test(s)) for kind, w in WORKFLOWS.items()}
+
+
+def state_def(kind: str, name: str) -> StateDef | None:
+    """The definition of state ``name`` of ``kind``; None when either is unknown."""
+    wdef = WORKFLOWS.get(kind)
+    return wdef.state(name) if wdef is not None and name in wdef.state_names else None
+
+
+def state_is(
+    kind_column: ColumnElement[str],
+    state_column: ColumnElement[str],
+    test: Callable[[StateDef], bool],
+) -> ColumnElement[bool]:
+    """A WHERE clause: the row's state, in its kind's lifecycle, is one for which ``test``
+    holds (a state name may mean different things in different kinds)."""
+    clauses = [
+        and_(kind_column == kind, state_column.in_(names))
+        for kind, names in states_where(test).items()
+        if names
+    ]
+    return or_(*clauses) if clauses else false()
+
+
+def queues() -> tuple[QueueDef, ...]:
+    """Every to-do queue the registered lifecycles use, in display order."""
+    return _queues(WORKFLOWS.values())
+
+
+def _queues(wdefs: Iterable[WorkflowDef]) -> tuple[QueueDef, ...]:
+    by_key: dict[str, QueueDef] = {}
+    for wdef in wdefs:
+        for state in wdef.states:
+            queue = state.queue
+            if queue is not None and by_key.setdefault(queue.key, queue) != queue:
+                raise ValueError(f"two different queues are called {queue.key!r}")
+    orders = [q.order for q in by_key.values()]
+    if len(orders) != len(set(orders)):
+        raise ValueError("two queues share a display order")
+    return tuple(sorted(by_key.values(), key=lambda q: q.order))

@@ -44,9 +44,45 @@ Guard = Callable[["GuardContext"], Optional["Violation"]]
 Effect = Callable[["GuardContext"], None]
 
 
+class Tone(str, Enum):
+    """What a state's badge says at a glance; the style sheet colours badges by tone."""
+
+    NEUTRAL = "neutral"  # nothing to say yet (a draft)
+    INFO = "info"  # someone is working on it
+    EXTERNAL = "external"  # with someone outside the Department
+    WARNING = "warning"  # needs attention soon
+    DANGER = "danger"  # sent back: the unit must correct it (lists show why)
+    SUCCESS = "success"  # decided in the dossier's favour
+    DONE = "done"  # the outcome is out, public
+    CLOSED = "closed"  # ended without the outcome sought
+
+
+@dataclass(frozen=True)
+class QueueDef:
+    """A list of the home page's "Việc cần làm"; several states may share one.
+
+    ``order``: its place on the page (smaller first).
+    """
+
+    key: str
+    label_vi: str
+    label_en: str
+    order: int
+
+
 @dataclass(frozen=True)
 class StateDef:
-    """A state with its labels. ``editable``: the owning unit may change the content."""
+    """A state with its labels and what the rest of the system needs to know of it.
+
+    ``editable``: the owning unit may change the content. ``terminal``: no one acts on it any
+    more. ``public``: the outcome is published. ``queue``: the to-do list of those who may
+    move a dossier forward from it (every non-terminal state has one). ``tone``: its badge.
+    ``counts_toward_quota``: a nomination in it counts in its unit's quotas and same-year
+    prerequisites (received by the Department and still alive). ``decided``: the Council (or
+    the level above) has decided. ``retracted``: the unit took it back; it counts as neither
+    sent nor proposed. ``agenda``: it awaits the Council's vote (and its public notice).
+    ``shared_with_sector``: every unit of the sector may read it.
+    """
 
     name: str
     label_vi: str
@@ -54,6 +90,13 @@ class StateDef:
     editable: bool = False
     terminal: bool = False
     public: bool = False
+    queue: QueueDef | None = None
+    tone: Tone = Tone.NEUTRAL
+    counts_toward_quota: bool = False
+    decided: bool = False
+    retracted: bool = False
+    agenda: bool = False
+    shared_with_sector: bool = False
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -80,6 +123,9 @@ class TransitionDef:
     public: bool = False
     # A style hint for buttons: "primary", "danger" or "secondary".
     style: str = "primary"
+    # It moves the dossier toward its outcome: the dossier is on the to-do list of those who
+    # may fire it, and they are notified when it arrives in one of its sources.
+    forward: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +183,7 @@ class WorkflowDef:
             for source in tdef.sources:
                 if source in names and self._by_name[source].terminal:
                     problems.append(f"{tdef.trigger}: leaves terminal state {source!r}")
+        problems += self._waiting_problems()
         reachable, frontier = {self.initial}, [self.initial]
         while frontier:
             current = frontier.pop()
@@ -147,3 +194,19 @@ class WorkflowDef:
         problems += [f"state {s!r} is unreachable" for s in sorted(names - reachable)]
         if problems:
             raise ValueError(f"workflow {self.kind}: " + "; ".join(problems))
+
+    def _waiting_problems(self) -> list[str]:
+        """A dossier waiting in a non-terminal state must be on someone's to-do list: the
+        state has a queue and a forward transition out of it; a terminal state has neither."""
+        problems = []
+        for state in self.states:
+            forward = any(t.forward for t in self.transitions_from(state.name))
+            if state.terminal and state.queue is not None:
+                problems.append(f"terminal state {state.name!r} is in a to-do queue")
+            if not state.terminal and state.queue is None:
+                problems.append(f"state {state.name!r} is in no to-do queue")
+            if not state.terminal and not forward:
+                problems.append(f"no forward transition leaves state {state.name!r}")
+            if state.retracted and not state.terminal:
+                problems.append(f"retracted state {state.name!r} is not terminal")
+        return problems

@@ -150,7 +150,7 @@ def open_ballot(
             required=quorum.required,
         )
     dossier = load_nomination(session, dossier_id, actor)
-    if not isinstance(dossier, Nomination) or dossier.state != councils.AGENDA_STATE:
+    if not isinstance(dossier, Nomination) or not councils.on_agenda(dossier):
         raise _refuse("ballot_not_agenda")
     if find(session, council.id, dossier.id) is not None:
         raise _refuse("ballot_already_open")
@@ -472,7 +472,7 @@ class BoardRow:
 
     @property
     def can_apply(self) -> bool:
-        return self.result is not None and self.dossier.state == councils.AGENDA_STATE
+        return self.result is not None and councils.on_agenda(self.dossier)
 
 
 def board(session: Session, council: CouncilSession, actor: Actor) -> list[BoardRow]:

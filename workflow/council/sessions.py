@@ -17,25 +17,37 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier, RoleGrant, User
-from models.council import Ballot
+from models.council import (
+    OUTCOME_APPROVED,
+    OUTCOME_CLASSIFIED,
+    OUTCOME_DEFERRED,
+    OUTCOME_REJECTED,
+    Ballot,
+)
 from models.text import nfc, person_sort_key
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import visible_dossiers
 from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.core.registry import state_def, state_is
 from workflow.dossiers.queues import ANY_DOSSIER
 
-AGENDA_STATE = "council_review"
 DEFAULT_QUORUM_PCT = 67
 ENTITY = "council_session"
 
 # Outcome labels of a recorded Council item (models.council.VOTE_OUTCOMES).
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
-    "approved": ("Thông qua", "Approved"),
-    "rejected": ("Không thông qua", "Not approved"),
-    "deferred": ("Hoãn, trả Văn phòng Sở xem lại", "Deferred to the Office"),
-    "classified": ("Đã xếp loại", "Classified"),
+    OUTCOME_APPROVED: ("Thông qua", "Approved"),
+    OUTCOME_REJECTED: ("Không thông qua", "Not approved"),
+    OUTCOME_DEFERRED: ("Hoãn, trả Văn phòng Sở xem lại", "Deferred to the Office"),
+    OUTCOME_CLASSIFIED: ("Đã xếp loại", "Classified"),
 }
+
+
+def on_agenda(dossier: Dossier) -> bool:
+    """Whether ``dossier`` awaits the Council's vote (its state is on the agenda)."""
+    sdef = state_def(dossier.kind, dossier.state)
+    return sdef is not None and sdef.agenda
 
 
 def can_manage(actor: Actor | None) -> bool:
@@ -250,7 +262,10 @@ def agenda(session: Session, actor: Actor) -> list[Dossier]:
     return list(
         session.scalars(
             select(ANY_DOSSIER)
-            .where(visible_dossiers(actor), ANY_DOSSIER.state == AGENDA_STATE)
+            .where(
+                visible_dossiers(actor),
+                state_is(ANY_DOSSIER.kind, ANY_DOSSIER.state, lambda s: s.agenda),
+            )
             .order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
         ).unique()
     )
@@ -262,7 +277,10 @@ def agenda_count(session: Session, actor: Actor) -> int:
         session.scalar(
             select(func.count())
             .select_from(Dossier)
-            .where(visible_dossiers(actor), Dossier.state == AGENDA_STATE)
+            .where(
+                visible_dossiers(actor),
+                state_is(Dossier.kind, Dossier.state, lambda s: s.agenda),
+            )
         )
         or 0
     )

@@ -21,44 +21,25 @@ from workflow.core.authz import visible_dossiers
 from workflow.core.engine import available
 from workflow.core.errors import Violation
 from workflow.core.registry import WORKFLOWS, all_state_names
+from workflow.core.registry import queues as registered_queues
 from workflow.core.spec import TransitionDef
 
 # Every kind's columns in one query (outer joins), so a list never loads rows one by one.
 ANY_DOSSIER = with_polymorphic(Dossier, [Nomination, Plan, Report])
 
-# The style of the transitions that move a dossier forward. A dossier is on someone's
-# to-do list when they may fire one of these; "withdraw" alone (danger) does not count.
-FORWARD_STYLE = "primary"
-
-# Queues of the home page, in display order: key, states, Vietnamese and English labels.
-QUEUES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
-    ("returned", ("returned",), "Bị trả lại, cần bổ sung", "Returned for correction"),
-    (
-        "draft",
-        ("draft",),
-        "Hồ sơ nháp cần hoàn thiện và gửi duyệt",
-        "Drafts to complete and submit",
-    ),
-    # Only heads of unit approve, so this queue speaks to them.
-    ("unit_review", ("unit_review",), "Chờ bạn duyệt và gửi Sở", "Awaiting your approval"),
-    ("office_review", ("office_review",), "Chờ thẩm định", "To review"),
-    ("council_review", ("council_review",), "Chờ Hội đồng xét", "Awaiting the Council"),
-    (
-        "to_publish",
-        ("approved", "classified"),
-        "Đã thông qua, chờ công bố",
-        "Approved, awaiting publication",
-    ),
-    (
-        "forwarded",
-        ("forwarded",),
-        "Đã trình cấp trên, chờ ghi nhận kết quả",
-        "Forwarded, awaiting the higher level's answer",
-    ),
-)
-
 OFFICE_QUEUE_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMIN})
-OFFICE_DEFAULT_STATE = "office_review"
+
+
+def office_default_state() -> str | None:
+    """The state the Office queue opens on: the first, in the lifecycles' order, from which
+    an Office reviewer moves a dossier forward (where the Department's review starts)."""
+    for name in all_state_names():
+        for wdef in WORKFLOWS.values():
+            if any(
+                t.forward and Role.OFFICE_REVIEWER in t.roles for t in wdef.transitions_from(name)
+            ):
+                return name
+    return None
 
 
 def can_use_office_queue(actor: Actor | None) -> bool:
@@ -69,9 +50,7 @@ def can_use_office_queue(actor: Actor | None) -> bool:
 def forward_transitions(actor: Actor) -> dict[str, tuple[TransitionDef, ...]]:
     """Per kind, the forward transitions one of the actor's roles may fire."""
     return {
-        kind: tuple(
-            t for t in wdef.transitions if t.style == FORWARD_STYLE and t.roles & actor.roles
-        )
+        kind: tuple(t for t in wdef.transitions if t.forward and t.roles & actor.roles)
         for kind, wdef in WORKFLOWS.items()
     }
 
@@ -136,7 +115,7 @@ def todo_row(
     forward = [
         (t, problems)
         for t, problems in available(session, dossier, actor, now, rules=rules)
-        if t.style == FORWARD_STYLE
+        if t.forward
     ]
     if not forward:
         return None
@@ -151,7 +130,7 @@ def my_queues(
     session: Session, actor: Actor, now: dt.datetime | None = None, evaluate: int | None = None
 ) -> list[Queue]:
     """The person's non-empty queues: every dossier on which ``available`` offers them a
-    forward action, grouped by state; oldest change first.
+    forward action, in the queue its state belongs to; oldest change first.
 
     ``evaluate``: check the rules (what still blocks each row) for the first that many rows
     of each queue only, the ones a page shows; a queue of thousands then costs no guard query
@@ -167,15 +146,20 @@ def my_queues(
         for dossier in session.scalars(stmt).unique()
         if (row := todo_row(session, dossier, actor, now, rules=evaluate is None)) is not None
     ]
+    by_queue: dict[str, list[TodoRow]] = {}
+    for row in rows:
+        # Every state one can move forward from has a queue (WorkflowDef.validate).
+        queue = WORKFLOWS[row.dossier.kind].state(row.dossier.state).queue
+        by_queue.setdefault(queue.key, []).append(row)
     queues = []
-    for key, states, vi, en in QUEUES:
-        members = [r for r in rows if r.dossier.state in states]
+    for qdef in registered_queues():
+        members = by_queue.get(qdef.key)
         if members:
             if evaluate is not None:
                 members[:evaluate] = [
                     todo_row(session, r.dossier, actor, now) for r in members[:evaluate]
                 ]
-            queues.append(Queue(key, vi, en, members))
+            queues.append(Queue(qdef.key, qdef.label_vi, qdef.label_en, members))
     return queues
 
 
@@ -189,7 +173,7 @@ class OfficeFilter:
     campaign_id: int | None = None
     award_type_id: int | None = None
     unit_id: int | None = None
-    state: str | None = OFFICE_DEFAULT_STATE
+    state: str | None = field(default_factory=office_default_state)
     kind: str | None = None
     text: str = ""
 

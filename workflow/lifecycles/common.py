@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workflow.core.actors import Role
-from workflow.core.spec import Guard, Input, Scope, StateDef, TransitionDef
+from workflow.core.spec import Guard, Input, QueueDef, Scope, StateDef, Tone, TransitionDef
 from workflow.council import guards as cg
 from workflow.dossiers import guards as dg
 
@@ -13,11 +13,63 @@ OFFICE = frozenset({Role.OFFICE_REVIEWER})
 SECRETARY = frozenset({Role.COUNCIL_SECRETARY})
 REASON = frozenset({Input.REASON})
 
-DRAFT = StateDef("draft", "Nháp", "Draft", editable=True)
-UNIT_REVIEW = StateDef("unit_review", "Chờ thủ trưởng duyệt", "Awaiting the head's approval")
-OFFICE_REVIEW = StateDef("office_review", "Văn phòng Sở thẩm định", "Under Office review")
-RETURNED = StateDef("returned", "Trả lại bổ sung", "Returned for correction", editable=True)
-WITHDRAWN = StateDef("withdrawn", "Đã rút", "Withdrawn", terminal=True)
+# The lists of the home page's "Việc cần làm", in the order it shows them.
+RETURNED_QUEUE = QueueDef("returned", "Bị trả lại, cần bổ sung", "Returned for correction", 1)
+DRAFT_QUEUE = QueueDef(
+    "draft", "Hồ sơ nháp cần hoàn thiện và gửi duyệt", "Drafts to complete and submit", 2
+)
+# Only heads of unit approve, so this queue speaks to them.
+UNIT_REVIEW_QUEUE = QueueDef("unit_review", "Chờ bạn duyệt và gửi Sở", "Awaiting your approval", 3)
+OFFICE_REVIEW_QUEUE = QueueDef("office_review", "Chờ thẩm định", "To review", 4)
+COUNCIL_QUEUE = QueueDef("council_review", "Chờ Hội đồng xét", "Awaiting the Council", 5)
+TO_PUBLISH_QUEUE = QueueDef(
+    "to_publish", "Đã thông qua, chờ công bố", "Approved, awaiting publication", 6
+)
+FORWARDED_QUEUE = QueueDef(
+    "forwarded",
+    "Đã trình cấp trên, chờ ghi nhận kết quả",
+    "Forwarded, awaiting the higher level's answer",
+    7,
+)
+
+DRAFT = StateDef("draft", "Nháp", "Draft", editable=True, queue=DRAFT_QUEUE)
+UNIT_REVIEW = StateDef(
+    "unit_review",
+    "Chờ thủ trưởng duyệt",
+    "Awaiting the head's approval",
+    queue=UNIT_REVIEW_QUEUE,
+    tone=Tone.INFO,
+)
+OFFICE_REVIEW = StateDef(
+    "office_review",
+    "Văn phòng Sở thẩm định",
+    "Under Office review",
+    queue=OFFICE_REVIEW_QUEUE,
+    tone=Tone.INFO,
+)
+RETURNED = StateDef(
+    "returned",
+    "Trả lại bổ sung",
+    "Returned for correction",
+    editable=True,
+    queue=RETURNED_QUEUE,
+    tone=Tone.DANGER,
+)
+WITHDRAWN = StateDef(
+    "withdrawn", "Đã rút", "Withdrawn", terminal=True, tone=Tone.CLOSED, retracted=True
+)
+# Nominations and reports go to the Council; the outcome is then published.
+COUNCIL_REVIEW = StateDef(
+    "council_review",
+    "Chờ Hội đồng xét",
+    "Awaiting the Council",
+    queue=COUNCIL_QUEUE,
+    tone=Tone.INFO,
+    agenda=True,
+)
+PUBLISHED = StateDef(
+    "published", "Đã công bố", "Published", terminal=True, public=True, tone=Tone.DONE, decided=True
+)
 
 
 def unit_stage(
@@ -42,6 +94,7 @@ def unit_stage(
             "Submit for approval",
             Scope.OWN_UNIT,
             guards=ready + submit_extra,
+            forward=True,
         ),
         TransitionDef(
             "unit_approve",
@@ -53,6 +106,7 @@ def unit_stage(
             Scope.OWN_UNIT,
             guards=ready + send_extra,
             effects=(dg.mark_sent,),
+            forward=True,
         ),
         TransitionDef(
             "unit_return",
@@ -86,6 +140,7 @@ def unit_stage(
             "Resubmit",
             Scope.OWN_UNIT,
             guards=ready,
+            forward=True,
         ),
         TransitionDef(
             "withdraw",
@@ -129,4 +184,5 @@ def publish(source: str) -> TransitionDef:
         requires=frozenset({Input.DECISION}),
         effects=(dg.record_decision,),
         public=True,
+        forward=True,
     )

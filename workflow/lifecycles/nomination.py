@@ -4,15 +4,17 @@ from dataclasses import replace
 
 from workflow.awards import guards as ag
 from workflow.campaigns import guards as gc
-from workflow.core.spec import Input, StateDef, TransitionDef, WorkflowDef
+from workflow.core.spec import Input, StateDef, Tone, TransitionDef, WorkflowDef
 from workflow.council import guards as cg
 from workflow.dossiers import guards as dg
+from workflow.lifecycles import common
 from workflow.lifecycles.common import (
     DRAFT,
+    FORWARDED_QUEUE,
     OFFICE,
-    OFFICE_REVIEW,
     RETURNED,
     SECRETARY,
+    TO_PUBLISH_QUEUE,
     UNIT_REVIEW,
     WITHDRAWN,
     council_defer,
@@ -22,6 +24,32 @@ from workflow.lifecycles.common import (
 from workflow.publication import notice as pn
 
 READY = (dg.required_fields, dg.has_evidence)
+
+# From the Office's review until it fails, a nomination counts in its unit's quotas.
+OFFICE_REVIEW = replace(common.OFFICE_REVIEW, counts_toward_quota=True)
+COUNCIL_REVIEW = replace(common.COUNCIL_REVIEW, counts_toward_quota=True)
+APPROVED = StateDef(
+    "approved",
+    "Hội đồng thông qua",
+    "Approved by the Council",
+    queue=TO_PUBLISH_QUEUE,
+    tone=Tone.SUCCESS,
+    counts_toward_quota=True,
+    decided=True,
+)
+FORWARDED = StateDef(
+    "forwarded",
+    "Đã trình cấp trên",
+    "Forwarded to the higher level",
+    queue=FORWARDED_QUEUE,
+    tone=Tone.EXTERNAL,
+    counts_toward_quota=True,
+    decided=True,
+)
+REJECTED = StateDef(
+    "rejected", "Không được đề nghị", "Not approved", terminal=True, tone=Tone.CLOSED, decided=True
+)
+PUBLISHED = replace(common.PUBLISHED, counts_toward_quota=True)
 
 # Awards the Department confers are published after the Council; the others go to the
 # higher level first (forward, then the higher level's answer). Publishing records the award.
@@ -42,6 +70,7 @@ HIGHER = (
         requires=frozenset({Input.SUBMISSION}),
         guards=(ag.higher_level_confers, ag.submission_given),
         effects=(ag.record_forwarding,),
+        forward=True,
     ),
     TransitionDef(
         "record_higher_decision",
@@ -53,6 +82,7 @@ HIGHER = (
         requires=frozenset({Input.DECISION}),
         effects=(dg.record_decision, ag.record_conferred, ag.record_award),
         public=True,
+        forward=True,
     ),
     TransitionDef(
         "record_higher_refusal",
@@ -77,11 +107,11 @@ NOMINATION = WorkflowDef(
         UNIT_REVIEW,
         OFFICE_REVIEW,
         RETURNED,
-        StateDef("council_review", "Chờ Hội đồng xét", "Awaiting the Council"),
-        StateDef("approved", "Hội đồng thông qua", "Approved by the Council"),
-        StateDef("forwarded", "Đã trình cấp trên", "Forwarded to the higher level"),
-        StateDef("rejected", "Không được đề nghị", "Not approved", terminal=True),
-        StateDef("published", "Đã công bố", "Published", terminal=True, public=True),
+        COUNCIL_REVIEW,
+        APPROVED,
+        FORWARDED,
+        REJECTED,
+        PUBLISHED,
         WITHDRAWN,
     ),
     transitions=unit_stage(
@@ -100,6 +130,7 @@ NOMINATION = WorkflowDef(
             + READY
             + (ag.eligibility_met, ag.eligibility_overridden),
             effects=(ag.record_override,),
+            forward=True,
         ),
         TransitionDef(
             "council_approve",
@@ -111,6 +142,7 @@ NOMINATION = WorkflowDef(
             requires=frozenset({Input.COUNCIL_VOTE}),
             guards=(cg.council_quorum, cg.council_vote_passes, pn.notice_period_over),
             effects=(cg.council_outcome("approved"),),
+            forward=True,
         ),
         TransitionDef(
             "council_reject",

@@ -1,7 +1,7 @@
 """The unit plan lifecycle (kế hoạch thi đua): it ends at the Office's acceptance."""
 
 from workflow.campaigns import guards as gc
-from workflow.core.spec import StateDef, TransitionDef, WorkflowDef
+from workflow.core.spec import StateDef, Tone, TransitionDef, WorkflowDef
 from workflow.dossiers import guards as dg
 from workflow.lifecycles.common import (
     DRAFT,
@@ -11,6 +11,16 @@ from workflow.lifecycles.common import (
     UNIT_REVIEW,
     WITHDRAWN,
     unit_stage,
+)
+
+# Accepted plans are published to the whole sector.
+ACCEPTED = StateDef(
+    "accepted",
+    "Đã tiếp nhận, công bố trong ngành",
+    "Accepted and shared with the sector",
+    terminal=True,
+    tone=Tone.SUCCESS,
+    shared_with_sector=True,
 )
 
 PLAN = WorkflowDef(
@@ -23,13 +33,7 @@ PLAN = WorkflowDef(
         UNIT_REVIEW,
         OFFICE_REVIEW,
         RETURNED,
-        # Accepted plans are published to the whole sector.
-        StateDef(
-            "accepted",
-            "Đã tiếp nhận, công bố trong ngành",
-            "Accepted and shared with the sector",
-            terminal=True,
-        ),
+        ACCEPTED,
         WITHDRAWN,
     ),
     transitions=unit_stage(
@@ -46,6 +50,7 @@ PLAN = WorkflowDef(
             "Tiếp nhận kế hoạch",
             "Accept the plan",
             guards=(dg.reviewer_independent, dg.required_fields),
+            forward=True,
         ),
     ),
 )

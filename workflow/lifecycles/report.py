@@ -1,20 +1,32 @@
 """The unit report lifecycle (báo cáo kết quả): the Council's decision is a classification."""
 
 from workflow.campaigns import guards as gc
-from workflow.core.spec import Input, StateDef, TransitionDef, WorkflowDef
+from workflow.core.spec import Input, StateDef, Tone, TransitionDef, WorkflowDef
 from workflow.council import guards as cg
 from workflow.dossiers import guards as dg
 from workflow.lifecycles.common import (
+    COUNCIL_REVIEW,
     DRAFT,
     OFFICE,
     OFFICE_REVIEW,
+    PUBLISHED,
     RETURNED,
     SECRETARY,
+    TO_PUBLISH_QUEUE,
     UNIT_REVIEW,
     WITHDRAWN,
     council_defer,
     publish,
     unit_stage,
+)
+
+CLASSIFIED = StateDef(
+    "classified",
+    "Hội đồng đã xếp loại",
+    "Classified by the Council",
+    queue=TO_PUBLISH_QUEUE,
+    tone=Tone.SUCCESS,
+    decided=True,
 )
 
 REPORT = WorkflowDef(
@@ -27,9 +39,9 @@ REPORT = WorkflowDef(
         UNIT_REVIEW,
         OFFICE_REVIEW,
         RETURNED,
-        StateDef("council_review", "Chờ Hội đồng xét", "Awaiting the Council"),
-        StateDef("classified", "Hội đồng đã xếp loại", "Classified by the Council"),
-        StateDef("published", "Đã công bố", "Published", terminal=True, public=True),
+        COUNCIL_REVIEW,
+        CLASSIFIED,
+        PUBLISHED,
         WITHDRAWN,
     ),
     transitions=unit_stage(
@@ -46,6 +58,7 @@ REPORT = WorkflowDef(
             "Thẩm định đạt, trình Hội đồng",
             "Approve to the Council",
             guards=(dg.reviewer_independent, dg.required_fields),
+            forward=True,
         ),
         TransitionDef(
             "council_classify",
@@ -57,6 +70,7 @@ REPORT = WorkflowDef(
             requires=frozenset({Input.CLASSIFICATION, Input.COUNCIL_VOTE}),
             guards=(cg.council_quorum, cg.council_tally_possible),
             effects=(dg.record_classification, cg.council_outcome("classified")),
+            forward=True,
         ),
         council_defer(),
         publish("classified"),

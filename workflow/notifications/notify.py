@@ -24,7 +24,6 @@ from workflow.core.authz import acting_role, can_view
 from workflow.core.errors import NotFound
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import TransitionDef
-from workflow.dossiers.queues import FORWARD_STYLE
 
 # Set on the session when an e-mail was queued, so the web layer flushes the outbox after commit.
 OUTBOX_FLAG = "vinhdanh.outbox_queued"
@@ -308,11 +307,7 @@ def unit_people(session: Session, unit_id: int) -> list[Recipient]:
 
 def forward_from(dossier: Dossier) -> tuple[TransitionDef, ...]:
     """The transitions that move ``dossier`` forward from its state (what puts it in a queue)."""
-    return tuple(
-        t
-        for t in WORKFLOWS[dossier.kind].transitions_from(dossier.state)
-        if t.style == FORWARD_STYLE
-    )
+    return tuple(t for t in WORKFLOWS[dossier.kind].transitions_from(dossier.state) if t.forward)
 
 
 def queue_recipients(session: Session, dossier: Dossier) -> list[Recipient]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models import Campaign, Dossier, ReminderSent, Unit
 from workflow.campaigns.deadlines import due_date
 from workflow.campaigns.participation import submissions
+from workflow.core.registry import states_where
 from workflow.notifications.notify import deliver, dossier_link, unit_people
 
 DEFAULT_DAYS = (7, 3, 1)
@@ -113,7 +114,7 @@ def _open_dossier(session: Session, campaign_id: int, unit_id: int, kind: str) -
             Dossier.unit_id == unit_id,
             Dossier.kind == kind,
             Dossier.sent_at.is_(None),
-            Dossier.state != "withdrawn",
+            Dossier.state.not_in(states_where(lambda s: s.retracted)[kind]),
         )
         .order_by(Dossier.id.desc())
         .limit(1)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import AuditEvent, AwardType, Campaign, Nomination, Unit
-from models.decisions import Decision, DecisionItem
+from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
@@ -24,6 +24,7 @@ from workflow.core.authz import visible_dossiers
 from workflow.core.engine import fire
 from workflow.core.errors import EditRefused, NotFound, Violation, WorkflowError
 from workflow.core.inputs import DECISION_NUMBER
+from workflow.core.registry import WORKFLOWS
 from workflow.council import sessions as councils
 from workflow.documents import docx as documents
 
@@ -49,6 +50,12 @@ ARTICLES = (
     "nhiệm thi hành Quyết định này./.",
 )
 RECIPIENTS = ("- Như Điều 3;", "- Hội đồng TĐKT ngành;", "- Lưu: VT, VP.")
+PUBLISH = "publish"
+
+
+def publishable_states() -> tuple[str, ...]:
+    """The nomination states a decision can publish from (the Council has approved)."""
+    return WORKFLOWS["nomination"].transition(PUBLISH).sources
 
 
 def _secretary(actor: Actor) -> None:
@@ -74,7 +81,7 @@ def candidates(session: Session, actor: Actor) -> list[Nomination]:
         .join(AwardType, Nomination.award_type_id == AwardType.id)
         .where(
             visible_dossiers(actor),
-            Nomination.state == "approved",
+            Nomination.state.in_(publishable_states()),
             AwardType.conferring_authority.in_(DEPARTMENT_AUTHORITIES),
             Nomination.id.not_in(taken),
         )
@@ -149,7 +156,7 @@ def create(
         signer=signer,
         title=title,
         legal_bases=nfc(legal_bases).strip(),
-        status="draft",
+        status=DECISION_DRAFT,
         created_by=actor.user_id,
         created_at=now,
     )
@@ -162,7 +169,7 @@ def create(
         actor,
         "create",
         now,
-        to_state="draft",
+        to_state=DECISION_DRAFT,
         changes={
             "number": number,
             "date": decided_on,
@@ -211,7 +218,7 @@ def _load_candidates(
     )
     for dossier_id in sorted(ids):
         dossier = found.get(dossier_id)
-        if dossier is None or dossier.state != "approved":
+        if dossier is None or dossier.state not in publishable_states():
             name = dossier.nominee_name if dossier else f"#{dossier_id}"
             problems.append(Violation("decision_dossier_unfit", {"name": name}))
         elif dossier_id in held:
@@ -241,7 +248,7 @@ def issue(
     savepoint = session.begin_nested()
     for dossier in dossiers_of(session, decision):
         try:
-            events.append(fire(session, dossier.id, "publish", actor, inputs=inputs, now=now))
+            events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
         except WorkflowError as refused:
             problems += [
                 Violation(
@@ -258,15 +265,15 @@ def issue(
         savepoint.rollback()
         raise EditRefused(problems)
     savepoint.commit()
-    decision.status, decision.issued_at = "issued", now
+    decision.status, decision.issued_at = DECISION_ISSUED, now
     _audit(
         session,
         decision,
         actor,
         "issue",
         now,
-        from_state="draft",
-        to_state="issued",
+        from_state=DECISION_DRAFT,
+        to_state=DECISION_ISSUED,
         changes={"number": decision.number, "dossiers": [e.entity_id for e in events]},
     )
     session.flush()
@@ -285,7 +292,7 @@ def discard(
         actor,
         "discard",
         now or dt.datetime.now(dt.UTC),
-        from_state="draft",
+        from_state=DECISION_DRAFT,
         changes={"number": decision.number},
     )
     session.delete(decision)
@@ -301,7 +308,7 @@ def _draft(session: Session, decision_id: int, actor: Actor) -> Decision:
     ).one_or_none()
     if decision is None or not councils.can_see(actor):
         raise NotFound()
-    if decision.status != "draft":
+    if decision.status != DECISION_DRAFT:
         raise EditRefused([Violation("decision_not_draft")])
     return decision
 
@@ -337,6 +344,12 @@ def decision_docx(session: Session, decision: Decision) -> bytes:
     return documents.decision_docx(letter)
 
 
+def _not_proposed() -> tuple[str, ...]:
+    # Drafts the unit has not submitted, and dossiers it took back.
+    wdef = WORKFLOWS["nomination"]
+    return (wdef.initial, *(s.name for s in wdef.states if s.retracted))
+
+
 def proposal_nominations(
     session: Session, actor: Actor, unit_id: int, campaign_id: int
 ) -> list[Nomination]:
@@ -347,7 +360,7 @@ def proposal_nominations(
         select(Nomination).where(
             Nomination.unit_id == unit_id,
             Nomination.campaign_id == campaign_id,
-            Nomination.state.not_in(("draft", "withdrawn")),
+            Nomination.state.not_in(_not_proposed()),
         )
     )
     return sorted(rows, key=_order)

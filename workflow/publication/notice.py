@@ -1,7 +1,7 @@
 """Public notice before the Council (công khai lấy ý kiến).
 
 Where an award type asks for it (``AwardType.public_notice_days`` > 0), a nomination the
-Office approves to the Council (state ``council_review``) is posted on the public site for
+Office approves to the Council (a state on its ``agenda``) is posted on the public site for
 that many WORKING days: the days after the day of posting, weekends and the public holidays
 below left out. The Council may decide only once the notice has ended, i.e. from the working
 day after the last day of notice. Anyone may comment on a posted name; comments stay hidden
@@ -18,12 +18,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Nomination, Unit
-from models.notice import CONTACT_MAX, NAME_MAX, TEXT_MAX, NoticeComment
+from models.notice import (
+    COMMENT_APPROVED,
+    COMMENT_PENDING,
+    COMMENT_REJECTED,
+    CONTACT_MAX,
+    NAME_MAX,
+    TEXT_MAX,
+    NoticeComment,
+)
 from workflow.campaigns.deadlines import local_day
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.messages import MESSAGES
+from workflow.core.registry import states_where
 
 NOTICE_MESSAGES: dict[str, tuple[str, str]] = {
     "notice_not_over": (
@@ -104,14 +113,19 @@ class NoticeWindow:
         return self.posted_from <= today <= self.posted_until
 
 
+def agenda_states() -> tuple[str, ...]:
+    """The nomination states awaiting the Council's vote: a name is posted while in one."""
+    return states_where(lambda s: s.agenda)["nomination"]
+
+
 def posted_at(session: Session, dossier_id: int) -> dt.datetime | None:
-    """When the dossier last entered ``council_review`` (from the audit log), or None."""
+    """When the dossier last entered the Council's agenda (from the audit log), or None."""
     return session.scalar(
         select(AuditEvent.occurred_at)
         .where(
             AuditEvent.entity_type == "dossier",
             AuditEvent.entity_id == dossier_id,
-            AuditEvent.to_state == "council_review",
+            AuditEvent.to_state.in_(agenda_states()),
         )
         .order_by(AuditEvent.seq.desc())
         .limit(1)
@@ -121,7 +135,7 @@ def posted_at(session: Session, dossier_id: int) -> dt.datetime | None:
 def notice_window(session: Session, nomination) -> NoticeWindow | None:
     """The notice of a nomination awaiting the Council whose award asks for one, else None."""
     award = getattr(nomination, "award_type", None)
-    if award is None or not award.public_notice_days or nomination.state != "council_review":
+    if award is None or not award.public_notice_days or nomination.state not in agenda_states():
         return None
     moment = posted_at(session, nomination.id)
     if moment is None:
@@ -169,12 +183,12 @@ def posted_names(session: Session, now: dt.datetime) -> list[PostedName]:
         select(Nomination, Unit.name)
         .join(AwardType, AwardType.id == Nomination.award_type_id)
         .join(Unit, Unit.id == Nomination.unit_id)
-        .where(Nomination.state == "council_review", AwardType.public_notice_days > 0)
+        .where(Nomination.state.in_(agenda_states()), AwardType.public_notice_days > 0)
     ).all()
     counts = dict(
         session.execute(
             select(NoticeComment.dossier_id, func.count())
-            .where(NoticeComment.status == "approved")
+            .where(NoticeComment.status == COMMENT_APPROVED)
             .group_by(NoticeComment.dossier_id)
         ).all()
     )
@@ -239,7 +253,7 @@ def add_comment(
         text=text,
         name=name,
         contact=contact,
-        status="pending",
+        status=COMMENT_PENDING,
         created_at=now,
     )
     session.add(comment)
@@ -252,7 +266,7 @@ def add_comment(
         actor_id=None,
         actor_role=None,
         unit_id=nomination.unit_id,
-        to_state="pending",
+        to_state=COMMENT_PENDING,
         changes={"dossier_id": dossier_id, "comment_id": comment.id},
         now=now,
     )
@@ -288,13 +302,13 @@ def moderate(
     comment = session.get(NoticeComment, comment_id, with_for_update=True)
     if comment is None:
         raise NotFound()
-    if comment.status != "pending":
+    if comment.status != COMMENT_PENDING:
         raise EditRefused([Violation("comment_already_moderated")])
     reason = _clean(reason)
     if decision == "reject" and reason is None:
         raise EditRefused([Violation("moderation_reason_required")])
     now = now or dt.datetime.now(dt.UTC)
-    comment.status = "approved" if decision == "approve" else "rejected"
+    comment.status = COMMENT_APPROVED if decision == "approve" else COMMENT_REJECTED
     comment.moderated_by, comment.moderated_at = actor.user_id, now
     comment.moderation_reason = reason
     nomination = session.get(Nomination, comment.dossier_id)
@@ -306,7 +320,7 @@ def moderate(
         actor_id=actor.user_id,
         actor_role=Role.OFFICE_REVIEWER.value,
         unit_id=nomination.unit_id if nomination else None,
-        from_state="pending",
+        from_state=COMMENT_PENDING,
         to_state=comment.status,
         reason=reason,
         changes={"dossier_id": comment.dossier_id, "comment_id": comment.id},
@@ -320,7 +334,7 @@ def approved_comments(session: Session, dossier_id: int) -> list[NoticeComment]:
     return list(
         session.scalars(
             select(NoticeComment)
-            .where(NoticeComment.dossier_id == dossier_id, NoticeComment.status == "approved")
+            .where(NoticeComment.dossier_id == dossier_id, NoticeComment.status == COMMENT_APPROVED)
             .order_by(NoticeComment.created_at, NoticeComment.id)
         )
     )
@@ -331,7 +345,7 @@ def pending_count(session: Session, dossier_id: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(NoticeComment)
-            .where(NoticeComment.dossier_id == dossier_id, NoticeComment.status == "pending")
+            .where(NoticeComment.dossier_id == dossier_id, NoticeComment.status == COMMENT_PENDING)
         )
         or 0
     )
@@ -343,7 +357,7 @@ def pending_comments(session: Session) -> list:
         session.execute(
             select(NoticeComment, Nomination)
             .join(Nomination, Nomination.id == NoticeComment.dossier_id)
-            .where(NoticeComment.status == "pending")
+            .where(NoticeComment.status == COMMENT_PENDING)
             .order_by(NoticeComment.created_at, NoticeComment.id)
         ).all()
     )

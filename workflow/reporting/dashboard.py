@@ -53,10 +53,16 @@ RESULT_LABELS = {
     "not_met": ("Chưa đạt", "Not met"),
     "no_figure": ("Chưa có số liệu", "No figure"),
 }
-PUBLISHED = "published"
+
+
+def published_state() -> str:
+    """The nomination state whose outcome is public, behind the dashboard's figures of
+    published nominations and their lists (one state, since a link filters on one)."""
+    (name,) = states_where(lambda s: s.public)["nomination"]
+    return name
+
+
 # Sent nominations still on their way: not published, rejected or withdrawn.
-
-
 @cache
 def closed_states() -> tuple[str, ...]:
     """The nomination states no one acts on any more (terminal in the definition)."""
@@ -144,7 +150,7 @@ def _latest_reports(campaign: Campaign):
             _D.c.campaign_id == campaign.id,
             _D.c.kind == "report",
             _D.c.sent_at.is_not(None),
-            _D.c.state != "withdrawn",
+            _D.c.state.not_in(states_where(lambda s: s.retracted)["report"]),
             _D.c.unit_id.in_(participants(campaign)),
         )
         .group_by(_D.c.unit_id)
@@ -225,7 +231,7 @@ class NominationFigures:
 
     @property
     def published(self) -> int:
-        return sum(c.count for c in self.by_state if c.key == PUBLISHED)
+        return sum(c.count for c in self.by_state if c.key == published_state())
 
     @property
     def direct_share(self) -> float | None:
@@ -271,7 +277,7 @@ def nomination_figures(session: Session, campaign: Campaign) -> NominationFigure
         if s.name in states
     ]
     figures.ad_hoc_published, figures.published_individuals, figures.published_direct = states.get(
-        PUBLISHED, [0, 0, 0, 0]
+        published_state(), [0, 0, 0, 0]
     )[1:]
     figures.ad_hoc_in_progress = sum(v[1] for s, v in states.items() if s not in closed_states())
     if awards:
@@ -328,7 +334,10 @@ class UnitLine:
 
 def _per_unit_nominations(session: Session, campaign: Campaign) -> dict[int, tuple[int, int]]:
     stmt = _sent_nominations(
-        campaign, _D.c.unit_id, func.count(), func.sum(case((_D.c.state == PUBLISHED, 1), else_=0))
+        campaign,
+        _D.c.unit_id,
+        func.count(),
+        func.sum(case((_D.c.state == published_state(), 1), else_=0)),
     ).group_by(_D.c.unit_id)
     return {uid: (n, int(p or 0)) for uid, n, p in session.execute(stmt)}
 

@@ -27,7 +27,7 @@ from workflow.campaigns.deadlines import STATUS_LABELS, ZONE
 from workflow.campaigns.targets import TARGET_KIND_LABELS
 from workflow.core.audit import current_head
 from workflow.core.inputs import CLASSIFICATIONS
-from workflow.core.registry import WORKFLOWS
+from workflow.core.registry import WORKFLOWS, states_where
 from workflow.reporting.dashboard import (
     RESULT_LABELS,
     Dashboard,
@@ -44,9 +44,13 @@ SENDER = "Sở Giáo dục và Đào tạo thành phố Hải Phòng"
 DATE, DATETIME = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
 BOLD = Font(bold=True)
 YES = "Có"
-# Nominations in the Board's list: published, and still on their way (not rejected or withdrawn).
-LISTED_OUT = ("rejected", "withdrawn")
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+def listed_out() -> tuple[str, ...]:
+    """Nominations left out of the Board's list: those that ended without a public outcome
+    (rejected, withdrawn); published ones and those still on their way are listed."""
+    return states_where(lambda s: s.terminal and not s.public)["nomination"]
 
 
 def safe_text(value: Any) -> Any:
@@ -272,7 +276,7 @@ def _nomination_rows(session: Session, campaign: Campaign):
         .select_from(d.join(nom, nom.c.id == d.c.id))
         .join(Unit, Unit.id == d.c.unit_id)
         .join(AwardType, AwardType.id == nom.c.award_type_id)
-        .where(*nomination_conditions(campaign), d.c.state.not_in(LISTED_OUT))
+        .where(*nomination_conditions(campaign), d.c.state.not_in(listed_out()))
         .order_by(Unit.name, d.c.id)
     )
     for row in session.execute(stmt):

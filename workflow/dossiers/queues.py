@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, with_polymorphic
 
 from models import AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
 from models.text import fold, person_sort_key, vi_sort_key
-from workflow.core.actors import Actor, Role
-from workflow.core.authz import visible_dossiers
+from workflow.core.actors import Actor
+from workflow.core.authz import holds_role_of, visible_dossiers
 from workflow.core.engine import available
 from workflow.core.errors import Violation
 from workflow.core.registry import WORKFLOWS, all_state_names
@@ -57,20 +57,14 @@ QUEUES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ),
 )
 
-OFFICE_QUEUE_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMIN})
 OFFICE_DEFAULT_STATE = "office_review"
-
-
-def can_use_office_queue(actor: Actor | None) -> bool:
-    """Office reviewers and administrators use the Office queue."""
-    return actor is not None and bool(actor.roles & OFFICE_QUEUE_ROLES)
 
 
 def forward_transitions(actor: Actor) -> dict[str, tuple[TransitionDef, ...]]:
     """Per kind, the forward transitions one of the actor's roles may fire."""
     return {
         kind: tuple(
-            t for t in wdef.transitions if t.style == FORWARD_STYLE and t.roles & actor.roles
+            t for t in wdef.transitions if t.style == FORWARD_STYLE and holds_role_of(actor, t)
         )
         for kind, wdef in WORKFLOWS.items()
     }

@@ -74,7 +74,7 @@ def requires(
 
 
 def _refusal_messages(action: tuple[str, str] | None, refusal: Any) -> list[str]:
-    from web.support.i18n import lang
+    from web.support.i18n import lang  # imported here for the same reason as render_error
 
     if action is not None:
         violation = Violation("role_not_permitted", {"action": action[0], "action_en": action[1]})

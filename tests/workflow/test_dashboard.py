@@ -12,6 +12,7 @@ from models import Campaign, CampaignUnit, Unit
 from tests.workflow import dashboard_data as data
 from web.dashboard import charts
 from workflow.campaigns.participation import participants, submissions
+from workflow.core import authz
 from workflow.reporting import dashboard
 
 pytestmark = pytest.mark.db
@@ -185,7 +186,7 @@ def test_default_campaign_is_this_years_active_annual_one(session, world, scenar
 
 
 def test_only_the_office_the_secretary_and_admins(world):
-    allowed = {name for name in world.actors if dashboard.can_see(world.actor(name))}
+    allowed = {name for name in world.actors if authz.may_view_dashboard(world.actor(name))}
     assert allowed == {"reviewer", "reviewer2", "secretary", "admin"}
 
 

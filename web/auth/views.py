@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from models import get_setting
 from web.auth import bp
@@ -12,7 +12,9 @@ from web.auth.forms import LoginForm
 from web.auth.user import SignedInUser
 from web.db import get_session
 from web.extensions import limiter
+from web.support.access import public, requires
 from workflow.accounts.service import LOCKOUT, MAX_FAILED_LOGINS, authenticate
+from workflow.core import authz
 
 DEMO_PASSWORD_KEY = "demo_password"
 
@@ -25,6 +27,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit("10/minute;100/hour", methods=["POST"])
 def login():
     form = LoginForm()
@@ -51,7 +54,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@requires(authz.is_signed_in)
 def logout():
     logout_user()
     session.clear()

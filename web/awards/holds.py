@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from models import Unit
@@ -14,16 +13,11 @@ from web.awards import bp
 from web.awards.forms import HoldForm
 from web.awards.views import _put_errors, _today
 from web.db import get_session
+from web.support.access import requires
 from web.support.i18n import lang
 from workflow.awards import holds
 from workflow.awards.catalogue import CatalogueRefused
-
-
-def _manager():
-    actor = current_actor()
-    if not holds.can_manage(actor):
-        abort(403)
-    return actor
+from workflow.core import authz
 
 
 def _form(session) -> HoldForm:
@@ -49,9 +43,9 @@ def _render(session, form: HoldForm, problems=None, status: int = 200):
 
 
 @bp.route("/holds", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_manage_holds)
 def hold_list():
-    who, session = _manager(), get_session()
+    who, session = current_actor(), get_session()
     form = _form(session)
     if not form.validate_on_submit():
         return _render(session, form, status=400 if form.is_submitted() else 200)
@@ -66,9 +60,9 @@ def hold_list():
 
 
 @bp.route("/holds/<int:hold_id>/end", methods=["POST"])
-@login_required
+@requires(authz.may_manage_holds)
 def end_hold(hold_id: int):
-    who, session = _manager(), get_session()
+    who, session = current_actor(), get_session()
     try:
         holds.end_hold(session, who, hold_id, _today())
     except CatalogueRefused as error:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from models import AwardType, Dossier, Nomination
@@ -20,15 +19,13 @@ from web.auth.user import current_actor
 from web.awards import bp
 from web.awards.forms import AwardForm, RuleForm
 from web.db import get_session
+from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.parsing import posted_version
-from workflow.awards import catalogue, eligibility, holds
+from workflow.awards import catalogue, eligibility
 from workflow.awards.catalogue import CatalogueRefused
+from workflow.core import authz
 from workflow.core.errors import StaleVersion
-
-
-def _admin():
-    return catalogue.require_admin(current_actor())
 
 
 def _sorted_awards(session) -> list[AwardType]:
@@ -70,9 +67,8 @@ def _put_errors(form, error: CatalogueRefused) -> list[str]:
 
 
 @bp.route("/")
-@login_required
+@requires(authz.may_manage_awards, action=catalogue.MANAGE_ACTION)
 def index():
-    _admin()
     session = get_session()
     return render_template(
         "awards/list.html",
@@ -84,9 +80,9 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_manage_awards, action=catalogue.MANAGE_ACTION)
 def create():
-    who, session = _admin(), get_session()
+    who, session = current_actor(), get_session()
     form = _award_form(session)
     problems: list[str] = []
     if form.validate_on_submit():
@@ -139,9 +135,9 @@ def _load(session, award_id: int) -> AwardType:
 
 
 @bp.route("/<int:award_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_manage_awards, action=catalogue.MANAGE_ACTION)
 def edit(award_id: int):
-    who, session = _admin(), get_session()
+    who, session = current_actor(), get_session()
     award = _load(session, award_id)
     form = _award_form(session, award)
     if not form.validate_on_submit():
@@ -179,9 +175,9 @@ def edit(award_id: int):
 
 
 @bp.route("/<int:award_id>/rules", methods=["POST"])
-@login_required
+@requires(authz.may_manage_awards, action=catalogue.MANAGE_ACTION)
 def add_rule(award_id: int):
-    who, session = _admin(), get_session()
+    who, session = current_actor(), get_session()
     award = _load(session, award_id)
     rule_form = _rule_form(session)
     if rule_form.validate_on_submit():
@@ -201,9 +197,9 @@ def add_rule(award_id: int):
 
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
-@login_required
+@requires(authz.may_manage_awards, action=catalogue.MANAGE_ACTION)
 def delete_rule(rule_id: int):
-    who, session = _admin(), get_session()
+    who, session = current_actor(), get_session()
     try:
         award_id = catalogue.remove_rule(session, who, rule_id)
     except CatalogueRefused:
@@ -226,7 +222,7 @@ def eligibility_checks(dossier: Dossier) -> list[eligibility.CheckResult]:
     """The nomination's checks (computed once per request), for Department roles only:
     holds name disciplinary matters, which the unit's staff are not shown."""
     actor = current_actor()
-    if not isinstance(dossier, Nomination) or actor is None or not actor.is_department:
+    if not isinstance(dossier, Nomination) or not authz.may_see_eligibility(actor):
         return []
     cache = g.setdefault("eligibility", {})
     if dossier.id not in cache:
@@ -256,4 +252,4 @@ def attachment_purposes() -> list[tuple[str, str]]:
 
 @bp.app_template_global()
 def can_manage_holds() -> bool:
-    return holds.can_manage(current_actor())
+    return authz.may_manage_holds(current_actor())

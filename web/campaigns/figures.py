@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy.orm import Session
 
 from models import Dossier
@@ -26,11 +25,12 @@ from web.campaigns.presenters import (
 )
 from web.db import get_session
 from web.dossiers.common import actor, detail_url, load_visible
+from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import posted_version, whole_number
 from workflow.campaigns import service as svc
-from workflow.core.actors import Actor, Role
-from workflow.core.authz import editing_role
+from workflow.core import authz
+from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused, StaleVersion
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import figures as report_figures
@@ -50,7 +50,7 @@ def report_figure_rows(dossier: Dossier) -> list:
 def can_correct_figures(dossier: Dossier) -> bool:
     """The signed-in person may correct this report's figures (the Office, once it was sent)."""
     who = current_actor()
-    return who is not None and who.has(Role.OFFICE_REVIEWER) and dossier.sent_at is not None
+    return authz.may_correct_figures(who) and dossier.sent_at is not None
 
 
 @bp.app_template_global()
@@ -99,7 +99,7 @@ def _render(
         correction=correction or {},
         problems=problems or [],
         state=state,
-        can_fill=state.editable and editing_role(who, report) is not None,
+        can_fill=state.editable and authz.may_edit_dossier(who, report),
         can_correct=can_correct_figures(report),
     ), status
 
@@ -112,7 +112,7 @@ def _report(session: Session, dossier_id: int, who: Actor) -> Dossier:
 
 
 @bp.route("/reports/<int:dossier_id>/figures", methods=["GET", "POST"])
-@login_required
+@requires(authz.is_signed_in)
 def figures(dossier_id: int):
     session, who = get_session(), actor()
     report = _report(session, dossier_id, who)

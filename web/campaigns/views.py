@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,28 +24,21 @@ from web.auth.user import current_actor
 from web.campaigns import bp
 from web.campaigns.presenters import number_input
 from web.db import get_session
+from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.parsing import posted_version, whole_number, whole_numbers
 from workflow.campaigns import service as svc
 from workflow.campaigns.targets import COMPARISON_LABELS, TARGET_KIND_LABELS
+from workflow.core import authz
 from workflow.core.errors import EditRefused, StaleVersion
 
 MAX_TARGET_ROWS = 60
 BLANK_ROWS = 3
 
 
-def _manager():
-    """The signed-in manager's actor; 403 for anyone else."""
-    actor = current_actor()
-    if not svc.can_manage(actor):
-        abort(403)
-    return actor
-
-
 @bp.route("/")
-@login_required
+@requires(authz.may_manage_campaigns)
 def index():
-    _manager()
     session = get_session()
     campaigns = sorted(
         session.scalars(select(Campaign)), key=lambda c: (not c.active, *svc.pickers_order(c))
@@ -189,7 +181,7 @@ def _posted_values() -> dict[str, Any]:
 
 def _save(session: Session, campaign: Campaign | None):
     """Create or update from the posted form; the form again with every problem if refused."""
-    actor = _manager()
+    actor = current_actor()
     values, rows = _posted_values(), _posted_rows()
     unit_ids, award_ids = request.form.getlist("unit_ids"), request.form.getlist("award_ids")
     try:
@@ -227,9 +219,8 @@ def _save(session: Session, campaign: Campaign | None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_manage_campaigns)
 def create():
-    _manager()
     session = get_session()
     if request.method == "POST":
         return _save(session, None)
@@ -237,9 +228,8 @@ def create():
 
 
 @bp.route("/<int:campaign_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_manage_campaigns)
 def edit(campaign_id: int):
-    _manager()
     session = get_session()
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from models import Nomination
+from web.auth.user import current_actor
 from web.council import bp
-from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
+from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
+from workflow.core import authz
 from workflow.core.errors import EditRefused, TransitionRefused
 from workflow.council import ballot as ballots
 from workflow.council import sessions as council
@@ -53,9 +54,9 @@ def _flash_refusal(refused: EditRefused | TransitionRefused) -> None:
 
 
 @bp.route("/<int:id>/ballots", endpoint="ballots")
-@login_required
+@requires(authz.may_view_council)
 def ballots_page(id: int):
-    actor = council_viewer()
+    actor = current_actor()
     session = get_session()
     meeting = council.get(session, id, actor)
     return render_template(
@@ -63,7 +64,7 @@ def ballots_page(id: int):
         meeting=meeting,
         rows=ballots.board(session, meeting, actor),
         quorum=council.quorum(meeting),
-        can_manage=council.can_manage(actor),
+        can_manage=authz.may_run_council(actor),
         is_open=meeting.status == "open",
         counts_written=counts_written,
         members=meeting.attendance,
@@ -72,9 +73,9 @@ def ballots_page(id: int):
 
 
 @bp.route("/<int:id>/ballots/<int:dossier_id>/open", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def open_ballot(id: int, dossier_id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     try:
         ballot = ballots.open_ballot(session, id, dossier_id, actor)
@@ -88,9 +89,9 @@ def open_ballot(id: int, dossier_id: int):
 
 
 @bp.route("/<int:id>/ballots/<int:dossier_id>/close", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def close_ballot(id: int, dossier_id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     written_for, written_against = _count("written_for"), _count("written_against")
     if written_for is None or written_against is None:
@@ -118,9 +119,9 @@ def close_ballot(id: int, dossier_id: int):
 
 
 @bp.route("/<int:id>/ballots/<int:dossier_id>/apply", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def apply_ballot(id: int, dossier_id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     try:
         event = ballots.apply_result(session, id, dossier_id, actor, request.form.get("reason", ""))
@@ -140,9 +141,9 @@ def apply_ballot(id: int, dossier_id: int):
 
 
 @bp.route("/<int:id>/conflicts", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def add_conflict(id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     dossier_id, user_id = request.form.get("dossier_id", ""), request.form.get("user_id", "")
     if whole_number(dossier_id) is None or whole_number(user_id) is None:
@@ -165,9 +166,9 @@ def add_conflict(id: int):
 
 
 @bp.route("/<int:id>/vote/<int:dossier_id>", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_view_council)
 def vote(id: int, dossier_id: int):
-    actor = council_viewer()
+    actor = current_actor()
     session = get_session()
     meeting = council.get(session, id, actor)
     if request.method == "POST":

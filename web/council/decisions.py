@@ -14,21 +14,20 @@ import re
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Campaign, Unit
 from models.decisions import DECISION_DRAFT
 from web.auth.user import current_actor
 from web.council import bp
-from web.council.access import council_manager, council_viewer
 from web.db import get_session
 from web.errors import render_error
+from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number, whole_numbers
-from workflow.core.actors import Role
+from workflow.core import authz
 from workflow.core.errors import EditRefused
-from workflow.council import sessions as council
 from workflow.documents import docx as documents
 from workflow.publication import decisions
 
@@ -52,20 +51,20 @@ def _file_name(number: str, suffix: str) -> str:
 
 
 @bp.route("/decisions/")
-@login_required
+@requires(authz.may_view_council)
 def decision_list():
-    actor = council_viewer()
+    actor = current_actor()
     return render_template(
         "council/decisions.html",
         decisions=decisions.list_decisions(get_session()),
-        can_manage=council.can_manage(actor),
+        can_manage=authz.may_run_council(actor),
     )
 
 
 @bp.route("/decisions/new", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_run_council)
 def decision_new():
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     candidates = decisions.candidates(session, actor)
     form = request.form
@@ -109,25 +108,25 @@ def decision_new():
 
 
 @bp.route("/decisions/<int:id>")
-@login_required
+@requires(authz.may_view_council)
 def decision_detail(id: int):
-    actor = council_viewer()
+    actor = current_actor()
     session = get_session()
     decision = decisions.get(session, id, actor)
     return render_template(
         "council/decision.html",
         decision=decision,
         dossiers=decisions.dossiers_of(session, decision),
-        can_manage=council.can_manage(actor),
+        can_manage=authz.may_run_council(actor),
         is_draft=decision.status == DECISION_DRAFT,
         pdf=documents.pdf_converter() is not None,
     )
 
 
 @bp.route("/decisions/<int:id>/docx")
-@login_required
+@requires(authz.may_view_council)
 def decision_docx(id: int):
-    actor = council_viewer()
+    actor = current_actor()
     session = get_session()
     decision = decisions.get(session, id, actor)
     return send_file(
@@ -139,9 +138,9 @@ def decision_docx(id: int):
 
 
 @bp.route("/decisions/<int:id>/pdf")
-@login_required
+@requires(authz.may_view_council)
 def decision_pdf(id: int):
-    actor = council_viewer()
+    actor = current_actor()
     session = get_session()
     decision = decisions.get(session, id, actor)
     pdf = documents.to_pdf(decisions.decision_docx(session, decision))
@@ -159,9 +158,9 @@ def decision_pdf(id: int):
 
 
 @bp.route("/decisions/<int:id>/issue", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def decision_issue(id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     try:
         events = decisions.issue(session, id, actor)
@@ -177,9 +176,9 @@ def decision_issue(id: int):
 
 
 @bp.route("/decisions/<int:id>/discard", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def decision_discard(id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     decisions.discard(session, id, actor)
     session.commit()
@@ -191,18 +190,18 @@ def decision_discard(id: int):
 
 
 def _unit_choices(session, actor) -> list[Unit]:
-    ids = actor.unit_ids((Role.UNIT_STAFF, Role.UNIT_HEAD))
+    ids = actor.unit_ids(authz.UNIT)
     return list(session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))).order_by(Unit.name)))
 
 
 @bp.route("/proposal", methods=["GET", "POST"])
-@login_required
+@requires(
+    authz.may_write_proposal, refusal=_l("Tờ trình do cán bộ thi đua hoặc thủ trưởng đơn vị lập.")
+)
 def proposal():
     actor = current_actor()
     session = get_session()
     units = _unit_choices(session, actor)
-    if not units:
-        return render_error(403, [_("Tờ trình do cán bộ thi đua hoặc thủ trưởng đơn vị lập.")])
     campaigns = list(
         session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name))
     )
@@ -212,7 +211,7 @@ def proposal():
         "campaign": form.get("campaign", ""),
         "number": form.get("number", ""),
         "day": form.get("day", _today().isoformat()),
-        "signer": form.get("signer", actor.name if actor.has(Role.UNIT_HEAD, units[0].id) else ""),
+        "signer": form.get("signer", actor.name if authz.signs_for(actor, units[0].id) else ""),
     }
     if request.method == "POST":
         unit_id, campaign_id = typed["unit"], typed["campaign"]

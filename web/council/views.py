@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from models import Dossier
 from models.council import OUTCOME_CLASSIFIED
+from web.auth.user import current_actor
 from web.council import bp
-from web.council.access import council_manager, council_viewer
 from web.council.forms import SessionForm
 from web.db import get_session
 from web.home.links import register
+from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_numbers
 from workflow import available
+from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused, Violation
 from workflow.core.inputs import CLASSIFICATIONS
@@ -75,21 +76,21 @@ def _present_ids() -> set[int]:
 
 
 @bp.route("/")
-@login_required
+@requires(authz.may_view_council)
 def sessions():
-    actor = council_viewer()
+    actor = current_actor()
     return render_template(
         "council/sessions.html",
         sessions=council.list_sessions(get_session()),
-        can_manage=council.can_manage(actor),
+        can_manage=authz.may_run_council(actor),
         quorum=council.quorum,
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_run_council)
 def new_session():
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     form = SessionForm()
     members = council.council_members(session)
@@ -121,9 +122,9 @@ def new_session():
 
 
 @bp.route("/<int:id>")
-@login_required
+@requires(authz.may_view_council)
 def session_detail(id: int):
-    actor = council_viewer()
+    actor = current_actor()
     session = get_session()
     return _render_session(session, council.get(session, id, actor), actor)
 
@@ -145,7 +146,7 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
         agenda=_agenda(session, meeting, actor),
         decided=decided,
         to_publish=to_publish,
-        can_manage=council.can_manage(actor),
+        can_manage=authz.may_run_council(actor),
         is_open=is_open,
         pending_ballots=council.pending_ballots(session, meeting.id) if is_open else [],
         classifications=CLASSIFICATIONS,
@@ -156,9 +157,9 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
 
 
 @bp.route("/<int:id>/attendance", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def attendance(id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     meeting = council.record_attendance(session, id, actor, _present_ids())
     session.commit()
@@ -171,9 +172,9 @@ def attendance(id: int):
 
 
 @bp.route("/<int:id>/close", methods=["POST"])
-@login_required
+@requires(authz.may_run_council)
 def close(id: int):
-    actor = council_manager()
+    actor = current_actor()
     session = get_session()
     try:
         council.close_session(session, id, actor)

@@ -15,8 +15,8 @@ from web.support.i18n import pick
 from web.support.templating import kind_label
 from workflow.campaigns.deadlines import STATUS_LABELS
 from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
+from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.dossiers import queues
 from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, published_state
 
 # The unit chart shows the units with the most nominations; the table below it lists them all.
@@ -30,7 +30,7 @@ class Links:
 
     def __init__(self, actor: Actor, campaign: Campaign) -> None:
         self.campaign_id = campaign.id
-        self.office = queues.can_use_office_queue(actor)
+        self.office = authz.may_use_office_queue(actor)
 
     def nominations(self, **args: Any) -> str:
         """The Office queue where it can show the list (and the person may use it), else

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from models import Campaign, Target
@@ -28,23 +27,17 @@ from web.dashboard.presenters import (
 )
 from web.db import get_session
 from web.home.links import register
+from web.support.access import requires
 from web.support.listing import Page, page_number, paginate
 from web.support.parsing import whole_number
 from web.support.templating import kind_label
 from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
-from workflow.core.actors import Actor
+from workflow.core import authz
 from workflow.core.registry import WORKFLOWS
 from workflow.reporting import dashboard, exports
 from workflow.reporting.dashboard import RESULTS
 
 register(bp)
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    if not dashboard.can_see(actor):
-        abort(403)
-    return actor
 
 
 def _campaign(session, required: bool = True) -> Campaign | None:
@@ -66,9 +59,9 @@ def _campaigns(session) -> list[Campaign]:
 
 
 @bp.route("/")
-@login_required
+@requires(authz.may_view_dashboard)
 def index():
-    actor, session = _actor(), get_session()
+    actor, session = current_actor(), get_session()
     campaign = _campaign(session, required=False)
     if campaign is None:
         return render_template("dashboard/index.html", campaign=None, campaigns=[])
@@ -117,11 +110,10 @@ def _units_heading(target: Target | None, kind: str, status: str | None, result:
 
 
 @bp.route("/units")
-@login_required
+@requires(authz.may_view_dashboard)
 def units():
     """The units behind a figure: a plan/report status, or a target's result; with their
     heads' contacts, so this is also the list of whom to chase."""
-    _actor()
     session = get_session()
     campaign = _campaign(session)
     target = _target(session, campaign)
@@ -168,11 +160,11 @@ def _nomination_filters(args: Mapping[str, str]) -> dict:
 
 
 @bp.route("/nominations")
-@login_required
+@requires(authz.may_view_dashboard)
 def nominations():
     """The nominations behind a figure, for the figures the Office queue cannot filter on
     (ad-hoc, direct workers, in progress) and for people who do not use that queue."""
-    actor, session = _actor(), get_session()
+    actor, session = current_actor(), get_session()
     campaign = _campaign(session)
     filters = _nomination_filters(request.args)
     page = paginate(
@@ -195,9 +187,8 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 
 
 @bp.route("/export.xlsx")
-@login_required
+@requires(authz.may_view_dashboard)
 def export_xlsx():
-    _actor()
     session = get_session()
     campaign = _campaign(session)
     body = exports.campaign_workbook(session, campaign)
@@ -209,9 +200,8 @@ def export_xlsx():
 
 
 @bp.route("/export.csv")
-@login_required
+@requires(authz.may_view_dashboard)
 def export_csv():
-    _actor()
     session = get_session()
     campaign = _campaign(session)
     response = _download(

@@ -23,7 +23,7 @@ KINDS = ("nomination", "plan", "report")
 
 
 def actor() -> Actor:
-    """The signed-in person's actor (views are ``login_required``)."""
+    """The signed-in person's actor (the views require a signed-in person)."""
     return current_user.actor
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from models import Dossier
@@ -22,11 +22,11 @@ from web.dossiers.common import (
     upload_dir,
 )
 from web.dossiers.forms import DossierForm, build_form
-from web.errors import render_error
+from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
+from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.authz import editing_role
 from workflow.core.errors import EditRefused, StaleVersion, Violation
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import content as dossiers
@@ -72,16 +72,14 @@ def _create_with_files(
 
 
 @bp.route("/new/<kind>", methods=["GET", "POST"])
-@login_required
+@requires(
+    authz.may_draft, refusal=_l("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")
+)
 def create(kind: str):
     if kind not in KINDS:
         abort(404)
     session, who = get_session(), actor()
     units = member_units(session, who)
-    if not units:
-        return render_error(
-            403, [_("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")]
-        )
     form = build_form(session, kind, units)
     del form.version
     token = request.form.get("pending_token")
@@ -117,8 +115,7 @@ def create(kind: str):
 
 def _not_editable(dossier: Dossier, who: Actor) -> str | None:
     """None when the person may edit now; else why not (out of scope: the 403 page)."""
-    if editing_role(who, dossier) is None:
-        raise EditRefused([Violation("out_of_scope")])
+    authz.refuse_unless(authz.may_edit_dossier(who, dossier))
     state = WORKFLOWS[dossier.kind].state(dossier.state)
     if state.editable:
         return None
@@ -128,7 +125,7 @@ def _not_editable(dossier: Dossier, who: Actor) -> str | None:
 
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(authz.is_signed_in)
 def edit(dossier_id: int):
     session, who = get_session(), actor()
     dossier = load_visible(session, dossier_id, who)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, send_file
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from web.db import get_session
 from web.dossiers import bp
@@ -18,7 +17,9 @@ from web.dossiers.common import (
     upload_dir,
 )
 from web.errors import render_error
+from web.support.access import requires
 from web.support.i18n import lang
+from workflow.core import authz
 from workflow.core.errors import EditRefused
 from workflow.dossiers import evidence
 from workflow.dossiers.content import check_editable
@@ -42,7 +43,7 @@ def _purpose() -> str:
 
 
 @bp.route("/<int:dossier_id>/attachments", methods=["POST"])
-@login_required
+@requires(authz.is_signed_in)
 def upload(dossier_id: int):
     session, who = get_session(), actor()
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
@@ -80,7 +81,7 @@ def upload(dossier_id: int):
 
 
 @bp.route("/attachments/<int:attachment_id>")
-@login_required
+@requires(authz.is_signed_in)
 def download(attachment_id: int):
     session, who = get_session(), actor()
     attachment = evidence.load_attachment(session, attachment_id, who)
@@ -100,7 +101,7 @@ def download(attachment_id: int):
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
-@login_required
+@requires(authz.is_signed_in)
 def delete_attachment(attachment_id: int):
     session, who = get_session(), actor()
     attachment = evidence.load_attachment(session, attachment_id, who)

@@ -25,7 +25,7 @@ from models.council import (
 from web.support.i18n import lang, pick
 from workflow.core.actors import ROLE_LABELS, Actor, Role
 from workflow.core.audit import history
-from workflow.core.authz import editing_role
+from workflow.core.authz import may_edit_dossier
 from workflow.core.engine import available
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.core.registry import WORKFLOWS
@@ -267,7 +267,7 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
         "actions": views,
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
-        "editable": state.editable and editing_role(who, dossier) is not None,
+        "editable": state.editable and may_edit_dossier(who, dossier),
         "return_event": returned,
         "returned_by": session.get(User, returned.actor_id)
         if returned and returned.actor_id

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, with_polymorphic
 
@@ -34,11 +34,11 @@ from web.dossiers.common import (
     safe_next,
 )
 from web.dossiers.presenters import detail_context, state_text
-from web.errors import render_error
+from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.listing import paginate, sort_order
 from web.support.parsing import posted_version, whole_number
-from workflow.core import engine
+from workflow.core import authz, engine
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
 from workflow.core.errors import StaleVersion, TransitionRefused
@@ -128,12 +128,13 @@ def _campaign_choices(session: Session, who: Actor, unit_ids: list[int]) -> list
 
 
 @bp.route("/")
-@login_required
+@requires(
+    authz.may_draft,
+    refusal=_l("Trang này dành cho cán bộ thi đua và thủ trưởng đơn vị."),
+)
 def unit_list():
     session, who = get_session(), actor()
     units = member_units(session, who)
-    if not units:
-        return render_error(403, [_("Trang này dành cho cán bộ thi đua và thủ trưởng đơn vị.")])
     unit_ids = [u.id for u in units]
     chosen = _filters(units)
     sort_key, order = sort_order(SORTS, "-updated")
@@ -185,14 +186,14 @@ def render_detail(
 
 
 @bp.route("/<int:dossier_id>")
-@login_required
+@requires(authz.is_signed_in)
 def detail(dossier_id: int):
     session, who = get_session(), actor()
     return render_detail(session, load_visible(session, dossier_id, who), who)
 
 
 @bp.route("/<int:dossier_id>/actions/<trigger>", methods=["POST"])
-@login_required
+@requires(authz.is_signed_in)
 def fire(dossier_id: int, trigger: str):
     session, who = get_session(), actor()
     inputs = {k: request.form[k] for k in INPUT_FIELDS if k in request.form}

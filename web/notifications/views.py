@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from web.db import get_session
 from web.notifications import bp
+from web.support.access import requires
 from web.support.i18n import lang
 from web.support.listing import paginate
+from workflow.core import authz
 from workflow.notifications import notify
 
 
@@ -21,7 +23,7 @@ def _local(target: str, default: str) -> str:
 
 
 @bp.route("/")
-@login_required
+@requires(authz.is_signed_in)
 def index():
     session = get_session()
     page = paginate(session, notify.inbox(current_user.id), current_app.config["PAGE_SIZE"])
@@ -35,7 +37,7 @@ def index():
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
-@login_required
+@requires(authz.is_signed_in)
 def mark_read(notification_id: int):
     session = get_session()
     notification = notify.mark_read(session, current_user.id, notification_id)  # 404 if not theirs
@@ -47,7 +49,7 @@ def mark_read(notification_id: int):
 
 
 @bp.route("/read-all", methods=["POST"])
-@login_required
+@requires(authz.is_signed_in)
 def mark_all_read():
     session = get_session()
     count = notify.mark_all_read(session, current_user.id)

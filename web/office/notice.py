@@ -4,36 +4,29 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from web.auth.user import current_actor
 from web.db import get_session
 from web.office import bp
+from web.support.access import requires
 from web.support.i18n import lang
+from workflow.core import authz
 from workflow.core.errors import EditRefused, NotFound
 from workflow.publication import notice
 
 
-def _moderator():
-    actor = current_actor()
-    if not notice.can_moderate(actor):
-        abort(403)
-    return actor
-
-
 @bp.route("/notice-comments")
-@login_required
+@requires(authz.may_moderate_notice_comments)
 def notice_comments():
-    _moderator()
     return render_template(
         "office/notice_comments.html", pending=notice.pending_comments(get_session())
     )
 
 
 @bp.route("/notice-comments/<int:comment_id>/<any(approve, reject):decision>", methods=["POST"])
-@login_required
+@requires(authz.may_moderate_notice_comments)
 def moderate_comment(comment_id: int, decision: str):
-    actor = _moderator()
+    actor = current_actor()
     session = get_session()
     try:
         notice.moderate(session, actor, comment_id, decision, request.form.get("reason"))

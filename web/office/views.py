@@ -8,19 +8,20 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from models import Dossier
 from web.auth.user import current_actor
 from web.db import get_session
 from web.home.links import register
 from web.office import bp
+from web.support.access import requires
 from web.support.i18n import datetime_vn, pick
 from web.support.listing import Page, page_number, paginate, query_args
 from web.support.parsing import whole_number
 from web.support.templating import kind_label, state_label
+from workflow.core import authz
 from workflow.core.registry import WORKFLOWS, all_state_names
 from workflow.dossiers import queues
 
@@ -49,11 +50,8 @@ def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
 
 
 def _filtered():
-    """(filters, sort name, descending, statement) of this request; 403 for anyone but the
-    Office and administrators."""
+    """(filters, sort name, descending, statement) of this request."""
     actor = current_actor()
-    if not queues.can_use_office_queue(actor):
-        abort(403)
     filters = parse_filters(request.args)
     sort = request.args.get("sort", DEFAULT_SORT)
     if sort.lstrip("-") not in queues.OFFICE_SORTS:
@@ -74,7 +72,7 @@ def _page_of_ids(session, ids: list[int], per_page: int) -> Page:
 
 
 @bp.route("/")
-@login_required
+@requires(authz.may_use_office_queue)
 def queue():
     filters, sort, stmt = _filtered()
     session = get_session()
@@ -148,7 +146,7 @@ def csv_header() -> list[str]:
 
 
 @bp.route("/export.csv")
-@login_required
+@requires(authz.may_use_office_queue)
 def export():
     filters, sort, stmt = _filtered()
     session = get_session()

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,10 +21,13 @@ from web.auth.user import current_actor
 from web.db import get_session
 from web.dossiers.common import member_units
 from web.practices import bp
+from web.support import access
+from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.listing import paginate
 from web.support.parsing import posted_version, whole_number
-from workflow.core.actors import Actor, Role
+from workflow.core import authz
+from workflow.core.actors import Actor
 from workflow.core.audit import history
 from workflow.core.errors import EditRefused, StaleVersion, Violation
 from workflow.practices import service as svc
@@ -39,23 +41,15 @@ def practice_status(status: str) -> str:
     return pick(*svc.STATUS_LABELS.get(status, (status, status)))
 
 
-def _who() -> Actor:
-    """The signed-in unit member or Office/admin; 403 for other roles."""
-    who = current_actor()
-    if not (who.unit_ids() or svc.can_list_all(who)):
-        abort(403)
-    return who
-
-
 def _campaigns(session: Session) -> list[Campaign]:
     rows = session.scalars(select(Campaign).where(Campaign.active.is_(True)))
     return sorted(rows, key=lambda c: (-c.year, vi_sort_key(c.name)))
 
 
 @bp.route("/")
-@login_required
+@requires(authz.may_use_practices)
 def index():
-    who, session = _who(), get_session()
+    who, session = current_actor(), get_session()
     q, status = request.args.get("q", "").strip()[:100], request.args.get("status", "")
     stmt = select(Practice).where(svc.visible_practices(who), svc.search(q))
     if status in svc.STATUS_LABELS:
@@ -71,8 +65,8 @@ def index():
         q=q,
         status=status,
         statuses=svc.STATUS_LABELS,
-        office=svc.can_list_all(who),
-        can_register=bool(who.unit_ids()),
+        office=authz.may_see_all_practices(who),
+        can_register=authz.may_register_practice(who),
     )
 
 
@@ -102,12 +96,10 @@ def _render_form(
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_register_practice)
 def create():
-    who, session = _who(), get_session()
+    who, session = current_actor(), get_session()
     units = member_units(session, who)
-    if not units:
-        abort(403)
     if request.method == "GET":
         return _render_form(session, {"unit_id": str(units[0].id)}, units)
     values = _form_values()
@@ -131,9 +123,9 @@ def create():
 
 
 @bp.route("/<int:practice_id>")
-@login_required
+@requires(authz.may_use_practices)
 def detail(practice_id: int):
-    who, session = _who(), get_session()
+    who, session = current_actor(), get_session()
     practice = svc.load_practice(session, practice_id, who)
     return _render_detail(session, practice, who)
 
@@ -168,26 +160,24 @@ def _render_detail(
         (e.occurred_at, names.get(e.actor_id, ""), actions.get(e.action, e.action), e.reason)
         for e in events
     ]
-    can_edit = practice.status == "registered" and any(
-        who.has(r, practice.unit_id) for r in svc.UNIT_ROLES
-    )
+    can_edit = practice.status == "registered" and authz.may_edit_practice(who, practice)
     return render_template(
         "practices/detail.html",
         practice=practice,
         steps=steps,
         can_edit=can_edit,
-        can_mark=who.has(Role.OFFICE_REVIEWER),
+        can_mark=authz.may_mark_practice(who),
         problems=problems or [],
         typed_reason=typed_reason,
     ), status
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires(authz.may_use_practices)
 def edit(practice_id: int):
-    who, session = _who(), get_session()
+    who, session = current_actor(), get_session()
     practice = svc.load_practice(session, practice_id, who)
-    if not any(who.has(r, practice.unit_id) for r in svc.UNIT_ROLES):
+    if not authz.may_edit_practice(who, practice):
         abort(403)
     units = [practice.unit]
     if request.method == "GET":
@@ -242,9 +232,9 @@ def edit(practice_id: int):
 
 
 @bp.route("/<int:practice_id>/mark", methods=["POST"])
-@login_required
+@requires(authz.may_mark_practice, action=svc.MARK_ACTION)
 def mark(practice_id: int):
-    who, session = _who(), get_session()
+    who, session = current_actor(), get_session()
     exemplary = request.form.get("exemplary") == "1"
     reason = request.form.get("reason", "")
     try:
@@ -281,6 +271,7 @@ def mark(practice_id: int):
 
 
 @bp.route("/public")
+@access.public
 def public():
     session = get_session()
     q = request.args.get("q", "").strip()[:100]
@@ -290,6 +281,7 @@ def public():
 
 
 @bp.route("/public/<int:practice_id>")
+@access.public
 def public_detail(practice_id: int):
     practice = get_session().get(Practice, practice_id)
     if practice is None or practice.status != "exemplary":

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from web.db import get_session
 from web.public import bp
 from web.public.views import read_filters, read_sort
+from web.support.access import public
 from web.support.i18n import date_vn, lang
 from web.support.parsing import whole_number
 from workflow.publication.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
@@ -31,12 +32,14 @@ def _bad_request(message: str) -> Response:
 
 
 @bp.route("/audit/head.json")
+@public
 def audit_head_json():
     head = audit_head(get_session())
     return _open(jsonify({"seq": head.seq, "hash": head.hash}))
 
 
 @bp.route("/audit/events.json")
+@public
 def audit_events_json():
     after, limit = request.args.get("after", "0"), request.args.get("limit", str(EVENTS_MAX))
     after_seq, limit_number = whole_number(after), whole_number(limit, max_digits=9)
@@ -75,6 +78,7 @@ _COLUMNS = (
 
 
 @bp.route("/outcomes.csv")
+@public
 def export():
     """The filtered list as CSV (UTF-8 with a BOM, so spreadsheet programs read Vietnamese)."""
     session = get_session()

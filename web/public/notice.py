@@ -14,7 +14,9 @@ from web.auth.user import current_actor
 from web.db import get_session
 from web.extensions import limiter
 from web.public import bp
+from web.support.access import public
 from web.support.i18n import lang
+from workflow.core import authz
 from workflow.core.errors import EditRefused
 from workflow.publication import notice
 
@@ -24,6 +26,7 @@ def _now() -> dt.datetime:
 
 
 @bp.route("/notice")
+@public
 def notice_list():
     names = notice.posted_names(get_session(), _now())
     return render_template(
@@ -34,6 +37,7 @@ def notice_list():
 
 
 @bp.route("/notice/<int:dossier_id>/comments", methods=["POST"])
+@public
 @limiter.limit("5/hour", methods=["POST"])
 def notice_comment(dossier_id: int):
     session = get_session()
@@ -65,7 +69,7 @@ def notice_info(dossier) -> dict | None:
     """For the Council and the Office: the nomination's notice, its approved comments and the
     number still pending; None for other people, or when no comment and no notice applies."""
     actor = current_actor()
-    if not isinstance(dossier, Nomination) or actor is None or not actor.is_department:
+    if not isinstance(dossier, Nomination) or not authz.may_see_notice_comments(actor):
         return None
     session = get_session()
     comments = notice.approved_comments(session, dossier.id)
@@ -89,4 +93,4 @@ def public_notice_comments(dossier_id: int):
 
 @bp.app_template_global()
 def can_moderate_notice() -> bool:
-    return notice.can_moderate(current_actor())
+    return authz.may_moderate_notice_comments(current_actor())

@@ -8,6 +8,7 @@ from flask import abort, render_template, request
 
 from web.db import get_session
 from web.public import bp
+from web.support.access import public
 from web.support.listing import paginate, query_args
 from web.support.parsing import whole_number
 from workflow.core.inputs import CLASSIFICATIONS
@@ -57,6 +58,7 @@ def _audit_head():
 
 
 @bp.route("/")
+@public
 def outcomes():
     session = get_session()
     filters, sort = read_filters(), read_sort()
@@ -74,6 +76,7 @@ def outcomes():
 
 
 @bp.route("/outcomes/<int:dossier_id>")
+@public
 def outcome(dossier_id: int):
     session = get_session()
     item = get_outcome(session, dossier_id)
@@ -85,5 +88,6 @@ def outcome(dossier_id: int):
 
 
 @bp.route("/audit")
+@public
 def audit():
     return render_template("public/audit.html")

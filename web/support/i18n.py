@@ -14,6 +14,7 @@ from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 from web.extensions import babel
+from web.support.access import public
 
 bp = Blueprint("i18n", __name__)
 
@@ -29,6 +30,7 @@ def select_locale() -> str:
 
 
 @bp.route("/lang/<code>", methods=["POST"])
+@public
 def switch(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code

@@ -1,42 +1,16 @@
-"""Template helpers: labels from the workflow definitions, navigation by role, links."""
+"""Template helpers: labels from the workflow definitions, the menu, links."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, url_for
-from flask_login import current_user
+from flask import Flask, request, url_for
 from markupsafe import Markup
 
+from web.auth.user import current_actor
 from web.support.i18n import pick
 from web.support.listing import query_args
+from web.support.navigation import menu_items
 from workflow.core.actors import ROLE_LABELS, Role
 from workflow.core.registry import WORKFLOWS, state_def
-
-# (endpoint, Vietnamese, English, roles that see it; None = everyone signed in;
-#  "public" = visitors too). Entries whose endpoint does not exist yet are skipped.
-NAVIGATION = (
-    ("home.index", "Việc cần làm", "To do", None),
-    ("dossiers.unit_list", "Hồ sơ đơn vị", "Unit dossiers", (Role.UNIT_STAFF, Role.UNIT_HEAD)),
-    ("office.queue", "Thẩm định", "Review", (Role.OFFICE_REVIEWER, Role.ADMIN)),
-    ("council.sessions", "Hội đồng", "Council", (Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER)),
-    (
-        "dashboard.index",
-        "Tổng hợp",
-        "Dashboard",
-        (Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN),
-    ),
-    ("campaigns.index", "Phong trào", "Campaigns", (Role.OFFICE_REVIEWER, Role.ADMIN)),
-    (
-        "practices.index",
-        "Mô hình, cách làm hay",
-        "Good practices",
-        (Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICE_REVIEWER, Role.ADMIN),
-    ),
-    ("awards.index", "Danh hiệu", "Awards", (Role.ADMIN,)),
-    ("public.outcomes", "Kết quả công bố", "Published outcomes", "public"),
-    ("public.notice_list", "Công khai lấy ý kiến", "Public notice", "public"),
-    ("practices.public", "Mô hình tiêu biểu", "Exemplary practices", "public"),
-    ("workflow_pages.index", "Quy trình", "Workflow", "public"),
-)
 
 
 def state_label(kind: str, state: str) -> str:
@@ -68,16 +42,8 @@ def role_label(role: str | Role) -> str:
 
 
 def nav_items() -> list[tuple[str, str, bool]]:
-    """(url, label, active) of the menu entries this person may use."""
-    signed_in = current_user.is_authenticated
-    roles = current_user.actor.roles if signed_in else frozenset()
-    items = []
-    for endpoint, vi, en, allowed in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if allowed == "public" or (signed_in and (allowed is None or roles & set(allowed))):
-            items.append((url_for(endpoint), pick(vi, en), request.endpoint == endpoint))
-    return items
+    """(url, label, active) of the menu entries this person may open."""
+    return menu_items(current_actor())
 
 
 def url_with(**overrides) -> str:

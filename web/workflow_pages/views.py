@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import render_template
 from markupsafe import Markup
 
+from web.support.access import public
 from web.support.i18n import lang, pick
 from web.workflow_pages import bp
 from web.workflow_pages.diagram import svg
@@ -148,6 +149,7 @@ def _row(wdef: WorkflowDef, tdef: TransitionDef) -> Row:
 
 
 @bp.route("/")
+@public
 def index():
     locale = lang()
     lifecycles = [

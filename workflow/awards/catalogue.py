@@ -34,6 +34,7 @@ from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, RULE_KINDS, THR
 from models.text import nfc
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
+from workflow.core.authz import may_manage_awards, refuse_unless
 from workflow.core.errors import Violation, WorkflowError, refuse_if_stale
 
 # Attachment purposes (what a file is); "evidence" is the default of an upload.
@@ -94,20 +95,13 @@ class CatalogueRefused(WorkflowError):
     """A catalogue change that is not permitted or not valid; nothing was changed."""
 
 
+# What managing the catalogue is called in a refusal (Vietnamese, English).
+MANAGE_ACTION = ("Quản lý danh mục khen thưởng", "Manage the award catalogue")
+
+
 def require_admin(actor: Actor | None) -> Actor:
     """The actor, when an administrator; else CatalogueRefused (a permission refusal)."""
-    if actor is None or Role.ADMIN not in actor.roles:
-        raise CatalogueRefused(
-            [
-                Violation(
-                    "role_not_permitted",
-                    {
-                        "action": "Quản lý danh mục khen thưởng",
-                        "action_en": "Manage the award catalogue",
-                    },
-                )
-            ]
-        )
+    refuse_unless(may_manage_awards(actor), MANAGE_ACTION, error=CatalogueRefused)
     return actor
 
 

@@ -17,30 +17,17 @@ from models.text import fold, nfc, whole_number
 from workflow.awards.catalogue import CatalogueRefused, invalid_field
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
+from workflow.core.authz import OFFICE, first_role, may_manage_holds, refuse_unless
 from workflow.core.errors import Violation
-
-MANAGERS = frozenset({Role.ADMIN, Role.OFFICE_REVIEWER})
-
-
-def can_manage(actor: Actor | None) -> bool:
-    return actor is not None and bool(actor.roles & MANAGERS)
 
 
 def _require(actor: Actor | None) -> tuple[Actor, Role]:
-    if not can_manage(actor):
-        raise CatalogueRefused(
-            [
-                Violation(
-                    "role_not_permitted",
-                    {
-                        "action": "Quản lý danh sách tạm dừng xét khen thưởng",
-                        "action_en": "Manage holds",
-                    },
-                )
-            ]
-        )
-    role = Role.OFFICE_REVIEWER if Role.OFFICE_REVIEWER in actor.roles else Role.ADMIN
-    return actor, role
+    refuse_unless(
+        may_manage_holds(actor),
+        ("Quản lý danh sách tạm dừng xét khen thưởng", "Manage holds"),
+        error=CatalogueRefused,
+    )
+    return actor, first_role(actor, OFFICE)
 
 
 def _date(values: Mapping[str, Any], key: str, problems: list[Violation]) -> dt.date | None:

@@ -24,9 +24,8 @@ from models import (
     Unit,
 )
 from workflow.campaigns.deadlines import due_date, local_day
-from workflow.core.actors import Actor, Role
 from workflow.core.context import GuardContext
-from workflow.core.errors import EditRefused, Violation
+from workflow.core.errors import Violation
 from workflow.core.inputs import LOCAL_TZ
 from workflow.core.messages import MESSAGES
 
@@ -100,16 +99,6 @@ _WHAT = {
     "plan": ("kế hoạch thi đua", "emulation plan"),
     "report": ("báo cáo kết quả", "results report"),
 }
-
-
-def require_role(actor: Actor, roles: Iterable[Role], action_vi: str, action_en: str) -> Role:
-    """The first of ``roles`` the actor holds; a permission refusal (403) when none."""
-    for role in roles:
-        if role in actor.roles:
-            return role
-    raise EditRefused(
-        [Violation("role_not_permitted", {"action": action_vi, "action_en": action_en})]
-    )
 
 
 def _day(value: dt.date | None) -> str:

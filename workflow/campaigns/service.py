@@ -31,18 +31,17 @@ from models import (
 )
 from models.campaigns import CAMPAIGN_KINDS, TARGET_COMPARISONS, TARGET_KINDS
 from models.text import nfc, whole_number, whole_numbers
-from workflow.campaigns.guards import require_role, takes_part, targets_of
+from workflow.campaigns.guards import takes_part, targets_of
 from workflow.campaigns.targets import PROBLEMS, number_text, parse_number
 from workflow.core import audit
-from workflow.core.actors import Actor, Role
+from workflow.core.actors import Actor
+from workflow.core.authz import OFFICE, first_role, may_manage_campaigns, refuse_unless
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
 
 __all__ = [
     "CAMPAIGN_KINDS",
     "KIND_LABELS",
-    "MANAGERS",
     "TargetRow",
-    "can_manage",
     "save_campaign",
     "takes_part",
     "targets_of",
@@ -51,7 +50,6 @@ __all__ = [
     "pickers_order",
 ]
 
-MANAGERS = (Role.OFFICE_REVIEWER, Role.ADMIN)
 KIND_LABELS = {
     "annual": ("Phong trào thi đua thường xuyên (hằng năm)", "Yearly emulation movement"),
     "periodic": ("Đợt thi đua", "Emulation period"),
@@ -93,11 +91,6 @@ class TargetRow:
     @property
     def blank(self) -> bool:
         return self.id is None and not (nfc(self.code) or nfc(self.title_vi) or nfc(self.title_en))
-
-
-def can_manage(actor: Actor | None) -> bool:
-    """Office reviewers and administrators manage campaigns."""
-    return actor is not None and bool(actor.roles & set(MANAGERS))
 
 
 def pickers_order(campaign: Campaign) -> tuple:
@@ -303,7 +296,8 @@ def save_campaign(
     else saved the campaign since the person's form was drawn; any saved change moves the
     version by one."""
     now = now or dt.datetime.now(dt.UTC)
-    role = require_role(actor, MANAGERS, "Quản lý phong trào thi đua", "Manage campaigns")
+    refuse_unless(may_manage_campaigns(actor), ("Quản lý phong trào thi đua", "Manage campaigns"))
+    role = first_role(actor, OFFICE)
     campaign = _lock(session, campaign_id) if campaign_id is not None else Campaign()
     if campaign_id is not None:
         refuse_if_stale(

@@ -27,7 +27,7 @@ from models.council import (
 from models.text import nfc, person_sort_key
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
-from workflow.core.authz import visible_dossiers
+from workflow.core.authz import may_run_council, may_view_council, refuse_unless, visible_dossiers
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.registry import state_def, state_is
 from workflow.dossiers.queues import ANY_DOSSIER
@@ -48,23 +48,6 @@ def on_agenda(dossier: Dossier) -> bool:
     """Whether ``dossier`` awaits the Council's vote (its state is on the agenda)."""
     sdef = state_def(dossier.kind, dossier.state)
     return sdef is not None and sdef.agenda
-
-
-def can_manage(actor: Actor | None) -> bool:
-    """The Council secretary opens sessions, records attendance and decisions, closes."""
-    return actor is not None and actor.has(Role.COUNCIL_SECRETARY)
-
-
-def can_see(actor: Actor | None) -> bool:
-    """The secretary and the Council's members see sessions and their agenda."""
-    return actor is not None and (can_manage(actor) or actor.has(Role.COUNCIL_MEMBER))
-
-
-def _refuse_unless_secretary(actor: Actor, action_vi: str, action_en: str) -> None:
-    if not can_manage(actor):
-        raise EditRefused(
-            [Violation("role_not_permitted", {"action": action_vi, "action_en": action_en})]
-        )
 
 
 @dataclass(frozen=True)
@@ -108,7 +91,7 @@ def get(
     if for_update:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     council = session.scalars(stmt).one_or_none()
-    if council is None or not can_see(actor):
+    if council is None or not may_view_council(actor):
         raise NotFound()
     return council
 
@@ -136,7 +119,7 @@ def open_session(
     now: dt.datetime | None = None,
 ) -> CouncilSession:
     """Open a session of every current Council member; those in ``present_ids`` are present."""
-    _refuse_unless_secretary(actor, "Mở phiên họp Hội đồng", "Open a Council session")
+    refuse_unless(may_run_council(actor), ("Mở phiên họp Hội đồng", "Open a Council session"))
     now = now or dt.datetime.now(dt.UTC)
     problems = []
     if not nfc(title):
@@ -197,7 +180,7 @@ def record_attendance(
     now: dt.datetime | None = None,
 ) -> CouncilSession:
     """Mark each member of an open session present or absent."""
-    _refuse_unless_secretary(actor, "Ghi nhận thành viên có mặt", "Record attendance")
+    refuse_unless(may_run_council(actor), ("Ghi nhận thành viên có mặt", "Record attendance"))
     council = get(session, council_id, actor, for_update=True)
     _refuse_if_closed(council)
     present = set(present_ids)
@@ -218,7 +201,7 @@ def close_session(
     Refused, changing nothing, while a secret ballot of the session is still open or its
     result is not recorded yet.
     """
-    _refuse_unless_secretary(actor, "Kết thúc phiên họp", "Close the session")
+    refuse_unless(may_run_council(actor), ("Kết thúc phiên họp", "Close the session"))
     council = get(session, council_id, actor, for_update=True)
     _refuse_if_closed(council)
     _refuse_if_ballots_pending(session, council)

@@ -15,7 +15,7 @@ from models.text import fold, nfc
 from workflow.campaigns.guards import participation_problem
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
-from workflow.core.authz import editing_role
+from workflow.core.authz import UNIT, editing_role, first_role, may_draft, refuse_unless
 from workflow.core.engine import load_for_update, workflow_of
 from workflow.core.errors import EditRefused, Violation, refuse_if_stale
 from workflow.core.registry import WORKFLOWS
@@ -155,9 +155,8 @@ def create(
 ) -> Dossier:
     """A new dossier in its lifecycle's initial state, drafted by a member of ``unit_id``."""
     now = now or dt.datetime.now(dt.UTC)
-    role = next((r for r in (Role.UNIT_STAFF, Role.UNIT_HEAD) if actor.has(r, unit_id)), None)
-    if role is None:
-        raise EditRefused([Violation("out_of_scope")])
+    refuse_unless(may_draft(actor, unit_id))
+    role = first_role(actor, UNIT, unit_id)
     dossier = MODELS[kind](
         state=WORKFLOWS[kind].initial,
         unit_id=unit_id,

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Dossier, ReportFigure, Target
 from models.text import nfc
-from workflow.campaigns.guards import require_role, targets_of
+from workflow.campaigns.guards import targets_of
 from workflow.campaigns.targets import EVIDENCE_MAX, PROBLEMS, number_text, parse_number
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
+from workflow.core.authz import may_correct_figures, refuse_unless
 from workflow.core.engine import load_for_update
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.dossiers.content import check_editable, touch
@@ -179,8 +180,8 @@ def correct_target_figure(
     giving a reason; the dossier's history records the old and new values. ``baseline`` None
     keeps it. Never commits."""
     now = now or dt.datetime.now(dt.UTC)
-    require_role(
-        actor, {Role.OFFICE_REVIEWER}, "Điều chỉnh số liệu chỉ tiêu", "Correct a target figure"
+    refuse_unless(
+        may_correct_figures(actor), ("Điều chỉnh số liệu chỉ tiêu", "Correct a target figure")
     )
     dossier = load_for_update(session, report_id, actor)
     target = session.get(Target, target_id)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, with_polymorphic
 
 from models import AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
 from models.text import fold, person_sort_key, vi_sort_key
-from workflow.core.actors import Actor, Role
-from workflow.core.authz import visible_dossiers
+from workflow.core.actors import Actor
+from workflow.core.authz import holds_role_of, reviewed_by_office, visible_dossiers
 from workflow.core.engine import available
 from workflow.core.errors import Violation
 from workflow.core.registry import WORKFLOWS, all_state_names
@@ -27,30 +27,21 @@ from workflow.core.spec import TransitionDef
 # Every kind's columns in one query (outer joins), so a list never loads rows one by one.
 ANY_DOSSIER = with_polymorphic(Dossier, [Nomination, Plan, Report])
 
-OFFICE_QUEUE_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.ADMIN})
-
 
 def office_default_state() -> str | None:
     """The state the Office queue opens on: the first, in the lifecycles' order, from which
     an Office reviewer moves a dossier forward (where the Department's review starts)."""
     for name in all_state_names():
         for wdef in WORKFLOWS.values():
-            if any(
-                t.forward and Role.OFFICE_REVIEWER in t.roles for t in wdef.transitions_from(name)
-            ):
+            if any(t.forward and reviewed_by_office(t) for t in wdef.transitions_from(name)):
                 return name
     return None
-
-
-def can_use_office_queue(actor: Actor | None) -> bool:
-    """Office reviewers and administrators use the Office queue."""
-    return actor is not None and bool(actor.roles & OFFICE_QUEUE_ROLES)
 
 
 def forward_transitions(actor: Actor) -> dict[str, tuple[TransitionDef, ...]]:
     """Per kind, the forward transitions one of the actor's roles may fire."""
     return {
-        kind: tuple(t for t in wdef.transitions if t.forward and t.roles & actor.roles)
+        kind: tuple(t for t in wdef.transitions if t.forward and holds_role_of(actor, t))
         for kind, wdef in WORKFLOWS.items()
     }
 

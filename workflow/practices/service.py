@@ -15,9 +15,18 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Campaign, Practice, Unit
 from models.text import fold, nfc, whole_number
-from workflow.campaigns.guards import require_role
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
+from workflow.core.authz import (
+    UNIT,
+    first_role,
+    is_unit_member,
+    may_edit_practice,
+    may_mark_practice,
+    may_register_practice,
+    may_see_all_practices,
+    refuse_unless,
+)
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
 
 # field: (Vietnamese label, English label, max length, required)
@@ -27,12 +36,12 @@ FIELDS: dict[str, tuple[str, str, int, bool]] = {
     "results": ("Kết quả, hiệu quả", "Results", 20000, False),
     "evidence": ("Minh chứng", "Evidence", 20000, False),
 }
+# What marking is called in a refusal (Vietnamese, English).
+MARK_ACTION = ("Công nhận mô hình tiêu biểu", "Mark a practice exemplary")
 STATUS_LABELS = {
     "registered": ("Đã đăng ký", "Registered"),
     "exemplary": ("Tiêu biểu", "Exemplary"),
 }
-UNIT_ROLES = (Role.UNIT_STAFF, Role.UNIT_HEAD)
-OFFICE_ROLES = (Role.OFFICE_REVIEWER, Role.ADMIN)
 # Refreshed from the database, so the version compared is the committed one. FOR UPDATE OF:
 # the joined unit is on the nullable side of an outer join, which PostgreSQL will not lock.
 # SQLite has no row locks; its writers are serialised by BEGIN IMMEDIATE.
@@ -44,14 +53,9 @@ _LOCK_PRACTICE = (
 )
 
 
-def can_list_all(actor: Actor | None) -> bool:
-    """The Office (and administrators) see every unit's practices."""
-    return actor is not None and bool(actor.roles & set(OFFICE_ROLES))
-
-
 def visible_practices(actor: Actor) -> ColumnElement[bool]:
     """WHERE clause of the practices ``actor`` may see: the Office all, a unit its own."""
-    if can_list_all(actor):
+    if may_see_all_practices(actor):
         return Practice.id.is_not(None)
     units = actor.unit_ids()
     return Practice.unit_id.in_(sorted(units)) if units else false()
@@ -94,9 +98,8 @@ def register_practice(
 ) -> Practice:
     """A unit member registers a practice of their unit. Audited ("create"). Never commits."""
     now = now or dt.datetime.now(dt.UTC)
-    role = next((r for r in UNIT_ROLES if actor.has(r, unit_id)), None)
-    if role is None:
-        raise EditRefused([Violation("out_of_scope")])
+    refuse_unless(may_register_practice(actor, unit_id))
+    role = first_role(actor, UNIT, unit_id)
     values, problems = _values(
         session, {name: fields.get(name) for name in (*FIELDS, "campaign_id")}
     )
@@ -131,7 +134,8 @@ def _visible(practice: Practice | None, actor: Actor | None) -> Practice:
     """``practice`` when ``actor`` may see it (anyone sees an exemplary one); NotFound otherwise."""
     if practice is not None and (
         practice.status == "exemplary"
-        or (actor is not None and (can_list_all(actor) or practice.unit_id in actor.unit_ids()))
+        or may_see_all_practices(actor)
+        or is_unit_member(actor, practice.unit_id)
     ):
         return practice
     raise NotFound()
@@ -169,9 +173,8 @@ def update_practice(
     None when nothing changed. Never commits."""
     now = now or dt.datetime.now(dt.UTC)
     practice = _lock(session, practice_id, actor)
-    role = next((r for r in UNIT_ROLES if actor.has(r, practice.unit_id)), None)
-    if role is None:
-        raise EditRefused([Violation("out_of_scope")])
+    refuse_unless(may_edit_practice(actor, practice))
+    role = first_role(actor, UNIT, practice.unit_id)
     _check_version(practice, expected_version)
     if practice.status == "exemplary":
         raise EditRefused([Violation("practice_locked")])
@@ -217,9 +220,7 @@ def mark_exemplary(
     With ``expected_version``, a practice the unit (or another reviewer) changed since is refused,
     so nobody marks content they have not read."""
     now = now or dt.datetime.now(dt.UTC)
-    require_role(
-        actor, (Role.OFFICE_REVIEWER,), "Công nhận mô hình tiêu biểu", "Mark a practice exemplary"
-    )
+    refuse_unless(may_mark_practice(actor), MARK_ACTION)
     practice = _lock(session, practice_id, actor)
     _check_version(practice, expected_version)
     reason = nfc(reason) or None

@@ -20,12 +20,17 @@ from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, Decision
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
-from workflow.core.authz import visible_dossiers
+from workflow.core.authz import (
+    may_run_council,
+    may_view_council,
+    may_write_proposal,
+    refuse_unless,
+    visible_dossiers,
+)
 from workflow.core.engine import fire
 from workflow.core.errors import EditRefused, NotFound, Violation, WorkflowError
 from workflow.core.inputs import DECISION_NUMBER
 from workflow.core.registry import WORKFLOWS
-from workflow.council import sessions as councils
 from workflow.documents import docx as documents
 
 ENTITY = "decision"
@@ -58,19 +63,8 @@ def publishable_states() -> tuple[str, ...]:
     return WORKFLOWS["nomination"].transition(PUBLISH).sources
 
 
-def _secretary(actor: Actor) -> None:
-    if not councils.can_manage(actor):
-        raise EditRefused(
-            [
-                Violation(
-                    "role_not_permitted",
-                    {
-                        "action": "Lập, ban hành quyết định khen thưởng",
-                        "action_en": "Draft or issue decisions",
-                    },
-                )
-            ]
-        )
+# What the secretary does here, as a refusal names it.
+_DECIDE = ("Lập, ban hành quyết định khen thưởng", "Draft or issue decisions")
 
 
 def candidates(session: Session, actor: Actor) -> list[Nomination]:
@@ -111,7 +105,7 @@ def list_decisions(session: Session) -> list[Decision]:
 def get(session: Session, decision_id: int, actor: Actor) -> Decision:
     """A decision the actor may see (the Council's secretary and members)."""
     decision = session.get(Decision, decision_id)
-    if decision is None or not councils.can_see(actor):
+    if decision is None or not may_view_council(actor):
         raise NotFound()
     return decision
 
@@ -143,7 +137,7 @@ def create(
     now: dt.datetime | None = None,
 ) -> Decision:
     """A draft decision of approved nominations (each in one decision at most)."""
-    _secretary(actor)
+    refuse_unless(may_run_council(actor), _DECIDE)
     number, signer, title = nfc(number).strip(), nfc(signer).strip(), nfc(title).strip()
     problems = _check_heading(session, number, decided_on, signer, title)
     chosen = _load_candidates(session, actor, set(dossier_ids), problems)
@@ -235,7 +229,7 @@ def issue(
     session: Session, decision_id: int, actor: Actor, now: dt.datetime | None = None
 ) -> list[AuditEvent]:
     """Publish every dossier of a draft decision, or none: the refusals name their dossiers."""
-    _secretary(actor)
+    refuse_unless(may_run_council(actor), _DECIDE)
     decision = _draft(session, decision_id, actor)
     now = now or dt.datetime.now(dt.UTC)
     inputs = {
@@ -284,7 +278,7 @@ def discard(
     session: Session, decision_id: int, actor: Actor, now: dt.datetime | None = None
 ) -> None:
     """Delete a draft decision; its dossiers become free for another."""
-    _secretary(actor)
+    refuse_unless(may_run_council(actor), _DECIDE)
     decision = _draft(session, decision_id, actor)
     _audit(
         session,
@@ -306,7 +300,7 @@ def _draft(session: Session, decision_id: int, actor: Actor) -> Decision:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
-    if decision is None or not councils.can_see(actor):
+    if decision is None or not may_view_council(actor):
         raise NotFound()
     if decision.status != DECISION_DRAFT:
         raise EditRefused([Violation("decision_not_draft")])
@@ -354,7 +348,7 @@ def proposal_nominations(
     session: Session, actor: Actor, unit_id: int, campaign_id: int
 ) -> list[Nomination]:
     """A unit's nominations in a campaign that the unit proposes (not drafts, not withdrawn)."""
-    if not (actor.has(Role.UNIT_HEAD, unit_id) or actor.has(Role.UNIT_STAFF, unit_id)):
+    if not may_write_proposal(actor, unit_id):
         raise NotFound()
     rows = session.scalars(
         select(Nomination).where(

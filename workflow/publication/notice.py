@@ -30,6 +30,7 @@ from models.notice import (
 from workflow.campaigns.deadlines import local_day
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
+from workflow.core.authz import may_moderate_notice_comments, refuse_unless
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.messages import MESSAGES
 from workflow.core.registry import states_where
@@ -273,10 +274,6 @@ def add_comment(
     return comment
 
 
-def can_moderate(actor: Actor | None) -> bool:
-    return actor is not None and Role.OFFICE_REVIEWER in actor.roles
-
-
 def moderate(
     session: Session,
     actor: Actor,
@@ -288,15 +285,7 @@ def moderate(
 ) -> NoticeComment:
     """An Office reviewer approves (shown to the public and the Council) or rejects (with a
     reason) a pending comment; audited."""
-    if not can_moderate(actor):
-        raise EditRefused(
-            [
-                Violation(
-                    "role_not_permitted",
-                    {"action": "duyệt ý kiến góp ý", "action_en": "moderate comments"},
-                )
-            ]
-        )
+    refuse_unless(may_moderate_notice_comments(actor), ("duyệt ý kiến góp ý", "moderate comments"))
     if decision not in ("approve", "reject"):
         raise ValueError(decision)
     comment = session.get(NoticeComment, comment_id, with_for_update=True)

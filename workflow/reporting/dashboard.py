@@ -42,11 +42,10 @@ from workflow.campaigns.participation import (
     unit_infos,
 )
 from workflow.campaigns.targets import is_met
-from workflow.core.actors import Actor, Role
+from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
 from workflow.core.registry import WORKFLOWS, states_where
 
-DASHBOARD_ROLES = frozenset({Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN})
 RESULTS = ("met", "not_met", "no_figure")
 RESULT_LABELS = {
     "met": ("Đạt", "Met"),
@@ -71,11 +70,6 @@ def closed_states() -> tuple[str, ...]:
 
 _D, _N, _R, _U = Dossier.__table__, Nomination.__table__, Report.__table__, Unit.__table__
 _F = ReportFigure.__table__
-
-
-def can_see(actor: Actor | None) -> bool:
-    """The Office, the Council's secretary and administrators see the dashboard."""
-    return actor is not None and bool(actor.roles & DASHBOARD_ROLES)
 
 
 def today_local(now: dt.datetime | None = None) -> dt.date:

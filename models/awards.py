@@ -4,7 +4,7 @@ admin can change.
 - ``AwardRule``: one rule of an award type (required evidence, prior titles, a quota, the
   hold check), hard (blocks the Office's approval) or soft (warns; overriding it needs a
   reason), with its legal source and the dates it applies from and to. ``params`` is a
-  JSON object whose keys depend on ``kind`` (see ``workflow.awards``).
+  JSON object whose keys depend on ``kind`` (one class per kind: ``workflow.awards.rules``).
 - ``AwardRecord``: a title or form someone received (the awards history), imported for past
   years or recorded by the system when a nomination is published. Prior-title and quota
   checks read it.
@@ -24,7 +24,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, utcnow
 from models.org import Unit
 
-RULE_KINDS = ("evidence", "prior_title", "quota", "hold")
 RECORD_ORIGINS = ("system", "imported")
 # Ad-hoc and thematic awards do not count as grounds for higher merit awards (NĐ 152/2025).
 RECORD_BASES = ("merit", "ad_hoc", "thematic")

@@ -21,6 +21,19 @@ if TYPE_CHECKING:
 
 DOSSIER_KINDS = ("nomination", "plan", "report")
 
+# The longest value a person may type in each content field. The String columns below are sized
+# from it and ``workflow.dossiers.fields`` (which declares the rest of each field) reads it, so a
+# limit is written once. Text columns have no limit in the database: the application holds them
+# to theirs.
+MAX_LENGTH = {
+    "title": 400,
+    "nominee_name": 255,
+    "position": 255,
+    "achievements": 20000,
+    "document_number": 60,
+    "summary": 20000,
+}
+
 
 class Dossier(Base):
     """What every dossier shares. ``version`` is the optimistic-locking counter."""
@@ -38,7 +51,7 @@ class Dossier(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    title: Mapped[str] = mapped_column(String(400))
+    title: Mapped[str] = mapped_column(String(MAX_LENGTH["title"]))
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -72,10 +85,10 @@ class Nomination(Dossier):
 
     id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
     nominee_kind: Mapped[str] = mapped_column(String(20))
-    nominee_name: Mapped[str] = mapped_column(String(255))
+    nominee_name: Mapped[str] = mapped_column(String(MAX_LENGTH["nominee_name"]))
     # Set when the nominee has an account: used for separation of duties and recusal.
     nominee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    position: Mapped[str | None] = mapped_column(String(255))
+    position: Mapped[str | None] = mapped_column(String(MAX_LENGTH["position"]))
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"), index=True)
     achievements: Mapped[str] = mapped_column(Text, default="")
     ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -93,7 +106,7 @@ class Plan(Dossier):
     __tablename__ = "plan"
 
     id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
-    document_number: Mapped[str | None] = mapped_column(String(60))
+    document_number: Mapped[str | None] = mapped_column(String(MAX_LENGTH["document_number"]))
     summary: Mapped[str] = mapped_column(Text, default="")
 
     __mapper_args__ = {"polymorphic_identity": "plan"}
@@ -105,7 +118,7 @@ class Report(Dossier):
     __tablename__ = "report"
 
     id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
-    document_number: Mapped[str | None] = mapped_column(String(60))
+    document_number: Mapped[str | None] = mapped_column(String(MAX_LENGTH["document_number"]))
     summary: Mapped[str] = mapped_column(Text, default="")
     classification: Mapped[str | None] = mapped_column(String(40))
 

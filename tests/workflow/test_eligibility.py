@@ -24,8 +24,8 @@ from tests.workflow.award_helpers import (
 from tests.workflow.helpers import assert_refused
 from web.demo.awards import RULES
 from workflow import available, fire
-from workflow.awards.catalogue import PURPOSES
 from workflow.awards.eligibility import check, check_many, summary
+from workflow.awards.rules import PURPOSES
 
 pytestmark = pytest.mark.db
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from workflow.awards.eligibility import counted_states, decided_states
+from workflow.awards.rules import counted_states, decided_states
 from workflow.core import registry
 from workflow.core.registry import WORKFLOWS, queues, state_def, states_where
 from workflow.core.spec import QueueDef, StateDef, TransitionDef, WorkflowDef

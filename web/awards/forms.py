@@ -1,12 +1,19 @@
 """Forms of the award catalogue. The checks live in ``workflow.awards``; these forms carry
-the fields (and CSRF), and the view puts the service's findings under each field."""
+the fields (and CSRF), and the view puts the service's findings under each field. The rule
+form has the inputs every rule kind declares (``workflow.awards.rules``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.widgets import DateInput, NumberInput
+
+from web.support.i18n import lazy_pick, pick
+from workflow.awards.rules import PARAM_FIELDS, RULE_KINDS, ParamField
 
 
 def _select(label, **kwargs) -> SelectField:
@@ -45,22 +52,55 @@ class AwardForm(FlaskForm):
     version = HiddenField()
 
 
-class RuleForm(FlaskForm):
-    kind = _select(_l("Loại điều kiện"))
-    purpose = _select(_l("Thành phần hồ sơ phải có"))
-    award = _select(_l("Danh hiệu phải đã đạt"))
-    years = StringField(_l("Số năm liên tục"), default="1", widget=NumberInput(min=1, max=10))
-    include_current = BooleanField(_l("Tính cả năm đang xét"), default=True)
-    of = _select(_l("Tính theo số lượng danh hiệu"))
-    pct = StringField(_l("Tỷ lệ tối đa (%)"), default="15", widget=NumberInput(min=1, max=100))
-    hard = BooleanField(
+def _param_field(spec: ParamField) -> Field:
+    """The form field of one input of a rule kind."""
+    label = lazy_pick(*spec.label)
+    if spec.input == "choice":
+        return _select(label)
+    if spec.input == "check":
+        return BooleanField(label, default=spec.default)
+    return StringField(label, default=spec.default, widget=NumberInput(min=spec.low, max=spec.high))
+
+
+def _rule_form() -> type[FlaskForm]:
+    """The kind, then every kind's inputs (the admin fills in those of the kind chosen), then
+    what every rule has."""
+    fields: dict[str, Any] = {"kind": _select(_l("Loại điều kiện"))}
+    fields |= {spec.name: _param_field(spec) for spec in PARAM_FIELDS}
+    fields["hard"] = BooleanField(
         _l("Bắt buộc: không đạt thì không được trình Hội đồng"),
         default=True,
         description=_l("Bỏ chọn nếu chỉ cảnh báo; khi đó Văn phòng phải nêu lý do nếu vẫn trình."),
     )
-    source = TextAreaField(_l("Căn cứ (văn bản, điều khoản)"))
-    valid_from = StringField(_l("Áp dụng từ ngày"), widget=DateInput())
-    valid_to = StringField(_l("Đến ngày"), widget=DateInput())
+    fields["source"] = TextAreaField(_l("Căn cứ (văn bản, điều khoản)"))
+    fields["valid_from"] = StringField(_l("Áp dụng từ ngày"), widget=DateInput())
+    fields["valid_to"] = StringField(_l("Đến ngày"), widget=DateInput())
+    return type("RuleForm", (FlaskForm,), fields)
+
+
+RuleForm = _rule_form()
+
+
+def rule_hint() -> str:
+    """Which boxes belong to which kind of rule."""
+    parts = [
+        _("%(asks)s (loại “%(kind)s”)", asks=pick(*kind.asks), kind=pick(*kind.label))
+        for kind in RULE_KINDS
+        if kind.asks
+    ]
+    return _("Chỉ điền các ô của loại điều kiện đã chọn: %(parts)s.", parts=", ".join(parts))
+
+
+def param_rows(form: FlaskForm) -> list[tuple[bool, list[Field]]]:
+    """The kinds' inputs laid out in order: boxes side by side in a grid, each tick alone."""
+    rows: list[tuple[bool, list[Field]]] = []
+    for spec in PARAM_FIELDS:
+        boxed = spec.input != "check"
+        if boxed and rows and rows[-1][0]:
+            rows[-1][1].append(form[spec.name])
+        else:
+            rows.append((boxed, [form[spec.name]]))
+    return rows
 
 
 class HoldForm(FlaskForm):

@@ -17,13 +17,14 @@ from models import AwardType, Dossier, Nomination
 from models.text import vi_sort_key
 from web.auth.user import current_actor
 from web.awards import bp
-from web.awards.forms import AwardForm, RuleForm
+from web.awards.forms import AwardForm, RuleForm, param_rows, rule_hint
 from web.db import get_session
 from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.parsing import posted_version
 from workflow.awards import catalogue, eligibility
 from workflow.awards.catalogue import CatalogueRefused
+from workflow.awards.rules import AWARDS, PARAM_FIELDS, PURPOSES, RULE_KINDS, label_of
 from workflow.core import authz
 from workflow.core.errors import StaleVersion
 
@@ -45,10 +46,12 @@ def _award_form(session, award: AwardType | None = None) -> AwardForm:
 def _rule_form(session) -> RuleForm:
     form = RuleForm(prefix="rule")
     awards = [(a.code, pick(a.name_vi, a.name_en)) for a in _sorted_awards(session)]
-    form.kind.choices = [(k, pick(*v)) for k, v in catalogue.RULE_LABELS.items()]
-    form.purpose.choices = [(k, pick(*v)) for k, v in catalogue.PURPOSES.items()]
-    form.award.choices = awards
-    form.of.choices = awards
+    form.kind.choices = [(kind.code, pick(*kind.label)) for kind in RULE_KINDS]
+    for spec in PARAM_FIELDS:
+        if spec.choices == AWARDS:
+            form[spec.name].choices = awards
+        elif spec.choices is not None:
+            form[spec.name].choices = [(k, pick(*v)) for k, v in spec.choices.items()]
     return form
 
 
@@ -114,7 +117,10 @@ def _render_edit(
     stale: bool = False,
 ):
     names = {a.code: (a.name_vi, a.name_en) for a in session.scalars(select(AwardType))}
-    rules = [(r, catalogue.describe(r, names)) for r in catalogue.rules_of(session, award.id)]
+    rules = [
+        (r, label_of(r.kind), catalogue.describe(r, names))
+        for r in catalogue.rules_of(session, award.id)
+    ]
     return render_template(
         "awards/form.html",
         form=form,
@@ -122,7 +128,8 @@ def _render_edit(
         rule_form=rule_form,
         rules=rules,
         problems=problems or [],
-        rule_labels=catalogue.RULE_LABELS,
+        rule_rows=param_rows(rule_form),
+        rule_hint=rule_hint(),
         stale=stale,
     ), status
 
@@ -242,12 +249,12 @@ def eligibility_levels(dossiers: Iterable[Dossier]) -> dict[int, tuple[str, list
 
 @bp.app_template_global()
 def purpose_label(code: str) -> str:
-    return pick(*catalogue.PURPOSES.get(code, (code, code)))
+    return pick(*PURPOSES.get(code, (code, code)))
 
 
 @bp.app_template_global()
 def attachment_purposes() -> list[tuple[str, str]]:
-    return [(k, pick(*v)) for k, v in catalogue.PURPOSES.items()]
+    return [(k, pick(*v)) for k, v in PURPOSES.items()]
 
 
 @bp.app_template_global()

@@ -36,7 +36,7 @@ def _refused(error: EditRefused, back: str):
 
 def _purpose() -> str:
     """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
-    from workflow.awards.catalogue import PURPOSES
+    from workflow.awards.rules import PURPOSES
 
     chosen = request.form.get("purpose", "evidence")
     return chosen if chosen in PURPOSES else "evidence"

@@ -1,4 +1,5 @@
-"""Forms of the dossier pages, built per kind with choices from the database.
+"""Forms of the dossier pages, built per kind from the declared content fields
+(``workflow.dossiers.fields``: labels, limits, what is required), with choices from the database.
 
 The forms check what a browser can get wrong (missing, too long, not a choice); the rules
 of the domain (an award that fits the nominee, an active campaign) are checked again by
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import (
     BooleanField,
+    Field,
     HiddenField,
     MultipleFileField,
     RadioField,
@@ -27,13 +29,20 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.validators import Optional as Optionally
 
 from models import AwardType, Campaign, Dossier, Unit
+from models.dossiers import DOSSIER_KINDS
 from models.text import vi_sort_key
-from web.support.i18n import date_vn, pick
+from web.support.i18n import date_vn, lazy_pick, pick
 from web.support.parsing import whole_number
 from workflow.campaigns.guards import taking_part
+from workflow.dossiers.fields import FieldDef, fields_of
 
-NOMINEE_KINDS = (("individual", _l("Cá nhân")), ("collective", _l("Tập thể")))
+# The choices of the nominee kind, in the form's order (individuals first).
+NOMINEE_KINDS = tuple(
+    (k, lazy_pick(*v)) for k, v in fields_of("nomination")["nominee_kind"].choices.items()
+)
 ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
+# What a wrong pick is told, when more precise than "not a valid choice".
+_INVALID_CHOICE = {"nominee_kind": _l("Vui lòng chọn cá nhân hoặc tập thể.")}
 
 
 def _required(label: Any) -> DataRequired:
@@ -53,27 +62,54 @@ def _as_id(value: Any) -> int | None:
     return whole_number(value)
 
 
-def _id_select(label: Any) -> SelectField:
+def _invalid_choice(name: str) -> Any:
+    return _INVALID_CHOICE.get(name, _l("Lựa chọn không hợp lệ, vui lòng chọn lại."))
+
+
+def _id_select(label: Any, name: str = "") -> SelectField:
     return SelectField(
         label,
         coerce=_as_id,
         validators=[_chosen(label)],
-        invalid_choice_message=_l("Lựa chọn không hợp lệ, vui lòng chọn lại."),
+        invalid_choice_message=_invalid_choice(name),
     )
 
 
+def _text_validators(spec: FieldDef, label: Any) -> list[Any]:
+    first = _required(label) if spec.required else Optionally()
+    return [first] + ([_max(spec.max_length)] if spec.max_length is not None else [])
+
+
+def _content_field(spec: FieldDef) -> Field:
+    """The form field of a declared content field: its label, limit and validators."""
+    label = lazy_pick(*spec.label)
+    if spec.widget == "select":
+        return _id_select(label, spec.name)
+    if spec.widget == "radio":
+        return RadioField(
+            label,
+            choices=[SelectChoice(v, lazy_pick(*pair)) for v, pair in (spec.choices or {}).items()],
+            default=spec.initial,
+            validators=[_chosen(label)],
+            invalid_choice_message=_invalid_choice(spec.name),
+        )
+    if spec.widget == "check":
+        return BooleanField(label)
+    kind = TextAreaField if spec.widget == "text" else StringField
+    return kind(label, validators=_text_validators(spec, label))
+
+
 class DossierForm(FlaskForm):
-    """What every kind shares: the unit (when the person belongs to several), title, campaign."""
+    """What every kind's form has besides its content: the unit (when the person belongs to
+    several), the version and the evidence files. ``form_for`` adds the content fields."""
 
     unit_id = _id_select(_l("Đơn vị"))
-    title = StringField(_l("Tiêu đề hồ sơ"), validators=[_required(_l("Tiêu đề hồ sơ")), _max(400)])
-    campaign_id = _id_select(_l("Phong trào thi đua"))
     # The version the page was drawn from (optimistic locking on edit).
     version = HiddenField()
     files = MultipleFileField(_l("Tệp minh chứng"), render_kw={"accept": ACCEPT})
 
     # Field names passed to workflow.dossiers; the view builds the mapping from them.
-    CONTENT: tuple[str, ...] = ("title", "campaign_id")
+    CONTENT: tuple[str, ...] = ()
 
     def content(self) -> dict[str, Any]:
         """The values ``workflow.dossiers.content.create/edit`` take."""
@@ -81,38 +117,7 @@ class DossierForm(FlaskForm):
 
 
 class NominationForm(DossierForm):
-    """Đề nghị khen thưởng: the nominee, the award and the achievements."""
-
-    nominee_kind = RadioField(
-        _l("Đối tượng đề nghị"),
-        choices=[SelectChoice(v, label) for v, label in NOMINEE_KINDS],
-        default="individual",
-        validators=[_chosen(_l("Đối tượng đề nghị"))],
-        invalid_choice_message=_l("Vui lòng chọn cá nhân hoặc tập thể."),
-    )
-    nominee_name = StringField(
-        _l("Họ tên cá nhân / tên tập thể"),
-        validators=[_required(_l("Họ tên cá nhân / tên tập thể")), _max(255)],
-    )
-    position = StringField(_l("Chức vụ, vị trí công tác"), validators=[Optionally(), _max(255)])
-    award_type_id = _id_select(_l("Danh hiệu, hình thức khen thưởng"))
-    achievements = TextAreaField(
-        _l("Tóm tắt thành tích"), validators=[_required(_l("Tóm tắt thành tích")), _max(20000)]
-    )
-    ad_hoc = BooleanField(_l("Khen thưởng đột xuất"))
-    direct_worker = BooleanField(_l("Người lao động trực tiếp"))
-
-    CONTENT = (
-        "title",
-        "campaign_id",
-        "nominee_kind",
-        "nominee_name",
-        "position",
-        "award_type_id",
-        "achievements",
-        "ad_hoc",
-        "direct_worker",
-    )
+    """Đề nghị khen thưởng: the award must fit the nominee kind chosen."""
 
     def validate_award_type_id(self, field: SelectField) -> None:
         kind = getattr(self, "award_kinds", {}).get(field.data)
@@ -130,20 +135,15 @@ class NominationForm(DossierForm):
             )
 
 
-class DocumentForm(DossierForm):
-    """Kế hoạch or báo cáo: document number and content."""
+def form_for(kind: str) -> type[DossierForm]:
+    """The form class of ``kind``: its declared content fields on the kind's base form."""
+    base = NominationForm if kind == "nomination" else DossierForm
+    specs = [f for f in fields_of(kind).values() if f.on_form]
+    fields: dict[str, Any] = {f.name: _content_field(f) for f in specs}
+    return type(f"{kind.title()}Form", (base,), {**fields, "CONTENT": tuple(fields)})
 
-    document_number = StringField(_l("Số văn bản"), validators=[Optionally(), _max(60)])
-    summary = TextAreaField(_l("Nội dung"), validators=[_required(_l("Nội dung")), _max(20000)])
 
-    CONTENT = ("title", "campaign_id", "document_number", "summary")
-
-
-FORMS: dict[str, type[DossierForm]] = {
-    "nomination": NominationForm,
-    "plan": DocumentForm,
-    "report": DocumentForm,
-}
+FORMS: dict[str, type[DossierForm]] = {kind: form_for(kind) for kind in DOSSIER_KINDS}
 
 
 def build_form(

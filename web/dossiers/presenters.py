@@ -30,7 +30,7 @@ from workflow.core.engine import available
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import Input, TransitionDef
-from workflow.dossiers.content import FIELDS
+from workflow.dossiers.fields import fields_of
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
 OUTCOMES = {
@@ -111,9 +111,7 @@ def _details(kind: str, event: AuditEvent) -> list[str]:
     if event.action in ("attach", "detach") and changes.get("name"):
         out.append(_("Tệp: %(name)s", name=changes["name"]))
     if event.action == "edit":
-        labels = [
-            pick(spec[2], spec[3]) for k, spec in FIELDS.get(kind, {}).items() if k in changes
-        ]
+        labels = [pick(*f.named) for name, f in fields_of(kind).items() if name in changes]
         if labels:
             out.append(_("Đã sửa: %(fields)s", fields=", ".join(labels)))
     for code, diff in (

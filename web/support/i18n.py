@@ -10,7 +10,7 @@ import datetime as dt
 
 from babel.support import Translations
 from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import LazyString, format_datetime, get_locale
 from flask_login import current_user
 
 from web.extensions import babel
@@ -48,6 +48,11 @@ def lang() -> str:
 def pick(vi: str, en: str) -> str:
     """The Vietnamese or English one of a pair of labels."""
     return en if lang() == "en" else vi
+
+
+def lazy_pick(vi: str, en: str) -> LazyString:
+    """``pick`` when the text is shown, not now: for labels of form classes built at import."""
+    return LazyString(pick, vi, en)
 
 
 def date_vn(value: dt.date | None) -> str:

@@ -1,13 +1,7 @@
 """The award catalogue as data: award types and their rules, changed by the admin, audited.
 
-Rule kinds and their ``params`` (a JSON object):
-- ``evidence``    {"purpose": "minutes"}: the dossier carries a file of that purpose.
-- ``prior_title`` {"award": "CSTDCS", "years": 3, "include_current": true}: the nominee held
-  that title in each of ``years`` consecutive years, ending with the campaign's year
-  (``include_current``) or the year before it.
-- ``quota``       {"of": "LDTT", "pct": 15}: this award's count in the unit and year is at most
-  ``pct`` percent (rounded down) of the other award's count there.
-- ``hold``        {}: the nominee (person or unit) is not on hold (under review).
+Rule kinds (what a rule's ``params`` hold, how it is worded and checked) are classes in
+``workflow.awards.rules``; the rules here are cleaned and described by their kind.
 
 Every change appends an audit event (entity ``award_type``) whose ``changes`` is the diff.
 
@@ -30,25 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AwardRule, AwardType
-from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, RULE_KINDS, THRESHOLD_BASES
+from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, THRESHOLD_BASES
 from models.text import nfc
+from workflow.awards.rules import invalid_field, kind_of, whole_number_in
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_manage_awards, refuse_unless
 from workflow.core.errors import Violation, WorkflowError, refuse_if_stale
 
-# Attachment purposes (what a file is); "evidence" is the default of an upload.
-PURPOSES: dict[str, tuple[str, str]] = {
-    "evidence": ("Minh chứng khác", "Other evidence"),
-    "proposal": ("Tờ trình đề nghị khen thưởng", "Proposal letter (tờ trình)"),
-    "minutes": ("Biên bản họp xét thi đua, khen thưởng", "Minutes of the unit's award meeting"),
-    "achievement_report": ("Báo cáo thành tích", "Achievement report"),
-    "initiative": (
-        "Quyết định công nhận sáng kiến, đề tài",
-        "Recognition of an initiative or research",
-    ),
-    "prior_decision": ("Quyết định khen thưởng đã có", "Earlier award decision"),
-}
 AUTHORITIES: dict[str, tuple[str, str]] = {
     "unit_head": ("Thủ trưởng đơn vị", "Head of the unit"),
     "department_director": ("Giám đốc Sở", "Director of the Department"),
@@ -64,12 +47,6 @@ NOMINEE_LABELS = {"individual": ("Cá nhân", "Individual"), "collective": ("T�
 BASE_LABELS = {
     "all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
     "present": ("Số thành viên có mặt", "Members present"),
-}
-RULE_LABELS: dict[str, tuple[str, str]] = {
-    "evidence": ("Thành phần hồ sơ bắt buộc", "Required document"),
-    "prior_title": ("Danh hiệu đã đạt", "Prior title"),
-    "quota": ("Tỷ lệ, hạn mức", "Quota"),
-    "hold": ("Không đang bị xem xét kỷ luật, khiếu nại", "Not under review"),
 }
 HOLD_SOURCE = (
     "Nghị định 152/2025/NĐ-CP, nguyên tắc khen thưởng: không đề nghị, khen thưởng khi đang "
@@ -103,27 +80,6 @@ def require_admin(actor: Actor | None) -> Actor:
     """The actor, when an administrator; else CatalogueRefused (a permission refusal)."""
     refuse_unless(may_manage_awards(actor), MANAGE_ACTION, error=CatalogueRefused)
     return actor
-
-
-def invalid_field(field: str, vi: str, en: str) -> Violation:
-    """A problem with one field of a catalogue form, in Vietnamese and English."""
-    return Violation("catalogue_invalid", {"field": field, "problem": vi, "problem_en": en})
-
-
-def _int_in(
-    values: Mapping[str, Any], key: str, low: int, high: int
-) -> tuple[int | None, Violation | None]:
-    try:
-        number = int(str(values.get(key, "")).strip())
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        return None, invalid_field(
-            key,
-            f"phải là số nguyên từ {low} đến {high}",
-            f"must be a whole number from {low} to {high}",
-        )
-    return number, None
 
 
 def clean_award(
@@ -168,7 +124,7 @@ def clean_award(
         if out[key] not in allowed:
             problems.append(invalid_field(key, "chưa chọn giá trị hợp lệ", "is not a valid choice"))
     for key, low, high in (("vote_threshold_pct", 1, 100), ("public_notice_days", 0, 90)):
-        out[key], problem = _int_in(values, key, low, high)
+        out[key], problem = whole_number_in(values, key, low, high)
         problems += [problem] if problem else []
     out["active"] = bool(values.get("active"))
     return out, problems
@@ -269,28 +225,15 @@ def clean_rule(
     session: Session, values: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Violation]]:
     """A rule's kind, params, hard flag, source and dates from ``values``: (clean, problems)."""
-    kind = str(values.get("kind") or "")
-    problems: list[Violation] = []
-    params: dict[str, Any] = {}
+    code = str(values.get("kind") or "")
+    kind = kind_of(code)
     codes = set(session.scalars(select(AwardType.code)))
-    if kind not in RULE_KINDS:
+    params: dict[str, Any] = {}
+    problems: list[Violation] = []
+    if kind is None:
         problems.append(invalid_field("kind", "chưa chọn loại điều kiện", "choose a kind of rule"))
-    elif kind == "evidence":
-        params["purpose"] = str(values.get("purpose") or "")
-        if params["purpose"] not in PURPOSES:
-            problems.append(
-                invalid_field("purpose", "chưa chọn thành phần hồ sơ", "choose a document")
-            )
-    elif kind in ("prior_title", "quota"):
-        key = "award" if kind == "prior_title" else "of"
-        params[key] = str(values.get(key) or "")
-        if params[key] not in codes:
-            problems.append(invalid_field(key, "chưa chọn danh hiệu", "choose an award"))
-        number_key, low, high = ("years", 1, 10) if kind == "prior_title" else ("pct", 1, 100)
-        params[number_key], problem = _int_in(values, number_key, low, high)
-        problems += [problem] if problem else []
-        if kind == "prior_title":
-            params["include_current"] = bool(values.get("include_current"))
+    else:
+        params, problems = kind.clean(values, codes)
     dates = {}
     for key in ("valid_from", "valid_to"):
         raw = str(values.get(key) or "").strip()
@@ -309,7 +252,7 @@ def clean_rule(
             invalid_field("source", "cần ghi căn cứ (văn bản, điều khoản)", "give the legal source")
         )
     return {
-        "kind": kind,
+        "kind": code,
         "params": params,
         "hard": bool(values.get("hard")),
         "source": source,
@@ -400,28 +343,5 @@ def rule_counts(session: Session) -> dict[int, int]:
 
 def describe(rule: AwardRule, names: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
     """What the rule asks, in Vietnamese and English. ``names``: award code → (vi, en)."""
-    p = rule.values
-    if rule.kind == "evidence":
-        vi, en = PURPOSES.get(p.get("purpose", ""), (p.get("purpose", ""),) * 2)
-        return f"Hồ sơ có “{vi}”", f"The dossier includes “{en}”"
-    if rule.kind == "prior_title":
-        vi, en = names.get(p.get("award", ""), (p.get("award", ""),) * 2)
-        years = int(p.get("years") or 1)
-        if years == 1 and p.get("include_current"):
-            return f"Đạt “{vi}” trong năm xét", f"Holds “{en}” in the year considered"
-        until = (
-            ("đến năm xét", "up to the year considered")
-            if p.get("include_current")
-            else ("liền trước năm xét", "before the year considered")
-        )
-        return (
-            f"Đạt “{vi}” {years} năm liên tục {until[0]}",
-            f"Held “{en}” {years} consecutive years {until[1]}",
-        )
-    if rule.kind == "quota":
-        vi, en = names.get(p.get("of", ""), (p.get("of", ""),) * 2)
-        return (
-            f"Không quá {p.get('pct')}% số “{vi}” của đơn vị trong năm",
-            f"At most {p.get('pct')}% of the unit's “{en}” in the year",
-        )
-    return RULE_LABELS["hold"]
+    kind = kind_of(rule.kind)
+    return kind.describe(rule.values, names) if kind is not None else (rule.kind, rule.kind)

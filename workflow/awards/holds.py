@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from models import Hold, Unit
 from models.text import fold, nfc, whole_number
-from workflow.awards.catalogue import CatalogueRefused, invalid_field
+from workflow.awards.catalogue import CatalogueRefused
+from workflow.awards.rules import invalid_field
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import OFFICE, first_role, may_manage_holds, refuse_unless

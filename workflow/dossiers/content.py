@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
-from models.awards import NOMINEE_KINDS
 from models.text import fold, nfc
 from workflow.campaigns.guards import participation_problem
 from workflow.core import audit
@@ -19,72 +18,38 @@ from workflow.core.authz import UNIT, editing_role, first_role, may_draft, refus
 from workflow.core.engine import load_for_update, workflow_of
 from workflow.core.errors import EditRefused, Violation, refuse_if_stale
 from workflow.core.registry import WORKFLOWS
+from workflow.dossiers.fields import fields_of
 
 MODELS: dict[str, type[Dossier]] = {"nomination": Nomination, "plan": Plan, "report": Report}
 
-# field: (kind of value, max length, Vietnamese label, English label)
-_TEXT, _BOOL, _ID, _CHOICE = "text", "bool", "id", "choice"
-FIELDS: dict[str, dict[str, tuple[str, int, str, str]]] = {
-    "nomination": {
-        "title": (_TEXT, 400, "Tiêu đề", "Title"),
-        "campaign_id": (_ID, 0, "Phong trào", "Campaign"),
-        "nominee_kind": (_CHOICE, 0, "Đối tượng", "Nominee kind"),
-        "nominee_name": (_TEXT, 255, "Họ tên / tên tập thể", "Nominee"),
-        "nominee_user_id": (_ID, 0, "Tài khoản người được đề nghị", "Nominee's account"),
-        "position": (_TEXT, 255, "Chức vụ, vị trí", "Position"),
-        "award_type_id": (_ID, 0, "Danh hiệu, hình thức khen thưởng", "Award"),
-        "achievements": (_TEXT, 20000, "Thành tích", "Achievements"),
-        "ad_hoc": (_BOOL, 0, "Khen thưởng đột xuất", "Ad-hoc"),
-        "direct_worker": (_BOOL, 0, "Người lao động trực tiếp", "Direct worker"),
-    },
-    "plan": {
-        "title": (_TEXT, 400, "Tiêu đề", "Title"),
-        "campaign_id": (_ID, 0, "Phong trào", "Campaign"),
-        "document_number": (_TEXT, 60, "Số văn bản", "Document number"),
-        "summary": (_TEXT, 20000, "Nội dung", "Content"),
-    },
-    "report": {
-        "title": (_TEXT, 400, "Tiêu đề", "Title"),
-        "campaign_id": (_ID, 0, "Phong trào", "Campaign"),
-        "document_number": (_TEXT, 60, "Số văn bản", "Document number"),
-        "summary": (_TEXT, 20000, "Nội dung", "Content"),
-    },
-}
-
 
 def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Violation | None]:
-    spec = FIELDS[kind].get(name)
-    if spec is None:
+    """The value to store for field ``name`` of ``kind``, or why it cannot be stored."""
+    field = fields_of(kind).get(name)
+    if field is None:
         return None, Violation("unknown_field", {"field": name})
-    value_kind, limit, label_vi, label_en = spec
-    if value_kind == _TEXT:
+    vi, en = field.named
+    missing = Violation("field_required", {"field": vi, "field_en": en})
+    if field.value == "text":
         text = nfc(str(value or ""))
-        if len(text) > limit:
-            return None, Violation(
-                "field_too_long", {"field": label_vi, "field_en": label_en, "max": limit}
-            )
+        limit = field.max_length
+        if limit is not None and len(text) > limit:
+            return None, Violation("field_too_long", {"field": vi, "field_en": en, "max": limit})
         return text, None
-    if value_kind == _BOOL:
+    if field.value == "flag":
         return bool(value) and str(value).lower() not in ("0", "false", "off", ""), None
-    if value_kind == _CHOICE:
-        return (
-            (value, None)
-            if value in NOMINEE_KINDS
-            else (None, Violation("field_required", {"field": label_vi, "field_en": label_en}))
-        )
+    if field.value == "choice":
+        return (value, None) if value in tuple(field.choices or ()) else (None, missing)
     if value in (None, ""):
-        if name == "nominee_user_id":
-            return None, None
-        return None, Violation("field_required", {"field": label_vi, "field_en": label_en})
-    model = {"campaign_id": Campaign, "award_type_id": AwardType}.get(name)
+        return None, (missing if field.required else None)
     try:
         ident = int(value)
     except (TypeError, ValueError):
-        return None, Violation("field_required", {"field": label_vi, "field_en": label_en})
-    if model is not None:
-        row = session.get(model, ident)
+        return None, missing
+    if field.refers_to is not None:
+        row = session.get(field.refers_to, ident)
         if row is None or not row.active:
-            return None, Violation("field_required", {"field": label_vi, "field_en": label_en})
+            return None, missing
     return ident, None
 
 
@@ -118,6 +83,12 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
     if isinstance(dossier, Nomination):
         refresh_search_key(session, dossier)
     return changed
+
+
+def _audited(kind: str, changed: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The changes the audit event records: those of fields declared audited."""
+    declared = fields_of(kind)
+    return {name: diff for name, diff in changed.items() if declared[name].audited}
 
 
 def touch(dossier: Dossier, now: dt.datetime) -> None:
@@ -163,17 +134,17 @@ def create(
         author_id=actor.user_id,
         created_at=now,
         updated_at=now,
-        title="",
     )
-    if kind == "nomination":
-        dossier.nominee_kind, dossier.nominee_name, dossier.achievements = "individual", "", ""
+    declared = fields_of(kind).values()
+    for field in declared:
+        if field.initial is not None:
+            setattr(dossier, field.name, field.initial)
     changed = _apply(session, dossier, fields)
-    for required in ("campaign_id",) + (("award_type_id",) if kind == "nomination" else ()):
-        if getattr(dossier, required) is None:
-            label = FIELDS[kind][required]
-            raise EditRefused(
-                [Violation("field_required", {"field": label[2], "field_en": label[3]})]
-            )
+    for field in declared:
+        # A reference the form requires is a column that cannot be empty, even in a draft.
+        if field.required and field.value == "ref" and getattr(dossier, field.name) is None:
+            vi, en = field.named
+            raise EditRefused([Violation("field_required", {"field": vi, "field_en": en})])
     session.add(dossier)
     session.flush()
     audit.append(
@@ -185,7 +156,7 @@ def create(
         actor_role=role.value,
         unit_id=unit_id,
         to_state=dossier.state,
-        changes={k: v[1] for k, v in changed.items()},
+        changes={k: new for k, (_, new) in _audited(kind, changed).items()},
         now=now,
     )
     return dossier
@@ -240,7 +211,7 @@ def edit(
         unit_id=dossier.unit_id,
         from_state=dossier.state,
         to_state=dossier.state,
-        changes=changed,
+        changes=_audited(dossier.kind, changed),
         now=now,
     )
     session.flush()

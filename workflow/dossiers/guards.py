@@ -10,20 +10,18 @@ from models.text import nfc
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.inputs import _as_date, _iso
+from workflow.dossiers.fields import fields_of
 
 
 def required_fields(ctx: GuardContext) -> Violation | None:
-    """A nomination names its nominee, award and achievements, and the award fits the nominee."""
+    """Every field needed to send is filled in (a nomination: its nominee and achievements), and
+    a nomination's award fits the nominee."""
     dossier = ctx.dossier
-    if not nfc(dossier.title):
-        return Violation("field_required", {"field": "Tiêu đề", "field_en": "Title"})
+    for field in fields_of(dossier.kind).values():
+        if field.required_to_send and not nfc(getattr(dossier, field.name) or ""):
+            vi, en = field.named
+            return Violation("field_required", {"field": vi, "field_en": en})
     if isinstance(dossier, Nomination):
-        for attr, vi, en in (
-            ("nominee_name", "Họ tên / tên tập thể", "Nominee"),
-            ("achievements", "Thành tích", "Achievements"),
-        ):
-            if not nfc(getattr(dossier, attr)):
-                return Violation("field_required", {"field": vi, "field_en": en})
         award = dossier.award_type
         if award.nominee_kind != dossier.nominee_kind:
             return Violation(

@@ -1,0 +1,171 @@
+"""The content fields of a dossier, each declared once.
+
+A field says which kinds have it, what it is called, how it is typed in, whether the form and
+the submission need it and whether its edits are audited. ``workflow.dossiers.content`` checks
+and applies values with it, the submission guard and the edit history read it, and
+``web.dossiers.forms`` builds the form fields from it. Maximum lengths sit with the columns they
+size (``models.dossiers.MAX_LENGTH``): models may not import workflow, so workflow reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from models import AwardType, Campaign
+from models.base import Base
+from models.dossiers import DOSSIER_KINDS, MAX_LENGTH
+from workflow.awards.catalogue import NOMINEE_LABELS
+
+# How a person gives the value: a line of text, a longer text, one of a few options shown
+# together, one of a list read from the database (a reference), or a tick.
+Widget = Literal["line", "text", "radio", "select", "check"]
+# What workflow makes of what was typed.
+Value = Literal["text", "flag", "choice", "ref"]
+_VALUES: dict[str, Value] = {
+    "line": "text",
+    "text": "text",
+    "radio": "choice",
+    "select": "ref",
+    "check": "flag",
+}
+
+ALL = DOSSIER_KINDS
+DOCUMENTS = ("plan", "report")
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One content field. Labels are (Vietnamese, English): ``label`` is what the form shows,
+    ``short`` (when given) what refusals and the edit history call it."""
+
+    name: str
+    kinds: tuple[str, ...]
+    label: tuple[str, str]
+    widget: Widget
+    short: tuple[str, str] | None = None
+    # The form refuses it empty; a reference (``select``) cannot be empty even in a draft.
+    required: bool = False
+    # The dossier cannot be sent on while it is empty (drafts may be incomplete).
+    required_to_send: bool = False
+    # Its old and new values are written in the audit event of an edit.
+    audited: bool = True
+    # Set by the system, not typed: no form field.
+    on_form: bool = True
+    # What a new dossier holds before the given fields are applied (and the form's default).
+    initial: Any = None
+    # ``radio``: the values allowed and their labels.
+    choices: Mapping[str, tuple[str, str]] | None = None
+    # ``select``: the value is the id of an active row of this model.
+    refers_to: type[Base] | None = None
+
+    @property
+    def max_length(self) -> int | None:
+        return MAX_LENGTH.get(self.name)
+
+    @property
+    def value(self) -> Value:
+        return _VALUES[self.widget]
+
+    @property
+    def named(self) -> tuple[str, str]:
+        """What refusals and the edit history call the field (Vietnamese, English)."""
+        return self.short or self.label
+
+
+FIELDS: tuple[FieldDef, ...] = (
+    FieldDef(
+        "title",
+        ALL,
+        ("Tiêu đề hồ sơ", "Dossier title"),
+        "line",
+        short=("Tiêu đề", "Title"),
+        required=True,
+        required_to_send=True,
+        initial="",
+    ),
+    FieldDef(
+        "campaign_id",
+        ALL,
+        ("Phong trào thi đua", "Emulation campaign"),
+        "select",
+        short=("Phong trào", "Campaign"),
+        required=True,
+        refers_to=Campaign,
+    ),
+    FieldDef(
+        "nominee_kind",
+        ("nomination",),
+        ("Đối tượng đề nghị", "Nominee kind"),
+        "radio",
+        short=("Đối tượng", "Nominee kind"),
+        required=True,
+        initial="individual",
+        choices=NOMINEE_LABELS,
+    ),
+    FieldDef(
+        "nominee_name",
+        ("nomination",),
+        ("Họ tên cá nhân / tên tập thể", "Name of the person / collective"),
+        "line",
+        short=("Họ tên / tên tập thể", "Nominee"),
+        required=True,
+        required_to_send=True,
+        initial="",
+    ),
+    # Linked when the nominee has an account (separation of duties, recusal).
+    FieldDef(
+        "nominee_user_id",
+        ("nomination",),
+        ("Tài khoản người được đề nghị", "Nominee's account"),
+        "select",
+        on_form=False,
+    ),
+    FieldDef(
+        "position",
+        ("nomination",),
+        ("Chức vụ, vị trí công tác", "Position, post"),
+        "line",
+        short=("Chức vụ, vị trí", "Position"),
+    ),
+    FieldDef(
+        "award_type_id",
+        ("nomination",),
+        ("Danh hiệu, hình thức khen thưởng", "Award"),
+        "select",
+        required=True,
+        refers_to=AwardType,
+    ),
+    FieldDef(
+        "achievements",
+        ("nomination",),
+        ("Tóm tắt thành tích", "Summary of achievements"),
+        "text",
+        short=("Thành tích", "Achievements"),
+        required=True,
+        required_to_send=True,
+        initial="",
+    ),
+    FieldDef(
+        "ad_hoc",
+        ("nomination",),
+        ("Khen thưởng đột xuất", "Ad-hoc commendation"),
+        "check",
+        short=("Khen thưởng đột xuất", "Ad-hoc"),
+    ),
+    FieldDef(
+        "direct_worker", ("nomination",), ("Người lao động trực tiếp", "Direct worker"), "check"
+    ),
+    FieldDef("document_number", DOCUMENTS, ("Số văn bản", "Document number"), "line"),
+    FieldDef("summary", DOCUMENTS, ("Nội dung", "Content"), "text", required=True),
+)
+
+_BY_KIND: dict[str, dict[str, FieldDef]] = {
+    kind: {f.name: f for f in FIELDS if kind in f.kinds} for kind in DOSSIER_KINDS
+}
+
+
+def fields_of(kind: str) -> Mapping[str, FieldDef]:
+    """The content fields of ``kind`` by name, in the order they are declared (and shown)."""
+    return _BY_KIND.get(kind, {})

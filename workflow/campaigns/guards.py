@@ -27,6 +27,7 @@ from workflow.campaigns.deadlines import due_date, local_day
 from workflow.core.actors import Actor, Role
 from workflow.core.context import GuardContext
 from workflow.core.errors import EditRefused, Violation
+from workflow.core.guards import guard
 from workflow.core.inputs import LOCAL_TZ
 from workflow.core.messages import MESSAGES
 
@@ -201,12 +202,14 @@ def missing_targets(session: Session, report: Dossier) -> list[Target]:
 # --- guards ------------------------------------------------------------------------------
 
 
-def unit_takes_part(ctx) -> Violation | None:
+@guard("Đơn vị tham gia phong trào", "The unit takes part in the campaign")
+def unit_takes_part(ctx: GuardContext) -> Violation | None:
     """The dossier's unit takes part in its campaign."""
     return participation_problem(ctx.session, ctx.dossier.campaign, ctx.dossier.unit_id)
 
 
-def award_admitted(ctx) -> Violation | None:
+@guard("Phong trào xét danh hiệu, hình thức được đề nghị", "The campaign admits the proposed award")
+def award_admitted(ctx: GuardContext) -> Violation | None:
     """The nomination's award is one its campaign admits (a campaign listing none admits all)."""
     award_id = getattr(ctx.dossier, "award_type_id", None)
     if award_id is None:
@@ -234,7 +237,11 @@ _ADMITTED_IDS = select(CampaignAward.award_type_id).where(
 )
 
 
-def due_date_kept(ctx) -> Violation | None:
+@guard(
+    "Gửi Sở đúng hạn, hoặc phong trào cho phép nộp muộn (khi đó hồ sơ được ghi “Nộp muộn”)",
+    "Sent by the due date, or the campaign accepts late submissions (marked “Late”)",
+)
+def due_date_kept(ctx: GuardContext) -> Violation | None:
     """A plan or report is first sent by its due date (a Việt Nam calendar day), or the
     campaign accepts late submissions; a closed campaign takes none."""
     dossier = ctx.dossier
@@ -259,7 +266,11 @@ def due_date_kept(ctx) -> Violation | None:
     )
 
 
-def figures_complete(ctx) -> Violation | None:
+@guard(
+    "Có số liệu cho mọi chỉ tiêu thi đua của phong trào",
+    "A figure for every emulation target of the campaign",
+)
+def figures_complete(ctx: GuardContext) -> Violation | None:
     """The report gives a figure for every target of its campaign."""
     missing = missing_targets(ctx.session, ctx.dossier)
     if not missing:
@@ -273,6 +284,10 @@ def figures_complete(ctx) -> Violation | None:
     )
 
 
+@guard(
+    "Phong trào đang nhận hồ sơ (trong thời hạn), hoặc là khen thưởng đột xuất",
+    "The campaign is taking dossiers (within its window), or the nomination is ad-hoc",
+)
 def campaign_accepts(ctx: GuardContext) -> Violation | None:
     """The campaign takes dossiers today, or the nomination is ad-hoc (đột xuất)."""
     campaign = ctx.dossier.campaign

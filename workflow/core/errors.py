@@ -16,9 +16,6 @@ PERMISSION_CODES = frozenset(
         "not_visible",
     }
 )
-# Codes meaning "this transition does not apply to this dossier" (not "not yet"): the
-# engine's ``available`` leaves such transitions out, ``fire`` still refuses them.
-NOT_APPLICABLE_CODES: set[str] = set()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from models.notice import CONTACT_MAX, NAME_MAX, TEXT_MAX, NoticeComment
 from workflow.campaigns.deadlines import local_day
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
+from workflow.core.context import GuardContext
 from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.core.guards import guard
 from workflow.core.messages import MESSAGES
 
 NOTICE_MESSAGES: dict[str, tuple[str, str]] = {
@@ -139,7 +141,12 @@ def _day(value: dt.date) -> str:
 # --- guard ---------------------------------------------------------------------------------
 
 
-def notice_period_over(ctx) -> Violation | None:
+@guard(
+    "Đã hết thời hạn công khai lấy ý kiến (với danh "
+    "hiệu yêu cầu công khai; tính theo ngày làm việc)",
+    "The public notice period has ended (for awards that require one; counted in working days)",
+)
+def notice_period_over(ctx: GuardContext) -> Violation | None:
     """The Council decides only after the public notice its award asks for has ended."""
     window = notice_window(ctx.session, ctx.dossier)
     if window is None or window.over(local_day(ctx.now)):

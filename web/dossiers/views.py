@@ -42,21 +42,11 @@ from workflow.core import engine
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
 from workflow.core.errors import StaleVersion, TransitionRefused
+from workflow.core.inputs import field_names
 from workflow.core.registry import WORKFLOWS, all_state_names
 
-INPUT_FIELDS = (
-    "reason",
-    "session_id",
-    "votes_for",
-    "votes_against",
-    "votes_abstain",
-    "classification",
-    "decision_number",
-    "decision_date",
-    "decision_signer",
-    "submission_number",
-    "submission_date",
-)
+# What a transition form may post: the fields the inputs declare.
+INPUT_FIELDS = field_names()
 LISTED = with_polymorphic(Dossier, [Nomination])
 SORTS = {
     "updated": LISTED.updated_at,

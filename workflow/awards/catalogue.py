@@ -35,6 +35,7 @@ from models.text import nfc
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.errors import Violation, WorkflowError, refuse_if_stale
+from workflow.core.messages import Messages
 
 # Attachment purposes (what a file is); "evidence" is the default of an upload.
 PURPOSES: dict[str, tuple[str, str]] = {
@@ -111,9 +112,22 @@ def require_admin(actor: Actor | None) -> Actor:
     return actor
 
 
+CATALOGUE_MESSAGES = Messages(
+    {
+        "catalogue_invalid": ("“{field}” {problem}.", "“{field}” {problem}."),
+        "catalogue_not_found": (
+            "Không tìm thấy danh hiệu hoặc điều kiện này.",
+            "No such award or rule.",
+        ),
+    }
+)
+
+
 def invalid_field(field: str, vi: str, en: str) -> Violation:
     """A problem with one field of a catalogue form, in Vietnamese and English."""
-    return Violation("catalogue_invalid", {"field": field, "problem": vi, "problem_en": en})
+    return CATALOGUE_MESSAGES.violation(
+        "catalogue_invalid", {"field": field, "problem": vi, "problem_en": en}
+    )
 
 
 def _int_in(
@@ -267,7 +281,7 @@ def _award(session: Session, award_id: int, *, lock: bool = False) -> AwardType:
     compared is the committed one (SQLite serialises its writers with BEGIN IMMEDIATE)."""
     award = session.get(AwardType, award_id, with_for_update=lock or None, populate_existing=lock)
     if award is None:
-        raise CatalogueRefused([Violation("catalogue_not_found")])
+        raise CatalogueRefused([CATALOGUE_MESSAGES.violation("catalogue_not_found")])
     return award
 
 
@@ -373,7 +387,7 @@ def remove_rule(
     # Locked: of two admins removing it at once, the second finds it gone (not a second event).
     rule = session.get(AwardRule, rule_id, with_for_update=True, populate_existing=True)
     if rule is None:
-        raise CatalogueRefused([Violation("catalogue_not_found")])
+        raise CatalogueRefused([CATALOGUE_MESSAGES.violation("catalogue_not_found")])
     award_id, removed = rule.award_type_id, rule_snapshot(rule)
     session.delete(rule)
     session.flush()

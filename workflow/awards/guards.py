@@ -25,14 +25,14 @@ from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
 from workflow.core.inputs import _as_date
-from workflow.core.messages import MESSAGES
+from workflow.core.messages import Messages
 
 # Nghị định 30/2020/NĐ-CP appendix III: number/abbreviation-agency, e.g. "1580/TTr-SGDĐT".
 DOCUMENT_NUMBER = re.compile(
     r"^(0[1-9]|[1-9]\d+)/[A-ZĐ][A-Za-zĐđ]*-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$"
 )
 
-MESSAGES.update(
+AWARD_MESSAGES = Messages(
     {
         "eligibility_failed": (
             "Chưa đạt điều kiện khen thưởng: {reasons}",
@@ -59,16 +59,6 @@ MESSAGES.update(
         "submission_date_missing": (
             "Vui lòng nhập ngày tờ trình.",
             "Please give the date of the submission.",
-        ),
-        "catalogue_invalid": ("“{field}” {problem}.", "“{field}” {problem}."),
-        "catalogue_not_found": (
-            "Không tìm thấy danh hiệu hoặc điều kiện này.",
-            "No such award or rule.",
-        ),
-        "hold_not_in_force": (
-            "Việc tạm dừng xét khen thưởng này đã kết thúc (đến hết ngày {ends_on}); "
-            "không có gì thay đổi.",
-            "This hold had already ended (its last day was {ends_on}); nothing changed.",
         ),
     }
 )
@@ -100,7 +90,9 @@ def eligibility_met(ctx: GuardContext) -> Violation | None:
     if not failing:
         return None
     text = _joined(failing)
-    return Violation("eligibility_failed", {"reasons": text["vi"], "reasons_en": text["en"]})
+    return AWARD_MESSAGES.violation(
+        "eligibility_failed", {"reasons": text["vi"], "reasons_en": text["en"]}
+    )
 
 
 @guard(
@@ -114,7 +106,7 @@ def eligibility_overridden(ctx: GuardContext) -> Violation | None:
     if not warned or ctx.text("reason"):
         return None
     text = _joined(warned)
-    return Violation(
+    return AWARD_MESSAGES.violation(
         "eligibility_override_required", {"warnings": text["vi"], "warnings_en": text["en"]}
     )
 
@@ -150,7 +142,9 @@ def department_confers(ctx: GuardContext) -> Violation | None:
     if not isinstance(ctx.dossier, Nomination) or ctx.dossier.award_type.conferred_by_department:
         return None
     vi, en = _authority(ctx)
-    return Violation("publish_needs_higher_decision", {"authority": vi, "authority_en": en})
+    return AWARD_MESSAGES.violation(
+        "publish_needs_higher_decision", {"authority": vi, "authority_en": en}
+    )
 
 
 @guard(
@@ -161,7 +155,7 @@ def department_confers(ctx: GuardContext) -> Violation | None:
 def higher_level_confers(ctx: GuardContext) -> Violation | None:
     """Only awards conferred above the Department are forwarded."""
     if ctx.dossier.award_type.conferred_by_department:
-        return Violation("forward_not_needed")
+        return AWARD_MESSAGES.violation("forward_not_needed")
     return None
 
 
@@ -174,9 +168,9 @@ def submission_given(ctx: GuardContext) -> Violation | None:
     """The Department's submission letter: a number like 1580/TTr-SGDĐT and a date."""
     number = ctx.text("submission_number")
     if not DOCUMENT_NUMBER.match(number):
-        return Violation("submission_number_invalid", {"number": number})
+        return AWARD_MESSAGES.violation("submission_number_invalid", {"number": number})
     if _as_date(ctx.inputs.get("submission_date")) is None:
-        return Violation("submission_date_missing")
+        return AWARD_MESSAGES.violation("submission_date_missing")
     return None
 
 

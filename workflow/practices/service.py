@@ -19,6 +19,7 @@ from workflow.campaigns.guards import require_role
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
+from workflow.core.messages import Messages
 
 # field: (Vietnamese label, English label, max length, required)
 FIELDS: dict[str, tuple[str, str, int, bool]] = {
@@ -31,6 +32,14 @@ STATUS_LABELS = {
     "registered": ("Đã đăng ký", "Registered"),
     "exemplary": ("Tiêu biểu", "Exemplary"),
 }
+PRACTICE_MESSAGES = Messages(
+    {
+        "practice_locked": (
+            "Mô hình đã được công nhận tiêu biểu; liên hệ Văn phòng Sở nếu cần sửa.",
+            "The practice is marked exemplary; ask the Office if it needs a change.",
+        ),
+    }
+)
 UNIT_ROLES = (Role.UNIT_STAFF, Role.UNIT_HEAD)
 OFFICE_ROLES = (Role.OFFICE_REVIEWER, Role.ADMIN)
 # Refreshed from the database, so the version compared is the committed one. FOR UPDATE OF:
@@ -174,7 +183,7 @@ def update_practice(
         raise EditRefused([Violation("out_of_scope")])
     _check_version(practice, expected_version)
     if practice.status == "exemplary":
-        raise EditRefused([Violation("practice_locked")])
+        raise EditRefused([PRACTICE_MESSAGES.violation("practice_locked")])
     values, problems = _values(session, fields)
     if problems:
         raise EditRefused(problems)

@@ -45,8 +45,6 @@ from workflow.core.errors import StaleVersion, TransitionRefused
 from workflow.core.inputs import field_names
 from workflow.core.registry import WORKFLOWS, all_state_names
 
-# What a transition form may post: the fields the inputs declare.
-INPUT_FIELDS = field_names()
 LISTED = with_polymorphic(Dossier, [Nomination])
 SORTS = {
     "updated": LISTED.updated_at,
@@ -184,7 +182,8 @@ def detail(dossier_id: int):
 @login_required
 def fire(dossier_id: int, trigger: str):
     session, who = get_session(), actor()
-    inputs = {k: request.form[k] for k in INPUT_FIELDS if k in request.form}
+    # What a transition form may post: the fields its inputs declare (workflow.core.inputs).
+    inputs = {k: request.form[k] for k in field_names() if k in request.form}
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
     try:
         event = engine.fire(

@@ -26,8 +26,8 @@ from workflow import available
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused, Violation
-from workflow.core.inputs import CLASSIFICATIONS
-from workflow.core.spec import TransitionDef
+from workflow.core.inputs import CLASSIFICATIONS, InputDef, inputs_of
+from workflow.core.spec import Input, TransitionDef
 from workflow.council import ballot as ballots
 from workflow.council import sessions as council
 from workflow.council.ballot import BoardRow
@@ -41,7 +41,7 @@ class Action:
     """A transition form on the session page: what the engine offers and what it needs."""
 
     tdef: TransitionDef
-    needs: frozenset[str]
+    inputs: tuple[InputDef, ...]
     problems: list[Violation]
 
 
@@ -54,7 +54,7 @@ class AgendaEntry:
 
 def _actions(session, dossier: Dossier, actor, *, balloted: bool = False) -> list[Action]:
     actions = [
-        Action(t, frozenset(i.value for i in t.requires), problems)
+        Action(t, inputs_of(t.requires), problems)
         for t, problems in available(session, dossier, actor)
     ]
     # A balloted dossier is decided by its ballot (the engine refuses typed counts, and a
@@ -136,7 +136,7 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
         (item, a)
         for item in decided
         for a in _actions(session, item.dossier, actor)
-        if "decision" in a.needs
+        if Input.DECISION in a.tdef.requires
     ]
     is_open = meeting.status == "open"
     return render_template(

@@ -27,7 +27,7 @@ from workflow.core.actors import ROLE_LABELS, Actor, Role
 from workflow.core.audit import history
 from workflow.core.authz import may_edit_dossier
 from workflow.core.engine import available
-from workflow.core.inputs import CLASSIFICATIONS
+from workflow.core.inputs import CLASSIFICATIONS, InputDef, inputs_of
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import Input, TransitionDef
 from workflow.dossiers.fields import fields_of
@@ -68,7 +68,7 @@ class ActionView:
     label: str
     css: str
     confirm: str | None
-    needs: frozenset[str]
+    inputs: tuple[InputDef, ...]  # what the form asks for
 
 
 def _role_text(role: str | None) -> str:
@@ -196,7 +196,7 @@ def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
                 label,
                 _css(tdef.style),
                 confirm,
-                frozenset(i.value for i in tdef.requires),
+                inputs_of(tdef.requires),
             )
         )
     return views
@@ -256,7 +256,7 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
     """Everything the dossier page needs."""
     state = WORKFLOWS[dossier.kind].state(dossier.state)
     views = actions(session, dossier, who)
-    needs_vote = any(Input.COUNCIL_VOTE.value in v.needs for v in views)
+    needs_vote = any(Input.COUNCIL_VOTE in v.tdef.requires for v in views)
     returned = last_return(session, dossier)
     return {
         "dossier": dossier,

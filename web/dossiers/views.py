@@ -42,21 +42,9 @@ from workflow.core import authz, engine
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
 from workflow.core.errors import StaleVersion, TransitionRefused
+from workflow.core.inputs import field_names
 from workflow.core.registry import WORKFLOWS, all_state_names
 
-INPUT_FIELDS = (
-    "reason",
-    "session_id",
-    "votes_for",
-    "votes_against",
-    "votes_abstain",
-    "classification",
-    "decision_number",
-    "decision_date",
-    "decision_signer",
-    "submission_number",
-    "submission_date",
-)
 LISTED = with_polymorphic(Dossier, [Nomination])
 SORTS = {
     "updated": LISTED.updated_at,
@@ -196,7 +184,8 @@ def detail(dossier_id: int):
 @requires(authz.is_signed_in)
 def fire(dossier_id: int, trigger: str):
     session, who = get_session(), actor()
-    inputs = {k: request.form[k] for k in INPUT_FIELDS if k in request.form}
+    # What a transition form may post: the fields its inputs declare (workflow.core.inputs).
+    inputs = {k: request.form[k] for k in field_names() if k in request.form}
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
     try:
         event = engine.fire(

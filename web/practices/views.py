@@ -29,7 +29,7 @@ from web.support.parsing import posted_version, whole_number
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.audit import history
-from workflow.core.errors import EditRefused, StaleVersion, Violation
+from workflow.core.errors import EditRefused, StaleVersion
 from workflow.practices import service as svc
 
 PUBLIC_PAGE_SIZE = 12
@@ -182,7 +182,7 @@ def edit(practice_id: int):
     units = [practice.unit]
     if request.method == "GET":
         if practice.status != "registered":
-            flash(EditRefused([Violation("practice_locked")]).messages(lang())[0], "warning")
+            flash(svc.PRACTICE_MESSAGES.violation("practice_locked").message(lang()), "warning")
             return redirect(url_for("practices.detail", practice_id=practice_id))
         values = {name: getattr(practice, name) or "" for name in FIELDS}
         return _render_form(

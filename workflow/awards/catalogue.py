@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from models import AwardRule, AwardType
 from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, THRESHOLD_BASES
 from models.text import nfc
-from workflow.awards.rules import invalid_field, kind_of, whole_number_in
+from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field, kind_of, whole_number_in
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_manage_awards, refuse_unless
@@ -217,7 +217,7 @@ def _award(session: Session, award_id: int, *, lock: bool = False) -> AwardType:
     compared is the committed one (SQLite serialises its writers with BEGIN IMMEDIATE)."""
     award = session.get(AwardType, award_id, with_for_update=lock or None, populate_existing=lock)
     if award is None:
-        raise CatalogueRefused([Violation("catalogue_not_found")])
+        raise CatalogueRefused([CATALOGUE_MESSAGES.violation("catalogue_not_found")])
     return award
 
 
@@ -310,7 +310,7 @@ def remove_rule(
     # Locked: of two admins removing it at once, the second finds it gone (not a second event).
     rule = session.get(AwardRule, rule_id, with_for_update=True, populate_existing=True)
     if rule is None:
-        raise CatalogueRefused([Violation("catalogue_not_found")])
+        raise CatalogueRefused([CATALOGUE_MESSAGES.violation("catalogue_not_found")])
     award_id, removed = rule.award_type_id, rule_snapshot(rule)
     session.delete(rule)
     session.flush()

@@ -21,17 +21,18 @@ from models import AwardRecord, HigherReferral, Nomination
 from models.text import fold
 from workflow.awards.catalogue import AUTHORITIES
 from workflow.awards.eligibility import check, hard_failures, local_day, warnings
-from workflow.core.context import GuardContext, decides_applicability, uses_inputs
-from workflow.core.errors import NOT_APPLICABLE_CODES, Violation
+from workflow.core.context import GuardContext
+from workflow.core.errors import Violation
+from workflow.core.guards import guard
 from workflow.core.inputs import _as_date
-from workflow.core.messages import MESSAGES
+from workflow.core.messages import Messages
 
 # Nghị định 30/2020/NĐ-CP appendix III: number/abbreviation-agency, e.g. "1580/TTr-SGDĐT".
 DOCUMENT_NUMBER = re.compile(
     r"^(0[1-9]|[1-9]\d+)/[A-ZĐ][A-Za-zĐđ]*-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$"
 )
 
-MESSAGES.update(
+AWARD_MESSAGES = Messages(
     {
         "eligibility_failed": (
             "Chưa đạt điều kiện khen thưởng: {reasons}",
@@ -59,34 +60,16 @@ MESSAGES.update(
             "Vui lòng nhập ngày tờ trình.",
             "Please give the date of the submission.",
         ),
-        "catalogue_invalid": ("“{field}” {problem}.", "“{field}” {problem}."),
-        "catalogue_not_found": (
-            "Không tìm thấy danh hiệu hoặc điều kiện này.",
-            "No such award or rule.",
-        ),
-        "hold_not_in_force": (
-            "Việc tạm dừng xét khen thưởng này đã kết thúc (đến hết ngày {ends_on}); "
-            "không có gì thay đổi.",
-            "This hold had already ended (its last day was {ends_on}); nothing changed.",
-        ),
     }
 )
 
 
-# Which transition applies depends on who confers the award: the other one is not offered.
-NOT_APPLICABLE_CODES.update({"publish_needs_higher_decision", "forward_not_needed"})
-
-
-def _results(ctx: GuardContext) -> list:
-    """The checks of this transition's nomination, computed once per transition."""
-    cached = getattr(ctx, "_eligibility", None)
-    if cached is None:
-        today = local_day(ctx.now)
-        cached = (
-            check(ctx.session, ctx.dossier, today) if isinstance(ctx.dossier, Nomination) else []
-        )
-        ctx._eligibility = cached  # type: ignore[attr-defined]
-    return cached
+def _eligibility(ctx: GuardContext) -> list:
+    """The checks of this transition's nomination: a fact (``ctx.fact``), computed once and
+    shared by ``eligibility_met``, ``eligibility_overridden`` and ``record_override``."""
+    if not isinstance(ctx.dossier, Nomination):
+        return []
+    return check(ctx.session, ctx.dossier, local_day(ctx.now))
 
 
 def _joined(results: list) -> dict[str, str]:
@@ -96,30 +79,41 @@ def _joined(results: list) -> dict[str, str]:
     }
 
 
+@guard(
+    "Đạt các điều kiện bắt buộc của danh hiệu (thành phần hồ sơ, danh hiệu đã đạt, "
+    "tỷ lệ, không đang bị xem xét kỷ luật)",
+    "The award's hard rules hold (documents, prior titles, quota, no hold)",
+)
 def eligibility_met(ctx: GuardContext) -> Violation | None:
     """Every hard rule of the award holds (their reasons are listed when not)."""
-    failing = hard_failures(_results(ctx))
+    failing = hard_failures(ctx.fact(_eligibility))
     if not failing:
         return None
     text = _joined(failing)
-    return Violation("eligibility_failed", {"reasons": text["vi"], "reasons_en": text["en"]})
+    return AWARD_MESSAGES.violation(
+        "eligibility_failed", {"reasons": text["vi"], "reasons_en": text["en"]}
+    )
 
 
-@uses_inputs
+@guard(
+    "Điều kiện khuyến nghị chưa đạt thì phải nêu lý do vẫn trình Hội đồng",
+    "A soft rule that fails needs a reason to approve anyway",
+    uses_inputs=True,
+)
 def eligibility_overridden(ctx: GuardContext) -> Violation | None:
     """A soft rule that fails needs a reason to approve anyway."""
-    warned = warnings(_results(ctx))
+    warned = warnings(ctx.fact(_eligibility))
     if not warned or ctx.text("reason"):
         return None
     text = _joined(warned)
-    return Violation(
+    return AWARD_MESSAGES.violation(
         "eligibility_override_required", {"warnings": text["vi"], "warnings_en": text["en"]}
     )
 
 
 def record_override(ctx: GuardContext) -> None:
     """Put the warnings that were overridden, with the reason, in the audit event."""
-    warned = warnings(_results(ctx))
+    warned = warnings(ctx.fact(_eligibility))
     if warned:
         ctx.changes["eligibility_override"] = {
             "reason": ctx.text("reason"),
@@ -136,31 +130,47 @@ def _authority(ctx: GuardContext) -> tuple[str, str]:
     )
 
 
-@decides_applicability
+# Which of publish and forward applies depends on who confers the award: the other one is not
+# offered at all (its refusal code is "not applicable", not "not yet").
+@guard(
+    "Danh hiệu do Sở quyết định (danh hiệu của cấp trên phải trình cấp trên)",
+    "An award the Department confers (higher awards are forwarded)",
+    not_applicable={"publish_needs_higher_decision"},
+)
 def department_confers(ctx: GuardContext) -> Violation | None:
     """Publishing straight after the Council is for awards the Department confers."""
     if not isinstance(ctx.dossier, Nomination) or ctx.dossier.award_type.conferred_by_department:
         return None
     vi, en = _authority(ctx)
-    return Violation("publish_needs_higher_decision", {"authority": vi, "authority_en": en})
+    return AWARD_MESSAGES.violation(
+        "publish_needs_higher_decision", {"authority": vi, "authority_en": en}
+    )
 
 
-@decides_applicability
+@guard(
+    "Danh hiệu do cấp trên (UBND thành phố, Bộ) quyết định",
+    "An award conferred above the Department (city, Ministry)",
+    not_applicable={"forward_not_needed"},
+)
 def higher_level_confers(ctx: GuardContext) -> Violation | None:
     """Only awards conferred above the Department are forwarded."""
     if ctx.dossier.award_type.conferred_by_department:
-        return Violation("forward_not_needed")
+        return AWARD_MESSAGES.violation("forward_not_needed")
     return None
 
 
-@uses_inputs
+@guard(
+    "Có số và ngày tờ trình của Sở gửi cấp trên",
+    "The Department's submission letter number and date are given",
+    uses_inputs=True,
+)
 def submission_given(ctx: GuardContext) -> Violation | None:
     """The Department's submission letter: a number like 1580/TTr-SGDĐT and a date."""
     number = ctx.text("submission_number")
     if not DOCUMENT_NUMBER.match(number):
-        return Violation("submission_number_invalid", {"number": number})
+        return AWARD_MESSAGES.violation("submission_number_invalid", {"number": number})
     if _as_date(ctx.inputs.get("submission_date")) is None:
-        return Violation("submission_date_missing")
+        return AWARD_MESSAGES.violation("submission_date_missing")
     return None
 
 

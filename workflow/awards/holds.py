@@ -15,11 +15,22 @@ from sqlalchemy.orm import Session
 from models import Hold, Unit
 from models.text import fold, nfc, whole_number
 from workflow.awards.catalogue import CatalogueRefused
-from workflow.awards.rules import invalid_field
+from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import OFFICE, first_role, may_manage_holds, refuse_unless
 from workflow.core.errors import Violation
+from workflow.core.messages import Messages
+
+HOLD_MESSAGES = Messages(
+    {
+        "hold_not_in_force": (
+            "Việc tạm dừng xét khen thưởng này đã kết thúc (đến hết ngày {ends_on}); "
+            "không có gì thay đổi.",
+            "This hold had already ended (its last day was {ends_on}); nothing changed.",
+        ),
+    }
+)
 
 
 def _require(actor: Actor | None) -> tuple[Actor, Role]:
@@ -112,10 +123,14 @@ def end_hold(
     # of a hold that ended earlier, which would put it back in force for the days between.
     hold = session.get(Hold, hold_id, with_for_update=True, populate_existing=True)
     if hold is None:
-        raise CatalogueRefused([Violation("catalogue_not_found")])
+        raise CatalogueRefused([CATALOGUE_MESSAGES.violation("catalogue_not_found")])
     if hold.ends_on is not None and hold.ends_on < day:
         raise CatalogueRefused(
-            [Violation("hold_not_in_force", {"ends_on": hold.ends_on.strftime("%d/%m/%Y")})]
+            [
+                HOLD_MESSAGES.violation(
+                    "hold_not_in_force", {"ends_on": hold.ends_on.strftime("%d/%m/%Y")}
+                )
+            ]
         )
     # The last day in force is the day before (before its start: it never applied).
     before, hold.ends_on = hold.ends_on, day - dt.timedelta(days=1)

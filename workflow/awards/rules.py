@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from models import AwardRule, AwardType, Hold, Nomination
 from workflow.core.errors import Violation
+from workflow.core.messages import Messages
 from workflow.core.registry import states_where
 
 # Attachment purposes (what a file is); "evidence" is the default of an upload.
@@ -50,9 +51,23 @@ def decided_states() -> tuple[str, ...]:
 AWARDS = "awards"
 
 
+# The award catalogue's own refusals (the catalogue, its rules and holds word them).
+CATALOGUE_MESSAGES = Messages(
+    {
+        "catalogue_invalid": ("“{field}” {problem}.", "“{field}” {problem}."),
+        "catalogue_not_found": (
+            "Không tìm thấy danh hiệu hoặc điều kiện này.",
+            "No such award or rule.",
+        ),
+    }
+)
+
+
 def invalid_field(field: str, vi: str, en: str) -> Violation:
     """A problem with one field of a catalogue form, in Vietnamese and English."""
-    return Violation("catalogue_invalid", {"field": field, "problem": vi, "problem_en": en})
+    return CATALOGUE_MESSAGES.violation(
+        "catalogue_invalid", {"field": field, "problem": vi, "problem_en": en}
+    )
 
 
 def whole_number_in(

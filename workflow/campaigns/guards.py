@@ -1,8 +1,8 @@
 """Campaign rules on dossiers: which units take part, which awards a campaign admits, the due
 dates of plans and reports, and the figures a report gives for its campaign's targets.
 
-The guards are wired into the lifecycles by ``workflow.lifecycles``; their refusal texts are
-registered here with the engine's other messages.
+The guards are wired into the lifecycles by ``workflow.lifecycles``; the campaigns' refusals are
+worded by ``CAMPAIGN_MESSAGES`` below.
 """
 
 from __future__ import annotations
@@ -26,74 +26,63 @@ from models import (
 from workflow.campaigns.deadlines import due_date, local_day
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
+from workflow.core.guards import guard
 from workflow.core.inputs import LOCAL_TZ
-from workflow.core.messages import MESSAGES
+from workflow.core.messages import Messages
 
-CAMPAIGN_MESSAGES: dict[str, tuple[str, str]] = {
-    "unit_not_taking_part": (
-        "Đơn vị “{unit}” không tham gia phong trào “{campaign}”.",
-        "The unit “{unit}” does not take part in the campaign “{campaign}”.",
-    ),
-    "award_not_admitted": (
-        "Phong trào “{campaign}” không xét “{award}”. Danh hiệu, hình thức được xét: {admitted}.",
-        "The campaign “{campaign}” does not admit “{award}”. Admitted: {admitted}.",
-    ),
-    "past_due": (
-        "Đã quá hạn nộp {what} của phong trào “{campaign}” (hạn ngày {due}, hôm nay {day}); "
-        "phong trào không nhận hồ sơ nộp muộn.",
-        "The {what} for the campaign “{campaign}” was due on {due} (today is {day}); "
-        "the campaign does not accept late submissions.",
-    ),
-    "figures_missing": (
-        "Báo cáo chưa có số liệu cho các chỉ tiêu: {targets}.",
-        "The report has no figure yet for these targets: {targets}.",
-    ),
-    "figure_invalid": ("Chỉ tiêu “{target}”: {problem}", "Target “{target}”: {problem}"),
-    "not_a_report": (
-        "Chỉ báo cáo kết quả mới có số liệu chỉ tiêu.",
-        "Only results reports carry target figures.",
-    ),
-    "correction_not_allowed": (
-        "Chỉ điều chỉnh số liệu của báo cáo đã gửi Sở.",
-        "Only figures of a report sent to the Department can be corrected.",
-    ),
-    "campaign_code_taken": (
-        "Mã phong trào “{code}” đã được dùng cho phong trào khác.",
-        "The campaign code “{code}” is already used.",
-    ),
-    "choice_invalid": (
-        "Vui lòng chọn “{field}” trong danh sách.",
-        "Please choose “{field}” from the list.",
-    ),
-    "date_invalid": ("“{field}” không phải là ngày hợp lệ.", "“{field}” is not a valid date."),
-    "year_invalid": (
-        "Năm phải là số từ 2000 đến 2100.",
-        "The year must be a number from 2000 to 2100.",
-    ),
-    "dates_out_of_order": (
-        "“{later}” không được trước “{earlier}”.",
-        "“{later}” cannot be before “{earlier}”.",
-    ),
-    "units_required": (
-        "Chọn ít nhất một đơn vị tham gia, hoặc chọn “Tất cả đơn vị”.",
-        "Choose at least one participating unit, or “All units”.",
-    ),
-    "target_invalid": ("Chỉ tiêu “{target}”: {problem}", "Target “{target}”: {problem}"),
-    "target_code_taken": (
-        "Hai chỉ tiêu không được cùng mã “{code}”.",
-        "Two targets cannot share the code “{code}”.",
-    ),
-    "target_in_use": (
-        "Không thể xóa chỉ tiêu “{target}” vì đã có báo cáo nhập số liệu.",
-        "The target “{target}” cannot be removed: reports already give figures for it.",
-    ),
-    "practice_locked": (
-        "Mô hình đã được công nhận tiêu biểu; liên hệ Văn phòng Sở nếu cần sửa.",
-        "The practice is marked exemplary; ask the Office if it needs a change.",
-    ),
-}
-# Registered with the engine's messages so ``Violation.message`` words these codes too.
-MESSAGES.update(CAMPAIGN_MESSAGES)
+CAMPAIGN_MESSAGES = Messages(
+    {
+        "unit_not_taking_part": (
+            "Đơn vị “{unit}” không tham gia phong trào “{campaign}”.",
+            "The unit “{unit}” does not take part in the campaign “{campaign}”.",
+        ),
+        "award_not_admitted": (
+            "Phong trào “{campaign}” không xét “{award}”. "
+            "Danh hiệu, hình thức được xét: {admitted}.",
+            "The campaign “{campaign}” does not admit “{award}”. Admitted: {admitted}.",
+        ),
+        "past_due": (
+            "Đã quá hạn nộp {what} của phong trào “{campaign}” (hạn ngày {due}, hôm nay {day}); "
+            "phong trào không nhận hồ sơ nộp muộn.",
+            "The {what} for the campaign “{campaign}” was due on {due} (today is {day}); "
+            "the campaign does not accept late submissions.",
+        ),
+        "figures_missing": (
+            "Báo cáo chưa có số liệu cho các chỉ tiêu: {targets}.",
+            "The report has no figure yet for these targets: {targets}.",
+        ),
+        "campaign_code_taken": (
+            "Mã phong trào “{code}” đã được dùng cho phong trào khác.",
+            "The campaign code “{code}” is already used.",
+        ),
+        "choice_invalid": (
+            "Vui lòng chọn “{field}” trong danh sách.",
+            "Please choose “{field}” from the list.",
+        ),
+        "date_invalid": ("“{field}” không phải là ngày hợp lệ.", "“{field}” is not a valid date."),
+        "year_invalid": (
+            "Năm phải là số từ 2000 đến 2100.",
+            "The year must be a number from 2000 to 2100.",
+        ),
+        "dates_out_of_order": (
+            "“{later}” không được trước “{earlier}”.",
+            "“{later}” cannot be before “{earlier}”.",
+        ),
+        "units_required": (
+            "Chọn ít nhất một đơn vị tham gia, hoặc chọn “Tất cả đơn vị”.",
+            "Choose at least one participating unit, or “All units”.",
+        ),
+        "target_invalid": ("Chỉ tiêu “{target}”: {problem}", "Target “{target}”: {problem}"),
+        "target_code_taken": (
+            "Hai chỉ tiêu không được cùng mã “{code}”.",
+            "Two targets cannot share the code “{code}”.",
+        ),
+        "target_in_use": (
+            "Không thể xóa chỉ tiêu “{target}” vì đã có báo cáo nhập số liệu.",
+            "The target “{target}” cannot be removed: reports already give figures for it.",
+        ),
+    }
+)
 
 _WHAT = {
     "plan": ("kế hoạch thi đua", "emulation plan"),
@@ -135,7 +124,7 @@ def participation_problem(session: Session, campaign: Campaign, unit_id: int) ->
     if takes_part(campaign, unit_id):
         return None
     unit = session.get(Unit, unit_id)
-    return Violation(
+    return CAMPAIGN_MESSAGES.violation(
         "unit_not_taking_part", {"unit": unit.name if unit else unit_id, "campaign": campaign.name}
     )
 
@@ -190,12 +179,14 @@ def missing_targets(session: Session, report: Dossier) -> list[Target]:
 # --- guards ------------------------------------------------------------------------------
 
 
-def unit_takes_part(ctx) -> Violation | None:
+@guard("Đơn vị tham gia phong trào", "The unit takes part in the campaign")
+def unit_takes_part(ctx: GuardContext) -> Violation | None:
     """The dossier's unit takes part in its campaign."""
     return participation_problem(ctx.session, ctx.dossier.campaign, ctx.dossier.unit_id)
 
 
-def award_admitted(ctx) -> Violation | None:
+@guard("Phong trào xét danh hiệu, hình thức được đề nghị", "The campaign admits the proposed award")
+def award_admitted(ctx: GuardContext) -> Violation | None:
     """The nomination's award is one its campaign admits (a campaign listing none admits all)."""
     award_id = getattr(ctx.dossier, "award_type_id", None)
     if award_id is None:
@@ -206,7 +197,7 @@ def award_admitted(ctx) -> Violation | None:
         return None
     admitted = admitted_awards(ctx.session, ctx.dossier.campaign_id)
     award = ctx.session.get(AwardType, award_id)
-    return Violation(
+    return CAMPAIGN_MESSAGES.violation(
         "award_not_admitted",
         {
             "campaign": ctx.dossier.campaign.name,
@@ -223,7 +214,11 @@ _ADMITTED_IDS = select(CampaignAward.award_type_id).where(
 )
 
 
-def due_date_kept(ctx) -> Violation | None:
+@guard(
+    "Gửi Sở đúng hạn, hoặc phong trào cho phép nộp muộn (khi đó hồ sơ được ghi “Nộp muộn”)",
+    "Sent by the due date, or the campaign accepts late submissions (marked “Late”)",
+)
+def due_date_kept(ctx: GuardContext) -> Violation | None:
     """A plan or report is first sent by its due date (a Việt Nam calendar day), or the
     campaign accepts late submissions; a closed campaign takes none."""
     dossier = ctx.dossier
@@ -236,7 +231,7 @@ def due_date_kept(ctx) -> Violation | None:
     if due is None or day <= due:
         return None
     what_vi, what_en = _WHAT.get(dossier.kind, (dossier.kind, dossier.kind))
-    return Violation(
+    return CAMPAIGN_MESSAGES.violation(
         "past_due",
         {
             "what": what_vi,
@@ -248,12 +243,16 @@ def due_date_kept(ctx) -> Violation | None:
     )
 
 
-def figures_complete(ctx) -> Violation | None:
+@guard(
+    "Có số liệu cho mọi chỉ tiêu thi đua của phong trào",
+    "A figure for every emulation target of the campaign",
+)
+def figures_complete(ctx: GuardContext) -> Violation | None:
     """The report gives a figure for every target of its campaign."""
     missing = missing_targets(ctx.session, ctx.dossier)
     if not missing:
         return None
-    return Violation(
+    return CAMPAIGN_MESSAGES.violation(
         "figures_missing",
         {
             "targets": "; ".join(t.title_vi for t in missing),
@@ -262,6 +261,10 @@ def figures_complete(ctx) -> Violation | None:
     )
 
 
+@guard(
+    "Phong trào đang nhận hồ sơ (trong thời hạn), hoặc là khen thưởng đột xuất",
+    "The campaign is taking dossiers (within its window), or the nomination is ad-hoc",
+)
 def campaign_accepts(ctx: GuardContext) -> Violation | None:
     """The campaign takes dossiers today, or the nomination is ad-hoc (đột xuất)."""
     campaign = ctx.dossier.campaign

@@ -31,7 +31,7 @@ from models import (
 )
 from models.campaigns import CAMPAIGN_KINDS, TARGET_COMPARISONS, TARGET_KINDS
 from models.text import nfc, whole_number, whole_numbers
-from workflow.campaigns.guards import takes_part, targets_of
+from workflow.campaigns.guards import CAMPAIGN_MESSAGES, takes_part, targets_of
 from workflow.campaigns.targets import PROBLEMS, number_text, parse_number
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -157,20 +157,20 @@ def _clean(
         .where(Campaign.code == out["code"], Campaign.id != (campaign_id or -1))
     )
     if out["code"] and session.scalar(taken):
-        problems.append(Violation("campaign_code_taken", {"code": out["code"]}))
+        problems.append(CAMPAIGN_MESSAGES.violation("campaign_code_taken", {"code": out["code"]}))
     out["kind"] = values.get("kind")
     if out["kind"] not in CAMPAIGN_KINDS:
-        problems.append(Violation("choice_invalid", _label("kind")))
+        problems.append(CAMPAIGN_MESSAGES.violation("choice_invalid", _label("kind")))
     year = str(values.get("year") or "").strip()
     out["year"] = (
         number if (number := whole_number(year)) is not None and 2000 <= number <= 2100 else None
     )
     if out["year"] is None:
-        problems.append(Violation("year_invalid"))
+        problems.append(CAMPAIGN_MESSAGES.violation("year_invalid"))
     for name in _DATES:
         out[name], valid = _date(values.get(name))
         if not valid:
-            problems.append(Violation("date_invalid", _label(name)))
+            problems.append(CAMPAIGN_MESSAGES.violation("date_invalid", _label(name)))
     for earlier, later in (
         ("opens_on", "closes_on"),
         ("opens_on", "plan_due"),
@@ -178,7 +178,7 @@ def _clean(
     ):
         if out[earlier] and out[later] and out[later] < out[earlier]:
             problems.append(
-                Violation(
+                CAMPAIGN_MESSAGES.violation(
                     "dates_out_of_order",
                     {
                         "earlier": FIELDS[earlier][0],
@@ -227,7 +227,11 @@ def _check_targets(
                 .where(ReportFigure.target_id == row.id)
             )
             if row.id is not None and used:
-                problems.append(Violation("target_in_use", {"target": existing[row.id].title_vi}))
+                problems.append(
+                    CAMPAIGN_MESSAGES.violation(
+                        "target_in_use", {"target": existing[row.id].title_vi}
+                    )
+                )
             continue
         code = nfc(row.code).upper().replace(" ", "-") or f"CT{position + 1}"
         name = nfc(row.title_vi) or code
@@ -241,11 +245,11 @@ def _check_targets(
         if number_issue:
             issue = issue or PROBLEMS[number_issue]
         if code in codes:
-            problems.append(Violation("target_code_taken", {"code": code}))
+            problems.append(CAMPAIGN_MESSAGES.violation("target_code_taken", {"code": code}))
         codes.add(code)
         if issue:
             problems.append(
-                Violation(
+                CAMPAIGN_MESSAGES.violation(
                     "target_invalid", {"target": name, "problem": issue[0], "problem_en": issue[1]}
                 )
             )
@@ -306,7 +310,7 @@ def save_campaign(
     fields, problems = _clean(session, values, campaign_id)
     units = _ids(session, Unit, unit_ids)
     if not fields["all_units"] and not units:
-        problems.append(Violation("units_required"))
+        problems.append(CAMPAIGN_MESSAGES.violation("units_required"))
     kept, target_problems = _check_targets(session, campaign_id, targets or [])
     if problems + target_problems:
         raise EditRefused(problems + target_problems)

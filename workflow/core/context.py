@@ -1,8 +1,8 @@
 """What guards (rules that must hold for a transition) and effects (what a transition records)
 are given: the context of one transition.
 
-A guard returns a ``Violation`` or None, so the UI can list every failing rule at once.
-Guards marked ``uses_inputs`` need what the person types; ``available()`` skips them.
+A guard (``workflow.core.guards.Guard``) returns a ``Violation`` or None, so the UI can list
+every failing rule at once. What several guards and effects read is loaded once, as a fact.
 """
 
 from __future__ import annotations
@@ -44,16 +44,3 @@ class GuardContext:
         if loader not in self._facts:
             self._facts[loader] = loader(self)
         return self._facts[loader]
-
-
-def uses_inputs(guard: Callable) -> Callable:
-    """Mark a guard that depends on the person's inputs."""
-    guard.uses_inputs = True
-    return guard
-
-
-def decides_applicability(guard: Callable) -> Callable:
-    """Mark a guard whose refusal means the action does not apply at all (no button), not a
-    rule still to meet; ``available(..., rules=False)`` runs only these (cheap: no queries)."""
-    guard.decides_applicability = True
-    return guard

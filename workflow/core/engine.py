@@ -25,24 +25,17 @@ from workflow.core.actors import Actor
 from workflow.core.authz import acting_role, can_view
 from workflow.core.context import GuardContext
 from workflow.core.errors import (
-    NOT_APPLICABLE_CODES,
     NotFound,
     StaleVersion,
     TransitionRefused,
     Violation,
     refuse_if_stale,
 )
-from workflow.core.inputs import check_classification, check_decision, check_reason
+from workflow.core.inputs import INPUTS
 from workflow.core.registry import WORKFLOWS
-from workflow.core.spec import Input, TransitionDef, WorkflowDef
+from workflow.core.spec import TransitionDef, WorkflowDef
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
-
-_INPUT_CHECKS = {
-    Input.REASON: check_reason,
-    Input.DECISION: check_decision,
-    Input.CLASSIFICATION: check_classification,
-}
 
 Listener = Callable[[Session, Dossier, AuditEvent, Actor], None]
 # Called as listener(session, dossier, event, actor) after every transition, in its
@@ -254,20 +247,26 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 def _rule_violations(
     ctx: GuardContext, tdef: TransitionDef, *, with_inputs: bool, rules: bool = True
-) -> list[Violation]:
+) -> tuple[list[Violation], bool]:
+    """The rules of ``tdef`` that do not hold, and whether the transition applies at all (a
+    guard may say its refusal means "not this transition" rather than "not yet")."""
     problems: list[Violation] = []
+    applies = True
     if with_inputs:
         for needed in sorted(tdef.requires, key=lambda i: i.value):
-            problems += _INPUT_CHECKS.get(needed, lambda _: [])(ctx.inputs)
+            check = INPUTS[needed].check
+            if check is not None:
+                problems += check(ctx.inputs)
     for guard in tdef.guards:
-        if not with_inputs and getattr(guard, "uses_inputs", False):
+        if not with_inputs and guard.uses_inputs:
             continue
-        if not rules and not getattr(guard, "decides_applicability", False):
+        if not rules and not guard.decides_applicability:
             continue
         violation = guard(ctx)
         if violation is not None:
             problems.append(violation)
-    return problems
+            applies = applies and not guard.rules_out(violation)
+    return problems, applies
 
 
 def fire(
@@ -312,7 +311,7 @@ def fire(
     if denied:
         raise TransitionRefused([denied])
     ctx = GuardContext(session, dossier, actor, role, dict(inputs or {}), _now(now))
-    problems = _rule_violations(ctx, tdef, with_inputs=True)
+    problems, _ = _rule_violations(ctx, tdef, with_inputs=True)
     if problems:
         raise TransitionRefused(problems)
     out: list[AuditEvent] = []
@@ -348,8 +347,8 @@ def available(
         if denied:
             continue
         ctx = GuardContext(session, dossier, actor, role, {}, _now(now))
-        problems = _rule_violations(ctx, tdef, with_inputs=False, rules=rules)
-        if any(p.code in NOT_APPLICABLE_CODES for p in problems):
+        problems, applies = _rule_violations(ctx, tdef, with_inputs=False, rules=rules)
+        if not applies:
             continue  # e.g. "forward" for an award the Department confers: no button at all
         result.append((tdef, problems))
     return result

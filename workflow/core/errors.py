@@ -16,17 +16,19 @@ PERMISSION_CODES = frozenset(
         "not_visible",
     }
 )
-# Codes meaning "this transition does not apply to this dossier" (not "not yet"): the
-# engine's ``available`` leaves such transitions out, ``fire`` still refuses them.
-NOT_APPLICABLE_CODES: set[str] = set()
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One rule that does not hold, with the values its message needs."""
+    """One rule that does not hold, with the values its message needs.
+
+    ``wording`` is the (Vietnamese, English) message of a domain's code, given by the domain's
+    own catalogue (``messages.Messages``); without it the code is one of the core's.
+    """
 
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    wording: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_permission(self) -> bool:
@@ -35,7 +37,7 @@ class Violation:
     def message(self, locale: str = "vi") -> str:
         from workflow.core.messages import render
 
-        return render(self.code, self.params, locale)
+        return render(self.code, self.params, locale, self.wording)
 
 
 class WorkflowError(Exception):

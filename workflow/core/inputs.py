@@ -1,14 +1,18 @@
-"""What a transition may require the person to type, and how each input is checked."""
+"""What a transition may require the person to type: each input declared once, with its form
+fields, labels, help and check. The engine checks them, the workflow page lists them and the web
+forms ask for them (one macro) and read them from what is posted, all from ``INPUTS``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from models.text import nfc
 from workflow.core.errors import Violation
+from workflow.core.spec import Input
 
 # Nghị định 30/2020/NĐ-CP appendix III: "05/QĐ-SGDĐT" (leading zero below 10, no spaces).
 DECISION_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/QĐ-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
@@ -61,3 +65,140 @@ def check_classification(inputs: Mapping[str, Any]) -> list[Violation]:
         if inputs.get("classification") in CLASSIFICATIONS
         else [Violation("classification_invalid")]
     )
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One form field of an input: its name (the form field and the key of ``inputs``), its
+    label and the control that asks for it."""
+
+    name: str
+    label_vi: str
+    label_en: str
+    # "text", "date", "textarea", "count" (a whole number ≥ 0), "choice" (one of ``choices``)
+    # or "session" (an open Council session, chosen on the page or fixed by it).
+    control: str = "text"
+    example: str = ""  # what a valid value looks like (the field's placeholder)
+    choices: Mapping[str, tuple[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class InputDef:
+    """What a transition requiring ``input`` asks the person for, and how it is checked."""
+
+    input: Input
+    label_vi: str  # the input as a whole, where a transition's requirements are listed
+    label_en: str
+    fields: tuple[InputField, ...]
+    # Checks the typed values; None when the transition's guards judge them.
+    check: Callable[[Mapping[str, Any]], list[Violation]] | None = None
+    help_vi: str = ""
+    help_en: str = ""
+    legend_vi: str = ""  # a caption over the input's counts
+    legend_en: str = ""
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        return self.label_vi, self.label_en
+
+
+# Every input, in the order a form asks for them.
+INPUTS: dict[Input, InputDef] = {
+    d.input: d
+    for d in (
+        InputDef(
+            Input.COUNCIL_VOTE,
+            "Phiên họp Hội đồng và kết quả biểu quyết",
+            "Council session and vote tally",
+            (
+                InputField("session_id", "Chọn phiên họp Hội đồng", "Council session", "session"),
+                InputField("votes_for", "Đồng ý", "For", "count"),
+                InputField("votes_against", "Không đồng ý", "Against", "count"),
+                InputField("votes_abstain", "Không biểu quyết", "Abstaining", "count"),
+            ),
+            legend_vi="Kết quả biểu quyết (số phiếu)",
+            legend_en="Vote (number of votes)",
+        ),
+        InputDef(
+            Input.CLASSIFICATION,
+            "Xếp loại",
+            "Classification",
+            (
+                InputField(
+                    "classification",
+                    "Mức xếp loại",
+                    "Classification",
+                    "choice",
+                    choices=CLASSIFICATIONS,
+                ),
+            ),
+            check_classification,
+        ),
+        InputDef(
+            Input.DECISION,
+            "Số, ngày và người ký quyết định",
+            "Decision number, date and signer",
+            (
+                InputField(
+                    "decision_number", "Số quyết định", "Decision number", example="05/QĐ-SGDĐT"
+                ),
+                InputField("decision_date", "Ngày quyết định", "Decision date", "date"),
+                InputField("decision_signer", "Người ký", "Signer"),
+            ),
+            check_decision,
+        ),
+        InputDef(
+            Input.OVERRIDE,
+            "Lý do vẫn trình khi có cảnh báo (chỉ khi có cảnh báo)",
+            "Reason to approve despite warnings (only when warned)",
+            (
+                InputField(
+                    "reason",
+                    "Lý do vẫn trình Hội đồng",
+                    "Reason to approve despite the warnings",
+                    "textarea",
+                ),
+            ),
+            help_vi="Lý do và các cảnh báo được ghi vào nhật ký kiểm toán của hồ sơ.",
+            help_en="The reason and the warnings are recorded in the dossier's audit log.",
+        ),
+        InputDef(
+            Input.SUBMISSION,
+            "Số và ngày tờ trình gửi cấp trên",
+            "Submission letter number and date",
+            (
+                InputField(
+                    "submission_number",
+                    "Số tờ trình của Sở",
+                    "Department's submission number",
+                    example="1580/TTr-SGDĐT",
+                ),
+                InputField("submission_date", "Ngày tờ trình", "Submission date", "date"),
+            ),
+            help_vi="Hồ sơ được gửi Ban Thi đua - Khen thưởng thành phố; khi có quyết định của "
+            "cấp trên, Văn phòng ghi nhận kết quả.",
+            help_en="The dossier goes to the city's Emulation and Commendation Board; when the "
+            "higher level decides, the Office records the outcome.",
+        ),
+        InputDef(
+            Input.REASON,
+            "Lý do",
+            "Reason",
+            (InputField("reason", "Lý do", "Reason", "textarea"),),
+            check_reason,
+            help_vi="Lý do được ghi vào lịch sử hồ sơ và đơn vị sẽ thấy rõ.",
+            help_en="The reason is recorded in the dossier history and shown clearly to the unit.",
+        ),
+    )
+}
+
+
+def inputs_of(requires: Iterable[Input]) -> tuple[InputDef, ...]:
+    """The declarations of the inputs ``requires`` names, in the order a form asks for them."""
+    wanted = set(requires)
+    return tuple(d for i, d in INPUTS.items() if i in wanted)
+
+
+def field_names() -> tuple[str, ...]:
+    """Every form field an input declares: what a transition form may post."""
+    return tuple(dict.fromkeys(f.name for d in INPUTS.values() for f in d.fields))

@@ -1,5 +1,7 @@
-"""Refusal messages of the engine, Vietnamese first and English second.
+"""Refusal messages, Vietnamese first and English second.
 
+``MESSAGES`` words the core's codes. A domain keeps its own catalogue (``Messages``) next to the
+violations it raises, and its violations carry their wording, so no shared table is filled in.
 Kept as plain data (no Flask, no compiled catalog) so that the CLI and scripts speak the
 same words as the web app.
 """
@@ -7,7 +9,10 @@ same words as the web app.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+
+from workflow.core.errors import Violation
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": (
@@ -238,9 +243,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def render(code: str, params: Mapping[str, Any] | None = None, locale: str = "vi") -> str:
-    """The message for ``code`` in ``locale`` ("vi" or "en"), with ``params`` filled in."""
-    vi, en = MESSAGES.get(code, (code, code))
+@dataclass(frozen=True)
+class Messages:
+    """A domain's refusal messages, (Vietnamese, English) by code."""
+
+    texts: Mapping[str, tuple[str, str]]
+
+    def violation(self, code: str, params: Mapping[str, Any] | None = None) -> Violation:
+        """A violation of ``code`` (one of these; KeyError if not) worded by this catalogue."""
+        return Violation(code, dict(params or {}), self.texts[code])
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.texts
+
+
+def render(
+    code: str,
+    params: Mapping[str, Any] | None = None,
+    locale: str = "vi",
+    wording: tuple[str, str] | None = None,
+) -> str:
+    """The message for ``code`` in ``locale`` ("vi" or "en"), with ``params`` filled in:
+    ``wording`` when given, else the core's message for ``code``."""
+    vi, en = wording or MESSAGES.get(code, (code, code))
     english = locale.startswith("en")
     template = en if english else vi
     values = dict(params or {})

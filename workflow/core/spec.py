@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from workflow.core.actors import Role
+from workflow.core.guards import Guard
 
 if TYPE_CHECKING:
     from workflow.core.context import GuardContext
-    from workflow.core.errors import Violation
 
 
 class Scope(str, Enum):
@@ -38,8 +38,6 @@ class Input(str, Enum):
     # The Department's submission letter to the higher level: submission_number, submission_date.
     SUBMISSION = "submission"
 
-
-Guard = Callable[["GuardContext"], Optional["Violation"]]
 
 Effect = Callable[["GuardContext"], None]
 

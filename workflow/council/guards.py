@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier
 from models.council import Ballot, CouncilConflict
 from models.text import whole_number
-from workflow.core.context import GuardContext, uses_inputs
+from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
+from workflow.core.guards import guard
 
 
 def _open_session(ctx: GuardContext) -> tuple[CouncilFacts | None, Violation | None]:
@@ -232,14 +233,22 @@ def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Viol
     return None
 
 
-@uses_inputs
+@guard(
+    "Trong một phiên họp Hội đồng đang mở, đủ số thành viên có mặt",
+    "Within an open Council session with a quorum present",
+    uses_inputs=True,
+)
 def council_quorum(ctx: GuardContext) -> Violation | None:
     """An open Council session is chosen and enough members are present."""
     council, problem = _open_session(ctx)
     return problem or _quorum(council)
 
 
-@uses_inputs
+@guard(
+    "Số phiếu ghi nhận hợp lệ: số nguyên, mỗi thành viên được biểu quyết tối đa một phiếu",
+    "The recorded tally is valid: whole votes, at most one per member who may vote",
+    uses_inputs=True,
+)
 def council_tally_possible(ctx: GuardContext) -> Violation | None:
     """A tally recorded with an outcome counts whole votes, at most one per member who may vote."""
     council, problem = _open_session(ctx)
@@ -261,14 +270,22 @@ def records_tally(tdef: Any) -> bool:
     return council_tally_possible in tdef.guards or council_vote_passes in tdef.guards
 
 
-@uses_inputs
+@guard(
+    "Nếu ghi nhận trong một phiên họp Hội đồng thì phiên họp đó đang mở",
+    "If recorded in a Council session, that session is still open",
+    uses_inputs=True,
+)
 def council_session_if_given(ctx: GuardContext) -> Violation | None:
     """A deferral need not name a session; when it does, the session must still be open."""
     council, problem = _open_session(ctx)
     return problem if council is not None else None
 
 
-@uses_inputs
+@guard(
+    "Kết quả biểu quyết hợp lệ và đạt tỷ lệ của danh hiệu; người được đề nghị không biểu quyết",
+    "The tally is valid and reaches the award's threshold; the nominee does not vote",
+    uses_inputs=True,
+)
 def council_vote_passes(ctx: GuardContext) -> Violation | None:
     """The tally is possible and reaches the award type's threshold; the nominee is recused."""
     council, problem = _open_session(ctx)

@@ -20,7 +20,22 @@ from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_correct_figures, refuse_unless
 from workflow.core.engine import load_for_update
 from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.core.messages import Messages
 from workflow.dossiers.content import check_editable, touch
+
+FIGURE_MESSAGES = Messages(
+    {
+        "figure_invalid": ("Chỉ tiêu “{target}”: {problem}", "Target “{target}”: {problem}"),
+        "not_a_report": (
+            "Chỉ báo cáo kết quả mới có số liệu chỉ tiêu.",
+            "Only results reports carry target figures.",
+        ),
+        "correction_not_allowed": (
+            "Chỉ điều chỉnh số liệu của báo cáo đã gửi Sở.",
+            "Only figures of a report sent to the Department can be corrected.",
+        ),
+    }
+)
 
 
 def problem(
@@ -28,7 +43,7 @@ def problem(
 ) -> Violation:
     """A violation naming the target and what is wrong with what was typed."""
     vi, en = PROBLEMS[code]
-    return Violation(
+    return FIGURE_MESSAGES.violation(
         kind, {"target": target, "target_en": target_en or target, "problem": vi, "problem_en": en}
     )
 
@@ -74,7 +89,7 @@ def save_figures(
     now = now or dt.datetime.now(dt.UTC)
     dossier, role = check_editable(session, report_id, actor, expected_version)
     if dossier.kind != "report":
-        raise EditRefused([Violation("not_a_report")])
+        raise EditRefused([FIGURE_MESSAGES.violation("not_a_report")])
     targets, stored = targets_of(session, dossier.campaign_id), figures_of(session, report_id)
     parsed, problems = {}, []
     for target in targets:
@@ -188,7 +203,7 @@ def correct_target_figure(
     if dossier.kind != "report" or target is None or target.campaign_id != dossier.campaign_id:
         raise NotFound()
     if dossier.sent_at is None:
-        raise EditRefused([Violation("correction_not_allowed")])
+        raise EditRefused([FIGURE_MESSAGES.violation("correction_not_allowed")])
     figure = figures_of(session, dossier.id).get(target.id)
     reason = nfc(reason)
     problems = [] if reason else [Violation("reason_required")]

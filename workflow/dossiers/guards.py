@@ -9,10 +9,17 @@ from models import Attachment, Nomination
 from models.text import nfc
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
+from workflow.core.guards import guard
 from workflow.core.inputs import _as_date, _iso
 from workflow.dossiers.fields import fields_of
 
 
+@guard(
+    "Đủ thông tin bắt buộc (tiêu đề; với hồ sơ khen thưởng: người được đề nghị, thành tích, "
+    "danh hiệu phù hợp với cá nhân hay tập thể)",
+    "Required fields filled in (title; for a nomination: nominee, achievements, an award "
+    "that fits an individual or a collective)",
+)
 def required_fields(ctx: GuardContext) -> Violation | None:
     """Every field needed to send is filled in (a nomination: its nominee and achievements), and
     a nomination's award fits the nominee."""
@@ -46,6 +53,7 @@ def _kind_vi(kind: str) -> str:
     return {"individual": "cá nhân", "collective": "tập thể"}.get(kind, kind)
 
 
+@guard("Có ít nhất một tệp minh chứng", "At least one evidence file attached")
 def has_evidence(ctx: GuardContext) -> Violation | None:
     """At least one evidence file is attached."""
     count = ctx.session.scalar(_COUNT_EVIDENCE, {"dossier_id": ctx.dossier.id})
@@ -59,6 +67,10 @@ _COUNT_EVIDENCE = (
 )
 
 
+@guard(
+    "Người thẩm định không phải người được đề nghị, cũng không phải người lập hồ sơ",
+    "The reviewer is neither the nominee nor the author",
+)
 def reviewer_independent(ctx: GuardContext) -> Violation | None:
     """The Office reviewer is neither the nominee nor the author (separation of duties)."""
     if getattr(ctx.dossier, "nominee_user_id", None) == ctx.actor.user_id:

@@ -28,6 +28,7 @@ from workflow.core.authz import (
     refuse_unless,
 )
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
+from workflow.core.messages import Messages
 
 # field: (Vietnamese label, English label, max length, required)
 FIELDS: dict[str, tuple[str, str, int, bool]] = {
@@ -42,6 +43,14 @@ STATUS_LABELS = {
     "registered": ("Đã đăng ký", "Registered"),
     "exemplary": ("Tiêu biểu", "Exemplary"),
 }
+PRACTICE_MESSAGES = Messages(
+    {
+        "practice_locked": (
+            "Mô hình đã được công nhận tiêu biểu; liên hệ Văn phòng Sở nếu cần sửa.",
+            "The practice is marked exemplary; ask the Office if it needs a change.",
+        ),
+    }
+)
 # Refreshed from the database, so the version compared is the committed one. FOR UPDATE OF:
 # the joined unit is on the nullable side of an outer join, which PostgreSQL will not lock.
 # SQLite has no row locks; its writers are serialised by BEGIN IMMEDIATE.
@@ -177,7 +186,7 @@ def update_practice(
     role = first_role(actor, UNIT, practice.unit_id)
     _check_version(practice, expected_version)
     if practice.status == "exemplary":
-        raise EditRefused([Violation("practice_locked")])
+        raise EditRefused([PRACTICE_MESSAGES.violation("practice_locked")])
     values, problems = _values(session, fields)
     if problems:
         raise EditRefused(problems)

@@ -31,38 +31,40 @@ from workflow.campaigns.deadlines import local_day
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_moderate_notice_comments, refuse_unless
+from workflow.core.context import GuardContext
 from workflow.core.errors import EditRefused, NotFound, Violation
-from workflow.core.messages import MESSAGES
+from workflow.core.guards import guard
+from workflow.core.messages import Messages
 from workflow.core.registry import states_where
 
-NOTICE_MESSAGES: dict[str, tuple[str, str]] = {
-    "notice_not_over": (
-        "Hồ sơ đang được công khai lấy ý kiến đến hết ngày {until} ({days} ngày làm việc); "
-        "Hội đồng chỉ xét sau khi hết thời hạn công khai.",
-        "The nomination is posted for public comment "
-        "until the end of {until} ({days} working days); "
-        "the Council may decide only after the notice period.",
-    ),
-    "notice_not_posted": (
-        "Hồ sơ này không (hoặc không còn) được công khai lấy ý kiến.",
-        "This nomination is not (or no longer) posted for public comment.",
-    ),
-    "comment_text_required": ("Vui lòng nhập nội dung ý kiến.", "Please write your comment."),
-    "comment_too_long": (
-        "“{field}” dài quá {limit} ký tự.",
-        "“{field_en}” is longer than {limit} characters.",
-    ),
-    "comment_already_moderated": (
-        "Ý kiến này đã được xử lý.",
-        "This comment has already been moderated.",
-    ),
-    "moderation_reason_required": (
-        "Vui lòng nêu lý do không duyệt ý kiến.",
-        "Please give the reason for rejecting the comment.",
-    ),
-}
-# Registered with the engine's messages so ``Violation.message`` words these codes too.
-MESSAGES.update(NOTICE_MESSAGES)
+NOTICE_MESSAGES = Messages(
+    {
+        "notice_not_over": (
+            "Hồ sơ đang được công khai lấy ý kiến đến hết ngày {until} ({days} ngày làm việc); "
+            "Hội đồng chỉ xét sau khi hết thời hạn công khai.",
+            "The nomination is posted for public comment "
+            "until the end of {until} ({days} working days); "
+            "the Council may decide only after the notice period.",
+        ),
+        "notice_not_posted": (
+            "Hồ sơ này không (hoặc không còn) được công khai lấy ý kiến.",
+            "This nomination is not (or no longer) posted for public comment.",
+        ),
+        "comment_text_required": ("Vui lòng nhập nội dung ý kiến.", "Please write your comment."),
+        "comment_too_long": (
+            "“{field}” dài quá {limit} ký tự.",
+            "“{field_en}” is longer than {limit} characters.",
+        ),
+        "comment_already_moderated": (
+            "Ý kiến này đã được xử lý.",
+            "This comment has already been moderated.",
+        ),
+        "moderation_reason_required": (
+            "Vui lòng nêu lý do không duyệt ý kiến.",
+            "Please give the reason for rejecting the comment.",
+        ),
+    }
+)
 
 # Public holidays (ngày nghỉ lễ, Tết) left out of the notice period, besides Saturdays and
 # Sundays. A small list kept in the code: the fixed-date holidays of the Labour Code 2019
@@ -154,12 +156,19 @@ def _day(value: dt.date) -> str:
 # --- guard ---------------------------------------------------------------------------------
 
 
-def notice_period_over(ctx) -> Violation | None:
+@guard(
+    "Đã hết thời hạn công khai lấy ý kiến (với danh "
+    "hiệu yêu cầu công khai; tính theo ngày làm việc)",
+    "The public notice period has ended (for awards that require one; counted in working days)",
+)
+def notice_period_over(ctx: GuardContext) -> Violation | None:
     """The Council decides only after the public notice its award asks for has ended."""
     window = notice_window(ctx.session, ctx.dossier)
     if window is None or window.over(local_day(ctx.now)):
         return None
-    return Violation("notice_not_over", {"until": _day(window.posted_until), "days": window.days})
+    return NOTICE_MESSAGES.violation(
+        "notice_not_over", {"until": _day(window.posted_until), "days": window.days}
+    )
 
 
 # --- the posted list and comments -----------------------------------------------------------
@@ -233,11 +242,11 @@ def add_comment(
     nomination = session.get(Nomination, dossier_id)
     window = notice_window(session, nomination) if nomination is not None else None
     if window is None or not window.open(local_day(now)):
-        raise EditRefused([Violation("notice_not_posted")])
+        raise EditRefused([NOTICE_MESSAGES.violation("notice_not_posted")])
     text, name, contact = _clean(text), _clean(name), _clean(contact)
     problems = []
     if text is None:
-        problems.append(Violation("comment_text_required"))
+        problems.append(NOTICE_MESSAGES.violation("comment_text_required"))
     for value, limit, vi, en in (
         (text, TEXT_MAX, "Nội dung", "Comment"),
         (name, NAME_MAX, "Họ tên", "Name"),
@@ -245,7 +254,9 @@ def add_comment(
     ):
         if value is not None and len(value) > limit:
             problems.append(
-                Violation("comment_too_long", {"field": vi, "field_en": en, "limit": limit})
+                NOTICE_MESSAGES.violation(
+                    "comment_too_long", {"field": vi, "field_en": en, "limit": limit}
+                )
             )
     if problems:
         raise EditRefused(problems)
@@ -292,10 +303,10 @@ def moderate(
     if comment is None:
         raise NotFound()
     if comment.status != COMMENT_PENDING:
-        raise EditRefused([Violation("comment_already_moderated")])
+        raise EditRefused([NOTICE_MESSAGES.violation("comment_already_moderated")])
     reason = _clean(reason)
     if decision == "reject" and reason is None:
-        raise EditRefused([Violation("moderation_reason_required")])
+        raise EditRefused([NOTICE_MESSAGES.violation("moderation_reason_required")])
     now = now or dt.datetime.now(dt.UTC)
     comment.status = COMMENT_APPROVED if decision == "approve" else COMMENT_REJECTED
     comment.moderated_by, comment.moderated_at = actor.user_id, now

@@ -22,5 +22,7 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 from tests.fixtures.db import *  # noqa: E402, F403
+from tests.fixtures.demo import *  # noqa: E402, F403
+from tests.fixtures.mail_server import *  # noqa: E402, F403
 from tests.fixtures.people import *  # noqa: E402, F403
 from tests.fixtures.web import *  # noqa: E402, F403

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -37,21 +36,8 @@ from workflow.dossiers.evidence import stored_path
 pytestmark = pytest.mark.db
 
 TODAY = dt.date(2026, 11, 26)
+
 ORG_KINDS = ("department", "office", "division")
-
-
-@pytest.fixture()
-def demo(fresh_engine, tmp_path: Path):
-    """A fresh database with the demo loaded and committed; yields (session factory, upload dir,
-    lines)."""
-    factory = make_sessionmaker(fresh_engine)
-    lines: list[str] = []
-    with factory() as session:
-        assert load_demo(
-            session, DEMO_PASSWORD, upload_dir=tmp_path / "uploads", progress=lines.append
-        )
-        session.commit()
-    return factory, tmp_path / "uploads", lines
 
 
 def _count(session: Session, model) -> int:

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.fixtures import ROOT
 from tests.fixtures.people import PASSWORD, World, build_world
 from web import create_app
 
 CHROMIUM = os.environ.get("VINHDANH_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
 # Without these, Chromium keeps calling home, which this network refuses.
 CHROMIUM_ARGS = [
     "--disable-gpu",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from models import Dossier
 from models.council import Ballot
 from tests.browser.conftest import shot
-from tests.browser.test_stories import open_council_session, state
+from tests.fixtures.browser import open_council_session, state
 from tests.fixtures.people import make_dossier
 
 VOTES = {

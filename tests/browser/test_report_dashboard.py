@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from models import Dossier
 from tests.browser.conftest import shot
-from tests.browser.test_stories import create_document, expect_state, fire, open_dossier
+from tests.fixtures.browser import create_document, expect_state, fire, open_dossier
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.campaigns.participation import STATUSES
 from workflow.core.registry import WORKFLOWS

@@ -8,134 +8,31 @@ the engine enforces. Screenshots of every main page go to test-output/screenshot
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import Dossier, User
 from tests.browser.conftest import PHONE, horizontal_overflow, shot
-from tests.fixtures.people import PDF
+from tests.fixtures.browser import (
+    DOSSIER_URL,
+    EVIDENCE,
+    NOMINEE,
+    RETURN_REASON,
+    action,
+    button,
+    create_document,
+    decide,
+    expect_state,
+    fire,
+    open_council_session,
+    open_dossier,
+    pdf,
+    publish,
+    state,
+)
 from workflow.core.audit import history
 from workflow.core.registry import WORKFLOWS
-
-NOMINEE = "Trần Phú Quốc"
-EVIDENCE = "Tờ trình khen thưởng.pdf"
-RETURN_REASON = "Thiếu bản sao Quyết định công nhận sáng kiến kinh nghiệm cấp thành phố."
-DOSSIER_URL = re.compile(r"/dossiers/(\d+)$")
-ANNUAL = "Phong trào thi đua năm 2026 (01/03/2026 – 10/12/2026)"  # its option shows its window
-
-
-def state(kind: str, name: str) -> str:
-    """The Vietnamese label of a state, as the definitions give it."""
-    return WORKFLOWS[kind].state(name).label_vi
-
-
-def button(kind: str, trigger: str) -> str:
-    """The Vietnamese label of a transition's button."""
-    return WORKFLOWS[kind].transition(trigger).label_vi
-
-
-def pdf(tmp_path: Path, name: str) -> Path:
-    path = tmp_path / name
-    path.write_bytes(PDF + name.encode())
-    return path
-
-
-def expect_state(page: Page, kind: str, name: str) -> None:
-    expect(page.locator(".page-head .badge")).to_have_text(state(kind, name))
-
-
-def action(page: Page, trigger: str):
-    """The form of one transition on the dossier page."""
-    return page.locator(f"form.action-form[action$='/actions/{trigger}']")
-
-
-def fire(
-    page: Page,
-    kind: str,
-    trigger: str,
-    to: str,
-    *,
-    confirm: bool = False,
-    reason: str | None = None,
-) -> None:
-    """Fill a transition's form on the dossier page, press its button, check the new state."""
-    form = action(page, trigger)
-    if reason is not None:
-        form.get_by_label("Lý do").fill(reason)
-    if confirm:
-        page.once("dialog", lambda dialog: dialog.accept())
-    form.get_by_role("button", name=button(kind, trigger)).click()
-    expect(page.locator(".flash-success")).to_contain_text(f"Trạng thái mới: {state(kind, to)}")
-    expect_state(page, kind, to)
-
-
-def open_dossier(page: Page, dossier_id: int) -> None:
-    page.goto(f"/dossiers/{dossier_id}")
-
-
-def create_document(page: Page, kind: str, title: str, summary: str, number: str) -> int:
-    """A plan or a report drafted through its form; returns its id."""
-    page.get_by_role("link", name="Hồ sơ đơn vị").click()
-    link = {"plan": "+ Kế hoạch thi đua", "report": "+ Báo cáo kết quả"}[kind]
-    page.get_by_role("link", name=link).first.click()
-    page.get_by_label("Tiêu đề hồ sơ").fill(title)
-    page.get_by_label("Phong trào thi đua").select_option(label=ANNUAL)
-    page.get_by_label("Số văn bản").fill(number)
-    page.get_by_label("Nội dung", exact=True).fill(summary)
-    page.get_by_role("button", name="Lưu hồ sơ nháp").click()
-    page.wait_for_url(DOSSIER_URL)
-    expect_state(page, kind, "draft")
-    return int(DOSSIER_URL.search(page.url).group(1))
-
-
-def open_council_session(page: Page, absent: str | None = None) -> None:
-    """The secretary opens a Council session through its form (all members but ``absent``)."""
-    page.get_by_role("link", name="Hội đồng", exact=True).click()
-    page.get_by_role("link", name="Mở phiên họp mới").click()
-    expect(page.get_by_label("Tên phiên họp")).not_to_have_value("")
-    if absent:
-        page.get_by_label(absent).uncheck()
-    page.get_by_label("Địa điểm").fill("Phòng họp tầng 3, Sở Giáo dục và Đào tạo")
-    page.get_by_role("button", name="Mở phiên họp", exact=True).click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã mở phiên họp")
-    expect(page.locator(".quorum .badge")).to_have_text("Đủ túc số")
-
-
-def decide(
-    page: Page,
-    dossier_id: int,
-    trigger: str,
-    kind: str,
-    votes_for: int,
-    classification: str | None = None,
-) -> None:
-    """Record a tally (and a classification) for one agenda item of the session page."""
-    form = page.locator(f"#dossier-{dossier_id} form[data-trigger='{trigger}']")
-    form.get_by_label("Đồng ý", exact=True).fill(str(votes_for))
-    form.get_by_label("Không đồng ý").fill("0")
-    form.get_by_label("Không biểu quyết").fill("0")
-    if classification:
-        form.get_by_label("Mức xếp loại").select_option(label=classification)
-    form.get_by_role("button", name=button(kind, trigger)).click()
-    row = page.locator(f"table.decided tr[data-dossier='{dossier_id}']")
-    decided = "approved" if kind == "nomination" else "classified"
-    expect(row.locator(".badge")).to_have_text(state(kind, decided))
-    expect(row.locator("td.num").first).to_have_text(str(votes_for))
-
-
-def publish(page: Page, dossier_id: int, kind: str) -> None:
-    """Publish a decided item from the session page with a decision number, date and signer."""
-    form = page.locator(f"[data-publish='{dossier_id}'] form")
-    form.get_by_label("Số quyết định").fill("05/QĐ-SGDĐT")
-    form.get_by_label("Ngày quyết định").fill("2026-06-05")
-    form.get_by_label("Người ký").fill("Nguyễn Văn Giám")
-    page.once("dialog", lambda dialog: dialog.accept())
-    form.get_by_role("button", name=button(kind, "publish")).click()
-    row = page.locator(f"table.decided tr[data-dossier='{dossier_id}']")
-    expect(row.locator(".badge")).to_have_text(state(kind, "published"))
-    expect(row).to_contain_text("QĐ số 05/QĐ-SGDĐT ngày 05/06/2026")
 
 
 def test_nomination_story(new_page, live_server, tmp_path):

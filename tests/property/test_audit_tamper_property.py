@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text, update
 
 from models import AuditEvent
-from tests.workflow.audit_tools import build_log, drop_triggers, forge_next, rewrite, row
+from tests.fixtures.audit_tools import build_log, drop_triggers, forge_next, rewrite, row
 from workflow.core.audit import canonical_json, verify
 
 TABLE = AuditEvent.__table__

@@ -32,7 +32,7 @@ from tests.fixtures.people import (
     inputs_for,
     make_council_session,
 )
-from tests.workflow.helpers import Snapshot, snapshot
+from tests.fixtures.snapshots import Snapshot, snapshot
 from workflow import EditRefused, NotFound, StaleVersion, TransitionRefused, available, fire
 from workflow.core.audit import verify
 from workflow.core.registry import WORKFLOWS

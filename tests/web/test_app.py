@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from babel.messages.mofile import read_mo
 
+from tests.fixtures import ROOT
 from tests.fixtures.web import csrf_from
 from web import create_app
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_factory_reads_test_config(app):

@@ -23,8 +23,7 @@ from sqlalchemy import func, inspect, select, text
 
 from models import Attachment, Dossier, Practice
 from tests.fixtures.people import NOW, PASSWORD, World, make_council_session, make_dossier
-from tests.fixtures.web import csrf_from
-from tests.web.test_home import app_db
+from tests.fixtures.web import app_db, csrf_from
 from web.support.access import ATTRIBUTE, PUBLIC, Public, access_of
 from web.support.navigation import LINKS
 from workflow.core import authz

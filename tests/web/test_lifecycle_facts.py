@@ -7,13 +7,13 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from models import Notification
+from tests.fixtures import ROOT
 from tests.fixtures.people import NOW, make_dossier
 from workflow import fire
 from workflow.core import engine, registry
@@ -22,7 +22,7 @@ from workflow.core.spec import QueueDef, StateDef, Tone, TransitionDef
 from workflow.lifecycles.common import COUNCIL_REVIEW, OFFICE, OFFICE_REVIEW, SECRETARY
 from workflow.lifecycles.nomination import NOMINATION
 
-CSS = Path(__file__).resolve().parents[2] / "web" / "static" / "app.css"
+CSS = ROOT / "web" / "static" / "app.css"
 SECTION = re.compile(r'<section class="queue" id="queue-([a-z_]+)">(.*?)</section>', re.S)
 ROW = re.compile(r'<tr data-dossier="(\d+)"')
 

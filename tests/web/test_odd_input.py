@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.people import make_council_session, make_dossier
-from tests.fixtures.web import csrf_from
-from tests.web.test_home import app_db
+from tests.fixtures.web import app_db, csrf_from
 
 ODD = [
     "page=abc",

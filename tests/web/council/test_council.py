@@ -1,0 +1,579 @@
+"""Council sessions: access by role, opening with attendance, quorum, the agenda, decisions
+recorded through ``dossiers.fire`` end to end, publication and closing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from models import AuditEvent, CouncilItem, CouncilSession, Dossier
+from tests.fixtures.people import MEMBERS, NOW, make_council_session, make_dossier
+from tests.fixtures.web import app_db, csrf_from
+from workflow import fire
+from workflow.core.audit import verify
+from workflow.core.context import GuardContext
+from workflow.core.errors import EditRefused, TransitionRefused
+from workflow.council import sessions as council
+from workflow.council.guards import council_quorum
+
+
+def member_ids(world, names=MEMBERS) -> list[str]:
+    return [str(world.users[n].id) for n in names]
+
+
+def open_via_web(client, world, present=MEMBERS, **overrides):
+    page = client.get("/council/new").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_from(page),
+        "title": "Phiên họp tháng 6",
+        "held_on": "2026-06-10",
+        "place": "Phòng họp tầng 3",
+        "quorum_pct": "67",
+        "present": member_ids(world, present),
+    }
+    data.update(overrides)
+    return client.post("/council/new", data=data)
+
+
+def the_session(app) -> CouncilSession:
+    with app_db(app) as session:
+        return session.scalars(select(CouncilSession).order_by(CouncilSession.id.desc())).first()
+
+
+def state_of(app, dossier_id: int) -> tuple[str, int]:
+    with app_db(app) as session:
+        dossier = session.get(Dossier, dossier_id)
+        return dossier.state, dossier.version
+
+
+def post_action(client, page_url: str, dossier_id: int, trigger: str, **fields):
+    """Post the transition form drawn on ``page_url`` for ``dossier_id`` with ``fields``."""
+    html = client.get(page_url).get_data(as_text=True)
+    form = re.search(
+        rf'<form method="post" action="(/dossiers/{dossier_id}/actions/{trigger})"(.*?)</form>',
+        html,
+        re.S,
+    )
+    assert form, f"no {trigger} form for {dossier_id}"
+    hidden = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form.group(2)))
+    return client.post(form.group(1), data={**hidden, **fields})
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "username,status",
+    [
+        ("staff_a", 403),
+        ("head_a", 403),
+        ("reviewer", 403),
+        ("admin", 403),
+        ("member1", 200),
+        ("secretary", 200),
+    ],
+)
+def test_sessions_list_by_role(client, app_world, auth, username, status):
+    auth.login(username)
+    response = client.get("/council/")
+    assert response.status_code == status
+    if status == 200:
+        assert ('href="/council/new"' in response.get_data(as_text=True)) == (
+            username == "secretary"
+        )
+
+
+def test_members_and_others_cannot_manage(app, client, app_world, auth):
+    auth.login("secretary")
+    open_via_web(client, app_world)
+    meeting = the_session(app)
+    auth.logout()
+    auth.login("member1")
+    assert client.get("/council/new").status_code == 403
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    assert (
+        client.post(
+            "/council/new",
+            data={"csrf_token": token, "title": "X", "held_on": "2026-06-10", "quorum_pct": "67"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/council/{meeting.id}/close", data={"csrf_token": token}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/council/{meeting.id}/attendance", data={"csrf_token": token, "present": []}
+        ).status_code
+        == 403
+    )
+    after = the_session(app)
+    assert after.status == "open" and after.present_count == 5
+    with app_db(app) as session:
+        assert session.scalar(select(func.count()).select_from(CouncilSession)) == 1
+    # Members see the page read-only.
+    html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
+    assert "Kết thúc phiên họp" not in html and "Lưu điểm danh" not in html
+    auth.logout()
+    auth.login("reviewer")
+    assert client.get(f"/council/{meeting.id}").status_code == 403
+
+
+def test_unknown_session_is_404(client, app_world, auth):
+    auth.login("member1")
+    assert client.get("/council/999").status_code == 404
+
+
+# --- opening, attendance, quorum ---------------------------------------------------------
+
+
+def test_open_a_session_with_attendance(app, client, app_world, auth):
+    auth.login("secretary")
+    html = client.get("/council/new").get_data(as_text=True)
+    assert html.count('name="present"') == 5 and html.count(" checked") == 5
+    assert 'value="67"' in html
+    response = open_via_web(client, app_world, present=MEMBERS[:3])
+    meeting = the_session(app)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/council/{meeting.id}"
+    )
+    assert (meeting.title, meeting.place, meeting.quorum_pct, str(meeting.held_on)) == (
+        "Phiên họp tháng 6",
+        "Phòng họp tầng 3",
+        67,
+        "2026-06-10",
+    )
+    with app_db(app) as session:
+        rows = session.get(CouncilSession, meeting.id).attendance
+        assert {(r.user_id, r.present) for r in rows} == {
+            (app_world.users[n].id, n in MEMBERS[:3]) for n in MEMBERS
+        }
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_type == "council_session")
+        ).one()
+        assert event.action == "open" and event.actor_id == app_world.users["secretary"].id
+        assert verify(session).ok
+    html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
+    assert "Có mặt 3/5 thành viên, cần ít nhất 4 (67%)." in html and "Chưa đủ túc số" in html
+    assert 'data-met="no"' in html
+    assert "Đã mở phiên họp “Phiên họp tháng 6”." in html
+
+
+def test_bad_input_is_kept_and_explained(app, client, app_world, auth):
+    auth.login("secretary")
+    response = open_via_web(
+        client,
+        app_world,
+        present=MEMBERS[:2],
+        title="",
+        quorum_pct="150",
+        held_on="10/06/2026",
+        place="Hội trường A",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Vui lòng nhập tên phiên họp." in html
+    assert "Tỷ lệ túc số phải là số nguyên từ 1 đến 100." in html
+    assert "Vui lòng nhập ngày họp theo dạng ngày/tháng/năm." in html
+    assert 'value="Hội trường A"' in html and 'value="150"' in html
+    assert html.count(" checked") == 2  # the two ticked members stay ticked
+    assert the_session(app) is None
+
+
+def test_attendance_changes_the_quorum(app, client, app_world, auth):
+    auth.login("secretary")
+    open_via_web(client, app_world, present=MEMBERS[:3])
+    meeting = the_session(app)
+    page = client.get(f"/council/{meeting.id}").get_data(as_text=True)
+    response = client.post(
+        f"/council/{meeting.id}/attendance",
+        data={"csrf_token": csrf_from(page), "present": member_ids(app_world, MEMBERS[:4])},
+    )
+    assert response.status_code == 302
+    assert the_session(app).present_count == 4
+    html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
+    assert "Có mặt 4/5 thành viên, cần ít nhất 4 (67%)." in html and 'data-met="yes"' in html
+    with app_db(app) as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_type == "council_session")
+        ).all()
+        assert actions == ["open", "attendance"]
+
+
+# --- agenda and decisions through dossiers.fire ------------------------------------------
+
+
+@pytest.fixture()
+def agenda(app, app_world, client, auth):
+    """An open session with every member present and three dossiers awaiting the Council."""
+    with app_db(app) as session:
+        ids = {
+            "ldtt": make_dossier(
+                session, app_world, "nomination", "council_review", nominee_name="Trần Thị Mai"
+            ).id,
+            "cstdcs": make_dossier(
+                session,
+                app_world,
+                "nomination",
+                "council_review",
+                unit="b",
+                nominee_name="Phạm Văn Nam",
+                award_type_id=app_world.awards["cstdcs"].id,
+            ).id,
+            "report": make_dossier(session, app_world, "report", "council_review", unit="b").id,
+            "not_yet": make_dossier(session, app_world, "nomination", "office_review").id,
+        }
+    auth.login("secretary")
+    open_via_web(client, app_world)
+    ids["session"] = the_session(app).id
+    ids["url"] = f"/council/{ids['session']}"
+    return ids
+
+
+def test_agenda_shows_forms_from_the_engine(client, app_world, auth, agenda):
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    for key in ("ldtt", "cstdcs"):
+        for trigger in ("council_approve", "council_reject", "council_defer"):
+            assert f'action="/dossiers/{agenda[key]}/actions/{trigger}"' in html
+    assert f'action="/dossiers/{agenda["report"]}/actions/council_classify"' in html
+    assert f'action="/dossiers/{agenda["report"]}/actions/council_approve"' not in html
+    assert f'data-dossier="{agenda["not_yet"]}"' not in html
+    assert "Hoàn thành xuất sắc nhiệm vụ" in html
+    assert "cần ít nhất 90% phiếu đồng ý trên tổng số thành viên Hội đồng" in html
+    assert f'name="session_id" value="{agenda["session"]}"' in html
+    auth.logout()
+    auth.login("member2")
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    assert f'data-dossier="{agenda["ldtt"]}"' in html and "/actions/" not in html
+
+
+def test_approve_reject_defer_classify_and_publish(app, client, app_world, auth, agenda):
+    url = agenda["url"]
+    response = post_action(
+        client,
+        url,
+        agenda["ldtt"],
+        "council_approve",
+        votes_for="4",
+        votes_against="1",
+        votes_abstain="0",
+    )
+    assert response.status_code == 302 and response.headers["Location"].startswith(url)
+    assert state_of(app, agenda["ldtt"])[0] == "approved"
+    post_action(
+        client,
+        url,
+        agenda["cstdcs"],
+        "council_reject",
+        votes_for="2",
+        votes_against="3",
+        votes_abstain="0",
+        reason="Chưa có sáng kiến được công nhận.",
+    )
+    assert state_of(app, agenda["cstdcs"])[0] == "rejected"
+    post_action(client, url, agenda["report"], "council_defer", reason="Cần bổ sung số liệu.")
+    assert state_of(app, agenda["report"])[0] == "office_review"
+    with app_db(app) as session:
+        items = {
+            i.dossier_id: i
+            for i in session.scalars(
+                select(CouncilItem).where(CouncilItem.session_id == agenda["session"])
+            )
+        }
+        assert (
+            items[agenda["ldtt"]].votes_for,
+            items[agenda["ldtt"]].votes_against,
+            items[agenda["ldtt"]].votes_abstain,
+            items[agenda["ldtt"]].outcome,
+        ) == (4, 1, 0, "approved")
+        assert (
+            items[agenda["cstdcs"]].votes_for,
+            items[agenda["cstdcs"]].outcome,
+            items[agenda["cstdcs"]].reason,
+        ) == (2, "rejected", "Chưa có sáng kiến được công nhận.")
+        assert (items[agenda["report"]].outcome, items[agenda["report"]].votes_for) == (
+            "deferred",
+            None,
+        )
+    html = client.get(url).get_data(as_text=True)
+    decided = html[html.index('id="decided-title"') :]
+    assert decided.count("data-item=") == 3
+    assert 'data-outcome="approved"' in decided and 'data-outcome="rejected"' in decided
+    assert "Chưa có sáng kiến được công nhận." in decided
+    # Publication is offered for the approved one only.
+    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
+    assert f'action="/dossiers/{agenda["cstdcs"]}/actions/publish"' not in html
+    post_action(
+        client,
+        url,
+        agenda["ldtt"],
+        "publish",
+        decision_number="05/QĐ-SGDĐT",
+        decision_date="2026-06-15",
+        decision_signer="Nguyễn Văn Giám",
+    )
+    with app_db(app) as session:
+        published = session.get(Dossier, agenda["ldtt"])
+        assert (
+            published.state,
+            published.decision_number,
+            str(published.decision_date),
+            published.decision_signer,
+        ) == ("published", "05/QĐ-SGDĐT", "2026-06-15", "Nguyễn Văn Giám")
+        assert verify(session).ok
+    assert "QĐ số 05/QĐ-SGDĐT ngày 15/06/2026" in client.get(url).get_data(as_text=True)
+
+
+def test_classify_a_report(app, client, app_world, auth, agenda):
+    post_action(
+        client,
+        agenda["url"],
+        agenda["report"],
+        "council_classify",
+        classification="good",
+        votes_for="5",
+        votes_against="0",
+        votes_abstain="0",
+    )
+    with app_db(app) as session:
+        report = session.get(Dossier, agenda["report"])
+        assert (report.state, report.classification) == ("classified", "good")
+        item = session.scalars(select(CouncilItem).where(CouncilItem.dossier_id == report.id)).one()
+        assert (item.outcome, item.votes_for) == ("classified", 5)
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    assert "Đã xếp loại" in html and "Hoàn thành tốt nhiệm vụ" in html
+    assert f'action="/dossiers/{agenda["report"]}/actions/publish"' in html
+
+
+def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, agenda):
+    url = agenda["url"]
+    before = state_of(app, agenda["cstdcs"])
+    # 4 of 5 in favour is below the 90% of all members that this award needs.
+    post_action(
+        client,
+        url,
+        agenda["cstdcs"],
+        "council_approve",
+        votes_for="4",
+        votes_against="1",
+        votes_abstain="0",
+    )
+    assert state_of(app, agenda["cstdcs"]) == before
+    assert "Chưa đạt tỷ lệ biểu quyết" in client.get(url).get_data(as_text=True)
+    # A reject without a reason.
+    post_action(
+        client,
+        url,
+        agenda["cstdcs"],
+        "council_reject",
+        votes_for="0",
+        votes_against="5",
+        votes_abstain="0",
+        reason="",
+    )
+    assert state_of(app, agenda["cstdcs"]) == before
+    # Without quorum nothing can be approved.
+    page = client.get(url).get_data(as_text=True)
+    client.post(
+        f"{url}/attendance",
+        data={"csrf_token": csrf_from(page), "present": member_ids(app_world, MEMBERS[:3])},
+    )
+    post_action(
+        client,
+        url,
+        agenda["ldtt"],
+        "council_approve",
+        votes_for="3",
+        votes_against="0",
+        votes_abstain="0",
+    )
+    assert state_of(app, agenda["ldtt"])[0] == "council_review"
+    assert "Phiên họp chưa đủ số thành viên" in client.get(url).get_data(as_text=True)
+    with app_db(app) as session:
+        assert session.scalar(select(func.count()).select_from(CouncilItem)) == 0
+
+
+def test_member_cannot_decide(app, client, app_world, auth, agenda):
+    version = state_of(app, agenda["ldtt"])[1]
+    auth.logout()
+    auth.login("member1")
+    token = csrf_from(client.get(agenda["url"]).get_data(as_text=True))
+    response = client.post(
+        f"/dossiers/{agenda['ldtt']}/actions/council_approve",
+        data={
+            "csrf_token": token,
+            "version": str(version),
+            "session_id": str(agenda["session"]),
+            "votes_for": "5",
+            "votes_against": "0",
+            "votes_abstain": "0",
+            "next": agenda["url"],
+        },
+    )
+    assert response.status_code == 403
+    assert state_of(app, agenda["ldtt"]) == ("council_review", version)
+
+
+def test_close_the_session(app, client, app_world, auth, agenda):
+    url = agenda["url"]
+    post_action(
+        client,
+        url,
+        agenda["ldtt"],
+        "council_approve",
+        votes_for="5",
+        votes_against="0",
+        votes_abstain="0",
+    )
+    page = client.get(url).get_data(as_text=True)
+    stale_version = state_of(app, agenda["cstdcs"])[1]
+    assert client.post(f"{url}/close", data={"csrf_token": csrf_from(page)}).status_code == 302
+    meeting = the_session(app)
+    assert meeting.status == "closed" and meeting.closed_at is not None
+    html = client.get(url).get_data(as_text=True)
+    assert "Đã kết thúc" in html and "Kết thúc phiên họp" not in html
+    assert f'action="/dossiers/{agenda["cstdcs"]}/actions/council_approve"' not in html
+    # The approved item can still be published after the meeting.
+    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
+    # A decision naming the closed session is refused by the engine.
+    client.post(
+        f"/dossiers/{agenda['cstdcs']}/actions/council_reject",
+        data={
+            "csrf_token": csrf_from(html),
+            "version": str(stale_version),
+            "session_id": str(meeting.id),
+            "votes_for": "0",
+            "votes_against": "5",
+            "votes_abstain": "0",
+            "reason": "Muộn",
+            "next": url,
+        },
+    )
+    assert state_of(app, agenda["cstdcs"]) == ("council_review", stale_version)
+    # Attendance and closing again are refused too.
+    assert (
+        client.post(
+            f"{url}/attendance", data={"csrf_token": csrf_from(html), "present": []}
+        ).status_code
+        == 409
+    )
+    assert client.post(f"{url}/close", data={"csrf_token": csrf_from(html)}).status_code == 409
+    with app_db(app) as session:
+        actions = session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.entity_type == "council_session")
+            .order_by(AuditEvent.seq)
+        ).all()
+        assert actions == ["open", "close"]
+        assert session.get(CouncilSession, meeting.id).present_count == 5
+
+
+def test_sessions_list_shows_counts(app, client, app_world, auth, agenda):
+    post_action(
+        client,
+        agenda["url"],
+        agenda["ldtt"],
+        "council_approve",
+        votes_for="5",
+        votes_against="0",
+        votes_abstain="0",
+    )
+    html = client.get("/council/").get_data(as_text=True)
+    row = re.search(rf'<tr data-session="{agenda["session"]}">(.*?)</tr>', html, re.S).group(1)
+    assert "Phiên họp tháng 6" in row and "10/06/2026" in row and "5/5" in row
+    assert "Đủ" in row and "Đang họp" in row and '<td class="num">1</td>' in row
+
+
+def test_page_is_printable(client, app_world, auth, agenda):
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    assert "data-print" in html and "In biên bản" in html
+
+
+# --- the service on both databases -------------------------------------------------------
+
+
+@pytest.mark.db
+def test_quorum_agrees_with_the_engine_guard(session, world):
+    for present in range(0, 6):
+        meeting = make_council_session(session, world, present=present)
+        dossier = make_dossier(session, world, "nomination", "council_review")
+        ctx = GuardContext(
+            session, dossier, world.actor("secretary"), None, {"session_id": meeting.id}, NOW
+        )
+        assert council.quorum(meeting).met == (council_quorum(ctx) is None), present
+    assert council.quorum(meeting).required == 4
+
+
+@pytest.mark.db
+def test_service_refuses_and_audits(session, world):
+    with pytest.raises(EditRefused) as refused:
+        council.open_session(
+            session,
+            world.actor("member1"),
+            title="X",
+            held_on=NOW.date(),
+            place="",
+            quorum_pct=67,
+            present_ids=[],
+        )
+    assert refused.value.is_permission
+    with pytest.raises(EditRefused):
+        council.open_session(
+            session,
+            world.actor("secretary"),
+            title=" ",
+            held_on=NOW.date(),
+            place="",
+            quorum_pct=0,
+            present_ids=[],
+        )
+    secretary = world.actor("secretary")
+    meeting = council.open_session(
+        session,
+        secretary,
+        title="Phiên 1",
+        held_on=NOW.date(),
+        place="Sở",
+        quorum_pct=60,
+        present_ids=[world.users["member1"].id],
+        now=NOW,
+    )
+    assert (meeting.member_count, meeting.present_count) == (5, 1)
+    council.record_attendance(
+        session, meeting.id, secretary, [world.users[n].id for n in MEMBERS[:3]], now=NOW
+    )
+    assert council.quorum(meeting).met
+    dossier = make_dossier(session, world, "nomination", "council_review")
+    assert [d.id for d in council.agenda(session, secretary)] == [dossier.id]
+    assert council.agenda_count(session, world.actor("member1")) == 1
+    council.close_session(session, meeting.id, secretary, now=NOW)
+    with pytest.raises(TransitionRefused) as closed:
+        fire(
+            session,
+            dossier.id,
+            "council_approve",
+            secretary,
+            now=NOW,
+            inputs={
+                "session_id": meeting.id,
+                "votes_for": 3,
+                "votes_against": 0,
+                "votes_abstain": 0,
+            },
+        )
+    assert closed.value.code == "session_closed"
+    with pytest.raises(EditRefused):
+        council.record_attendance(session, meeting.id, secretary, [], now=NOW)
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity_type == "council_session")
+        .order_by(AuditEvent.seq)
+    ).all()
+    assert [(e.action, e.to_state) for e in events] == [
+        ("open", "open"),
+        ("attendance", None),
+        ("close", "closed"),
+    ]
+    assert verify(session).ok

@@ -11,12 +11,11 @@ from models.text import vi_sort_key
 from web.auth.user import current_actor
 from web.awards import bp
 from web.awards.forms import HoldForm
-from web.awards.views import _put_errors, _today
+from web.awards.views import _put_errors, _today, commit_change
 from web.db import get_session
 from web.support.access import requires
-from web.support.i18n import lang
+from web.support.refusals import Refusal
 from workflow.awards import holds
-from workflow.awards.catalogue import CatalogueRefused
 from workflow.core import authz
 
 
@@ -49,12 +48,11 @@ def hold_list():
     form = _form(session)
     if not form.validate_on_submit():
         return _render(session, form, status=400 if form.is_submitted() else 200)
-    try:
-        holds.add_hold(session, who, form.data)
-        session.commit()
-    except CatalogueRefused as error:
-        session.rollback()
-        return _render(session, form, _put_errors(form, error), 400)
+    commit_change(
+        session,
+        lambda: holds.add_hold(session, who, form.data),
+        lambda refusal: _render(session, form, _put_errors(form, refusal.error), refusal.status),
+    )
     flash(_("Đã ghi nhận tạm dừng xét khen thưởng."), "success")
     return redirect(url_for("awards.hold_list"))
 
@@ -63,14 +61,13 @@ def hold_list():
 @requires(authz.may_manage_holds)
 def end_hold(hold_id: int):
     who, session = current_actor(), get_session()
-    try:
-        holds.end_hold(session, who, hold_id, _today())
-    except CatalogueRefused as error:
-        session.rollback()
-        if error.code == "catalogue_not_found":
+
+    def answer(refusal: Refusal):
+        if refusal.error.code == "catalogue_not_found":
             abort(404)
-        flash(error.messages(lang())[0], "warning")
+        flash(refusal.messages[0], "warning")
         return redirect(url_for("awards.hold_list"))
-    session.commit()
+
+    commit_change(session, lambda: holds.end_hold(session, who, hold_id, _today()), answer)
     flash(_("Đã kết thúc tạm dừng xét khen thưởng."), "success")
     return redirect(url_for("awards.hold_list"))

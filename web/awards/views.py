@@ -7,7 +7,8 @@ first, it comes back (409) with everything typed and the current version."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -22,11 +23,22 @@ from web.db import get_session
 from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.parsing import posted_version
+from web.support.refusals import Answer, Refusal, commit_or_answer
 from workflow.awards import catalogue, eligibility
 from workflow.awards.catalogue import CatalogueRefused
 from workflow.awards.rules import AWARDS, PARAM_FIELDS, PURPOSES, RULE_KINDS, label_of
 from workflow.core import authz
 from workflow.core.errors import StaleVersion
+
+T = TypeVar("T")
+
+
+def commit_change(session, change: Callable[[], T], answer: Answer) -> T:
+    """``commit_or_answer`` for the catalogue, whose changes are refused with their own error;
+    a form refused for a rule answers 400, each problem under its field."""
+    return commit_or_answer(
+        session, change, answer, refusals=(StaleVersion, CatalogueRefused), rule_status=400
+    )
 
 
 def _sorted_awards(session) -> list[AwardType]:
@@ -87,24 +99,27 @@ def index():
 def create():
     who, session = current_actor(), get_session()
     form = _award_form(session)
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            award = catalogue.create_award(session, who, form.data)
-            session.commit()
-            flash(
-                _(
-                    "Đã thêm danh hiệu “%(name)s”. Hãy khai báo các điều kiện xét tặng.",
-                    name=award.name_vi,
-                ),
-                "success",
-            )
-            return redirect(url_for("awards.edit", award_id=award.id))
-        except CatalogueRefused as error:
-            session.rollback()
-            problems = _put_errors(form, error)
-    status = 400 if form.is_submitted() else 200
-    return render_template("awards/form.html", form=form, award=None, problems=problems), status
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("awards/form.html", form=form, award=None, problems=[]), status
+    award = commit_change(
+        session,
+        lambda: catalogue.create_award(session, who, form.data),
+        lambda refusal: (
+            render_template(
+                "awards/form.html", form=form, award=None, problems=_put_errors(form, refusal.error)
+            ),
+            refusal.status,
+        ),
+    )
+    flash(
+        _(
+            "Đã thêm danh hiệu “%(name)s”. Hãy khai báo các điều kiện xét tặng.",
+            name=award.name_vi,
+        ),
+        "success",
+    )
+    return redirect(url_for("awards.edit", award_id=award.id))
 
 
 def _render_edit(
@@ -151,29 +166,24 @@ def edit(award_id: int):
         return _render_edit(
             session, award, form, _rule_form(session), status=400 if form.is_submitted() else 200
         )
-    try:
-        diff = catalogue.update_award(
+
+    def answer(refusal: Refusal):
+        form.version.data = refusal.version(form.version.data)
+        # After a stale version the messages head the form; otherwise each sits by its field.
+        problems = refusal.messages if refusal.stale else _put_errors(form, refusal.error)
+        award = _load(session, award_id)
+        rule_form = _rule_form(session)
+        return _render_edit(
+            session, award, form, rule_form, problems, refusal.status, stale=refusal.stale
+        )
+
+    diff = commit_change(
+        session,
+        lambda: catalogue.update_award(
             session, who, award.id, form.data, expected_version=posted_version()
-        )
-        session.commit()
-    except StaleVersion as error:
-        session.rollback()
-        form.version.data = str(error.current_version)  # saving again applies what was typed
-        return _render_edit(
-            session,
-            _load(session, award_id),
-            form,
-            _rule_form(session),
-            error.messages(lang()),
-            409,
-            stale=True,
-        )
-    except CatalogueRefused as error:
-        session.rollback()
-        problems = _put_errors(form, error)
-        return _render_edit(
-            session, _load(session, award_id), form, _rule_form(session), problems, 400
-        )
+        ),
+        answer,
+    )
     flash(
         _("Đã lưu thay đổi.") if diff else _("Không có thay đổi nào."),
         "success" if diff else "info",
@@ -187,32 +197,31 @@ def add_rule(award_id: int):
     who, session = current_actor(), get_session()
     award = _load(session, award_id)
     rule_form = _rule_form(session)
-    if rule_form.validate_on_submit():
-        try:
-            catalogue.add_rule(session, who, award.id, rule_form.data)
-            session.commit()
-            flash(_("Đã thêm điều kiện."), "success")
-            return redirect(url_for("awards.edit", award_id=award_id) + "#rules")
-        except CatalogueRefused as error:
-            session.rollback()
-            problems = _put_errors(rule_form, error)
-            award = _load(session, award_id)
-            return _render_edit(
-                session, award, _award_form(session, award), rule_form, problems, 400
-            )
-    return _render_edit(session, award, _award_form(session, award), rule_form, status=400)
+    if not rule_form.validate_on_submit():
+        return _render_edit(session, award, _award_form(session, award), rule_form, status=400)
+
+    def answer(refusal: Refusal):
+        problems = _put_errors(rule_form, refusal.error)
+        award = _load(session, award_id)
+        award_form = _award_form(session, award)
+        return _render_edit(session, award, award_form, rule_form, problems, refusal.status)
+
+    commit_change(
+        session,
+        lambda: catalogue.add_rule(session, who, award.id, rule_form.data),
+        answer,
+    )
+    flash(_("Đã thêm điều kiện."), "success")
+    return redirect(url_for("awards.edit", award_id=award_id) + "#rules")
 
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
 @requires(authz.may_manage_awards, action=catalogue.MANAGE_ACTION)
 def delete_rule(rule_id: int):
     who, session = current_actor(), get_session()
-    try:
-        award_id = catalogue.remove_rule(session, who, rule_id)
-    except CatalogueRefused:
-        session.rollback()
-        abort(404)
-    session.commit()
+    award_id = commit_change(
+        session, lambda: catalogue.remove_rule(session, who, rule_id), lambda refusal: abort(404)
+    )
     flash(_("Đã xóa điều kiện."), "success")
     return redirect(url_for("awards.edit", award_id=award_id) + "#rules")
 

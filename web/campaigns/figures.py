@@ -26,12 +26,11 @@ from web.campaigns.presenters import (
 from web.db import get_session
 from web.dossiers.common import actor, detail_url, load_visible
 from web.support.access import requires
-from web.support.i18n import lang
 from web.support.parsing import posted_version, whole_number
+from web.support.refusals import Refusal, commit_or_answer
 from workflow.campaigns import service as svc
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import EditRefused, StaleVersion
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import figures as report_figures
 
@@ -138,31 +137,28 @@ def _posted_figures(session: Session, report: Dossier) -> dict[int, dict[str, An
 
 def _save(session: Session, report: Dossier, who: Actor):
     typed = _posted_figures(session, report)
-    try:
-        event = report_figures.save_figures(session, report.id, who, typed, posted_version())
-        session.commit()
-    except StaleVersion as error:
-        session.rollback()
-        note = _(
-            "Số liệu bạn vừa nhập vẫn được giữ bên dưới; "
-            "kiểm tra lại rồi bấm “Lưu số liệu” lần nữa."
-        )
-        return _render(
-            session,
-            _report(session, report.id, who),
-            who,
-            typed,
-            problems=error.messages(lang()) + [note],
-            status=409,
-        )
-    except EditRefused as error:
-        session.rollback()
-        if error.is_permission:
-            raise
-        if error.code == "not_editable":
-            flash(error.messages(lang())[0], "warning")
+
+    def answer(refusal: Refusal):
+        if refusal.stale:
+            note = _(
+                "Số liệu bạn vừa nhập vẫn được giữ bên dưới; "
+                "kiểm tra lại rồi bấm “Lưu số liệu” lần nữa."
+            )
+            fresh = _report(session, report.id, who)
+            problems = refusal.messages + [note]
+            return _render(session, fresh, who, typed, problems=problems, status=refusal.status)
+        if refusal.error.code == "not_editable":
+            flash(refusal.messages[0], "warning")
             return redirect(detail_url(report.id))
-        return _render(session, report, who, typed, problems=error.messages(lang()), status=422)
+        return _render(
+            session, report, who, typed, problems=refusal.messages, status=refusal.status
+        )
+
+    event = commit_or_answer(
+        session,
+        lambda: report_figures.save_figures(session, report.id, who, typed, posted_version()),
+        answer,
+    )
     flash(
         _("Đã lưu số liệu chỉ tiêu.") if event else _("Không có thay đổi nào để lưu."),
         "success" if event else "info",
@@ -181,8 +177,9 @@ def _correct(session: Session, report: Dossier, who: Actor):
         "baseline": form.get("baseline", ""),
         "reason": form.get("reason", ""),
     }
-    try:
-        event = report_figures.correct_target_figure(
+    event = commit_or_answer(
+        session,
+        lambda: report_figures.correct_target_figure(
             session,
             report.id,
             target_id,
@@ -190,15 +187,16 @@ def _correct(session: Session, report: Dossier, who: Actor):
             typed["value"],
             typed["reason"],
             baseline=typed["baseline"] or None,
-        )
-        session.commit()
-    except EditRefused as error:
-        session.rollback()
-        if error.is_permission:
-            raise
-        return _render(
-            session, report, who, correction=typed, problems=error.messages(lang()), status=422
-        )
+        ),
+        lambda refusal: _render(
+            session,
+            report,
+            who,
+            correction=typed,
+            problems=refusal.messages,
+            status=refusal.status,
+        ),
+    )
     flash(
         _("Đã điều chỉnh số liệu; lý do được ghi vào lịch sử hồ sơ.")
         if event

@@ -25,12 +25,12 @@ from web.campaigns import bp
 from web.campaigns.presenters import number_input
 from web.db import get_session
 from web.support.access import requires
-from web.support.i18n import lang, pick
+from web.support.i18n import pick
 from web.support.parsing import posted_version, whole_number, whole_numbers
+from web.support.refusals import Refusal, commit_or_answer
 from workflow.campaigns import service as svc
 from workflow.campaigns.targets import COMPARISON_LABELS, TARGET_KIND_LABELS
 from workflow.core import authz
-from workflow.core.errors import EditRefused, StaleVersion
 
 MAX_TARGET_ROWS = 60
 BLANK_ROWS = 3
@@ -116,10 +116,9 @@ def _render(
     unit_ids: set,
     award_ids: set,
     rows: list,
-    problems: list[str] | None = None,
-    status: int = 200,
-    stale: bool = False,
+    refusal: Refusal | None = None,
 ):
+    """The form with what it holds; after a refusal, with its messages and status."""
     rows = rows + [svc.TargetRow() for _ in range(max(0, BLANK_ROWS - sum(r.blank for r in rows)))]
     units = sorted(
         session.scalars(select(Unit).where(Unit.active.is_(True))),
@@ -138,13 +137,13 @@ def _render(
         rows=rows,
         units=units,
         awards=awards,
-        problems=problems or [],
-        stale=stale,
+        problems=refusal.messages if refusal else [],
+        stale=refusal is not None and refusal.stale,
         kinds=svc.KIND_LABELS,
         target_kinds=[(k, pick(*TARGET_KIND_LABELS[k])) for k in TARGET_KINDS],
         comparisons=[(k, pick(*COMPARISON_LABELS[k])) for k in TARGET_COMPARISONS],
         history=_history(session, campaign.id) if campaign else [],
-    ), status
+    ), (refusal.status if refusal else 200)
 
 
 def _history(session: Session, campaign_id: int) -> list[tuple[Any, str, str, list[str]]]:
@@ -184,8 +183,22 @@ def _save(session: Session, campaign: Campaign | None):
     actor = current_actor()
     values, rows = _posted_values(), _posted_rows()
     unit_ids, award_ids = request.form.getlist("unit_ids"), request.form.getlist("award_ids")
-    try:
-        saved = svc.save_campaign(
+
+    def answer(refusal: Refusal):
+        values["version"] = refusal.version(values["version"])
+        return _render(
+            session,
+            campaign,
+            values,
+            whole_numbers(unit_ids),
+            whole_numbers(award_ids),
+            rows,
+            refusal=refusal,
+        )
+
+    saved = commit_or_answer(
+        session,
+        lambda: svc.save_campaign(
             session,
             actor,
             values,
@@ -194,26 +207,9 @@ def _save(session: Session, campaign: Campaign | None):
             award_ids=award_ids,
             targets=rows,
             expected_version=posted_version(),
-        )
-        session.commit()
-    except (StaleVersion, EditRefused) as error:
-        session.rollback()
-        if error.is_permission:
-            raise
-        stale = isinstance(error, StaleVersion)
-        if stale:  # the form now carries the current version: saving again applies what was typed
-            values["version"] = str(error.current_version)
-        return _render(
-            session,
-            campaign,
-            values,
-            whole_numbers(unit_ids),
-            whole_numbers(award_ids),
-            rows,
-            error.messages(lang()),
-            409 if stale else 422,
-            stale=stale,
-        )
+        ),
+        answer,
+    )
     flash(_("Đã lưu phong trào “%(name)s”.", name=saved.name), "success")
     return redirect(url_for("campaigns.index"))
 

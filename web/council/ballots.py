@@ -8,6 +8,9 @@ workflow layer does not keep it. Refusals about who votes (recused, not on the r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,12 +23,14 @@ from web.errors import render_error
 from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
+from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
-from workflow.core.errors import EditRefused, TransitionRefused
 from workflow.council import ballot as ballots
 from workflow.council import sessions as council
 from workflow.council.ballot import is_recusal
 from workflow.council.guards import counts_written
+
+T = TypeVar("T")
 
 CHOICE_LABELS = (
     ("approve", _l("Đồng ý")),
@@ -34,23 +39,27 @@ CHOICE_LABELS = (
 )
 
 
-def _back(id: int, dossier_id: int | None = None):
+def _back_url(id: int, dossier_id: int | None = None) -> str:
     """The ballot page, or the session page when the form came from there (``back``)."""
     page, anchor = (
         ("council.session_detail", "dossier")
         if request.form.get("back") == "session"
         else ("council.ballots", "ballot")
     )
-    return redirect(url_for(page, id=id) + (f"#{anchor}-{dossier_id}" if dossier_id else ""))
+    return url_for(page, id=id) + (f"#{anchor}-{dossier_id}" if dossier_id else "")
+
+
+def _back(id: int, dossier_id: int | None = None):
+    return redirect(_back_url(id, dossier_id))
+
+
+def _commit(change: Callable[[], T], id: int, dossier_id: int | None = None) -> T:
+    """Run a ballot change; refused, its messages are flashed on the page the form came from."""
+    return commit_or_answer(get_session(), change, flash_and_redirect(_back_url(id, dossier_id)))
 
 
 def _count(name: str) -> int | None:
     return whole_number(request.form.get(name) or "0")
-
-
-def _flash_refusal(refused: EditRefused | TransitionRefused) -> None:
-    for message in refused.messages(lang()):
-        flash(message, "error")
 
 
 @bp.route("/<int:id>/ballots", endpoint="ballots")
@@ -77,14 +86,8 @@ def ballots_page(id: int):
 def open_ballot(id: int, dossier_id: int):
     actor = current_actor()
     session = get_session()
-    try:
-        ballot = ballots.open_ballot(session, id, dossier_id, actor)
-    except EditRefused as refused:
-        session.rollback()
-        _flash_refusal(refused)
-    else:
-        session.commit()
-        flash(_("Đã mở phiếu: %(n)d thành viên được bỏ phiếu.", n=ballot.eligible), "success")
+    ballot = _commit(lambda: ballots.open_ballot(session, id, dossier_id, actor), id, dossier_id)
+    flash(_("Đã mở phiếu: %(n)d thành viên được bỏ phiếu.", n=ballot.eligible), "success")
     return _back(id, dossier_id)
 
 
@@ -97,24 +100,22 @@ def close_ballot(id: int, dossier_id: int):
     if written_for is None or written_against is None:
         flash(_("Số ý kiến bằng văn bản phải là số nguyên, không âm."), "error")
         return _back(id, dossier_id)
-    try:
-        result = ballots.close_ballot(
+    result = _commit(
+        lambda: ballots.close_ballot(
             session, id, dossier_id, actor, written_for=written_for, written_against=written_against
-        )
-    except EditRefused as refused:
-        session.rollback()
-        _flash_refusal(refused)
-    else:
-        session.commit()
-        flash(
-            _(
-                "Đã đóng phiếu: %(f)d đồng ý, %(a)d không đồng ý, %(b)d không biểu quyết.",
-                f=result.votes_for,
-                a=result.votes_against,
-                b=result.votes_abstain,
-            ),
-            "success",
-        )
+        ),
+        id,
+        dossier_id,
+    )
+    flash(
+        _(
+            "Đã đóng phiếu: %(f)d đồng ý, %(a)d không đồng ý, %(b)d không biểu quyết.",
+            f=result.votes_for,
+            a=result.votes_against,
+            b=result.votes_abstain,
+        ),
+        "success",
+    )
     return _back(id, dossier_id)
 
 
@@ -123,20 +124,16 @@ def close_ballot(id: int, dossier_id: int):
 def apply_ballot(id: int, dossier_id: int):
     actor = current_actor()
     session = get_session()
-    try:
-        event = ballots.apply_result(session, id, dossier_id, actor, request.form.get("reason", ""))
-    except (EditRefused, TransitionRefused) as refused:
-        session.rollback()
-        _flash_refusal(refused)
-    else:
-        session.commit()
-        approved = event.action == "council_approve"
-        flash(
-            _("Đã ghi nhận: Hội đồng thông qua theo kết quả bỏ phiếu kín.")
-            if approved
-            else _("Đã ghi nhận: Hội đồng không thông qua theo kết quả bỏ phiếu kín."),
-            "success",
-        )
+    reason = request.form.get("reason", "")
+    event = _commit(
+        lambda: ballots.apply_result(session, id, dossier_id, actor, reason), id, dossier_id
+    )
+    flash(
+        _("Đã ghi nhận: Hội đồng thông qua theo kết quả bỏ phiếu kín.")
+        if event.action == "council_approve"
+        else _("Đã ghi nhận: Hội đồng không thông qua theo kết quả bỏ phiếu kín."),
+        "success",
+    )
     return _back(id, dossier_id)
 
 
@@ -149,19 +146,16 @@ def add_conflict(id: int):
     if whole_number(dossier_id) is None or whole_number(user_id) is None:
         flash(_("Vui lòng chọn thành viên và hồ sơ."), "error")
         return _back(id)
-    try:
-        ballots.set_conflict(
-            session, id, int(dossier_id), int(user_id), request.form.get("reason", ""), actor
-        )
-    except EditRefused as refused:
-        session.rollback()
-        _flash_refusal(refused)
-    else:
-        session.commit()
-        flash(
-            _("Đã ghi nhận thành viên có xung đột lợi ích; thành viên này không bỏ phiếu hồ sơ."),
-            "success",
-        )
+    reason = request.form.get("reason", "")
+    _commit(
+        lambda: ballots.set_conflict(session, id, int(dossier_id), int(user_id), reason, actor),
+        id,
+        int(dossier_id),
+    )
+    flash(
+        _("Đã ghi nhận thành viên có xung đột lợi ích; thành viên này không bỏ phiếu hồ sơ."),
+        "success",
+    )
     return _back(id, int(dossier_id))
 
 
@@ -172,15 +166,15 @@ def vote(id: int, dossier_id: int):
     session = get_session()
     meeting = council.get(session, id, actor)
     if request.method == "POST":
-        try:
-            ballots.cast_vote(
-                session, meeting.id, dossier_id, actor, request.form.get("choice", "")
-            )
-        except EditRefused as refused:
-            session.rollback()
-            status = 403 if any(is_recusal(v) for v in refused.violations) else 409
-            return render_error(status, refused.messages(lang()))
-        session.commit()
+        choice = request.form.get("choice", "")
+        commit_or_answer(
+            session,
+            lambda: ballots.cast_vote(session, meeting.id, dossier_id, actor, choice),
+            lambda refusal: render_error(
+                403 if any(is_recusal(v) for v in refusal.error.violations) else 409,
+                refusal.messages,
+            ),
+        )
         flash(_("Đã ghi nhận phiếu của bạn."), "success")
         return redirect(url_for("council.vote", id=id, dossier_id=dossier_id))
     dossier = ballots.load_nomination(session, dossier_id, actor)

@@ -26,6 +26,7 @@ from web.errors import render_error
 from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number, whole_numbers
+from web.support.refusals import Refusal, commit_or_answer, flash_and_redirect
 from workflow.core import authz
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
@@ -80,31 +81,36 @@ def decision_new():
         "title": form.get("title", decisions.default_title(candidates, _today().year)),
         "legal_bases": form.get("legal_bases", "\n".join(decisions.DEFAULT_BASES)),
     }
-    if request.method == "POST":
-        try:
-            made = decisions.create(
-                session,
-                actor,
-                number=typed["number"],
-                decided_on=_date(typed["decided_on"]),
-                signer=typed["signer"],
-                title=typed["title"],
-                legal_bases=typed["legal_bases"],
-                dossier_ids=chosen,
-            )
-        except EditRefused as refused:
-            session.rollback()
-            for message in refused.messages(lang()):
-                flash(message, "error")
-            return render_template(
-                "council/decision_new.html", candidates=candidates, chosen=chosen, typed=typed
-            ), 409
-        session.commit()
-        flash(_("Đã lập dự thảo quyết định số %(n)s.", n=made.number), "success")
-        return redirect(url_for("council.decision_detail", id=made.id))
-    return render_template(
-        "council/decision_new.html", candidates=candidates, chosen=chosen, typed=typed
+
+    def page() -> str:
+        return render_template(
+            "council/decision_new.html", candidates=candidates, chosen=chosen, typed=typed
+        )
+
+    if request.method != "POST":
+        return page()
+
+    def answer(refusal: Refusal):
+        refusal.flash()
+        return page(), refusal.status
+
+    made = commit_or_answer(
+        session,
+        lambda: decisions.create(
+            session,
+            actor,
+            number=typed["number"],
+            decided_on=_date(typed["decided_on"]),
+            signer=typed["signer"],
+            title=typed["title"],
+            legal_bases=typed["legal_bases"],
+            dossier_ids=chosen,
+        ),
+        answer,
+        rule_status=409,
     )
+    flash(_("Đã lập dự thảo quyết định số %(n)s.", n=made.number), "success")
+    return redirect(url_for("council.decision_detail", id=made.id))
 
 
 @bp.route("/decisions/<int:id>")
@@ -162,17 +168,14 @@ def decision_pdf(id: int):
 def decision_issue(id: int):
     actor = current_actor()
     session = get_session()
-    try:
-        events = decisions.issue(session, id, actor)
-    except EditRefused as refused:
-        session.rollback()
-        flash(_("Chưa công bố hồ sơ nào vì:"), "error")
-        for message in refused.messages(lang()):
-            flash(message, "error")
-    else:
-        session.commit()
-        flash(_("Đã ban hành quyết định và công bố %(n)d hồ sơ.", n=len(events)), "success")
-    return redirect(url_for("council.decision_detail", id=id))
+    back = url_for("council.decision_detail", id=id)
+    events = commit_or_answer(
+        session,
+        lambda: decisions.issue(session, id, actor),
+        flash_and_redirect(back, lead=_("Chưa công bố hồ sơ nào vì:")),
+    )
+    flash(_("Đã ban hành quyết định và công bố %(n)d hồ sơ.", n=len(events)), "success")
+    return redirect(back)
 
 
 @bp.route("/decisions/<int:id>/discard", methods=["POST"])
@@ -216,7 +219,7 @@ def proposal():
     if request.method == "POST":
         unit_id, campaign_id = typed["unit"], typed["campaign"]
         if whole_number(unit_id) in {u.id for u in units} and whole_number(campaign_id) is not None:
-            try:
+            try:  # nothing to commit: the letter is made, not stored
                 data = decisions.proposal_docx(
                     session,
                     actor,

@@ -20,12 +20,12 @@ from web.council.forms import SessionForm
 from web.db import get_session
 from web.home.links import register
 from web.support.access import requires
-from web.support.i18n import lang
 from web.support.parsing import whole_numbers
+from web.support.refusals import Refusal, commit_or_answer
 from workflow import available
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import EditRefused, Violation
+from workflow.core.errors import Violation
 from workflow.core.inputs import CLASSIFICATIONS, InputDef, inputs_of
 from workflow.core.spec import Input, TransitionDef
 from workflow.council import ballot as ballots
@@ -100,25 +100,32 @@ def new_session():
         present = {m.id for m in members}
     else:
         present = _present_ids()
-    if form.validate_on_submit():
-        try:
-            opened = council.open_session(
-                session,
-                actor,
-                title=form.title.data,
-                held_on=form.held_on.parsed,
-                place=form.place.data or "",
-                quorum_pct=form.quorum_pct.parsed,
-                present_ids=present,
-            )
-        except EditRefused as refused:
-            for message in refused.messages(lang()):
-                flash(message, "error")
-        else:
-            session.commit()
-            flash(_("Đã mở phiên họp “%(t)s”.", t=opened.title), "success")
-            return redirect(url_for("council.session_detail", id=opened.id))
-    return render_template("council/new.html", form=form, members=members, present=present)
+
+    def page() -> str:
+        return render_template("council/new.html", form=form, members=members, present=present)
+
+    if not form.validate_on_submit():
+        return page()
+
+    def answer(refusal: Refusal):
+        refusal.flash()
+        return page()  # drawn again as it was posted, status 200
+
+    opened = commit_or_answer(
+        session,
+        lambda: council.open_session(
+            session,
+            actor,
+            title=form.title.data,
+            held_on=form.held_on.parsed,
+            place=form.place.data or "",
+            quorum_pct=form.quorum_pct.parsed,
+            present_ids=present,
+        ),
+        answer,
+    )
+    flash(_("Đã mở phiên họp “%(t)s”.", t=opened.title), "success")
+    return redirect(url_for("council.session_detail", id=opened.id))
 
 
 @bp.route("/<int:id>")
@@ -176,15 +183,15 @@ def attendance(id: int):
 def close(id: int):
     actor = current_actor()
     session = get_session()
-    try:
-        council.close_session(session, id, actor)
-    except EditRefused as refused:
+
+    def answer(refusal: Refusal):
         # The session page again, with why and (open ballots) what to do first.
-        session.rollback()
-        for message in refused.messages(lang()):
-            flash(message, "error")
-        return _render_session(session, council.get(session, id, actor), actor, status=409)
-    session.commit()
+        refusal.flash()
+        return _render_session(session, council.get(session, id, actor), actor, refusal.status)
+
+    commit_or_answer(
+        session, lambda: council.close_session(session, id, actor), answer, rule_status=409
+    )
     flash(
         _("Đã kết thúc phiên họp. Không thể ghi nhận thêm quyết định trong phiên này."), "success"
     )

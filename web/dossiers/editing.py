@@ -25,9 +25,10 @@ from web.dossiers.forms import DossierForm, build_form
 from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
+from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import EditRefused, StaleVersion, Violation
+from workflow.core.errors import EditRefused, Violation
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import content as dossiers
 from workflow.dossiers import evidence
@@ -151,39 +152,31 @@ def edit(dossier_id: int):
             ],
             status=409,
         )
-    problems: list[str] = []
-    if request.method == "POST" and form.validate():
-        try:
-            changed = dossiers.edit(
-                session,
-                dossier_id,
-                who,
-                form.content(),
-                expected_version=whole_number(form.version.data),
+    if request.method != "POST" or not form.validate():
+        return _render(form, dossier.kind, [dossier.unit], dossier)
+
+    def answer(refused: Refusal):
+        form.version.data = refused.version(form.version.data)
+        kept = [
+            _(
+                "Nội dung bạn vừa nhập vẫn được giữ bên dưới. Hãy xem bản hiện tại của hồ sơ; "
+                "nếu vẫn muốn lưu nội dung này, bấm “Lưu thay đổi” lần nữa."
             )
-            session.commit()
-            flash(
-                _("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
-                "success" if changed else "info",
-            )
-            return redirect(detail_url(dossier_id))
-        except StaleVersion as error:
-            session.rollback()
-            form.version.data = str(error.current_version)
-            problems = error.messages(lang()) + [
-                _(
-                    "Nội dung bạn vừa nhập vẫn được giữ bên dưới. Hãy xem bản hiện tại của hồ sơ; "
-                    "nếu vẫn muốn lưu nội dung này, bấm “Lưu thay đổi” lần nữa."
-                )
-            ]
-        except EditRefused as error:
-            session.rollback()
-            problems = error.messages(lang())
-    return _render(
-        form,
-        dossier.kind,
-        [dossier.unit],
-        dossier,
-        problems=problems,
-        status=409 if problems else 200,
+        ]
+        problems = refused.messages + (kept if refused.stale else [])
+        return _render(
+            form, dossier.kind, [dossier.unit], dossier, problems=problems, status=refused.status
+        )
+
+    expected = whole_number(form.version.data)
+    changed = commit_or_answer(
+        session,
+        lambda: dossiers.edit(session, dossier_id, who, form.content(), expected_version=expected),
+        answer,
+        rule_status=409,
     )
+    flash(
+        _("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
+        "success" if changed else "info",
+    )
+    return redirect(detail_url(dossier_id))

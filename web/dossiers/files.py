@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, send_file
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from web.db import get_session
 from web.dossiers import bp
@@ -19,19 +20,12 @@ from web.dossiers.common import (
 from web.errors import render_error
 from web.support.access import requires
 from web.support.i18n import lang
+from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
+from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused
 from workflow.dossiers import evidence
 from workflow.dossiers.content import check_editable
-
-
-def _refused(error: EditRefused, back: str):
-    """Not permitted → the 403 page; not now (wrong state) → a message on the page."""
-    if error.is_permission:
-        raise error
-    for message in error.messages(lang()):
-        flash(message, "warning")
-    return redirect(back)
 
 
 def _purpose() -> str:
@@ -42,20 +36,11 @@ def _purpose() -> str:
     return chosen if chosen in PURPOSES else "evidence"
 
 
-@bp.route("/<int:dossier_id>/attachments", methods=["POST"])
-@requires(authz.is_signed_in)
-def upload(dossier_id: int):
-    session, who = get_session(), actor()
-    back = safe_next(request.form.get("next"), detail_url(dossier_id))
-    try:
-        check_editable(session, dossier_id, who, None)  # NotFound (404) when out of scope
-    except EditRefused as error:
-        session.rollback()
-        return _refused(error, back)
-    chosen = chosen_files(request.files.getlist("files"))
-    if not chosen:
-        flash(_("Vui lòng chọn ít nhất một tệp để tải lên."), "warning")
-        return redirect(back)
+def _attach_all(
+    session: Session, dossier_id: int, who: Actor, chosen: list[tuple[str, bytes]]
+) -> tuple[list[str], list[str]]:
+    """The names of the files attached, and messages about the files that were refused."""
+    check_editable(session, dossier_id, who, None)  # NotFound (404) when out of scope
     saved, problems = [], []
     for name, data in chosen:
         try:
@@ -72,7 +57,24 @@ def upload(dossier_id: int):
             saved.append(name)
         except EditRefused as error:  # checked before anything changes: the others still go in
             problems += [named(name, m) for m in error.messages(lang())]
-    session.commit()
+    return saved, problems
+
+
+@bp.route("/<int:dossier_id>/attachments", methods=["POST"])
+@requires(authz.is_signed_in)
+def upload(dossier_id: int):
+    session, who = get_session(), actor()
+    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    chosen = chosen_files(request.files.getlist("files"))
+    # Not permitted → the 403 page; not now (wrong state) → a message on the page.
+    saved, problems = commit_or_answer(
+        session,
+        lambda: _attach_all(session, dossier_id, who, chosen),
+        flash_and_redirect(back, "warning"),
+    )
+    if not chosen:
+        flash(_("Vui lòng chọn ít nhất một tệp để tải lên."), "warning")
+        return redirect(back)
     if saved:
         flash(_("Đã đính kèm: %(names)s.", names=", ".join(f"“{n}”" for n in saved)), "success")
     for message in problems:
@@ -107,11 +109,10 @@ def delete_attachment(attachment_id: int):
     attachment = evidence.load_attachment(session, attachment_id, who)
     dossier_id, name = attachment.dossier_id, attachment.original_name
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
-    try:
-        evidence.detach(session, attachment_id, who)
-        session.commit()
-    except EditRefused as error:
-        session.rollback()
-        return _refused(error, back)
+    commit_or_answer(
+        session,
+        lambda: evidence.detach(session, attachment_id, who),
+        flash_and_redirect(back, "warning"),
+    )
     flash(_("Đã gỡ tệp “%(name)s” khỏi hồ sơ.", name=name), "success")
     return redirect(back)

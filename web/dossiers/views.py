@@ -2,11 +2,10 @@
 
 Refusals of a transition (the engine decides, whatever the browser sent; nothing changes):
 - not visible to this person → 404 page; not permitted for this person → 403 page;
-- a rule not met (missing reason, no quorum, wrong state…) → the dossier page again with
-  status 409, the engine's messages next to the action and what was typed kept, or, when
-  the form came from another page (``next``), a flash and a redirect back there;
-- someone acted first (stale version) → a flash naming the current state and a redirect
-  to the fresh page.
+- a rule not met (missing reason, no quorum, wrong state…) or someone acting first (stale
+  version, the message naming the current state) → the fresh dossier page with status 409,
+  the engine's messages next to the action and what was typed kept, or, when the form came
+  from another page (``next``), a flash and a redirect back there.
 """
 
 from __future__ import annotations
@@ -35,13 +34,13 @@ from web.dossiers.common import (
 )
 from web.dossiers.presenters import detail_context, state_text
 from web.support.access import requires
-from web.support.i18n import lang, pick
+from web.support.i18n import pick
 from web.support.listing import paginate, sort_order
 from web.support.parsing import posted_version, whole_number
+from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz, engine
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
-from workflow.core.errors import StaleVersion, TransitionRefused
 from workflow.core.inputs import field_names
 from workflow.core.registry import WORKFLOWS, all_state_names
 
@@ -187,19 +186,10 @@ def fire(dossier_id: int, trigger: str):
     # What a transition form may post: the fields its inputs declare (workflow.core.inputs).
     inputs = {k: request.form[k] for k in field_names() if k in request.form}
     back = safe_next(request.form.get("next"), detail_url(dossier_id))
-    try:
-        event = engine.fire(
-            session, dossier_id, trigger, who, inputs=inputs, expected_version=posted_version()
-        )
-        session.commit()
-    except (StaleVersion, TransitionRefused) as error:
-        session.rollback()
-        if error.is_permission:
-            raise  # the 403 page, with the engine's words
-        stale = isinstance(error, StaleVersion)
+
+    def answer(refusal: Refusal):
         if request.form.get("next"):
-            for message in error.messages(lang()):
-                flash(message, "warning" if stale else "error")
+            refusal.flash(stale_category="warning")
             return redirect(back)
         # Show the fresh dossier with what was typed, so nothing is lost.
         dossier = load_visible(session, dossier_id, who)
@@ -207,10 +197,19 @@ def fire(dossier_id: int, trigger: str):
             "trigger": trigger,
             "label": _action_label(dossier.kind, trigger),
             "values": inputs,
-            "messages": error.messages(lang()),
-            "stale": stale,
+            "messages": refusal.messages,
+            "stale": refusal.stale,
         }
-        return render_detail(session, dossier, who, failed, 409)
+        return render_detail(session, dossier, who, failed, refusal.status)
+
+    event = commit_or_answer(
+        session,
+        lambda: engine.fire(
+            session, dossier_id, trigger, who, inputs=inputs, expected_version=posted_version()
+        ),
+        answer,
+        rule_status=409,
+    )
     kind = session.get(Dossier, dossier_id).kind
     flash(
         _(

@@ -9,9 +9,9 @@ from web.auth.user import current_actor
 from web.db import get_session
 from web.office import bp
 from web.support.access import requires
-from web.support.i18n import lang
+from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
-from workflow.core.errors import EditRefused, NotFound
+from workflow.core.errors import NotFound
 from workflow.publication import notice
 
 
@@ -28,18 +28,17 @@ def notice_comments():
 def moderate_comment(comment_id: int, decision: str):
     actor = current_actor()
     session = get_session()
+    back = url_for("office.notice_comments")
+    reason = request.form.get("reason")
     try:
-        notice.moderate(session, actor, comment_id, decision, request.form.get("reason"))
-    except NotFound:
-        session.rollback()
+        commit_or_answer(
+            session,
+            lambda: notice.moderate(session, actor, comment_id, decision, reason),
+            flash_and_redirect(back),
+        )
+    except NotFound:  # the plain 404 page: the workflow's message speaks of a dossier
         abort(404)
-    except EditRefused as refused:
-        session.rollback()
-        for message in refused.messages(lang()):
-            flash(message, "error")
-        return redirect(url_for("office.notice_comments"))
-    session.commit()
     flash(
         _("Đã duyệt ý kiến.") if decision == "approve" else _("Đã không duyệt ý kiến."), "success"
     )
-    return redirect(url_for("office.notice_comments"))
+    return redirect(back)

@@ -26,10 +26,10 @@ from web.support.access import requires
 from web.support.i18n import lang, pick
 from web.support.listing import paginate
 from web.support.parsing import posted_version, whole_number
+from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.audit import history
-from workflow.core.errors import EditRefused, StaleVersion
 from workflow.practices import service as svc
 
 PUBLIC_PAGE_SIZE = 12
@@ -79,20 +79,19 @@ def _render_form(
     values: dict[str, Any],
     units: list[Unit],
     practice: Practice | None = None,
-    problems: list[str] | None = None,
-    status: int = 200,
-    stale: bool = False,
+    refusal: Refusal | None = None,
 ):
+    """The form with ``values``; after a refusal, with its messages and status."""
     return render_template(
         "practices/form.html",
         values=values,
         units=units,
         practice=practice,
         campaigns=_campaigns(session),
-        problems=problems or [],
+        problems=refusal.messages if refusal else [],
         fields=svc.FIELDS,
-        stale=stale,
-    ), status
+        stale=refusal is not None and refusal.stale,
+    ), (refusal.status if refusal else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -104,14 +103,11 @@ def create():
         return _render_form(session, {"unit_id": str(units[0].id)}, units)
     values = _form_values()
     unit_id = whole_number(values["unit_id"]) or units[0].id
-    try:
-        practice = svc.register_practice(session, who, unit_id, values)
-        session.commit()
-    except EditRefused as error:
-        session.rollback()
-        if error.is_permission:
-            raise
-        return _render_form(session, values, units, problems=error.messages(lang()), status=422)
+    practice = commit_or_answer(
+        session,
+        lambda: svc.register_practice(session, who, unit_id, values),
+        lambda refusal: _render_form(session, values, units, refusal=refusal),
+    )
     flash(
         _(
             "Đã đăng ký mô hình “%(t)s”. Văn phòng Sở sẽ xem xét để công nhận tiêu biểu.",
@@ -198,32 +194,23 @@ def edit(practice_id: int):
     # A POST always comes back with what was typed when it is refused, even for a practice
     # marked exemplary meanwhile.
     values = _form_values()
-    try:
-        event = svc.update_practice(
+
+    def answer(refusal: Refusal):
+        values["version"] = refusal.version(values["version"])
+        practice = svc.load_practice(session, practice_id, who)
+        return _render_form(session, values, units, practice, refusal=refusal)
+
+    event = commit_or_answer(
+        session,
+        lambda: svc.update_practice(
             session,
             practice_id,
             who,
             {k: values[k] for k in FIELDS},
             expected_version=posted_version(),
-        )
-        session.commit()
-    except (StaleVersion, EditRefused) as error:
-        session.rollback()
-        if error.is_permission:
-            raise
-        stale = isinstance(error, StaleVersion)
-        if stale:  # the form now carries the current version: saving again applies what was typed
-            values["version"] = str(error.current_version)
-        practice = svc.load_practice(session, practice_id, who)
-        return _render_form(
-            session,
-            values,
-            units,
-            practice,
-            error.messages(lang()),
-            409 if stale else 422,
-            stale=stale,
-        )
+        ),
+        answer,
+    )
     flash(
         _("Đã lưu thay đổi.") if event else _("Không có thay đổi nào để lưu."),
         "success" if event else "info",
@@ -237,29 +224,29 @@ def mark(practice_id: int):
     who, session = current_actor(), get_session()
     exemplary = request.form.get("exemplary") == "1"
     reason = request.form.get("reason", "")
-    try:
-        event = svc.mark_exemplary(
+
+    def answer(refusal: Refusal):
+        if refusal.stale:
+            refusal.flash("warning")
+            typed = nfc(reason)
+            if typed:  # the fresh page's form may now mean the opposite: quote it, do not refill
+                flash(_("Nội dung bạn đã nhập (chưa được lưu): “%(text)s”", text=typed), "info")
+            return redirect(url_for("practices.detail", practice_id=practice_id))
+        practice = svc.load_practice(session, practice_id, who)
+        return _render_detail(session, practice, who, refusal.messages, reason, refusal.status)
+
+    event = commit_or_answer(
+        session,
+        lambda: svc.mark_exemplary(
             session,
             practice_id,
             who,
             reason,
             exemplary=exemplary,
             expected_version=posted_version(),
-        )
-        session.commit()
-    except StaleVersion as error:
-        session.rollback()
-        flash(error.messages(lang())[0], "warning")
-        typed = nfc(reason)
-        if typed:  # the fresh page's form may now mean the opposite: quote it, do not refill it
-            flash(_("Nội dung bạn đã nhập (chưa được lưu): “%(text)s”", text=typed), "info")
-        return redirect(url_for("practices.detail", practice_id=practice_id))
-    except EditRefused as error:
-        session.rollback()
-        if error.is_permission:
-            raise
-        practice = svc.load_practice(session, practice_id, who)
-        return _render_detail(session, practice, who, error.messages(lang()), reason, 422)
+        ),
+        answer,
+    )
     if event:
         flash(
             _("Đã công nhận mô hình tiêu biểu; mô hình được giới thiệu trên trang công khai.")

@@ -15,9 +15,8 @@ from web.db import get_session
 from web.extensions import limiter
 from web.public import bp
 from web.support.access import public
-from web.support.i18n import lang
+from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz
-from workflow.core.errors import EditRefused
 from workflow.publication import notice
 
 
@@ -41,27 +40,30 @@ def notice_list():
 @limiter.limit("5/hour", methods=["POST"])
 def notice_comment(dossier_id: int):
     session = get_session()
-    try:
-        notice.add_comment(
+    back = url_for("public.notice_list") + f"#notice-{dossier_id}"
+
+    def answer(refusal: Refusal):
+        if any(v.code == "notice_not_posted" for v in refusal.error.violations):
+            abort(404)
+        refusal.flash()
+        return redirect(back)
+
+    commit_or_answer(
+        session,
+        lambda: notice.add_comment(
             session,
             dossier_id,
             request.form.get("text"),
             request.form.get("name"),
             request.form.get("contact"),
             now=_now(),
-        )
-    except EditRefused as refused:
-        session.rollback()
-        if any(v.code == "notice_not_posted" for v in refused.violations):
-            abort(404)
-        for message in refused.messages(lang()):
-            flash(message, "error")
-        return redirect(url_for("public.notice_list") + f"#notice-{dossier_id}")
-    session.commit()
+        ),
+        answer,
+    )
     flash(
         _("Cảm ơn bạn đã góp ý. Ý kiến sẽ được Văn phòng Sở xem xét trước khi hiển thị."), "success"
     )
-    return redirect(url_for("public.notice_list") + f"#notice-{dossier_id}")
+    return redirect(back)
 
 
 @bp.app_template_global()

@@ -189,7 +189,9 @@ def test_the_scan_knows_every_registered_state(monkeypatch, tmp_path):
     wdef = replace(
         NOMINATION, states=(*NOMINATION.states, extra), transitions=(*NOMINATION.transitions, into)
     )
-    monkeypatch.setitem(registry.WORKFLOWS, "nomination", NOMINATION)
     registry.register(wdef)
-    _tree(tmp_path, {"workflow/x.py": 'STATE = "legal_check"\n'})
-    assert scan(tmp_path, all_state_names()) == ["workflow/x.py:1: 'legal_check'"]
+    try:
+        _tree(tmp_path, {"workflow/x.py": 'STATE = "legal_check"\n'})
+        assert scan(tmp_path, all_state_names()) == ["workflow/x.py:1: 'legal_check'"]
+    finally:
+        registry.register(NOMINATION)

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
 
 from models import Notification
 from tests.fixtures import ROOT
 from tests.fixtures.people import NOW, make_dossier
+from tests.fixtures.web import app_db
 from workflow import fire
-from workflow.core import engine, registry
+from workflow.core import registry
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import QueueDef, StateDef, Tone, TransitionDef
 from workflow.lifecycles.common import COUNCIL_REVIEW, OFFICE, OFFICE_REVIEW, SECRETARY
@@ -57,10 +56,9 @@ CLEAR = TransitionDef(
 
 
 @pytest.fixture()
-def with_legal_review(monkeypatch) -> None:
-    """NOMINATION with the legal review registered for this test only."""
-    monkeypatch.setitem(WORKFLOWS, "nomination", NOMINATION)
-    monkeypatch.setattr(engine, "_MACHINES", {})  # compiled again from the new definition
+def with_legal_review() -> Iterator[None]:
+    """NOMINATION with the legal review registered for this test only (registering it again
+    afterwards also drops what was derived from the test's copy, the machine included)."""
     registry.register(
         replace(
             NOMINATION,
@@ -68,16 +66,10 @@ def with_legal_review(monkeypatch) -> None:
             transitions=(*NOMINATION.transitions, REFER, CLEAR),
         )
     )
-
-
-@contextmanager
-def app_db(app) -> Iterator[Session]:
-    session = app.extensions["vinhdanh.write"]()
     try:
-        yield session
-        session.commit()
+        yield
     finally:
-        session.close()
+        registry.register(NOMINATION)
 
 
 def home_queues(client, auth, username: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ from workflow.core.errors import (
     refuse_if_stale,
 )
 from workflow.core.inputs import INPUTS
-from workflow.core.registry import WORKFLOWS
+from workflow.core.registry import WORKFLOWS, derived
 from workflow.core.spec import TransitionDef, WorkflowDef
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
@@ -92,15 +92,11 @@ def _compile(wdef: WorkflowDef) -> Machine:
     )
 
 
-_MACHINES: dict[str, Machine] = {}
-
-
+@derived
 def machine(kind: str) -> Machine:
-    """The shared machine of ``kind``, compiled from its definition on first use."""
-    found = _MACHINES.get(kind)
-    if found is None:
-        found = _MACHINES[kind] = _compile(WORKFLOWS[kind])
-    return found
+    """The shared machine of ``kind``, compiled from its definition on first use (and again
+    only if its lifecycle is registered anew)."""
+    return _compile(WORKFLOWS[kind])
 
 
 def workflow_of(dossier: Dossier) -> WorkflowDef:

@@ -8,6 +8,8 @@ the domains read the definitions from here, so nothing below the lifecycles impo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
@@ -15,12 +17,24 @@ from workflow.core.spec import QueueDef, StateDef, WorkflowDef
 
 WORKFLOWS: dict[str, WorkflowDef] = {}
 
+F = TypeVar("F", bound=Callable[..., object])
+_CLEARS: list[Callable[[], None]] = []
+
+
+def derived(fn: F) -> F:
+    """Memoise what ``fn`` derives from the lifecycles until they change (``register``)."""
+    memo = cache(fn)
+    _CLEARS.append(memo.cache_clear)
+    return memo  # type: ignore[return-value]
+
 
 def register(*wdefs: WorkflowDef) -> None:
     """Make the lifecycles known, by kind (a kind registered again is replaced)."""
     candidate = {**WORKFLOWS, **{wdef.kind: wdef for wdef in wdefs}}
     _queues(candidate.values())  # refuses queues that disagree before anything changes
     WORKFLOWS.update(candidate)
+    for clear in _CLEARS:
+        clear()
 
 
 def workflow(kind: str) -> WorkflowDef:

@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
@@ -29,16 +28,16 @@ from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report,
 from models.text import fold, person_sort_key, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
-from workflow.core.registry import states_where
+from workflow.core.registry import derived, states_where
 
 
-@cache
+@derived
 def _public_kinds() -> dict[str, tuple[str, ...]]:
     """The states whose dossiers the public may see, by kind, from the definitions (``public``)."""
     return {kind: names for kind, names in states_where(lambda s: s.public).items() if names}
 
 
-@cache
+@derived
 def _all_public() -> list[str]:
     return sorted({state for states in _public_kinds().values() for state in states})
 

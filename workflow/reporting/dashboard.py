@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import Select, and_, case, func, select, true
@@ -44,7 +43,7 @@ from workflow.campaigns.participation import (
 from workflow.campaigns.targets import is_met
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
-from workflow.core.registry import WORKFLOWS, states_where
+from workflow.core.registry import WORKFLOWS, derived, states_where
 
 RESULTS = ("met", "not_met", "no_figure")
 RESULT_LABELS = {
@@ -62,7 +61,7 @@ def published_state() -> str:
 
 
 # Sent nominations still on their way: not published, rejected or withdrawn.
-@cache
+@derived
 def closed_states() -> tuple[str, ...]:
     """The nomination states no one acts on any more (terminal in the definition)."""
     return states_where(lambda s: s.terminal)["nomination"]

@@ -31,6 +31,8 @@ def configure_app(app: Flask, test_config: Mapping[str, Any] | None) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from web import commands, db, errors, security
     from web.extensions import csrf, limiter, login_manager
     from web.support import i18n
@@ -40,7 +42,9 @@ def configure_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    # Worded in the person's language when it is flashed (a lazy string cannot be stored).
+    login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     i18n.init_app(app)

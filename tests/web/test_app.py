@@ -143,6 +143,17 @@ def test_language_switch_to_english_and_back(client, app_world):
     assert "Đăng nhập" in client.get("/auth/login").get_data(as_text=True)
 
 
+def test_the_sign_in_prompt_speaks_the_persons_language(client, app_world):
+    """A signed-out visit to a page that needs an account asks to sign in, in Vietnamese or,
+    after the switch, in English (not the Vietnamese text on an English page)."""
+    assert "Vui lòng đăng nhập để tiếp tục." in client.get("/", follow_redirects=True).text
+    page = client.get("/auth/login").text
+    client.post("/lang/en", data={"csrf_token": csrf_from(page), "next": "/auth/login"})
+    english = client.get("/", follow_redirects=True).text
+    assert "Please sign in to continue." in english
+    assert "Vui lòng đăng nhập" not in english
+
+
 def test_english_catalog_is_complete_and_compiled():
     """Every Vietnamese source string has its English translation, and the .mo is current."""
     from web.support import catalog

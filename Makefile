@@ -55,7 +55,7 @@ test: install-test chromium libreoffice lint
 
 # Extract the Vietnamese source strings, merge the English PO fragments, compile.
 translations: install-test
-	$(BIN)/python -m web.support.catalog
+	$(BIN)/python -m web.support.translations
 
 bench: install-test
 	$(BIN)/python bench/transitions.py

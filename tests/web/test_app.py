@@ -156,23 +156,23 @@ def test_the_sign_in_prompt_speaks_the_persons_language(client, app_world):
 
 def test_english_catalog_is_complete_and_compiled():
     """Every Vietnamese source string has its English translation, and the .mo is current."""
-    from web.support import catalog
+    from web.support import translations
 
-    extracted = catalog.extract()
-    known = catalog.fragments()
+    extracted = translations.extract()
+    known = translations.fragments()
     missing = [
         m.id
         for m in extracted
         if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in known
     ]
     assert not missing, f"untranslated: {missing[:10]}"
-    with catalog.MO.open("rb") as handle:
+    with translations.MO.open("rb") as handle:
         compiled = {m.id: m.string for m in read_mo(handle) if m.id}
     for message in extracted:
         key = message.id if isinstance(message.id, str) else message.id
         if message.id:
             assert key in compiled, (
-                f"{message.id!r} missing from messages.mo: run python -m web.support.catalog"
+                f"{message.id!r} missing from messages.mo: run python -m web.support.translations"
             )
 
 

@@ -1,2 +1,2 @@
 """What every blueprint shares: templating, i18n, listing, parsing of input, and the English
-catalogue builder."""
+translations builder."""

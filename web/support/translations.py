@@ -1,9 +1,10 @@
-"""The English catalog: extract the Vietnamese source strings, fill in English, compile.
+"""The English translations: extract the Vietnamese source strings, fill in English, compile.
 
 Source strings are Vietnamese. English translations are written in the PO fragments under
 ``web/translations/fragments/`` (one per area of the app, so parallel work does not clash);
 ``build()`` merges them into ``en/LC_MESSAGES/messages.po`` and compiles the ``.mo``.
-Run ``python -m web.support.catalog`` (or ``make translations``); it lists what is untranslated.
+Run ``python -m web.support.translations`` (or ``make translations``); it lists what is
+untranslated.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from web.support.parsing import whole_number
 from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import EditRefused, Violation
+from workflow.core.errors import EditRefused
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import content as dossiers
 from workflow.dossiers import evidence
@@ -120,9 +120,9 @@ def _not_editable(dossier: Dossier, who: Actor) -> str | None:
     state = WORKFLOWS[dossier.kind].state(dossier.state)
     if state.editable:
         return None
-    return Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en}).message(
-        lang()
-    )
+    return dossiers.CONTENT_MESSAGES.violation(
+        "not_editable", {"state": state.label_vi, "state_en": state.label_en}
+    ).message(lang())
 
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])

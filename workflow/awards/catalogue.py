@@ -198,6 +198,7 @@ def update_award(
         expected_version,
         "award_stale_version",
         STATE_LABELS["active" if award.active else "inactive"],
+        CATALOGUE_MESSAGES,
     )
     clean, problems = clean_award(session, values, award_id)
     if problems:

@@ -59,6 +59,13 @@ CATALOGUE_MESSAGES = Messages(
             "Không tìm thấy danh hiệu hoặc điều kiện này.",
             "No such award or rule.",
         ),
+        "award_stale_version": (
+            "Người khác đã thay đổi danh hiệu, hình thức "
+            "khen thưởng này trước bạn. Trạng thái hiện tại: "
+            "“{state}”. Vui lòng xem lại nội dung hiện tại của danh hiệu rồi thực hiện lại.",
+            "Someone else changed this award first. It is now “{state}”. "
+            "Please review its current content and try again.",
+        ),
     }
 )
 

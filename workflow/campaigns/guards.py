@@ -81,6 +81,23 @@ CAMPAIGN_MESSAGES = Messages(
             "Không thể xóa chỉ tiêu “{target}” vì đã có báo cáo nhập số liệu.",
             "The target “{target}” cannot be removed: reports already give figures for it.",
         ),
+        "campaign_closed": (
+            "Phong trào “{campaign}” không nhận hồ sơ vào ngày {day} "
+            "(thời hạn {opens} – {closes}).",
+            "The campaign “{campaign}” does not accept dossiers on {day} "
+            "(window {opens} – {closes}).",
+        ),
+        "campaign_inactive": (
+            "Phong trào “{campaign}” đã kết thúc.",
+            "The campaign “{campaign}” is no longer active.",
+        ),
+        "campaign_stale_version": (
+            "Người khác đã thay đổi phong trào thi đua này trước bạn. "
+            "Trạng thái hiện tại: “{state}”. "
+            "Vui lòng xem lại nội dung hiện tại của phong trào thi đua rồi thực hiện lại.",
+            "Someone else changed this emulation campaign first. It is now “{state}”. "
+            "Please review its current content and try again.",
+        ),
     }
 )
 
@@ -224,7 +241,7 @@ def due_date_kept(ctx: GuardContext) -> Violation | None:
     dossier = ctx.dossier
     campaign = dossier.campaign
     if not campaign.active:
-        return Violation("campaign_inactive", {"campaign": campaign.name})
+        return CAMPAIGN_MESSAGES.violation("campaign_inactive", {"campaign": campaign.name})
     if dossier.sent_at is not None or campaign.late_allowed:
         return None
     due, day = due_date(campaign, dossier.kind), local_day(ctx.now)
@@ -269,14 +286,14 @@ def campaign_accepts(ctx: GuardContext) -> Violation | None:
     """The campaign takes dossiers today, or the nomination is ad-hoc (đột xuất)."""
     campaign = ctx.dossier.campaign
     if not campaign.active:
-        return Violation("campaign_inactive", {"campaign": campaign.name})
+        return CAMPAIGN_MESSAGES.violation("campaign_inactive", {"campaign": campaign.name})
     if getattr(ctx.dossier, "ad_hoc", False):
         return None
     day = ctx.now.astimezone(LOCAL_TZ).date()  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
     if campaign.window_open(day):
         return None
     fmt = lambda d: d.strftime("%d/%m/%Y") if d else "…"  # noqa: E731
-    return Violation(
+    return CAMPAIGN_MESSAGES.violation(
         "campaign_closed",
         {
             "campaign": campaign.name,

@@ -37,6 +37,7 @@ from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import OFFICE, first_role, may_manage_campaigns, refuse_unless
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
+from workflow.core.inputs import field_required, field_too_long
 
 __all__ = [
     "CAMPAIGN_KINDS",
@@ -145,10 +146,11 @@ def _clean(
     out, problems = {}, []
     for name in ("code", "name", "description"):
         text = nfc(str(values.get(name) or ""))
+        vi, en, limit = FIELDS[name]
         if name != "description" and not text:
-            problems.append(Violation("field_required", _label(name)))
-        elif len(text) > FIELDS[name][2]:
-            problems.append(Violation("field_too_long", {**_label(name), "max": FIELDS[name][2]}))
+            problems.append(field_required((vi, en)))
+        elif len(text) > limit:
+            problems.append(field_too_long((vi, en), limit))
         out[name] = text or (None if name == "description" else text)
     out["code"] = out["code"].upper().replace(" ", "-")
     taken = (
@@ -305,7 +307,11 @@ def save_campaign(
     campaign = _lock(session, campaign_id) if campaign_id is not None else Campaign()
     if campaign_id is not None:
         refuse_if_stale(
-            campaign.version, expected_version, "campaign_stale_version", _state(campaign)
+            campaign.version,
+            expected_version,
+            "campaign_stale_version",
+            _state(campaign),
+            CAMPAIGN_MESSAGES,
         )
     fields, problems = _clean(session, values, campaign_id)
     units = _ids(session, Unit, unit_ids)

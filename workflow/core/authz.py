@@ -56,19 +56,17 @@ def refuse_unless(
     allowed: bool,
     action: tuple[str, str] | None = None,
     *,
-    code: str | None = None,
+    refusal: Violation | None = None,
     error: type[WorkflowError] = EditRefused,
 ) -> None:
     """Raise ``error`` when not ``allowed``: "role_not_permitted" naming the ``action``
-    (Vietnamese, English), or, with no action, ``code`` (default "out_of_scope")."""
+    (Vietnamese, English), or, with no action, ``refusal`` (default "out_of_scope")."""
     if allowed:
         return
     if action is not None:
-        violation = Violation(
-            code or "role_not_permitted", {"action": action[0], "action_en": action[1]}
-        )
+        violation = Violation("role_not_permitted", {"action": action[0], "action_en": action[1]})
     else:
-        violation = Violation(code or "out_of_scope")
+        violation = refusal or Violation("out_of_scope")
     raise error([violation])
 
 

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# Violation codes that mean "this person may not do this", as opposed to "not now".
-PERMISSION_CODES = frozenset(
-    {
-        "role_not_permitted",
-        "out_of_scope",
-        "reviewer_is_nominee",
-        "reviewer_is_author",
-        "not_visible",
-    }
-)
+if TYPE_CHECKING:
+    from workflow.core.messages import Messages
+
+# The core's codes that mean "this person may not do this", as opposed to "not now". A domain
+# declares its own in its catalogue (``Messages.permission``) and its violations carry the flag.
+PERMISSION_CODES = frozenset({"role_not_permitted", "out_of_scope", "not_visible"})
 
 
 @dataclass(frozen=True)
@@ -24,15 +20,17 @@ class Violation:
 
     ``wording`` is the (Vietnamese, English) message of a domain's code, given by the domain's
     own catalogue (``messages.Messages``); without it the code is one of the core's.
+    ``permission`` is set by that catalogue when the code refuses the person, not the moment.
     """
 
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
     wording: tuple[str, str] | None = field(default=None, compare=False, repr=False)
+    permission: bool = field(default=False, compare=False, repr=False)
 
     @property
     def is_permission(self) -> bool:
-        return self.code in PERMISSION_CODES
+        return self.permission or self.code in PERMISSION_CODES
 
     def message(self, locale: str = "vi") -> str:
         from workflow.core.messages import render
@@ -69,8 +67,9 @@ class EditRefused(WorkflowError):
 
 
 class StaleVersion(WorkflowError):
-    """Someone else changed the record (a dossier, or with its own ``code`` a practice, a
-    campaign or an award type) after this person's page was drawn."""
+    """Someone else changed the record (a dossier, or with its own ``code`` worded by its
+    domain's ``messages``, a practice, a campaign or an award type) after this person's page
+    was drawn."""
 
     def __init__(
         self,
@@ -78,25 +77,27 @@ class StaleVersion(WorkflowError):
         current_state: str,
         current_state_en: str = "",
         code: str = "stale_version",
+        messages: Messages | None = None,
     ) -> None:
         self.current_version = current_version
         self.current_state = current_state
-        super().__init__(
-            [
-                Violation(
-                    code, {"state": current_state, "state_en": current_state_en or current_state}
-                )
-            ]
-        )
+        params = {"state": current_state, "state_en": current_state_en or current_state}
+        worded = messages.violation(code, params) if messages else Violation(code, params)
+        super().__init__([worded])
 
 
 def refuse_if_stale(
-    current_version: int, expected_version: int | None, code: str, state: tuple[str, str]
+    current_version: int,
+    expected_version: int | None,
+    code: str,
+    state: tuple[str, str],
+    messages: Messages | None = None,
 ) -> None:
-    """StaleVersion (``code``, the record's ``state`` in Vietnamese and English) when the record
-    moved on from the version the person's page was drawn with; no check without one."""
+    """StaleVersion (``code``, worded by ``messages`` or else the core, with the record's
+    ``state`` in Vietnamese and English) when the record moved on from the version the
+    person's page was drawn with; no check without one."""
     if expected_version is not None and current_version != expected_version:
-        raise StaleVersion(current_version, *state, code=code)
+        raise StaleVersion(current_version, *state, code=code, messages=messages)
 
 
 class NotFound(WorkflowError):

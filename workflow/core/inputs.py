@@ -43,6 +43,17 @@ def _as_date(value: Any) -> dt.date | None:
         return None
 
 
+def field_required(label: tuple[str, str]) -> Violation:
+    """A typed field left empty; ``label`` (Vietnamese, English) names it. Any domain's form
+    field says it in the same words, so the core words it."""
+    return Violation("field_required", {"field": label[0], "field_en": label[1]})
+
+
+def field_too_long(label: tuple[str, str], limit: int) -> Violation:
+    """A typed field longer than ``limit`` characters; ``label`` (Vietnamese, English)."""
+    return Violation("field_too_long", {"field": label[0], "field_en": label[1], "max": limit})
+
+
 def check_reason(inputs: Mapping[str, Any]) -> list[Violation]:
     return [] if nfc(str(inputs.get("reason") or "")) else [Violation("reason_required")]
 

@@ -28,13 +28,62 @@ from workflow.core.actors import Actor, Role
 from workflow.core.authz import can_view, may_run_council, may_vote, refuse_unless
 from workflow.core.engine import fire
 from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.core.messages import Messages
 from workflow.council import sessions as councils
 from workflow.council.guards import (
+    COUNCIL_MESSAGES,
     ballot_tally,
     counts_written,
     eligible_voters,
     recused_ids,
     threshold,
+)
+
+BALLOT_MESSAGES = Messages(
+    {
+        "ballot_already_open": (
+            "Hồ sơ này đã có cuộc bỏ phiếu kín trong phiên họp.",
+            "This dossier already has a secret ballot in this session.",
+        ),
+        "ballot_not_agenda": (
+            "Chỉ bỏ phiếu kín hồ sơ đề nghị khen thưởng đang chờ Hội đồng xét.",
+            "Only nominations awaiting the Council can be put to a secret ballot.",
+        ),
+        "ballot_no_voters": (
+            "Không có thành viên có mặt nào được bỏ phiếu cho hồ sơ này.",
+            "No present member may vote on this dossier.",
+        ),
+        "ballot_closed": ("Cuộc bỏ phiếu kín đã kết thúc.", "The secret ballot is closed."),
+        "ballot_recused": (
+            "Bạn không tham gia biểu quyết hồ sơ này ({why}).",
+            "You are recused from this vote ({why}).",
+        ),
+        "ballot_not_on_roll": (
+            "Bạn không có tên trong danh sách bỏ phiếu của hồ sơ này "
+            "(chỉ thành viên có mặt khi mở phiếu mới được bỏ phiếu).",
+            "You are not on this ballot's roll (only members present when it opened may vote).",
+        ),
+        "ballot_already_voted": (
+            "Bạn đã bỏ phiếu cho hồ sơ này. Mỗi thành viên chỉ bỏ phiếu một lần.",
+            "You have already voted on this dossier. Each member votes once.",
+        ),
+        "ballot_choice_invalid": (
+            "Vui lòng chọn: đồng ý, không đồng ý hoặc không biểu quyết.",
+            "Please choose: approve, reject or abstain.",
+        ),
+        "written_invalid": (
+            "Số ý kiến bằng văn bản không hợp lệ: tối đa {absent} thành viên vắng mặt.",
+            "Invalid written opinions: at most {absent} absent members.",
+        ),
+        "conflict_closed": (
+            "Đã mở phiếu cho hồ sơ này: không thể ghi thêm thành viên xung đột lợi ích.",
+            "The ballot on this dossier is open: conflicts can no longer be recorded.",
+        ),
+        "conflict_not_member": (
+            "Người được chọn không phải thành viên của phiên họp.",
+            "The person chosen is not a member of this session.",
+        ),
+    }
 )
 
 ENTITY = "ballot"
@@ -67,8 +116,8 @@ class Tally:
         return self.written_for + self.written_against
 
 
-def _refuse(code: str, **params) -> EditRefused:
-    return EditRefused([Violation(code, params)])
+def _refuse(violation: Violation) -> EditRefused:
+    return EditRefused([violation])
 
 
 # What the secretary does here, as a refusal names it.
@@ -78,7 +127,7 @@ _RUN_BALLOT = ("Điều hành bỏ phiếu kín", "Run a secret ballot")
 def _open_council(session: Session, council_id: int, actor: Actor) -> CouncilSession:
     council = councils.get(session, council_id, actor, for_update=True)
     if council.status != "open":
-        raise _refuse("session_closed")
+        raise _refuse(COUNCIL_MESSAGES.violation("session_closed"))
     return council
 
 
@@ -141,19 +190,19 @@ def open_ballot(
     quorum = councils.quorum(council)
     if not quorum.met:
         raise _refuse(
-            "quorum_not_met",
-            present=quorum.present,
-            members=quorum.members,
-            required=quorum.required,
+            COUNCIL_MESSAGES.violation(
+                "quorum_not_met",
+                {"present": quorum.present, "members": quorum.members, "required": quorum.required},
+            )
         )
     dossier = load_nomination(session, dossier_id, actor)
     if not isinstance(dossier, Nomination) or not councils.on_agenda(dossier):
-        raise _refuse("ballot_not_agenda")
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_not_agenda"))
     if find(session, council.id, dossier.id) is not None:
-        raise _refuse("ballot_already_open")
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_already_open"))
     roll = sorted(eligible_voters(session, council, dossier))
     if not roll:
-        raise _refuse("ballot_no_voters")
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_no_voters"))
     now = now or dt.datetime.now(dt.UTC)
     ballot = Ballot(
         session_id=council.id,
@@ -206,14 +255,19 @@ def standing(
     return "may_vote" if ballot.is_open else "closed"
 
 
-_REFUSALS = {
-    "nominee": ("ballot_recused", "là người được đề nghị", "you are the nominee"),
-    "conflict": ("ballot_recused", "có xung đột lợi ích", "you have a conflict of interest"),
-    "absent": ("ballot_not_on_roll", "", ""),
-    "not_on_roll": ("ballot_not_on_roll", "", ""),
-    "not_open": ("ballot_not_found", "", ""),
-    "closed": ("ballot_closed", "", ""),
-    "voted": ("ballot_already_voted", "", ""),
+_REFUSALS: dict[str, tuple[Messages, str, str, str]] = {
+    "nominee": (BALLOT_MESSAGES, "ballot_recused", "là người được đề nghị", "you are the nominee"),
+    "conflict": (
+        BALLOT_MESSAGES,
+        "ballot_recused",
+        "có xung đột lợi ích",
+        "you have a conflict of interest",
+    ),
+    "absent": (BALLOT_MESSAGES, "ballot_not_on_roll", "", ""),
+    "not_on_roll": (BALLOT_MESSAGES, "ballot_not_on_roll", "", ""),
+    "not_open": (COUNCIL_MESSAGES, "ballot_not_found", "", ""),
+    "closed": (BALLOT_MESSAGES, "ballot_closed", "", ""),
+    "voted": (BALLOT_MESSAGES, "ballot_already_voted", "", ""),
 }
 
 
@@ -221,8 +275,8 @@ def refusal(standing_: str) -> Violation | None:
     """Why a member with this standing may not vote (None: they may)."""
     if standing_ not in _REFUSALS:
         return None
-    code, why, why_en = _REFUSALS[standing_]
-    return Violation(code, {"why": why, "why_en": why_en})
+    catalogue, code, why, why_en = _REFUSALS[standing_]
+    return catalogue.violation(code, {"why": why, "why_en": why_en})
 
 
 def is_recusal(violation: Violation) -> bool:
@@ -237,13 +291,13 @@ def cast_vote(
 
     Returns nothing and logs nothing: not even the caller learns more than "it was counted".
     """
-    refuse_unless(may_vote(actor), code="ballot_not_on_roll")
+    refuse_unless(may_vote(actor), refusal=BALLOT_MESSAGES.violation("ballot_not_on_roll"))
     council = councils.get(session, council_id, actor)
     if council.status != "open":
-        raise _refuse("session_closed")
+        raise _refuse(COUNCIL_MESSAGES.violation("session_closed"))
     dossier = load_nomination(session, dossier_id, actor)
     if choice not in CHOICES:
-        raise _refuse("ballot_choice_invalid")
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_choice_invalid"))
     ballot = find(session, council.id, dossier.id)
     problem = refusal(standing(session, council, dossier, actor, ballot))
     if problem:
@@ -267,7 +321,8 @@ def cast_vote(
             .execution_options(synchronize_session=False)
         )
         if flipped.rowcount != 1 or counted.rowcount != 1:  # leaving by raising rolls both back
-            raise _refuse("ballot_already_voted" if counted.rowcount == 1 else "ballot_closed")
+            code = "ballot_already_voted" if counted.rowcount == 1 else "ballot_closed"
+            raise _refuse(BALLOT_MESSAGES.violation(code))
 
 
 def close_ballot(
@@ -290,9 +345,9 @@ def close_ballot(
     council = councils.get(session, council_id, actor)
     ballot = find(session, council.id, dossier_id, for_update=True)
     if ballot is None:
-        raise _refuse("ballot_not_found")
+        raise _refuse(COUNCIL_MESSAGES.violation("ballot_not_found"))
     if not ballot.is_open:
-        raise _refuse("ballot_closed")
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_closed"))
     dossier = load_nomination(session, dossier_id, actor)
     _check_written(session, council, dossier, written_for, written_against)
     box = session.scalars(
@@ -349,13 +404,13 @@ def _check_written(
     )
     allowed = len(absent) if counts_written(getattr(dossier, "award_type", None)) else 0
     if min(written_for, written_against) < 0 or written_for + written_against > allowed:
-        raise _refuse("written_invalid", absent=allowed)
+        raise _refuse(BALLOT_MESSAGES.violation("written_invalid", {"absent": allowed}))
 
 
 def tally(session: Session, ballot: Ballot) -> Tally:
     """The result of a closed ballot. Refused while it is open: the counts are secret until then."""
     if ballot.is_open or ballot.votes_for is None:
-        raise _refuse("ballot_still_open")
+        raise _refuse(COUNCIL_MESSAGES.violation("ballot_still_open"))
     council = session.get(CouncilSession, ballot.session_id)
     award = getattr(session.get(Dossier, ballot.dossier_id), "award_type", None)
     votes = ballot_tally(ballot, award)
@@ -384,7 +439,7 @@ def apply_result(
     refuse_unless(may_run_council(actor), _RUN_BALLOT)
     ballot = find(session, council_id, dossier_id)
     if ballot is None:
-        raise _refuse("ballot_not_found")
+        raise _refuse(COUNCIL_MESSAGES.violation("ballot_not_found"))
     result = tally(session, ballot)
     trigger = "council_approve" if result.passes else "council_reject"
     if not result.passes and not nfc(reason):
@@ -416,11 +471,11 @@ def set_conflict(
     council = _open_council(session, council_id, actor)
     dossier = load_nomination(session, dossier_id, actor)
     if user_id not in {a.user_id for a in council.attendance}:
-        raise _refuse("conflict_not_member")
+        raise _refuse(BALLOT_MESSAGES.violation("conflict_not_member"))
     if not nfc(reason):
-        raise _refuse("reason_required")
+        raise EditRefused([Violation("reason_required")])
     if find(session, council.id, dossier.id) is not None:
-        raise _refuse("conflict_closed")
+        raise _refuse(BALLOT_MESSAGES.violation("conflict_closed"))
     existing = session.scalars(
         select(CouncilConflict).where(
             CouncilConflict.session_id == council.id,

@@ -16,14 +16,58 @@ from models.text import whole_number
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
+from workflow.core.messages import Messages
+
+COUNCIL_MESSAGES = Messages(
+    {
+        "session_required": (
+            "Vui lòng chọn phiên họp Hội đồng.",
+            "Please choose a Council session.",
+        ),
+        "session_closed": ("Phiên họp Hội đồng đã kết thúc.", "The Council session is closed."),
+        "quorum_not_met": (
+            "Phiên họp chưa đủ số thành viên: có mặt {present}/{members}, cần ít nhất {required}.",
+            "No quorum: {present} of {members} members present, {required} needed.",
+        ),
+        "votes_invalid": (
+            "Số phiếu không hợp lệ: tổng {total} phiếu, chỉ có {voters} thành viên được bỏ phiếu.",
+            "Invalid tally: {total} votes for {voters} eligible members.",
+        ),
+        "votes_not_counts": (
+            "Số phiếu phải là số nguyên, không âm.",
+            "Vote counts must be whole numbers, zero or more.",
+        ),
+        "threshold_not_met": (
+            "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} "
+            "phiếu đồng ý, cần ít nhất {required} ({pct}%).",
+            "Vote threshold not met: {votes_for} of {base} in favour, {required} needed ({pct}%).",
+        ),
+        "ballot_not_found": (
+            "Không tìm thấy phiếu bầu của hồ sơ này trong phiên họp.",
+            "There is no ballot on this dossier in this session.",
+        ),
+        "ballot_still_open": (
+            "Cuộc bỏ phiếu kín chưa kết thúc: kết quả chỉ có khi thư ký đóng phiếu.",
+            "The secret ballot is still open: its tally exists only once it is closed.",
+        ),
+        "ballot_exists": (
+            "Hồ sơ này đã được bỏ phiếu kín trong phiên; hãy áp dụng kết quả bỏ phiếu kín.",
+            "This dossier had a secret ballot in this session; apply its result.",
+        ),
+        "ballot_passed": (
+            "Kết quả bỏ phiếu kín đã đạt tỷ lệ: không thể ghi “không thông qua” theo phiếu này.",
+            "The secret ballot reached the threshold: it cannot be recorded as a rejection.",
+        ),
+    }
+)
 
 
 def _open_session(ctx: GuardContext) -> tuple[CouncilFacts | None, Violation | None]:
     council = ctx.fact(_load_council)
     if council is None:
-        return None, Violation("session_required")
+        return None, COUNCIL_MESSAGES.violation("session_required")
     if council.status != "open":
-        return council, Violation("session_closed")
+        return council, COUNCIL_MESSAGES.violation("session_closed")
     return council, None
 
 
@@ -79,7 +123,7 @@ _COUNCIL_FACTS = (
 def _quorum(council: Council) -> Violation | None:
     required = math.ceil(council.member_count * council.quorum_pct / 100)
     if council.present_count < required or council.present_count == 0:
-        return Violation(
+        return COUNCIL_MESSAGES.violation(
             "quorum_not_met",
             {
                 "present": council.present_count,
@@ -120,12 +164,14 @@ def _tally_problem(ctx: GuardContext, council: Council) -> tuple[Violation | Non
     # With a ballot in the session its result decides: not typed counts, nor none at all
     # (a rejection or deferral without counts would have bypassed a ballot still open).
     if _has_ballot(ctx, council):
-        return Violation("ballot_exists"), voters
+        return COUNCIL_MESSAGES.violation("ballot_exists"), voters
     tally = _tally(ctx)
     if tally is None:
-        return Violation("votes_not_counts"), voters
+        return COUNCIL_MESSAGES.violation("votes_not_counts"), voters
     if sum(tally) > voters:
-        return Violation("votes_invalid", {"total": sum(tally), "voters": voters}), voters
+        return COUNCIL_MESSAGES.violation(
+            "votes_invalid", {"total": sum(tally), "voters": voters}
+        ), voters
     return None, voters
 
 
@@ -214,9 +260,9 @@ def _ballot_problem(ctx: GuardContext, council: Council) -> tuple[Violation | No
     """Why the named ballot cannot decide (or None), and how many were on its roll."""
     ballot = ctx.fact(_named_ballot)
     if ballot is None:
-        return Violation("ballot_not_found"), 0
+        return COUNCIL_MESSAGES.violation("ballot_not_found"), 0
     if ballot.is_open:
-        return Violation("ballot_still_open"), ballot.eligible
+        return COUNCIL_MESSAGES.violation("ballot_still_open"), ballot.eligible
     return None, ballot.eligible
 
 
@@ -226,7 +272,7 @@ def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Viol
     votes_for = _tally(ctx)[0]
     base, required, pct = threshold(award, council, voters)
     if votes_for < required:
-        return Violation(
+        return COUNCIL_MESSAGES.violation(
             "threshold_not_met",
             {"votes_for": votes_for, "base": base, "required": required, "pct": pct},
         )
@@ -260,7 +306,8 @@ def council_tally_possible(ctx: GuardContext) -> Violation | None:
         and _closed_ballot(ctx) is not None
         and _threshold_problem(ctx, council, voters) is None
     ):
-        return Violation("ballot_passed")  # a secret ballot that passed cannot be turned down
+        # A secret ballot that passed cannot be turned down.
+        return COUNCIL_MESSAGES.violation("ballot_passed")
     return invalid
 
 

@@ -28,9 +28,31 @@ from models.text import nfc, person_sort_key
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_run_council, may_view_council, refuse_unless, visible_dossiers
-from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.core.errors import EditRefused, NotFound
+from workflow.core.inputs import field_required
+from workflow.core.messages import Messages
 from workflow.core.registry import state_def, state_is
+from workflow.council.guards import COUNCIL_MESSAGES
 from workflow.dossiers.queues import ANY_DOSSIER
+
+SESSION_MESSAGES = Messages(
+    {
+        "session_ballots_open": (
+            "Chưa thể kết thúc phiên họp: còn phiếu kín chưa đóng của hồ sơ {dossiers}. "
+            "Vui lòng đóng phiếu và kiểm phiếu trước khi kết thúc phiên họp.",
+            "The session cannot be closed yet: a secret ballot is still open on {dossiers}. "
+            "Please close and count every open ballot before closing the session.",
+        ),
+        "session_ballots_unapplied": (
+            "Chưa thể kết thúc phiên họp: kết quả bỏ phiếu "
+            "kín của hồ sơ {dossiers} chưa được ghi nhận. "
+            "Vui lòng bấm “Ghi nhận” kết quả phiếu kín trước khi kết thúc phiên họp.",
+            "The session cannot be closed yet: "
+            "the secret ballot result on {dossiers} is not recorded. "
+            "Please record the ballot's result before closing the session.",
+        ),
+    }
+)
 
 DEFAULT_QUORUM_PCT = 67
 ENTITY = "council_session"
@@ -123,22 +145,12 @@ def open_session(
     now = now or dt.datetime.now(dt.UTC)
     problems = []
     if not nfc(title):
-        problems.append(
-            Violation("field_required", {"field": "Tên phiên họp", "field_en": "Title"})
-        )
+        problems.append(field_required(("Tên phiên họp", "Title")))
     if not 1 <= quorum_pct <= 100:
-        problems.append(
-            Violation(
-                "field_required", {"field": "Tỷ lệ túc số (1–100%)", "field_en": "Quorum (1–100%)"}
-            )
-        )
+        problems.append(field_required(("Tỷ lệ túc số (1–100%)", "Quorum (1–100%)")))
     members = council_members(session)
     if not members:
-        problems.append(
-            Violation(
-                "field_required", {"field": "Thành viên Hội đồng", "field_en": "Council members"}
-            )
-        )
+        problems.append(field_required(("Thành viên Hội đồng", "Council members")))
     if problems:
         raise EditRefused(problems)
     present = set(present_ids)
@@ -283,7 +295,7 @@ def decided_items(session: Session, council_id: int) -> list[CouncilItem]:
 
 def _refuse_if_closed(council: CouncilSession) -> None:
     if council.status != "open":
-        raise EditRefused([Violation("session_closed")])
+        raise EditRefused([COUNCIL_MESSAGES.violation("session_closed")])
 
 
 def _refuse_if_ballots_pending(session: Session, council: CouncilSession) -> None:
@@ -298,7 +310,7 @@ def _refuse_if_ballots_pending(session: Session, council: CouncilSession) -> Non
     ):
         if ballots:
             problems.append(
-                Violation(
+                SESSION_MESSAGES.violation(
                     code,
                     {
                         "dossiers": ", ".join(f"“{b.dossier.nominee_name}”" for b in ballots),

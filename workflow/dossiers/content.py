@@ -17,8 +17,23 @@ from workflow.core.actors import Actor, Role
 from workflow.core.authz import UNIT, editing_role, first_role, may_draft, refuse_unless
 from workflow.core.engine import load_for_update, workflow_of
 from workflow.core.errors import EditRefused, Violation, refuse_if_stale
+from workflow.core.inputs import field_required, field_too_long
+from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers.fields import fields_of
+
+CONTENT_MESSAGES = Messages(
+    {
+        "not_editable": (
+            "Hồ sơ ở trạng thái “{state}” không được chỉnh sửa.",
+            "A dossier that is “{state}” cannot be edited.",
+        ),
+        "unknown_field": (
+            "Trường “{field}” không được chỉnh sửa.",
+            "The field “{field}” cannot be edited.",
+        ),
+    }
+)
 
 MODELS: dict[str, type[Dossier]] = {"nomination": Nomination, "plan": Plan, "report": Report}
 
@@ -27,14 +42,13 @@ def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Vi
     """The value to store for field ``name`` of ``kind``, or why it cannot be stored."""
     field = fields_of(kind).get(name)
     if field is None:
-        return None, Violation("unknown_field", {"field": name})
-    vi, en = field.named
-    missing = Violation("field_required", {"field": vi, "field_en": en})
+        return None, CONTENT_MESSAGES.violation("unknown_field", {"field": name})
+    missing = field_required(field.named)
     if field.value == "text":
         text = nfc(str(value or ""))
         limit = field.max_length
         if limit is not None and len(text) > limit:
-            return None, Violation("field_too_long", {"field": vi, "field_en": en, "max": limit})
+            return None, field_too_long(field.named, limit)
         return text, None
     if field.value == "flag":
         return bool(value) and str(value).lower() not in ("0", "false", "off", ""), None
@@ -143,8 +157,7 @@ def create(
     for field in declared:
         # A reference the form requires is a column that cannot be empty, even in a draft.
         if field.required and field.value == "ref" and getattr(dossier, field.name) is None:
-            vi, en = field.named
-            raise EditRefused([Violation("field_required", {"field": vi, "field_en": en})])
+            raise EditRefused([field_required(field.named)])
     session.add(dossier)
     session.flush()
     audit.append(
@@ -174,7 +187,11 @@ def check_editable(
         raise EditRefused([Violation("out_of_scope")])
     if not state.editable:
         raise EditRefused(
-            [Violation("not_editable", {"state": state.label_vi, "state_en": state.label_en})]
+            [
+                CONTENT_MESSAGES.violation(
+                    "not_editable", {"state": state.label_vi, "state_en": state.label_en}
+                )
+            ]
         )
     return dossier, role
 

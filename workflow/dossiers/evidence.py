@@ -22,7 +22,26 @@ from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
 from workflow.core.errors import EditRefused, NotFound, Violation
+from workflow.core.messages import Messages
 from workflow.dossiers.content import check_editable, touch
+
+EVIDENCE_MESSAGES = Messages(
+    {
+        "file_type_refused": (
+            "Tệp “{name}” không được chấp nhận. Chỉ nhận PDF, DOCX, XLSX, JPG, PNG.",
+            "The file “{name}” is refused. Only PDF, DOCX, XLSX, JPG and PNG are accepted.",
+        ),
+        "file_too_large": (
+            "Tệp “{name}” vượt quá {limit_mb} MB.",
+            "The file “{name}” exceeds {limit_mb} MB.",
+        ),
+        "file_empty": ("Tệp “{name}” rỗng.", "The file “{name}” is empty."),
+        "too_many_files": (
+            "Hồ sơ đã có tối đa {limit} tệp.",
+            "The dossier already has the maximum of {limit} files.",
+        ),
+    }
+)
 
 # extension: the MIME type its content must show.
 ALLOWED = {
@@ -65,11 +84,15 @@ def check_file(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> li
     name = clean_name(name)
     ext = _extension(name)
     if not data:
-        return [Violation("file_empty", {"name": name})]
+        return [EVIDENCE_MESSAGES.violation("file_empty", {"name": name})]
     if len(data) > max_bytes:
-        return [Violation("file_too_large", {"name": name, "limit_mb": max_bytes // (1024 * 1024)})]
+        return [
+            EVIDENCE_MESSAGES.violation(
+                "file_too_large", {"name": name, "limit_mb": max_bytes // (1024 * 1024)}
+            )
+        ]
     if ext not in ALLOWED or not _content_matches(ext, data):
-        return [Violation("file_type_refused", {"name": name})]
+        return [EVIDENCE_MESSAGES.violation("file_type_refused", {"name": name})]
     return []
 
 
@@ -100,7 +123,7 @@ def attach(
         select(func.count()).select_from(Attachment).where(Attachment.dossier_id == dossier.id)
     )
     if count >= max_files:
-        problems.append(Violation("too_many_files", {"limit": max_files}))
+        problems.append(EVIDENCE_MESSAGES.violation("too_many_files", {"limit": max_files}))
     if problems:
         raise EditRefused(problems)
     digest = hashlib.sha256(data).hexdigest()

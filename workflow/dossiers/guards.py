@@ -10,8 +10,32 @@ from models.text import nfc
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
-from workflow.core.inputs import _as_date, _iso
+from workflow.core.inputs import _as_date, _iso, field_required
+from workflow.core.messages import Messages
 from workflow.dossiers.fields import fields_of
+
+# A reviewer's independence refuses the person, whatever the moment: a permission refusal.
+DOSSIER_MESSAGES = Messages(
+    {
+        "reviewer_is_nominee": (
+            "Người thẩm định không được là người được đề nghị khen thưởng.",
+            "A reviewer may not review their own nomination.",
+        ),
+        "reviewer_is_author": (
+            "Người thẩm định không được là người lập hồ sơ.",
+            "A reviewer may not review a dossier they drafted.",
+        ),
+        "evidence_missing": (
+            "Hồ sơ chưa có tệp minh chứng nào.",
+            "The dossier has no evidence file.",
+        ),
+        "award_kind_mismatch": (
+            "Danh hiệu “{award}” dành cho {expected}, không dành cho {given}.",
+            "The award “{award}” is for {expected}, not {given}.",
+        ),
+    },
+    permission=frozenset({"reviewer_is_nominee", "reviewer_is_author"}),
+)
 
 
 @guard(
@@ -26,12 +50,11 @@ def required_fields(ctx: GuardContext) -> Violation | None:
     dossier = ctx.dossier
     for field in fields_of(dossier.kind).values():
         if field.required_to_send and not nfc(getattr(dossier, field.name) or ""):
-            vi, en = field.named
-            return Violation("field_required", {"field": vi, "field_en": en})
+            return field_required(field.named)
     if isinstance(dossier, Nomination):
         award = dossier.award_type
         if award.nominee_kind != dossier.nominee_kind:
-            return Violation(
+            return DOSSIER_MESSAGES.violation(
                 "award_kind_mismatch",
                 {
                     "award": award.name_vi,
@@ -57,7 +80,7 @@ def _kind_vi(kind: str) -> str:
 def has_evidence(ctx: GuardContext) -> Violation | None:
     """At least one evidence file is attached."""
     count = ctx.session.scalar(_COUNT_EVIDENCE, {"dossier_id": ctx.dossier.id})
-    return None if count else Violation("evidence_missing")
+    return None if count else DOSSIER_MESSAGES.violation("evidence_missing")
 
 
 _COUNT_EVIDENCE = (
@@ -74,9 +97,9 @@ _COUNT_EVIDENCE = (
 def reviewer_independent(ctx: GuardContext) -> Violation | None:
     """The Office reviewer is neither the nominee nor the author (separation of duties)."""
     if getattr(ctx.dossier, "nominee_user_id", None) == ctx.actor.user_id:
-        return Violation("reviewer_is_nominee")
+        return DOSSIER_MESSAGES.violation("reviewer_is_nominee")
     if ctx.dossier.author_id == ctx.actor.user_id:
-        return Violation("reviewer_is_author")
+        return DOSSIER_MESSAGES.violation("reviewer_is_author")
     return None
 
 

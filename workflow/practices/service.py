@@ -28,6 +28,7 @@ from workflow.core.authz import (
     refuse_unless,
 )
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
+from workflow.core.inputs import field_required, field_too_long
 from workflow.core.messages import Messages
 
 # field: (Vietnamese label, English label, max length, required)
@@ -48,6 +49,12 @@ PRACTICE_MESSAGES = Messages(
         "practice_locked": (
             "Mô hình đã được công nhận tiêu biểu; liên hệ Văn phòng Sở nếu cần sửa.",
             "The practice is marked exemplary; ask the Office if it needs a change.",
+        ),
+        "practice_stale_version": (
+            "Người khác đã thay đổi mô hình này trước bạn. Trạng thái hiện tại: “{state}”. "
+            "Vui lòng xem lại nội dung hiện tại của mô hình rồi thực hiện lại.",
+            "Someone else changed this practice first. It is now “{state}”. "
+            "Please review its current content and try again.",
         ),
     }
 )
@@ -77,11 +84,9 @@ def _values(session: Session, fields: Mapping[str, Any]) -> tuple[dict[str, Any]
             continue
         text = nfc(str(fields.get(name) or ""))
         if required and not text:
-            problems.append(Violation("field_required", {"field": vi, "field_en": en}))
+            problems.append(field_required((vi, en)))
         elif len(text) > limit:
-            problems.append(
-                Violation("field_too_long", {"field": vi, "field_en": en, "max": limit})
-            )
+            problems.append(field_too_long((vi, en), limit))
         values[name] = text
     if "campaign_id" in fields:
         chosen = whole_number(fields.get("campaign_id"))
@@ -165,7 +170,11 @@ def _lock(session: Session, practice_id: int, actor: Actor) -> Practice:
 def _check_version(practice: Practice, expected_version: int | None) -> None:
     """StaleVersion when the practice moved on since the person's page was drawn."""
     refuse_if_stale(
-        practice.version, expected_version, "practice_stale_version", STATUS_LABELS[practice.status]
+        practice.version,
+        expected_version,
+        "practice_stale_version",
+        STATUS_LABELS[practice.status],
+        PRACTICE_MESSAGES,
     )
 
 

@@ -29,9 +29,44 @@ from workflow.core.authz import (
 )
 from workflow.core.engine import fire
 from workflow.core.errors import EditRefused, NotFound, Violation, WorkflowError
-from workflow.core.inputs import DECISION_NUMBER
+from workflow.core.inputs import DECISION_NUMBER, field_required
+from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
 from workflow.documents import docx as documents
+
+DECISION_MESSAGES = Messages(
+    {
+        "decision_empty": (
+            "Vui lòng chọn ít nhất một hồ sơ đã được Hội đồng thông qua.",
+            "Please choose at least one dossier approved by the Council.",
+        ),
+        "decision_number_taken": (
+            "Số quyết định “{number}” đã được dùng.",
+            "Decision number “{number}” is already used.",
+        ),
+        "decision_dossier_unfit": (
+            "Hồ sơ “{name}” không ở trạng thái “Hội đồng thông qua”.",
+            "The dossier “{name}” is not approved by the Council.",
+        ),
+        "decision_dossier_taken": (
+            "Hồ sơ “{name}” đã thuộc quyết định {number}.",
+            "The dossier “{name}” already belongs to decision {number}.",
+        ),
+        "decision_not_draft": (
+            "Quyết định đã ban hành: không thể thay đổi.",
+            "The decision is issued and cannot change.",
+        ),
+        "decision_item_refused": ("“{name}”: {message}", "“{name}”: {message_en}"),
+        "proposal_number_invalid": (
+            "Số tờ trình “{number}” không đúng mẫu, ví dụ: 12/TTr-{unit}.",
+            "Proposal number “{number}” is not in the form 12/TTr-{unit}.",
+        ),
+        "proposal_empty": (
+            "Đơn vị chưa có hồ sơ đề nghị nào trong phong trào này.",
+            "The unit has no nomination in this campaign.",
+        ),
+    }
+)
 
 ENTITY = "decision"
 # Awards the Department confers (as ``AwardType.conferred_by_department``); the others are
@@ -181,13 +216,13 @@ def _check_heading(
     if not DECISION_NUMBER.match(number):
         problems.append(Violation("decision_number_invalid", {"number": number}))
     elif session.scalar(select(Decision.id).where(Decision.number == number)) is not None:
-        problems.append(Violation("decision_number_taken", {"number": number}))
+        problems.append(DECISION_MESSAGES.violation("decision_number_taken", {"number": number}))
     if day is None:
         problems.append(Violation("decision_date_missing"))
     if not signer:
         problems.append(Violation("signer_missing"))
     if not title:
-        problems.append(Violation("field_required", {"field": "Trích yếu", "field_en": "Subject"}))
+        problems.append(field_required(("Trích yếu", "Subject")))
     return problems
 
 
@@ -195,7 +230,7 @@ def _load_candidates(
     session: Session, actor: Actor, ids: set[int], problems: list[Violation]
 ) -> list[Nomination]:
     if not ids:
-        problems.append(Violation("decision_empty"))
+        problems.append(DECISION_MESSAGES.violation("decision_empty"))
         return []
     found = {
         d.id: d
@@ -214,10 +249,10 @@ def _load_candidates(
         dossier = found.get(dossier_id)
         if dossier is None or dossier.state not in publishable_states():
             name = dossier.nominee_name if dossier else f"#{dossier_id}"
-            problems.append(Violation("decision_dossier_unfit", {"name": name}))
+            problems.append(DECISION_MESSAGES.violation("decision_dossier_unfit", {"name": name}))
         elif dossier_id in held:
             problems.append(
-                Violation(
+                DECISION_MESSAGES.violation(
                     "decision_dossier_taken",
                     {"name": dossier.nominee_name, "number": held[dossier_id]},
                 )
@@ -245,7 +280,7 @@ def issue(
             events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
         except WorkflowError as refused:
             problems += [
-                Violation(
+                DECISION_MESSAGES.violation(
                     "decision_item_refused",
                     {
                         "name": dossier.nominee_name,
@@ -303,7 +338,7 @@ def _draft(session: Session, decision_id: int, actor: Actor) -> Decision:
     if decision is None or not may_view_council(actor):
         raise NotFound()
     if decision.status != DECISION_DRAFT:
-        raise EditRefused([Violation("decision_not_draft")])
+        raise EditRefused([DECISION_MESSAGES.violation("decision_not_draft")])
     return decision
 
 
@@ -379,14 +414,16 @@ def proposal_docx(
     problems = []
     if not documents.PROPOSAL_NUMBER.match(number):
         problems.append(
-            Violation("proposal_number_invalid", {"number": number, "unit": unit.code.upper()})
+            DECISION_MESSAGES.violation(
+                "proposal_number_invalid", {"number": number, "unit": unit.code.upper()}
+            )
         )
     if day is None:
         problems.append(Violation("decision_date_missing"))
     if not signer:
         problems.append(Violation("signer_missing"))
     if not dossiers:
-        problems.append(Violation("proposal_empty"))
+        problems.append(DECISION_MESSAGES.violation("proposal_empty"))
     if problems:
         raise EditRefused(problems)
     school = unit.kind not in ("department", "office", "division", "other")

@@ -10,6 +10,7 @@ from flask import Flask, render_template_string, request
 
 from web.support.refusals import Refusal, commit_or_answer, flash_and_redirect
 from workflow.core.errors import EditRefused, StaleVersion, Violation
+from workflow.practices.service import PRACTICE_MESSAGES
 
 FORM = (
     '<form><input name="title" value="{{ title }}">'
@@ -37,7 +38,9 @@ def _change(outcome: str):
 
     def change() -> str:
         if outcome == "stale":
-            raise StaleVersion(7, "Nháp", "Draft", code="practice_stale_version")
+            raise StaleVersion(
+                7, "Nháp", "Draft", code="practice_stale_version", messages=PRACTICE_MESSAGES
+            )
         if outcome == "rule":
             raise EditRefused([Violation("reason_required")])
         if outcome == "permission":

@@ -12,6 +12,16 @@ from models import Dossier, Practice
 from workflow.core import authz
 from workflow.core.actors import Actor, Role
 from workflow.core.errors import EditRefused, TransitionRefused
+from workflow.core.messages import Messages
+
+# A domain's refusals as the core sees them: worded, one of them declared a permission refusal.
+ROLL = Messages(
+    {
+        "not_on_roll": ("Không có tên trong danh sách.", "Not on the roll."),
+        "not_a_member": ("Không phải thành viên.", "Not a member."),
+    },
+    permission=frozenset({"not_a_member"}),
+)
 
 UNIT_ID, OTHER_UNIT = 1, 2
 ACTORS = {
@@ -90,5 +100,9 @@ def test_a_refusal_keeps_the_codes_and_words_people_see():
         authz.refuse_unless(False)
     assert refused.value.code == "out_of_scope"
     with pytest.raises(TransitionRefused) as refused:
-        authz.refuse_unless(False, code="ballot_not_on_roll", error=TransitionRefused)
-    assert refused.value.code == "ballot_not_on_roll" and not refused.value.is_permission
+        authz.refuse_unless(False, refusal=ROLL.violation("not_on_roll"), error=TransitionRefused)
+    assert refused.value.code == "not_on_roll" and not refused.value.is_permission
+    assert refused.value.messages("en") == ["Not on the roll."]
+    with pytest.raises(EditRefused) as refused:
+        authz.refuse_unless(False, refusal=ROLL.violation("not_a_member"))
+    assert refused.value.code == "not_a_member" and refused.value.is_permission

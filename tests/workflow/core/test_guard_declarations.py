@@ -11,6 +11,7 @@ import ast
 import dataclasses
 import importlib
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -359,31 +360,129 @@ def test_no_module_fills_another_modules_table_when_imported():
     assert found == []
 
 
-def _calls(path: Path):
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            yield node
+# Calls that raise a refusal of a literal code besides ``Violation`` and ``X.violation``: where
+# their code and their catalogue (``messages``) are given, by position or by keyword.
+_STALE_RAISERS = {"refuse_if_stale": (2, 4), "StaleVersion": (3, 4)}
+
+
+@dataclasses.dataclass(frozen=True)
+class Raised:
+    """A refusal of a literal ``code`` raised at ``where``, worded by ``catalogue`` (the source of
+    the catalogue expression) or, with none, by the core's MESSAGES."""
+
+    code: str
+    where: str
+    catalogue: str | None
+
+
+def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
+    if len(call.args) > position:
+        return call.args[position]
+    return next((k.value for k in call.keywords if k.arg == keyword), None)
+
+
+def _raised_in(tree: ast.AST, where: str):
+    """Every refusal of a literal code in ``tree``."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name in ("Violation", "violation"):
+            code, catalogue = (node.args[0] if node.args else None), None
+            if isinstance(func, ast.Attribute) and name == "violation":
+                catalogue = func.value
+        elif name in _STALE_RAISERS:
+            position, messages_at = _STALE_RAISERS[name]
+            code = _argument(node, position, "code")
+            catalogue = _argument(node, messages_at, "messages")
+        else:
+            continue
+        if isinstance(code, ast.Constant) and isinstance(code.value, str):
+            worded_by = ast.unparse(catalogue) if catalogue is not None else None
+            yield Raised(code.value, f"{where}:{node.lineno}", worded_by)
+
+
+def _raised(*packages: str) -> dict[str, list[Raised]]:
+    """The refusals raised by each module of ``packages``, by module name."""
+    found = {}
+    for path in _sources(*packages):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found[module] = list(_raised_in(tree, str(path.relative_to(ROOT))))
+    return found
 
 
 def test_a_bare_violation_names_a_core_code_and_a_domain_code_comes_from_its_catalogue():
     """``Violation("code")`` is worded by the core's MESSAGES; a domain's code is raised through
-    its own catalogue (``CATALOGUE.violation("code")``), which words it."""
+    its own catalogue (``CATALOGUE.violation("code")``, or a stale version's ``messages``),
+    which words it."""
     bare, worded = [], []
-    for path in _sources("workflow", "web"):
-        module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-        for call in _calls(path):
-            code = call.args[0].value
-            where = f"{path.relative_to(ROOT)}:{call.lineno}"
-            if isinstance(call.func, ast.Name) and call.func.id == "Violation":
-                if code not in MESSAGES:
-                    bare.append((where, code))
-            elif isinstance(call.func, ast.Attribute) and call.func.attr == "violation":
-                namespace = vars(importlib.import_module(module))
-                catalogue = eval(ast.unparse(call.func.value), namespace)
-                assert isinstance(catalogue, Messages), where
-                if code not in catalogue:
-                    worded.append((where, code))
+    for module, raised in _raised("workflow", "web").items():
+        for refusal in raised:
+            if refusal.catalogue is None:
+                if refusal.code not in MESSAGES:
+                    bare.append((refusal.where, refusal.code))
+                continue
+            namespace = vars(importlib.import_module(module))
+            catalogue = eval(refusal.catalogue, namespace)
+            assert isinstance(catalogue, Messages), refusal.where
+            if refusal.code not in catalogue:
+                worded.append((refusal.where, refusal.code))
     assert bare == [] and worded == []
+
+
+def _worded_for_others(raised: dict[str, list[Raised]], table: Mapping[str, object]) -> list[str]:
+    """The codes ``table`` (the core's MESSAGES) words that only modules outside the core raise."""
+    in_core, outside = set(), set()
+    for module, refusals in raised.items():
+        codes = {r.code for r in refusals}
+        if module == "workflow.core" or module.startswith("workflow.core."):
+            in_core |= codes
+        else:
+            outside |= codes
+    return sorted(code for code in table if code in outside - in_core)
+
+
+def test_the_core_words_no_code_that_only_a_domain_raises():
+    """A code raised only outside ``workflow.core`` is a domain's: its catalogue words it, the
+    core's MESSAGES does not."""
+    assert _worded_for_others(_raised("workflow", "web"), MESSAGES) == []
+
+
+def test_a_domain_code_worded_by_the_core_is_found():
+    """The check above can fail: a domain raising a bare code the core words is reported, while
+    a code the core raises too, or raises alone, is not."""
+    domain = ast.parse(
+        'Violation("reviewer_is_nominee")\n'
+        'refuse_if_stale(v, e, "thing_stale_version", labels)\n'
+        'Violation("reason_required")\n'
+    )
+    core = ast.parse('Violation("reason_required")\nStaleVersion(1, "x", code="stale_version")\n')
+    raised = {
+        "workflow.dossiers.guards": list(_raised_in(domain, "workflow/dossiers/guards.py")),
+        "workflow.core.inputs": list(_raised_in(core, "workflow/core/inputs.py")),
+    }
+    table = dict.fromkeys(
+        ("reviewer_is_nominee", "thing_stale_version", "reason_required", "stale_version")
+    )
+    assert _worded_for_others(raised, table) == ["reviewer_is_nominee", "thing_stale_version"]
+
+
+def test_a_permission_refusal_is_declared_by_its_catalogue_and_carried_by_the_violation():
+    """The core lists only its own permission codes; a domain's are declared by its catalogue."""
+    from workflow.core.errors import PERMISSION_CODES
+
+    assert set(MESSAGES).issuperset(PERMISSION_CODES)  # so none only a domain raises (above)
+    catalogue = Messages(
+        {"not_yours": ("Không phải của bạn.", "Not yours."), "later": ("Sau.", "Later.")},
+        permission=frozenset({"not_yours"}),
+    )
+    assert catalogue.violation("not_yours").is_permission
+    assert not catalogue.violation("later").is_permission
+    assert not Violation("not_yours").is_permission  # the flag comes with the wording
+    with pytest.raises(ValueError):
+        Messages({"later": ("Sau.", "Later.")}, permission=frozenset({"not_yours"}))
 
 
 def test_a_catalogues_violation_carries_its_wording_in_both_languages():

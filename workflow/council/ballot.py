@@ -38,6 +38,7 @@ from workflow.council.guards import (
     recused_ids,
     threshold,
 )
+from workflow.council.records import record_event
 
 BALLOT_MESSAGES = Messages(
     {
@@ -219,8 +220,9 @@ def open_ballot(
     session.add_all([BallotVoter(ballot_id=ballot.id, user_id=u, voted=False) for u in roll])
     session.add(BallotBox(ballot_id=ballot.id, approve=0, reject=0, abstain=0))
     members = {a.user_id for a in council.attendance}
-    _audit(
+    record_event(
         session,
+        ENTITY,
         ballot,
         actor,
         "open",
@@ -371,8 +373,9 @@ def close_ballot(
     )
     session.expunge(box)
     result = tally(session, ballot)
-    _audit(
+    record_event(
         session,
+        ENTITY,
         ballot,
         actor,
         "close",
@@ -571,28 +574,3 @@ def _rows(
             )
         )
     return rows
-
-
-def _audit(
-    session: Session,
-    ballot: Ballot,
-    actor: Actor,
-    action: str,
-    now: dt.datetime,
-    *,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    changes: dict,
-) -> None:
-    audit.append(
-        session,
-        entity_type=ENTITY,
-        entity_id=ballot.id,
-        action=action,
-        actor_id=actor.user_id,
-        actor_role=Role.COUNCIL_SECRETARY.value,
-        from_state=from_state,
-        to_state=to_state,
-        changes=changes,
-        now=now,
-    )

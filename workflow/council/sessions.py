@@ -25,7 +25,6 @@ from models.council import (
     Ballot,
 )
 from models.text import nfc, person_sort_key
-from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_run_council, may_view_council, refuse_unless, visible_dossiers
 from workflow.core.errors import EditRefused, NotFound
@@ -33,6 +32,7 @@ from workflow.core.inputs import field_required
 from workflow.core.messages import Messages
 from workflow.core.registry import state_def, state_is
 from workflow.council.guards import COUNCIL_MESSAGES
+from workflow.council.records import record_event
 from workflow.dossiers.queues import ANY_DOSSIER
 
 SESSION_MESSAGES = Messages(
@@ -166,8 +166,9 @@ def open_session(
     council.attendance = [CouncilAttendance(user_id=u.id, present=u.id in present) for u in members]
     session.add(council)
     session.flush()
-    _audit(
+    record_event(
         session,
+        ENTITY,
         council,
         actor,
         "open",
@@ -201,7 +202,15 @@ def record_attendance(
         row.present = row.user_id in present
     after = _attendance_changes(council)
     if after != before:
-        _audit(session, council, actor, "attendance", now or dt.datetime.now(dt.UTC), changes=after)
+        record_event(
+            session,
+            ENTITY,
+            council,
+            actor,
+            "attendance",
+            now or dt.datetime.now(dt.UTC),
+            changes=after,
+        )
     return council
 
 
@@ -220,8 +229,9 @@ def close_session(
     now = now or dt.datetime.now(dt.UTC)
     council.status, council.closed_at = "closed", now
     decided = session.scalars(select(CouncilItem).where(CouncilItem.session_id == council.id)).all()
-    _audit(
+    record_event(
         session,
+        ENTITY,
         council,
         actor,
         "close",
@@ -327,28 +337,3 @@ def _attendance_changes(council: CouncilSession) -> dict[str, list[int]]:
         "present": sorted(a.user_id for a in council.attendance if a.present),
         "absent": sorted(a.user_id for a in council.attendance if not a.present),
     }
-
-
-def _audit(
-    session: Session,
-    council: CouncilSession,
-    actor: Actor,
-    action: str,
-    now: dt.datetime,
-    *,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    changes: dict | None = None,
-) -> None:
-    audit.append(
-        session,
-        entity_type=ENTITY,
-        entity_id=council.id,
-        action=action,
-        actor_id=actor.user_id,
-        actor_role=Role.COUNCIL_SECRETARY.value,
-        from_state=from_state,
-        to_state=to_state,
-        changes=changes,
-        now=now,
-    )

@@ -19,7 +19,7 @@ from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow.core import audit
-from workflow.core.actors import Actor, Role
+from workflow.core.actors import Actor
 from workflow.core.authz import (
     may_run_council,
     may_view_council,
@@ -32,6 +32,7 @@ from workflow.core.errors import EditRefused, NotFound, Violation, WorkflowError
 from workflow.core.inputs import DECISION_NUMBER, field_required
 from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
+from workflow.council.records import record_event
 from workflow.documents import docx as documents
 
 DECISION_MESSAGES = Messages(
@@ -192,8 +193,9 @@ def create(
     decision.items = [DecisionItem(dossier_id=d.id) for d in chosen]
     session.add(decision)
     session.flush()
-    _audit(
+    record_event(
         session,
+        ENTITY,
         decision,
         actor,
         "create",
@@ -295,8 +297,9 @@ def issue(
         raise EditRefused(problems)
     savepoint.commit()
     decision.status, decision.issued_at = DECISION_ISSUED, now
-    _audit(
+    record_event(
         session,
+        ENTITY,
         decision,
         actor,
         "issue",
@@ -315,8 +318,9 @@ def discard(
     """Delete a draft decision; its dossiers become free for another."""
     refuse_unless(may_run_council(actor), _DECIDE)
     decision = _draft(session, decision_id, actor)
-    _audit(
+    record_event(
         session,
+        ENTITY,
         decision,
         actor,
         "discard",
@@ -452,28 +456,3 @@ def proposal_docx(
         audit_head=audit.current_head(session),
     )
     return documents.proposal_docx(letter)
-
-
-def _audit(
-    session: Session,
-    decision: Decision,
-    actor: Actor,
-    action: str,
-    now: dt.datetime,
-    *,
-    from_state: str | None = None,
-    to_state: str | None = None,
-    changes: dict,
-) -> None:
-    audit.append(
-        session,
-        entity_type=ENTITY,
-        entity_id=decision.id,
-        action=action,
-        actor_id=actor.user_id,
-        actor_role=Role.COUNCIL_SECRETARY.value,
-        from_state=from_state,
-        to_state=to_state,
-        changes=changes,
-        now=now,
-    )

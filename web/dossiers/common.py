@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 from models import Dossier, Unit
 from models.text import vi_sort_key
 from web.support.i18n import lang
+from web.support.redirects import local_target
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
 from workflow.core.errors import NotFound
@@ -46,9 +47,7 @@ def member_units(session: Session, who: Actor) -> list[Unit]:
 
 def safe_next(target: str | None, default: str) -> str:
     """A local path to go back to, or ``default`` (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return local_target(target, default)
 
 
 def detail_url(dossier_id: int) -> str:

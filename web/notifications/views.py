@@ -11,15 +11,9 @@ from web.notifications import bp
 from web.support.access import requires
 from web.support.i18n import lang
 from web.support.listing import paginate
+from web.support.redirects import local_target
 from workflow.core import authz
 from workflow.notifications import notify
-
-
-def _local(target: str, default: str) -> str:
-    """``target`` when it is a path of this site, else ``default`` (never another site)."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 @bp.route("/")
@@ -44,8 +38,8 @@ def mark_read(notification_id: int):
     session.commit()
     listing = url_for("notifications.index")
     if request.form.get("open") == "1":  # the title was clicked: go to what it is about
-        return redirect(_local(notification.link, listing))
-    return redirect(_local(request.form.get("next", ""), listing))
+        return redirect(local_target(notification.link, listing))
+    return redirect(local_target(request.form.get("next"), listing))
 
 
 @bp.route("/read-all", methods=["POST"])

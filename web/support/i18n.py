@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.support import Translations
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_babel import LazyString, format_datetime, get_locale
 from flask_login import current_user
 
 from web.extensions import babel
 from web.support.access import public
+from web.support.redirects import local_target
 
 bp = Blueprint("i18n", __name__)
 
@@ -34,10 +35,7 @@ def select_locale() -> str:
 def switch(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.form.get("next", "")
-    return redirect(
-        target if target.startswith("/") and not target.startswith("//") else url_for("home.index")
-    )
+    return redirect(local_target(request.form.get("next")))
 
 
 def lang() -> str:

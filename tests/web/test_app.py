@@ -189,3 +189,10 @@ def test_a_digit_that_is_not_ascii_is_not_a_number(client, app_world, auth, url,
     """ "²".isdigit() is True but int("²") fails: such a query string once gave a 500."""
     auth.login("staff_a" if url.startswith("/dossiers") else "reviewer")
     assert client.get(url).status_code == status
+
+
+def test_every_csv_route_has_its_content_type_checked(app):
+    """Each of these routes' tests asserts the exact ``Content-Type`` (one charset); a new CSV
+    route joins the list together with such a test."""
+    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.endswith(".csv")}
+    assert routes == {"/public/outcomes.csv", "/office/export.csv", "/dashboard/export.csv"}

@@ -28,6 +28,7 @@ from web.dashboard.presenters import (
 from web.db import get_session
 from web.home.links import register
 from web.support.access import requires
+from web.support.downloads import CSV_CONTENT_TYPE
 from web.support.listing import Page, page_number, paginate
 from web.support.parsing import whole_number
 from web.support.templating import kind_label
@@ -177,11 +178,11 @@ def nominations():
     )
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
+def _download(body: bytes, content_type: str, filename: str) -> Response:
     filename = re.sub(r"[^A-Za-z0-9_.-]+", "-", filename)
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -204,10 +205,8 @@ def export_xlsx():
 def export_csv():
     session = get_session()
     campaign = _campaign(session)
-    response = _download(
+    return _download(
         exports.unit_results_csv(session, campaign),
-        "text/csv",
+        CSV_CONTENT_TYPE,
         f"ket-qua-don-vi-{campaign.code}.csv",
     )
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    return response

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Mapping
-from typing import Any
 
 from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,12 +15,14 @@ from web.db import get_session
 from web.home.links import register
 from web.office import bp
 from web.support.access import requires
+from web.support.downloads import CSV_CONTENT_TYPE
 from web.support.i18n import datetime_vn, pick
 from web.support.listing import Page, page_number, paginate, query_args
 from web.support.parsing import whole_number
 from web.support.templating import kind_label, state_label
 from workflow.core import authz
 from workflow.core.registry import WORKFLOWS, all_state_names
+from workflow.documents import cells
 from workflow.dossiers import queues
 
 register(bp)
@@ -98,19 +98,13 @@ def queue():
     )
 
 
-def _cell(value: Any) -> str:
-    # A cell starting with = + - @ would be run as a formula by a spreadsheet.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def csv_row(dossier: Dossier) -> list[str]:
     """One line of the export."""
     nomination = dossier.kind == "nomination"
     award = pick(dossier.award_type.name_vi, dossier.award_type.name_en) if nomination else ""
     yes = _("Có")
     return [
-        _cell(v)
+        "" if v is None else str(v)
         for v in (
             dossier.id,
             kind_label(dossier.kind),
@@ -151,7 +145,7 @@ def export():
     filters, sort, stmt = _filtered()
     session = get_session()
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.CsvWriter(out)
     writer.writerow(csv_header())
     for dossier in queues.iter_in_order(session, _ids(session, filters, sort, stmt)):
         writer.writerow(csv_row(dossier))
@@ -159,9 +153,6 @@ def export():
     body = "\ufeff" + out.getvalue()
     return Response(
         body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": 'attachment; filename="ho-so-tham-dinh.csv"',
-            "Content-Type": "text/csv; charset=utf-8",
-        },
+        content_type=CSV_CONTENT_TYPE,
+        headers={"Content-Disposition": 'attachment; filename="ho-so-tham-dinh.csv"'},
     )

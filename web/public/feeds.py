@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
@@ -13,8 +12,10 @@ from web.db import get_session
 from web.public import bp
 from web.public.views import read_filters, read_sort
 from web.support.access import public
+from web.support.downloads import CSV_CONTENT_TYPE
 from web.support.i18n import date_vn, lang
 from web.support.parsing import whole_number
+from workflow.documents import cells
 from workflow.publication.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
 
 
@@ -88,7 +89,7 @@ def export():
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = cells.CsvWriter(buffer)
         writer.writerow(headers)
         yield "\ufeff" + _drain(buffer)
         for item in iter_outcomes(session, filters, sort):
@@ -107,7 +108,7 @@ def export():
             )
             yield _drain(buffer)
 
-    response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(rows()), content_type=CSV_CONTENT_TYPE)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="ket-qua-khen-thuong-{head.seq}.csv"'
     )

@@ -8,7 +8,6 @@ like a formula (= + - @) is kept as text: an export never runs anything it carri
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from workflow.campaigns.targets import TARGET_KIND_LABELS
 from workflow.core.audit import current_head
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.core.registry import WORKFLOWS, states_where
+from workflow.documents import cells
 from workflow.reporting.dashboard import (
     RESULT_LABELS,
     Dashboard,
@@ -44,20 +44,12 @@ SENDER = "Sở Giáo dục và Đào tạo thành phố Hải Phòng"
 DATE, DATETIME = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
 BOLD = Font(bold=True)
 YES = "Có"
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def listed_out() -> tuple[str, ...]:
     """Nominations left out of the Board's list: those that ended without a public outcome
     (rejected, withdrawn); published ones and those still on their way are listed."""
     return states_where(lambda s: s.terminal and not s.public)["nomination"]
-
-
-def safe_text(value: Any) -> Any:
-    """``value``, with a leading apostrophe when it is text a spreadsheet would run."""
-    if isinstance(value, str) and value[:1] in _FORMULA_START:
-        return "'" + value
-    return value
 
 
 def local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -93,7 +85,7 @@ class _Sheet:
 
     def cell(self, value: Any, font: Font | None = None, fmt: str | None = None) -> Any:
         """A styled cell, or the plain value when it needs no style (faster)."""
-        value = safe_text(value)
+        value = cells.cell(value)
         if font is None and (fmt is None or value is None):
             return value
         cell = WriteOnlyCell(self.ws, value=value)
@@ -397,7 +389,7 @@ def unit_results_csv(session: Session, campaign: Campaign, today: dt.date | None
     today = today or today_local()
     targets = campaign_targets(session, campaign)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.CsvWriter(out)
     writer.writerow(
         [
             "Mã đơn vị",
@@ -413,7 +405,7 @@ def unit_results_csv(session: Session, campaign: Campaign, today: dt.date | None
         + ["Hồ sơ đề nghị đã gửi Sở", "Được khen thưởng (đã công bố)"]
     )
     for line in unit_lines(session, campaign, today, targets):
-        cells = [
+        values = [
             line.unit.code,
             line.unit.name,
             line.unit.locality or "",
@@ -425,7 +417,7 @@ def unit_results_csv(session: Session, campaign: Campaign, today: dt.date | None
         ]
         for t in targets:
             value, _, verdict = _figure_cells(line, t.id)
-            cells += [_number(value), verdict]
-        cells += [line.nominations_sent, line.nominations_published]
-        writer.writerow([safe_text(c) for c in cells])
+            values += [_number(value), verdict]
+        values += [line.nominations_sent, line.nominations_published]
+        writer.writerow(values)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -204,7 +204,7 @@ def test_csv_export(client, app_world, auth, queue_data):
     auth.login("reviewer")
     response = client.get(f"/office/export.csv?unit={app_world.units['a'].id}&sort=nominee")
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data()
     assert body.startswith(b"\xef\xbb\xbf")

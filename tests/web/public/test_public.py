@@ -209,7 +209,8 @@ def test_permalink_for_published_outcomes_only(client, site):
 
 def test_csv_export_of_the_filtered_list(client, site, app_world):
     response = client.get(f"/public/outcomes.csv?unit={app_world.units['a'].id}&sort=name")
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -224,6 +225,36 @@ def test_csv_export_of_the_filtered_list(client, site, app_world):
     assert rows[2][8].endswith(f"/public/outcomes/{site['phu']}")
     seq, digest = _head(client)
     assert response.headers["X-Audit-Head"] == f"{seq}:{digest}"
+
+
+def test_csv_neutralises_formulas(app, client, app_world):
+    with app.app_context():
+        session = app.extensions["vinhdanh.write"]()
+        dossier = make_dossier(
+            session,
+            app_world,
+            "nomination",
+            "approved",
+            nominee_name='=HYPERLINK("http://x","Bấm xem")',
+            position="=1+1",
+        )
+        fire(
+            session,
+            dossier.id,
+            "publish",
+            app_world.actor("secretary"),
+            now=NOW,
+            inputs={
+                "decision_number": "09/QĐ-SGDĐT",
+                "decision_date": "2026-06-09",
+                "decision_signer": "Nguyễn Văn Giám",
+            },
+        )
+        session.commit()
+        session.close()
+    text = client.get("/public/outcomes.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1][1:3] == ['\'=HYPERLINK("http://x","Bấm xem")', "'=1+1"]
 
 
 def _head(client):

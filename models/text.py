@@ -19,11 +19,15 @@ def nfc(value: str | None) -> str:
     return unicodedata.normalize("NFC", value or "").strip()
 
 
+def without_diacritics(value: str | None) -> str:
+    """The same letters without their marks, case kept, đ→d ("Đặng Văn" → "Dang Van")."""
+    text = unicodedata.normalize("NFC", value or "").translate(_D_MAP)
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
 def fold(value: str | None) -> str:
     """Fold for search: no diacritics, đ→d, casefolded, single spaces ("Đặng" → "dang")."""
-    text = unicodedata.normalize("NFC", value or "").translate(_D_MAP)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
-    return " ".join(text.casefold().split())
+    return " ".join(without_diacritics(value).casefold().split())
 
 
 def _letter_key(ch: str) -> tuple[int, int]:

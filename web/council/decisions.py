@@ -8,10 +8,9 @@ one, the secretary sees each refusal with the dossier it concerns.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +23,7 @@ from web.council import bp
 from web.db import get_session
 from web.errors import render_error
 from web.support.access import requires
+from web.support.downloads import send_download
 from web.support.i18n import lang
 from web.support.parsing import whole_number, whole_numbers
 from web.support.refusals import Refusal, commit_or_answer, flash_and_redirect
@@ -135,11 +135,8 @@ def decision_docx(id: int):
     actor = current_actor()
     session = get_session()
     decision = decisions.get(session, id, actor)
-    return send_file(
-        io.BytesIO(decisions.decision_docx(session, decision)),
-        mimetype=DOCX,
-        as_attachment=True,
-        download_name=_file_name(decision.number, ".docx"),
+    return send_download(
+        decisions.decision_docx(session, decision), _file_name(decision.number, ".docx"), DOCX
     )
 
 
@@ -155,12 +152,7 @@ def decision_pdf(id: int):
             409,
             [_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; vui lòng tải bản DOCX.")],
         )
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=_file_name(decision.number, ".pdf"),
-    )
+    return send_download(pdf, _file_name(decision.number, ".pdf"), "application/pdf")
 
 
 @bp.route("/decisions/<int:id>/issue", methods=["POST"])
@@ -233,12 +225,7 @@ def proposal():
                 for message in refused.messages(lang()):
                     flash(message, "error")
             else:
-                return send_file(
-                    io.BytesIO(data),
-                    mimetype=DOCX,
-                    as_attachment=True,
-                    download_name=_file_name(typed["number"], ".docx"),
-                )
+                return send_download(data, _file_name(typed["number"], ".docx"), DOCX)
         else:
             flash(_("Vui lòng chọn đơn vị và phong trào."), "error")
         return render_template(

@@ -19,6 +19,7 @@ from web.dossiers.common import (
 )
 from web.errors import render_error
 from web.support.access import requires
+from web.support.downloads import disposition
 from web.support.i18n import lang
 from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
@@ -97,6 +98,7 @@ def download(attachment_id: int):
         download_name=attachment.original_name,
         max_age=0,
     )
+    response.headers["Content-Disposition"] = disposition(attachment.original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -445,6 +445,8 @@ def test_full_ballot_then_a_decision_published_all_together(app, client, auth, a
         decision = session.scalars(select(Decision)).one()
     docx = client.get(f"/council/decisions/{decision.id}/docx")
     assert docx.status_code == 200 and docx.mimetype.endswith("wordprocessingml.document")
+    # Browsers that read only the ASCII name still see every letter of the number.
+    assert 'filename="05-QD-SGDDT.docx"' in docx.headers["Content-Disposition"]
     doc = Document(io.BytesIO(docx.data))
     assert doc.tables[0].rows[1].cells[0].text == "Số: 05/QĐ-SGDĐT"
     assert sorted(r.cells[1].text for r in doc.tables[1].rows[1:]) == ["Trần Phú", "Đinh Thị Oanh"]

@@ -14,7 +14,6 @@ from werkzeug.datastructures import FileStorage
 from models import Dossier, Unit
 from models.text import vi_sort_key
 from web.support.i18n import lang
-from web.support.redirects import local_target
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
 from workflow.core.errors import NotFound
@@ -43,11 +42,6 @@ def member_units(session: Session, who: Actor) -> list[Unit]:
         return []
     units = session.scalars(select(Unit).where(Unit.id.in_(sorted(ids)))).all()
     return sorted(units, key=lambda u: vi_sort_key(u.name))
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """A local path to go back to, or ``default`` (never another site)."""
-    return local_target(target, default)
 
 
 def detail_url(dossier_id: int) -> str:

@@ -14,13 +14,13 @@ from web.dossiers.common import (
     detail_url,
     max_file_bytes,
     named,
-    safe_next,
     upload_dir,
 )
 from web.errors import render_error
 from web.support.access import requires
 from web.support.downloads import disposition
 from web.support.i18n import lang
+from web.support.redirects import local_target
 from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
 from workflow.core.actors import Actor
@@ -65,7 +65,7 @@ def _attach_all(
 @requires(authz.is_signed_in)
 def upload(dossier_id: int):
     session, who = get_session(), actor()
-    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    back = local_target(request.form.get("next"), detail_url(dossier_id))
     chosen = chosen_files(request.files.getlist("files"))
     # Not permitted → the 403 page; not now (wrong state) → a message on the page.
     saved, problems = commit_or_answer(
@@ -110,7 +110,7 @@ def delete_attachment(attachment_id: int):
     session, who = get_session(), actor()
     attachment = evidence.load_attachment(session, attachment_id, who)
     dossier_id, name = attachment.dossier_id, attachment.original_name
-    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    back = local_target(request.form.get("next"), detail_url(dossier_id))
     commit_or_answer(
         session,
         lambda: evidence.detach(session, attachment_id, who),

@@ -30,13 +30,13 @@ from web.dossiers.common import (
     load_visible,
     max_file_bytes,
     member_units,
-    safe_next,
 )
 from web.dossiers.presenters import detail_context, state_text
 from web.support.access import requires
 from web.support.i18n import pick
 from web.support.listing import paginate, sort_order
 from web.support.parsing import posted_version, whole_number
+from web.support.redirects import local_target
 from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz, engine
 from workflow.core.actors import Actor
@@ -185,7 +185,7 @@ def fire(dossier_id: int, trigger: str):
     session, who = get_session(), actor()
     # What a transition form may post: the fields its inputs declare (workflow.core.inputs).
     inputs = {k: request.form[k] for k in field_names() if k in request.form}
-    back = safe_next(request.form.get("next"), detail_url(dossier_id))
+    back = local_target(request.form.get("next"), detail_url(dossier_id))
 
     def answer(refusal: Refusal):
         if request.form.get("next"):

@@ -20,7 +20,7 @@ from workflow.core.actors import Actor
 from workflow.core.authz import holds_role_of, reviewed_by_office, visible_dossiers
 from workflow.core.engine import available
 from workflow.core.errors import Violation
-from workflow.core.registry import WORKFLOWS, all_state_names
+from workflow.core.registry import WORKFLOWS, all_state_names, derived
 from workflow.core.registry import queues as registered_queues
 from workflow.core.spec import TransitionDef
 
@@ -28,6 +28,7 @@ from workflow.core.spec import TransitionDef
 ANY_DOSSIER = with_polymorphic(Dossier, [Nomination, Plan, Report])
 
 
+@derived
 def office_default_state() -> str | None:
     """The state the Office queue opens on: the first, in the lifecycles' order, from which
     an Office reviewer moves a dossier forward (where the Department's review starts)."""

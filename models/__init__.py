@@ -25,6 +25,15 @@ from models.dossiers import Attachment, Dossier, Nomination, Plan, Report
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
 from models.org import RoleGrant, Unit, User
+from models.people import (
+    Collective,
+    Discipline,
+    Evaluation,
+    Initiative,
+    Issuer,
+    Membership,
+    Person,
+)
 from models.practices import Practice
 from models.settings import Setting, get_setting, set_setting
 
@@ -76,4 +85,11 @@ __all__ = [
     "OutboxEmail",
     "ReminderSent",
     "NoticeComment",
+    "Collective",
+    "Discipline",
+    "Evaluation",
+    "Initiative",
+    "Issuer",
+    "Membership",
+    "Person",
 ]

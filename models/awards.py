@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
 from models.org import Unit
+
+if TYPE_CHECKING:
+    from models.people import Collective, Issuer, Person
 
 RECORD_ORIGINS = ("system", "imported")
 # Ad-hoc and thematic awards do not count as grounds for higher merit awards (NĐ 152/2025).
@@ -77,6 +80,11 @@ class AwardRecord(Base):
     name_key: Mapped[str] = mapped_column(String(255), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    # Whom it was conferred on: a person or a collective of the register.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collective.id"), index=True)
+    # Who signed the decision (the Department, a commune's chairman, a former district …).
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("issuer.id"))
     decision_number: Mapped[str | None] = mapped_column(String(60))
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
     origin: Mapped[str] = mapped_column(String(10), default="imported")
@@ -87,6 +95,9 @@ class AwardRecord(Base):
 
     award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
     unit: Mapped[Unit | None] = relationship()
+    person: Mapped[Person | None] = relationship()
+    collective: Mapped[Collective | None] = relationship()
+    issuer: Mapped[Issuer | None] = relationship()
 
 
 class Hold(Base):
@@ -100,6 +111,8 @@ class Hold(Base):
     person_name: Mapped[str] = mapped_column(String(255), default="")
     name_key: Mapped[str] = mapped_column(String(255), default="", index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    # The person of the register it is on (None for a hold on a whole unit).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)

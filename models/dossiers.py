@@ -18,6 +18,7 @@ from models.org import Unit, User
 if TYPE_CHECKING:
     from models.awards import AwardType
     from models.campaigns import Campaign
+    from models.people import Collective, Person
 
 DOSSIER_KINDS = ("nomination", "plan", "report")
 
@@ -88,6 +89,9 @@ class Nomination(Dossier):
     nominee_name: Mapped[str] = mapped_column(String(MAX_LENGTH["nominee_name"]))
     # Set when the nominee has an account: used for separation of duties and recusal.
     nominee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The register entry nominated: a person (individual) or a collective.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    collective_id: Mapped[int | None] = mapped_column(ForeignKey("collective.id"), index=True)
     position: Mapped[str | None] = mapped_column(String(MAX_LENGTH["position"]))
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"), index=True)
     achievements: Mapped[str] = mapped_column(Text, default="")
@@ -96,6 +100,8 @@ class Nomination(Dossier):
     search_key: Mapped[str] = mapped_column(String(800), default="", index=True)
 
     award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
+    person: Mapped[Person | None] = relationship()
+    collective: Mapped[Collective | None] = relationship()
 
     __mapper_args__ = {"polymorphic_identity": "nomination"}
 

@@ -64,6 +64,7 @@ def configure_blueprints(app: Flask) -> None:
     from web.home import bp as home
     from web.notifications import bp as notifications
     from web.office import bp as office
+    from web.people import bp as people
     from web.practices import bp as practices
     from web.public import bp as public
     from web.workflow_pages import bp as workflow_pages
@@ -81,6 +82,7 @@ def configure_blueprints(app: Flask) -> None:
         campaigns,
         practices,
         awards,
+        people,
     ):
         app.register_blueprint(blueprint)
 

@@ -244,6 +244,40 @@ def may_mark_practice(actor: Actor | None) -> bool:
     return _holds(actor, REVIEWER)
 
 
+# --- the register of people and collectives ------------------------------------------------
+
+
+def may_use_register(actor: Actor | None) -> bool:
+    """The register's pages: a unit's members for their own unit, the Office for every unit."""
+    return is_unit_member(actor) or may_see_every_register(actor)
+
+
+def may_see_every_register(actor: Actor | None) -> bool:
+    """Every unit's people, collectives and histories, not only one's own."""
+    return _holds(actor, OFFICE)
+
+
+def may_see_register_of(actor: Actor | None, unit_id: int | None) -> bool:
+    """A unit's people, with their private fields, and their histories."""
+    return may_see_every_register(actor) or (unit_id is not None and is_unit_member(actor, unit_id))
+
+
+def may_keep_register(actor: Actor | None, unit_id: int | None = None) -> bool:
+    """Add, change, transfer and import people, groups, ratings and history of ``unit_id`` (or
+    of some unit): the unit's own members, and the Office for any unit."""
+    return is_unit_member(actor, unit_id) or may_see_every_register(actor)
+
+
+def may_merge_people(actor: Actor | None) -> bool:
+    """Merge two register entries found to be the same person (across units)."""
+    return _holds(actor, OFFICE)
+
+
+def may_manage_issuers(actor: Actor | None) -> bool:
+    """The list of those who sign award decisions (issuers) and their validity dates."""
+    return _holds(actor, OFFICE)
+
+
 # --- the Council ---------------------------------------------------------------------------
 
 

@@ -1,0 +1,185 @@
+"""The history of a person or a collective across years (no Flask): every award, whether
+imported from a past decision or recorded when the system published it, and the nominations
+still on their way, with their result; and, for a person, ratings, discipline, initiatives and
+periods in units.
+
+The public sees published outcomes only (``public=True``): awards the system published. Imported
+decisions and pending nominations are for the unit and the Office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from models import (
+    AwardRecord,
+    Collective,
+    Discipline,
+    Evaluation,
+    Initiative,
+    Issuer,
+    Membership,
+    Nomination,
+    Person,
+)
+from workflow.core.registry import state_def, states_where
+
+
+@dataclass(frozen=True)
+class AwardLine:
+    """One award of the history, conferred (a record) or on its way (a nomination)."""
+
+    year: int
+    award_code: str
+    award_vi: str
+    award_en: str
+    # "conferred" for a record; else the nomination's state.
+    result: str
+    result_vi: str
+    result_en: str
+    decision_number: str | None = None
+    decision_date: dt.date | None = None
+    issuer: str | None = None
+    # "system" (published here), "imported" (a past decision) or "pending" (a nomination).
+    origin: str = "imported"
+    basis: str = "merit"
+    dossier_id: int | None = None
+
+    def result_label(self, locale: str = "vi") -> str:
+        return self.result_en if locale.startswith("en") else self.result_vi
+
+
+@dataclass
+class History:
+    """Awards by year, newest first; for a person also ratings, discipline, initiatives and
+    periods in units."""
+
+    awards: list[AwardLine] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    disciplines: list[Discipline] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
+
+    def years(self) -> list[int]:
+        """Every year something happened, newest first."""
+        seen = {a.year for a in self.awards} | {e.year for e in self.evaluations}
+        return sorted(seen, reverse=True)
+
+
+CONFERRED = ("conferred", "Đã được khen thưởng", "Conferred")
+
+
+def _public_states() -> tuple[str, ...]:
+    return states_where(lambda s: s.public)["nomination"]
+
+
+def _awards(
+    session: Session, on_record: ColumnElement[bool], nominated: ColumnElement[bool], public: bool
+) -> list[AwardLine]:
+    records = (
+        select(AwardRecord, Issuer.name)
+        .outerjoin(Issuer, Issuer.id == AwardRecord.issuer_id)
+        .where(on_record)
+    )
+    if public:
+        records = records.join(Nomination, Nomination.id == AwardRecord.dossier_id).where(
+            Nomination.state.in_(_public_states())
+        )
+    lines = [
+        AwardLine(
+            year=r.year,
+            award_code=r.award_type.code,
+            award_vi=r.award_type.name_vi,
+            award_en=r.award_type.name_en,
+            result=CONFERRED[0],
+            result_vi=CONFERRED[1],
+            result_en=CONFERRED[2],
+            decision_number=r.decision_number,
+            decision_date=r.decision_date,
+            issuer=issuer,
+            origin=r.origin,
+            basis=r.basis,
+            dossier_id=r.dossier_id,
+        )
+        for r, issuer in session.execute(records)
+    ]
+    if not public:
+        recorded = {line.dossier_id for line in lines if line.dossier_id}
+        for nomination in session.scalars(select(Nomination).where(nominated)):
+            if nomination.id in recorded:
+                continue
+            sdef = state_def("nomination", nomination.state)
+            vi, en = sdef.labels if sdef else (nomination.state, nomination.state)
+            lines.append(
+                AwardLine(
+                    year=nomination.campaign.year,
+                    award_code=nomination.award_type.code,
+                    award_vi=nomination.award_type.name_vi,
+                    award_en=nomination.award_type.name_en,
+                    result=nomination.state,
+                    result_vi=vi,
+                    result_en=en,
+                    decision_number=nomination.decision_number,
+                    decision_date=nomination.decision_date,
+                    origin="pending",
+                    basis="ad_hoc" if nomination.ad_hoc else "merit",
+                    dossier_id=nomination.id,
+                )
+            )
+    lines.sort(key=lambda a: (-a.year, a.award_vi, a.dossier_id or 0))
+    return lines
+
+
+def person_history(session: Session, person: Person, public: bool = False) -> History:
+    """The history of ``person`` (only published outcomes when ``public``)."""
+    history = History(
+        awards=_awards(
+            session,
+            AwardRecord.person_id == person.id,
+            Nomination.person_id == person.id,
+            public,
+        )
+    )
+    if public:
+        return history
+    history.evaluations = list(
+        session.scalars(
+            select(Evaluation)
+            .where(Evaluation.person_id == person.id)
+            .order_by(Evaluation.year.desc())
+        )
+    )
+    history.disciplines = list(
+        session.scalars(
+            select(Discipline)
+            .where(Discipline.person_id == person.id)
+            .order_by(Discipline.starts_on.desc())
+        )
+    )
+    history.initiatives = list(
+        session.scalars(
+            select(Initiative)
+            .where(Initiative.person_id == person.id)
+            .order_by(Initiative.year.desc(), Initiative.id)
+        )
+    )
+    history.memberships = sorted(
+        person.memberships, key=lambda m: m.starts_on or dt.date.min, reverse=True
+    )
+    return history
+
+
+def collective_history(session: Session, collective: Collective, public: bool = False) -> History:
+    """The history of ``collective`` (only published outcomes when ``public``)."""
+    return History(
+        awards=_awards(
+            session,
+            AwardRecord.collective_id == collective.id,
+            Nomination.collective_id == collective.id,
+            public,
+        )
+    )

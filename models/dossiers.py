@@ -58,6 +58,9 @@ class Dossier(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # When the unit head sent it to the Department; from then on the Department sees it.
     sent_at: Mapped[dt.datetime | None]
+    # Plans and reports: sent after the due date in force on the day they were sent. Stored
+    # then, so a later change of the due date does not relabel what was already sent.
+    sent_late: Mapped[bool | None]
     # The last reason given when the dossier was returned; the unit sees it prominently.
     return_reason: Mapped[str | None] = mapped_column(Text)
     # Publication: decision number (N/QĐ-SGDĐT), date and signer.

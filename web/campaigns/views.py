@@ -146,8 +146,8 @@ def _render(
     ), (refusal.status if refusal else 200)
 
 
-def _history(session: Session, campaign_id: int) -> list[tuple[Any, str, str, list[str]]]:
-    """(when, who, action, changed field labels) of the campaign's audit events."""
+def _history(session: Session, campaign_id: int) -> list[tuple[Any, str, str, list[str], Any]]:
+    """(when, who, action, changed field labels, reason) of the campaign's audit events."""
     events = svc.campaign_history(session, campaign_id)
     names = (
         dict(
@@ -170,12 +170,16 @@ def _history(session: Session, campaign_id: int) -> list[tuple[Any, str, str, li
     for event in events:
         action = _("Tạo phong trào") if event.action == "create" else _("Sửa phong trào")
         changed = [labels.get(key, key) for key in json.loads(event.changes or "{}")]
-        out.append((event.occurred_at, names.get(event.actor_id, ""), action, changed))
+        out.append(
+            (event.occurred_at, names.get(event.actor_id, ""), action, changed, event.reason)
+        )
     return out
 
 
 def _posted_values() -> dict[str, Any]:
-    return {name: request.form.get(name, "") for name in (*svc.FIELDS, "version")}
+    return {
+        name: request.form.get(name, "") for name in (*svc.FIELDS, "version", "due_change_reason")
+    }
 
 
 def _save(session: Session, campaign: Campaign | None):
@@ -207,6 +211,7 @@ def _save(session: Session, campaign: Campaign | None):
             award_ids=award_ids,
             targets=rows,
             expected_version=posted_version(),
+            reason=values["due_change_reason"],
         ),
         answer,
     )

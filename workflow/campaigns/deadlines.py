@@ -26,6 +26,13 @@ def local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone(ZONE).date()
 
 
+def late_on(campaign: Campaign, kind: str, moment: dt.datetime) -> bool | None:
+    """Whether a plan or report sent at ``moment`` is late against the due date in force now;
+    None for a kind without a due date."""
+    due = due_date(campaign, kind)
+    return None if due is None else local_day(moment) > due
+
+
 def _retracted(kind: str, state: str) -> bool:
     sdef = state_def(kind, state)
     return sdef is not None and sdef.retracted
@@ -37,13 +44,16 @@ def submission_status(
     """ "on_time", "late", "missing" or "pending" for a unit's plan or report of a campaign.
 
     A dossier counts as submitted when its unit head sent it to the Department (sent_at);
-    "before 10/3" in the plan's words means on or before the due day.
+    "before 10/3" in the plan's words means on or before the due day. On time or late was
+    decided and stored when it was sent (``sent_late``); a dossier sent before that was stored
+    is judged against today's due date.
     """
     due = due_date(campaign, kind)
     if dossier is not None and dossier.sent_at is not None and not _retracted(kind, dossier.state):
-        if due is None or local_day(dossier.sent_at) <= due:
-            return "on_time"
-        return "late"
+        late = dossier.sent_late
+        if late is None:
+            late = due is not None and local_day(dossier.sent_at) > due
+        return "late" if late else "on_time"
     if due is None or today <= due:
         return "pending"
     return "missing"

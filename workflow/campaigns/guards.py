@@ -68,6 +68,12 @@ CAMPAIGN_MESSAGES = Messages(
             "“{later}” không được trước “{earlier}”.",
             "“{later}” cannot be before “{earlier}”.",
         ),
+        "due_change_reason_required": (
+            "Hãy ghi lý do thay đổi hạn nộp {kind}: lý do được lưu trong lịch sử của phong "
+            "trào. Hồ sơ đã gửi giữ nguyên “Đúng hạn” hay “Nộp muộn” như khi gửi.",
+            "Give the reason for changing the {kind_en} due date: it is kept in the campaign's "
+            "history. What was already sent keeps its “On time” or “Late” as judged then.",
+        ),
         "units_required": (
             "Chọn ít nhất một đơn vị tham gia, hoặc chọn “Tất cả đơn vị”.",
             "Choose at least one participating unit, or “All units”.",

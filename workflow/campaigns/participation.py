@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
@@ -56,6 +56,7 @@ class _DueDates(NamedTuple):
 class _Sent(NamedTuple):
     # What submission_status reads of a dossier; withdrawn ones are filtered out in SQL.
     sent_at: dt.datetime | None
+    sent_late: bool | None
     state: str = "sent"
 
 
@@ -77,38 +78,32 @@ def submissions(
 ) -> dict[int, Submission]:
     """Per participating unit, its plan or report (``kind``) status on ``today``."""
     sent = (
-        select(
-            _D.c.unit_id,
-            func.min(_D.c.sent_at).label("sent_at"),
-            func.max(_D.c.id).label("dossier_id"),
-        )
+        select(_D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
         .where(
             _D.c.campaign_id == campaign.id,
             _D.c.kind == kind,
             _D.c.sent_at.is_not(None),
             _D.c.state.not_in(states_where(lambda s: s.retracted)[kind]),
         )
-        .group_by(_D.c.unit_id)
-        .subquery()
+        .order_by(_D.c.sent_at, _D.c.id)
     )
-    units = participants(campaign).subquery()
-    rows = session.execute(
-        select(units.c[0], sent.c.sent_at, sent.c.dossier_id).outerjoin(
-            sent, sent.c.unit_id == units.c[0]
-        )
-    )
+    # The first sending decides on time or late; the latest dossier is the unit's.
+    first: dict[int, _Sent] = {}
+    latest: dict[int, int] = {}
+    for unit_id, sent_at, sent_late, dossier_id in session.execute(sent):
+        first.setdefault(unit_id, _Sent(sent_at, sent_late))
+        latest[unit_id] = max(latest.get(unit_id, 0), dossier_id)
     # The rule reads only the due dates: a plain copy spares an ORM attribute read per unit.
     dates = _DueDates(campaign.plan_due, campaign.report_due)
     unsent = submission_status(dates, kind, None, today)  # the same for every unit
-    return {
-        unit_id: Submission(
-            unit_id,
-            submission_status(dates, kind, _Sent(sent_at), today) if sent_at else unsent,
-            sent_at,
-            dossier_id,
+    out = {}
+    for (unit_id,) in session.execute(participants(campaign)):
+        done = first.get(unit_id)
+        status = submission_status(dates, kind, done, today) if done else unsent
+        out[unit_id] = Submission(
+            unit_id, status, done.sent_at if done else None, latest.get(unit_id)
         )
-        for unit_id, sent_at, dossier_id in rows
-    }
+    return out
 
 
 @dataclass(frozen=True)

@@ -293,6 +293,7 @@ def save_campaign(
     targets: list[TargetRow] | None = None,
     now: dt.datetime | None = None,
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Campaign:
     """Create (``campaign_id`` None) or update a campaign with its participating units, admitted
     awards (none = all) and targets (None = leave them). Office reviewers and admins only;
@@ -300,7 +301,8 @@ def save_campaign(
 
     An update with ``expected_version`` is refused (StaleVersion, nothing changed) when someone
     else saved the campaign since the person's form was drawn; any saved change moves the
-    version by one."""
+    version by one. Moving a plan or report due date needs a ``reason``, kept in the audit
+    event: the campaign's history shows why units were judged against another date."""
     now = now or dt.datetime.now(dt.UTC)
     refuse_unless(may_manage_campaigns(actor), ("Quản lý phong trào thi đua", "Manage campaigns"))
     role = first_role(actor, OFFICE)
@@ -317,6 +319,8 @@ def save_campaign(
     units = _ids(session, Unit, unit_ids)
     if not fields["all_units"] and not units:
         problems.append(CAMPAIGN_MESSAGES.violation("units_required"))
+    if campaign_id is not None and not nfc(reason):
+        problems += _unexplained_due_changes(campaign, fields)
     kept, target_problems = _check_targets(session, campaign_id, targets or [])
     if problems + target_problems:
         raise EditRefused(problems + target_problems)
@@ -351,10 +355,23 @@ def save_campaign(
             actor_id=actor.user_id,
             actor_role=role.value,
             changes=_jsonable(changes),
+            reason=nfc(reason) or None,
             now=now,
         )
     session.flush()
     return campaign
+
+
+_DUE_KINDS = {"plan_due": ("kế hoạch", "plan"), "report_due": ("báo cáo", "report")}
+
+
+def _unexplained_due_changes(campaign: Campaign, fields: Mapping[str, Any]) -> list[Violation]:
+    """A refusal for each due date moved without a reason."""
+    return [
+        CAMPAIGN_MESSAGES.violation("due_change_reason_required", {"kind": vi, "kind_en": en})
+        for name, (vi, en) in _DUE_KINDS.items()
+        if fields[name] != getattr(campaign, name)
+    ]
 
 
 def _state(campaign: Campaign) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, select
 
 from models import Attachment, Nomination
 from models.text import nfc
+from workflow.campaigns.deadlines import late_on
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
@@ -108,6 +109,10 @@ def mark_sent(ctx: GuardContext) -> None:
     if ctx.dossier.sent_at is None:
         ctx.dossier.sent_at = ctx.now
         ctx.changes["sent_at"] = _iso(ctx.now)
+        late = late_on(ctx.dossier.campaign, ctx.dossier.kind, ctx.now)
+        if late is not None:
+            ctx.dossier.sent_late = late
+            ctx.changes["sent_late"] = late
 
 
 def record_return_reason(ctx: GuardContext) -> None:

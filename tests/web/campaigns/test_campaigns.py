@@ -24,6 +24,8 @@ FORM = {
     "closes_on": "2026-11-30",
     "plan_due": "",
     "report_due": "",
+    # Editing the test world's campaign moves its due dates: that needs a reason.
+    "due_change_reason": "Điều chỉnh theo văn bản mới của Sở.",
     "description": "",
     "active": "1",
     "all_units": "1",
@@ -183,6 +185,7 @@ def test_a_stale_campaign_edit_comes_back_with_what_was_typed(client, app_world,
             {**FORM, "code": app_world.campaign.code, "name": "Bản của người khác"},
             campaign_id=campaign_id,
             now=NOW,
+            reason=FORM["due_change_reason"],
         )
     before = _campaign_state(app, campaign_id)
     unit, award = app_world.units["b"], app_world.awards["cstdcs"]
@@ -244,6 +247,7 @@ def test_a_stale_campaign_edit_in_english(client, app_world, auth, app):
             {**FORM, "code": app_world.campaign.code},
             campaign_id=app_world.campaign.id,
             now=NOW,
+            reason=FORM["due_change_reason"],
         )
     html = client.post(
         url,
@@ -616,3 +620,23 @@ def test_pages_in_english(client, app_world, auth, app, report_setup):
     listing = page(client, "/campaigns/")
     for text in ("Yearly emulation movement", "Ad-hoc commendation", "At any time", "New campaign"):
         assert text in listing, text
+
+
+def test_moving_a_due_date_asks_for_the_reason_and_the_history_shows_it(
+    client, app_world, auth, app
+):
+    url = f"/campaigns/{app_world.campaign.id}/edit"
+    auth.login("reviewer")
+    form = page(client, url)
+    assert 'name="due_change_reason"' in form
+    typed = {**FORM, "code": app_world.campaign.code, "report_due": "2026-12-31"}
+    data = {"csrf_token": csrf_from(form), "version": "1", **typed, "due_change_reason": ""}
+    refused = client.post(url, data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "Hãy ghi lý do thay đổi hạn nộp báo cáo" in html
+    assert 'value="2026-12-31"' in html  # what was typed is kept
+    reason = "Gia hạn theo Công văn số 2150/SGDĐT-VP."
+    saved = client.post(url, data={**data, "due_change_reason": reason})
+    assert saved.status_code == 302
+    assert reason in page(client, url)

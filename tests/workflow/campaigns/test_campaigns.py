@@ -16,6 +16,7 @@ from tests.fixtures.snapshots import assert_refused, snapshot
 from workflow import EditRefused, NotFound, fire
 from workflow.campaigns import service as svc
 from workflow.campaigns.deadlines import submission_status
+from workflow.campaigns.participation import submissions
 from workflow.campaigns.targets import is_met
 from workflow.core.audit import history, verify
 from workflow.core.errors import StaleVersion
@@ -148,6 +149,72 @@ def test_due_date_is_a_local_day_and_late_is_refused_unless_allowed(
     assert submission_status(world.campaign, kind, late, NEXT_DAY.date()) == "late"
 
 
+def _move_due(session, world, **dates):
+    values = {
+        "code": world.campaign.code,
+        "name": world.campaign.name,
+        "kind": world.campaign.kind,
+        "year": world.campaign.year,
+        "opens_on": "",
+        "closes_on": "",
+        "plan_due": world.campaign.plan_due.isoformat() if world.campaign.plan_due else "",
+        "report_due": world.campaign.report_due.isoformat() if world.campaign.report_due else "",
+        "late_allowed": "1",
+        "active": "1",
+        "all_units": "1",
+        **dates,
+    }
+    return lambda reason: svc.save_campaign(
+        session,
+        world.actor("reviewer"),
+        values,
+        campaign_id=world.campaign.id,
+        now=NOW,
+        reason=reason,
+    )
+
+
+@pytest.mark.db
+def test_moving_the_due_date_does_not_relabel_what_was_sent(session, world):
+    _strict(world, plan_due=dt.date(2026, 3, 10), late_allowed=True)
+    on_time = make_dossier(session, world, "plan", now=LAST_MINUTE)
+    for trigger, who in (("submit", "staff_a"), ("unit_approve", "head_a")):
+        fire(session, on_time.id, trigger, world.actor(who), now=LAST_MINUTE)
+    late = make_dossier(session, world, "plan", unit="b", now=NEXT_DAY)
+    for trigger, who in (("submit", "staff_b"), ("unit_approve", "head_b")):
+        fire(session, late.id, trigger, world.actor(who), now=NEXT_DAY)
+
+    _move_due(session, world, plan_due="2026-03-01")("Hạn nộp sớm hơn theo văn bản mới.")
+    assert submission_status(world.campaign, "plan", on_time, NEXT_DAY.date()) == "on_time"
+    by_unit = submissions(session, world.campaign, "plan", NEXT_DAY.date())
+    assert by_unit[world.units["a"].id].status == "on_time"
+    assert by_unit[world.units["b"].id].status == "late"
+
+    _move_due(session, world, plan_due="2026-03-31")("Gia hạn nộp kế hoạch.")
+    assert submission_status(world.campaign, "plan", late, NEXT_DAY.date()) == "late"
+    assert (
+        submissions(session, world.campaign, "plan", NEXT_DAY.date())[world.units["b"].id].status
+        == "late"
+    )
+
+
+@pytest.mark.db
+def test_a_due_date_moves_only_with_a_reason_kept_in_the_history(session, world):
+    _strict(world, report_due=dt.date(2026, 12, 10))
+    move = _move_due(session, world, report_due="2026-12-20")
+    before = _stored_campaign(session, world.campaign.id)
+    with pytest.raises(EditRefused) as info:
+        move("   ")
+    assert info.value.code == "due_change_reason_required"
+    assert "báo cáo" in info.value.messages()[0]
+    assert _stored_campaign(session, world.campaign.id) == before
+    move("Gia hạn theo Công văn số 2150/SGDĐT-VP.")
+    assert world.campaign.report_due == dt.date(2026, 12, 20)
+    event = history(session, "campaign", world.campaign.id)[-1]
+    assert event.reason == "Gia hạn theo Công văn số 2150/SGDĐT-VP."
+    assert "report_due" in json.loads(event.changes)
+
+
 @pytest.mark.db
 def test_head_cannot_send_after_the_due_date_what_was_submitted_before(session, world):
     _strict(world)
@@ -261,6 +328,9 @@ def test_nomination_of_an_award_the_campaign_does_not_admit(session, world):
 
 
 # --- managing campaigns ------------------------------------------------------------------
+
+# The reason given when an edit of the test world's campaign moves its due dates.
+MOVED = "Điều chỉnh hạn nộp theo văn bản mới của Sở."
 
 CAMPAIGN = {
     "code": "dot-30-4",
@@ -409,6 +479,7 @@ def test_a_target_with_figures_cannot_be_removed(session, world):
             campaign_id=world.campaign.id,
             targets=rows,
             now=NOW,
+            reason=MOVED,
         )
     assert info.value.code == "target_in_use"
 
@@ -499,7 +570,13 @@ def test_the_right_campaign_version_saves_once_and_moves_the_version(session, wo
     reviewer, campaign_id = world.actor("reviewer"), world.campaign.id
     values = {**CAMPAIGN, "code": world.campaign.code, "all_units": "1"}
     svc.save_campaign(
-        session, reviewer, values, campaign_id=campaign_id, now=NOW, expected_version=1
+        session,
+        reviewer,
+        values,
+        campaign_id=campaign_id,
+        now=NOW,
+        expected_version=1,
+        reason=MOVED,
     )
     version = _stored_campaign(session, campaign_id)[0][3]
     assert version == 2  # several fields, one UPDATE: the version moves by one

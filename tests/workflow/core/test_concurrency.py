@@ -271,7 +271,16 @@ def test_two_saves_of_the_same_campaign_at_once(committed):
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
     reviewers = (world.actor("reviewer"), world.actor("reviewer2"))
     typed = ["Bản của chị Hà", "Bản của anh Khoa"]
-    values = {"code": code, "kind": "annual", "year": "2026", "all_units": "1", "active": "1"}
+    values = {
+        "code": code,
+        "kind": "annual",
+        "year": "2026",
+        "all_units": "1",
+        "active": "1",
+        # The due dates as they are: moving one would need a reason.
+        "plan_due": "2026-03-10",
+        "report_due": "2026-12-10",
+    }
     outcomes = _run_together(
         2,
         lambda i: _change_once(

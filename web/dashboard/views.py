@@ -84,6 +84,44 @@ def index():
     )
 
 
+def _year(session) -> tuple[int, list[int]]:
+    """``?year=`` (404 when no campaign has it), else the newest year with a campaign."""
+    years = dashboard.campaign_years(session)
+    raw = request.args.get("year")
+    year = whole_number(raw) if raw else (years[0] if years else dashboard.today_local().year)
+    if raw and year not in years:
+        abort(404)
+    return year, years
+
+
+@bp.route("/year")
+@requires(authz.may_view_dashboard)
+def year():
+    session = get_session()
+    chosen, years = _year(session)
+    return render_template(
+        "dashboard/year.html",
+        year=chosen,
+        years=years,
+        board=dashboard.year_dashboard(session, chosen) if years else None,
+        today=dashboard.today_local(),
+    )
+
+
+@bp.route("/year/export.xlsx")
+@requires(authz.may_view_dashboard)
+def year_export_xlsx():
+    session = get_session()
+    chosen, years = _year(session)
+    if not years:
+        abort(404)
+    return _download(
+        exports.year_workbook(session, chosen),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"tong-hop-nam-{chosen}.xlsx",
+    )
+
+
 def _target(session, campaign: Campaign) -> Target | None:
     target_id = whole_number(request.args.get("target"))
     if target_id is None:

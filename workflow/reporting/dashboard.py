@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from models import (
@@ -93,6 +93,19 @@ def default_campaign(session: Session, today: dt.date) -> Campaign | None:
 def ad_hoc_condition(campaign: Campaign):
     """Nominations of ``campaign`` that are ad-hoc: flagged so, or all of an ad-hoc campaign."""
     return true() if campaign.is_ad_hoc else _N.c.ad_hoc.is_(True)
+
+
+def _campaigns_of_year(year: int, *where) -> Select:
+    return select(Campaign.id).where(Campaign.year == year, *where)
+
+
+def year_ad_hoc_condition(year: int):
+    """Nominations of the year's campaigns that are ad-hoc: flagged so, or in an ad-hoc
+    campaign (the same rule as one campaign's, across all of them)."""
+    return or_(
+        _N.c.ad_hoc.is_(True),
+        _D.c.campaign_id.in_(_campaigns_of_year(year, Campaign.kind == "ad_hoc")),
+    )
 
 
 def direct_condition():
@@ -235,25 +248,42 @@ class NominationFigures:
 
 
 def _sent_nominations(campaign: Campaign, *columns) -> Select:
+    return _sent_in(_D.c.campaign_id == campaign.id, *columns)
+
+
+def _sent_in(scope, *columns) -> Select:
     return (
         select(*columns)
         .select_from(_D.join(_N, _N.c.id == _D.c.id))
-        .where(_D.c.campaign_id == campaign.id, _D.c.sent_at.is_not(None))
+        .where(scope, _D.c.sent_at.is_not(None))
     )
 
 
 def nomination_figures(session: Session, campaign: Campaign) -> NominationFigures:
+    """The nominations of ``campaign`` sent to the Department (see ``_figures``)."""
+    return _figures(session, _D.c.campaign_id == campaign.id, ad_hoc_condition(campaign))
+
+
+def year_nomination_figures(session: Session, year: int) -> NominationFigures:
+    """The nominations of every campaign of ``year`` sent to the Department: the whole year's
+    ad-hoc commendations and direct-worker share, which no single campaign holds."""
+    return _figures(
+        session, _D.c.campaign_id.in_(_campaigns_of_year(year)), year_ad_hoc_condition(year)
+    )
+
+
+def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
     """By state (lifecycle order), by award type and by unit (most first), and the
     direct-worker and ad-hoc figures. Two GROUP BY queries: (state, award), which gives
     both the states and the awards, and unit (on the dossier table alone)."""
     wdef, figures = WORKFLOWS["nomination"], NominationFigures()
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-    stmt = _sent_nominations(
-        campaign,
+    stmt = _sent_in(
+        scope,
         _D.c.state,
         _N.c.award_type_id,
         func.count(),
-        one(ad_hoc_condition(campaign)),
+        one(ad_hoc),
         one(_N.c.nominee_kind == "individual"),
         one(direct_condition()),
     ).group_by(_D.c.state, _N.c.award_type_id)
@@ -286,9 +316,7 @@ def nomination_figures(session: Session, campaign: Campaign) -> NominationFigure
     n = func.count().label("n")
     per_unit = (
         select(_D.c.unit_id, n)
-        .where(
-            _D.c.campaign_id == campaign.id, _D.c.kind == "nomination", _D.c.sent_at.is_not(None)
-        )
+        .where(scope, _D.c.kind == "nomination", _D.c.sent_at.is_not(None))
         .group_by(_D.c.unit_id)
         .subquery()
     )
@@ -299,6 +327,52 @@ def nomination_figures(session: Session, campaign: Campaign) -> NominationFigure
     )
     figures.by_unit = [Count(uid, name, name, count) for uid, name, count in session.execute(units)]
     return figures
+
+
+# --- the whole year ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One campaign of the year: its nominations sent, published and ad-hoc."""
+
+    campaign: Campaign
+    sent: int
+    published: int
+    ad_hoc: int
+
+
+@dataclass
+class YearBoard:
+    """Every campaign of a year together: what the plan's priorities are counted on."""
+
+    year: int
+    figures: NominationFigures
+    campaigns: list[CampaignRow]
+
+
+def campaign_years(session: Session) -> list[int]:
+    """The years that have a campaign, newest first."""
+    return list(session.scalars(select(Campaign.year).distinct().order_by(Campaign.year.desc())))
+
+
+def year_dashboard(session: Session, year: int) -> YearBoard:
+    """The year's figures across campaigns, and each campaign's share of them."""
+    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    stmt = _sent_in(
+        _D.c.campaign_id.in_(_campaigns_of_year(year)),
+        _D.c.campaign_id,
+        func.count(),
+        one(_D.c.state == published_state()),
+        one(year_ad_hoc_condition(year)),
+    ).group_by(_D.c.campaign_id)
+    counts = {cid: (n, int(p or 0), int(a or 0)) for cid, n, p, a in session.execute(stmt)}
+    campaigns = session.scalars(
+        select(Campaign).where(Campaign.year == year).order_by(Campaign.name)
+    )
+    rows = [CampaignRow(c, *counts.get(c.id, (0, 0, 0))) for c in campaigns]
+    rows.sort(key=lambda r: (-r.sent, name_key(r.campaign.name)))
+    return YearBoard(year, year_nomination_figures(session, year), rows)
 
 
 # --- the unit table ----------------------------------------------------------------------

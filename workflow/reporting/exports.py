@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from models import AwardType, Campaign, Dossier, Nomination, Unit
 from workflow.campaigns.deadlines import STATUS_LABELS, ZONE
+from workflow.campaigns.service import KIND_LABELS as CAMPAIGN_KIND_LABELS
 from workflow.campaigns.targets import TARGET_KIND_LABELS
 from workflow.core.audit import current_head
 from workflow.core.inputs import CLASSIFICATIONS
@@ -31,12 +32,14 @@ from workflow.documents import cells
 from workflow.reporting.dashboard import (
     RESULT_LABELS,
     Dashboard,
+    NominationFigures,
     UnitLine,
     campaign_dashboard,
     campaign_targets,
     nomination_conditions,
     today_local,
     unit_lines,
+    year_dashboard,
 )
 
 BOARD = "Ban Thi đua - Khen thưởng, Sở Nội vụ thành phố Hải Phòng"
@@ -182,6 +185,11 @@ def _summary(wb: Workbook, board: Dashboard, head: tuple[int, str], now: dt.date
             for t in board.targets
         ],
     )
+    _nomination_tables(sheet, n)
+
+
+def _nomination_tables(sheet: _Sheet, n: NominationFigures) -> None:
+    """The nominations sent, by state and by award, and the plan's priorities."""
     sheet.table(
         ["Hồ sơ đề nghị khen thưởng đã gửi Sở, theo trạng thái", "Số hồ sơ"],
         [(c.label_vi, c.count) for c in n.by_state] + [("Tổng cộng", n.total)],
@@ -204,6 +212,50 @@ def _summary(wb: Workbook, board: Dashboard, head: tuple[int, str], now: dt.date
             ("Khen thưởng đột xuất đang xử lý", n.ad_hoc_in_progress),
         ],
     )
+
+
+def year_workbook(
+    session: Session, year: int, today: dt.date | None = None, now: dt.datetime | None = None
+) -> bytes:
+    """The whole year's report (XLSX) across campaigns: each campaign's share, then the
+    nominations by state, award and unit, and the plan's priorities counted on the year."""
+    now = now or dt.datetime.now(dt.UTC)
+    board = year_dashboard(session, year)
+    head = current_head(session)
+    wb = Workbook(write_only=True)
+    sheet = _Sheet(wb, f"Tổng hợp năm {year}", [52, 16, 16, 16, 16])
+    sheet.ws.append(
+        [sheet.cell("BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CẢ NĂM", Font(bold=True, size=14))]
+    )
+    sheet.row([f"Năm {year}, mọi phong trào thi đua"], bold=True)
+    sheet.row([])
+    for label, value, fmt in [
+        ("Đơn vị báo cáo", SENDER, None),
+        ("Nơi nhận", BOARD, None),
+        ("Số liệu tính đến ngày", today or today_local(now), DATE),
+        ("Thời điểm lập", local(now), DATETIME),
+        ("Đầu chuỗi nhật ký kiểm toán (số thứ tự:mã băm)", f"{head[0]}:{head[1]}", None),
+    ]:
+        sheet.ws.append([sheet.cell(label, BOLD), sheet.cell(value, fmt=fmt)])
+    sheet.row([])
+    sheet.table(
+        ["Phong trào thi đua", "Loại", "Đã gửi Sở", "Đã công bố", "Khen thưởng đột xuất"],
+        [
+            (
+                r.campaign.name,
+                CAMPAIGN_KIND_LABELS[r.campaign.kind][0],
+                r.sent,
+                r.published,
+                r.ad_hoc,
+            )
+            for r in board.campaigns
+        ],
+    )
+    _nomination_tables(sheet, board.figures)
+    sheet.table(["Theo đơn vị", "Số hồ sơ"], [(c.label_vi, c.count) for c in board.figures.by_unit])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _unit_row(line: UnitLine) -> list[Any]:

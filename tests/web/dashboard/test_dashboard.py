@@ -263,3 +263,22 @@ def test_a_campaign_without_targets_or_nominations(client, auth, app_world):
     assert "Chưa có hồ sơ đề nghị nào được gửi lên Sở." in page
     for svg in SVG.findall(page):
         ET.fromstring(svg)
+
+
+def test_the_whole_year_page_and_its_workbook(client, auth, scenario):
+    year = today_local().year
+    auth.login("staff_a")
+    assert client.get(f"/dashboard/year?year={year}").status_code == 403
+    assert client.get(f"/dashboard/year/export.xlsx?year={year}").status_code == 403
+    auth.logout()
+    auth.login("reviewer")
+    page = client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True)
+    assert f"/dashboard/year?year={year}" in page
+    page = client.get(f"/dashboard/year?year={year}").get_data(as_text=True)
+    assert re.search(r'data-figure="year-ad_hoc-published">2<', page)
+    assert client.get("/dashboard/year?year=1999").status_code == 404
+    response = client.get(f"/dashboard/year/export.xlsx?year={year}")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Khen thưởng đột xuất đã công bố"] == 2
+    assert sheet.title == f"Tổng hợp năm {year}"

@@ -237,3 +237,21 @@ def test_no_participant_means_no_division_by_zero(session, world):
     board = dashboard.campaign_dashboard(session, world.campaign, data.TODAY)
     assert board.expected == 0 and board.nominations.direct_share is None and board.chase == []
     assert session.scalar(select(Unit.id).where(Unit.active.is_(True))) is None
+
+
+def test_the_year_counts_every_campaign_where_one_campaign_cannot(session, world, scenario):
+    """The annual campaign holds one ad-hoc commendation; the year holds it and the ad-hoc
+    campaign's too, and the direct-worker share is counted on every individual of the year."""
+    one = dashboard.nomination_figures(session, scenario.campaign)
+    year = dashboard.year_nomination_figures(session, 2026)
+    assert (one.ad_hoc_published, year.ad_hoc_published) == (1, 2)
+    assert year.total == one.total + 1
+    assert year.published_individuals == one.published_individuals + 1
+    assert year.published_direct == one.published_direct
+    assert dashboard.year_nomination_figures(session, 2025).total == 0
+
+    board = dashboard.year_dashboard(session, 2026)
+    rows = {r.campaign.id: (r.sent, r.published, r.ad_hoc) for r in board.campaigns}
+    assert rows[world.ad_hoc.id] == (1, 1, 1)
+    assert rows[scenario.campaign.id] == (one.total, one.published, 2)
+    assert board.figures.total == sum(r.sent for r in board.campaigns)

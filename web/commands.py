@@ -61,7 +61,16 @@ def audit_verify(expect_head: str | None) -> None:
     if result.ok:
         click.echo("Nhật ký toàn vẹn. / The audit log is intact.")
         return
-    click.echo(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", err=True)
+    if result.problem:
+        click.echo(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", err=True)
+    if result.missing_triggers:
+        names = ", ".join(result.missing_triggers)
+        click.echo(
+            f"LỖI: nhật ký thiếu trigger chống sửa, xóa ({names}); chạy “vinhdanh db upgrade” "
+            f"để khôi phục. / BROKEN: the audit log's append-only triggers are missing ({names}); "
+            "run “vinhdanh db upgrade” to restore them.",
+            err=True,
+        )
     sys.exit(1)
 
 

@@ -7,7 +7,6 @@ the ``vinhdanh`` console script run the same code.
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -261,7 +260,8 @@ def backup(archive: str) -> None:
     try:
         summary = create_backup(config["DATABASE_URL"], config["UPLOAD_DIR"], archive)
     except BackupError as error:
-        _backup_failed(error)
+        click.echo("\n".join(error.bilingual()), err=True)
+        sys.exit(1)
     click.echo(
         f"Đã sao lưu vào {archive}: {summary.files} tệp minh chứng, đầu chuỗi nhật ký "
         f"{summary.head_seq}:{summary.head_hash}. / Backed up to {archive}: {summary.files} "
@@ -281,19 +281,14 @@ def restore(archive: str) -> None:
     try:
         summary = restore_backup(config["DATABASE_URL"], config["UPLOAD_DIR"], archive)
     except BackupError as error:
-        _backup_failed(error)
+        click.echo("\n".join(error.bilingual()), err=True)
+        sys.exit(1)
     click.echo(
         f"Đã khôi phục và kiểm tra: nhật ký toàn vẹn đến {summary.head_seq}:{summary.head_hash}, "
         f"{summary.files} tệp minh chứng đúng mã SHA-256. Xong. / Restored and checked: the "
         f"audit log is intact up to {summary.head_seq}:{summary.head_hash}, {summary.files} "
         "evidence files match their SHA-256. Done."
     )
-
-
-def _backup_failed(error) -> NoReturn:
-    for vi, en in zip(error.messages("vi"), error.messages("en")):
-        click.echo(f"LỖI: {vi} / ERROR: {en}", err=True)
-    sys.exit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from models import Attachment, make_engine
 from models.audit import AuditHead
-from models.private_files import create_private, private_dir, write_private
+from models.private_files import create_private, private_dir
 from workflow.core.audit import verify
 from workflow.core.errors import Violation
 from workflow.core.messages import Messages, render
@@ -107,6 +107,13 @@ class BackupError(Exception):
     def messages(self, locale: str = "vi") -> list[str]:
         """The reasons in ``locale`` ("vi" or "en")."""
         return [render(v.code, v.params, locale, v.wording) for v in self.violations]
+
+    def bilingual(self) -> list[str]:
+        """One line per reason, Vietnamese then English (for the command line)."""
+        return [
+            f"LỖI: {vi} / ERROR: {en}"
+            for vi, en in zip(self.messages("vi"), self.messages("en"), strict=True)
+        ]
 
 
 def _refuse(code: str, **params: Any) -> BackupError:
@@ -207,7 +214,8 @@ def create_backup(url: str, upload_dir: Path, archive: Path) -> BackupSummary:
         if dialect not in DATABASE_MEMBER:
             raise _refuse("unsupported_database", dialect=dialect)
         private_dir(archive.parent)
-        with tempfile.TemporaryDirectory(prefix="vinhdanh-backup-") as work:
+        # The copy of the database waits beside the archive, not in a possibly small /tmp.
+        with tempfile.TemporaryDirectory(prefix=".vinhdanh-backup-", dir=archive.parent) as work:
             with _database_copy(engine, Path(work)) as (database, head):
                 members = {DATABASE_MEMBER[dialect]: database}
             # After the snapshot: every file it names is on disk already (see the module doc).
@@ -251,21 +259,39 @@ def _read_manifest(tar: tarfile.TarFile, archive: Path) -> dict:
         manifest = json.load(tar.extractfile(MANIFEST))
     except (KeyError, ValueError, TypeError, AttributeError) as error:
         raise _refuse("not_an_archive", path=str(archive)) from error
-    if manifest.get("format") != FORMAT or manifest.get("version") != FORMAT_VERSION:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("version") != FORMAT_VERSION
+        or not isinstance(manifest.get("files"), dict)
+        or not isinstance(manifest.get("audit_head"), dict)
+    ):
         raise _refuse("not_an_archive", path=str(archive))
     return manifest
 
 
 def _extract(tar: tarfile.TarFile, name: str, sha256: str, target: Path) -> None:
-    # Members are read by the names the manifest lists, never extracted by their own paths.
+    """Copy member ``name`` to ``target`` (0600) in blocks, keeping it only if its SHA-256 is
+    the manifest's. Members are read by the names the manifest lists, never extracted by the
+    paths they carry."""
     try:
         handle = tar.extractfile(name)
-        data = handle.read() if handle else None
     except KeyError:
-        data = None
-    if data is None or hashlib.sha256(data).hexdigest() != sha256:
+        handle = None
+    if handle is None:
         raise _refuse("member_mismatch", name=name)
-    write_private(target, data)
+    partial = create_private(target.with_name(f".{target.name}.part"))
+    digest = hashlib.sha256()
+    try:
+        with handle, partial.open("wb") as out:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                out.write(block)
+        if digest.hexdigest() != sha256:
+            raise _refuse("member_mismatch", name=name)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def restore_backup(url: str, upload_dir: Path, archive: Path) -> BackupSummary:

@@ -7,6 +7,7 @@ there is no moment when another local user could open them. The umask can only n
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -36,9 +37,13 @@ def write_private(path: Path | str, data: bytes) -> Path:
     so a reader never sees half a file."""
     path = Path(path)
     private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    tmp.replace(path)
+    # A name of its own: two writers of the same file never share a temporary one.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

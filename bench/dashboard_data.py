@@ -257,7 +257,6 @@ def _units_and_heads(
                     "active": True,
                     "locale": "vi",
                     "session_token": secrets.token_hex(16),
-                    "failed_logins": 0,
                     "created_at": now,
                 }
             )

@@ -19,7 +19,21 @@ def config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Apply migrations up to ``revision``."""
+    """Apply migrations up to ``revision``, then put back the audit log's append-only triggers
+    if someone dropped them (a migration that already ran never runs again to do it)."""
     from alembic import command
+    from sqlalchemy import inspect
+
+    from models import make_engine
+    from models.audit import AuditEvent, missing_append_only_triggers, restore_append_only
 
     command.upgrade(config(url), revision)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            if inspect(connection).has_table(AuditEvent.__tablename__) and (
+                missing_append_only_triggers(connection)
+            ):
+                restore_append_only(connection)
+    finally:
+        engine.dispose()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -95,12 +96,40 @@ DROP_TRIGGERS = {
         "DROP FUNCTION IF EXISTS audit_event_refuse()",
     ],
 }
+# The triggers whose absence (or, on PostgreSQL, disabling) leaves the log open to rewriting.
+TRIGGER_NAMES = {
+    "sqlite": ("audit_event_no_update", "audit_event_no_delete"),
+    "postgresql": ("audit_event_no_change", "audit_event_no_truncate"),
+}
+_PRESENT_TRIGGERS = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'",
+    # tgenabled 'D': disabled with ALTER TABLE … DISABLE TRIGGER, as good as gone.
+    "postgresql": "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+    "WHERE c.relname = 'audit_event' AND c.relnamespace = to_regnamespace(current_schema()) "
+    "AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
+}
 GENESIS_SQL = f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS_HASH}')"
 
 
 def append_only_ddl(dialect: str) -> list[str]:
     """The statements that make ``audit_event`` append-only on ``dialect``."""
     return {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}.get(dialect, [])
+
+
+def missing_append_only_triggers(connection: Connection) -> list[str]:
+    """The names of the append-only triggers that are missing or disabled on ``connection``."""
+    dialect = connection.dialect.name
+    if dialect not in TRIGGER_NAMES:
+        return []
+    present = set(connection.exec_driver_sql(_PRESENT_TRIGGERS[dialect]).scalars())
+    return [name for name in TRIGGER_NAMES[dialect] if name not in present]
+
+
+def restore_append_only(connection: Connection) -> None:
+    """Create the append-only triggers again (dropped first, so running it twice is harmless)."""
+    dialect = connection.dialect.name
+    for statement in [*DROP_TRIGGERS.get(dialect, []), *append_only_ddl(dialect)]:
+        connection.exec_driver_sql(statement)
 
 
 for _statement in SQLITE_TRIGGERS:

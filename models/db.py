@@ -12,15 +12,15 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.private_files import create_private, private_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READ_ONLY = "vinhdanh_read_only"
 
 
 def instance_dir() -> Path:
     """Where local state lives (SQLite file, secret key, uploads): ``instance/`` by default."""
-    path = Path(os.environ.get("VINHDANH_INSTANCE_DIR") or PROJECT_ROOT / "instance")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(os.environ.get("VINHDANH_INSTANCE_DIR") or PROJECT_ROOT / "instance")
 
 
 def database_url() -> str:
@@ -52,6 +52,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     url = url or database_url()
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if database not in (None, "", ":memory:") and not database.startswith("file:"):
+            # SQLite would create the file with the umask's mode (often world-readable); made
+            # 0600 here first, its -wal and -shm files take the same mode.
+            create_private(database)
         _configure_sqlite(engine)
     return engine
 

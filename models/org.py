@@ -73,10 +73,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str] = mapped_column(String(8), default="vi")
-    # Rotated on password or role change, which ends every open session.
+    # Rotated on sign-out, password change and deactivation (workflow.accounts.service),
+    # which ends every session holding the old one, copied cookies included.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     grants: Mapped[list[RoleGrant]] = relationship(
@@ -102,3 +101,21 @@ class RoleGrant(Base):
 
     user: Mapped[User] = relationship(back_populates="grants")
     unit: Mapped[Unit | None] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one typed account name from one source address.
+
+    Keyed by both, so failures from an attacker's address never delay the account's owner
+    signing in from hers. Stored in the database so every app process sees the same count.
+    The name is kept as typed (folded), so unknown names are throttled like real ones.
+    """
+
+    __tablename__ = "login_throttle"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    # Indexed: rows idle for a day are swept on the next failure.
+    last_failure_at: Mapped[dt.datetime] = mapped_column(index=True)
+    blocked_until: Mapped[dt.datetime | None]

@@ -61,7 +61,16 @@ def audit_verify(expect_head: str | None) -> None:
     if result.ok:
         click.echo("Nhật ký toàn vẹn. / The audit log is intact.")
         return
-    click.echo(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", err=True)
+    if result.problem:
+        click.echo(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", err=True)
+    if result.missing_triggers:
+        names = ", ".join(result.missing_triggers)
+        click.echo(
+            f"LỖI: nhật ký thiếu trigger chống sửa, xóa ({names}); chạy “vinhdanh db upgrade” "
+            f"để khôi phục. / BROKEN: the audit log's append-only triggers are missing ({names}); "
+            "run “vinhdanh db upgrade” to restore them.",
+            err=True,
+        )
     sys.exit(1)
 
 
@@ -240,6 +249,48 @@ def mail_send(limit: int) -> None:
     _flush_outbox(limit)
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("archive", type=click.Path(dir_okay=False))
+def backup(archive: str) -> None:
+    """Write one archive: the database, the evidence files and the audit head."""
+    from workflow.backup import BackupError, create_backup
+
+    config = current_app.config
+    try:
+        summary = create_backup(config["DATABASE_URL"], config["UPLOAD_DIR"], archive)
+    except BackupError as error:
+        click.echo("\n".join(error.bilingual()), err=True)
+        sys.exit(1)
+    click.echo(
+        f"Đã sao lưu vào {archive}: {summary.files} tệp minh chứng, đầu chuỗi nhật ký "
+        f"{summary.head_seq}:{summary.head_hash}. / Backed up to {archive}: {summary.files} "
+        f"evidence files, audit head {summary.head_seq}:{summary.head_hash}."
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def restore(archive: str) -> None:
+    """Restore an archive into the configured (empty) database and upload folder, then verify
+    the audit chain and every evidence file."""
+    from workflow.backup import BackupError, restore_backup
+
+    config = current_app.config
+    try:
+        summary = restore_backup(config["DATABASE_URL"], config["UPLOAD_DIR"], archive)
+    except BackupError as error:
+        click.echo("\n".join(error.bilingual()), err=True)
+        sys.exit(1)
+    click.echo(
+        f"Đã khôi phục và kiểm tra: nhật ký toàn vẹn đến {summary.head_seq}:{summary.head_hash}, "
+        f"{summary.files} tệp minh chứng đúng mã SHA-256. Xong. / Restored and checked: the "
+        f"audit log is intact up to {summary.head_seq}:{summary.head_hash}, {summary.files} "
+        "evidence files match their SHA-256. Done."
+    )
+
+
 def init_app(app: Flask) -> None:
-    for command in (db, audit, workflow, import_group, demo, remind, mail):
+    for command in (db, audit, workflow, import_group, demo, remind, mail, backup, restore):
         app.cli.add_command(command)

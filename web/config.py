@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from models import database_url, instance_dir
+from models.private_files import write_private
 
 
 def _secret_key(instance: Path) -> str:
@@ -16,8 +17,7 @@ def _secret_key(instance: Path) -> str:
         return os.environ["VINHDANH_SECRET_KEY"]
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        write_private(path, secrets.token_hex(32).encode())
     return path.read_text().strip()
 
 

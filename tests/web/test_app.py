@@ -65,13 +65,6 @@ def test_sign_in_with_wrong_password_does_not_reveal_the_user(client, app_world,
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_account_locks_after_five_failures(client, app_world, auth):
-    for _ in range(5):
-        auth.login("staff_a", "sai-mat-khau")
-    assert auth.login("staff_a").status_code == 200  # right password, but locked: form again
-    assert client.get("/").status_code == 302
-
-
 def test_sign_in_redirects_only_to_local_paths(client, app_world):
     page = client.get("/auth/login?next=https://evil.example/")
     response = client.post(
@@ -117,11 +110,12 @@ def test_login_is_rate_limited(web_url, tmp_path, app_world):
     )
     client = app.test_client()
     token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+    # A new name each time: the per-account throttle would answer 429 sooner.
     codes = [
         client.post(
-            "/auth/login", data={"username": "x", "password": "y", "csrf_token": token}
+            "/auth/login", data={"username": f"x{i}", "password": "y", "csrf_token": token}
         ).status_code
-        for _ in range(11)
+        for i in range(11)
     ]
     assert codes[-1] == 429 and 429 not in codes[:10]
     app.extensions["vinhdanh.engine"].dispose()

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from flask import current_app, session
 
+from models.private_files import private_dir, write_private
+
 SESSION_KEY = "pending_uploads"
 MAX_AGE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -54,7 +56,7 @@ def _index(token: str) -> list[PendingFile]:
 
 def _write_index(token: str, files: list[PendingFile]) -> None:
     path = _root() / token / "index.json"
-    path.write_text(json.dumps([asdict(f) for f in files], ensure_ascii=False), "utf-8")
+    write_private(path, json.dumps([asdict(f) for f in files], ensure_ascii=False).encode())
 
 
 def listing(token: str | None) -> list[PendingFile]:
@@ -72,12 +74,12 @@ def stash(token: str | None, files: Iterable[tuple[str, bytes]]) -> str | None:
     if token is None:
         _sweep()
         token = secrets.token_urlsafe(24)
-        (_root() / token).mkdir(parents=True, exist_ok=True)
+        private_dir(_root() / token)
         session[SESSION_KEY] = [*session.get(SESSION_KEY, [])[-9:], token]
     index = _index(token)
     for name, data in files:
         ident = uuid.uuid4().hex
-        (_root() / token / ident).write_bytes(data)
+        write_private(_root() / token / ident, data)
         index.append(PendingFile(ident, name, len(data)))
     _write_index(token, index)
     return token

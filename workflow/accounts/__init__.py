@@ -1,1 +1,1 @@
-"""Accounts: sign-in with lockout, users and their grants, CSV import of units and users."""
+"""Accounts: throttled sign-in, sessions, users and their grants, CSV import of units and users."""

@@ -1,48 +1,139 @@
-"""Accounts: sign-in with a per-account lockout, and creating users with their grants."""
+"""Accounts: sign-in throttled per account and source, sessions, users and their grants."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import RoleGrant, User
+from models.org import LoginThrottle
 from models.passwords import hash_password, needs_rehash, verify_password
 from models.text import nfc
 from workflow.core.actors import UNIT_SCOPED_ROLES, Role
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
+# Failures of one account from one source that cost nothing; each one after waits twice as
+# long as the one before, up to MAX_DELAY.
+FREE_FAILURES = 4
+FIRST_DELAY = dt.timedelta(seconds=30)
+MAX_DELAY = dt.timedelta(minutes=15)
+# A pair idle this long starts over (and its row is swept).
+FORGET_AFTER = dt.timedelta(days=1)
 # Verifying against a dummy hash keeps the time of "no such user" like a wrong password.
 _DUMMY_HASH = hash_password("không có tài khoản này")
 
 
-def authenticate(
-    session: Session, username: str, password: str, now: dt.datetime | None = None
-) -> User | None:
-    """The active user with these credentials, or None; counts failures and locks the account.
+class Throttled(Exception):
+    """Too many failed sign-ins of this account from this source: wait until ``retry_at``."""
 
-    Never tells apart an unknown user, a wrong password and a locked account.
+    def __init__(self, retry_at: dt.datetime, now: dt.datetime) -> None:
+        super().__init__(retry_at)
+        self.retry_at = retry_at
+        # Whole seconds, rounded up: the HTTP ``Retry-After`` value.
+        self.retry_after = math.ceil((retry_at - now).total_seconds())
+
+
+def delay_after(failures: int) -> dt.timedelta:
+    """How long the pair must wait after its ``failures``-th failure in a row."""
+    if failures <= FREE_FAILURES:
+        return dt.timedelta(0)
+    # The exponent is capped so a huge count cannot overflow the timedelta.
+    return min(FIRST_DELAY * 2 ** min(failures - FREE_FAILURES - 1, 20), MAX_DELAY)
+
+
+def _account_key(username: str) -> str:
+    return nfc(username).strip().lower()[:80]
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    now: dt.datetime | None = None,
+    *,
+    source: str = "local",
+) -> User | None:
+    """The active user with these credentials, or None; raises :class:`Throttled` while the
+    pair (account, ``source``) must wait.
+
+    Never tells apart an unknown user and a wrong password: unknown names are throttled too.
     """
     now = now or dt.datetime.now(dt.UTC)
-    user = session.scalar(select(User).where(func.lower(User.username) == nfc(username).lower()))
+    key, source = _account_key(username), source[:64]
+    blocked_until = session.scalar(
+        select(LoginThrottle.blocked_until).where(
+            LoginThrottle.username == key, LoginThrottle.source == source
+        )
+    )
+    if blocked_until is not None and blocked_until > now:
+        raise Throttled(blocked_until, now)
+    user = session.scalar(select(User).where(func.lower(User.username) == key))
     if user is None or not user.active:
         verify_password(_DUMMY_HASH, password)
-        return None
-    if user.locked_until and user.locked_until > now:
-        verify_password(_DUMMY_HASH, password)
+        _record_failure(session, key, source, now)
         return None
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until, user.failed_logins = now + LOCKOUT, 0
+        _record_failure(session, key, source, now)
         return None
-    user.failed_logins, user.locked_until = 0, None
+    session.execute(
+        delete(LoginThrottle).where(LoginThrottle.username == key, LoginThrottle.source == source)
+    )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def _record_failure(session: Session, key: str, source: str, now: dt.datetime) -> None:
+    table = LoginThrottle.__table__
+    # Sweep idle pairs first, so this pair, if idle for a day, starts over.
+    session.execute(delete(table).where(table.c.last_failure_at < now - FORGET_AFTER))
+    # One atomic upsert: two processes failing at once both count (no lost update, no
+    # duplicate-key error on the pair's first failure).
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(table).values(
+        username=key, source=source, failures=1, last_failure_at=now
+    )
+    failures = session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[table.c.username, table.c.source],
+            set_={"failures": table.c.failures + 1, "last_failure_at": now},
+        ).returning(table.c.failures)
+    ).scalar_one()
+    wait = delay_after(failures)
+    session.execute(
+        table.update()
+        .where(table.c.username == key, table.c.source == source)
+        .values(blocked_until=now + wait if wait else None)
+    )
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``: cookies holding the old token no longer sign in."""
+    user.session_token = secrets.token_hex(16)
+
+
+def sign_out(session: Session, user_id: int) -> None:
+    """Sign the user out everywhere, so a copy of the cookie is worthless afterwards."""
+    user = session.get(User, user_id)
+    if user is not None:
+        end_sessions(user)
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and end every open session."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def deactivate(user: User) -> None:
+    """Stop the user signing in; reactivating later does not revive old sessions."""
+    user.active = False
+    end_sessions(user)
 
 
 def create_user(

@@ -12,14 +12,14 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
-from models.audit import mark_audited
+from models.audit import mark_audited, missing_append_only_triggers
 
 FORMAT_VERSION = 1
 
@@ -165,6 +165,9 @@ class VerifyResult:
     head_hash: str
     bad_seq: int | None = None
     problem: str | None = None
+    # Append-only triggers found missing or disabled: the chain may hold, but nothing stops
+    # the next rewrite.
+    missing_triggers: tuple[str, ...] = ()
 
 
 def check_events(
@@ -239,7 +242,16 @@ def _check_link(event: Any) -> tuple[int, str] | None:
 
 
 def verify(session: Session, expect_head: tuple[int, str] | None = None) -> VerifyResult:
-    """Recompute the whole chain from the database and compare it with the stored head."""
+    """Recompute the whole chain from the database, compare it with the stored head, and check
+    that the append-only triggers are in place."""
+    result = _verify_chain(session, expect_head)
+    missing = tuple(missing_append_only_triggers(session.connection()))
+    if missing:
+        return replace(result, ok=False, missing_triggers=missing)
+    return result
+
+
+def _verify_chain(session: Session, expect_head: tuple[int, str] | None) -> VerifyResult:
     head = session.execute(
         select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)
     ).one_or_none()

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Attachment
+from models.private_files import write_private
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
@@ -129,10 +130,7 @@ def attach(
     digest = hashlib.sha256(data).hexdigest()
     path = stored_path(upload_dir, digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write_private(path, data)
     name = clean_name(name)
     attachment = Attachment(
         dossier_id=dossier.id,

@@ -17,6 +17,7 @@ from tests.fixtures.audit_tools import (
     build_log,
     drop_triggers,
     forge_next,
+    restore_triggers,
     rewrite,
     row,
     set_columns,
@@ -155,6 +156,7 @@ def test_limit_truncated_tail_with_head_reset(session, log):
     keep = log - 3
     session.execute(text("DELETE FROM audit_event WHERE seq > :s"), {"s": keep})
     set_head(session, keep, row(session, keep)["hash"])
+    restore_triggers(session)
     assert verify(session).ok
     result = verify(session, expect_head=published)
     assert not result.ok and result.bad_seq == keep + 1 and "expected head" in result.problem
@@ -171,6 +173,7 @@ def test_limit_rewriting_everything(session, log):
     for seq in range(middle + 1, log + 1):
         prev = rewrite(session, seq, prev)
     set_head(session, log, prev)
+    restore_triggers(session)
     assert verify(session).ok
     result = verify(session, expect_head=published)
     assert not result.ok and result.bad_seq == log and result.head_hash != published[1]

@@ -28,6 +28,12 @@ from workflow.dossiers.content import check_editable, touch
 
 EVIDENCE_MESSAGES = Messages(
     {
+        "already_attached": (
+            "Tệp “{name}” đã có trong hồ sơ (cùng nội dung với tệp “{existing}”): "
+            "không lưu thêm bản thứ hai.",
+            "The file “{name}” is already in the dossier (the same content as “{existing}”): "
+            "no second copy is stored.",
+        ),
         "file_type_refused": (
             "Tệp “{name}” không được chấp nhận. Chỉ nhận PDF, DOCX, XLSX, JPG, PNG.",
             "The file “{name}” is refused. Only PDF, DOCX, XLSX, JPG and PNG are accepted.",
@@ -125,9 +131,21 @@ def attach(
     )
     if count >= max_files:
         problems.append(EVIDENCE_MESSAGES.violation("too_many_files", {"limit": max_files}))
+    digest = hashlib.sha256(data).hexdigest()
+    # The dossier's row lock (check_editable) makes this check and the insert one step.
+    existing = session.scalar(
+        select(Attachment.original_name).where(
+            Attachment.dossier_id == dossier.id, Attachment.sha256 == digest
+        )
+    )
+    if existing is not None:
+        problems.append(
+            EVIDENCE_MESSAGES.violation(
+                "already_attached", {"name": clean_name(name), "existing": existing}
+            )
+        )
     if problems:
         raise EditRefused(problems)
-    digest = hashlib.sha256(data).hexdigest()
     path = stored_path(upload_dir, digest)
     if not path.exists():
         write_private(path, data)

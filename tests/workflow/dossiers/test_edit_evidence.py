@@ -321,6 +321,24 @@ def test_attach_size_and_count_limits(session, world):
 
 
 @pytest.mark.db
+def test_the_same_file_twice_is_one_attachment(session, world):
+    """Sending a form again after a validation error must not store a second copy."""
+    dossier = make_dossier(session, world, evidence_files=0)
+    _attach(session, world, dossier, "Báo cáo thành tích.pdf", PDF)
+    error = assert_refused(
+        session,
+        dossier.id,
+        lambda: _attach(session, world, dossier, "bao-cao-lan-2.pdf", PDF),
+        "already_attached",
+        EDIT_ERRORS,
+    )
+    assert "“Báo cáo thành tích.pdf”" in error.messages("vi")[0]
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 1
+    other = make_dossier(session, world, evidence_files=0)
+    _attach(session, world, other, "Báo cáo thành tích.pdf", PDF)  # another dossier may
+
+
+@pytest.mark.db
 def test_attach_only_when_editable_and_by_the_unit(session, world):
     sent = make_dossier(session, world, state="unit_review")
     assert_refused(

@@ -303,3 +303,8 @@ def may_vote(actor: Actor | None) -> bool:
 def may_manage_awards(actor: Actor | None) -> bool:
     """The award catalogue and its rules."""
     return _holds(actor, ADMIN)
+
+
+def may_administer(actor: Actor | None) -> bool:
+    """Units, accounts, role grants, password resets and the CSV imports of units and users."""
+    return _holds(actor, ADMIN)

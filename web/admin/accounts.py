@@ -19,13 +19,15 @@ from web.admin.common import (
     list_args,
     posted,
     problems_by_field,
+    save_active,
+    save_edit,
     uploaded_csv,
 )
 from web.auth.user import current_actor
 from web.db import get_session
 from web.support.access import requires
 from web.support.listing import paginate, sort_order
-from web.support.parsing import posted_version, whole_number
+from web.support.parsing import whole_number
 from web.support.refusals import Refusal
 from workflow.accounts import account_admin, admin_imports, unit_admin
 from workflow.accounts.admin import ADMIN_ACTION, stamp
@@ -125,20 +127,14 @@ def edit_account(user_id: int):
     if request.method == "GET":
         return _render_form(user, _values_of(user))
     session, values = get_session(), posted(FORM_FIELDS)
-
-    def answer(refusal: Refusal):
-        values["version"] = refusal.version(values["version"])
-        return _render_form(_load(user_id), values, refusal)
-
-    changes = commit_admin(
-        session,
-        lambda: account_admin.update_account(
-            session, current_actor(), user_id, values, expected_stamp=posted_version()
+    return save_edit(
+        values,
+        lambda drawn: account_admin.update_account(
+            session, current_actor(), user_id, values, expected_stamp=drawn
         ),
-        answer,
+        lambda values, refusal: _render_form(_load(user_id), values, refusal),
+        url_for("admin.edit_account", user_id=user_id),
     )
-    flash(_("Đã lưu thay đổi.") if changes else _("Không có thay đổi nào."), "success")
-    return redirect(url_for("admin.edit_account", user_id=user_id))
 
 
 def _refused_on_form(user_id: int, grant_values: dict | None = None):
@@ -155,19 +151,14 @@ def _refused_on_form(user_id: int, grant_values: dict | None = None):
 @requires(authz.may_administer, action=ADMIN_ACTION)
 def account_active(user_id: int):
     user, session = _load(user_id), get_session()
-    active = request.form.get("active") == "1"
-    commit_admin(
-        session,
-        lambda: account_admin.set_account_active(
-            session, current_actor(), user.id, active, expected_stamp=posted_version()
+    return save_active(
+        lambda active, drawn: account_admin.set_account_active(
+            session, current_actor(), user.id, active, expected_stamp=drawn
         ),
         _refused_on_form(user_id),
+        (_("Đã kích hoạt lại tài khoản."), _("Đã ngừng kích hoạt tài khoản.")),
+        url_for("admin.edit_account", user_id=user_id),
     )
-    flash(
-        _("Đã kích hoạt lại tài khoản.") if active else _("Đã ngừng kích hoạt tài khoản."),
-        "success",
-    )
-    return redirect(url_for("admin.edit_account", user_id=user_id))
 
 
 @bp.route("/accounts/<int:user_id>/grants", methods=["POST"])

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import request
+from flask import flash, redirect, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from web.db import get_session
 from web.support.i18n import lang, pick
+from web.support.parsing import posted_version
 from web.support.refusals import Refusal, commit_or_answer
 from workflow.accounts.admin import AdminRefused
 from workflow.accounts.admin_imports import UNREADABLE, decode
@@ -62,3 +65,36 @@ def uploaded_csv() -> tuple[str | None, str | None]:
 def list_args() -> dict[str, str]:
     """The list's filters from the query string."""
     return {name: request.args.get(name, "").strip() for name in ("q", "kind", "role", "status")}
+
+
+def save_edit(
+    values: dict[str, Any],
+    update: Callable[[int | None], dict],
+    redraw: Callable[[dict[str, Any], Refusal], ResponseReturnValue],
+    back: str,
+) -> ResponseReturnValue:
+    """Save an edit form: ``update(posted stamp)`` returns the diff; refused, the form is drawn
+    again with what was typed (and, after a stale stamp, the current one); saved, back to
+    ``back``."""
+
+    def answer(refusal: Refusal) -> ResponseReturnValue:
+        values["version"] = refusal.version(values.get("version"))
+        return redraw(values, refusal)
+
+    changes = commit_admin(get_session(), lambda: update(posted_version()), answer)
+    flash(_("Đã lưu thay đổi.") if changes else _("Không có thay đổi nào."), "success")
+    return redirect(back)
+
+
+def save_active(
+    change: Callable[[bool, int | None], bool],
+    answer: Callable[[Refusal], ResponseReturnValue],
+    done: tuple[str, str],
+    back: str,
+) -> ResponseReturnValue:
+    """Deactivate or reactivate (the posted ``active``) with ``change(active, posted stamp)``;
+    flash ``done`` (reactivated, deactivated) and go back to ``back``."""
+    active = request.form.get("active") == "1"
+    commit_admin(get_session(), lambda: change(active, posted_version()), answer)
+    flash(done[0] if active else done[1], "success")
+    return redirect(back)

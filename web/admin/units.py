@@ -19,13 +19,14 @@ from web.admin.common import (
     list_args,
     posted,
     problems_by_field,
+    save_active,
+    save_edit,
     uploaded_csv,
 )
 from web.auth.user import current_actor
 from web.db import get_session
 from web.support.access import requires
 from web.support.listing import paginate, sort_order
-from web.support.parsing import posted_version
 from web.support.refusals import Refusal
 from workflow.accounts import admin_imports, unit_admin
 from workflow.accounts.admin import ADMIN_ACTION, stamp
@@ -106,36 +107,28 @@ def edit_unit(unit_id: int):
     if request.method == "GET":
         return _render_form(unit, _values_of(unit))
     session, values = get_session(), posted(FORM_FIELDS)
-
-    def answer(refusal: Refusal):
-        values["version"] = refusal.version(values["version"])
-        return _render_form(_load(unit_id), values, refusal)
-
-    changes = commit_admin(
-        session,
-        lambda: unit_admin.update_unit(
-            session, current_actor(), unit_id, values, expected_stamp=posted_version()
+    return save_edit(
+        values,
+        lambda drawn: unit_admin.update_unit(
+            session, current_actor(), unit_id, values, expected_stamp=drawn
         ),
-        answer,
+        lambda values, refusal: _render_form(_load(unit_id), values, refusal),
+        url_for("admin.edit_unit", unit_id=unit_id),
     )
-    flash(_("Đã lưu thay đổi.") if changes else _("Không có thay đổi nào."), "success")
-    return redirect(url_for("admin.edit_unit", unit_id=unit_id))
 
 
 @bp.route("/units/<int:unit_id>/active", methods=["POST"])
 @requires(authz.may_administer, action=ADMIN_ACTION)
 def unit_active(unit_id: int):
     unit, session = _load(unit_id), get_session()
-    active = request.form.get("active") == "1"
-    commit_admin(
-        session,
-        lambda: unit_admin.set_unit_active(
-            session, current_actor(), unit.id, active, expected_stamp=posted_version()
+    return save_active(
+        lambda active, drawn: unit_admin.set_unit_active(
+            session, current_actor(), unit.id, active, expected_stamp=drawn
         ),
         lambda refusal: _render_form(_load(unit_id), _values_of(_load(unit_id)), refusal),
+        (_("Đã kích hoạt lại đơn vị."), _("Đã ngừng kích hoạt đơn vị.")),
+        url_for("admin.edit_unit", unit_id=unit_id),
     )
-    flash(_("Đã kích hoạt lại đơn vị.") if active else _("Đã ngừng kích hoạt đơn vị."), "success")
-    return redirect(url_for("admin.edit_unit", unit_id=unit_id))
 
 
 @bp.route("/units/import", methods=["POST"])

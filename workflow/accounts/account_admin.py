@@ -24,15 +24,17 @@ from workflow.accounts.admin import (
     EMAIL,
     PHONE,
     Cleaner,
-    diff,
+    Kind,
+    fetch,
+    locked,
     log,
-    refuse_if_changed,
     refused,
     require_admin,
+    set_active,
+    update_record,
 )
 from workflow.core.actors import UNIT_SCOPED_ROLES, Actor, Role
 
-RECORD = ("của tài khoản", "account")
 FIELDS = ("username", "full_name", "email", "phone", "position", "active")
 LABELS = {
     "username": ("Tên đăng nhập", "Username"),
@@ -53,6 +55,15 @@ SORTS = {"username": User.username, "full_name": User.full_name, "created": User
 def snapshot(user: User) -> dict[str, Any]:
     """The account's administered fields, as audited and stamped (never its password)."""
     return {name: getattr(user, name) for name in FIELDS}
+
+
+KIND = Kind(
+    User,
+    "user_account",
+    ("của tài khoản", "account"),
+    ("Không tìm thấy tài khoản.", "No such account."),
+    snapshot,
+)
 
 
 def accounts_query(
@@ -127,16 +138,9 @@ def new_password(values: Mapping[str, Any]) -> tuple[str, bool]:
     return typed, False
 
 
-def get_account(session: Session, user_id: int, lock: bool = False) -> User | None:
-    """The account, locked for a change when ``lock`` (the check and the write see one row)."""
-    return session.get(User, user_id, with_for_update=lock or None, populate_existing=lock)
-
-
-def _locked(session: Session, user_id: int) -> User:
-    user = get_account(session, user_id, lock=True)
-    if user is None:
-        raise refused("Không tìm thấy tài khoản.", "No such account.")
-    return user
+def get_account(session: Session, user_id: int) -> User | None:
+    """The account, or None."""
+    return fetch(session, KIND, user_id)
 
 
 def create_account(
@@ -172,15 +176,13 @@ def update_account(
     """Change an account's fields; returns (and audits) the diff. A form drawn before another
     admin's save is refused (StaleVersion)."""
     actor = require_admin(actor)
-    user = _locked(session, user_id)
-    before = snapshot(user)
-    refuse_if_changed(before, expected_stamp, RECORD)
-    for name, value in clean(session, values, user_id).items():
-        setattr(user, name, value)
-    changes = diff(before, snapshot(user))
-    if changes:
-        log(session, actor, "user_account", user.id, "update", changes, now=now)
-    return changes
+    user = locked(session, KIND, user_id)
+
+    def apply() -> None:
+        for name, value in clean(session, values, user_id).items():
+            setattr(user, name, value)
+
+    return update_record(session, actor, KIND, user, apply, expected_stamp, now)
 
 
 def set_account_active(
@@ -195,20 +197,16 @@ def set_account_active(
     """Deactivate (its sessions end, it cannot sign in) or reactivate an account; True when it
     changed. An admin cannot deactivate their own account."""
     actor = require_admin(actor)
-    user = _locked(session, user_id)
-    refuse_if_changed(snapshot(user), expected_stamp, RECORD)
+    user = locked(session, KIND, user_id)
     if not active and user.id == actor.user_id:
         raise refused(
             "Bạn không thể ngừng kích hoạt tài khoản của chính mình.",
             "You cannot deactivate your own account.",
         )
-    if user.active == active:
-        return False
-    user.active = active
-    _end_sessions(user)
-    action = "reactivate" if active else "deactivate"
-    log(session, actor, "user_account", user.id, action, {"active": [not active, active]}, now=now)
-    return True
+    changed = set_active(session, actor, KIND, user, active, expected_stamp, now)
+    if changed:
+        _end_sessions(user)
+    return changed
 
 
 def _end_sessions(user: User) -> None:
@@ -246,7 +244,7 @@ def add_grant(
     """Grant a role (in a unit, for unit roles); the account's sessions end so its next sign-in
     carries the new role."""
     actor = require_admin(actor)
-    user = _locked(session, user_id)
+    user = locked(session, KIND, user_id)
     role, unit_id = _grant_values(session, values)
     if any(g.role == role and g.unit_id == unit_id for g in user.grants):
         raise refused(
@@ -271,7 +269,7 @@ def remove_grant(
     """Take a role away (the grant of ``grant_id``); the account's sessions end. An admin
     cannot take away their own administrator role."""
     actor = require_admin(actor)
-    user = _locked(session, user_id)
+    user = locked(session, KIND, user_id)
     grant = next((g for g in user.grants if g.id == grant_id), None)
     if grant is None:
         raise refused("Vai trò này đã được thu hồi.", "This role was already taken away.")
@@ -297,7 +295,7 @@ def reset_password(
     """Set the password typed twice in ``values``, or a generated one-time password, which is
     returned to be shown once. The account's sessions end and any lockout is lifted."""
     actor = require_admin(actor)
-    user = _locked(session, user_id)
+    user = locked(session, KIND, user_id)
     password, generated = new_password(values)
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None

@@ -13,7 +13,8 @@ import datetime as dt
 import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -143,3 +144,77 @@ def log(
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} of the fields that changed."""
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of administered record: its model, its audit entity, what a stale refusal calls
+    it and what a missing one says (Vietnamese, English), and its administered fields."""
+
+    model: type
+    entity_type: str
+    record: tuple[str, str]
+    missing: tuple[str, str]
+    snapshot: Callable[[Any], dict[str, Any]]
+
+
+def fetch(session: Session, kind: Kind, record_id: int, lock: bool = False) -> Any:
+    """The record or None; locked for a change when ``lock`` (the check and the write see one
+    row: SQLite serialises its writers with BEGIN IMMEDIATE)."""
+    return session.get(kind.model, record_id, with_for_update=lock or None, populate_existing=lock)
+
+
+def locked(session: Session, kind: Kind, record_id: int) -> Any:
+    """The record, locked for a change; AdminRefused when there is none."""
+    record = fetch(session, kind, record_id, lock=True)
+    if record is None:
+        raise refused(*kind.missing)
+    return record
+
+
+def update_record(
+    session: Session,
+    actor: Actor,
+    kind: Kind,
+    record: Any,
+    apply: Callable[[], None],
+    expected_stamp: int | None,
+    now: dt.datetime | None,
+) -> dict[str, list[Any]]:
+    """Run ``apply`` on ``record`` (locked by the caller) unless its form was drawn before
+    another admin's save (StaleVersion); audit and return the diff."""
+    before = kind.snapshot(record)
+    refuse_if_changed(before, expected_stamp, kind.record)
+    apply()
+    changes = diff(before, kind.snapshot(record))
+    if changes:
+        log(session, actor, kind.entity_type, record.id, "update", changes, now=now)
+    return changes
+
+
+def set_active(
+    session: Session,
+    actor: Actor,
+    kind: Kind,
+    record: Any,
+    active: bool,
+    expected_stamp: int | None,
+    now: dt.datetime | None,
+) -> bool:
+    """Deactivate or reactivate ``record`` (locked by the caller), audited; True when it
+    changed. A form drawn before another admin's save is refused (StaleVersion)."""
+    refuse_if_changed(kind.snapshot(record), expected_stamp, kind.record)
+    if record.active == active:
+        return False
+    record.active = active
+    action = "reactivate" if active else "deactivate"
+    log(
+        session,
+        actor,
+        kind.entity_type,
+        record.id,
+        action,
+        {"active": [not active, active]},
+        now=now,
+    )
+    return True

@@ -19,15 +19,16 @@ from workflow.accounts.admin import (
     EMAIL,
     PHONE,
     Cleaner,
-    diff,
+    Kind,
+    fetch,
+    locked,
     log,
-    refuse_if_changed,
-    refused,
     require_admin,
+    set_active,
+    update_record,
 )
 from workflow.core.actors import Actor
 
-RECORD = ("của đơn vị", "unit")
 FIELDS = ("code", "name", "kind", "locality", "parent_id", "email", "phone", "active")
 LABELS = {
     "code": ("Mã đơn vị", "Unit code"),
@@ -58,6 +59,11 @@ SORTS = {"code": Unit.code, "name": Unit.search_key, "kind": Unit.kind, "localit
 def snapshot(unit: Unit) -> dict[str, Any]:
     """The unit's administered fields, as audited and stamped."""
     return {name: getattr(unit, name) for name in FIELDS}
+
+
+KIND = Kind(
+    Unit, "unit", ("của đơn vị", "unit"), ("Không tìm thấy đơn vị.", "No such unit."), snapshot
+)
 
 
 def units_query(search: str = "", kind: str = "", status: str = "") -> Select:
@@ -132,16 +138,9 @@ def _apply(unit: Unit, values: Mapping[str, Any]) -> None:
     unit.search_key = fold(f"{unit.name} {unit.code} {unit.locality or ''}")
 
 
-def get_unit(session: Session, unit_id: int, lock: bool = False) -> Unit | None:
-    """The unit, locked for a change when ``lock`` (the check and the write see one row)."""
-    return session.get(Unit, unit_id, with_for_update=lock or None, populate_existing=lock)
-
-
-def _locked(session: Session, unit_id: int) -> Unit:
-    unit = get_unit(session, unit_id, lock=True)
-    if unit is None:
-        raise refused("Không tìm thấy đơn vị.", "No such unit.")
-    return unit
+def get_unit(session: Session, unit_id: int) -> Unit | None:
+    """The unit, or None."""
+    return fetch(session, KIND, unit_id)
 
 
 def create_unit(
@@ -169,14 +168,9 @@ def update_unit(
     """Change a unit's fields; returns (and audits) the diff. A form drawn before another
     admin's save is refused (StaleVersion)."""
     actor = require_admin(actor)
-    unit = _locked(session, unit_id)
-    before = snapshot(unit)
-    refuse_if_changed(before, expected_stamp, RECORD)
-    _apply(unit, clean(session, values, unit_id))
-    changes = diff(before, snapshot(unit))
-    if changes:
-        log(session, actor, "unit", unit.id, "update", changes, unit_id=unit.id, now=now)
-    return changes
+    unit = locked(session, KIND, unit_id)
+    apply = lambda: _apply(unit, clean(session, values, unit_id))  # noqa: E731
+    return update_record(session, actor, KIND, unit, apply, expected_stamp, now)
 
 
 def set_unit_active(
@@ -191,14 +185,8 @@ def set_unit_active(
     """Deactivate (or reactivate) a unit; True when it changed. Its accounts keep their grants:
     a deactivated unit is only left out of the lists of units to choose."""
     actor = require_admin(actor)
-    unit = _locked(session, unit_id)
-    refuse_if_changed(snapshot(unit), expected_stamp, RECORD)
-    if unit.active == active:
-        return False
-    unit.active = active
-    action = "reactivate" if active else "deactivate"
-    log(session, actor, "unit", unit.id, action, {"active": [not active, active]}, now=now)
-    return True
+    unit = locked(session, KIND, unit_id)
+    return set_active(session, actor, KIND, unit, active, expected_stamp, now)
 
 
 def unit_choices(session: Session, active_only: bool = True) -> list[Unit]:

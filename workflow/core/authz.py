@@ -206,6 +206,11 @@ def may_manage_holds(actor: Actor | None) -> bool:
     return _holds(actor, OFFICE)
 
 
+def may_remind_units(actor: Actor | None) -> bool:
+    """Send, from the dashboard, a reminder to the units late with their plan or report."""
+    return _holds(actor, OFFICE)
+
+
 def may_moderate_notice_comments(actor: Actor | None) -> bool:
     """Approve or reject the public's comments on names posted for notice."""
     return _holds(actor, REVIEWER)

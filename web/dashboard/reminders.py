@@ -1,5 +1,5 @@
-""" "Gửi nhắc nhở": the Office reminds, in one click from the dashboard, the units late with
-their plan or report (in-app and by e-mail; at most once a day per unit)."""
+"""The dashboard's "Gửi nhắc nhở": the Office reminds, in one click, the units late with their
+plan or report (in-app and by e-mail; at most once a day per unit)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ def today() -> dt.date:
 
 
 def due_text(days_left: int) -> str:
-    """"còn N ngày", "hôm nay là hạn cuối" or "quá hạn N ngày"."""
+    """The words of a due date: "còn N ngày", "hôm nay là hạn cuối" or "quá hạn N ngày"."""
     if days_left < 0:
         return _("quá hạn %(n)d ngày", n=-days_left)
     if days_left == 0:

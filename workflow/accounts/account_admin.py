@@ -72,12 +72,14 @@ def accounts_query(
     """Accounts whose username or name contains ``search``, holding ``role`` (in ``unit_id``)
     and of a status (``active``, ``inactive``, or both when blank); unordered."""
     stmt = select(User)
-    text = nfc(search).strip().lower()
-    if text:
+    typed = nfc(search).strip()
+    if typed:
+        # SQLite lowers ASCII letters only: "Đặng" is also matched as typed.
         stmt = stmt.where(
             or_(
-                func.lower(User.username).contains(text, autoescape=True),
-                func.lower(User.full_name).contains(text, autoescape=True),
+                func.lower(User.username).contains(typed.lower(), autoescape=True),
+                func.lower(User.full_name).contains(typed.lower(), autoescape=True),
+                User.full_name.contains(typed, autoescape=True),
             )
         )
     grant = select(RoleGrant.id).where(RoleGrant.user_id == User.id)

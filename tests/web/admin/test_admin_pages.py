@@ -254,6 +254,7 @@ def test_lists_search_filter_sort_and_say_when_nothing_matches(app, client, app_
     html = page(client, "/admin/accounts?role=council_member&sort=-username")
     assert html.index("member5") < html.index("member1") and "staff_a" not in html
     assert "Không có tài khoản nào khớp với bộ lọc." in page(client, "/admin/accounts?q=zzz")
+    assert "reviewer" in page(client, "/admin/accounts?q=Đặng Thu")
     html = page(client, f"/admin/accounts?unit={app_world.units['a'].id}")
     assert "staff_a" in html and "head_a" in html and "staff_b" not in html
     assert "Không có đơn vị nào khớp với bộ lọc." in page(client, "/admin/units?q=zzz")

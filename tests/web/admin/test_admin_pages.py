@@ -37,6 +37,13 @@ def _post(client, form_url: str, url: str, data: dict, **kw):
     return client.post(url, data={"csrf_token": csrf_from(page(client, form_url)), **data}, **kw)
 
 
+def _upload(client, area: str, text: str, encoding: str = "utf-8", **kw):
+    """Post ``text`` as the CSV file of the import form of /admin/``area``."""
+    data = {"file": (io.BytesIO(text.encode(encoding)), f"{area}.csv")}
+    url = f"/admin/{area}"
+    return _post(client, url, f"{url}/import", data, content_type="multipart/form-data", **kw)
+
+
 def _events(app, entity_type: str, entity_id: int) -> list[AuditEvent]:
     with app_db(app) as session:
         return list(
@@ -207,45 +214,20 @@ def test_a_deactivated_account_cannot_sign_in_and_can_be_reactivated(app, client
 def test_csv_imports_show_errors_per_line_or_the_counts(app, client, app_world, auth):
     auth.login("admin")
     bad = "code,name,kind\nTH-A,Trường A,primary\nTH-B,Trường B,sao-hỏa\n"
-    response = _post(
-        client,
-        "/admin/units",
-        "/admin/units/import",
-        {"file": (io.BytesIO(bad.encode()), "units.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, "units", bad)
     assert response.status_code == 400 and "Dòng 3" in response.get_data(as_text=True)
     assert _unit(app, "TH-A") is None
 
     good = "code,name,kind,locality\nTH-A,Trường Tiểu học A,primary,xã An Lão\n"
-    response = _post(
-        client,
-        "/admin/units",
-        "/admin/units/import",
-        {"file": (io.BytesIO(good.encode()), "units.csv")},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
+    response = _upload(client, "units", good, follow_redirects=True)
     assert "1 đơn vị mới" in response.get_data(as_text=True)
     assert [e.action for e in _events(app, "unit", _unit(app, "TH-A").id)] == ["import_create"]
 
     users = "username,full_name,role,unit_code\ncanbo.th-a,Lê Văn Tư,unit_staff,TH-A\n"
-    response = _post(
-        client,
-        "/admin/accounts",
-        "/admin/accounts/import",
-        {"file": (io.BytesIO(users.encode()), "users.csv")},
-        content_type="multipart/form-data",
-    )
+    response = _upload(client, "accounts", users)
     assert response.status_code == 200 and "canbo.th-a" in response.get_data(as_text=True)
     assert _user(app, "canbo.th-a").grants[0].role == "unit_staff"
-    latin1 = _post(
-        client,
-        "/admin/accounts",
-        "/admin/accounts/import",
-        {"file": (io.BytesIO("username\nné".encode("latin-1")), "users.csv")},
-        content_type="multipart/form-data",
-    )
+    latin1 = _upload(client, "accounts", "username\nné", "latin-1")
     assert latin1.status_code == 400 and "UTF-8" in latin1.get_data(as_text=True)
 
 

@@ -54,6 +54,7 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from web.admin import bp as admin
     from web.auth import bp as auth
     from web.auth import user  # noqa: F401  (registers the user loader)
     from web.awards import bp as awards
@@ -83,6 +84,7 @@ def configure_blueprints(app: Flask) -> None:
         practices,
         awards,
         people,
+        admin,
     ):
         app.register_blueprint(blueprint)
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from web.dashboard import views  # noqa: E402,F401
+from web.dashboard import reminders, views  # noqa: E402,F401

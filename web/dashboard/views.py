@@ -41,7 +41,7 @@ from workflow.reporting.dashboard import RESULTS
 register(bp)
 
 
-def _campaign(session, required: bool = True) -> Campaign | None:
+def campaign_of_request(session, required: bool = True) -> Campaign | None:
     """``?campaign=<id>`` (404 when unknown), else this year's active annual campaign."""
     raw = request.args.get("campaign")
     if raw:
@@ -63,7 +63,7 @@ def _campaigns(session) -> list[Campaign]:
 @requires(authz.may_view_dashboard)
 def index():
     actor, session = current_actor(), get_session()
-    campaign = _campaign(session, required=False)
+    campaign = campaign_of_request(session, required=False)
     if campaign is None:
         return render_template("dashboard/index.html", campaign=None, campaigns=[])
     board = dashboard.campaign_dashboard(session, campaign)
@@ -78,6 +78,7 @@ def index():
         result_label=result_label,
         statuses=STATUSES,
         results=RESULTS,
+        may_remind=authz.may_remind_units(actor),
         submission_chart=submission_chart(board, links),
         target_chart=target_chart(board, links),
         charts=nomination_charts(board, links),
@@ -154,7 +155,7 @@ def units():
     """The units behind a figure: a plan/report status, or a target's result; with their
     heads' contacts, so this is also the list of whom to chase."""
     session = get_session()
-    campaign = _campaign(session)
+    campaign = campaign_of_request(session)
     target = _target(session, campaign)
     kind = request.args.get("kind") if request.args.get("kind") in SUBMISSION_KINDS else "plan"
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
@@ -204,7 +205,7 @@ def nominations():
     """The nominations behind a figure, for the figures the Office queue cannot filter on
     (ad-hoc, direct workers, in progress) and for people who do not use that queue."""
     actor, session = current_actor(), get_session()
-    campaign = _campaign(session)
+    campaign = campaign_of_request(session)
     filters = _nomination_filters(request.args)
     page = paginate(
         session,
@@ -229,7 +230,7 @@ def _download(body: bytes, content_type: str, filename: str) -> Response:
 @requires(authz.may_view_dashboard)
 def export_xlsx():
     session = get_session()
-    campaign = _campaign(session)
+    campaign = campaign_of_request(session)
     body = exports.campaign_workbook(session, campaign)
     return _download(
         body,
@@ -242,7 +243,7 @@ def export_xlsx():
 @requires(authz.may_view_dashboard)
 def export_csv():
     session = get_session()
-    campaign = _campaign(session)
+    campaign = campaign_of_request(session)
     return _download(
         exports.unit_results_csv(session, campaign),
         CSV_CONTENT_TYPE,

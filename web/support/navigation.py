@@ -56,6 +56,8 @@ LINKS = (
     Link("campaigns.index", menu=("Phong trào", "Campaigns")),
     Link("practices.index", menu=("Mô hình, cách làm hay", "Good practices")),
     Link("awards.index", menu=("Danh hiệu", "Awards")),
+    Link("admin.accounts", menu=("Quản trị", "Administration"), shortcut=_l("Quản lý tài khoản")),
+    Link("admin.units", shortcut=_l("Quản lý đơn vị")),
     Link(
         "public.outcomes",
         menu=("Kết quả công bố", "Published outcomes"),

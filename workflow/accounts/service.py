@@ -112,6 +112,11 @@ def _record_failure(session: Session, key: str, source: str, now: dt.datetime) -
     )
 
 
+def lift_throttle(session: Session, username: str) -> None:
+    """Forget the failed sign-ins of ``username`` from every source (a reset by the admin)."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.username == _account_key(username)))
+
+
 def end_sessions(user: User) -> None:
     """End every session of ``user``: cookies holding the old token no longer sign in."""
     user.session_token = secrets.token_hex(16)

@@ -206,6 +206,11 @@ def may_manage_holds(actor: Actor | None) -> bool:
     return _holds(actor, OFFICE)
 
 
+def may_remind_units(actor: Actor | None) -> bool:
+    """Send, from the dashboard, a reminder to the units late with their plan or report."""
+    return _holds(actor, OFFICE)
+
+
 def may_moderate_notice_comments(actor: Actor | None) -> bool:
     """Approve or reject the public's comments on names posted for notice."""
     return _holds(actor, REVIEWER)
@@ -302,4 +307,9 @@ def may_vote(actor: Actor | None) -> bool:
 
 def may_manage_awards(actor: Actor | None) -> bool:
     """The award catalogue and its rules."""
+    return _holds(actor, ADMIN)
+
+
+def may_administer(actor: Actor | None) -> bool:
+    """Units, accounts, role grants, password resets and the CSV imports of units and users."""
     return _holds(actor, ADMIN)

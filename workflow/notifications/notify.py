@@ -107,7 +107,10 @@ MESSAGES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
 }
 _REASON = ("\nLý do: {reason}", "\nReason: {reason}")
-_LEFT = (("còn {days} ngày", "hôm nay là hạn cuối"), ("{days} days left", "due today"))
+_LEFT = (
+    ("còn {days} ngày", "hôm nay là hạn cuối", "quá hạn {days} ngày"),
+    ("{days} days left", "due today", "{days} days overdue"),
+)
 
 
 # --- rendering ---------------------------------------------------------------------------
@@ -144,7 +147,10 @@ def _fields(params: dict[str, Any], en: bool) -> dict[str, str]:
     values["due"] = _day(params.get("due"))
     if "days" in params:
         days = int(params["days"])
-        values["left"] = _LEFT[en][1] if days == 0 else _LEFT[en][0].format(days=days)
+        if days < 0:
+            values["left"] = _LEFT[en][2].format(days=-days)
+        else:
+            values["left"] = _LEFT[en][1] if days == 0 else _LEFT[en][0].format(days=days)
     return values
 
 

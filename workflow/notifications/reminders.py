@@ -7,6 +7,9 @@ its UNIQUE constraint turns a second run (even one running at the same moment) i
 no-op. A run that was missed is caught up: the reminder of the smallest N that is still
 ahead of the due date goes out ("còn 2 ngày" after a missed 3-day run). Which units take
 part and which have sent is ``workflow.campaigns.participation``'s rule, the dashboard's.
+
+After the due date, the Office reminds the late units from the dashboard
+(:func:`remind_overdue`), at most once a day per unit.
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Campaign, Dossier, ReminderSent, Unit
+from models import Campaign, ReminderSent, Unit
 from workflow.campaigns.deadlines import due_date
+from workflow.campaigns.obligations import open_dossier_id
 from workflow.campaigns.participation import submissions
-from workflow.core.registry import states_where
+from workflow.core import audit
+from workflow.core.actors import Actor, Role
+from workflow.core.authz import OFFICE, first_role, may_remind_units, refuse_unless
 from workflow.notifications.notify import deliver, dossier_link, unit_people
 
 DEFAULT_DAYS = (7, 3, 1)
@@ -105,22 +111,6 @@ def _claim(
     return True
 
 
-def _open_dossier(session: Session, campaign_id: int, unit_id: int, kind: str) -> int | None:
-    """The unit's dossier of that kind still being prepared, to link the reminder to."""
-    return session.scalar(
-        select(Dossier.id)
-        .where(
-            Dossier.campaign_id == campaign_id,
-            Dossier.unit_id == unit_id,
-            Dossier.kind == kind,
-            Dossier.sent_at.is_(None),
-            Dossier.state.not_in(states_where(lambda s: s.retracted)[kind]),
-        )
-        .order_by(Dossier.id.desc())
-        .limit(1)
-    )
-
-
 def send_reminders(
     session: Session,
     today: dt.date,
@@ -174,7 +164,7 @@ def _remind(
     now: dt.datetime,
 ) -> Reminder:
     people = unit_people(session, unit.id)
-    dossier_id = _open_dossier(session, campaign.id, unit.id, kind)
+    dossier_id = open_dossier_id(session, campaign.id, unit.id, kind)
     link = dossier_link(dossier_id) if dossier_id else f"/dossiers/new/{kind}"
     params = {
         "kind": kind,
@@ -185,3 +175,46 @@ def _remind(
     }
     deliver(session, people, "reminder", params, dossier_id=dossier_id, link=link, now=now)
     return Reminder(campaign.name, unit.name, kind, due, days_left, tier, len(people))
+
+
+# What reminding late units is called in a refusal (Vietnamese, English).
+REMIND_ACTION = ("Gửi nhắc nhở đơn vị quá hạn", "Remind the late units")
+
+
+def remind_overdue(
+    session: Session,
+    actor: Actor | None,
+    campaign: Campaign,
+    kind: str,
+    today: dt.date,
+    now: dt.datetime | None = None,
+) -> list[Reminder]:
+    """The Office's reminder, from the dashboard, to every taking-part unit whose plan or
+    report (``kind``) is past its due date and not sent: in-app and by e-mail, recorded
+    (``reminder_sent`` and the audit log). A unit reminded today is not reminded again: the
+    reminder's tier is minus the days overdue, one a day. Never commits."""
+    refuse_unless(may_remind_units(actor), REMIND_ACTION)
+    due = due_date(campaign, kind) if kind in KINDS else None
+    if due is None or today <= due:
+        return []
+    moment, days_left = now or dt.datetime.now(dt.UTC), (due - today).days
+    late = sorted(
+        u for u, sub in submissions(session, campaign, kind, today).items() if not sub.submitted
+    )
+    claimed = [u for u in late if _claim(session, campaign.id, u, kind, due, days_left, moment)]
+    sent = [
+        _remind(session, campaign, session.get(Unit, u), kind, due, days_left, days_left, moment)
+        for u in claimed
+    ]
+    if claimed:
+        audit.append(
+            session,
+            entity_type="campaign",
+            entity_id=campaign.id,
+            action="remind_overdue",
+            actor_id=actor.user_id,
+            actor_role=(first_role(actor, OFFICE) or Role.ADMIN).value,
+            changes={"kind": kind, "due": due.isoformat(), "unit_ids": claimed},
+            now=moment,
+        )
+    return sent

@@ -1,4 +1,20 @@
 // Small progressive enhancements; every page works without this file.
+// Marks the page as scripted, so the phone layout may fold the menu behind its button.
+document.documentElement.classList.add("js");
+
+// Each cell of a table learns its column's header, shown as its label when a narrow screen
+// draws the rows as cards.
+function labelCells(table) {
+  const headers = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+  if (!headers.length) return;
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    Array.from(row.children).forEach((cell, i) => {
+      if (row.children.length === headers.length) cell.dataset.label = headers[i] || "";
+    });
+  });
+  table.classList.add("as-cards");
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   // Ask before actions marked data-confirm (withdraw, reject, publish).
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
@@ -6,6 +22,15 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // The phone menu: one button opens and closes the menu and the header's tools.
+  document.querySelectorAll("[data-menu-toggle]").forEach((button) => {
+    const header = button.closest(".site-header");
+    button.addEventListener("click", () => {
+      const open = header.classList.toggle("menu-open");
+      button.setAttribute("aria-expanded", String(open));
+    });
+  });
+  document.querySelectorAll(".table-wrap > table").forEach(labelCells);
   // Print buttons.
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.addEventListener("click", () => window.print());

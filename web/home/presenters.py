@@ -1,0 +1,32 @@
+"""How the home page words due dates and waiting times."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+
+from workflow.campaigns.deadlines import local_day
+
+
+def today() -> dt.date:
+    """Today in Việt Nam (due dates are local days)."""
+    return local_day(dt.datetime.now(dt.UTC))
+
+
+def due_text(days_left: int) -> str:
+    """The words of a due date: "còn N ngày", "hôm nay là hạn cuối" or "quá hạn N ngày"."""
+    if days_left < 0:
+        return _("quá hạn %(n)d ngày", n=-days_left)
+    if days_left == 0:
+        return _("hôm nay là hạn cuối")
+    return _("còn %(n)d ngày", n=days_left)
+
+
+def days_since(moment: dt.datetime | None) -> int:
+    """Whole days, in Việt Nam, from ``moment`` to today."""
+    if moment is None:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)  # SQLite gives back naive UTC
+    return max(0, (today() - local_day(moment)).days)

@@ -1,0 +1,42 @@
+"""What the home page lists besides the dossiers waiting for a person's action: the secret
+ballots a Council member has yet to vote in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Dossier
+from models.council import Ballot, BallotVoter
+from workflow.core.actors import Actor
+
+# A ballot's status while members may still vote (``models.council.BALLOT_STATUSES``).
+BALLOT_OPEN = "open"
+
+
+class WaitingBallot(NamedTuple):
+    """An open secret ballot on whose roll the person is and has not voted."""
+
+    council_id: int
+    dossier_id: int
+    title: str
+    opened_at: dt.datetime
+
+
+def ballots_awaiting(session: Session, actor: Actor) -> list[WaitingBallot]:
+    """The open ballots waiting for ``actor``'s vote, the longest open first."""
+    rows = session.execute(
+        select(Ballot.session_id, Ballot.dossier_id, Dossier.title, Ballot.opened_at)
+        .join(BallotVoter, BallotVoter.ballot_id == Ballot.id)
+        .join(Dossier, Dossier.id == Ballot.dossier_id)
+        .where(
+            BallotVoter.user_id == actor.user_id,
+            BallotVoter.voted.is_(False),
+            Ballot.status == BALLOT_OPEN,
+        )
+        .order_by(Ballot.opened_at, Ballot.id)
+    )
+    return [WaitingBallot(*row) for row in rows]

@@ -1,5 +1,5 @@
-"""The template of each register import file, XLSX or CSV: Vietnamese headers and an example row; the
-workbook has a second sheet that explains every column and its allowed values (no Flask)."""
+"""The template of each register import file, XLSX or CSV: Vietnamese headers and an example
+row; the workbook has a second sheet that explains every column and its allowed values."""
 
 from __future__ import annotations
 

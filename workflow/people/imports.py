@@ -20,6 +20,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, or_, select
@@ -140,15 +141,15 @@ IMPORT_MESSAGES = Messages(
 )
 IMPORT_ACTION = ("Nhập dữ liệu vào sổ theo dõi", "Import into the register")
 CHANGE_LABELS = {
-    "full_name": "họ và tên",
-    "gender": "giới tính",
-    "date_of_birth": "ngày sinh",
-    "identity_number": "số định danh",
-    "position": "chức vụ",
-    "collective_id": "tổ, phòng, khối",
-    "phone": "điện thoại",
-    "email": "thư điện tử",
-    "rating": "xếp loại",
+    "full_name": ("họ và tên", "full name"),
+    "gender": ("giới tính", "gender"),
+    "date_of_birth": ("ngày sinh", "date of birth"),
+    "identity_number": ("số định danh", "ID number"),
+    "position": ("chức vụ", "position"),
+    "collective_id": ("tổ, phòng, khối", "team"),
+    "phone": ("điện thoại", "phone"),
+    "email": ("thư điện tử", "e-mail"),
+    "rating": ("xếp loại", "rating"),
 }
 CHUNK = 900  # below SQLite's limit on bound parameters in one statement
 
@@ -168,7 +169,8 @@ class Row:
     number: int
     label: str
     action: str = "create"  # create | update | unchanged
-    changes: list[str] = field(default_factory=list)
+    # (Vietnamese, English) names of the fields an update changes.
+    changes: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Violation] = field(default_factory=list)
     notes: list[Violation] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
@@ -612,7 +614,7 @@ def _note_duplicates(context: Context, unit: Unit, data: dict, row: Row) -> None
             )
 
 
-def _changes(context: Context, person: Person, data: dict) -> list[str]:
+def _changes(context: Context, person: Person, data: dict) -> list[tuple[str, str]]:
     """The fields the row changes; an empty cell keeps what the register holds."""
     changed = [
         k for k in _PERSON_FIELDS + _CONTACT_FIELDS if data[k] and data[k] != getattr(person, k)
@@ -957,3 +959,24 @@ FOLLOW_UPS: dict[str, Callable[[Session, Preview], None]] = {
     "evaluations": _plan_evaluations,
     "history": _plan_history,
 }
+
+
+# --- the uploaded file, kept until it is confirmed -----------------------------------------
+
+
+def keep_file(directory: Path, data: bytes) -> str:
+    """Keep ``data`` under its SHA-256, so that confirming needs no second upload."""
+    sha = digest(data)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / sha
+    if not path.exists():
+        path.write_bytes(data)
+    return sha
+
+
+def kept_file(directory: Path, sha: str) -> bytes | None:
+    """The file kept as ``sha``, or None (an address that is not a SHA-256 finds nothing)."""
+    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+        return None
+    path = directory / sha
+    return path.read_bytes() if path.is_file() else None

@@ -131,7 +131,9 @@ def test_a_known_person_gets_only_the_changed_fields(session, world):
         csv_bytes([HEAD, *moved]),
         unit_id=world.units["a"].id,
     )
-    assert preview.rows[0].action == "update" and preview.rows[0].changes == ["chức vụ"]
+    assert preview.rows[0].action == "update" and preview.rows[0].changes == [
+        ("chức vụ", "position")
+    ]
     staff(session, world, moved)
     lan = session.scalar(select(Person).where(Person.full_name == "Nguyễn Thị Lan"))
     assert lan.position == "Phó Hiệu trưởng" and lan.identity_number == "031185001234"

@@ -23,7 +23,7 @@ from web.support.access import requires
 from web.support.downloads import send_download
 from web.support.refusals import commit_or_answer
 from workflow.core import authz
-from workflow.core.errors import EditRefused
+from workflow.core.errors import EditRefused, StaleVersion
 from workflow.documents.import_templates import template_csv, template_xlsx
 from workflow.people.columns import KIND_LABELS, KINDS
 from workflow.people.imports import (
@@ -39,7 +39,7 @@ from workflow.people.spreadsheets import MAX_ROWS, UnreadableFile
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 2000  # rows without problems beyond this are counted, not listed
 COUNTS = ("created", "updated", "unchanged")
-REFUSALS = (EditRefused, UnreadableFile, ImportRefused)
+REFUSALS = (EditRefused, UnreadableFile, ImportRefused, StaleVersion)
 
 
 def _kept_dir() -> Path:

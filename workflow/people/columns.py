@@ -168,6 +168,7 @@ ROW_MESSAGES = Messages(
 )
 
 _BRACKETS = re.compile(r"\s*\(.*?\)")
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def _names(column: Column) -> set[str]:
@@ -216,11 +217,14 @@ def parse_date(value: Any, label: str, problems: list[Violation]) -> dt.date | N
     if isinstance(value, dt.date):
         return value
     raw = text(value)
+    parts = _DATE.fullmatch(raw)
     try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError:
-        problems.append(ROW_MESSAGES.violation("bad_date", {"value": raw, "column": label}))
-        return None
+        if parts:
+            return dt.date(int(parts[3]), int(parts[2]), int(parts[1]))
+    except ValueError:  # a day that does not exist, 31/02/1990
+        pass
+    problems.append(ROW_MESSAGES.violation("bad_date", {"value": raw, "column": label}))
+    return None
 
 
 def parse_year(value: Any, problems: list[Violation]) -> int | None:

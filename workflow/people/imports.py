@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
     AwardRecord,
@@ -41,7 +42,7 @@ from models.text import fold
 from workflow.core.actors import Actor, Role
 from workflow.core.audit import append
 from workflow.core.authz import first_role, may_keep_register, may_see_every_register
-from workflow.core.errors import EditRefused, Violation, WorkflowError
+from workflow.core.errors import EditRefused, StaleVersion, Violation, WorkflowError
 from workflow.core.messages import Messages
 from workflow.people import columns as cols
 from workflow.people.labels import DISCIPLINE_LABELS, RATING_LABELS
@@ -132,6 +133,12 @@ IMPORT_MESSAGES = Messages(
         "new_unit_collective": (
             "Sẽ tạo tập thể “{name}” (chính đơn vị) trong sổ theo dõi.",
             "The collective “{name}” (the unit itself) will be created in the register.",
+        ),
+        "register_changed": (
+            "Người khác vừa sửa sổ theo dõi trong lúc nhập; chưa ghi gì. Hãy tải tệp lên lại để "
+            "xem trước.",
+            "Someone changed the register during the import; nothing was written. Upload the "
+            "file again to preview it.",
         ),
         "rows_refused": (
             "Không nhập gì: {count} dòng có lỗi. Hãy sửa tệp rồi tải lên lại.",
@@ -288,8 +295,11 @@ def import_table(
     found.sha256, found.file_name = sha256, file_name
     if not found.ok:
         raise ImportRefused(found)
-    WRITERS[kind](session, found)
-    session.flush()
+    try:
+        WRITERS[kind](session, found)
+        session.flush()
+    except StaleDataError:  # someone saved one of these people between the check and the write
+        raise StaleVersion(0, "", code="register_changed", messages=IMPORT_MESSAGES) from None
     _audit(session, actor, found)
     return found
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from models import (
     AuditEvent,
@@ -23,7 +23,7 @@ from models import (
     Person,
 )
 from models.text import fold
-from workflow.core.errors import EditRefused
+from workflow.core.errors import EditRefused, StaleVersion
 from workflow.documents.import_templates import template_csv, template_xlsx
 from workflow.people.columns import COLUMNS
 from workflow.people.imports import ImportRefused, import_file, preview_file
@@ -138,6 +138,19 @@ def test_a_known_person_gets_only_the_changed_fields(session, world):
     lan = session.scalar(select(Person).where(Person.full_name == "Nguyễn Thị Lan"))
     assert lan.position == "Phó Hiệu trưởng" and lan.identity_number == "031185001234"
     assert count(session, Person) == 3
+
+
+def test_a_person_saved_meanwhile_stops_the_import_whole(session, world):
+    staff(session, world)
+    lan = session.scalar(select(Person).where(Person.full_name == "Nguyễn Thị Lan"))
+    session.execute(
+        update(Person).where(Person.id == lan.id).values(version=Person.version + 1),
+        execution_options={"synchronize_session": False},
+    )
+    moved = [["Nguyễn Thị Lan", "", "05/09/1985", "", "Phó Hiệu trưởng", ""]]
+    with pytest.raises(StaleVersion) as refused:
+        staff(session, world, moved + [["Mai Văn Tư", "Nam", "01/01/1980", "", "", ""]])
+    assert refused.value.code == "register_changed"
 
 
 def test_preview_writes_nothing(session, world):

@@ -265,14 +265,14 @@ def import_file(
 ) -> Preview:
     """Read ``data`` again, plan, and write everything or nothing (``ImportRefused``)."""
     authorise(actor, unit_id)
-    table = read_table(data, file_name, limit)
+    table, sha256 = read_table(data, file_name, limit), digest(data)
     return import_table(
         session,
         actor,
         kind,
         table,
         unit_id=unit_id,
-        sha256=digest(data),
+        sha256=sha256,
         file_name=file_name,
         progress=progress,
     )

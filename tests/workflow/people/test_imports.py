@@ -70,6 +70,11 @@ def staff(session, world, rows=STAFF, who="staff_a", unit="a", **kw):
     )
 
 
+def preview(session, world, rows, who="staff_a", unit="a"):
+    data = csv_bytes([HEAD, *rows])
+    return preview_file(session, world.actor(who), "people", data, unit_id=world.units[unit].id)
+
+
 def problems(preview) -> dict[int, list[str]]:
     return {r.number: [p.code for p in r.problems] for r in preview.rows if r.problems}
 
@@ -124,16 +129,8 @@ def test_the_same_file_twice_adds_nothing(session, world):
 def test_a_known_person_gets_only_the_changed_fields(session, world):
     staff(session, world)
     moved = [["Nguyễn Thị Lan", "", "05/09/1985", "", "Phó Hiệu trưởng", "Tổ Toán – Tin"]]
-    preview = preview_file(
-        session,
-        world.actor("staff_a"),
-        "people",
-        csv_bytes([HEAD, *moved]),
-        unit_id=world.units["a"].id,
-    )
-    assert preview.rows[0].action == "update" and preview.rows[0].changes == [
-        ("chức vụ", "position")
-    ]
+    found = preview(session, world, moved)
+    assert found.rows[0].action == "update" and found.rows[0].changes == [("chức vụ", "position")]
     staff(session, world, moved)
     lan = session.scalar(select(Person).where(Person.full_name == "Nguyễn Thị Lan"))
     assert lan.position == "Phó Hiệu trưởng" and lan.identity_number == "031185001234"
@@ -155,16 +152,10 @@ def test_a_person_saved_meanwhile_stops_the_import_whole(session, world):
 
 def test_preview_writes_nothing(session, world):
     before = (count(session, Person), count(session, Collective), count(session, AuditEvent))
-    preview = preview_file(
-        session,
-        world.actor("staff_a"),
-        "people",
-        csv_bytes([HEAD, *STAFF]),
-        unit_id=world.units["a"].id,
-    )
-    assert preview.ok and preview.count("create") == 3
-    assert any(n.code == "new_group" for n in preview.notes)
-    assert any(n.code == "new_unit_collective" for n in preview.notes)
+    found = preview(session, world, STAFF)
+    assert found.ok and found.count("create") == 3
+    assert any(n.code == "new_group" for n in found.notes)
+    assert any(n.code == "new_unit_collective" for n in found.notes)
     session.flush()
     after = (count(session, Person), count(session, Collective), count(session, AuditEvent))
     assert after == before
@@ -210,14 +201,8 @@ def test_every_bad_row_is_named(session, world):
 def test_a_probable_duplicate_in_another_unit_is_shown(session, world):
     staff(session, world)
     rows = [["Nguyễn Thị Lan", "Nữ", "05/09/1985", "", "Giáo viên", ""]]
-    preview = preview_file(
-        session,
-        world.actor("staff_b"),
-        "people",
-        csv_bytes([HEAD, *rows]),
-        unit_id=world.units["b"].id,
-    )
-    assert preview.ok and [n.code for n in preview.rows[0].notes] == ["probable_duplicate"]
+    found = preview(session, world, rows, who="staff_b", unit="b")
+    assert found.ok and [n.code for n in found.rows[0].notes] == ["probable_duplicate"]
 
 
 def test_city_wide_list_needs_unit_codes_and_the_office(session, world):

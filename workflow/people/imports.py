@@ -414,7 +414,9 @@ class Context:
         """The register entry a row of ratings or history names, within ``unit``."""
         name = cols.text(values.get("full_name"))
         number = cols.identity(values.get("identity_number"))
-        born = cols.parse_date(values.get("date_of_birth"), "Ngày sinh", problems)
+        born = cols.parse_date(
+            values.get("date_of_birth"), cols.column(self.kind, "date_of_birth").vi, problems
+        )
         shown = name or number
         person = (self.by_id.get(number) or self.elsewhere_ids.get(number)) if number else None
         if person is None and born:

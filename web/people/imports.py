@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Unit
-from models.text import vi_sort_key
+from models.text import vi_sort_key, whole_number
 from web.db import get_session
 from web.dossiers.common import actor, max_file_bytes, member_units
 from web.people import bp
@@ -56,8 +56,7 @@ def _choice() -> tuple[str, int | None]:
     kind = request.values.get("kind", "people")
     if kind not in KINDS:
         kind = "people"
-    raw = request.values.get("unit_id", "")
-    return kind, int(raw) if raw.isdigit() else None
+    return kind, whole_number(request.values.get("unit_id"))
 
 
 def _start(status: int = 200, problems: list[str] | None = None):

@@ -50,6 +50,10 @@ ALLOWED = {
 ID_COLUMN_FORMAT = "@"  # text: a 12-digit ID keeps its leading zero
 
 
+def _row(values: list) -> list:
+    return [cells.cell(value) for value in values]
+
+
 def headers(kind: str) -> list[str]:
     return [c.vi for c in COLUMNS[kind]]
 
@@ -71,8 +75,8 @@ def template_xlsx(kind: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Dữ liệu"
-    sheet.append(cells.row(headers(kind)))
-    sheet.append(cells.row(example(kind)))
+    sheet.append(_row(headers(kind)))
+    sheet.append(_row(example(kind)))
     for index, column in enumerate(COLUMNS[kind], start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.cell(row=1, column=index).font = Font(bold=True)
@@ -88,18 +92,18 @@ def template_xlsx(kind: str) -> bytes:
 
 def _explain(book: Workbook, kind: str) -> None:
     sheet = book.create_sheet("Hướng dẫn")
-    sheet.append(cells.row([KIND_LABELS[kind][0]]))
-    sheet.append(cells.row(["Cột", "Bắt buộc", "Giải thích", "Giá trị được chấp nhận"]))
+    sheet.append(_row([KIND_LABELS[kind][0]]))
+    sheet.append(_row(["Cột", "Bắt buộc", "Giải thích", "Giá trị được chấp nhận"]))
     for column in COLUMNS[kind]:
         allowed = "; ".join(vi for vi, _ in ALLOWED.get(column.key, {}).values())
         sheet.append(
-            cells.row(
+            _row(
                 [column.vi, "Có" if column.required else "", column.hint_vi or column.en, allowed]
             )
         )
     sheet.append([])
     sheet.append(
-        cells.row(
+        _row(
             [
                 "Chỉ nhập trên trang “Dữ liệu”: không dùng công thức, không gộp ô. Ngày ghi dạng "
                 "dd/mm/yyyy. Nhập lại cùng một tệp không tạo thêm gì."

@@ -245,9 +245,9 @@ def parse_choice(
     raw = fold(text(value))
     if not raw:
         return None
-    for code, (vi, en) in labels.items():
-        if raw in (code, fold(vi), fold(en)):
-            return code
+    code = _accepted(labels).get(raw)
+    if code:
+        return code
     allowed = "; ".join(vi for vi, _ in labels.values())
     problems.append(
         ROW_MESSAGES.violation(
@@ -255,6 +255,18 @@ def parse_choice(
         )
     )
     return None
+
+
+_ACCEPTED: dict[int, dict[str, str]] = {}
+
+
+def _accepted(labels: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """Code, Vietnamese and English label, folded, of each code (built once per table)."""
+    if id(labels) not in _ACCEPTED:
+        _ACCEPTED[id(labels)] = {
+            name: code for code, (vi, en) in labels.items() for name in (code, fold(vi), fold(en))
+        }
+    return _ACCEPTED[id(labels)]
 
 
 def gender(value: Any, problems: list[Violation]) -> str | None:

@@ -16,6 +16,7 @@ silent transfer.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -38,7 +39,7 @@ from models import (
     Person,
     Unit,
 )
-from models.text import fold
+from models.text import fold as fold_text
 from workflow.core.actors import Actor, Role
 from workflow.core.audit import append
 from workflow.core.authz import first_role, may_keep_register, may_see_every_register
@@ -159,6 +160,9 @@ CHANGE_LABELS = {
     "rating": ("xếp loại", "rating"),
 }
 CHUNK = 900  # below SQLite's limit on bound parameters in one statement
+# A name or a group is folded several times per row (matching, duplicates, writing): once is
+# enough, and folding is a good part of the time of a large import.
+fold = functools.lru_cache(maxsize=1 << 16)(fold_text)
 
 
 class ImportRefused(WorkflowError):

@@ -97,9 +97,7 @@ def _explain(book: Workbook, kind: str) -> None:
     for column in COLUMNS[kind]:
         allowed = "; ".join(vi for vi, _ in ALLOWED.get(column.key, {}).values())
         sheet.append(
-            _row(
-                [column.vi, "Có" if column.required else "", column.hint_vi or column.en, allowed]
-            )
+            _row([column.vi, "Có" if column.required else "", column.hint_vi or column.en, allowed])
         )
     sheet.append([])
     sheet.append(

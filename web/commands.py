@@ -92,7 +92,7 @@ def workflow_diagram(kind: str, locale: str) -> None:
 
 @click.group("import", cls=AppGroup)
 def import_group() -> None:
-    """Import units and users from CSV files (UTF-8)."""
+    """Import units and users (CSV), and the register: staff, ratings, history (XLSX or CSV)."""
 
 
 def _run_import(kind: str, path: str, passwords_out: str | None = None) -> None:
@@ -147,6 +147,92 @@ def import_units_command(path: str) -> None:
 def import_users_command(path: str, passwords_out: str | None) -> None:
     """Users: username, full_name, role, unit_code, email, phone, position, password."""
     _run_import("users", path, passwords_out)
+
+
+def _print_refusal(messages_vi: list[str], messages_en: list[str], prefix: str = "") -> None:
+    for vi, en in zip(messages_vi, messages_en, strict=True):
+        click.echo(f"{prefix}{vi}", err=True)
+        click.echo(f"{prefix.replace('Dòng', 'Line')}{en}", err=True)
+
+
+def _register_import(kind: str, path: str | None, unit_code: str | None, template: str | None):
+    """Write the template, or import ``path`` into the register: all rows or none."""
+    from sqlalchemy import select
+
+    from models import Unit
+    from workflow.core.errors import WorkflowError
+    from workflow.documents.import_templates import template_csv, template_xlsx
+    from workflow.people.imports import ImportRefused, digest, import_table
+    from workflow.people.spreadsheets import read_table
+
+    if template:
+        writer = template_csv if template.lower().endswith(".csv") else template_xlsx
+        with open(template, "wb") as out:
+            out.write(writer(kind))
+        click.echo(f"Đã ghi tệp mẫu / template written: {template}")
+        return
+    if not path:
+        raise click.UsageError("Cần tên tệp cần nhập (FILE). / FILE is required.")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with write_session() as session:
+        unit_id = None
+        if unit_code:
+            unit_id = session.scalar(select(Unit.id).where(Unit.code == unit_code))
+            if unit_id is None:
+                click.echo(f"Không có đơn vị mã “{unit_code}”. / No unit “{unit_code}”.", err=True)
+                sys.exit(1)
+        try:
+            table = read_table(data, path)
+            with click.progressbar(length=len(table.rows), label="Đang kiểm tra / checking") as bar:
+                done = import_table(
+                    session,
+                    None,
+                    kind,
+                    table,
+                    unit_id=unit_id,
+                    sha256=digest(data),
+                    file_name=path,
+                    progress=bar.update,
+                )
+        except ImportRefused as refused:
+            session.rollback()
+            for row in refused.preview.rows:
+                _print_refusal(
+                    [p.message("vi") for p in row.problems],
+                    [p.message("en") for p in row.problems],
+                    f"Dòng {row.number}: ",
+                )
+            _print_refusal(refused.messages("vi"), refused.messages("en"))
+            sys.exit(1)
+        except WorkflowError as refused:
+            session.rollback()
+            _print_refusal(refused.messages("vi"), refused.messages("en"))
+            sys.exit(1)
+        session.commit()
+    counts = done.counts()
+    click.echo(
+        f"Tạo mới / created: {counts['created']}; cập nhật / updated: {counts['updated']}; "
+        f"không đổi / unchanged: {counts['unchanged']}"
+    )
+
+
+def _register_command(kind: str, help_text: str) -> None:
+    @import_group.command(kind, help=help_text)
+    @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+    @click.option("--unit", "unit_code", metavar="CODE", help="The unit's code (else: city-wide).")
+    @click.option(
+        "--template",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write the template (.xlsx or .csv) instead of importing.",
+    )
+    def command(path: str | None, unit_code: str | None, template: str | None) -> None:
+        _register_import(kind, path, unit_code, template)
+
+
+_register_command("people", "Staff list of the register (a unit's, or city-wide with unit codes).")
+_register_command("evaluations", "Annual ratings and discipline of people of the register.")
+_register_command("history", "Award history from past decisions (people and collectives).")
 
 
 @click.command("demo")

@@ -43,6 +43,7 @@ from web.demo.organisation import (
     SESSIONS,
     THEME_2026,
 )
+from web.demo.people import load_register
 from web.demo.stories import STORIES
 from workflow import Actor, fire
 from workflow.accounts.service import create_user
@@ -116,6 +117,11 @@ def load_demo(
         f"Điều kiện khen thưởng / award rules: {rules}; "
         "lịch sử khen thưởng nhập từ các năm trước và "
         f"tạm dừng xét / imported history and holds: {history}"
+    )
+    register = load_register(session, demo.actors)
+    progress(
+        "Sổ theo dõi, nhập qua chức năng nhập dữ liệu / register, through the importer: "
+        + ", ".join(f"{kind} {count}" for kind, count in register.items())
     )
     _play(demo, progress)
     for values in CAMPAIGNS:

@@ -459,3 +459,21 @@ def transfer_person(
         now=now,
     )
     return person
+
+
+def duplicates_for(
+    session: Session, values: Mapping[str, Any], person_id: int | None = None
+) -> list[Person]:
+    """The probable duplicates of what was typed (a date of birth that is no date is left out),
+    to show them at entry."""
+    born = day(values, "date_of_birth", LABELS["date_of_birth"], [])
+    number = text(values, "identity_number") or None
+    return probable_duplicates(session, text(values, "full_name"), born, number, person_id)
+
+
+def form_values(person: Person) -> dict[str, str]:
+    """A person's fields as a form shows them (dates dd/mm/yyyy)."""
+    values = {name: getattr(person, name) for name in FIELDS}
+    born = person.date_of_birth
+    values["date_of_birth"] = born.strftime("%d/%m/%Y") if born else ""
+    return {k: "" if v is None else str(v) for k, v in values.items()}

@@ -30,7 +30,7 @@ from web.support.refusals import Refusal, commit_or_answer
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.people import entries
-from workflow.people.history import person_history
+from workflow.people.history import History, person_history
 
 SORTS = ("name", "-name", "added", "-added")
 PERSON_FORM = (*entries.FIELDS, "version", "confirmed")
@@ -188,6 +188,7 @@ def render_person(
         "people/person.html",
         person=found,
         history=history,
+        years=_years(history),
         linked={d.id for d in dossiers if authz.can_view(who, d)},
         show_private=authz.may_see_register_of(who, found.unit_id),
         can_keep=authz.may_keep_register(who, found.unit_id),
@@ -197,6 +198,16 @@ def render_person(
         problems=problems or [],
         values=request.form if request.method == "POST" else {},
     ), status
+
+
+def _years(history: History) -> list[int]:
+    """Every year something happened to the person (a measure counts in each year it ran),
+    newest first."""
+    years = {a.year for a in history.awards} | {e.year for e in history.evaluations}
+    years |= {i.year for i in history.initiatives}
+    for d in history.disciplines:
+        years |= set(range(d.starts_on.year, (d.ends_on or d.starts_on).year + 1))
+    return sorted(years, reverse=True)
 
 
 def _transfer_units(session: Session) -> list[Unit]:

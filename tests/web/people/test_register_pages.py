@@ -86,7 +86,10 @@ def test_an_empty_register_calls_to_add_or_import(client, auth, app_world):
 
 def test_the_exports_leave_out_the_private_fields(client, auth, people):
     auth.login("staff_a")
-    text = client.get("/register/export.csv").get_data(as_text=True)
+    response = client.get("/register/export.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "so-ca-nhan.csv" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
     book = load_workbook(io.BytesIO(client.get("/register/export.xlsx").data))
     cells = " ".join(str(c.value) for row in book.active.iter_rows() for c in row)
     for data in (text, cells):

@@ -69,17 +69,14 @@ def _page(session: Session, ids: list[int]) -> Page:
     return Page([by_id[i] for i in chosen], len(ids), number, per_page)
 
 
-def _groups(session: Session, who: Actor, unit_id: int | None) -> list[Collective]:
-    units = [u.id for u in keepable_units(session, who)] if unit_id is None else [unit_id]
-    if not authz.may_see_register_of(who, unit_id) and unit_id is not None:
-        return []
-    return list(
-        session.scalars(
-            select(Collective)
-            .where(Collective.unit_id.in_(units), Collective.kind != "unit")
-            .order_by(Collective.name_key)
-        )
-    )
+def _groups(who: Actor, session: Session, unit_id: int | None) -> list[Collective]:
+    """The groups the list may filter by: the chosen unit's, or the person's own units' (the
+    Office chooses a unit first: every unit has a "Tổ Toán")."""
+    if unit_id is None:
+        units = [] if authz.may_see_every_register(who) else sorted(who.unit_ids(authz.UNIT))
+    else:
+        units = [unit_id] if authz.may_see_register_of(who, unit_id) else []
+    return [group for unit in units for group in entries.groups_of(session, unit)]
 
 
 @bp.route("/")
@@ -93,7 +90,7 @@ def index():
         page=page,
         shown=shown,
         units=keepable_units(session, who),
-        groups=_groups(session, who, shown["unit"]),
+        groups=_groups(who, session, shown["unit"]),
         office=authz.may_see_every_register(who),
         can_keep=authz.may_keep_register(who),
     )

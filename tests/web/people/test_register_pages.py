@@ -249,3 +249,21 @@ def test_the_office_merges_and_the_old_address_leads_to_the_survivor(client, aut
         .endswith(f"/register/people/{ids[0]}")
     )
     assert "07/QĐ-UBND" in page(client, f"/register/people/{ids[0]}")
+
+
+def test_a_group_page_lists_its_members_and_another_unit_gets_404(client, auth, people):
+    auth.login("staff_a")
+    html = page(client, f"/register/collectives/{people['group']}")
+    assert "Phạm Thu Trang" in html and "Lê Đức Anh" not in html
+    auth.logout()
+    auth.login("staff_b")
+    assert client.get(f"/register/collectives/{people['group']}").status_code == 404
+
+
+def test_an_entry_without_a_published_award_has_no_public_page(client, app, app_world, people):
+    with app_db(app) as session:
+        record_award(session, app_world, session.get(Person, people["trang"]), 2024)
+    # An imported record is for the unit and the Office, not a published outcome.
+    assert client.get(f"/register/public/people/{people['trang']}").status_code == 404
+    assert client.get(f"/register/public/collectives/{people['group']}").status_code == 404
+    assert client.get("/register/public/people/999999").status_code == 404

@@ -143,10 +143,13 @@ def _render_form(
 def create():
     who, session = actor(), get_session()
     units = keepable_units(session, who)
-    source = request.form if request.method == "POST" else request.args
-    unit_id = whole_number(source.get("unit_id")) or (units[0].id if units else 0)
+    first = units[0].id if units else 0
     if request.method == "GET":
+        chosen = whole_number(request.args.get("unit_id"))
+        unit_id = chosen if chosen in {u.id for u in units} else first
         return _render_form(session, {"gender": "female"}, unit_id)
+    # A unit the person may not keep is refused by the workflow (403), never quietly changed.
+    unit_id = whole_number(request.form.get("unit_id")) or first
     values = typed(*PERSON_FORM, "unit_id")
     person = commit_or_answer(
         session,

@@ -44,7 +44,7 @@ LINKS = (
     Link(
         "people.index",
         menu=("Cá nhân, tập thể", "People"),
-        shortcut=_l("Sổ cá nhân, tập thể của đơn vị"),
+        shortcut=_l("Sổ cá nhân, tập thể"),
     ),
     Link(
         "office.queue",

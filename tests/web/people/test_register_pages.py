@@ -267,3 +267,18 @@ def test_an_entry_without_a_published_award_has_no_public_page(client, app, app_
     assert client.get(f"/register/public/people/{people['trang']}").status_code == 404
     assert client.get(f"/register/public/collectives/{people['group']}").status_code == 404
     assert client.get("/register/public/people/999999").status_code == 404
+
+
+def test_adding_to_another_unit_is_refused(client, auth, app, app_world, people):
+    auth.login("staff_a")
+    html = page(client, f"/register/people/new?unit_id={app_world.units['b'].id}")
+    assert "Trường THPT Chuyên Trần Phú" in html and "Trường Tiểu học Đặng Trần Côn" not in html
+    before = _count(app, Person)
+    response = _post(client, "/register/people/new", {**PERSON, "unit_id": app_world.units["b"].id})
+    assert response.status_code == 403 and _count(app, Person) == before
+
+
+def test_the_office_chooses_the_unit_first(client, auth, app_world, people):
+    auth.login("reviewer")
+    html = page(client, f"/register/people/new?unit_id={app_world.units['b'].id}")
+    assert f'name="unit_id" value="{app_world.units["b"].id}"' in html

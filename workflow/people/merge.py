@@ -117,6 +117,18 @@ def _move(session: Session, merged: Person, survivor: Person) -> dict[str, int]:
             Evaluation.person_id == merged.id, Evaluation.year.in_(same_year)
         )
     )
+    # The same period entered twice (same unit, same first day): the survivor's stays.
+    kept = select(Membership.unit_id, Membership.starts_on).where(
+        Membership.person_id == survivor.id
+    )
+    for unit_id, starts_on in session.execute(kept).all():
+        session.execute(
+            Membership.__table__.delete().where(
+                Membership.person_id == merged.id,
+                Membership.unit_id == unit_id,
+                Membership.starts_on == starts_on,
+            )
+        )
     counts = {}
     for name, model in MOVED.items():
         # Core statements on the tables: moving a nomination must not count as an edit of the

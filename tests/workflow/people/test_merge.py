@@ -60,7 +60,7 @@ def test_a_merge_moves_every_history_and_is_audited_on_both(session, world, twin
         (2023, "good"),
     ]
     periods = session.scalars(select(Membership).where(Membership.person_id == first.id)).all()
-    assert len(periods) == 2
+    assert len(periods) == 2  # one in each unit
     session.refresh(dossier)
     assert dossier.version == version  # moving a nomination is not an edit of it
     events = session.scalars(
@@ -75,6 +75,13 @@ def test_a_merge_moves_every_history_and_is_audited_on_both(session, world, twin
         and json.loads(events[0].changes)["survivor_id"] == first.id
     )
     assert merge.duplicate_pairs(session, world.actor("reviewer")) == []
+
+
+def test_the_same_period_entered_twice_is_kept_once(session, world, twins):
+    again = make_person(session, world, **SAME_ID)
+    merge.merge_people(session, world.actor("reviewer"), again.id, twins[0].id)
+    periods = session.scalars(select(Membership).where(Membership.person_id == twins[0].id)).all()
+    assert len(periods) == 1
 
 
 def test_different_ratings_of_a_year_refuse_the_merge_naming_the_year(session, world, twins):

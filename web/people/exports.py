@@ -74,9 +74,8 @@ def send_people(session: Session, ids: list[int], fmt: str) -> Response:
         return send_download(data, "so-ca-nhan.csv", "text/csv")
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Cá nhân"))
-    sheet.append(cells.row(_header()))
-    for values in _rows(session, ids):
-        sheet.append(cells.row(values))
+    for values in (_header(), *_rows(session, ids)):
+        sheet.append([cells.cell(value) for value in values])
     out = io.BytesIO()
     book.save(out)
     return send_download(out.getvalue(), "so-ca-nhan.xlsx", XLSX)

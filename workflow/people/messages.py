@@ -45,12 +45,7 @@ PEOPLE_MESSAGES = Messages(
             "Người này đã được gộp vào một người khác trong sổ.",
             "This person was merged into another entry of the register.",
         ),
-        "register_not_visible": (
-            "Bạn chỉ được xem và cập nhật sổ của đơn vị mình.",
-            "You may see and keep only your own unit's register.",
-        ),
-    },
-    permission=frozenset({"register_not_visible"}),
+    }
 )
 
 

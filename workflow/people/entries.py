@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, select, true
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, Collective, Membership, Person, RoleGrant, Unit, User
 from models.people import GENDERS, IDENTITY_KINDS
-from models.text import fold, person_sort_key, whole_number
+from models.text import fold, nfc, vi_sort_key, whole_number
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -118,6 +119,18 @@ def search(words: str) -> ColumnElement[bool]:
     return and_(true(), *[Person.name_key.like(f"%{w}%", escape="\\") for w in terms])
 
 
+# Family, middle and given names repeat across a city's staff: their keys are computed once.
+_words_key = lru_cache(maxsize=20_000)(vi_sort_key)
+
+
+def _name_key(full_name: str) -> tuple:
+    """``models.text.person_sort_key``, from cached keys of its parts (given name first)."""
+    words = nfc(full_name).split()
+    if not words:
+        return ((), ())
+    return (_words_key(words[-1]), _words_key(" ".join(words[:-1])))
+
+
 def ordered_ids(session: Session, where: list[ColumnElement[bool]], sort: str) -> list[int]:
     """Ids of the current people matching ``where``: by name (given name first, Vietnamese
     order) or by the day added (``added``); ``-`` first for the reverse."""
@@ -127,7 +140,7 @@ def ordered_ids(session: Session, where: list[ColumnElement[bool]], sort: str) -
     if sort.lstrip("-") == "added":
         rows.sort(key=lambda r: r.id)  # ids grow with the day added
     else:
-        rows.sort(key=lambda r: (person_sort_key(r.full_name), r.id))
+        rows.sort(key=lambda r: (_name_key(r.full_name), r.id))
     ids = [r.id for r in rows]
     return ids[::-1] if sort.startswith("-") else ids
 

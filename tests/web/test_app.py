@@ -189,4 +189,9 @@ def test_every_csv_route_has_its_content_type_checked(app):
     """Each of these routes' tests asserts the exact ``Content-Type`` (one charset); a new CSV
     route joins the list together with such a test."""
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.endswith(".csv")}
-    assert routes == {"/public/outcomes.csv", "/office/export.csv", "/dashboard/export.csv"}
+    assert routes == {
+        "/public/outcomes.csv",
+        "/office/export.csv",
+        "/dashboard/export.csv",
+        "/register/export.csv",
+    }

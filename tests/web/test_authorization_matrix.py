@@ -21,8 +21,9 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, inspect, select, text
 
-from models import Attachment, Dossier, Practice
+from models import Attachment, Collective, Dossier, Person, Practice
 from tests.fixtures.people import NOW, PASSWORD, World, make_council_session, make_dossier
+from tests.fixtures.register import make_group, make_person
 from tests.fixtures.web import app_db, csrf_from
 from web.support.access import ATTRIBUTE, PUBLIC, Public, access_of
 from web.support.navigation import LINKS
@@ -45,7 +46,7 @@ ROLES = {
 # The people above belong to unit "a": its records are their own, unit "b"'s another unit's.
 UNITS = {"own": "a", "other": "b"}
 # Record arguments that name a record of one unit.
-UNIT_RECORDS = {"dossier_id", "attachment_id", "practice_id"}
+UNIT_RECORDS = {"dossier_id", "attachment_id", "practice_id", "person_id", "collective_id"}
 # A transition the Office fires from the state the test's dossiers are in: anyone else is
 # refused by the lifecycle (403); the Office is asked for a reason (409), so nothing changes.
 TRIGGER = "office_return"
@@ -61,6 +62,8 @@ class Records:
     report: dict[str, int]
     attachment: dict[str, int]
     practice: dict[str, int]
+    person: dict[str, int]
+    collective: dict[str, int]
     council: int
     decision: int
     award: int
@@ -71,7 +74,10 @@ def _make_records(app: Flask, world: World) -> Records:
     with app_db(app) as session:
         council = make_council_session(session, world)
         nomination, report, attachment, practice = {}, {}, {}, {}
+        person, collective = {}, {}
         for unit in ("a", "b"):
+            person[unit] = make_person(session, world, f"Người của đơn vị {unit}", unit).id
+            collective[unit] = make_group(session, world, unit=unit).id
             dossier = make_dossier(session, world, "nomination", "office_review", unit)
             nomination[unit] = dossier.id
             attachment[unit] = session.scalar(
@@ -101,6 +107,8 @@ def _make_records(app: Flask, world: World) -> Records:
             report,
             attachment,
             practice,
+            person,
+            collective,
             council.id,
             decision.id,
             world.awards["ldtt"].id,
@@ -116,6 +124,8 @@ def _values(rule, records: Records, unit: str) -> dict[str, Any]:
         "dossier_id": dossier[unit],
         "attachment_id": records.attachment[unit],
         "practice_id": records.practice[unit],
+        "person_id": records.person[unit],
+        "collective_id": records.collective[unit],
         "id": council_record,
         "award_id": records.award,
         "campaign_id": records.campaign,
@@ -170,6 +180,14 @@ def record_rule(session, endpoint: str, method: str, actor: Actor, values: dict)
             return "404"
         if endpoint == "practices.edit" and not authz.may_edit_practice(actor, practice):
             return "403"
+    if endpoint.startswith("people.") and not endpoint.startswith("people.public_"):
+        entry = (
+            session.get(Person, values["person_id"])
+            if "person_id" in values
+            else session.get(Collective, values.get("collective_id", MISSING))
+        )
+        if entry is not None and not authz.may_see_register_of(actor, entry.unit_id):
+            return "404"
     if endpoint == "council.vote" and method == "POST" and not authz.may_vote(actor):
         return "403"  # only the members on the session's roll vote
     return "ok"

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("people", __name__, url_prefix="/register")
 
-from web.people import imports, views  # noqa: E402,F401
+from web.people import groups, imports, issuers, merge, public, records, views  # noqa: E402,F401

@@ -42,6 +42,11 @@ LINKS = (
         shortcut=_l("Hồ sơ của đơn vị"),
     ),
     Link(
+        "people.index",
+        menu=("Cá nhân, tập thể", "People"),
+        shortcut=_l("Sổ cá nhân, tập thể"),
+    ),
+    Link(
         "office.queue",
         menu=("Thẩm định", "Review"),
         shortcut=_l("Danh sách thẩm định của Văn phòng Sở"),

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import AwardRecord, AwardRule, AwardType, Hold, Unit
 from models.text import fold
+from web.demo.nominees import collective_of, person_of
 from workflow.awards import catalogue
 from workflow.core.actors import Actor
 
@@ -321,6 +322,7 @@ def load_history(session: Session, units: dict[str, Unit], awards: dict[str, Awa
                     person_name=name,
                     name_key=fold(name),
                     unit_id=unit.id,
+                    **_entry(session, unit, awards[code], name),
                     decision_number=number,
                     decision_date=dt.date.fromisoformat(day),
                     origin="imported",
@@ -332,8 +334,7 @@ def load_history(session: Session, units: dict[str, Unit], awards: dict[str, Awa
     for unit_code, person, reason, since in HOLDS:
         rows.append(
             Hold(
-                person_name=person,
-                name_key=fold(person),
+                person_id=person_of(session, units[unit_code], person).id,
                 unit_id=units[unit_code].id,
                 reason=reason,
                 starts_on=dt.date.fromisoformat(since),
@@ -343,6 +344,13 @@ def load_history(session: Session, units: dict[str, Unit], awards: dict[str, Awa
     session.add_all(rows)
     session.flush()
     return len(rows)
+
+
+def _entry(session: Session, unit: Unit, award: AwardType, name: str) -> dict[str, int]:
+    """The register link of a history line: the person, or the unit or its group."""
+    if award.nominee_kind == "collective":
+        return {"collective_id": collective_of(session, unit, name).id}
+    return {"person_id": person_of(session, unit, name).id}
 
 
 _PURPOSE_WORDS = (

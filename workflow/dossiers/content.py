@@ -9,7 +9,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
+from models import (
+    AuditEvent,
+    AwardType,
+    Campaign,
+    Collective,
+    Dossier,
+    Nomination,
+    Person,
+    Plan,
+    Report,
+    Unit,
+)
 from models.text import fold, nfc
 from workflow.campaigns.guards import participation_problem
 from workflow.core import audit
@@ -21,6 +32,7 @@ from workflow.core.inputs import field_required, field_too_long
 from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers.fields import fields_of
+from workflow.people.register import unit_collective
 
 CONTENT_MESSAGES = Messages(
     {
@@ -31,6 +43,29 @@ CONTENT_MESSAGES = Messages(
         "unknown_field": (
             "Trường “{field}” không được chỉnh sửa.",
             "The field “{field}” cannot be edited.",
+        ),
+        "person_missing": (
+            "Vui lòng chọn cá nhân được đề nghị trong sổ theo dõi của đơn vị.",
+            "Please choose the person nominated from the unit's register.",
+        ),
+        "person_elsewhere": (
+            "“{name}” không phải người đang công tác tại đơn vị lập hồ sơ; "
+            "chỉ đề nghị được người thuộc sổ theo dõi hiện tại của đơn vị.",
+            "“{name}” does not work in the unit drafting the dossier now; only a person of "
+            "the unit's current register can be nominated.",
+        ),
+        "person_merged": (
+            "“{name}” đã được gộp vào một người khác trong sổ theo dõi; vui lòng chọn lại.",
+            "“{name}” was merged into another entry of the register; please choose again.",
+        ),
+        "collective_elsewhere": (
+            "Tập thể đã chọn không thuộc đơn vị lập hồ sơ; vui lòng chọn lại.",
+            "The collective chosen is not part of the unit drafting the dossier; "
+            "please choose again.",
+        ),
+        "collective_inactive": (
+            "Tập thể “{name}” không còn hoạt động; vui lòng chọn tập thể khác.",
+            "The collective “{name}” is no longer active; please choose another.",
         ),
     }
 )
@@ -86,6 +121,10 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
                 )
             ],
         )
+    if isinstance(dossier, Nomination) and (
+        dossier.id is None or {"nominee_kind", "person_id", "collective_id"} & set(values)
+    ):
+        problems += _link_nominee(session, dossier, values)
     if problems:
         raise EditRefused(problems)
     changed = {}
@@ -97,6 +136,48 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
     if isinstance(dossier, Nomination):
         refresh_search_key(session, dossier)
     return changed
+
+
+def _link_nominee(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
+    """Check the register entry chosen and add it to ``values``, with the name and position
+    of the decision copied from it (never typed); the problems found."""
+    kind = values.get("nominee_kind", nomination.nominee_kind)
+    if kind == "collective":
+        return _link_collective(session, nomination, values)
+    person_id = values.get("person_id", nomination.person_id)
+    person = session.get(Person, person_id) if person_id else None
+    if person is None:
+        return [CONTENT_MESSAGES.violation("person_missing")]
+    named = {"name": person.full_name, "name_en": person.full_name}
+    if person.merged_into_id is not None:
+        return [CONTENT_MESSAGES.violation("person_merged", named)]
+    if person.unit_id != nomination.unit_id:
+        return [CONTENT_MESSAGES.violation("person_elsewhere", named)]
+    values.update(
+        person_id=person.id,
+        collective_id=None,
+        nominee_name=person.full_name,
+        position=person.position,
+    )
+    return []
+
+
+def _link_collective(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
+    """The unit itself when no group is chosen; a group must be an active one of the unit."""
+    chosen = values.get("collective_id", nomination.collective_id)
+    entry = (
+        session.get(Collective, chosen) if chosen else unit_collective(session, nomination.unit_id)
+    )
+    if entry is None or entry.unit_id != nomination.unit_id:
+        return [CONTENT_MESSAGES.violation("collective_elsewhere")]
+    if not entry.active:
+        return [
+            CONTENT_MESSAGES.violation(
+                "collective_inactive", {"name": entry.name, "name_en": entry.name}
+            )
+        ]
+    values.update(collective_id=entry.id, person_id=None, nominee_name=entry.name, position=None)
+    return []
 
 
 def _audited(kind: str, changed: dict[str, list[Any]]) -> dict[str, list[Any]]:

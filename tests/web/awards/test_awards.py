@@ -410,9 +410,10 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
     _with_catalogue(app, app_world)
     with app_db(app) as session:
         ldtt = session.scalar(select(AwardType).where(AwardType.code == "LDTT"))
-        dossier_id = nominate(
+        nomination = nominate(
             session, app_world, ldtt, "Đỗ Thị Mai", purposes=("achievement_report",)
-        ).id
+        )
+        dossier_id, person_id = nomination.id, nomination.person_id
     auth.login("staff_a")
     assert client.get("/awards/holds").status_code == 403
     auth.logout()
@@ -421,19 +422,20 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
         client,
         "/awards/holds",
         "/awards/holds",
-        {"person_name": "", "unit_id": "", "reason": "Đang xem xét", "starts_on": "2026-02-30"},
+        {"person_id": "", "unit_id": "", "reason": "Đang xem xét", "starts_on": "2026-02-30"},
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Đang xem xét" in html and "2026-02-30" in html
-    assert "cần ghi họ tên" in html and "không phải ngày hợp lệ" in html
-    unit = str(app_world.units["a"].id)
+    assert "cần chọn một người trong sổ theo dõi" in html and "không phải ngày hợp lệ" in html
+    # The register's people are offered by unit, the nominee among them.
+    assert f'<option value="{person_id}">Đỗ Thị Mai — Giáo viên</option>' in html
     _post(
         client,
         "/awards/holds",
         "/awards/holds",
         {
-            "person_name": "ĐỖ THỊ MAI",
-            "unit_id": unit,
+            "person_id": str(person_id),
+            "unit_id": "",
             "reason": "Đang xem xét đơn khiếu nại.",
             "starts_on": "2026-01-05",
         },

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import Session
@@ -325,6 +325,24 @@ def _holds_for(nomination: Nomination):
     else:
         condition = Hold.person_id == nomination.person_id
     return select(Hold).where(condition).order_by(Hold.starts_on)
+
+
+# What a unit is told of a hold: the matter itself is for the Department.
+_HOLD_FOR_UNIT = (
+    "Đang tạm dừng xét khen thưởng; liên hệ Văn phòng Sở để biết lý do.",
+    "On hold; ask the Department's Office for the reason.",
+)
+
+
+def for_the_unit(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """The checks as the unit sees them while drafting: a hold that fails keeps its verdict
+    but not its reason (disciplinary matters are not shown to the unit's staff)."""
+    return [
+        replace(r, message_vi=_HOLD_FOR_UNIT[0], message_en=_HOLD_FOR_UNIT[1])
+        if r.code == "hold" and not r.ok
+        else r
+        for r in results
+    ]
 
 
 def attachment_purposes(session: Session, dossier_ids: list[int]) -> dict[int, dict[str, int]]:

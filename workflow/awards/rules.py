@@ -652,9 +652,8 @@ class CityFighter(RuleKind):
         lvi, len_ = INITIATIVE_LEVEL_LABELS.get(params.get("level", ""), ("", ""))
         years = params.get("years")
         return (
-            f"Đạt “{vi}” {years} năm liên tục và có sáng kiến được công nhận cấp {lvi.lower()}",
-            f"Held “{en}” {years} consecutive years and an initiative recognised at "
-            f"{len_.lower()} level",
+            f"Đạt “{vi}” {years} năm liên tục và có sáng kiến được công nhận {lvi.lower()}",
+            f"Held “{en}” {years} consecutive years and an initiative recognised at {len_.lower()}",
         )
 
     def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
@@ -683,10 +682,10 @@ class CityFighter(RuleKind):
                 self.code,
                 False,
                 f"Đã đạt “{award.name_vi}” {span}, nhưng chưa có sáng kiến, đề tài được "
-                f"công nhận cấp {lvi.lower()} trở lên trong các năm đó "
+                f"công nhận {lvi.lower()} trở lên trong các năm đó "
                 "(chưa dùng cho khen thưởng khác).",
                 f"Held “{award.name_en}” {span}, but no initiative or research recognised at "
-                f"{len_.lower()} level or above in those years (not used for another award).",
+                f"{len_.lower()} or above in those years (not used for another award).",
             )
         return CheckResult(
             self.code,

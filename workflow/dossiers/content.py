@@ -128,9 +128,7 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
                 )
             ],
         )
-    if isinstance(dossier, Nomination) and (
-        dossier.id is None or _NOMINEE_KEYS & set(values)
-    ):
+    if isinstance(dossier, Nomination) and (dossier.id is None or _NOMINEE_KEYS & set(values)):
         problems += _link_nominee(session, dossier, values) or _one_award(session, dossier, values)
     if problems:
         raise EditRefused(problems)

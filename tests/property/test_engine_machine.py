@@ -73,7 +73,6 @@ def _nomination(session: Session, world: World, unit: str = "a", **extra: Any) -
         "title": "Đề nghị khen thưởng",
         "campaign_id": world.campaign.id,
         "nominee_kind": "individual",
-        "nominee_name": "Trần Phú",
         "award_type_id": world.awards["ldtt"].id,
         "achievements": "Giáo viên dạy giỏi.",
         **extra,

@@ -25,7 +25,7 @@ from models.text import fold
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import campaigns as demo_campaigns
 from web.demo.awards import load_history, purpose_of, seed_rules
-from web.demo.nominees import collective_of, link_accounts, person_of
+from web.demo.nominees import collective_of, link_accounts, person_of, record_facts
 from web.demo.organisation import (
     ACCOUNTS_CREATED,
     AWARDS,
@@ -396,6 +396,7 @@ def _fields(demo: Demo, story: dict[str, Any]) -> dict[str, Any]:
             entry = {"collective_id": collective_of(demo.session, unit, story["nominee"]).id}
         else:
             person = person_of(demo.session, unit, story["nominee"], story["position"])
+            record_facts(demo.session, person, campaign.year, story["achievements"])
             entry = {"person_id": person.id}
         return {
             "title": f"{verb} “{award.name_vi}” – {story['nominee']}",

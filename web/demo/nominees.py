@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Collective, Membership, Person, Unit, User
+from models import Collective, Evaluation, Initiative, Membership, Person, Unit, User
 from models.text import fold
 from workflow.people.register import current_people, unit_collective
 
@@ -32,6 +32,40 @@ def person_of(session: Session, unit: Unit, full_name: str, position: str | None
         session.add(found)
         session.flush()
     return found
+
+
+# Facts of the register the stories' achievements speak of: a city-recognised initiative.
+CITY_INITIATIVES = {
+    "Hoàng Văn Quyết": (
+        2025,
+        "Xây dựng hệ thống bài tập STEM Vật lý gắn với thực tiễn Hải Phòng",
+        "1520/QĐ-UBND",
+    ),
+}
+
+
+def record_facts(session: Session, person: Person, year: int, achievements: str) -> None:
+    """The year's rating (and initiative) the story's achievements state, unless the register
+    already has them: "hoàn thành xuất sắc" is excellent, otherwise good."""
+    if session.scalar(
+        select(Evaluation.id).where(Evaluation.person_id == person.id, Evaluation.year == year)
+    ):
+        return
+    text = fold(achievements)
+    rating = "excellent" if "hoan thanh xuat sac" in text else "good"
+    session.add(Evaluation(person_id=person.id, year=year, rating=rating, unit_id=person.unit_id))
+    if "sang kien" in text:
+        session.add(
+            Initiative(person_id=person.id, year=year, title=f"Sáng kiến năm {year}", level="unit")
+        )
+    if person.full_name in CITY_INITIATIVES:
+        made, title, number = CITY_INITIATIVES[person.full_name]
+        session.add(
+            Initiative(
+                person_id=person.id, year=made, title=title, level="city", decision_number=number
+            )
+        )
+    session.flush()
 
 
 def collective_of(session: Session, unit: Unit, name: str) -> Collective:

@@ -738,6 +738,14 @@ class MeritCertificate(RuleKind):
         award = facts.awards().get(p.get("award", ""))
         if award is None:
             return _award_gone(rule, self.code, p.get("award"))
+        if nomination.ad_hoc or nomination.campaign.kind == "ad_hoc":
+            return _result(
+                rule,
+                self.code,
+                True,
+                "Khen thưởng đột xuất: xét theo thành tích đột xuất, không cần số năm liên tục.",
+                "Ad-hoc commendation: judged on the achievement, no consecutive years needed.",
+            )
         wanted, held, _ = _title_years(p, award, nomination, facts)
         span = _span(wanted)
         if all(y in held for y in wanted):

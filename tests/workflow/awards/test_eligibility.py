@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from models import Initiative
 from tests.fixtures.awards import (
     TODAY,
     advance,
@@ -35,7 +36,20 @@ from workflow.awards.rules import PURPOSES
 
 pytestmark = pytest.mark.db
 
-CATALOGUE_RULES = [(code, i) for code, (_, rules) in RULES.items() for i in range(len(rules))]
+# The dossiers below are received on 01/6/2026: the versions of the rules in force that day.
+RECEIVED = "2026-06-01"
+
+
+def _in_force(spec: dict) -> bool:
+    return (spec.get("valid_from") or RECEIVED) <= RECEIVED <= (spec.get("valid_to") or RECEIVED)
+
+
+CATALOGUE_RULES = [
+    (code, i)
+    for code, (_, rules) in RULES.items()
+    for i, spec in enumerate(rules)
+    if _in_force(spec)
+]
 
 
 def _satisfy(session, world, awards, spec, nomination_fields: dict) -> None:
@@ -49,6 +63,12 @@ def _satisfy(session, world, awards, spec, nomination_fields: dict) -> None:
             record(session, held, name, year, unit_id, collective=group)
     if spec["kind"] == "quota":
         records(session, awards[spec["of"]], 100, 2026, unit_id)
+    if spec["kind"] in ("city_fighter", "merit_certificate"):
+        person = person_named(session, name, unit_id)
+        for year in range(2026 - spec["years"] + 1, 2027):
+            record(session, awards[spec["award"]], name, year, unit_id, person=person)
+        session.add(Initiative(person_id=person.id, year=2025, title="Sáng kiến", level="city"))
+        session.flush()
 
 
 @pytest.mark.parametrize(
@@ -63,15 +83,15 @@ def test_each_catalogue_rule_eligible_and_not(session, world, code, index):
         "evidence"
     ]
     _satisfy(session, world, awards, spec, {"name": name})
-    good = nominate(session, world, award, name, purposes=every_purpose)
+    good = nominate(session, world, award, name, purposes=every_purpose, rating="excellent")
     results = check(session, good, TODAY)
-    assert len(results) == len(RULES[code][1])
+    assert len(results) == len([r for r in RULES[code][1] if _in_force(r)])
     kind_code = {
         "evidence": f"evidence:{spec.get('purpose')}",
         "prior_title": f"prior_title:{spec.get('award')}",
         "quota": f"quota:{spec.get('of')}",
         "hold": "hold",
-    }[spec["kind"]]
+    }.get(spec["kind"], spec["kind"])
     met = by_code(results, kind_code)
     assert met.ok and met.hard == spec["hard"] and met.source == spec["source"]
 
@@ -83,7 +103,7 @@ def test_each_catalogue_rule_eligible_and_not(session, world, code, index):
     elif spec["kind"] == "hold":
         hold(session, person=person_named(session, other, world.units["b"].id))
     purposes = [p for p in every_purpose if p != spec.get("purpose")] or ["evidence"]
-    bad = nominate(session, world, award, other, unit="b", purposes=purposes)
+    bad = nominate(session, world, award, other, unit="b", purposes=purposes, rating="complete")
     failed = by_code(check(session, bad, TODAY), kind_code)
     assert not failed.ok and failed.level == ("fail" if spec["hard"] else "warn")
     expected = {
@@ -91,12 +111,17 @@ def test_each_catalogue_rule_eligible_and_not(session, world, code, index):
         "prior_title": f"Chưa đủ điều kiện “{awards[spec.get('award', code)].name_vi}”",
         "quota": "Vượt hạn mức 1/0",
         "hold": "Đang tạm dừng xét khen thưởng từ 01/05/2026: Đang xem xét kỷ luật",
+        "rating": "Năm 2026: hoàn thành nhiệm vụ; chưa đạt mức “Hoàn thành tốt nhiệm vụ”",
+        "grassroots_fighter": "chưa đạt tiêu chuẩn Lao động tiên tiến",
+        "city_fighter": "Chưa đủ 3 năm liên tục “Chiến sĩ thi đua cơ sở” (2024–2026)",
+        "merit_certificate": "Chưa đạt “Chiến sĩ thi đua cơ sở” đủ các năm 2025–2026",
     }[spec["kind"]]
     assert expected in failed.message_vi, failed.message_vi
     assert failed.message_en and failed.message_en != failed.message_vi
 
 
 def _cstdcs(session, world, awards, name="Nguyễn Văn Đạt", **kw):
+    kw.setdefault("rating", "excellent")
     return nominate(
         session, world, awards["CSTDCS"], name, purposes=("achievement_report", "initiative"), **kw
     )
@@ -170,6 +195,7 @@ def test_prior_titles_from_imported_and_system_history(session, world):
         awards["CSTDTP"],
         name,
         purposes=("achievement_report", "minutes", "initiative"),
+        rating="excellent",
     )
     prior = by_code(check(session, city, TODAY), "prior_title:CSTDCS")
     assert not prior.ok and "chưa có năm 2026" in prior.message_vi

@@ -35,6 +35,8 @@ from models import (
     make_engine,
     make_sessionmaker,
 )
+from models.people import Person
+from models.text import fold
 from workflow import Actor
 from workflow.accounts.service import create_user
 from workflow.dossiers import content as dossiers
@@ -204,6 +206,12 @@ def create_nominations(
         with factory() as session:
             for _ in range(min(batch, count - len(made))):
                 unit_id = units[len(made) % len(units)]
+                teacher = f"Giáo viên số {len(made)}"
+                person = Person(
+                    full_name=teacher, name_key=fold(teacher), unit_id=unit_id, position="Giáo viên"
+                )
+                session.add(person)
+                session.flush()
                 dossier = dossiers.create(
                     session,
                     cast.staff[unit_id],
@@ -213,8 +221,7 @@ def create_nominations(
                         "title": "Đề nghị công nhận Lao động tiên tiến",
                         "campaign_id": cast.campaign_id,
                         "nominee_kind": "individual",
-                        "nominee_name": f"Giáo viên số {len(made)}",
-                        "position": "Giáo viên",
+                        "person_id": person.id,
                         "award_type_id": cast.award_id,
                         "achievements": "Hoàn thành tốt nhiệm vụ năm học 2025–2026.",
                     },

@@ -346,7 +346,6 @@ def populate(
                     "id": did,
                     "nominee_kind": "individual" if individual else "collective",
                     "nominee_name": _name(rng) if individual else f"Tổ chuyên môn {did}",
-                    "nominee_user_id": None,
                     "position": "Giáo viên",
                     "award_type_id": rng.choice(award_ids[:4] if individual else award_ids[4:]),
                     "achievements": "",

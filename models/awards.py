@@ -76,9 +76,8 @@ class AwardRecord(Base):
     award_type_id: Mapped[int] = mapped_column(ForeignKey("award_type.id"))
     year: Mapped[int] = mapped_column(Integer)
     person_name: Mapped[str] = mapped_column(String(255))
-    # models.text.fold(person_name): how a nominee without an account is matched.
+    # The name as written in the decision, and models.text.fold of it (search).
     name_key: Mapped[str] = mapped_column(String(255), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     # Whom it was conferred on: a person or a collective of the register.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
@@ -101,15 +100,11 @@ class AwardRecord(Base):
 
 
 class Hold(Base):
-    """A person (account or name) or a unit that may not be nominated while it lasts."""
+    """A person of the register or a whole unit that may not be nominated while it lasts."""
 
     __tablename__ = "award_hold"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
-    # Empty for a hold on a whole unit (it blocks the unit's collective nominations).
-    person_name: Mapped[str] = mapped_column(String(255), default="")
-    name_key: Mapped[str] = mapped_column(String(255), default="", index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     # The person of the register it is on (None for a hold on a whole unit).
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
@@ -120,6 +115,7 @@ class Hold(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
+    person: Mapped[Person | None] = relationship()
 
     def active_on(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -90,8 +90,6 @@ class Nomination(Dossier):
     id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
     nominee_kind: Mapped[str] = mapped_column(String(20))
     nominee_name: Mapped[str] = mapped_column(String(MAX_LENGTH["nominee_name"]))
-    # Set when the nominee has an account: used for separation of duties and recusal.
-    nominee_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The register entry nominated: a person (individual) or a collective.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     collective_id: Mapped[int | None] = mapped_column(ForeignKey("collective.id"), index=True)

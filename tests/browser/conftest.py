@@ -16,7 +16,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.fixtures import ROOT
-from tests.fixtures.people import PASSWORD, World, build_world
+from tests.fixtures.browser import NOMINEE
+from tests.fixtures.people import PASSWORD, World, build_world, register_person
 from web import create_app
 
 CHROMIUM = os.environ.get("VINHDANH_CHROMIUM", "/usr/bin/chromium")
@@ -62,6 +63,9 @@ def live_server(db_templates, tmp_path) -> Iterator[LiveServer]:
     with app.app_context():
         session = app.extensions["vinhdanh.write"]()
         world = build_world(session, Path(app.config["UPLOAD_DIR"]))
+        # The teachers the stories nominate, in school a's register.
+        register_person(session, world, NOMINEE, position="Giáo viên Vật lý, tổ trưởng chuyên môn")
+        register_person(session, world, "Lê Thị Ánh")
         session.commit()
         session.close()
     server = LiveServer(app, world)

@@ -47,8 +47,9 @@ def test_nomination_story(new_page, live_server, tmp_path):
     staff.get_by_label("Tiêu đề hồ sơ").fill("Đề nghị tặng danh hiệu Lao động tiên tiến đột xuất")
     staff.get_by_label("Phong trào thi đua").select_option(label="Khen thưởng đột xuất năm 2026")
     staff.get_by_label("Cá nhân", exact=True).check()
-    staff.get_by_label("Họ tên cá nhân / tên tập thể").fill(NOMINEE)
-    staff.get_by_label("Chức vụ, vị trí công tác").fill("Giáo viên Vật lý, tổ trưởng chuyên môn")
+    staff.get_by_label("Cá nhân được đề nghị (trong sổ theo dõi của đơn vị)").select_option(
+        label=f"{NOMINEE} — Giáo viên Vật lý, tổ trưởng chuyên môn"
+    )
     staff.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(label="Lao động tiên tiến")
     staff.get_by_label("Khen thưởng đột xuất", exact=True).check()
     staff.get_by_label("Người lao động trực tiếp").check()
@@ -274,7 +275,9 @@ def test_refusals(new_page, live_server, tmp_path):
     staff.goto("/dossiers/new/nomination")
     staff.get_by_label("Tiêu đề hồ sơ").fill("Đề nghị khen thưởng cô Lê Thị Ánh")
     staff.get_by_label("Phong trào thi đua").select_option(label="Khen thưởng đột xuất năm 2026")
-    staff.get_by_label("Họ tên cá nhân / tên tập thể").fill("Lê Thị Ánh")
+    staff.get_by_label("Cá nhân được đề nghị (trong sổ theo dõi của đơn vị)").select_option(
+        label="Lê Thị Ánh — Giáo viên"
+    )
     staff.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(label="Lao động tiên tiến")
     staff.get_by_label("Tóm tắt thành tích").fill("Giáo viên dạy giỏi cấp thành phố.")
     staff.get_by_label("Thêm tệp").set_input_files(pdf(tmp_path, EVIDENCE))

@@ -31,6 +31,7 @@ from tests.fixtures.people import (
     build_world,
     inputs_for,
     make_council_session,
+    nominee_fields,
 )
 from tests.fixtures.snapshots import Snapshot, snapshot
 from workflow import EditRefused, NotFound, StaleVersion, TransitionRefused, available, fire
@@ -67,16 +68,16 @@ DOSSIERS = 7  # made by _create_dossiers
 DOSSIER = st.integers(0, DOSSIERS - 1)
 
 
-def _nomination(world: World, **extra: Any) -> dict[str, Any]:
-    return {
+def _nomination(session: Session, world: World, unit: str = "a", **extra: Any) -> dict[str, Any]:
+    fields = {
         "title": "Đề nghị khen thưởng",
         "campaign_id": world.campaign.id,
         "nominee_kind": "individual",
-        "nominee_name": "Trần Phú",
         "award_type_id": world.awards["ldtt"].id,
         "achievements": "Giáo viên dạy giỏi.",
         **extra,
     }
+    return nominee_fields(session, world, unit, fields)
 
 
 def _create_dossiers(session: Session, w: World) -> dict[int, str]:
@@ -84,11 +85,31 @@ def _create_dossiers(session: Session, w: World) -> dict[int, str]:
     staff_a, staff_b, both = w.actor("staff_a"), w.actor("staff_b"), w.actor("kiemnhiem")
     plan = {"title": "Kế hoạch thi đua", "campaign_id": w.campaign.id, "summary": "Nội dung."}
     specs = [
-        (staff_a, "nomination", "a", _nomination(w), 1),
-        (staff_a, "nomination", "a", _nomination(w), 0),  # no evidence: cannot be submitted
-        (staff_b, "nomination", "b", _nomination(w, ad_hoc=True, campaign_id=w.ad_hoc.id), 1),
-        (staff_a, "nomination", "a", _nomination(w, nominee_user_id=w.users["reviewer"].id), 1),
-        (both, "nomination", "a", _nomination(w, award_type_id=w.awards["cstdcs"].id), 1),
+        (staff_a, "nomination", "a", _nomination(session, w), 1),
+        (
+            staff_a,
+            "nomination",
+            "a",
+            _nomination(session, w),
+            0,
+        ),  # no evidence: cannot be submitted
+        (
+            staff_b,
+            "nomination",
+            "b",
+            _nomination(session, w, "b", ad_hoc=True, campaign_id=w.ad_hoc.id),
+            1,
+        ),
+        (
+            staff_a,
+            "nomination",
+            "a",
+            _nomination(
+                session, w, nominee_name="Đặng Thu Hà", nominee_user_id=w.users["reviewer"].id
+            ),
+            1,
+        ),
+        (both, "nomination", "a", _nomination(session, w, award_type_id=w.awards["cstdcs"].id), 1),
         (staff_a, "plan", "a", plan, 0),
         (both, "report", "a", {**plan, "title": "Báo cáo kết quả"}, 0),
     ]

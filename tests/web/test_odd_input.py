@@ -129,7 +129,7 @@ ODD_FORM = {
     "kind": "annual",
     "name": "Tên",
     "code": "MÃ",
-    "person_name": "A",
+    "person_id": "1",
     "submission_number": "x",
     "submission_date": "x",
     "exemplary": "1",

@@ -104,11 +104,11 @@ def param_rows(form: FlaskForm) -> list[tuple[bool, list[Field]]]:
 
 
 class HoldForm(FlaskForm):
-    person_name = StringField(
-        _l("Họ tên cá nhân"),
-        description=_l("Để trống nếu tạm dừng xét khen thưởng cả tập thể của đơn vị."),
+    person_id = _select(
+        _l("Cá nhân (trong sổ theo dõi)"),
+        description=_l("Để trống và chọn đơn vị nếu tạm dừng xét khen thưởng cả tập thể đơn vị."),
     )
-    unit_id = _select(_l("Đơn vị"))
+    unit_id = _select(_l("Đơn vị (khi tạm dừng cả tập thể)"))
     reason = TextAreaField(_l("Lý do (đang xem xét kỷ luật, thanh tra, điều tra, khiếu nại…)"))
     starts_on = StringField(_l("Từ ngày"), widget=DateInput())
     ends_on = StringField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from models import Unit
 from models.text import vi_sort_key
@@ -14,8 +15,10 @@ from web.awards.forms import HoldForm
 from web.awards.views import _put_errors, _today, commit_change
 from web.db import get_session
 from web.support.access import requires
+from web.support.nominees import person_label
 from web.support.refusals import Refusal
 from workflow.awards import holds
+from workflow.awards.nominees import people_to_choose
 from workflow.core import authz
 
 
@@ -26,6 +29,10 @@ def _form(session) -> HoldForm:
         key=lambda u: vi_sort_key(u.name),
     )
     form.unit_id.choices = [("", _("— Không chọn —"))] + [(str(u.id), u.name) for u in units]
+    form.person_id.choices = [("", _("— Không chọn (tạm dừng cả tập thể đơn vị) —"))] + [
+        SelectChoice(str(p.id), person_label(p), None, p.unit.name)
+        for p in people_to_choose(session)
+    ]
     if not form.is_submitted():
         form.starts_on.data = _today().isoformat()
     return form

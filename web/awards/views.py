@@ -29,6 +29,8 @@ from workflow.awards.catalogue import CatalogueRefused
 from workflow.awards.rules import AWARDS, PARAM_FIELDS, PURPOSES, RULE_KINDS, label_of
 from workflow.core import authz
 from workflow.core.errors import StaleVersion
+from workflow.people.history import History, collective_history, person_history
+from workflow.people.labels import INITIATIVE_LEVEL_LABELS, RATING_LABELS
 
 T = TypeVar("T")
 
@@ -235,15 +237,34 @@ def _today() -> dt.date:
 
 @bp.app_template_global()
 def eligibility_checks(dossier: Dossier) -> list[eligibility.CheckResult]:
-    """The nomination's checks (computed once per request), for Department roles only:
-    holds name disciplinary matters, which the unit's staff are not shown."""
+    """The nomination's checks (computed once per request), for Department roles and for the
+    unit while it drafts; the unit is not told the reason of a hold."""
     actor = current_actor()
-    if not isinstance(dossier, Nomination) or not authz.may_see_eligibility(actor):
+    department = authz.may_see_eligibility(actor)
+    if not isinstance(dossier, Nomination) or not (
+        department or authz.may_see_register_of(actor, dossier.unit_id)
+    ):
         return []
     cache = g.setdefault("eligibility", {})
     if dossier.id not in cache:
-        cache[dossier.id] = eligibility.check(get_session(), dossier, _today())
+        found = eligibility.check(get_session(), dossier, _today())
+        cache[dossier.id] = found if department else eligibility.for_the_unit(found)
     return cache[dossier.id]
+
+
+@bp.app_template_global()
+def nominee_history(dossier: Dossier) -> History | None:
+    """The history of the register entry a nomination names, for the unit and the Office."""
+    actor = current_actor()
+    if not isinstance(dossier, Nomination) or not (
+        authz.may_see_eligibility(actor) or authz.may_see_register_of(actor, dossier.unit_id)
+    ):
+        return None
+    if dossier.person is not None:
+        return person_history(get_session(), dossier.person)
+    if dossier.collective is not None:
+        return collective_history(get_session(), dossier.collective)
+    return None
 
 
 @bp.app_template_global()
@@ -269,3 +290,10 @@ def attachment_purposes() -> list[tuple[str, str]]:
 @bp.app_template_global()
 def can_manage_holds() -> bool:
     return authz.may_manage_holds(current_actor())
+
+
+@bp.app_template_global()
+def register_label(kind: str, code: str) -> str:
+    """The label of a register rating ("rating") or initiative level ("level")."""
+    labels = RATING_LABELS if kind == "rating" else INITIATIVE_LEVEL_LABELS
+    return pick(*labels.get(code, (code, code)))

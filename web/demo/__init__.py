@@ -25,6 +25,7 @@ from models.text import fold
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import campaigns as demo_campaigns
 from web.demo.awards import load_history, purpose_of, seed_rules
+from web.demo.nominees import collective_of, link_accounts, person_of, record_facts
 from web.demo.organisation import (
     ACCOUNTS_CREATED,
     AWARDS,
@@ -237,6 +238,11 @@ def _add_people(demo: Demo, password: str) -> None:
         )
     for username, (full_name, position, role) in DEPARTMENT_PEOPLE.items():
         _person(demo, username, full_name, position, password, role)
+    link_accounts(
+        demo.session,
+        demo.units[OFFICE[0]],
+        [demo.session.get_one(User, demo.actors[u].user_id) for u in DEPARTMENT_PEOPLE],
+    )
 
 
 def _add_catalogue(demo: Demo) -> None:
@@ -392,12 +398,17 @@ def _fields(demo: Demo, story: dict[str, Any]) -> dict[str, Any]:
     if story["kind"] == "nomination":
         award = demo.awards[story["award"]]
         verb = "Đề nghị tặng" if award.code.startswith(_FORMS) else "Đề nghị công nhận danh hiệu"
+        if award.nominee_kind == "collective":
+            entry = {"collective_id": collective_of(demo.session, unit, story["nominee"]).id}
+        else:
+            person = person_of(demo.session, unit, story["nominee"], story["position"])
+            record_facts(demo.session, person, campaign.year, story["achievements"])
+            entry = {"person_id": person.id}
         return {
             "title": f"{verb} “{award.name_vi}” – {story['nominee']}",
             "campaign_id": campaign.id,
             "nominee_kind": award.nominee_kind,
-            "nominee_name": story["nominee"],
-            "position": story["position"],
+            **entry,
             "award_type_id": award.id,
             "achievements": story["achievements"],
             "ad_hoc": campaign.kind == "ad_hoc",

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import AwardRecord, AwardRule, AwardType, Hold, Unit
 from models.text import fold
+from web.demo.nominees import collective_of, person_of
 from workflow.awards import catalogue
 from workflow.core.actors import Actor
 
@@ -44,10 +45,63 @@ MINUTES = {
 }
 HOLD_RULE = {"kind": "hold", "hard": True, "source": HOLD}
 
+# The instruments in force, by the day a dossier is received (the check applies the version in
+# force then): the 2022 law with its decree 98/2023 until 30/6/2025, with decree 152/2025 from
+# 01/7/2025, and the amended law from 01/10/2026.
+VERSIONS = (
+    ("Nghị định 98/2023/NĐ-CP", None, "2025-06-30"),
+    ("Nghị định 152/2025/NĐ-CP", "2025-07-01", "2026-09-30"),
+    ("Luật Thi đua, khen thưởng sửa đổi số 06/2026/QH16", "2026-10-01", None),
+)
+
+
+def versions(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rule once per instrument, each with its dates and the instrument in its source."""
+    return [
+        dict(rule, source=f"{rule['source']} (theo {name})", valid_from=start, valid_to=end)
+        for name, start, end in VERSIONS
+    ]
+
+
+# Conditions on the nominee's history in the register (the law's articles).
+LDTT_STANDARD = {
+    "kind": "rating",
+    "rating": "good",
+    "hard": True,
+    "source": f"{LAW}, Điều 24: hoàn thành tốt nhiệm vụ trở lên",
+}
+CSTDCS_STANDARD = {
+    "kind": "grassroots_fighter",
+    "rating": "good",
+    "hard": True,
+    "source": f"{LAW}, Điều 23: tiêu chuẩn Lao động tiên tiến và hoàn thành xuất sắc nhiệm vụ, "
+    "hoặc có sáng kiến được công nhận, hoặc đề tài được nghiệm thu",
+}
+CSTDTP_STANDARD = {
+    "kind": "city_fighter",
+    "award": "CSTDCS",
+    "years": 3,
+    "include_current": True,
+    "level": "city",
+    "hard": True,
+    "source": f"{LAW}, Điều 22: 03 lần liên tục Chiến sĩ thi đua cơ sở và sáng kiến được "
+    "Chủ tịch UBND thành phố công nhận",
+}
+BK_STANDARD = {
+    "kind": "merit_certificate",
+    "award": "CSTDCS",
+    "years": 2,
+    "include_current": True,
+    "initiatives": 2,
+    "hard": True,
+    "source": f"{LAW}, Điều 74: 02 lần liên tục Chiến sĩ thi đua cơ sở, hoặc 02 năm hoàn "
+    "thành xuất sắc nhiệm vụ với 02 sáng kiến (khen đột xuất: xét theo thành tích)",
+}
+
 # award code: (public-notice days, rules)
 RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
     # Luật 2022, Điều 24 (Lao động tiên tiến): completes tasks well, takes part in emulation.
-    "LDTT": (0, [REPORT, HOLD_RULE]),
+    "LDTT": (0, [REPORT, HOLD_RULE, *versions(LDTT_STANDARD)]),
     "CSTDCS": (
         0,
         [
@@ -81,6 +135,7 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "(chưa đối chiếu điều khoản; cấu hình được)",
             },
             HOLD_RULE,
+            *versions(CSTDCS_STANDARD),
         ],
     ),
     "CSTDTP": (
@@ -116,6 +171,7 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "tham khảo, cấu hình được",
             },
             HOLD_RULE,
+            *versions(CSTDTP_STANDARD),
         ],
     ),
     # Luật 2022, Điều 28 (Tập thể lao động tiên tiến).
@@ -155,7 +211,7 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
         ],
     ),
     "GK-GD-TT": (0, [REPORT, HOLD_RULE]),
-    "BK-UBND-CN": (0, [REPORT, MINUTES, HOLD_RULE]),
+    "BK-UBND-CN": (0, [REPORT, MINUTES, HOLD_RULE, *versions(BK_STANDARD)]),
     "BK-UBND-TT": (0, [REPORT, MINUTES, HOLD_RULE]),
 }
 
@@ -321,6 +377,7 @@ def load_history(session: Session, units: dict[str, Unit], awards: dict[str, Awa
                     person_name=name,
                     name_key=fold(name),
                     unit_id=unit.id,
+                    **_entry(session, unit, awards[code], name),
                     decision_number=number,
                     decision_date=dt.date.fromisoformat(day),
                     origin="imported",
@@ -332,8 +389,7 @@ def load_history(session: Session, units: dict[str, Unit], awards: dict[str, Awa
     for unit_code, person, reason, since in HOLDS:
         rows.append(
             Hold(
-                person_name=person,
-                name_key=fold(person),
+                person_id=person_of(session, units[unit_code], person).id,
                 unit_id=units[unit_code].id,
                 reason=reason,
                 starts_on=dt.date.fromisoformat(since),
@@ -343,6 +399,13 @@ def load_history(session: Session, units: dict[str, Unit], awards: dict[str, Awa
     session.add_all(rows)
     session.flush()
     return len(rows)
+
+
+def _entry(session: Session, unit: Unit, award: AwardType, name: str) -> dict[str, int]:
+    """The register link of a history line: the person, or the unit or its group."""
+    if award.nominee_kind == "collective":
+        return {"collective_id": collective_of(session, unit, name).id}
+    return {"person_id": person_of(session, unit, name).id}
 
 
 _PURPOSE_WORDS = (

@@ -22,6 +22,7 @@ from web.dossiers.common import (
     upload_dir,
 )
 from web.dossiers.forms import DossierForm, build_form
+from web.home.links import optional_url
 from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
@@ -53,6 +54,7 @@ def _render(
         pending=pending.listing(token),
         problems=problems or [],
         max_mb=max_file_bytes() // (1024 * 1024),
+        register_url=optional_url("people.import_start") or optional_url("people.index"),
     ), status
 
 

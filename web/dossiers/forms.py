@@ -32,7 +32,9 @@ from models import AwardType, Campaign, Dossier, Unit
 from models.dossiers import DOSSIER_KINDS
 from models.text import vi_sort_key
 from web.support.i18n import date_vn, lazy_pick, pick
+from web.support.nominees import collective_label, person_label
 from web.support.parsing import whole_number
+from workflow.awards.nominees import groups_to_choose, people_to_choose
 from workflow.campaigns.guards import taking_part
 from workflow.dossiers.fields import FieldDef, fields_of
 
@@ -66,11 +68,11 @@ def _invalid_choice(name: str) -> Any:
     return _INVALID_CHOICE.get(name, _l("Lựa chọn không hợp lệ, vui lòng chọn lại."))
 
 
-def _id_select(label: Any, name: str = "") -> SelectField:
+def _id_select(label: Any, name: str = "", required: bool = True) -> SelectField:
     return SelectField(
         label,
         coerce=_as_id,
-        validators=[_chosen(label)],
+        validators=[_chosen(label) if required else Optionally()],
         invalid_choice_message=_invalid_choice(name),
     )
 
@@ -84,7 +86,7 @@ def _content_field(spec: FieldDef) -> Field:
     """The form field of a declared content field: its label, limit and validators."""
     label = lazy_pick(*spec.label)
     if spec.widget == "select":
-        return _id_select(label, spec.name)
+        return _id_select(label, spec.name, spec.required)
     if spec.widget == "radio":
         return RadioField(
             label,
@@ -173,9 +175,26 @@ def build_form(
             )
             for a in awards
         ]
+    if isinstance(form, NominationForm):
+        _nominee_choices(session, form, [u.id for u in units])
     if dossier is not None and not form.version.data:
         form.version.data = str(dossier.version)
     return form
+
+
+def _nominee_choices(session: Session, form: DossierForm, unit_ids: list[int]) -> None:
+    """The unit's current people (grouped by unit when there are several) and its groups."""
+    several = len(unit_ids) > 1
+    people = people_to_choose(session, unit_ids)
+    form.register_empty = not people
+    form.person_id.choices = [SelectChoice("", _l("— Chọn —"))] + [
+        SelectChoice(str(p.id), person_label(p), None, p.unit.name if several else None)
+        for p in people
+    ]
+    form.collective_id.choices = [SelectChoice("", _l("— Cả đơn vị —"))] + [
+        SelectChoice(str(c.id), collective_label(c), None, c.unit.name if several else None)
+        for c in groups_to_choose(session, unit_ids)
+    ]
 
 
 def campaigns(

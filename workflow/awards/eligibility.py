@@ -23,12 +23,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import Session
 
-from models import Attachment, AwardRecord, AwardType, Campaign, Hold, Nomination
-from models.text import fold
+from models import (
+    Attachment,
+    AwardRecord,
+    AwardType,
+    Campaign,
+    Discipline,
+    Evaluation,
+    Hold,
+    Initiative,
+    Membership,
+    Nomination,
+)
 from workflow.awards.catalogue import rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
 
@@ -66,6 +77,12 @@ class Checker:
         self._awards: dict[str, AwardType] | None = None
         self._counts: dict[tuple[int, int, int], int] = {}
         self._purposes: dict[int, dict[str, int]] = {}
+        self._records: dict[tuple[str, int | None], list[Held]] = {}
+        self._ratings: dict[int | None, dict[int, str]] = {}
+        self._initiatives: dict[int | None, list[Initiative]] = {}
+        self._disciplines: dict[int | None, list[Discipline]] = {}
+        self._members: dict[tuple[int | None, int], list[int]] = {}
+        self._members_facts: dict[tuple[int | None, int], MembersFacts] = {}
 
     def awards(self) -> dict[str, AwardType]:
         if self._awards is None:
@@ -132,76 +149,200 @@ class Checker:
             self._counts[key] = records + nominations
         return self._counts[key]
 
+    # --- the nominee's history, one query per kind of fact, kept per register entry ------
+
+    def records_of(self, nomination: Nomination) -> list[Held]:
+        """Every award the nominee (person or collective) received, any year."""
+        key = _entry(nomination)
+        if key not in self._records:
+            column = AwardRecord.person_id if key[0] == "person" else AwardRecord.collective_id
+            self._records[key] = (
+                [
+                    Held(r.id, r.award_type_id, r.year, r.basis, r.dossier_id)
+                    for r in self.session.execute(
+                        select(
+                            AwardRecord.id,
+                            AwardRecord.award_type_id,
+                            AwardRecord.year,
+                            AwardRecord.basis,
+                            AwardRecord.dossier_id,
+                        ).where(column == key[1])
+                    )
+                ]
+                if key[1] is not None
+                else []
+            )
+        return self._records[key]
+
     def years_held(self, award_type_id: int, nomination: Nomination, years: list[int]) -> set[int]:
         # Ad-hoc and thematic results are no ground for higher merit titles (NĐ 152/2025).
-        return set(
-            self.session.scalars(
-                select(AwardRecord.year).where(
-                    AwardRecord.award_type_id == award_type_id,
-                    AwardRecord.year.in_(years),
-                    AwardRecord.basis == "merit",
-                    _same_nominee(AwardRecord, nomination),
+        return {
+            r.year
+            for r in self.records_of(nomination)
+            if r.award_type_id == award_type_id and r.year in years and r.basis == "merit"
+        }
+
+    def ratings(self, person_id: int | None) -> dict[int, str]:
+        """{year: rating} of a person."""
+        if person_id not in self._ratings:
+            self._ratings[person_id] = dict(
+                self.session.execute(
+                    select(Evaluation.year, Evaluation.rating).where(
+                        Evaluation.person_id == person_id
+                    )
+                ).all()
+            )
+        return self._ratings[person_id]
+
+    def initiatives(self, person_id: int | None) -> list[Initiative]:
+        """A person's initiatives and research, oldest first."""
+        if person_id not in self._initiatives:
+            self._initiatives[person_id] = list(
+                self.session.scalars(
+                    select(Initiative)
+                    .where(Initiative.person_id == person_id)
+                    .order_by(Initiative.year, Initiative.id)
                 )
             )
-        )
+        return self._initiatives[person_id]
+
+    def members(self, nomination: Nomination, year: int) -> list[int]:
+        """The people of a collective nominee in ``year``: those whose period in the unit (in
+        the group, for a group) covers the year."""
+        key = (nomination.collective_id, year)
+        if key not in self._members:
+            collective = nomination.collective
+            query = select(Membership)
+            if collective is None or collective.kind == "unit":
+                query = query.where(Membership.unit_id == nomination.unit_id)
+            else:
+                query = query.where(Membership.collective_id == collective.id)
+            self._members[key] = sorted(
+                {m.person_id for m in self.session.scalars(query) if m.covers_year(year)}
+            )
+        return self._members[key]
+
+    def members_facts(self, nomination: Nomination, year: int) -> MembersFacts:
+        """What the collective rules read about the members in ``year`` (one query each)."""
+        key = (nomination.collective_id, year)
+        if key not in self._members_facts:
+            people = self.members(nomination, year)
+            held: dict[int, set[int]] = {}
+            for person_id, award_type_id in self.session.execute(
+                select(AwardRecord.person_id, AwardRecord.award_type_id).where(
+                    AwardRecord.person_id.in_(people),
+                    AwardRecord.year == year,
+                    AwardRecord.basis == "merit",
+                )
+            ):
+                held.setdefault(award_type_id, set()).add(person_id)
+            ratings = dict(
+                self.session.execute(
+                    select(Evaluation.person_id, Evaluation.rating).where(
+                        Evaluation.person_id.in_(people), Evaluation.year == year
+                    )
+                ).all()
+            )
+            disciplined = [
+                (d.person_id, d.form)
+                for d in self.session.scalars(
+                    select(Discipline).where(Discipline.person_id.in_(people))
+                )
+                if d.in_year(year)
+            ]
+            self._members_facts[key] = MembersFacts(people, held, ratings, disciplined)
+        return self._members_facts[key]
+
+    def disciplines(self, person_id: int | None) -> list[Discipline]:
+        """A person's disciplinary measures."""
+        if person_id not in self._disciplines:
+            self._disciplines[person_id] = list(
+                self.session.scalars(select(Discipline).where(Discipline.person_id == person_id))
+            )
+        return self._disciplines[person_id]
 
     def same_year_nominations(
         self, award_type_id: int, nomination: Nomination, year: int
     ) -> list[tuple[int, str]]:
         """(id, state) of the nominee's other nominations for the award that year, received."""
-        rows = self.session.execute(
-            select(
-                Nomination.id,
-                Nomination.state,
-                Nomination.nominee_name,
-                Nomination.nominee_user_id,
-                Nomination.unit_id,
-            )
-            .join(Campaign, Campaign.id == Nomination.campaign_id)
-            .where(
-                Nomination.award_type_id == award_type_id,
-                Campaign.year == year,
-                Nomination.id != nomination.id,
-                Nomination.state.in_(counted_states()),
-            )
-        )
-        key = fold(nomination.nominee_name)
         return [
             (r.id, r.state)
-            for r in rows
-            if (nomination.nominee_user_id and r.nominee_user_id == nomination.nominee_user_id)
-            or (r.unit_id == nomination.unit_id and fold(r.nominee_name) == key)
+            for r in self.session.execute(
+                select(Nomination.id, Nomination.state)
+                .join(Campaign, Campaign.id == Nomination.campaign_id)
+                .where(
+                    Nomination.award_type_id == award_type_id,
+                    Campaign.year == year,
+                    Nomination.id != nomination.id,
+                    Nomination.state.in_(counted_states()),
+                    _same_nominee(nomination),
+                )
+            )
         ]
 
 
-def _same_nominee(model, nomination: Nomination):
-    """Rows of ``model`` about the same nominee: the same account, or the same name in the same
-    unit."""
-    condition = and_(
-        model.name_key == fold(nomination.nominee_name), model.unit_id == nomination.unit_id
-    )
-    if nomination.nominee_user_id:
-        condition = or_(model.user_id == nomination.nominee_user_id, condition)
-    return condition
+@dataclass(frozen=True)
+class Held:
+    """One award of the nominee's history, as the rules read it."""
+
+    record_id: int
+    award_type_id: int
+    year: int
+    basis: str
+    dossier_id: int | None
+
+
+@dataclass(frozen=True)
+class MembersFacts:
+    """The members of a collective in a year: who they are, who holds which award
+    ({award type id: person ids}), their ratings and the discipline in force."""
+
+    people: list[int]
+    held: dict[int, set[int]]
+    ratings: dict[int, str]
+    disciplined: list[tuple[int, str]]
+
+
+def _entry(nomination: Nomination) -> tuple[str, int | None]:
+    """The register entry a nomination names: ("person", id) or ("collective", id)."""
+    if nomination.nominee_kind == "collective":
+        return "collective", nomination.collective_id
+    return "person", nomination.person_id
+
+
+def _same_nominee(nomination: Nomination):
+    """Nominations naming the same register entry as ``nomination``."""
+    kind, ident = _entry(nomination)
+    column = Nomination.person_id if kind == "person" else Nomination.collective_id
+    return column == ident if ident is not None else false()
 
 
 def _holds_for(nomination: Nomination):
-    """Holds that may concern the nominee (their dates are checked afterwards): on their
-    account, on their name (in their unit, or in any), or, for a collective, on its unit."""
-    conditions = [
-        and_(
-            Hold.name_key != "",
-            Hold.name_key == fold(nomination.nominee_name),
-            or_(Hold.unit_id.is_(None), Hold.unit_id == nomination.unit_id),
-        )
-    ]
-    if nomination.nominee_user_id:
-        conditions.append(Hold.user_id == nomination.nominee_user_id)
+    """Holds that may concern the nominee (their dates are checked afterwards): on the person,
+    or, for a collective, on its unit."""
     if nomination.nominee_kind == "collective":
-        conditions.append(
-            and_(Hold.name_key == "", Hold.user_id.is_(None), Hold.unit_id == nomination.unit_id)
-        )
-    return select(Hold).where(or_(*conditions)).order_by(Hold.starts_on)
+        condition = and_(Hold.person_id.is_(None), Hold.unit_id == nomination.unit_id)
+    else:
+        condition = Hold.person_id == nomination.person_id
+    return select(Hold).where(condition).order_by(Hold.starts_on)
+
+
+# What a unit is told of a hold: the matter itself is for the Department.
+_HOLD_FOR_UNIT = (
+    "Đang tạm dừng xét khen thưởng; liên hệ Văn phòng Sở để biết lý do.",
+    "On hold; ask the Department's Office for the reason.",
+)
+
+
+def for_the_unit(results: Iterable[CheckResult]) -> list[CheckResult]:
+    """The checks as the unit sees them while drafting: a hold that fails keeps its verdict
+    but not its reason (disciplinary matters are not shown to the unit's staff)."""
+    return [
+        replace(r, message_vi=_HOLD_FOR_UNIT[0], message_en=_HOLD_FOR_UNIT[1])
+        if r.code == "hold" and not r.ok
+        else r
+        for r in results
+    ]
 
 
 def attachment_purposes(session: Session, dossier_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
-from models import AwardRecord, HigherReferral, Nomination
+from models import AwardRecord, HigherReferral, Initiative, Nomination
 from models.text import fold
 from workflow.awards.catalogue import AUTHORITIES
 from workflow.awards.eligibility import check, hard_failures, local_day, warnings
@@ -242,7 +242,8 @@ def record_award(ctx: GuardContext) -> None:
         year=nomination.campaign.year,
         person_name=nomination.nominee_name,
         name_key=fold(nomination.nominee_name),
-        user_id=nomination.nominee_user_id,
+        person_id=nomination.person_id,
+        collective_id=nomination.collective_id,
         unit_id=nomination.unit_id,
         decision_number=nomination.decision_number,
         decision_date=nomination.decision_date,
@@ -252,7 +253,17 @@ def record_award(ctx: GuardContext) -> None:
         created_at=ctx.now,
     )
     # Core, on the transition's connection: an ORM flush of one new row costs more than the row.
-    ctx.session.connection().execute(_INSERT_RECORD, record)
+    connection = ctx.session.connection()
+    record_id = connection.execute(_INSERT_RECORD, record).scalar_one()
+    used = sorted({i for r in ctx.fact(_eligibility) if r.ok for i in r.initiatives})
+    if used:
+        # One initiative counts toward one award only (CV 5007/BNV-TĐKT).
+        connection.execute(
+            update(Initiative)
+            .where(Initiative.id.in_(used), Initiative.used_by_record_id.is_(None))
+            .values(used_by_record_id=record_id)
+        )
+        ctx.changes["initiatives_used"] = used
 
 
-_INSERT_RECORD = AwardRecord.__table__.insert()
+_INSERT_RECORD = AwardRecord.__table__.insert().returning(AwardRecord.__table__.c.id)

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from models import Hold, Unit
-from models.text import fold, nfc, whole_number
+from models import Hold, Person, Unit
+from models.text import nfc, whole_number
 from workflow.awards.catalogue import CatalogueRefused
 from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field
 from workflow.core import audit
@@ -58,21 +58,11 @@ def add_hold(
     *,
     now: dt.datetime | None = None,
 ) -> Hold:
-    """Record a hold on a person (name, optionally in a unit) or on a unit. Never commits."""
+    """Record a hold on a person of the register (any unit) or on a whole unit. Never commits."""
     actor, role = _require(actor)
     problems: list[Violation] = []
-    name, reason = nfc(str(values.get("person_name") or "")), nfc(str(values.get("reason") or ""))
-    unit_id = whole_number(values.get("unit_id"))
-    if unit_id is not None and session.get(Unit, unit_id) is None:
-        problems.append(invalid_field("unit_id", "không tồn tại", "does not exist"))
-    if not name and unit_id is None:
-        problems.append(
-            invalid_field(
-                "person_name",
-                "cần ghi họ tên, hoặc chọn đơn vị nếu tạm dừng xét cả tập thể",
-                "give a name, or choose a unit to hold a whole collective",
-            )
-        )
+    reason = nfc(str(values.get("reason") or ""))
+    person, unit_id = _held(session, values, problems)
     if not reason:
         problems.append(invalid_field("reason", "không được để trống", "is required"))
     starts, ends = _date(values, "starts_on", problems), _date(values, "ends_on", problems)
@@ -83,8 +73,7 @@ def add_hold(
     if problems:
         raise CatalogueRefused(problems)
     hold = Hold(
-        person_name=name,
-        name_key=fold(name),
+        person_id=person.id if person else None,
         unit_id=unit_id,
         reason=reason,
         starts_on=starts,
@@ -104,9 +93,40 @@ def add_hold(
         unit_id=unit_id,
         reason=reason,
         now=now,
-        changes={"person_name": name, "unit_id": unit_id, "starts_on": starts, "ends_on": ends},
+        changes={
+            "person_id": hold.person_id,
+            "person_name": person.full_name if person else None,
+            "unit_id": unit_id,
+            "starts_on": starts,
+            "ends_on": ends,
+        },
     )
     return hold
+
+
+def _held(
+    session: Session, values: Mapping[str, Any], problems: list[Violation]
+) -> tuple[Person | None, int | None]:
+    """The person held (a current entry of the register) and their unit, or the unit alone."""
+    person_id, unit_id = whole_number(values.get("person_id")), whole_number(values.get("unit_id"))
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.merged_into_id is not None:
+            problems.append(invalid_field("person_id", "không có trong sổ theo dõi", "not found"))
+            return None, None
+        return person, person.unit_id
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        problems.append(invalid_field("unit_id", "không tồn tại", "does not exist"))
+    if unit_id is None:
+        problems.append(
+            invalid_field(
+                "person_id",
+                "cần chọn một người trong sổ theo dõi, hoặc chọn đơn vị nếu tạm dừng xét cả "
+                "tập thể",
+                "choose a person of the register, or a unit to hold a whole collective",
+            )
+        )
+    return None, unit_id
 
 
 def end_hold(
@@ -151,5 +171,9 @@ def end_hold(
 
 def list_holds(session: Session, today: dt.date) -> list[Hold]:
     """Every hold: those in force ``today`` first, then the others; newest first."""
-    holds = session.scalars(select(Hold).order_by(Hold.starts_on.desc(), Hold.id.desc())).all()
+    holds = session.scalars(
+        select(Hold)
+        .options(selectinload(Hold.person), selectinload(Hold.unit))
+        .order_by(Hold.starts_on.desc(), Hold.id.desc())
+    ).all()
     return sorted(holds, key=lambda h: not h.active_on(today))

@@ -18,10 +18,12 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Protocol
 
-from models import AwardRule, AwardType, Hold, Nomination
+from models import AwardRule, AwardType, Hold, Initiative, Nomination
+from models.people import DISCIPLINE_FORMS, INITIATIVE_LEVELS, RATINGS
 from workflow.core.errors import Violation
 from workflow.core.messages import Messages
 from workflow.core.registry import states_where
+from workflow.people.labels import DISCIPLINE_LABELS, INITIATIVE_LEVEL_LABELS, RATING_LABELS
 
 # Attachment purposes (what a file is); "evidence" is the default of an upload.
 PURPOSES: dict[str, tuple[str, str]] = {
@@ -105,6 +107,8 @@ class CheckResult:
     message_en: str
     source: str
     rule_id: int | None = None
+    # The initiatives the verdict relied on: publishing the award marks them used.
+    initiatives: tuple[int, ...] = ()
 
     def message(self, locale: str = "vi") -> str:
         return self.message_en if locale.startswith("en") else self.message_vi
@@ -133,6 +137,14 @@ class Facts(Protocol):
     ) -> list[tuple[int, str]]: ...
 
     def holds_of(self, nomination: Nomination) -> list[Hold]: ...
+
+    def records_of(self, nomination: Nomination) -> list[Any]: ...
+
+    def ratings(self, person_id: int | None) -> dict[int, str]: ...
+
+    def initiatives(self, person_id: int | None) -> list[Initiative]: ...
+
+    def members_facts(self, nomination: Nomination, year: int) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -303,15 +315,8 @@ class PriorTitle(RuleKind):
         code = f"prior_title:{p.get('award', '')}"
         if award is None:
             return _award_gone(rule, code, p.get("award"))
-        year, years = nomination.campaign.year, max(1, int(p.get("years") or 1))
-        last = year if p.get("include_current") else year - 1
-        wanted = list(range(last - years + 1, last + 1))
-        held = facts.years_held(award.id, nomination, wanted)
-        pending: list[tuple[int, str]] = []
-        if last == year and year not in held:
-            pending = facts.same_year_nominations(award.id, nomination, year)
-            if any(state in decided_states() for _, state in pending):
-                held.add(year)
+        year = nomination.campaign.year
+        wanted, held, pending = _title_years(p, award, nomination, facts)
         missing = [y for y in wanted if y not in held]
         span = f"{wanted[0]}–{wanted[-1]}" if len(wanted) > 1 else str(wanted[0])
         if not missing:
@@ -341,6 +346,24 @@ class PriorTitle(RuleKind):
                 rule.id,
             )
         return _result(rule, code, False, vi, en)
+
+
+def _title_years(
+    p: Mapping[str, Any], award: AwardType, nomination: Nomination, facts: Facts
+) -> tuple[list[int], set[int], list[tuple[int, str]]]:
+    """The years wanted of a title held (``years`` consecutive, ending with the campaign's year
+    when ``include_current``, else the year before), those held (merit records; a same-year
+    nomination the Council decided counts), and the same-year nominations still pending."""
+    year, years = nomination.campaign.year, max(1, int(p.get("years") or 1))
+    last = year if p.get("include_current", True) else year - 1
+    wanted = list(range(last - years + 1, last + 1))
+    held = facts.years_held(award.id, nomination, wanted)
+    pending: list[tuple[int, str]] = []
+    if last == year and year not in held:
+        pending = facts.same_year_nominations(award.id, nomination, year)
+        if any(state in decided_states() for _, state in pending):
+            held.add(year)
+    return wanted, held, pending
 
 
 class Quota(RuleKind):
@@ -431,11 +454,520 @@ class OnHold(RuleKind):
         )
 
 
+# --- Rules on the nominee's history in the register (Luật Thi đua, khen thưởng 2022) -----------
+
+_RATING_CHOICES = {k: RATING_LABELS[k] for k in RATINGS}
+_LEVEL_CHOICES = {k: INITIATIVE_LEVEL_LABELS[k] for k in INITIATIVE_LEVELS}
+_DISCIPLINE_CHOICES = {k: DISCIPLINE_LABELS[k] for k in DISCIPLINE_FORMS}
+
+
+def _rating_at_least(rating: str | None, minimum: str) -> bool:
+    """Ratings are ordered best first (models.people.RATINGS)."""
+    if rating not in RATINGS or minimum not in RATINGS:
+        return False
+    return RATINGS.index(rating) <= RATINGS.index(minimum)
+
+
+def _rating_vi(rating: str | None) -> tuple[str, str]:
+    if rating is None:
+        return "chưa có đánh giá, xếp loại", "no rating recorded"
+    return RATING_LABELS.get(rating, (rating, rating))
+
+
+def _usable(initiative: Initiative, nomination: Nomination, facts: Facts) -> bool:
+    """Not yet the ground of another award: one initiative counts once (CV 5007/BNV-TĐKT)."""
+    if initiative.used_by_record_id is None:
+        return True
+    own = {r.record_id for r in facts.records_of(nomination) if r.dossier_id == nomination.id}
+    return initiative.used_by_record_id in own
+
+
+def _initiatives_in(
+    nomination: Nomination, facts: Facts, years: list[int], levels: Collection[str]
+) -> list[Initiative]:
+    """The nominee's usable initiatives and research of ``years`` recognised at ``levels``."""
+    return [
+        i
+        for i in facts.initiatives(nomination.person_id)
+        if i.year in years and i.level in levels and _usable(i, nomination, facts)
+    ]
+
+
+def _levels_from(level: str) -> tuple[str, ...]:
+    """The levels at or above ``level`` (unit < department < city < ministry)."""
+    start = INITIATIVE_LEVELS.index(level) if level in INITIATIVE_LEVELS else 0
+    return INITIATIVE_LEVELS[start:]
+
+
+def _span(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+_MIN_RATING = ParamField(
+    "rating",
+    ("Xếp loại tối thiểu trong năm", "Lowest rating of the year"),
+    "choice",
+    _RATING_CHOICES,
+    ("chưa chọn mức xếp loại", "choose a rating"),
+    default="good",
+)
+_YEARS = ParamField(
+    "years", ("Số năm liên tục", "Consecutive years"), "number", low=1, high=10, default="1"
+)
+_INCLUDE_CURRENT = ParamField(
+    "include_current",
+    ("Tính cả năm đang xét", "Including the year considered"),
+    "check",
+    default=True,
+)
+_MEMBER_PCT = ParamField(
+    "member_pct",
+    ("Tỷ lệ thành viên tối thiểu (%)", "Minimum share of members (%)"),
+    "number",
+    low=1,
+    high=100,
+    default="70",
+)
+
+
+class RatingStandard(RuleKind):
+    """``{"rating": "good"}``: the person's rating in the campaign's year is at least that
+    (the Lao động tiên tiến standard: "hoàn thành tốt nhiệm vụ trở lên", Luật Điều 24)."""
+
+    code = "rating"
+    label = ("Xếp loại đánh giá trong năm", "Annual rating")
+    inputs = (_MIN_RATING,)
+    asks = ("mức xếp loại", "the rating")
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        vi, en = _rating_vi(params.get("rating", "good"))
+        return f"Xếp loại năm xét từ “{vi}” trở lên", f"Rated at least “{en}” in the year"
+
+    def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
+        year, minimum = nomination.campaign.year, rule.values.get("rating", "good")
+        rating = facts.ratings(nomination.person_id).get(year)
+        (vi, en), (min_vi, min_en) = _rating_vi(rating), _rating_vi(minimum)
+        ok = _rating_at_least(rating, minimum)
+        return _result(
+            rule,
+            "rating",
+            ok,
+            f"Năm {year}: {vi.lower()}; {'đạt' if ok else 'chưa đạt'} mức “{min_vi}” trở lên.",
+            f"{year}: {en.lower()}; {'meets' if ok else 'below'} “{min_en}” or better.",
+        )
+
+
+class GrassrootsFighter(RuleKind):
+    """``{"rating": "good"}`` (Chiến sĩ thi đua cơ sở, Luật Điều 23): the Lao động tiên tiến
+    standard the same year (rated at least ``rating``) and one of: rated "hoàn thành xuất sắc",
+    a recognised initiative of that year not used by another award, or accepted research."""
+
+    code = "grassroots_fighter"
+    label = ("Tiêu chuẩn Chiến sĩ thi đua cơ sở", "Grassroots Emulation Fighter standard")
+    inputs = (_MIN_RATING,)
+    asks = ("mức xếp loại", "the rating")
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        return (
+            "Đạt tiêu chuẩn Lao động tiên tiến trong năm và hoàn thành xuất sắc nhiệm vụ, "
+            "hoặc có sáng kiến được công nhận, hoặc đề tài được nghiệm thu",
+            "Advanced Worker standard in the year, plus an excellent rating, a recognised "
+            "initiative or accepted research",
+        )
+
+    def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
+        year, minimum = nomination.campaign.year, rule.values.get("rating", "good")
+        rating = facts.ratings(nomination.person_id).get(year)
+        vi, en = _rating_vi(rating)
+        code = "grassroots_fighter"
+        if not _rating_at_least(rating, minimum):
+            return _result(
+                rule,
+                code,
+                False,
+                f"Năm {year}: {vi.lower()}; chưa đạt tiêu chuẩn Lao động tiên tiến.",
+                f"{year}: {en.lower()}; the Advanced Worker standard is not met.",
+            )
+        if rating == "excellent":
+            return _result(
+                rule,
+                code,
+                True,
+                f"Năm {year}: hoàn thành xuất sắc nhiệm vụ.",
+                f"{year}: completed tasks excellently.",
+            )
+        found = _initiatives_in(nomination, facts, [year], INITIATIVE_LEVELS)
+        if found:
+            return CheckResult(
+                code,
+                rule.hard,
+                True,
+                f"Năm {year}: {vi.lower()}; có sáng kiến, đề tài “{found[0].title}”.",
+                f"{year}: {en.lower()}; initiative or research “{found[0].title}”.",
+                rule.source,
+                rule.id,
+                (found[0].id,),
+            )
+        return _result(
+            rule,
+            code,
+            False,
+            f"Năm {year}: {vi.lower()}, nhưng chưa hoàn thành xuất sắc nhiệm vụ và không có "
+            "sáng kiến được công nhận hoặc đề tài được nghiệm thu chưa dùng cho khen thưởng khác.",
+            f"{year}: {en.lower()}, but no excellent rating and no recognised initiative or "
+            "accepted research not already used for another award.",
+        )
+
+
+class CityFighter(RuleKind):
+    """``{"award": "CSTDCS", "years": 3, "include_current": true, "level": "city"}``
+    (Chiến sĩ thi đua thành phố, Luật Điều 22): the title held ``years`` consecutive years (as
+    ``prior_title``) and an initiative of those years recognised at ``level`` or above."""
+
+    code = "city_fighter"
+    label = ("Tiêu chuẩn Chiến sĩ thi đua thành phố", "City Emulation Fighter standard")
+    inputs = (
+        _award_choice("award", ("Danh hiệu phải đã đạt", "Title that must already be held")),
+        _YEARS,
+        _INCLUDE_CURRENT,
+        ParamField(
+            "level",
+            ("Sáng kiến được công nhận từ cấp", "Initiative recognised at least at"),
+            "choice",
+            _LEVEL_CHOICES,
+            ("chưa chọn cấp công nhận", "choose a level"),
+            default="city",
+        ),
+    )
+    asks = ("danh hiệu, số năm và cấp sáng kiến", "the award, years and initiative level")
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        vi, en = names.get(params.get("award", ""), (params.get("award", ""),) * 2)
+        lvi, len_ = INITIATIVE_LEVEL_LABELS.get(params.get("level", ""), ("", ""))
+        years = params.get("years")
+        return (
+            f"Đạt “{vi}” {years} năm liên tục và có sáng kiến được công nhận {lvi.lower()}",
+            f"Held “{en}” {years} consecutive years and an initiative recognised at {len_.lower()}",
+        )
+
+    def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
+        p = rule.values
+        award = facts.awards().get(p.get("award", ""))
+        if award is None:
+            return _award_gone(rule, self.code, p.get("award"))
+        wanted, held, _ = _title_years(p, award, nomination, facts)
+        missing = [y for y in wanted if y not in held]
+        found = _initiatives_in(nomination, facts, wanted, _levels_from(p.get("level", "city")))
+        lvi, len_ = INITIATIVE_LEVEL_LABELS.get(p.get("level", ""), ("", ""))
+        span = _span(wanted)
+        if missing:
+            gaps = ", ".join(map(str, missing))
+            return _result(
+                rule,
+                self.code,
+                False,
+                f"Chưa đủ {len(wanted)} năm liên tục “{award.name_vi}” ({span}): thiếu năm {gaps}.",
+                f"Not {len(wanted)} consecutive years of “{award.name_en}” ({span}): "
+                f"{gaps} missing.",
+            )
+        if not found:
+            return _result(
+                rule,
+                self.code,
+                False,
+                f"Đã đạt “{award.name_vi}” {span}, nhưng chưa có sáng kiến, đề tài được "
+                f"công nhận {lvi.lower()} trở lên trong các năm đó "
+                "(chưa dùng cho khen thưởng khác).",
+                f"Held “{award.name_en}” {span}, but no initiative or research recognised at "
+                f"{len_.lower()} or above in those years (not used for another award).",
+            )
+        return CheckResult(
+            self.code,
+            rule.hard,
+            True,
+            f"Đã đạt “{award.name_vi}” {span}; sáng kiến “{found[0].title}” ({found[0].year}).",
+            f"Held “{award.name_en}” {span}; initiative “{found[0].title}” ({found[0].year}).",
+            rule.source,
+            rule.id,
+            (found[0].id,),
+        )
+
+
+class MeritCertificate(RuleKind):
+    """``{"award": "CSTDCS", "years": 2, "include_current": true, "initiatives": 2}`` (Bằng
+    khen, Luật Điều 74): the title ``years`` consecutive years, or rated "hoàn thành xuất sắc"
+    those years with ``initiatives`` initiatives or research (grassroots level or above)."""
+
+    code = "merit_certificate"
+    label = ("Tiêu chuẩn Bằng khen (cá nhân)", "Certificate of Commendation standard")
+    inputs = (
+        _award_choice("award", ("Danh hiệu phải đã đạt", "Title that must already be held")),
+        _YEARS,
+        _INCLUDE_CURRENT,
+        ParamField(
+            "initiatives",
+            ("Hoặc số sáng kiến, đề tài", "Or number of initiatives"),
+            "number",
+            low=1,
+            high=10,
+            default="2",
+        ),
+    )
+    asks = ("danh hiệu, số năm và số sáng kiến", "the award, years and initiatives")
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        vi, en = names.get(params.get("award", ""), (params.get("award", ""),) * 2)
+        years, count = params.get("years"), params.get("initiatives")
+        return (
+            f"Đạt “{vi}” {years} năm liên tục, hoặc {years} năm hoàn thành xuất sắc nhiệm vụ "
+            f"và có {count} sáng kiến, đề tài",
+            f"Held “{en}” {years} consecutive years, or rated excellent {years} years with "
+            f"{count} initiatives",
+        )
+
+    def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
+        p = rule.values
+        award = facts.awards().get(p.get("award", ""))
+        if award is None:
+            return _award_gone(rule, self.code, p.get("award"))
+        if nomination.ad_hoc or nomination.campaign.kind == "ad_hoc":
+            return _result(
+                rule,
+                self.code,
+                True,
+                "Khen thưởng đột xuất: xét theo thành tích đột xuất, không cần số năm liên tục.",
+                "Ad-hoc commendation: judged on the achievement, no consecutive years needed.",
+            )
+        wanted, held, _ = _title_years(p, award, nomination, facts)
+        span = _span(wanted)
+        if all(y in held for y in wanted):
+            return _result(
+                rule,
+                self.code,
+                True,
+                f"Đã đạt “{award.name_vi}” {span}.",
+                f"Held “{award.name_en}” {span}.",
+            )
+        ratings = facts.ratings(nomination.person_id)
+        excellent = all(ratings.get(y) == "excellent" for y in wanted)
+        count = int(p.get("initiatives") or 2)
+        found = _initiatives_in(nomination, facts, wanted, INITIATIVE_LEVELS)[:count]
+        if excellent and len(found) == count:
+            return CheckResult(
+                self.code,
+                rule.hard,
+                True,
+                f"Hoàn thành xuất sắc nhiệm vụ {span} và có {count} sáng kiến, đề tài.",
+                f"Rated excellent {span} with {count} initiatives.",
+                rule.source,
+                rule.id,
+                tuple(i.id for i in found),
+            )
+        return _result(
+            rule,
+            self.code,
+            False,
+            f"Chưa đạt “{award.name_vi}” đủ các năm {span}; cũng chưa hoàn thành xuất sắc "
+            f"nhiệm vụ các năm đó với {count} sáng kiến, đề tài (có {len(found)}).",
+            f"Not “{award.name_en}” every year of {span}; nor rated excellent those years with "
+            f"{count} initiatives ({len(found)} found).",
+        )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({math.floor(part * 100 / whole) if whole else 0}%)"
+
+
+class AdvancedCollective(RuleKind):
+    """``{"award": "LDTT", "member_pct": 70, "discipline": "warning"}`` (Tập thể lao động tiên
+    tiến, Luật Điều 28): at least ``member_pct`` percent of the members hold the title that year
+    and no member is under discipline at ``discipline`` or heavier in force that year.
+
+    Members: people whose period in the unit (in the group, for a group) covers the year. A
+    member holds the title when the awards history has a merit record of it that year."""
+
+    code = "advanced_collective"
+    label = ("Tiêu chuẩn Tập thể lao động tiên tiến", "Advanced Collective standard")
+    inputs = (
+        _award_choice("award", ("Danh hiệu phải đã đạt", "Title that must already be held")),
+        _MEMBER_PCT,
+        ParamField(
+            "discipline",
+            ("Không thành viên nào bị kỷ luật từ mức", "No member disciplined at or above"),
+            "choice",
+            _DISCIPLINE_CHOICES,
+            ("chưa chọn hình thức kỷ luật", "choose a disciplinary measure"),
+            default="warning",
+        ),
+    )
+    asks = ("danh hiệu, tỷ lệ và mức kỷ luật", "the award, share and discipline")
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        vi, en = names.get(params.get("award", ""), (params.get("award", ""),) * 2)
+        dvi, den = DISCIPLINE_LABELS.get(params.get("discipline", ""), ("", ""))
+        pct = params.get("member_pct")
+        return (
+            f"Từ {pct}% thành viên đạt “{vi}”; không ai bị kỷ luật từ “{dvi.lower()}” trở lên",
+            f"At least {pct}% of members hold “{en}”; nobody disciplined at “{den.lower()}” "
+            "or above",
+        )
+
+    def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
+        p = rule.values
+        award = facts.awards().get(p.get("award", ""))
+        if award is None:
+            return _award_gone(rule, self.code, p.get("award"))
+        year, members = (
+            nomination.campaign.year,
+            facts.members_facts(nomination, nomination.campaign.year),
+        )
+        problems = _member_share(members, award, int(p.get("member_pct") or 70))
+        heavy = DISCIPLINE_FORMS[DISCIPLINE_FORMS.index(p.get("discipline", "warning")) :]
+        disciplined = sorted({person for person, form in members.disciplined if form in heavy})
+        dvi, den = DISCIPLINE_LABELS.get(p.get("discipline", ""), ("", ""))
+        if disciplined:
+            problems.append(
+                (
+                    f"{len(disciplined)} thành viên bị kỷ luật từ “{dvi.lower()}” trở lên",
+                    f"{len(disciplined)} member(s) disciplined at “{den.lower()}” or above",
+                )
+            )
+        return _collective_result(rule, self.code, year, members, award, problems)
+
+
+class ExcellentCollective(RuleKind):
+    """``{"award": "LDTT", "member_pct": 70, "fighter": "CSTDCS", "rating": "complete"}`` (Tập
+    thể lao động xuất sắc, Luật Điều 27): every member rated at least ``rating``, at least
+    ``member_pct`` percent hold ``award`` and at least one holds ``fighter``, that year."""
+
+    code = "excellent_collective"
+    label = ("Tiêu chuẩn Tập thể lao động xuất sắc", "Excellent Collective standard")
+    inputs = (
+        _award_choice("award", ("Danh hiệu phải đã đạt", "Title that must already be held")),
+        _MEMBER_PCT,
+        _award_choice("fighter", ("Ít nhất một thành viên đạt", "At least one member holds")),
+        _MIN_RATING,
+    )
+    asks = ("danh hiệu, tỷ lệ và xếp loại", "the awards, share and rating")
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        vi, en = names.get(params.get("award", ""), (params.get("award", ""),) * 2)
+        fvi, fen = names.get(params.get("fighter", ""), (params.get("fighter", ""),) * 2)
+        pct = params.get("member_pct")
+        return (
+            f"100% thành viên hoàn thành nhiệm vụ, từ {pct}% đạt “{vi}”, có thành viên đạt “{fvi}”",
+            f"Every member completes their tasks, {pct}% hold “{en}”, one holds “{fen}”",
+        )
+
+    def check(self, rule: AwardRule, nomination: Nomination, facts: Facts) -> CheckResult:
+        p, awards = rule.values, facts.awards()
+        award, fighter = awards.get(p.get("award", "")), awards.get(p.get("fighter", ""))
+        if award is None or fighter is None:
+            gone = p.get("award") if award is None else p.get("fighter")
+            return _award_gone(rule, self.code, gone)
+        year = nomination.campaign.year
+        members = facts.members_facts(nomination, year)
+        problems = _member_share(members, award, int(p.get("member_pct") or 70))
+        minimum = p.get("rating", "complete")
+        below = [m for m in members.people if not _rating_at_least(members.ratings.get(m), minimum)]
+        if below:
+            mvi, men = _rating_vi(minimum)
+            problems.append(
+                (
+                    f"{len(below)} thành viên chưa được xếp loại “{mvi.lower()}” trở lên",
+                    f"{len(below)} member(s) not rated “{men.lower()}” or better",
+                )
+            )
+        if not members.held.get(fighter.id, set()) & set(members.people):
+            problems.append(
+                (
+                    f"không thành viên nào đạt “{fighter.name_vi}”",
+                    f"no member holds “{fighter.name_en}”",
+                )
+            )
+        return _collective_result(rule, self.code, year, members, award, problems)
+
+
+def _member_share(members: Any, award: AwardType, pct: int) -> list[tuple[str, str]]:
+    """The share of members holding ``award``, as a problem when under ``pct`` percent."""
+    people = members.people
+    holding = len(members.held.get(award.id, set()) & set(people))
+    # Whole numbers, no rounding: 7 of 10 is 70 %, 69 of 100 is not.
+    if people and holding * 100 >= pct * len(people):
+        return []
+    return [
+        (
+            f"{_share(holding, len(people))} thành viên đạt “{award.name_vi}”, cần từ {pct}%",
+            f"{_share(holding, len(people))} members hold “{award.name_en}”, {pct}% needed",
+        )
+    ]
+
+
+def _collective_result(
+    rule: AwardRule,
+    code: str,
+    year: int,
+    members: Any,
+    award: AwardType,
+    problems: list[tuple[str, str]],
+) -> CheckResult:
+    holding = len(members.held.get(award.id, set()) & set(members.people))
+    share = _share(holding, len(members.people))
+    if not problems:
+        return _result(
+            rule,
+            code,
+            True,
+            f"Năm {year}: {share} thành viên đạt “{award.name_vi}”; đạt tiêu chuẩn.",
+            f"{year}: {share} members hold “{award.name_en}”; standard met.",
+        )
+    return _result(
+        rule,
+        code,
+        False,
+        f"Năm {year}: " + "; ".join(vi for vi, _ in problems) + ".",
+        f"{year}: " + "; ".join(en for _, en in problems) + ".",
+    )
+
+
 # Every kind, in the order the admin's form offers them.
-RULE_KINDS: tuple[RuleKind, ...] = (Evidence(), PriorTitle(), Quota(), OnHold())
+RULE_KINDS: tuple[RuleKind, ...] = (
+    Evidence(),
+    PriorTitle(),
+    Quota(),
+    OnHold(),
+    RatingStandard(),
+    GrassrootsFighter(),
+    CityFighter(),
+    MeritCertificate(),
+    AdvancedCollective(),
+    ExcellentCollective(),
+)
 KINDS: dict[str, RuleKind] = {kind.code: kind for kind in RULE_KINDS}
-# Every kind's inputs, in that order: the rule form has one field of each (names are unique).
-PARAM_FIELDS: tuple[ParamField, ...] = tuple(f for kind in RULE_KINDS for f in kind.inputs)
+
+
+# Every kind's inputs, in that order: the rule form has one field of each name (kinds that
+# share an input, e.g. the award and years of a title held, share its field).
+def _first_of_each_name(kinds: tuple[RuleKind, ...]) -> tuple[ParamField, ...]:
+    found: dict[str, ParamField] = {}
+    for spec in (f for kind in kinds for f in kind.inputs):
+        found.setdefault(spec.name, spec)
+    return tuple(found.values())
+
+
+PARAM_FIELDS: tuple[ParamField, ...] = _first_of_each_name(RULE_KINDS)
 
 
 def kind_of(code: str) -> RuleKind | None:

@@ -39,6 +39,7 @@ from workflow.council.guards import (
     threshold,
 )
 from workflow.council.records import record_event
+from workflow.dossiers.guards import nominee_account
 
 BALLOT_MESSAGES = Messages(
     {
@@ -245,7 +246,7 @@ def standing(
     """Where a member stands on a dossier's ballot: "nominee" or "conflict" (recused),
     "absent", "not_open", "closed", "not_on_roll", "voted" or "may_vote"."""
     if actor.user_id in recused_ids(session, council.id, dossier):
-        nominee = getattr(dossier, "nominee_user_id", None) == actor.user_id
+        nominee = nominee_account(dossier) == actor.user_id
         return "nominee" if nominee else "conflict"
     if ballot is None:
         return "not_open"

@@ -17,6 +17,7 @@ from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
 from workflow.core.messages import Messages
+from workflow.dossiers.guards import nominee_account
 
 COUNCIL_MESSAGES = Messages(
     {
@@ -190,7 +191,7 @@ def recused_ids(session: Session, council_id: int, dossier: Dossier) -> set[int]
     """Members who may not vote on ``dossier`` in a session: its nominee, and those the
     secretary marked as having a conflict."""
     ids = set(session.scalars(_CONFLICTS, {"session_id": council_id, "dossier_id": dossier.id}))
-    nominee = getattr(dossier, "nominee_user_id", None)
+    nominee = nominee_account(dossier)
     return ids | {nominee} if nominee else ids
 
 

@@ -6,10 +6,22 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
+from models import (
+    AuditEvent,
+    AwardType,
+    Campaign,
+    Collective,
+    Dossier,
+    Nomination,
+    Person,
+    Plan,
+    Report,
+    Unit,
+)
 from models.text import fold, nfc
 from workflow.campaigns.guards import participation_problem
 from workflow.core import audit
@@ -19,8 +31,9 @@ from workflow.core.engine import load_for_update, workflow_of
 from workflow.core.errors import EditRefused, Violation, refuse_if_stale
 from workflow.core.inputs import field_required, field_too_long
 from workflow.core.messages import Messages
-from workflow.core.registry import WORKFLOWS
+from workflow.core.registry import WORKFLOWS, states_where
 from workflow.dossiers.fields import fields_of
+from workflow.people.register import unit_collective
 
 CONTENT_MESSAGES = Messages(
     {
@@ -31,6 +44,35 @@ CONTENT_MESSAGES = Messages(
         "unknown_field": (
             "Trường “{field}” không được chỉnh sửa.",
             "The field “{field}” cannot be edited.",
+        ),
+        "person_missing": (
+            "Vui lòng chọn cá nhân được đề nghị trong sổ theo dõi của đơn vị.",
+            "Please choose the person nominated from the unit's register.",
+        ),
+        "person_elsewhere": (
+            "“{name}” không phải người đang công tác tại đơn vị lập hồ sơ; "
+            "chỉ đề nghị được người thuộc sổ theo dõi hiện tại của đơn vị.",
+            "“{name}” does not work in the unit drafting the dossier now; only a person of "
+            "the unit's current register can be nominated.",
+        ),
+        "person_merged": (
+            "“{name}” đã được gộp vào một người khác trong sổ theo dõi; vui lòng chọn lại.",
+            "“{name}” was merged into another entry of the register; please choose again.",
+        ),
+        "collective_elsewhere": (
+            "Tập thể đã chọn không thuộc đơn vị lập hồ sơ; vui lòng chọn lại.",
+            "The collective chosen is not part of the unit drafting the dossier; "
+            "please choose again.",
+        ),
+        "one_award": (
+            "“{name}” đã có hồ sơ số {other} đề nghị “{award}” năm {year}; mỗi thành tích "
+            "chỉ đề nghị một hình thức khen thưởng.",
+            "“{name}” already has dossier no. {other} proposing “{award}” for {year}; one "
+            "achievement, one award.",
+        ),
+        "collective_inactive": (
+            "Tập thể “{name}” không còn hoạt động; vui lòng chọn tập thể khác.",
+            "The collective “{name}” is no longer active; please choose another.",
         ),
     }
 )
@@ -86,6 +128,8 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
                 )
             ],
         )
+    if isinstance(dossier, Nomination) and (dossier.id is None or _NOMINEE_KEYS & set(values)):
+        problems += _link_nominee(session, dossier, values) or _one_award(session, dossier, values)
     if problems:
         raise EditRefused(problems)
     changed = {}
@@ -97,6 +141,99 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
     if isinstance(dossier, Nomination):
         refresh_search_key(session, dossier)
     return changed
+
+
+# Fields whose change asks the nominee and "one achievement, one award" to be checked again.
+_NOMINEE_KEYS = {"nominee_kind", "person_id", "collective_id", "award_type_id", "campaign_id"}
+
+
+def _link_nominee(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
+    """Check the register entry chosen and add it to ``values``, with the name and position
+    of the decision copied from it (never typed); the problems found."""
+    kind = values.get("nominee_kind", nomination.nominee_kind)
+    if kind == "collective":
+        return _link_collective(session, nomination, values)
+    person_id = values.get("person_id", nomination.person_id)
+    person = session.get(Person, person_id) if person_id else None
+    if person is None:
+        return [CONTENT_MESSAGES.violation("person_missing")]
+    named = {"name": person.full_name, "name_en": person.full_name}
+    if person.merged_into_id is not None:
+        return [CONTENT_MESSAGES.violation("person_merged", named)]
+    if person.unit_id != nomination.unit_id:
+        return [CONTENT_MESSAGES.violation("person_elsewhere", named)]
+    values.update(
+        person_id=person.id,
+        collective_id=None,
+        nominee_name=person.full_name,
+        position=person.position,
+    )
+    return []
+
+
+def _link_collective(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
+    """The unit itself when no group is chosen; a group must be an active one of the unit."""
+    chosen = values.get("collective_id", nomination.collective_id)
+    entry = (
+        session.get(Collective, chosen) if chosen else unit_collective(session, nomination.unit_id)
+    )
+    if entry is None or entry.unit_id != nomination.unit_id:
+        return [CONTENT_MESSAGES.violation("collective_elsewhere")]
+    if not entry.active:
+        return [
+            CONTENT_MESSAGES.violation(
+                "collective_inactive", {"name": entry.name, "name_en": entry.name}
+            )
+        ]
+    values.update(collective_id=entry.id, person_id=None, nominee_name=entry.name, position=None)
+    return []
+
+
+def _one_award(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
+    """ "One achievement, one award" (Luật Điều 5 k2c): no second live nomination of the same
+    entry for the same award and year (a withdrawn or rejected one no longer counts)."""
+    award_id = values.get("award_type_id", nomination.award_type_id)
+    campaign = session.get(Campaign, values.get("campaign_id", nomination.campaign_id) or -1)
+    entry = (
+        Nomination.person_id == values["person_id"]
+        if values.get("person_id")
+        else Nomination.collective_id == values.get("collective_id")
+    )
+    if award_id is None or campaign is None:
+        return []
+    other = session.scalar(
+        select(Nomination.id)
+        .join(Campaign, Campaign.id == Nomination.campaign_id)
+        .where(
+            entry,
+            Nomination.award_type_id == award_id,
+            Campaign.year == campaign.year,
+            Nomination.id != (nomination.id or -1),
+            Nomination.state.in_(_live_states()),
+        )
+        .limit(1)
+    )
+    if other is None:
+        return []
+    award = session.get_one(AwardType, award_id)
+    return [
+        CONTENT_MESSAGES.violation(
+            "one_award",
+            {
+                "name": values["nominee_name"],
+                "name_en": values["nominee_name"],
+                "other": other,
+                "award": award.name_vi,
+                "award_en": award.name_en,
+                "year": campaign.year,
+            },
+        )
+    ]
+
+
+def _live_states() -> tuple[str, ...]:
+    """Nomination states that still stand: not ended, or ended with the award conferred."""
+    return states_where(lambda s: not s.terminal or s.counts_toward_quota)["nomination"]
 
 
 def _audited(kind: str, changed: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -104,22 +104,34 @@ FIELDS: tuple[FieldDef, ...] = (
         initial="individual",
         choices=NOMINEE_LABELS,
     ),
+    # The register entry nominated: a current person of the unit (individual), or the unit
+    # itself or one of its groups (collective; none chosen means the unit itself).
+    FieldDef(
+        "person_id",
+        ("nomination",),
+        (
+            "Cá nhân được đề nghị (trong sổ theo dõi của đơn vị)",
+            "Person (from the unit's register)",
+        ),
+        "select",
+        short=("Cá nhân được đề nghị", "Person"),
+    ),
+    FieldDef(
+        "collective_id",
+        ("nomination",),
+        ("Tập thể được đề nghị", "Collective"),
+        "select",
+        short=("Tập thể", "Collective"),
+    ),
+    # The name and position printed in the decision: copied from the entry when saved.
     FieldDef(
         "nominee_name",
         ("nomination",),
         ("Họ tên cá nhân / tên tập thể", "Name of the person / collective"),
         "line",
         short=("Họ tên / tên tập thể", "Nominee"),
-        required=True,
         required_to_send=True,
         initial="",
-    ),
-    # Linked when the nominee has an account (separation of duties, recusal).
-    FieldDef(
-        "nominee_user_id",
-        ("nomination",),
-        ("Tài khoản người được đề nghị", "Nominee's account"),
-        "select",
         on_form=False,
     ),
     FieldDef(
@@ -128,6 +140,7 @@ FIELDS: tuple[FieldDef, ...] = (
         ("Chức vụ, vị trí công tác", "Position, post"),
         "line",
         short=("Chức vụ, vị trí", "Position"),
+        on_form=False,
     ),
     FieldDef(
         "award_type_id",

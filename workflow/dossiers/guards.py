@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
 
-from models import Attachment, Nomination
+from models import Attachment, Dossier, Nomination, Person
 from models.text import nfc
 from workflow.campaigns.deadlines import late_on
 from workflow.core.context import GuardContext
@@ -22,6 +22,12 @@ DOSSIER_MESSAGES = Messages(
             "Người thẩm định không được là người được đề nghị khen thưởng.",
             "A reviewer may not review their own nomination.",
         ),
+        "actor_is_nominee": (
+            "Bạn là người được đề nghị trong hồ sơ này nên không được quyết định hoặc công bố; "
+            "việc này do người khác thực hiện.",
+            "You are the nominee of this dossier, so you may not decide or publish it; "
+            "someone else must.",
+        ),
         "reviewer_is_author": (
             "Người thẩm định không được là người lập hồ sơ.",
             "A reviewer may not review a dossier they drafted.",
@@ -35,7 +41,7 @@ DOSSIER_MESSAGES = Messages(
             "The award “{award}” is for {expected}, not {given}.",
         ),
     },
-    permission=frozenset({"reviewer_is_nominee", "reviewer_is_author"}),
+    permission=frozenset({"reviewer_is_nominee", "reviewer_is_author", "actor_is_nominee"}),
 )
 
 
@@ -97,11 +103,28 @@ _COUNT_EVIDENCE = (
 )
 def reviewer_independent(ctx: GuardContext) -> Violation | None:
     """The Office reviewer is neither the nominee nor the author (separation of duties)."""
-    if getattr(ctx.dossier, "nominee_user_id", None) == ctx.actor.user_id:
+    if nominee_account(ctx.dossier) == ctx.actor.user_id:
         return DOSSIER_MESSAGES.violation("reviewer_is_nominee")
     if ctx.dossier.author_id == ctx.actor.user_id:
         return DOSSIER_MESSAGES.violation("reviewer_is_author")
     return None
+
+
+@guard(
+    "Người thực hiện không phải người được đề nghị",
+    "The person acting is not the nominee",
+)
+def actor_not_nominee(ctx: GuardContext) -> Violation | None:
+    """Nobody decides, publishes or forwards their own nomination (separation of duties)."""
+    if nominee_account(ctx.dossier) == ctx.actor.user_id:
+        return DOSSIER_MESSAGES.violation("actor_is_nominee")
+    return None
+
+
+def nominee_account(dossier: Dossier) -> int | None:
+    """The account of the person a nomination names (through the register), if any."""
+    person: Person | None = getattr(dossier, "person", None)
+    return person.user_id if person is not None else None
 
 
 def mark_sent(ctx: GuardContext) -> None:

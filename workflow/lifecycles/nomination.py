@@ -97,6 +97,18 @@ HIGHER = (
     ),
 )
 
+
+def _not_by_nominee(transitions: tuple[TransitionDef, ...]) -> tuple[TransitionDef, ...]:
+    """The Office's and the Council's steps refuse the nominee (separation of duties by person):
+    the reviewer's own guard already covers approval."""
+    return tuple(
+        replace(t, guards=(dg.actor_not_nominee,) + t.guards)
+        if t.roles & (OFFICE | SECRETARY) and dg.reviewer_independent not in t.guards
+        else t
+        for t in transitions
+    )
+
+
 NOMINATION = WorkflowDef(
     kind="nomination",
     label_vi="Hồ sơ đề nghị khen thưởng",
@@ -114,50 +126,50 @@ NOMINATION = WorkflowDef(
         PUBLISHED,
         WITHDRAWN,
     ),
-    transitions=unit_stage(
-        READY, submit_extra=(gc.campaign_accepts, gc.unit_takes_part, gc.award_admitted)
-    )
-    + (
-        TransitionDef(
-            "office_approve",
-            ("office_review",),
-            "council_review",
-            OFFICE,
-            "Thẩm định đạt, trình Hội đồng",
-            "Approve to the Council",
-            requires=frozenset({Input.OVERRIDE}),
-            guards=(dg.reviewer_independent,)
-            + READY
-            + (ag.eligibility_met, ag.eligibility_overridden),
-            effects=(ag.record_override,),
-            forward=True,
-        ),
-        TransitionDef(
-            "council_approve",
-            ("council_review",),
-            "approved",
-            SECRETARY,
-            "Hội đồng thông qua",
-            "Council approves",
-            requires=frozenset({Input.COUNCIL_VOTE}),
-            guards=(cg.council_quorum, cg.council_vote_passes, pn.notice_period_over),
-            effects=(cg.council_outcome("approved"),),
-            forward=True,
-        ),
-        TransitionDef(
-            "council_reject",
-            ("council_review",),
-            "rejected",
-            SECRETARY,
-            "Hội đồng không thông qua",
-            "Council rejects",
-            requires=frozenset({Input.REASON, Input.COUNCIL_VOTE}),
-            guards=(cg.council_quorum, cg.council_tally_possible, pn.notice_period_over),
-            effects=(cg.council_outcome("rejected"),),
-            style="danger",
-        ),
-        council_defer(),
-        PUBLISH,
-    )
-    + HIGHER,
+    transitions=_not_by_nominee(
+        unit_stage(READY, submit_extra=(gc.campaign_accepts, gc.unit_takes_part, gc.award_admitted))
+        + (
+            TransitionDef(
+                "office_approve",
+                ("office_review",),
+                "council_review",
+                OFFICE,
+                "Thẩm định đạt, trình Hội đồng",
+                "Approve to the Council",
+                requires=frozenset({Input.OVERRIDE}),
+                guards=(dg.reviewer_independent,)
+                + READY
+                + (ag.eligibility_met, ag.eligibility_overridden),
+                effects=(ag.record_override,),
+                forward=True,
+            ),
+            TransitionDef(
+                "council_approve",
+                ("council_review",),
+                "approved",
+                SECRETARY,
+                "Hội đồng thông qua",
+                "Council approves",
+                requires=frozenset({Input.COUNCIL_VOTE}),
+                guards=(cg.council_quorum, cg.council_vote_passes, pn.notice_period_over),
+                effects=(cg.council_outcome("approved"),),
+                forward=True,
+            ),
+            TransitionDef(
+                "council_reject",
+                ("council_review",),
+                "rejected",
+                SECRETARY,
+                "Hội đồng không thông qua",
+                "Council rejects",
+                requires=frozenset({Input.REASON, Input.COUNCIL_VOTE}),
+                guards=(cg.council_quorum, cg.council_tally_possible, pn.notice_period_over),
+                effects=(cg.council_outcome("rejected"),),
+                style="danger",
+            ),
+            council_defer(),
+            PUBLISH,
+        )
+        + HIGHER
+    ),
 )

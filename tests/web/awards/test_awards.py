@@ -10,8 +10,16 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from models import Attachment, AuditEvent, AwardRule, AwardType, HigherReferral
-from tests.fixtures.awards import demo_catalogue, nominate, rule
+from models import (
+    Attachment,
+    AuditEvent,
+    AwardRule,
+    AwardType,
+    Evaluation,
+    HigherReferral,
+    Person,
+)
+from tests.fixtures.awards import demo_catalogue, hold, nominate, record, rule
 from tests.fixtures.dossiers import act, page, setup_dossier, snapshot
 from tests.fixtures.people import PDF, higher_award
 from tests.fixtures.web import app_db, csrf_from
@@ -256,7 +264,7 @@ def _with_catalogue(app, world):
         demo_catalogue(session, world)
 
 
-def test_checks_on_the_dossier_page_for_the_department_only(app, client, app_world, auth):
+def test_checks_on_the_dossier_page_for_the_department_and_the_unit(app, client, app_world, auth):
     _with_catalogue(app, app_world)
     with app_db(app) as session:
         cstdcs = session.scalar(select(AwardType).where(AwardType.code == "CSTDCS"))
@@ -272,8 +280,38 @@ def test_checks_on_the_dossier_page_for_the_department_only(app, client, app_wor
     # The approve button is disabled and says why.
     assert "Chưa đạt điều kiện khen thưởng:" in html
     auth.logout()
+    # The unit sees the same checks while it drafts, and the nominee's history next to them.
     auth.login("staff_a")
-    assert 'class="card eligibility"' not in page(client, f"/dossiers/{dossier_id}")
+    html = page(client, f"/dossiers/{dossier_id}")
+    assert re.search(r'class="check-fail" data-check="evidence:initiative"', html)
+    assert "data-history" in html
+
+
+def test_the_nominee_history_next_to_the_checks_and_holds_told_to_the_unit(
+    app, client, app_world, auth
+):
+    _with_catalogue(app, app_world)
+    with app_db(app) as session:
+        awards = {a.code: a for a in session.scalars(select(AwardType))}
+        person = session.get(Person, app_world.people["teacher_a"].id)
+        record(session, awards["LDTT"], person.full_name, 2025, person.unit_id, person=person)
+        session.add(Evaluation(person_id=person.id, year=2025, rating="excellent"))
+        hold(session, person=person, reason="Đang xác minh đơn thư nặc danh.")
+        dossier_id = nominate(
+            session,
+            app_world,
+            awards["LDTT"],
+            purposes=("achievement_report",),
+            person_id=person.id,
+        ).id
+    for who, reason_shown in (("reviewer", True), ("staff_a", False)):
+        auth.login(who)
+        html = page(client, f"/dossiers/{dossier_id}")
+        assert 'data-history-year="2025"' in html and "Lao động tiên tiến" in html
+        assert "2025: Hoàn thành xuất sắc nhiệm vụ" in html
+        assert re.search(r'class="check-fail" data-check="hold"', html)
+        assert ("Đang xác minh đơn thư nặc danh." in html) is reason_shown
+        auth.logout()
 
 
 def test_queue_column_and_override_through_the_page(app, client, app_world, auth):
@@ -410,9 +448,10 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
     _with_catalogue(app, app_world)
     with app_db(app) as session:
         ldtt = session.scalar(select(AwardType).where(AwardType.code == "LDTT"))
-        dossier_id = nominate(
+        nomination = nominate(
             session, app_world, ldtt, "Đỗ Thị Mai", purposes=("achievement_report",)
-        ).id
+        )
+        dossier_id, person_id = nomination.id, nomination.person_id
     auth.login("staff_a")
     assert client.get("/awards/holds").status_code == 403
     auth.logout()
@@ -421,19 +460,20 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
         client,
         "/awards/holds",
         "/awards/holds",
-        {"person_name": "", "unit_id": "", "reason": "Đang xem xét", "starts_on": "2026-02-30"},
+        {"person_id": "", "unit_id": "", "reason": "Đang xem xét", "starts_on": "2026-02-30"},
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Đang xem xét" in html and "2026-02-30" in html
-    assert "cần ghi họ tên" in html and "không phải ngày hợp lệ" in html
-    unit = str(app_world.units["a"].id)
+    assert "cần chọn một người trong sổ theo dõi" in html and "không phải ngày hợp lệ" in html
+    # The register's people are offered by unit, the nominee among them.
+    assert f'<option value="{person_id}">Đỗ Thị Mai — Giáo viên</option>' in html
     _post(
         client,
         "/awards/holds",
         "/awards/holds",
         {
-            "person_name": "ĐỖ THỊ MAI",
-            "unit_id": unit,
+            "person_id": str(person_id),
+            "unit_id": "",
             "reason": "Đang xem xét đơn khiếu nại.",
             "starts_on": "2026-01-05",
         },

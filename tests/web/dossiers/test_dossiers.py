@@ -9,11 +9,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from models import Dossier
+from models import Dossier, Person
 from tests.fixtures.dossiers import (
     PNG,
     act,
     attachment_ids,
+    chosen,
     nomination_fields,
     page,
     post_with_token,
@@ -117,6 +118,11 @@ def test_create_nomination_with_evidence_through_the_form(app, client, app_world
         True,
         False,
     )
+    # The decision's name and position are copied from the register entry.
+    assert (dossier.person_id, dossier.position) == (
+        app_world.people["teacher_a"].id,
+        "Giáo viên Ngữ văn",
+    )
     html = page(client, response.location)
     assert "Đã tạo hồ sơ" in html and "Tờ trình số 12.pdf" in html and "Ảnh giấy khen.png" in html
     assert "Giáo viên dạy giỏi cấp thành phố" in html and "Đính kèm tệp" in html
@@ -130,7 +136,9 @@ def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app
     response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Vui lòng nhập “Tiêu đề hồ sơ”" in html
-    assert 'value="Đặng Thị Thu"' in html and "Giáo viên dạy giỏi cấp thành phố" in html
+    assert (
+        chosen(html, app_world.people["teacher_a"]) and "Giáo viên dạy giỏi cấp thành phố" in html
+    )
     assert "Báo cáo thành tích.pdf" in html and 'name="keep_pending"' in html
     token = re.search(r'name="pending_token" value="([^"]+)"', html).group(1)
     # The second try sends no file: the waiting one is saved with the dossier.
@@ -151,12 +159,11 @@ def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app
 
 def test_unticked_waiting_file_is_dropped(app, client, app_world, auth):
     auth.login("staff_a")
-    data = nomination_fields(
-        app_world, nominee_name="", files=[(io.BytesIO(PDF), "Không dùng.pdf")]
-    )
+    data = nomination_fields(app_world, person_id="", files=[(io.BytesIO(PDF), "Không dùng.pdf")])
     html = post_with_token(
         client, "/dossiers/new/nomination", "/dossiers/new/nomination", data
     ).get_data(as_text=True)
+    assert "Vui lòng chọn cá nhân được đề nghị trong sổ theo dõi của đơn vị." in html
     token = re.search(r'name="pending_token" value="([^"]+)"', html).group(1)
     response = client.post(
         "/dossiers/new/nomination",
@@ -232,7 +239,36 @@ def test_oversized_file_is_refused_by_name(app, client, app_world, auth):
     html = post_with_token(
         client, "/dossiers/new/nomination", "/dossiers/new/nomination", fields
     ).get_data(as_text=True)
-    assert "Tệp “Quá lớn.pdf” vượt quá 1 MB" in html and 'value="Đặng Thị Thu"' in html
+    assert "Tệp “Quá lớn.pdf” vượt quá 1 MB" in html
+    assert chosen(html, app_world.people["teacher_a"])
+
+
+def test_the_nominee_is_a_current_person_of_the_unit(app, client, app_world, auth):
+    auth.login("staff_a")
+    form = page(client, "/dossiers/new/nomination")
+    # The unit's own people only, by given name, with position; the other school's are not.
+    assert "Đặng Thị Thu — Giáo viên Ngữ văn" in form and "Phan Văn Khải" not in form
+    assert form.index(">Trần Văn Bình —") < form.index(">Nguyễn Thị Hồng —")  # Bình, then Hồng
+    data = nomination_fields(app_world, person_id=str(app_world.people["teacher_b"].id))
+    response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Chưa lưu được hồ sơ" in html
+    assert 'value="Đề nghị Lao động tiên tiến"' in html and "Giáo viên dạy giỏi" in html
+    session = app.extensions["vinhdanh.write"]()
+    assert session.scalar(select(func.count()).select_from(Dossier)) == 0
+    session.close()
+
+
+def test_an_empty_register_is_said_on_the_form(app, client, app_world, auth):
+    with app.app_context():
+        session = app.extensions["vinhdanh.write"]()
+        for username in ("staff_b", "head_b", "teacher_b"):
+            session.get(Person, app_world.people[username].id).unit_id = None
+        session.commit()
+        session.close()
+    auth.login("staff_b")
+    html = page(client, "/dossiers/new/nomination")
+    assert "Sổ theo dõi cá nhân của đơn vị chưa có ai" in html
 
 
 def test_request_over_the_limit_shows_the_413_page(app, client, app_world, auth):

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from models import Initiative
 from tests.fixtures.awards import (
     TODAY,
     advance,
@@ -20,7 +21,13 @@ from tests.fixtures.awards import (
     records,
     rule,
 )
-from tests.fixtures.people import NOW, add_person, make_dossier
+from tests.fixtures.people import (
+    NOW,
+    group_named,
+    make_dossier,
+    person_named,
+    register_person,
+)
 from tests.fixtures.snapshots import assert_refused
 from web.demo.awards import RULES
 from workflow import available, fire
@@ -29,7 +36,20 @@ from workflow.awards.rules import PURPOSES
 
 pytestmark = pytest.mark.db
 
-CATALOGUE_RULES = [(code, i) for code, (_, rules) in RULES.items() for i in range(len(rules))]
+# The dossiers below are received on 01/6/2026: the versions of the rules in force that day.
+RECEIVED = "2026-06-01"
+
+
+def _in_force(spec: dict) -> bool:
+    return (spec.get("valid_from") or RECEIVED) <= RECEIVED <= (spec.get("valid_to") or RECEIVED)
+
+
+CATALOGUE_RULES = [
+    (code, i)
+    for code, (_, rules) in RULES.items()
+    for i, spec in enumerate(rules)
+    if _in_force(spec)
+]
 
 
 def _satisfy(session, world, awards, spec, nomination_fields: dict) -> None:
@@ -37,10 +57,18 @@ def _satisfy(session, world, awards, spec, nomination_fields: dict) -> None:
     unit_id, name = world.units["a"].id, nomination_fields["name"]
     if spec["kind"] == "prior_title":
         last = 2026 if spec["include_current"] else 2025
+        held = awards[spec["award"]]
+        group = group_named(session, unit_id, name) if held.nominee_kind == "collective" else None
         for year in range(last - spec["years"] + 1, last + 1):
-            record(session, awards[spec["award"]], name, year, unit_id)
+            record(session, held, name, year, unit_id, collective=group)
     if spec["kind"] == "quota":
         records(session, awards[spec["of"]], 100, 2026, unit_id)
+    if spec["kind"] in ("city_fighter", "merit_certificate"):
+        person = person_named(session, name, unit_id)
+        for year in range(2026 - spec["years"] + 1, 2027):
+            record(session, awards[spec["award"]], name, year, unit_id, person=person)
+        session.add(Initiative(person_id=person.id, year=2025, title="Sáng kiến", level="city"))
+        session.flush()
 
 
 @pytest.mark.parametrize(
@@ -55,25 +83,27 @@ def test_each_catalogue_rule_eligible_and_not(session, world, code, index):
         "evidence"
     ]
     _satisfy(session, world, awards, spec, {"name": name})
-    good = nominate(session, world, award, name, purposes=every_purpose)
+    good = nominate(session, world, award, name, purposes=every_purpose, rating="excellent")
     results = check(session, good, TODAY)
-    assert len(results) == len(RULES[code][1])
+    assert len(results) == len([r for r in RULES[code][1] if _in_force(r)])
     kind_code = {
         "evidence": f"evidence:{spec.get('purpose')}",
         "prior_title": f"prior_title:{spec.get('award')}",
         "quota": f"quota:{spec.get('of')}",
         "hold": "hold",
-    }[spec["kind"]]
+    }.get(spec["kind"], spec["kind"])
     met = by_code(results, kind_code)
     assert met.ok and met.hard == spec["hard"] and met.source == spec["source"]
 
     # Not eligible: the other nominee has no history, no file of that purpose, is on hold,
     # or the unit has no base for the quota (unit b).
     other = "Tập thể Tổ Văn" if award.nominee_kind == "collective" else "Lê Thị Bé"
-    if spec["kind"] == "hold":
-        hold(session, name=other, unit_id=world.units["b"].id)
+    if spec["kind"] == "hold" and award.nominee_kind == "collective":
+        hold(session, unit_id=world.units["b"].id)
+    elif spec["kind"] == "hold":
+        hold(session, person=person_named(session, other, world.units["b"].id))
     purposes = [p for p in every_purpose if p != spec.get("purpose")] or ["evidence"]
-    bad = nominate(session, world, award, other, unit="b", purposes=purposes)
+    bad = nominate(session, world, award, other, unit="b", purposes=purposes, rating="complete")
     failed = by_code(check(session, bad, TODAY), kind_code)
     assert not failed.ok and failed.level == ("fail" if spec["hard"] else "warn")
     expected = {
@@ -81,12 +111,17 @@ def test_each_catalogue_rule_eligible_and_not(session, world, code, index):
         "prior_title": f"Chưa đủ điều kiện “{awards[spec.get('award', code)].name_vi}”",
         "quota": "Vượt hạn mức 1/0",
         "hold": "Đang tạm dừng xét khen thưởng từ 01/05/2026: Đang xem xét kỷ luật",
+        "rating": "Năm 2026: hoàn thành nhiệm vụ; chưa đạt mức “Hoàn thành tốt nhiệm vụ”",
+        "grassroots_fighter": "chưa đạt tiêu chuẩn Lao động tiên tiến",
+        "city_fighter": "Chưa đủ 3 năm liên tục “Chiến sĩ thi đua cơ sở” (2024–2026)",
+        "merit_certificate": "Chưa đạt “Chiến sĩ thi đua cơ sở” đủ các năm 2025–2026",
     }[spec["kind"]]
     assert expected in failed.message_vi, failed.message_vi
     assert failed.message_en and failed.message_en != failed.message_vi
 
 
 def _cstdcs(session, world, awards, name="Nguyễn Văn Đạt", **kw):
+    kw.setdefault("rating", "excellent")
     return nominate(
         session, world, awards["CSTDCS"], name, purposes=("achievement_report", "initiative"), **kw
     )
@@ -160,6 +195,7 @@ def test_prior_titles_from_imported_and_system_history(session, world):
         awards["CSTDTP"],
         name,
         purposes=("achievement_report", "minutes", "initiative"),
+        rating="excellent",
     )
     prior = by_code(check(session, city, TODAY), "prior_title:CSTDCS")
     assert not prior.ok and "chưa có năm 2026" in prior.message_vi
@@ -188,15 +224,25 @@ def test_history_of_another_unit_or_an_ad_hoc_award_does_not_count(session, worl
     assert not prior.ok and "chưa có năm 2024, 2025" in prior.message_vi
 
 
-def test_prior_title_follows_the_account_across_units(session, world):
+def test_prior_title_follows_the_person_across_units(session, world):
     awards = demo_catalogue(session, world)
-    teacher = add_person(session, world, "gv_moved", "Phan Thị Xuân", [])
-    record(
-        session, awards["LDTT"], "Phan Thị Xuân", 2026, world.units["b"].id, user_id=teacher.user_id
-    )
+    teacher = register_person(session, world, "Phan Thị Xuân", "b")
+    record(session, awards["LDTT"], "Phan Thị Xuân", 2026, world.units["b"].id, person=teacher)
+    # Transferred to unit a: the history goes with the person, not with the name.
+    teacher.unit_id = world.units["a"].id
+    session.flush()
     records(session, awards["LDTT"], 20, 2026, world.units["a"].id)
-    nomination = _cstdcs(session, world, awards, "Phan Thị Xuân", nominee_user_id=teacher.user_id)
+    nomination = _cstdcs(session, world, awards, person_id=teacher.id)
     assert by_code(check(session, nomination, TODAY), "prior_title:LDTT").ok
+    # Someone else of the same name in unit a is another person: the record is not theirs.
+    namesake = register_person(session, world, "Phan Thị Xuân", "a")
+    assert namesake.id == teacher.id  # found by name in the unit: the same entry
+    other = person_named(session, "Phan Thị Xuân", world.units["b"].id)
+    assert other.id != teacher.id
+    assert not by_code(
+        check(session, _cstdcs(session, world, awards, person_id=other.id, unit="b"), TODAY),
+        "prior_title:LDTT",
+    ).ok
 
 
 def test_a_same_year_prerequisite_still_pending_only_warns(session, world):
@@ -217,28 +263,19 @@ def test_a_same_year_prerequisite_still_pending_only_warns(session, world):
     assert by_code(check(session, nomination, TODAY), "prior_title:LDTT").ok
 
 
-def test_holds_on_a_person_an_account_and_a_unit(session, world):
+def test_holds_on_a_person_and_a_unit(session, world):
     awards = demo_catalogue(session, world)
     person = nominate(
         session, world, awards["LDTT"], "Đỗ Thị Mai", purposes=("achievement_report",)
     )
     assert by_code(check(session, person, TODAY), "hold").ok
-    hold(session, name="ĐỖ THỊ MAI", unit_id=world.units["a"].id, ends=dt.date(2026, 5, 20))  # over
+    hold(session, person=person.person, ends=dt.date(2026, 5, 20))  # over
     assert by_code(check(session, person, TODAY), "hold").ok
-    hold(session, name="Đỗ Thị Mai", unit_id=world.units["a"].id, reason="Đang bị thanh tra.")
+    # The same name elsewhere (the Council member Đỗ Thị Mai) is another person.
+    hold(session, person=world.people["member2"], reason="Khiếu nại chưa giải quyết.")
+    assert by_code(check(session, person, TODAY), "hold").ok
+    hold(session, person=person.person, reason="Đang bị thanh tra.")
     assert by_code(check(session, person, TODAY), "hold").message_vi.endswith("Đang bị thanh tra.")
-
-    member = world.users["member1"]
-    by_account = nominate(
-        session,
-        world,
-        awards["LDTT"],
-        "Bùi Văn Long",
-        nominee_user_id=member.id,
-        purposes=("achievement_report",),
-    )
-    hold(session, user_id=member.id, reason="Khiếu nại chưa giải quyết.")
-    assert not by_code(check(session, by_account, TODAY), "hold").ok
 
     team = nominate(
         session, world, awards["TTLDTT"], "Tổ Toán", purposes=("achievement_report",), unit="b"
@@ -372,19 +409,26 @@ def test_holds_service_is_for_the_office_and_audited(session, world):
     from workflow.awards.holds import add_hold, end_hold
 
     awards = demo_catalogue(session, world)
+    nomination = nominate(
+        session, world, awards["LDTT"], "Đỗ Thị Mai", purposes=("achievement_report",)
+    )
     values = {
-        "person_name": "Đỗ Thị Mai",
-        "unit_id": str(world.units["a"].id),
+        "person_id": str(nomination.person_id),
         "reason": "Đang thanh tra.",
         "starts_on": "2026-05-01",
     }
     with pytest.raises(CatalogueRefused) as refused:
         add_hold(session, world.actor("staff_a"), values)
     assert refused.value.is_permission
+    with pytest.raises(CatalogueRefused) as refused:
+        add_hold(session, world.actor("reviewer"), {**values, "person_id": ""})
+    assert refused.value.violations[0].params["field"] == "person_id"
     new = add_hold(session, world.actor("reviewer"), values)
-    nomination = nominate(
-        session, world, awards["LDTT"], "Đỗ Thị Mai", purposes=("achievement_report",)
-    )
+    assert (new.person_id, new.unit_id) == (nomination.person_id, world.units["a"].id)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "award_hold")).all()[
+        -1
+    ]
+    assert json.loads(event.changes)["person_name"] == "Đỗ Thị Mai"
     assert not by_code(check(session, nomination, TODAY), "hold").ok
     end_hold(session, world.actor("admin"), new.id, TODAY)
     assert by_code(check(session, nomination, TODAY), "hold").ok

@@ -222,7 +222,9 @@ def test_reordering_a_transitions_guards_does_not_change_the_engines_answer(sess
     seen_codes: set[str] = set()
     for trigger, name, build in cases:
         tdef = nomination.transition(trigger)
-        contexts = built.setdefault(build, build(session, world))
+        if build not in built:
+            built[build] = build(session, world)
+        contexts = built[build]
         for dossier, inputs in contexts:
             for with_inputs in (True, False):
                 declared = _outcome(session, dossier, tdef, name, world, inputs, with_inputs)

@@ -64,12 +64,20 @@ def test_limits_and_requirements_come_from_the_declaration(session, world):
     }
     content.edit(session, plan.id, staff, {"document_number": "1" * limit})
     # A reference the form requires cannot be missing even from a draft; one it does not
-    # require (the nominee's account) may be.
+    # require (a group: none means the unit itself) may be.
     with pytest.raises(EditRefused) as refused:
         content.create(session, staff, "report", unit, {"title": "Báo cáo"})
     assert refused.value.violations[0].params == {"field": "Phong trào", "field_en": "Campaign"}
-    nomination = make_dossier(session, world, "nomination", nominee_user_id="")
-    assert nomination.nominee_user_id is None
+    nomination = make_dossier(
+        session,
+        world,
+        "nomination",
+        nominee_kind="collective",
+        collective_id="",
+        award_type_id=world.awards["ttldtt"].id,
+    )
+    assert nomination.collective.kind == "unit"
+    assert nomination.nominee_name == world.units["a"].name
 
 
 def test_only_audited_fields_are_written_in_the_edit_event(session, world, monkeypatch):

@@ -356,7 +356,7 @@ def test_history_writes_records_of_people_and_collectives_once(session, world, i
         "Nguyễn Thị Lan",
         "nguyen thi lan",
     )
-    assert lan.person_id and lan.issuer_id == issuer.id and lan.user_id is None
+    assert lan.person_id and lan.issuer_id == issuer.id
     assert lan.decision_date == dt.date(2024, 8, 15) and lan.unit_id == world.units["a"].id
     assert records[2].collective.kind == "unit" and records[3].collective.name == "Tổ Ngữ văn"
     assert history(session, world, rows).count("unchanged") == 4

@@ -15,6 +15,10 @@ document.addEventListener("DOMContentLoaded", () => {
     award.querySelectorAll("optgroup").forEach((group) => {
       group.hidden = !group.querySelector("option:not([hidden])");
     });
+    // Show the register choice that fits: a person, or the unit or one of its groups.
+    document.querySelectorAll("[data-nominee]").forEach((part) => {
+      part.hidden = part.dataset.nominee !== chosen.value;
+    });
   };
   kinds.forEach((input) => input.addEventListener("change", apply));
   apply();

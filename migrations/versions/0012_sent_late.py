@@ -1,7 +1,7 @@
 """plans and reports keep whether they were sent late
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05
 
 ``dossier.sent_late``: on time or late is decided when a plan or report is sent, against the due
@@ -16,8 +16,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0013'
-down_revision: Union[str, None] = '0010'
+revision: str = '0012'
+down_revision: Union[str, None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

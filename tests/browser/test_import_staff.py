@@ -31,6 +31,8 @@ def _file(template: bytes, rows: list[list[str]], path) -> None:
 
 
 def test_a_unit_officer_imports_her_staff_list(new_page, live_server, tmp_path):
+    with live_server.session() as session:
+        before = session.scalar(select(func.count()).select_from(Person))
     page = new_page("staff_a")
     page.goto("/register/import")
     expect(page.get_by_role("heading", name="Nhập dữ liệu vào sổ theo dõi")).to_be_visible()
@@ -56,7 +58,7 @@ def test_a_unit_officer_imports_her_staff_list(new_page, live_server, tmp_path):
     expect(page.locator("dd[data-count='created']")).to_have_text("3")
     expect(page.get_by_text("Sẽ tạo tập thể mới “Tổ Ngữ văn”")).to_be_visible()
     with live_server.session() as session:
-        assert session.scalar(select(func.count()).select_from(Person)) == 0
+        assert session.scalar(select(func.count()).select_from(Person)) == before
 
     # The busy state: stop the first submission where it would leave the page, look, then send.
     form = page.locator("form[data-busy]")
@@ -71,5 +73,5 @@ def test_a_unit_officer_imports_her_staff_list(new_page, live_server, tmp_path):
     expect(page.locator("dd[data-count='unchanged']")).to_have_text("0")
     shot(page, "import-02-done")
     with live_server.session() as session:
-        names = session.scalars(select(Person.full_name).order_by(Person.id)).all()
+        names = session.scalars(select(Person.full_name).order_by(Person.id).offset(before)).all()
     assert names == ["Nguyễn Thị Lan", "Trần Văn Minh", "Vũ Thị Hạnh"]

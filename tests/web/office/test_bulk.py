@@ -52,7 +52,7 @@ def _post(client, url, data):
 def test_the_queue_offers_the_selection_to_reviewers_only(client, auth, sent):
     auth.login("reviewer")
     html = client.get("/office/").get_data(as_text=True)
-    assert "data-select-all=\"ids\"" in html
+    assert 'data-select-all="ids"' in html
     assert len(re.findall(r'name="ids" value="\d+"', html)) == 3
     assert 'value="accept"' in html
     auth.logout()

@@ -135,10 +135,11 @@ def run(
 ) -> BulkResult:
     """Fire the request's action on each selected dossier, each in its own savepoint; never
     commits (the caller commits what went through)."""
-    result = BulkResult(request.action)
-    for dossier_id in _unique(request.ids)[:MAX_ROWS]:
-        result.rows.append(_one(session, actor, request, dossier_id, now, locale))
-    return result
+    selected = _unique(request.ids)[:MAX_ROWS]
+    # Rows are locked in id order: two reviewers ticking the same rows in another order then
+    # wait for each other instead of deadlocking; the report keeps the selection's order.
+    outcomes = {i: _one(session, actor, request, i, now, locale) for i in sorted(selected)}
+    return BulkResult(request.action, [outcomes[i] for i in selected])
 
 
 def _unique(ids: Iterable[int]) -> list[int]:

@@ -61,9 +61,10 @@ def check_decision(inputs: Mapping[str, Any]) -> list[Violation]:
     if not DECISION_NUMBER.match(number):
         problems.append(Violation("decision_number_invalid", {"number": number}))
     typed = inputs.get("decision_date")
-    if _as_date(typed) is None:
-        blank = not str(typed or "").strip()
-        problems.append(Violation("decision_date_missing" if blank else "date_format"))
+    if not str(typed or "").strip():
+        problems.append(Violation("decision_date_missing"))
+    elif _as_date(typed) is None:
+        problems.append(Violation("date_format"))
     if not nfc(str(inputs.get("decision_signer") or "")):
         problems.append(Violation("signer_missing"))
     return problems

@@ -36,3 +36,15 @@ def test_a_day_is_shown_back_day_first_and_a_wrong_one_as_typed():
     assert day_text("2026-12-05") == "05/12/2026"
     assert day_text("31/02/2026") == "31/02/2026"
     assert day_text(None) == ""
+
+
+def test_a_decision_date_is_read_day_first_and_a_wrong_one_is_explained():
+    from workflow.core.inputs import check_decision
+
+    typed = {"decision_number": "05/QĐ-SGDĐT", "decision_signer": "Nguyễn Văn A"}
+    assert check_decision({**typed, "decision_date": "05/12/2026"}) == []
+    assert [v.code for v in check_decision({**typed, "decision_date": ""})] == [
+        "decision_date_missing"
+    ]
+    wrong = check_decision({**typed, "decision_date": "12/31/2026"})
+    assert [v.message() for v in wrong] == ["Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026."]

@@ -12,6 +12,11 @@ ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 # The pattern a date field's input carries (the browser's own hint; the server decides).
 FIELD_PATTERN = r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{2}-\d{2}"
 PLACEHOLDER = "dd/mm/yyyy"
+# How a field's own message says it (after the field's name).
+DATE_RULE = (
+    "phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026",
+    "must be day/month/year, for example 05/12/2026",
+)
 FORMAT_MESSAGE = (
     "Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026.",
     "Dates are day/month/year, for example 05/12/2026.",

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.widgets import DateInput, NumberInput
+from wtforms.widgets import NumberInput, TextInput
 
 from web.support.i18n import lazy_pick, pick
+from web.support.templating import DATE_ATTRS
 from workflow.awards.rules import PARAM_FIELDS, RULE_KINDS, ParamField
 
 
@@ -73,8 +74,10 @@ def _rule_form() -> type[FlaskForm]:
         description=_l("Bỏ chọn nếu chỉ cảnh báo; khi đó Văn phòng phải nêu lý do nếu vẫn trình."),
     )
     fields["source"] = TextAreaField(_l("Căn cứ (văn bản, điều khoản)"))
-    fields["valid_from"] = StringField(_l("Áp dụng từ ngày"), widget=DateInput())
-    fields["valid_to"] = StringField(_l("Đến ngày"), widget=DateInput())
+    fields["valid_from"] = StringField(
+        _l("Áp dụng từ ngày"), widget=TextInput(), render_kw=DATE_ATTRS
+    )
+    fields["valid_to"] = StringField(_l("Đến ngày"), widget=TextInput(), render_kw=DATE_ATTRS)
     return type("RuleForm", (FlaskForm,), fields)
 
 
@@ -110,7 +113,10 @@ class HoldForm(FlaskForm):
     )
     unit_id = _select(_l("Đơn vị (khi tạm dừng cả tập thể)"))
     reason = TextAreaField(_l("Lý do (đang xem xét kỷ luật, thanh tra, điều tra, khiếu nại…)"))
-    starts_on = StringField(_l("Từ ngày"), widget=DateInput())
+    starts_on = StringField(_l("Từ ngày"), widget=TextInput(), render_kw=DATE_ATTRS)
     ends_on = StringField(
-        _l("Đến ngày"), widget=DateInput(), description=_l("Để trống nếu chưa có kết luận.")
+        _l("Đến ngày"),
+        widget=TextInput(),
+        render_kw=DATE_ATTRS,
+        description=_l("Để trống nếu chưa có kết luận."),
     )

@@ -28,6 +28,7 @@ from web.support.i18n import lang
 from web.support.parsing import whole_number, whole_numbers
 from web.support.refusals import Refusal, commit_or_answer, flash_and_redirect
 from workflow.core import authz
+from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
 from workflow.publication import decisions
@@ -40,10 +41,7 @@ def _today() -> dt.date:
 
 
 def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
+    return parse_day(value)
 
 
 def _file_name(number: str, suffix: str) -> str:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import DateInput, NumberInput
+from wtforms.widgets import NumberInput, TextInput
 
 from web.support.parsing import whole_number
+from web.support.templating import DATE_ATTRS
+from workflow.core.dates import parse_day
 from workflow.council.sessions import DEFAULT_QUORUM_PCT
 
 
-def _iso_date(form, field) -> None:
-    try:
-        field.parsed = dt.date.fromisoformat((field.data or "").strip())
-    except ValueError:
-        raise ValidationError(_l("Vui lòng nhập ngày họp theo dạng ngày/tháng/năm.")) from None
+def _day(form, field) -> None:
+    field.parsed = parse_day(field.data)
+    if field.parsed is None:
+        raise ValidationError(_l("Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026."))
 
 
 def _percent(form, field) -> None:
@@ -37,8 +36,9 @@ class SessionForm(FlaskForm):
     # A text field with a date widget: WTForms' DateField has no Vietnamese messages.
     held_on = StringField(
         _l("Ngày họp"),
-        widget=DateInput(),
-        validators=[DataRequired(_l("Vui lòng nhập ngày họp.")), _iso_date],
+        widget=TextInput(),
+        render_kw=DATE_ATTRS,
+        validators=[DataRequired(_l("Vui lòng nhập ngày họp.")), _day],
     )
     place = StringField(
         _l("Địa điểm"), default=_l("Phòng họp Sở Giáo dục và Đào tạo"), validators=[Length(max=255)]

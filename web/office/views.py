@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -95,6 +95,7 @@ def queue():
         default_state=queues.office_default_state(),
         options=queues.office_filter_options(session),
         export_url=url_for("office.export", **query_args(page=None)),
+        may_bulk=authz.may_review_in_bulk(current_actor()),
     )
 
 
@@ -144,15 +145,21 @@ def csv_header() -> list[str]:
 def export():
     filters, sort, stmt = _filtered()
     session = get_session()
+    ids = _ids(session, filters, sort, stmt)
+    return csv_response(queues.iter_in_order(session, ids), "ho-so-tham-dinh.csv")
+
+
+def csv_response(dossiers: Iterable[Dossier], filename: str) -> Response:
+    """The export of ``dossiers``, one line each, as a download named ``filename``."""
     out = io.StringIO()
     writer = cells.CsvWriter(out)
     writer.writerow(csv_header())
-    for dossier in queues.iter_in_order(session, _ids(session, filters, sort, stmt)):
+    for dossier in dossiers:
         writer.writerow(csv_row(dossier))
     # The BOM tells Excel the file is UTF-8, so Vietnamese letters open correctly.
     body = "\ufeff" + out.getvalue()
     return Response(
         body.encode("utf-8"),
         content_type=CSV_CONTENT_TYPE,
-        headers={"Content-Disposition": 'attachment; filename="ho-so-tham-dinh.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flask import abort, render_template, request
@@ -9,9 +10,12 @@ from flask import abort, render_template, request
 from web.db import get_session
 from web.public import bp
 from web.support.access import public
+from web.support.downloads import send_download
 from web.support.listing import paginate, query_args
 from web.support.parsing import whole_number
+from workflow.core.errors import NotFound
 from workflow.core.inputs import CLASSIFICATIONS
+from workflow.publication import decisions
 from workflow.publication.outcomes import (
     DEFAULT_SORT,
     SORTS,
@@ -25,6 +29,12 @@ from workflow.publication.outcomes import (
 )
 
 PER_PAGE = 25
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def decision_file_name(number: str) -> str:
+    """ "QD-05-QĐ-SGDĐT.docx": the number without its slash."""
+    return re.sub(r"[^\w.-]+", "-", number).strip("-") + ".docx"
 
 
 def _number(name: str) -> int | None:
@@ -83,8 +93,32 @@ def outcome(dossier_id: int):
     if item is None:  # not published (or no such dossier): the public sees nothing of it
         abort(404)
     return render_template(
-        "public/outcome.html", outcome=item, event=publication_event(session, dossier_id)
+        "public/outcome.html",
+        outcome=item,
+        event=publication_event(session, dossier_id),
+        decision=decisions.issued_decision_of(session, dossier_id),
     )
+
+
+@bp.route("/decisions")
+@public
+def decision_list():
+    return render_template(
+        "public/decisions.html", decisions=decisions.issued_decisions(get_session())
+    )
+
+
+@bp.route("/decisions/<int:decision_id>.docx")
+@public
+def decision_file(decision_id: int):
+    session = get_session()
+    try:
+        decision = decisions.issued(session, decision_id)
+    except NotFound:
+        abort(404)
+    # The same document the Council's secretary issued: names, units and awards, all public.
+    data = decisions.decision_docx(session, decision)
+    return send_download(data, decision_file_name(decision.number), DOCX)
 
 
 @bp.route("/audit")

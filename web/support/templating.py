@@ -10,6 +10,7 @@ from web.support.i18n import pick
 from web.support.listing import query_args
 from web.support.navigation import menu_items
 from workflow.core.actors import ROLE_LABELS, Role
+from workflow.core.dates import FIELD_PATTERN, PLACEHOLDER, day_text
 from workflow.core.registry import WORKFLOWS, state_def
 
 
@@ -51,6 +52,16 @@ def url_with(**overrides) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **query_args(**overrides))
 
 
+# A day typed dd/mm/yyyy whatever the browser's language (app.js adds the calendar).
+DATE_ATTRS = {
+    "pattern": FIELD_PATTERN,
+    "placeholder": PLACEHOLDER,
+    "inputmode": "numeric",
+    "autocomplete": "off",
+    "data-datepicker": "",
+}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
@@ -61,6 +72,8 @@ def init_app(app: Flask) -> None:
         role_label=role_label,
         nav_items=nav_items,
         url_with=url_with,
+        day_text=day_text,
+        date_attrs=DATE_ATTRS,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -30,6 +30,7 @@ from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field, kind_of, wh
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_manage_awards, refuse_unless
+from workflow.core.dates import DATE_RULE, parse_day
 from workflow.core.errors import Violation, WorkflowError, refuse_if_stale
 
 AUTHORITIES: dict[str, tuple[str, str]] = {
@@ -238,11 +239,9 @@ def clean_rule(
     dates = {}
     for key in ("valid_from", "valid_to"):
         raw = str(values.get(key) or "").strip()
-        try:
-            dates[key] = dt.date.fromisoformat(raw) if raw else None
-        except ValueError:
-            dates[key] = None
-            problems.append(invalid_field(key, "không phải ngày hợp lệ", "is not a valid date"))
+        dates[key] = parse_day(raw)  # dd/mm/yyyy as typed, or ISO
+        if raw and dates[key] is None:
+            problems.append(invalid_field(key, DATE_RULE[0], DATE_RULE[1]))
     if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
         problems.append(
             invalid_field("valid_to", "trước ngày bắt đầu áp dụng", "is before the start date")

@@ -19,6 +19,7 @@ from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import OFFICE, first_role, may_manage_holds, refuse_unless
+from workflow.core.dates import DATE_RULE, parse_day
 from workflow.core.errors import Violation
 from workflow.core.messages import Messages
 
@@ -44,11 +45,10 @@ def _require(actor: Actor | None) -> tuple[Actor, Role]:
 
 def _date(values: Mapping[str, Any], key: str, problems: list[Violation]) -> dt.date | None:
     raw = str(values.get(key) or "").strip()
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        problems.append(invalid_field(key, "không phải ngày hợp lệ", "is not a valid date"))
-        return None
+    day = parse_day(raw)  # dd/mm/yyyy as typed, or ISO
+    if raw and day is None:
+        problems.append(invalid_field(key, DATE_RULE[0], DATE_RULE[1]))
+    return day
 
 
 def add_hold(

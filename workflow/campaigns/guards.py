@@ -59,7 +59,10 @@ CAMPAIGN_MESSAGES = Messages(
             "Vui lòng chọn “{field}” trong danh sách.",
             "Please choose “{field}” from the list.",
         ),
-        "date_invalid": ("“{field}” không phải là ngày hợp lệ.", "“{field}” is not a valid date."),
+        "date_invalid": (
+            "“{field}”: ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026.",
+            "“{field}”: dates are day/month/year, for example 05/12/2026.",
+        ),
         "year_invalid": (
             "Năm phải là số từ 2000 đến 2100.",
             "The year must be a number from 2000 to 2100.",

@@ -36,6 +36,7 @@ from workflow.campaigns.targets import PROBLEMS, number_text, parse_number
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import OFFICE, first_role, may_manage_campaigns, refuse_unless
+from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
 from workflow.core.inputs import field_required, field_too_long
 
@@ -121,18 +122,11 @@ def _label(name: str) -> dict[str, str]:
 
 
 def _date(value: Any) -> tuple[dt.date | None, bool]:
-    """(date or None, valid) from a date, an ISO string or dd/mm/yyyy."""
-    if value in (None, ""):
+    """(date or None, valid) from a date, dd/mm/yyyy or an ISO string."""
+    if value is None or not str(value).strip():
         return None, True
-    if isinstance(value, dt.date):
-        return value, True
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date(), True
-        except ValueError:
-            continue
-    return None, False
+    day = parse_day(value)
+    return day, day is not None
 
 
 def _flag(value: Any) -> bool:

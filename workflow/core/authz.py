@@ -191,6 +191,12 @@ def may_use_office_queue(actor: Actor | None) -> bool:
     return _holds(actor, OFFICE)
 
 
+def may_review_in_bulk(actor: Actor | None) -> bool:
+    """Accept or return a selection of the Office queue at once: the Office's reviewers, who
+    fire those transitions one by one too (the engine still checks each row)."""
+    return _holds(actor, REVIEWER)
+
+
 def may_view_dashboard(actor: Actor | None) -> bool:
     """The campaign dashboard and its exports."""
     return _holds(actor, DASHBOARD)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.text import nfc
+from workflow.core.dates import parse_day
 from workflow.core.errors import Violation
 from workflow.core.spec import Input
 
@@ -35,12 +36,8 @@ def _iso(moment: dt.datetime) -> str:
 def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):  # a datetime is a date too, but not for a Date column
         return value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
+    # dd/mm/yyyy as people type it, or ISO; anything else is no day.
+    return parse_day(value)
 
 
 def field_required(label: tuple[str, str]) -> Violation:
@@ -63,8 +60,11 @@ def check_decision(inputs: Mapping[str, Any]) -> list[Violation]:
     number = nfc(str(inputs.get("decision_number") or ""))
     if not DECISION_NUMBER.match(number):
         problems.append(Violation("decision_number_invalid", {"number": number}))
-    if _as_date(inputs.get("decision_date")) is None:
+    typed = inputs.get("decision_date")
+    if not str(typed or "").strip():
         problems.append(Violation("decision_date_missing"))
+    elif _as_date(typed) is None:
+        problems.append(Violation("date_format"))
     if not nfc(str(inputs.get("decision_signer") or "")):
         problems.append(Violation("signer_missing"))
     return problems

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workflow.core.dates import FORMAT_MESSAGE
 from workflow.core.errors import Violation
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -40,6 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Decision number “{number}” is not in the form 05/QĐ-SGDĐT.",
     ),
     "decision_date_missing": ("Vui lòng nhập ngày quyết định.", "Please give the decision date."),
+    "date_format": FORMAT_MESSAGE,
     "signer_missing": ("Vui lòng nhập người ký quyết định.", "Please give the signer."),
     "classification_invalid": (
         "Vui lòng chọn mức xếp loại hợp lệ.",

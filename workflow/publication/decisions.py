@@ -138,6 +138,35 @@ def list_decisions(session: Session) -> list[Decision]:
     )
 
 
+def issued_decisions(session: Session) -> list[Decision]:
+    """The issued decisions, latest first: what the public may read (a draft is not one)."""
+    return list(
+        session.scalars(
+            select(Decision)
+            .where(Decision.status == DECISION_ISSUED)
+            .options(selectinload(Decision.items))
+            .order_by(Decision.decided_on.desc(), Decision.id.desc())
+        )
+    )
+
+
+def issued(session: Session, decision_id: int) -> Decision:
+    """An issued decision, for anyone; a draft or no such decision is NotFound."""
+    decision = session.get(Decision, decision_id)
+    if decision is None or decision.status != DECISION_ISSUED:
+        raise NotFound()
+    return decision
+
+
+def issued_decision_of(session: Session, dossier_id: int) -> Decision | None:
+    """The issued decision that conferred a dossier's award, if the Department issued one."""
+    return session.scalars(
+        select(Decision)
+        .join(DecisionItem, DecisionItem.decision_id == Decision.id)
+        .where(DecisionItem.dossier_id == dossier_id, Decision.status == DECISION_ISSUED)
+    ).first()
+
+
 def get(session: Session, decision_id: int, actor: Actor) -> Decision:
     """A decision the actor may see (the Council's secretary and members)."""
     decision = session.get(Decision, decision_id)

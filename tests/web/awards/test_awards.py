@@ -187,7 +187,7 @@ def test_bad_input_keeps_what_was_typed(app, client, app_world, auth):
         and "phải là số nguyên từ 1 đến 10" in html
         and "2026-13-01" in html
     )
-    assert "không phải ngày hợp lệ" in html
+    assert "phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026" in html
     with app_db(app) as session:
         assert session.scalar(select(func.count()).select_from(AwardRule)) == 0
 
@@ -464,7 +464,8 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
     )
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "Đang xem xét" in html and "2026-02-30" in html
-    assert "cần chọn một người trong sổ theo dõi" in html and "không phải ngày hợp lệ" in html
+    assert "cần chọn một người trong sổ theo dõi" in html
+    assert "phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026" in html
     # The register's people are offered by unit, the nominee among them.
     assert f'<option value="{person_id}">Đỗ Thị Mai — Giáo viên</option>' in html
     _post(

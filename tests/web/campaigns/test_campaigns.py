@@ -635,7 +635,7 @@ def test_moving_a_due_date_asks_for_the_reason_and_the_history_shows_it(
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "Hãy ghi lý do thay đổi hạn nộp báo cáo" in html
-    assert 'value="2026-12-31"' in html  # what was typed is kept
+    assert 'value="31/12/2026"' in html  # what was typed is kept, day first
     reason = "Gia hạn theo Công văn số 2150/SGDĐT-VP."
     saved = client.post(url, data={**data, "due_change_reason": reason})
     assert saved.status_code == 302

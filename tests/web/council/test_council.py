@@ -169,14 +169,14 @@ def test_bad_input_is_kept_and_explained(app, client, app_world, auth):
         present=MEMBERS[:2],
         title="",
         quorum_pct="150",
-        held_on="10/06/2026",
+        held_on="31/02/2026",
         place="Hội trường A",
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Vui lòng nhập tên phiên họp." in html
     assert "Tỷ lệ túc số phải là số nguyên từ 1 đến 100." in html
-    assert "Vui lòng nhập ngày họp theo dạng ngày/tháng/năm." in html
+    assert "Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026." in html
     assert 'value="Hội trường A"' in html and 'value="150"' in html
     assert html.count(" checked") == 2  # the two ticked members stay ticked
     assert the_session(app) is None

@@ -36,3 +36,12 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => window.print());
   });
 });
+
+// "Select all on this page": a header checkbox ticks or clears the rows' checkboxes it names.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-select-all]").forEach((box) => {
+    const form = box.closest("form");
+    const rows = () => form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`);
+    box.addEventListener("change", () => rows().forEach((row) => { row.checked = box.checked; }));
+  });
+});

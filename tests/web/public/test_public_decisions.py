@@ -1,0 +1,58 @@
+"""The public list of issued decisions and each decision's file, linked from its outcomes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+
+from models import Dossier
+from tests.fixtures.people import NOW, make_council_session, make_dossier
+from tests.fixtures.web import app_db
+from workflow.publication import decisions
+
+
+def _decision(app, world, number, issue=True):
+    """A decision of one approved nomination, issued unless ``issue`` is False."""
+    with app_db(app) as session:
+        council = make_council_session(session, world)
+        dossier = make_dossier(
+            session, world, "nomination", "approved", council=council, nominee_name="Trần Phú"
+        )
+        made = decisions.create(
+            session,
+            world.actor("secretary"),
+            number=number,
+            decided_on=dt.date(2026, 12, 5),
+            signer="Nguyễn Văn Giám",
+            title="Về việc khen thưởng năm 2026",
+            legal_bases="\n".join(decisions.DEFAULT_BASES),
+            dossier_ids=[dossier.id],
+            now=NOW,
+        )
+        if issue:
+            decisions.issue(session, made.id, world.actor("secretary"), now=NOW)
+        return made.id, dossier.id
+
+
+def test_an_issued_decision_is_listed_and_downloadable_by_anyone(app, client, app_world):
+    decision_id, dossier_id = _decision(app, app_world, "05/QĐ-SGDĐT")
+    listing = client.get("/public/decisions").get_data(as_text=True)
+    assert "05/QĐ-SGDĐT" in listing and f'data-decision="{decision_id}"' in listing
+    outcome = client.get(f"/public/outcomes/{dossier_id}").get_data(as_text=True)
+    assert f"/public/decisions/{decision_id}.docx" in outcome
+    response = client.get(f"/public/decisions/{decision_id}.docx")
+    assert response.status_code == 200
+    doc = Document(io.BytesIO(response.data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any("05/QĐ-SGDĐT" in c for c in cells) and "Trần Phú" in cells
+
+
+def test_a_draft_decision_is_neither_listed_nor_downloadable(app, client, app_world):
+    decision_id, dossier_id = _decision(app, app_world, "06/QĐ-SGDĐT", issue=False)
+    assert "06/QĐ-SGDĐT" not in client.get("/public/decisions").get_data(as_text=True)
+    assert client.get(f"/public/decisions/{decision_id}.docx").status_code == 404
+    assert client.get("/public/decisions/2000000000.docx").status_code == 404
+    with app_db(app) as session:
+        assert session.get(Dossier, dossier_id).decision_number is None

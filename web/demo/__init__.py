@@ -25,7 +25,7 @@ from models.text import fold
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import campaigns as demo_campaigns
 from web.demo.awards import load_history, purpose_of, seed_rules
-from web.demo.nominees import collective_of, link_accounts, person_of, record_facts
+from web.demo.nominees import collective_of, person_of, record_facts
 from web.demo.organisation import (
     ACCOUNTS_CREATED,
     AWARDS,
@@ -238,11 +238,6 @@ def _add_people(demo: Demo, password: str) -> None:
         )
     for username, (full_name, position, role) in DEPARTMENT_PEOPLE.items():
         _person(demo, username, full_name, position, password, role)
-    link_accounts(
-        demo.session,
-        demo.units[OFFICE[0]],
-        [demo.session.get_one(User, demo.actors[u].user_id) for u in DEPARTMENT_PEOPLE],
-    )
 
 
 def _add_catalogue(demo: Demo) -> None:

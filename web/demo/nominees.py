@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Collective, Evaluation, Initiative, Membership, Person, Unit, User
+from models import Collective, Evaluation, Initiative, Membership, Person, Unit
 from models.text import fold
 from workflow.people.register import current_people, unit_collective
 
@@ -80,11 +80,3 @@ def collective_of(session: Session, unit: Unit, name: str) -> Collective:
         session.add(found)
         session.flush()
     return found
-
-
-def link_accounts(session: Session, unit: Unit, users: list[User]) -> None:
-    """Each account's holder as a person of ``unit``, linked to the account (once)."""
-    for user in users:
-        if session.scalar(select(Person.id).where(Person.user_id == user.id)) is None:
-            person_of(session, unit, user.full_name, user.position).user_id = user.id
-    session.flush()

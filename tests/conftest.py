@@ -25,4 +25,5 @@ from tests.fixtures.db import *  # noqa: E402, F403
 from tests.fixtures.demo import *  # noqa: E402, F403
 from tests.fixtures.mail_server import *  # noqa: E402, F403
 from tests.fixtures.people import *  # noqa: E402, F403
+from tests.fixtures.register import *  # noqa: E402, F403
 from tests.fixtures.web import *  # noqa: E402, F403

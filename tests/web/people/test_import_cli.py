@@ -13,6 +13,9 @@ from models import AuditEvent, Evaluation, Person
 from tests.fixtures.web import app_db
 from tests.workflow.people.test_imports import EVAL_HEAD, HEAD, STAFF, csv_bytes
 
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_app_register")
+
 
 def _count(app, model) -> int:
     with app_db(app) as session:

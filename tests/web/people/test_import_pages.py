@@ -6,12 +6,17 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from models import AuditEvent, Person
 from tests.fixtures.web import app_db, csrf_from
 from tests.workflow.people.test_imports import HEAD, STAFF, csv_bytes
+
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_app_register")
+
 
 BAD = ["Vũ Thị Hạnh", "Nữ", "5 tháng 9", "031185002222", "Giáo viên", ""]
 

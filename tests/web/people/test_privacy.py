@@ -9,9 +9,9 @@ import io
 import pytest
 from flask import url_for
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from models import AwardRecord, Nomination
+from models import AwardRecord, DecisionItem, Nomination
 from tests.fixtures.people import make_dossier
 from tests.fixtures.register import PRIVATE_VALUES, make_person
 from tests.fixtures.web import AuthActions, app_db
@@ -34,8 +34,15 @@ def published(app, app_world):
     with app_db(app) as session:
         person = make_person(session, app_world, **PRIVATE_VALUES, identity_kind="national_id")
         ids = {"person_id": person.id}
-        for state in ("published", "council_review"):
-            dossier = make_dossier(session, app_world, state=state, nominee_name=person.full_name)
+        # Two awards: one achievement is proposed for one award only.
+        for state, award in (("published", "ldtt"), ("council_review", "cstdcs")):
+            dossier = make_dossier(
+                session,
+                app_world,
+                state=state,
+                nominee_name=person.full_name,
+                award_type_id=app_world.awards[award].id,
+            )
             session.get(Nomination, dossier.id).person_id = person.id
             # Publishing records the award; it names her once nominations name register entries.
             session.execute(
@@ -46,6 +53,13 @@ def published(app, app_world):
             ids.setdefault("dossier_id", dossier.id)
         ids["collective_id"] = unit_collective(session, app_world.units["a"].id).id
         ids["practice_id"] = 1
+        # The decision that published her, when the publication went through one.
+        ids["decision_id"] = (
+            session.scalar(
+                select(DecisionItem.decision_id).where(DecisionItem.dossier_id == ids["dossier_id"])
+            )
+            or 1
+        )
     return ids
 
 

@@ -15,6 +15,10 @@ from tests.fixtures.dossiers import page
 from tests.fixtures.register import PRIVATE_VALUES, make_group, make_person, record_award
 from tests.fixtures.web import app_db, csrf_from
 
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_app_register")
+
+
 PERSON = {
     "full_name": "Đỗ Minh Châu",
     "gender": "female",

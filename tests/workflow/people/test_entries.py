@@ -14,6 +14,9 @@ from tests.fixtures.register import PRIVATE_VALUES, make_group, make_person
 from workflow.core.errors import EditRefused, NotFound, StaleVersion
 from workflow.people import entries
 
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_register")
+
 
 def _events(session, person_id: int) -> list[AuditEvent]:
     return list(

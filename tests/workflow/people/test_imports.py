@@ -28,6 +28,10 @@ from workflow.documents.import_templates import template_csv, template_xlsx
 from workflow.people.columns import COLUMNS
 from workflow.people.imports import ImportRefused, import_file, preview_file
 
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_register")
+
+
 HEAD = ["Họ và tên", "Giới tính", "Ngày sinh (dd/mm/yyyy)", "Số định danh cá nhân / mã"]
 HEAD += ["Chức vụ", "Tổ, phòng, khối"]
 STAFF = [

@@ -14,6 +14,10 @@ from workflow.core.errors import EditRefused
 from workflow.people import merge
 from workflow.people.history import person_history
 
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_register")
+
+
 SAME_ID = {"identity_kind": "national_id", "identity_number": "079188001234"}
 
 

@@ -13,6 +13,9 @@ from tests.fixtures.register import make_group, make_person, rate_person
 from workflow.core.errors import EditRefused, NotFound
 from workflow.people import groups, issuers, records
 
+# Each test starts from a register without entries (as a unit finds it before its first).
+pytestmark = pytest.mark.usefixtures("empty_register")
+
 
 def test_a_rating_per_year_and_a_new_one_replaces_it_with_an_audit_event(session, world):
     person = make_person(session, world)

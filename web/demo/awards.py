@@ -8,8 +8,12 @@ checked against the official text, the source says "chưa đối chiếu" (not v
 
 The history stands for what the Department decided on paper before Vinh Danh (Lao động
 tiên tiến and Chiến sĩ thi đua cơ sở lists of 2024 and 2025, and the 2025–2026 school-year
-lists decided in June 2026), so that prior-title and quota checks of the 2026 nominations
-have something to read. Every name is invented.
+lists decided in June 2026), so that prior-title checks of the 2026 nominations have
+something to read. Every name is invented.
+
+No quota is set: the 15 % share of Chiến sĩ thi đua cơ sở came from Nghị định 91/2017/NĐ-CP,
+since repealed, and neither the law nor its decrees set one today. A quota stays a rule kind
+the city may add on /awards.
 """
 
 from __future__ import annotations
@@ -124,16 +128,6 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "source": f"{LAW}, Điều 23: được lựa chọn trong "
                 "số cá nhân đạt danh hiệu Lao động tiên tiến",
             },
-            # Commonly cited from the decree; the article was not verified here.
-            {
-                "kind": "quota",
-                "of": "LDTT",
-                "pct": 15,
-                "hard": True,
-                "source": f"{DECREE}: tỷ lệ Chiến sĩ thi đua "
-                "cơ sở không quá 15% số Lao động tiên tiến "
-                "(chưa đối chiếu điều khoản; cấu hình được)",
-            },
             HOLD_RULE,
             *versions(CSTDCS_STANDARD),
         ],
@@ -159,16 +153,6 @@ RULES: dict[str, tuple[int, list[dict[str, Any]]]] = {
                 "hard": True,
                 "source": f"{LAW}, Điều 22: có 03 lần liên "
                 "tục đạt danh hiệu Chiến sĩ thi đua cơ sở",
-            },
-            # An older provincial guidance (Thừa Thiên Huế, 2017): soft.
-            {
-                "kind": "quota",
-                "of": "CSTDCS",
-                "pct": 10,
-                "hard": False,
-                "source": "Hướng dẫn cấp tỉnh năm 2017 (Thừa Thiên "
-                "Huế): không quá 10% số Chiến sĩ thi đua cơ sở; "
-                "tham khảo, cấu hình được",
             },
             HOLD_RULE,
             *versions(CSTDTP_STANDARD),

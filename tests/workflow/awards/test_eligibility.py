@@ -127,6 +127,14 @@ def _cstdcs(session, world, awards, name="Nguyễn Văn Đạt", **kw):
     )
 
 
+def _with_city_quota(session, world):
+    """The demo catalogue plus the quota a city may set (no quota is set by default: none is
+    in the law today): Chiến sĩ thi đua cơ sở at most 15 % of the unit's Lao động tiên tiến."""
+    awards = demo_catalogue(session, world)
+    rule(session, world, awards["CSTDCS"], kind="quota", of="LDTT", pct=15)
+    return awards
+
+
 @pytest.mark.parametrize(
     "others,base,ok,text",
     [
@@ -137,7 +145,7 @@ def _cstdcs(session, world, awards, name="Nguyễn Văn Đạt", **kw):
     ],
 )
 def test_quota_under_at_and_over_the_limit(session, world, others, base, ok, text):
-    awards = demo_catalogue(session, world)
+    awards = _with_city_quota(session, world)
     unit = world.units["a"].id
     records(session, awards["LDTT"], base, 2026, unit)
     records(
@@ -151,7 +159,7 @@ def test_quota_under_at_and_over_the_limit(session, world, others, base, ok, tex
 
 
 def test_quota_counts_history_and_live_nominations_only(session, world):
-    awards = demo_catalogue(session, world)
+    awards = _with_city_quota(session, world)
     unit = world.units["a"].id
     records(session, awards["LDTT"], 26, 2026, unit)  # with the 4 below: 30, limit 4
     council = None
@@ -291,7 +299,7 @@ def test_holds_on_a_person_and_a_unit(session, world):
 
 
 def test_hard_rule_blocks_office_approve_with_its_reason(session, world):
-    awards = demo_catalogue(session, world)
+    awards = _with_city_quota(session, world)
     nomination = _cstdcs(session, world, awards)  # no LĐTT this year, no base for the quota
     reviewer = world.actor("reviewer")
     button = dict(available(session, nomination, reviewer))

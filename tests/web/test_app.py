@@ -192,6 +192,7 @@ def test_every_csv_route_has_its_content_type_checked(app):
     assert routes == {
         "/public/outcomes.csv",
         "/office/export.csv",
+        "/office/selection.csv",
         "/dashboard/export.csv",
         "/register/export.csv",
     }

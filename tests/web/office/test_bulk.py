@@ -120,5 +120,6 @@ def test_export_of_the_selection(client, auth, sent):
     auth.login("admin")
     response = _post(client, "/office/selection.csv", {"ids": [sent[1], sent[0], "abc"]})
     assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [line[0] for line in lines[1:]] == [str(sent[1]), str(sent[0])]

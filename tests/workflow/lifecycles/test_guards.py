@@ -533,7 +533,8 @@ def test_decision_number_format_refused(session, world, number):
     "change,code",
     [
         ({"decision_date": ""}, "decision_date_missing"),
-        ({"decision_date": "2026-13-01"}, "decision_date_missing"),
+        ({"decision_date": "2026-13-01"}, "date_format"),
+        ({"decision_date": "31/02/2026"}, "date_format"),
         ({"decision_signer": "  "}, "signer_missing"),
     ],
 )

@@ -266,7 +266,7 @@ def test_a_department_award_is_not_forwarded(session, world):
             "submission_number_invalid",
         ),
         (
-            {"submission_number": "1580/TTr-SGDĐT", "submission_date": "06/06/2026"},
+            {"submission_number": "1580/TTr-SGDĐT", "submission_date": "31/06/2026"},
             "submission_date_missing",
         ),
         ({}, "submission_number_invalid"),

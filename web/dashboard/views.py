@@ -6,10 +6,9 @@ Every page refuses (403) anyone but the Office, the Council's secretary and admi
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 
-from flask import Response, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -28,7 +27,7 @@ from web.dashboard.presenters import (
 from web.db import get_session
 from web.home.links import register
 from web.support.access import requires
-from web.support.downloads import CSV_CONTENT_TYPE
+from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.listing import Page, page_number, paginate
 from web.support.parsing import whole_number
 from web.support.templating import kind_label
@@ -116,10 +115,8 @@ def year_export_xlsx():
     chosen, years = _year(session)
     if not years:
         abort(404)
-    return _download(
-        exports.year_workbook(session, chosen),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"tong-hop-nam-{chosen}.xlsx",
+    return send_download(
+        exports.year_workbook(session, chosen), f"tong-hop-nam-{chosen}.xlsx", XLSX_CONTENT_TYPE
     )
 
 
@@ -217,26 +214,13 @@ def nominations():
     )
 
 
-def _download(body: bytes, content_type: str, filename: str) -> Response:
-    filename = re.sub(r"[^A-Za-z0-9_.-]+", "-", filename)
-    return Response(
-        body,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @bp.route("/export.xlsx")
 @requires(authz.may_view_dashboard)
 def export_xlsx():
     session = get_session()
     campaign = campaign_of_request(session)
     body = exports.campaign_workbook(session, campaign)
-    return _download(
-        body,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"tong-hop-{campaign.code}.xlsx",
-    )
+    return send_download(body, f"tong-hop-{campaign.code}.xlsx", XLSX_CONTENT_TYPE)
 
 
 @bp.route("/export.csv")
@@ -244,8 +228,8 @@ def export_xlsx():
 def export_csv():
     session = get_session()
     campaign = campaign_of_request(session)
-    return _download(
+    return send_download(
         exports.unit_results_csv(session, campaign),
-        CSV_CONTENT_TYPE,
         f"ket-qua-don-vi-{campaign.code}.csv",
+        "text/csv",  # the charset is added for any text type
     )

@@ -14,12 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Collective, Person, Unit
-from web.support.downloads import send_download
+from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.i18n import date_vn, pick
 from workflow.documents import cells
 from workflow.people.labels import GENDER_LABELS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 500
 
 
@@ -87,4 +86,4 @@ def send_people(session: Session, ids: list[int], fmt: str) -> Response:
         sheet.append([cells.cell(value) for value in values])
     out = io.BytesIO()
     book.save(out)
-    return send_download(out.getvalue(), "so-ca-nhan.xlsx", XLSX)
+    return send_download(out.getvalue(), "so-ca-nhan.xlsx", XLSX_CONTENT_TYPE)

@@ -20,7 +20,7 @@ from web.db import get_session
 from web.dossiers.common import actor, max_file_bytes, member_units
 from web.people import bp
 from web.support.access import requires
-from web.support.downloads import send_download
+from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.refusals import commit_or_answer
 from workflow.core import authz
 from workflow.core.errors import EditRefused, StaleVersion
@@ -36,7 +36,6 @@ from workflow.people.imports import (
 )
 from workflow.people.spreadsheets import MAX_ROWS, UnreadableFile
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 2000  # rows without problems beyond this are counted, not listed
 COUNTS = ("created", "updated", "unchanged")
 REFUSALS = (EditRefused, UnreadableFile, ImportRefused, StaleVersion)
@@ -178,4 +177,4 @@ def import_template(what: str, fmt: str):
     name = f"mau-nhap-{what}.{fmt}"
     if fmt == "csv":
         return send_download(template_csv(what), name, "text/csv")
-    return send_download(template_xlsx(what), name, XLSX)
+    return send_download(template_xlsx(what), name, XLSX_CONTENT_TYPE)

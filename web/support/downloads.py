@@ -11,6 +11,7 @@ from models.text import without_diacritics
 
 # Given whole as ``content_type``: passed as a mimetype, Werkzeug would add a second charset.
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def disposition(name: str) -> str:

@@ -21,7 +21,7 @@ from models.db import (
     make_sessionmaker,
 )
 from models.decisions import Decision, DecisionItem
-from models.dossiers import Attachment, Dossier, Nomination, Plan, Report
+from models.dossiers import Attachment, Dossier, Nomination, Plan, Proposal, Report
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
 from models.org import RoleGrant, Unit, User
@@ -69,6 +69,7 @@ __all__ = [
     "Dossier",
     "Nomination",
     "Plan",
+    "Proposal",
     "Report",
     "RoleGrant",
     "Unit",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from models.campaigns import Campaign
     from models.people import Collective, Person
 
-DOSSIER_KINDS = ("nomination", "plan", "report")
+DOSSIER_KINDS = ("nomination", "plan", "report", "proposal")
 
 # The longest value a person may type in each content field. The String columns below are sized
 # from it and ``workflow.dossiers.fields`` (which declares the rest of each field) reads it, so a
@@ -33,6 +33,7 @@ MAX_LENGTH = {
     "achievements": 20000,
     "document_number": 60,
     "summary": 20000,
+    "unit_vote": 255,
 }
 
 
@@ -99,12 +100,31 @@ class Nomination(Dossier):
     ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
     direct_worker: Mapped[bool] = mapped_column(Boolean, default=False)
     search_key: Mapped[str] = mapped_column(String(800), default="", index=True)
+    # The unit's list proposal (tờ trình) this nomination is a row of; None for one filed alone.
+    proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
 
     award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
     person: Mapped[Person | None] = relationship()
     collective: Mapped[Collective | None] = relationship()
 
     __mapper_args__ = {"polymorphic_identity": "nomination"}
+
+
+class Proposal(Dossier):
+    """A unit's list proposal (tờ trình đề nghị khen thưởng): one letter and the minutes of the
+    unit's own award meeting, shared by many rows, each a ``Nomination`` with its own result."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True)
+    document_number: Mapped[str | None] = mapped_column(String(MAX_LENGTH["document_number"]))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # The unit council's vote as its minutes record it (e.g. "15/17 thành viên đồng ý").
+    unit_vote: Mapped[str] = mapped_column(String(MAX_LENGTH["unit_vote"]), default="")
+
+    __mapper_args__ = {"polymorphic_identity": "proposal"}
 
 
 class Plan(Dossier):

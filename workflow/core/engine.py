@@ -274,11 +274,14 @@ def fire(
     inputs: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    listeners: bool = True,
 ) -> AuditEvent:
     """Fire ``trigger`` on a dossier for ``actor`` and return the audit event it wrote.
 
     Raises ``NotFound``, ``StaleVersion`` or ``TransitionRefused`` (with every failing
-    rule) and then has changed nothing. Never commits.
+    rule) and then has changed nothing. Never commits. ``listeners=False`` leaves the
+    transition listeners out: for the rows a list moves with it, whose people hear of the
+    list's move once rather than of every row.
     """
     dossier = load_for_update(session, dossier_id, actor)
     wdef = workflow_of(dossier)
@@ -310,14 +313,29 @@ def fire(
     problems, _ = _rule_violations(ctx, tdef, with_inputs=True)
     if problems:
         raise TransitionRefused(problems)
+    if tdef.then:
+        # What follows may be refused: the savepoint then takes the transition back too.
+        with session.begin_nested():
+            event = _take(session, dossier, ctx, tdef, trigger)
+            for effect in tdef.then:
+                effect(ctx)
+    else:
+        event = _take(session, dossier, ctx, tdef, trigger)
+    for listener in TRANSITION_LISTENERS if listeners else ():
+        listener(session, dossier, event, actor)
+    return event
+
+
+def _take(
+    session: Session, dossier: Dossier, ctx: GuardContext, tdef: TransitionDef, trigger: str
+) -> AuditEvent:
+    """Change the state, run the effects, write the dossier and its audit event."""
     out: list[AuditEvent] = []
     # No autoflush until the audit event exists: the flush guard refuses a bare state change.
     with session.no_autoflush:
         machine(dossier.kind).events[trigger].trigger(dossier, ctx=ctx, tdef=tdef, out=out)
         _write(session, dossier)
     session.flush()  # what the effects added (a Council item, an award record), if anything
-    for listener in TRANSITION_LISTENERS:
-        listener(session, dossier, out[0], actor)
     return out[0]
 
 

@@ -117,6 +117,10 @@ class TransitionDef:
     guards: tuple[Guard, ...] = ()
     # Callables run after the guards pass; they record data (reason, decision, tally).
     effects: tuple[Effect, ...] = ()
+    # Callables run once the transition is written and audited, in its transaction: they move
+    # other dossiers that follow this one (a list's rows). A refusal raised by one undoes the
+    # whole transition.
+    then: tuple[Effect, ...] = ()
     # Whether the audit event of this transition is public (published outcomes).
     public: bool = False
     # A style hint for buttons: "primary", "danger" or "secondary".

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from workflow.documents import cells
-from workflow.people.columns import BASIS_LABELS, COLUMNS, KIND_LABELS
+from workflow.people.columns import BASIS_LABELS, COLUMNS, TEMPLATE_TITLES
 from workflow.people.labels import DISCIPLINE_LABELS, GENDER_LABELS, RATING_LABELS
 
 EXAMPLES = {
@@ -39,6 +39,13 @@ EXAMPLES = {
         "decision_number": "1250/QĐ-SGDĐT",
         "decision_date": "15/08/2024",
         "issuer": "Sở Giáo dục và Đào tạo thành phố Hải Phòng",
+    },
+    "proposal": {
+        "full_name": "Nguyễn Thị Thu Hương",
+        "award": "Lao động tiên tiến",
+        "achievements": "Hoàn thành tốt nhiệm vụ; giáo viên dạy giỏi cấp trường.",
+        "date_of_birth": "05/09/1985",
+        "identity_number": "031185001234",
     },
 }
 ALLOWED = {
@@ -92,7 +99,7 @@ def template_xlsx(kind: str) -> bytes:
 
 def _explain(book: Workbook, kind: str) -> None:
     sheet = book.create_sheet("Hướng dẫn")
-    sheet.append(_row([KIND_LABELS[kind][0]]))
+    sheet.append(_row([TEMPLATE_TITLES[kind][0]]))
     sheet.append(_row(["Cột", "Bắt buộc", "Giải thích", "Giá trị được chấp nhận"]))
     for column in COLUMNS[kind]:
         allowed = "; ".join(vi for vi, _ in ALLOWED.get(column.key, {}).values())

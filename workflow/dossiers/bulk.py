@@ -24,14 +24,16 @@ from workflow.dossiers.queues import office_default_state
 
 ACCEPT = "accept"
 RETURN = "return"
-ACTIONS = (ACCEPT, RETURN)
+DECLINE = "decline"
+ACTIONS = (ACCEPT, RETURN, DECLINE)
 # More rows than a queue page shows is a forged form, not a reviewer's selection.
 MAX_ROWS = 500
 
 
 def office_action(kind: str, action: str) -> TransitionDef | None:
     """The transition ``action`` means for a dossier of ``kind`` in the Office's review state:
-    "accept" its forward transition, "return" the one that sends it back with a reason."""
+    "accept" its forward transition, "return" the one that sends it back to the unit with a
+    reason, "decline" the one that ends it with a reason (None when the kind has none)."""
     wdef = WORKFLOWS.get(kind)
     review = office_default_state()
     if wdef is None or review is None or review not in wdef.state_names:
@@ -41,7 +43,10 @@ def office_action(kind: str, action: str) -> TransitionDef | None:
             continue
         if action == ACCEPT and tdef.forward:
             return tdef
-        if action == RETURN and not tdef.forward and Input.REASON in tdef.requires:
+        if tdef.forward or Input.REASON not in tdef.requires:
+            continue
+        dest = wdef.state(tdef.dest)
+        if (action == RETURN and dest.editable) or (action == DECLINE and dest.terminal):
             return tdef
     return None
 

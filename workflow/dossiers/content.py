@@ -19,6 +19,7 @@ from models import (
     Nomination,
     Person,
     Plan,
+    Proposal,
     Report,
     Unit,
 )
@@ -77,7 +78,12 @@ CONTENT_MESSAGES = Messages(
     }
 )
 
-MODELS: dict[str, type[Dossier]] = {"nomination": Nomination, "plan": Plan, "report": Report}
+MODELS: dict[str, type[Dossier]] = {
+    "nomination": Nomination,
+    "plan": Plan,
+    "report": Report,
+    "proposal": Proposal,
+}
 
 
 def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Violation | None]:

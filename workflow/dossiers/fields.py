@@ -32,7 +32,7 @@ _VALUES: dict[str, Value] = {
 }
 
 ALL = DOSSIER_KINDS
-DOCUMENTS = ("plan", "report")
+DOCUMENTS = ("plan", "report", "proposal")
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,15 @@ FIELDS: tuple[FieldDef, ...] = (
         required_to_send=True,
         initial="",
     ),
+    # The list this nomination is a row of, set when the row is added to it.
+    FieldDef(
+        "proposal_id",
+        ("nomination",),
+        ("Thuộc tờ trình", "Row of the proposal"),
+        "select",
+        short=("Tờ trình", "Proposal"),
+        on_form=False,
+    ),
     FieldDef(
         "ad_hoc",
         ("nomination",),
@@ -172,6 +181,18 @@ FIELDS: tuple[FieldDef, ...] = (
     ),
     FieldDef("document_number", DOCUMENTS, ("Số văn bản", "Document number"), "line"),
     FieldDef("summary", DOCUMENTS, ("Nội dung", "Content"), "text", required=True),
+    FieldDef(
+        "unit_vote",
+        ("proposal",),
+        (
+            "Kết quả biểu quyết của Hội đồng thi đua, khen thưởng đơn vị (theo biên bản họp xét)",
+            "The unit council's vote (as its minutes record it)",
+        ),
+        "line",
+        short=("Kết quả biểu quyết của đơn vị", "Unit council's vote"),
+        required_to_send=True,
+        initial="",
+    ),
 )
 
 _BY_KIND: dict[str, dict[str, FieldDef]] = {

@@ -85,15 +85,17 @@ def _kind_vi(kind: str) -> str:
 
 @guard("Có ít nhất một tệp minh chứng", "At least one evidence file attached")
 def has_evidence(ctx: GuardContext) -> Violation | None:
-    """At least one evidence file is attached."""
-    count = ctx.session.scalar(_COUNT_EVIDENCE, {"dossier_id": ctx.dossier.id})
+    """At least one evidence file is attached (to a list's row: to the row or to its list,
+    whose letter and minutes are the evidence every row shares)."""
+    ids = {"dossier_id": ctx.dossier.id, "list_id": getattr(ctx.dossier, "proposal_id", None)}
+    count = ctx.session.scalar(_COUNT_EVIDENCE, ids)
     return None if count else DOSSIER_MESSAGES.violation("evidence_missing")
 
 
 _COUNT_EVIDENCE = (
     select(func.count())
     .select_from(Attachment)
-    .where(Attachment.dossier_id == bindparam("dossier_id"))
+    .where(Attachment.dossier_id.in_((bindparam("dossier_id"), bindparam("list_id"))))
 )
 
 

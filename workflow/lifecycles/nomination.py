@@ -12,6 +12,7 @@ from workflow.lifecycles.common import (
     DRAFT,
     FORWARDED_QUEUE,
     OFFICE,
+    REASON,
     RETURNED,
     SECRETARY,
     TO_PUBLISH_QUEUE,
@@ -48,6 +49,14 @@ FORWARDED = StateDef(
 )
 REJECTED = StateDef(
     "rejected", "Không được đề nghị", "Not approved", terminal=True, tone=Tone.CLOSED, decided=True
+)
+# The Office does not accept it: the row of a list (or a dossier) ends there, with the reason.
+DECLINED = StateDef(
+    "declined",
+    "Không được chấp nhận",
+    "Not accepted by the Office",
+    terminal=True,
+    tone=Tone.CLOSED,
 )
 PUBLISHED = replace(common.PUBLISHED, counts_toward_quota=True)
 
@@ -123,6 +132,7 @@ NOMINATION = WorkflowDef(
         APPROVED,
         FORWARDED,
         REJECTED,
+        DECLINED,
         PUBLISHED,
         WITHDRAWN,
     ),
@@ -142,6 +152,18 @@ NOMINATION = WorkflowDef(
                 + (ag.eligibility_met, ag.eligibility_overridden),
                 effects=(ag.record_override,),
                 forward=True,
+            ),
+            TransitionDef(
+                "office_decline",
+                ("office_review",),
+                "declined",
+                OFFICE,
+                "Không chấp nhận",
+                "Do not accept",
+                requires=REASON,
+                guards=(dg.reviewer_independent,),
+                effects=(dg.record_return_reason,),
+                style="danger",
             ),
             TransitionDef(
                 "council_approve",

@@ -23,6 +23,11 @@ KIND_LABELS = {
     "evaluations": ("Đánh giá, xếp loại hằng năm và kỷ luật", "Annual ratings and discipline"),
     "history": ("Lịch sử khen thưởng (quyết định các năm trước)", "Award history (past decisions)"),
 }
+# What each template is, the register's imports and a list proposal's rows.
+TEMPLATE_TITLES = {
+    **KIND_LABELS,
+    "proposal": ("Danh sách đề nghị khen thưởng kèm tờ trình", "Nominee list of a proposal"),
+}
 BASIS_LABELS = {
     "merit": ("Theo công trạng và thành tích", "For merit"),
     "ad_hoc": ("Đột xuất", "Ad hoc"),
@@ -146,6 +151,37 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         ),
     ),
 }
+
+# A list proposal's rows (``workflow.proposals.rows``); a pasted block without a header row has
+# its columns in this order.
+COLUMNS["proposal"] = (
+    Column(
+        "full_name",
+        "Họ và tên / tên tập thể",
+        "Name of the person / collective",
+        True,
+        "Với danh hiệu tập thể: tên đơn vị hoặc tên tổ",
+        "For a collective award: the unit's or the team's name",
+    ),
+    Column(
+        "award",
+        "Danh hiệu, hình thức khen thưởng",
+        "Award",
+        True,
+        "Tên hoặc mã trong danh mục, ví dụ: Lao động tiên tiến (LDTT)",
+        "Name or code from the catalogue, e.g. LDTT",
+    ),
+    Column(
+        "achievements",
+        "Tóm tắt thành tích",
+        "Summary of achievements",
+        True,
+        "Một, hai câu về thành tích của năm",
+        "A sentence or two on the year's achievements",
+    ),
+    _PERSON[1],
+    _PERSON[2],
+)
 
 ROW_MESSAGES = Messages(
     {

@@ -258,7 +258,7 @@ class Context:
             else {}
         )
         self.seen: dict[tuple, int] = {}
-        self.catalogue = Catalogue(session) if kind == "history" else None
+        self.catalogue = Catalogue(session) if kind in ("history", "proposal") else None
 
     def _elsewhere(self, column: Any, values: set[str]) -> dict[str, Person]:
         found: dict[str, Person] = {}

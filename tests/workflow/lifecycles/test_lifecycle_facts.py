@@ -140,8 +140,8 @@ def test_the_facts_say_what_the_domains_need():
         "published",
     )
     assert decided_states() == ("approved", "forwarded", "published")
-    assert set(closed_states()) == {"rejected", "published", "withdrawn"}
-    assert set(listed_out()) == {"rejected", "withdrawn"}
+    assert set(closed_states()) == {"rejected", "declined", "published", "withdrawn"}
+    assert set(listed_out()) == {"rejected", "declined", "withdrawn"}
     assert published_state() == "published"
     assert agenda_states() == ("council_review",)
     assert publishable_states() == ("approved",)
@@ -150,9 +150,14 @@ def test_the_facts_say_what_the_domains_need():
         "nomination": (),
         "plan": ("accepted",),
         "report": (),
+        "proposal": (),
     }
     assert states_where(lambda s: s.retracted) == {k: ("withdrawn",) for k in WORKFLOWS}
-    assert states_where(lambda s: s.editable) == {k: ("draft", "returned") for k in WORKFLOWS}
+    # A list is edited as a draft only; once sent, its rows are returned and fixed one by one.
+    assert states_where(lambda s: s.editable) == {
+        **{k: ("draft", "returned") for k in WORKFLOWS},
+        "proposal": ("draft",),
+    }
 
 
 def test_state_def_is_none_for_what_no_lifecycle_defines():

@@ -84,6 +84,18 @@ ROWS = [
         "reason",
     ),
     Row(
+        "office_decline",
+        "office_review",
+        "reviewer",
+        "declined",
+        "office_reviewer",
+        "head_a",
+        "role_not_permitted",
+        "head_b",
+        "council_review",
+        "reason",
+    ),
+    Row(
         "resubmit",
         "returned",
         "staff_a",
@@ -243,7 +255,7 @@ def test_row_right_actor_succeeds_with_one_event(session, world, council, row: R
 def _check_effects(session, dossier, row: Row, changes: dict, council) -> None:
     if row.trigger == "unit_approve":
         assert dossier.sent_at == NOW and changes["sent_at"] == "2026-06-01T08:00:00.000000Z"
-    if row.trigger in ("unit_return", "office_return"):
+    if row.trigger in ("unit_return", "office_return", "office_decline"):
         assert dossier.return_reason == REASON
     if row.trigger.startswith("council_"):
         item = session.scalar(select(CouncilItem).where(CouncilItem.dossier_id == dossier.id))

@@ -67,6 +67,7 @@ def configure_blueprints(app: Flask) -> None:
     from web.office import bp as office
     from web.people import bp as people
     from web.practices import bp as practices
+    from web.proposals import bp as proposals
     from web.public import bp as public
     from web.workflow_pages import bp as workflow_pages
 
@@ -74,6 +75,7 @@ def configure_blueprints(app: Flask) -> None:
         auth,
         home,
         dossiers,
+        proposals,
         office,
         council,
         public,

@@ -32,6 +32,8 @@ from workflow.council import ballot as ballots
 from workflow.council import sessions as council
 from workflow.council.ballot import BoardRow
 from workflow.council.guards import records_tally
+from workflow.proposals.listing import awaiting_council
+from workflow.publication.notice import agenda_states
 
 register(bp)
 
@@ -142,6 +144,8 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
     to_publish = [
         (item, a)
         for item in decided
+        # A list's rows are published by a decision, not one by one from here.
+        if getattr(item.dossier, "proposal_id", None) is None
         for a in _actions(session, item.dossier, actor)
         if Input.DECISION in a.tdef.requires
     ]
@@ -151,6 +155,8 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
         meeting=meeting,
         quorum=council.quorum(meeting),
         agenda=_agenda(session, meeting, actor),
+        lists=awaiting_council(session, actor),
+        agenda_state=agenda_states()[0],
         decided=decided,
         to_publish=to_publish,
         can_manage=authz.may_run_council(actor),

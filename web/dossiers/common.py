@@ -19,7 +19,7 @@ from workflow.core.authz import can_view
 from workflow.core.errors import NotFound
 from workflow.dossiers.evidence import check_file, clean_name
 
-KINDS = ("nomination", "plan", "report")
+KINDS = ("nomination", "plan", "report", "proposal")
 
 
 def actor() -> Actor:

@@ -108,7 +108,9 @@ def create(kind: str):
                 ),
                 "success",
             )
-            return redirect(detail_url(dossier.id))
+            # A list is filled on its own page; every other dossier is ready to read over.
+            rows_url = optional_url("proposals.detail", proposal_id=dossier.id)
+            return redirect(rows_url if kind == "proposal" and rows_url else detail_url(dossier.id))
         session.rollback()
     form.files.errors = file_problems
     # Nothing typed or uploaded is lost: the valid files wait server-side for the next try.

@@ -34,12 +34,22 @@ LINKS = (
         shortcut=_l("Lập hồ sơ đề nghị khen thưởng"),
         values={"kind": "nomination"},
     ),
+    Link(
+        "dossiers.create",
+        shortcut=_l("Lập tờ trình kèm danh sách đề nghị"),
+        values={"kind": "proposal"},
+    ),
     Link("dossiers.create", shortcut=_l("Lập kế hoạch thi đua"), values={"kind": "plan"}),
     Link("dossiers.create", shortcut=_l("Lập báo cáo kết quả"), values={"kind": "report"}),
     Link(
         "dossiers.unit_list",
         menu=("Hồ sơ đơn vị", "Unit dossiers"),
         shortcut=_l("Hồ sơ của đơn vị"),
+    ),
+    Link(
+        "proposals.index",
+        menu=("Tờ trình", "Lists"),
+        shortcut=_l("Tờ trình và danh sách đề nghị"),
     ),
     Link(
         "people.index",

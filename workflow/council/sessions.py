@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier, RoleGrant, User
@@ -263,13 +263,19 @@ def pending_ballots(session: Session, council_id: int) -> list[Ballot]:
 
 
 def agenda(session: Session, actor: Actor) -> list[Dossier]:
-    """Dossiers of every kind awaiting the Council that the actor may see, oldest sent first."""
+    """Dossiers of every kind awaiting the Council that the actor may see, oldest sent first.
+    The rows of lists are not among them: a list's rows are decided on its own page, many at
+    once (``workflow.proposals.listing.awaiting_council`` names those lists)."""
     return list(
         session.scalars(
             select(ANY_DOSSIER)
             .where(
                 visible_dossiers(actor),
                 state_is(ANY_DOSSIER.kind, ANY_DOSSIER.state, lambda s: s.agenda),
+                or_(
+                    ANY_DOSSIER.kind != "nomination",
+                    ANY_DOSSIER.Nomination.proposal_id.is_(None),
+                ),
             )
             .order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
         ).unique()

@@ -1,4 +1,5 @@
-"""Bulk work for the Office: accept or return many dossiers of its queue at once.
+"""Bulk work: the Office accepts, returns or declines many dossiers of its queue at once, and
+the Council decides many rows of a list with one tally.
 
 Each row goes through the engine (``fire``) in its own savepoint: a row refused (a rule not
 met, someone else acted first, a reviewer who is the nominee) changes nothing and is reported
@@ -90,10 +91,14 @@ class BulkRequest:
     versions: Mapping[int, int] = field(default_factory=dict)
     reason: str = ""
     reasons: Mapping[int, str] = field(default_factory=dict)
+    # A trigger named outright (the Council's decision on rows of a list), instead of the
+    # Office's action, with the inputs every row shares (the session and the tally).
+    trigger: str | None = None
+    shared: Mapping[str, str] = field(default_factory=dict)
 
     def inputs(self, dossier_id: int) -> dict[str, str]:
         reason = (self.reasons.get(dossier_id) or "").strip() or self.reason.strip()
-        return {"reason": reason} if reason else {}
+        return {**self.shared, "reason": reason} if reason else dict(self.shared)
 
 
 def _title(session: Session, actor: Actor, dossier_id: int) -> str:
@@ -113,7 +118,7 @@ def _one(
     dossier = session.get(Dossier, dossier_id)
     tdef = office_action(dossier.kind, request.action) if dossier is not None else None
     # A dossier of no such kind or in no review state: let the engine word the refusal.
-    trigger = tdef.trigger if tdef is not None else request.action
+    trigger = request.trigger or (tdef.trigger if tdef is not None else request.action)
     try:
         with session.begin_nested():
             fire(

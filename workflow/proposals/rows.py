@@ -158,12 +158,18 @@ def _on_line(line: int, violation: Violation) -> Violation:
 
 
 def remove_row(
-    session: Session, actor: Actor, row_id: int, *, now: dt.datetime | None = None
+    session: Session,
+    actor: Actor,
+    row_id: int,
+    *,
+    proposal_id: int | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
-    """Take a draft row out of a draft list (audited on the list, with whom it named)."""
+    """Take a draft row out of a draft list (audited on the list, with whom it named); when
+    ``proposal_id`` is given the row must be one of that list."""
     now = now or dt.datetime.now(dt.UTC)
     row = session.get(Nomination, row_id)
-    if row is None or row.proposal_id is None:
+    if row is None or row.proposal_id is None or proposal_id not in (None, row.proposal_id):
         raise EditRefused([ROW_MESSAGES.violation("not_a_row")])
     proposal, role = content.check_editable(session, row.proposal_id, actor, None)
     if row.state != WORKFLOWS["nomination"].initial or proposal.state != WORKFLOWS[KIND].initial:

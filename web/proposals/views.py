@@ -12,6 +12,7 @@ from sqlalchemy import select
 from models import AwardType, Campaign, CouncilSession, Person, Proposal, Unit
 from web.auth.user import current_actor
 from web.db import get_session
+from web.home.links import register
 from web.proposals import bp
 from web.support.access import requires
 from web.support.listing import paginate
@@ -23,6 +24,8 @@ from workflow.people.entries import groups_of, search
 from workflow.people.register import current_people, unit_collective
 from workflow.proposals import listing
 from workflow.proposals.rows import load_list
+
+register(bp)
 
 ROWS_PER_PAGE = 50
 LISTS_PER_PAGE = 25
@@ -121,7 +124,7 @@ def render_list(
             or (s.terminal and not s.public and not s.retracted)
         ],
         "editable": editable,
-        "pick": _pick_entries(session, proposal) if editable else None,
+        "register": _pick_entries(session, proposal) if editable else None,
         "may_review": authz.may_review_in_bulk(who),
         "may_decide": authz.may_run_council(who),
         "sessions": _open_sessions(session) if authz.may_run_council(who) else [],

@@ -242,3 +242,19 @@ def test_another_unit_cannot_touch_the_list(session, world):
         errors=(EditRefused, NotFound),
     )
     assert len(_rows(session, proposal.id)) == 1
+
+
+def test_the_head_then_the_office_hear_of_the_list_once_not_of_every_row(session, world):
+    from models import Notification
+
+    proposal, rows = _list(session, world, rows=3)
+
+    def told(name: str) -> list[int]:
+        return session.scalars(
+            select(Notification.dossier_id).where(Notification.user_id == world.users[name].id)
+        ).all()
+
+    fire(session, proposal.id, "submit", world.actor("staff_a"), now=NOW)
+    assert told("head_a") == [proposal.id]
+    fire(session, proposal.id, "unit_approve", world.actor("head_a"), now=NOW)
+    assert told("reviewer") == [proposal.id]

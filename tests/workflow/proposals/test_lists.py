@@ -258,3 +258,18 @@ def test_the_head_then_the_office_hear_of_the_list_once_not_of_every_row(session
     assert told("head_a") == [proposal.id]
     fire(session, proposal.id, "unit_approve", world.actor("head_a"), now=NOW)
     assert told("reviewer") == [proposal.id]
+
+
+def test_a_row_of_a_list_not_yet_sent_has_no_step_of_its_own(session, world):
+    from workflow import available
+
+    proposal, rows = _list(session, world, rows=1)
+    staff = world.actor("staff_a")
+    assert not [t for t, _ in available(session, rows[0], staff) if t.trigger == "submit"]
+    with pytest.raises(TransitionRefused) as refused:
+        fire(session, rows[0].id, "submit", staff, now=NOW)
+    assert refused.value.violations[0].code == "moves_with_list"
+    _send(session, world, proposal)
+    fire(session, rows[0].id, "office_return", world.actor("reviewer"), inputs={"reason": "Sửa"})
+    # Once the list is sent, a returned row is sent again on its own.
+    fire(session, rows[0].id, "resubmit", staff, now=NOW)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import render_template, request
 from sqlalchemy import select
 
-from models import AwardType, Campaign, CouncilSession, Person, Proposal, Unit
+from models import AwardType, Campaign, CouncilSession, Nomination, Person, Proposal, Unit
 from web.auth.user import current_actor
 from web.db import get_session
 from web.home.links import register
@@ -83,8 +83,15 @@ def _pick_entries(session, proposal: Proposal) -> dict[str, Any]:
     collectives = [unit_collective(session, proposal.unit_id)] + groups_of(
         session, proposal.unit_id
     )
+    listed = session.execute(
+        select(Nomination.person_id, Nomination.collective_id).where(
+            Nomination.proposal_id == proposal.id
+        )
+    ).all()
     return {
         "find": find,
+        "listed": {f"person-{p}" for p, _c in listed if p}
+        | {f"collective-{c}" for _p, c in listed if c},
         "people": people[:PICK_LIMIT],
         "more_people": len(people) > PICK_LIMIT,
         "collectives": collectives,

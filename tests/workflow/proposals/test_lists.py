@@ -273,3 +273,20 @@ def test_a_row_of_a_list_not_yet_sent_has_no_step_of_its_own(session, world):
     fire(session, rows[0].id, "office_return", world.actor("reviewer"), inputs={"reason": "Sửa"})
     # Once the list is sent, a returned row is sent again on its own.
     fire(session, rows[0].id, "resubmit", staff, now=NOW)
+
+
+def test_a_person_already_proposed_by_another_unit_is_refused_naming_that_dossier(session, world):
+    earlier = make_dossier(session, world, "nomination", unit="a", nominee_name="Hoàng Thị Mai")
+    person = session.get(Nomination, earlier.id).person
+    person.unit_id = world.units["b"].id  # she moved to school b after school a proposed her
+    session.flush()
+    proposal = make_dossier(session, world, kind="proposal", unit="b")
+    with pytest.raises(EditRefused) as refused:
+        add_rows(
+            session,
+            world.actor("staff_b"),
+            proposal.id,
+            [RowEntry(world.awards["ldtt"].id, "Tốt.", person_id=person.id)],
+            now=NOW,
+        )
+    assert f"số {earlier.id}" in " ".join(refused.value.messages("vi"))

@@ -135,7 +135,9 @@ def render_list(
         "may_review": authz.may_review_in_bulk(who),
         "may_decide": authz.may_run_council(who),
         "sessions": _open_sessions(session) if authz.may_run_council(who) else [],
-        "see_checks": authz.may_see_eligibility(who),
+        # The unit sees its rows' checks while it drafts, as on a nomination's own page.
+        "see_checks": authz.may_see_eligibility(who)
+        or authz.may_see_register_of(who, proposal.unit_id),
         "decline": bulk.office_action("nomination", bulk.DECLINE) is not None,
         "problems": problems or [],
         "kept": kept or {},

@@ -21,7 +21,16 @@ from models.db import (
     make_sessionmaker,
 )
 from models.decisions import Decision, DecisionItem
-from models.dossiers import Attachment, Dossier, Nomination, Plan, Proposal, Report
+from models.dossiers import (
+    Attachment,
+    Dossier,
+    Nomination,
+    Plan,
+    Proposal,
+    Report,
+    ReturnPoint,
+    ReturnRequest,
+)
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
 from models.org import RoleGrant, Unit, User
@@ -71,6 +80,8 @@ __all__ = [
     "Plan",
     "Proposal",
     "Report",
+    "ReturnPoint",
+    "ReturnRequest",
     "RoleGrant",
     "Unit",
     "User",

@@ -34,6 +34,7 @@ from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
 from workflow.council.records import record_event
 from workflow.documents import docx as documents
+from workflow.publication import money
 
 DECISION_MESSAGES = Messages(
     {
@@ -89,6 +90,12 @@ ARTICLES = (
     "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Sở, Trưởng các phòng thuộc Sở, "
     "Thủ trưởng các đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
     "nhiệm thi hành Quyết định này./.",
+)
+# Điều 2 of a decision with its annex: the money is the annex's, and its total is named.
+MONEY_ARTICLE = (
+    "Các tập thể, cá nhân có tên tại Điều 1 được nhận Giấy chứng nhận (Bằng, Giấy khen) và tiền "
+    "thưởng theo mức ghi tại danh sách kèm theo Quyết định này (Nghị định số 152/2025/NĐ-CP, "
+    "Điều 49, 50). Tổng số tiền thưởng: {total} đồng."
 )
 RECIPIENTS = ("- Như Điều 3;", "- Hội đồng TĐKT ngành;", "- Lưu: VT, VP.")
 PUBLISH = "publish"
@@ -382,28 +389,100 @@ def _rows(dossiers: Sequence[Nomination]) -> list[documents.Awardee]:
     ]
 
 
-def decision_docx(session: Session, decision: Decision) -> bytes:
-    """The decision as a DOCX, with the audit chain's head in its footer."""
-    dossiers = dossiers_of(session, decision)
-    letter = documents.Letter(
+def decision_annex(session: Session, decision: Decision) -> money.Annex:
+    """The decision's rows in annex order, each with its money on the decision's date."""
+    return money.annex(session, dossiers_of(session, decision), decision.decided_on)
+
+
+def annex_rows(annex: money.Annex) -> list[documents.AnnexRow]:
+    """The annex's table: per award a heading (I, II …), its individuals then its collectives
+    under their own headings, each numbered from 1, the award's total; then the grand total."""
+    rows = []
+    for number, block in enumerate(annex.blocks, start=1):
+        rows.append(documents.AnnexRow("heading", (f"{_roman(number)}. {block.award_vi}",)))
+        for group in block.groups:
+            label = money.GROUP_LABELS.get(group.nominee_kind, (group.nominee_kind,))[0]
+            rows.append(documents.AnnexRow("heading", (label,)))
+            rows += [
+                documents.AnnexRow(
+                    "row",
+                    (
+                        str(line.number),
+                        line.name,
+                        line.position if line.nominee_kind == "individual" else "",
+                        line.unit,
+                        money.dong(line.amount),
+                    ),
+                )
+                for line in group.lines
+            ]
+        rows.append(
+            documents.AnnexRow("total", (f"Cộng {block.award_vi}", money.dong(block.total)))
+        )
+    rows.append(documents.AnnexRow("total", ("Tổng cộng", money.dong(annex.total))))
+    return rows
+
+
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+
+def _roman(number: int) -> str:
+    """4 → "IV": the awards of an annex are numbered as its parts."""
+    out = ""
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out += letters * count
+    return out
+
+
+def decision_letter(session: Session, decision: Decision) -> documents.Letter:
+    """The decision as the document's plain data: the articles, and the annex with the money."""
+    annex = decision_annex(session, decision)
+    count = len(annex.lines)
+    day = decision.decided_on
+    return documents.Letter(
         agency_parent=documents.PARENT_AGENCY,
         agency=documents.AGENCY,
         number=decision.number,
-        day=decision.decided_on,
+        day=day,
         kind_title="QUYẾT ĐỊNH",
         subject=decision.title,
         authority="GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
         bases=[line.strip() for line in decision.legal_bases.splitlines() if line.strip()],
-        intro=f"Khen thưởng {len(dossiers)} tập thể, cá nhân "
-        "có thành tích, có tên trong danh sách sau:",
-        rows=_rows(dossiers),
-        articles=ARTICLES,
+        intro=f"Khen thưởng {count} tập thể, cá nhân có thành tích, có tên trong danh sách "
+        "kèm theo Quyết định này.",
+        rows=[],
+        articles=(MONEY_ARTICLE.format(total=money.dong(annex.total)), *ARTICLES[1:]),
         signer=decision.signer,
         signer_title=DEFAULT_SIGNER_TITLE,
         recipients=RECIPIENTS,
         audit_head=audit.current_head(session),
+        annex=documents.Annex(
+            title="DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
+            subtitle=f"(Kèm theo Quyết định số {decision.number} ngày "
+            f"{day.day:02d}/{day.month:02d}/{day.year} của Giám đốc Sở Giáo dục và Đào tạo)",
+            rows=annex_rows(annex),
+        ),
     )
-    return documents.decision_docx(letter)
+
+
+def decision_docx(session: Session, decision: Decision) -> bytes:
+    """The decision as a DOCX, with its annex and the audit chain's head in its footer."""
+    return documents.decision_docx(decision_letter(session, decision))
 
 
 def _not_proposed() -> tuple[str, ...]:

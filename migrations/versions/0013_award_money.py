@@ -7,7 +7,11 @@ Create Date: 2026-12-06
 ``base_salary``: one row per amount, in force from ``valid_from`` until the next row's date. A
 decision's award money is the award's multiple (an award rule of kind ``bonus``) times the
 amount in force on the decision's date, rounded up to tens of thousands of đồng (Nghị định
-152/2025/NĐ-CP, Điều 49–50). Seeded with the amount of Nghị định 73/2024/NĐ-CP. Written by hand.
+152/2025/NĐ-CP, Điều 49–50). Seeded with the amount of Nghị định 73/2024/NĐ-CP.
+
+``decision_item.multiple``, ``base_salary``, ``amount``: a row's money, kept when its decision
+is issued (empty for decisions issued before this revision, whose money is computed when read).
+Written by hand.
 """
 
 import datetime as dt
@@ -42,7 +46,15 @@ def upgrade() -> None:
             }
         ],
     )
+    with op.batch_alter_table('decision_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('multiple', sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column('base_salary', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('amount', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('decision_item', schema=None) as batch_op:
+        batch_op.drop_column('amount')
+        batch_op.drop_column('base_salary')
+        batch_op.drop_column('multiple')
     op.drop_table('base_salary')

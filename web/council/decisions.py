@@ -32,7 +32,7 @@ from workflow.core import authz
 from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
-from workflow.publication import decision_exports, decisions, money
+from workflow.publication import decision_exports, decisions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PER_PAGE = 100
@@ -120,7 +120,7 @@ def decision_detail(id: int):
     session = get_session()
     decision = decisions.get(session, id, actor)
     dossiers = decisions.dossiers_of(session, decision)
-    annex = money.annex(session, dossiers, decision.decided_on)
+    annex = decisions.decision_annex(session, decision, dossiers)
     lines = annex.lines
     page = _page(lines, page_number())
     return render_template(

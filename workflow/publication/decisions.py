@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -312,8 +313,9 @@ def issue(
     }
     problems: list[Violation] = []
     events: list[AuditEvent] = []
+    dossiers = dossiers_of(session, decision)
     savepoint = session.begin_nested()
-    for dossier in dossiers_of(session, decision):
+    for dossier in dossiers:
         try:
             events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
         except WorkflowError as refused:
@@ -332,6 +334,7 @@ def issue(
         savepoint.rollback()
         raise EditRefused(problems)
     savepoint.commit()
+    total = _keep_money(session, decision, dossiers)
     decision.status, decision.issued_at = DECISION_ISSUED, now
     record_event(
         session,
@@ -342,10 +345,37 @@ def issue(
         now,
         from_state=DECISION_DRAFT,
         to_state=DECISION_ISSUED,
-        changes={"number": decision.number, "dossiers": [e.entity_id for e in events]},
+        changes={
+            "number": decision.number,
+            "dossiers": [e.entity_id for e in events],
+            "total": total,
+        },
     )
     session.flush()
     return events
+
+
+def _keep_money(session: Session, decision: Decision, dossiers: Sequence[Nomination]) -> int:
+    """Write each row's money on its item, as signed; returns the total."""
+    annex = money.annex(session, dossiers, decision.decided_on)
+    lines = {line.dossier_id: line.money for line in annex.lines}
+    for item in decision.items:
+        row = lines[item.dossier_id]
+        item.multiple = None if row.multiple is None else format(row.multiple.normalize(), "f")
+        item.base_salary, item.amount = row.base_salary, row.amount
+    return annex.total
+
+
+def _kept_money(decision: Decision) -> dict[int, money.RowMoney]:
+    """The money kept on an issued decision's items (a row issued without money has none
+    kept: it is computed when read, so a multiple added afterwards fills it)."""
+    if decision.status != DECISION_ISSUED:
+        return {}
+    return {
+        item.dossier_id: money.RowMoney(Decimal(item.multiple), item.base_salary, item.amount)
+        for item in decision.items
+        if item.amount is not None and item.multiple is not None
+    }
 
 
 def discard(
@@ -389,9 +419,14 @@ def _rows(dossiers: Sequence[Nomination]) -> list[documents.Awardee]:
     ]
 
 
-def decision_annex(session: Session, decision: Decision) -> money.Annex:
-    """The decision's rows in annex order, each with its money on the decision's date."""
-    return money.annex(session, dossiers_of(session, decision), decision.decided_on)
+def decision_annex(
+    session: Session, decision: Decision, dossiers: Sequence[Nomination] | None = None
+) -> money.Annex:
+    """The decision's rows (``dossiers``: already read) in annex order, each with its money:
+    as kept when the decision was issued, or on the decision's date for a draft."""
+    if dossiers is None:
+        dossiers = dossiers_of(session, decision)
+    return money.annex(session, dossiers, decision.decided_on, _kept_money(decision))
 
 
 def annex_rows(annex: money.Annex) -> list[documents.AnnexRow]:

@@ -280,8 +280,15 @@ def annex_order(dossier: Nomination) -> tuple:
     )
 
 
-def annex(session: Session, dossiers: Sequence[Nomination], day: dt.date) -> Annex:
-    """The annex of a decision dated ``day`` listing ``dossiers``, with each row's money."""
+def annex(
+    session: Session,
+    dossiers: Sequence[Nomination],
+    day: dt.date,
+    kept: Mapping[int, RowMoney] | None = None,
+) -> Annex:
+    """The annex of a decision dated ``day`` listing ``dossiers``, with each row's money: the
+    money ``kept`` for a dossier (by id) when the decision was issued, else computed now."""
+    kept = kept or {}
     base = base_salary_on(session, day)
     result = Annex(day, base)
     ordered = sorted(dossiers, key=annex_order)
@@ -314,7 +321,7 @@ def annex(session: Session, dossiers: Sequence[Nomination], day: dt.date) -> Ann
                             d.nominee_name,
                             d.position or "",
                             d.unit.name,
-                            money,
+                            kept.get(d.id, money),
                         )
                         for number, d in enumerate(members, start=1)
                     ),

@@ -14,9 +14,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from models import AuditEvent, BaseSalary, Nomination
+from models import AuditEvent, AwardRule, BaseSalary, Nomination
 from tests.fixtures.money import add_bonus
 from tests.fixtures.people import NOW, make_council_session, make_dossier
+from workflow.awards import catalogue
 from workflow.awards.catalogue import CatalogueRefused
 from workflow.publication import decision_exports, decisions, money
 
@@ -297,3 +298,26 @@ def test_xlsx_for_the_finance_office(session, world, decision):
         if row[5]:
             row[5] = str(Decimal(row[5]).normalize())
     _same(world, text)
+
+
+@pytest.mark.db
+def test_issuing_keeps_the_money_as_signed(session, world, decision):
+    decisions.issue(session, decision.id, world.actor("secretary"), now=NOW)
+    kept = [(i.multiple, i.base_salary, i.amount) for i in decision.items]
+    assert sorted(kept) == [
+        ("0.3", BASE, 710_000),
+        ("0.3", BASE, 710_000),
+        ("0.8", BASE, 1_880_000),
+    ]
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == "decision", AuditEvent.action == "issue")
+    ).one()
+    assert json.loads(event.changes)["total"] == 3_300_000
+    # Later: a base salary from before the decision's date, and the multiples removed.
+    money.add_base_salary(session, world.actor("admin"), salary({"valid_from": "01/01/2026"}))
+    for rule in session.scalars(select(AwardRule).where(AwardRule.kind == "bonus")):
+        catalogue.remove_rule(session, world.actor("admin"), rule.id)
+    assert decisions.decision_annex(session, decision).total == 3_300_000
+    # A draft decision's money is read at the time: none now.
+    draft = decisions.dossiers_of(session, decision)
+    assert money.annex(session, draft, DAY).total == 0

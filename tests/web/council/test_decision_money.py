@@ -14,12 +14,11 @@ from sqlalchemy import select
 
 from models import AwardRule, BaseSalary
 from tests.fixtures.dossiers import page
-from tests.fixtures.money import add_bonus
-from tests.fixtures.people import NOW, make_council_session, make_dossier
+from tests.fixtures.money import add_bonus, approved, approved_group, draft_decision
+from tests.fixtures.people import make_council_session
 from tests.fixtures.web import app_db, csrf_from
 from web.council import decisions as decision_pages
 from web.support.downloads import XLSX_CONTENT_TYPE
-from workflow.publication import decisions
 
 NAMES = ("Lê Thị An", "Ngô Văn Bình", "Vũ Văn Cường")
 
@@ -32,41 +31,9 @@ def decision_id(app, app_world) -> int:
         add_bonus(session, app_world, "ldtt", "0.3", "individual")
         add_bonus(session, app_world, "ttldtt", "0.8", "collective")
         council = make_council_session(session, app_world)
-        ids = [
-            make_dossier(
-                session,
-                app_world,
-                "nomination",
-                "approved",
-                council=council,
-                nominee_name=name,
-                position="Giáo viên",
-            ).id
-            for name in NAMES
-        ]
-        ids.append(
-            make_dossier(
-                session,
-                app_world,
-                "nomination",
-                "approved",
-                council=council,
-                nominee_kind="collective",
-                nominee_name="Tổ Ngữ văn",
-                award_type_id=app_world.awards["ttldtt"].id,
-            ).id
-        )
-        return decisions.create(
-            session,
-            app_world.actor("secretary"),
-            number="05/QĐ-SGDĐT",
-            decided_on=dt.date(2026, 6, 5),
-            signer="Nguyễn Văn Giám",
-            title="Về việc khen thưởng năm 2026",
-            legal_bases="",
-            dossier_ids=ids,
-            now=NOW,
-        ).id
+        made = [approved(session, app_world, council, name, position="Giáo viên") for name in NAMES]
+        made.append(approved_group(session, app_world, council, "Tổ Ngữ văn"))
+        return draft_decision(session, app_world, made).id
 
 
 def test_the_page_shows_each_rows_money_and_the_total_page_by_page(

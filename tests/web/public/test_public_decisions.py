@@ -9,8 +9,8 @@ from docx import Document
 from sqlalchemy import select
 
 from models import AwardRule, Dossier
-from tests.fixtures.money import add_bonus
-from tests.fixtures.people import NOW, make_council_session, make_dossier
+from tests.fixtures.money import add_bonus, approved
+from tests.fixtures.people import NOW, make_council_session
 from tests.fixtures.web import app_db
 from workflow.publication import decisions
 
@@ -21,15 +21,7 @@ def _decision(app, world, number, issue=True):
         council = make_council_session(session, world)
         if not session.scalar(select(AwardRule.id).where(AwardRule.kind == "bonus")):
             add_bonus(session, world, "ldtt", "0.3", "individual")
-        dossier = make_dossier(
-            session,
-            world,
-            "nomination",
-            "approved",
-            council=council,
-            nominee_name="Trần Phú",
-            position="Giáo viên Toán",
-        )
+        dossier = approved(session, world, council, "Trần Phú", position="Giáo viên Toán")
         made = decisions.create(
             session,
             world.actor("secretary"),

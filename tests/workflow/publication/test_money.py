@@ -15,13 +15,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from models import AuditEvent, AwardRule, BaseSalary, Nomination
-from tests.fixtures.money import add_bonus
-from tests.fixtures.people import NOW, make_council_session, make_dossier
+from tests.fixtures.money import DAY, add_bonus, approved, approved_group, draft_decision
+from tests.fixtures.people import NOW, make_council_session
 from workflow.awards import catalogue
 from workflow.awards.catalogue import CatalogueRefused
 from workflow.publication import decision_exports, decisions, money
 
-DAY = dt.date(2026, 6, 5)
 BASE = 2_340_000
 
 
@@ -212,49 +211,13 @@ def decision(session, world):
     add_bonus(session, world, "ldtt", "0.3", "individual")
     add_bonus(session, world, "ttldtt", "0.8", "collective")
     council = make_council_session(session, world)
+    formula = '=HYPERLINK("http://x.example","Bấm")'
     made = [
-        make_dossier(
-            session,
-            world,
-            "nomination",
-            "approved",
-            council=council,
-            nominee_name="Trần Phú",
-            position='=HYPERLINK("http://x.example","Bấm")',
-        ),
-        make_dossier(
-            session,
-            world,
-            "nomination",
-            "approved",
-            council=council,
-            unit="b",
-            nominee_name="Đỗ Thị Mai",
-            position="@Hiệu phó",
-        ),
-        make_dossier(
-            session,
-            world,
-            "nomination",
-            "approved",
-            council=council,
-            nominee_kind="collective",
-            nominee_name="Tổ Ngữ văn",
-            position="",
-            award_type_id=world.awards["ttldtt"].id,
-        ),
+        approved(session, world, council, "Trần Phú", position=formula),
+        approved(session, world, council, "Đỗ Thị Mai", "b", position="@Hiệu phó"),
+        approved_group(session, world, council, "Tổ Ngữ văn"),
     ]
-    return decisions.create(
-        session,
-        world.actor("secretary"),
-        number="05/QĐ-SGDĐT",
-        decided_on=DAY,
-        signer="Nguyễn Văn Giám",
-        title="Về việc khen thưởng năm 2026",
-        legal_bases="",
-        dossier_ids=[d.id for d in made],
-        now=NOW,
-    )
+    return draft_decision(session, world, made)
 
 
 EXPECTED = [

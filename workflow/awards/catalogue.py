@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 from models import AwardRule, AwardType
 from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, THRESHOLD_BASES
 from models.text import nfc
-from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field, kind_of, whole_number_in
+from workflow.awards.rules import (
+    CATALOGUE_MESSAGES,
+    NOMINEE_CHOICES,
+    invalid_field,
+    kind_of,
+    whole_number_in,
+)
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_manage_awards, refuse_unless
@@ -44,7 +50,7 @@ AUTHORITIES: dict[str, tuple[str, str]] = {
     ),
 }
 STATE_LABELS = {"active": ("Đang sử dụng", "In use"), "inactive": ("Ngừng sử dụng", "Not in use")}
-NOMINEE_LABELS = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
+NOMINEE_LABELS = NOMINEE_CHOICES
 BASE_LABELS = {
     "all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
     "present": ("Số thành viên có mặt", "Members present"),

@@ -981,6 +981,7 @@ def _collective_result(
     )
 
 
+# Who an award is for (``AwardType.nominee_kind``, a bonus rule's ``nominee``).
 NOMINEE_CHOICES = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
 
 

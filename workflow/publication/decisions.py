@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
+from workflow.awards.catalogue import NOMINEE_LABELS
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -436,7 +437,7 @@ def annex_rows(annex: money.Annex) -> list[documents.AnnexRow]:
     for number, block in enumerate(annex.blocks, start=1):
         rows.append(documents.AnnexRow("heading", (f"{_roman(number)}. {block.award_vi}",)))
         for group in block.groups:
-            label = money.GROUP_LABELS.get(group.nominee_kind, (group.nominee_kind,))[0]
+            label = NOMINEE_LABELS.get(group.nominee_kind, (group.nominee_kind,))[0]
             rows.append(documents.AnnexRow("heading", (label,)))
             rows += [
                 documents.AnnexRow(

@@ -38,7 +38,6 @@ from workflow.core.errors import Violation
 ROUNDING = Decimal(10_000)
 BONUS = Bonus.code
 NOMINEE_ORDER = ("individual", "collective")
-GROUP_LABELS = {"individual": ("Cá nhân", "Individuals"), "collective": ("Tập thể", "Collectives")}
 MANAGE_ACTION = ("Quản lý mức lương cơ sở", "Manage the base salary")
 ENTITY = "base_salary"
 # Far above any base salary ever set, far below what an integer column holds.

@@ -110,7 +110,7 @@ def letter(n: int) -> documents.Letter:
         audit_head=(1, "0" * 64),
         annex=documents.Annex(
             title="DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
-            subtitle="(Kèm theo Quyết định số 05/QĐ-SGDĐT ngày 05/06/2026)",
+            subtitle=f"(Kèm theo Quyết định số 05/QĐ-SGDĐT {documents.day_words(DAY)})",
             rows=decisions.annex_rows(data),
         ),
     )

@@ -104,9 +104,14 @@ class Letter:
 
 
 def date_line(day: dt.date, place: str = PLACE) -> str:
-    """ "Hải Phòng, ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
+    """ "Hải Phòng, ngày 05 tháng 6 năm 2026"."""
+    return f"{place}, {day_words(day)}"
+
+
+def day_words(day: dt.date) -> str:
+    """ "ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def decision_docx(letter: Letter) -> bytes:

@@ -509,8 +509,8 @@ def decision_letter(session: Session, decision: Decision) -> documents.Letter:
         audit_head=audit.current_head(session),
         annex=documents.Annex(
             title="DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
-            subtitle=f"(Kèm theo Quyết định số {decision.number} ngày "
-            f"{day.day:02d}/{day.month:02d}/{day.year} của Giám đốc Sở Giáo dục và Đào tạo)",
+            subtitle=f"(Kèm theo Quyết định số {decision.number} {documents.day_words(day)} "
+            "của Giám đốc Sở Giáo dục và Đào tạo)",
             rows=annex_rows(annex),
         ),
     )

@@ -198,8 +198,9 @@ def test_decision_docx_in_the_administrative_format(session, world, approved):
     assert "danh sách kèm theo Quyết định này" in articles[0]
     # LĐTT 0,3 × 2.340.000 = 702.000 → 710.000 (twice); TTLĐTT 0,8 × … = 1.872.000 → 1.880.000.
     assert articles[1].endswith("Tổng số tiền thưởng: 3.300.000 đồng.")
-    assert "PHỤ LỤC" in body and "(Kèm theo Quyết định số 05/QĐ-SGDĐT ngày 05/06/2026" in " ".join(
-        body
+    assert (
+        "PHỤ LỤC" in body
+        and "(Kèm theo Quyết định số 05/QĐ-SGDĐT ngày 05 tháng 6 năm 2026" in " ".join(body)
     )
     awardees = awardee_rows(doc)
     assert awardees[0] == ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Số tiền (đồng)"]

@@ -16,6 +16,7 @@ then the collectives, each group numbered from 1, with a total per award and a g
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
@@ -141,14 +142,18 @@ def add_base_salary(
 
 
 def _whole_dong(value: object) -> int | None:
-    """An amount typed "2.340.000", "2,340,000", "2 340 000" or "2340000"; None otherwise."""
-    raw = str(value or "").strip()
-    for mark in (".", ",", " ", "\u00a0"):
-        raw = raw.replace(mark, "")
-    if not raw.isdigit() or not raw.isascii():
+    """An amount typed "2.340.000", "2,340,000", "2 340 000" or "2340000"; None otherwise (a
+    decimal part, "2340000,5", is not a whole amount: it is not read as 23.400.005)."""
+    raw = str(value or "").strip().replace("\u00a0", " ")
+    if not (_PLAIN.fullmatch(raw) or _GROUPED.fullmatch(raw)):
         return None
-    amount = int(raw)
+    amount = int(re.sub(r"\D", "", raw))
     return amount if 1 <= amount <= MAX_AMOUNT else None
+
+
+_PLAIN = re.compile(r"[0-9]+")
+# Thousands grouped by one separator, the same throughout: 2.340.000, 2,340,000, 2 340 000.
+_GROUPED = re.compile(r"[0-9]{1,3}(?:([., ])[0-9]{3})(?:\1[0-9]{3})*")
 
 
 # --- the multiple of an award ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
-from models.awards import AwardRecord, AwardRule, AwardType, HigherReferral, Hold
+from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
 from models.base import Base, utcnow
 from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
 from models.council import (
@@ -49,6 +49,7 @@ from models.settings import Setting, get_setting, set_setting
 __all__ = [
     "AwardRecord",
     "AwardRule",
+    "BaseSalary",
     "HigherReferral",
     "Hold",
     "Ballot",

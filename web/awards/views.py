@@ -135,7 +135,7 @@ def _render_edit(
 ):
     names = {a.code: (a.name_vi, a.name_en) for a in session.scalars(select(AwardType))}
     rules = [
-        (r, label_of(r.kind), catalogue.describe(r, names))
+        (r, label_of(r.kind), catalogue.describe(r, names), catalogue.is_condition(r))
         for r in catalogue.rules_of(session, award.id)
     ]
     return render_template(

@@ -12,6 +12,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from models.dossiers import DOSSIER_KINDS
 from web.db import write_session
 from web.support.parsing import whole_number
 
@@ -80,7 +81,7 @@ def workflow() -> None:
 
 
 @workflow.command("diagram")
-@click.argument("kind", type=click.Choice(["nomination", "plan", "report"]))
+@click.argument("kind", type=click.Choice(DOSSIER_KINDS))
 @click.option("--lang", "locale", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 def workflow_diagram(kind: str, locale: str) -> None:
     """Print the Mermaid diagram of a lifecycle, drawn from its definition."""

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import bindparam, func, select
 
 from models import Attachment, AwardType, Nomination
+from workflow.awards.eligibility import batch, local_day
 from workflow.awards.rules import PURPOSES
 from workflow.core.context import GuardContext
 from workflow.core.engine import fire
@@ -126,20 +127,21 @@ def rows_follow(trigger: str, *sources: str) -> Callable[[GuardContext], None]:
         ids = session.scalars(rows_of(ctx.dossier.id).where(Nomination.state.in_(sources))).all()
         inputs = {"reason": ctx.text("reason")} if ctx.text("reason") else {}
         problems: list[Violation] = []
-        for row_id in ids:
-            try:
-                fire(
-                    session,
-                    row_id,
-                    trigger,
-                    ctx.actor,
-                    inputs=inputs,
-                    now=ctx.now,
-                    listeners=False,
-                )
-            except WorkflowError as refused:
-                name = session.get(Nomination, row_id).nominee_name
-                problems += [row_violation(name, v) for v in refused.violations]
+        with batch(session, local_day(ctx.now), ids):
+            for row_id in ids:
+                try:
+                    fire(
+                        session,
+                        row_id,
+                        trigger,
+                        ctx.actor,
+                        inputs=inputs,
+                        now=ctx.now,
+                        listeners=False,
+                    )
+                except WorkflowError as refused:
+                    name = session.get(Nomination, row_id).nominee_name
+                    problems += [row_violation(name, v) for v in refused.violations]
         if problems:
             raise TransitionRefused(problems)
 

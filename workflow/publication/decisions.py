@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
+from workflow.awards.eligibility import batch, local_day
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -306,21 +307,23 @@ def issue(
     problems: list[Violation] = []
     events: list[AuditEvent] = []
     savepoint = session.begin_nested()
-    for dossier in dossiers_of(session, decision):
-        try:
-            events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
-        except WorkflowError as refused:
-            problems += [
-                DECISION_MESSAGES.violation(
-                    "decision_item_refused",
-                    {
-                        "name": dossier.nominee_name,
-                        "message": v.message("vi"),
-                        "message_en": v.message("en"),
-                    },
-                )
-                for v in refused.violations
-            ]
+    listed = dossiers_of(session, decision)
+    with batch(session, local_day(now), [d.id for d in listed]):
+        for dossier in listed:
+            try:
+                events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
+            except WorkflowError as refused:
+                problems += [
+                    DECISION_MESSAGES.violation(
+                        "decision_item_refused",
+                        {
+                            "name": dossier.nominee_name,
+                            "message": v.message("vi"),
+                            "message_en": v.message("en"),
+                        },
+                    )
+                    for v in refused.violations
+                ]
     if problems:
         savepoint.rollback()
         raise EditRefused(problems)

@@ -60,6 +60,7 @@ from workflow.awards.eligibility import check, local_day  # noqa: E402
 from workflow.core.audit import verify  # noqa: E402
 from workflow.dossiers import bulk, evidence  # noqa: E402
 from workflow.dossiers import content as dossiers  # noqa: E402
+from workflow.lifecycles.common import PUBLISHED  # noqa: E402
 from workflow.proposals.eligibility import check_list  # noqa: E402
 from workflow.proposals.rows import RowEntry, add_rows  # noqa: E402
 from workflow.publication import decisions  # noqa: E402
@@ -376,7 +377,7 @@ def _check(setup: Setup, ids: list[int]) -> None:
     with setup.factory() as session:
         states = set(session.scalars(select(Dossier.state).where(Dossier.id.in_(ids))))
         result = verify(session)
-    if states != {"published"} or not result.ok:
+    if states != {PUBLISHED.name} or not result.ok:
         raise SystemExit(f"check failed: states {states}, chain {result}")
     print(
         f"  check: {len(ids)} nominations published; audit chain verifies ({result.count} events)"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import os
 import pstats
 import sys
@@ -318,20 +319,31 @@ def _mode(side: str) -> contextlib.ExitStack:
     return stack
 
 
-def run_shared(setup: Setup) -> dict[str, dict[str, float]]:
+def run_shared(engine: Engine, setup: Setup) -> dict[str, dict[str, float]]:
     """Accept, then publish, the "before" list with a Checker per row and the "after" list with
-    the shared one, one right after the other; seconds per side and stage."""
-    spent: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+    the shared one, each half by half in the order before, after, after, before (so that a load
+    rising or falling during the run weighs on both alike); seconds and SQL statements per side
+    and stage."""
+    figures: dict[str, dict[str, float]] = {"before": {}, "after": {}}
     rows = {"before": setup.rows(setup.before_id), "after": setup.rows(setup.after_id)}
-    for side in ("before", "after"):
-        with _mode(side), _timed(spent[side], "office_accept"):
-            _accept(setup, rows[side])
-    for side in ("before", "after"):
+    half = len(rows["before"]) // 2
+    parts = {side: (ids[:half], ids[half:]) for side, ids in rows.items()}
+    order = (("before", 0), ("after", 0), ("after", 1), ("before", 1))
+
+    def measured(side: str, stage: str, call: Callable[[], Any]) -> None:
+        with _mode(side):
+            spent, statements = _counted(engine, call)
+        figures[side][stage] = figures[side].get(stage, 0.0) + spent
+        figures[side][stage + "_sql"] = figures[side].get(stage + "_sql", 0) + statements
+
+    for side, part in order:
+        measured(side, "office_accept", functools.partial(_accept, setup, parts[side][part]))
+    for side in rows:
         _council(setup, rows[side])
-    for side, number in (("before", "07/QĐ-SGDĐT"), ("after", "08/QĐ-SGDĐT")):
-        with _mode(side), _timed(spent[side], "publish"):
-            _publish(setup, rows[side], number)
-    return spent
+    for number, (side, part) in enumerate(order, start=7):
+        decision = functools.partial(_publish, setup, parts[side][part], f"{number:02d}/QĐ-SGDĐT")
+        measured(side, "publish", decision)
+    return figures
 
 
 def _counted(engine: Engine, call: Callable[[], Any]) -> tuple[float, int]:
@@ -402,7 +414,7 @@ def bench(backend: str, n: int, pg_url: str | None, profile: str | None) -> dict
             if profiler:
                 profiler.disable()
             singles = run_singles(setup, setup.singles, "06/QĐ-SGDĐT")
-            shared = run_shared(setup)
+            shared = run_shared(engine, setup)
             published = rows + setup.singles
             for proposal_id in (setup.before_id, setup.after_id):
                 published += setup.rows(proposal_id)
@@ -427,8 +439,10 @@ def bench(backend: str, n: int, pg_url: str | None, profile: str | None) -> dict
     before, after = shared["before"], shared["after"]
     for stage in ("office_accept", "publish"):
         print(
-            f"  {stage} of a list, one Checker per row: {before[stage]:.2f} s; shared and "
-            f"prefetched: {after[stage]:.2f} s (before / after {before[stage] / after[stage]:.2f})"
+            f"  {stage} of a list, one Checker per row: {before[stage]:.2f} s, "
+            f"{before[stage + '_sql'] / n:.1f} statements per row; shared and prefetched: "
+            f"{after[stage]:.2f} s, {after[stage + '_sql'] / n:.1f} statements per row "
+            f"(time before / after {before[stage] / after[stage]:.2f})"
         )
     print(
         f"  eligibility of the list: check_list {checks['list_s'] * 1000:.0f} ms, "

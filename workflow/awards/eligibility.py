@@ -42,6 +42,7 @@ from models import (
     Initiative,
     Membership,
     Nomination,
+    Person,
 )
 from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
@@ -99,6 +100,7 @@ class Checker:
         # them weakly, so they are kept alive here.
         self._kept: list[Any] = []
         self._groups: set[int] = set()
+        self._persons: set[int] = set()
 
     def awards(self) -> dict[str, AwardType]:
         if self._awards is None:
@@ -136,6 +138,10 @@ class Checker:
         self._prefetch_files(
             {n.id for n in rows} | {n.proposal_id for n in rows if n.proposal_id is not None}
         )
+        # The nominees' register entries, for the guards that read ``nomination.person``.
+        person_ids = {n.person_id for n in rows if n.person_id is not None}
+        self._kept += _in_chunks(session, select(Person), Person.id, person_ids - self._persons)
+        self._persons |= person_ids
         group_ids = {n.collective_id for n in rows if n.collective_id is not None}
         found = _in_chunks(session, select(Collective), Collective.id, group_ids - self._groups)
         self._kept += found
@@ -700,16 +706,21 @@ def batch(session: Session, today: dt.date, dossier_ids: Iterable[int]) -> Itera
         session.info.pop(_BATCH, None)
 
 
-def checker_for(session: Session, today: dt.date) -> Checker:
-    """The batch's Checker when a batch for ``today`` runs in the session (its rows prefetched),
-    else a new one."""
+def shared_checker(session: Session, today: dt.date) -> Checker | None:
+    """The Checker of the batch for ``today`` running in the session, its rows prefetched; None
+    outside a batch."""
     shared: _Batch | None = session.info.get(_BATCH)
     if shared is None or shared.checker.today != today:
-        return Checker(session, today)
+        return None
     if shared.pending:
         ids, shared.pending = shared.pending, []
         shared.checker.prefetch(_nominations(session, ids))
     return shared.checker
+
+
+def checker_for(session: Session, today: dt.date) -> Checker:
+    """The batch's Checker when a batch for ``today`` runs in the session, else a new one."""
+    return shared_checker(session, today) or Checker(session, today)
 
 
 def forget(session: Session, nomination: Nomination) -> None:

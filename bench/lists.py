@@ -13,8 +13,7 @@ in the same run; and the eligibility checks of the list.
   ``bench/transitions.py`` does), then one decision publishes them all.
 * shared Checker, before and after: two more lists of N rows, received in the setup, are
   accepted and published one after the other, the first with ``workflow.awards.eligibility.batch``
-  switched off (a fresh ``Checker`` per row, as before the batch existed), the second as the app
-  runs.
+  switched off (a new ``Checker`` per row), the second as the app runs.
 * eligibility: ``workflow.proposals.eligibility.check_list`` on the N-row list, in a new session,
   with the SQL statements it runs counted; beside it ``check`` row by row (a Checker per row).
 

@@ -5,6 +5,11 @@ and English and its legal source: each rule is checked by its kind (``workflow.a
 from what ``Checker`` reads and keeps. Hard rules that fail block the Office's approval; soft
 ones warn, and approving anyway needs a reason (``workflow.awards.guards``).
 
+A row of a list proposal (``Nomination.proposal_id``) counts the list's files (its letter and
+minutes) with its own for the "document" rules. Many nominations are checked at the cost of one
+(``Checker.prefetch``, ``check_many``); the transitions of a batch share one Checker
+(``batch``).
+
 Which rules apply: those in force on the day the dossier was received by the Department
 (``sent_at``, Hải Phòng date), or today for a dossier not sent yet. Holds are judged today.
 
@@ -206,7 +211,8 @@ class Checker:
                 )
 
     def _prefetch_holds(self, rows: list[Nomination]) -> None:
-        keys = {_hold_key(n) for n in rows} - set(self._holds)
+        # A row naming no register entry is left to ``holds_of`` and its own query.
+        keys = {k for k in map(_hold_key, rows) if k[1] is not None} - set(self._holds)
         people = {i for kind, i in keys if kind == "person" and i is not None}
         units = {i for kind, i in keys if kind == "unit" and i is not None}
         for key in keys:

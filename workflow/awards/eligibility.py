@@ -698,9 +698,10 @@ def batch(session: Session, today: dt.date, dossier_ids: Iterable[int]) -> Itera
     facts are read for all of ``dossier_ids`` at once, the first time a guard asks: each row then
     costs the engine's work, not the queries of its checks.
 
-    Sound for what a batch does: its transitions move rows between states that count alike
-    toward quotas, and the effects that write the awards history call ``Checker.forget``. A
-    batch inside a batch uses the outer one's Checker."""
+    What the Checker keeps stays true through the batches that use it: the Office's acceptance
+    moves rows between two states that both count toward quotas, publishing writes the awards
+    history through ``record_award``, which calls ``Checker.forget`` for its nominee, and a
+    list's own moves read only the files. A batch inside a batch uses the outer one's Checker."""
     if _BATCH in session.info:
         session.info[_BATCH].pending += list(dossier_ids)
         yield

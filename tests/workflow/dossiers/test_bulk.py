@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
-from models import Dossier, Nomination
+from models import Attachment, Dossier, Nomination
 from tests.fixtures.awards import hold
 from tests.fixtures.people import NOW, make_dossier
 from workflow.awards import catalogue
@@ -150,3 +150,13 @@ def test_accepting_many_rows_reads_their_holds_once(session, world):
     assert reads == 1
     assert [r.dossier_id for r in results[0].refused] == [held]
     assert len(results[0].done) == 6
+
+
+def test_in_a_bulk_accept_a_row_without_files_is_still_refused(session, world):
+    ids = _sent(session, world, count=3)
+    session.execute(delete(Attachment).where(Attachment.dossier_id == ids[1]))
+    request = bulk.BulkRequest(bulk.ACCEPT, tuple(ids))
+    result = bulk.run(session, world.actor("reviewer"), request, now=NOW)
+    assert [r.dossier_id for r in result.refused] == [ids[1]]
+    assert any("minh chứng" in m for m in result.refused[0].messages)
+    assert [r.dossier_id for r in result.done] == [ids[0], ids[2]]

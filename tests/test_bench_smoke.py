@@ -8,16 +8,17 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "script,argv",
+    "script,argv,printed",
     [
-        ("bench.transitions", ["--n", "6", "--sqlite-only"]),
-        ("bench.home", ["--n", "4", "--repeat", "1", "--sqlite-only"]),
-        ("bench.people", ["--n", "60", "--sqlite-only"]),
-        ("bench.decision_docx", ["--n", "40", "--repeat", "1"]),
+        ("bench.transitions", ["--n", "6", "--sqlite-only"], "ratio to floor"),
+        ("bench.home", ["--n", "4", "--repeat", "1", "--sqlite-only"], "ratio to floor"),
+        ("bench.people", ["--n", "60", "--sqlite-only"], "ratio to floor"),
+        ("bench.decision_docx", ["--n", "40", "--repeat", "1"], "ratio to floor"),
+        ("bench.lists", ["--n", "4", "--sqlite-only"], "ratio list / single"),
     ],
 )
-def test_bench_script_runs(script, argv, capsys, monkeypatch, tmp_path):
+def test_bench_script_runs(script, argv, printed, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("VINHDANH_INSTANCE_DIR", str(tmp_path))
     assert importlib.import_module(script).main(argv) == 0
     out = capsys.readouterr().out
-    assert "ratio to floor" in out
+    assert printed in out

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
@@ -379,6 +379,21 @@ def rules_of(session: Session, award_type_id: int) -> list[AwardRule]:
             )
         )
     return cache[award_type_id]
+
+
+def prefetch_rules(session: Session, award_type_ids: Iterable[int]) -> None:
+    """Read the rules of every award type among ``award_type_ids`` not read yet, in one query,
+    into the session's cache that ``rules_of`` reads."""
+    cache = session.info.setdefault(_RULES_CACHE, {})
+    missing = sorted(set(award_type_ids) - set(cache))
+    if not missing:
+        return
+    for award_type_id in missing:
+        cache[award_type_id] = []
+    for rule in session.scalars(
+        select(AwardRule).where(AwardRule.award_type_id.in_(missing)).order_by(AwardRule.id)
+    ):
+        cache[rule.award_type_id].append(rule)
 
 
 def rule_counts(session: Session) -> dict[int, int]:

@@ -5,6 +5,11 @@ and English and its legal source: each rule is checked by its kind (``workflow.a
 from what ``Checker`` reads and keeps. Hard rules that fail block the Office's approval; soft
 ones warn, and approving anyway needs a reason (``workflow.awards.guards``).
 
+A row of a list proposal (``Nomination.proposal_id``) counts the list's files (its letter and
+minutes) with its own for the "document" rules. Many nominations are checked at the cost of one
+(``Checker.prefetch``, ``check_many``); the transitions of a batch share one Checker
+(``batch``).
+
 Which rules apply: those in force on the day the dossier was received by the Department
 (``sent_at``, Hải Phòng date), or today for a dossier not sent yet. Holds are judged today.
 
@@ -22,8 +27,10 @@ award's count, rounded down.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import Session
@@ -33,15 +40,18 @@ from models import (
     AwardRecord,
     AwardType,
     Campaign,
+    Collective,
     Discipline,
     Evaluation,
     Hold,
     Initiative,
     Membership,
     Nomination,
+    Person,
 )
-from workflow.awards.catalogue import rules_of
+from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
+from workflow.people.import_rows import chunks
 
 LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 
@@ -69,20 +79,33 @@ def warnings(results: Iterable[CheckResult]) -> list[CheckResult]:
 
 class Checker:
     """Runs the checks; reads what the rule kinds need and keeps what several nominations share
-    (award names, base counts, files)."""
+    (award names, base counts, files, each register entry's history).
+
+    Each fact is read on first use, one query per kind of fact and register entry; ``prefetch``
+    reads them for many nominations at once (one query per kind of fact, whatever their number),
+    so that checking a list of 500 rows costs no query per row."""
 
     def __init__(self, session: Session, today: dt.date) -> None:
         self.session = session
         self.today = today
         self._awards: dict[str, AwardType] | None = None
         self._counts: dict[tuple[int, int, int], int] = {}
-        self._purposes: dict[int, dict[str, int]] = {}
+        # {dossier id: {purpose: files}}: each dossier's own files (a row's and its list's).
+        self._files: dict[int, dict[str, int]] = {}
         self._records: dict[tuple[str, int | None], list[Held]] = {}
         self._ratings: dict[int | None, dict[int, str]] = {}
         self._initiatives: dict[int | None, list[Initiative]] = {}
         self._disciplines: dict[int | None, list[Discipline]] = {}
-        self._members: dict[tuple[int | None, int], list[int]] = {}
-        self._members_facts: dict[tuple[int | None, int], MembersFacts] = {}
+        self._holds: dict[tuple[str, int | None], list[Hold]] = {}
+        # Per register entry: (id, award type id, campaign year, state) of its counted nominations.
+        self._nominations: dict[tuple[str, int | None], list[tuple[int, int, int, str]]] = {}
+        self._members: dict[tuple[tuple[str, int | None], int], list[int]] = {}
+        self._members_facts: dict[tuple[tuple[str, int | None], int], MembersFacts] = {}
+        # Objects read by ``prefetch`` only to be found by lazy loads: the identity map holds
+        # them weakly, so they are kept alive here.
+        self._kept: list[Any] = []
+        self._groups: set[int] = set()
+        self._persons: set[int] = set()
 
     def awards(self) -> dict[str, AwardType]:
         if self._awards is None:
@@ -93,11 +116,11 @@ class Checker:
         self, nomination: Nomination, purposes: dict[str, int] | None = None
     ) -> list[CheckResult]:
         """Every rule of the nomination's award in force on the day it was received, each
-        checked by its kind (``purposes``: the dossier's files, when already counted)."""
+        checked by its kind (``purposes``: the dossier's own files, when already counted)."""
         day = local_day(nomination.sent_at) or self.today
         rules = [r for r in rules_of(self.session, nomination.award_type_id) if r.applies_on(day)]
         if purposes is not None:
-            self._purposes[nomination.id] = purposes
+            self._files[nomination.id] = purposes
         results = []
         for rule in rules:
             kind = kind_of(rule.kind)
@@ -105,18 +128,261 @@ class Checker:
                 results.append(kind.check(rule, nomination, self))
         return results
 
+    # --- many nominations at once --------------------------------------------------------
+
+    def prefetch(self, nominations: Iterable[Any]) -> None:
+        """Read at once what the checks of ``nominations`` will read (other dossiers are
+        skipped): one query per kind of fact, in chunks of ids below SQLite's limit on bound
+        parameters; what is already kept is not read again."""
+        rows = [n for n in nominations if isinstance(n, Nomination)]
+        if not rows:
+            return
+        session = self.session
+        prefetch_rules(session, {n.award_type_id for n in rows})
+        awards = self.awards()
+        self._prefetch_files(
+            {n.id for n in rows} | {n.proposal_id for n in rows if n.proposal_id is not None}
+        )
+        # The nominees' register entries, for the guards that read ``nomination.person``.
+        person_ids = {n.person_id for n in rows if n.person_id is not None}
+        self._kept += _in_chunks(session, select(Person), Person.id, person_ids - self._persons)
+        self._persons |= person_ids
+        group_ids = {n.collective_id for n in rows if n.collective_id is not None}
+        found = _in_chunks(session, select(Collective), Collective.id, group_ids - self._groups)
+        self._kept += found
+        self._groups |= group_ids
+        people = {n.person_id for n in rows if _entry(n)[0] == "person"} - {None}
+        groups = {n.collective_id for n in rows if _entry(n)[0] == "collective"} - {None}
+        self._prefetch_person_facts(people - set(self._ratings))
+        self._prefetch_records(people, groups)
+        self._prefetch_holds(rows)
+        self._prefetch_nominations(people, groups)
+        self._prefetch_counts(rows, awards)
+        self._prefetch_members(rows)
+
+    def _prefetch_files(self, dossier_ids: set[int]) -> None:
+        missing = dossier_ids - set(self._files)
+        found = attachment_purposes(self.session, sorted(missing))
+        for dossier_id in missing:
+            self._files[dossier_id] = found.get(dossier_id, {})
+
+    def _prefetch_person_facts(self, people: set[int]) -> None:
+        """Ratings, initiatives and disciplinary measures of ``people``."""
+        session = self.session
+        for person_id in people:
+            self._ratings[person_id] = {}
+            self._initiatives[person_id] = []
+            self._disciplines[person_id] = []
+        for person_id, year, rating in _rows_in_chunks(
+            session,
+            select(Evaluation.person_id, Evaluation.year, Evaluation.rating),
+            Evaluation.person_id,
+            people,
+        ):
+            self._ratings[person_id][year] = rating
+        found = _in_chunks(session, select(Initiative), Initiative.person_id, people)
+        for initiative in sorted(found, key=lambda i: (i.year, i.id)):
+            self._initiatives[initiative.person_id].append(initiative)
+        for discipline in _in_chunks(session, select(Discipline), Discipline.person_id, people):
+            self._disciplines[discipline.person_id].append(discipline)
+
+    def _prefetch_records(self, people: set[int], groups: set[int]) -> None:
+        columns = (
+            AwardRecord.id,
+            AwardRecord.award_type_id,
+            AwardRecord.year,
+            AwardRecord.basis,
+            AwardRecord.dossier_id,
+            AwardRecord.person_id,
+            AwardRecord.collective_id,
+        )
+        for kind, column, ids in (
+            ("person", AwardRecord.person_id, people),
+            ("collective", AwardRecord.collective_id, groups),
+        ):
+            ids = {i for i in ids if (kind, i) not in self._records}
+            for ident in ids:
+                self._records[kind, ident] = []
+            found = _rows_in_chunks(self.session, select(*columns), column, ids)
+            for r in sorted(found, key=lambda r: r.id):
+                owner = r.person_id if kind == "person" else r.collective_id
+                self._records[kind, owner].append(
+                    Held(r.id, r.award_type_id, r.year, r.basis, r.dossier_id)
+                )
+
+    def _prefetch_holds(self, rows: list[Nomination]) -> None:
+        # A row naming no register entry is left to ``holds_of`` and its own query.
+        keys = {k for k in map(_hold_key, rows) if k[1] is not None} - set(self._holds)
+        people = {i for kind, i in keys if kind == "person" and i is not None}
+        units = {i for kind, i in keys if kind == "unit" and i is not None}
+        for key in keys:
+            self._holds[key] = []
+        found = _in_chunks(self.session, select(Hold), Hold.person_id, people)
+        found += _in_chunks(
+            self.session, select(Hold).where(Hold.person_id.is_(None)), Hold.unit_id, units
+        )
+        for hold in sorted(found, key=lambda h: (h.starts_on, h.id)):
+            key = (
+                ("person", hold.person_id) if hold.person_id is not None else ("unit", hold.unit_id)
+            )
+            self._holds[key].append(hold)
+
+    def _prefetch_nominations(self, people: set[int], groups: set[int]) -> None:
+        for kind, column, ids in (
+            ("person", Nomination.person_id, people),
+            ("collective", Nomination.collective_id, groups),
+        ):
+            ids = {i for i in ids if (kind, i) not in self._nominations}
+            for ident in ids:
+                self._nominations[kind, ident] = []
+            query = _COUNTED_NOMINATIONS.add_columns(column).where(
+                Nomination.state.in_(counted_states())
+            )
+            for row in _rows_in_chunks(self.session, query, column, ids):
+                self._nominations[kind, row[4]].append(tuple(row[:4]))
+
+    def _prefetch_counts(self, rows: list[Nomination], awards: dict[str, AwardType]) -> None:
+        """The counts the quota rules of ``rows`` will ask for, in two grouped queries."""
+        keys: set[tuple[int, int, int]] = set()
+        for n in rows:
+            for rule in rules_of(self.session, n.award_type_id):
+                base = awards.get(rule.values.get("of", "")) if rule.kind == "quota" else None
+                if base is not None:
+                    year = n.campaign.year
+                    keys |= {(base.id, n.unit_id, year), (n.award_type_id, n.unit_id, year)}
+        keys -= set(self._counts)
+        if not keys:
+            return
+        found = dict.fromkeys(keys, 0)
+        award_ids, unit_ids = {k[0] for k in keys}, {k[1] for k in keys}
+        years = sorted({k[2] for k in keys})
+        records = select(
+            AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year, func.count()
+        ).where(AwardRecord.award_type_id.in_(award_ids), AwardRecord.year.in_(years))
+        recorded = exists().where(AwardRecord.dossier_id == Nomination.id)
+        nominations = (
+            select(Nomination.award_type_id, Nomination.unit_id, Campaign.year, func.count())
+            .join(Campaign, Campaign.id == Nomination.campaign_id)
+            .where(
+                Nomination.award_type_id.in_(award_ids),
+                Campaign.year.in_(years),
+                Nomination.state.in_(counted_states()),
+                ~recorded,
+            )
+        )
+        for query, unit_column, group in (
+            (
+                records,
+                AwardRecord.unit_id,
+                (AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year),
+            ),
+            (
+                nominations,
+                Nomination.unit_id,
+                (Nomination.award_type_id, Nomination.unit_id, Campaign.year),
+            ),
+        ):
+            for chunk in chunks(unit_ids):
+                grouped = query.where(unit_column.in_(chunk)).group_by(*group)
+                for award_type_id, unit_id, year, count in self.session.execute(grouped):
+                    if (award_type_id, unit_id, year) in found:
+                        found[award_type_id, unit_id, year] += count
+        self._counts.update(found)
+
+    def _prefetch_members(self, rows: list[Nomination]) -> None:
+        """The members of the collective rows, and what the collective rules read of them."""
+        wanted = {
+            (_group_key(n), n.campaign.year) for n in rows if n.nominee_kind == "collective"
+        } - set(self._members_facts)
+        if not wanted:
+            return
+        units = {i for (kind, i), _ in wanted if kind == "unit"}
+        groups = {i for (kind, i), _ in wanted if kind == "group"}
+        memberships = _in_chunks(self.session, select(Membership), Membership.unit_id, units)
+        memberships += _in_chunks(
+            self.session, select(Membership), Membership.collective_id, groups
+        )
+        for key, year in wanted:
+            kind, ident = key
+            column = "unit_id" if kind == "unit" else "collective_id"
+            self._members[key, year] = sorted(
+                {
+                    m.person_id
+                    for m in memberships
+                    if getattr(m, column) == ident and m.covers_year(year)
+                }
+            )
+        people = {p for key in wanted for p in self._members[key]}
+        years = sorted({year for _, year in wanted})
+        held: dict[tuple[int, int], set[int]] = {}
+        for person_id, award_type_id, year in _rows_in_chunks(
+            self.session,
+            select(AwardRecord.person_id, AwardRecord.award_type_id, AwardRecord.year).where(
+                AwardRecord.year.in_(years), AwardRecord.basis == "merit"
+            ),
+            AwardRecord.person_id,
+            people,
+        ):
+            held.setdefault((person_id, year), set()).add(award_type_id)
+        ratings = {
+            (person_id, year): rating
+            for person_id, year, rating in _rows_in_chunks(
+                self.session,
+                select(Evaluation.person_id, Evaluation.year, Evaluation.rating).where(
+                    Evaluation.year.in_(years)
+                ),
+                Evaluation.person_id,
+                people,
+            )
+        }
+        measures = _in_chunks(self.session, select(Discipline), Discipline.person_id, people)
+        for key, year in wanted:
+            members = self._members[key, year]
+            by_award: dict[int, set[int]] = {}
+            for person_id in members:
+                for award_type_id in held.get((person_id, year), ()):
+                    by_award.setdefault(award_type_id, set()).add(person_id)
+            rated = {p: ratings[p, year] for p in members if (p, year) in ratings}
+            inside = set(members)
+            disciplined = [
+                (d.person_id, d.form)
+                for d in sorted(measures, key=lambda d: d.id)
+                if d.person_id in inside and d.in_year(year)
+            ]
+            self._members_facts[key, year] = MembersFacts(members, by_award, rated, disciplined)
+
+    def forget(self, nomination: Nomination) -> None:
+        """Drop what a transition of ``nomination`` may have changed (its nominee's history,
+        the quotas of its unit and year, what its collectives' members hold): the next check
+        reads them again. Called by effects that write the history (``record_award``)."""
+        entry = _entry(nomination)
+        self._records.pop(entry, None)
+        self._nominations.pop(entry, None)
+        self._initiatives.pop(nomination.person_id, None)
+        self._counts = {k: v for k, v in self._counts.items() if k[1] != nomination.unit_id}
+        self._members_facts.clear()
+
     # --- what the rule kinds read (workflow.awards.rules.Facts) -------------------------
 
     def purposes(self, nomination: Nomination) -> dict[str, int]:
-        """{purpose: number of files} of the nomination (read once)."""
-        if nomination.id not in self._purposes:
-            found = attachment_purposes(self.session, [nomination.id])
-            self._purposes[nomination.id] = found.get(nomination.id, {})
-        return self._purposes[nomination.id]
+        """{purpose: number of files} of the nomination, with those of its list for a row of a
+        list proposal (the list's letter and minutes are every row's)."""
+        wanted = [nomination.id]
+        if nomination.proposal_id is not None:
+            wanted.append(nomination.proposal_id)
+        self._prefetch_files(set(wanted))
+        merged = dict(self._files[nomination.id])
+        if nomination.proposal_id is not None:
+            for purpose, count in self._files[nomination.proposal_id].items():
+                merged[purpose] = merged.get(purpose, 0) + count
+        return merged
 
     def holds_of(self, nomination: Nomination) -> list[Hold]:
         """The holds on the nominee in force today, earliest first."""
-        return [h for h in self.session.scalars(_holds_for(nomination)) if h.active_on(self.today)]
+        key = _hold_key(nomination)
+        if key not in self._holds:
+            self._holds[key] = list(self.session.scalars(_holds_for(nomination)))
+        return [h for h in self._holds[key] if h.active_on(self.today)]
 
     # --- counting ------------------------------------------------------------------------
 
@@ -166,7 +432,9 @@ class Checker:
                             AwardRecord.year,
                             AwardRecord.basis,
                             AwardRecord.dossier_id,
-                        ).where(column == key[1])
+                        )
+                        .where(column == key[1])
+                        .order_by(AwardRecord.id)
                     )
                 ]
                 if key[1] is not None
@@ -209,22 +477,21 @@ class Checker:
     def members(self, nomination: Nomination, year: int) -> list[int]:
         """The people of a collective nominee in ``year``: those whose period in the unit (in
         the group, for a group) covers the year."""
-        key = (nomination.collective_id, year)
-        if key not in self._members:
-            collective = nomination.collective
+        key = _group_key(nomination)
+        if (key, year) not in self._members:
             query = select(Membership)
-            if collective is None or collective.kind == "unit":
-                query = query.where(Membership.unit_id == nomination.unit_id)
+            if key[0] == "unit":
+                query = query.where(Membership.unit_id == key[1])
             else:
-                query = query.where(Membership.collective_id == collective.id)
-            self._members[key] = sorted(
+                query = query.where(Membership.collective_id == key[1])
+            self._members[key, year] = sorted(
                 {m.person_id for m in self.session.scalars(query) if m.covers_year(year)}
             )
-        return self._members[key]
+        return self._members[key, year]
 
     def members_facts(self, nomination: Nomination, year: int) -> MembersFacts:
         """What the collective rules read about the members in ``year`` (one query each)."""
-        key = (nomination.collective_id, year)
+        key = (_group_key(nomination), year)
         if key not in self._members_facts:
             people = self.members(nomination, year)
             held: dict[int, set[int]] = {}
@@ -246,7 +513,9 @@ class Checker:
             disciplined = [
                 (d.person_id, d.form)
                 for d in self.session.scalars(
-                    select(Discipline).where(Discipline.person_id.in_(people))
+                    select(Discipline)
+                    .where(Discipline.person_id.in_(people))
+                    .order_by(Discipline.id)
                 )
                 if d.in_year(year)
             ]
@@ -265,20 +534,39 @@ class Checker:
         self, award_type_id: int, nomination: Nomination, year: int
     ) -> list[tuple[int, str]]:
         """(id, state) of the nominee's other nominations for the award that year, received."""
-        return [
-            (r.id, r.state)
-            for r in self.session.execute(
-                select(Nomination.id, Nomination.state)
-                .join(Campaign, Campaign.id == Nomination.campaign_id)
-                .where(
-                    Nomination.award_type_id == award_type_id,
-                    Campaign.year == year,
-                    Nomination.id != nomination.id,
-                    Nomination.state.in_(counted_states()),
-                    _same_nominee(nomination),
-                )
+        entry = _entry(nomination)
+        if entry not in self._nominations:
+            query = _COUNTED_NOMINATIONS.where(
+                Nomination.state.in_(counted_states()), _same_nominee(nomination)
             )
+            self._nominations[entry] = [tuple(row) for row in self.session.execute(query)]
+        return [
+            (ident, state)
+            for ident, award, held_in, state in sorted(self._nominations[entry])
+            if award == award_type_id and held_in == year and ident != nomination.id
         ]
+
+
+# (id, award type id, campaign year, state) of nominations, for ``same_year_nominations``.
+_COUNTED_NOMINATIONS = select(
+    Nomination.id, Nomination.award_type_id, Campaign.year, Nomination.state
+).join(Campaign, Campaign.id == Nomination.campaign_id)
+
+
+def _in_chunks(session: Session, query, column, ids: Iterable[Any]) -> list[Any]:
+    """The objects of ``query`` whose ``column`` is one of ``ids``, one query per chunk."""
+    found: list[Any] = []
+    for chunk in chunks(ids):
+        found += session.scalars(query.where(column.in_(chunk))).all()
+    return found
+
+
+def _rows_in_chunks(session: Session, query, column, ids: Iterable[Any]) -> list[Any]:
+    """The rows of ``query`` whose ``column`` is one of ``ids``, one query per chunk."""
+    found: list[Any] = []
+    for chunk in chunks(ids):
+        found += session.execute(query.where(column.in_(chunk))).all()
+    return found
 
 
 @dataclass(frozen=True)
@@ -310,6 +598,21 @@ def _entry(nomination: Nomination) -> tuple[str, int | None]:
     return "person", nomination.person_id
 
 
+def _hold_key(nomination: Nomination) -> tuple[str, int | None]:
+    """Whose holds concern the nominee: the person's, or for a collective its unit's."""
+    if nomination.nominee_kind == "collective":
+        return "unit", nomination.unit_id
+    return "person", nomination.person_id
+
+
+def _group_key(nomination: Nomination) -> tuple[str, int | None]:
+    """Whose members a collective nominee has: a group's, or the unit's (the unit itself)."""
+    collective = nomination.collective
+    if collective is None or collective.kind == "unit":
+        return "unit", nomination.unit_id
+    return "group", collective.id
+
+
 def _same_nominee(nomination: Nomination):
     """Nominations naming the same register entry as ``nomination``."""
     kind, ident = _entry(nomination)
@@ -324,7 +627,7 @@ def _holds_for(nomination: Nomination):
         condition = and_(Hold.person_id.is_(None), Hold.unit_id == nomination.unit_id)
     else:
         condition = Hold.person_id == nomination.person_id
-    return select(Hold).where(condition).order_by(Hold.starts_on)
+    return select(Hold).where(condition).order_by(Hold.starts_on, Hold.id)
 
 
 # What a unit is told of a hold: the matter itself is for the Department.
@@ -367,8 +670,73 @@ def check(session: Session, nomination: Nomination, today: dt.date) -> list[Chec
 def check_many(
     session: Session, nominations: Iterable[Nomination], today: dt.date
 ) -> dict[int, list[CheckResult]]:
-    """The checks of several nominations (a page of a queue), sharing counts and queries."""
+    """The checks of several nominations (a page of a queue, the rows of a list): what they
+    read is fetched for all of them at once, so their number adds no query."""
     nominations = [n for n in nominations if isinstance(n, Nomination)]
     checker = Checker(session, today)
-    purposes = attachment_purposes(session, [n.id for n in nominations])
-    return {n.id: checker.check(n, purposes.get(n.id, {})) for n in nominations}
+    checker.prefetch(nominations)
+    return {n.id: checker.check(n) for n in nominations}
+
+
+# --- one Checker for a batch of transitions ---------------------------------------------------
+
+_BATCH = "vinhdanh.eligibility_batch"
+
+
+@dataclass
+class _Batch:
+    """The Checker a batch of transitions shares, and the dossiers not yet prefetched."""
+
+    checker: Checker
+    pending: list[int]
+
+
+@contextmanager
+def batch(session: Session, today: dt.date, dossier_ids: Iterable[int]) -> Iterator[None]:
+    """While a batch of transitions runs (the Office accepting many rows, a list moving its
+    rows), the eligibility guards of its transitions on ``today`` share one ``Checker``, whose
+    facts are read for all of ``dossier_ids`` at once, the first time a guard asks: each row then
+    costs the engine's work, not the queries of its checks.
+
+    What the Checker keeps stays true through the batches that use it: the Office's acceptance
+    moves rows between two states that both count toward quotas, publishing writes the awards
+    history through ``record_award``, which calls ``Checker.forget`` for its nominee, and a
+    list's own moves read only the files. A batch inside a batch uses the outer one's Checker."""
+    if _BATCH in session.info:
+        session.info[_BATCH].pending += list(dossier_ids)
+        yield
+        return
+    session.info[_BATCH] = _Batch(Checker(session, today), list(dossier_ids))
+    try:
+        yield
+    finally:
+        session.info.pop(_BATCH, None)
+
+
+def shared_checker(session: Session, today: dt.date) -> Checker | None:
+    """The Checker of the batch for ``today`` running in the session, its rows prefetched; None
+    outside a batch."""
+    shared: _Batch | None = session.info.get(_BATCH)
+    if shared is None or shared.checker.today != today:
+        return None
+    if shared.pending:
+        ids, shared.pending = shared.pending, []
+        shared.checker.prefetch(_nominations(session, ids))
+    return shared.checker
+
+
+def checker_for(session: Session, today: dt.date) -> Checker:
+    """The batch's Checker when a batch for ``today`` runs in the session, else a new one."""
+    return shared_checker(session, today) or Checker(session, today)
+
+
+def forget(session: Session, nomination: Nomination) -> None:
+    """Tell the batch's Checker, if any, that ``nomination``'s facts changed."""
+    shared: _Batch | None = session.info.get(_BATCH)
+    if shared is not None:
+        shared.checker.forget(nomination)
+
+
+def _nominations(session: Session, ids: list[int]) -> list[Nomination]:
+    """The nominations among ``ids`` (those already loaded are not read again)."""
+    return _in_chunks(session, select(Nomination), Nomination.id, ids)

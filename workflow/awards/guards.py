@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, select, update
 from models import AwardRecord, HigherReferral, Initiative, Nomination
 from models.text import fold
 from workflow.awards.catalogue import AUTHORITIES
-from workflow.awards.eligibility import check, hard_failures, local_day, warnings
+from workflow.awards.eligibility import checker_for, forget, hard_failures, local_day, warnings
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
@@ -69,7 +69,8 @@ def _eligibility(ctx: GuardContext) -> list:
     shared by ``eligibility_met``, ``eligibility_overridden`` and ``record_override``."""
     if not isinstance(ctx.dossier, Nomination):
         return []
-    return check(ctx.session, ctx.dossier, local_day(ctx.now))
+    # In a batch (``eligibility.batch``) the facts of every row were read at once.
+    return checker_for(ctx.session, local_day(ctx.now)).check(ctx.dossier)
 
 
 def _joined(results: list) -> dict[str, str]:
@@ -264,6 +265,7 @@ def record_award(ctx: GuardContext) -> None:
             .values(used_by_record_id=record_id)
         )
         ctx.changes["initiatives_used"] = used
+    forget(ctx.session, nomination)
 
 
 _INSERT_RECORD = AwardRecord.__table__.insert().returning(AwardRecord.__table__.c.id)

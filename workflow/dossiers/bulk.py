@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from models import Dossier
+from workflow.awards.eligibility import batch, local_day
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view, reviewed_by_office
 from workflow.core.engine import fire
@@ -146,9 +147,12 @@ def run(
     """Fire the request's action on each selected dossier, each in its own savepoint; never
     commits (the caller commits what went through)."""
     selected = _unique(request.ids)[:MAX_ROWS]
+    # The engine reads the time when none is given: the rows' checks share one day.
+    now = now or dt.datetime.now(dt.UTC)
     # Rows are locked in id order: two reviewers ticking the same rows in another order then
     # wait for each other instead of deadlocking; the report keeps the selection's order.
-    outcomes = {i: _one(session, actor, request, i, now, locale) for i in sorted(selected)}
+    with batch(session, local_day(now), selected):
+        outcomes = {i: _one(session, actor, request, i, now, locale) for i in sorted(selected)}
     return BulkResult(request.action, [outcomes[i] for i in selected])
 
 

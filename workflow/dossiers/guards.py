@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, select
 
 from models import Attachment, Dossier, Nomination, Person, ReturnPoint, ReturnRequest
 from models.text import nfc
+from workflow.awards.eligibility import local_day, shared_checker
 from workflow.campaigns.deadlines import late_on
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
@@ -87,8 +88,13 @@ def _kind_vi(kind: str) -> str:
 def has_evidence(ctx: GuardContext) -> Violation | None:
     """At least one evidence file is attached (to a list's row: to the row or to its list,
     whose letter and minutes are the evidence every row shares)."""
-    ids = {"dossier_id": ctx.dossier.id, "list_id": getattr(ctx.dossier, "proposal_id", None)}
-    count = ctx.session.scalar(_COUNT_EVIDENCE, ids)
+    shared = shared_checker(ctx.session, local_day(ctx.now))
+    if shared is not None and isinstance(ctx.dossier, Nomination):
+        # In a batch the files of every row and list were counted at once.
+        count = sum(shared.purposes(ctx.dossier).values())
+    else:
+        ids = {"dossier_id": ctx.dossier.id, "list_id": getattr(ctx.dossier, "proposal_id", None)}
+        count = ctx.session.scalar(_COUNT_EVIDENCE, ids)
     return None if count else DOSSIER_MESSAGES.violation("evidence_missing")
 
 

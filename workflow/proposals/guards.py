@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import bindparam, func, select
 
 from models import Attachment, AwardType, Nomination, Proposal
+from workflow.awards.eligibility import batch, local_day
 from workflow.awards.rules import PURPOSES
 from workflow.core.context import GuardContext
 from workflow.core.engine import fire
@@ -135,7 +136,8 @@ def rows_follow(trigger: str, *sources: str) -> Callable[[GuardContext], None]:
         inputs = {"reason": ctx.text("reason")} if ctx.text("reason") else {}
         session.info[_FOLLOWING] = ctx.dossier.id
         try:
-            problems = _follow(session, ids, trigger, ctx, inputs)
+            with batch(session, local_day(ctx.now), ids):
+                problems = _follow(session, ids, trigger, ctx, inputs)
         finally:
             session.info.pop(_FOLLOWING, None)
         if problems:

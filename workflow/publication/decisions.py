@@ -20,6 +20,7 @@ from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow.awards.catalogue import NOMINEE_LABELS
+from workflow.awards.eligibility import batch, local_day
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -316,21 +317,22 @@ def issue(
     events: list[AuditEvent] = []
     dossiers = dossiers_of(session, decision)
     savepoint = session.begin_nested()
-    for dossier in dossiers:
-        try:
-            events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
-        except WorkflowError as refused:
-            problems += [
-                DECISION_MESSAGES.violation(
-                    "decision_item_refused",
-                    {
-                        "name": dossier.nominee_name,
-                        "message": v.message("vi"),
-                        "message_en": v.message("en"),
-                    },
-                )
-                for v in refused.violations
-            ]
+    with batch(session, local_day(now), [d.id for d in dossiers]):
+        for dossier in dossiers:
+            try:
+                events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
+            except WorkflowError as refused:
+                problems += [
+                    DECISION_MESSAGES.violation(
+                        "decision_item_refused",
+                        {
+                            "name": dossier.nominee_name,
+                            "message": v.message("vi"),
+                            "message_en": v.message("en"),
+                        },
+                    )
+                    for v in refused.violations
+                ]
     if problems:
         savepoint.rollback()
         raise EditRefused(problems)

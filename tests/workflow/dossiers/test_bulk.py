@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from models import Dossier
+from sqlalchemy import delete, event
+
+from models import Attachment, Dossier, Nomination
+from tests.fixtures.awards import hold
 from tests.fixtures.people import NOW, make_dossier
+from workflow.awards import catalogue
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import bulk
 from workflow.dossiers.queues import office_default_state
@@ -107,3 +111,52 @@ def test_a_unit_person_is_refused_every_row(session, world):
     # Another unit's dossier is not named to them.
     assert [r.title for r in result.refused] == ["Hồ sơ kiểm thử", "Hồ sơ kiểm thử", ""]
     assert all(_state(session, i) == office_default_state() for i in ids)
+
+
+def _hold_reads(session, call) -> int:
+    """How many statements ``call`` runs that read the holds register."""
+    seen = 0
+
+    def counted(_connection, _cursor, statement, *_):
+        nonlocal seen
+        seen += "FROM award_hold" in statement
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    return seen
+
+
+def test_accepting_many_rows_reads_their_holds_once(session, world):
+    catalogue.add_rule(
+        session,
+        world.actor("admin"),
+        world.awards["ldtt"].id,
+        {"kind": "hold", "hard": True, "source": "Nguồn kiểm thử"},
+    )
+    ids = _sent(session, world, count=6)
+    held = make_dossier(session, world, "nomination", office_default_state()).id
+    hold(session, person=session.get(Nomination, held).person)
+    request = bulk.BulkRequest(bulk.ACCEPT, (*ids, held))
+    results = []
+    reads = _hold_reads(
+        session,
+        lambda: results.append(bulk.run(session, world.actor("reviewer"), request, now=NOW)),
+    )
+    # One read for the seven rows, not one each; and the hold still refuses its row.
+    assert reads == 1
+    assert [r.dossier_id for r in results[0].refused] == [held]
+    assert len(results[0].done) == 6
+
+
+def test_in_a_bulk_accept_a_row_without_files_is_still_refused(session, world):
+    ids = _sent(session, world, count=3)
+    session.execute(delete(Attachment).where(Attachment.dossier_id == ids[1]))
+    request = bulk.BulkRequest(bulk.ACCEPT, tuple(ids))
+    result = bulk.run(session, world.actor("reviewer"), request, now=NOW)
+    assert [r.dossier_id for r in result.refused] == [ids[1]]
+    assert any("minh chứng" in m for m in result.refused[0].messages)
+    assert [r.dossier_id for r in result.done] == [ids[0], ids[2]]

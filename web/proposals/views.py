@@ -21,7 +21,7 @@ from workflow.core import authz
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import bulk
 from workflow.people.entries import groups_of, search
-from workflow.people.register import current_people, unit_collective
+from workflow.people.register import current_people
 from workflow.proposals import listing
 from workflow.proposals.rows import load_list
 
@@ -80,9 +80,9 @@ def _pick_entries(session, proposal: Proposal) -> dict[str, Any]:
         .order_by(Person.name_key, Person.id)
         .limit(PICK_LIMIT + 1)
     ).all()
-    collectives = [unit_collective(session, proposal.unit_id)] + groups_of(
-        session, proposal.unit_id
-    )
+    # The unit itself is offered as "unit", not by id: its register entry may not exist yet,
+    # and this page is drawn in a read session, where creating it would not last.
+    collectives = groups_of(session, proposal.unit_id)
     return {
         "find": find,
         "people": people[:PICK_LIMIT],

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from models import Nomination, Proposal
+from models import Collective, Nomination, Proposal
 from tests.fixtures.people import inputs_for, make_council_session, make_dossier, new_person
 from tests.fixtures.web import app_db, csrf_from
 
@@ -176,3 +176,27 @@ def test_the_lists_page_counts_rows_by_result(client, auth, app, draft_list):
     assert "Tờ trình năm học 2025–2026" in html
     with app_db(app) as session:
         assert session.scalar(select(func.count()).select_from(Proposal)) == 1
+
+
+def test_the_unit_itself_is_picked_before_its_register_entry_exists(
+    client, auth, app, app_world, draft_list
+):
+    auth.login("staff_a")
+    url = f"/lists/{draft_list}"
+    html = client.get(url).get_data(as_text=True)
+    # Drawing the page (a read session) makes no entry whose id the form would post.
+    assert 'id="pick-unit" name="entry" value="unit"' in html
+    with app_db(app) as session:
+        assert session.scalar(select(func.count()).select_from(Collective)) == 0
+    answer = _post(
+        client,
+        url,
+        f"{url}/rows",
+        {
+            "entry": "unit",
+            "award": app_world.awards["ttldtt"].id,
+            "achievements": "Tập thể hoàn thành tốt nhiệm vụ.",
+        },
+    )
+    assert answer.status_code == 302
+    assert _rows(app, draft_list)[-1].nominee_name == app_world.units["a"].name

@@ -203,4 +203,6 @@ def council(proposal_id: int):
     )
     result = bulk.run(session, who, request_, locale=lang())
     session.commit()  # each row's savepoint was released or rolled back on its own
-    return render_template("office/bulk_result.html", result=result, back=_back(proposal.id))
+    return render_template(
+        "office/bulk_result.html", result=result, back=_back(proposal.id), from_list=True
+    )

@@ -141,7 +141,11 @@ def test_the_office_returns_one_row_and_accepts_the_rest_then_the_council_passes
         "/office/bulk",
         {"ids": [first], "action": "return", f"reason-{first}": "Thiếu minh chứng", "next": url},
     )
-    _post(client, url, "/office/bulk", {"ids": [second], "action": "accept", "next": url})
+    accepted = _post(
+        client, url, "/office/bulk", {"ids": [second], "action": "accept", "next": url}
+    )
+    # The result page leads back to the list the rows were ticked on, and says so.
+    assert f'href="{url}">Quay lại danh sách đề nghị</a>' in accepted.get_data(as_text=True)
     assert [r.state for r in _rows(app, draft_list)] == ["returned", "council_review"]
     auth.logout()
     with app_db(app) as session:
@@ -168,6 +172,7 @@ def test_the_office_returns_one_row_and_accepts_the_rest_then_the_council_passes
     # The returned row is refused and named; the accepted one passes.
     assert [r.state for r in _rows(app, draft_list)] == ["returned", "approved"]
     assert rows[0].nominee_name in html
+    assert f'href="{url}">Quay lại danh sách đề nghị</a>' in html
 
 
 def test_the_lists_page_counts_rows_by_result(client, auth, app, draft_list):

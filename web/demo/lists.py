@@ -28,6 +28,7 @@ from models import AwardRecord, Nomination, Person, Unit
 from models.text import fold
 from web.demo.nominees import collective_of, record_facts
 from web.demo.organisation import DIRECTOR
+from web.demo.stories import NOMINATIONS
 from workflow import fire
 from workflow.dossiers import bulk, evidence
 from workflow.dossiers import content as dossiers
@@ -189,7 +190,6 @@ LISTS = [
         "102/TTr-THPTNT",
         "2026-11-20",
         workers=10,
-        fighters=0,
         submitted="2026-11-24",
     ),
     ListStory("THCS-HONG-BANG", "75/TTr-THCSHB", "2026-11-25", workers=8, without_files=True),
@@ -328,8 +328,7 @@ def _entries(
 
 
 def _story_names() -> set[str]:
-    from web.demo.stories import NOMINATIONS  # the stories' nominees are never list rows
-
+    """The stories' nominees: never list rows, so no story's check sees a second nomination."""
     return {fold(n["nominee"]) for n in NOMINATIONS}
 
 

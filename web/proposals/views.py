@@ -123,6 +123,7 @@ def render_list(
             if (s.editable and s.name != WORKFLOWS["nomination"].initial)
             or (s.terminal and not s.public and not s.retracted)
         ],
+        "council_reasons": listing.council_reasons(session, [r.id for r in page.items]),
         "editable": editable,
         "register": _pick_entries(session, proposal) if editable else None,
         "may_review": authz.may_review_in_bulk(who),

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from models import Collective, Nomination, Proposal
 from tests.fixtures.people import inputs_for, make_council_session, make_dossier, new_person
 from tests.fixtures.web import app_db, csrf_from
+from workflow import fire
 
 pytestmark = pytest.mark.db
 
@@ -205,3 +206,20 @@ def test_the_unit_itself_is_picked_before_its_register_entry_exists(
     )
     assert answer.status_code == 302
     assert _rows(app, draft_list)[-1].nominee_name == app_world.units["a"].name
+
+
+def test_a_row_the_council_rejects_shows_the_councils_reason_to_the_unit(
+    client, auth, app, app_world, draft_list
+):
+    with app_db(app) as session:
+        fire(session, draft_list, "submit", app_world.actor("staff_a"))
+        fire(session, draft_list, "unit_approve", app_world.actor("head_a"))
+        (row,) = session.scalars(select(Nomination).where(Nomination.proposal_id == draft_list))
+        fire(session, row.id, "office_approve", app_world.actor("reviewer"), inputs={})
+        council = make_council_session(session, app_world)
+        inputs = {**inputs_for("council_reject", council), "votes_for": 1, "votes_against": 4}
+        inputs["reason"] = "Chưa đủ thời gian công tác trong năm học."
+        fire(session, row.id, "council_reject", app_world.actor("secretary"), inputs=inputs)
+    auth.login("staff_a")
+    html = client.get(f"/lists/{draft_list}").get_data(as_text=True)
+    assert "Hội đồng: Chưa đủ thời gian công tác trong năm học." in html

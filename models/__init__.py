@@ -1,7 +1,7 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
-from models.awards import AwardRecord, AwardRule, AwardType, HigherReferral, Hold
+from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
 from models.base import Base, utcnow
 from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
 from models.council import (
@@ -21,7 +21,16 @@ from models.db import (
     make_sessionmaker,
 )
 from models.decisions import Decision, DecisionItem
-from models.dossiers import Attachment, Dossier, Nomination, Plan, Proposal, Report
+from models.dossiers import (
+    Attachment,
+    Dossier,
+    Nomination,
+    Plan,
+    Proposal,
+    Report,
+    ReturnPoint,
+    ReturnRequest,
+)
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
 from models.org import RoleGrant, Unit, User
@@ -40,6 +49,7 @@ from models.settings import Setting, get_setting, set_setting
 __all__ = [
     "AwardRecord",
     "AwardRule",
+    "BaseSalary",
     "HigherReferral",
     "Hold",
     "Ballot",
@@ -71,6 +81,8 @@ __all__ = [
     "Plan",
     "Proposal",
     "Report",
+    "ReturnPoint",
+    "ReturnRequest",
     "RoleGrant",
     "Unit",
     "User",

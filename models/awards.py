@@ -10,6 +10,8 @@ admin can change.
   checks read it.
 - ``Hold``: a person or a unit under disciplinary review, investigation or an unresolved
   complaint; while it lasts, nominations of them are blocked (Nghị định 152/2025/NĐ-CP).
+- ``BaseSalary``: the base salary (lương cơ sở) from a date on; award money is a multiple of
+  the amount in force on the decision's date (Nghị định 152/2025/NĐ-CP, Điều 49–50).
 """
 
 from __future__ import annotations
@@ -119,6 +121,16 @@ class Hold(Base):
 
     def active_on(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class BaseSalary(Base):
+    """The base salary (lương cơ sở), in đồng, from ``valid_from`` until the next one."""
+
+    __tablename__ = "base_salary"
+
+    valid_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text, default="")
 
 
 class HigherReferral(Base):

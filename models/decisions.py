@@ -8,6 +8,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Integer,
     String,
     Text,
 )
@@ -43,7 +44,10 @@ class Decision(Base):
 
 
 class DecisionItem(Base):
-    """A dossier conferred by a decision; a dossier belongs to one decision at most."""
+    """A dossier conferred by a decision; a dossier belongs to one decision at most. Its award
+    money is kept when the decision is issued (the multiple as written, "0.3", the base salary
+    and the amount, in đồng), so a later change of the catalogue or the base salary does not
+    change what was signed; a draft's money is computed when it is read."""
 
     __tablename__ = "decision_item"
 
@@ -54,6 +58,9 @@ class DecisionItem(Base):
     dossier_id: Mapped[int] = mapped_column(
         ForeignKey("dossier.id", ondelete="CASCADE"), unique=True
     )
+    multiple: Mapped[str | None] = mapped_column(String(20))
+    base_salary: Mapped[int | None] = mapped_column(Integer)
+    amount: Mapped[int | None] = mapped_column(Integer)
 
     decision: Mapped[Decision] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()

@@ -170,3 +170,42 @@ class Attachment(Base):
     uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="attachments")
+
+
+class ReturnRequest(Base):
+    """One return by the Office: the note (the return's reason), the day to fix it by, and the
+    points the unit answers one by one. Kept with the dossier for good: its history."""
+
+    __tablename__ = "return_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text)
+    fix_by: Mapped[dt.date | None] = mapped_column(Date)
+    returned_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    returned_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    points: Mapped[list[ReturnPoint]] = relationship(
+        back_populates="request", order_by="ReturnPoint.id", cascade="all, delete-orphan"
+    )
+    returner: Mapped[User] = relationship()
+
+
+class ReturnPoint(Base):
+    """A point of a return, and the unit's reply to it."""
+
+    __tablename__ = "return_point"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("return_request.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    replied_at: Mapped[dt.datetime | None]
+
+    request: Mapped[ReturnRequest] = relationship(back_populates="points")
+    replier: Mapped[User | None] = relationship()

@@ -13,6 +13,7 @@ import pytest
         ("bench.transitions", ["--n", "6", "--sqlite-only"]),
         ("bench.home", ["--n", "4", "--repeat", "1", "--sqlite-only"]),
         ("bench.people", ["--n", "60", "--sqlite-only"]),
+        ("bench.decision_docx", ["--n", "40", "--repeat", "1"]),
     ],
 )
 def test_bench_script_runs(script, argv, capsys, monkeypatch, tmp_path):

@@ -1,7 +1,7 @@
 """list proposals: a unit's tờ trình whose rows are nominations
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-06
 
 ``proposal`` is a dossier kind of its own (joined to ``dossier`` like the other kinds); each of
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0014'
-down_revision: Union[str, None] = '0012'
+down_revision: Union[str, None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -151,7 +151,7 @@ def test_a_list_from_the_school_to_the_decision(new_page, live_server, tmp_path)
     secretary.once("dialog", lambda dialog: dialog.accept())
     secretary.get_by_role("button", name="Ban hành và công bố").click()
     expect(secretary.locator(".decision-status")).to_contain_text("Đã ban hành")
-    listed = secretary.locator("table tbody tr")
+    listed = secretary.locator("table.awardees tbody tr[data-dossier]")
     expect(listed).to_have_count(33)
     names = [n.strip() for n in listed.locator("td:nth-child(2)").all_inner_texts()]
     assert len(names) == 33 and set(names) == {*WORKERS, *FIGHTERS, SCHOOL} - {RETURNED}

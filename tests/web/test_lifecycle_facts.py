@@ -130,6 +130,8 @@ BADGE_COLOURS = {
     "published": ("var(--ok)", "#fff"),
     "rejected": ("#f3e8e8", "#6b2b2b"),
     "withdrawn": ("#f3e8e8", "#6b2b2b"),
+    "declined": ("#f3e8e8", "#6b2b2b"),
+    "received": ("#e9f0fa", "var(--info)"),
 }
 
 

@@ -60,6 +60,9 @@ def _param_field(spec: ParamField) -> Field:
         return _select(label)
     if spec.input == "check":
         return BooleanField(label, default=spec.default)
+    if spec.input == "decimal":
+        # Text, not a number box: browsers would refuse "0,3", the way it is written in Vietnamese.
+        return StringField(label, default=spec.default, render_kw={"inputmode": "decimal"})
     return StringField(label, default=spec.default, widget=NumberInput(min=spec.low, max=spec.high))
 
 
@@ -120,3 +123,13 @@ class HoldForm(FlaskForm):
         render_kw=DATE_ATTRS,
         description=_l("Để trống nếu chưa có kết luận."),
     )
+
+
+class BaseSalaryForm(FlaskForm):
+    valid_from = StringField(_l("Áp dụng từ ngày"), widget=TextInput(), render_kw=DATE_ATTRS)
+    amount = StringField(
+        _l("Mức lương cơ sở (đồng/tháng)"),
+        render_kw={"inputmode": "numeric"},
+        description=_l("Ví dụ: 2.340.000"),
+    )
+    source = TextAreaField(_l("Căn cứ (văn bản, điều khoản)"))

@@ -135,7 +135,7 @@ def _render_edit(
 ):
     names = {a.code: (a.name_vi, a.name_en) for a in session.scalars(select(AwardType))}
     rules = [
-        (r, label_of(r.kind), catalogue.describe(r, names))
+        (r, label_of(r.kind), catalogue.describe(r, names), catalogue.is_condition(r))
         for r in catalogue.rules_of(session, award.id)
     ]
     return render_template(
@@ -269,8 +269,11 @@ def nominee_history(dossier: Dossier) -> History | None:
 
 @bp.app_template_global()
 def eligibility_levels(dossiers: Iterable[Dossier]) -> dict[int, tuple[str, list[str]]]:
-    """{dossier id: (level, messages of the rules not met)} of a page of nominations."""
+    """{dossier id: (level, messages of the rules not met)} of a page of nominations; a unit is
+    not told the reason of a hold."""
     results = eligibility.check_many(get_session(), list(dossiers), _today())
+    if not authz.may_see_eligibility(current_actor()):
+        results = {i: eligibility.for_the_unit(r) for i, r in results.items()}
     return {
         i: (eligibility.summary(r), [c.message(lang()) for c in r if not c.ok])
         for i, r in results.items()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,17 +23,19 @@ from web.council import bp
 from web.db import get_session
 from web.errors import render_error
 from web.support.access import requires
-from web.support.downloads import send_download
+from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.i18n import lang
+from web.support.listing import Page, page_number
 from web.support.parsing import whole_number, whole_numbers
 from web.support.refusals import Refusal, commit_or_answer, flash_and_redirect
 from workflow.core import authz
 from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
-from workflow.publication import decisions
+from workflow.publication import decision_exports, decisions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PER_PAGE = 100
 
 
 def _today() -> dt.date:
@@ -117,14 +119,28 @@ def decision_detail(id: int):
     actor = current_actor()
     session = get_session()
     decision = decisions.get(session, id, actor)
+    dossiers = decisions.dossiers_of(session, decision)
+    annex = decisions.decision_annex(session, decision, dossiers)
+    lines = annex.lines
+    page = _page(lines, page_number())
     return render_template(
         "council/decision.html",
         decision=decision,
-        dossiers=decisions.dossiers_of(session, decision),
+        annex=annex,
+        page=page,
+        dossiers={d.id: d for d in dossiers},
         can_manage=authz.may_run_council(actor),
         is_draft=decision.status == DECISION_DRAFT,
         pdf=documents.pdf_converter() is not None,
     )
+
+
+def _page(lines: list, number: int) -> Page:
+    """One page of the decision's rows (the totals are the whole decision's)."""
+    last = max(1, -(-len(lines) // PER_PAGE))
+    number = min(number, last)
+    start = (number - 1) * PER_PAGE
+    return Page(lines[start : start + PER_PAGE], len(lines), number, PER_PAGE)
 
 
 @bp.route("/decisions/<int:id>/docx")
@@ -136,6 +152,22 @@ def decision_docx(id: int):
     return send_download(
         decisions.decision_docx(session, decision), _file_name(decision.number, ".docx"), DOCX
     )
+
+
+@bp.route("/decisions/<int:id>/money.<fmt>")
+@requires(authz.may_view_council)
+def decision_money(id: int, fmt: str):
+    """The rows with their award money, for the finance office."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    actor = current_actor()
+    session = get_session()
+    decision = decisions.get(session, id, actor)
+    annex = decisions.decision_annex(session, decision)
+    name = _file_name(decision.number, f"-tien-thuong.{fmt}")
+    if fmt == "csv":
+        return send_download(decision_exports.decision_csv(annex), name, "text/csv")
+    return send_download(decision_exports.decision_xlsx(decision, annex), name, XLSX_CONTENT_TYPE)
 
 
 @bp.route("/decisions/<int:id>/pdf")

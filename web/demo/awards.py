@@ -317,7 +317,8 @@ SEEDED_AT = dt.datetime(2025, 12, 1, 1, 0, tzinfo=dt.UTC)
 
 
 def seed_rules(session: Session, admin: Actor, awards: dict[str, AwardType]) -> int:
-    """Add the rules of ``RULES`` to awards that have none (idempotent); audited as the admin."""
+    """Add the rules of ``RULES`` to awards that have none, and the standard award money
+    (``catalogue.STANDARD_BONUSES``) to awards with none (idempotent); audited as the admin."""
     added = 0
     for code, (notice_days, rules) in RULES.items():
         award = awards.get(code)
@@ -336,7 +337,7 @@ def seed_rules(session: Session, admin: Actor, awards: dict[str, AwardType]) -> 
         for rule in rules:
             catalogue.add_rule(session, admin, award.id, rule, now=SEEDED_AT)
             added += 1
-    return added
+    return added + catalogue.add_standard_bonuses(session, admin, awards, now=SEEDED_AT)
 
 
 def load_history(session: Session, units: dict[str, Unit], awards: dict[str, AwardType]) -> int:

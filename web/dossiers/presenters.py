@@ -30,6 +30,7 @@ from workflow.core.engine import available
 from workflow.core.inputs import CLASSIFICATIONS, InputDef, inputs_of
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import Input, TransitionDef
+from workflow.dossiers import returns
 from workflow.dossiers.fields import fields_of
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
@@ -272,4 +273,5 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
         else None,
         "next_steps": next_steps(dossier),
         "classifications": CLASSIFICATIONS,
+        "returns": returns.thread(session, dossier.id),
     }

@@ -153,9 +153,15 @@ def _state_counts(session: Session, scoped) -> dict[str, int]:
 
 
 def render_detail(
-    session: Session, dossier: Dossier, who: Actor, failed: dict | None = None, status: int = 200
+    session: Session,
+    dossier: Dossier,
+    who: Actor,
+    failed: dict | None = None,
+    status: int = 200,
+    failed_reply: dict | None = None,
 ):
-    """The dossier page (``failed``: the action that was just refused, with what was typed)."""
+    """The dossier page (``failed``: the action that was just refused, with what was typed;
+    ``failed_reply``: the same for a reply to a return's point)."""
     context = detail_context(session, dossier, who)
     workflow_url = (
         url_for("workflow_pages.index")
@@ -165,6 +171,7 @@ def render_detail(
     return render_template(
         "dossiers/detail.html",
         failed=failed or {},
+        failed_reply=failed_reply or {},
         workflow_url=workflow_url,
         max_mb=max_file_bytes() // (1024 * 1024),
         now=dt.datetime.now(dt.UTC),
@@ -231,4 +238,4 @@ def _action_label(kind: str, trigger: str) -> str:
 
 
 # Creating, editing and evidence live in their own modules.
-from web.dossiers import editing, files  # noqa: E402,F401
+from web.dossiers import editing, files, replies  # noqa: E402,F401

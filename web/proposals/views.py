@@ -9,7 +9,16 @@ from typing import Any
 from flask import render_template, request
 from sqlalchemy import select
 
-from models import AwardType, Campaign, CouncilSession, Person, Proposal, Unit
+from models import (
+    AwardType,
+    Campaign,
+    Collective,
+    CouncilSession,
+    Nomination,
+    Person,
+    Proposal,
+    Unit,
+)
 from web.auth.user import current_actor
 from web.db import get_session
 from web.home.links import register
@@ -83,8 +92,15 @@ def _pick_entries(session, proposal: Proposal) -> dict[str, Any]:
     # The unit itself is offered as "unit", not by id: its register entry may not exist yet,
     # and this page is drawn in a read session, where creating it would not last.
     collectives = groups_of(session, proposal.unit_id)
+    listed = session.execute(
+        select(Nomination.person_id, Nomination.collective_id, Collective.kind)
+        .outerjoin(Collective, Collective.id == Nomination.collective_id)
+        .where(Nomination.proposal_id == proposal.id)
+    ).all()
     return {
         "find": find,
+        "listed": {f"person-{p}" for p, _c, _k in listed if p}
+        | {"unit" if k == "unit" else f"collective-{c}" for _p, c, k in listed if c},
         "people": people[:PICK_LIMIT],
         "more_people": len(people) > PICK_LIMIT,
         "collectives": collectives,
@@ -129,7 +145,9 @@ def render_list(
         "may_review": authz.may_review_in_bulk(who),
         "may_decide": authz.may_run_council(who),
         "sessions": _open_sessions(session) if authz.may_run_council(who) else [],
-        "see_checks": authz.may_see_eligibility(who),
+        # The unit sees its rows' checks while it drafts, as on a nomination's own page.
+        "see_checks": authz.may_see_eligibility(who)
+        or authz.may_see_register_of(who, proposal.unit_id),
         "decline": bulk.office_action("nomination", bulk.DECLINE) is not None,
         "problems": problems or [],
         "kept": kept or {},

@@ -7,6 +7,7 @@ in ``web/translations/en``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from babel.support import Translations
 from flask import Blueprint, Flask, current_app, redirect, request, session
@@ -16,6 +17,7 @@ from flask_login import current_user
 from web.extensions import babel
 from web.support.access import public
 from web.support.redirects import local_target
+from workflow.publication.money import dong
 
 bp = Blueprint("i18n", __name__)
 
@@ -63,12 +65,29 @@ def datetime_vn(value: dt.datetime | None) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
 
 
+def amount_vn(value: int | None) -> str:
+    """An amount of đồng as each language writes it: 2.340.000 (Vietnamese), 2,340,000."""
+    if value is None or lang() != "en":
+        return dong(value)
+    return f"{value:,}"
+
+
+def multiple_vn(value: Decimal | None) -> str:
+    """A multiple of the base salary: 0,3 (Vietnamese), 0.3."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text if lang() == "en" else text.replace(".", ",")
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
     app.register_blueprint(bp)
-    app.jinja_env.filters.update(date_vn=date_vn, datetime_vn=datetime_vn)
+    app.jinja_env.filters.update(
+        date_vn=date_vn, datetime_vn=datetime_vn, amount_vn=amount_vn, multiple_vn=multiple_vn
+    )
     app.jinja_env.globals.update(pick=pick, lang=lang)
 
 

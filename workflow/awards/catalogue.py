@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 from models import AwardRule, AwardType
 from models.awards import CONFERRING_AUTHORITIES, NOMINEE_KINDS, THRESHOLD_BASES
 from models.text import nfc
-from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field, kind_of, whole_number_in
+from workflow.awards.rules import (
+    CATALOGUE_MESSAGES,
+    NOMINEE_CHOICES,
+    invalid_field,
+    kind_of,
+    whole_number_in,
+)
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_manage_awards, refuse_unless
@@ -44,7 +50,7 @@ AUTHORITIES: dict[str, tuple[str, str]] = {
     ),
 }
 STATE_LABELS = {"active": ("Đang sử dụng", "In use"), "inactive": ("Ngừng sử dụng", "Not in use")}
-NOMINEE_LABELS = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
+NOMINEE_LABELS = NOMINEE_CHOICES
 BASE_LABELS = {
     "all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
     "present": ("Số thành viên có mặt", "Members present"),
@@ -53,6 +59,21 @@ HOLD_SOURCE = (
     "Nghị định 152/2025/NĐ-CP, nguyên tắc khen thưởng: không đề nghị, khen thưởng khi đang "
     "xem xét kỷ luật, điều tra, thanh tra có dấu hiệu vi phạm hoặc khiếu nại chưa giải quyết"
 )
+# The award money of the standard catalogue's awards, as multiples of the base salary (award
+# code: (individual or collective, multiple, source)), from the day Nghị định 152/2025/NĐ-CP took
+# effect. Defaults: the admin changes them on /awards like any rule (a new dated rule).
+BONUS_FROM = "2025-07-01"
+_DECREE_152 = "Nghị định 152/2025/NĐ-CP, Điều 50"
+_UNCHECKED = f"{_DECREE_152} (mức như Nghị định 73/2017/NĐ-CP), chưa đối chiếu văn bản gốc"
+STANDARD_BONUSES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "CSTDCS": (("individual", "1.0", f"{_DECREE_152}: Chiến sĩ thi đua cơ sở 1,0 lần"),),
+    "LDTT": (("individual", "0.3", f"{_DECREE_152}: Lao động tiên tiến 0,3 lần"),),
+    "TTLDXS": (("collective", "1.5", f"{_DECREE_152}: Tập thể lao động xuất sắc 1,5 lần"),),
+    "TTLDTT": (("collective", "0.8", f"{_DECREE_152}: Tập thể lao động tiên tiến 0,8 lần"),),
+    "CSTDTP": (("individual", "3.0", f"{_DECREE_152}: Chiến sĩ thi đua cấp tỉnh 3,0 lần"),),
+    "GK-GD-CN": (("individual", "0.3", f"{_UNCHECKED}: Giấy khen cá nhân 0,3 lần"),),
+    "GK-GD-TT": (("collective", "0.6", f"{_UNCHECKED}: Giấy khen tập thể 0,6 lần"),),
+}
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,39}$")
 AWARD_FIELDS = (
     "code",
@@ -179,6 +200,34 @@ def create_award(
             session, actor, award.id, {"kind": "hold", "hard": True, "source": HOLD_SOURCE}, now=now
         )
     return award
+
+
+def add_standard_bonuses(
+    session: Session,
+    actor: Actor | None,
+    awards: Mapping[str, AwardType],
+    *,
+    now: dt.datetime | None = None,
+) -> int:
+    """Give each award of ``STANDARD_BONUSES`` (by code, among ``awards``) its default award
+    money, unless it has a bonus rule already; returns the rules added. Never commits."""
+    added = 0
+    for code, bonuses in STANDARD_BONUSES.items():
+        award = awards.get(code)
+        if award is None or any(r.kind == "bonus" for r in rules_of(session, award.id)):
+            continue
+        for nominee, multiple, source in bonuses:
+            values = {
+                "kind": "bonus",
+                "multiple": multiple,
+                "nominee": nominee,
+                "hard": False,
+                "source": source,
+                "valid_from": BONUS_FROM,
+            }
+            add_rule(session, actor, award.id, values, now=now)
+            added += 1
+    return added
 
 
 def update_award(
@@ -345,3 +394,10 @@ def describe(rule: AwardRule, names: Mapping[str, tuple[str, str]]) -> tuple[str
     """What the rule asks, in Vietnamese and English. ``names``: award code → (vi, en)."""
     kind = kind_of(rule.kind)
     return kind.describe(rule.values, names) if kind is not None else (rule.kind, rule.kind)
+
+
+def is_condition(rule: AwardRule) -> bool:
+    """True for a rule nominations are checked against (hard or soft); False for one that sets
+    a value, such as the award money."""
+    kind = kind_of(rule.kind)
+    return kind is None or kind.checked

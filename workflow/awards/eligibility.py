@@ -101,7 +101,7 @@ class Checker:
         results = []
         for rule in rules:
             kind = kind_of(rule.kind)
-            if kind is not None:
+            if kind is not None and kind.checked:
                 results.append(kind.check(rule, nomination, self))
         return results
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Literal, Protocol
 
 from models import AwardRule, AwardType, Hold, Initiative, Nomination
@@ -96,6 +97,39 @@ def whole_number_in(
     return number, None
 
 
+def decimal_number(text: object) -> Decimal | None:
+    """A number typed the Vietnamese way ("0,3") or with a point ("0.3"); None when it is not
+    a finite number."""
+    raw = str(text or "").strip().replace(" ", "")
+    if raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def decimal_in(
+    values: Mapping[str, Any], key: str, low: Decimal, high: Decimal
+) -> tuple[str | None, Violation | None]:
+    """``values[key]`` as a decimal above ``low`` and at most ``high``, written plainly ("0.3"),
+    or the problem."""
+    number = decimal_number(values.get(key))
+    if number is None or not low < number <= high:
+        return None, invalid_field(
+            key,
+            f"phải là một số lớn hơn {_vi_number(low)} và không quá {_vi_number(high)}, "
+            "ví dụ 0,3 hoặc 1,5",
+            f"must be a number above {low} and at most {high}, e.g. 0.3 or 1.5",
+        )
+    return format(number.normalize(), "f"), None
+
+
+def _vi_number(number: Decimal) -> str:
+    return format(number.normalize(), "f").replace(".", ",")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One rule's verdict on one nomination."""
@@ -149,11 +183,12 @@ class Facts(Protocol):
 
 @dataclass(frozen=True)
 class ParamField:
-    """One input of a kind's part of the rule form: a choice, a whole number or a tick."""
+    """One input of a kind's part of the rule form: a choice, a whole number, a decimal number
+    or a tick."""
 
     name: str
     label: tuple[str, str]
-    input: Literal["choice", "number", "check"]
+    input: Literal["choice", "number", "decimal", "check"]
     # "choice": the values allowed and their labels, or AWARDS (the catalogue's codes).
     choices: Mapping[str, tuple[str, str]] | str | None = None
     # "choice": the problem when nothing allowed is chosen.
@@ -171,6 +206,8 @@ class ParamField:
             return bool(values.get(self.name)), None
         if self.input == "number":
             return whole_number_in(values, self.name, self.low, self.high)
+        if self.input == "decimal":
+            return decimal_in(values, self.name, Decimal(self.low), Decimal(self.high))
         value = str(values.get(self.name) or "")
         allowed = codes if self.choices == AWARDS else (self.choices or {})
         return value, None if value in allowed else invalid_field(self.name, *self.missing)
@@ -185,6 +222,8 @@ class RuleKind:
     inputs: ClassVar[tuple[ParamField, ...]] = ()
     # What its inputs are, for the form's hint ("the award and years"); None with no input.
     asks: ClassVar[tuple[str, str] | None] = None
+    # False for a kind that sets a value (the award money) and is never a condition.
+    checked: ClassVar[bool] = True
 
     def clean(
         self, values: Mapping[str, Any], codes: Collection[str]
@@ -942,6 +981,48 @@ def _collective_result(
     )
 
 
+# Who an award is for (``AwardType.nominee_kind``, a bonus rule's ``nominee``).
+NOMINEE_CHOICES = {"individual": ("Cá nhân", "Individual"), "collective": ("Tập thể", "Collective")}
+
+
+class Bonus(RuleKind):
+    """``{"multiple": "0.3", "nominee": "individual"}``: the award money of an individual (or a
+    collective) is ``multiple`` times the base salary in force on the decision's date, rounded up
+    to tens of thousands of đồng (Nghị định 152/2025/NĐ-CP, Điều 49–50). Not a condition: it is
+    read by ``workflow.publication.money``, never checked."""
+
+    code = "bonus"
+    label = ("Mức tiền thưởng (hệ số lương cơ sở)", "Award money (multiple of the base salary)")
+    inputs = (
+        ParamField(
+            "multiple",
+            ("Hệ số so với lương cơ sở", "Multiple of the base salary"),
+            "decimal",
+            low=0,
+            high=100,
+        ),
+        ParamField(
+            "nominee",
+            ("Áp dụng cho", "Applies to"),
+            "choice",
+            NOMINEE_CHOICES,
+            ("chưa chọn cá nhân hay tập thể", "choose individual or collective"),
+        ),
+    )
+    asks = ("hệ số và đối tượng", "the multiple and who")
+    checked = False
+
+    def describe(
+        self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
+    ) -> tuple[str, str]:
+        multiple = str(params.get("multiple", ""))
+        who_vi, who_en = NOMINEE_CHOICES.get(params.get("nominee", ""), ("", ""))
+        return (
+            f"{who_vi}: {multiple.replace('.', ',')} lần mức lương cơ sở",
+            f"{who_en}: {multiple} times the base salary",
+        )
+
+
 # Every kind, in the order the admin's form offers them.
 RULE_KINDS: tuple[RuleKind, ...] = (
     Evidence(),
@@ -954,6 +1035,7 @@ RULE_KINDS: tuple[RuleKind, ...] = (
     MeritCertificate(),
     AdvancedCollective(),
     ExcellentCollective(),
+    Bonus(),
 )
 KINDS: dict[str, RuleKind] = {kind.code: kind for kind in RULE_KINDS}
 

@@ -319,3 +319,8 @@ def may_manage_awards(actor: Actor | None) -> bool:
 def may_administer(actor: Actor | None) -> bool:
     """Units, accounts, role grants, password resets and the CSV imports of units and users."""
     return _holds(actor, ADMIN)
+
+
+def may_manage_base_salary(actor: Actor | None) -> bool:
+    """The base salary (lương cơ sở) amounts that award money is a multiple of."""
+    return _holds(actor, ADMIN)

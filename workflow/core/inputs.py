@@ -70,6 +70,26 @@ def check_decision(inputs: Mapping[str, Any]) -> list[Violation]:
     return problems
 
 
+# The most points one return may list: more is a forged form, not a reviewer's list.
+MAX_POINTS = 30
+
+
+def return_points(inputs: Mapping[str, Any]) -> list[str]:
+    """The points of a return as typed: one per non-empty line, each once."""
+    lines = (nfc(line).strip() for line in str(inputs.get("points") or "").splitlines())
+    return list(dict.fromkeys(line for line in lines if line))
+
+
+def check_return_points(inputs: Mapping[str, Any]) -> list[Violation]:
+    problems = []
+    if len(return_points(inputs)) > MAX_POINTS:
+        problems.append(Violation("too_many_points", {"max": MAX_POINTS}))
+    typed = inputs.get("fix_by")
+    if str(typed or "").strip() and _as_date(typed) is None:
+        problems.append(Violation("date_format"))
+    return problems
+
+
 def check_classification(inputs: Mapping[str, Any]) -> list[Violation]:
     return (
         []
@@ -86,11 +106,13 @@ class InputField:
     name: str
     label_vi: str
     label_en: str
-    # "text", "date", "textarea", "count" (a whole number ≥ 0), "choice" (one of ``choices``)
-    # or "session" (an open Council session, chosen on the page or fixed by it).
+    # "text", "date", "textarea", "count" (a whole number ≥ 0), "choice" (one of ``choices``),
+    # "session" (an open Council session, chosen on the page or fixed by it) or "points" (lines
+    # to fix, starting from the dossier's failed checks).
     control: str = "text"
     example: str = ""  # what a valid value looks like (the field's placeholder)
     choices: Mapping[str, tuple[str, str]] | None = None
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +212,24 @@ INPUTS: dict[Input, InputDef] = {
             "cấp trên, Văn phòng ghi nhận kết quả.",
             help_en="The dossier goes to the city's Emulation and Commendation Board; when the "
             "higher level decides, the Office records the outcome.",
+        ),
+        InputDef(
+            Input.RETURN_POINTS,
+            "Các điểm cần bổ sung và hạn bổ sung",
+            "Points to fix and the day to fix them by",
+            (
+                InputField(
+                    "points",
+                    "Các điểm cần bổ sung (mỗi dòng một điểm)",
+                    "Points to fix (one per line)",
+                    "points",
+                    required=False,
+                ),
+                InputField("fix_by", "Hạn bổ sung", "Fix by", "date", required=False),
+            ),
+            check_return_points,
+            help_vi="Các điểm bắt đầu từ những điều kiện chưa đạt; đơn vị trả lời từng điểm.",
+            help_en="The points start from the checks not met; the unit answers each of them.",
         ),
         InputDef(
             Input.REASON,

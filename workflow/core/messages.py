@@ -53,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else acted on this dossier first. It is now “{state}”. "
         "Please review it and try again.",
     ),
+    "too_many_points": (
+        "Mỗi lần trả lại nêu tối đa {max} điểm.",
+        "A return lists at most {max} points.",
+    ),
     "field_too_long": (
         "“{field}” dài quá {max} ký tự.",
         "“{field}” is longer than {max} characters.",

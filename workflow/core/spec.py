@@ -37,6 +37,9 @@ class Input(str, Enum):
     OVERRIDE = "override"
     # The Department's submission letter to the higher level: submission_number, submission_date.
     SUBMISSION = "submission"
+    # A return's points to fix, one per line (the failed checks to start from), and the day
+    # to fix them by; both may be left empty.
+    RETURN_POINTS = "return_points"
 
 
 Effect = Callable[["GuardContext"], None]

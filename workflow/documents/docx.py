@@ -4,7 +4,9 @@ Two documents share one layout: the Department's decision (Quyết định, ``N/
 a unit's proposal letter (Tờ trình, ``N/TTr-…``). Top left the agency under its parent,
 top right the national motto, then the number, place and date, the title and subject,
 the legal bases, the body with the list of awardees as a table, the recipients and the
-signer. A footer line carries the audit chain's head so a printed copy can be matched to
+signer. A decision with an annex (Phụ lục: the list with each row's award money) lists its
+rows there, on a page of its own after the signature, instead of in the body. A footer line
+carries the audit chain's head so a printed copy can be matched to
 the published history. Builders take plain data (no database, no Flask). PDF comes from
 LibreOffice when it is installed; without it :func:`to_pdf` returns None.
 """
@@ -20,10 +22,11 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
@@ -41,6 +44,8 @@ PROPOSAL_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/TTr-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ
 TABLE_HEAD = ("STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị", "Danh hiệu, hình thức")
 TEXT_WIDTH = 16.5  # cm: A4 less the 3 cm and 1.5 cm margins
 HEAD_WIDTHS = (8.4, 9.8)  # agency | national motto (wider than the text: one line each)
+ANNEX_HEAD = ("STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Số tiền (đồng)")
+ANNEX_WIDTHS = (1.2, 5.0, 3.4, 4.4, 2.5)
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,26 @@ class Awardee:
     position: str
     unit: str
     award: str
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    """One row of an annex table: a heading across the table (an award, or its individuals or
+    collectives), a person or collective (STT, name, position, unit, amount) or a total (its
+    label across the first columns, the amount in the last)."""
+
+    kind: Literal["heading", "row", "total"]
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Annex:
+    """The list attached to a decision (Phụ lục), after the signature."""
+
+    title: str  # "DANH SÁCH …"
+    subtitle: str  # "(Kèm theo Quyết định số … ngày … của …)"
+    rows: Sequence[AnnexRow]
+    columns: Sequence[str] = ANNEX_HEAD
 
 
 @dataclass
@@ -75,12 +100,18 @@ class Letter:
     intro: str = ""  # the sentence before the table
     closing: str = ""  # the sentence after the table (a proposal)
     columns: Sequence[str] = TABLE_HEAD
+    annex: Annex | None = None  # a decision's list with its money, instead of the body's table
 
 
 def date_line(day: dt.date, place: str = PLACE) -> str:
-    """ "Hải Phòng, ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
+    """ "Hải Phòng, ngày 05 tháng 6 năm 2026"."""
+    return f"{place}, {day_words(day)}"
+
+
+def day_words(day: dt.date) -> str:
+    """ "ngày 05 tháng 6 năm 2026": a zero before days below 10 and months 1 and 2."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def decision_docx(letter: Letter) -> bytes:
@@ -100,10 +131,13 @@ def decision_docx(letter: Letter) -> bytes:
         space_after=6,
     )
     _article(doc, "Điều 1.", letter.intro)
-    _awardees(doc, letter)
+    if letter.annex is None:
+        _awardees(doc, letter)
     for number, text in enumerate(letter.articles, start=2):
         _article(doc, f"Điều {number}.", text)
     _signature(doc, letter)
+    if letter.annex is not None:
+        _annex(doc, letter.annex)
     _footer(doc, letter)
     return _save(doc)
 
@@ -291,6 +325,54 @@ def _awardees(doc, letter: Letter) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _widths(table, (1.2, 4.4, 3.4, 4.2, 3.3))
     _para(doc, "", size=6, space_after=0)
+
+
+def _annex(doc, annex: Annex) -> None:
+    """The annex on a new page: its title, then one table of every row.
+
+    Thousands of rows: each cell is formatted directly (alignment, size), never through a
+    paragraph style, whose assignment searches the document's styles every time; widths come
+    from the table grid, which ``add_row`` copies into each new cell."""
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _para(doc, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, annex.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, annex.subtitle, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    left, centre, right = (
+        WD_ALIGN_PARAGRAPH.LEFT,
+        WD_ALIGN_PARAGRAPH.CENTER,
+        WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    aligns = (centre, left, left, left, right)
+    table = doc.add_table(rows=1, cols=len(annex.columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, ANNEX_WIDTHS)
+    for cell, label in zip(table.rows[0].cells, annex.columns):
+        _in_cell(cell, label, centre, bold=True)
+    for row in annex.rows:
+        cells = table.add_row().cells
+        if row.kind == "row":
+            for cell, value, align in zip(cells, row.cells, aligns):
+                _in_cell(cell, value, align)
+        elif row.kind == "heading":
+            _in_cell(cells[0].merge(cells[-1]), row.cells[0], left, bold=True)
+        else:
+            _in_cell(cells[0].merge(cells[-2]), row.cells[0], right, bold=True)
+            _in_cell(cells[-1], row.cells[-1], right, bold=True)
+
+
+_CELL_SIZE = Pt(12)
+
+
+def _in_cell(cell, text: str, align, *, bold: bool = False) -> None:
+    """``text`` in the cell's first paragraph, 12 pt (the body's spacing: none after)."""
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    if text:
+        run = paragraph.add_run(text)
+        run.font.size = _CELL_SIZE
+        if bold:
+            run.bold = True
 
 
 def _signature(doc, letter: Letter) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
 
-from models import Attachment, Dossier, Nomination, Person
+from models import Attachment, Dossier, Nomination, Person, ReturnPoint, ReturnRequest
 from models.text import nfc
 from workflow.campaigns.deadlines import late_on
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
-from workflow.core.inputs import _as_date, _iso, field_required
+from workflow.core.inputs import _as_date, _iso, field_required, return_points
 from workflow.core.messages import Messages
 from workflow.dossiers.fields import fields_of
 
@@ -143,6 +143,26 @@ def mark_sent(ctx: GuardContext) -> None:
 def record_return_reason(ctx: GuardContext) -> None:
     """Keep the reason on the dossier so the unit sees it prominently."""
     ctx.dossier.return_reason = ctx.text("reason")
+
+
+def record_return_points(ctx: GuardContext) -> None:
+    """The Office's return, kept with its points (each answered by the unit) and the day to fix
+    it by; the audit event records them too."""
+    points = return_points(ctx.inputs)
+    fix_by = _as_date(ctx.inputs.get("fix_by")) if ctx.text("fix_by") else None
+    request = ReturnRequest(
+        dossier_id=ctx.dossier.id,
+        note=ctx.text("reason"),
+        fix_by=fix_by,
+        returned_by=ctx.actor.user_id,
+        returned_at=ctx.now,
+        points=[ReturnPoint(text=text) for text in points],
+    )
+    ctx.session.add(request)
+    if points:
+        ctx.changes["points"] = points
+    if fix_by is not None:
+        ctx.changes["fix_by"] = fix_by.isoformat()
 
 
 def record_decision(ctx: GuardContext) -> None:

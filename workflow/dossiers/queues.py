@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
-from sqlalchemy.orm import Session, with_polymorphic
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy.orm import Session, aliased, with_polymorphic
 
 from models import AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
 from models.text import fold, person_sort_key, vi_sort_key
@@ -57,12 +57,22 @@ def actionable_states(actor: Actor) -> dict[str, frozenset[str]]:
 
 
 def _candidates(actor: Actor) -> ColumnElement[bool]:
-    """Visible dossiers in a state the actor's roles can move forward from."""
+    """Visible dossiers in a state the actor's roles can move forward from; the rows of a list
+    not yet sent are not among them (the list moves them, and is itself on the list)."""
     by_kind = [
         and_(ANY_DOSSIER.kind == kind, ANY_DOSSIER.state.in_(sorted(states)))
         for kind, states in actionable_states(actor).items()
     ]
-    return and_(visible_dossiers(actor), or_(*by_kind)) if by_kind else false()
+    if not by_kind:
+        return false()
+    return and_(visible_dossiers(actor), or_(*by_kind), ~_row_of_unsent_list())
+
+
+_LIST = aliased(Dossier)
+
+
+def _row_of_unsent_list() -> ColumnElement[bool]:
+    return exists().where(_LIST.id == ANY_DOSSIER.Nomination.proposal_id, _LIST.sent_at.is_(None))
 
 
 @dataclass

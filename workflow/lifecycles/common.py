@@ -127,8 +127,8 @@ def unit_stage(
             OFFICE,
             "Trả lại bổ sung",
             "Return for correction",
-            requires=REASON,
-            effects=(dg.record_return_reason,),
+            requires=REASON | {Input.RETURN_POINTS},
+            effects=(dg.record_return_reason, dg.record_return_points),
             style="secondary",
         ),
         TransitionDef(

@@ -16,12 +16,14 @@ from workflow.lifecycles.common import (
     RETURNED,
     SECRETARY,
     TO_PUBLISH_QUEUE,
+    UNIT,
     UNIT_REVIEW,
     WITHDRAWN,
     council_defer,
     publish,
     unit_stage,
 )
+from workflow.proposals import guards as pg
 from workflow.publication import notice as pn
 
 READY = (dg.required_fields, dg.has_evidence)
@@ -118,6 +120,14 @@ def _not_by_nominee(transitions: tuple[TransitionDef, ...]) -> tuple[TransitionD
     )
 
 
+def _rows_move_with_their_list(transitions: tuple[TransitionDef, ...]) -> tuple[TransitionDef, ...]:
+    """The unit's steps on a row of a list not yet sent are the list's to take."""
+    return tuple(
+        replace(t, guards=(pg.moves_with_its_list,) + t.guards) if t.roles <= UNIT else t
+        for t in transitions
+    )
+
+
 NOMINATION = WorkflowDef(
     kind="nomination",
     label_vi="Hồ sơ đề nghị khen thưởng",
@@ -137,7 +147,11 @@ NOMINATION = WorkflowDef(
         WITHDRAWN,
     ),
     transitions=_not_by_nominee(
-        unit_stage(READY, submit_extra=(gc.campaign_accepts, gc.unit_takes_part, gc.award_admitted))
+        _rows_move_with_their_list(
+            unit_stage(
+                READY, submit_extra=(gc.campaign_accepts, gc.unit_takes_part, gc.award_admitted)
+            )
+        )
         + (
             TransitionDef(
                 "office_approve",

@@ -18,12 +18,22 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Dossier, Notification, OutboxEmail, RoleGrant, User
+from models import (
+    AuditEvent,
+    Dossier,
+    Nomination,
+    Notification,
+    OutboxEmail,
+    Proposal,
+    RoleGrant,
+    User,
+)
 from workflow.core.actors import UNIT_SCOPED_ROLES, Actor, Role
 from workflow.core.authz import acting_role, can_view
 from workflow.core.errors import NotFound
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import TransitionDef
+from workflow.proposals.guards import rows_of
 
 # Set on the session when an e-mail was queued, so the web layer flushes the outbox after commit.
 OUTBOX_FLAG = "vinhdanh.outbox_queued"
@@ -335,6 +345,17 @@ def queue_recipients(session: Session, dossier: Dossier) -> list[Recipient]:
     ]
 
 
+def _rows_queue(session: Session, dossier: Dossier) -> list[Recipient]:
+    """A list's rows moved with it, quietly: the people in whose queue they now are hear of
+    the list once (its first row stands for the others, which share its state)."""
+    if not isinstance(dossier, Proposal):
+        return []
+    first = session.scalars(
+        select(Nomination).where(Nomination.id.in_(rows_of(dossier.id).limit(1)))
+    ).first()
+    return queue_recipients(session, first) if first is not None else []
+
+
 def _may_fire(actor: Actor, dossier: Dossier, forward: tuple[TransitionDef, ...]) -> bool:
     return can_view(actor, dossier) and any(
         acting_role(actor, dossier, t)[1] is None for t in forward
@@ -374,7 +395,8 @@ def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, act
     outcome = UNIT_OUTCOMES.get(event.action)
     unit = unit_people(session, dossier.unit_id) if outcome else []
     told = {p.id for p in unit}
-    queue = [p for p in queue_recipients(session, dossier) if p.id not in told]
+    waiting = queue_recipients(session, dossier) + _rows_queue(session, dossier)
+    queue = list({p.id: p for p in waiting if p.id not in told}.values())
     if not unit and not queue:
         return 0
     params, link = _params(session, dossier, event, actor), dossier_link(dossier.id)

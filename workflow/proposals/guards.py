@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy import bindparam, func, select
 
-from models import Attachment, AwardType, Nomination
+from models import Attachment, AwardType, Nomination, Proposal
 from workflow.awards.rules import PURPOSES
 from workflow.core.context import GuardContext
 from workflow.core.engine import fire
@@ -41,8 +41,16 @@ PROPOSAL_MESSAGES = Messages(
             "{count} rows are incomplete (achievements, an award that fits), e.g. “{name}”.",
         ),
         "row_refused": ("Dòng “{name}”: {message}", "Row “{name}”: {message_en}"),
+        "moves_with_list": (
+            "Dòng này thuộc một tờ trình chưa gửi Sở: dòng được gửi, duyệt hoặc rút cùng tờ trình.",
+            "This row belongs to a list not yet sent: it is sent, approved or withdrawn with "
+            "the list.",
+        ),
     }
 )
+
+# session.info key: the list whose rows are being moved with it right now.
+_FOLLOWING = "vinhdanh_list_following"
 
 
 def rows_of(proposal_id: int):
@@ -125,26 +133,53 @@ def rows_follow(trigger: str, *sources: str) -> Callable[[GuardContext], None]:
         session = ctx.session
         ids = session.scalars(rows_of(ctx.dossier.id).where(Nomination.state.in_(sources))).all()
         inputs = {"reason": ctx.text("reason")} if ctx.text("reason") else {}
-        problems: list[Violation] = []
-        for row_id in ids:
-            try:
-                fire(
-                    session,
-                    row_id,
-                    trigger,
-                    ctx.actor,
-                    inputs=inputs,
-                    now=ctx.now,
-                    listeners=False,
-                )
-            except WorkflowError as refused:
-                name = session.get(Nomination, row_id).nominee_name
-                problems += [row_violation(name, v) for v in refused.violations]
+        session.info[_FOLLOWING] = ctx.dossier.id
+        try:
+            problems = _follow(session, ids, trigger, ctx, inputs)
+        finally:
+            session.info.pop(_FOLLOWING, None)
         if problems:
             raise TransitionRefused(problems)
 
     effect.__name__ = f"rows_{trigger}"
     return effect
+
+
+def _follow(session, ids, trigger: str, ctx: GuardContext, inputs: dict) -> list[Violation]:
+    problems: list[Violation] = []
+    for row_id in ids:
+        try:
+            fire(
+                session,
+                row_id,
+                trigger,
+                ctx.actor,
+                inputs=inputs,
+                now=ctx.now,
+                listeners=False,
+            )
+        except WorkflowError as refused:
+            name = session.get(Nomination, row_id).nominee_name
+            problems += [row_violation(name, v) for v in refused.violations]
+    return problems
+
+
+@guard(
+    "Dòng của một tờ trình chưa gửi Sở đi cùng tờ trình",
+    "A row of a list not yet sent moves with its list",
+    not_applicable=("moves_with_list",),
+)
+def moves_with_its_list(ctx: GuardContext) -> Violation | None:
+    """A row goes its own way only once its list is sent (a returned row is sent again alone);
+    before that only the list moves it. The list is in the session's identity map while it
+    moves its rows, so this costs no query then."""
+    proposal_id = getattr(ctx.dossier, "proposal_id", None)
+    if proposal_id is None or ctx.session.info.get(_FOLLOWING) == proposal_id:
+        return None
+    proposal = ctx.session.get(Proposal, proposal_id)
+    if proposal is not None and proposal.sent_at is None:
+        return PROPOSAL_MESSAGES.violation("moves_with_list")
+    return None
 
 
 def row_violation(name: str, violation: Violation) -> Violation:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
+from workflow.awards.catalogue import NOMINEE_LABELS
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -34,6 +36,7 @@ from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
 from workflow.council.records import record_event
 from workflow.documents import docx as documents
+from workflow.publication import money
 
 DECISION_MESSAGES = Messages(
     {
@@ -89,6 +92,12 @@ ARTICLES = (
     "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Sở, Trưởng các phòng thuộc Sở, "
     "Thủ trưởng các đơn vị có liên quan và các tập thể, cá nhân có tên tại Điều 1 chịu trách "
     "nhiệm thi hành Quyết định này./.",
+)
+# Điều 2 of a decision with its annex: the money is the annex's, and its total is named.
+MONEY_ARTICLE = (
+    "Các tập thể, cá nhân có tên tại Điều 1 được nhận Giấy chứng nhận (Bằng, Giấy khen) và tiền "
+    "thưởng theo mức ghi tại danh sách kèm theo Quyết định này (Nghị định số 152/2025/NĐ-CP, "
+    "Điều 49, 50). Tổng số tiền thưởng: {total} đồng."
 )
 RECIPIENTS = ("- Như Điều 3;", "- Hội đồng TĐKT ngành;", "- Lưu: VT, VP.")
 PUBLISH = "publish"
@@ -305,8 +314,9 @@ def issue(
     }
     problems: list[Violation] = []
     events: list[AuditEvent] = []
+    dossiers = dossiers_of(session, decision)
     savepoint = session.begin_nested()
-    for dossier in dossiers_of(session, decision):
+    for dossier in dossiers:
         try:
             events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
         except WorkflowError as refused:
@@ -325,6 +335,7 @@ def issue(
         savepoint.rollback()
         raise EditRefused(problems)
     savepoint.commit()
+    total = _keep_money(session, decision, dossiers)
     decision.status, decision.issued_at = DECISION_ISSUED, now
     record_event(
         session,
@@ -335,10 +346,37 @@ def issue(
         now,
         from_state=DECISION_DRAFT,
         to_state=DECISION_ISSUED,
-        changes={"number": decision.number, "dossiers": [e.entity_id for e in events]},
+        changes={
+            "number": decision.number,
+            "dossiers": [e.entity_id for e in events],
+            "total": total,
+        },
     )
     session.flush()
     return events
+
+
+def _keep_money(session: Session, decision: Decision, dossiers: Sequence[Nomination]) -> int:
+    """Write each row's money on its item, as signed; returns the total."""
+    annex = money.annex(session, dossiers, decision.decided_on)
+    lines = {line.dossier_id: line.money for line in annex.lines}
+    for item in decision.items:
+        row = lines[item.dossier_id]
+        item.multiple = None if row.multiple is None else format(row.multiple.normalize(), "f")
+        item.base_salary, item.amount = row.base_salary, row.amount
+    return annex.total
+
+
+def _kept_money(decision: Decision) -> dict[int, money.RowMoney]:
+    """The money kept on an issued decision's items (a row issued without money has none
+    kept: it is computed when read, so a multiple added afterwards fills it)."""
+    if decision.status != DECISION_ISSUED:
+        return {}
+    return {
+        item.dossier_id: money.RowMoney(Decimal(item.multiple), item.base_salary, item.amount)
+        for item in decision.items
+        if item.amount is not None and item.multiple is not None
+    }
 
 
 def discard(
@@ -382,28 +420,105 @@ def _rows(dossiers: Sequence[Nomination]) -> list[documents.Awardee]:
     ]
 
 
-def decision_docx(session: Session, decision: Decision) -> bytes:
-    """The decision as a DOCX, with the audit chain's head in its footer."""
-    dossiers = dossiers_of(session, decision)
-    letter = documents.Letter(
+def decision_annex(
+    session: Session, decision: Decision, dossiers: Sequence[Nomination] | None = None
+) -> money.Annex:
+    """The decision's rows (``dossiers``: already read) in annex order, each with its money:
+    as kept when the decision was issued, or on the decision's date for a draft."""
+    if dossiers is None:
+        dossiers = dossiers_of(session, decision)
+    return money.annex(session, dossiers, decision.decided_on, _kept_money(decision))
+
+
+def annex_rows(annex: money.Annex) -> list[documents.AnnexRow]:
+    """The annex's table: per award a heading (I, II …), its individuals then its collectives
+    under their own headings, each numbered from 1, the award's total; then the grand total."""
+    rows = []
+    for number, block in enumerate(annex.blocks, start=1):
+        rows.append(documents.AnnexRow("heading", (f"{_roman(number)}. {block.award_vi}",)))
+        for group in block.groups:
+            label = NOMINEE_LABELS.get(group.nominee_kind, (group.nominee_kind,))[0]
+            rows.append(documents.AnnexRow("heading", (label,)))
+            rows += [
+                documents.AnnexRow(
+                    "row",
+                    (
+                        str(line.number),
+                        line.name,
+                        line.position if line.nominee_kind == "individual" else "",
+                        line.unit,
+                        money.dong(line.amount),
+                    ),
+                )
+                for line in group.lines
+            ]
+        rows.append(
+            documents.AnnexRow("total", (f"Cộng {block.award_vi}", money.dong(block.total)))
+        )
+    rows.append(documents.AnnexRow("total", ("Tổng cộng", money.dong(annex.total))))
+    return rows
+
+
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+
+def _roman(number: int) -> str:
+    """4 → "IV": the awards of an annex are numbered as its parts."""
+    out = ""
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out += letters * count
+    return out
+
+
+def decision_letter(session: Session, decision: Decision) -> documents.Letter:
+    """The decision as the document's plain data: the articles, and the annex with the money."""
+    annex = decision_annex(session, decision)
+    count = len(annex.lines)
+    day = decision.decided_on
+    return documents.Letter(
         agency_parent=documents.PARENT_AGENCY,
         agency=documents.AGENCY,
         number=decision.number,
-        day=decision.decided_on,
+        day=day,
         kind_title="QUYẾT ĐỊNH",
         subject=decision.title,
         authority="GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
         bases=[line.strip() for line in decision.legal_bases.splitlines() if line.strip()],
-        intro=f"Khen thưởng {len(dossiers)} tập thể, cá nhân "
-        "có thành tích, có tên trong danh sách sau:",
-        rows=_rows(dossiers),
-        articles=ARTICLES,
+        intro=f"Khen thưởng {count} tập thể, cá nhân có thành tích, có tên trong danh sách "
+        "kèm theo Quyết định này.",
+        rows=[],
+        articles=(MONEY_ARTICLE.format(total=money.dong(annex.total)), *ARTICLES[1:]),
         signer=decision.signer,
         signer_title=DEFAULT_SIGNER_TITLE,
         recipients=RECIPIENTS,
         audit_head=audit.current_head(session),
+        annex=documents.Annex(
+            title="DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
+            subtitle=f"(Kèm theo Quyết định số {decision.number} {documents.day_words(day)} "
+            "của Giám đốc Sở Giáo dục và Đào tạo)",
+            rows=annex_rows(annex),
+        ),
     )
-    return documents.decision_docx(letter)
+
+
+def decision_docx(session: Session, decision: Decision) -> bytes:
+    """The decision as a DOCX, with its annex and the audit chain's head in its footer."""
+    return documents.decision_docx(decision_letter(session, decision))
 
 
 def _not_proposed() -> tuple[str, ...]:

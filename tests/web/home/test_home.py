@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import Dossier
+from models import Dossier, Nomination
 from tests.fixtures.people import PATHS, higher_award, make_council_session, make_dossier
 from tests.fixtures.web import app_db
 from workflow import available
@@ -38,6 +38,12 @@ def every_state(app, world) -> dict[tuple[str, str, str], int]:
                         title=f"{kind} {state} {unit}",
                     )
                     made[(kind, state, unit)] = dossier.id
+                    if kind == "proposal" and state == "received":
+                        # Its row is under the Office's review, on its own from now on.
+                        row = session.scalars(
+                            select(Nomination.id).where(Nomination.proposal_id == dossier.id)
+                        ).one()
+                        made[("row", "office_review", unit)] = row
     return made
 
 
@@ -69,7 +75,12 @@ EXPECTED = {
             ("plan", "returned", "a"),
             ("report", "returned", "a"),
         ],
-        "draft": [("nomination", "draft", "a"), ("plan", "draft", "a"), ("report", "draft", "a")],
+        "draft": [
+            ("nomination", "draft", "a"),
+            ("plan", "draft", "a"),
+            ("report", "draft", "a"),
+            ("proposal", "draft", "a"),
+        ],
     },
     "head_b": {
         "returned": [
@@ -77,16 +88,22 @@ EXPECTED = {
             ("plan", "returned", "b"),
             ("report", "returned", "b"),
         ],
-        "draft": [("nomination", "draft", "b"), ("plan", "draft", "b"), ("report", "draft", "b")],
+        "draft": [
+            ("nomination", "draft", "b"),
+            ("plan", "draft", "b"),
+            ("report", "draft", "b"),
+            ("proposal", "draft", "b"),
+        ],
         "unit_review": [
             ("nomination", "unit_review", "b"),
             ("plan", "unit_review", "b"),
             ("report", "unit_review", "b"),
+            ("proposal", "unit_review", "b"),
         ],
     },
     "reviewer": {
         "office_review": [
-            (k, "office_review", u) for u in "ab" for k in ("nomination", "plan", "report")
+            (k, "office_review", u) for u in "ab" for k in ("nomination", "plan", "report", "row")
         ],
         # Awards the city confers: the Office records the higher level's answer.
         "forwarded": [("nomination", "forwarded", u) for u in "ab"],
@@ -217,4 +234,5 @@ def test_my_queues_on_both_databases(session, world):
             assert lazy_queue.rows[0] == full_queue.rows[0], username
             assert all(r.blocking is None for r in lazy_queue.rows[1:]), username
     head = {q.key: len(q.rows) for q in my_queues(session, world.actor("head_a"))}
-    assert head == {"returned": 3, "draft": 3, "unit_review": 3}
+    # A list is one entry however many rows it has (its rows move with it).
+    assert head == {"returned": 3, "draft": 4, "unit_review": 4}

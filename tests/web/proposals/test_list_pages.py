@@ -223,3 +223,26 @@ def test_a_row_the_council_rejects_shows_the_councils_reason_to_the_unit(
     auth.login("staff_a")
     html = client.get(f"/lists/{draft_list}").get_data(as_text=True)
     assert "Hội đồng: Chưa đủ thời gian công tác trong năm học." in html
+
+
+def test_the_unit_sees_its_rows_checks_but_not_the_reason_of_a_hold(
+    client, auth, app, app_world, draft_list
+):
+    import datetime as dt
+
+    from models import Hold
+
+    row = _rows(app, draft_list)[0]
+    with app_db(app) as session:
+        person_id = session.get(Nomination, row.id).person_id
+        session.add(
+            Hold(person_id=person_id, reason="Đang xem xét kỷ luật", starts_on=dt.date(2026, 1, 1))
+        )
+    auth.login("staff_a")
+    html = client.get(f"/lists/{draft_list}").get_data(as_text=True)
+    assert "data-checks=" in html
+    assert "Đang xem xét kỷ luật" not in html
+    auth.logout()
+    auth.login("reviewer")
+    # The Department sees a draft list only once it is sent: not here.
+    assert client.get(f"/lists/{draft_list}").status_code == 404

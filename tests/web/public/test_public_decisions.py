@@ -6,9 +6,11 @@ import datetime as dt
 import io
 
 from docx import Document
+from sqlalchemy import select
 
-from models import Dossier
-from tests.fixtures.people import NOW, make_council_session, make_dossier
+from models import AwardRule, Dossier
+from tests.fixtures.money import add_bonus, approved
+from tests.fixtures.people import NOW, make_council_session
 from tests.fixtures.web import app_db
 from workflow.publication import decisions
 
@@ -17,9 +19,9 @@ def _decision(app, world, number, issue=True):
     """A decision of one approved nomination, issued unless ``issue`` is False."""
     with app_db(app) as session:
         council = make_council_session(session, world)
-        dossier = make_dossier(
-            session, world, "nomination", "approved", council=council, nominee_name="Trần Phú"
-        )
+        if not session.scalar(select(AwardRule.id).where(AwardRule.kind == "bonus")):
+            add_bonus(session, world, "ldtt", "0.3", "individual")
+        dossier = approved(session, world, council, "Trần Phú", position="Giáo viên Toán")
         made = decisions.create(
             session,
             world.actor("secretary"),
@@ -47,6 +49,11 @@ def test_an_issued_decision_is_listed_and_downloadable_by_anyone(app, client, ap
     doc = Document(io.BytesIO(response.data))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert any("05/QĐ-SGDĐT" in c for c in cells) and "Trần Phú" in cells
+    # The annex, with the money: Lao động tiên tiến, 0,3 × 2.340.000 rounded up.
+    assert "PHỤ LỤC" in [p.text for p in doc.paragraphs]
+    annex = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert ["1", "Trần Phú", "Giáo viên Toán", app_world.units["a"].name, "710.000"] in annex
+    assert annex[-1][-2:] == ["Tổng cộng", "710.000"]
 
 
 def test_a_draft_decision_is_neither_listed_nor_downloadable(app, client, app_world):

@@ -66,6 +66,7 @@ def test_only_the_guards_that_decide_applicability_name_not_applicable_codes():
     assert deciding == {
         "department_confers": frozenset({"publish_needs_higher_decision"}),
         "higher_level_confers": frozenset({"forward_not_needed"}),
+        "moves_with_its_list": frozenset({"moves_with_list"}),
     }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Dossier
 from models.decisions import Decision
+from tests.fixtures.money import add_bonus
 from tests.fixtures.people import NOW, make_council_session, make_dossier
 from workflow.core.audit import current_head, verify
 from workflow.core.errors import EditRefused, NotFound
@@ -168,6 +169,8 @@ def test_decision_checks_its_heading_and_its_dossiers(session, world, approved):
 
 @pytest.mark.db
 def test_decision_docx_in_the_administrative_format(session, world, approved):
+    add_bonus(session, world, "ldtt", "0.3", "individual")
+    add_bonus(session, world, "ttldtt", "0.8", "collective")
     decision = create(session, world, [approved[k].id for k in ("phu", "mai", "to")])
     doc = Document(io.BytesIO(decisions.decision_docx(session, decision)))
     heading = cell_texts(doc.tables[0])
@@ -192,22 +195,32 @@ def test_decision_docx_in_the_administrative_format(session, world, approved):
     assert body.index("QUYẾT ĐỊNH") < body.index("QUYẾT ĐỊNH:")
     articles = [t for t in body if t.startswith("Điều ")]
     assert [a[:7] for a in articles] == ["Điều 1.", "Điều 2.", "Điều 3."]
+    assert "danh sách kèm theo Quyết định này" in articles[0]
+    # LĐTT 0,3 × 2.340.000 = 702.000 → 710.000 (twice); TTLĐTT 0,8 × … = 1.872.000 → 1.880.000.
+    assert articles[1].endswith("Tổng số tiền thưởng: 3.300.000 đồng.")
+    assert (
+        "PHỤ LỤC" in body
+        and "(Kèm theo Quyết định số 05/QĐ-SGDĐT ngày 05 tháng 6 năm 2026" in " ".join(body)
+    )
     awardees = awardee_rows(doc)
-    assert awardees[0] == [
-        "STT",
-        "Họ và tên / Tập thể",
-        "Chức vụ",
-        "Đơn vị",
-        "Danh hiệu, hình thức",
-    ]
+    assert awardees[0] == ["STT", "Họ và tên / Tên tập thể", "Chức vụ", "Đơn vị", "Số tiền (đồng)"]
     a, b = world.units["a"].name, world.units["b"].name
-    # By award (catalogue order), then unit in Vietnamese order, then given name.
-    assert awardees[1:] == [
-        ["1", "Trần Phú", "Giáo viên Toán", a, "Lao động tiên tiến"],
-        ["2", "Đỗ Thị Mai", "Hiệu phó", b, "Lao động tiên tiến"],
-        ["3", "Tổ Ngữ văn", "", a, "Tập thể lao động tiên tiến"],
+    # By award (catalogue order), individuals then collectives, then unit and given name; the
+    # headings and totals span the table (a merged cell repeats its text across the row).
+    assert [row if len(set(row)) > 1 else [row[0]] for row in awardees[1:]] == [
+        ["I. Lao động tiên tiến"],
+        ["Cá nhân"],
+        ["1", "Trần Phú", "Giáo viên Toán", a, "710.000"],
+        ["2", "Đỗ Thị Mai", "Hiệu phó", b, "710.000"],
+        ["Cộng Lao động tiên tiến"] * 4 + ["1.420.000"],
+        ["II. Tập thể lao động tiên tiến"],
+        ["Tập thể"],
+        ["1", "Tổ Ngữ văn", "", a, "1.880.000"],
+        ["Cộng Tập thể lao động tiên tiến"] * 4 + ["1.880.000"],
+        ["Tổng cộng"] * 4 + ["3.300.000"],
     ]
-    signature = cell_texts(doc.tables[-1])[0]
+    # The annex comes after the signature.
+    signature = cell_texts(doc.tables[-2])[0]
     assert signature[0].startswith("Nơi nhận:") and "- Như Điều 3;" in signature[0]
     assert signature[1].split("\n")[0] == "GIÁM ĐỐC" and signature[1].endswith("Nguyễn Văn Giám")
     seq, digest = current_head(session)

@@ -242,3 +242,51 @@ def test_another_unit_cannot_touch_the_list(session, world):
         errors=(EditRefused, NotFound),
     )
     assert len(_rows(session, proposal.id)) == 1
+
+
+def test_the_head_then_the_office_hear_of_the_list_once_not_of_every_row(session, world):
+    from models import Notification
+
+    proposal, rows = _list(session, world, rows=3)
+
+    def told(name: str) -> list[int]:
+        return session.scalars(
+            select(Notification.dossier_id).where(Notification.user_id == world.users[name].id)
+        ).all()
+
+    fire(session, proposal.id, "submit", world.actor("staff_a"), now=NOW)
+    assert told("head_a") == [proposal.id]
+    fire(session, proposal.id, "unit_approve", world.actor("head_a"), now=NOW)
+    assert told("reviewer") == [proposal.id]
+
+
+def test_a_row_of_a_list_not_yet_sent_has_no_step_of_its_own(session, world):
+    from workflow import available
+
+    proposal, rows = _list(session, world, rows=1)
+    staff = world.actor("staff_a")
+    assert not [t for t, _ in available(session, rows[0], staff) if t.trigger == "submit"]
+    with pytest.raises(TransitionRefused) as refused:
+        fire(session, rows[0].id, "submit", staff, now=NOW)
+    assert refused.value.violations[0].code == "moves_with_list"
+    _send(session, world, proposal)
+    fire(session, rows[0].id, "office_return", world.actor("reviewer"), inputs={"reason": "Sửa"})
+    # Once the list is sent, a returned row is sent again on its own.
+    fire(session, rows[0].id, "resubmit", staff, now=NOW)
+
+
+def test_a_person_already_proposed_by_another_unit_is_refused_naming_that_dossier(session, world):
+    earlier = make_dossier(session, world, "nomination", unit="a", nominee_name="Hoàng Thị Mai")
+    person = session.get(Nomination, earlier.id).person
+    person.unit_id = world.units["b"].id  # she moved to school b after school a proposed her
+    session.flush()
+    proposal = make_dossier(session, world, kind="proposal", unit="b")
+    with pytest.raises(EditRefused) as refused:
+        add_rows(
+            session,
+            world.actor("staff_b"),
+            proposal.id,
+            [RowEntry(world.awards["ldtt"].id, "Tốt.", person_id=person.id)],
+            now=NOW,
+        )
+    assert f"số {earlier.id}" in " ".join(refused.value.messages("vi"))

@@ -206,6 +206,8 @@ def test_the_unit_itself_is_picked_before_its_register_entry_exists(
     )
     assert answer.status_code == 302
     assert _rows(app, draft_list)[-1].nominee_name == app_world.units["a"].name
+    unit = app_world.units["a"].name
+    assert f"{unit} (đã có trong danh sách)" in client.get(url).get_data(as_text=True)
 
 
 def test_a_row_the_council_rejects_shows_the_councils_reason_to_the_unit(

@@ -24,6 +24,7 @@ from models.passwords import hash_password
 from models.text import fold
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import campaigns as demo_campaigns
+from web.demo import lists as demo_lists
 from web.demo.awards import load_history, purpose_of, seed_rules
 from web.demo.nominees import collective_of, person_of, record_facts
 from web.demo.organisation import (
@@ -77,6 +78,7 @@ class Demo:
     campaigns: dict[str, Campaign] = field(default_factory=dict)
     awards: dict[str, AwardType] = field(default_factory=dict)
     councils: dict[str, CouncilSession] = field(default_factory=dict)
+    lists: list[demo_lists.ListStory] = field(default_factory=list)
     files: int = 0
     transitions: int = 0
 
@@ -286,12 +288,19 @@ def _play(demo: Demo, progress: Callable[[str], Any]) -> None:
             events.append((when, len(events), _stepper(demo, story, step)))
     for when, run in demo_campaigns.timeline(demo, STORIES):  # targets, figures, practices
         events.append((when, len(events), run))
+    for when, run in demo_lists.timeline(demo, lambda: _next_pdf(demo)):
+        events.append((when, len(events), run))
     for when, _, run in sorted(events, key=lambda e: (e[0], e[1])):
         run(when)
     counts = {
         kind: sum(1 for s in STORIES if s["kind"] == kind)
         for kind in ("nomination", "plan", "report")
     }
+    rows = sum(len(s.rows) for s in demo.lists)
+    progress(
+        f"Tờ trình kèm danh sách / list proposals: {len(demo.lists)}, {rows} dòng; "
+        f"quyết định {demo_lists.DECISION[0]} công nhận các dòng Hội đồng thông qua"
+    )
     progress(
         f"Hồ sơ / dossiers: {len(STORIES)} ({counts['nomination']} đề nghị khen thưởng, "
         f"{counts['plan']} kế hoạch, {counts['report']} báo cáo), {demo.transitions} lần chuyển "
@@ -453,6 +462,11 @@ _REPORT = (
     "sáng tạo được công nhận cấp trường; 100% hồ sơ quản lý trên nền tảng số.\n"
     "Kèm theo biểu tổng hợp chỉ tiêu thi đua và minh chứng."
 )
+
+
+def _next_pdf(demo: Demo) -> bytes:
+    demo.files += 1
+    return _pdf(demo.files)
 
 
 def _pdf(number: int) -> bytes:

@@ -55,7 +55,10 @@ def bulk_action():
     session = get_session()
     result = bulk.run(session, current_actor(), _request(action, ids), locale=lang())
     session.commit()  # each row's savepoint was released or rolled back on its own
-    return render_template("office/bulk_result.html", result=result, back=_back())
+    back = _back()
+    # Ticked on a list's page, the rows are that list's: the way back names it.
+    from_list = back.startswith(url_for("proposals.index"))
+    return render_template("office/bulk_result.html", result=result, back=back, from_list=from_list)
 
 
 @bp.route("/selection.csv", methods=["POST"])

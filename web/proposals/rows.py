@@ -73,6 +73,10 @@ def add_picked(proposal_id: int):
     award_id = whole_number(form.get("award"))
     entries = []
     for value in form.getlist("entry")[: rows.MAX_ROWS]:
+        if value == "unit" and award_id is not None:
+            # No collective named: the row is the unit itself (its entry made when needed).
+            entries.append(RowEntry(award_id, kept["achievements"]))
+            continue
         kind, _sep, ident = value.partition("-")
         number = whole_number(ident)
         if number is None or kind not in ("person", "collective") or award_id is None:
@@ -199,4 +203,6 @@ def council(proposal_id: int):
     )
     result = bulk.run(session, who, request_, locale=lang())
     session.commit()  # each row's savepoint was released or rolled back on its own
-    return render_template("office/bulk_result.html", result=result, back=_back(proposal.id))
+    return render_template(
+        "office/bulk_result.html", result=result, back=_back(proposal.id), from_list=True
+    )

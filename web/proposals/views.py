@@ -9,7 +9,16 @@ from typing import Any
 from flask import render_template, request
 from sqlalchemy import select
 
-from models import AwardType, Campaign, CouncilSession, Nomination, Person, Proposal, Unit
+from models import (
+    AwardType,
+    Campaign,
+    Collective,
+    CouncilSession,
+    Nomination,
+    Person,
+    Proposal,
+    Unit,
+)
 from web.auth.user import current_actor
 from web.db import get_session
 from web.home.links import register
@@ -21,7 +30,7 @@ from workflow.core import authz
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import bulk
 from workflow.people.entries import groups_of, search
-from workflow.people.register import current_people, unit_collective
+from workflow.people.register import current_people
 from workflow.proposals import listing
 from workflow.proposals.rows import load_list
 
@@ -80,18 +89,18 @@ def _pick_entries(session, proposal: Proposal) -> dict[str, Any]:
         .order_by(Person.name_key, Person.id)
         .limit(PICK_LIMIT + 1)
     ).all()
-    collectives = [unit_collective(session, proposal.unit_id)] + groups_of(
-        session, proposal.unit_id
-    )
+    # The unit itself is offered as "unit", not by id: its register entry may not exist yet,
+    # and this page is drawn in a read session, where creating it would not last.
+    collectives = groups_of(session, proposal.unit_id)
     listed = session.execute(
-        select(Nomination.person_id, Nomination.collective_id).where(
-            Nomination.proposal_id == proposal.id
-        )
+        select(Nomination.person_id, Nomination.collective_id, Collective.kind)
+        .outerjoin(Collective, Collective.id == Nomination.collective_id)
+        .where(Nomination.proposal_id == proposal.id)
     ).all()
     return {
         "find": find,
-        "listed": {f"person-{p}" for p, _c in listed if p}
-        | {f"collective-{c}" for _p, c in listed if c},
+        "listed": {f"person-{p}" for p, _c, _k in listed if p}
+        | {"unit" if k == "unit" else f"collective-{c}" for _p, c, k in listed if c},
         "people": people[:PICK_LIMIT],
         "more_people": len(people) > PICK_LIMIT,
         "collectives": collectives,
@@ -130,6 +139,7 @@ def render_list(
             if (s.editable and s.name != WORKFLOWS["nomination"].initial)
             or (s.terminal and not s.public and not s.retracted)
         ],
+        "council_reasons": listing.council_reasons(session, [r.id for r in page.items]),
         "editable": editable,
         "register": _pick_entries(session, proposal) if editable else None,
         "may_review": authz.may_review_in_bulk(who),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from models import AwardType, Nomination, Proposal, Unit
+from models import AwardType, CouncilItem, Nomination, Proposal, Unit
 from models.text import fold
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
@@ -54,6 +54,25 @@ def row_counts(session: Session, proposal_ids: list[int]) -> dict[int, dict[str,
         .group_by(Nomination.proposal_id, Nomination.state)
     ):
         out[proposal_id][state] = count
+    return out
+
+
+def council_reasons(session: Session, row_ids: list[int]) -> dict[int, str]:
+    """{row id: the Council's reason} of the rows it did not pass, latest decision first (one
+    query): the unit reads on its list why a row ended there."""
+    out: dict[int, str] = {}
+    if not row_ids:
+        return out
+    for dossier_id, reason in session.execute(
+        select(CouncilItem.dossier_id, CouncilItem.reason)
+        .where(
+            CouncilItem.dossier_id.in_(row_ids),
+            CouncilItem.outcome == "rejected",
+            CouncilItem.reason.is_not(None),
+        )
+        .order_by(CouncilItem.recorded_at.desc(), CouncilItem.id.desc())
+    ):
+        out.setdefault(dossier_id, reason)
     return out
 
 

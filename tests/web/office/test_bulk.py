@@ -68,6 +68,7 @@ def test_bulk_accept_reports_each_row(app, client, auth, sent):
     html = response.get_data(as_text=True)
     assert 'data-done="2" data-refused="1"' in html
     assert f'data-refused="{sent[2]}"' in html and "Hồ sơ của người thẩm định" in html
+    assert 'href="/office/">Quay lại danh sách thẩm định</a>' in html
     accepted = bulk.office_action("nomination", bulk.ACCEPT).dest
     assert _states(app, sent) == {
         sent[0]: accepted,

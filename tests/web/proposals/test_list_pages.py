@@ -11,9 +11,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from models import Nomination, Proposal
+from models import Collective, Nomination, Proposal
 from tests.fixtures.people import inputs_for, make_council_session, make_dossier, new_person
 from tests.fixtures.web import app_db, csrf_from
+from workflow import fire
 
 pytestmark = pytest.mark.db
 
@@ -141,7 +142,11 @@ def test_the_office_returns_one_row_and_accepts_the_rest_then_the_council_passes
         "/office/bulk",
         {"ids": [first], "action": "return", f"reason-{first}": "Thiếu minh chứng", "next": url},
     )
-    _post(client, url, "/office/bulk", {"ids": [second], "action": "accept", "next": url})
+    accepted = _post(
+        client, url, "/office/bulk", {"ids": [second], "action": "accept", "next": url}
+    )
+    # The result page leads back to the list the rows were ticked on, and says so.
+    assert f'href="{url}">Quay lại danh sách đề nghị</a>' in accepted.get_data(as_text=True)
     assert [r.state for r in _rows(app, draft_list)] == ["returned", "council_review"]
     auth.logout()
     with app_db(app) as session:
@@ -168,6 +173,7 @@ def test_the_office_returns_one_row_and_accepts_the_rest_then_the_council_passes
     # The returned row is refused and named; the accepted one passes.
     assert [r.state for r in _rows(app, draft_list)] == ["returned", "approved"]
     assert rows[0].nominee_name in html
+    assert f'href="{url}">Quay lại danh sách đề nghị</a>' in html
 
 
 def test_the_lists_page_counts_rows_by_result(client, auth, app, draft_list):
@@ -176,6 +182,49 @@ def test_the_lists_page_counts_rows_by_result(client, auth, app, draft_list):
     assert "Tờ trình năm học 2025–2026" in html
     with app_db(app) as session:
         assert session.scalar(select(func.count()).select_from(Proposal)) == 1
+
+
+def test_the_unit_itself_is_picked_before_its_register_entry_exists(
+    client, auth, app, app_world, draft_list
+):
+    auth.login("staff_a")
+    url = f"/lists/{draft_list}"
+    html = client.get(url).get_data(as_text=True)
+    # Drawing the page (a read session) makes no entry whose id the form would post.
+    assert 'id="pick-unit" name="entry" value="unit"' in html
+    with app_db(app) as session:
+        assert session.scalar(select(func.count()).select_from(Collective)) == 0
+    answer = _post(
+        client,
+        url,
+        f"{url}/rows",
+        {
+            "entry": "unit",
+            "award": app_world.awards["ttldtt"].id,
+            "achievements": "Tập thể hoàn thành tốt nhiệm vụ.",
+        },
+    )
+    assert answer.status_code == 302
+    assert _rows(app, draft_list)[-1].nominee_name == app_world.units["a"].name
+    unit = app_world.units["a"].name
+    assert f"{unit} (đã có trong danh sách)" in client.get(url).get_data(as_text=True)
+
+
+def test_a_row_the_council_rejects_shows_the_councils_reason_to_the_unit(
+    client, auth, app, app_world, draft_list
+):
+    with app_db(app) as session:
+        fire(session, draft_list, "submit", app_world.actor("staff_a"))
+        fire(session, draft_list, "unit_approve", app_world.actor("head_a"))
+        (row,) = session.scalars(select(Nomination).where(Nomination.proposal_id == draft_list))
+        fire(session, row.id, "office_approve", app_world.actor("reviewer"), inputs={})
+        council = make_council_session(session, app_world)
+        inputs = {**inputs_for("council_reject", council), "votes_for": 1, "votes_against": 4}
+        inputs["reason"] = "Chưa đủ thời gian công tác trong năm học."
+        fire(session, row.id, "council_reject", app_world.actor("secretary"), inputs=inputs)
+    auth.login("staff_a")
+    html = client.get(f"/lists/{draft_list}").get_data(as_text=True)
+    assert "Hội đồng: Chưa đủ thời gian công tác trong năm học." in html
 
 
 def test_the_unit_sees_its_rows_checks_but_not_the_reason_of_a_hold(

@@ -398,7 +398,7 @@ def test_no_ballot_without_quorum(session, world):
     assert "có mặt 3/5, cần ít nhất 4" in error.messages("vi")[0]
     assert ballots.find(session, council.id, dossier.id) is None
     # A lower configured quorum lets the same session vote.
-    council.quorum_pct = 60
+    council.quorum = "3/5"
     session.flush()
     assert (
         ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary")).eligible == 3

@@ -37,6 +37,7 @@ from workflow.council.guards import (
     ballot_tally,
     counts_written,
     eligible_voters,
+    quorum_problem,
     recused_ids,
     threshold,
 )
@@ -191,14 +192,9 @@ def open_ballot(
     members."""
     refuse_unless(may_run_council(actor), _RUN_BALLOT)
     council = _open_council(session, council_id, actor)
-    quorum = councils.quorum(council)
-    if not quorum.met:
-        raise _refuse(
-            COUNCIL_MESSAGES.violation(
-                "quorum_not_met",
-                {"present": quorum.present, "members": quorum.members, "required": quorum.required},
-            )
-        )
+    no_quorum = quorum_problem(council)
+    if no_quorum is not None:
+        raise _refuse(no_quorum)
     dossier = load_nomination(session, dossier_id, actor)
     if not isinstance(dossier, Nomination) or not councils.on_agenda(dossier):
         raise _refuse(BALLOT_MESSAGES.violation("ballot_not_agenda"))

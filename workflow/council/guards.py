@@ -145,7 +145,7 @@ def quorum_needed(council: Council) -> int:
     return needed(council.member_count, share_of(council.quorum, DEFAULT_QUORUM))
 
 
-def _quorum(council: Council) -> Violation | None:
+def quorum_problem(council: Council) -> Violation | None:
     required = quorum_needed(council)
     if council.present_count < required or council.present_count == 0:
         share = share_of(council.quorum, DEFAULT_QUORUM)
@@ -328,7 +328,7 @@ def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Viol
 def council_quorum(ctx: GuardContext) -> Violation | None:
     """An open Council session is chosen and enough members are present."""
     council, problem = _open_session(ctx)
-    return problem or _quorum(council)
+    return problem or quorum_problem(council)
 
 
 @guard(

@@ -350,7 +350,7 @@ def test_threshold_on_members_present(session, world, council):
     )
     event = ballots.apply_result(session, council.id, failing.id, secretary, now=NOW)
     assert event.action == "council_reject" and session.get(Dossier, failing.id).state == "rejected"
-    assert event.reason == "Kết quả bỏ phiếu kín: 2/5 phiếu đồng ý, chưa đạt tỷ lệ 50% (cần 3)."
+    assert event.reason == "Kết quả bỏ phiếu kín: 2/5 phiếu đồng ý, chưa đạt tỷ lệ 1/2 (cần 3)."
 
 
 def test_threshold_on_all_members_with_written_opinions(session, world):

@@ -161,7 +161,7 @@ def build_cast(session: Session, upload_dir: Path) -> Cast:
         name_en="Advanced Worker",
         nominee_kind="individual",
         conferring_authority="department_director",
-        vote_threshold_pct=50,
+        vote_threshold="1/2",
         threshold_base="present",
     )
     session.add_all([campaign, award])

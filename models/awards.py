@@ -177,8 +177,9 @@ class AwardType(Base):
     name_en: Mapped[str] = mapped_column(String(255))
     nominee_kind: Mapped[str] = mapped_column(String(20))
     conferring_authority: Mapped[str] = mapped_column(String(40))
-    # Percent of approving votes needed, counted on ``threshold_base``.
-    vote_threshold_pct: Mapped[int] = mapped_column(Integer, default=50)
+    # Share of approving votes needed, counted on ``threshold_base``: an exact fraction as text
+    # ("4/5"; ``workflow.core.shares``).
+    vote_threshold: Mapped[str] = mapped_column(String(10), default="1/2")
     threshold_base: Mapped[str] = mapped_column(String(20), default="present")
     legal_source: Mapped[str | None] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

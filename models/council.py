@@ -51,8 +51,8 @@ class CouncilSession(Base):
     held_on: Mapped[dt.date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(10), default="open")
-    # Share of members who must be present, in percent (default two thirds).
-    quorum_pct: Mapped[int] = mapped_column(Integer, default=67)
+    # Share of members who must be present, an exact fraction as text (default two thirds).
+    quorum: Mapped[str] = mapped_column(String(10), default="2/3")
     opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]

@@ -69,7 +69,7 @@ FIELDS = [
     "signer",
     "number",
     "held_on",
-    "quorum_pct",
+    "quorum",
     "present",
     "dossier",
     "year",

@@ -113,7 +113,7 @@ ODD_FORM = {
     "decided_on": "9999-99-99",
     "number": "",
     "held_on": "x",
-    "quorum_pct": "²",
+    "quorum": "²",
     "present": ["a", "²"],
     "dossier": ["x", "1"],
     "year": "99999",

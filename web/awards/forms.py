@@ -37,8 +37,10 @@ class AwardForm(FlaskForm):
             "được trình cấp trên sau khi Hội đồng ngành thông qua."
         ),
     )
-    vote_threshold_pct = StringField(
-        _l("Tỷ lệ phiếu đồng ý cần đạt (%)"), widget=NumberInput(min=1, max=100)
+    vote_threshold = StringField(
+        _l("Tỷ lệ phiếu đồng ý cần đạt (phân số, ví dụ 4/5)"),
+        default="1/2",
+        description=_l("Số phiếu cần đạt được làm tròn lên: 4/5 của 9 người là 8 phiếu."),
     )
     threshold_base = _select(_l("Tỷ lệ tính trên"))
     public_notice_days = StringField(

@@ -6,12 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import NumberInput, TextInput
+from wtforms.widgets import TextInput
 
-from web.support.parsing import whole_number
 from web.support.templating import DATE_ATTRS
 from workflow.core.dates import parse_day
-from workflow.council.sessions import DEFAULT_QUORUM_PCT
+from workflow.core.shares import parse_share
+from workflow.council.sessions import DEFAULT_QUORUM
 
 
 def _day(form, field) -> None:
@@ -20,11 +20,12 @@ def _day(form, field) -> None:
         raise ValidationError(_l("Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026."))
 
 
-def _percent(form, field) -> None:
-    value = (field.data or "").strip()
-    if not 1 <= (whole_number(value) or 0) <= 100:
-        raise ValidationError(_l("Tỷ lệ túc số phải là số nguyên từ 1 đến 100."))
-    field.parsed = int(value)
+def _share(form, field) -> None:
+    field.parsed = parse_share(field.data)
+    if field.parsed is None:
+        raise ValidationError(
+            _l("Túc số là một phân số như 2/3, hoặc một tỷ lệ phần trăm từ 1 đến 100.")
+        )
 
 
 class SessionForm(FlaskForm):
@@ -43,10 +44,9 @@ class SessionForm(FlaskForm):
     place = StringField(
         _l("Địa điểm"), default=_l("Phòng họp Sở Giáo dục và Đào tạo"), validators=[Length(max=255)]
     )
-    quorum_pct = StringField(
-        _l("Tỷ lệ thành viên có mặt tối thiểu (%)"),
-        default=str(DEFAULT_QUORUM_PCT),
-        widget=NumberInput(min=1, max=100),
-        validators=[_percent],
-        description=_l("Mặc định hai phần ba (67%) số thành viên Hội đồng."),
+    quorum = StringField(
+        _l("Số thành viên có mặt tối thiểu (phân số của tổng số thành viên)"),
+        default=DEFAULT_QUORUM,
+        validators=[_share],
+        description=_l("Mặc định 2/3: hai phần ba tổng số thành viên Hội đồng, làm tròn lên."),
     )

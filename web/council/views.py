@@ -121,7 +121,7 @@ def new_session():
             title=form.title.data,
             held_on=form.held_on.parsed,
             place=form.place.data or "",
-            quorum_pct=form.quorum_pct.parsed,
+            quorum=form.quorum.data,
             present_ids=present,
         ),
         answer,

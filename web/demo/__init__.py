@@ -40,7 +40,7 @@ from web.demo.organisation import (
     HEAD_POSITIONS,
     MEMBERS,
     OFFICE,
-    QUORUM_PCT,
+    QUORUM,
     SCHOOLS,
     SESSIONS,
     THEME_2026,
@@ -246,14 +246,14 @@ def _add_catalogue(demo: Demo) -> None:
     for values in CAMPAIGNS:
         # Active while its dossiers are made; a closed campaign is deactivated after the stories.
         demo.campaigns[values["code"]] = Campaign(**{**values, "active": True})
-    for code, name_vi, name_en, kind, authority, pct, base, source in AWARDS:
+    for code, name_vi, name_en, kind, authority, share, base, source in AWARDS:
         demo.awards[code] = AwardType(
             code=code,
             name_vi=name_vi,
             name_en=name_en,
             nominee_kind=kind,
             conferring_authority=authority,
-            vote_threshold_pct=pct,
+            vote_threshold=share,
             threshold_base=base,
             legal_source=source,
         )
@@ -319,7 +319,7 @@ def _opener(
             title=title,
             held_on=day,
             place=place,
-            quorum_pct=QUORUM_PCT,
+            quorum=QUORUM,
             present_ids=present,
             now=when,
         )

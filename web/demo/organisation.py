@@ -345,7 +345,8 @@ _CITY = (
     f"{_LAW}, Chương IV: Chủ tịch UBND thành phố quyết định tặng; Nghị định 152/2025/NĐ-CP; "
     "tỷ lệ phiếu mặc định, cấu hình được"
 )
-# code, Vietnamese name, English name, nominee kind, conferring authority, pct, base, source
+# code, Vietnamese name, English name, nominee kind, conferring authority, share of votes
+# needed (an exact fraction), base, source
 AWARDS = [
     (
         "LDTT",
@@ -353,7 +354,7 @@ AWARDS = [
         "Advanced Worker",
         "individual",
         "department_director",
-        50,
+        "1/2",
         "present",
         _DIRECTOR,
     ),
@@ -363,7 +364,7 @@ AWARDS = [
         "Grassroots Emulation Fighter",
         "individual",
         "department_director",
-        70,
+        "7/10",
         "present",
         f"{_DIRECTOR}; tỷ lệ phiếu mặc định, cấu hình được",
     ),
@@ -373,7 +374,7 @@ AWARDS = [
         "City Emulation Fighter",
         "individual",
         "city_chairman",
-        90,
+        "9/10",
         "all_members",
         "Bỏ phiếu kín, từ 90% tổng số thành viên Hội đồng: Nghị định 91/2017/NĐ-CP, "
         "Điều 45 khoản 8 (đã được thay thế; đối chiếu Nghị định 152/2025/NĐ-CP); cấu hình được",
@@ -384,7 +385,7 @@ AWARDS = [
         "Advanced Collective",
         "collective",
         "department_director",
-        50,
+        "1/2",
         "present",
         _DIRECTOR,
     ),
@@ -394,7 +395,7 @@ AWARDS = [
         "Excellent Collective",
         "collective",
         "city_chairman",
-        80,
+        "4/5",
         "present",
         _CITY,
     ),
@@ -404,7 +405,7 @@ AWARDS = [
         "Emulation Flag of the City People's Committee",
         "collective",
         "city_chairman",
-        80,
+        "4/5",
         "present",
         _CITY,
     ),
@@ -414,7 +415,7 @@ AWARDS = [
         "Certificate of Merit of the Director",
         "individual",
         "department_director",
-        50,
+        "1/2",
         "present",
         _DIRECTOR,
     ),
@@ -424,7 +425,7 @@ AWARDS = [
         "Certificate of Merit of the Director (collective)",
         "collective",
         "department_director",
-        50,
+        "1/2",
         "present",
         _DIRECTOR,
     ),
@@ -434,7 +435,7 @@ AWARDS = [
         "Certificate of Commendation of the Chairman of the City People's Committee",
         "individual",
         "city_chairman",
-        80,
+        "4/5",
         "present",
         _CITY,
     ),
@@ -444,7 +445,7 @@ AWARDS = [
         "Certificate of Commendation of the Chairman of the City People's Committee (collective)",
         "collective",
         "city_chairman",
-        80,
+        "4/5",
         "present",
         _CITY,
     ),
@@ -482,7 +483,7 @@ SESSIONS = {
         False,
     ),
 }
-QUORUM_PCT = 67
+QUORUM = "2/3"
 
 DIRECTOR = "Nguyễn Đức Thịnh – Giám đốc Sở"
 DEPUTY = "Bùi Thị Thu Hà – Phó Giám đốc Sở"

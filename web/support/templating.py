@@ -12,6 +12,7 @@ from web.support.navigation import menu_items
 from workflow.core.actors import ROLE_LABELS, Role
 from workflow.core.dates import FIELD_PATTERN, PLACEHOLDER, day_text
 from workflow.core.registry import WORKFLOWS, state_def
+from workflow.core.shares import parse_share, share_text, share_words
 
 
 def state_label(kind: str, state: str) -> str:
@@ -62,6 +63,16 @@ DATE_ATTRS = {
 }
 
 
+def share_label(text: str) -> str:
+    """A stored share as people read it: "2/3 (hai phần ba)"."""
+    share = parse_share(text)
+    if share is None:
+        return text
+    words = pick(*share_words(share))
+    shown = share_text(share)
+    return shown if words == shown else f"{shown} ({words})"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
@@ -74,6 +85,8 @@ def init_app(app: Flask) -> None:
         url_with=url_with,
         day_text=day_text,
         date_attrs=DATE_ATTRS,
+        share_label=share_label,
+        share_text=share_text,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -38,6 +38,7 @@ from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_manage_awards, refuse_unless
 from workflow.core.dates import DATE_RULE, parse_day
 from workflow.core.errors import Violation, WorkflowError, refuse_if_stale
+from workflow.core.shares import parse_share, share_text
 
 AUTHORITIES: dict[str, tuple[str, str]] = {
     "unit_head": ("Thủ trưởng đơn vị", "Head of the unit"),
@@ -81,7 +82,7 @@ AWARD_FIELDS = (
     "name_en",
     "nominee_kind",
     "conferring_authority",
-    "vote_threshold_pct",
+    "vote_threshold",
     "threshold_base",
     "public_notice_days",
     "legal_source",
@@ -145,9 +146,18 @@ def clean_award(
         out[key] = str(values.get(key) or "")
         if out[key] not in allowed:
             problems.append(invalid_field(key, "chưa chọn giá trị hợp lệ", "is not a valid choice"))
-    for key, low, high in (("vote_threshold_pct", 1, 100), ("public_notice_days", 0, 90)):
-        out[key], problem = whole_number_in(values, key, low, high)
-        problems += [problem] if problem else []
+    share = parse_share(values.get("vote_threshold"))
+    out["vote_threshold"] = share_text(share) if share else str(values.get("vote_threshold") or "")
+    if share is None:
+        problems.append(
+            invalid_field(
+                "vote_threshold",
+                "phải là một phân số như 4/5 hoặc một tỷ lệ phần trăm từ 1 đến 100",
+                "must be a fraction such as 4/5 or a percentage from 1 to 100",
+            )
+        )
+    out["public_notice_days"], problem = whole_number_in(values, "public_notice_days", 0, 90)
+    problems += [problem] if problem else []
     out["active"] = bool(values.get("active"))
     return out, problems
 

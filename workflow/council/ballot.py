@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -29,12 +30,14 @@ from workflow.core.authz import can_view, may_run_council, may_vote, refuse_unle
 from workflow.core.engine import fire
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.messages import Messages
+from workflow.core.shares import share_text
 from workflow.council import sessions as councils
 from workflow.council.guards import (
     COUNCIL_MESSAGES,
     ballot_tally,
     counts_written,
     eligible_voters,
+    quorum_problem,
     recused_ids,
     threshold,
 )
@@ -103,7 +106,7 @@ class Tally:
     eligible: int
     base: int
     required: int
-    pct: int
+    share: Fraction
 
     @property
     def passes(self) -> bool:
@@ -189,14 +192,9 @@ def open_ballot(
     members."""
     refuse_unless(may_run_council(actor), _RUN_BALLOT)
     council = _open_council(session, council_id, actor)
-    quorum = councils.quorum(council)
-    if not quorum.met:
-        raise _refuse(
-            COUNCIL_MESSAGES.violation(
-                "quorum_not_met",
-                {"present": quorum.present, "members": quorum.members, "required": quorum.required},
-            )
-        )
+    no_quorum = quorum_problem(council)
+    if no_quorum is not None:
+        raise _refuse(no_quorum)
     dossier = load_nomination(session, dossier_id, actor)
     if not isinstance(dossier, Nomination) or not councils.on_agenda(dossier):
         raise _refuse(BALLOT_MESSAGES.violation("ballot_not_agenda"))
@@ -418,7 +416,7 @@ def tally(session: Session, ballot: Ballot) -> Tally:
     council = session.get(CouncilSession, ballot.session_id)
     award = getattr(session.get(Dossier, ballot.dossier_id), "award_type", None)
     votes = ballot_tally(ballot, award)
-    base, required, pct = threshold(award, council, ballot.eligible)
+    base, required, share = threshold(award, council, ballot.eligible)
     written = counts_written(award)
     return Tally(
         *votes,
@@ -427,7 +425,7 @@ def tally(session: Session, ballot: Ballot) -> Tally:
         ballot.eligible,
         base,
         required,
-        pct,
+        share,
     )
 
 
@@ -449,7 +447,7 @@ def apply_result(
     if not result.passes and not nfc(reason):
         reason = (
             f"Kết quả bỏ phiếu kín: {result.votes_for}/{result.base} phiếu đồng ý, "
-            f"chưa đạt tỷ lệ {result.pct}% (cần {result.required})."
+            f"chưa đạt tỷ lệ {share_text(result.share)} (cần {result.required})."
         )
     return fire(
         session,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -17,6 +17,7 @@ from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
 from workflow.core.messages import Messages
+from workflow.core.shares import needed, share_of, share_text, share_words
 from workflow.dossiers.guards import nominee_account
 
 COUNCIL_MESSAGES = Messages(
@@ -27,8 +28,16 @@ COUNCIL_MESSAGES = Messages(
         ),
         "session_closed": ("Phiên họp Hội đồng đã kết thúc.", "The Council session is closed."),
         "quorum_not_met": (
-            "Phiên họp chưa đủ số thành viên: có mặt {present}/{members}, cần ít nhất {required}.",
-            "No quorum: {present} of {members} members present, {required} needed.",
+            "Phiên họp chưa đủ số thành viên: có mặt {present}/{members}, cần ít nhất "
+            "{required} ({share}: {words} tổng số thành viên).",
+            "No quorum: {present} of {members} members present, {required} needed ({share}: "
+            "{words_en} of all members).",
+        ),
+        "quorum_invalid": (
+            "Túc số “{value}” không hợp lệ: ghi một phân số như 2/3 hoặc một tỷ lệ phần trăm "
+            "từ 1 đến 100.",
+            "The quorum “{value}” is not valid: write a fraction such as 2/3 or a percentage "
+            "from 1 to 100.",
         ),
         "votes_invalid": (
             "Số phiếu không hợp lệ: tổng {total} phiếu, chỉ có {voters} thành viên được bỏ phiếu.",
@@ -39,9 +48,10 @@ COUNCIL_MESSAGES = Messages(
             "Vote counts must be whole numbers, zero or more.",
         ),
         "threshold_not_met": (
-            "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} "
-            "phiếu đồng ý, cần ít nhất {required} ({pct}%).",
-            "Vote threshold not met: {votes_for} of {base} in favour, {required} needed ({pct}%).",
+            "Chưa đạt tỷ lệ biểu quyết: {votes_for}/{base} phiếu đồng ý, cần ít nhất "
+            "{required}/{base} — {words} {base_words}.",
+            "Vote threshold not met: {votes_for} of {base} in favour, at least {required} of "
+            "{base} needed — {words_en} {base_words_en}.",
         ),
         "ballot_not_found": (
             "Không tìm thấy phiếu bầu của hồ sơ này trong phiên họp.",
@@ -80,7 +90,7 @@ def _load_council(ctx: GuardContext) -> CouncilFacts | None:
     if not rows:
         return None
     members = tuple((r.user_id, bool(r.present)) for r in rows if r.user_id is not None)
-    return CouncilFacts(rows[0].id, rows[0].status, rows[0].quorum_pct, members)
+    return CouncilFacts(rows[0].id, rows[0].status, rows[0].quorum, members)
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ class CouncilFacts:
 
     id: int
     status: str
-    quorum_pct: int
+    quorum: str
     members: tuple[tuple[int, bool], ...]  # (user id, present)
 
     @property
@@ -112,7 +122,7 @@ _COUNCIL_FACTS = (
     select(
         CouncilSession.id,
         CouncilSession.status,
-        CouncilSession.quorum_pct,
+        CouncilSession.quorum,
         CouncilAttendance.user_id,
         CouncilAttendance.present,
     )
@@ -121,15 +131,34 @@ _COUNCIL_FACTS = (
 )
 
 
-def _quorum(council: Council) -> Violation | None:
-    required = math.ceil(council.member_count * council.quorum_pct / 100)
+DEFAULT_QUORUM = "2/3"
+DEFAULT_THRESHOLD = "1/2"
+# Whose votes a threshold is counted on, as the refusal says it.
+BASE_WORDS = {
+    "all_members": ("tổng số thành viên Hội đồng", "of all the Council's members"),
+    "present": ("số thành viên có mặt được biểu quyết", "of the members present who vote"),
+}
+
+
+def quorum_needed(council: Council) -> int:
+    """How many members must be present: the exact share of all members."""
+    return needed(council.member_count, share_of(council.quorum, DEFAULT_QUORUM))
+
+
+def quorum_problem(council: Council) -> Violation | None:
+    required = quorum_needed(council)
     if council.present_count < required or council.present_count == 0:
+        share = share_of(council.quorum, DEFAULT_QUORUM)
+        words, words_en = share_words(share)
         return COUNCIL_MESSAGES.violation(
             "quorum_not_met",
             {
                 "present": council.present_count,
                 "members": council.member_count,
                 "required": required,
+                "share": share_text(share),
+                "words": words,
+                "words_en": words_en,
             },
         )
     return None
@@ -215,11 +244,11 @@ def ballot_tally(ballot: Ballot, award: Any) -> tuple[int, int, int]:
     )
 
 
-def threshold(award: Any, council: Council, voters: int) -> tuple[int, int, int]:
-    """(base, required approvals, percent) of the award type's vote threshold."""
-    pct = award.vote_threshold_pct if award else 50
+def threshold(award: Any, council: Council, voters: int) -> tuple[int, int, Fraction]:
+    """(base, required approvals, share) of the award type's vote threshold, exactly."""
+    share = share_of(award.vote_threshold if award else None, DEFAULT_THRESHOLD)
     base = council.member_count if counts_written(award) else voters
-    return base, math.ceil(base * pct / 100), pct
+    return base, needed(base, share), share
 
 
 def _typed_tally(ctx: GuardContext) -> bool:
@@ -271,11 +300,22 @@ def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Viol
     """A reason why the tally does not reach the threshold, or None when it does."""
     award = getattr(ctx.dossier, "award_type", None)
     votes_for = _tally(ctx)[0]
-    base, required, pct = threshold(award, council, voters)
+    base, required, share = threshold(award, council, voters)
     if votes_for < required:
+        words, words_en = share_words(share)
+        on = BASE_WORDS["all_members" if counts_written(award) else "present"]
         return COUNCIL_MESSAGES.violation(
             "threshold_not_met",
-            {"votes_for": votes_for, "base": base, "required": required, "pct": pct},
+            {
+                "votes_for": votes_for,
+                "base": base,
+                "required": required,
+                "share": share_text(share),
+                "words": words,
+                "words_en": words_en,
+                "base_words": on[0],
+                "base_words_en": on[1],
+            },
         )
     return None
 
@@ -288,7 +328,7 @@ def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Viol
 def council_quorum(ctx: GuardContext) -> Violation | None:
     """An open Council session is chosen and enough members are present."""
     council, problem = _open_session(ctx)
-    return problem or _quorum(council)
+    return problem or quorum_problem(council)
 
 
 @guard(

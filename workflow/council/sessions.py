@@ -9,7 +9,6 @@ keeps the session itself. Every change is appended to the audit chain as a
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,7 +30,8 @@ from workflow.core.errors import EditRefused, NotFound
 from workflow.core.inputs import field_required
 from workflow.core.messages import Messages
 from workflow.core.registry import state_def, state_is
-from workflow.council.guards import COUNCIL_MESSAGES
+from workflow.core.shares import parse_share, share_text
+from workflow.council.guards import COUNCIL_MESSAGES, quorum_needed
 from workflow.council.records import record_event
 from workflow.dossiers.queues import ANY_DOSSIER
 
@@ -54,7 +54,7 @@ SESSION_MESSAGES = Messages(
     }
 )
 
-DEFAULT_QUORUM_PCT = 67
+DEFAULT_QUORUM = "2/3"
 ENTITY = "council_session"
 
 # Outcome labels of a recorded Council item (models.council.VOTE_OUTCOMES).
@@ -87,11 +87,7 @@ class Quorum:
 
 def quorum(council: CouncilSession) -> Quorum:
     """The session's quorum, counted as the ``council_quorum`` guard counts it."""
-    return Quorum(
-        council.member_count,
-        council.present_count,
-        math.ceil(council.member_count * council.quorum_pct / 100),
-    )
+    return Quorum(council.member_count, council.present_count, quorum_needed(council))
 
 
 def council_members(session: Session) -> list[User]:
@@ -136,7 +132,7 @@ def open_session(
     title: str,
     held_on: dt.date,
     place: str,
-    quorum_pct: int,
+    quorum: str,
     present_ids: Iterable[int],
     now: dt.datetime | None = None,
 ) -> CouncilSession:
@@ -146,8 +142,9 @@ def open_session(
     problems = []
     if not nfc(title):
         problems.append(field_required(("Tên phiên họp", "Title")))
-    if not 1 <= quorum_pct <= 100:
-        problems.append(field_required(("Tỷ lệ túc số (1–100%)", "Quorum (1–100%)")))
+    share = parse_share(quorum)
+    if share is None:
+        problems.append(COUNCIL_MESSAGES.violation("quorum_invalid", {"value": quorum}))
     members = council_members(session)
     if not members:
         problems.append(field_required(("Thành viên Hội đồng", "Council members")))
@@ -159,7 +156,7 @@ def open_session(
         held_on=held_on,
         place=nfc(place),
         status="open",
-        quorum_pct=quorum_pct,
+        quorum=share_text(share),
         opened_by=actor.user_id,
         opened_at=now,
     )
@@ -178,7 +175,7 @@ def open_session(
             "title": council.title,
             "held_on": held_on,
             "place": council.place,
-            "quorum_pct": quorum_pct,
+            "quorum": share_text(share),
             **_attendance_changes(council),
         },
     )

@@ -31,7 +31,7 @@ AWARD = {
     "name_en": "Certificate of Merit of the Minister",
     "nominee_kind": "individual",
     "conferring_authority": "ministry",
-    "vote_threshold_pct": "80",
+    "vote_threshold": "4/5",
     "threshold_base": "all_members",
     "public_notice_days": "10",
     "legal_source": "Luật Thi đua, khen thưởng 2022",
@@ -67,9 +67,9 @@ def test_admin_creates_edits_and_adds_rules_all_audited(app, client, app_world, 
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/awards/{award.id}/edit"
     )
-    assert (award.conferring_authority, award.vote_threshold_pct, award.public_notice_days) == (
+    assert (award.conferring_authority, award.vote_threshold, award.public_notice_days) == (
         "ministry",
-        80,
+        "4/5",
         10,
     )
     events = _award_events(app, award.id)
@@ -77,9 +77,10 @@ def test_admin_creates_edits_and_adds_rules_all_audited(app, client, app_world, 
     assert json.loads(events[0].changes)["code"] == "BK-BO" and events[0].actor_role == "admin"
 
     edit_url = f"/awards/{award.id}/edit"
-    _post(client, edit_url, edit_url, {**AWARD, "vote_threshold_pct": "90", "active": ""})
+    _post(client, edit_url, edit_url, {**AWARD, "vote_threshold": "90", "active": ""})
     diff = json.loads(_award_events(app, award.id)[-1].changes)
-    assert diff == {"vote_threshold_pct": [80, 90], "active": [True, False]}
+    # A whole percentage typed is kept as the exact fraction it is.
+    assert diff == {"vote_threshold": ["4/5", "9/10"], "active": [True, False]}
 
     response = _post(
         client,
@@ -154,7 +155,7 @@ def test_bad_input_keeps_what_was_typed(app, client, app_world, auth):
         **AWARD,
         "code": "bk bộ",
         "name_en": "",
-        "vote_threshold_pct": "120",
+        "vote_threshold": "120",
         "public_notice_days": "mười",
     }
     response = _post(client, "/awards/new", "/awards/new", bad)
@@ -162,7 +163,7 @@ def test_bad_input_keeps_what_was_typed(app, client, app_world, auth):
     assert response.status_code == 400
     for typed in ("bk bộ", "Bằng khen của Bộ trưởng Bộ Giáo dục và Đào tạo", "120", "mười"):
         assert typed in html, typed
-    assert "chỉ gồm chữ in hoa không dấu" in html and "phải là số nguyên từ 1 đến 100" in html
+    assert "chỉ gồm chữ in hoa không dấu" in html and "phải là một phân số như 4/5" in html
     assert "không được để trống" in html
     assert _award(app, "BK BỘ") is None and _award(app, "bk bộ") is None
 
@@ -209,7 +210,7 @@ def _award_state(app, award_id: int) -> tuple:
     with app_db(app) as session:
         award = session.get(AwardType, award_id)
         events = session.scalar(select(func.count()).select_from(AuditEvent))
-        return award.name_vi, award.vote_threshold_pct, award.active, award.version, events
+        return award.name_vi, award.vote_threshold, award.active, award.version, events
 
 
 def test_a_stale_award_edit_comes_back_with_what_was_typed(app, client, app_world, auth):
@@ -230,7 +231,7 @@ def test_a_stale_award_edit_comes_back_with_what_was_typed(app, client, app_worl
         **AWARD,
         "code": award.code,
         "name_vi": "Lao động tiên tiến – bản tôi vừa gõ",
-        "vote_threshold_pct": "65",
+        "vote_threshold": "2/3",
         "legal_source": "Căn cứ tôi vừa gõ",
     }
     response = client.post(edit_url, data={"csrf_token": csrf_from(form), "version": "1", **typed})
@@ -238,7 +239,7 @@ def test_a_stale_award_edit_comes_back_with_what_was_typed(app, client, app_worl
     assert response.status_code == 409
     for text in (
         'value="Lao động tiên tiến – bản tôi vừa gõ"',
-        'value="65"',
+        'value="2/3"',
         "Căn cứ tôi vừa gõ",
         'name="version" type="hidden" value="2"',
         "“Ngừng sử dụng”",
@@ -252,7 +253,7 @@ def test_a_stale_award_edit_comes_back_with_what_was_typed(app, client, app_worl
     assert again.status_code == 302
     assert _award_state(app, award.id) == (
         "Lao động tiên tiến – bản tôi vừa gõ",
-        65,
+        "2/3",
         True,
         3,
         before[4] + 1,

@@ -30,7 +30,7 @@ def open_via_web(client, world, present=MEMBERS, **overrides):
         "title": "Phiên họp tháng 6",
         "held_on": "2026-06-10",
         "place": "Phòng họp tầng 3",
-        "quorum_pct": "67",
+        "quorum": "2/3",
         "present": member_ids(world, present),
     }
     data.update(overrides)
@@ -96,7 +96,7 @@ def test_members_and_others_cannot_manage(app, client, app_world, auth):
     assert (
         client.post(
             "/council/new",
-            data={"csrf_token": token, "title": "X", "held_on": "2026-06-10", "quorum_pct": "67"},
+            data={"csrf_token": token, "title": "X", "held_on": "2026-06-10", "quorum": "2/3"},
         ).status_code
         == 403
     )
@@ -133,16 +133,16 @@ def test_open_a_session_with_attendance(app, client, app_world, auth):
     auth.login("secretary")
     html = client.get("/council/new").get_data(as_text=True)
     assert html.count('name="present"') == 5 and html.count(" checked") == 5
-    assert 'value="67"' in html
+    assert 'value="2/3"' in html
     response = open_via_web(client, app_world, present=MEMBERS[:3])
     meeting = the_session(app)
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/council/{meeting.id}"
     )
-    assert (meeting.title, meeting.place, meeting.quorum_pct, str(meeting.held_on)) == (
+    assert (meeting.title, meeting.place, meeting.quorum, str(meeting.held_on)) == (
         "Phiên họp tháng 6",
         "Phòng họp tầng 3",
-        67,
+        "2/3",
         "2026-06-10",
     )
     with app_db(app) as session:
@@ -156,7 +156,8 @@ def test_open_a_session_with_attendance(app, client, app_world, auth):
         assert event.action == "open" and event.actor_id == app_world.users["secretary"].id
         assert verify(session).ok
     html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
-    assert "Có mặt 3/5 thành viên, cần ít nhất 4 (67%)." in html and "Chưa đủ túc số" in html
+    assert "Có mặt 3/5 thành viên, cần ít nhất 4 (2/3 (hai phần ba) tổng số thành viên)." in html
+    assert "Chưa đủ túc số" in html
     assert 'data-met="no"' in html
     assert "Đã mở phiên họp “Phiên họp tháng 6”." in html
 
@@ -168,16 +169,16 @@ def test_bad_input_is_kept_and_explained(app, client, app_world, auth):
         app_world,
         present=MEMBERS[:2],
         title="",
-        quorum_pct="150",
+        quorum="3/2",
         held_on="31/02/2026",
         place="Hội trường A",
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Vui lòng nhập tên phiên họp." in html
-    assert "Tỷ lệ túc số phải là số nguyên từ 1 đến 100." in html
+    assert "Túc số là một phân số như 2/3, hoặc một tỷ lệ phần trăm từ 1 đến 100." in html
     assert "Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026." in html
-    assert 'value="Hội trường A"' in html and 'value="150"' in html
+    assert 'value="Hội trường A"' in html and 'value="3/2"' in html
     assert html.count(" checked") == 2  # the two ticked members stay ticked
     assert the_session(app) is None
 
@@ -194,7 +195,8 @@ def test_attendance_changes_the_quorum(app, client, app_world, auth):
     assert response.status_code == 302
     assert the_session(app).present_count == 4
     html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
-    assert "Có mặt 4/5 thành viên, cần ít nhất 4 (67%)." in html and 'data-met="yes"' in html
+    assert "Có mặt 4/5 thành viên, cần ít nhất 4 (2/3 (hai phần ba) tổng số thành viên)." in html
+    assert 'data-met="yes"' in html
     with app_db(app) as session:
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.entity_type == "council_session")
@@ -241,7 +243,7 @@ def test_agenda_shows_forms_from_the_engine(client, app_world, auth, agenda):
     assert f'action="/dossiers/{agenda["report"]}/actions/council_approve"' not in html
     assert f'data-dossier="{agenda["not_yet"]}"' not in html
     assert "Hoàn thành xuất sắc nhiệm vụ" in html
-    assert "cần ít nhất 90% phiếu đồng ý trên tổng số thành viên Hội đồng" in html
+    assert "cần ít nhất 9/10 (chín phần mười) phiếu đồng ý trên tổng số thành viên Hội đồng" in html
     assert f'name="session_id" value="{agenda["session"]}"' in html
     auth.logout()
     auth.login("member2")
@@ -515,7 +517,7 @@ def test_service_refuses_and_audits(session, world):
             title="X",
             held_on=NOW.date(),
             place="",
-            quorum_pct=67,
+            quorum="2/3",
             present_ids=[],
         )
     assert refused.value.is_permission
@@ -526,7 +528,7 @@ def test_service_refuses_and_audits(session, world):
             title=" ",
             held_on=NOW.date(),
             place="",
-            quorum_pct=0,
+            quorum="0/100",
             present_ids=[],
         )
     secretary = world.actor("secretary")
@@ -536,7 +538,7 @@ def test_service_refuses_and_audits(session, world):
         title="Phiên 1",
         held_on=NOW.date(),
         place="Sở",
-        quorum_pct=60,
+        quorum="3/5",
         present_ids=[world.users["member1"].id],
         now=NOW,
     )

@@ -28,7 +28,7 @@ def _posted(app, world, name="Lê Thị Hồng") -> int:
                 name_en="Emulation Fighter (notice)",
                 nominee_kind="individual",
                 conferring_authority="department",
-                vote_threshold_pct=50,
+                vote_threshold="1/2",
                 threshold_base="present",
                 public_notice_days=10,
             )

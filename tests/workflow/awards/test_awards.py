@@ -17,7 +17,7 @@ def _stored(session, award_id: int) -> tuple:
     """The award as stored (not the session's copy), and the number of audit events."""
     row = session.execute(
         select(
-            AwardType.name_vi, AwardType.vote_threshold_pct, AwardType.active, AwardType.version
+            AwardType.name_vi, AwardType.vote_threshold, AwardType.active, AwardType.version
         ).where(AwardType.id == award_id)
     ).one()
     return tuple(row), session.scalar(select(func.count()).select_from(AuditEvent))
@@ -42,7 +42,7 @@ def test_a_stale_award_edit_is_refused_and_changes_nothing(session, world):
             session,
             admin,
             award.id,
-            _values(award, name_vi="Lao động tiên tiến (sửa)", vote_threshold_pct=70, active=True),
+            _values(award, name_vi="Lao động tiên tiến (sửa)", vote_threshold="7/10", active=True),
             now=NOW,
             expected_version=drawn,
         )
@@ -68,12 +68,13 @@ def test_the_right_award_version_edits_once_and_rules_leave_it_alone(session, wo
         session,
         admin,
         award.id,
-        _values(award, vote_threshold_pct=75, name_en="CSTDCS"),
+        _values(award, vote_threshold="3/4", name_en="CSTDCS"),
         now=NOW,
         expected_version=1,
     )
-    assert set(diff) == {"vote_threshold_pct", "name_en"}
-    assert _stored(session, award.id)[0][1:] == (75, True, 2)  # two fields, one UPDATE: one version
+    assert set(diff) == {"vote_threshold", "name_en"}
+    # Two fields, one UPDATE: one version.
+    assert _stored(session, award.id)[0][1:] == ("3/4", True, 2)
     assert (
         catalogue.update_award(
             session, admin, award.id, _values(award), now=NOW, expected_version=2

@@ -35,7 +35,7 @@ def _award(session, code: str, name: str, kind: str = "individual") -> AwardType
         name_en=code,
         nominee_kind=kind,
         conferring_authority="department_director",
-        vote_threshold_pct=50,
+        vote_threshold="1/2",
     )
     session.add(award)
     session.flush()

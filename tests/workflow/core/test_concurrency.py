@@ -315,7 +315,7 @@ def test_two_edits_of_the_same_award_at_once(committed):
     with factory() as session:
         values = awards.snapshot(session.get(AwardType, award_id))
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
-    thresholds = [61, 71]  # neither the current one: both are real changes
+    thresholds = ["3/5", "7/10"]  # neither the current one: both are real changes
     outcomes = _run_together(
         2,
         lambda i: _change_once(
@@ -324,7 +324,7 @@ def test_two_edits_of_the_same_award_at_once(committed):
                 s,
                 admin,
                 award_id,
-                {**values, "vote_threshold_pct": thresholds[i]},
+                {**values, "vote_threshold": thresholds[i]},
                 now=NOW,
                 expected_version=1,
             ),
@@ -333,7 +333,7 @@ def test_two_edits_of_the_same_award_at_once(committed):
     assert sorted(outcomes) == ["stale", "won"], outcomes
     with factory() as session:
         row = session.execute(
-            select(AwardType.vote_threshold_pct, AwardType.version).where(AwardType.id == award_id)
+            select(AwardType.vote_threshold, AwardType.version).where(AwardType.id == award_id)
         ).one()
         assert tuple(row) == (thresholds[outcomes.index("won")], 2)
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == events_before + 1

@@ -350,7 +350,7 @@ def test_threshold_on_members_present(session, world, council):
     )
     event = ballots.apply_result(session, council.id, failing.id, secretary, now=NOW)
     assert event.action == "council_reject" and session.get(Dossier, failing.id).state == "rejected"
-    assert event.reason == "Kết quả bỏ phiếu kín: 2/5 phiếu đồng ý, chưa đạt tỷ lệ 50% (cần 3)."
+    assert event.reason == "Kết quả bỏ phiếu kín: 2/5 phiếu đồng ý, chưa đạt tỷ lệ 1/2 (cần 3)."
 
 
 def test_threshold_on_all_members_with_written_opinions(session, world):
@@ -398,7 +398,7 @@ def test_no_ballot_without_quorum(session, world):
     assert "có mặt 3/5, cần ít nhất 4" in error.messages("vi")[0]
     assert ballots.find(session, council.id, dossier.id) is None
     # A lower configured quorum lets the same session vote.
-    council.quorum_pct = 60
+    council.quorum = "3/5"
     session.flush()
     assert (
         ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary")).eligible == 3

@@ -369,14 +369,14 @@ def test_possible_tally_is_recorded(session, world, trigger):
     assert '"votes":[2,1,0]' in event.changes
 
 
-def _award(session, code, pct, base):
+def _award(session, code, share, base):
     award = AwardType(
         code=code,
         name_vi=f"Danh hiệu {code}",
         name_en=code,
         nominee_kind="individual",
         conferring_authority="department_director",
-        vote_threshold_pct=pct,
+        vote_threshold=share,
         threshold_base=base,
     )
     session.add(award)
@@ -391,13 +391,13 @@ def test_threshold_base_present_versus_all_members(session, world):
         session,
         world,
         state="council_review",
-        award_type_id=_award(session, "T75P", 75, "present").id,
+        award_type_id=_award(session, "T75P", "3/4", "present").id,
     )
     on_all = make_dossier(
         session,
         world,
         state="council_review",
-        award_type_id=_award(session, "T75A", 75, "all_members").id,
+        award_type_id=_award(session, "T75A", "3/4", "all_members").id,
     )
     secretary = world.actor("secretary")
     # 3 of 4 present reaches 75%; 3 of all 5 members does not (4 needed).
@@ -412,7 +412,8 @@ def test_threshold_base_present_versus_all_members(session, world):
         ),
         "threshold_not_met",
     )
-    assert "3/5 phiếu đồng ý, cần ít nhất 4 (75%)" in error.messages("vi")[0]
+    expected = "3/5 phiếu đồng ý, cần ít nhất 4/5 — ba phần tư tổng số thành viên"
+    assert expected in error.messages("vi")[0]
     assert fire(session, on_all.id, "council_approve", secretary, inputs=_vote(council, 4), now=NOW)
 
 

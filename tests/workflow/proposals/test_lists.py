@@ -80,9 +80,9 @@ def test_the_list_moves_every_row_with_it_each_audited(session, world):
     assert session.scalar(select(func.count()).select_from(AuditEvent)) - before == 2 + 2 * 3
     for row in rows:
         actions = session.scalars(
-            select(AuditEvent.action).where(
-                AuditEvent.entity_type == "dossier", AuditEvent.entity_id == row.id
-            )
+            select(AuditEvent.action)
+            .where(AuditEvent.entity_type == "dossier", AuditEvent.entity_id == row.id)
+            .order_by(AuditEvent.seq)
         ).all()
         assert actions == ["create", "submit", "unit_approve"]
     assert verify(session).ok

@@ -36,6 +36,7 @@ from workflow.people.register import current_people
 from workflow.proposals.guards import rows_of
 from workflow.proposals.rows import RowEntry, add_rows
 from workflow.publication import decisions
+from workflow.publication.notice import agenda_states
 
 LOCAL = dt.timezone(dt.timedelta(hours=7))
 Run = Callable[[dt.datetime], None]
@@ -471,7 +472,8 @@ def _council(demo: Any, stories: list[ListStory]) -> Run:
 
 
 def _accepted(demo: Any, story: ListStory) -> list[int]:
-    ids = demo.session.scalars(rows_of(story.id).where(Nomination.state == "council_review")).all()
+    waiting = agenda_states()
+    ids = demo.session.scalars(rows_of(story.id).where(Nomination.state.in_(waiting))).all()
     return list(ids)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import AwardType, CouncilItem, Nomination, Proposal, Unit
+from models.council import OUTCOME_REJECTED
 from models.text import fold
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
@@ -67,7 +68,7 @@ def council_reasons(session: Session, row_ids: list[int]) -> dict[int, str]:
         select(CouncilItem.dossier_id, CouncilItem.reason)
         .where(
             CouncilItem.dossier_id.in_(row_ids),
-            CouncilItem.outcome == "rejected",
+            CouncilItem.outcome == OUTCOME_REJECTED,
             CouncilItem.reason.is_not(None),
         )
         .order_by(CouncilItem.recorded_at.desc(), CouncilItem.id.desc())

@@ -156,7 +156,7 @@ def test_open_a_session_with_attendance(app, client, app_world, auth):
         assert event.action == "open" and event.actor_id == app_world.users["secretary"].id
         assert verify(session).ok
     html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
-    assert "Có mặt 3/5 thành viên, cần ít nhất 4 (2/3 (hai phần ba) tổng số thành viên)." in html
+    assert "Có mặt 3/5 thành viên, cần ít nhất 4 — 2/3 (hai phần ba) tổng số thành viên." in html
     assert "Chưa đủ túc số" in html
     assert 'data-met="no"' in html
     assert "Đã mở phiên họp “Phiên họp tháng 6”." in html
@@ -195,7 +195,7 @@ def test_attendance_changes_the_quorum(app, client, app_world, auth):
     assert response.status_code == 302
     assert the_session(app).present_count == 4
     html = client.get(f"/council/{meeting.id}").get_data(as_text=True)
-    assert "Có mặt 4/5 thành viên, cần ít nhất 4 (2/3 (hai phần ba) tổng số thành viên)." in html
+    assert "Có mặt 4/5 thành viên, cần ít nhất 4 — 2/3 (hai phần ba) tổng số thành viên." in html
     assert 'data-met="yes"' in html
     with app_db(app) as session:
         actions = session.scalars(

@@ -8,8 +8,10 @@ of the domain (an award that fits the nominee, an active campaign) are checked a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -31,11 +33,11 @@ from wtforms.validators import Optional as Optionally
 from models import AwardType, Campaign, Dossier, Unit
 from models.dossiers import DOSSIER_KINDS
 from models.text import vi_sort_key
-from web.support.i18n import date_vn, lazy_pick, pick
+from web.support.i18n import date_vn, lang, lazy_pick, pick
 from web.support.nominees import collective_label, person_label
 from web.support.parsing import whole_number
 from workflow.awards.nominees import groups_to_choose, people_to_choose
-from workflow.campaigns.guards import taking_part
+from workflow.campaigns.guards import participation_problem, refusal_today, taking_part
 from workflow.dossiers.fields import FieldDef, fields_of
 
 # The choices of the nominee kind, in the form's order (individuals first).
@@ -158,9 +160,9 @@ def build_form(
     if len(units) == 1 and form.unit_id.data is None:
         form.unit_id.data = units[0].id
     current = dossier.campaign_id if dossier is not None else None
+    offered, form.campaigns_left_out = campaigns(session, kind, [u.id for u in units], current)
     form.campaign_id.choices = [placeholder] + [
-        SelectChoice(str(c.id), _campaign_label(c))
-        for c in campaigns(session, current, [u.id for u in units])
+        SelectChoice(str(c.id), _campaign_label(c)) for c in offered
     ]
     if isinstance(form, NominationForm):
         awards = award_types(session, getattr(dossier, "award_type_id", None))
@@ -198,16 +200,36 @@ def _nominee_choices(session: Session, form: DossierForm, unit_ids: list[int]) -
 
 
 def campaigns(
-    session: Session, include: int | None = None, unit_ids: list[int] | None = None
-) -> list[Campaign]:
-    """Active campaigns, ad-hoc commendation first (fast-tracked), then newest year first (and
-    the dossier's own, even if closed since). With ``unit_ids``, only campaigns one of those
-    units takes part in: a draft in any other could never be submitted."""
-    offered = Campaign.active.is_(True)
-    if unit_ids is not None:
-        offered &= taking_part(unit_ids)
-    rows = session.scalars(select(Campaign).where(offered | (Campaign.id == (include or -1)))).all()
-    return sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name)))
+    session: Session, kind: str, unit_ids: list[int], include: int | None = None
+) -> tuple[list[Campaign], list[str]]:
+    """The campaigns a new dossier of ``kind`` from one of ``unit_ids`` could be sent in today,
+    ad-hoc commendation first (fast-tracked), then newest year first, plus the dossier's own
+    (``include``) whatever its state; and why each other active campaign is left out."""
+    now = dt.datetime.now(dt.UTC)
+    rows = session.scalars(
+        select(Campaign).where(Campaign.active.is_(True) | (Campaign.id == (include or -1)))
+    ).all()
+    ours = set(session.scalars(select(Campaign.id).where(taking_part(unit_ids))))
+    offered, left_out = [], []
+    for campaign in sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name))):
+        if campaign.id == include:
+            offered.append(campaign)
+        elif campaign.id not in ours:
+            left_out.append(_not_taking_part(session, campaign, unit_ids))
+        elif (refusal := refusal_today(campaign, kind, now)) is not None:
+            left_out.append(refusal.message(lang()))
+        else:
+            offered.append(campaign)
+    return offered, left_out
+
+
+def _not_taking_part(session: Session, campaign: Campaign, unit_ids: list[int]) -> str:
+    """Why a campaign none of the person's units takes part in is left out."""
+    if len(unit_ids) == 1:
+        problem = participation_problem(session, campaign, unit_ids[0])
+        if problem is not None:
+            return problem.message(lang())
+    return _("Các đơn vị của bạn không tham gia phong trào “%(name)s”.", name=campaign.name)
 
 
 def award_types(session: Session, include: int | None = None) -> list[AwardType]:

@@ -37,7 +37,7 @@ from web.support.i18n import date_vn, lang, lazy_pick, pick
 from web.support.nominees import collective_label, person_label
 from web.support.parsing import whole_number
 from workflow.awards.nominees import groups_to_choose, people_to_choose
-from workflow.campaigns.guards import participation_problem, refusal_today, taking_part
+from workflow.campaigns.guards import refusal_today, taking_part
 from workflow.dossiers.fields import FieldDef, fields_of
 
 # The choices of the nominee kind, in the form's order (individuals first).
@@ -204,7 +204,8 @@ def campaigns(
 ) -> tuple[list[Campaign], list[str]]:
     """The campaigns a new dossier of ``kind`` from one of ``unit_ids`` could be sent in today,
     ad-hoc commendation first (fast-tracked), then newest year first, plus the dossier's own
-    (``include``) whatever its state; and why each other active campaign is left out."""
+    (``include``) whatever its state; and why each other active campaign of those units is
+    left out."""
     now = dt.datetime.now(dt.UTC)
     rows = session.scalars(
         select(Campaign).where(Campaign.active.is_(True) | (Campaign.id == (include or -1)))
@@ -215,21 +216,12 @@ def campaigns(
         if campaign.id == include:
             offered.append(campaign)
         elif campaign.id not in ours:
-            left_out.append(_not_taking_part(session, campaign, unit_ids))
+            continue  # another unit's campaign is none of this form's business
         elif (refusal := refusal_today(campaign, kind, now)) is not None:
             left_out.append(refusal.message(lang()))
         else:
             offered.append(campaign)
     return offered, left_out
-
-
-def _not_taking_part(session: Session, campaign: Campaign, unit_ids: list[int]) -> str:
-    """Why a campaign none of the person's units takes part in is left out."""
-    if len(unit_ids) == 1:
-        problem = participation_problem(session, campaign, unit_ids[0])
-        if problem is not None:
-            return problem.message(lang())
-    return _("Các đơn vị của bạn không tham gia phong trào “%(name)s”.", name=campaign.name)
 
 
 def award_types(session: Session, include: int | None = None) -> list[AwardType]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,7 +28,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 from wtforms.validators import Optional as Optionally
 
 from models import AwardType, Campaign, Dossier, Unit
@@ -57,8 +58,36 @@ def _chosen(label: Any) -> DataRequired:
     return DataRequired(message=_l("Vui lòng chọn “%(field)s”.", field=label))
 
 
-def _max(n: int) -> Length:
-    return Length(max=n, message=_l("Tối đa %(n)d ký tự.", n=n))
+class _AtMost:
+    """At most ``limit`` characters, said with the field's name, the length typed and the limit.
+
+    It sets the ``limit`` flag (the form macro draws the limit and a live counter from it), not
+    ``maxlength``: a browser silently cuts pasted text at ``maxlength``, and the person would
+    never know what was lost."""
+
+    def __init__(self, limit: int, label: Any):
+        self.limit, self.label = limit, label
+        self.field_flags = {"limit": limit}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(
+                _(
+                    "“%(field)s” có %(length)s ký tự, vượt quá giới hạn %(limit)s ký tự: "
+                    "vui lòng rút gọn %(over)s ký tự. Nội dung bạn nhập vẫn được giữ nguyên.",
+                    field=self.label,
+                    length=format_number(length),
+                    limit=format_number(self.limit),
+                    over=format_number(length - self.limit),
+                )
+            )
+
+
+def _one_line_break(value: Any) -> Any:
+    """A browser sends each line break of a text area as CR LF; counted as one, as its counter
+    shows it and as the text is stored."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _as_id(value: Any) -> int | None:
@@ -81,7 +110,7 @@ def _id_select(label: Any, name: str = "", required: bool = True) -> SelectField
 
 def _text_validators(spec: FieldDef, label: Any) -> list[Any]:
     first = _required(label) if spec.required else Optionally()
-    return [first] + ([_max(spec.max_length)] if spec.max_length is not None else [])
+    return [first] + ([_AtMost(spec.max_length, label)] if spec.max_length is not None else [])
 
 
 def _content_field(spec: FieldDef) -> Field:
@@ -99,8 +128,11 @@ def _content_field(spec: FieldDef) -> Field:
         )
     if spec.widget == "check":
         return BooleanField(label)
-    kind = TextAreaField if spec.widget == "text" else StringField
-    return kind(label, validators=_text_validators(spec, label))
+    if spec.widget == "text":
+        return TextAreaField(
+            label, validators=_text_validators(spec, label), filters=[_one_line_break]
+        )
+    return StringField(label, validators=_text_validators(spec, label))
 
 
 class DossierForm(FlaskForm):

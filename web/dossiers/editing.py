@@ -139,8 +139,21 @@ def edit(dossier_id: int):
         flash(refusal, "warning")
         return redirect(detail_url(dossier.id))
     form = build_form(session, dossier.kind, [dossier.unit], dossier)
-    del form.unit_id, form.files
+    del form.unit_id
+    token = request.form.get("pending_token")
     if refusal is not None:  # sent on meanwhile: show the refusal, and keep what was typed
+        chosen = [f.filename for f in request.files.getlist("files") if f and f.filename]
+        chosen += [f.name for f in pending.listing(token)]
+        not_attached = (
+            [
+                _(
+                    "Các tệp bạn chọn chưa được đính kèm: %(names)s.",
+                    names=", ".join(f"“{name}”" for name in chosen),
+                )
+            ]
+            if chosen
+            else []
+        )
         return _render(
             form,
             dossier.kind,
@@ -153,11 +166,23 @@ def edit(dossier_id: int):
                     "để bạn sao chép; hồ sơ chỉ sửa được khi "
                     "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”."
                 ),
+                *not_attached,
             ],
             status=409,
         )
-    if request.method != "POST" or not form.validate():
+    if request.method != "POST":
         return _render(form, dossier.kind, [dossier.unit], dossier)
+    # The files chosen on this form are saved with it, or the save is refused naming them;
+    # the good ones wait (``pending``) so that nothing chosen has to be chosen again.
+    pending.keep_only(token, request.form.getlist("keep_pending"))
+    uploads, file_problems = checked_files(request.files.getlist("files"))
+    if not form.validate() or file_problems:
+        form.files.errors = file_problems
+        token = pending.stash(token, uploads)
+        return _render(
+            form, dossier.kind, [dossier.unit], dossier, token=token, problems=file_problems
+        )
+    files = uploads + pending.read(token)
 
     def answer(refused: Refusal):
         form.version.data = refused.version(form.version.data)
@@ -169,18 +194,80 @@ def edit(dossier_id: int):
         ]
         problems = refused.messages + (kept if refused.stale else [])
         return _render(
-            form, dossier.kind, [dossier.unit], dossier, problems=problems, status=refused.status
+            form,
+            dossier.kind,
+            [dossier.unit],
+            dossier,
+            token=pending.stash(token, uploads),
+            problems=problems,
+            status=refused.status,
         )
 
     expected = whole_number(form.version.data)
-    changed = commit_or_answer(
+    changed, attached = commit_or_answer(
         session,
-        lambda: dossiers.edit(session, dossier_id, who, form.content(), expected_version=expected),
+        lambda: _edit_with_files(session, dossier_id, who, form, expected, files),
         answer,
         rule_status=409,
     )
+    pending.discard(token)
     flash(
-        _("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
-        "success" if changed else "info",
+        _("Đã lưu thay đổi.") if changed or attached else _("Không có thay đổi nào để lưu."),
+        "success" if changed or attached else "info",
     )
+    if attached:
+        names = ", ".join(f"“{name}”" for name in attached)
+        flash(_("Đã đính kèm: %(names)s.", names=names), "success")
     return redirect(detail_url(dossier_id))
+
+
+class _FilesRefused(EditRefused):
+    """Files the workflow refused on a save, each message naming its file."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__([])
+        self._messages = messages
+
+    def messages(self, locale: str = "vi") -> list[str]:
+        return self._messages
+
+
+def _purpose() -> str:
+    """What the chosen files are (tờ trình, biên bản…); default "evidence"."""
+    from workflow.awards.rules import PURPOSES
+
+    chosen = request.form.get("purpose", "evidence")
+    return chosen if chosen in PURPOSES else "evidence"
+
+
+def _edit_with_files(
+    session: Session,
+    dossier_id: int,
+    who: Actor,
+    form: DossierForm,
+    expected: int | None,
+    files: list[tuple[str, bytes]],
+) -> tuple[bool, list[str]]:
+    """The content saved and every file attached, in one transaction: whether the content
+    changed and the names attached; any file refused refuses the whole save."""
+    changed = dossiers.edit(session, dossier_id, who, form.content(), expected_version=expected)
+    problems = []
+    for name, data in files:
+        try:
+            evidence.attach(
+                session,
+                dossier_id,
+                who,
+                name,
+                data,
+                upload_dir(),
+                max_bytes=max_file_bytes(),
+                purpose=_purpose(),
+            )
+        except EditRefused as error:
+            if error.is_permission:
+                raise
+            problems += [named(name, m) for m in error.messages(lang())]
+    if problems:
+        raise _FilesRefused(problems)
+    return changed, [name for name, _data in files]

@@ -27,6 +27,7 @@ from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
 from web.support.refusals import Refusal, commit_or_answer
+from web.support.uploads import limits_text, sizes_checked_by_view
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused
@@ -54,6 +55,7 @@ def _render(
         pending=pending.listing(token),
         problems=problems or [],
         max_mb=max_file_bytes() // (1024 * 1024),
+        limits=limits_text(),
         register_url=optional_url("people.import_start") or optional_url("people.index"),
     ), status
 
@@ -78,6 +80,7 @@ def _create_with_files(
 @requires(
     authz.may_draft, refusal=_l("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")
 )
+@sizes_checked_by_view
 def create(kind: str):
     if kind not in KINDS:
         abort(404)
@@ -131,6 +134,7 @@ def _not_editable(dossier: Dossier, who: Actor) -> str | None:
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
 @requires(authz.is_signed_in)
+@sizes_checked_by_view
 def edit(dossier_id: int):
     session, who = get_session(), actor()
     dossier = load_visible(session, dossier_id, who)

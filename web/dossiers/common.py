@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -104,6 +104,14 @@ def checked_files(files: Iterable[FileStorage]) -> tuple[list[tuple[str, bytes]]
             good.append((name, data))
             total += size
     return good, problems
+
+
+def posted_purpose() -> str:
+    """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
+    from workflow.awards.rules import PURPOSES
+
+    chosen = request.form.get("purpose", "evidence")
+    return chosen if chosen in PURPOSES else "evidence"
 
 
 def named(name: str, message: str) -> str:

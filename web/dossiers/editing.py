@@ -19,6 +19,7 @@ from web.dossiers.common import (
     max_file_bytes,
     member_units,
     named,
+    posted_purpose,
     upload_dir,
 )
 from web.dossiers.forms import DossierForm, build_form
@@ -236,14 +237,6 @@ class _FilesRefused(EditRefused):
         return self._messages
 
 
-def _purpose() -> str:
-    """What the chosen files are (tờ trình, biên bản…); default "evidence"."""
-    from workflow.awards.rules import PURPOSES
-
-    chosen = request.form.get("purpose", "evidence")
-    return chosen if chosen in PURPOSES else "evidence"
-
-
 def _edit_with_files(
     session: Session,
     dossier_id: int,
@@ -266,7 +259,7 @@ def _edit_with_files(
                 data,
                 upload_dir(),
                 max_bytes=max_file_bytes(),
-                purpose=_purpose(),
+                purpose=posted_purpose(),
             )
         except EditRefused as error:
             if error.is_permission:

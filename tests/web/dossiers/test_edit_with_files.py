@@ -55,13 +55,17 @@ def test_the_file_input_is_part_of_the_save(app, client, app_world, auth):
         dossier_id,
         html,
         files=[(io.BytesIO(PDF), "Kế hoạch đã ký.pdf")],
-        purpose="evidence",
+        purpose="minutes",
     )
     assert response.status_code == 302
     assert _titles_and_files(app, dossier_id) == (
         "Kế hoạch thi đua năm học 2026–2027",
         ["Kế hoạch đã ký.pdf"],
     )
+    with app_db(app) as session:
+        assert session.query(Attachment.purpose).filter_by(dossier_id=dossier_id).scalar() == (
+            "minutes"
+        )
 
 
 def test_a_bad_file_refuses_the_save_names_it_and_keeps_the_rest(app, client, app_world, auth):

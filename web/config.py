@@ -46,6 +46,10 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": _megabytes(
             "VINHDANH_MAX_PARSE_MB", 4 * int(os.environ.get("VINHDANH_MAX_REQUEST_MB", "25"))
         ),
+        # One text field read into memory: far above any text limit (20,000 characters are at
+        # most 80 kB), so that a huge paste is refused by the form with its length named and
+        # the text kept, not by Werkzeug's 413 before the form can be read (default 500 kB).
+        "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
         "SMTP_HOST": os.environ.get("VINHDANH_SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("VINHDANH_SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("VINHDANH_SMTP_USER", ""),

@@ -104,3 +104,21 @@ def test_the_edit_form_refuses_an_over_long_summary_and_keeps_it(app, client, ap
     assert f"“Nội dung” có {len(long):,} ký tự".replace(",", ".") in html
     with app_db(app) as session:
         assert session.get(Dossier, dossier_id).title != "Kế hoạch đã sửa"
+
+
+def test_a_paste_past_half_a_megabyte_is_still_read_and_refused_by_the_form(
+    app, client, app_world, auth
+):
+    """Werkzeug's own limit on one text field (500 kB) would answer 413 before the form could
+    be drawn again; the configured limit leaves the refusal to the form."""
+    auth.login("staff_a")
+    text = "Ưu tú " * 100_000  # 600,000 characters, 800 kB in UTF-8
+    assert len(text.encode()) > 500_000
+    response = post_with_token(
+        client,
+        "/dossiers/new/nomination",
+        "/dossiers/new/nomination",
+        nomination_fields(app_world, achievements=text),
+    )
+    assert response.status_code == 200 and _count(app) == 0
+    assert "“Tóm tắt thành tích” có 600.000 ký tự" in response.get_data(as_text=True)

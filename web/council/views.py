@@ -25,7 +25,7 @@ from web.support.refusals import Refusal, commit_or_answer, redraws_refused_acti
 from workflow import available
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import Violation
+from workflow.core.errors import NotFound, Violation
 from workflow.core.inputs import CLASSIFICATIONS, INPUTS, InputDef, inputs_of
 from workflow.core.spec import Input, TransitionDef
 from workflow.council import ballot as ballots
@@ -139,12 +139,19 @@ def session_detail(id: int):
 
 
 @redraws_refused_actions("council.session_detail")
-def _redraw_session(failed: dict, status: int, id: int) -> tuple[str, int]:
+def _redraw_session(failed: dict, status: int, id: int) -> tuple[str, int] | None:
     """The session page after a decision on it was refused: the messages at the dossier's own
-    form (or at the top, when the dossier has left the agenda), with what was typed kept."""
+    form (or at the top, when the dossier has left the agenda), with what was typed kept.
+    None for someone who does not run the Council: only its secretary has forms there."""
     actor = current_actor()
+    if not authz.may_run_council(actor):
+        return None
     session = get_session()
-    return _render_session(session, council.get(session, id, actor), actor, status, failed)
+    try:
+        meeting = council.get(session, id, actor)
+    except NotFound:
+        return None
+    return _render_session(session, meeting, actor, status, failed)
 
 
 def _render_session(

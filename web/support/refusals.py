@@ -122,7 +122,8 @@ def flash_and_redirect(
 
 # Pages that draw transition forms of many dossiers (the Council's session page) and can draw
 # themselves again around a refused one, so that what was typed is not lost on a redirect:
-# endpoint → renderer(failed, status, **the page's URL arguments).
+# endpoint → renderer(failed, status, **the page's URL arguments), which may answer None (then
+# the refusal is flashed on a redirect back, as for any other page).
 Redrawer = Callable[..., ResponseReturnValue]
 _REDRAWERS: dict[str, Redrawer] = {}
 

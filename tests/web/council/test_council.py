@@ -657,3 +657,32 @@ def test_a_stale_decision_names_the_dossier_and_shows_the_reason(
     assert reason in notice
     with app_db(app) as session:
         assert session.get(Dossier, agenda["report"]).state == "office_review"
+
+
+def test_a_refusal_sent_back_to_a_page_that_cannot_redraw_is_flashed_naming_the_dossier(
+    app, client, app_world, auth, agenda
+):
+    """A transition form whose page is not the session page (or names no session that exists)
+    is answered with a flash that names the dossier, on the page it came from."""
+    url = agenda["url"]
+    page = client.get(url).get_data(as_text=True)
+    version = state_of(app, agenda["ldtt"])[1]
+    response = client.post(
+        f"/dossiers/{agenda['ldtt']}/actions/council_reject",
+        data={
+            "csrf_token": csrf_from(page),
+            "version": str(version),
+            "session_id": str(agenda["session"]),
+            "votes_for": "0",
+            "votes_against": "5",
+            "votes_abstain": "0",
+            "reason": "",
+            "next": "/council/2000000000",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/council/2000000000"
+    home = client.get("/").get_data(as_text=True)
+    with app_db(app) as session:
+        title = session.get(Dossier, agenda["ldtt"]).title
+    assert f"hồ sơ số {agenda['ldtt']} “{title}”" in home

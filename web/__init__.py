@@ -35,9 +35,10 @@ def configure_extensions(app: Flask) -> None:
 
     from web import commands, db, errors, security
     from web.extensions import csrf, limiter, login_manager
-    from web.support import i18n
+    from web.support import i18n, uploads
 
     db.init_app(app)
+    uploads.init_app(app)  # before CSRF, which reads the form: a request too large is not read
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -26,6 +26,10 @@ def _flag(name: str, default: bool = False) -> bool:
     return default if value is None else value.lower() in ("1", "true", "yes", "on")
 
 
+def _megabytes(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default))) * 1024 * 1024
+
+
 def from_environment() -> dict:
     """The app's configuration as a dict; tests pass overrides on top of it."""
     instance = instance_dir()
@@ -33,9 +37,19 @@ def from_environment() -> dict:
         "SECRET_KEY": _secret_key(instance),
         "DATABASE_URL": database_url(),
         "UPLOAD_DIR": os.environ.get("VINHDANH_UPLOAD_DIR") or str(instance / "uploads"),
-        "MAX_UPLOAD_BYTES": int(os.environ.get("VINHDANH_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
-        # The whole request may carry a few files at once; beyond this Flask answers 413.
-        "MAX_CONTENT_LENGTH": int(os.environ.get("VINHDANH_MAX_REQUEST_MB", "25")) * 1024 * 1024,
+        "MAX_UPLOAD_BYTES": _megabytes("VINHDANH_MAX_UPLOAD_MB", 10),
+        # What may be sent at once (a few files); the dossier forms refuse more by name, with
+        # everything typed kept, and every other page answers 413 (web/support/uploads.py).
+        "MAX_REQUEST_BYTES": _megabytes("VINHDANH_MAX_REQUEST_MB", 25),
+        # What Werkzeug reads at all: above the request limit, so that a form sent with too
+        # large a file is still read and can be drawn again; beyond it, the 413 page.
+        "MAX_CONTENT_LENGTH": _megabytes(
+            "VINHDANH_MAX_PARSE_MB", 4 * int(os.environ.get("VINHDANH_MAX_REQUEST_MB", "25"))
+        ),
+        # One text field read into memory: far above any text limit (20,000 characters are at
+        # most 80 kB), so that a huge paste is refused by the form with its length named and
+        # the text kept, not by Werkzeug's 413 before the form can be read (default 500 kB).
+        "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
         "SMTP_HOST": os.environ.get("VINHDANH_SMTP_HOST", ""),
         "SMTP_PORT": int(os.environ.get("VINHDANH_SMTP_PORT", "25")),
         "SMTP_USER": os.environ.get("VINHDANH_SMTP_USER", ""),

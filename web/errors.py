@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from web.support.i18n import lang
+from web.support.uploads import limits_text, megabytes
 from workflow.core.errors import NotFound, StaleVersion, WorkflowError
 
 TITLES = {
@@ -31,11 +32,42 @@ def status_of(error: WorkflowError) -> int:
     return 403 if error.is_permission else 409
 
 
-def render_error(code: int, messages: list[str] | None = None):
+def render_error(code: int, messages: list[str] | None = None, *, go_back: bool = False):
+    """The error page; ``go_back`` offers the browser's own Back, which keeps what was typed."""
     vi, en = TITLES.get(code, TITLES[500])
     return render_template(
-        "errors/error.html", code=code, title=en if lang() == "en" else vi, messages=messages or []
+        "errors/error.html",
+        code=code,
+        title=en if lang() == "en" else vi,
+        messages=messages or [],
+        go_back=go_back,
     ), code
+
+
+def _too_large() -> list[str]:
+    """What a request over the size limits is told: the limits, that nothing was saved, and
+    how to go back without losing anything (the form could not be read, so it cannot be
+    drawn again here)."""
+    size = request.content_length
+    first = (
+        _(
+            "Dữ liệu gửi lên (%(size)s MB) vượt quá giới hạn: %(limits)s. Chưa có gì được lưu.",
+            size=megabytes(size),
+            limits=limits_text(),
+        )
+        if size
+        else _(
+            "Dữ liệu gửi lên vượt quá giới hạn: %(limits)s. Chưa có gì được lưu.",
+            limits=limits_text(),
+        )
+    )
+    return [
+        first,
+        _(
+            "Hãy bấm “Quay lại” của trình duyệt: nội dung bạn đã nhập vẫn còn trong biểu mẫu. "
+            "Chọn tệp nhỏ hơn hoặc ít tệp hơn, rồi gửi lại."
+        ),
+    ]
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +90,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         if error.code == 413:
-            return render_error(413, [_("Tệp hoặc biểu mẫu gửi lên vượt quá dung lượng cho phép.")])
+            return render_error(413, _too_large(), go_back=True)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

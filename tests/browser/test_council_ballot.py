@@ -150,7 +150,9 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     expect(card.locator(".votes-against")).to_have_text("1")
     expect(card.locator(".votes-abstain")).to_have_text("0")
     expect(card).to_contain_text("2/5 phiếu đồng ý, cần ít nhất 3 — 1/2 (một phần hai).")
-    expect(ballot_card(secretary, second)).to_contain_text("3/4 phiếu đồng ý, cần ít nhất 2 — 1/2 (một phần hai).")
+    expect(ballot_card(secretary, second)).to_contain_text(
+        "3/4 phiếu đồng ý, cần ít nhất 2 — 1/2 (một phần hai)."
+    )
     shot(secretary, "43-ballots-closed")
     no_name_beside_a_choice(secretary)
 

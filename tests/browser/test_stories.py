@@ -108,15 +108,17 @@ def test_nomination_story(new_page, live_server, tmp_path):
     staff.get_by_label("Tải thêm tệp minh chứng").set_input_files(
         pdf(tmp_path, "Quyết định công nhận sáng kiến.pdf")
     )
-    staff.get_by_role("button", name="Tải lên").click()
-    expect(staff.locator(".evidence-list")).to_contain_text("Quyết định công nhận sáng kiến.pdf")
     staff.get_by_label("Tóm tắt thành tích").fill(
         "Hướng dẫn đội tuyển học sinh giỏi Vật lý đạt 2 giải Nhất cấp thành phố; sáng kiến kinh "
         "nghiệm được công nhận cấp thành phố (kèm quyết định)."
     )
     shot(staff, "10-edit-form")
+    # One save: the content and the file chosen above go together.
     staff.get_by_role("button", name="Lưu thay đổi").click()
-    expect(staff.locator(".flash-success")).to_have_text("Đã lưu thay đổi.")
+    expect(staff.locator(".flash-success")).to_have_text(
+        ["Đã lưu thay đổi.", "Đã đính kèm: “Quyết định công nhận sáng kiến.pdf”."]
+    )
+    expect(staff.locator(".evidence-list")).to_contain_text("Quyết định công nhận sáng kiến.pdf")
     expect(staff.locator("section[aria-labelledby=content-h] .prose")).to_contain_text(
         "kèm quyết định"
     )

@@ -18,15 +18,15 @@ from web.auth.user import current_actor
 from web.council import bp
 from web.council.forms import SessionForm
 from web.db import get_session
-from web.home.links import register
+from web.home.links import helpers, register
 from web.support.access import requires
 from web.support.parsing import whole_numbers
-from web.support.refusals import Refusal, commit_or_answer
+from web.support.refusals import Refusal, commit_or_answer, redraws_refused_actions
 from workflow import available
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import Violation
-from workflow.core.inputs import CLASSIFICATIONS, InputDef, inputs_of
+from workflow.core.errors import NotFound, Violation
+from workflow.core.inputs import CLASSIFICATIONS, INPUTS, InputDef, inputs_of
 from workflow.core.spec import Input, TransitionDef
 from workflow.council import ballot as ballots
 from workflow.council import sessions as council
@@ -138,7 +138,25 @@ def session_detail(id: int):
     return _render_session(session, council.get(session, id, actor), actor)
 
 
-def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[str, int]:
+@redraws_refused_actions("council.session_detail")
+def _redraw_session(failed: dict, status: int, id: int) -> tuple[str, int] | None:
+    """The session page after a decision on it was refused: the messages at the dossier's own
+    form (or at the top, when the dossier has left the agenda), with what was typed kept.
+    None for someone who does not run the Council: only its secretary has forms there."""
+    actor = current_actor()
+    if not authz.may_run_council(actor):
+        return None
+    session = get_session()
+    try:
+        meeting = council.get(session, id, actor)
+    except NotFound:
+        return None
+    return _render_session(session, meeting, actor, status, failed)
+
+
+def _render_session(
+    session, meeting, actor: Actor, status: int = 200, failed: dict | None = None
+) -> tuple[str, int]:
     decided = council.decided_items(session, meeting.id)
     # Publication (a decision number) is offered for the approved and classified items.
     to_publish = [
@@ -150,11 +168,28 @@ def _render_session(session, meeting, actor: Actor, status: int = 200) -> tuple[
         if Input.DECISION in a.tdef.requires
     ]
     is_open = meeting.status == "open"
+    agenda = _agenda(session, meeting, actor)
+    failed = dict(failed or {})
+    if failed:
+        # Whether the refused form is drawn again; if not, the page shows what was typed.
+        # Agenda forms are drawn while the session is open, publication forms after it too.
+        forms = {(e.dossier.id, a.tdef.trigger) for e in agenda for a in e.actions if is_open}
+        forms |= {(item.dossier.id, a.tdef.trigger) for item, a in to_publish}
+        mine = (failed["dossier_id"], failed["trigger"])
+        failed["drawn"] = authz.may_run_council(actor) and mine in forms
+        failed["typed"] = [
+            (f, failed["values"][f.name])
+            for f in {f.name: f for d in INPUTS.values() for f in d.fields}.values()
+            if f.control in ("text", "textarea", "date") and failed["values"].get(f.name)
+        ]
     return render_template(
         "council/session.html",
+        # Also drawn from the dossiers' blueprint after a refusal: its own helpers explicitly.
+        **helpers(),
+        failed=failed,
         meeting=meeting,
         quorum=council.quorum(meeting),
-        agenda=_agenda(session, meeting, actor),
+        agenda=agenda,
         lists=awaiting_council(session, actor),
         agenda_state=agenda_states()[0],
         decided=decided,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,13 @@ from werkzeug.datastructures import FileStorage
 from models import Dossier, Unit
 from models.text import vi_sort_key
 from web.support.i18n import lang
+from web.support.uploads import (
+    limits_text,
+    max_file_bytes,
+    max_request_bytes,
+    megabytes,
+    size_of,
+)
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
 from workflow.core.errors import NotFound
@@ -52,25 +60,58 @@ def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
 
-def max_file_bytes() -> int:
-    return int(current_app.config.get("MAX_UPLOAD_BYTES") or 10 * 1024 * 1024)
-
-
 def chosen_files(files: Iterable[FileStorage]) -> list[tuple[str, bytes]]:
     """(original name, bytes) of the files actually chosen in a file input."""
     return [(clean_name(f.filename), f.read()) for f in files if f and f.filename]
 
 
 def checked_files(files: Iterable[FileStorage]) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """Split the chosen files into those that may be attached and messages about the others."""
-    good, problems = [], []
-    for name, data in chosen_files(files):
+    """Split the chosen files into those that may be attached and messages about the others.
+
+    A file over the per-file limit is refused unread; files are taken in the order chosen
+    while their total stays within what may be sent at once, and each one after that is
+    refused by name (it can be sent with the next save)."""
+    good, problems, total = [], [], 0
+    for upload in files:
+        if not upload or not upload.filename:
+            continue
+        name, size = clean_name(upload.filename), size_of(upload)
+        if size > max_file_bytes():
+            problems.append(
+                _(
+                    "Tệp “%(name)s” (%(size)s MB) quá lớn: %(limits)s.",
+                    name=name,
+                    size=megabytes(size),
+                    limits=limits_text(),
+                )
+            )
+            continue
+        if total + size > max_request_bytes():
+            problems.append(
+                _(
+                    "Tệp “%(name)s” chưa được nhận: các tệp gửi cùng lúc vượt quá giới hạn "
+                    "(%(limits)s). Hãy lưu trước, rồi chọn lại tệp này ở lần lưu sau.",
+                    name=name,
+                    limits=limits_text(),
+                )
+            )
+            continue
+        data = upload.read()
         violations = check_file(name, data, max_file_bytes())
         if violations:
             problems += [v.message(lang()) for v in violations]
         else:
             good.append((name, data))
+            total += size
     return good, problems
+
+
+def posted_purpose() -> str:
+    """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
+    from workflow.awards.rules import PURPOSES
+
+    chosen = request.form.get("purpose", "evidence")
+    return chosen if chosen in PURPOSES else "evidence"
 
 
 def named(name: str, message: str) -> str:

@@ -19,6 +19,7 @@ from web.dossiers.common import (
     max_file_bytes,
     member_units,
     named,
+    posted_purpose,
     upload_dir,
 )
 from web.dossiers.forms import DossierForm, build_form
@@ -27,6 +28,7 @@ from web.support.access import requires
 from web.support.i18n import lang
 from web.support.parsing import whole_number
 from web.support.refusals import Refusal, commit_or_answer
+from web.support.uploads import limits_text, sizes_checked_by_view
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused
@@ -54,6 +56,7 @@ def _render(
         pending=pending.listing(token),
         problems=problems or [],
         max_mb=max_file_bytes() // (1024 * 1024),
+        limits=limits_text(),
         register_url=optional_url("people.import_start") or optional_url("people.index"),
     ), status
 
@@ -78,6 +81,7 @@ def _create_with_files(
 @requires(
     authz.may_draft, refusal=_l("Chỉ cán bộ thi đua hoặc thủ trưởng đơn vị mới tạo được hồ sơ.")
 )
+@sizes_checked_by_view
 def create(kind: str):
     if kind not in KINDS:
         abort(404)
@@ -131,6 +135,7 @@ def _not_editable(dossier: Dossier, who: Actor) -> str | None:
 
 @bp.route("/<int:dossier_id>/edit", methods=["GET", "POST"])
 @requires(authz.is_signed_in)
+@sizes_checked_by_view
 def edit(dossier_id: int):
     session, who = get_session(), actor()
     dossier = load_visible(session, dossier_id, who)
@@ -139,8 +144,21 @@ def edit(dossier_id: int):
         flash(refusal, "warning")
         return redirect(detail_url(dossier.id))
     form = build_form(session, dossier.kind, [dossier.unit], dossier)
-    del form.unit_id, form.files
+    del form.unit_id
+    token = request.form.get("pending_token")
     if refusal is not None:  # sent on meanwhile: show the refusal, and keep what was typed
+        chosen = [f.filename for f in request.files.getlist("files") if f and f.filename]
+        chosen += [f.name for f in pending.listing(token)]
+        not_attached = (
+            [
+                _(
+                    "Các tệp bạn chọn chưa được đính kèm: %(names)s.",
+                    names=", ".join(f"“{name}”" for name in chosen),
+                )
+            ]
+            if chosen
+            else []
+        )
         return _render(
             form,
             dossier.kind,
@@ -153,11 +171,23 @@ def edit(dossier_id: int):
                     "để bạn sao chép; hồ sơ chỉ sửa được khi "
                     "ở trạng thái “Nháp” hoặc “Trả lại bổ sung”."
                 ),
+                *not_attached,
             ],
             status=409,
         )
-    if request.method != "POST" or not form.validate():
+    if request.method != "POST":
         return _render(form, dossier.kind, [dossier.unit], dossier)
+    # The files chosen on this form are saved with it, or the save is refused naming them;
+    # the good ones wait (``pending``) so that nothing chosen has to be chosen again.
+    pending.keep_only(token, request.form.getlist("keep_pending"))
+    uploads, file_problems = checked_files(request.files.getlist("files"))
+    if not form.validate() or file_problems:
+        form.files.errors = file_problems
+        token = pending.stash(token, uploads)
+        return _render(
+            form, dossier.kind, [dossier.unit], dossier, token=token, problems=file_problems
+        )
+    files = uploads + pending.read(token)
 
     def answer(refused: Refusal):
         form.version.data = refused.version(form.version.data)
@@ -169,18 +199,72 @@ def edit(dossier_id: int):
         ]
         problems = refused.messages + (kept if refused.stale else [])
         return _render(
-            form, dossier.kind, [dossier.unit], dossier, problems=problems, status=refused.status
+            form,
+            dossier.kind,
+            [dossier.unit],
+            dossier,
+            token=pending.stash(token, uploads),
+            problems=problems,
+            status=refused.status,
         )
 
     expected = whole_number(form.version.data)
-    changed = commit_or_answer(
+    changed, attached = commit_or_answer(
         session,
-        lambda: dossiers.edit(session, dossier_id, who, form.content(), expected_version=expected),
+        lambda: _edit_with_files(session, dossier_id, who, form, expected, files),
         answer,
         rule_status=409,
     )
+    pending.discard(token)
     flash(
-        _("Đã lưu thay đổi.") if changed else _("Không có thay đổi nào để lưu."),
-        "success" if changed else "info",
+        _("Đã lưu thay đổi.") if changed or attached else _("Không có thay đổi nào để lưu."),
+        "success" if changed or attached else "info",
     )
+    if attached:
+        names = ", ".join(f"“{name}”" for name in attached)
+        flash(_("Đã đính kèm: %(names)s.", names=names), "success")
     return redirect(detail_url(dossier_id))
+
+
+class _FilesRefused(EditRefused):
+    """Files the workflow refused on a save, each message naming its file."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__([])
+        self._messages = messages
+
+    def messages(self, locale: str = "vi") -> list[str]:
+        return self._messages
+
+
+def _edit_with_files(
+    session: Session,
+    dossier_id: int,
+    who: Actor,
+    form: DossierForm,
+    expected: int | None,
+    files: list[tuple[str, bytes]],
+) -> tuple[bool, list[str]]:
+    """The content saved and every file attached, in one transaction: whether the content
+    changed and the names attached; any file refused refuses the whole save."""
+    changed = dossiers.edit(session, dossier_id, who, form.content(), expected_version=expected)
+    problems = []
+    for name, data in files:
+        try:
+            evidence.attach(
+                session,
+                dossier_id,
+                who,
+                name,
+                data,
+                upload_dir(),
+                max_bytes=max_file_bytes(),
+                purpose=posted_purpose(),
+            )
+        except EditRefused as error:
+            if error.is_permission:
+                raise
+            problems += [named(name, m) for m in error.messages(lang())]
+    if problems:
+        raise _FilesRefused(problems)
+    return changed, [name for name, _data in files]

@@ -14,6 +14,7 @@ from web.dossiers.common import (
     detail_url,
     max_file_bytes,
     named,
+    posted_purpose,
     upload_dir,
 )
 from web.errors import render_error
@@ -27,14 +28,6 @@ from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused
 from workflow.dossiers import evidence
 from workflow.dossiers.content import check_editable
-
-
-def _purpose() -> str:
-    """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
-    from workflow.awards.rules import PURPOSES
-
-    chosen = request.form.get("purpose", "evidence")
-    return chosen if chosen in PURPOSES else "evidence"
 
 
 def _attach_all(
@@ -53,7 +46,7 @@ def _attach_all(
                 data,
                 upload_dir(),
                 max_bytes=max_file_bytes(),
-                purpose=_purpose(),
+                purpose=posted_purpose(),
             )
             saved.append(name)
         except EditRefused as error:  # checked before anything changes: the others still go in

@@ -8,8 +8,11 @@ of the domain (an award that fits the nominee, an active campaign) are checked a
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -25,17 +28,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 from wtforms.validators import Optional as Optionally
 
 from models import AwardType, Campaign, Dossier, Unit
 from models.dossiers import DOSSIER_KINDS
 from models.text import vi_sort_key
-from web.support.i18n import date_vn, lazy_pick, pick
+from web.support.i18n import date_vn, lang, lazy_pick, pick
 from web.support.nominees import collective_label, person_label
 from web.support.parsing import whole_number
 from workflow.awards.nominees import groups_to_choose, people_to_choose
-from workflow.campaigns.guards import taking_part
+from workflow.campaigns.guards import refusal_today, taking_part
 from workflow.dossiers.fields import FieldDef, fields_of
 
 # The choices of the nominee kind, in the form's order (individuals first).
@@ -55,8 +58,36 @@ def _chosen(label: Any) -> DataRequired:
     return DataRequired(message=_l("Vui lòng chọn “%(field)s”.", field=label))
 
 
-def _max(n: int) -> Length:
-    return Length(max=n, message=_l("Tối đa %(n)d ký tự.", n=n))
+class _AtMost:
+    """At most ``limit`` characters, said with the field's name, the length typed and the limit.
+
+    It sets the ``limit`` flag (the form macro draws the limit and a live counter from it), not
+    ``maxlength``: a browser silently cuts pasted text at ``maxlength``, and the person would
+    never know what was lost."""
+
+    def __init__(self, limit: int, label: Any):
+        self.limit, self.label = limit, label
+        self.field_flags = {"limit": limit}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(
+                _(
+                    "“%(field)s” có %(length)s ký tự, vượt quá giới hạn %(limit)s ký tự: "
+                    "vui lòng rút gọn %(over)s ký tự. Nội dung bạn nhập vẫn được giữ nguyên.",
+                    field=self.label,
+                    length=format_number(length),
+                    limit=format_number(self.limit),
+                    over=format_number(length - self.limit),
+                )
+            )
+
+
+def _one_line_break(value: Any) -> Any:
+    """A browser sends each line break of a text area as CR LF; counted as one, as its counter
+    shows it and as the text is stored."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def _as_id(value: Any) -> int | None:
@@ -79,7 +110,7 @@ def _id_select(label: Any, name: str = "", required: bool = True) -> SelectField
 
 def _text_validators(spec: FieldDef, label: Any) -> list[Any]:
     first = _required(label) if spec.required else Optionally()
-    return [first] + ([_max(spec.max_length)] if spec.max_length is not None else [])
+    return [first] + ([_AtMost(spec.max_length, label)] if spec.max_length is not None else [])
 
 
 def _content_field(spec: FieldDef) -> Field:
@@ -97,8 +128,11 @@ def _content_field(spec: FieldDef) -> Field:
         )
     if spec.widget == "check":
         return BooleanField(label)
-    kind = TextAreaField if spec.widget == "text" else StringField
-    return kind(label, validators=_text_validators(spec, label))
+    if spec.widget == "text":
+        return TextAreaField(
+            label, validators=_text_validators(spec, label), filters=[_one_line_break]
+        )
+    return StringField(label, validators=_text_validators(spec, label))
 
 
 class DossierForm(FlaskForm):
@@ -158,9 +192,9 @@ def build_form(
     if len(units) == 1 and form.unit_id.data is None:
         form.unit_id.data = units[0].id
     current = dossier.campaign_id if dossier is not None else None
+    offered, form.campaigns_left_out = campaigns(session, kind, [u.id for u in units], current)
     form.campaign_id.choices = [placeholder] + [
-        SelectChoice(str(c.id), _campaign_label(c))
-        for c in campaigns(session, current, [u.id for u in units])
+        SelectChoice(str(c.id), _campaign_label(c)) for c in offered
     ]
     if isinstance(form, NominationForm):
         awards = award_types(session, getattr(dossier, "award_type_id", None))
@@ -198,16 +232,28 @@ def _nominee_choices(session: Session, form: DossierForm, unit_ids: list[int]) -
 
 
 def campaigns(
-    session: Session, include: int | None = None, unit_ids: list[int] | None = None
-) -> list[Campaign]:
-    """Active campaigns, ad-hoc commendation first (fast-tracked), then newest year first (and
-    the dossier's own, even if closed since). With ``unit_ids``, only campaigns one of those
-    units takes part in: a draft in any other could never be submitted."""
-    offered = Campaign.active.is_(True)
-    if unit_ids is not None:
-        offered &= taking_part(unit_ids)
-    rows = session.scalars(select(Campaign).where(offered | (Campaign.id == (include or -1)))).all()
-    return sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name)))
+    session: Session, kind: str, unit_ids: list[int], include: int | None = None
+) -> tuple[list[Campaign], list[str]]:
+    """The campaigns a new dossier of ``kind`` from one of ``unit_ids`` could be sent in today,
+    ad-hoc commendation first (fast-tracked), then newest year first, plus the dossier's own
+    (``include``) whatever its state; and why each other active campaign of those units is
+    left out."""
+    now = dt.datetime.now(dt.UTC)
+    rows = session.scalars(
+        select(Campaign).where(Campaign.active.is_(True) | (Campaign.id == (include or -1)))
+    ).all()
+    ours = set(session.scalars(select(Campaign.id).where(taking_part(unit_ids))))
+    offered, left_out = [], []
+    for campaign in sorted(rows, key=lambda c: (not c.is_ad_hoc, -c.year, vi_sort_key(c.name))):
+        if campaign.id == include:
+            offered.append(campaign)
+        elif campaign.id not in ours:
+            continue  # another unit's campaign is none of this form's business
+        elif (refusal := refusal_today(campaign, kind, now)) is not None:
+            left_out.append(refusal.message(lang()))
+        else:
+            offered.append(campaign)
+    return offered, left_out
 
 
 def award_types(session: Session, include: int | None = None) -> list[AwardType]:

@@ -4,8 +4,9 @@ Refusals of a transition (the engine decides, whatever the browser sent; nothing
 - not visible to this person → 404 page; not permitted for this person → 403 page;
 - a rule not met (missing reason, no quorum, wrong state…) or someone acting first (stale
   version, the message naming the current state) → the fresh dossier page with status 409,
-  the engine's messages next to the action and what was typed kept, or, when the form came
-  from another page (``next``), a flash and a redirect back there.
+  the engine's messages next to the action and what was typed kept; when the form came from
+  another page (``next``), that page drawn again the same way if it registered how
+  (``redraws_refused_actions``), else a flash naming the dossier and a redirect back there.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from web.support.i18n import pick
 from web.support.listing import paginate, sort_order
 from web.support.parsing import posted_version, whole_number
 from web.support.redirects import local_target
-from web.support.refusals import Refusal, commit_or_answer
+from web.support.refusals import Refusal, commit_or_answer, redraw_refused_action
 from workflow.core import authz, engine
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
@@ -195,18 +196,31 @@ def fire(dossier_id: int, trigger: str):
     back = local_target(request.form.get("next"), detail_url(dossier_id))
 
     def answer(refusal: Refusal):
-        if request.form.get("next"):
-            refusal.flash(stale_category="warning")
-            return redirect(back)
-        # Show the fresh dossier with what was typed, so nothing is lost.
+        # Show the fresh page with what was typed, so nothing is lost.
         dossier = load_visible(session, dossier_id, who)
         failed = {
+            "dossier_id": dossier.id,
+            "dossier_title": dossier.title,
             "trigger": trigger,
             "label": _action_label(dossier.kind, trigger),
             "values": inputs,
             "messages": refusal.messages,
             "stale": refusal.stale,
         }
+        if request.form.get("next"):
+            redrawn = redraw_refused_action(back, failed, refusal.status)
+            if redrawn is not None:
+                return redrawn
+            refusal.flash(
+                stale_category="warning",
+                lead=_(
+                    "Chưa thực hiện được “%(action)s” cho hồ sơ số %(id)d “%(title)s”",
+                    action=failed["label"],
+                    id=dossier.id,
+                    title=dossier.title,
+                ),
+            )
+            return redirect(back)
         return render_detail(session, dossier, who, failed, refusal.status)
 
     event = commit_or_answer(

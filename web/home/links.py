@@ -46,8 +46,11 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
     return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
+def helpers() -> dict[str, Any]:
+    """The link helpers, by the names templates use."""
+    return {"dossier_url": dossier_url, "fire_url": fire_url, "optional_url": optional_url}
+
+
 def register(bp: Blueprint) -> None:
     """Make the link helpers available to ``bp``'s templates."""
-    bp.context_processor(
-        lambda: {"dossier_url": dossier_url, "fire_url": fire_url, "optional_url": optional_url}
-    )
+    bp.context_processor(helpers)

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import abort, flash, make_response, redirect
+from flask import abort, current_app, flash, make_response, redirect
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
 from web.support.i18n import lang
 from workflow.core.errors import EditRefused, StaleVersion, TransitionRefused, WorkflowError
@@ -116,3 +118,35 @@ def flash_and_redirect(
         return redirect(back)
 
     return answer
+
+
+# Pages that draw transition forms of many dossiers (the Council's session page) and can draw
+# themselves again around a refused one, so that what was typed is not lost on a redirect:
+# endpoint → renderer(failed, status, **the page's URL arguments), which may answer None (then
+# the refusal is flashed on a redirect back, as for any other page).
+Redrawer = Callable[..., ResponseReturnValue]
+_REDRAWERS: dict[str, Redrawer] = {}
+
+
+def redraws_refused_actions(endpoint: str) -> Callable[[Redrawer], Redrawer]:
+    """Register the renderer that draws ``endpoint``'s page again with a refused action."""
+
+    def register(renderer: Redrawer) -> Redrawer:
+        _REDRAWERS[endpoint] = renderer
+        return renderer
+
+    return register
+
+
+def redraw_refused_action(
+    page: str, failed: dict[str, Any], status: int
+) -> ResponseReturnValue | None:
+    """``page`` (a local URL) drawn again around ``failed``, if that page knows how; else None."""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(
+            urlsplit(page).path, method="GET"
+        )
+    except HTTPException:
+        return None
+    renderer = _REDRAWERS.get(endpoint)
+    return renderer(failed, status, **args) if renderer else None

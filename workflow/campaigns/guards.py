@@ -100,6 +100,10 @@ CAMPAIGN_MESSAGES = Messages(
             "Phong trào “{campaign}” đã kết thúc.",
             "The campaign “{campaign}” is no longer active.",
         ),
+        "ad_hoc_takes_nominations": (
+            "“{campaign}” chỉ nhận đề nghị khen thưởng đột xuất, không nhận {what}.",
+            "“{campaign}” takes ad-hoc nominations only, not a {what_en}.",
+        ),
         "campaign_stale_version": (
             "Người khác đã thay đổi phong trào thi đua này trước bạn. "
             "Trạng thái hiện tại: “{state}”. "
@@ -240,6 +244,62 @@ _ADMITTED_IDS = select(CampaignAward.award_type_id).where(
 )
 
 
+def _past_due(campaign: Campaign, kind: str, now: dt.datetime) -> Violation | None:
+    """A plan or report sent at ``now`` is past its due date and the campaign takes no late
+    ones; None otherwise."""
+    if campaign.late_allowed:
+        return None
+    due, day = due_date(campaign, kind), local_day(now)
+    if due is None or day <= due:
+        return None
+    what_vi, what_en = _WHAT.get(kind, (kind, kind))
+    return CAMPAIGN_MESSAGES.violation(
+        "past_due",
+        {
+            "what": what_vi,
+            "what_en": what_en,
+            "campaign": campaign.name,
+            "due": _day(due),
+            "day": _day(day),
+        },
+    )
+
+
+def _window_closed(campaign: Campaign, now: dt.datetime) -> Violation | None:
+    """The campaign takes no regular nomination on ``now``'s day (in Việt Nam); None otherwise."""
+    day = now.astimezone(LOCAL_TZ).date()  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
+    if campaign.window_open(day):
+        return None
+    return CAMPAIGN_MESSAGES.violation(
+        "campaign_closed",
+        {
+            "campaign": campaign.name,
+            "day": _day(day),
+            "opens": _day(campaign.opens_on),
+            "closes": _day(campaign.closes_on),
+        },
+    )
+
+
+def refusal_today(campaign: Campaign, kind: str, now: dt.datetime) -> Violation | None:
+    """Why a new dossier of ``kind`` could not be sent in ``campaign`` at ``now`` (what the
+    submission guards say of a regular dossier), or None when the campaign accepts it: a form
+    offers only the campaigns this accepts. Plans and reports belong to regular campaigns; a
+    nomination marked ad-hoc passes a closed window (``campaign_accepts``), but its place is the
+    ad-hoc campaign, so a form leaves closed campaigns out."""
+    if not campaign.active:
+        return CAMPAIGN_MESSAGES.violation("campaign_inactive", {"campaign": campaign.name})
+    if kind in _WHAT:
+        if campaign.is_ad_hoc:
+            what_vi, what_en = _WHAT[kind]
+            return CAMPAIGN_MESSAGES.violation(
+                "ad_hoc_takes_nominations",
+                {"campaign": campaign.name, "what": what_vi, "what_en": what_en},
+            )
+        return _past_due(campaign, kind, now)
+    return _window_closed(campaign, now)
+
+
 @guard(
     "Gửi Sở đúng hạn, hoặc phong trào cho phép nộp muộn (khi đó hồ sơ được ghi “Nộp muộn”)",
     "Sent by the due date, or the campaign accepts late submissions (marked “Late”)",
@@ -251,22 +311,9 @@ def due_date_kept(ctx: GuardContext) -> Violation | None:
     campaign = dossier.campaign
     if not campaign.active:
         return CAMPAIGN_MESSAGES.violation("campaign_inactive", {"campaign": campaign.name})
-    if dossier.sent_at is not None or campaign.late_allowed:
+    if dossier.sent_at is not None:
         return None
-    due, day = due_date(campaign, dossier.kind), local_day(ctx.now)
-    if due is None or day <= due:
-        return None
-    what_vi, what_en = _WHAT.get(dossier.kind, (dossier.kind, dossier.kind))
-    return CAMPAIGN_MESSAGES.violation(
-        "past_due",
-        {
-            "what": what_vi,
-            "what_en": what_en,
-            "campaign": campaign.name,
-            "due": _day(due),
-            "day": _day(day),
-        },
-    )
+    return _past_due(campaign, dossier.kind, ctx.now)
 
 
 @guard(
@@ -298,16 +345,4 @@ def campaign_accepts(ctx: GuardContext) -> Violation | None:
         return CAMPAIGN_MESSAGES.violation("campaign_inactive", {"campaign": campaign.name})
     if getattr(ctx.dossier, "ad_hoc", False):
         return None
-    day = ctx.now.astimezone(LOCAL_TZ).date()  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
-    if campaign.window_open(day):
-        return None
-    fmt = lambda d: d.strftime("%d/%m/%Y") if d else "…"  # noqa: E731
-    return CAMPAIGN_MESSAGES.violation(
-        "campaign_closed",
-        {
-            "campaign": campaign.name,
-            "day": fmt(day),
-            "opens": fmt(campaign.opens_on),
-            "closes": fmt(campaign.closes_on),
-        },
-    )
+    return _window_closed(campaign, ctx.now)

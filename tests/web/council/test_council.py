@@ -353,7 +353,7 @@ def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, ag
     url = agenda["url"]
     before = state_of(app, agenda["cstdcs"])
     # 4 of 5 in favour is below the 90% of all members that this award needs.
-    post_action(
+    response = post_action(
         client,
         url,
         agenda["cstdcs"],
@@ -363,7 +363,9 @@ def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, ag
         votes_abstain="0",
     )
     assert state_of(app, agenda["cstdcs"]) == before
-    assert "Chưa đạt tỷ lệ biểu quyết" in client.get(url).get_data(as_text=True)
+    # The session page is drawn again at once, the reason beside the form.
+    assert response.status_code == 409
+    assert "Chưa đạt tỷ lệ biểu quyết" in response.get_data(as_text=True)
     # A reject without a reason.
     post_action(
         client,
@@ -382,7 +384,7 @@ def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, ag
         f"{url}/attendance",
         data={"csrf_token": csrf_from(page), "present": member_ids(app_world, MEMBERS[:3])},
     )
-    post_action(
+    response = post_action(
         client,
         url,
         agenda["ldtt"],
@@ -392,7 +394,7 @@ def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, ag
         votes_abstain="0",
     )
     assert state_of(app, agenda["ldtt"])[0] == "council_review"
-    assert "Phiên họp chưa đủ số thành viên" in client.get(url).get_data(as_text=True)
+    assert "Phiên họp chưa đủ số thành viên" in response.get_data(as_text=True)
     with app_db(app) as session:
         assert session.scalar(select(func.count()).select_from(CouncilItem)) == 0
 
@@ -579,3 +581,110 @@ def test_service_refuses_and_audits(session, world):
         ("close", "closed"),
     ]
     assert verify(session).ok
+
+
+# --- a refused decision keeps what was typed and names its dossier ------------------------
+
+
+def _form_of(html: str, dossier_id: int, trigger: str) -> str:
+    form = re.search(
+        rf'<form method="post" action="/dossiers/{dossier_id}/actions/{trigger}"(.*?)</form>',
+        html,
+        re.S,
+    )
+    return form.group(1) if form else ""
+
+
+def test_a_refused_decision_is_drawn_again_with_the_reason_kept(
+    app, client, app_world, auth, agenda
+):
+    url = agenda["url"]
+    page = client.get(url).get_data(as_text=True)
+    # Three of five present: below quorum, so the engine refuses the rejection.
+    client.post(
+        f"{url}/attendance",
+        data={"csrf_token": csrf_from(page), "present": member_ids(app_world, MEMBERS[:3])},
+    )
+    before = state_of(app, agenda["cstdcs"])
+    reason = "Thành tích chưa nổi bật so với các đơn vị cùng cấp; đề nghị bổ sung minh chứng."
+    response = post_action(
+        client,
+        url,
+        agenda["cstdcs"],
+        "council_reject",
+        votes_for="0",
+        votes_against="3",
+        votes_abstain="0",
+        reason=reason,
+        next=f"{url}#dossier-{agenda['cstdcs']}",
+    )
+    assert response.status_code == 409
+    assert state_of(app, agenda["cstdcs"]) == before
+    html = response.get_data(as_text=True)
+    with app_db(app) as session:
+        title = session.get(Dossier, agenda["cstdcs"]).title
+    notice = html[html.index('id="refused-action"') :]
+    assert f"hồ sơ số {agenda['cstdcs']} “{title}”" in notice[: notice.index("</div>")]
+    assert "chưa đủ" in notice[: notice.index("</div>")]
+    form = _form_of(html, agenda["cstdcs"], "council_reject")
+    assert f">{reason}</textarea>" in form
+    assert 'value="3"' in form and 'role="alert"' in form
+    # The other dossiers' forms start empty.
+    assert reason not in _form_of(html, agenda["ldtt"], "council_reject")
+
+
+def test_a_stale_decision_names_the_dossier_and_shows_the_reason(
+    app, client, app_world, auth, agenda
+):
+    url = agenda["url"]
+    drawn = client.get(url).get_data(as_text=True)
+    stale = dict(
+        re.findall(
+            r'type="hidden" name="([a-z_]+)" value="([^"]*)"',
+            _form_of(drawn, agenda["report"], "council_defer"),
+        )
+    )
+    # Someone else defers the report first (another tab, another secretary).
+    post_action(client, url, agenda["report"], "council_defer", reason="Cần bổ sung số liệu.")
+    assert state_of(app, agenda["report"])[0] == "office_review"
+    reason = "Báo cáo chưa có số liệu quý IV, đề nghị đơn vị bổ sung."
+    response = client.post(
+        f"/dossiers/{agenda['report']}/actions/council_defer", data={**stale, "reason": reason}
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    notice = html[html.index('id="refused-action"') :]
+    notice = notice[: notice.index("</div>")]
+    assert f"hồ sơ số {agenda['report']}" in notice
+    assert reason in notice
+    with app_db(app) as session:
+        assert session.get(Dossier, agenda["report"]).state == "office_review"
+
+
+def test_a_refusal_sent_back_to_a_page_that_cannot_redraw_is_flashed_naming_the_dossier(
+    app, client, app_world, auth, agenda
+):
+    """A transition form whose page is not the session page (or names no session that exists)
+    is answered with a flash that names the dossier, on the page it came from."""
+    url = agenda["url"]
+    page = client.get(url).get_data(as_text=True)
+    version = state_of(app, agenda["ldtt"])[1]
+    response = client.post(
+        f"/dossiers/{agenda['ldtt']}/actions/council_reject",
+        data={
+            "csrf_token": csrf_from(page),
+            "version": str(version),
+            "session_id": str(agenda["session"]),
+            "votes_for": "0",
+            "votes_against": "5",
+            "votes_abstain": "0",
+            "reason": "",
+            "next": "/council/2000000000",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/council/2000000000"
+    home = client.get("/").get_data(as_text=True)
+    with app_db(app) as session:
+        title = session.get(Dossier, agenda["ldtt"]).title
+    assert f"hồ sơ số {agenda['ldtt']} “{title}”" in home

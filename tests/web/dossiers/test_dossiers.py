@@ -239,7 +239,7 @@ def test_oversized_file_is_refused_by_name(app, client, app_world, auth):
     html = post_with_token(
         client, "/dossiers/new/nomination", "/dossiers/new/nomination", fields
     ).get_data(as_text=True)
-    assert "Tệp “Quá lớn.pdf” vượt quá 1 MB" in html
+    assert "Tệp “Quá lớn.pdf” (1,1 MB) quá lớn: tối đa 1 MB mỗi tệp" in html
     assert chosen(html, app_world.people["teacher_a"])
 
 

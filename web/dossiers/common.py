@@ -24,7 +24,8 @@ from web.support.uploads import (
 )
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
-from workflow.core.errors import NotFound
+from workflow.core.errors import EditRefused, NotFound
+from workflow.dossiers import evidence
 from workflow.dossiers.evidence import check_file, clean_name
 
 KINDS = ("nomination", "plan", "report", "proposal")
@@ -117,3 +118,34 @@ def posted_purpose() -> str:
 def named(name: str, message: str) -> str:
     """A message about a file that says which file, once."""
     return message if name in message else f"“{name}”: {message}"
+
+
+def attach_each(
+    session: Session,
+    dossier_id: int,
+    who: Actor,
+    files: Iterable[tuple[str, bytes]],
+    purpose: str = "evidence",
+) -> tuple[list[str], list[str]]:
+    """Attach each file: the names attached, and messages naming the files refused (each is
+    checked before anything of it is written, so the others still go in). A refusal of the
+    person, not of a file, propagates."""
+    saved, problems = [], []
+    for name, data in files:
+        try:
+            evidence.attach(
+                session,
+                dossier_id,
+                who,
+                name,
+                data,
+                upload_dir(),
+                max_bytes=max_file_bytes(),
+                purpose=purpose,
+            )
+            saved.append(name)
+        except EditRefused as error:
+            if error.is_permission:
+                raise
+            problems += [named(name, m) for m in error.messages(lang())]
+    return saved, problems

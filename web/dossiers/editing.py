@@ -13,14 +13,13 @@ from web.dossiers import bp, pending
 from web.dossiers.common import (
     KINDS,
     actor,
+    attach_each,
     checked_files,
     detail_url,
     load_visible,
     max_file_bytes,
     member_units,
-    named,
     posted_purpose,
-    upload_dir,
 )
 from web.dossiers.forms import DossierForm, build_form
 from web.home.links import optional_url
@@ -34,7 +33,6 @@ from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import content as dossiers
-from workflow.dossiers import evidence
 
 
 def _render(
@@ -66,15 +64,7 @@ def _create_with_files(
 ) -> tuple[Dossier, list[str]]:
     """The new dossier with its evidence attached, and messages about files that were refused."""
     dossier = dossiers.create(session, who, kind, form.unit_id.data, form.content())
-    problems = []
-    for name, data in files:
-        try:
-            evidence.attach(
-                session, dossier.id, who, name, data, upload_dir(), max_bytes=max_file_bytes()
-            )
-        except EditRefused as error:
-            problems += [named(name, m) for m in error.messages(lang())]
-    return dossier, problems
+    return dossier, attach_each(session, dossier.id, who, files)[1]
 
 
 @bp.route("/new/<kind>", methods=["GET", "POST"])
@@ -248,23 +238,7 @@ def _edit_with_files(
     """The content saved and every file attached, in one transaction: whether the content
     changed and the names attached; any file refused refuses the whole save."""
     changed = dossiers.edit(session, dossier_id, who, form.content(), expected_version=expected)
-    problems = []
-    for name, data in files:
-        try:
-            evidence.attach(
-                session,
-                dossier_id,
-                who,
-                name,
-                data,
-                upload_dir(),
-                max_bytes=max_file_bytes(),
-                purpose=posted_purpose(),
-            )
-        except EditRefused as error:
-            if error.is_permission:
-                raise
-            problems += [named(name, m) for m in error.messages(lang())]
+    saved, problems = attach_each(session, dossier_id, who, files, posted_purpose())
     if problems:
         raise _FilesRefused(problems)
-    return changed, [name for name, _data in files]
+    return changed, saved

@@ -10,22 +10,19 @@ from web.db import get_session
 from web.dossiers import bp
 from web.dossiers.common import (
     actor,
+    attach_each,
     chosen_files,
     detail_url,
-    max_file_bytes,
-    named,
     posted_purpose,
     upload_dir,
 )
 from web.errors import render_error
 from web.support.access import requires
 from web.support.downloads import disposition
-from web.support.i18n import lang
 from web.support.redirects import local_target
 from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
 from workflow.core.actors import Actor
-from workflow.core.errors import EditRefused
 from workflow.dossiers import evidence
 from workflow.dossiers.content import check_editable
 
@@ -35,23 +32,7 @@ def _attach_all(
 ) -> tuple[list[str], list[str]]:
     """The names of the files attached, and messages about the files that were refused."""
     check_editable(session, dossier_id, who, None)  # NotFound (404) when out of scope
-    saved, problems = [], []
-    for name, data in chosen:
-        try:
-            evidence.attach(
-                session,
-                dossier_id,
-                who,
-                name,
-                data,
-                upload_dir(),
-                max_bytes=max_file_bytes(),
-                purpose=posted_purpose(),
-            )
-            saved.append(name)
-        except EditRefused as error:  # checked before anything changes: the others still go in
-            problems += [named(name, m) for m in error.messages(lang())]
-    return saved, problems
+    return attach_each(session, dossier_id, who, chosen, posted_purpose())
 
 
 @bp.route("/<int:dossier_id>/attachments", methods=["POST"])

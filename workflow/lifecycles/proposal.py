@@ -5,17 +5,12 @@ then on each row is a nomination with a result of its own (accepted, returned, n
 the Council's), so the list itself ends at "received".
 """
 
+from dataclasses import replace
+
 from workflow.campaigns import guards as gc
-from workflow.core.spec import Scope, StateDef, Tone, TransitionDef, WorkflowDef
+from workflow.core.spec import StateDef, Tone, WorkflowDef
 from workflow.dossiers import guards as dg
-from workflow.lifecycles.common import (
-    DRAFT,
-    HEAD,
-    REASON,
-    UNIT,
-    UNIT_REVIEW,
-    WITHDRAWN,
-)
+from workflow.lifecycles.common import DRAFT, UNIT_REVIEW, WITHDRAWN, unit_stage
 from workflow.proposals import guards as pg
 
 READY = (dg.required_fields, pg.has_rows, pg.has_shared_files, pg.rows_complete)
@@ -28,6 +23,11 @@ RECEIVED = StateDef(
     tone=Tone.INFO,
 )
 
+# The unit's part of the shared lifecycle, each step moving the rows still with the unit.
+_UNIT = {
+    t.trigger: t for t in unit_stage(READY, submit_extra=(gc.campaign_accepts, gc.unit_takes_part))
+}
+
 PROPOSAL = WorkflowDef(
     kind="proposal",
     label_vi="Tờ trình đề nghị khen thưởng (danh sách)",
@@ -35,55 +35,18 @@ PROPOSAL = WorkflowDef(
     initial="draft",
     states=(DRAFT, UNIT_REVIEW, RECEIVED, WITHDRAWN),
     transitions=(
-        TransitionDef(
-            "submit",
-            ("draft",),
-            "unit_review",
-            UNIT,
-            "Gửi thủ trưởng duyệt",
-            "Submit for approval",
-            Scope.OWN_UNIT,
-            guards=READY + (gc.campaign_accepts, gc.unit_takes_part),
-            then=(pg.rows_follow("submit", "draft"),),
-            forward=True,
-        ),
-        TransitionDef(
-            "unit_approve",
-            ("unit_review",),
-            "received",
-            HEAD,
-            "Duyệt và gửi Sở",
-            "Approve and send to the Department",
-            Scope.OWN_UNIT,
-            guards=READY,
-            effects=(dg.mark_sent,),
+        replace(_UNIT["submit"], then=(pg.rows_follow("submit", "draft"),)),
+        replace(
+            _UNIT["unit_approve"],
+            dest=RECEIVED.name,
             then=(pg.rows_follow("unit_approve", "unit_review"),),
-            forward=True,
         ),
-        TransitionDef(
-            "unit_return",
-            ("unit_review",),
-            "draft",
-            HEAD,
-            "Trả lại để sửa",
-            "Return to draft",
-            Scope.OWN_UNIT,
-            REASON,
-            effects=(dg.record_return_reason,),
-            then=(pg.rows_follow("unit_return", "unit_review"),),
-            style="secondary",
-        ),
-        TransitionDef(
-            "withdraw",
-            ("draft", "unit_review"),
-            "withdrawn",
-            HEAD,
-            "Rút tờ trình",
-            "Withdraw",
-            Scope.OWN_UNIT,
-            REASON,
+        replace(_UNIT["unit_return"], then=(pg.rows_follow("unit_return", "unit_review"),)),
+        replace(
+            _UNIT["withdraw"],
+            sources=(DRAFT.name, UNIT_REVIEW.name),
+            label_vi="Rút tờ trình",
             then=(pg.rows_follow("withdraw", "draft", "unit_review"),),
-            style="danger",
         ),
     ),
 )

@@ -67,6 +67,14 @@ _UNIT = Column(
     "Empty for one unit's file; required for a city-wide file",
 )
 _YEAR = Column("year", "Năm", "Year", True, "Ví dụ 2024", "E.g. 2024")
+_AWARD = Column(
+    "award",
+    "Danh hiệu, hình thức khen thưởng",
+    "Award",
+    True,
+    "Tên hoặc mã trong danh mục, ví dụ: Lao động tiên tiến (LDTT)",
+    "Name or code from the catalogue, e.g. LDTT",
+)
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "people": (
@@ -113,14 +121,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "history": (
         _YEAR,
-        Column(
-            "award",
-            "Danh hiệu, hình thức khen thưởng",
-            "Award",
-            True,
-            "Tên hoặc mã trong danh mục, ví dụ: Lao động tiên tiến (LDTT)",
-            "Name or code from the catalogue, e.g. LDTT",
-        ),
+        _AWARD,
         *_PERSON,
         Column(
             "collective",
@@ -163,14 +164,7 @@ COLUMNS["proposal"] = (
         "Với danh hiệu tập thể: tên đơn vị hoặc tên tổ",
         "For a collective award: the unit's or the team's name",
     ),
-    Column(
-        "award",
-        "Danh hiệu, hình thức khen thưởng",
-        "Award",
-        True,
-        "Tên hoặc mã trong danh mục, ví dụ: Lao động tiên tiến (LDTT)",
-        "Name or code from the catalogue, e.g. LDTT",
-    ),
+    _AWARD,
     Column(
         "achievements",
         "Tóm tắt thành tích",

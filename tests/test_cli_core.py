@@ -51,6 +51,8 @@ def test_audit_verify_names_the_tampered_event(app, runner, logged):
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 1
     assert "BROKEN at event 4" in result.output and "Nhật ký toàn vẹn" not in result.output
+    # Vietnamese first, then English, never English alone after "LỖI".
+    assert "LỖI tại sự kiện 4: các cột khác với nội dung đã được băm / BROKEN" in result.output
     assert "Đầu chuỗi / head: 3:" in result.output  # what still holds
 
 
@@ -58,6 +60,7 @@ def test_audit_verify_names_a_deleted_event(app, runner, logged):
     _sql(app, *DROP_TRIGGERS["sqlite"], "DELETE FROM audit_event WHERE seq = 2")
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 1 and "BROKEN at event 2" in result.output
+    assert "LỖI tại sự kiện 2: thiếu sự kiện 2 (sự kiện tiếp theo là 3)" in result.output
 
 
 def test_audit_verify_expect_head_mismatch(runner, logged):

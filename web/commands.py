@@ -63,7 +63,11 @@ def audit_verify(expect_head: str | None) -> None:
         click.echo("Nhật ký toàn vẹn. / The audit log is intact.")
         return
     if result.problem:
-        click.echo(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", err=True)
+        click.echo(
+            f"LỖI tại sự kiện {result.bad_seq}: {result.problem_vi} / "
+            f"BROKEN at event {result.bad_seq}: {result.problem}",
+            err=True,
+        )
     if result.missing_triggers:
         names = ", ".join(result.missing_triggers)
         click.echo(

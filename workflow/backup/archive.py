@@ -87,7 +87,7 @@ BACKUP_MESSAGES = Messages(
         ),
         "chain_broken": (
             "Nhật ký sau khi khôi phục không toàn vẹn: {problem}",
-            "The restored audit log is not intact: {problem}",
+            "The restored audit log is not intact: {problem_en}",
         ),
         "evidence_mismatch": (
             "Tệp minh chứng {sha256} thiếu hoặc sai mã SHA-256 sau khi khôi phục.",
@@ -360,8 +360,12 @@ def _check_restored(engine: Engine, upload_dir: Path, head: tuple[int, str]) -> 
     with Session(engine) as session:
         result = verify(session, head)
         if not result.ok:
-            problem = result.problem or ", ".join(result.missing_triggers)
-            problems.append(BACKUP_MESSAGES.violation("chain_broken", {"problem": problem}))
+            triggers = ", ".join(result.missing_triggers)
+            words = {
+                "problem": result.problem_vi or f"thiếu trigger chống sửa, xóa ({triggers})",
+                "problem_en": result.problem or f"append-only triggers missing ({triggers})",
+            }
+            problems.append(BACKUP_MESSAGES.violation("chain_broken", words))
         for sha256 in session.scalars(select(Attachment.sha256).distinct()):
             path = stored_path(upload_dir, sha256)
             if not path.is_file() or _sha256_file(path) != sha256:

@@ -164,7 +164,8 @@ class VerifyResult:
     head_seq: int
     head_hash: str
     bad_seq: int | None = None
-    problem: str | None = None
+    problem: str | None = None  # in English
+    problem_vi: str | None = None  # the same in Vietnamese
     # Append-only triggers found missing or disabled: the chain may hold, but nothing stops
     # the next rewrite.
     missing_triggers: tuple[str, ...] = ()
@@ -185,7 +186,8 @@ def check_events(
     for event in events:
         problem = _check_one(event, expected_seq, prev_hash, withheld_ok)
         if problem:
-            return VerifyResult(False, count, expected_seq - 1, prev_hash, problem[0], problem[1])
+            bad, (vi, en) = problem
+            return VerifyResult(False, count, expected_seq - 1, prev_hash, bad, en, vi)
         prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
     head = (expected_seq - 1, prev_hash)
     if stored_head is not None and tuple(stored_head) != head:
@@ -196,6 +198,8 @@ def check_events(
             bad_seq=head[0] + 1 if stored_head[0] > head[0] else head[0],
             problem=f"the stored head {stored_head[0]}:{stored_head[1][:12]}… "
             f"does not match the last event {head[0]}:{head[1][:12]}…",
+            problem_vi=f"đầu chuỗi đã lưu {stored_head[0]}:{stored_head[1][:12]}… "
+            f"không khớp với sự kiện cuối {head[0]}:{head[1][:12]}…",
         )
     if expect_head is not None and tuple(expect_head) != head:
         seq, digest = expect_head
@@ -206,39 +210,62 @@ def check_events(
             bad_seq=min(seq, head[0] + 1),
             problem=f"expected head {seq}:{digest[:12]}… but the log ends at "
             f"{head[0]}:{head[1][:12]}…",
+            problem_vi=f"đầu chuỗi mong đợi {seq}:{digest[:12]}… nhưng nhật ký kết thúc ở "
+            f"{head[0]}:{head[1][:12]}…",
         )
     return VerifyResult(True, count, *head)
 
 
+# What breaks a link of the chain, (Vietnamese, English).
+_MISSING = (
+    "thiếu sự kiện {seq} (sự kiện tiếp theo là {next})",
+    "event {seq} is missing (next is {next})",
+)
+_PREV = (
+    "mã băm liền trước không khớp với sự kiện trước nó",
+    "its previous hash does not match the event before it",
+)
+_LEAF = ("nội dung không khớp với mã băm lá", "its content does not match its leaf hash")
+_LINK = (
+    "mã băm không khớp với mã băm lá và mã băm liền trước",
+    "its hash does not match its leaf and previous hash",
+)
+_COLUMNS = (
+    "các cột khác với nội dung đã được băm",
+    "its columns differ from the content that was hashed",
+)
+
+
 def _check_one(
     event: Any, expected_seq: int, prev_hash: str, withheld_ok: bool = False
-) -> tuple[int, str] | None:
+) -> tuple[int, tuple[str, str]] | None:
     if event.seq != expected_seq:
-        return expected_seq, f"event {expected_seq} is missing (next is {event.seq})"
+        vi, en = (w.format(seq=expected_seq, next=event.seq) for w in _MISSING)
+        return expected_seq, (vi, en)
     if event.prev_hash != prev_hash:
-        return event.seq, "its previous hash does not match the event before it"
+        return event.seq, _PREV
     if withheld_ok and event.canonical is None:
         return _check_link(event)
     if leaf_hash(event.canonical) != event.leaf_hash:
-        return event.seq, "its content does not match its leaf hash"
+        return event.seq, _LEAF
     if chain_hash(event.prev_hash, event.leaf_hash) != event.hash:
-        return event.seq, "its hash does not match its leaf and previous hash"
+        return event.seq, _LINK
     try:
         recorded = json.loads(event.canonical)
         matches = recorded == json.loads(canonical_json(_document(event)))
     except (ValueError, TypeError):
         matches = False
     if not matches:
-        return event.seq, "its columns differ from the content that was hashed"
+        return event.seq, _COLUMNS
     return None
 
 
-def _check_link(event: Any) -> tuple[int, str] | None:
+def _check_link(event: Any) -> tuple[int, tuple[str, str]] | None:
     try:
         linked = chain_hash(event.prev_hash, event.leaf_hash) == event.hash
     except (ValueError, TypeError):
         linked = False
-    return None if linked else (event.seq, "its hash does not match its leaf and previous hash")
+    return None if linked else (event.seq, _LINK)
 
 
 def verify(session: Session, expect_head: tuple[int, str] | None = None) -> VerifyResult:

@@ -76,6 +76,7 @@ def verify_export(
             result.head_hash,
             seq,
             f"the log has no event {seq}, the head you noted",
+            f"nhật ký không có sự kiện {seq}, đầu chuỗi bạn đã ghi lại",
         )
     if found.hash != digest:
         return VerifyResult(
@@ -86,6 +87,8 @@ def verify_export(
             seq,
             f"event {seq} now has hash {found.hash[:12]}…, not {digest[:12]}… "
             "as you noted: the history was rewritten",
+            f"sự kiện {seq} nay có mã băm {found.hash[:12]}…, không phải {digest[:12]}… "
+            "như bạn đã ghi lại: lịch sử đã bị viết lại",
         )
     return result
 
@@ -148,7 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     if result.ok:
         print("Nhật ký toàn vẹn. / The audit log is intact.")
         return 0
-    print(f"LỖI / BROKEN at event {result.bad_seq}: {result.problem}", file=sys.stderr)
+    print(
+        f"LỖI tại sự kiện {result.bad_seq}: {result.problem_vi} / "
+        f"BROKEN at event {result.bad_seq}: {result.problem}",
+        file=sys.stderr,
+    )
     return 1
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, true
 
 # U+00D0 (eth) appears in text converted from legacy encodings in place of U+0110 (Đ).
 _D_MAP = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d", "ð": "d"})
@@ -69,3 +72,15 @@ def whole_number(value: object, max_digits: int = 18) -> int | None:
 def whole_numbers(values: Iterable[object]) -> set[int]:
     """The whole numbers among ``values`` (see :func:`whole_number`)."""
     return {n for v in values if (n := whole_number(v)) is not None}
+
+
+def like_escaped(text: str) -> str:
+    """``text`` inside a LIKE pattern escaped with "\\": its own % and _ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def has_words(column: Any, text: str | None, limit: int = 6) -> ColumnElement[bool]:
+    """WHERE clause: every folded word of ``text`` (the first ``limit``) is in ``column``, a
+    folded search key ("huong" finds "Hương"); true when there is no word."""
+    words = fold(text).split()[:limit]
+    return and_(true(), *[column.like(f"%{like_escaped(w)}%", escape="\\") for w in words])

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, with_polymorphic
 
 from models import Campaign, Dossier, Nomination
-from models.text import fold, vi_sort_key
+from models.text import fold, like_escaped, vi_sort_key
 from web.db import get_session
 from web.dossiers import bp
 from web.dossiers.common import (
@@ -56,10 +56,6 @@ SORTS = {
 }
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filters(units: list) -> dict[str, Any]:
     args = request.args
     unit_ids = {u.id for u in units}
@@ -86,10 +82,10 @@ def _scoped(who: Actor, unit_ids: list[int], chosen: dict[str, Any]):
         stmt = stmt.where(
             or_(
                 func.lower(LISTED.title).like(
-                    f"%{_escape_like(chosen['q'].lower())}%", escape="\\"
+                    f"%{like_escaped(chosen['q'].lower())}%", escape="\\"
                 ),
                 LISTED.Nomination.search_key.like(
-                    f"%{_escape_like(fold(chosen['q']))}%", escape="\\"
+                    f"%{like_escaped(fold(chosen['q']))}%", escape="\\"
                 ),
             )
         )

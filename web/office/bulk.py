@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from web.auth.user import current_actor
 from web.db import get_session
@@ -12,32 +11,10 @@ from web.office import bp
 from web.office.views import csv_response
 from web.support.access import requires
 from web.support.i18n import lang
-from web.support.parsing import whole_number
 from web.support.redirects import local_target
+from web.support.selection import bulk_request, ticked_ids
 from workflow.core import authz
 from workflow.dossiers import bulk, queues
-
-# What a row's reason may hold; a longer one is cut (the audit log keeps a sentence, not a file).
-MAX_REASON = 2000
-
-
-def _selected(form: MultiDict[str, str]) -> list[int]:
-    """The ticked rows' ids, in page order, each once; what is not an id is dropped."""
-    ids = (whole_number(v) for v in form.getlist("ids"))
-    return list(dict.fromkeys(i for i in ids if i))[: bulk.MAX_ROWS]
-
-
-def _request(action: str, ids: list[int]) -> bulk.BulkRequest:
-    form = request.form
-    versions = {i: v for i in ids if (v := whole_number(form.get(f"version-{i}"))) is not None}
-    reasons = {i: form.get(f"reason-{i}", "")[:MAX_REASON] for i in ids}
-    return bulk.BulkRequest(
-        action,
-        tuple(ids),
-        versions=versions,
-        reason=form.get("reason", "")[:MAX_REASON],
-        reasons={i: r for i, r in reasons.items() if r.strip()},
-    )
 
 
 def _back() -> str:
@@ -48,12 +25,14 @@ def _back() -> str:
 @requires(authz.may_review_in_bulk)
 def bulk_action():
     action = request.form.get("action")
-    ids = _selected(request.form)
+    ids = ticked_ids(request.form)
     if action not in bulk.ACTIONS or not ids:
         flash(_("Vui lòng chọn ít nhất một hồ sơ và một thao tác."), "error")
         return redirect(_back())
     session = get_session()
-    result = bulk.run(session, current_actor(), _request(action, ids), locale=lang())
+    result = bulk.run(
+        session, current_actor(), bulk_request(request.form, action, ids), locale=lang()
+    )
     session.commit()  # each row's savepoint was released or rolled back on its own
     back = _back()
     # Ticked on a list's page, the rows are that list's: the way back names it.
@@ -64,7 +43,7 @@ def bulk_action():
 @bp.route("/selection.csv", methods=["POST"])
 @requires(authz.may_use_office_queue)
 def export_selection():
-    ids = _selected(request.form)
+    ids = ticked_ids(request.form)
     if not ids:
         flash(_("Vui lòng chọn ít nhất một hồ sơ."), "error")
         return redirect(_back())

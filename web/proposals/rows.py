@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from models import Unit
 from web.auth.user import current_actor
@@ -19,6 +18,7 @@ from web.support.i18n import lang
 from web.support.parsing import whole_number
 from web.support.redirects import local_target
 from web.support.refusals import REFUSALS, commit_or_answer, flash_and_redirect
+from web.support.selection import bulk_request, ticked_ids
 from workflow.core import authz
 from workflow.core.errors import EditRefused
 from workflow.documents.import_templates import template_xlsx
@@ -32,7 +32,6 @@ from workflow.proposals.rows import RowEntry
 # What one file may weigh: a list of a few thousand rows is far below it.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TEXT = 200_000
-MAX_REASON = 2000
 
 
 def _back(proposal_id: int) -> str:
@@ -171,11 +170,6 @@ def remove(proposal_id: int, row_id: int):
     return redirect(back)
 
 
-def _ticked(form: MultiDict[str, str]) -> list[int]:
-    ids = (whole_number(v) for v in form.getlist("ids"))
-    return list(dict.fromkeys(i for i in ids if i))[: bulk.MAX_ROWS]
-
-
 # The Council's decisions on rows, and the inputs every ticked row shares.
 COUNCIL_TRIGGERS = ("council_approve", "council_reject")
 TALLY = ("session_id", "votes_for", "votes_against", "votes_abstain")
@@ -187,20 +181,15 @@ def council(proposal_id: int):
     session, who = get_session(), current_actor()
     proposal = rows.load_list(session, proposal_id, who)
     form = request.form
-    trigger, ids = form.get("trigger"), _ticked(form)
+    trigger, ids = form.get("trigger"), ticked_ids(form)
     if trigger not in COUNCIL_TRIGGERS or not ids:
         flash(_("Vui lòng chọn ít nhất một dòng và một quyết định."), "error")
         return redirect(_back(proposal.id))
     # Only rows of this list: a forged id of another dossier is left out, not decided.
-    own = set(session.scalars(rows_of(proposal.id)))
-    request_ = bulk.BulkRequest(
-        trigger,
-        tuple(i for i in ids if i in own),
-        versions={i: v for i in ids if (v := whole_number(form.get(f"version-{i}"))) is not None},
-        reason=form.get("reason", "")[:MAX_REASON],
-        trigger=trigger,
-        shared={k: form.get(k, "") for k in TALLY},
-    )
+    listed = set(session.scalars(rows_of(proposal.id)))
+    own = [i for i in ids if i in listed]
+    shared = {k: form.get(k, "") for k in TALLY}
+    request_ = bulk_request(form, trigger, own, trigger=trigger, shared=shared)
     result = bulk.run(session, who, request_, locale=lang())
     session.commit()  # each row's savepoint was released or rolled back on its own
     return render_template(

@@ -13,7 +13,6 @@ from models import (
     AwardType,
     Campaign,
     Collective,
-    CouncilSession,
     Nomination,
     Person,
     Proposal,
@@ -21,6 +20,7 @@ from models import (
 )
 from web.auth.user import current_actor
 from web.db import get_session
+from web.dossiers.presenters import open_sessions
 from web.home.links import register
 from web.proposals import bp
 from web.support.access import requires
@@ -144,7 +144,7 @@ def render_list(
         "register": _pick_entries(session, proposal) if editable else None,
         "may_review": authz.may_review_in_bulk(who),
         "may_decide": authz.may_run_council(who),
-        "sessions": _open_sessions(session) if authz.may_run_council(who) else [],
+        "sessions": open_sessions(session) if authz.may_run_council(who) else [],
         # The unit sees its rows' checks while it drafts, as on a nomination's own page.
         "see_checks": authz.may_see_eligibility(who)
         or authz.may_see_register_of(who, proposal.unit_id),
@@ -154,16 +154,6 @@ def render_list(
         "today": dt.date.today(),
     }
     return render_template("proposals/list.html", **context), status
-
-
-def _open_sessions(session) -> list[CouncilSession]:
-    return list(
-        session.scalars(
-            select(CouncilSession)
-            .where(CouncilSession.status == "open")
-            .order_by(CouncilSession.held_on.desc(), CouncilSession.id.desc())
-        )
-    )
 
 
 @bp.route("/<int:proposal_id>")

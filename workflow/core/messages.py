@@ -82,6 +82,14 @@ class Messages:
         """A violation of ``code`` (one of these; KeyError if not) worded by this catalogue."""
         return Violation(code, dict(params or {}), self.texts[code], code in self.permission)
 
+    def wrapping(
+        self, code: str, violation: Violation, params: Mapping[str, Any] | None = None
+    ) -> Violation:
+        """A violation of ``code`` carrying ``violation``'s words as ``{message}`` and
+        ``{message_en}``: a refusal named by the row, line or dossier it is about."""
+        words = {"message": violation.message("vi"), "message_en": violation.message("en")}
+        return self.violation(code, {**(params or {}), **words})
+
     def __contains__(self, code: object) -> bool:
         return code in self.texts
 

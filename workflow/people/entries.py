@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, select, true
+from sqlalchemy import ColumnElement, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Collective, Membership, Person, RoleGrant, Unit, User
 from models.people import GENDERS, IDENTITY_KINDS
-from models.text import fold, nfc, vi_sort_key, whole_number
+from models.text import fold, has_words, nfc, vi_sort_key, whole_number
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -112,11 +112,7 @@ def lock_person(session: Session, person_id: int, actor: Actor) -> Person:
 
 def search(words: str) -> ColumnElement[bool]:
     """WHERE clause: every folded word of ``words`` is in the name ("huong" finds "Hương")."""
-    terms = [
-        w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        for w in fold(words).split()[:6]
-    ]
-    return and_(true(), *[Person.name_key.like(f"%{w}%", escape="\\") for w in terms])
+    return has_words(Person.name_key, words)
 
 
 # Family, middle and given names repeat across a city's staff: their keys are computed once.

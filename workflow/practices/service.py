@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
+from sqlalchemy import ColumnElement, Select, bindparam, false, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Campaign, Practice, Unit
-from models.text import fold, nfc, whole_number
+from models.text import fold, has_words, nfc, whole_number
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import (
@@ -269,13 +269,7 @@ def mark_exemplary(
 def search(text: str) -> ColumnElement[bool]:
     """WHERE clause: every folded word of ``text`` is in the title, summary or unit name
     ("mo hinh" finds "mô hình")."""
-    words = [
-        w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        for w in fold(text).split()[:8]
-    ]
-    if not words:
-        return Practice.id.is_not(None)
-    return and_(*[Practice.search_key.like(f"%{w}%", escape="\\") for w in words])
+    return has_words(Practice.search_key, text, limit=8)
 
 
 def public_practices() -> Select:

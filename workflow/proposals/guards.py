@@ -186,11 +186,4 @@ def moves_with_its_list(ctx: GuardContext) -> Violation | None:
 
 def row_violation(name: str, violation: Violation) -> Violation:
     """A row's refusal, named by the row."""
-    return PROPOSAL_MESSAGES.violation(
-        "row_refused",
-        {
-            "name": name,
-            "message": violation.message("vi"),
-            "message_en": violation.message("en"),
-        },
-    )
+    return PROPOSAL_MESSAGES.wrapping("row_refused", violation, {"name": name})

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from models import AwardType, CouncilItem, Nomination, Proposal, Unit
+from models import AwardType, CouncilItem, Nomination, Proposal
 from models.council import OUTCOME_REJECTED
-from models.text import fold
+from models.text import has_words
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
 from workflow.core.registry import WORKFLOWS, state_is
@@ -33,7 +33,6 @@ def lists_query(actor: Actor, *, campaign_id: int | None = None, unit_id: int | 
     """SELECT of the lists the actor may see, latest first."""
     query = (
         select(Proposal)
-        .join(Unit, Unit.id == Proposal.unit_id)
         .where(visible_dossiers(actor))
         .order_by(Proposal.updated_at.desc(), Proposal.id.desc())
     )
@@ -103,9 +102,7 @@ def rows_query(proposal_id: int, chosen: RowFilter) -> Select:
         query = query.where(Nomination.state == chosen.state)
     if chosen.award_type_id:
         query = query.where(Nomination.award_type_id == chosen.award_type_id)
-    for word in fold(chosen.words).split()[:6]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Nomination.search_key.like(f"%{escaped}%", escape="\\"))
+    query = query.where(has_words(Nomination.search_key, chosen.words))
     order = {
         "name": (Nomination.search_key, Nomination.id),
         "award": (award.id, Nomination.nominee_kind.desc(), Nomination.search_key, Nomination.id),

@@ -151,10 +151,7 @@ def _title(award: AwardType | None, name: str) -> str:
 
 
 def _on_line(line: int, violation: Violation) -> Violation:
-    return ROW_MESSAGES.violation(
-        "line_refused",
-        {"line": line, "message": violation.message("vi"), "message_en": violation.message("en")},
-    )
+    return ROW_MESSAGES.wrapping("line_refused", violation, {"line": line})
 
 
 def remove_row(

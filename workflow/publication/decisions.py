@@ -323,13 +323,8 @@ def issue(
                 events.append(fire(session, dossier.id, PUBLISH, actor, inputs=inputs, now=now))
             except WorkflowError as refused:
                 problems += [
-                    DECISION_MESSAGES.violation(
-                        "decision_item_refused",
-                        {
-                            "name": dossier.nominee_name,
-                            "message": v.message("vi"),
-                            "message_en": v.message("en"),
-                        },
+                    DECISION_MESSAGES.wrapping(
+                        "decision_item_refused", v, {"name": dossier.nominee_name}
                     )
                     for v in refused.violations
                 ]

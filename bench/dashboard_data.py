@@ -32,8 +32,8 @@ from models import (
     User,
     make_sessionmaker,
 )
+from models.clock import VIETNAM
 from workflow.accounts.service import create_user
-from workflow.campaigns.deadlines import ZONE
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.lifecycles.common import (
     COUNCIL_REVIEW,
@@ -94,7 +94,9 @@ REPORT_STATES = [
 
 def cutoff(due: dt.date) -> dt.datetime:
     """The first UTC moment after the due day ends in Việt Nam: sent before it is on time."""
-    return dt.datetime.combine(due + dt.timedelta(days=1), dt.time(0), tzinfo=ZONE).astimezone(UTC)
+    return dt.datetime.combine(due + dt.timedelta(days=1), dt.time(0), tzinfo=VIETNAM).astimezone(
+        UTC
+    )
 
 
 @dataclass
@@ -113,7 +115,7 @@ def _pick(rng: random.Random, table: list[tuple[str, int, float]]) -> tuple[str,
 
 def _moment(rng: random.Random, due: dt.date, mean_days: float, spread: float) -> dt.datetime:
     offset = dt.timedelta(days=rng.gauss(mean_days, spread), seconds=rng.randrange(86400))
-    return dt.datetime.combine(due, dt.time(0), tzinfo=ZONE).astimezone(UTC) + offset
+    return dt.datetime.combine(due, dt.time(0), tzinfo=VIETNAM).astimezone(UTC) + offset
 
 
 def _name(rng: random.Random) -> str:

@@ -51,12 +51,13 @@ from sqlalchemy import Engine, event, select  # noqa: E402
 
 from bench.common import NOW, PDF, Cast, Progress, build_cast, fresh_database  # noqa: E402
 from models import Dossier, Evaluation, Membership, Nomination, make_engine, make_sessionmaker  # noqa: E402
+from models.clock import local_day  # noqa: E402
 from models.people import Person  # noqa: E402
 from models.text import fold  # noqa: E402
 from workflow import Actor, fire  # noqa: E402
 from workflow.accounts.service import create_user  # noqa: E402
 from workflow.awards import catalogue  # noqa: E402
-from workflow.awards.eligibility import check, local_day  # noqa: E402
+from workflow.awards.eligibility import check  # noqa: E402
 from workflow.core.audit import verify  # noqa: E402
 from workflow.dossiers import bulk, evidence  # noqa: E402
 from workflow.dossiers import content as dossiers  # noqa: E402

@@ -2,8 +2,9 @@
 
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
 from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
-from models.base import Base, utcnow
+from models.base import Base
 from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
+from models.clock import utcnow
 from models.council import (
     Ballot,
     BallotBox,

@@ -43,8 +43,3 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime(), str: String(255)}
-
-
-def utcnow() -> dt.datetime:
-    """The current time, UTC-aware."""
-    return dt.datetime.now(dt.UTC)

@@ -14,7 +14,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.clock import utcnow
 from models.dossiers import Dossier
 
 DECISION_DRAFT, DECISION_ISSUED = "draft", "issued"

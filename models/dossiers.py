@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.clock import utcnow
 from models.org import Unit, User
 
 if TYPE_CHECKING:

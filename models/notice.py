@@ -12,7 +12,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.clock import utcnow
 
 COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED = "pending", "approved", "rejected"
 COMMENT_STATUSES = (COMMENT_PENDING, COMMENT_APPROVED, COMMENT_REJECTED)

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.clock import utcnow
 
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "skipped")
 REMINDER_KINDS = ("plan", "report")

@@ -24,7 +24,8 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.clock import utcnow
 from models.org import Unit, User
 
 GENDERS = ("female", "male")

@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
 from models.campaigns import Campaign
+from models.clock import utcnow
 from models.org import Unit
 
 PRACTICE_STATUSES = ("registered", "exemplary")

@@ -21,6 +21,21 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+import pytest  # noqa: E402
+
+from models.clock import set_now  # noqa: E402
+from tests.fixtures import TEST_NOW  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clock_on_the_test_day():
+    """The test world lives on one day of its 2026 round whatever the calendar says, so a
+    test offered an open campaign today is offered it every day the suite runs."""
+    set_now(TEST_NOW)
+    yield
+    set_now(None)
+
+
 from tests.fixtures.db import *  # noqa: E402, F403
 from tests.fixtures.demo import *  # noqa: E402, F403
 from tests.fixtures.mail_server import *  # noqa: E402, F403

@@ -309,12 +309,10 @@ def _flush_outbox(limit: int) -> None:
 @click.option("--no-mail", is_flag=True, help="Queue the e-mails without sending them now.")
 def remind(today, days: str, no_mail: bool) -> None:
     """Remind units of plan and report due dates (for cron; never sends one reminder twice)."""
-    import datetime as dt
 
-    from workflow.campaigns.deadlines import ZONE
     from workflow.notifications.reminders import send_reminders
 
-    day = today.date() if today else dt.datetime.now(ZONE).date()
+    day = today.date() if today else today()
     with write_session() as session:
         sent = send_reminders(session, day, _days_option(days))
         session.commit()

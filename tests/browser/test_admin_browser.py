@@ -3,6 +3,8 @@ resets its password; the account then signs in with the new password, not the fi
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import shot, sign_in
 
 
@@ -17,7 +19,7 @@ def test_admin_creates_a_unit_and_an_account_that_signs_in(new_page):
     page.get_by_label("Xã, phường, đặc khu").fill("phường Hồng Bàng")
     page.get_by_label("Điện thoại").fill("0225 3841 234")
     page.get_by_role("button", name="Thêm đơn vị").click()
-    assert page.get_by_text("Đã thêm đơn vị “Trường Mầm non Hoa Sen”.").is_visible()
+    expect(page.get_by_text("Đã thêm đơn vị “Trường Mầm non Hoa Sen”.")).to_be_visible()
     shot(page, "admin-units")
 
     page.get_by_role("link", name="Tài khoản", exact=True).click()
@@ -30,14 +32,14 @@ def test_admin_creates_a_unit_and_an_account_that_signs_in(new_page):
     )
     page.get_by_role("button", name="Tạo tài khoản").click()
     first_password = page.locator("[data-password]").inner_text()
-    assert page.get_by_text("Mật khẩu chỉ hiển thị lần này", exact=False).is_visible()
+    expect(page.get_by_text("Mật khẩu chỉ hiển thị lần này", exact=False)).to_be_visible()
 
     page.get_by_role("link", name="Về trang tài khoản").click()
     reset = page.locator("#password")
     reset.get_by_label("Mật khẩu mới", exact=True).fill("Hoa-Sen-2026!")
     reset.get_by_label("Nhập lại mật khẩu mới").fill("Hoa-Sen-2026!")
     reset.get_by_role("button", name="Đặt lại mật khẩu").click()
-    assert page.get_by_text("Đã đặt mật khẩu mới.", exact=False).is_visible()
+    expect(page.get_by_text("Đã đặt mật khẩu mới.", exact=False)).to_be_visible()
     shot(page, "admin-account")
 
     person = new_page()
@@ -47,5 +49,5 @@ def test_admin_creates_a_unit_and_an_account_that_signs_in(new_page):
     person.get_by_role("button", name="Đăng nhập").click()
     assert "/auth/login" in person.url
     sign_in(person, "canbo.mn-hoa-sen", "Hoa-Sen-2026!")
-    assert person.get_by_role("heading", name="Việc cần làm").is_visible()
-    assert person.get_by_role("link", name="Hồ sơ đơn vị").is_visible()
+    expect(person.get_by_role("heading", name="Việc cần làm")).to_be_visible()
+    expect(person.get_by_role("link", name="Hồ sơ đơn vị")).to_be_visible()

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import AwardType, Dossier, Nomination
+from models.clock import today
 from models.text import vi_sort_key
 from web.auth.user import current_actor
 from web.awards import bp
@@ -232,7 +233,7 @@ def delete_rule(rule_id: int):
 
 
 def _today() -> dt.date:
-    return eligibility.local_day(dt.datetime.now(dt.UTC))
+    return today()
 
 
 @bp.app_template_global()

@@ -3,7 +3,6 @@ target's rule in words, met or not met, and a plan's or report's submission stat
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Dossier, ReportFigure, Target, User
+from models.clock import today as clock_today
 from web.support.i18n import lang, pick
-from workflow.campaigns.deadlines import STATUS_LABELS, ZONE, submission_status
+from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.campaigns.guards import figure_complete, targets_of
 from workflow.campaigns.targets import is_met
 from workflow.dossiers.figures import figures_of, number_text
@@ -110,7 +110,7 @@ def submission_state(dossier: Any) -> str | None:
     """ "on_time", "late", "missing" or "pending" for a plan or report; None for other kinds."""
     if getattr(dossier, "kind", None) not in ("plan", "report"):
         return None
-    today = dt.datetime.now(ZONE).date()
+    today = clock_today()
     return submission_status(dossier.campaign, dossier.kind, dossier, today)
 
 

@@ -11,12 +11,12 @@ import datetime as dt
 import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from models import Campaign, Unit
+from models.clock import today
 from models.decisions import DECISION_DRAFT
 from web.auth.user import current_actor
 from web.council import bp
@@ -39,7 +39,7 @@ PER_PAGE = 100
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(get_timezone()).date()
+    return today()
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -5,14 +5,13 @@ counts, or, for a dossier put to a secret ballot, the ballot's result applied th
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 from models import Dossier
+from models.clock import today
 from models.council import OUTCOME_CLASSIFIED
 from web.auth.user import current_actor
 from web.council import bp
@@ -98,7 +97,7 @@ def new_session():
     members = council.council_members(session)
     if request.method == "GET":
         # Today in the Department's time zone, not the server's.
-        form.held_on.data = dt.datetime.now(get_timezone()).date().isoformat()
+        form.held_on.data = today().isoformat()
         present = {m.id for m in members}
     else:
         present = _present_ids()

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AwardType, Campaign, CouncilSession, Unit, User, get_setting, set_setting
+from models.clock import utcnow
 from models.passwords import hash_password
 from models.text import fold
 from web.auth.views import DEMO_PASSWORD_KEY
@@ -129,7 +130,7 @@ def load_demo(
     _play(demo, progress)
     for values in CAMPAIGNS:
         demo.campaigns[values["code"]].active = values.get("active", True)
-    set_setting(session, LOADED_KEY, dt.datetime.now(dt.UTC).isoformat())
+    set_setting(session, LOADED_KEY, utcnow().isoformat())
     set_setting(session, DEMO_PASSWORD_KEY, password)
     session.flush()
     result = verify(session)

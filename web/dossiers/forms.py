@@ -8,7 +8,6 @@ of the domain (an award that fits the nominee, an active campaign) are checked a
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask_babel import format_number
@@ -32,6 +31,7 @@ from wtforms.validators import DataRequired, ValidationError
 from wtforms.validators import Optional as Optionally
 
 from models import AwardType, Campaign, Dossier, Unit
+from models.clock import utcnow
 from models.dossiers import DOSSIER_KINDS
 from models.text import vi_sort_key
 from web.support.i18n import date_vn, lang, lazy_pick, pick
@@ -238,7 +238,7 @@ def campaigns(
     ad-hoc commendation first (fast-tracked), then newest year first, plus the dossier's own
     (``include``) whatever its state; and why each other active campaign of those units is
     left out."""
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     rows = session.scalars(
         select(Campaign).where(Campaign.active.is_(True) | (Campaign.id == (include or -1)))
     ).all()

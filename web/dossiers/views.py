@@ -11,7 +11,6 @@ Refusals of a transition (the engine decides, whatever the browser sent; nothing
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -21,6 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, with_polymorphic
 
 from models import Campaign, Dossier, Nomination
+from models.clock import utcnow
 from models.text import fold, like_escaped, vi_sort_key
 from web.db import get_session
 from web.dossiers import bp
@@ -171,7 +171,7 @@ def render_detail(
         failed_reply=failed_reply or {},
         workflow_url=workflow_url,
         max_mb=max_file_bytes() // (1024 * 1024),
-        now=dt.datetime.now(dt.UTC),
+        now=utcnow(),
         **context,
     ), status
 

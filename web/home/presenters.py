@@ -6,12 +6,13 @@ import datetime as dt
 
 from flask_babel import gettext as _
 
-from workflow.campaigns.deadlines import local_day
+from models.clock import local_day
+from models.clock import today as clock_today
 
 
 def today() -> dt.date:
     """Today in Việt Nam (due dates are local days)."""
-    return local_day(dt.datetime.now(dt.UTC))
+    return clock_today()
 
 
 def due_text(days_left: int) -> str:

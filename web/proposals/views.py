@@ -3,7 +3,6 @@ the person may do to them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import render_template, request
@@ -18,6 +17,7 @@ from models import (
     Proposal,
     Unit,
 )
+from models.clock import today
 from web.auth.user import current_actor
 from web.db import get_session
 from web.dossiers.presenters import open_sessions
@@ -151,7 +151,7 @@ def render_list(
         "decline": bulk.office_action("nomination", bulk.DECLINE) is not None,
         "problems": problems or [],
         "kept": kept or {},
-        "today": dt.date.today(),
+        "today": today(),
     }
     return render_template("proposals/list.html", **context), status
 

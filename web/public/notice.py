@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from models import Nomination
+from models.clock import utcnow
 from models.notice import CONTACT_MAX, NAME_MAX, TEXT_MAX
 from web.auth.user import current_actor
 from web.db import get_session
@@ -21,7 +22,7 @@ from workflow.publication import notice
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return utcnow()
 
 
 @bp.route("/notice")

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import RoleGrant, User
+from models.clock import utcnow
 from models.org import LoginThrottle
 from models.passwords import hash_password, needs_rehash, verify_password
 from models.text import nfc
@@ -63,7 +64,7 @@ def authenticate(
 
     Never tells apart an unknown user and a wrong password: unknown names are throttled too.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     key, source = _account_key(username), source[:64]
     blocked_until = session.scalar(
         select(LoginThrottle.blocked_until).where(

@@ -49,15 +49,10 @@ from models import (
     Nomination,
     Person,
 )
+from models.clock import local_day
 from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
 from workflow.people.import_rows import chunks
-
-LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
-
-
-def local_day(moment: dt.datetime | None) -> dt.date | None:
-    return moment.astimezone(LOCAL_TZ).date() if moment else None
 
 
 def summary(results: Iterable[CheckResult]) -> str:
@@ -117,7 +112,7 @@ class Checker:
     ) -> list[CheckResult]:
         """Every rule of the nomination's award in force on the day it was received, each
         checked by its kind (``purposes``: the dossier's own files, when already counted)."""
-        day = local_day(nomination.sent_at) or self.today
+        day = local_day(nomination.sent_at) if nomination.sent_at else self.today
         rules = [r for r in rules_of(self.session, nomination.award_type_id) if r.applies_on(day)]
         if purposes is not None:
             self._files[nomination.id] = purposes

@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from models import AwardRecord, HigherReferral, Initiative, Nomination
+from models.clock import local_day
 from models.text import fold
 from workflow.awards.catalogue import AUTHORITIES
-from workflow.awards.eligibility import checker_for, forget, hard_failures, local_day, warnings
+from workflow.awards.eligibility import checker_for, forget, hard_failures, warnings
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Hold, Person, Unit
+from models.clock import utcnow
 from models.text import nfc, whole_number
 from workflow.awards.catalogue import CatalogueRefused
 from workflow.awards.rules import CATALOGUE_MESSAGES, invalid_field
@@ -79,7 +80,7 @@ def add_hold(
         starts_on=starts,
         ends_on=ends,
         created_by=actor.user_id,
-        created_at=now or dt.datetime.now(dt.UTC),
+        created_at=now or utcnow(),
     )
     session.add(hold)
     session.flush()

@@ -16,7 +16,6 @@ restored database names against its SHA-256.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -39,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from models import Attachment, make_engine
 from models.audit import AuditHead
+from models.clock import utcnow
 from models.private_files import create_private, private_dir
 from workflow.core.audit import verify
 from workflow.core.errors import Violation
@@ -227,7 +227,7 @@ def create_backup(url: str, upload_dir: Path, archive: Path) -> BackupSummary:
             manifest = {
                 "format": FORMAT,
                 "version": FORMAT_VERSION,
-                "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "created_at": utcnow().isoformat(timespec="seconds"),
                 "dialect": dialect,
                 "audit_head": {"seq": head[0], "hash": head[1]},
                 "files": {name: _sha256_file(path) for name, path in members.items()},

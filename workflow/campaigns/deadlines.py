@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from models import Campaign, Dossier
+from models.clock import local_day
 from workflow.core.registry import state_def
 
-ZONE = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no daylight saving
 STATUS_LABELS = {
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Nộp muộn", "Late"),
@@ -19,11 +19,6 @@ STATUS_LABELS = {
 def due_date(campaign: Campaign, kind: str) -> dt.date | None:
     """The campaign's due date for a unit's plan or report."""
     return {"plan": campaign.plan_due, "report": campaign.report_due}.get(kind)
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    """The calendar day in Việt Nam of a UTC moment (due dates are local days)."""
-    return moment.astimezone(ZONE).date()
 
 
 def late_on(campaign: Campaign, kind: str, moment: dt.datetime) -> bool | None:

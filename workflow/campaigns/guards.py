@@ -23,11 +23,11 @@ from models import (
     Target,
     Unit,
 )
-from workflow.campaigns.deadlines import due_date, local_day
+from models.clock import local_day
+from workflow.campaigns.deadlines import due_date
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
-from workflow.core.inputs import LOCAL_TZ
 from workflow.core.messages import Messages
 
 CAMPAIGN_MESSAGES = Messages(
@@ -267,7 +267,7 @@ def _past_due(campaign: Campaign, kind: str, now: dt.datetime) -> Violation | No
 
 def _window_closed(campaign: Campaign, now: dt.datetime) -> Violation | None:
     """The campaign takes no regular nomination on ``now``'s day (in Việt Nam); None otherwise."""
-    day = now.astimezone(LOCAL_TZ).date()  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
+    day = local_day(now)  # not the UTC date: 06:00 on 1/3 is 23:00 on 28/2 UTC
     if campaign.window_open(day):
         return None
     return CAMPAIGN_MESSAGES.violation(

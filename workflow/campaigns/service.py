@@ -30,6 +30,7 @@ from models import (
     Unit,
 )
 from models.campaigns import CAMPAIGN_KINDS, TARGET_COMPARISONS, TARGET_KINDS
+from models.clock import utcnow
 from models.text import nfc, whole_number, whole_numbers
 from workflow.campaigns.guards import CAMPAIGN_MESSAGES, takes_part, targets_of
 from workflow.campaigns.targets import PROBLEMS, number_text, parse_number
@@ -297,7 +298,7 @@ def save_campaign(
     else saved the campaign since the person's form was drawn; any saved change moves the
     version by one. Moving a plan or report due date needs a ``reason``, kept in the audit
     event: the campaign's history shows why units were judged against another date."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_manage_campaigns(actor), ("Quản lý phong trào thi đua", "Manage campaigns"))
     role = first_role(actor, OFFICE)
     campaign = _lock(session, campaign_id) if campaign_id is not None else Campaign()

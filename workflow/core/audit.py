@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
 from models.audit import mark_audited, missing_append_only_triggers
+from models.clock import utcnow
 
 FORMAT_VERSION = 1
 
@@ -127,7 +128,7 @@ def append(
     head = connection.execute(_LOCK_HEAD).one()
     row = {
         "seq": head.seq + 1,
-        "occurred_at": now or dt.datetime.now(dt.UTC),
+        "occurred_at": now or utcnow(),
         "actor_id": actor_id,
         "actor_role": actor_role,
         "unit_id": unit_id,

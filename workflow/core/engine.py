@@ -20,6 +20,7 @@ from transitions import EventData, Machine
 
 from models import AuditEvent, Dossier
 from models.audit import forget_audited
+from models.clock import utcnow
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import acting_role, can_view
@@ -238,7 +239,7 @@ def _forget_core_writes(session: Session, transaction: SessionTransaction) -> No
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
+    return now or utcnow()
 
 
 def _rule_violations(

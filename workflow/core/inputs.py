@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from models.clock import VIETNAM
 from models.text import nfc
 from workflow.core.dates import parse_day
 from workflow.core.errors import Violation
@@ -18,8 +19,6 @@ from workflow.core.spec import Input
 # Nghị định 30/2020/NĐ-CP appendix III: "05/QĐ-SGDĐT" (leading zero below 10, no spaces).
 DECISION_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/QĐ-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
 
-# Campaign windows and decision dates are Hải Phòng calendar days (UTC+7, no daylight saving).
-LOCAL_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 CLASSIFICATIONS: dict[str, tuple[str, str]] = {
     "excellent": ("Hoàn thành xuất sắc nhiệm vụ", "Completed tasks excellently"),
@@ -35,7 +34,7 @@ def _iso(moment: dt.datetime) -> str:
 
 def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):  # a datetime is a date too, but not for a Date column
-        return value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
+        return value.astimezone(VIETNAM).date() if value.tzinfo else value.date()
     # dd/mm/yyyy as people type it, or ISO; anything else is no day.
     return parse_day(value)
 

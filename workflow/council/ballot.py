@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilSession, Dossier, Nomination
+from models.clock import utcnow
 from models.council import CHOICES, Ballot, BallotBox, BallotVoter, CouncilConflict
 from models.text import nfc
 from workflow.core import audit
@@ -203,7 +204,7 @@ def open_ballot(
     roll = sorted(eligible_voters(session, council, dossier))
     if not roll:
         raise _refuse(BALLOT_MESSAGES.violation("ballot_no_voters"))
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     ballot = Ballot(
         session_id=council.id,
         dossier_id=dossier.id,
@@ -357,7 +358,7 @@ def close_ballot(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     ballot.votes_for, ballot.votes_against, ballot.votes_abstain = (
         box.approve,
         box.reject,
@@ -487,7 +488,7 @@ def set_conflict(
     ).one_or_none()
     if existing is not None:
         return existing
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     conflict = CouncilConflict(
         session_id=council.id,
         dossier_id=dossier.id,

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier, RoleGrant, User
+from models.clock import utcnow
 from models.council import (
     OUTCOME_APPROVED,
     OUTCOME_CLASSIFIED,
@@ -138,7 +139,7 @@ def open_session(
 ) -> CouncilSession:
     """Open a session of every current Council member; those in ``present_ids`` are present."""
     refuse_unless(may_run_council(actor), ("Mở phiên họp Hội đồng", "Open a Council session"))
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     problems = []
     if not nfc(title):
         problems.append(field_required(("Tên phiên họp", "Title")))
@@ -205,7 +206,7 @@ def record_attendance(
             council,
             actor,
             "attendance",
-            now or dt.datetime.now(dt.UTC),
+            now or utcnow(),
             changes=after,
         )
     return council
@@ -223,7 +224,7 @@ def close_session(
     council = get(session, council_id, actor, for_update=True)
     _refuse_if_closed(council)
     _refuse_if_ballots_pending(session, council)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     council.status, council.closed_at = "closed", now
     decided = session.scalars(select(CouncilItem).where(CouncilItem.session_id == council.id)).all()
     record_event(

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from models import Dossier
-from workflow.awards.eligibility import batch, local_day
+from models.clock import local_day, utcnow
+from workflow.awards.eligibility import batch
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view, reviewed_by_office
 from workflow.core.engine import fire
@@ -148,7 +149,7 @@ def run(
     commits (the caller commits what went through)."""
     selected = _unique(request.ids)[:MAX_ROWS]
     # The engine reads the time when none is given: the rows' checks share one day.
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     # Rows are locked in id order: two reviewers ticking the same rows in another order then
     # wait for each other instead of deadlocking; the report keeps the selection's order.
     with batch(session, local_day(now), selected):

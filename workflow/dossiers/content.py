@@ -23,6 +23,7 @@ from models import (
     Report,
     Unit,
 )
+from models.clock import utcnow
 from models.text import fold, nfc
 from workflow.campaigns.guards import participation_problem
 from workflow.core import audit
@@ -282,7 +283,7 @@ def create(
     now: dt.datetime | None = None,
 ) -> Dossier:
     """A new dossier in its lifecycle's initial state, drafted by a member of ``unit_id``."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_draft(actor, unit_id))
     role = first_role(actor, UNIT, unit_id)
     dossier = MODELS[kind](
@@ -352,7 +353,7 @@ def edit(
 
     Returns None when nothing changed. Never commits.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     dossier, role = check_editable(session, dossier_id, actor, expected_version)
     # The lookups in _apply would autoflush a half-applied change: two UPDATEs, and the
     # version would move twice for one edit.

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Attachment
+from models.clock import utcnow
 from models.private_files import write_private
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -123,7 +124,7 @@ def attach(
     now: dt.datetime | None = None,
 ) -> Attachment:
     """Check, store and attach a file to an editable dossier; audited as "attach"."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     dossier, role = check_editable(session, dossier_id, actor, expected_version)
     problems = check_file(name, data, max_bytes)
     count = session.scalar(
@@ -194,7 +195,7 @@ def detach(
     now: dt.datetime | None = None,
 ) -> None:
     """Remove a file from an editable dossier (the stored bytes stay); audited as "detach"."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     attachment = session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound()

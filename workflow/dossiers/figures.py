@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Dossier, ReportFigure, Target
+from models.clock import utcnow
 from models.text import nfc
 from workflow.campaigns.guards import targets_of
 from workflow.campaigns.targets import EVIDENCE_MAX, PROBLEMS, number_text, parse_number
@@ -86,7 +87,7 @@ def save_figures(
     """The owning unit's figures ({target id: {value, baseline, evidence}}) while the report is
     draft or returned; audited as an edit of the dossier. None when nothing changed. Never
     commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     dossier, role = check_editable(session, report_id, actor, expected_version)
     if dossier.kind != "report":
         raise EditRefused([FIGURE_MESSAGES.violation("not_a_report")])
@@ -194,7 +195,7 @@ def correct_target_figure(
     enters it when there is none (a target added to the campaign after the report was sent),
     giving a reason; the dossier's history records the old and new values. ``baseline`` None
     keeps it. Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(
         may_correct_figures(actor), ("Điều chỉnh số liệu chỉ tiêu", "Correct a target figure")
     )

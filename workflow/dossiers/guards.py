@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, select
 
 from models import Attachment, Dossier, Nomination, Person, ReturnPoint, ReturnRequest
+from models.clock import local_day
 from models.text import nfc
-from workflow.awards.eligibility import local_day, shared_checker
+from workflow.awards.eligibility import shared_checker
 from workflow.campaigns.deadlines import late_on
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import AuditEvent, ReturnPoint, ReturnRequest
+from models.clock import utcnow
 from models.text import nfc
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -46,7 +47,7 @@ def reply(
     session: Session, actor: Actor, point_id: int, text: str, *, now: dt.datetime | None = None
 ) -> AuditEvent:
     """The unit's answer to a point of the latest return, while it may edit the dossier."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     point = session.get(ReturnPoint, point_id)
     if point is None:
         raise NotFound()

@@ -27,6 +27,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import OutboxEmail
+from models.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class SendResult:
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
+    return now or utcnow()
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -28,6 +28,7 @@ from models import (
     RoleGrant,
     User,
 )
+from models.clock import utcnow
 from workflow.core.actors import UNIT_SCOPED_ROLES, Actor, Role
 from workflow.core.authz import acting_role, can_view
 from workflow.core.errors import NotFound
@@ -213,7 +214,7 @@ def deliver(
     people = list(recipients)
     if not people:
         return 0
-    moment = now or dt.datetime.now(dt.UTC)
+    moment = now or utcnow()
     params_json = json.dumps(params, ensure_ascii=False, sort_keys=True)
     # Core inserts on the session's connection (the ORM bulk path costs more than the
     # INSERT itself); flush first, as session.execute would have autoflushed.
@@ -448,7 +449,7 @@ def mark_read(
     if notification is None or notification.user_id != user_id:
         raise NotFound()
     if notification.read_at is None:
-        notification.read_at = now or dt.datetime.now(dt.UTC)
+        notification.read_at = now or utcnow()
     return notification
 
 
@@ -457,6 +458,6 @@ def mark_all_read(session: Session, user_id: int, now: dt.datetime | None = None
     result = session.execute(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .values(read_at=now or dt.datetime.now(dt.UTC))
+        .values(read_at=now or utcnow())
     )
     return result.rowcount or 0

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Campaign, ReminderSent, Unit
+from models.clock import utcnow
 from workflow.campaigns.deadlines import due_date
 from workflow.campaigns.obligations import open_dossier_id
 from workflow.campaigns.participation import submissions
@@ -122,7 +123,7 @@ def send_reminders(
     tiers = sorted({int(n) for n in days_before if int(n) >= 0})
     if not tiers:
         return []
-    moment = now or dt.datetime.now(dt.UTC)
+    moment = now or utcnow()
     sent: list[Reminder] = []
     for campaign in _campaigns_due(session, today, max(tiers)):
         for kind in KINDS:
@@ -197,7 +198,7 @@ def remind_overdue(
     due = due_date(campaign, kind) if kind in KINDS else None
     if due is None or today <= due:
         return []
-    moment, days_left = now or dt.datetime.now(dt.UTC), (due - today).days
+    moment, days_left = now or utcnow(), (due - today).days
     late = sorted(
         u for u, sub in submissions(session, campaign, kind, today).items() if not sub.submitted
     )

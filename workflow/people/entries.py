@@ -20,6 +20,8 @@ from sqlalchemy import ColumnElement, bindparam, false, select, true
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Collective, Membership, Person, RoleGrant, Unit, User
+from models.clock import today as clock_today
+from models.clock import utcnow
 from models.people import GENDERS, IDENTITY_KINDS
 from models.text import fold, has_words, nfc, vi_sort_key, whole_number
 from workflow.core import audit
@@ -241,7 +243,7 @@ def clean_person(
     today: dt.date | None = None,
 ) -> tuple[dict[str, Any], list[Violation]]:
     """The person's fields from typed ``values``, and every problem with them."""
-    today = today or dt.date.today()
+    today = today or clock_today()
     problems: list[Violation] = []
     name = bounded(values, "full_name", LABELS["full_name"], 255, problems, required=True)
     kind, number = _identity(values, problems)
@@ -297,7 +299,7 @@ def create_person(
 ) -> Person:
     """Add a person to ``unit_id``'s register, with a period in the unit from today. A probable
     duplicate is refused unless ``confirmed``. Audited ("create"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_keep_register(actor, unit_id) and session.get(Unit, unit_id) is not None)
     cleaned, problems = clean_person(session, unit_id, values, today=now.date())
     if problems:
@@ -359,7 +361,7 @@ def update_person(
 ) -> AuditEvent | None:
     """Change a person's details. Audited ("edit", the changed fields); None when nothing
     changed. Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     person = lock_person(session, person_id, actor)
     refuse_if_stale(
         person.version,
@@ -413,7 +415,7 @@ def transfer_person(
     ``collective_id`` of the new unit), or record that they left (no ``unit_id``): the open
     period ends the day before, a new one opens. The history stays with the person. The
     person's current unit or the Office does it. Audited ("transfer"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     person = lock_person(session, person_id, actor)
     refuse_if_stale(
         person.version,

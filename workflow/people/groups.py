@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Collective, Person
+from models.clock import utcnow
 from models.people import COLLECTIVE_KINDS
 from models.text import fold
 from workflow.core import audit
@@ -101,7 +102,7 @@ def add_group(
     now: dt.datetime | None = None,
 ) -> Collective:
     """Add a group to the unit. Audited ("create"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_keep_register(actor, unit_id))
     unit_collective(session, unit_id)
     fields = _values(session, unit_id, values, None)
@@ -121,7 +122,7 @@ def change_group(
 ) -> Collective:
     """Rename a group, change its kind, or (``active`` "0"/"1") deactivate or reactivate it.
     The unit itself is not changed here. Audited ("edit"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     group = load_collective(session, collective_id, actor)
     refuse_unless(may_keep_register(actor, group.unit_id) and group.kind != "unit")
     fields = _values(session, group.unit_id, values, group.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import insert, or_, select
@@ -14,6 +13,7 @@ from models import (
     Collective,
     Unit,
 )
+from models.clock import utcnow
 from workflow.core.errors import Violation
 from workflow.people import columns as cols
 from workflow.people.import_rows import (
@@ -136,7 +136,7 @@ def write_history(session: Session, found: Preview) -> None:
         unit_id: unit_collective(session, unit_id).id
         for unit_id in {r.data["unit_id"] for r in found.rows}
     }
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     fresh = []
     for row in found.rows:
         if row.action != "create":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -11,6 +9,7 @@ from models import (
     Discipline,
     Evaluation,
 )
+from models.clock import utcnow
 from workflow.people import columns as cols
 from workflow.people.import_rows import (
     CHANGE_LABELS,
@@ -78,7 +77,7 @@ def plan_evaluations(session: Session, found: Preview) -> None:
 
 
 def write_evaluations(session: Session, found: Preview) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     fresh, punish = [], []
     for row in found.rows:
         data = row.data

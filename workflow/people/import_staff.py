@@ -14,6 +14,7 @@ from models import (
     Person,
     Unit,
 )
+from models.clock import utcnow
 from workflow.core.errors import Violation
 from workflow.people import columns as cols
 from workflow.people.import_rows import (
@@ -157,7 +158,7 @@ def write_people(session: Session, found: Preview) -> None:
     if fresh:
         # A plain bulk INSERT, then the new ids read back by their stamp: RETURNING many rows
         # costs several times the INSERT itself on PostgreSQL.
-        stamp = dt.datetime.now(dt.UTC)
+        stamp = utcnow()
         session.execute(insert(Person.__table__), [_person_row(d, groups, stamp) for d in fresh])
         ids = _new_ids(session, {d["unit_id"] for d in fresh}, stamp)
         session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Issuer
+from models.clock import utcnow
 from models.people import ISSUER_KINDS
 from models.text import fold
 from workflow.core import audit
@@ -76,7 +77,7 @@ def add_issuer(
     session: Session, actor: Actor, values: Mapping[str, Any], now: dt.datetime | None = None
 ) -> Issuer:
     """Add an issuer (its code unique). Audited ("create"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_manage_issuers(actor), MANAGE)
     fields = _values(session, values, None)
     issuer = Issuer(name_key=fold(fields["name"]), **fields)
@@ -94,7 +95,7 @@ def change_issuer(
     now: dt.datetime | None = None,
 ) -> Issuer:
     """Change an issuer's code, name, kind or dates. Audited ("edit"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_manage_issuers(actor), MANAGE)
     issuer = session.get(Issuer, issuer_id)
     if issuer is None:

@@ -25,6 +25,7 @@ from models import (
     Nomination,
     Person,
 )
+from models.clock import utcnow
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import OFFICE, first_role, may_merge_people, refuse_unless
@@ -151,7 +152,7 @@ def merge_people(
     """Merge entry ``merged_id`` into ``survivor_id`` (the Office only). Refused, changing
     nothing, when both have different ratings for a year or both are linked to an account.
     Audited on both entries, naming both and the counts moved. Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_merge_people(actor), MERGE)
     if merged_id == survivor_id:
         raise EditRefused([PEOPLE_MESSAGES.violation("register_merge_same")])

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Discipline, Evaluation, Initiative, Issuer, Person
+from models.clock import utcnow
 from models.people import DISCIPLINE_FORMS, INITIATIVE_KINDS, INITIATIVE_LEVELS, RATINGS
 from models.text import whole_number
 from workflow.core import audit
@@ -72,7 +73,7 @@ def rate(
 ) -> Evaluation:
     """Record the person's rating of a year; an earlier rating of that year is replaced (its
     old value is in the audit event). Audited ("rate"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     person = lock_person(session, person_id, actor)
     problems: list[Violation] = []
     when = year(values, "year", LABELS["year"], problems)
@@ -112,7 +113,7 @@ def discipline(
     now: dt.datetime | None = None,
 ) -> Discipline:
     """Record a disciplinary measure with its dates. Audited ("discipline"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     person = lock_person(session, person_id, actor)
     problems: list[Violation] = []
     form = choice(values, "form", LABELS["form"], DISCIPLINE_FORMS, problems)
@@ -149,7 +150,7 @@ def add_initiative(
 ) -> Initiative:
     """Record a recognised initiative or accepted research. Audited ("initiative"). Never
     commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     person = lock_person(session, person_id, actor)
     problems: list[Violation] = []
     fields = {

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, false, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, Campaign, Practice, Unit
+from models.clock import utcnow
 from models.text import fold, has_words, nfc, whole_number
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
@@ -111,7 +112,7 @@ def register_practice(
     now: dt.datetime | None = None,
 ) -> Practice:
     """A unit member registers a practice of their unit. Audited ("create"). Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_register_practice(actor, unit_id))
     role = first_role(actor, UNIT, unit_id)
     values, problems = _values(
@@ -189,7 +190,7 @@ def update_practice(
 ) -> AuditEvent | None:
     """The unit edits its registered practice (an exemplary one is locked). Audited ("edit");
     None when nothing changed. Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     practice = _lock(session, practice_id, actor)
     refuse_unless(may_edit_practice(actor, practice))
     role = first_role(actor, UNIT, practice.unit_id)
@@ -237,7 +238,7 @@ def mark_exemplary(
 
     With ``expected_version``, a practice the unit (or another reviewer) changed since is refused,
     so nobody marks content they have not read."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     refuse_unless(may_mark_practice(actor), MARK_ACTION)
     practice = _lock(session, practice_id, actor)
     _check_version(practice, expected_version)

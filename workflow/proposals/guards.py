@@ -14,7 +14,8 @@ from collections.abc import Callable
 from sqlalchemy import bindparam, func, select
 
 from models import Attachment, AwardType, Nomination, Proposal
-from workflow.awards.eligibility import batch, local_day
+from models.clock import local_day
+from workflow.awards.eligibility import batch
 from workflow.awards.rules import PURPOSES
 from workflow.core.context import GuardContext
 from workflow.core.engine import fire

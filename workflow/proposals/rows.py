@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models import Attachment, AwardType, Nomination, Proposal, Unit
+from models.clock import utcnow
 from models.dossiers import MAX_LENGTH
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -108,7 +109,7 @@ def add_rows(
 ) -> list[Nomination]:
     """Add every entry as a draft row of the list, or none of them (``EditRefused`` naming each
     refused line). The list must be one the actor may edit now. Never commits."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     entries = list(entries)
     if len(entries) > MAX_ROWS:
         raise EditRefused([ROW_MESSAGES.violation("too_many_rows", {"limit": MAX_ROWS})])
@@ -164,7 +165,7 @@ def remove_row(
 ) -> None:
     """Take a draft row out of a draft list (audited on the list, with whom it named); when
     ``proposal_id`` is given the row must be one of that list."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     row = session.get(Nomination, row_id)
     if row is None or row.proposal_id is None or proposal_id not in (None, row.proposal_id):
         raise EditRefused([ROW_MESSAGES.violation("not_a_row")])

@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import AuditEvent, AwardType, Campaign, Nomination, Unit
+from models.clock import local_day, utcnow
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow.awards.catalogue import NOMINEE_LABELS
-from workflow.awards.eligibility import batch, local_day
+from workflow.awards.eligibility import batch
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import (
@@ -218,7 +219,7 @@ def create(
     chosen = _load_candidates(session, actor, set(dossier_ids), problems)
     if problems:
         raise EditRefused(problems)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     decision = Decision(
         number=number,
         decided_on=decided_on,
@@ -307,7 +308,7 @@ def issue(
     """Publish every dossier of a draft decision, or none: the refusals name their dossiers."""
     refuse_unless(may_run_council(actor), _DECIDE)
     decision = _draft(session, decision_id, actor)
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     inputs = {
         "decision_number": decision.number,
         "decision_date": decision.decided_on.isoformat(),
@@ -388,7 +389,7 @@ def discard(
         decision,
         actor,
         "discard",
-        now or dt.datetime.now(dt.UTC),
+        now or utcnow(),
         from_state=DECISION_DRAFT,
         changes={"number": decision.number},
     )

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Nomination, Unit
+from models.clock import local_day, utcnow
 from models.notice import (
     COMMENT_APPROVED,
     COMMENT_PENDING,
@@ -27,7 +28,6 @@ from models.notice import (
     TEXT_MAX,
     NoticeComment,
 )
-from workflow.campaigns.deadlines import local_day
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_moderate_notice_comments, refuse_unless
@@ -238,7 +238,7 @@ def add_comment(
 ) -> NoticeComment:
     """Receive a public comment on a posted name (pending until moderated); audited without
     the commenter's name or contact."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     nomination = session.get(Nomination, dossier_id)
     window = notice_window(session, nomination) if nomination is not None else None
     if window is None or not window.open(local_day(now)):
@@ -307,7 +307,7 @@ def moderate(
     reason = _clean(reason)
     if decision == "reject" and reason is None:
         raise EditRefused([NOTICE_MESSAGES.violation("moderation_reason_required")])
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     comment.status = COMMENT_APPROVED if decision == "approve" else COMMENT_REJECTED
     comment.moderated_by, comment.moderated_at = actor.user_id, now
     comment.moderation_reason = reason

@@ -26,7 +26,7 @@ from models import (
     Unit,
     utcnow,
 )
-from workflow.campaigns.deadlines import local_day
+from models.clock import local_day
 from workflow.campaigns.participation import (
     STATUSES,
     SUBMISSION_KINDS,

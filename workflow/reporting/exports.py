@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AwardType, Campaign, Dossier, Nomination, Unit
-from workflow.campaigns.deadlines import STATUS_LABELS, ZONE
+from models.clock import VIETNAM, utcnow
+from workflow.campaigns.deadlines import STATUS_LABELS
 from workflow.campaigns.service import KIND_LABELS as CAMPAIGN_KIND_LABELS
 from workflow.campaigns.targets import TARGET_KIND_LABELS
 from workflow.core.audit import current_head
@@ -57,7 +58,7 @@ def listed_out() -> tuple[str, ...]:
 
 def local(moment: dt.datetime | None) -> dt.datetime | None:
     """A UTC moment as Việt Nam's wall-clock time (spreadsheets know no time zones)."""
-    return moment.astimezone(ZONE).replace(tzinfo=None) if moment else None
+    return moment.astimezone(VIETNAM).replace(tzinfo=None) if moment else None
 
 
 def status_text(status: str) -> str:
@@ -219,7 +220,7 @@ def year_workbook(
 ) -> bytes:
     """The whole year's report (XLSX) across campaigns: each campaign's share, then the
     nominations by state, award and unit, and the plan's priorities counted on the year."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     board = year_dashboard(session, year)
     head = current_head(session)
     wb = Workbook(write_only=True)
@@ -348,7 +349,7 @@ def campaign_workbook(
     now: dt.datetime | None = None,
 ) -> bytes:
     """The consolidated campaign report (XLSX): summary, units, targets by unit, nominations."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     today = today or today_local(now)
     board = campaign_dashboard(session, campaign, today, chase_limit=0)
     targets = campaign_targets(session, campaign)

@@ -10,9 +10,9 @@ import re
 from sqlalchemy import func, select
 
 from models import Campaign, Dossier
+from models.clock import today as clock_today
 from tests.fixtures.dossiers import nomination_fields, page, post_with_token
 from tests.fixtures.web import app_db
-from workflow.campaigns.deadlines import local_day
 
 
 def _offered(html: str) -> list[str]:
@@ -28,7 +28,7 @@ def _note(html: str) -> str:
 def _campaigns(app) -> dict[str, int]:
     """Beside the world's 2026 campaign and its ad-hoc one: a campaign whose window and plan
     due date have passed, one open now, one unit "a" does not take part in, and one ended."""
-    today = local_day(dt.datetime.now(dt.UTC))
+    today = clock_today()
     day = dt.timedelta(days=1)
     specs = {
         "closed": dict(

@@ -3,12 +3,12 @@ Office's moderation page (reviewers only) and the comments the Council sees with
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from sqlalchemy import func, select
 
 from models import AuditEvent, AwardType, CouncilSession
+from models.clock import utcnow
 from models.notice import NoticeComment
 from tests.fixtures.dossiers import page
 from tests.fixtures.people import make_council_session, make_dossier
@@ -18,7 +18,7 @@ from web import create_app
 
 def _posted(app, world, name="Lê Thị Hồng") -> int:
     """A nomination of an award with 10 days of notice, approved to the Council just now."""
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     with app_db(app) as session:
         award = session.scalar(select(AwardType).where(AwardType.code == "CSTD-NOTICE"))
         if award is None:

@@ -18,6 +18,7 @@ TITLES = {
     405: ("Phương thức không được phép", "Method not allowed"),
     409: ("Xung đột", "Conflict"),
     413: ("Tệp quá lớn", "Too large"),
+    415: ("Không xem trước được tệp", "File cannot be previewed"),
     429: ("Quá nhiều yêu cầu", "Too many requests"),
     500: ("Lỗi hệ thống", "Server error"),
 }

@@ -24,6 +24,15 @@ def due_text(days_left: int) -> str:
     return _("còn %(n)d ngày", n=days_left)
 
 
+def fix_by_text(days_left: int) -> str:
+    """The words of a return's fix-by day: "Hạn bổ sung còn N ngày" or "quá hạn N ngày"."""
+    if days_left < 0:
+        return _("Hạn bổ sung quá hạn %(n)d ngày", n=-days_left)
+    if days_left == 0:
+        return _("Hôm nay là hạn bổ sung")
+    return _("Hạn bổ sung còn %(n)d ngày", n=days_left)
+
+
 def days_since(moment: dt.datetime | None) -> int:
     """Whole days, in Việt Nam, from ``moment`` to today."""
     if moment is None:

@@ -1,6 +1,6 @@
 """The "Việc cần làm" home page: what the signed-in person owes and what waits for them: the
 plans and reports their units owe with their due dates (before any dossier exists), the
-dossiers waiting for their action, the ballots waiting for their vote, the comments waiting
+returned dossiers whose day to fix them by is near or past, the dossiers waiting for their action, the ballots waiting for their vote, the comments waiting
 for moderation."""
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from web.auth.user import current_actor
 from web.db import get_session
 from web.home import bp
 from web.home.links import optional_url, register
-from web.home.presenters import days_since, due_text, today
+from web.home.presenters import days_since, due_text, fix_by_text, today
 from web.support.access import requires
 from web.support.navigation import shortcuts
 from workflow.campaigns.obligations import obligations
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.council import sessions as council
-from workflow.dossiers import queues
+from workflow.dossiers import queues, returns
 from workflow.lifecycles.common import COUNCIL_QUEUE, OFFICE_REVIEW_QUEUE
 from workflow.publication import notice
 from workflow.reporting.todo import ballots_awaiting
@@ -57,6 +57,7 @@ def index():
         agenda_count=agenda_count,
         roles=sorted(r.value for r in actor.roles),
         due_text=due_text,
+        fix_by_text=fix_by_text,
         days_since=days_since,
         **_owed_and_waiting(session, actor),
     )
@@ -68,6 +69,7 @@ def _owed_and_waiting(session: Session, actor: Actor) -> dict[str, Any]:
     moderate = authz.may_moderate_notice_comments(actor)
     return {
         "obligations": obligations(session, units, today()),
+        "fix_by": returns.fix_by_reminders(session, units, today()),
         "ballots": ballots_awaiting(session, actor) if authz.may_vote(actor) else [],
         "comments": len(notice.pending_comments(session)) if moderate else 0,
     }

@@ -23,7 +23,7 @@ from web.support.templating import kind_label, state_label
 from workflow.core import authz
 from workflow.core.registry import WORKFLOWS, all_state_names
 from workflow.documents import cells
-from workflow.dossiers import queues
+from workflow.dossiers import queues, returns
 
 register(bp)
 
@@ -46,6 +46,7 @@ def parse_filters(args: Mapping[str, str]) -> queues.OfficeFilter:
         state=state,
         kind=kind,
         text=(args.get("q") or "").strip()[:200],
+        answered=args.get("answered") == "1",
     )
 
 
@@ -96,6 +97,7 @@ def queue():
         options=queues.office_filter_options(session),
         export_url=url_for("office.export", **query_args(page=None)),
         may_bulk=authz.may_review_in_bulk(current_actor()),
+        answered=returns.answered_ids(session, [d.id for d in page.items]),
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
 
 from web.db import get_session
+from web.errors import render_error
 from web.public import bp
 from web.support.access import public
 from web.support.downloads import send_download
@@ -15,6 +18,7 @@ from web.support.listing import paginate, query_args
 from web.support.parsing import whole_number
 from workflow.core.errors import NotFound
 from workflow.core.inputs import CLASSIFICATIONS
+from workflow.documents import docx as documents
 from workflow.publication import decisions
 from workflow.publication.outcomes import (
     DEFAULT_SORT,
@@ -32,9 +36,9 @@ PER_PAGE = 25
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def decision_file_name(number: str) -> str:
+def decision_file_name(number: str, suffix: str = ".docx") -> str:
     """ "QD-05-QĐ-SGDĐT.docx": the number without its slash."""
-    return re.sub(r"[^\w.-]+", "-", number).strip("-") + ".docx"
+    return re.sub(r"[^\w.-]+", "-", number).strip("-") + suffix
 
 
 def _number(name: str) -> int | None:
@@ -97,6 +101,7 @@ def outcome(dossier_id: int):
         outcome=item,
         event=publication_event(session, dossier_id),
         decision=decisions.issued_decision_of(session, dossier_id),
+        pdf=_pdf_offered(),
     )
 
 
@@ -104,7 +109,9 @@ def outcome(dossier_id: int):
 @public
 def decision_list():
     return render_template(
-        "public/decisions.html", decisions=decisions.issued_decisions(get_session())
+        "public/decisions.html",
+        decisions=decisions.issued_decisions(get_session()),
+        pdf=_pdf_offered(),
     )
 
 
@@ -119,6 +126,33 @@ def decision_file(decision_id: int):
     # The same document the Council's secretary issued: names, units and awards, all public.
     data = decisions.decision_docx(session, decision)
     return send_download(data, decision_file_name(decision.number), DOCX)
+
+
+def _pdf_offered() -> bool:
+    """The PDF is offered where the server can make it (LibreOffice installed)."""
+    return documents.pdf_converter() is not None
+
+
+def decision_cache_dir() -> Path:
+    """Where issued decisions' PDFs are kept once made: beside the evidence, not in it (the
+    backup takes the evidence's hashed files only; a lost PDF is simply made again)."""
+    return Path(current_app.config["UPLOAD_DIR"]) / "decisions"
+
+
+@bp.route("/decisions/<int:decision_id>.pdf")
+@public
+def decision_pdf(decision_id: int):
+    session = get_session()
+    try:
+        decision = decisions.issued(session, decision_id)
+    except NotFound:
+        abort(404)
+    pdf = decisions.issued_pdf(session, decision, decision_cache_dir())
+    if pdf is None:
+        return render_error(
+            409, [_("Máy chủ chưa tạo được bản PDF của quyết định; vui lòng tải bản DOCX.")]
+        )
+    return send_download(pdf, decision_file_name(decision.number, ".pdf"), "application/pdf")
 
 
 @bp.route("/audit")

@@ -14,11 +14,16 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def disposition(name: str) -> str:
+def disposition(name: str, kind: str = "attachment") -> str:
     """An attachment called ``name``: in UTF-8 for browsers that read it, and for the others an
     ASCII name that keeps every letter ("Đ" becomes "D" instead of disappearing)."""
     fallback = without_diacritics(name).encode("ascii", "ignore").decode().replace('"', "")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def inline_disposition(name: str) -> str:
+    """A file the browser shows rather than saves; saved, it is called ``name``."""
+    return disposition(name, "inline")
 
 
 def send_download(data: bytes, name: str, mimetype: str) -> Response:

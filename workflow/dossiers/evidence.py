@@ -229,3 +229,32 @@ def load_attachment(session: Session, attachment_id: int, actor: Actor) -> Attac
     if attachment is None or not can_view(actor, attachment.dossier):
         raise NotFound()
     return attachment
+
+
+# What a browser may show inline, told by the file's first bytes (never by its name or the
+# type given at upload): PDF and raster images only. SVG and HTML can carry script, so they
+# are never among these, whatever they claim to be.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+PREVIEW_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp"})
+SIGNATURE_BYTES = 16
+
+
+def preview_type(head: bytes) -> str | None:
+    """The type to show a file inline as, from its first ``SIGNATURE_BYTES`` bytes; None when
+    it must not be shown inline (it is downloaded instead)."""
+    for signature, mime in _SIGNATURES:
+        if head.startswith(signature):
+            return mime
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def may_preview(attachment: Attachment) -> bool:
+    """Whether to offer a preview: the type found at upload (checked against the content
+    then); the preview itself reads the bytes again before showing anything."""
+    return attachment.content_type in PREVIEW_TYPES

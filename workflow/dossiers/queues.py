@@ -23,6 +23,7 @@ from workflow.core.errors import Violation
 from workflow.core.registry import WORKFLOWS, all_state_names, derived
 from workflow.core.registry import queues as registered_queues
 from workflow.core.spec import TransitionDef
+from workflow.dossiers import returns
 
 # Every kind's columns in one query (outer joins), so a list never loads rows one by one.
 ANY_DOSSIER = with_polymorphic(Dossier, [Nomination, Plan, Report])
@@ -170,7 +171,8 @@ def my_queues(
 
 @dataclass(frozen=True)
 class OfficeFilter:
-    """What the Office queue is narrowed to. ``state`` None means every state."""
+    """What the Office queue is narrowed to. ``state`` None means every state; ``answered``:
+    only the dossiers whose unit replied to a return."""
 
     campaign_id: int | None = None
     award_type_id: int | None = None
@@ -178,6 +180,7 @@ class OfficeFilter:
     state: str | None = field(default_factory=office_default_state)
     kind: str | None = None
     text: str = ""
+    answered: bool = False
 
 
 # Sort keys of the Office queue. "sent" is sorted by the database; the others need
@@ -227,6 +230,8 @@ def office_queue(actor: Actor, filters: OfficeFilter) -> Select:
     for name, condition in conditions.items():
         if getattr(filters, name) is not None:
             stmt = stmt.where(condition)
+    if filters.answered:
+        stmt = stmt.where(returns.answered(ANY_DOSSIER.id))
     return stmt.order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
 
 

@@ -4,11 +4,13 @@ unit's reply to each point (no Flask). Replies are audited on the dossier."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import AuditEvent, ReturnPoint, ReturnRequest
+from models import AuditEvent, Dossier, ReturnPoint, ReturnRequest, Unit
 from models.clock import utcnow
 from models.text import nfc
 from workflow.core import audit
@@ -16,6 +18,7 @@ from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused, NotFound
 from workflow.core.inputs import field_required, field_too_long
 from workflow.core.messages import Messages
+from workflow.core.registry import state_is
 from workflow.dossiers.content import check_editable
 
 MAX_REPLY = 2000
@@ -77,3 +80,78 @@ def reply(
     )
     session.flush()
     return event
+
+
+def answered(dossier_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """The unit has replied to a point of one of the dossier's returns (the Office's filter)."""
+    return exists().where(
+        ReturnRequest.dossier_id == dossier_id,
+        ReturnPoint.request_id == ReturnRequest.id,
+        ReturnPoint.reply.is_not(None),
+    )
+
+
+def answered_ids(session: Session, dossier_ids: Iterable[int]) -> set[int]:
+    """Those of ``dossier_ids`` whose unit replied to a return's point (a page's markers)."""
+    ids = sorted(set(dossier_ids))
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ReturnRequest.dossier_id)
+            .join(ReturnPoint, ReturnPoint.request_id == ReturnRequest.id)
+            .where(ReturnRequest.dossier_id.in_(ids), ReturnPoint.reply.is_not(None))
+            .distinct()
+        )
+    )
+
+
+# How many days before its fix-by day a return shows on the unit's home page.
+FIX_BY_NOTICE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FixByReminder:
+    """A returned dossier its unit has still to fix and send again, with the day to do it by."""
+
+    dossier_id: int
+    title: str
+    unit_name: str
+    fix_by: dt.date
+    days_left: int  # below zero: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def fix_by_reminders(
+    session: Session, unit_ids: Iterable[int], today: dt.date
+) -> list[FixByReminder]:
+    """The units' dossiers still in the unit's hands after a return whose fix-by day is at
+    most ``FIX_BY_NOTICE_DAYS`` away or passed, the most overdue first. Only the latest
+    return of a dossier counts: its fix-by day replaces any earlier one."""
+    wanted = sorted(set(unit_ids))
+    if not wanted:
+        return []
+    latest = (
+        select(ReturnRequest.id)
+        .where(ReturnRequest.dossier_id == Dossier.id)
+        .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Dossier.id, Dossier.title, Unit.name, ReturnRequest.fix_by)
+        .join(Unit, Unit.id == Dossier.unit_id)
+        .join(ReturnRequest, ReturnRequest.id == latest)
+        .where(
+            Dossier.unit_id.in_(wanted),
+            state_is(Dossier.kind, Dossier.state, lambda s: s.editable),
+            ReturnRequest.fix_by.is_not(None),
+            ReturnRequest.fix_by <= today + dt.timedelta(days=FIX_BY_NOTICE_DAYS),
+        )
+    )
+    out = [FixByReminder(r.id, r.title, r.name, r.fix_by, (r.fix_by - today).days) for r in rows]
+    return sorted(out, key=lambda r: (r.days_left, r.dossier_id))

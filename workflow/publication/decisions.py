@@ -10,8 +10,10 @@ naming its dossier. Every change is audited as a ``decision`` event. Nothing her
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import AuditEvent, AwardType, Campaign, Nomination, Unit
 from models.clock import local_day, utcnow
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
+from models.private_files import create_private, write_private
 from models.text import nfc, person_sort_key, vi_sort_key
 from workflow.awards.catalogue import NOMINEE_LABELS
 from workflow.awards.eligibility import batch
@@ -598,3 +601,30 @@ def proposal_docx(
         audit_head=audit.current_head(session),
     )
     return documents.proposal_docx(letter)
+
+
+def issued_pdf(session: Session, decision: Decision, cache_dir: Path) -> bytes | None:
+    """An issued decision as PDF, made once and kept in ``cache_dir`` (LibreOffice takes
+    seconds; a public page may be downloaded often). None without LibreOffice.
+
+    A lock file per decision makes concurrent first downloads wait for one conversion
+    instead of each running LibreOffice."""
+    if decision.status != DECISION_ISSUED:
+        raise NotFound()
+    path = Path(cache_dir) / f"{decision.id}.pdf"
+    if path.is_file():
+        return path.read_bytes()
+    if documents.pdf_converter() is None:
+        return None
+    lock = create_private(path.with_suffix(".lock"))
+    with lock.open("rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            if path.is_file():  # another request made it while this one waited
+                return path.read_bytes()
+            pdf = documents.to_pdf(decision_docx(session, decision))
+            if pdf is not None:
+                write_private(path, pdf)
+            return pdf
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

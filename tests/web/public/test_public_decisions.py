@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
+import pytest
 from docx import Document
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from models import AwardRule, Dossier
 from tests.fixtures.money import add_bonus, approved
 from tests.fixtures.people import NOW, make_council_session
 from tests.fixtures.web import app_db
+from workflow.documents import docx as documents
 from workflow.publication import decisions
 
 
@@ -63,3 +66,55 @@ def test_a_draft_decision_is_neither_listed_nor_downloadable(app, client, app_wo
     assert client.get("/public/decisions/2000000000.docx").status_code == 404
     with app_db(app) as session:
         assert session.get(Dossier, dossier_id).decision_number is None
+
+
+# --- the decision as PDF ------------------------------------------------------------------
+
+
+def test_the_pdf_is_made_once_per_issued_decision(app, client, app_world, monkeypatch):
+    made = []
+
+    def fake_pdf(docx: bytes, timeout: int = 120) -> bytes:
+        made.append(docx)
+        return b"%PDF-1.7 quyet dinh"
+
+    monkeypatch.setattr(documents, "pdf_converter", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(documents, "to_pdf", fake_pdf)
+    decision_id, dossier_id = _decision(app, app_world, "07/QĐ-SGDĐT")
+    listing = client.get("/public/decisions").get_data(as_text=True)
+    assert f"/public/decisions/{decision_id}.pdf" in listing
+    outcome = client.get(f"/public/outcomes/{dossier_id}").get_data(as_text=True)
+    assert f"/public/decisions/{decision_id}.pdf" in outcome
+    for _ in range(2):
+        response = client.get(f"/public/decisions/{decision_id}.pdf")
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        assert response.data == b"%PDF-1.7 quyet dinh"
+        assert "07-Q%C4%90-SGD%C4%90T.pdf" in response.headers["Content-Disposition"]
+    assert len(made) == 1
+    assert (Path(app.config["UPLOAD_DIR"]) / "decisions" / f"{decision_id}.pdf").is_file()
+
+
+def test_no_pdf_of_a_draft(app, client, app_world):
+    draft_id, _ = _decision(app, app_world, "08/QĐ-SGDĐT", issue=False)
+    assert client.get(f"/public/decisions/{draft_id}.pdf").status_code == 404
+    assert client.get("/public/decisions/2000000000.pdf").status_code == 404
+
+
+def test_without_libreoffice_no_pdf_is_offered_and_the_docx_is_pointed_to(
+    app, client, app_world, monkeypatch
+):
+    monkeypatch.setattr(documents, "pdf_converter", lambda: None)
+    issued_id, _ = _decision(app, app_world, "09/QĐ-SGDĐT")
+    listing = client.get("/public/decisions").get_data(as_text=True)
+    assert f"/public/decisions/{issued_id}.docx" in listing
+    assert f"/public/decisions/{issued_id}.pdf" not in listing
+    response = client.get(f"/public/decisions/{issued_id}.pdf")
+    assert response.status_code == 409
+    assert "vui lòng tải bản DOCX" in response.get_data(as_text=True)
+
+
+@pytest.mark.skipif(documents.pdf_converter() is None, reason="LibreOffice is not installed")
+def test_the_public_decision_pdf_with_libreoffice(app, client, app_world):
+    decision_id, _ = _decision(app, app_world, "10/QĐ-SGDĐT")
+    response = client.get(f"/public/decisions/{decision_id}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")

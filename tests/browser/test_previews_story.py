@@ -42,7 +42,9 @@ def test_a_reviewer_previews_an_evidence_pdf_inline(new_page, live_server):
 
     other = new_page("staff_b")
     other.goto(src)
-    expect(other.get_by_text("Bạn không có quyền xem tệp này.")).to_be_visible()
+    expect(
+        other.get_by_text("Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này.")
+    ).to_be_visible()
 
 
 @pytest.mark.skipif(documents.pdf_converter() is None, reason="LibreOffice is not installed")

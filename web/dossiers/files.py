@@ -91,8 +91,9 @@ _FRAMED_BY_SELF = "; frame-ancestors 'self'"
 
 
 def _refused():
-    # The same answer for a file that does not exist and one the person may not open.
-    return render_error(403, [_("Bạn không có quyền xem tệp này.")])
+    # The same answer for a file that does not exist and one the person may not open, as for
+    # every record out of a person's scope (404): nothing tells them the file exists.
+    return render_error(404, [_("Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này.")])
 
 
 def _previewable(attachment_id: int):

@@ -1,7 +1,7 @@
 """The "Việc cần làm" home page: what the signed-in person owes and what waits for them: the
 plans and reports their units owe with their due dates (before any dossier exists), the
-returned dossiers whose day to fix them by is near or past, the dossiers waiting for their action, the ballots waiting for their vote, the comments waiting
-for moderation."""
+returned dossiers whose day to fix them by is near or past, the dossiers waiting for their
+action, the ballots waiting for their vote, the comments waiting for moderation."""
 
 from __future__ import annotations
 

@@ -101,7 +101,10 @@ def test_another_unit_is_refused_and_told_nothing(app, client, app_world, auth):
     ):
         response = client.get(url)
         body = response.get_data(as_text=True)
-        assert response.status_code == 403 and "Bạn không có quyền xem tệp này." in body
+        assert (
+            response.status_code == 404
+            and "Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này." in body
+        )
         assert "Minh chứng 1.pdf" not in body and not response.data.startswith(b"%PDF")
     auth.logout()
     signed_out = client.get(f"/dossiers/attachments/{ids['pdf']}/inline")

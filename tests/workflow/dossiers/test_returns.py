@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from models import AuditEvent
+from models import AuditEvent, Dossier
 from tests.fixtures.people import NOW, make_dossier
 from workflow import NotFound, TransitionRefused, fire
 from workflow.core.errors import EditRefused
@@ -85,3 +85,34 @@ def test_another_unit_or_the_reviewer_cannot_answer(session, world):
         with pytest.raises((EditRefused, NotFound)):
             returns.reply(session, world.actor(name), point.id, "Xen vào", now=NOW)
     assert point.reply is None
+
+
+def test_the_replied_dossiers_are_found_by_the_filter_and_the_markers(session, world):
+    replied = make_dossier(session, world, "nomination", "office_review")
+    silent = make_dossier(session, world, "nomination", "office_review", nominee_name="Lê Lợi")
+    for dossier in (replied, silent):
+        _return(session, world, dossier, points="Thiếu minh chứng")
+    point = returns.thread(session, replied.id)[0].points[0].id
+    returns.reply(session, world.actor("staff_a"), point, "Đã bổ sung.")
+    found = session.scalars(select(Dossier.id).where(returns.answered(Dossier.id))).all()
+    assert found == [replied.id]
+    assert returns.answered_ids(session, [replied.id, silent.id]) == {replied.id}
+    assert returns.answered_ids(session, []) == set()
+
+
+def test_fix_by_reminders_take_the_latest_return_of_the_units_dossiers(session, world):
+    today = dt.date(2026, 12, 6)
+    near = make_dossier(session, world, "nomination", "office_review")
+    _return(session, world, near, fix_by="01/12/2026")
+    fire(session, near.id, "resubmit", world.actor("staff_a"))
+    fire(session, near.id, "unit_approve", world.actor("head_a"))
+    _return(session, world, near, fix_by="09/12/2026")
+    far = make_dossier(session, world, "nomination", "office_review", nominee_name="Lê Lợi")
+    _return(session, world, far, fix_by="31/12/2026")
+    other = make_dossier(session, world, "nomination", "office_review", unit="b")
+    _return(session, world, other, fix_by="02/12/2026")
+    units = [world.units["a"].id]
+    assert [
+        (r.dossier_id, r.days_left) for r in returns.fix_by_reminders(session, units, today)
+    ] == [(near.id, 3)]
+    assert returns.fix_by_reminders(session, [], today) == []

@@ -3,6 +3,8 @@ remove."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
@@ -96,7 +98,7 @@ def _refused():
     return render_error(404, [_("Không tìm thấy tệp, hoặc bạn không có quyền xem tệp này.")])
 
 
-def _previewable(attachment_id: int):
+def _previewable(attachment_id: int) -> tuple[Attachment, Path | None, str | None]:
     """(attachment, its path, the type to show it as); the type is None when its bytes are not
     those of a PDF or a PNG, JPEG or WebP image. NotFound out of the person's scope."""
     attachment = evidence.load_attachment(get_session(), attachment_id, actor())

@@ -605,7 +605,8 @@ def proposal_docx(
 
 def issued_pdf(session: Session, decision: Decision, cache_dir: Path) -> bytes | None:
     """An issued decision as PDF, made once and kept in ``cache_dir`` (LibreOffice takes
-    seconds; a public page may be downloaded often). None without LibreOffice.
+    seconds; a public page may be downloaded often). None without LibreOffice. Its footer
+    carries the audit chain's head of the moment it was made, as any printed copy does.
 
     A lock file per decision makes concurrent first downloads wait for one conversion
     instead of each running LibreOffice."""

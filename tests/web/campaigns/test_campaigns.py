@@ -555,7 +555,9 @@ def test_office_enters_the_figure_of_a_target_added_after_the_report_was_sent(
         },
         follow_redirects=True,
     )
-    assert done.status_code == 200 and "Chỉ tiêu “Tủ sách lớp học”: — → 4" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "Chỉ tiêu “Tủ sách lớp học”: — → 4" in done.get_data(
+        as_text=True
+    )
     with app_db(app) as session:
         figure = session.scalar(
             select(ReportFigure).where(

@@ -124,6 +124,7 @@ def test_a_link_expires_after_an_hour(app, client, app_world, smtp_server):
 def test_an_unknown_link_says_so(client, app_world):
     answer = client.get("/auth/reset/khong-phai-lien-ket")
     assert answer.status_code == 404
+    assert answer.headers["Referrer-Policy"] == "no-referrer"  # the address holds the secret
     assert "Yêu cầu liên kết mới" in answer.get_data(as_text=True)
 
 

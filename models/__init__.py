@@ -34,7 +34,7 @@ from models.dossiers import (
 )
 from models.notice import NoticeComment
 from models.notifications import Notification, OutboxEmail, ReminderSent
-from models.org import RoleGrant, Unit, User
+from models.org import PasswordResetToken, RoleGrant, Unit, User
 from models.people import (
     Collective,
     Discipline,
@@ -87,6 +87,7 @@ __all__ = [
     "RoleGrant",
     "Unit",
     "User",
+    "PasswordResetToken",
     "Setting",
     "get_setting",
     "set_setting",

@@ -77,6 +77,9 @@ class User(Base):
     # Rotated on sign-out, password change and deactivation (workflow.accounts.service),
     # which ends every session holding the old one, copied cookies included.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    # Set when an admin hands over a one-time password: the account may do nothing else until
+    # it has chosen its own.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     grants: Mapped[list[RoleGrant]] = relationship(
@@ -120,3 +123,25 @@ class LoginThrottle(Base):
     # Indexed: rows idle for a day are swept on the next failure.
     last_failure_at: Mapped[dt.datetime] = mapped_column(index=True)
     blocked_until: Mapped[dt.datetime | None]
+
+
+class PasswordResetToken(Base):
+    """A one-time link to set a new password, e-mailed to the account's owner.
+
+    Only the SHA-256 of the link's secret is stored, so the table read by someone else (a
+    backup, a query) opens no account. A token is spent on use, and every other live token
+    of the account with it.
+    """
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    # The administrator who sent the link, or None when the owner asked for it.
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

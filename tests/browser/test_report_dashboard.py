@@ -60,7 +60,7 @@ def expect_reports(page: Page, counts: dict[str, int]) -> None:
 
 def target_row(page: Page, code: str, title: str):
     return page.locator(
-        "#targets tbody tr", has=page.get_by_role("rowheader", name=f"{code}. {title}", exact=True)
+        "#targets tbody tr", has=page.get_by_role("rowheader", name=title, exact=True)
     )
 
 
@@ -192,5 +192,5 @@ def test_report_figures_counted_on_dashboard(new_page, live_server):
         reviewer.goto(f"/dashboard/?campaign={campaign_id}")
         target_row(reviewer, code, title).locator(f"a[data-figure$='-{result}']").click()
         label = RESULT_LABELS[result][0]
-        expect_units(reviewer, f"Chỉ tiêu {code}: đơn vị {label.lower()}", units, label)
+        expect_units(reviewer, f"Chỉ tiêu “{title}”: đơn vị {label.lower()}", units, label)
         shot(reviewer, f"46-dashboard-units-{code}-{result}")

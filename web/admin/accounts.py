@@ -25,11 +25,12 @@ from web.admin.common import (
 )
 from web.auth.user import current_actor
 from web.db import get_session
+from web.notifications import mail_enabled, send_after_response
 from web.support.access import requires
 from web.support.listing import paginate, sort_order
 from web.support.parsing import whole_number
 from web.support.refusals import Refusal
-from workflow.accounts import account_admin, admin_imports, unit_admin
+from workflow.accounts import account_admin, admin_imports, password_reset, unit_admin
 from workflow.accounts.admin import ADMIN_ACTION, stamp
 from workflow.core import authz
 from workflow.core.actors import ROLE_LABELS
@@ -202,6 +203,31 @@ def reset_password(user_id: int):
         return _render_password(_load(user_id), password)
     flash(_("Đã đặt mật khẩu mới. Các phiên đăng nhập của tài khoản đã kết thúc."), "success")
     return redirect(url_for("admin.edit_account", user_id=user_id))
+
+
+@bp.route("/accounts/<int:user_id>/reset-link", methods=["POST"])
+@requires(authz.may_administer, action=ADMIN_ACTION)
+def send_reset_link(user_id: int):
+    user, session = _load(user_id), get_session()
+    back = url_for("admin.edit_account", user_id=user_id) + "#password"
+    if not mail_enabled():
+        flash(_("Hệ thống chưa được cấu hình gửi thư điện tử: chưa gửi được liên kết."), "error")
+        return redirect(back)
+    mail = commit_admin(
+        session,
+        lambda: password_reset.send_link(session, current_actor(), user.id),
+        _refused_on_form(user_id),
+    )
+    send_after_response([mail])
+    flash(
+        _(
+            "Đã gửi liên kết đặt lại mật khẩu tới %(email)s; liên kết dùng được một lần, "
+            "trong 60 phút.",
+            email=mail.to_address,
+        ),
+        "success",
+    )
+    return redirect(back)
 
 
 @bp.route("/accounts/import", methods=["POST"])

@@ -23,6 +23,8 @@ class SignedInUser(UserMixin):
     locale: str
     token: str
     actor: Actor
+    # A one-time password from an admin: nothing else until the person has chosen their own.
+    must_change_password: bool = False
 
     @classmethod
     def of(cls, user: User) -> SignedInUser:
@@ -33,6 +35,7 @@ class SignedInUser(UserMixin):
             user.locale,
             user.session_token,
             Actor.from_user(user),
+            user.must_change_password,
         )
 
     def get_id(self) -> str:

@@ -36,13 +36,18 @@ def show_number(value: Decimal | None, kind: str = "count") -> str:
 
 
 def rule_text(target: Target) -> str:
-    """When the target is met, in words: "≥ 100%", "≥ 1", "cao hơn năm trước", "Có"."""
+    """When the target is met, in words: "Ít nhất 100%", "Không quá 2", "Không có (bằng 0)",
+    "Cao hơn năm trước", "Có"; no mathematical sign to decode."""
     if target.kind == "yes_no":
         return _("Có")
     if target.comparison == "above_baseline":
         return _("Cao hơn năm trước")
-    sign = "≤" if target.comparison == "at_most" else "≥"
-    return f"{sign} {show_number(target.threshold, target.kind)}"
+    shown = show_number(target.threshold, target.kind)
+    if target.comparison == "at_most":
+        if not target.threshold:
+            return _("Không có (bằng 0)")
+        return _("Không quá %(n)s", n=shown)
+    return _("Ít nhất %(n)s", n=shown)
 
 
 @dataclass

@@ -90,7 +90,7 @@ def submission_chart(board: Dashboard, links: Links) -> Markup:
 def target_chart(board: Dashboard, links: Links) -> Markup:
     rows = [
         StackRow(
-            f"{row.target.code}. {pick(row.target.title_vi, row.target.title_en)}",
+            pick(row.target.title_vi, row.target.title_en),
             [
                 Bar(
                     result_label(r),

@@ -28,6 +28,7 @@ from web.db import get_session
 from web.home.links import register
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
+from web.support.i18n import pick
 from web.support.listing import Page, page_number, paginate
 from web.support.parsing import whole_number
 from web.support.templating import kind_label
@@ -130,13 +131,17 @@ def _target(session, campaign: Campaign) -> Target | None:
     return target
 
 
+def _title(target: Target) -> str:
+    return pick(target.title_vi, target.title_en)
+
+
 def _units_heading(target: Target | None, kind: str, status: str | None, result: str | None) -> str:
     if target is not None:
         if result is None:
-            return _("Chỉ tiêu %(code)s: các đơn vị tham gia", code=target.code)
+            return _("Chỉ tiêu “%(title)s”: các đơn vị tham gia", title=_title(target))
         return _(
-            "Chỉ tiêu %(code)s: đơn vị %(result)s",
-            code=target.code,
+            "Chỉ tiêu “%(title)s”: đơn vị %(result)s",
+            title=_title(target),
             result=result_label(result).lower(),
         )
     if status is None:

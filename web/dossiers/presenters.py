@@ -9,19 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, CouncilItem, CouncilSession, Dossier, User
+from models import AuditEvent, CouncilItem, CouncilSession, Dossier, Target, User
 from models.council import (
     OUTCOME_APPROVED,
     OUTCOME_CLASSIFIED,
     OUTCOME_DEFERRED,
     OUTCOME_REJECTED,
 )
+from web.campaigns.presenters import show_number
 from web.support.i18n import lang, pick
 from workflow.core.actors import ROLE_LABELS, Actor, Role
 from workflow.core.audit import history
@@ -86,13 +88,17 @@ def _action_text(kind: str, action: str) -> str:
         "attach": _("Đính kèm tệp"),
         "detach": _("Gỡ tệp"),
         "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
+        "retype": _("Đổi loại tệp"),
+        "reply": _("Đơn vị trả lời ý kiến trả lại"),
+        "remove_row": _("Bỏ một dòng khỏi danh sách"),
     }
     if action in own:
         return own[action]
     try:
         tdef = WORKFLOWS[kind].transition(action)
     except KeyError:
-        return action
+        # Never the bare code: a person reads this.
+        return _("Thay đổi hồ sơ")
     return pick(tdef.label_vi, tdef.label_en)
 
 
@@ -106,8 +112,31 @@ def state_text(kind: str, state: str | None) -> str | None:
     return pick(sdef.label_vi, sdef.label_en)
 
 
-def _details(kind: str, event: AuditEvent) -> list[str]:
+def _figure_text(value: Any, kind: str) -> str:
+    """A figure of the history as the report's pages show it ("92,5%", "Có"); "—" if none."""
+    try:
+        return show_number(None if value in (None, "") else Decimal(str(value)), kind)
+    except InvalidOperation:
+        return str(value)
+
+
+def target_names(session: Session, dossier: Dossier) -> dict[str, tuple[str, str]]:
+    """{target code: (its name in the person's language, its kind)} of a report's campaign."""
+    if dossier.kind != "report" or dossier.campaign_id is None:
+        return {}
+    rows = session.execute(
+        select(Target.code, Target.title_vi, Target.title_en, Target.kind).where(
+            Target.campaign_id == dossier.campaign_id
+        )
+    )
+    return {code: (pick(vi, en), kind) for code, vi, en, kind in rows}
+
+
+def _details(
+    kind: str, event: AuditEvent, targets: dict[str, tuple[str, str]] | None = None
+) -> list[str]:
     changes: dict[str, Any] = json.loads(event.changes or "{}")
+    targets = targets or {}
     out = []
     if event.action in ("attach", "detach") and changes.get("name"):
         out.append(_("Tệp: %(name)s", name=changes["name"]))
@@ -119,11 +148,9 @@ def _details(kind: str, event: AuditEvent) -> list[str]:
         changes.get("figures") or {}
     ).items():  # report figures (workflow.dossiers.figures)
         if isinstance(diff, dict) and isinstance(diff.get("value"), list):
-            old, new = (
-                str(v or "—").replace(".", ",") if lang() == "vi" else v or "—"
-                for v in diff["value"]
-            )
-            out.append(_("Chỉ tiêu %(code)s: %(old)s → %(new)s", code=code, old=old, new=new))
+            name, target_kind = targets.get(code, (code, "count"))
+            old, new = (_figure_text(v, target_kind) for v in diff["value"])
+            out.append(_("Chỉ tiêu “%(name)s”: %(old)s → %(new)s", name=name, old=old, new=new))
     if isinstance(changes.get("votes"), list) and len(changes["votes"]) == 3:
         out.append(
             _(
@@ -158,7 +185,7 @@ def timeline(session: Session, dossier: Dossier) -> list[Step]:
         if ids
         else {}
     )
-    steps = []
+    steps, targets = [], target_names(session, dossier)
     for event in events:
         steps.append(
             Step(
@@ -169,7 +196,7 @@ def timeline(session: Session, dossier: Dossier) -> list[Step]:
                 event.from_state,
                 event.to_state,
                 event.reason,
-                _details(dossier.kind, event),
+                _details(dossier.kind, event, targets),
             )
         )
     return steps

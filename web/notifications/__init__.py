@@ -3,12 +3,14 @@ e-mail outbox after a request that queued e-mails."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, after_this_request, current_app, g, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from web.db import get_session
-from workflow.notifications.mailer import SmtpSettings, send_pending
+from workflow.accounts.password_reset import SUBJECT as RESET_SUBJECT
+from workflow.accounts.password_reset import ResetMail
+from workflow.notifications.mailer import SmtpSettings, send_now, send_pending
 from workflow.notifications.notify import OUTBOX_FLAG, unread_count
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -71,6 +73,31 @@ def _send_after_commit(response: Response) -> Response:
     settings = smtp_settings(app, request.host_url)
     response.call_on_close(lambda: flush_outbox(app, settings))
     return response
+
+
+def mail_enabled() -> bool:
+    """Whether this site sends e-mail at all (an SMTP host is configured)."""
+    return smtp_settings(current_app).enabled
+
+
+def send_after_response(mails: list[ResetMail]) -> None:
+    """Send password reset ``mails`` once this request's response is out, never through the
+    outbox: they carry a link's secret, which must not be stored."""
+    if not mails:
+        return
+    settings, logger = smtp_settings(current_app, request.host_url), current_app.logger
+    base = settings.base_url or request.host_url
+
+    def send() -> None:
+        for mail in mails:
+            error = send_now(settings, mail.to_address, RESET_SUBJECT, mail.body(base))
+            if error:
+                logger.warning("password reset e-mail not sent: %s", error)
+
+    @after_this_request
+    def later(response: Response) -> Response:
+        response.call_on_close(send)
+        return response
 
 
 from web.notifications import views  # noqa: E402,F401

@@ -47,6 +47,7 @@ LABELS = {
     "unit_id": ("Đơn vị", "Unit"),
     "password": ("Mật khẩu mới", "New password"),
     "password_again": ("Nhập lại mật khẩu mới", "New password again"),
+    "current_password": ("Mật khẩu hiện tại", "Current password"),
 }
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
 MIN_PASSWORD = 10
@@ -125,10 +126,16 @@ def clean(session: Session, values: Mapping[str, Any], user_id: int | None) -> d
 def new_password(values: Mapping[str, Any]) -> tuple[str, bool]:
     """(the password, whether it was generated): the one typed twice, or, when none was
     typed, a one-time password for the admin to hand over."""
-    check = Cleaner(values, LABELS)
-    typed = str(values.get("password") or "")
-    if not typed and not values.get("password_again"):
+    if not values.get("password") and not values.get("password_again"):
         return secrets.token_urlsafe(9), True
+    return typed_password(values), False
+
+
+def typed_password(values: Mapping[str, Any], check: Cleaner | None = None) -> str:
+    """The new password typed twice in ``values``; AdminRefused naming what is wrong (with the
+    problems ``check`` already holds)."""
+    check = check or Cleaner(values, LABELS)
+    typed = str(values.get("password") or "")
     if len(typed) < MIN_PASSWORD:
         check.problem(
             "password",
@@ -138,7 +145,7 @@ def new_password(values: Mapping[str, Any]) -> tuple[str, bool]:
     elif typed != values.get("password_again"):
         check.problem("password_again", "không khớp với mật khẩu mới", "does not match")
     check.raise_if_any()
-    return typed, False
+    return typed
 
 
 def get_account(session: Session, user_id: int) -> User | None:
@@ -158,7 +165,13 @@ def create_account(
     fields = clean(session, values, None)
     role, unit_id = _grant_values(session, values)
     password, generated = new_password(values)
-    user = User(**fields, active=True, password_hash=hash_password(password))
+    # A generated password is handed over once: its holder must choose their own.
+    user = User(
+        **fields,
+        active=True,
+        password_hash=hash_password(password),
+        must_change_password=generated,
+    )
     user.grants.append(RoleGrant(role=role, unit_id=unit_id))
     session.add(user)
     session.flush()
@@ -292,11 +305,13 @@ def reset_password(
     now: dt.datetime | None = None,
 ) -> str | None:
     """Set the password typed twice in ``values``, or a generated one-time password, which is
-    returned to be shown once. The account's sessions end and any lockout is lifted."""
+    returned to be shown once and must be changed at the next sign-in. The account's sessions
+    end and any lockout is lifted."""
     actor = require_admin(actor)
     user = locked(session, KIND, user_id)
     password, generated = new_password(values)
     user.password_hash = hash_password(password)
+    user.must_change_password = generated
     lift_throttle(session, user.username)
     end_sessions(user)
     how = "generated" if generated else "typed"

@@ -142,8 +142,11 @@ def import_users(
             password = row.get("password") or secrets.token_urlsafe(9)
             if not row.get("password"):
                 result.passwords[username] = password
+            # A generated password is handed over once: its holder must choose their own.
             user = existing[username] = User(
-                username=username, password_hash=hash_password(password)
+                username=username,
+                password_hash=hash_password(password),
+                must_change_password=not row.get("password"),
             )
             session.add(user)
         user.full_name = row["full_name"]

@@ -240,3 +240,27 @@ def _send_one(
     email.attempts += 1
     email.status, email.sent_at, email.last_error = "sent", now, None
     result.sent += 1
+
+
+def send_now(settings: SmtpSettings, to_address: str, subject: str, body: str) -> str | None:
+    """Send one e-mail at once, outside the outbox, for a text that must never be stored (a
+    password reset link); the error, or None when sent. Never raises."""
+    if not settings.enabled:
+        return "e-mail is off (no SMTP host)"
+    email = OutboxEmail(to_address=to_address, subject=subject, body_text=body, link="")
+    try:
+        client = _connect(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("SMTP server %s:%s unavailable: %s", settings.host, settings.port, error)
+        return f"{type(error).__name__}: {error}"
+    try:
+        client.send_message(compose(email, settings))
+    except (OSError, smtplib.SMTPException, ValueError) as error:
+        log.warning("e-mail to %s not sent: %s", to_address, error)
+        return f"{type(error).__name__}: {error}"
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
+    return None

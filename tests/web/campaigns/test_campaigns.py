@@ -399,7 +399,11 @@ def test_unit_fills_figures_then_submits(client, app_world, auth, app, report_se
     )
     detail = page(client, f"/dossiers/{report_id}")
     assert "3/3 đạt" in detail and "92,5%" in detail and "Quyết định 12/QĐ-THPT" in detail
-    assert "Chỉ tiêu GV: — → 92,5" in detail  # the history shows the edit
+    # The history shows the edit by the target's name, never its code.
+    assert "Chỉ tiêu “Tỷ lệ giáo viên đạt chuẩn”: — → 92,5%" in detail
+    assert "Chỉ tiêu “Triển khai kế hoạch thi đua”: — → Có" in detail
+    assert "Chỉ tiêu GV" not in detail and "Chỉ tiêu KH" not in detail
+    assert "Ít nhất 1" in detail or "Ít nhất 1" in page(client, url)
     assert act(client, report_id, "submit", follow=True).status_code == 200
     assert snapshot(app, report_id)[0] == "unit_review"
     # Sent: the unit can no longer change figures.
@@ -515,7 +519,7 @@ def test_office_corrects_a_sent_figure_with_a_reason(client, app_world, auth, ap
     assert (
         "Văn phòng Sở điều chỉnh số liệu chỉ tiêu" in html and reason in html and "Chưa đạt" in html
     )
-    assert "Chỉ tiêu GV: 92,5 → 89,6" in html
+    assert "Chỉ tiêu “Tỷ lệ giáo viên đạt chuẩn”: 92,5% → 89,6%" in html
 
 
 def test_office_enters_the_figure_of_a_target_added_after_the_report_was_sent(
@@ -551,7 +555,9 @@ def test_office_enters_the_figure_of_a_target_added_after_the_report_was_sent(
         },
         follow_redirects=True,
     )
-    assert done.status_code == 200 and "Chỉ tiêu TV: — → 4" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "Chỉ tiêu “Tủ sách lớp học”: — → 4" in done.get_data(
+        as_text=True
+    )
     with app_db(app) as session:
         figure = session.scalar(
             select(ReportFigure).where(
@@ -611,7 +617,7 @@ def test_pages_in_english(client, app_world, auth, app, report_setup):
         "Not met",
         "Teachers meeting standards",
         "92.5%",
-        "Target GV: — → 92.5",
+        "Target “Teachers meeting standards”: — → 92.5%",
     ):
         assert text in detail, text
     assert "Unit’s figure" in page(client, url)

@@ -282,3 +282,16 @@ def test_the_whole_year_page_and_its_workbook(client, auth, scenario):
     rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     assert rows["Khen thưởng đột xuất đã công bố"] == 2
     assert sheet.title == f"Tổng hợp năm {year}"
+
+
+def test_target_charts_and_lists_name_targets_by_their_title(client, auth, scenario):
+    """People read a target's name, never its code ("T1." before the name)."""
+    auth.login("admin")
+    page = client.get(f"/dashboard/?campaign={scenario['campaign']}").get_data(as_text=True)
+    chart = next(svg for svg in SVG.findall(page) if 'id="chart-targets"' in svg)
+    assert "Tỷ lệ cơ sở triển khai kế hoạch thi đua" in chart
+    assert "T1." not in chart and "T1." not in page
+    units = client.get(
+        f"/dashboard/units?campaign={scenario['campaign']}&target={scenario['T1']}&result=met"
+    ).get_data(as_text=True)
+    assert "Chỉ tiêu “Tỷ lệ cơ sở triển khai kế hoạch thi đua”: đơn vị" in units

@@ -40,7 +40,7 @@
       note.dataset.uploadProblem = "";
       note.setAttribute("role", "alert");
       note.textContent = text;
-      input.after(note);
+      (input.closest(".file-chooser") || input).after(note);
     });
   }
 

@@ -153,6 +153,7 @@ class Ballot(Base):
     threshold: Mapped[str | None] = mapped_column(String(10))
     threshold_base: Mapped[str | None] = mapped_column(String(20))
     threshold_source: Mapped[str | None] = mapped_column(Text)
+    threshold_from: Mapped[dt.date | None] = mapped_column(Date)
     base: Mapped[int | None] = mapped_column(Integer)
     needed: Mapped[int | None] = mapped_column(Integer)
     passed: Mapped[bool | None] = mapped_column(Boolean)

@@ -112,6 +112,7 @@ class Tally:
     share: Fraction
     all_members: bool = False
     source: str | None = None
+    since: dt.date | None = None
 
     @property
     def passes(self) -> bool:
@@ -413,6 +414,7 @@ def close_ballot(
             "threshold": ballot.threshold,
             "threshold_base": ballot.threshold_base,
             "threshold_source": ballot.threshold_source,
+            "threshold_from": ballot.threshold_from,
             "base": ballot.base,
             "needed": ballot.needed,
             "passes": result.passes,
@@ -445,7 +447,8 @@ def _fix_result(
     base, required, share = threshold(award, council, ballot.eligible)
     ballot.threshold = share_text(share)
     ballot.threshold_base = "all_members" if counts_written(award) else "present"
-    ballot.threshold_source = getattr(award, "legal_source", None)
+    ballot.threshold_source = getattr(award, "threshold_source", None)
+    ballot.threshold_from = getattr(award, "threshold_from", None)
     ballot.base, ballot.needed = base, required
     ballot.passed = ballot_tally(ballot)[0] >= required
 
@@ -467,6 +470,7 @@ def tally(session: Session, ballot: Ballot) -> Tally:
         share,
         all_members,
         ballot.threshold_source,
+        ballot.threshold_from,
     )
 
 
@@ -579,6 +583,8 @@ class BoardRow:
     result: Tally | None
     conflicts: list[CouncilConflict]
     roll: list[tuple[int, str]]
+    # (base, approvals needed, share) by the award's threshold today, for the roll shown.
+    expected: tuple[int, int, Fraction]
 
     @property
     def can_apply(self) -> bool:
@@ -619,6 +625,8 @@ def _rows(
     rows = []
     for dossier in dossiers:
         ballot = found.get(dossier.id)
+        members = roll(session, council, dossier, ballot)
+        voters = sum(1 for _, where in members if where == "voter")
         rows.append(
             BoardRow(
                 dossier,
@@ -627,7 +635,8 @@ def _rows(
                 standing(session, council, dossier, actor, ballot) if member else None,
                 tally(session, ballot) if ballot and not ballot.is_open else None,
                 [c for c in conflicts if c.dossier_id == dossier.id],
-                roll(session, council, dossier, ballot),
+                members,
+                threshold(getattr(dossier, "award_type", None), council, voters),
             )
         )
     return rows

@@ -434,6 +434,7 @@ def fixed_result(ballot: Ballot) -> dict[str, Any]:
         "threshold": ballot.threshold,
         "threshold_base": ballot.threshold_base,
         "threshold_source": ballot.threshold_source,
+        "threshold_from": ballot.threshold_from,
         "base": ballot.base,
         "needed": ballot.needed,
         "votes": list(ballot_tally(ballot)),

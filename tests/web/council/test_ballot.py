@@ -620,3 +620,21 @@ def test_the_roll_shows_the_nominee_recused_and_the_result_stays_as_closed(
     page = re.sub(r"\s+", " ", client.get(f"/council/{council_id}/ballots").get_data(as_text=True))
     # 2 of the 4 on the roll, 1/2 needed then: passed, and it stays so whatever the catalogue says.
     assert "2/4 phiếu đồng ý, cần ít nhất 2/4 — một phần hai số thành viên có mặt" in page
+
+
+def test_the_threshold_is_shown_with_the_count_its_source_and_its_day(
+    app, app_world, client, auth, meeting
+):
+    council_id, plain, _own = meeting
+    with app_db(app) as session:
+        award = session.get(Dossier, plain).award_type
+        award.vote_threshold, award.threshold_base = "9/10", "all_members"
+        award.threshold_source = "Nghị định 98/2023/NĐ-CP, Điều 30"
+        award.threshold_from = dt.date(2024, 1, 1)
+        session.commit()
+    auth.login("secretary")
+    page = re.sub(r"\s+", " ", client.get(f"/council/{council_id}/ballots").get_data(as_text=True))
+    assert (
+        "cần ít nhất 5/5 — chín phần mười tổng số thành viên Hội đồng "
+        "(Nghị định 98/2023/NĐ-CP, Điều 30; áp dụng từ 01/01/2024)"
+    ) in page

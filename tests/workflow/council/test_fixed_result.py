@@ -4,6 +4,7 @@ Recusal follows the person link and is shown on the roll; manual conflicts stay.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -49,6 +50,7 @@ def _events(session, entity_type: str, entity_id: int) -> list[AuditEvent]:
 def test_a_failed_ballot_stays_failed_when_the_threshold_is_lowered(session, world, council):
     """2 of 5 for, 1/2 needed (3): lowering the award to 2/5 after the close changes nothing."""
     award = world.awards["ldtt"]
+    award.threshold_source, award.threshold_from = "Quy chế Hội đồng, Điều 5", dt.date(2025, 7, 1)
     dossier = _balloted(
         session, world, council, {"member1": "approve", "member2": "approve", "member3": "reject"}
     )
@@ -56,6 +58,7 @@ def test_a_failed_ballot_stays_failed_when_the_threshold_is_lowered(session, wor
     closed = ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     assert (closed.votes_for, closed.base, closed.required, closed.passes) == (2, 5, 3, False)
     award.vote_threshold, award.threshold_base = "2/5", "all_members"
+    award.threshold_source, award.threshold_from = "Quy chế mới", dt.date(2026, 12, 1)
     session.flush()
     ballot = ballots.find(session, council.id, dossier.id)
     assert ballots.tally(session, ballot) == closed
@@ -65,6 +68,7 @@ def test_a_failed_ballot_stays_failed_when_the_threshold_is_lowered(session, wor
         3,
         False,
     )
+    assert (closed.source, closed.since) == ("Quy chế Hội đồng, Điều 5", dt.date(2025, 7, 1))
     # Approving on this ballot is refused by the fixed threshold, and nothing moves.
     inputs = {"session_id": council.id, "ballot_id": ballot.id}
     assert_refused(
@@ -80,7 +84,8 @@ def test_a_failed_ballot_stays_failed_when_the_threshold_is_lowered(session, wor
     assert changes["ballot_result"] == {
         "threshold": "1/2",
         "threshold_base": "present",
-        "threshold_source": ballot.threshold_source,
+        "threshold_source": "Quy chế Hội đồng, Điều 5",
+        "threshold_from": "2025-07-01",
         "base": 5,
         "needed": 3,
         "votes": [2, 1, 0],

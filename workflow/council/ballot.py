@@ -563,12 +563,14 @@ def roll(
     """Each member of the session and where they stand on the dossier's ballot: "voter",
     "nominee" or "conflict" (recused), or "absent". Once the ballot is open, as it was fixed
     then; before, as it would be."""
+    # Recused members present: kept on the roll when it opened; a ballot opened before the roll
+    # kept them has no row for them, and they are named as they would be now.
+    fixed = {u: why for u, why in _recusals(session, council, dossier)}
     if ballot is None:
-        fixed = {u: why for u, why in _recusals(session, council, dossier)}
         fixed |= {u: "voter" for u in eligible_voters(session, council, dossier)}
     else:
         rows = session.scalars(select(BallotVoter).where(BallotVoter.ballot_id == ballot.id))
-        fixed = {r.user_id: r.recusal or "voter" for r in rows}
+        fixed |= {r.user_id: r.recusal or "voter" for r in rows}
     return [(a.user_id, fixed.get(a.user_id, "absent")) for a in council.attendance]
 
 

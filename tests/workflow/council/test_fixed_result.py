@@ -17,6 +17,7 @@ from tests.fixtures.snapshots import assert_refused, snapshot
 from workflow import fire
 from workflow.core.errors import EditRefused
 from workflow.council import ballot as ballots
+from workflow.reporting.todo import ballots_awaiting
 
 pytestmark = pytest.mark.db
 
@@ -141,6 +142,9 @@ def test_the_member_who_is_the_nominee_is_recused_and_shown_on_the_roll(session,
     ballot = ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     roll = dict(ballots.roll(session, council, dossier, ballot))
     assert roll[member3] == "nominee"
+    # Her home page does not ask for her vote; another member's does.
+    assert ballots_awaiting(session, world.actor("member3")) == []
+    assert [b.dossier_id for b in ballots_awaiting(session, world.actor("member1"))] == [dossier.id]
     assert sorted(roll.values()).count("voter") == ballot.eligible == 4
     before = snapshot(session, dossier.id)
     with pytest.raises(EditRefused) as info:

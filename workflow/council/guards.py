@@ -421,11 +421,28 @@ def council_outcome(outcome: str) -> Callable[[GuardContext], None]:
         if ballot is not None:
             ctx.changes["ballot_id"] = ballot.id
             ctx.changes["ballot_result"] = fixed_result(ballot)
+        elif _typed_tally(ctx) and getattr(ctx.dossier, "award_type", None) is not None:
+            ctx.changes["threshold"] = _typed_threshold(ctx, council)
         _record_item(ctx.session, council.id, ctx.dossier.id, values)
         ctx.changes["council_session_id"] = council.id
 
     effect.__name__ = f"council_outcome_{outcome}"
     return effect
+
+
+def _typed_threshold(ctx: GuardContext, council: Council) -> dict[str, Any]:
+    """The award's threshold a typed tally was judged on, as the decision's event records it."""
+    award = ctx.dossier.award_type
+    voters = len(eligible_voters(ctx.session, council, ctx.dossier))
+    base, required, share = threshold(award, council, voters)
+    return {
+        "threshold": share_text(share),
+        "threshold_base": "all_members" if counts_written(award) else "present",
+        "threshold_source": award.threshold_source,
+        "threshold_from": award.threshold_from,
+        "base": base,
+        "needed": required,
+    }
 
 
 def fixed_result(ballot: Ballot) -> dict[str, Any]:

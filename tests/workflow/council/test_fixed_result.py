@@ -179,3 +179,21 @@ def test_a_manual_conflict_stays_recordable_beside_the_nominee(session, world, c
     with pytest.raises(EditRefused) as info:
         ballots.cast_vote(session, council.id, dossier.id, world.actor("member1"), "approve")
     assert "xung đột lợi ích" in info.value.messages("vi")[0]
+
+
+def test_a_typed_decision_names_the_threshold_it_was_judged_on(session, world, council):
+    award = world.awards["ldtt"]
+    award.threshold_source = "Quy chế Hội đồng, Điều 5"
+    dossier = make_dossier(session, world, "nomination", "council_review", council=council)
+    inputs = {"session_id": council.id, "votes_for": 4, "votes_against": 1, "votes_abstain": 0}
+    event = fire(
+        session, dossier.id, "council_approve", world.actor("secretary"), inputs=inputs, now=NOW
+    )
+    assert json.loads(event.changes)["threshold"] == {
+        "threshold": "1/2",
+        "threshold_base": "present",
+        "threshold_source": "Quy chế Hội đồng, Điều 5",
+        "threshold_from": None,
+        "base": 5,
+        "needed": 3,
+    }

@@ -166,9 +166,6 @@ class Ballot(Base):
         return self.status == "open"
 
 
-RECUSALS = ("nominee", "conflict")
-
-
 class BallotVoter(Base):
     """A member present when the ballot opened, and whether they have voted (never how).
     A member recused then (``recusal``: the nominee, or a recorded conflict) is shown on the
@@ -181,6 +178,7 @@ class BallotVoter(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     voted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "nominee" or "conflict" when recused; None on the roll to vote.
     recusal: Mapped[str | None] = mapped_column(String(10))
 
 

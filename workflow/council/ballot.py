@@ -387,7 +387,7 @@ def close_ballot(
         box.abstain,
     )
     ballot.written_for, ballot.written_against = written_for, written_against
-    _fix_result(session, council, dossier, ballot)
+    _fix_result(council, dossier, ballot)
     ballot.status, ballot.closed_at = "closed", now
     session.execute(
         delete(BallotBox)
@@ -439,9 +439,7 @@ def _check_written(
         raise _refuse(BALLOT_MESSAGES.violation("written_invalid", {"absent": allowed}))
 
 
-def _fix_result(
-    session: Session, council: CouncilSession, dossier: Dossier, ballot: Ballot
-) -> None:
+def _fix_result(council: CouncilSession, dossier: Dossier, ballot: Ballot) -> None:
     """Store on ``ballot`` its result against the award's threshold as it stands at the close."""
     award = getattr(dossier, "award_type", None)
     base, required, share = threshold(award, council, ballot.eligible)

@@ -182,6 +182,10 @@ class AwardType(Base):
     # ("4/5"; ``workflow.core.shares``).
     vote_threshold: Mapped[str] = mapped_column(String(10), default="1/2")
     threshold_base: Mapped[str] = mapped_column(String(20), default="present")
+    # Where the threshold comes from (a decree's article, the Council's rules) and the day it
+    # applies from: shown with the threshold, and fixed on each ballot when it closes.
+    threshold_source: Mapped[str | None] = mapped_column(String(400))
+    threshold_from: Mapped[dt.date | None] = mapped_column(Date)
     legal_source: Mapped[str | None] = mapped_column(String(400))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Public notice (công khai) of the proposed names before the Council: days, 0 for none.

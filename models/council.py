@@ -147,6 +147,16 @@ class Ballot(Base):
     # Written opinions of absent members, counted where the threshold is on all members.
     written_for: Mapped[int] = mapped_column(Integer, default=0)
     written_against: Mapped[int] = mapped_column(Integer, default=0)
+    # The result, fixed when the ballot closes: the award's threshold then (a fraction as text),
+    # whom it counted on, its legal source, the base, the approvals needed and the outcome.
+    # Later edits of the catalogue never change a closed ballot.
+    threshold: Mapped[str | None] = mapped_column(String(10))
+    threshold_base: Mapped[str | None] = mapped_column(String(20))
+    threshold_source: Mapped[str | None] = mapped_column(Text)
+    threshold_from: Mapped[dt.date | None] = mapped_column(Date)
+    base: Mapped[int | None] = mapped_column(Integer)
+    needed: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
 
     session: Mapped[CouncilSession] = relationship()
     dossier: Mapped[Dossier] = relationship()
@@ -157,7 +167,9 @@ class Ballot(Base):
 
 
 class BallotVoter(Base):
-    """A member on a ballot's roll, and whether they have voted (never how)."""
+    """A member present when the ballot opened, and whether they have voted (never how).
+    A member recused then (``recusal``: the nominee, or a recorded conflict) is shown on the
+    roll but may not vote and is not counted in ``Ballot.eligible``."""
 
     __tablename__ = "ballot_voter"
 
@@ -166,6 +178,8 @@ class BallotVoter(Base):
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     voted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "nominee" or "conflict" when recused; None on the roll to vote.
+    recusal: Mapped[str | None] = mapped_column(String(10))
 
 
 class BallotBox(Base):

@@ -149,9 +149,11 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     expect(card.locator(".votes-for")).to_have_text("2")
     expect(card.locator(".votes-against")).to_have_text("1")
     expect(card.locator(".votes-abstain")).to_have_text("0")
-    expect(card).to_contain_text("2/5 phiếu đồng ý, cần ít nhất 3 — 1/2 (một phần hai).")
+    expect(card).to_contain_text(
+        "2/5 phiếu đồng ý, cần ít nhất 3/5 — một phần hai số thành viên có mặt được biểu quyết."
+    )
     expect(ballot_card(secretary, second)).to_contain_text(
-        "3/4 phiếu đồng ý, cần ít nhất 2 — 1/2 (một phần hai)."
+        "3/4 phiếu đồng ý, cần ít nhất 2/4 — một phần hai số thành viên có mặt được biểu quyết."
     )
     shot(secretary, "43-ballots-closed")
     no_name_beside_a_choice(secretary)

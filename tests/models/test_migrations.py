@@ -117,3 +117,35 @@ def test_sqlite_foreign_keys_back_on_after_migrating_a_given_connection(tmp_path
         connection.commit()
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+@pytest.mark.db
+def test_ballots_closed_before_0017_are_given_their_result(empty_url, tmp_path):
+    """The only threshold known for them is the award's as it stands: 3 of 5 for, 1/2 passes."""
+    from sqlalchemy.orm import Session
+
+    from tests.fixtures.people import NOW, build_world, make_council_session
+    from workflow.council import ballot as ballots
+
+    migrations.upgrade(empty_url)
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            world = build_world(session, tmp_path)
+            council = make_council_session(session, world)
+            dossier = make_dossier(session, world, "nomination", "council_review", council=council)
+            secretary = world.actor("secretary")
+            ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+            for name in ("member1", "member2", "member3"):
+                ballots.cast_vote(session, council.id, dossier.id, world.actor(name), "approve")
+            ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+            session.commit()
+        command.downgrade(migrations.config(empty_url), "0016")
+        migrations.upgrade(empty_url)
+        with engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT threshold, threshold_base, base, needed, passed FROM ballot")
+            ).one()
+        assert tuple(row) == ("1/2", "present", 5, 3, True)
+    finally:
+        engine.dispose()

@@ -43,6 +43,13 @@ class AwardForm(FlaskForm):
         description=_l("Số phiếu cần đạt được làm tròn lên: 4/5 của 9 người là 8 phiếu."),
     )
     threshold_base = _select(_l("Tỷ lệ tính trên"))
+    threshold_source = StringField(
+        _l("Căn cứ của tỷ lệ phiếu"),
+        description=_l("Văn bản, điều khoản; ví dụ: Nghị định 98/2023/NĐ-CP, Điều 30."),
+    )
+    threshold_from = StringField(
+        _l("Tỷ lệ áp dụng từ ngày"), widget=TextInput(), render_kw=DATE_ATTRS
+    )
     public_notice_days = StringField(
         _l("Số ngày công khai trước khi Hội đồng xét"),
         default="0",

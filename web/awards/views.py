@@ -29,6 +29,7 @@ from workflow.awards import catalogue, eligibility
 from workflow.awards.catalogue import CatalogueRefused
 from workflow.awards.rules import AWARDS, PARAM_FIELDS, PURPOSES, RULE_KINDS, label_of
 from workflow.core import authz
+from workflow.core.dates import day_text
 from workflow.core.errors import StaleVersion
 from workflow.people.history import History, collective_history, person_history
 from workflow.people.labels import INITIATIVE_LEVEL_LABELS, RATING_LABELS
@@ -52,6 +53,8 @@ def _sorted_awards(session) -> list[AwardType]:
 
 def _award_form(session, award: AwardType | None = None) -> AwardForm:
     form = AwardForm(obj=award) if award is not None else AwardForm()
+    if award is not None and not form.is_submitted():
+        form.threshold_from.data = day_text(award.threshold_from)  # as typed: dd/mm/yyyy
     form.nominee_kind.choices = [(k, pick(*v)) for k, v in catalogue.NOMINEE_LABELS.items()]
     form.conferring_authority.choices = [(k, pick(*v)) for k, v in catalogue.AUTHORITIES.items()]
     form.threshold_base.choices = [(k, pick(*v)) for k, v in catalogue.BASE_LABELS.items()]

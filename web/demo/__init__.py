@@ -45,6 +45,7 @@ from web.demo.organisation import (
     SCHOOLS,
     SESSIONS,
     THEME_2026,
+    THRESHOLD_SOURCES,
 )
 from web.demo.people import load_register
 from web.demo.stories import STORIES
@@ -256,6 +257,8 @@ def _add_catalogue(demo: Demo) -> None:
             conferring_authority=authority,
             vote_threshold=share,
             threshold_base=base,
+            threshold_source=THRESHOLD_SOURCES[code][0],
+            threshold_from=THRESHOLD_SOURCES[code][1],
             legal_source=source,
         )
     demo.session.add_all([*demo.campaigns.values(), *demo.awards.values()])

@@ -341,10 +341,7 @@ CAMPAIGNS = [
 
 _LAW = "Luật Thi đua, khen thưởng 2022 (số 06/2022/QH15)"
 _DIRECTOR = f"{_LAW}, Điều 80 khoản 1: Giám đốc Sở quyết định tặng"
-_CITY = (
-    f"{_LAW}, Chương IV: Chủ tịch UBND thành phố quyết định tặng; Nghị định 152/2025/NĐ-CP; "
-    "tỷ lệ phiếu mặc định, cấu hình được"
-)
+_CITY = f"{_LAW}, Chương IV: Chủ tịch UBND thành phố quyết định tặng; Nghị định 152/2025/NĐ-CP"
 # code, Vietnamese name, English name, nominee kind, conferring authority, share of votes
 # needed (an exact fraction), base, source
 AWARDS = [
@@ -364,9 +361,9 @@ AWARDS = [
         "Grassroots Emulation Fighter",
         "individual",
         "department_director",
-        "7/10",
-        "present",
-        f"{_DIRECTOR}; tỷ lệ phiếu mặc định, cấu hình được",
+        "4/5",
+        "all_members",
+        _DIRECTOR,
     ),
     (
         "CSTDTP",
@@ -376,8 +373,7 @@ AWARDS = [
         "city_chairman",
         "9/10",
         "all_members",
-        "Bỏ phiếu kín, từ 90% tổng số thành viên Hội đồng: Nghị định 91/2017/NĐ-CP, "
-        "Điều 45 khoản 8 (đã được thay thế; đối chiếu Nghị định 152/2025/NĐ-CP); cấu hình được",
+        _CITY,
     ),
     (
         "TTLDTT",
@@ -406,7 +402,7 @@ AWARDS = [
         "collective",
         "city_chairman",
         "4/5",
-        "present",
+        "all_members",
         _CITY,
     ),
     (
@@ -450,6 +446,21 @@ AWARDS = [
         _CITY,
     ),
 ]
+
+# Where each vote threshold above comes from and the day it applies from (award code: source,
+# day). The decree's shares are on all the Council's members, absent members voting in writing;
+# Nghị định 152/2025/NĐ-CP replaced it on 01/7/2025 and is taken to keep them until checked.
+_ARTICLE_30 = "Nghị định 98/2023/NĐ-CP, Điều 30"
+_MAJORITY = "Quy chế hoạt động của Hội đồng: biểu quyết theo đa số (mặc định, cấu hình được)"
+THRESHOLD_SOURCES: dict[str, tuple[str, dt.date | None]] = {
+    "CSTDCS": (_ARTICLE_30, dt.date(2024, 1, 1)),
+    "CSTDTP": (_ARTICLE_30, dt.date(2024, 1, 1)),
+    "CO-UBND": (_ARTICLE_30, dt.date(2024, 1, 1)),
+    **{
+        code: (_MAJORITY, None)
+        for code in ("LDTT", "TTLDTT", "TTLDXS", "GK-GD-CN", "GK-GD-TT", "BK-UBND-CN", "BK-UBND-TT")
+    },
+}
 
 _ROOM = "Phòng họp tầng 3, Sở Giáo dục và Đào tạo"
 # key: (title, day, place, absent members, closed) — decisions happen on the day itself.

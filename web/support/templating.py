@@ -73,6 +73,12 @@ def share_label(text: str) -> str:
     return shown if words == shown else f"{shown} ({words})"
 
 
+def share_name(text: str) -> str:
+    """A stored share in words, in the reader's language: "chín phần mười" ("9/10" unnamed)."""
+    share = parse_share(text)
+    return pick(*share_words(share)) if share is not None else text
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         state_label=state_label,
@@ -86,6 +92,7 @@ def init_app(app: Flask) -> None:
         day_text=day_text,
         date_attrs=DATE_ATTRS,
         share_label=share_label,
+        share_name=share_name,
         share_text=share_text,
     )
     app.jinja_env.trim_blocks = True

@@ -84,6 +84,8 @@ AWARD_FIELDS = (
     "conferring_authority",
     "vote_threshold",
     "threshold_base",
+    "threshold_source",
+    "threshold_from",
     "public_notice_days",
     "legal_source",
     "active",
@@ -129,15 +131,21 @@ def clean_award(
             )
         )
     out["code"] = code
-    for key, limit in (("name_vi", 255), ("name_en", 255), ("legal_source", 400)):
+    optional = ("legal_source", "threshold_source")
+    for key, limit in (("name_vi", 255), ("name_en", 255), *((k, 400) for k in optional)):
         out[key] = nfc(str(values.get(key) or ""))
-        if key != "legal_source" and not out[key]:
+        if key not in optional and not out[key]:
             problems.append(invalid_field(key, "không được để trống", "is required"))
         elif len(out[key]) > limit:
             problems.append(
                 invalid_field(key, f"dài quá {limit} ký tự", f"is longer than {limit} characters")
             )
     out["legal_source"] = out["legal_source"] or None
+    out["threshold_source"] = out["threshold_source"] or None
+    raw = str(values.get("threshold_from") or "").strip()
+    out["threshold_from"] = parse_day(raw)  # dd/mm/yyyy as typed, or ISO
+    if raw and out["threshold_from"] is None:
+        problems.append(invalid_field("threshold_from", DATE_RULE[0], DATE_RULE[1]))
     for key, allowed in (
         ("nominee_kind", NOMINEE_KINDS),
         ("conferring_authority", CONFERRING_AUTHORITIES),

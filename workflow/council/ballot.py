@@ -6,9 +6,10 @@ the ballot box, in one transaction; nothing records which counter a member moved
 the opening (roll size, who is recused) and the closing (totals only). The running
 counters are never returned while the ballot is open; :func:`tally` refuses.
 
-Applying the result fires ``council_approve`` or ``council_reject`` through the engine with
-the ballot's id: the guards read the tally from the closed ballot and check the award's
-threshold. Nothing here commits.
+Closing fixes the result on the ballot (the award's threshold then, its base, the approvals
+needed, passed or not): later edits of the catalogue never change a closed ballot. Applying the
+result fires ``council_approve`` or ``council_reject`` through the engine with the ballot's id:
+the guards judge the ballot's fixed result and the event records it. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from workflow.council.guards import (
     ballot_tally,
     counts_written,
     eligible_voters,
+    fixed_threshold,
     quorum_problem,
     recused_ids,
     threshold,
@@ -97,7 +99,7 @@ ENTITY = "ballot"
 
 @dataclass(frozen=True)
 class Tally:
-    """A closed ballot's result against the award type's threshold."""
+    """A closed ballot's result against the threshold fixed when it closed."""
 
     votes_for: int
     votes_against: int
@@ -108,6 +110,9 @@ class Tally:
     base: int
     required: int
     share: Fraction
+    all_members: bool = False
+    source: str | None = None
+    since: dt.date | None = None
 
     @property
     def passes(self) -> bool:
@@ -204,6 +209,7 @@ def open_ballot(
     roll = sorted(eligible_voters(session, council, dossier))
     if not roll:
         raise _refuse(BALLOT_MESSAGES.violation("ballot_no_voters"))
+    recused = _recusals(session, council, dossier)
     now = now or utcnow()
     ballot = Ballot(
         session_id=council.id,
@@ -218,6 +224,12 @@ def open_ballot(
     session.add(ballot)
     session.flush()
     session.add_all([BallotVoter(ballot_id=ballot.id, user_id=u, voted=False) for u in roll])
+    session.add_all(
+        [
+            BallotVoter(ballot_id=ballot.id, user_id=u, voted=False, recusal=why)
+            for u, why in recused
+        ]
+    )
     session.add(BallotBox(ballot_id=ballot.id, approve=0, reject=0, abstain=0))
     members = {a.user_id for a in council.attendance}
     record_event(
@@ -239,6 +251,13 @@ def open_ballot(
     return ballot
 
 
+def _recusals(session: Session, council: CouncilSession, dossier: Dossier) -> list[tuple[int, str]]:
+    """The present members recused on ``dossier``, with why: "nominee" or "conflict"."""
+    nominee = nominee_account(dossier)
+    recused = recused_ids(session, council.id, dossier) & council.present_user_ids()
+    return [(u, "nominee" if u == nominee else "conflict") for u in sorted(recused)]
+
+
 def standing(
     session: Session, council: CouncilSession, dossier: Dossier, actor: Actor, ballot: Ballot | None
 ) -> str:
@@ -252,6 +271,8 @@ def standing(
     row = session.get(BallotVoter, (ballot.id, actor.user_id))
     if row is None:
         return "absent" if actor.user_id not in council.present_user_ids() else "not_on_roll"
+    if row.recusal is not None:
+        return row.recusal
     if row.voted:
         return "voted"
     return "may_vote" if ballot.is_open else "closed"
@@ -312,6 +333,7 @@ def cast_vote(
                 BallotVoter.ballot_id == ballot.id,
                 BallotVoter.user_id == actor.user_id,
                 BallotVoter.voted.is_(False),
+                BallotVoter.recusal.is_(None),
             )
             .values(voted=True)
             .execution_options(synchronize_session=False)
@@ -365,6 +387,7 @@ def close_ballot(
         box.abstain,
     )
     ballot.written_for, ballot.written_against = written_for, written_against
+    _fix_result(council, dossier, ballot)
     ballot.status, ballot.closed_at = "closed", now
     session.execute(
         delete(BallotBox)
@@ -388,6 +411,12 @@ def close_ballot(
             "eligible": ballot.eligible,
             "votes": [ballot.votes_for, ballot.votes_against, ballot.votes_abstain],
             "written": [written_for, written_against],
+            "threshold": ballot.threshold,
+            "threshold_base": ballot.threshold_base,
+            "threshold_source": ballot.threshold_source,
+            "threshold_from": ballot.threshold_from,
+            "base": ballot.base,
+            "needed": ballot.needed,
             "passes": result.passes,
         },
     )
@@ -410,23 +439,36 @@ def _check_written(
         raise _refuse(BALLOT_MESSAGES.violation("written_invalid", {"absent": allowed}))
 
 
+def _fix_result(council: CouncilSession, dossier: Dossier, ballot: Ballot) -> None:
+    """Store on ``ballot`` its result against the award's threshold as it stands at the close."""
+    award = getattr(dossier, "award_type", None)
+    base, required, share = threshold(award, council, ballot.eligible)
+    ballot.threshold = share_text(share)
+    ballot.threshold_base = "all_members" if counts_written(award) else "present"
+    ballot.threshold_source = getattr(award, "threshold_source", None)
+    ballot.threshold_from = getattr(award, "threshold_from", None)
+    ballot.base, ballot.needed = base, required
+    ballot.passed = ballot_tally(ballot)[0] >= required
+
+
 def tally(session: Session, ballot: Ballot) -> Tally:
-    """The result of a closed ballot. Refused while it is open: the counts are secret until then."""
+    """The result of a closed ballot, as fixed at its close. Refused while it is open: the
+    counts are secret until then."""
     if ballot.is_open or ballot.votes_for is None:
         raise _refuse(COUNCIL_MESSAGES.violation("ballot_still_open"))
-    council = session.get(CouncilSession, ballot.session_id)
-    award = getattr(session.get(Dossier, ballot.dossier_id), "award_type", None)
-    votes = ballot_tally(ballot, award)
-    base, required, share = threshold(award, council, ballot.eligible)
-    written = counts_written(award)
+    base, required, share = fixed_threshold(ballot)
+    all_members = ballot.threshold_base == "all_members"
     return Tally(
-        *votes,
-        ballot.written_for if written else 0,
-        ballot.written_against if written else 0,
+        *ballot_tally(ballot),
+        ballot.written_for if all_members else 0,
+        ballot.written_against if all_members else 0,
         ballot.eligible,
         base,
         required,
         share,
+        all_members,
+        ballot.threshold_source,
+        ballot.threshold_from,
     )
 
 
@@ -513,6 +555,23 @@ def set_conflict(
     return conflict
 
 
+def roll(
+    session: Session, council: CouncilSession, dossier: Dossier, ballot: Ballot | None
+) -> list[tuple[int, str]]:
+    """Each member of the session and where they stand on the dossier's ballot: "voter",
+    "nominee" or "conflict" (recused), or "absent". Once the ballot is open, as it was fixed
+    then; before, as it would be."""
+    # Recused members present: kept on the roll when it opened; a ballot opened before the roll
+    # kept them has no row for them, and they are named as they would be now.
+    fixed = {u: why for u, why in _recusals(session, council, dossier)}
+    if ballot is None:
+        fixed |= {u: "voter" for u in eligible_voters(session, council, dossier)}
+    else:
+        rows = session.scalars(select(BallotVoter).where(BallotVoter.ballot_id == ballot.id))
+        fixed |= {r.user_id: r.recusal or "voter" for r in rows}
+    return [(a.user_id, fixed.get(a.user_id, "absent")) for a in council.attendance]
+
+
 @dataclass
 class BoardRow:
     """One nomination on a session's ballot page, as ``actor`` may see it."""
@@ -523,6 +582,9 @@ class BoardRow:
     standing: str | None
     result: Tally | None
     conflicts: list[CouncilConflict]
+    roll: list[tuple[int, str]]
+    # (base, approvals needed, share) by the award's threshold today, for the roll shown.
+    expected: tuple[int, int, Fraction]
 
     @property
     def can_apply(self) -> bool:
@@ -563,6 +625,8 @@ def _rows(
     rows = []
     for dossier in dossiers:
         ballot = found.get(dossier.id)
+        members = roll(session, council, dossier, ballot)
+        voters = sum(1 for _, where in members if where == "voter")
         rows.append(
             BoardRow(
                 dossier,
@@ -571,6 +635,8 @@ def _rows(
                 standing(session, council, dossier, actor, ballot) if member else None,
                 tally(session, ballot) if ballot and not ballot.is_open else None,
                 [c for c in conflicts if c.dossier_id == dossier.id],
+                members,
+                threshold(getattr(dossier, "award_type", None), council, voters),
             )
         )
     return rows

@@ -171,7 +171,7 @@ def _tally(ctx: GuardContext) -> tuple[int, int, int] | None:
     """
     ballot = _closed_ballot(ctx)
     if ballot is not None:
-        return ballot_tally(ballot, getattr(ctx.dossier, "award_type", None))
+        return ballot_tally(ballot)
     try:
         counts = tuple(
             int(str(ctx.inputs.get(k) or 0))
@@ -234,9 +234,10 @@ def counts_written(award: Any) -> bool:
     return award is not None and award.threshold_base == "all_members"
 
 
-def ballot_tally(ballot: Ballot, award: Any) -> tuple[int, int, int]:
-    """For, against, abstain of a closed ballot, with written opinions where they count."""
-    written = counts_written(award)
+def ballot_tally(ballot: Ballot) -> tuple[int, int, int]:
+    """For, against, abstain of a closed ballot, with written opinions where its fixed
+    threshold counted them."""
+    written = ballot.threshold_base == "all_members"
     return (
         ballot.votes_for + (ballot.written_for if written else 0),
         ballot.votes_against + (ballot.written_against if written else 0),
@@ -249,6 +250,11 @@ def threshold(award: Any, council: Council, voters: int) -> tuple[int, int, Frac
     share = share_of(award.vote_threshold if award else None, DEFAULT_THRESHOLD)
     base = council.member_count if counts_written(award) else voters
     return base, needed(base, share), share
+
+
+def fixed_threshold(ballot: Ballot) -> tuple[int, int, Fraction]:
+    """(base, required approvals, share) fixed when ``ballot`` closed."""
+    return ballot.base or 0, ballot.needed or 0, share_of(ballot.threshold, DEFAULT_THRESHOLD)
 
 
 def _typed_tally(ctx: GuardContext) -> bool:
@@ -297,13 +303,25 @@ def _ballot_problem(ctx: GuardContext, council: Council) -> tuple[Violation | No
 
 
 def _threshold_problem(ctx: GuardContext, council: Council, voters: int) -> Violation | None:
-    """A reason why the tally does not reach the threshold, or None when it does."""
+    """A reason why the tally does not reach the threshold, or None when it does.
+
+    A closed secret ballot is judged on the threshold fixed when it closed, never today's."""
     award = getattr(ctx.dossier, "award_type", None)
     votes_for = _tally(ctx)[0]
-    base, required, share = threshold(award, council, voters)
+    ballot = _closed_ballot(ctx)
+    if ballot is not None:
+        (base, required, share), all_members = (
+            fixed_threshold(ballot),
+            ballot.threshold_base == "all_members",
+        )
+    else:
+        (base, required, share), all_members = (
+            threshold(award, council, voters),
+            counts_written(award),
+        )
     if votes_for < required:
         words, words_en = share_words(share)
-        on = BASE_WORDS["all_members" if counts_written(award) else "present"]
+        on = BASE_WORDS["all_members" if all_members else "present"]
         return COUNCIL_MESSAGES.violation(
             "threshold_not_met",
             {
@@ -402,11 +420,44 @@ def council_outcome(outcome: str) -> Callable[[GuardContext], None]:
             ctx.changes["votes"] = list(_tally(ctx))
         if ballot is not None:
             ctx.changes["ballot_id"] = ballot.id
+            ctx.changes["ballot_result"] = fixed_result(ballot)
+        elif _typed_tally(ctx) and getattr(ctx.dossier, "award_type", None) is not None:
+            ctx.changes["threshold"] = _typed_threshold(ctx, council)
         _record_item(ctx.session, council.id, ctx.dossier.id, values)
         ctx.changes["council_session_id"] = council.id
 
     effect.__name__ = f"council_outcome_{outcome}"
     return effect
+
+
+def _typed_threshold(ctx: GuardContext, council: Council) -> dict[str, Any]:
+    """The award's threshold a typed tally was judged on, as the decision's event records it."""
+    award = ctx.dossier.award_type
+    voters = len(eligible_voters(ctx.session, council, ctx.dossier))
+    base, required, share = threshold(award, council, voters)
+    return {
+        "threshold": share_text(share),
+        "threshold_base": "all_members" if counts_written(award) else "present",
+        "threshold_source": award.threshold_source,
+        "threshold_from": award.threshold_from,
+        "base": base,
+        "needed": required,
+    }
+
+
+def fixed_result(ballot: Ballot) -> dict[str, Any]:
+    """The result a closed ballot fixed at its close, as its events record it."""
+    return {
+        "threshold": ballot.threshold,
+        "threshold_base": ballot.threshold_base,
+        "threshold_source": ballot.threshold_source,
+        "threshold_from": ballot.threshold_from,
+        "base": ballot.base,
+        "needed": ballot.needed,
+        "votes": list(ballot_tally(ballot)),
+        "written": [ballot.written_for, ballot.written_against],
+        "passed": ballot.passed,
+    }
 
 
 def _record_item(

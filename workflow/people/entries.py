@@ -25,7 +25,7 @@ from models.clock import utcnow
 from models.people import GENDERS, IDENTITY_KINDS
 from models.text import fold, has_words, nfc, vi_sort_key, whole_number
 from workflow.core import audit
-from workflow.core.actors import Actor
+from workflow.core.actors import Actor, Role
 from workflow.core.authz import (
     OFFICE,
     UNIT,
@@ -143,9 +143,21 @@ def ordered_ids(session: Session, where: list[ColumnElement[bool]], sort: str) -
     return ids[::-1] if sort.startswith("-") else ids
 
 
+# Department-wide roles that act on dossiers: their holders may work in any unit (a principal
+# on the Council), and the link to their register entry is what recuses them from their own.
+DEPARTMENT_DECIDERS = (
+    Role.OFFICE_REVIEWER.value,
+    Role.COUNCIL_SECRETARY.value,
+    Role.COUNCIL_MEMBER.value,
+)
+
+
 def accounts_of(session: Session, unit_id: int) -> list[User]:
-    """The accounts that may be linked to a person of ``unit_id``: those with a role in it."""
-    ids = select(RoleGrant.user_id).where(RoleGrant.unit_id == unit_id)
+    """The accounts that may be linked to a person of ``unit_id``: those with a role in it, and
+    the Office's and the Council's, who review and decide on every unit's nominations."""
+    ids = select(RoleGrant.user_id).where(
+        (RoleGrant.unit_id == unit_id) | RoleGrant.role.in_(DEPARTMENT_DECIDERS)
+    )
     return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.full_name)))
 
 
@@ -220,7 +232,13 @@ def _account(
     user_id = whole_number(raw)
     label = LABELS["user_id"]
     if user_id not in {u.id for u in accounts_of(session, unit_id)}:
-        problems.append(invalid(label, "không có vai trò trong đơn vị", "has no role in the unit"))
+        problems.append(
+            invalid(
+                label,
+                "không có vai trò trong đơn vị, Văn phòng Sở hay Hội đồng",
+                "has no role in the unit, the Office or the Council",
+            )
+        )
         return None
     holder = session.scalar(current_people().where(Person.user_id == user_id))
     if holder is not None and holder.id != person_id:

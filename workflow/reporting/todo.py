@@ -35,6 +35,7 @@ def ballots_awaiting(session: Session, actor: Actor) -> list[WaitingBallot]:
         .where(
             BallotVoter.user_id == actor.user_id,
             BallotVoter.voted.is_(False),
+            BallotVoter.recusal.is_(None),  # on the roll as recused: nothing to do
             Ballot.status == BALLOT_OPEN,
         )
         .order_by(Ballot.opened_at, Ballot.id)

@@ -506,3 +506,25 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
             select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")
         ).all()
         assert ends == ["create", "end"]
+
+
+def test_the_threshold_source_and_day_through_the_form(app, client, app_world, auth):
+    auth.login("admin")
+    typed = {
+        **AWARD,
+        "threshold_source": "Nghị định 98/2023/NĐ-CP, Điều 30",
+        "threshold_from": "31/02/2024",
+    }
+    response = _post(client, "/awards/new", "/awards/new", typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and _award(app, "BK-BO") is None
+    assert 'value="31/02/2024"' in html and 'value="Nghị định 98/2023/NĐ-CP, Điều 30"' in html
+    _post(client, "/awards/new", "/awards/new", {**typed, "threshold_from": "01/01/2024"})
+    award = _award(app, "BK-BO")
+    assert (award.threshold_source, str(award.threshold_from)) == (
+        typed["threshold_source"],
+        "2024-01-01",
+    )
+    form = page(client, f"/awards/{award.id}/edit")
+    assert 'value="01/01/2024"' in form
+    assert "áp dụng từ 01/01/2024" in page(client, "/awards/")

@@ -587,3 +587,54 @@ def test_decision_as_pdf_when_libreoffice_is_there(app, client, auth, app_world)
     response = client.get(f"/council/decisions/{decision}/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+
+
+def test_the_roll_shows_the_nominee_recused_and_the_result_stays_as_closed(
+    app, app_world, client, auth, meeting
+):
+    council_id, _plain, own = meeting
+    auth.login("secretary")
+    open_ballot(client, auth, council_id, own)
+    page = client.get(f"/council/{council_id}/ballots").get_data(as_text=True)
+    card = page[page.index(f'id="ballot-{own}"') :]
+    assert "Đinh Thị Oanh — Không tham gia bỏ phiếu (là người được đề nghị)" in re.sub(
+        r"\s+", " ", card
+    )
+    # Her vote is refused with the reason, and counts nothing.
+    as_user(auth, "member4")
+    answer = post(client, "/", f"/council/{council_id}/vote/{own}", choice="approve")
+    assert answer.status_code == 403
+    assert "là người được đề nghị" in answer.get_data(as_text=True)
+    for name in ("member1", "member2"):
+        vote(client, auth, name, council_id, own, "approve")
+    as_user(auth, "secretary")
+    post(
+        client,
+        f"/council/{council_id}/ballots",
+        f"/council/{council_id}/ballots/{own}/close",
+    )
+    with app_db(app) as session:
+        award = session.get(Dossier, own).award_type
+        award.vote_threshold = "1/4"
+        session.commit()
+    page = re.sub(r"\s+", " ", client.get(f"/council/{council_id}/ballots").get_data(as_text=True))
+    # 2 of the 4 on the roll, 1/2 needed then: passed, and it stays so whatever the catalogue says.
+    assert "2/4 phiếu đồng ý, cần ít nhất 2/4 — một phần hai số thành viên có mặt" in page
+
+
+def test_the_threshold_is_shown_with_the_count_its_source_and_its_day(
+    app, app_world, client, auth, meeting
+):
+    council_id, plain, _own = meeting
+    with app_db(app) as session:
+        award = session.get(Dossier, plain).award_type
+        award.vote_threshold, award.threshold_base = "9/10", "all_members"
+        award.threshold_source = "Nghị định 98/2023/NĐ-CP, Điều 30"
+        award.threshold_from = dt.date(2024, 1, 1)
+        session.commit()
+    auth.login("secretary")
+    page = re.sub(r"\s+", " ", client.get(f"/council/{council_id}/ballots").get_data(as_text=True))
+    assert (
+        "cần ít nhất 5/5 — chín phần mười tổng số thành viên Hội đồng "
+        "(Nghị định 98/2023/NĐ-CP, Điều 30; áp dụng từ 01/01/2024)"
+    ) in page

@@ -3,6 +3,8 @@ nothing; the right version edits once and moves the version; rule changes leave 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -91,4 +93,18 @@ def test_the_right_award_version_edits_once_and_rules_leave_it_alone(session, wo
         session, admin, award.id, _values(award, public_notice_days=5), now=NOW, expected_version=2
     )
     assert _stored(session, award.id)[0][3] == 3
+    assert verify(session).ok
+
+
+@pytest.mark.db
+def test_a_threshold_has_its_source_and_the_day_it_applies_from(session, world):
+    admin, award = world.actor("admin"), world.awards["ldtt"]
+    bad = _values(award, threshold_source="Nghị định 98/2023/NĐ-CP, Điều 30", threshold_from="x")
+    with pytest.raises(catalogue.CatalogueRefused) as info:
+        catalogue.update_award(session, admin, award.id, bad, now=NOW)
+    assert [v.params["field"] for v in info.value.violations] == ["threshold_from"]
+    good = {**bad, "vote_threshold": "4/5", "threshold_from": "01/01/2024"}
+    diff = catalogue.update_award(session, admin, award.id, good, now=NOW)
+    assert diff["threshold_from"] == [None, dt.date(2024, 1, 1)]
+    assert diff["threshold_source"][1] == "Nghị định 98/2023/NĐ-CP, Điều 30"
     assert verify(session).ok

@@ -112,7 +112,8 @@ def test_the_nominee_is_recused(session, world, council):
     )
     ballot = ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary"), now=NOW)
     assert ballot.eligible == 4
-    assert session.get(BallotVoter, (ballot.id, world.users["member2"].id)) is None
+    # On the roll, shown as recused, and not counted in the base.
+    assert session.get(BallotVoter, (ballot.id, world.users["member2"].id)).recusal == "nominee"
     error = refused(
         lambda: ballots.cast_vote(
             session, council.id, dossier.id, world.actor("member2"), "approve"
@@ -546,6 +547,12 @@ def test_the_audit_holds_opening_and_totals_only(session, world, council):
         "eligible": 5,
         "votes": [1, 1, 1],
         "written": [0, 0],
+        "threshold": "1/2",
+        "threshold_base": "present",
+        "threshold_source": None,
+        "threshold_from": None,
+        "base": 5,
+        "needed": 3,
         "passes": False,
     }
     assert verify(session).ok
@@ -631,7 +638,12 @@ def test_no_database_row_and_no_log_line_links_a_voter_to_a_vote(session, world,
     voter_ids = {world.users[m].id for m in voters}
     ballot = ballots.open_ballot(session, council.id, dossier.id, secretary)
     # The design: the roll has no choice, the box no voter, neither a time.
-    assert {c.name for c in BallotVoter.__table__.columns} == {"ballot_id", "user_id", "voted"}
+    assert {c.name for c in BallotVoter.__table__.columns} == {
+        "ballot_id",
+        "user_id",
+        "voted",
+        "recusal",
+    }
     assert {c.name for c in BallotBox.__table__.columns} == {
         "ballot_id",
         "approve",

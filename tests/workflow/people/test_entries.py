@@ -84,6 +84,15 @@ def test_an_account_must_have_a_role_in_the_unit_and_link_to_one_person(session,
         make_person(session, world, "Hồng Khác", user_id=world.users["staff_a"].id)
 
 
+def test_a_council_member_working_in_the_unit_can_be_linked(session, world):
+    """A principal on the Council: her account has no role in the school, yet the link is what
+    recuses her from her own nomination, so the Office's and the Council's accounts are offered."""
+    member = world.users["member2"].id
+    assert member in {u.id for u in entries.accounts_of(session, world.units["a"].id)}
+    person = make_person(session, world, "Đỗ Thị Mai", user_id=member)
+    assert person.user_id == member
+
+
 def test_a_probable_duplicate_needs_a_confirmation(session, world):
     first = make_person(session, world, identity_kind="national_id", identity_number="079188001234")
     with pytest.raises(EditRefused) as refused:

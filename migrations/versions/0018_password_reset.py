@@ -1,7 +1,7 @@
 """password reset links and the forced change of a one-time password
 
-Revision ID: 0019
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06
 
 ``password_reset_token`` keeps the SHA-256 of each e-mailed reset link's secret (never the
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import models
 
 
-revision: str = '0019'
-down_revision: Union[str, None] = '0016'
+revision: str = '0018'
+down_revision: Union[str, None] = '0017'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

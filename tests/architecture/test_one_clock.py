@@ -1,4 +1,4 @@
-"""The application reads the time from one clock, ``models.clock``.
+"""The application and its tests read the time from one clock, ``models.clock``.
 
 A module that asks the system for the date itself (``datetime.now``, ``date.today``) cannot be
 told what day it is: the tests would then pass or fail by the calendar, and a campaign window
@@ -11,7 +11,7 @@ import ast
 
 from tests.fixtures import ROOT
 
-SCANNED = ("workflow", "web", "models")
+SCANNED = ("workflow", "web", "models", "tests")
 SYSTEM_CLOCK = frozenset({"now", "today", "utcnow", "fromtimestamp"})
 CLOCK_MODULE = ROOT / "models" / "clock.py"
 

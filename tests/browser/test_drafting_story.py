@@ -57,7 +57,7 @@ def test_a_half_done_draft_is_completed_and_sent(new_page, live_server, tmp_path
     staff.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(label="Lao động tiên tiến")
     # The award chosen: its document slots show, its rules are listed as the Office checks them.
     expect(report_slot).to_be_visible()
-    expect(_check(staff, "#draft-checklist", "achievement_report")).to_have_class(
+    expect(_check(staff, "#form-checklist", "achievement_report")).to_have_class(
         re.compile("check-fail")
     )
     staff.get_by_label("Minh chứng khác", exact=True).set_input_files(pdf(tmp_path, DECISION_FILE))
@@ -81,10 +81,10 @@ def test_a_half_done_draft_is_completed_and_sent(new_page, live_server, tmp_path
     staff.get_by_label("Tóm tắt thành tích").fill("Hoàn thành tốt nhiệm vụ năm học 2025–2026.")
     staff.get_by_label("Báo cáo thành tích", exact=True).set_input_files(pdf(tmp_path, REPORT_FILE))
     # The file chosen in its slot counts before it is saved.
-    expect(_check(staff, "#draft-checklist", "achievement_report")).to_have_class(
+    expect(_check(staff, "#form-checklist", "achievement_report")).to_have_class(
         re.compile("check-ok")
     )
-    expect(staff.locator("#draft-checklist")).to_contain_text("Đã đủ thông tin bắt buộc để gửi.")
+    expect(staff.locator("#form-checklist")).to_contain_text("Đã đủ thông tin bắt buộc để gửi.")
     shot(staff, "41-drafting-edit-checklist")
     staff.get_by_role("button", name="Lưu thay đổi").click()
     expect(staff.locator(".evidence-list")).to_contain_text(REPORT_FILE)

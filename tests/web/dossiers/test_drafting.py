@@ -46,7 +46,7 @@ def test_a_half_done_draft_is_saved_and_told_what_is_missing(app, client, app_wo
     form = page(client, "/dossiers/new/nomination")
     # One slot per document an award may ask for, and "Minh chứng khác"; the checklist beside.
     assert 'name="files_achievement_report"' in form and 'name="files"' in form
-    assert 'id="draft-checklist"' in form and "Cần có trước khi gửi" in form
+    assert 'id="form-checklist"' in form and "Cần có trước khi gửi" in form
     response = post_with_token(
         client,
         "/dossiers/new/nomination",

@@ -24,12 +24,12 @@ document.addEventListener("DOMContentLoaded", () => {
   apply();
 });
 
-// The draft's checklist beside the form (#draft-checklist): drawn again by the server from what
+// The draft's checklist beside the form (#form-checklist): drawn again by the server from what
 // the form holds now, as the person types, chooses and attaches (nothing is saved by it), and
 // the file slots of the documents the chosen award asks for shown. A slot holding a chosen file
 // stays shown whatever the award.
 document.addEventListener("DOMContentLoaded", () => {
-  const panel = document.getElementById("draft-checklist");
+  const panel = document.getElementById("form-checklist");
   const form = document.getElementById("dossier-form");
   if (!panel || !form) return;
   const slots = () => form.querySelectorAll("[data-slot]");

@@ -232,7 +232,8 @@ def test_plan_and_report_story(new_page):
     head = new_page("head_a")
     for kind, dossier_id in (("plan", plan_id), ("report", report_id)):
         open_dossier(head, dossier_id)
-        fire(head, kind, "unit_approve", "office_review")
+        # The plan was due on 10/3: the head confirms sending it late; the report is on time.
+        fire(head, kind, "unit_approve", "office_review", confirm=kind == "plan")
 
     reviewer = new_page("reviewer")
     reviewer.get_by_role("link", name="Thẩm định", exact=True).click()

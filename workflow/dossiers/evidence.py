@@ -12,17 +12,18 @@ import io
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import filetype
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Attachment, AuditEvent
+from models import Attachment, AuditEvent, Dossier
 from models.clock import utcnow
 from models.private_files import write_private
 from workflow.awards.rules import PURPOSES
 from workflow.core import audit
-from workflow.core.actors import Actor
+from workflow.core.actors import Actor, Role
 from workflow.core.authz import can_view
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.messages import Messages
@@ -177,24 +178,20 @@ def attach(
     session.add(attachment)
     touch(dossier, now)
     session.flush()
-    audit.append(
+    _file_event(
         session,
-        entity_type="dossier",
-        entity_id=dossier.id,
-        action="attach",
-        actor_id=actor.user_id,
-        actor_role=role.value,
-        unit_id=dossier.unit_id,
-        from_state=dossier.state,
-        to_state=dossier.state,
-        changes={
+        dossier,
+        actor,
+        role,
+        "attach",
+        now,
+        {
             "attachment_id": attachment.id,
             "name": name,
             "sha256": digest,
             "size": len(data),
             "purpose": purpose,
         },
-        now=now,
     )
     return attachment
 
@@ -220,19 +217,7 @@ def detach(
     }
     session.delete(attachment)
     touch(dossier, now)
-    audit.append(
-        session,
-        entity_type="dossier",
-        entity_id=dossier.id,
-        action="detach",
-        actor_id=actor.user_id,
-        actor_role=role.value,
-        unit_id=dossier.unit_id,
-        from_state=dossier.state,
-        to_state=dossier.state,
-        changes=changes,
-        now=now,
-    )
+    _file_event(session, dossier, actor, role, "detach", now, changes)
     session.flush()
 
 
@@ -259,25 +244,46 @@ def set_purpose(
         return None
     attachment.purpose = purpose
     touch(dossier, now)
-    event = audit.append(
+    event = _file_event(
+        session,
+        dossier,
+        actor,
+        role,
+        "retype",
+        now,
+        {
+            "attachment_id": attachment.id,
+            "name": attachment.original_name,
+            "purpose": [old, purpose],
+        },
+    )
+    session.flush()
+    return event
+
+
+def _file_event(
+    session: Session,
+    dossier: Dossier,
+    actor: Actor,
+    role: Role,
+    action: str,
+    now: dt.datetime,
+    changes: dict[str, Any],
+) -> AuditEvent:
+    """The audit event of a change to a dossier's files (its state stays as it is)."""
+    return audit.append(
         session,
         entity_type="dossier",
         entity_id=dossier.id,
-        action="retype",
+        action=action,
         actor_id=actor.user_id,
         actor_role=role.value,
         unit_id=dossier.unit_id,
         from_state=dossier.state,
         to_state=dossier.state,
-        changes={
-            "attachment_id": attachment.id,
-            "name": attachment.original_name,
-            "purpose": [old, purpose],
-        },
+        changes=changes,
         now=now,
     )
-    session.flush()
-    return event
 
 
 def load_attachment(session: Session, attachment_id: int, actor: Actor) -> Attachment:

@@ -132,10 +132,10 @@ def checked_files(files: Iterable[tuple[FileStorage, str]]) -> tuple[list[Upload
     return good, problems
 
 
-def posted_purpose(name: str = "purpose") -> str:
+def posted_purpose() -> str:
     """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "Minh
     chứng khác"."""
-    chosen = request.form.get(name, OTHER)
+    chosen = request.form.get("purpose", OTHER)
     return chosen if chosen in PURPOSES else OTHER
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,7 +90,7 @@ def _checklist(
     dossier: Dossier | None,
     waiting: list[pending.PendingFile],
     retypes: Mapping[int, str],
-    chosen: list[str] = (),
+    chosen: Iterable[str] = (),
 ) -> checklist.Checklist:
     """The checklist of the form holding ``values``: the files ``waiting`` to be saved with
     it, those ``chosen`` in its slots (their documents) and the saved ones it retypes count as

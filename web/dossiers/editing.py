@@ -30,7 +30,7 @@ from web.dossiers.common import (
     posted_retypes,
     slot_name,
 )
-from web.dossiers.forms import DossierForm, build_form
+from web.dossiers.forms import FORMS, DossierForm, build_form
 from web.home.links import optional_url
 from web.support.access import requires
 from web.support.i18n import lang, pick
@@ -45,7 +45,6 @@ from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import checklist, evidence
 from workflow.dossiers import content as dossiers
 from workflow.dossiers.evidence import KIND_FILES, OTHER
-from workflow.dossiers.fields import fields_of
 from workflow.dossiers.guards import missing_fields
 
 
@@ -160,7 +159,8 @@ def draft_checklist(kind: str):
     if dossier_id is not None:
         dossier = load_visible(session, dossier_id, who)
         kind = dossier.kind
-    values = {f.name: args.get(f.name) for f in fields_of(kind).values() if f.on_form}
+    # Read as the form reads a save (ids in range, ticks, line breaks), never saved.
+    values = FORMS[kind](formdata=args, meta={"csrf": False}).content()
     kept = set(args.getlist("keep_pending"))
     waiting = [f for f in pending.listing(args.get("pending_token")) if f.id in kept]
     retypes = posted_retypes(dossier, args) if dossier is not None else {}

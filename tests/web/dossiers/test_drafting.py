@@ -223,3 +223,20 @@ def test_the_head_is_warned_before_sending_a_late_plan(app, client, app_world, a
     # A report due 10/12 sent on 6/12 is on time: no warning.
     report = setup_dossier(app, app_world, "report", "unit_review")
     assert "data-late-warning" not in page(client, f"/dossiers/{report}")
+
+
+def test_the_checklist_reads_odd_values_as_a_save_would(app, client, app_world, auth):
+    dossier_id = setup_dossier(app, app_world)
+    auth.login("staff_a")
+    for query in (
+        "person_id=99999999999999999999",
+        "award_type_id=99999999999999999999",
+        "campaign_id=²&nominee_kind=nhóm",
+        "unit_id=99999999999999999999&person_id=1",
+        "dossier_id=99999999999999999999",
+        "nominee_kind=collective&collective_id=99999999999999999999",
+        f"dossier_id={dossier_id}&purpose_1=zz&chosen=zz&keep_pending=1&pending_token=abc",
+    ):
+        response = client.get(f"/dossiers/checklist/nomination?{query}")
+        assert response.status_code < 500, query
+    assert client.get("/dossiers/checklist/zzz").status_code == 404

@@ -200,9 +200,10 @@ def _link_nominee(session: Session, nomination: Nomination, values: dict[str, An
 def _link_collective(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
     """The unit itself when no group is chosen; a group must be an active one of the unit."""
     chosen = values.get("collective_id", nomination.collective_id)
-    entry = (
-        session.get(Collective, chosen) if chosen else unit_collective(session, nomination.unit_id)
-    )
+    if chosen:
+        entry = session.get(Collective, chosen)
+    else:  # a form's checklist may not know the unit yet
+        entry = unit_collective(session, nomination.unit_id) if nomination.unit_id else None
     if entry is None or entry.unit_id != nomination.unit_id:
         return [CONTENT_MESSAGES.violation("collective_elsewhere")]
     if not entry.active:

@@ -65,9 +65,10 @@ def slots(
 ) -> list[Slot]:
     """The form's file inputs: one per document needed, then "Minh chứng khác"."""
     required = required_purposes(session, dossier, day)
-    return [Slot(p, True, counts.get(p, 0)) for p in required] + [
-        Slot(OTHER, False, counts.get(OTHER, 0))
-    ] * (OTHER not in required)
+    found = [Slot(p, True, counts.get(p, 0)) for p in required]
+    if OTHER not in required:
+        found.append(Slot(OTHER, False, counts.get(OTHER, 0)))
+    return found
 
 
 def checklist(

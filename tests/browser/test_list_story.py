@@ -65,7 +65,7 @@ def test_a_list_from_the_school_to_the_decision(new_page, live_server, tmp_path)
         ("Biên bản họp Hội đồng thi đua, khen thưởng.pdf", "Biên bản họp xét thi đua, khen thưởng"),
     ):
         staff.get_by_label("Tải thêm tệp minh chứng").set_input_files(pdf(tmp_path, name))
-        staff.get_by_label("Loại tài liệu").select_option(label=purpose)
+        staff.get_by_label("Loại tài liệu", exact=True).select_option(label=purpose)
         staff.get_by_role("button", name="Tải lên").click()
         expect(staff.locator(".evidence-list")).to_contain_text(name)
     expect(staff.locator(".evidence-list [data-purpose]")).to_have_count(2)

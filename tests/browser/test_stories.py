@@ -57,7 +57,7 @@ def test_nomination_story(new_page, live_server, tmp_path):
         "Hướng dẫn đội tuyển học sinh giỏi Vật lý đạt 2 giải Nhất cấp thành phố; "
         "cứu một học sinh đuối nước ngày 12/5/2026."
     )
-    staff.get_by_label("Thêm tệp").set_input_files(pdf(tmp_path, EVIDENCE))
+    staff.get_by_label("Minh chứng khác", exact=True).set_input_files(pdf(tmp_path, EVIDENCE))
     shot(staff, "02-nomination-form")
     staff.get_by_role("button", name="Lưu hồ sơ nháp").click()
     staff.wait_for_url(DOSSIER_URL)
@@ -105,7 +105,7 @@ def test_nomination_story(new_page, live_server, tmp_path):
     shot(staff, "09-dossier-returned")
     staff.get_by_role("link", name="Sửa nội dung").click()
     expect(staff.locator(".notice-error")).to_contain_text(RETURN_REASON)
-    staff.get_by_label("Tải thêm tệp minh chứng").set_input_files(
+    staff.get_by_label("Minh chứng khác", exact=True).set_input_files(
         pdf(tmp_path, "Quyết định công nhận sáng kiến.pdf")
     )
     staff.get_by_label("Tóm tắt thành tích").fill(
@@ -232,7 +232,8 @@ def test_plan_and_report_story(new_page):
     head = new_page("head_a")
     for kind, dossier_id in (("plan", plan_id), ("report", report_id)):
         open_dossier(head, dossier_id)
-        fire(head, kind, "unit_approve", "office_review")
+        # The plan was due on 10/3: the head confirms sending it late; the report is on time.
+        fire(head, kind, "unit_approve", "office_review", confirm=kind == "plan")
 
     reviewer = new_page("reviewer")
     reviewer.get_by_role("link", name="Thẩm định", exact=True).click()
@@ -282,7 +283,7 @@ def test_refusals(new_page, live_server, tmp_path):
     )
     staff.get_by_label("Danh hiệu, hình thức khen thưởng").select_option(label="Lao động tiên tiến")
     staff.get_by_label("Tóm tắt thành tích").fill("Giáo viên dạy giỏi cấp thành phố.")
-    staff.get_by_label("Thêm tệp").set_input_files(pdf(tmp_path, EVIDENCE))
+    staff.get_by_label("Minh chứng khác", exact=True).set_input_files(pdf(tmp_path, EVIDENCE))
     staff.get_by_role("button", name="Lưu hồ sơ nháp").click()
     staff.wait_for_url(DOSSIER_URL)
     dossier_id = int(DOSSIER_URL.search(staff.url).group(1))

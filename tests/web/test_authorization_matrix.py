@@ -160,7 +160,7 @@ def record_rule(session, endpoint: str, method: str, actor: Actor, values: dict)
     if dossier is not None:
         if not authz.can_view(actor, dossier):
             return "404"
-        changes = {"dossiers.upload", "dossiers.delete_attachment"}
+        changes = {"dossiers.upload", "dossiers.delete_attachment", "dossiers.retype"}
         if endpoint == "dossiers.edit" or (
             endpoint in changes | {"campaigns.figures"} and method == "POST"
         ):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
@@ -22,11 +23,12 @@ from web.support.uploads import (
     megabytes,
     size_of,
 )
+from workflow.awards.rules import PURPOSES
 from workflow.core.actors import Actor
 from workflow.core.authz import can_view
 from workflow.core.errors import EditRefused, NotFound
 from workflow.dossiers import evidence
-from workflow.dossiers.evidence import check_file, clean_name
+from workflow.dossiers.evidence import OTHER, check_file, clean_name
 
 KINDS = ("nomination", "plan", "report", "proposal")
 
@@ -61,19 +63,42 @@ def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
 
-def chosen_files(files: Iterable[FileStorage]) -> list[tuple[str, bytes]]:
-    """(original name, bytes) of the files actually chosen in a file input."""
-    return [(clean_name(f.filename), f.read()) for f in files if f and f.filename]
+class Upload(NamedTuple):
+    """A file chosen on a form: its original name, its bytes and what it is (its slot)."""
+
+    name: str
+    data: bytes
+    purpose: str = OTHER
 
 
-def checked_files(files: Iterable[FileStorage]) -> tuple[list[tuple[str, bytes]], list[str]]:
-    """Split the chosen files into those that may be attached and messages about the others.
+def chosen_files(files: Iterable[FileStorage], purpose: str = OTHER) -> list[Upload]:
+    """The files actually chosen in a file input, each taken as ``purpose``."""
+    return [Upload(clean_name(f.filename), f.read(), purpose) for f in files if f and f.filename]
+
+
+def slot_name(purpose: str) -> str:
+    """The name of the file input of a document's slot ("Minh chứng khác": ``files``)."""
+    return "files" if purpose == OTHER else f"files_{purpose}"
+
+
+def posted_files() -> list[tuple[FileStorage, str]]:
+    """Every file posted in the form's slots, with the document its slot takes."""
+    return [
+        (upload, purpose)
+        for purpose in PURPOSES
+        for upload in request.files.getlist(slot_name(purpose))
+    ]
+
+
+def checked_files(files: Iterable[tuple[FileStorage, str]]) -> tuple[list[Upload], list[str]]:
+    """Split the chosen files (each with its document) into those that may be attached and
+    messages about the others.
 
     A file over the per-file limit is refused unread; files are taken in the order chosen
     while their total stays within what may be sent at once, and each one after that is
     refused by name (it can be sent with the next save)."""
     good, problems, total = [], [], 0
-    for upload in files:
+    for upload, purpose in files:
         if not upload or not upload.filename:
             continue
         name, size = clean_name(upload.filename), size_of(upload)
@@ -102,17 +127,27 @@ def checked_files(files: Iterable[FileStorage]) -> tuple[list[tuple[str, bytes]]
         if violations:
             problems += [v.message(lang()) for v in violations]
         else:
-            good.append((name, data))
+            good.append(Upload(name, data, purpose))
             total += size
     return good, problems
 
 
 def posted_purpose() -> str:
-    """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "evidence"."""
-    from workflow.awards.rules import PURPOSES
+    """What the uploaded files are (tờ trình, biên bản, báo cáo thành tích…); default "Minh
+    chứng khác"."""
+    chosen = request.form.get("purpose", OTHER)
+    return chosen if chosen in PURPOSES else OTHER
 
-    chosen = request.form.get("purpose", "evidence")
-    return chosen if chosen in PURPOSES else "evidence"
+
+def posted_retypes(dossier: Dossier, posted: Mapping[str, str] | None = None) -> dict[int, str]:
+    """{attachment id: document} of the dossier's files whose type the edit form changes
+    (``posted``: the values sent, the request's form by default)."""
+    posted = request.form if posted is None else posted
+    return {
+        a.id: posted[f"purpose_{a.id}"]
+        for a in dossier.attachments
+        if posted.get(f"purpose_{a.id}", a.purpose) != a.purpose
+    }
 
 
 def named(name: str, message: str) -> str:
@@ -121,17 +156,13 @@ def named(name: str, message: str) -> str:
 
 
 def attach_each(
-    session: Session,
-    dossier_id: int,
-    who: Actor,
-    files: Iterable[tuple[str, bytes]],
-    purpose: str = "evidence",
+    session: Session, dossier_id: int, who: Actor, files: Iterable[Upload]
 ) -> tuple[list[str], list[str]]:
-    """Attach each file: the names attached, and messages naming the files refused (each is
-    checked before anything of it is written, so the others still go in). A refusal of the
-    person, not of a file, propagates."""
+    """Attach each file as its document: the names attached, and messages naming the files
+    refused (each is checked before anything of it is written, so the others still go in). A
+    refusal of the person, not of a file, propagates."""
     saved, problems = [], []
-    for name, data in files:
+    for name, data, purpose in files:
         try:
             evidence.attach(
                 session,

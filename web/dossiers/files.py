@@ -1,5 +1,5 @@
 """Evidence files of a dossier: upload (one or more), download and preview (in scope only),
-remove."""
+remove, say what a file is."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from models import Attachment
+from web.awards.views import purpose_label
 from web.db import get_session
 from web.dossiers import bp
 from web.dossiers.common import (
+    Upload,
     actor,
     attach_each,
     chosen_files,
@@ -23,6 +25,7 @@ from web.dossiers.common import (
 from web.errors import render_error
 from web.support.access import requires
 from web.support.downloads import disposition, inline_disposition
+from web.support.parsing import posted_version
 from web.support.redirects import local_target
 from web.support.refusals import commit_or_answer, flash_and_redirect
 from workflow.core import authz
@@ -33,11 +36,11 @@ from workflow.dossiers.content import check_editable
 
 
 def _attach_all(
-    session: Session, dossier_id: int, who: Actor, chosen: list[tuple[str, bytes]]
+    session: Session, dossier_id: int, who: Actor, chosen: list[Upload]
 ) -> tuple[list[str], list[str]]:
     """The names of the files attached, and messages about the files that were refused."""
     check_editable(session, dossier_id, who, None)  # NotFound (404) when out of scope
-    return attach_each(session, dossier_id, who, chosen, posted_purpose())
+    return attach_each(session, dossier_id, who, chosen)
 
 
 @bp.route("/<int:dossier_id>/attachments", methods=["POST"])
@@ -45,7 +48,7 @@ def _attach_all(
 def upload(dossier_id: int):
     session, who = get_session(), actor()
     back = local_target(request.form.get("next"), detail_url(dossier_id))
-    chosen = chosen_files(request.files.getlist("files"))
+    chosen = chosen_files(request.files.getlist("files"), posted_purpose())
     # Not permitted → the 403 page; not now (wrong state) → a message on the page.
     saved, problems = commit_or_answer(
         session,
@@ -170,3 +173,31 @@ def delete_attachment(attachment_id: int):
 def may_preview(attachment: Attachment) -> bool:
     """Whether the evidence list offers to show the file in the browser."""
     return evidence.may_preview(attachment)
+
+
+@bp.route("/attachments/<int:attachment_id>/purpose", methods=["POST"])
+@requires(authz.is_signed_in)
+def retype(attachment_id: int):
+    """Say what a file is (its document type) while the unit may edit the dossier."""
+    session, who = get_session(), actor()
+    attachment = evidence.load_attachment(session, attachment_id, who)
+    dossier_id, name = attachment.dossier_id, attachment.original_name
+    back = local_target(request.form.get("next"), detail_url(dossier_id))
+    purpose = posted_purpose()
+    changed = commit_or_answer(
+        session,
+        lambda: evidence.set_purpose(
+            session, attachment_id, who, purpose, expected_version=posted_version()
+        ),
+        flash_and_redirect(back, "warning"),
+    )
+    if changed is not None:
+        flash(
+            _(
+                "Đã đổi loại tệp “%(name)s” thành “%(purpose)s”.",
+                name=name,
+                purpose=purpose_label(purpose),
+            ),
+            "success",
+        )
+    return redirect(back)

@@ -20,6 +20,8 @@ from pathlib import Path
 from flask import current_app, session
 
 from models.private_files import private_dir, write_private
+from web.dossiers.common import Upload
+from workflow.dossiers.evidence import OTHER
 
 SESSION_KEY = "pending_uploads"
 MAX_AGE_SECONDS = 24 * 3600
@@ -28,11 +30,12 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 @dataclass(frozen=True)
 class PendingFile:
-    """A checked file waiting for its dossier."""
+    """A checked file waiting for its dossier, and the document its slot takes."""
 
     id: str
     name: str
     size: int
+    purpose: str = OTHER
 
 
 def _root() -> Path:
@@ -65,8 +68,8 @@ def listing(token: str | None) -> list[PendingFile]:
     return _index(token) if token else []
 
 
-def stash(token: str | None, files: Iterable[tuple[str, bytes]]) -> str | None:
-    """Keep ``files`` (name, bytes) under ``token`` (a new one if needed); returns the token."""
+def stash(token: str | None, files: Iterable[Upload]) -> str | None:
+    """Keep ``files`` under ``token`` (a new one if needed); returns the token."""
     files = list(files)
     token = owned(token)
     if not files:
@@ -77,10 +80,10 @@ def stash(token: str | None, files: Iterable[tuple[str, bytes]]) -> str | None:
         private_dir(_root() / token)
         session[SESSION_KEY] = [*session.get(SESSION_KEY, [])[-9:], token]
     index = _index(token)
-    for name, data in files:
+    for name, data, purpose in files:
         ident = uuid.uuid4().hex
         write_private(_root() / token / ident, data)
-        index.append(PendingFile(ident, name, len(data)))
+        index.append(PendingFile(ident, name, len(data), purpose))
     _write_index(token, index)
     return token
 
@@ -98,12 +101,15 @@ def keep_only(token: str | None, kept_ids: Iterable[str]) -> None:
     _write_index(token, [item for item in index if item.id in kept])
 
 
-def read(token: str | None) -> list[tuple[str, bytes]]:
-    """(name, bytes) of every file waiting under ``token``."""
+def read(token: str | None) -> list[Upload]:
+    """Every file waiting under ``token``."""
     token = owned(token)
     if token is None:
         return []
-    return [(item.name, (_root() / token / item.id).read_bytes()) for item in _index(token)]
+    return [
+        Upload(item.name, (_root() / token / item.id).read_bytes(), item.purpose)
+        for item in _index(token)
+    ]
 
 
 def discard(token: str | None) -> None:

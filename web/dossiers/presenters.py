@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilItem, CouncilSession, Dossier, Target, User
+from models.clock import utcnow
 from models.council import (
     OUTCOME_APPROVED,
     OUTCOME_CLASSIFIED,
@@ -24,7 +25,8 @@ from models.council import (
     OUTCOME_REJECTED,
 )
 from web.campaigns.presenters import show_number
-from web.support.i18n import lang, pick
+from web.support.i18n import date_vn, lang, pick
+from workflow.awards.rules import PURPOSES
 from workflow.core.actors import ROLE_LABELS, Actor, Role
 from workflow.core.audit import history
 from workflow.core.authz import may_edit_dossier
@@ -34,6 +36,7 @@ from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import Input, TransitionDef
 from workflow.dossiers import returns
 from workflow.dossiers.fields import fields_of
+from workflow.dossiers.guards import lateness_if_sent
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
 OUTCOMES = {
@@ -72,6 +75,8 @@ class ActionView:
     css: str
     confirm: str | None
     inputs: tuple[InputDef, ...]  # what the form asks for
+    # Said before the person acts: a plan or report sent now is recorded late.
+    warning: str | None = None
 
 
 def _role_text(role: str | None) -> str:
@@ -87,8 +92,8 @@ def _action_text(kind: str, action: str) -> str:
         "edit": _("Sửa nội dung"),
         "attach": _("Đính kèm tệp"),
         "detach": _("Gỡ tệp"),
-        "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
         "retype": _("Đổi loại tệp"),
+        "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
         "reply": _("Đơn vị trả lời ý kiến trả lại"),
         "remove_row": _("Bỏ một dòng khỏi danh sách"),
     }
@@ -140,6 +145,11 @@ def _details(
     out = []
     if event.action in ("attach", "detach") and changes.get("name"):
         out.append(_("Tệp: %(name)s", name=changes["name"]))
+    if event.action == "retype" and isinstance(changes.get("purpose"), list):
+        old, new = (pick(*PURPOSES.get(p, (p, p))) for p in changes["purpose"])
+        out.append(
+            _("Tệp “%(name)s”: %(old)s → %(new)s", name=changes.get("name", ""), old=old, new=new)
+        )
     if event.action == "edit":
         labels = [pick(*f.named) for name, f in fields_of(kind).items() if name in changes]
         if labels:
@@ -206,10 +216,31 @@ def _css(style: str) -> str:
     return {"secondary": "button secondary", "danger": "button danger"}.get(style, "button")
 
 
+def late_warning(dossier: Dossier, tdef: TransitionDef, now: dt.datetime) -> str | None:
+    """What the head is told before sending a plan or report that will be recorded late (the
+    server still takes it, marked late)."""
+    late = lateness_if_sent(dossier, tdef, now)
+    if late is None:
+        return None
+    days, due = late
+    if dossier.kind == "plan":
+        return _(
+            "Kế hoạch sẽ được ghi nhận là nộp muộn %(days)d ngày (hạn %(due)s).",
+            days=days,
+            due=date_vn(due),
+        )
+    return _(
+        "Báo cáo sẽ được ghi nhận là nộp muộn %(days)d ngày (hạn %(due)s).",
+        days=days,
+        due=date_vn(due),
+    )
+
+
 def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
     """A form per transition the person may fire now, with the rules not yet met."""
     views = []
-    for tdef, violations in available(session, dossier, who):
+    now = utcnow()
+    for tdef, violations in available(session, dossier, who, now):
         label = pick(tdef.label_vi, tdef.label_en)
         terminal = WORKFLOWS[dossier.kind].state(tdef.dest).terminal
         confirm = (
@@ -217,6 +248,11 @@ def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
             if tdef.style == "danger" or terminal
             else None
         )
+        warning = late_warning(dossier, tdef, now)
+        if warning:
+            confirm = " ".join(
+                filter(None, (warning, confirm or _("Vẫn “%(action)s”?", action=label)))
+            )
         views.append(
             ActionView(
                 tdef,
@@ -225,6 +261,7 @@ def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
                 _css(tdef.style),
                 confirm,
                 inputs_of(tdef.requires),
+                warning,
             )
         )
     return views

@@ -29,6 +29,7 @@ from models.text import nfc
 from workflow.awards.rules import (
     CATALOGUE_MESSAGES,
     NOMINEE_CHOICES,
+    Evidence,
     invalid_field,
     kind_of,
     whole_number_in,
@@ -397,6 +398,17 @@ def rules_of(session: Session, award_type_id: int) -> list[AwardRule]:
             )
         )
     return cache[award_type_id]
+
+
+def evidence_purposes(session: Session, award_type_id: int, day: dt.date) -> list[str]:
+    """The documents (``rules.PURPOSES``) the award's rules in force on ``day`` ask a dossier
+    to carry, in the order the rules were added, each once."""
+    found = [
+        rule.values.get("purpose", "")
+        for rule in rules_of(session, award_type_id)
+        if rule.kind == Evidence.code and rule.applies_on(day)
+    ]
+    return list(dict.fromkeys(p for p in found if p))
 
 
 def prefetch_rules(session: Session, award_type_ids: Iterable[int]) -> None:

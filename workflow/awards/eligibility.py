@@ -111,15 +111,17 @@ class Checker:
         self, nomination: Nomination, purposes: dict[str, int] | None = None
     ) -> list[CheckResult]:
         """Every rule of the nomination's award in force on the day it was received, each
-        checked by its kind (``purposes``: the dossier's own files, when already counted)."""
+        checked by its kind (``purposes``: the dossier's own files, when already counted). A
+        draft naming nobody yet is checked against the rules that do not read the nominee."""
         day = local_day(nomination.sent_at) if nomination.sent_at else self.today
         rules = [r for r in rules_of(self.session, nomination.award_type_id) if r.applies_on(day)]
         if purposes is not None:
             self._files[nomination.id] = purposes
+        named = names_nominee(nomination)
         results = []
         for rule in rules:
             kind = kind_of(rule.kind)
-            if kind is not None and kind.checked:
+            if kind is not None and kind.checked and (named or not kind.reads_nominee):
                 results.append(kind.check(rule, nomination, self))
         return results
 
@@ -591,6 +593,11 @@ def _entry(nomination: Nomination) -> tuple[str, int | None]:
     if nomination.nominee_kind == "collective":
         return "collective", nomination.collective_id
     return "person", nomination.person_id
+
+
+def names_nominee(nomination: Nomination) -> bool:
+    """True when the nomination names its register entry (a draft may not yet)."""
+    return _entry(nomination)[1] is not None
 
 
 def _hold_key(nomination: Nomination) -> tuple[str, int | None]:

@@ -224,6 +224,9 @@ class RuleKind:
     asks: ClassVar[tuple[str, str] | None] = None
     # False for a kind that sets a value (the award money) and is never a condition.
     checked: ClassVar[bool] = True
+    # False for a kind that never reads the nominee (a document, a quota): its rules are checked
+    # on a draft that names nobody yet.
+    reads_nominee: ClassVar[bool] = True
 
     def clean(
         self, values: Mapping[str, Any], codes: Collection[str]
@@ -282,6 +285,7 @@ class Evidence(RuleKind):
         ),
     )
     asks = ("thành phần hồ sơ", "the document")
+    reads_nominee = False
 
     def describe(
         self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]
@@ -423,6 +427,7 @@ class Quota(RuleKind):
         ),
     )
     asks = ("danh hiệu và tỷ lệ", "the award and share")
+    reads_nominee = False
 
     def describe(
         self, params: Mapping[str, Any], names: Mapping[str, tuple[str, str]]

@@ -28,6 +28,14 @@ def late_on(campaign: Campaign, kind: str, moment: dt.datetime) -> bool | None:
     return None if due is None else local_day(moment) > due
 
 
+def days_late(campaign: Campaign, kind: str, moment: dt.datetime) -> int | None:
+    """How many days after the due date in force now a plan or report sent at ``moment``
+    is; None when it is on time or its kind has no due date."""
+    due = due_date(campaign, kind)
+    late = None if due is None else (local_day(moment) - due).days
+    return late if late is not None and late > 0 else None
+
+
 def _retracted(kind: str, state: str) -> bool:
     sdef = state_def(kind, state)
     return sdef is not None and sdef.retracted

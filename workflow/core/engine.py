@@ -259,8 +259,7 @@ def _rule_violations(
             continue
         if not rules and not guard.decides_applicability:
             continue
-        violation = guard(ctx)
-        if violation is not None:
+        for violation in guard.violations(ctx):
             problems.append(violation)
             applies = applies and not guard.rules_out(violation)
     return problems, applies

@@ -7,15 +7,16 @@ reads these attributes; nothing is looked up by the function's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Union
 
 if TYPE_CHECKING:
     from workflow.core.context import GuardContext
     from workflow.core.errors import Violation
 
-Check = Callable[["GuardContext"], Optional["Violation"]]
+# A check finds nothing (None), one problem, or several (e.g. every required field left empty).
+Check = Callable[["GuardContext"], Union["Violation", Sequence["Violation"], None]]
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,15 @@ class Guard:
     # ``available(..., rules=False)`` runs only these.
     not_applicable: frozenset[str] = frozenset()
 
-    def __call__(self, ctx: GuardContext) -> Violation | None:
+    def __call__(self, ctx: GuardContext) -> Violation | Sequence[Violation] | None:
         return self.check(ctx)
+
+    def violations(self, ctx: GuardContext) -> list[Violation]:
+        """Every problem the check finds, as a list (empty: the rule holds)."""
+        found = self.check(ctx)
+        if found is None:
+            return []
+        return list(found) if isinstance(found, Sequence) else [found]
 
     @property
     def name(self) -> str:

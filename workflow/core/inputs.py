@@ -45,6 +45,11 @@ def field_required(label: tuple[str, str]) -> Violation:
     return Violation("field_required", {"field": label[0], "field_en": label[1]})
 
 
+def field_not_chosen(label: tuple[str, str]) -> Violation:
+    """A field chosen from a list (or filled in from what was chosen) left empty."""
+    return Violation("field_not_chosen", {"field": label[0], "field_en": label[1]})
+
+
 def field_too_long(label: tuple[str, str], limit: int) -> Violation:
     """A typed field longer than ``limit`` characters; ``label`` (Vietnamese, English)."""
     return Violation("field_too_long", {"field": label[0], "field_en": label[1], "max": limit})

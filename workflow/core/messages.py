@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_visible": ("Bạn không có quyền xem hồ sơ này.", "You may not see this dossier."),
     "reason_required": ("Vui lòng nhập lý do.", "Please give a reason."),
     "field_required": ("Vui lòng nhập “{field}”.", "Please fill in “{field}”."),
+    "field_not_chosen": ("Vui lòng chọn “{field}”.", "Please choose “{field}”."),
     "decision_number_invalid": (
         "Số quyết định “{number}” không đúng mẫu, ví dụ: 05/QĐ-SGDĐT.",
         "Decision number “{number}” is not in the form 05/QĐ-SGDĐT.",

@@ -28,9 +28,17 @@ from models.text import fold, nfc
 from workflow.campaigns.guards import participation_problem
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
-from workflow.core.authz import UNIT, editing_role, first_role, may_draft, refuse_unless
+from workflow.core.authz import (
+    UNIT,
+    can_view,
+    editing_role,
+    first_role,
+    may_draft,
+    may_edit_dossier,
+    refuse_unless,
+)
 from workflow.core.engine import load_for_update, workflow_of
-from workflow.core.errors import EditRefused, Violation, refuse_if_stale
+from workflow.core.errors import EditRefused, NotFound, Violation, refuse_if_stale
 from workflow.core.inputs import field_required, field_too_long
 from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS, states_where
@@ -46,10 +54,6 @@ CONTENT_MESSAGES = Messages(
         "unknown_field": (
             "Trường “{field}” không được chỉnh sửa.",
             "The field “{field}” cannot be edited.",
-        ),
-        "person_missing": (
-            "Vui lòng chọn cá nhân được đề nghị trong sổ theo dõi của đơn vị.",
-            "Please choose the person nominated from the unit's register.",
         ),
         "person_elsewhere": (
             "“{name}” không phải người đang công tác tại đơn vị lập hồ sơ; "
@@ -118,6 +122,16 @@ def _coerce(session: Session, kind: str, name: str, value: Any) -> tuple[Any, Vi
 
 def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Validate every field, then apply them all; returns {field: [old, new]} of what changed."""
+    values, problems = _validated(session, dossier, fields)
+    if problems:
+        raise EditRefused(problems)
+    return _set(session, dossier, values)
+
+
+def _validated(
+    session: Session, dossier: Dossier, fields: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[Violation]]:
+    """The values to store of the fields that may be stored, and the problems of the others."""
     values, problems = {}, []
     for name, raw in fields.items():
         value, problem = _coerce(session, dossier.kind, name, raw)
@@ -137,8 +151,11 @@ def _apply(session: Session, dossier: Dossier, fields: Mapping[str, Any]) -> dic
         )
     if isinstance(dossier, Nomination) and (dossier.id is None or _NOMINEE_KEYS & set(values)):
         problems += _link_nominee(session, dossier, values) or _one_award(session, dossier, values)
-    if problems:
-        raise EditRefused(problems)
+    return values, problems
+
+
+def _set(session: Session, dossier: Dossier, values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Store ``values`` on ``dossier``; returns {field: [old, new]} of what changed."""
     changed = {}
     for name, value in values.items():
         old = getattr(dossier, name)
@@ -163,7 +180,9 @@ def _link_nominee(session: Session, nomination: Nomination, values: dict[str, An
     person_id = values.get("person_id", nomination.person_id)
     person = session.get(Person, person_id) if person_id else None
     if person is None:
-        return [CONTENT_MESSAGES.violation("person_missing")]
+        # A draft may name nobody yet; sending asks for the nominee (``missing_to_send``).
+        values.update(person_id=None, collective_id=None, nominee_name="", position=None)
+        return []
     named = {"name": person.full_name, "name_en": person.full_name}
     if person.merged_into_id is not None:
         return [CONTENT_MESSAGES.violation("person_merged", named)]
@@ -181,9 +200,10 @@ def _link_nominee(session: Session, nomination: Nomination, values: dict[str, An
 def _link_collective(session: Session, nomination: Nomination, values: dict[str, Any]) -> list:
     """The unit itself when no group is chosen; a group must be an active one of the unit."""
     chosen = values.get("collective_id", nomination.collective_id)
-    entry = (
-        session.get(Collective, chosen) if chosen else unit_collective(session, nomination.unit_id)
-    )
+    if chosen:
+        entry = session.get(Collective, chosen)
+    else:  # a form's checklist may not know the unit yet
+        entry = unit_collective(session, nomination.unit_id) if nomination.unit_id else None
     if entry is None or entry.unit_id != nomination.unit_id:
         return [CONTENT_MESSAGES.violation("collective_elsewhere")]
     if not entry.active:
@@ -201,11 +221,12 @@ def _one_award(session: Session, nomination: Nomination, values: dict[str, Any])
     entry for the same award and year (a withdrawn or rejected one no longer counts)."""
     award_id = values.get("award_type_id", nomination.award_type_id)
     campaign = session.get(Campaign, values.get("campaign_id", nomination.campaign_id) or -1)
-    entry = (
-        Nomination.person_id == values["person_id"]
-        if values.get("person_id")
-        else Nomination.collective_id == values.get("collective_id")
-    )
+    if values.get("person_id"):
+        entry = Nomination.person_id == values["person_id"]
+    elif values.get("collective_id"):
+        entry = Nomination.collective_id == values["collective_id"]
+    else:
+        return []  # nobody named yet
     if award_id is None or campaign is None:
         return []
     other = session.scalar(
@@ -317,6 +338,60 @@ def create(
         now=now,
     )
     return dossier
+
+
+def preview(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    unit_id: int | None,
+    fields: Mapping[str, Any],
+    dossier_id: int | None = None,
+) -> tuple[Dossier, list[Violation]]:
+    """The dossier as a form would save it now: the saved dossier's content (``dossier_id``) or
+    a new one's, with what may be stored of ``fields`` applied, and what saving would refuse.
+
+    Never added to the session, so nothing is written: the unit's checklist is worked out on
+    it while the form is filled in. Its campaign, unit, award and nominee are attached for the
+    checks to read. NotFound when the saved dossier is not the person's to see, a permission
+    refusal when it is not theirs to change."""
+    saved = None
+    if dossier_id is not None:
+        saved = session.get(Dossier, dossier_id)
+        if saved is None or not can_view(actor, saved):
+            raise NotFound()
+        refuse_unless(may_edit_dossier(actor, saved))
+        kind, unit_id = saved.kind, saved.unit_id
+    else:
+        refuse_unless(may_draft(actor, unit_id))
+    dossier = MODELS[kind](state=WORKFLOWS[kind].initial, unit_id=unit_id)
+    declared = fields_of(kind).values()
+    for field in declared:
+        value = getattr(saved, field.name) if saved is not None else field.initial
+        setattr(dossier, field.name, value)
+    if saved is not None:
+        dossier.id, dossier.state, dossier.sent_at = saved.id, saved.state, saved.sent_at
+    with session.no_autoflush:
+        values, problems = _validated(session, dossier, fields)
+        _set(session, dossier, values)
+        for field in declared:
+            if field.required and field.value == "ref" and getattr(dossier, field.name) is None:
+                problems.append(field_required(field.named))
+        _attach_references(session, dossier)
+    return dossier, problems
+
+
+def _attach_references(session: Session, dossier: Dossier) -> None:
+    """Give a dossier that is not in the session the rows its checks read through its
+    relationships (they load only for a dossier in the session)."""
+    dossier.unit = session.get(Unit, dossier.unit_id) if dossier.unit_id else None
+    dossier.campaign = session.get(Campaign, dossier.campaign_id) if dossier.campaign_id else None
+    if isinstance(dossier, Nomination):
+        award = dossier.award_type_id
+        dossier.award_type = session.get(AwardType, award) if award else None
+        dossier.person = session.get(Person, dossier.person_id) if dossier.person_id else None
+        group = dossier.collective_id
+        dossier.collective = session.get(Collective, group) if group else None
 
 
 def check_editable(

@@ -12,16 +12,18 @@ import io
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import filetype
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Attachment
+from models import Attachment, AuditEvent, Dossier
 from models.clock import utcnow
 from models.private_files import write_private
+from workflow.awards.rules import PURPOSES
 from workflow.core import audit
-from workflow.core.actors import Actor
+from workflow.core.actors import Actor, Role
 from workflow.core.authz import can_view
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.messages import Messages
@@ -48,8 +50,18 @@ EVIDENCE_MESSAGES = Messages(
             "Hồ sơ đã có tối đa {limit} tệp.",
             "The dossier already has the maximum of {limit} files.",
         ),
+        "unknown_purpose": (
+            "Loại tài liệu không hợp lệ, vui lòng chọn lại.",
+            "Not a document type: please choose again.",
+        ),
     }
 )
+
+# What a file is when nothing more is said of it: "Minh chứng khác".
+OTHER = "evidence"
+# The files a kind of dossier always carries, besides what its award asks: a list proposal's
+# letter and the minutes of the unit's award meeting (every row's evidence too).
+KIND_FILES: dict[str, tuple[str, ...]] = {"proposal": ("proposal", "minutes")}
 
 # extension: the MIME type its content must show.
 ALLOWED = {
@@ -117,7 +129,7 @@ def attach(
     data: bytes,
     upload_dir: Path,
     *,
-    purpose: str = "evidence",
+    purpose: str = OTHER,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_files: int = DEFAULT_MAX_FILES,
     expected_version: int | None = None,
@@ -127,6 +139,8 @@ def attach(
     now = now or utcnow()
     dossier, role = check_editable(session, dossier_id, actor, expected_version)
     problems = check_file(name, data, max_bytes)
+    if purpose not in PURPOSES:
+        problems.append(EVIDENCE_MESSAGES.violation("unknown_purpose"))
     count = session.scalar(
         select(func.count()).select_from(Attachment).where(Attachment.dossier_id == dossier.id)
     )
@@ -164,24 +178,20 @@ def attach(
     session.add(attachment)
     touch(dossier, now)
     session.flush()
-    audit.append(
+    _file_event(
         session,
-        entity_type="dossier",
-        entity_id=dossier.id,
-        action="attach",
-        actor_id=actor.user_id,
-        actor_role=role.value,
-        unit_id=dossier.unit_id,
-        from_state=dossier.state,
-        to_state=dossier.state,
-        changes={
+        dossier,
+        actor,
+        role,
+        "attach",
+        now,
+        {
             "attachment_id": attachment.id,
             "name": name,
             "sha256": digest,
             "size": len(data),
             "purpose": purpose,
         },
-        now=now,
     )
     return attachment
 
@@ -207,11 +217,65 @@ def detach(
     }
     session.delete(attachment)
     touch(dossier, now)
-    audit.append(
+    _file_event(session, dossier, actor, role, "detach", now, changes)
+    session.flush()
+
+
+def set_purpose(
+    session: Session,
+    attachment_id: int,
+    actor: Actor,
+    purpose: str,
+    *,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent | None:
+    """Say what a file of an editable dossier is (a "Minh chứng khác" that is in fact the
+    "Báo cáo thành tích"); audited as "retype". None when it already was that."""
+    now = now or utcnow()
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound()
+    dossier, role = check_editable(session, attachment.dossier_id, actor, expected_version)
+    if purpose not in PURPOSES:
+        raise EditRefused([EVIDENCE_MESSAGES.violation("unknown_purpose")])
+    old = attachment.purpose
+    if old == purpose:
+        return None
+    attachment.purpose = purpose
+    touch(dossier, now)
+    event = _file_event(
+        session,
+        dossier,
+        actor,
+        role,
+        "retype",
+        now,
+        {
+            "attachment_id": attachment.id,
+            "name": attachment.original_name,
+            "purpose": [old, purpose],
+        },
+    )
+    session.flush()
+    return event
+
+
+def _file_event(
+    session: Session,
+    dossier: Dossier,
+    actor: Actor,
+    role: Role,
+    action: str,
+    now: dt.datetime,
+    changes: dict[str, Any],
+) -> AuditEvent:
+    """The audit event of a change to a dossier's files (its state stays as it is)."""
+    return audit.append(
         session,
         entity_type="dossier",
         entity_id=dossier.id,
-        action="detach",
+        action=action,
         actor_id=actor.user_id,
         actor_role=role.value,
         unit_id=dossier.unit_id,
@@ -220,7 +284,6 @@ def detach(
         changes=changes,
         now=now,
     )
-    session.flush()
 
 
 def load_attachment(session: Session, attachment_id: int, actor: Actor) -> Attachment:

@@ -1,7 +1,7 @@
 """The content fields of a dossier, each declared once.
 
-A field says which kinds have it, what it is called, how it is typed in, whether the form and
-the submission need it and whether its edits are audited. ``workflow.dossiers.content`` checks
+A field says which kinds have it, what it is called, how it is typed in, whether a draft or
+only the submission needs it and whether its edits are audited. ``workflow.dossiers.content`` checks
 and applies values with it, the submission guard and the edit history read it, and
 ``web.dossiers.forms`` builds the form fields from it. Maximum lengths sit with the columns they
 size (``models.dossiers.MAX_LENGTH``): models may not import workflow, so workflow reads them.
@@ -17,6 +17,8 @@ from models import AwardType, Campaign
 from models.base import Base
 from models.dossiers import DOSSIER_KINDS, MAX_LENGTH
 from workflow.awards.catalogue import NOMINEE_LABELS
+from workflow.core.errors import Violation
+from workflow.core.inputs import field_not_chosen, field_required
 
 # How a person gives the value: a line of text, a longer text, one of a few options shown
 # together, one of a list read from the database (a reference), or a tick.
@@ -45,9 +47,11 @@ class FieldDef:
     label: tuple[str, str]
     widget: Widget
     short: tuple[str, str] | None = None
-    # The form refuses it empty; a reference (``select``) cannot be empty even in a draft.
+    # Not even a draft is saved without it: the choices that say what the dossier is (its
+    # campaign, its award), columns that cannot be empty.
     required: bool = False
-    # The dossier cannot be sent on while it is empty (drafts may be incomplete).
+    # The dossier cannot be sent on while it is empty: a draft is saved without it, and told
+    # that it is still missing (``workflow.dossiers.guards.missing_to_send``).
     required_to_send: bool = False
     # Its old and new values are written in the audit event of an edit.
     audited: bool = True
@@ -73,6 +77,12 @@ class FieldDef:
         """What refusals and the edit history call the field (Vietnamese, English)."""
         return self.short or self.label
 
+    def missing(self) -> Violation:
+        """The refusal of this field left empty: "please fill in" for what is typed, "please
+        choose" for what is chosen (or copied from what was chosen)."""
+        typed = self.on_form and self.widget in ("line", "text")
+        return field_required(self.named) if typed else field_not_chosen(self.named)
+
 
 FIELDS: tuple[FieldDef, ...] = (
     FieldDef(
@@ -81,7 +91,6 @@ FIELDS: tuple[FieldDef, ...] = (
         ("Tiêu đề hồ sơ", "Dossier title"),
         "line",
         short=("Tiêu đề", "Title"),
-        required=True,
         required_to_send=True,
         initial="",
     ),
@@ -129,7 +138,7 @@ FIELDS: tuple[FieldDef, ...] = (
         ("nomination",),
         ("Họ tên cá nhân / tên tập thể", "Name of the person / collective"),
         "line",
-        short=("Họ tên / tên tập thể", "Nominee"),
+        short=("Người hoặc tập thể được đề nghị", "Nominee"),
         required_to_send=True,
         initial="",
         on_form=False,
@@ -156,7 +165,6 @@ FIELDS: tuple[FieldDef, ...] = (
         ("Tóm tắt thành tích", "Summary of achievements"),
         "text",
         short=("Thành tích", "Achievements"),
-        required=True,
         required_to_send=True,
         initial="",
     ),
@@ -180,7 +188,7 @@ FIELDS: tuple[FieldDef, ...] = (
         "direct_worker", ("nomination",), ("Người lao động trực tiếp", "Direct worker"), "check"
     ),
     FieldDef("document_number", DOCUMENTS, ("Số văn bản", "Document number"), "line"),
-    FieldDef("summary", DOCUMENTS, ("Nội dung", "Content"), "text", required=True),
+    FieldDef("summary", DOCUMENTS, ("Nội dung", "Content"), "text", required_to_send=True),
     FieldDef(
         "unit_vote",
         ("proposal",),

@@ -3,19 +3,22 @@ the sent date, the return reason, the decision and the classification."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import bindparam, func, select
 
 from models import Attachment, Dossier, Nomination, Person, ReturnPoint, ReturnRequest
 from models.clock import local_day
 from models.text import nfc
 from workflow.awards.eligibility import shared_checker
-from workflow.campaigns.deadlines import late_on
+from workflow.campaigns.deadlines import days_late, due_date, late_on
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
-from workflow.core.inputs import _as_date, _iso, field_required, return_points
+from workflow.core.inputs import _as_date, _iso, return_points
 from workflow.core.messages import Messages
-from workflow.dossiers.fields import fields_of
+from workflow.core.spec import TransitionDef
+from workflow.dossiers.fields import FieldDef, fields_of
 
 # A reviewer's independence refuses the person, whatever the moment: a permission refusal.
 DOSSIER_MESSAGES = Messages(
@@ -53,28 +56,43 @@ DOSSIER_MESSAGES = Messages(
     "Required fields filled in (title; for a nomination: nominee, achievements, an award "
     "that fits an individual or a collective)",
 )
-def required_fields(ctx: GuardContext) -> Violation | None:
-    """Every field needed to send is filled in (a nomination: its nominee and achievements), and
-    a nomination's award fits the nominee."""
-    dossier = ctx.dossier
-    for field in fields_of(dossier.kind).values():
-        if field.required_to_send and not nfc(getattr(dossier, field.name) or ""):
-            return field_required(field.named)
+def required_fields(ctx: GuardContext) -> list[Violation]:
+    """Every field needed to send is filled in, each one missing named (a nomination: its
+    nominee and achievements), and a nomination's award fits the nominee."""
+    return missing_to_send(ctx.dossier)
+
+
+def missing_to_send(dossier: Dossier) -> list[Violation]:
+    """What must still be filled in before ``dossier`` can be sent: each field needed to send
+    left empty (a draft is saved without them) and, for a nomination, an award for the other
+    kind of nominee. The submission guard and the draft's "still missing" read it."""
+    problems = [field.missing() for field in missing_fields(dossier)]
     if isinstance(dossier, Nomination):
         award = dossier.award_type
-        if award.nominee_kind != dossier.nominee_kind:
-            return DOSSIER_MESSAGES.violation(
-                "award_kind_mismatch",
-                {
-                    "award": award.name_vi,
-                    "expected": _kind_vi(award.nominee_kind),
-                    "given": _kind_vi(dossier.nominee_kind),
-                    "award_en": award.name_en,
-                    "expected_en": _kind_en(award.nominee_kind),
-                    "given_en": _kind_en(dossier.nominee_kind),
-                },
+        if award is not None and award.nominee_kind != dossier.nominee_kind:
+            problems.append(
+                DOSSIER_MESSAGES.violation(
+                    "award_kind_mismatch",
+                    {
+                        "award": award.name_vi,
+                        "expected": _kind_vi(award.nominee_kind),
+                        "given": _kind_vi(dossier.nominee_kind),
+                        "award_en": award.name_en,
+                        "expected_en": _kind_en(award.nominee_kind),
+                        "given_en": _kind_en(dossier.nominee_kind),
+                    },
+                )
             )
-    return None
+    return problems
+
+
+def missing_fields(dossier: Dossier) -> list[FieldDef]:
+    """The fields needed to send that ``dossier`` leaves empty, in the form's order."""
+    return [
+        field
+        for field in fields_of(dossier.kind).values()
+        if field.required_to_send and not nfc(getattr(dossier, field.name))
+    ]
 
 
 def _kind_en(kind: str) -> str:
@@ -145,6 +163,18 @@ def mark_sent(ctx: GuardContext) -> None:
         if late is not None:
             ctx.dossier.sent_late = late
             ctx.changes["sent_late"] = late
+
+
+def lateness_if_sent(
+    dossier: Dossier, tdef: TransitionDef, now: dt.datetime
+) -> tuple[int, dt.date] | None:
+    """(days late, due date) that ``dossier`` would be recorded with were ``tdef`` fired at
+    ``now`` (it sends the dossier to the Department for the first time, ``mark_sent``); None
+    when it would be recorded on time, or not recorded at all."""
+    if mark_sent not in tdef.effects or dossier.sent_at is not None:
+        return None
+    days = days_late(dossier.campaign, dossier.kind, now)
+    return None if days is None else (days, due_date(dossier.campaign, dossier.kind))
 
 
 def record_return_reason(ctx: GuardContext) -> None:

@@ -23,9 +23,10 @@ from workflow.core.errors import TransitionRefused, Violation, WorkflowError
 from workflow.core.guards import guard
 from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
+from workflow.dossiers.evidence import KIND_FILES
 
 # The shared files a list carries (``workflow.awards.rules.PURPOSES``).
-SHARED_FILES = ("proposal", "minutes")
+SHARED_FILES = KIND_FILES["proposal"]
 
 PROPOSAL_MESSAGES = Messages(
     {

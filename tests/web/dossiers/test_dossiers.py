@@ -130,12 +130,13 @@ def test_create_nomination_with_evidence_through_the_form(app, client, app_world
 
 def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app_world, auth):
     auth.login("staff_a")
+    # A draft may leave the title empty, not overlong.
     data = nomination_fields(
-        app_world, title="", files=[(io.BytesIO(PDF), "Báo cáo thành tích.pdf")]
+        app_world, title="T" * 401, files=[(io.BytesIO(PDF), "Báo cáo thành tích.pdf")]
     )
     response = post_with_token(client, "/dossiers/new/nomination", "/dossiers/new/nomination", data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Vui lòng nhập “Tiêu đề hồ sơ”" in html
+    assert response.status_code == 200 and "vượt quá giới hạn 400 ký tự" in html
     assert (
         chosen(html, app_world.people["teacher_a"]) and "Giáo viên dạy giỏi cấp thành phố" in html
     )
@@ -159,11 +160,13 @@ def test_validation_errors_keep_typed_fields_and_uploaded_files(app, client, app
 
 def test_unticked_waiting_file_is_dropped(app, client, app_world, auth):
     auth.login("staff_a")
-    data = nomination_fields(app_world, person_id="", files=[(io.BytesIO(PDF), "Không dùng.pdf")])
+    data = nomination_fields(
+        app_world, title="T" * 401, files=[(io.BytesIO(PDF), "Không dùng.pdf")]
+    )
     html = post_with_token(
         client, "/dossiers/new/nomination", "/dossiers/new/nomination", data
     ).get_data(as_text=True)
-    assert "Vui lòng chọn cá nhân được đề nghị trong sổ theo dõi của đơn vị." in html
+    assert "vượt quá giới hạn 400 ký tự" in html
     token = re.search(r'name="pending_token" value="([^"]+)"', html).group(1)
     response = client.post(
         "/dossiers/new/nomination",
@@ -180,7 +183,9 @@ def test_unticked_waiting_file_is_dropped(app, client, app_world, auth):
 
 def test_waiting_files_of_another_session_are_not_honoured(app, client, app_world, auth):
     auth.login("staff_a")
-    data = nomination_fields(app_world, title="", files=[(io.BytesIO(PDF), "Của người khác.pdf")])
+    data = nomination_fields(
+        app_world, title="T" * 401, files=[(io.BytesIO(PDF), "Của người khác.pdf")]
+    )
     html = post_with_token(
         client, "/dossiers/new/nomination", "/dossiers/new/nomination", data
     ).get_data(as_text=True)

@@ -60,15 +60,16 @@ def test_missing_evidence_refuses_submit_and_resubmit(session, world):
 
 @pytest.mark.db
 @pytest.mark.parametrize(
-    "field,label",
+    "field,label,code",
     [
-        ("title", "Tiêu đề"),
-        ("nominee_name", "Họ tên / tên tập thể"),
-        ("achievements", "Thành tích"),
+        ("title", "Tiêu đề", "field_required"),
+        # Chosen from the register, never typed: "please choose".
+        ("nominee_name", "Người hoặc tập thể được đề nghị", "field_not_chosen"),
+        ("achievements", "Thành tích", "field_required"),
     ],
 )
 @pytest.mark.parametrize("blank", ["", "   \n"])
-def test_missing_fields_refuse_submit(session, world, field, label, blank):
+def test_missing_fields_refuse_submit(session, world, field, label, code, blank):
     if field == "nominee_name":
         # Copied from the register, never typed: an entry without a name is the only way.
         dossier = make_dossier(session, world)
@@ -76,9 +77,7 @@ def test_missing_fields_refuse_submit(session, world, field, label, blank):
         session.flush()
     else:
         dossier = make_dossier(session, world, **{field: blank})
-    error = assert_refused(
-        session, dossier.id, lambda: _submit(session, world, dossier), "field_required"
-    )
+    error = assert_refused(session, dossier.id, lambda: _submit(session, world, dossier), code)
     assert f"“{label}”" in error.messages("vi")[0]
 
 

@@ -21,6 +21,8 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+import datetime as dt  # noqa: E402
+
 import pytest  # noqa: E402
 
 from models.clock import set_now  # noqa: E402
@@ -28,12 +30,19 @@ from tests.fixtures import TEST_NOW  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _clock_on_the_test_day():
-    """The test world lives on one day of its 2026 round whatever the calendar says, so a
-    test offered an open campaign today is offered it every day the suite runs."""
-    set_now(TEST_NOW)
+def _clock_for_the_session():
+    """What the session builds once (database templates) is made an hour before the test day."""
+    set_now(TEST_NOW - dt.timedelta(hours=1))
     yield
     set_now(None)
+
+
+@pytest.fixture(autouse=True)
+def _clock_on_the_test_day(_clock_for_the_session):
+    """Every test starts at 09:00 on the test world's day, whatever the calendar says and
+    however long the tests before it took: a test that offers an open campaign today, or
+    waits an hour for a link to expire, sees the same clock on every run and in any order."""
+    set_now(TEST_NOW)
 
 
 from tests.fixtures.db import *  # noqa: E402, F403

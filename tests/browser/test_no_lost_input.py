@@ -54,4 +54,4 @@ def test_a_file_too_large_is_named_before_anything_is_sent(new_page, live_server
     expect(problem).to_have_count(0)
     page.get_by_role("button", name="Lưu hồ sơ nháp").click()
     page.wait_for_url(lambda url: "/new/" not in url)
-    expect(page.get_by_role("link", name="Kế hoạch.pdf")).to_be_visible()
+    expect(page.get_by_role("link", name="Kế hoạch.pdf", exact=True)).to_be_visible()

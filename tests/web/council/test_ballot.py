@@ -254,7 +254,9 @@ def test_the_session_page_asks_no_counts_for_a_balloted_dossier(
     item = agenda_item(client.get(page).get_data(as_text=True), balloted)
     assert 'name="votes_for"' not in item and re.search(r'class="votes-for">3<', item)
     form = re.search(
-        r'<form method="post" action="([^"]+)" class="card apply-ballot">(.*?)</form>', item, re.S
+        r'<form method="post" action="([^"]+)" class="card apply-ballot"[^>]*>(.*?)</form>',
+        item,
+        re.S,
     )
     assert form and form.group(1) == f"/council/{council_id}/ballots/{balloted}/apply"
     assert "Ghi nhận: Hội đồng thông qua" in form.group(2)

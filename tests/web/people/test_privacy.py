@@ -53,6 +53,8 @@ def published(app, app_world):
             ids.setdefault("dossier_id", dossier.id)
         ids["collective_id"] = unit_collective(session, app_world.units["a"].id).id
         ids["practice_id"] = 1
+        # A password reset link's secret: an unknown one, whose page must name nobody either.
+        ids["secret"] = "khong-phai-lien-ket-that"
         # The decision that published her, when the publication went through one.
         ids["decision_id"] = (
             session.scalar(

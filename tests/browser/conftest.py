@@ -89,25 +89,57 @@ def browser():
         browser.close()
 
 
-@pytest.fixture()
-def new_page(browser, live_server):
-    """Open a fresh browser context (its own cookies) per person; CSP errors fail the test."""
-    contexts, problems = [], []
+DESKTOP = (1280, 900)
+PHONE = (390, 844)
+SIZES = pytest.mark.parametrize(
+    "viewport", [DESKTOP, PHONE], ids=["desktop", "phone"], indirect=True
+)
+# Run in every page the browser opens: a page wider than the window is reported as an error
+# (checked once loaded and again when the test ends, after scripts have changed the page).
+OVERFLOW_CHECK = """
+addEventListener("load", () => {
+  const wide = document.documentElement.scrollWidth;
+  if (wide > innerWidth) console.error(`overflow: ${location.pathname} is ${wide}px wide`);
+});
+"""
 
-    def make(username: str | None = None, viewport: tuple[int, int] = (1280, 900)):
+
+@pytest.fixture()
+def viewport(request) -> tuple[int, int]:
+    """The window's size: a desktop unless a test is parametrized with ``SIZES``."""
+    return getattr(request, "param", DESKTOP)
+
+
+@pytest.fixture()
+def new_page(browser, live_server, viewport):
+    """Open a fresh browser context (its own cookies) per person; CSP errors fail the test, and
+    so does, at phone size, any page visited that is wider than the screen."""
+    contexts, phones, problems = [], [], []
+
+    def make(
+        username: str | None = None,
+        viewport: tuple[int, int] = viewport,
+        locale: str = "vi-VN",
+    ):
         context = browser.new_context(
-            locale="vi-VN",
+            locale=locale,
             base_url=live_server.url,
             viewport={"width": viewport[0], "height": viewport[1]},
         )
         contexts.append(context)
+        phone = viewport[0] <= PHONE[0]
+        if phone:
+            context.add_init_script(OVERFLOW_CHECK)
         page = context.new_page()
+        if phone:
+            phones.append(page)
         page.set_default_timeout(15000)
         page.on(
             "console",
             lambda msg: (
                 problems.append(msg.text)
-                if msg.type == "error" and "Content Security Policy" in msg.text
+                if msg.type == "error"
+                and ("Content Security Policy" in msg.text or msg.text.startswith("overflow:"))
                 else None
             ),
         )
@@ -116,9 +148,24 @@ def new_page(browser, live_server):
         return page
 
     yield make
+    for page in phones:
+        if not page.is_closed() and page.url.startswith(live_server.url) and not fits(page):
+            problems.append(f"overflow: {page.url} by {horizontal_overflow(page)}px")
     for context in contexts:
         context.close()
-    assert not problems, f"CSP violations: {problems}"
+    assert not problems, f"Problems in the pages: {problems}"
+
+
+def open_menu(page) -> None:
+    """On a phone the menu is folded behind a button: open it (a desktop shows it always)."""
+    toggle = page.get_by_role("button", name="Trình đơn")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
+def fits(page) -> bool:
+    """Nothing makes the page wider than the window."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
@@ -129,9 +176,6 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
-PHONE = (390, 844)
-
-
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than its viewport (0: nothing sticks out)."""
     return page.evaluate(
@@ -140,6 +184,9 @@ def horizontal_overflow(page) -> int:
 
 
 def shot(page, name: str) -> None:
-    """Save a full-page screenshot for people to look at."""
+    """Save a full-page screenshot for people to look at (a phone's named as such)."""
+    size = page.viewport_size
+    if size and size["width"] <= PHONE[0] and not name.startswith("phone-"):
+        name = f"phone-{name}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

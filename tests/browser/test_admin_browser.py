@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import SIZES, open_menu, shot, sign_in
 
 
+@SIZES
 def test_admin_creates_a_unit_and_an_account_that_signs_in(new_page):
     page = new_page("admin")
+    open_menu(page)
     page.get_by_role("link", name="Quản trị").click()
     page.get_by_role("link", name="Đơn vị", exact=True).click()
     page.get_by_role("link", name="Thêm đơn vị").first.click()
@@ -50,4 +52,5 @@ def test_admin_creates_a_unit_and_an_account_that_signs_in(new_page):
     assert "/auth/login" in person.url
     sign_in(person, "canbo.mn-hoa-sen", "Hoa-Sen-2026!")
     expect(person.get_by_role("heading", name="Việc cần làm")).to_be_visible()
+    open_menu(person)
     expect(person.get_by_role("link", name="Hồ sơ đơn vị")).to_be_visible()

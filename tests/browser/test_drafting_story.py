@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import expect
 
 from models import Campaign
-from tests.browser.conftest import shot
+from tests.browser.conftest import SIZES, shot
 from tests.fixtures.awards import rule
 from tests.fixtures.browser import (
     ANNUAL,
@@ -47,6 +47,7 @@ def _check(page, scope: str, purpose: str):
     return page.locator(f"{scope} [data-check='evidence:{purpose}']")
 
 
+@SIZES
 def test_a_half_done_draft_is_completed_and_sent(new_page, live_server, tmp_path):
     _award_documents(live_server)
     staff = new_page("staff_a")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import SIZES, shot
 from web.home.presenters import today
 
 
+@SIZES
 def test_a_unit_that_owes_a_plan_sees_it_overdue(new_page, live_server):
     campaign = live_server.world.campaign
     overdue = (today() - campaign.plan_due).days
@@ -21,6 +22,7 @@ def test_a_unit_that_owes_a_plan_sees_it_overdue(new_page, live_server):
     expect(page).to_have_url(f"{live_server.url}/dossiers/new/plan")
 
 
+@SIZES
 def test_the_office_reminds_the_late_units_in_one_click(new_page, live_server):
     page = new_page("reviewer")
     page.goto(f"/dashboard/?campaign={live_server.world.campaign.id}")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import SIZES, shot
 from tests.fixtures.people import make_dossier
 from workflow.dossiers.guards import DOSSIER_MESSAGES
 from workflow.dossiers.queues import office_default_state
 
 
+@SIZES
 def test_bulk_accept_of_twenty_rows_with_one_refusal(new_page, live_server):
     w = live_server.world
     session = live_server.session()

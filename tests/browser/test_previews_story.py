@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import SIZES, shot
 from tests.fixtures.money import add_bonus, approved
 from tests.fixtures.people import NOW, make_council_session, make_dossier
 from workflow.documents import docx as documents
@@ -17,6 +17,7 @@ from workflow.dossiers.queues import office_default_state
 from workflow.publication import decisions
 
 
+@SIZES
 def test_a_reviewer_previews_an_evidence_pdf_inline(new_page, live_server):
     session = live_server.session()
     dossier = make_dossier(
@@ -47,6 +48,7 @@ def test_a_reviewer_previews_an_evidence_pdf_inline(new_page, live_server):
     ).to_be_visible()
 
 
+@SIZES
 @pytest.mark.skipif(documents.pdf_converter() is None, reason="LibreOffice is not installed")
 def test_anyone_downloads_an_issued_decision_as_pdf(new_page, live_server):
     world = live_server.world

@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import SIZES, open_menu, shot, sign_in
 
 LINK = re.compile(r"https?://\S+/auth/reset/[A-Za-z0-9_-]+")
 
@@ -24,6 +24,7 @@ def _link_in_mailbox(page, smtp_server, address: str) -> str:
     raise AssertionError(f"no e-mail to {address}")
 
 
+@SIZES
 def test_a_forgotten_password_is_reset_by_an_e_mailed_link(new_page, live_server, smtp_server):
     live_server.app.config.update(SMTP_HOST=smtp_server.host, SMTP_PORT=smtp_server.port)
     page = new_page()
@@ -53,8 +54,10 @@ def test_a_forgotten_password_is_reset_by_an_e_mailed_link(new_page, live_server
     expect(page.get_by_role("link", name="Yêu cầu liên kết mới")).to_be_visible()
 
 
+@SIZES
 def test_a_one_time_password_must_be_changed_first(new_page):
     admin = new_page("admin")
+    open_menu(admin)
     admin.get_by_role("link", name="Quản trị", exact=True).click()
     admin.get_by_role("link", name="Tài khoản", exact=True).click()
     admin.get_by_role("link", name="staff_a").click()
@@ -80,30 +83,26 @@ def test_a_one_time_password_must_be_changed_first(new_page):
     expect(officer.get_by_role("heading", name="Hồ sơ đơn vị")).to_be_visible()
 
 
-def test_an_english_browser_reads_the_pages_words(browser, live_server):
-    context = browser.new_context(locale="en-US", base_url=live_server.url)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto("/auth/forgot")
-        live_server.app.config.update(SMTP_HOST="127.0.0.1")
-        page.reload()
-        # Sent empty: the server's own message, not the browser's "Please fill out this field".
-        page.get_by_role("button", name="Gửi liên kết đặt lại mật khẩu").click()
-        expect(
-            page.get_by_text("Vui lòng nhập tên đăng nhập hoặc địa chỉ thư điện tử.")
-        ).to_be_visible()
+@SIZES
+def test_an_english_browser_reads_the_pages_words(new_page, live_server):
+    page = new_page(locale="en-US")
+    page.goto("/auth/forgot")
+    live_server.app.config.update(SMTP_HOST="127.0.0.1")
+    page.reload()
+    # Sent empty: the server's own message, not the browser's "Please fill out this field".
+    page.get_by_role("button", name="Gửi liên kết đặt lại mật khẩu").click()
+    expect(
+        page.get_by_text("Vui lòng nhập tên đăng nhập hoặc địa chỉ thư điện tử.")
+    ).to_be_visible()
 
-        sign_in(page, "admin")
-        page.goto("/admin/accounts")
-        page.get_by_text("Nhập tài khoản từ tệp CSV").click()
-        chooser = page.locator(".file-chooser").first
-        expect(chooser.get_by_text("Chọn tệp…")).to_be_visible()
-        expect(chooser.get_by_text("Chưa chọn tệp nào")).to_be_visible()
-        chooser.locator("input[type=file]").set_input_files(
-            files=[{"name": "tai-khoan.csv", "mimeType": "text/csv", "buffer": b"username\n"}]
-        )
-        expect(chooser.get_by_text("tai-khoan.csv")).to_be_visible()
-        shot(page, "file-chooser")
-    finally:
-        context.close()
+    sign_in(page, "admin")
+    page.goto("/admin/accounts")
+    page.get_by_text("Nhập tài khoản từ tệp CSV").click()
+    chooser = page.locator(".file-chooser").first
+    expect(chooser.get_by_text("Chọn tệp…")).to_be_visible()
+    expect(chooser.get_by_text("Chưa chọn tệp nào")).to_be_visible()
+    chooser.locator("input[type=file]").set_input_files(
+        files=[{"name": "tai-khoan.csv", "mimeType": "text/csv", "buffer": b"username\n"}]
+    )
+    expect(chooser.get_by_text("tai-khoan.csv")).to_be_visible()
+    shot(page, "file-chooser")

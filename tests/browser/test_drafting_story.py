@@ -61,6 +61,8 @@ def test_a_half_done_draft_is_completed_and_sent(new_page, live_server, tmp_path
     expect(_check(staff, "#form-checklist", "achievement_report")).to_have_class(
         re.compile("check-fail")
     )
+    # Every slot's chooser speaks the page's language, "Minh chứng khác" too.
+    expect(staff.locator("[data-slot='evidence'] .file-chooser")).to_contain_text("Chọn tệp…")
     staff.get_by_label("Minh chứng khác", exact=True).set_input_files(pdf(tmp_path, DECISION_FILE))
     shot(staff, "40-drafting-form-half-done")
     staff.get_by_role("button", name="Lưu hồ sơ nháp").click()

@@ -1,6 +1,7 @@
 """A reviewer opens an evidence PDF inline from the dossier page (the file is framed, not
 downloaded, and served as a PDF that may only be framed by this site); anyone downloads an
-issued decision as PDF from the public list."""
+issued decision as PDF from the public list, finds the outcome it published with the decision
+to download, and reads how to check the public audit log."""
 
 from __future__ import annotations
 
@@ -80,3 +81,18 @@ def test_anyone_downloads_an_issued_decision_as_pdf(new_page, live_server):
     assert download.value.suggested_filename == "11-QĐ-SGDĐT.pdf"
     with open(download.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+
+    # The outcome it published, on the public list and its own page, then how to check the log.
+    page.goto("/public/?q=tran+phu")
+    results = page.locator("table tbody tr")
+    expect(results).to_have_count(1)
+    expect(results).to_contain_text("Lao động tiên tiến")
+    results.get_by_role("link", name="Trần Phú").click()
+    expect(page.get_by_role("heading", name="Trần Phú")).to_be_visible()
+    expect(page.get_by_role("link", name="Tải quyết định số 11/QĐ-SGDĐT (DOCX)")).to_be_visible()
+    expect(page.get_by_role("link", name="Bản PDF")).to_be_visible()
+    shot(page, "public-outcome-decision")
+    page.get_by_role("link", name="Cách kiểm chứng").first.click()
+    expect(page.get_by_role("heading", name="Nhật ký kiểm toán công khai")).to_be_visible()
+    expect(page.get_by_role("heading", name="Nhật ký kiểm toán là gì?")).to_be_visible()
+    shot(page, "public-audit")

@@ -1,5 +1,6 @@
 """A unit that owes its plan sees it overdue on its home page, before any dossier exists, and
-the link opens the plan's form; the Office reminds the late units from its dashboard."""
+the link opens the plan's form; the Office reminds the late units from its dashboard; every
+role's "Việc cần làm" reads well on a desktop and a phone."""
 
 from __future__ import annotations
 
@@ -30,3 +31,15 @@ def test_the_office_reminds_the_late_units_in_one_click(new_page, live_server):
     expect(page.get_by_text("Đã gửi nhắc nhở kế hoạch thi đua tới 2 đơn vị.")).to_be_visible()
     page.locator('[data-remind="plan"]').click()
     expect(page.get_by_text("đã được nhắc hôm nay", exact=False)).to_be_visible()
+
+
+@SIZES
+def test_every_role_has_its_todo_page(new_page, live_server):
+    campaign, unit = live_server.world.campaign, live_server.world.units["a"]
+    for username in ("head_a", "secretary", "member1", "admin"):
+        page = new_page(username)
+        expect(page.get_by_role("heading", name="Việc cần làm", level=1)).to_be_visible()
+        if username == "head_a":  # the unit's deadlines are its head's too
+            item = page.locator(f'[data-obligation="plan-{campaign.id}-{unit.id}"]')
+            expect(item).to_contain_text("quá hạn")
+        shot(page, f"home-{username}")

@@ -43,6 +43,7 @@ DIRECTOR = "GIÁM ĐỐC"
 FONT = "Times New Roman"
 DRAFT_MARK = "DỰ THẢO"
 QUOTES = "“”\"'"
+MADE_HEAD = "tại thời điểm lập văn bản"
 # Nghị định 30/2020/NĐ-CP appendix III: "12/TTr-THPT" (leading zero below 10, no spaces).
 PROPOSAL_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/TTr-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
 TABLE_HEAD = ("STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị", "Danh hiệu, hình thức")
@@ -106,6 +107,7 @@ class Letter:
     columns: Sequence[str] = TABLE_HEAD
     annex: Annex | None = None  # a decision's list with its money, instead of the body's table
     draft: bool = False  # not yet issued: "DỰ THẢO" at the top of the first page
+    audit_when: str = MADE_HEAD  # the moment ``audit_head`` was read
 
 
 def quoted(text: str) -> str:
@@ -416,9 +418,7 @@ def _footer(doc, letter: Letter) -> None:
     seq, digest = letter.audit_head
     paragraph = doc.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(
-        f"Vinh Danh — nhật ký kiểm toán tại thời điểm lập văn bản: {seq}:{digest}"
-    )
+    run = paragraph.add_run(f"Vinh Danh — nhật ký kiểm toán {letter.audit_when}: {seq}:{digest}")
     run.font.size = Pt(8)
 
 

@@ -106,6 +106,8 @@ MONEY_ARTICLE = (
 )
 RECIPIENTS = ("- Như Điều 3;", "- Hội đồng TĐKT ngành;", "- Lưu: VT, VP.")
 PUBLISH = "publish"
+# The footer of an issued decision: the audit head kept when it was issued.
+ISSUED_HEAD = "tại thời điểm ban hành"
 
 
 def publishable_states() -> tuple[str, ...]:
@@ -511,6 +513,7 @@ def decision_letter(session: Session, decision: Decision) -> documents.Letter:
         recipients=RECIPIENTS,
         audit_head=printed_head(session, decision),
         draft=decision.status != DECISION_ISSUED,
+        audit_when=ISSUED_HEAD if decision.audit_seq is not None else documents.MADE_HEAD,
         annex=documents.Annex(
             title="DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
             subtitle=f"(Kèm theo Quyết định số {decision.number} {documents.day_words(day)} "

@@ -179,10 +179,10 @@ def test_the_issued_decision_keeps_its_audit_head(session, world, mixed):
     other = draft_of(session, world, mixed[2:], number="06/QĐ-SGDĐT")  # more audit events
     assert current_head(session) != kept
     footer = read(decisions.decision_docx(session, decision)).sections[0].footer
-    assert footer.paragraphs[0].text.endswith(f"{kept[0]}:{kept[1]}")
+    assert footer.paragraphs[0].text.endswith(f"tại thời điểm ban hành: {kept[0]}:{kept[1]}")
     seq, digest = current_head(session)
     draft_footer = read(decisions.decision_docx(session, other)).sections[0].footer
-    assert draft_footer.paragraphs[0].text.endswith(f"{seq}:{digest}")
+    assert draft_footer.paragraphs[0].text.endswith(f"lập văn bản: {seq}:{digest}")
 
 
 @pytest.mark.db

@@ -38,6 +38,10 @@ class Decision(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[dt.datetime | None]
+    # The audit chain's head right after the issue event: the footer of every copy of the
+    # issued decision (None on a draft, and on decisions issued before it was kept).
+    audit_seq: Mapped[int | None] = mapped_column(Integer)
+    audit_hash: Mapped[str | None] = mapped_column(String(64))
 
     items: Mapped[list[DecisionItem]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", order_by="DecisionItem.id"

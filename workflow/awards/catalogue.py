@@ -53,6 +53,23 @@ AUTHORITIES: dict[str, tuple[str, str]] = {
 }
 STATE_LABELS = {"active": ("Đang sử dụng", "In use"), "inactive": ("Ngừng sử dụng", "Not in use")}
 NOMINEE_LABELS = NOMINEE_CHOICES
+# Forms of commendation (hình thức: Giấy khen, Bằng khen, orders and medals) are "tặng";
+# every other award is a title (danh hiệu: Lao động tiên tiến, Chiến sĩ thi đua, Cờ thi đua …),
+# "công nhận". The catalogue names them so (Luật Thi đua, khen thưởng 2022, Điều 9 and 25).
+FORM_PREFIXES = ("giấy khen", "bằng khen", "huân chương", "huy chương", "kỷ niệm chương")
+
+
+def is_form(name_vi: str) -> bool:
+    """True for a form of commendation (tặng), False for a title (công nhận)."""
+    return nfc(name_vi).strip().strip('“”"').lower().startswith(FORM_PREFIXES)
+
+
+def conferral(name_vi: str) -> str:
+    """ "tặng Giấy khen của Giám đốc Sở" or "công nhận danh hiệu “Lao động tiên tiến”"."""
+    name = nfc(name_vi).strip().strip('“”"')
+    return f"tặng {name}" if is_form(name) else f"công nhận danh hiệu “{name}”"
+
+
 BASE_LABELS = {
     "all_members": ("Tổng số thành viên Hội đồng", "All Council members"),
     "present": ("Số thành viên có mặt", "Members present"),

@@ -31,7 +31,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-PARENT_AGENCY = "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"
+# Abbreviated as Nghị định 30 allows: the full name does not fit the heading's column on one
+# line, and a line of the heading must never wrap inside a word.
+PARENT_AGENCY = "UBND THÀNH PHỐ HẢI PHÒNG"
 AGENCY = "SỞ GIÁO DỤC VÀ ĐÀO TẠO"
 DEPARTMENT_FOR_UNITS = "SỞ GIÁO DỤC VÀ ĐÀO TẠO HẢI PHÒNG"
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -39,6 +41,9 @@ MOTTO_LINE = "Độc lập - Tự do - Hạnh phúc"
 PLACE = "Hải Phòng"
 DIRECTOR = "GIÁM ĐỐC"
 FONT = "Times New Roman"
+DRAFT_MARK = "DỰ THẢO"
+QUOTES = "“”\"'"
+MADE_HEAD = "tại thời điểm lập văn bản"
 # Nghị định 30/2020/NĐ-CP appendix III: "12/TTr-THPT" (leading zero below 10, no spaces).
 PROPOSAL_NUMBER = re.compile(r"^(0[1-9]|[1-9]\d+)/TTr-[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)*$")
 TABLE_HEAD = ("STT", "Họ và tên / Tập thể", "Chức vụ", "Đơn vị", "Danh hiệu, hình thức")
@@ -101,6 +106,14 @@ class Letter:
     closing: str = ""  # the sentence after the table (a proposal)
     columns: Sequence[str] = TABLE_HEAD
     annex: Annex | None = None  # a decision's list with its money, instead of the body's table
+    draft: bool = False  # not yet issued: "DỰ THẢO" at the top of the first page
+    audit_when: str = MADE_HEAD  # the moment ``audit_head`` was read
+
+
+def quoted(text: str) -> str:
+    """ "“Phong trào thi đua 2026”" once, whether or not ``text`` brings its own quotes."""
+    bare = text.strip().strip(QUOTES).strip()
+    return f"“{bare}”"
 
 
 def date_line(day: dt.date, place: str = PLACE) -> str:
@@ -117,6 +130,7 @@ def day_words(day: dt.date) -> str:
 def decision_docx(letter: Letter) -> bytes:
     """The decision: Điều 1 with its table of awardees, then the other articles."""
     doc = _document()
+    _draft_mark(doc, letter)
     _heading(doc, letter, "Số: ")
     _title(doc, letter)
     _para(doc, letter.authority, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
@@ -139,12 +153,14 @@ def decision_docx(letter: Letter) -> bytes:
     if letter.annex is not None:
         _annex(doc, letter.annex)
     _footer(doc, letter)
+    _page_numbers(doc)
     return _save(doc)
 
 
 def proposal_docx(letter: Letter) -> bytes:
     """The unit's proposal letter: addressee, grounds, the list, the request."""
     doc = _document()
+    _draft_mark(doc, letter)
     _heading(doc, letter, "Số: ")
     _title(doc, letter)
     _para(doc, letter.addressee, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
@@ -155,6 +171,7 @@ def proposal_docx(letter: Letter) -> bytes:
     _para(doc, letter.closing, indent=True, space_before=6)
     _signature(doc, letter)
     _footer(doc, letter)
+    _page_numbers(doc)
     return _save(doc)
 
 
@@ -316,6 +333,7 @@ def _awardees(doc, letter: Letter) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, label in zip(table.rows[0].cells, letter.columns):
         _cell_text(cell, label, bold=True, size=12, first=True)
+    _repeat_as_header(table.rows[0])
     for number, row in enumerate(letter.rows, start=1):
         cells = table.add_row().cells
         values = (str(number), row.name, row.position, row.unit, row.award)
@@ -349,6 +367,7 @@ def _annex(doc, annex: Annex) -> None:
     _widths(table, ANNEX_WIDTHS)
     for cell, label in zip(table.rows[0].cells, annex.columns):
         _in_cell(cell, label, centre, bold=True)
+    _repeat_as_header(table.rows[0])
     for row in annex.rows:
         cells = table.add_row().cells
         if row.kind == "row":
@@ -399,10 +418,56 @@ def _footer(doc, letter: Letter) -> None:
     seq, digest = letter.audit_head
     paragraph = doc.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(
-        f"Vinh Danh — nhật ký kiểm toán tại thời điểm lập văn bản: {seq}:{digest}"
-    )
+    run = paragraph.add_run(f"Vinh Danh — nhật ký kiểm toán {letter.audit_when}: {seq}:{digest}")
     run.font.size = Pt(8)
+
+
+def _draft_mark(doc, letter: Letter) -> None:
+    """ "DỰ THẢO" boxed at the top right of a draft: a draft printed is not the decision."""
+    if not letter.draft:
+        return
+    paragraph = _para(doc, DRAFT_MARK, bold=True, size=14, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "2")):
+            line.set(qn(key), value)
+        borders.append(line)
+    paragraph.paragraph_format.element.get_or_add_pPr().append(borders)
+
+
+def _repeat_as_header(row) -> None:
+    """The table's first row printed again at the top of every page it runs onto."""
+    # A cell's paragraph's element sits in the cell (w:tc), in the row (w:tr).
+    tr = row.cells[0].paragraphs[0].paragraph_format.element.getparent().getparent()
+    properties = tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _page_numbers(doc) -> None:
+    """The page number centred at the top from page 2 (Nghị định 30: none on the first)."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, code in (("begin", None), (None, " PAGE "), ("separate", None), ("end", None)):
+        run = paragraph.add_run()
+        run.font.size = Pt(13)
+        if kind is None:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = code
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run.element.append(element)
+    # The first page has its own (empty) header and the footer line of the audit head.
+    first = section.first_page_footer.paragraphs[0]
+    for line in section.footer.paragraphs[0].runs:
+        copy = first.add_run(line.text)
+        copy.font.size = line.font.size
 
 
 def _save(doc) -> bytes:

@@ -23,7 +23,7 @@ from models.clock import local_day, utcnow
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.private_files import create_private, write_private
 from models.text import nfc, person_sort_key, vi_sort_key
-from workflow.awards.catalogue import NOMINEE_LABELS
+from workflow.awards.catalogue import NOMINEE_LABELS, conferral
 from workflow.awards.eligibility import batch
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -71,8 +71,8 @@ DECISION_MESSAGES = Messages(
             "Proposal number “{number}” is not in the form 12/TTr-{unit}.",
         ),
         "proposal_empty": (
-            "Đơn vị chưa có hồ sơ đề nghị nào trong phong trào này.",
-            "The unit has no nomination in this campaign.",
+            "Đơn vị chưa có hồ sơ nào được thủ trưởng duyệt và gửi Sở trong phong trào này.",
+            "The unit has no nomination approved by its head and sent in this campaign.",
         ),
     }
 )
@@ -106,6 +106,8 @@ MONEY_ARTICLE = (
 )
 RECIPIENTS = ("- Như Điều 3;", "- Hội đồng TĐKT ngành;", "- Lưu: VT, VP.")
 PUBLISH = "publish"
+# The footer of an issued decision: the audit head kept when it was issued.
+ISSUED_HEAD = "tại thời điểm ban hành"
 
 
 def publishable_states() -> tuple[str, ...]:
@@ -196,10 +198,11 @@ def dossiers_of(session: Session, decision: Decision) -> list[Nomination]:
 
 
 def default_title(dossiers: Sequence[Nomination], year: int) -> str:
-    """ "Về việc tặng danh hiệu “Lao động tiên tiến” năm 2026", or a general subject."""
+    """ "Về việc công nhận danh hiệu “Lao động tiên tiến” năm 2026" (a title), "Về việc tặng
+    Giấy khen của Giám đốc Sở năm 2026" (a form), or a general subject."""
     awards = {d.award_type.name_vi for d in dossiers}
     if len(awards) == 1:
-        return f"Về việc tặng danh hiệu “{awards.pop()}” năm {year}"
+        return f"Về việc {conferral(awards.pop())} năm {year}"
     return f"Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc năm {year}"
 
 
@@ -353,6 +356,9 @@ def issue(
             "total": total,
         },
     )
+    # Every later copy of the issued decision prints this head, not the chain's head of the
+    # day it is downloaded.
+    decision.audit_seq, decision.audit_hash = audit.current_head(session)
     session.flush()
     return events
 
@@ -489,7 +495,6 @@ def _roman(number: int) -> str:
 def decision_letter(session: Session, decision: Decision) -> documents.Letter:
     """The decision as the document's plain data: the articles, and the annex with the money."""
     annex = decision_annex(session, decision)
-    count = len(annex.lines)
     day = decision.decided_on
     return documents.Letter(
         agency_parent=documents.PARENT_AGENCY,
@@ -500,14 +505,15 @@ def decision_letter(session: Session, decision: Decision) -> documents.Letter:
         subject=decision.title,
         authority="GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO",
         bases=[line.strip() for line in decision.legal_bases.splitlines() if line.strip()],
-        intro=f"Khen thưởng {count} tập thể, cá nhân có thành tích, có tên trong danh sách "
-        "kèm theo Quyết định này.",
+        intro=first_article(annex),
         rows=[],
         articles=(MONEY_ARTICLE.format(total=money.dong(annex.total)), *ARTICLES[1:]),
         signer=decision.signer,
         signer_title=DEFAULT_SIGNER_TITLE,
         recipients=RECIPIENTS,
-        audit_head=audit.current_head(session),
+        audit_head=printed_head(session, decision),
+        draft=decision.status != DECISION_ISSUED,
+        audit_when=ISSUED_HEAD if decision.audit_seq is not None else documents.MADE_HEAD,
         annex=documents.Annex(
             title="DANH SÁCH CÁC TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG",
             subtitle=f"(Kèm theo Quyết định số {decision.number} {documents.day_words(day)} "
@@ -517,31 +523,65 @@ def decision_letter(session: Session, decision: Decision) -> documents.Letter:
     )
 
 
+def printed_head(session: Session, decision: Decision) -> tuple[int, str]:
+    """The audit head a copy prints: kept at issue for an issued decision, else the current."""
+    if decision.status == DECISION_ISSUED and decision.audit_seq is not None:
+        return decision.audit_seq, decision.audit_hash or ""
+    return audit.current_head(session)
+
+
+def _kind_rank(kind: str) -> int:
+    return money.NOMINEE_ORDER.index(kind) if kind in money.NOMINEE_ORDER else 99
+
+
+def _counted(kind: str, count: int) -> str:
+    return f"{count} {NOMINEE_LABELS.get(kind, (kind,))[0].lower()}"
+
+
+def first_article(annex: money.Annex) -> str:
+    """Điều 1: the individuals' awards, then the collectives', each "công nhận danh hiệu “…”"
+    (a title) or "tặng …" (a form) with its count; the names are in the annex."""
+    groups = [(block, group) for block in annex.blocks for group in block.groups]
+    groups.sort(key=lambda pair: _kind_rank(pair[1].nominee_kind))  # stable: award order kept
+    parts = [
+        f"{conferral(block.award_vi)} cho {_counted(group.nominee_kind, len(group.lines))}"
+        for block, group in groups
+    ]
+    text = "; ".join(parts) + ", có tên trong danh sách kèm theo Quyết định này."
+    return text[:1].upper() + text[1:]
+
+
 def decision_docx(session: Session, decision: Decision) -> bytes:
     """The decision as a DOCX, with its annex and the audit chain's head in its footer."""
     return documents.decision_docx(decision_letter(session, decision))
 
 
-def _not_proposed() -> tuple[str, ...]:
-    # Drafts the unit has not submitted, and dossiers it took back.
+UNIT_APPROVE = "unit_approve"
+
+
+def _not_passed() -> tuple[str, ...]:
+    # What the unit's Council has not passed (its head approves and sends what it passed):
+    # drafts, dossiers awaiting the head or returned for correction, and those taken back.
     wdef = WORKFLOWS["nomination"]
-    return (wdef.initial, *(s.name for s in wdef.states if s.retracted))
+    open_ = (s.name for s in wdef.states if s.editable or s.retracted)
+    return (wdef.initial, *open_, *wdef.transition(UNIT_APPROVE).sources)
 
 
 def proposal_nominations(
     session: Session, actor: Actor, unit_id: int, campaign_id: int
 ) -> list[Nomination]:
-    """A unit's nominations in a campaign that the unit proposes (not drafts, not withdrawn)."""
+    """A unit's nominations in a campaign that its Council passed (the head approved and sent
+    them), by award, individuals before collectives."""
     if not may_write_proposal(actor, unit_id):
         raise NotFound()
     rows = session.scalars(
         select(Nomination).where(
             Nomination.unit_id == unit_id,
             Nomination.campaign_id == campaign_id,
-            Nomination.state.not_in(_not_proposed()),
+            Nomination.state.not_in(_not_passed()),
         )
     )
-    return sorted(rows, key=_order)
+    return sorted(rows, key=money.annex_order)
 
 
 def proposal_docx(
@@ -586,11 +626,11 @@ def proposal_docx(
         addressee="Kính gửi: Sở Giáo dục và Đào tạo thành phố Hải Phòng",
         bases=[
             "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-            f"Căn cứ “{campaign.name}” của Sở Giáo dục và Đào tạo;",
+            f"Căn cứ {documents.quoted(campaign.name)} của Sở Giáo dục và Đào tạo;",
             f"Căn cứ kết quả họp xét của Hội đồng Thi đua - Khen thưởng {unit.name},",
         ],
         intro=f"{unit.name} kính trình Sở Giáo dục và Đào tạo xem xét, khen thưởng cho "
-        f"{len(dossiers)} tập thể, cá nhân sau:",
+        f"{_proposal_counts(dossiers)} sau:",
         rows=_rows(dossiers),
         closing="(Có hồ sơ đề nghị kèm theo.) Kính đề nghị Sở Giáo dục và Đào tạo "
         "xem xét, quyết định./.",
@@ -601,6 +641,14 @@ def proposal_docx(
         audit_head=audit.current_head(session),
     )
     return documents.proposal_docx(letter)
+
+
+def _proposal_counts(dossiers: Sequence[Nomination]) -> str:
+    """ "3 cá nhân và 1 tập thể" of a proposal's rows."""
+    kinds = dict.fromkeys(sorted({d.nominee_kind for d in dossiers}, key=_kind_rank))
+    for kind in kinds:
+        kinds[kind] = sum(1 for d in dossiers if d.nominee_kind == kind)
+    return " và ".join(_counted(kind, n) for kind, n in kinds.items())
 
 
 def issued_pdf(session: Session, decision: Decision, cache_dir: Path) -> bytes | None:

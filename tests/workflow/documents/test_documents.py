@@ -175,7 +175,7 @@ def test_decision_docx_in_the_administrative_format(session, world, approved):
     doc = Document(io.BytesIO(decisions.decision_docx(session, decision)))
     heading = cell_texts(doc.tables[0])
     assert heading[0][0].split("\n")[:2] == [
-        "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
+        "UBND THÀNH PHỐ HẢI PHÒNG",
         "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
     ]
     assert heading[0][1].split("\n")[:2] == [
@@ -318,8 +318,8 @@ def test_proposal_letter(session, world, approved):
         doc
     ) and "Kính gửi: Sở Giáo dục và Đào tạo thành phố Hải Phòng" in texts(doc)
     names = [row[1] for row in awardee_rows(doc)[1:]]
-    # Unit a's proposed nominations (a draft would not be listed; unit b's are not its own).
-    assert sorted(names) == sorted(["Trần Phú", "Tổ Ngữ văn", "Chưa xét"])
+    # Unit a's nominations its head approved and sent (unit b's are not its own).
+    assert names == ["Trần Phú", "Chưa xét", "Tổ Ngữ văn"]
     assert cell_texts(doc.tables[-1])[0][1].split("\n")[0] == "HIỆU TRƯỞNG"
     with pytest.raises(EditRefused) as info:
         decisions.proposal_docx(

@@ -41,6 +41,7 @@ LABELS = {
     "position": ("Chức danh trong Hội đồng", "Position on the Council"),
     "starts_on": ("Ngày bắt đầu nhiệm kỳ", "First day of the term"),
     "ends_on": ("Ngày kết thúc nhiệm kỳ", "Last day of the term"),
+    "last_day": ("Ngày cuối của nhiệm kỳ", "Last day of the term"),
 }
 POSITION_LABELS: dict[str, tuple[str, str]] = {
     "chair": ("Chủ tịch Hội đồng", "Chair of the Council"),
@@ -277,13 +278,13 @@ def end_term(
     _serialise(session)
     membership = locked(session, KIND, membership_id)
     refuse_if_changed(snapshot(membership), expected_stamp, KIND.record)
-    check = Cleaner({"ends_on": last_day or today().isoformat()}, LABELS)
-    day = _day(check, check.values, "ends_on", required=True)
+    check = Cleaner({"last_day": last_day or today().isoformat()}, LABELS)
+    day = _day(check, check.values, "last_day", required=True)
     if day and day < membership.starts_on:
         check.problem("ends_on", "không được trước ngày bắt đầu", "cannot be before the first day")
     if day and membership.ends_on is not None and day > membership.ends_on:
         check.problem(
-            "ends_on",
+            "last_day",
             "không được sau ngày kết thúc đã định",
             "cannot be after the last day already set",
         )

@@ -113,7 +113,8 @@ class CouncilMembership(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    # Not joined: a term is read FOR UPDATE, which PostgreSQL refuses across an outer join.
+    user: Mapped[User] = relationship(lazy="selectin")
 
     def covers(self, day: dt.date) -> bool:
         """Whether the term runs on ``day``."""

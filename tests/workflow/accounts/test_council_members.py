@@ -4,11 +4,14 @@ never overlap, ended never deleted, every change audited, a stale form refused."
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilMembership
+from tests.fixtures.people import build_world
 from workflow.accounts import council_admin
 from workflow.accounts.admin import AdminRefused, stamp
 from workflow.core.errors import StaleVersion
@@ -136,3 +139,40 @@ def test_members_are_in_protocol_order(session, world):
         council_admin.add_member(session, admin, _term(world, username, position, "01/01/2026"))
     names = [t.user.full_name for t in council_admin.memberships(session)]
     assert names == ["Đinh Thị Oanh", "Ngô Quang Nam", "Đỗ Thị Mai", "Lý Văn Phúc", "Bùi Văn Long"]
+
+
+@pytest.mark.db
+def test_two_admins_seating_a_chair_at_once_exactly_one_wins(fresh_engine, tmp_path):
+    with Session(fresh_engine) as setup:
+        world = build_world(setup, tmp_path)
+        chair = _term(world, "member1", "chair", "01/01/2026")
+        another = _term(world, "member2", "chair", "01/02/2026")
+        setup.commit()
+    admin = world.actor("admin")
+    first, second = Session(fresh_engine), Session(fresh_engine)
+    try:
+        council_admin.add_member(first, admin, chair)
+        outcome: dict[str, object] = {}
+
+        def seat_another() -> None:
+            try:  # waits for the first change, then finds the chair taken
+                council_admin.add_member(second, admin, another)
+                second.commit()
+                outcome["done"] = True
+            except AdminRefused as refused:
+                second.rollback()
+                outcome["refused"] = refused.messages("vi")
+
+        thread = threading.Thread(target=seat_another)
+        thread.start()
+        thread.join(1)  # the second admin reaches the rules while the first is not committed
+        first.commit()
+        thread.join(60)
+        assert not thread.is_alive()
+        assert "refused" in outcome
+    finally:
+        first.close()
+        second.close()
+    with Session(fresh_engine) as check:
+        terms = check.scalars(select(CouncilMembership)).all()
+        assert [t.user.username for t in terms] == ["member1"]

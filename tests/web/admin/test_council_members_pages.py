@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import AuditEvent, CouncilMembership
 from tests.fixtures.dossiers import page
 from tests.fixtures.web import app_db, csrf_from
+from tests.web.council.test_council import open_via_web, the_session
 
 
 def _post(client, form_url: str, url: str, data: dict):
@@ -108,3 +109,18 @@ def test_others_are_refused_and_change_nothing(app, client, app_world, auth, use
     data = {**_term(app_world, "member1", "chair", "01/01/2026"), "csrf_token": token}
     assert client.post("/admin/council/new", data=data).status_code == 403
     assert _terms(app) == []
+
+
+def test_the_session_page_lists_members_in_protocol_order(app, client, app_world, auth):
+    """The session page (printed as the minutes) names each member's position, in order."""
+    auth.login("admin")
+    _add(client, _term(app_world, "member1", "member", "01/01/2026"))
+    _add(client, _term(app_world, "member5", "chair", "01/01/2026"))
+    _add(client, _term(app_world, "member3", "vice_chair", "01/01/2026"))
+    auth.logout()
+    auth.login("secretary")
+    open_via_web(client, app_world)
+    html = page(client, f"/council/{the_session(app).id}")
+    order = [html.index(name) for name in ("Lý Văn Phúc", "Ngô Quang Nam", "Bùi Văn Long")]
+    assert order == sorted(order)
+    assert html.index("Chủ tịch Hội đồng") < html.index("Phó Chủ tịch Hội đồng")

@@ -12,6 +12,7 @@ from models.council import (
     CouncilAttendance,
     CouncilConflict,
     CouncilItem,
+    CouncilMembership,
     CouncilSession,
 )
 from models.db import (
@@ -70,6 +71,7 @@ __all__ = [
     "Campaign",
     "CouncilAttendance",
     "CouncilItem",
+    "CouncilMembership",
     "CouncilSession",
     "database_url",
     "instance_dir",

@@ -40,6 +40,10 @@ SESSION_STATUSES = ("open", "closed")
 OUTCOME_APPROVED, OUTCOME_REJECTED = "approved", "rejected"
 OUTCOME_DEFERRED, OUTCOME_CLASSIFIED = "deferred", "classified"
 VOTE_OUTCOMES = (OUTCOME_APPROVED, OUTCOME_REJECTED, OUTCOME_DEFERRED, OUTCOME_CLASSIFIED)
+# A Council member's position, in protocol order (the order members are listed in).
+POSITION_CHAIR, POSITION_VICE_CHAIR = "chair", "vice_chair"
+POSITION_MEMBER, POSITION_SECRETARY = "member", "secretary"
+COUNCIL_POSITIONS = (POSITION_CHAIR, POSITION_VICE_CHAIR, POSITION_MEMBER, POSITION_SECRETARY)
 
 
 class CouncilSession(Base):
@@ -90,6 +94,31 @@ class CouncilAttendance(Base):
 
     session: Mapped[CouncilSession] = relationship(back_populates="attendance")
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class CouncilMembership(Base):
+    """One term of an account on the Council, in one position. A term is ended (``ends_on``)
+    rather than deleted, so sessions and minutes keep naming who sat when."""
+
+    __tablename__ = "council_membership"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="term_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    position: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    # The last day of the term; None while it runs with no end set.
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    # Not joined: a term is read FOR UPDATE, which PostgreSQL refuses across an outer join.
+    user: Mapped[User] = relationship(lazy="selectin")
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether the term runs on ``day``."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
 
 class CouncilItem(Base):

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from web.admin import accounts, units  # noqa: E402,F401
+from web.admin import accounts, council, units  # noqa: E402,F401

@@ -76,7 +76,7 @@ def ballots_page(id: int):
         can_manage=authz.may_run_council(actor),
         is_open=meeting.status == "open",
         counts_written=counts_written,
-        members=meeting.attendance,
+        members=council.attendance_in_order(session, meeting),
         names={a.user_id: a.user.full_name for a in meeting.attendance},
     )
 

@@ -22,6 +22,7 @@ from web.support.access import requires
 from web.support.parsing import whole_numbers
 from web.support.refusals import Refusal, commit_or_answer, redraws_refused_actions
 from workflow import available
+from workflow.accounts.council_admin import POSITION_LABELS
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.errors import NotFound, Violation
@@ -187,6 +188,9 @@ def _render_session(
         **helpers(),
         failed=failed,
         meeting=meeting,
+        members=council.attendance_in_order(session, meeting),
+        council_positions=council.positions_at(session, meeting),
+        position_labels=POSITION_LABELS,
         quorum=council.quorum(meeting),
         agenda=agenda,
         lists=awaiting_council(session, actor),

@@ -32,6 +32,8 @@ from web.demo.organisation import (
     ACCOUNTS_CREATED,
     AWARDS,
     CAMPAIGNS,
+    COUNCIL_POSITIONS,
+    COUNCIL_TERM_STARTS,
     DECISIONS,
     DEFAULT_HEAD_POSITION,
     DEPARTMENT,
@@ -50,6 +52,7 @@ from web.demo.organisation import (
 from web.demo.people import load_register
 from web.demo.stories import STORIES
 from workflow import Actor, fire
+from workflow.accounts import council_admin
 from workflow.accounts.service import create_user
 from workflow.core.audit import current_head, verify
 from workflow.council import sessions as councils
@@ -242,6 +245,18 @@ def _add_people(demo: Demo, password: str) -> None:
         )
     for username, (full_name, position, role) in DEPARTMENT_PEOPLE.items():
         _person(demo, username, full_name, position, password, role)
+    _seat_council(demo)
+
+
+def _seat_council(demo: Demo) -> None:
+    """The Council's members in their positions, through the audited administration."""
+    for username, position in COUNCIL_POSITIONS.items():
+        values = {
+            "user_id": demo.actors[username].user_id,
+            "position": position,
+            "starts_on": COUNCIL_TERM_STARTS.isoformat(),
+        }
+        council_admin.add_member(demo.session, demo.actors["quantri"], values, ACCOUNTS_CREATED)
 
 
 def _add_catalogue(demo: Demo) -> None:

@@ -273,6 +273,18 @@ DEPARTMENT_PEOPLE = {
     "quantri": ("Trịnh Quốc Khánh", "Chuyên viên công nghệ thông tin, quản trị hệ thống", "admin"),
 }
 MEMBERS = [f"hoidong{i}" for i in range(1, 8)]
+# The Council's positions (username: position), one term each from COUNCIL_TERM_STARTS.
+COUNCIL_POSITIONS = {
+    "hoidong1": "chair",
+    "hoidong2": "vice_chair",
+    "hoidong3": "vice_chair",
+    "hoidong4": "member",
+    "hoidong5": "member",
+    "hoidong6": "member",
+    "hoidong7": "member",
+    "thuky.hd": "secretary",
+}
+COUNCIL_TERM_STARTS = dt.date(2025, 1, 2)
 EMAIL_DOMAIN = "vinhdanh.example"  # reserved for examples: no demo e-mail can reach anyone
 ACCOUNTS_CREATED = dt.datetime(2025, 11, 20, 1, 0, tzinfo=dt.UTC)
 

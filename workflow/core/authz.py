@@ -321,6 +321,11 @@ def may_administer(actor: Actor | None) -> bool:
     return _holds(actor, ADMIN)
 
 
+def may_manage_council_members(actor: Actor | None) -> bool:
+    """The Council's membership: members' positions and terms."""
+    return _holds(actor, ADMIN)
+
+
 def may_manage_base_salary(actor: Actor | None) -> bool:
     """The base salary (lương cơ sở) amounts that award money is a multiple of."""
     return _holds(actor, ADMIN)

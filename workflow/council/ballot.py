@@ -569,7 +569,8 @@ def roll(
     else:
         rows = session.scalars(select(BallotVoter).where(BallotVoter.ballot_id == ballot.id))
         fixed |= {r.user_id: r.recusal or "voter" for r in rows}
-    return [(a.user_id, fixed.get(a.user_id, "absent")) for a in council.attendance]
+    members = councils.attendance_in_order(session, council)
+    return [(a.user_id, fixed.get(a.user_id, "absent")) for a in members]
 
 
 @dataclass

@@ -24,7 +24,8 @@ from models.council import (
     OUTCOME_REJECTED,
     Ballot,
 )
-from models.text import nfc, person_sort_key
+from models.text import nfc
+from workflow.accounts.council_admin import in_protocol_order, positions_on
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_run_council, may_view_council, refuse_unless, visible_dossiers
 from workflow.core.errors import EditRefused, NotFound
@@ -92,14 +93,25 @@ def quorum(council: CouncilSession) -> Quorum:
 
 
 def council_members(session: Session) -> list[User]:
-    """Active users holding the council_member role, in Vietnamese name order."""
+    """Active users holding the council_member role, in protocol order (Chủ tịch, Phó Chủ
+    tịch, Ủy viên, Thư ký by today's terms; then by name)."""
     users = session.scalars(
         select(User)
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .where(RoleGrant.role == Role.COUNCIL_MEMBER.value, User.active.is_(True))
         .distinct()
     )
-    return sorted(users, key=lambda u: person_sort_key(u.full_name))
+    return in_protocol_order(session, users, lambda u: u)
+
+
+def attendance_in_order(session: Session, council: CouncilSession) -> list[CouncilAttendance]:
+    """The session's members in protocol order, by the terms running on the day it was held."""
+    return in_protocol_order(session, council.attendance, lambda a: a.user, council.held_on)
+
+
+def positions_at(session: Session, council: CouncilSession) -> dict[int, str]:
+    """{member: position} by the terms running on the day the session was held."""
+    return positions_on(session, (a.user_id for a in council.attendance), council.held_on)
 
 
 def get(

@@ -17,8 +17,9 @@ from werkzeug.serving import make_server
 
 from tests.fixtures import ROOT
 from tests.fixtures.browser import NOMINEE
-from tests.fixtures.people import PASSWORD, World, build_world, register_person
+from tests.fixtures.people import PASSWORD, World, build_world, make_dossier, register_person
 from web import create_app
+from workflow.dossiers.queues import office_default_state
 
 CHROMIUM = os.environ.get("VINHDANH_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -47,6 +48,18 @@ class LiveServer:
     def session(self):
         """A write session on the served database (for setting up data)."""
         return self.app.extensions["vinhdanh.write"]()
+
+    def dossier_at_office(self, title: str) -> int:
+        """A nomination of unit a waiting in the Office's queue, committed; its id."""
+        session = self.session()
+        try:
+            dossier = make_dossier(
+                session, self.world, "nomination", office_default_state(), title=title
+            )
+            session.commit()
+            return dossier.id
+        finally:
+            session.close()
 
 
 @pytest.fixture()

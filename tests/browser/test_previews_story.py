@@ -12,20 +12,14 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import SIZES, shot
 from tests.fixtures.money import add_bonus, approved
-from tests.fixtures.people import NOW, make_council_session, make_dossier
+from tests.fixtures.people import NOW, make_council_session
 from workflow.documents import docx as documents
-from workflow.dossiers.queues import office_default_state
 from workflow.publication import decisions
 
 
 @SIZES
 def test_a_reviewer_previews_an_evidence_pdf_inline(new_page, live_server):
-    session = live_server.session()
-    dossier = make_dossier(
-        session, live_server.world, "nomination", office_default_state(), title="Đề nghị LĐTT"
-    ).id
-    session.commit()
-    session.close()
+    dossier = live_server.dossier_at_office("Đề nghị LĐTT")
 
     page = new_page("reviewer")
     page.goto(f"/dossiers/{dossier}")

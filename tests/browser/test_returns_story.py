@@ -8,8 +8,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import SIZES, shot
 from tests.fixtures.browser import action, fire, open_dossier
-from tests.fixtures.people import make_dossier
-from workflow.dossiers.queues import office_default_state
 
 POINTS = ["Thiếu báo cáo thành tích có xác nhận của thủ trưởng.", "Ghi rõ năm học đạt danh hiệu."]
 REPLY = "Đã đính kèm báo cáo có chữ ký và dấu của Hiệu trưởng."
@@ -17,12 +15,7 @@ REPLY = "Đã đính kèm báo cáo có chữ ký và dấu của Hiệu trưở
 
 @SIZES
 def test_a_return_with_points_and_a_fix_by_day_is_answered(new_page, live_server):
-    session = live_server.session()
-    dossier = make_dossier(
-        session, live_server.world, "nomination", office_default_state(), title="Đề nghị LĐTT"
-    ).id
-    session.commit()
-    session.close()
+    dossier = live_server.dossier_at_office("Đề nghị LĐTT")
 
     reviewer = new_page("reviewer")
     open_dossier(reviewer, dossier)

@@ -168,7 +168,7 @@ def _render_session(
         if Input.DECISION in a.tdef.requires
     ]
     is_open = meeting.status == "open"
-    agenda = _agenda(session, meeting, actor)
+    agenda = _agenda(session, meeting, actor) if is_open else []
     failed = dict(failed or {})
     if failed:
         # Whether the refused form is drawn again; if not, the page shows what was typed.
@@ -193,7 +193,7 @@ def _render_session(
         position_labels=POSITION_LABELS,
         quorum=council.quorum(meeting),
         agenda=agenda,
-        lists=awaiting_council(session, actor),
+        lists=awaiting_council(session, actor) if is_open else [],
         agenda_state=agenda_states()[0],
         decided=decided,
         to_publish=to_publish,

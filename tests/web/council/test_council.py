@@ -439,6 +439,10 @@ def test_close_the_session(app, client, app_world, auth, agenda):
     html = client.get(url).get_data(as_text=True)
     assert "Đã kết thúc" in html and "Kết thúc phiên họp" not in html
     assert f'action="/dossiers/{agenda["cstdcs"]}/actions/council_approve"' not in html
+    # Its page (and its printed minutes) is its record: its own items, not today's queue.
+    assert "Chương trình họp: hồ sơ chờ Hội đồng xét" not in html
+    assert f'data-dossier="{agenda["cstdcs"]}"' not in html
+    assert f'data-dossier="{agenda["report"]}"' not in html
     # The approved item can still be published after the meeting.
     assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
     # A decision naming the closed session is refused by the engine.

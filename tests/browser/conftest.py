@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from werkzeug.serving import make_server
 
 from tests.fixtures import ROOT
@@ -162,7 +163,7 @@ def new_page(browser, live_server, viewport):
 
     yield make
     for page in phones:
-        if not page.is_closed() and page.url.startswith(live_server.url) and not fits(page):
+        if not page.is_closed() and page.url.startswith(live_server.url) and not settles(page):
             problems.append(f"overflow: {page.url} by {horizontal_overflow(page)}px")
     for context in contexts:
         context.close()
@@ -176,9 +177,17 @@ def open_menu(page) -> None:
         toggle.click()
 
 
-def fits(page) -> bool:
-    """Nothing makes the page wider than the window."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+def settles(page, timeout_ms: int = 3000) -> bool:
+    """The page fits its window once it has finished loading: a page caught mid-navigation,
+    before its styles apply, may be wider for a moment, and that is not an overflow."""
+    try:
+        page.wait_for_load_state("load")
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= window.innerWidth", timeout=timeout_ms
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

@@ -6,6 +6,7 @@ Alembic revisions, so the bench measures the schema, indexes and triggers the ap
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import shutil
@@ -13,10 +14,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 # Bench accounts never sign in: cheap hashing (read when models.passwords is imported).
 os.environ.setdefault("VINHDANH_PASSWORD_PROFILE", "cheapest")
@@ -253,3 +255,31 @@ def setup(
     for name in sets:
         create_nominations(engine, cast, name, n, upload_dir)
     return engine, cast
+
+
+Result = TypeVar("Result")
+
+
+def backend_parser(description: str) -> argparse.ArgumentParser:
+    """A bench's command line with the two backends' options (--pg, --sqlite-only)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
+        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)",
+    )
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    return parser
+
+
+def on_backends(
+    args: argparse.Namespace, run: Callable[[str, str | None], Result]
+) -> dict[str, Result]:
+    """``run(backend, pg_url)`` on SQLite, then on PostgreSQL unless there is none or it is
+    skipped; each backend's figures by its name."""
+    results = {"sqlite": run("sqlite", None)}
+    if args.pg and not args.sqlite_only:
+        results["postgresql"] = run("postgresql", args.pg)
+    else:
+        print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
+    return results

@@ -37,7 +37,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from sqlalchemy import Engine, bindparam, text  # noqa: E402
 
-from bench.common import PASSWORD, fresh_database  # noqa: E402
+from bench.common import PASSWORD, backend_parser, fresh_database, on_backends  # noqa: E402
 from bench.dashboard_data import SQL, STATE_PARAMS, Bench, cutoff, populate  # noqa: E402
 from models import Campaign, make_engine, make_read_sessionmaker  # noqa: E402
 from models.base import UTCDateTime  # noqa: E402
@@ -209,22 +209,12 @@ def bench(backend: str, args: argparse.Namespace, pg_url: str | None) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = backend_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--nominations", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per side (default 9)")
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
-        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)",
-    )
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     args = parser.parse_args(argv)
-    results = {"sqlite": bench("sqlite", args, None)}
-    if args.pg and not args.sqlite_only:
-        results["postgresql"] = bench("postgresql", args, args.pg)
-    else:
-        print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
+    results = on_backends(args, lambda backend, url: bench(backend, args, url))
     sqlite = results["sqlite"]
     verdict = (
         "met" if sqlite["dashboard_ms"] < TARGET_MS and sqlite["page_ms"] < TARGET_MS else "NOT met"

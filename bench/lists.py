@@ -27,7 +27,6 @@ file). SQLite always runs on a fresh migrated file; PostgreSQL when ``--pg`` or
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import cProfile
 import functools
@@ -49,7 +48,16 @@ sys.path.insert(0, str(_HERE.parent))
 
 from sqlalchemy import Engine, event, select  # noqa: E402
 
-from bench.common import NOW, PDF, Cast, Progress, build_cast, fresh_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    NOW,
+    PDF,
+    Cast,
+    Progress,
+    backend_parser,
+    build_cast,
+    fresh_database,
+    on_backends,
+)
 from models import Dossier, Evaluation, Membership, Nomination, make_engine, make_sessionmaker  # noqa: E402
 from models.clock import local_day  # noqa: E402
 from models.people import Person  # noqa: E402
@@ -458,21 +466,11 @@ def bench(backend: str, n: int, pg_url: str | None, profile: str | None) -> dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = backend_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=500, help="rows of the list (default 500)")
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
-        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)",
-    )
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the list into FILE.<backend>")
     args = parser.parse_args(argv)
-    results = {"sqlite": bench("sqlite", args.n, None, args.profile)}
-    if args.pg and not args.sqlite_only:
-        results["postgresql"] = bench("postgresql", args.n, args.pg, args.profile)
-    else:
-        print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
+    results = on_backends(args, lambda backend, url: bench(backend, args.n, url, args.profile))
     sqlite = results["sqlite"]
     for what, spent, target in (
         (f"a {args.n}-row list through every stage", sqlite["list_s"], TARGET_LIST_S),

@@ -29,7 +29,6 @@ is not timed. SQLite always runs on a fresh migrated file; PostgreSQL when ``--p
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import datetime as dt
 import os
@@ -48,7 +47,15 @@ sys.path.insert(0, str(_HERE.parent))
 
 from sqlalchemy import Engine, bindparam, select  # noqa: E402
 
-from bench.common import NOW, Cast, Progress, fresh_database, setup  # noqa: E402
+from bench.common import (  # noqa: E402
+    NOW,
+    Cast,
+    Progress,
+    backend_parser,
+    fresh_database,
+    on_backends,
+    setup,
+)
 from models import AuditEvent, AuditHead, CouncilItem, Dossier, make_sessionmaker  # noqa: E402
 from models.council import OUTCOME_APPROVED  # noqa: E402
 from workflow import fire  # noqa: E402
@@ -408,23 +415,13 @@ def bench(backend: str, n: int, pg_url: str | None, profile: str | None) -> dict
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = backend_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=5000, help="nominations per side (default 5000)")
-    parser.add_argument(
-        "--pg",
-        default=os.environ.get("VINHDANH_TEST_DATABASE_URL"),
-        help="PostgreSQL server URL (default: VINHDANH_TEST_DATABASE_URL)",
-    )
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     parser.add_argument(
         "--profile", metavar="FILE", help="cProfile the engine side into FILE.<backend>"
     )
     args = parser.parse_args(argv)
-    results = {"sqlite": bench("sqlite", args.n, None, args.profile)}
-    if args.pg and not args.sqlite_only:
-        results["postgresql"] = bench("postgresql", args.n, args.pg, args.profile)
-    else:
-        print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
+    results = on_backends(args, lambda backend, url: bench(backend, args.n, url, args.profile))
     sqlite = results["sqlite"]
     ratio = sqlite["engine_over_orm_floor"]
     verdict = (

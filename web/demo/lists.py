@@ -17,7 +17,7 @@ the paper-era history, as the law asks. Every pick is by register order: each lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -337,7 +337,6 @@ def _workers(session: Session, unit: Unit, count: int) -> list[Person]:
     """The first ``count`` imported staff of the unit without an account, in register order."""
     if not count:
         return []
-    taken = _story_names()
     people = session.scalars(
         current_people()
         .where(
@@ -347,10 +346,7 @@ def _workers(session: Session, unit: Unit, count: int) -> list[Person]:
         )
         .order_by(Person.id)
     )
-    chosen = [p for p in people if p.name_key not in taken][:count]
-    if len(chosen) < count:
-        raise ValueError(f"demo list of {unit.code}: only {len(chosen)} people to name")
-    return chosen
+    return _first_unnamed(people, count, unit, "people")
 
 
 def _fighters(session: Session, unit: Unit, count: int, year: int) -> list[Person]:
@@ -358,7 +354,6 @@ def _fighters(session: Session, unit: Unit, count: int, year: int) -> list[Perso
     them), not named by a story."""
     if not count:
         return []
-    taken = _story_names()
     people = session.scalars(
         select(Person)
         .join(AwardRecord, AwardRecord.person_id == Person.id)
@@ -370,9 +365,15 @@ def _fighters(session: Session, unit: Unit, count: int, year: int) -> list[Perso
         )
         .order_by(AwardRecord.id)
     )
+    return _first_unnamed(people, count, unit, "fighters")
+
+
+def _first_unnamed(people: Iterable[Person], count: int, unit: Unit, what: str) -> list[Person]:
+    """The first ``count`` of ``people`` whom no story names (the demo cannot do with fewer)."""
+    taken = _story_names()
     chosen = [p for p in people if p.name_key not in taken][:count]
     if len(chosen) < count:
-        raise ValueError(f"demo list of {unit.code}: only {len(chosen)} fighters to name")
+        raise ValueError(f"demo list of {unit.code}: only {len(chosen)} {what} to name")
     return chosen
 
 

@@ -11,8 +11,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from models import AwardType
+from models import AwardType, Dossier
 from models.decisions import Decision
+from tests.fixtures.money import draft_decision
 from tests.fixtures.people import NOW, make_council_session, make_dossier
 from workflow.awards.catalogue import conferral, is_form
 from workflow.core.audit import current_head
@@ -89,17 +90,7 @@ def mixed(session, world):
 
 
 def draft_of(session, world, ids, number="05/QĐ-SGDĐT") -> Decision:
-    return decisions.create(
-        session,
-        world.actor("secretary"),
-        number=number,
-        decided_on=DAY,
-        signer="Nguyễn Văn Giám",
-        title="Về việc khen thưởng năm 2026",
-        legal_bases="\n".join(decisions.DEFAULT_BASES),
-        dossier_ids=ids,
-        now=NOW,
-    )
+    return draft_decision(session, world, [session.get(Dossier, i) for i in ids], number)
 
 
 def test_titles_are_recognised_and_forms_given():

@@ -20,6 +20,7 @@ from models.dossiers import Dossier
 
 DECISION_DRAFT, DECISION_ISSUED = "draft", "issued"
 DECISION_STATUSES = (DECISION_DRAFT, DECISION_ISSUED)
+VERIFY_CODE_LENGTH = 10
 
 
 class Decision(Base):
@@ -66,6 +67,9 @@ class DecisionItem(Base):
     multiple: Mapped[str | None] = mapped_column(String(20))
     base_salary: Mapped[int | None] = mapped_column(Integer)
     amount: Mapped[int | None] = mapped_column(Integer)
+    # The public verification code printed on the awardee's certificate (``/v/<code>``): random,
+    # so one code says nothing of another; given when the decision is issued.
+    verify_code: Mapped[str | None] = mapped_column(String(VERIFY_CODE_LENGTH), unique=True)
 
     decision: Mapped[Decision] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()

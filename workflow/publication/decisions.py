@@ -41,7 +41,7 @@ from workflow.core.messages import Messages
 from workflow.core.registry import WORKFLOWS
 from workflow.council.records import record_event
 from workflow.documents import docx as documents
-from workflow.publication import money
+from workflow.publication import money, verification
 
 DECISION_MESSAGES = Messages(
     {
@@ -340,6 +340,7 @@ def issue(
         raise EditRefused(problems)
     savepoint.commit()
     total = _keep_money(session, decision, dossiers)
+    verification.assign_codes(session, decision)
     decision.status, decision.issued_at = DECISION_ISSUED, now
     record_event(
         session,

@@ -22,7 +22,7 @@ from models.db import (
     make_read_sessionmaker,
     make_sessionmaker,
 )
-from models.decisions import Decision, DecisionItem
+from models.decisions import Decision, DecisionItem, Revocation
 from models.dossiers import (
     Attachment,
     Dossier,
@@ -60,6 +60,7 @@ __all__ = [
     "CouncilConflict",
     "Decision",
     "DecisionItem",
+    "Revocation",
     "GENESIS_HASH",
     "AuditEvent",
     "AuditHead",

@@ -28,6 +28,7 @@ from models.clock import utcnow
 from models.org import Unit
 
 if TYPE_CHECKING:
+    from models.decisions import Revocation
     from models.people import Collective, Issuer, Person
 
 RECORD_ORIGINS = ("system", "imported")
@@ -94,10 +95,14 @@ class AwardRecord(Base):
     # The published nomination a system record comes from (one record per nomination).
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Set when the award was revoked: the record stays (the history is kept) but is no longer
+    # held, so no quota, prior-title or same-year check counts it.
+    revocation_id: Mapped[int | None] = mapped_column(ForeignKey("revocation.id"))
 
     award_type: Mapped[AwardType] = relationship(lazy="joined", innerjoin=True)
     unit: Mapped[Unit | None] = relationship()
     person: Mapped[Person | None] = relationship()
+    revocation: Mapped[Revocation | None] = relationship()
     collective: Mapped[Collective | None] = relationship()
     issuer: Mapped[Issuer | None] = relationship()
 

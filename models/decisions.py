@@ -73,3 +73,24 @@ class DecisionItem(Base):
 
     decision: Mapped[Decision] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()
+
+
+class Revocation(Base):
+    """The revocation (thu hồi) of a published award by a later decision, with its reason (Luật
+    Thi đua, khen thưởng 2022, chương VII: achievements declared dishonestly, forged records, an
+    appraisal against the rules). One per dossier: the dossier keeps its state and history, the
+    public list and the verification page show the award as revoked, and its award record no
+    longer counts as held."""
+
+    __tablename__ = "revocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique: of two people revoking at once, the second is refused, never recorded twice.
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), unique=True)
+    number: Mapped[str] = mapped_column(String(60))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    revoked_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    revoked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The public audit event that recorded it.
+    audit_seq: Mapped[int | None] = mapped_column(Integer)

@@ -19,7 +19,8 @@ nominations of the same campaign year in a state that ``counts_toward_quota`` (t
 says which: received by the Department and still alive, e.g. under Office review, at the
 Council, approved, forwarded or published; a published one that already has its history
 record is counted once). Drafts, dossiers with the unit (including returned ones) and
-rejected or withdrawn ones are not counted. The nomination
+rejected or withdrawn ones are not counted, nor is a revoked award (its record stays in the
+history, marked, and its nomination is not counted either). The nomination
 being checked is always counted in its own quota. The limit is ``pct`` percent of the base
 award's count, rounded down.
 """
@@ -48,11 +49,15 @@ from models import (
     Membership,
     Nomination,
     Person,
+    Revocation,
 )
 from models.clock import local_day
 from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
 from workflow.people.import_rows import chunks
+
+# A revoked award's record stays in the history but is not held: no check counts it.
+HELD = AwardRecord.revocation_id.is_(None)
 
 
 def summary(results: Iterable[CheckResult]) -> str:
@@ -200,7 +205,7 @@ class Checker:
             ids = {i for i in ids if (kind, i) not in self._records}
             for ident in ids:
                 self._records[kind, ident] = []
-            found = _rows_in_chunks(self.session, select(*columns), column, ids)
+            found = _rows_in_chunks(self.session, select(*columns).where(HELD), column, ids)
             for r in sorted(found, key=lambda r: r.id):
                 owner = r.person_id if kind == "person" else r.collective_id
                 self._records[kind, owner].append(
@@ -255,7 +260,7 @@ class Checker:
         years = sorted({k[2] for k in keys})
         records = select(
             AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year, func.count()
-        ).where(AwardRecord.award_type_id.in_(award_ids), AwardRecord.year.in_(years))
+        ).where(AwardRecord.award_type_id.in_(award_ids), AwardRecord.year.in_(years), HELD)
         recorded = exists().where(AwardRecord.dossier_id == Nomination.id)
         nominations = (
             select(Nomination.award_type_id, Nomination.unit_id, Campaign.year, func.count())
@@ -315,7 +320,7 @@ class Checker:
         for person_id, award_type_id, year in _rows_in_chunks(
             self.session,
             select(AwardRecord.person_id, AwardRecord.award_type_id, AwardRecord.year).where(
-                AwardRecord.year.in_(years), AwardRecord.basis == "merit"
+                AwardRecord.year.in_(years), AwardRecord.basis == "merit", HELD
             ),
             AwardRecord.person_id,
             people,
@@ -394,6 +399,7 @@ class Checker:
                     AwardRecord.award_type_id == award_type_id,
                     AwardRecord.unit_id == unit_id,
                     AwardRecord.year == year,
+                    HELD,
                 )
             )
             recorded = exists().where(AwardRecord.dossier_id == Nomination.id)
@@ -430,7 +436,7 @@ class Checker:
                             AwardRecord.basis,
                             AwardRecord.dossier_id,
                         )
-                        .where(column == key[1])
+                        .where(column == key[1], HELD)
                         .order_by(AwardRecord.id)
                     )
                 ]
@@ -497,6 +503,7 @@ class Checker:
                     AwardRecord.person_id.in_(people),
                     AwardRecord.year == year,
                     AwardRecord.basis == "merit",
+                    HELD,
                 )
             ):
                 held.setdefault(award_type_id, set()).add(person_id)
@@ -545,9 +552,11 @@ class Checker:
 
 
 # (id, award type id, campaign year, state) of nominations, for ``same_year_nominations``.
-_COUNTED_NOMINATIONS = select(
-    Nomination.id, Nomination.award_type_id, Campaign.year, Nomination.state
-).join(Campaign, Campaign.id == Nomination.campaign_id)
+_COUNTED_NOMINATIONS = (
+    select(Nomination.id, Nomination.award_type_id, Campaign.year, Nomination.state)
+    .join(Campaign, Campaign.id == Nomination.campaign_id)
+    .where(~exists().where(Revocation.dossier_id == Nomination.id))
+)
 
 
 def _in_chunks(session: Session, query, column, ids: Iterable[Any]) -> list[Any]:

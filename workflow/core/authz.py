@@ -289,6 +289,16 @@ def may_manage_issuers(actor: Actor | None) -> bool:
     return _holds(actor, OFFICE)
 
 
+def may_revoke_award(actor: Actor | None) -> bool:
+    """Record the revocation (thu hồi) of a published award with the revoking decision. The
+    Office's reviewers only: the Office (the sector's emulation and commendation body)
+    examines the violation and drafts the revoking decision for the Director who conferred
+    the award (Luật Thi đua, khen thưởng 2022, chương VII), as it records the higher level's
+    decisions. Not administrators (their role is the system, not awards), nor the Council,
+    which proposes awards and does not withdraw them."""
+    return _holds(actor, REVIEWER)
+
+
 # --- the Council ---------------------------------------------------------------------------
 
 

@@ -73,6 +73,19 @@ class History:
 CONFERRED = ("conferred", "Đã được khen thưởng", "Conferred")
 
 
+def _result(record: AwardRecord) -> tuple[str, str, str]:
+    """Conferred, or revoked by the decision named (the record stays: the history is kept)."""
+    revoked = record.revocation
+    if revoked is None:
+        return CONFERRED
+    day = revoked.decided_on.strftime("%d/%m/%Y")
+    return (
+        "revoked",
+        f"Đã bị thu hồi theo Quyết định số {revoked.number} ngày {day}",
+        f"Revoked by decision {revoked.number} of {day}",
+    )
+
+
 def _public_states() -> tuple[str, ...]:
     return states_where(lambda s: s.public)["nomination"]
 
@@ -95,9 +108,9 @@ def _awards(
             award_code=r.award_type.code,
             award_vi=r.award_type.name_vi,
             award_en=r.award_type.name_en,
-            result=CONFERRED[0],
-            result_vi=CONFERRED[1],
-            result_en=CONFERRED[2],
+            result=_result(r)[0],
+            result_vi=_result(r)[1],
+            result_en=_result(r)[2],
             decision_number=r.decision_number,
             decision_date=r.decision_date,
             issuer=issuer,

@@ -1,10 +1,11 @@
 """The public outcome list: published outcomes, their search and the public audit feed.
 
 Only what the public may see leaves this module: award, nominee name, position, unit,
-campaign, year, decision number and date. A published nomination is a commendation; a
-published report is the Council's classification (xếp loại) of a unit, which is just as
-public (its ``publish`` event is a public audit event), so it is listed too, with the unit
-as the "nominee" and the classification as the "award".
+campaign, year, decision number and date, and, for a revoked award, the revoking decision's
+number, date and reason (the row stays on the list, marked revoked). A published nomination is
+a commendation; a published report is the Council's classification (xếp loại) of a unit, which
+is just as public (its ``publish`` event is a public audit event), so it is listed too, with the
+unit as the "nominee" and the classification as the "award".
 
 Search folds the query with ``models.text.fold`` and matches each word (all must match)
 against ``Nomination.search_key`` (nominee, position, unit, award, already folded). Sorting
@@ -24,7 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Unit
+from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Revocation, Unit
 from models.text import fold, person_sort_key, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
@@ -48,6 +49,7 @@ EVENTS_MAX = 1000
 
 _D, _N, _R = Dossier.__table__, Nomination.__table__, Report.__table__
 _U, _C, _A = Unit.__table__, Campaign.__table__, AwardType.__table__
+_V = Revocation.__table__
 _PG_COLLATION = "vi-x-icu"
 
 
@@ -81,6 +83,14 @@ class Outcome:
     year: int
     decision_number: str | None
     decision_date: dt.date | None
+    # The revoking decision, when the award was revoked (the row stays on the list, marked).
+    revoked_number: str | None = None
+    revoked_date: dt.date | None = None
+    revoked_reason: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_number is not None
 
     def award(self, locale: str = "vi") -> str:
         """The award (or classification) in ``locale``."""
@@ -267,6 +277,9 @@ def to_outcome(row: Any) -> Outcome:
         row.year,
         row.decision_number,
         row.decision_date,
+        getattr(row, "revoked_number", None),
+        getattr(row, "revoked_date", None),
+        getattr(row, "revoked_reason", None),
     )
 
 
@@ -288,6 +301,9 @@ def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
             _C.c.year,
             _D.c.decision_number,
             _D.c.decision_date,
+            _V.c.number.label("revoked_number"),
+            _V.c.decided_on.label("revoked_date"),
+            _V.c.reason.label("revoked_reason"),
         )
         .select_from(
             _D.join(_U, _U.c.id == _D.c.unit_id)
@@ -295,6 +311,7 @@ def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
             .outerjoin(_N, _N.c.id == _D.c.id)
             .outerjoin(_A, _A.c.id == _N.c.award_type_id)
             .outerjoin(_R, _R.c.id == _D.c.id)
+            .outerjoin(_V, _V.c.dossier_id == _D.c.id)
         )
         .where(_is_public(), _D.c.id.in_(list(ids)))
     )
@@ -350,6 +367,7 @@ def facets(session: Session) -> Facets:
 
 def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
     """The public audit event that published ``dossier_id`` (the latest, if several)."""
+    # A later public event on the dossier (its revocation) names no state: it is not this one.
     return session.scalars(
         select(AuditEvent)
         .where(

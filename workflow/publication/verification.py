@@ -9,12 +9,23 @@ decision is issued; a code is shown in two groups of five ("7KQ2M-XW9PD").
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.decisions import DECISION_ISSUED, VERIFY_CODE_LENGTH, Decision, DecisionItem
+from models import AuditEvent
+from models.decisions import (
+    DECISION_ISSUED,
+    VERIFY_CODE_LENGTH,
+    Decision,
+    DecisionItem,
+    Revocation,
+)
+from workflow.publication.outcomes import Outcome, get_outcome, publication_event
+from workflow.publication.revocation import revocation_of
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Letters a reader may type for a symbol the alphabet leaves out.
@@ -72,3 +83,55 @@ def find(session: Session, typed: str) -> DecisionItem | None:
     if item is None or item.decision.status != DECISION_ISSUED:
         return None
     return item
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``/v/<code>`` shows of a code, and nothing else: the outcome exactly as the public
+    list shows it, the issued decision that conferred it, the public audit event of its
+    publication and, when revoked, the revocation and its public event. One object, so that a
+    further public fact about the same outcome is one more field here and one more block of
+    the page."""
+
+    code: str  # as printed, "7KQ2M-XW9PD"
+    outcome: Outcome
+    decision_id: int
+    decision_number: str
+    decision_date: dt.date
+    signer: str
+    publication: AuditEvent | None
+    revocation: Revocation | None
+    revocation_event: AuditEvent | None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revocation is not None
+
+
+def verify(session: Session, typed: str) -> Verification | None:
+    """The verification of a code as typed or scanned; None for a malformed or unknown code, a
+    draft decision's, or an outcome that is not public."""
+    item = find(session, typed)
+    if item is None:
+        return None
+    outcome = get_outcome(session, item.dossier_id)
+    if outcome is None:
+        return None
+    decision = item.decision
+    revocation = revocation_of(session, item.dossier_id)
+    revocation_event = (
+        session.get(AuditEvent, revocation.audit_seq)
+        if revocation is not None and revocation.audit_seq is not None
+        else None
+    )
+    return Verification(
+        code=shown(item.verify_code or ""),
+        outcome=outcome,
+        decision_id=decision.id,
+        decision_number=decision.number,
+        decision_date=decision.decided_on,
+        signer=decision.signer,
+        publication=publication_event(session, item.dossier_id),
+        revocation=revocation,
+        revocation_event=revocation_event,
+    )

@@ -70,6 +70,7 @@ def configure_blueprints(app: Flask) -> None:
     from web.practices import bp as practices
     from web.proposals import bp as proposals
     from web.public import bp as public
+    from web.verify import bp as verify
     from web.workflow_pages import bp as workflow_pages
 
     for blueprint in (
@@ -80,6 +81,7 @@ def configure_blueprints(app: Flask) -> None:
         office,
         council,
         public,
+        verify,
         workflow_pages,
         notifications,
         dashboard,

@@ -37,6 +37,7 @@ from workflow.core.spec import Input, TransitionDef
 from workflow.dossiers import returns
 from workflow.dossiers.fields import fields_of
 from workflow.dossiers.guards import lateness_if_sent
+from workflow.publication import revocation
 
 RETURN_TRIGGERS = ("unit_return", "office_return")
 OUTCOMES = {
@@ -95,6 +96,7 @@ def _action_text(kind: str, action: str) -> str:
         "retype": _("Đổi loại tệp"),
         "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
         "reply": _("Đơn vị trả lời ý kiến trả lại"),
+        revocation.REVOKE: _("Thu hồi khen thưởng"),
         "remove_row": _("Bỏ một dòng khỏi danh sách"),
     }
     if action in own:
@@ -172,6 +174,14 @@ def _details(
         )
     if changes.get("classification") in CLASSIFICATIONS:
         out.append(_("Xếp loại: %(c)s", c=pick(*CLASSIFICATIONS[changes["classification"]])))
+    if changes.get("revocation_number"):
+        out.append(
+            _(
+                "Quyết định thu hồi số %(n)s ngày %(d)s",
+                n=changes["revocation_number"],
+                d=dt.date.fromisoformat(changes["revocation_date"]).strftime("%d/%m/%Y"),
+            )
+        )
     if changes.get("decision_number"):
         day = changes.get("decision_date", "")
         day = dt.date.fromisoformat(day).strftime("%d/%m/%Y") if day else ""
@@ -323,9 +333,12 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
     views = actions(session, dossier, who)
     needs_vote = any(Input.COUNCIL_VOTE in v.tdef.requires for v in views)
     returned = last_return(session, dossier)
+    revoked = revocation.revocation_of(session, dossier.id) if state.public else None
     return {
         "dossier": dossier,
         "state": state,
+        "revocation": revoked,
+        "may_revoke": revocation.may_revoke(who, dossier, revoked),
         "steps": timeline(session, dossier),
         "actions": views,
         "sessions": open_sessions(session) if needs_vote else [],

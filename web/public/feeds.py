@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 
 from flask import Response, jsonify, request, stream_with_context, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from web.db import get_session
@@ -16,7 +17,13 @@ from web.support.downloads import CSV_CONTENT_TYPE
 from web.support.i18n import date_vn, lang
 from web.support.parsing import whole_number
 from workflow.documents import cells
-from workflow.publication.outcomes import EVENTS_MAX, audit_head, iter_outcomes, public_events
+from workflow.publication.outcomes import (
+    EVENTS_MAX,
+    Outcome,
+    audit_head,
+    iter_outcomes,
+    public_events,
+)
 
 
 def _open(response: Response) -> Response:
@@ -75,6 +82,7 @@ _COLUMNS = (
     _l("Số quyết định"),
     _l("Ngày quyết định"),
     _l("Đường dẫn"),
+    _l("Thu hồi"),
 )
 
 
@@ -104,6 +112,7 @@ def export():
                     item.decision_number or "",
                     date_vn(item.decision_date),
                     url_for(".outcome", dossier_id=item.id, _external=True),
+                    revoked_text(item),
                 ]
             )
             yield _drain(buffer)
@@ -115,6 +124,17 @@ def export():
     # The head at the time of export, so the file can later be checked against the log.
     response.headers["X-Audit-Head"] = f"{head.seq}:{head.hash}"
     return response
+
+
+def revoked_text(item: Outcome) -> str:
+    """ "Đã thu hồi theo Quyết định số … ngày …" for a revoked award, else nothing."""
+    if not item.revoked:
+        return ""
+    return _(
+        "Đã thu hồi theo Quyết định số %(n)s ngày %(d)s",
+        n=item.revoked_number,
+        d=date_vn(item.revoked_date),
+    )
 
 
 def _drain(buffer: io.StringIO) -> str:

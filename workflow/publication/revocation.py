@@ -186,7 +186,7 @@ def revoke(
         changes={
             "revocation_number": number,
             "revocation_date": day.isoformat(),
-            "decision_number": dossier.decision_number,
+            "revoked_decision": dossier.decision_number,
         },
         public=True,
         now=now,

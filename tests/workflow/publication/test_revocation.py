@@ -65,7 +65,7 @@ def test_the_office_revokes_with_a_public_event_and_the_history_stays(session, w
     assert json.loads(event.changes) == {
         "revocation_number": "12/QĐ-SGDĐT",
         "revocation_date": "2026-12-01",
-        "decision_number": "05/QĐ-SGDĐT",
+        "revoked_decision": "05/QĐ-SGDĐT",
     }
     # Nothing of the publication is undone: state, decision and record all stay.
     session.refresh(first)

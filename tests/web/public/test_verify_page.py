@@ -211,3 +211,13 @@ def test_each_issued_item_has_a_distinct_code(app, site):
     with app_db(app) as session:
         codes = session.scalars(select(DecisionItem.verify_code)).all()
     assert len(set(codes)) == len(codes) == 3
+
+
+def test_the_verdict_reads_in_english_too(client, site):
+    with client.session_transaction() as browser_session:
+        browser_session["lang"] = "en"
+    body = text_of(client.get(f"/v/{site['code']}"))
+    assert "This award is in decision no. 05/QĐ-SGDĐT of 05/06/2026 and is in force." in body
+    assert "Advanced Worker" in body
+    unknown = client.get("/v/0000000000")
+    assert unknown.status_code == 404 and "No award carries this code" in text_of(unknown)

@@ -62,6 +62,13 @@ def published(app, app_world):
             )
             or 1
         )
+        # Her certificate's verification code (/v/<code>), when a decision conferred it.
+        ids["code"] = (
+            session.scalar(
+                select(DecisionItem.verify_code).where(DecisionItem.dossier_id == ids["dossier_id"])
+            )
+            or "0000000000"
+        )
     return ids
 
 

@@ -1,6 +1,6 @@
 """revocation of a published award, and the award records it takes out of the held ones
 
-Revision ID: 0025
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-06
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 import models
 
 
-revision: str = "0025"
+revision: str = "0022"
 down_revision: Union[str, None] = "0021"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -7,7 +7,7 @@ PORT   ?= 5000
 # When a PostgreSQL answers here, `make test` runs the database tests on it too.
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint install install-test chromium libreoffice translations bench clean
+.PHONY: run serve worker test lint install install-test chromium libreoffice translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ run: install
 	$(BIN)/vinhdanh db upgrade
 	$(BIN)/vinhdanh demo
 	$(BIN)/vinhdanh run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with WORKERS processes (default 2 × CPUs + 1). The migrations run once
+# here, before any app process starts; with several servers, run them once, then start each.
+serve: install
+	$(BIN)/vinhdanh db upgrade
+	$(BIN)/vinhdanh serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
+
+# The background job worker (needs VINHDANH_REDIS_URL; without it jobs run inline).
+worker: install
+	$(BIN)/vinhdanh worker
 
 # Browser tests need Debian's chromium, and the PDF copies of Council documents LibreOffice
 # Writer; install them when we may (root with apt), else those tests skip.

@@ -380,6 +380,59 @@ def restore(archive: str) -> None:
     )
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="VINHDANH_HOST")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="VINHDANH_PORT")
+@click.option(
+    "--bind", default=None, help="gunicorn's bind (unix:/run/vinhdanh.sock); else HOST:PORT."
+)
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(min=0),
+    envvar="VINHDANH_WORKERS",
+    help="Worker processes (default: 2 × CPUs + 1).",
+)
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--access-log", default="-", show_default=True, help="File for the access log; - stdout."
+)
+@click.option("--no-access-log", is_flag=True, help="Write no access log.")
+def serve_command(
+    host: str,
+    port: int,
+    bind: str | None,
+    workers: int,
+    timeout: int,
+    access_log: str,
+    no_access_log: bool,
+) -> None:
+    """Serve the app with gunicorn (production). Run `vinhdanh db upgrade` once before."""
+    from web.serve import ServeOptions, default_workers, serve
+
+    options = ServeOptions(
+        bind=bind or f"{host}:{port}",
+        workers=workers or default_workers(),
+        timeout=timeout,
+        access_log="" if no_access_log else access_log,
+    )
+    click.echo(
+        f"Vinh Danh: gunicorn, {options.workers} tiến trình / workers, {options.bind}", err=True
+    )
+    serve(options)
+
+
 def init_app(app: Flask) -> None:
-    for command in (db, audit, workflow, import_group, demo, remind, mail, backup, restore):
+    for command in (
+        db,
+        audit,
+        workflow,
+        import_group,
+        demo,
+        remind,
+        mail,
+        backup,
+        restore,
+        serve_command,
+    ):
         app.cli.add_command(command)

@@ -77,6 +77,8 @@ def from_environment() -> dict:
         # With Redis, every app process counts the same sign-in attempts; without it each
         # process counts its own (the database throttle of failed sign-ins is shared anyway).
         "RATELIMIT_STORAGE_URI": os.environ.get("VINHDANH_REDIS_URL") or "memory://",
+        # Keys of this site in a Redis that other sites (or test runs) share.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("VINHDANH_REDIS_PREFIX", "vinhdanh"),
         # Redis for the limiter's counts and the background job queue; empty: jobs run inline.
         "REDIS_URL": os.environ.get("VINHDANH_REDIS_URL", ""),
         # How many reverse proxies in front of the app set X-Forwarded-*: 0 trusts none of

@@ -422,6 +422,28 @@ def serve_command(
     serve(options)
 
 
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from Redis (VINHDANH_REDIS_URL): e-mail, reminders, exports, PDFs."""
+    from rq import Worker
+
+    from web.jobs import job_queue
+
+    queue = job_queue()
+    if queue is None:
+        click.echo(
+            "Chưa cấu hình VINHDANH_REDIS_URL: việc nền chạy ngay trong yêu cầu, không cần "
+            "worker. / VINHDANH_REDIS_URL is not set: background work runs inline, no worker "
+            "needed.",
+            err=True,
+        )
+        sys.exit(1)
+    # The scheduler runs the retries RQ delays (Retry with intervals).
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
 def init_app(app: Flask) -> None:
     for command in (
         db,
@@ -434,5 +456,6 @@ def init_app(app: Flask) -> None:
         backup,
         restore,
         serve_command,
+        worker_command,
     ):
         app.cli.add_command(command)

@@ -307,12 +307,32 @@ def _flush_outbox(limit: int) -> None:
 )
 @click.option("--days", default="7,3,1", show_default=True, help="Days before a due date.")
 @click.option("--no-mail", is_flag=True, help="Queue the e-mails without sending them now.")
-def remind(today, days: str, no_mail: bool) -> None:
+@click.option(
+    "--queue",
+    "on_queue",
+    is_flag=True,
+    help="Hand the reminders and their e-mails to `vinhdanh worker` (needs VINHDANH_REDIS_URL).",
+)
+def remind(today, days: str, no_mail: bool, on_queue: bool) -> None:
     """Remind units of plan and report due dates (for cron; never sends one reminder twice)."""
-
+    from models.clock import today as today_in_vietnam
     from workflow.notifications.reminders import send_reminders
 
-    day = today.date() if today else today()
+    day = today.date() if today else today_in_vietnam()
+    if on_queue:
+        from web.jobs import submit, tasks
+
+        submitted = submit(
+            "reminders", tasks.send_reminders, day.isoformat(), list(_days_option(days))
+        )
+        if submitted.queued:
+            click.echo(f"Đã đưa vào hàng đợi / queued: {submitted.job_id}")
+            return
+        click.echo(
+            "Không có hàng đợi (VINHDANH_REDIS_URL): đã nhắc ngay. / No queue: reminded now: "
+            f"{submitted.result}"
+        )
+        return
     with write_session() as session:
         sent = send_reminders(session, day, _days_option(days))
         session.commit()

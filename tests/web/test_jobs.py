@@ -5,78 +5,26 @@ page, inline work when Redis is down, and no e-mail lost or sent twice either wa
 from __future__ import annotations
 
 import io
+import os
 import re
-import shutil
 import subprocess
+import sys
 import time
 import zipfile
 from collections import Counter
 
 import pytest
-import redis
-from rq import SimpleWorker
 from sqlalchemy import delete, select
 
 from models import OutboxEmail
 from tests.fixtures.dossiers import act, setup_dossier
-from tests.fixtures.mail_server import free_port
+from tests.fixtures.queue import private_redis, run_worker  # noqa: F401  (a fixture)
+from tests.fixtures.servers import ROOT
 from tests.fixtures.web import AuthActions
-from web.jobs import job_queue, submit, tasks
+from web.jobs import fetch, job_queue, submit, tasks
 from web.jobs.listing import error_in_words
 
 pytestmark = pytest.mark.slow
-
-
-class PrivateRedis:
-    """redis-server on a free port, saving every write to an append-only file, so that a
-    stop and a start keep the queue as a real server's restart would."""
-
-    def __init__(self, workdir) -> None:
-        self.port, self.workdir = free_port(), workdir
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> PrivateRedis:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.workdir),
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--save",
-                "",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                return self
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-
-
-@pytest.fixture()
-def private_redis(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    server = PrivateRedis(tmp_path).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture()
@@ -88,24 +36,6 @@ def queued_app(app, private_redis, smtp_server):
         SMTP_SENDER="vinhdanh@sgd.example.vn",
     )
     return app
-
-
-class BurstWorker(SimpleWorker):
-    """Runs the waiting jobs in this process (``vinhdanh worker`` forks one per job), without
-    the channel that lets a running worker be told to stop: its listening thread takes up to
-    a minute to end, for a worker that stops by itself when the queue is empty."""
-
-    def subscribe(self) -> None:
-        return None
-
-    def unsubscribe(self) -> None:
-        return None
-
-
-def _run_worker(app) -> None:
-    with app.app_context():
-        queue = job_queue()
-        BurstWorker([queue], connection=queue.connection).work(burst=True)
 
 
 def _outbox(app) -> list[OutboxEmail]:
@@ -138,13 +68,13 @@ def test_e_mail_waits_for_the_worker_then_goes_once(queued_app, app_world, smtp_
     assert {e.status for e in _outbox(app)} == {"queued"}
     with app.app_context():
         assert job_queue().count == 1
-    _run_worker(app)
+    run_worker(app)
     assert sorted(a for m in smtp_server.messages for a in m.rcpt_tos) == [
         "reviewer2@example.vn",
         "reviewer@example.vn",
     ]
     assert {e.status for e in _outbox(app)} == {"sent"}
-    _run_worker(app)  # nothing left, nothing sent again
+    run_worker(app)  # nothing left, nothing sent again
     assert len(smtp_server.messages) == 2
 
 
@@ -173,7 +103,7 @@ def test_redis_stopped_mid_run_loses_and_doubles_nothing(
     private_redis.start()  # the queued job survived the restart; it finds nothing to send
     with app.app_context():
         assert job_queue().count == 1
-    _run_worker(app)
+    run_worker(app)
     sent = Counter((m.subject, tuple(m.rcpt_tos)) for m in smtp_server.messages)
     assert len(sent) == 4 and set(sent.values()) == {1}
 
@@ -191,7 +121,7 @@ def test_a_large_export_runs_as_a_job_with_its_progress_shown(queued_app, app_wo
     assert "Đang tạo bảng tổng hợp của đợt" in page
     assert "Xuất bảng tổng hợp của đợt thi đua" in page and "Đang chờ" in page
 
-    _run_worker(app)
+    run_worker(app)
     rows = client.get("/office/jobs/rows").get_data(as_text=True)
     assert "Xong" in rows
     done = re.search(r'<progress value="(\d+)" max="(\d+)"', rows)
@@ -208,7 +138,7 @@ def test_a_failing_job_waits_to_be_retried_and_says_why(queued_app, app_world):
     with app.test_request_context():
         submitted = submit("export", tasks.campaign_workbook, 987654)
     assert submitted.queued
-    _run_worker(app)
+    run_worker(app)
     client = app.test_client()
     AuthActions(client).login("reviewer")
     rows = client.get("/office/jobs/rows").get_data(as_text=True)
@@ -253,3 +183,60 @@ def test_errors_in_words():
     assert "LibreOffice" in error_in_words("RuntimeError: LibreOffice is not installed")
     assert error_in_words("ValueError: bad") == "Việc gặp lỗi: ValueError: bad"
     assert error_in_words("") == ""
+
+
+def test_vinhdanh_worker_runs_queued_jobs_in_forked_processes(queued_app, app_world, tmp_path):
+    """The real command: each job in a process forked from the worker, on the same database."""
+    app = queued_app
+    for _ in range(2):
+        setup_dossier(app, app_world, state="office_review")
+    with app.test_request_context():
+        submitted = submit("export", tasks.campaign_workbook, app_world.campaign.id)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "VINHDANH_DATABASE_URL": app.config["DATABASE_URL"],
+        "VINHDANH_UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        "VINHDANH_REDIS_URL": app.config["REDIS_URL"],
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli", "worker", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with app.app_context():
+        job = fetch(submitted.job_id)
+        assert job.is_finished and job.meta["done"] == job.meta["total"] > 0
+        assert tasks.export_file(app, job.id).read_bytes()[:2] == b"PK"
+
+
+def test_reminders_on_the_queue_are_sent_once_by_the_worker(
+    queued_app, app_world, smtp_server, runner
+):
+    from tests.workflow.notifications.test_reminders import _app_campaign
+
+    app = queued_app
+    _app_campaign(app, app_world)
+    queued = runner.invoke(args=["remind", "--today", "2026-06-01", "--queue"])
+    assert queued.exit_code == 0 and "Đã đưa vào hàng đợi / queued:" in queued.output
+    assert smtp_server.messages == []
+    run_worker(app)
+    assert len(smtp_server.messages) == 6  # three units, their staff and head
+    again = runner.invoke(args=["remind", "--today", "2026-06-01", "--queue"])
+    assert again.exit_code == 0
+    run_worker(app)
+    assert len(smtp_server.messages) == 6  # never one reminder twice
+
+
+def test_reminders_without_a_queue_run_at_once(app, app_world, runner):
+    from tests.workflow.notifications.test_reminders import _app_campaign
+
+    _app_campaign(app, app_world)
+    result = runner.invoke(args=["remind", "--today", "2026-06-01", "--queue"])
+    assert result.exit_code == 0
+    assert "Không có hàng đợi (VINHDANH_REDIS_URL): đã nhắc ngay." in result.output
+    assert "'reminders': 3" in result.output

@@ -12,6 +12,7 @@ import sys
 import time
 import zipfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -240,3 +241,37 @@ def test_reminders_without_a_queue_run_at_once(app, app_world, runner):
     assert result.exit_code == 0
     assert "Không có hàng đợi (VINHDANH_REDIS_URL): đã nhắc ngay." in result.output
     assert "'reminders': 3" in result.output
+
+
+def test_issuing_a_decision_queues_its_pdf_for_the_worker(queued_app, app_world):
+    """Issuing hands LibreOffice's seconds to the worker; the public PDF is then served from
+    what the job made."""
+    from tests.fixtures.money import approved, draft_decision
+    from tests.fixtures.people import make_council_session
+    from tests.fixtures.web import app_db, csrf_from
+    from workflow.documents import docx as documents
+
+    if documents.pdf_converter() is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    app = queued_app
+    with app_db(app) as session:
+        council = make_council_session(session, app_world)
+        made = [approved(session, app_world, council, "Lê Thị An", position="Giáo viên")]
+        decision_id = draft_decision(session, app_world, made).id
+    client = app.test_client()
+    AuthActions(client).login("secretary")
+    detail = f"/council/decisions/{decision_id}"
+    token = csrf_from(client.get(detail).get_data(as_text=True))
+    assert client.post(f"{detail}/issue", data={"csrf_token": token}).status_code == 302
+    cached = tasks_pdf_path(app, decision_id)
+    assert not cached.exists()  # not made in the request
+    with app.app_context():
+        assert "pdf" in {job.meta["kind"] for job in job_queue().jobs}
+    run_worker(app)
+    assert cached.read_bytes()[:4] == b"%PDF"
+    public = client.get(f"/public/decisions/{decision_id}.pdf")
+    assert public.status_code == 200 and public.data == cached.read_bytes()
+
+
+def tasks_pdf_path(app, decision_id: int) -> Path:
+    return Path(app.config["UPLOAD_DIR"]) / "decisions" / f"{decision_id}.pdf"

@@ -15,10 +15,26 @@ from http.client import HTTPException
 import pytest
 from sqlalchemy import func, select
 
-from models import Attachment, AuditEvent, Dossier, make_engine, make_sessionmaker
+from models import (
+    Attachment,
+    AuditEvent,
+    Ballot,
+    BallotBox,
+    BallotVoter,
+    Dossier,
+    make_engine,
+    make_sessionmaker,
+)
 from tests.fixtures.browsing import Browser
 from tests.fixtures.db import PG_URL
-from tests.fixtures.people import PASSWORD, PDF, build_world, make_dossier
+from tests.fixtures.people import (
+    MEMBERS,
+    PASSWORD,
+    PDF,
+    build_world,
+    make_council_session,
+    make_dossier,
+)
 from tests.fixtures.servers import Server, server_env
 from workflow.core.audit import verify
 
@@ -81,7 +97,7 @@ def city(db_templates, tmp_path):
     try:
         for server in servers:
             server.wait_ready()
-        yield factory, ids, servers
+        yield factory, ids, servers, world
     finally:
         for server in servers:
             server.stop()
@@ -89,7 +105,7 @@ def city(db_templates, tmp_path):
 
 
 def test_two_servers_share_sessions_uploads_and_one_audit_chain(city):
-    factory, ids, (a, b) = city
+    factory, ids, (a, b), _world = city
     started = time.monotonic()
     with factory() as session:
         events_before = session.scalar(select(func.count()).select_from(AuditEvent))
@@ -207,3 +223,59 @@ def test_two_servers_share_sessions_uploads_and_one_audit_chain(city):
         f"{events_after - events_before} audit events, chain of {result.count} verified, "
         f"{duration:.1f} s"
     )
+
+
+def test_council_members_vote_through_both_servers_at_once(city):
+    """Five members vote on one ballot at the same instant, alternating servers: five votes
+    counted, each member once (a second try on the other server is refused), the chain whole."""
+    factory, _ids, (a, b), world = city
+    with factory() as session:
+        council = make_council_session(session, world)
+        dossier = make_dossier(
+            session,
+            world,
+            "nomination",
+            "council_review",
+            council=council,
+            nominee_name="Vũ Thị Hạnh",
+        )
+        session.commit()
+        council_id, dossier_id = council.id, dossier.id
+    secretary = Browser(SECRET)
+    assert secretary.sign_in(a.url, "secretary", PASSWORD).status == 302
+    token, _ = secretary.form_of(f"{a.url}/council/{council_id}/ballots")
+    opened = secretary.post(
+        f"{b.url}/council/{council_id}/ballots/{dossier_id}/open", {"csrf_token": token}
+    )
+    assert opened.status == 302
+
+    voters = {name: Browser(SECRET) for name in MEMBERS}
+    for n, (name, browser) in enumerate(voters.items()):
+        assert browser.sign_in((a, b)[n % 2].url, name, PASSWORD).status == 302
+    outcomes: dict[str, tuple[int, int]] = {}
+    names = list(voters)
+
+    def cast(i: int) -> None:
+        browser, here, there = voters[names[i]], (a, b)[i % 2], (b, a)[i % 2]
+        page = f"/council/{council_id}/vote/{dossier_id}"
+        token, _ = browser.form_of(here.url + page)
+        first = browser.post(here.url + page, {"csrf_token": token, "choice": "approve"})
+        token, _ = browser.form_of(there.url + page)
+        second = browser.post(there.url + page, {"csrf_token": token, "choice": "reject"})
+        outcomes[names[i]] = (first.status, second.status)
+
+    _together(len(names), cast)
+    assert outcomes == dict.fromkeys(names, (302, 409)), outcomes
+    with factory() as session:
+        ballot = session.scalars(
+            select(Ballot).where(Ballot.session_id == council_id, Ballot.dossier_id == dossier_id)
+        ).one()
+        box = session.get(BallotBox, ballot.id)
+        voted = session.scalar(
+            select(func.count())
+            .select_from(BallotVoter)
+            .where(BallotVoter.ballot_id == ballot.id, BallotVoter.voted.is_(True))
+        )
+        result = verify(session)
+    assert (box.approve, box.reject, box.abstain, voted) == (5, 0, 0, 5)
+    assert result.ok, (result.bad_seq, result.problem)

@@ -50,6 +50,9 @@ class ServeOptions:
             "graceful_timeout": 30,
             "preload_app": False,
             "proc_name": "vinhdanh",
+            # gunicorn would otherwise believe X-Forwarded-Proto from 127.0.0.1; proxy headers
+            # are trusted by ProxyFix alone, for VINHDANH_PROXY_HOPS proxies.
+            "forwarded_allow_ips": "",
             # %(h)s is read after the app ran, so behind trusted proxies it is the client's
             # address as ProxyFix found it; %(M)s is the time taken, in milliseconds.
             "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms',

@@ -53,6 +53,9 @@ class ServeOptions:
             # gunicorn would otherwise believe X-Forwarded-Proto from 127.0.0.1; proxy headers
             # are trusted by ProxyFix alone, for VINHDANH_PROXY_HOPS proxies.
             "forwarded_allow_ips": "",
+            # Its runtime control socket is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+            # two servers on one machine would take it from each other. Stop with SIGTERM.
+            "control_socket_disable": True,
             # %(h)s is read after the app ran, so behind trusted proxies it is the client's
             # address as ProxyFix found it; %(M)s is the time taken, in milliseconds.
             "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms',

@@ -7,7 +7,7 @@ PORT   ?= 5000
 # When a PostgreSQL answers here, `make test` runs the database tests on it too.
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint install install-test chromium libreoffice translations bench clean
+.PHONY: run serve worker test lint install install-test chromium libreoffice redis translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ run: install
 	$(BIN)/vinhdanh demo
 	$(BIN)/vinhdanh run --host $(HOST) --port $(PORT)
 
+# Production: gunicorn with WORKERS processes (default 2 × CPUs + 1). The migrations run once
+# here, before any app process starts; with several servers, run them once, then start each.
+serve: install
+	$(BIN)/vinhdanh db upgrade
+	$(BIN)/vinhdanh serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
+
+# The background job worker (needs VINHDANH_REDIS_URL; without it jobs run inline).
+worker: install
+	$(BIN)/vinhdanh worker
+
 # Browser tests need Debian's chromium, and the PDF copies of Council documents LibreOffice
 # Writer; install them when we may (root with apt), else those tests skip.
 chromium:
@@ -41,13 +51,20 @@ libreoffice:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null) \
 	  || echo "LibreOffice is missing: the PDF tests will be skipped"; }
 
+# The job-queue tests start a redis-server of their own (to stop it mid-run): install it when
+# we may, else those tests skip.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null) \
+	  || echo "redis-server is missing: the job queue tests will be skipped"; }
+
 # Style and the architecture first (seconds), then the suite.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: install-test chromium libreoffice lint
+test: install-test chromium libreoffice redis lint
 	@if [ -z "$$VINHDANH_TEST_DATABASE_URL" ] && $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 	  export VINHDANH_TEST_DATABASE_URL=$(PG_ADMIN_URL); echo "PostgreSQL found: database tests run on SQLite and PostgreSQL"; \
 	else echo "VINHDANH_TEST_DATABASE_URL=$${VINHDANH_TEST_DATABASE_URL:-<none: PostgreSQL tests skip>}"; fi; \

@@ -10,6 +10,7 @@ import tempfile
 os.environ["VINHDANH_PASSWORD_PROFILE"] = "cheapest"
 os.environ.setdefault("VINHDANH_INSTANCE_DIR", tempfile.mkdtemp(prefix="vinhdanh-test-instance-"))
 os.environ.pop("VINHDANH_DATABASE_URL", None)
+os.environ.pop("VINHDANH_REDIS_URL", None)  # no queue unless a test starts a Redis of its own
 
 from hypothesis import HealthCheck, settings
 

@@ -28,6 +28,20 @@ def configure_app(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     if test_config:
         app.config.update(test_config)
     app.url_map.converters["int"] = RecordId  # before any blueprint adds its routes
+    trust_proxy_headers(app)
+
+
+def trust_proxy_headers(app: Flask) -> None:
+    """Take the client's address, scheme and host from the ``PROXY_HOPS`` nearest proxies'
+    X-Forwarded-* headers, so that the sign-in limits count clients, not the proxy. With no
+    proxy configured the headers are ignored: any client can write them."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
 
 
 def configure_extensions(app: Flask) -> None:

@@ -307,12 +307,32 @@ def _flush_outbox(limit: int) -> None:
 )
 @click.option("--days", default="7,3,1", show_default=True, help="Days before a due date.")
 @click.option("--no-mail", is_flag=True, help="Queue the e-mails without sending them now.")
-def remind(today, days: str, no_mail: bool) -> None:
+@click.option(
+    "--queue",
+    "on_queue",
+    is_flag=True,
+    help="Hand the reminders and their e-mails to `vinhdanh worker` (needs VINHDANH_REDIS_URL).",
+)
+def remind(today, days: str, no_mail: bool, on_queue: bool) -> None:
     """Remind units of plan and report due dates (for cron; never sends one reminder twice)."""
-
+    from models.clock import today as today_in_vietnam
     from workflow.notifications.reminders import send_reminders
 
-    day = today.date() if today else today()
+    day = today.date() if today else today_in_vietnam()
+    if on_queue:
+        from web.jobs import submit, tasks
+
+        submitted = submit(
+            "reminders", tasks.send_reminders, day.isoformat(), list(_days_option(days))
+        )
+        if submitted.queued:
+            click.echo(f"Đã đưa vào hàng đợi / queued: {submitted.job_id}")
+            return
+        click.echo(
+            "Không có hàng đợi (VINHDANH_REDIS_URL): đã nhắc ngay. / No queue: reminded now: "
+            f"{submitted.result}"
+        )
+        return
     with write_session() as session:
         sent = send_reminders(session, day, _days_option(days))
         session.commit()
@@ -380,6 +400,82 @@ def restore(archive: str) -> None:
     )
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="VINHDANH_HOST")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="VINHDANH_PORT")
+@click.option(
+    "--bind", default=None, help="gunicorn's bind (unix:/run/vinhdanh.sock); else HOST:PORT."
+)
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(min=0),
+    envvar="VINHDANH_WORKERS",
+    help="Worker processes (default: 2 × CPUs + 1).",
+)
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--access-log", default="-", show_default=True, help="File for the access log; - stdout."
+)
+@click.option("--no-access-log", is_flag=True, help="Write no access log.")
+def serve_command(
+    host: str,
+    port: int,
+    bind: str | None,
+    workers: int,
+    timeout: int,
+    access_log: str,
+    no_access_log: bool,
+) -> None:
+    """Serve the app with gunicorn (production). Run `vinhdanh db upgrade` once before."""
+    from web.serve import ServeOptions, default_workers, serve
+
+    options = ServeOptions(
+        bind=bind or f"{host}:{port}",
+        workers=workers or default_workers(),
+        timeout=timeout,
+        access_log="" if no_access_log else access_log,
+    )
+    click.echo(
+        f"Vinh Danh: gunicorn, {options.workers} tiến trình / workers, {options.bind}", err=True
+    )
+    serve(options)
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs from Redis (VINHDANH_REDIS_URL): e-mail, reminders, exports, PDFs."""
+    from rq import Worker
+
+    from web.jobs import job_queue
+
+    queue = job_queue()
+    if queue is None:
+        click.echo(
+            "Chưa cấu hình VINHDANH_REDIS_URL: việc nền chạy ngay trong yêu cầu, không cần "
+            "worker. / VINHDANH_REDIS_URL is not set: background work runs inline, no worker "
+            "needed.",
+            err=True,
+        )
+        sys.exit(1)
+    # The scheduler runs the retries RQ delays (Retry with intervals).
+    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
 def init_app(app: Flask) -> None:
-    for command in (db, audit, workflow, import_group, demo, remind, mail, backup, restore):
+    for command in (
+        db,
+        audit,
+        workflow,
+        import_group,
+        demo,
+        remind,
+        mail,
+        backup,
+        restore,
+        serve_command,
+        worker_command,
+    ):
         app.cli.add_command(command)

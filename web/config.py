@@ -30,6 +30,11 @@ def _megabytes(name: str, default: int) -> int:
     return int(os.environ.get(name, str(default))) * 1024 * 1024
 
 
+def _whole(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() else default
+
+
 def from_environment() -> dict:
     """The app's configuration as a dict; tests pass overrides on top of it."""
     instance = instance_dir()
@@ -69,7 +74,16 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": _flag("VINHDANH_SECURE_COOKIES"),
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=8),
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # With Redis, every app process counts the same sign-in attempts; without it each
+        # process counts its own (the database throttle of failed sign-ins is shared anyway).
+        "RATELIMIT_STORAGE_URI": os.environ.get("VINHDANH_REDIS_URL") or "memory://",
+        # Keys of this site in a Redis that other sites (or test runs) share.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("VINHDANH_REDIS_PREFIX", "vinhdanh"),
+        # Redis for the limiter's counts and the background job queue; empty: jobs run inline.
+        "REDIS_URL": os.environ.get("VINHDANH_REDIS_URL", ""),
+        # How many reverse proxies in front of the app set X-Forwarded-*: 0 trusts none of
+        # these headers (a client could otherwise pick its own address and dodge the limits).
+        "PROXY_HOPS": _whole("VINHDANH_PROXY_HOPS", 0),
         "RATELIMIT_ENABLED": _flag("VINHDANH_RATELIMIT", True),
         "PAGE_SIZE": 20,
     }

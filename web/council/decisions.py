@@ -22,6 +22,7 @@ from web.auth.user import current_actor
 from web.council import bp
 from web.db import get_session
 from web.errors import render_error
+from web.jobs import submit, tasks
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.i18n import lang
@@ -197,6 +198,10 @@ def decision_issue(id: int):
         flash_and_redirect(back, lead=_("Chưa công bố hồ sơ nào vì:")),
     )
     flash(_("Đã ban hành quyết định và công bố %(n)d hồ sơ.", n=len(events)), "success")
+    # The public PDF made ahead of its first download, by the worker; without a queue it is
+    # made on that first download, as before.
+    if documents.pdf_converter() is not None:
+        submit("pdf", tasks.decision_pdf, id, user_id=actor.user_id, inline=False)
     return redirect(back)
 
 

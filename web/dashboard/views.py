@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from models import Campaign, Target
@@ -26,6 +27,7 @@ from web.dashboard.presenters import (
 )
 from web.db import get_session
 from web.home.links import register
+from web.jobs import submit, tasks
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.i18n import pick
@@ -224,6 +226,21 @@ def nominations():
 def export_xlsx():
     session = get_session()
     campaign = campaign_of_request(session)
+    if current_app.config.get("REDIS_URL"):
+        # A city's campaign holds thousands of rows: made by the worker, with its progress
+        # shown on the jobs page, and downloaded from there (inline when Redis is down).
+        submitted = submit(
+            "export", tasks.campaign_workbook, campaign.id, user_id=current_user.id, inline=False
+        )
+        if submitted.queued:
+            flash(
+                _(
+                    "Đang tạo bảng tổng hợp của đợt “%(name)s”; tải về tại đây khi xong.",
+                    name=campaign.name,
+                ),
+                "info",
+            )
+            return redirect(url_for("office.jobs"))
     body = exports.campaign_workbook(session, campaign)
     return send_download(body, f"tong-hop-{campaign.code}.xlsx", XLSX_CONTENT_TYPE)
 

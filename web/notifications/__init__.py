@@ -69,7 +69,15 @@ def _send_after_commit(response: Response) -> Response:
     session = g.get("db_session")
     if session is None or not session.info.pop(OUTBOX_FLAG, False) or response.status_code >= 400:
         return response
+    from web.jobs import submit, tasks
+
     app = current_app._get_current_object()
+    # On the queue when Redis answers; sent after the response, as without it, when not.
+    queued = app.config.get("REDIS_URL") and submit(
+        "mail", tasks.send_mail, request.host_url, inline=False
+    )
+    if queued and queued.queued:
+        return response
     settings = smtp_settings(app, request.host_url)
     response.call_on_close(lambda: flush_outbox(app, settings))
     return response

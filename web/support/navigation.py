@@ -68,6 +68,7 @@ LINKS = (
         menu=("Tổng hợp", "Dashboard"),
         shortcut=_l("Tổng hợp thi đua, khen thưởng"),
     ),
+    Link("office.jobs", shortcut=_l("Việc chạy nền: gửi thư, xuất bảng tổng hợp, tạo PDF")),
     Link("campaigns.index", menu=("Phong trào", "Campaigns")),
     Link("practices.index", menu=("Mô hình, cách làm hay", "Good practices")),
     Link("awards.index", menu=("Danh hiệu", "Awards")),

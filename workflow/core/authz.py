@@ -339,3 +339,12 @@ def may_manage_council_members(actor: Actor | None) -> bool:
 def may_manage_base_salary(actor: Actor | None) -> bool:
     """The base salary (lương cơ sở) amounts that award money is a multiple of."""
     return _holds(actor, ADMIN)
+
+
+# --- background jobs -------------------------------------------------------------------------
+
+
+def may_follow_jobs(actor: Actor | None) -> bool:
+    """See the background jobs (e-mail, exports, PDFs) and download finished exports: those
+    who export the dashboard and issue decisions."""
+    return _holds(actor, DASHBOARD)

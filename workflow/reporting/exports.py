@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AwardType, Campaign, Dossier, Nomination, Unit
@@ -342,25 +342,64 @@ def _nomination_rows(session: Session, campaign: Campaign):
         ]
 
 
+Progress = Callable[[int, int], None]
+# Rows between two progress reports: often enough for a bar, rare enough to cost nothing.
+PROGRESS_STEP = 200
+
+
+class _Counter:
+    """Counts the rows written, and tells ``progress`` every ``PROGRESS_STEP`` of them."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.done, self.total, self.progress = 0, total, progress
+
+    def rows(self, rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+        for row in rows:
+            yield row
+            self.done += 1
+            if self.progress and self.done % PROGRESS_STEP == 0:
+                self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def _nomination_count(session: Session, campaign: Campaign) -> int:
+    d, nom = Dossier.__table__, Nomination.__table__
+    stmt = (
+        select(func.count())
+        .select_from(d.join(nom, nom.c.id == d.c.id))
+        .where(*nomination_conditions(campaign), d.c.state.not_in(listed_out()))
+    )
+    return session.scalar(stmt) or 0
+
+
 def campaign_workbook(
     session: Session,
     campaign: Campaign,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The consolidated campaign report (XLSX): summary, units, targets by unit, nominations."""
+    """The consolidated campaign report (XLSX): summary, units, targets by unit, nominations.
+    ``progress(done, total)`` hears of the rows written (units, targets, nominations)."""
     now = now or utcnow()
     today = today or today_local(now)
     board = campaign_dashboard(session, campaign, today, chase_limit=0)
     targets = campaign_targets(session, campaign)
     lines = unit_lines(session, campaign, today, targets)
+    counter = _Counter(
+        len(lines) * (1 + len(targets)) + (_nomination_count(session, campaign) if progress else 0),
+        progress,
+    )
     wb = Workbook(write_only=True)
     _summary(wb, board, current_head(session), now)
     _list_sheet(
         wb,
         "Đơn vị",
         UNIT_HEADER,
-        (_unit_row(line) for line in lines),
+        counter.rows(_unit_row(line) for line in lines),
         [14, 40, 22, 16, 17, 10, 16, 17, 10, 28, 12, 14, 26, 28, 16],
         {5: DATETIME, 8: DATETIME},
     )
@@ -377,7 +416,7 @@ def campaign_workbook(
             "Năm trước",
             "Đánh giá",
         ],
-        (
+        counter.rows(
             [
                 line.unit.code,
                 line.unit.name,
@@ -409,12 +448,13 @@ def campaign_workbook(
             "Ngày quyết định",
             "Người ký",
         ],
-        _nomination_rows(session, campaign),
+        counter.rows(_nomination_rows(session, campaign)),
         [10, 30, 10, 22, 40, 30, 22, 10, 10, 17, 18, 14, 24],
         {10: DATETIME, 12: DATE},
     )
     out = io.BytesIO()
     wb.save(out)
+    counter.finish()
     return out.getvalue()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 import migrations
 from models import GENESIS_HASH, AuditHead, Base, make_engine
+from models.search import SEARCH_TABLES, is_search_object
 from tests.fixtures.db import _pg_url
 from tests.fixtures.people import make_dossier
 from workflow.core.registry import all_state_names
@@ -31,12 +32,18 @@ def empty_url(backend, db_templates, tmp_path) -> str:
 
 def _diff(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": lambda name, type_, _: not is_search_object(name, type_),
+            },
+        )
         return compare_metadata(context, Base.metadata)
 
 
 def _tables(engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
+    return set(inspect(engine).get_table_names()) - SEARCH_TABLES
 
 
 @pytest.mark.db

@@ -31,11 +31,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Unit
-from models.search import matches_words, query_words
+from models.search import matching_ids, query_words
 from models.text import fold, person_sort_key, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
@@ -122,12 +133,22 @@ def _is_public() -> ColumnElement[bool]:
     return and_(_D.c.state.in_(_all_public()), by_kind)
 
 
-def _search(session: Session, words: list[str], joins: set[str]) -> ColumnElement[bool]:
+def _search(session: Session, words: list[str], by_date_many: bool) -> ColumnElement[bool]:
     """A nomination matches when every word starts a word of its search key; a report (which
-    has none) when every word starts a word of its unit's name or of its classification."""
-    joins.add("nomination")
-    term = and_(_N.c.id.is_not(None), matches_words(session.get_bind().dialect.name, words))
+    has none) when every word starts a word of its unit's name or of its classification.
+    One ``id IN (…)`` over both, so the database starts from the matches."""
+    dialect = session.get_bind().dialect.name
+    matching = matching_ids(dialect, words)
+    ids = _D.c.id
+    if by_date_many and dialect == "sqlite":
+        # Thousands of matches, newest first: walking the date index and testing each row
+        # against the list of matches stops after a page, where starting from the matches
+        # sorts them all. SQLite's planner cannot know the list is long; ``id + 0`` keeps it
+        # from looking the matches up by primary key.
+        ids = _D.c.id + 0
     lookups = _cached(session, "report_words", _report_words)
+    # Aliases: the subquery must not be correlated with the outer query's dossier.
+    dossier, report = _D.alias("matched_dossier"), _R.alias("matched_report")
     per_word = []
     for word in words:
         unit_ids = sorted(
@@ -137,15 +158,19 @@ def _search(session: Session, words: list[str], joins: set[str]) -> ColumnElemen
             {code for start, cs in lookups.codes.items() if start.startswith(word) for code in cs}
         )
         if not unit_ids and not codes:
-            return term  # no report can match every word
+            return ids.in_(matching)  # no report can match every word
         per_word.append(
             or_(
-                _D.c.unit_id.in_(unit_ids) if unit_ids else false(),
-                _R.c.classification.in_(codes) if codes else false(),
+                dossier.c.unit_id.in_(unit_ids) if unit_ids else false(),
+                report.c.classification.in_(codes) if codes else false(),
             )
         )
-    joins.add("report")
-    return or_(term, and_(_R.c.id.is_not(None), *per_word))
+    reports = (
+        select(report.c.id)
+        .select_from(report.join(dossier, dossier.c.id == report.c.id))
+        .where(*per_word)
+    )
+    return ids.in_(union_all(matching, reports))
 
 
 @dataclass(frozen=True)
@@ -195,12 +220,16 @@ def _cached(session: Session, name: str, compute):
 
 
 def outcome_ids(
-    session: Session, filters: OutcomeFilter = OutcomeFilter(), sort: str = DEFAULT_SORT
+    session: Session,
+    filters: OutcomeFilter = OutcomeFilter(),
+    sort: str = DEFAULT_SORT,
+    many: bool = False,
 ) -> Select:
     """The ids of the filtered list, sorted: a narrow SELECT, so counting and paging stay
     cheap; :func:`load_outcomes` then fetches the fields of one page.
 
-    ``sort`` is one of ``SORTS``, with a leading "-" for descending order.
+    ``sort`` is one of ``SORTS``, with a leading "-" for descending order. ``many``: the
+    caller found more than ``COUNT_CAP`` matches (the plan may differ, never the rows).
     """
     joins: set[str] = set()
     where = [_is_public()]
@@ -218,7 +247,8 @@ def outcome_ids(
         joins.add("report")
         where.append(_R.c.classification == filters.award)
     if filters.words:
-        where.append(_search(session, filters.words, joins))
+        by_date = sort.lstrip("-") not in ("name", "unit")
+        where.append(_search(session, filters.words, many and by_date))
     elif fold(filters.q):  # only punctuation ("_", "*"): a search that nothing can match
         where.append(false())
     order = _order(session, sort, joins)
@@ -384,12 +414,14 @@ def search(
     per_page: int = 25,
 ) -> OutcomePage:
     """Page ``page`` of the filtered list, sorted, with a count capped at ``COUNT_CAP``."""
-    ids = outcome_ids(session, filters, sort)
     # Unordered and limited: the database stops at the first COUNT_CAP + 1 matches.
     counted = session.scalar(
-        select(func.count()).select_from(ids.order_by(None).limit(COUNT_CAP + 1).subquery())
+        select(func.count()).select_from(
+            outcome_ids(session, filters, sort).order_by(None).limit(COUNT_CAP + 1).subquery()
+        )
     )
     capped = counted > COUNT_CAP
+    ids = outcome_ids(session, filters, sort, many=capped)
     total = min(counted, COUNT_CAP)
     page = max(1, page)
     if not capped:

@@ -3,14 +3,14 @@
 ``search_key`` is already folded (no diacritics, casefolded: ``models.text.fold``), so the
 index only has to split it into words and find words by their start:
 
-* PostgreSQL: a GIN index on ``nomination_words(search_key)`` (``to_tsvector('simple', …)``),
-  queried with prefix terms (``'nguy':* & 'van':*``). The ``simple`` configuration
-  lowercases and keeps every word (no stemming, no stop words: names are not English).
-  Punctuation is turned into spaces first, so "2025-2026" or "mn-hoa-sen" give the same
-  words as the query splitter below.
-  Chosen over pg_trgm: a trigram index finds substrings, so the word-start rule ("Hà" must not
-  hit "Phạm") would need a second LIKE pass on every candidate, and one- or two-letter words
-  give trigrams that match almost every row.
+* PostgreSQL: a GIN index on a stored generated column ``search_words``, the key's
+  ``to_tsvector('simple', …)``, queried with prefix terms (``'nguy':* & 'van':*``). The
+  ``simple`` configuration lowercases and keeps every word (no stemming, no stop words:
+  names are not English). Punctuation is turned into spaces first, so "2025-2026" or
+  "mn-hoa-sen" give the same words as the query splitter below. Chosen over pg_trgm: a
+  trigram index finds substrings, so the word-start rule ("Hà" must not hit "Phạm") would
+  need a second pass on every candidate, and one- or two-letter words give trigrams that
+  match almost every row.
 * SQLite: an FTS5 table with external content (the ``nomination`` table itself, so the text is
   not stored twice) and a prefix index for two- and three-letter starts, kept in step by
   triggers inside the same transaction as the nomination's own write.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     DDL,
+    ColumnElement,
     Select,
     column,
     event,
@@ -43,19 +44,13 @@ _FTS_SHADOWS = ("data", "idx", "docsize", "config", "content")
 SEARCH_TABLES = frozenset({FTS_TABLE, *(f"{FTS_TABLE}_{s}" for s in _FTS_SHADOWS)})
 MAX_WORDS = 8
 
-PG_FUNCTION = "nomination_words"
+PG_COLUMN = "search_words"
 # The words of the key as PostgreSQL's parser splits them, after turning every run of
-# characters other than letters and digits into a space. A PL/pgSQL function with a high
-# COST rather than the bare expression: the planner takes the expression's cost at face value
-# (to_tsvector is priced like a few comparisons, but costs tens of microseconds a row) and,
-# under a LIMIT, would rather evaluate it row by row over the whole table than use the index.
-# PL/pgSQL is never inlined, so the declared cost holds.
-PG_FUNCTION_DDL = (
-    f"CREATE OR REPLACE FUNCTION {PG_FUNCTION}(key text) RETURNS tsvector "
-    "LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10000 AS $$ BEGIN "
-    "RETURN to_tsvector('simple'::regconfig, regexp_replace(key, '[^[:alnum:]]+', ' ', 'g')); "
-    "END $$"
-)
+# characters other than letters and digits into a space; stored, so that a query never
+# computes them: the planner takes to_tsvector's cost at face value (a few comparisons, where
+# it costs tens of microseconds a row) and would otherwise pick plans that run it on thousands
+# of rows. The column is PostgreSQL's alone, outside the models (SQLite has its FTS5 table).
+PG_WORDS = "to_tsvector('simple'::regconfig, regexp_replace(search_key, '[^[:alnum:]]+', ' ', 'g'))"
 
 SQLITE_DDL = [
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
@@ -75,15 +70,16 @@ SQLITE_TRIGGERS = (f"{FTS_TABLE}_insert", f"{FTS_TABLE}_delete", f"{FTS_TABLE}_u
 # Fills the index from the rows already there (a migrated database with data).
 SQLITE_REBUILD = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"
 POSTGRESQL_DDL = [
-    PG_FUNCTION_DDL,
-    f"CREATE INDEX {PG_INDEX} ON nomination USING gin ({PG_FUNCTION}(search_key))",
+    f"ALTER TABLE nomination ADD COLUMN {PG_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS ({PG_WORDS}) STORED",
+    f"CREATE INDEX {PG_INDEX} ON nomination USING gin ({PG_COLUMN})",
 ]
 DROP_DDL = {
     "sqlite": [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS]
     + [f"DROP TABLE IF EXISTS {FTS_TABLE}"],
     "postgresql": [
         f"DROP INDEX IF EXISTS {PG_INDEX}",
-        f"DROP FUNCTION IF EXISTS {PG_FUNCTION}(text)",
+        f"ALTER TABLE nomination DROP COLUMN IF EXISTS {PG_COLUMN}",
     ],
 }
 
@@ -120,9 +116,13 @@ def missing_search_index(connection: Connection) -> list[str]:
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
-    """True for the index's own tables and index, which are not in the models' metadata
-    (autogenerate must neither drop them nor see a difference)."""
-    return (type_ == "table" and name in SEARCH_TABLES) or (type_ == "index" and name == PG_INDEX)
+    """True for the index's own tables, column and index, which are not in the models'
+    metadata (autogenerate must neither drop them nor see a difference)."""
+    return (
+        (type_ == "table" and name in SEARCH_TABLES)
+        or (type_ == "index" and name == PG_INDEX)
+        or (type_ == "column" and name == PG_COLUMN)
+    )
 
 
 def query_words(text: str, limit: int = MAX_WORDS) -> list[str]:
@@ -139,11 +139,7 @@ def matching_ids(dialect: str, words: list[str]) -> Select:
     starts from the index's few hits instead of testing every row."""
     n = Nomination.__table__
     if dialect == "postgresql":
-        query = " & ".join(f"'{word}':*" for word in words)
-        words_of_key = getattr(func, PG_FUNCTION)(n.c.search_key)
-        return select(n.c.id).where(
-            words_of_key.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
-        )
+        return select(n.c.id).where(row_matches(words))
     if dialect == "sqlite":
         query = " AND ".join(f'"{word}"*' for word in words)
         fts = table(FTS_TABLE, column("rowid"), column(FTS_TABLE))
@@ -151,6 +147,14 @@ def matching_ids(dialect: str, words: list[str]) -> Select:
     # Any other database: the same word-start rule, by scanning.
     key = literal(" ") + n.c.search_key
     return select(n.c.id).where(*(key.contains(f" {word}", autoescape=True) for word in words))
+
+
+def row_matches(words: list[str]) -> ColumnElement[bool]:
+    """PostgreSQL: the condition on a ``nomination`` row of the query that every word of
+    ``words`` starts some word of its key (a cheap test of the stored words, or the index)."""
+    query = " & ".join(f"'{word}':*" for word in words)
+    words_of_key = literal_column(f"nomination.{PG_COLUMN}")
+    return words_of_key.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
 
 
 for _statement in SQLITE_DDL:

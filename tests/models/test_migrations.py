@@ -156,3 +156,44 @@ def test_ballots_closed_before_0017_are_given_their_result(empty_url, tmp_path):
         assert tuple(row) == ("1/2", "present", 5, 3, True)
     finally:
         engine.dispose()
+
+
+@pytest.mark.db
+def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, tmp_path):
+    """0027 on a database that already has outcomes: they are found by word start at once,
+    and later writes keep the index in step (SQLite triggers, PostgreSQL GIN index)."""
+    from sqlalchemy.orm import Session
+
+    from models.search import matching_ids, missing_search_index
+    from tests.fixtures.people import build_world
+
+    command.upgrade(migrations.config(empty_url), "0020")
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            world = build_world(session, tmp_path)
+            before = make_dossier(session, world, nominee_name="Nguyễn Thị Trước")
+            session.commit()
+            before_id = before.id
+        migrations.upgrade(empty_url)
+        with Session(engine) as session:
+            dialect = engine.dialect.name
+            assert missing_search_index(session.connection()) == []
+            assert set(session.scalars(matching_ids(dialect, ["truo", "nguy"]))) == {before_id}
+            assert set(session.scalars(matching_ids(dialect, ["ruoc"]))) == set()
+            # A write after the migration reaches the index too.
+            session.execute(
+                text("UPDATE nomination SET search_key = 'tran van sau' WHERE id = :i"),
+                {"i": before_id},
+            )
+            assert set(session.scalars(matching_ids(dialect, ["sau"]))) == {before_id}
+            assert set(session.scalars(matching_ids(dialect, ["truoc"]))) == set()
+            session.rollback()
+        command.downgrade(migrations.config(empty_url), "0020")
+        with engine.connect() as connection:
+            assert missing_search_index(connection) != []
+        migrations.upgrade(empty_url)
+        with Session(engine) as session:
+            assert set(session.scalars(matching_ids(engine.dialect.name, ["truoc"]))) == {before_id}
+    finally:
+        engine.dispose()

@@ -46,7 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Unit
-from models.search import matching_ids, query_words
+from models.search import matching_ids, query_words, row_matches
 from models.text import fold, person_sort_key, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
@@ -133,44 +133,65 @@ def _is_public() -> ColumnElement[bool]:
     return and_(_D.c.state.in_(_all_public()), by_kind)
 
 
-def _search(session: Session, words: list[str], by_date_many: bool) -> ColumnElement[bool]:
+def _search(
+    session: Session, words: list[str], joins: set[str], by_date_many: bool
+) -> ColumnElement[bool]:
     """A nomination matches when every word starts a word of its search key; a report (which
     has none) when every word starts a word of its unit's name or of its classification.
-    One ``id IN (…)`` over both, so the database starts from the matches."""
+
+    On PostgreSQL a plain condition on the joined rows: its planner, which has statistics
+    of the stored words, chooses between starting from the index's matches and walking the
+    date index, testing each row until a page is full. On SQLite one ``id IN (…)`` over both,
+    so it starts from the matches; with thousands of them sorted by date (``by_date_many``)
+    the walk is cheaper, and SQLite has to be told.
+    """
     dialect = session.get_bind().dialect.name
-    matching = matching_ids(dialect, words)
-    ids = _D.c.id
-    if by_date_many and dialect == "sqlite":
-        # Thousands of matches, newest first: walking the date index and testing each row
-        # against the list of matches stops after a page, where starting from the matches
-        # sorts them all. SQLite's planner cannot know the list is long; ``id + 0`` keeps it
-        # from looking the matches up by primary key.
-        ids = _D.c.id + 0
     lookups = _cached(session, "report_words", _report_words)
-    # Aliases: the subquery must not be correlated with the outer query's dossier.
-    dossier, report = _D.alias("matched_dossier"), _R.alias("matched_report")
     per_word = []
     for word in words:
         unit_ids = sorted(
-            {uid for start, ids in lookups.units.items() if start.startswith(word) for uid in ids}
+            {uid for start, uids in lookups.units.items() if start.startswith(word) for uid in uids}
         )
         codes = sorted(
             {code for start, cs in lookups.codes.items() if start.startswith(word) for code in cs}
         )
         if not unit_ids and not codes:
-            return ids.in_(matching)  # no report can match every word
-        per_word.append(
-            or_(
-                dossier.c.unit_id.in_(unit_ids) if unit_ids else false(),
-                report.c.classification.in_(codes) if codes else false(),
-            )
-        )
+            per_word = None  # no report can match every word
+            break
+        per_word.append((unit_ids, codes))
+    if dialect == "postgresql":
+        joins.add("nomination")
+        term = and_(_N.c.id.is_not(None), row_matches(words))
+        if per_word is None:
+            return term
+        joins.add("report")
+        return or_(term, and_(_R.c.id.is_not(None), *_report_terms(_D, _R, per_word)))
+    matching = matching_ids(dialect, words)
+    ids = _D.c.id
+    if by_date_many and dialect == "sqlite":
+        # ``id + 0`` keeps SQLite from looking each match up by primary key.
+        ids = _D.c.id + 0
+    if per_word is None:
+        return ids.in_(matching)
+    # Aliases: the subquery must not be correlated with the outer query's dossier.
+    dossier, report = _D.alias("matched_dossier"), _R.alias("matched_report")
     reports = (
         select(report.c.id)
         .select_from(report.join(dossier, dossier.c.id == report.c.id))
-        .where(*per_word)
+        .where(*_report_terms(dossier, report, per_word))
     )
     return ids.in_(union_all(matching, reports))
+
+
+def _report_terms(dossier, report, per_word: list[tuple[list[int], list[str]]]) -> list:
+    """Per word: the report's unit has a word starting with it, or its classification has."""
+    return [
+        or_(
+            dossier.c.unit_id.in_(unit_ids) if unit_ids else false(),
+            report.c.classification.in_(codes) if codes else false(),
+        )
+        for unit_ids, codes in per_word
+    ]
 
 
 @dataclass(frozen=True)
@@ -248,7 +269,7 @@ def outcome_ids(
         where.append(_R.c.classification == filters.award)
     if filters.words:
         by_date = sort.lstrip("-") not in ("name", "unit")
-        where.append(_search(session, filters.words, many and by_date))
+        where.append(_search(session, filters.words, joins, many and by_date))
     elif fold(filters.q):  # only punctuation ("_", "*"): a search that nothing can match
         where.append(false())
     order = _order(session, sort, joins)

@@ -1,5 +1,6 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
+import models.search  # noqa: F401  (registers the word index DDL with create_all)
 from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
 from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
 from models.base import Base

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 import migrations
 from models import GENESIS_HASH, AuditHead, Base, make_engine
+from models.search import SEARCH_TABLES, is_search_object
 from tests.fixtures.db import _pg_url
 from tests.fixtures.people import make_dossier
 from workflow.core.registry import all_state_names
@@ -31,12 +32,18 @@ def empty_url(backend, db_templates, tmp_path) -> str:
 
 def _diff(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": lambda name, type_, _: not is_search_object(name, type_),
+            },
+        )
         return compare_metadata(context, Base.metadata)
 
 
 def _tables(engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
+    return set(inspect(engine).get_table_names()) - SEARCH_TABLES
 
 
 @pytest.mark.db
@@ -147,5 +154,46 @@ def test_ballots_closed_before_0017_are_given_their_result(empty_url, tmp_path):
                 text("SELECT threshold, threshold_base, base, needed, passed FROM ballot")
             ).one()
         assert tuple(row) == ("1/2", "present", 5, 3, True)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.db
+def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, tmp_path):
+    """0023 on a database that already has outcomes: they are found by word start at once,
+    and later writes keep the index in step (SQLite triggers, PostgreSQL GIN index)."""
+    from sqlalchemy.orm import Session
+
+    from models.search import matching_ids, missing_search_index
+    from tests.fixtures.people import build_world
+
+    command.upgrade(migrations.config(empty_url), "0020")
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            world = build_world(session, tmp_path)
+            before = make_dossier(session, world, nominee_name="Nguyễn Thị Trước")
+            session.commit()
+            before_id = before.id
+        migrations.upgrade(empty_url)
+        with Session(engine) as session:
+            dialect = engine.dialect.name
+            assert missing_search_index(session.connection()) == []
+            assert set(session.scalars(matching_ids(dialect, ["truo", "nguy"]))) == {before_id}
+            assert set(session.scalars(matching_ids(dialect, ["ruoc"]))) == set()
+            # A write after the migration reaches the index too.
+            session.execute(
+                text("UPDATE nomination SET search_key = 'tran van sau' WHERE id = :i"),
+                {"i": before_id},
+            )
+            assert set(session.scalars(matching_ids(dialect, ["sau"]))) == {before_id}
+            assert set(session.scalars(matching_ids(dialect, ["truoc"]))) == set()
+            session.rollback()
+        command.downgrade(migrations.config(empty_url), "0020")
+        with engine.connect() as connection:
+            assert missing_search_index(connection) != []
+        migrations.upgrade(empty_url)
+        with Session(engine) as session:
+            assert set(session.scalars(matching_ids(engine.dialect.name, ["truoc"]))) == {before_id}
     finally:
         engine.dispose()

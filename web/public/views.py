@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from flask import abort, current_app, render_template, request
@@ -14,7 +13,7 @@ from web.errors import render_error
 from web.public import bp
 from web.support.access import public
 from web.support.downloads import send_download
-from web.support.listing import paginate, query_args
+from web.support.listing import Page, page_number, query_args
 from web.support.parsing import whole_number
 from workflow.core.errors import NotFound
 from workflow.core.inputs import CLASSIFICATIONS
@@ -27,9 +26,8 @@ from workflow.publication.outcomes import (
     audit_head,
     facets,
     get_outcome,
-    load_outcomes,
-    outcome_ids,
     publication_event,
+    search,
 )
 
 PER_PAGE = 25
@@ -76,9 +74,10 @@ def _audit_head():
 def outcomes():
     session = get_session()
     filters, sort = read_filters(), read_sort()
-    # Page through the ids (cheap to count and sort), then load one page's fields.
-    page = paginate(session, outcome_ids(session, filters, sort), PER_PAGE)
-    page = replace(page, items=load_outcomes(session, page.items))
+    found = search(session, filters, sort, page_number(), PER_PAGE)
+    page = Page(
+        found.items, found.total, found.page, PER_PAGE, capped=found.capped, more=found.has_next
+    )
     return render_template(
         "public/outcomes.html",
         page=page,

@@ -22,10 +22,17 @@ class Page:
     total: int
     page: int
     per_page: int
+    # A capped count: more than ``total`` rows match, and whether a page follows this one
+    # was found by fetching one row more (``more``), not from the count.
+    capped: bool = False
+    more: bool = False
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        known = math.ceil(self.total / self.per_page)
+        if self.capped:
+            known = max(known, self.page + (1 if self.more else 0))
+        return max(1, known)
 
     @property
     def has_prev(self) -> bool:
@@ -33,14 +40,18 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more if self.capped else self.page < self.pages
 
     @property
     def first_index(self) -> int:
+        if self.capped and not self.items:  # a page past the end of a list never counted
+            return 0
         return (self.page - 1) * self.per_page + 1 if self.total else 0
 
     @property
     def last_index(self) -> int:
+        if self.capped:
+            return self.first_index + len(self.items) - 1 if self.items else 0
         return min(self.page * self.per_page, self.total)
 
 

@@ -7,25 +7,47 @@ a commendation; a published report is the Council's classification (xếp loại
 is just as public (its ``publish`` event is a public audit event), so it is listed too, with the
 unit as the "nominee" and the classification as the "award".
 
-Search folds the query with ``models.text.fold`` and matches each word (all must match)
-against ``Nomination.search_key`` (nominee, position, unit, award, already folded). Sorting
-happens in SQL over the whole filtered list, never per page: by decision date, or in
-Vietnamese order by name (given name first) or unit, with ICU's ``vi`` collation on
-PostgreSQL and a Python collation registered on the SQLite connection.
+Search folds the query with ``models.text.fold`` and matches each word (all must match) at
+the start of a word of ``Nomination.search_key`` (nominee, position, unit, award, already
+folded), through the word index of ``models.search`` (GIN on PostgreSQL, FTS5 on SQLite), so
+"nguy" finds "Nguyễn" and "ha" does not find "Phạm". A report matches on the words of its
+unit's name and its classification. Sorting happens in SQL over the whole filtered list, never
+per page: by decision date, or in Vietnamese order by name (given name first) or unit, with
+ICU's ``vi`` collation on PostgreSQL and a Python collation registered on the SQLite
+connection.
+
+A page counts its matches exactly up to ``COUNT_CAP`` only, and knows whether a next page
+exists by fetching one row more. What changes only with an audit event (the facets, the folded
+unit names) is cached per audit head, in this process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Revocation, Unit
+from models.search import matching_ids, query_words, row_matches
 from models.text import fold, person_sort_key, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
@@ -46,6 +68,7 @@ def _all_public() -> list[str]:
 SORTS = ("date", "name", "unit")
 DEFAULT_SORT = "-date"
 EVENTS_MAX = 1000
+COUNT_CAP = 1000
 
 _D, _N, _R = Dossier.__table__, Nomination.__table__, Report.__table__
 _U, _C, _A = Unit.__table__, Campaign.__table__, AwardType.__table__
@@ -65,7 +88,8 @@ class OutcomeFilter:
 
     @property
     def words(self) -> list[str]:
-        return fold(self.q).split()
+        """The folded words searched for, cleaned of anything but letters and digits."""
+        return query_words(fold(self.q))
 
 
 @dataclass(frozen=True)
@@ -119,45 +143,124 @@ def _is_public() -> ColumnElement[bool]:
     return and_(_D.c.state.in_(_all_public()), by_kind)
 
 
-def _search(session: Session, words: list[str], joins: set[str]) -> list[ColumnElement[bool]]:
-    """One condition per word. A nomination matches on its search key; a report (which has
-    none) on its unit's name or its classification."""
-    units = {uid: fold(name) for uid, name in session.execute(select(_U.c.id, _U.c.name))}
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    terms = []
-    joins.add("nomination")
+def _search(
+    session: Session, words: list[str], joins: set[str], by_date_many: bool
+) -> ColumnElement[bool]:
+    """A nomination matches when every word starts a word of its search key; a report (which
+    has none) when every word starts a word of its unit's name or of its classification.
+
+    On PostgreSQL a plain condition on the joined rows: its planner, which has statistics
+    of the stored words, chooses between starting from the index's matches and walking the
+    date index, testing each row until a page is full. On SQLite one ``id IN (…)`` over both,
+    so it starts from the matches; with thousands of them sorted by date (``by_date_many``)
+    the walk is cheaper, and SQLite has to be told.
+    """
+    dialect = session.get_bind().dialect.name
+    lookups = _cached(session, "report_words", _report_words)
+    per_word = []
     for word in words:
-        # instr() is SQLite's fastest substring test; elsewhere LIKE, which a trigram index serves.
-        term = (
-            func.instr(_N.c.search_key, word) > 0
-            if sqlite
-            else _N.c.search_key.contains(word, autoescape=True)
+        unit_ids = sorted(
+            {uid for start, uids in lookups.units.items() if start.startswith(word) for uid in uids}
         )
-        unit_ids = [uid for uid, name in units.items() if word in name]
-        codes = [code for code, (vi, _) in CLASSIFICATIONS.items() if word in fold(vi)]
-        if unit_ids or codes:
-            joins.add("report")
-            term = or_(
-                term,
-                and_(
-                    _R.c.id.is_not(None),
-                    or_(
-                        _D.c.unit_id.in_(unit_ids) if unit_ids else false(),
-                        _R.c.classification.in_(codes) if codes else false(),
-                    ),
-                ),
-            )
-        terms.append(term)
-    return terms
+        codes = sorted(
+            {code for start, cs in lookups.codes.items() if start.startswith(word) for code in cs}
+        )
+        if not unit_ids and not codes:
+            per_word = None  # no report can match every word
+            break
+        per_word.append((unit_ids, codes))
+    if dialect == "postgresql":
+        joins.add("nomination")
+        term = and_(_N.c.id.is_not(None), row_matches(words))
+        if per_word is None:
+            return term
+        joins.add("report")
+        return or_(term, and_(_R.c.id.is_not(None), *_report_terms(_D, _R, per_word)))
+    matching = matching_ids(dialect, words)
+    ids = _D.c.id
+    if by_date_many and dialect == "sqlite":
+        # ``id + 0`` keeps SQLite from looking each match up by primary key.
+        ids = _D.c.id + 0
+    if per_word is None:
+        return ids.in_(matching)
+    # Aliases: the subquery must not be correlated with the outer query's dossier.
+    dossier, report = _D.alias("matched_dossier"), _R.alias("matched_report")
+    reports = (
+        select(report.c.id)
+        .select_from(report.join(dossier, dossier.c.id == report.c.id))
+        .where(*_report_terms(dossier, report, per_word))
+    )
+    return ids.in_(union_all(matching, reports))
+
+
+def _report_terms(dossier, report, per_word: list[tuple[list[int], list[str]]]) -> list:
+    """Per word: the report's unit has a word starting with it, or its classification has."""
+    return [
+        or_(
+            dossier.c.unit_id.in_(unit_ids) if unit_ids else false(),
+            report.c.classification.in_(codes) if codes else false(),
+        )
+        for unit_ids, codes in per_word
+    ]
+
+
+@dataclass(frozen=True)
+class _ReportWords:
+    """Each folded word of a unit name (of a classification) and the units (codes) having it."""
+
+    units: dict[str, set[int]]
+    codes: dict[str, set[str]]
+
+
+def _report_words(session: Session) -> _ReportWords:
+    units: dict[str, set[int]] = {}
+    for uid, name in session.execute(select(_U.c.id, _U.c.name)):
+        for word in query_words(fold(name), limit=1000):
+            units.setdefault(word, set()).add(uid)
+    codes: dict[str, set[str]] = {}
+    for code, (vi, _) in CLASSIFICATIONS.items():
+        for word in query_words(fold(vi), limit=1000):
+            codes.setdefault(word, set()).add(code)
+    return _ReportWords(units, codes)
+
+
+_CACHE_SIZE = 32
+_cache: OrderedDict[tuple, Any] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _cached(session: Session, name: str, compute):
+    """``compute(session)``, kept per database and audit head: what the public sees changes
+    only with an audit event, so a new head is a new key and the old entry ages out. Process
+    local and bounded (least recently used first out)."""
+    key = (
+        name,
+        session.connection().engine.url.render_as_string(hide_password=True),
+        *current_head(session),
+    )
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute(session)
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
 
 
 def outcome_ids(
-    session: Session, filters: OutcomeFilter = OutcomeFilter(), sort: str = DEFAULT_SORT
+    session: Session,
+    filters: OutcomeFilter = OutcomeFilter(),
+    sort: str = DEFAULT_SORT,
+    many: bool = False,
 ) -> Select:
     """The ids of the filtered list, sorted: a narrow SELECT, so counting and paging stay
     cheap; :func:`load_outcomes` then fetches the fields of one page.
 
-    ``sort`` is one of ``SORTS``, with a leading "-" for descending order.
+    ``sort`` is one of ``SORTS``, with a leading "-" for descending order. ``many``: the
+    caller found more than ``COUNT_CAP`` matches (the plan may differ, never the rows).
     """
     joins: set[str] = set()
     where = [_is_public()]
@@ -175,7 +278,10 @@ def outcome_ids(
         joins.add("report")
         where.append(_R.c.classification == filters.award)
     if filters.words:
-        where += _search(session, filters.words, joins)
+        by_date = sort.lstrip("-") not in ("name", "unit")
+        where.append(_search(session, filters.words, joins, many and by_date))
+    elif fold(filters.q):  # only punctuation ("_", "*"): a search that nothing can match
+        where.append(false())
     order = _order(session, sort, joins)
     source = _D
     for name, table, on in (
@@ -325,6 +431,51 @@ def get_outcome(session: Session, dossier_id: int) -> Outcome | None:
     return found[0] if found else None
 
 
+@dataclass(frozen=True)
+class OutcomePage:
+    """One page of the filtered list. ``total`` is exact unless ``capped``: then more than
+    ``COUNT_CAP`` outcomes match and ``total`` is the cap."""
+
+    items: list[Outcome]
+    page: int
+    per_page: int
+    total: int
+    capped: bool
+    has_next: bool
+
+
+def search(
+    session: Session,
+    filters: OutcomeFilter = OutcomeFilter(),
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    per_page: int = 25,
+) -> OutcomePage:
+    """Page ``page`` of the filtered list, sorted, with a count capped at ``COUNT_CAP``."""
+    # Unordered and limited: the database stops at the first COUNT_CAP + 1 matches.
+    counted = session.scalar(
+        select(func.count()).select_from(
+            outcome_ids(session, filters, sort).order_by(None).limit(COUNT_CAP + 1).subquery()
+        )
+    )
+    capped = counted > COUNT_CAP
+    ids = outcome_ids(session, filters, sort, many=capped)
+    total = min(counted, COUNT_CAP)
+    page = max(1, page)
+    if not capped:
+        page = min(page, max(1, math.ceil(total / per_page)))
+    # One row more than the page: whether a next page exists, past the cap too.
+    found = session.scalars(ids.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return OutcomePage(
+        load_outcomes(session, found[:per_page]),
+        page,
+        per_page,
+        total,
+        capped,
+        len(found) > per_page,
+    )
+
+
 def iter_outcomes(
     session: Session,
     filters: OutcomeFilter = OutcomeFilter(),
@@ -338,8 +489,13 @@ def iter_outcomes(
 
 
 def facets(session: Session) -> Facets:
-    """The choices of the filters. Units: those with a published outcome (read from the
-    dossier index alone); campaigns, years and awards: the small catalogue tables."""
+    """The choices of the filters, cached per audit head (see :func:`_cached`)."""
+    return _cached(session, "facets", _facets)
+
+
+def _facets(session: Session) -> Facets:
+    """Units: those with a published outcome (read from the dossier index alone); campaigns,
+    years and awards: the small catalogue tables."""
     unit_ids: set[int] = set()
     for kind, states in _public_kinds().items():
         unit_ids.update(

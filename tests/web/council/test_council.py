@@ -27,6 +27,8 @@ def open_via_web(client, world, present=MEMBERS, **overrides):
     page = client.get("/council/new").get_data(as_text=True)
     data = {
         "csrf_token": csrf_from(page),
+        # The agenda as offered: every dossier waiting that no open session holds.
+        "agenda": re.findall(r'name="agenda" value="(\d+)"', page),
         "title": "Phiên họp tháng 6",
         "held_on": "2026-06-10",
         "place": "Phòng họp tầng 3",
@@ -59,6 +61,24 @@ def post_action(client, page_url: str, dossier_id: int, trigger: str, **fields):
     assert form, f"no {trigger} form for {dossier_id}"
     hidden = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form.group(2)))
     return client.post(form.group(1), data={**hidden, **fields})
+
+
+def result_form(html: str, dossier_id: int) -> str:
+    form = re.search(
+        rf'<form method="post" action="(/council/\d+/items/{dossier_id}/result)"(.*?)</form>',
+        html,
+        re.S,
+    )
+    return form.group(0) if form else ""
+
+
+def post_result(client, page_url: str, dossier_id: int, choice: str = "vote", **fields):
+    """Post the one result form of ``dossier_id`` drawn on the session page."""
+    form = result_form(client.get(page_url).get_data(as_text=True), dossier_id)
+    assert form, f"no result form for {dossier_id}"
+    action = re.search(r'action="([^"]+)"', form).group(1)
+    hidden = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+    return client.post(action, data={**hidden, "choice": choice, **fields})
 
 
 # --- access ------------------------------------------------------------------------------
@@ -234,46 +254,42 @@ def agenda(app, app_world, client, auth):
     return ids
 
 
-def test_agenda_shows_forms_from_the_engine(client, app_world, auth, agenda):
+def test_agenda_grouped_by_award_with_one_result_entry(client, app_world, auth, agenda):
     html = client.get(agenda["url"]).get_data(as_text=True)
+    groups = re.findall(r'<section class="award-group"(.*?)</section>', html, re.S)
+    assert len(groups) == 3
+    names = [re.search(r"<h3[^>]*>(.*?)<span", g, re.S).group(1).strip() for g in groups]
+    assert names[-1] == "Báo cáo, hồ sơ khác"
+    assert "Chiến sĩ thi đua cơ sở" in names and "Lao động tiên tiến" in names
+    cstdcs = groups[names.index("Chiến sĩ thi đua cơ sở")]
+    assert "cá nhân: 1 · tập thể: 0" in cstdcs and f'data-dossier="{agenda["cstdcs"]}"' in cstdcs
+    # One entry per nomination: the counts, the threshold in words, no form per decision.
     for key in ("ldtt", "cstdcs"):
+        assert html.count(f'action="/council/{agenda["session"]}/items/{agenda[key]}/result"') == 1
         for trigger in ("council_approve", "council_reject", "council_defer"):
-            assert f'action="/dossiers/{agenda[key]}/actions/{trigger}"' in html
+            assert f'action="/dossiers/{agenda[key]}/actions/{trigger}"' not in html
+    assert "cần ít nhất 5/5 — chín phần mười tổng số thành viên Hội đồng" in cstdcs
+    # A report is classified by its own forms.
     assert f'action="/dossiers/{agenda["report"]}/actions/council_classify"' in html
-    assert f'action="/dossiers/{agenda["report"]}/actions/council_approve"' not in html
     assert f'data-dossier="{agenda["not_yet"]}"' not in html
-    assert "Hoàn thành xuất sắc nhiệm vụ" in html
-    assert "cần ít nhất 9/10 (chín phần mười) tổng số thành viên Hội đồng" in html
-    assert f'name="session_id" value="{agenda["session"]}"' in html
     auth.logout()
     auth.login("member2")
     html = client.get(agenda["url"]).get_data(as_text=True)
-    assert f'data-dossier="{agenda["ldtt"]}"' in html and "/actions/" not in html
+    assert f'data-dossier="{agenda["ldtt"]}"' in html and "/result" not in html
+    assert "/actions/" not in html
 
 
-def test_approve_reject_defer_classify_and_publish(app, client, app_world, auth, agenda):
+def test_the_outcome_follows_from_the_threshold(app, client, app_world, auth, agenda):
     url = agenda["url"]
-    response = post_action(
-        client,
-        url,
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="4",
-        votes_against="1",
-        votes_abstain="0",
+    # Lao động tiên tiến: a majority of those present; 4 of 5 passes.
+    response = post_result(
+        client, url, agenda["ldtt"], votes_for="4", votes_against="1", votes_abstain="0"
     )
     assert response.status_code == 302 and response.headers["Location"].startswith(url)
     assert state_of(app, agenda["ldtt"])[0] == "approved"
-    post_action(
-        client,
-        url,
-        agenda["cstdcs"],
-        "council_reject",
-        votes_for="2",
-        votes_against="3",
-        votes_abstain="0",
-        reason="Chưa có sáng kiến được công nhận.",
-    )
+    # Chiến sĩ thi đua cơ sở needs 9/10 of all five: 4 of 5 is recorded as not approved, with
+    # the count as its reason when none is typed.
+    post_result(client, url, agenda["cstdcs"], votes_for="4", votes_against="1", votes_abstain="0")
     assert state_of(app, agenda["cstdcs"])[0] == "rejected"
     post_action(client, url, agenda["report"], "council_defer", reason="Cần bổ sung số liệu.")
     assert state_of(app, agenda["report"])[0] == "office_review"
@@ -284,48 +300,54 @@ def test_approve_reject_defer_classify_and_publish(app, client, app_world, auth,
                 select(CouncilItem).where(CouncilItem.session_id == agenda["session"])
             )
         }
-        assert (
-            items[agenda["ldtt"]].votes_for,
-            items[agenda["ldtt"]].votes_against,
-            items[agenda["ldtt"]].votes_abstain,
-            items[agenda["ldtt"]].outcome,
-        ) == (4, 1, 0, "approved")
-        assert (
-            items[agenda["cstdcs"]].votes_for,
-            items[agenda["cstdcs"]].outcome,
-            items[agenda["cstdcs"]].reason,
-        ) == (2, "rejected", "Chưa có sáng kiến được công nhận.")
+        ldtt, cstdcs = items[agenda["ldtt"]], items[agenda["cstdcs"]]
+        assert (ldtt.votes_for, ldtt.votes_against, ldtt.votes_abstain, ldtt.outcome) == (
+            4,
+            1,
+            0,
+            "approved",
+        )
+        assert (cstdcs.votes_for, cstdcs.outcome) == (4, "rejected")
+        assert "4/5 phiếu đồng ý" in cstdcs.reason and "cần ít nhất 5/5" in cstdcs.reason
         assert (items[agenda["report"]].outcome, items[agenda["report"]].votes_for) == (
             "deferred",
             None,
         )
+        assert verify(session).ok
     html = client.get(url).get_data(as_text=True)
     decided = html[html.index('id="decided-title"') :]
     assert decided.count("data-item=") == 3
     assert 'data-outcome="approved"' in decided and 'data-outcome="rejected"' in decided
-    assert "Chưa có sáng kiến được công nhận." in decided
-    # Publication is offered for the approved one only.
-    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
-    assert f'action="/dossiers/{agenda["cstdcs"]}/actions/publish"' not in html
-    post_action(
+    # An approved nomination is published by a decision only: no publication form here.
+    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' not in html
+    assert 'id="to-decide"' in html and "/council/decisions/new" in html
+
+
+def test_a_typed_reason_and_a_deferral(app, client, app_world, auth, agenda):
+    url = agenda["url"]
+    post_result(
         client,
         url,
-        agenda["ldtt"],
-        "publish",
-        decision_number="05/QĐ-SGDĐT",
-        decision_date="2026-06-15",
-        decision_signer="Nguyễn Văn Giám",
+        agenda["cstdcs"],
+        votes_for="2",
+        votes_against="3",
+        votes_abstain="0",
+        reason="Chưa có sáng kiến được công nhận.",
     )
+    post_result(client, url, agenda["ldtt"], "defer", reason="Bổ sung minh chứng.")
+    assert state_of(app, agenda["ldtt"])[0] == "office_review"
     with app_db(app) as session:
-        published = session.get(Dossier, agenda["ldtt"])
-        assert (
-            published.state,
-            published.decision_number,
-            str(published.decision_date),
-            published.decision_signer,
-        ) == ("published", "05/QĐ-SGDĐT", "2026-06-15", "Nguyễn Văn Giám")
-        assert verify(session).ok
-    assert "QĐ số 05/QĐ-SGDĐT ngày 15/06/2026" in client.get(url).get_data(as_text=True)
+        items = {
+            i.dossier_id: i
+            for i in session.scalars(
+                select(CouncilItem).where(CouncilItem.session_id == agenda["session"])
+            )
+        }
+        assert items[agenda["cstdcs"]].reason == "Chưa có sáng kiến được công nhận."
+        assert (items[agenda["ldtt"]].outcome, items[agenda["ldtt"]].reason) == (
+            "deferred",
+            "Bổ sung minh chứng.",
+        )
 
 
 def test_classify_a_report(app, client, app_world, auth, agenda):
@@ -352,47 +374,29 @@ def test_classify_a_report(app, client, app_world, auth, agenda):
 def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, agenda):
     url = agenda["url"]
     before = state_of(app, agenda["cstdcs"])
-    # 4 of 5 in favour is below the 90% of all members that this award needs.
-    response = post_action(
-        client,
-        url,
-        agenda["cstdcs"],
-        "council_approve",
-        votes_for="4",
-        votes_against="1",
-        votes_abstain="0",
-    )
-    assert state_of(app, agenda["cstdcs"]) == before
-    # The session page is drawn again at once, the reason beside the form.
-    assert response.status_code == 409
-    assert "Chưa đạt tỷ lệ biểu quyết" in response.get_data(as_text=True)
-    # A reject without a reason.
-    post_action(
-        client,
-        url,
-        agenda["cstdcs"],
-        "council_reject",
-        votes_for="0",
-        votes_against="5",
-        votes_abstain="0",
-        reason="",
-    )
-    assert state_of(app, agenda["cstdcs"]) == before
-    # Without quorum nothing can be approved.
+    # Not counts, too many votes, a deferral without a reason: refused, the page drawn again
+    # with what was typed.
+    for fields, message in (
+        ({"votes_for": "abc", "votes_against": "0"}, "Số phiếu phải là số nguyên"),
+        ({"votes_for": "4", "votes_against": "3"}, "tổng 7 phiếu, chỉ có 5 thành viên"),
+        ({"choice": "defer", "reason": ""}, "Vui lòng"),
+    ):
+        response = post_result(client, url, agenda["cstdcs"], **fields)
+        assert response.status_code == 409, fields
+        html = response.get_data(as_text=True)
+        assert message in html, fields
+        form = result_form(html, agenda["cstdcs"])
+        assert 'role="alert"' in form
+        if fields.get("votes_for"):
+            assert f'value="{fields["votes_for"]}"' in form
+        assert state_of(app, agenda["cstdcs"]) == before
+    # Without quorum nothing can be decided.
     page = client.get(url).get_data(as_text=True)
     client.post(
         f"{url}/attendance",
         data={"csrf_token": csrf_from(page), "present": member_ids(app_world, MEMBERS[:3])},
     )
-    response = post_action(
-        client,
-        url,
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="3",
-        votes_against="0",
-        votes_abstain="0",
-    )
+    response = post_result(client, url, agenda["ldtt"], votes_for="3", votes_against="0")
     assert state_of(app, agenda["ldtt"])[0] == "council_review"
     assert "Phiên họp chưa đủ số thành viên" in response.get_data(as_text=True)
     with app_db(app) as session:
@@ -422,15 +426,7 @@ def test_member_cannot_decide(app, client, app_world, auth, agenda):
 
 def test_close_the_session(app, client, app_world, auth, agenda):
     url = agenda["url"]
-    post_action(
-        client,
-        url,
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="5",
-        votes_against="0",
-        votes_abstain="0",
-    )
+    post_result(client, url, agenda["ldtt"], votes_for="5", votes_against="0")
     page = client.get(url).get_data(as_text=True)
     stale_version = state_of(app, agenda["cstdcs"])[1]
     assert client.post(f"{url}/close", data={"csrf_token": csrf_from(page)}).status_code == 302
@@ -443,8 +439,8 @@ def test_close_the_session(app, client, app_world, auth, agenda):
     assert "Chương trình họp: hồ sơ chờ Hội đồng xét" not in html
     assert f'data-dossier="{agenda["cstdcs"]}"' not in html
     assert f'data-dossier="{agenda["report"]}"' not in html
-    # The approved item can still be published after the meeting.
-    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
+    # The approved item still waits for its decision after the meeting.
+    assert 'id="to-decide"' in html
     # A decision naming the closed session is refused by the engine.
     client.post(
         f"/dossiers/{agenda['cstdcs']}/actions/council_reject",
@@ -479,15 +475,7 @@ def test_close_the_session(app, client, app_world, auth, agenda):
 
 
 def test_sessions_list_shows_counts(app, client, app_world, auth, agenda):
-    post_action(
-        client,
-        agenda["url"],
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="5",
-        votes_against="0",
-        votes_abstain="0",
-    )
+    post_result(client, agenda["url"], agenda["ldtt"], votes_for="5", votes_against="0")
     html = client.get("/council/").get_data(as_text=True)
     row = re.search(rf'<tr data-session="{agenda["session"]}">(.*?)</tr>', html, re.S).group(1)
     assert "Phiên họp tháng 6" in row and "10/06/2026" in row and "5/5" in row
@@ -496,7 +484,8 @@ def test_sessions_list_shows_counts(app, client, app_world, auth, agenda):
 
 def test_page_is_printable(client, app_world, auth, agenda):
     html = client.get(agenda["url"]).get_data(as_text=True)
-    assert "data-print" in html and "In biên bản" in html
+    assert "data-print" in html and "In trang" in html
+    assert f'href="/council/{agenda["session"]}/minutes.docx"' in html
 
 
 # --- the service on both databases -------------------------------------------------------
@@ -611,16 +600,14 @@ def test_a_refused_decision_is_drawn_again_with_the_reason_kept(
     )
     before = state_of(app, agenda["cstdcs"])
     reason = "Thành tích chưa nổi bật so với các đơn vị cùng cấp; đề nghị bổ sung minh chứng."
-    response = post_action(
+    response = post_result(
         client,
         url,
         agenda["cstdcs"],
-        "council_reject",
         votes_for="0",
         votes_against="3",
         votes_abstain="0",
         reason=reason,
-        next=f"{url}#dossier-{agenda['cstdcs']}",
     )
     assert response.status_code == 409
     assert state_of(app, agenda["cstdcs"]) == before
@@ -630,11 +617,11 @@ def test_a_refused_decision_is_drawn_again_with_the_reason_kept(
     notice = html[html.index('id="refused-action"') :]
     assert f"hồ sơ số {agenda['cstdcs']} “{title}”" in notice[: notice.index("</div>")]
     assert "chưa đủ" in notice[: notice.index("</div>")]
-    form = _form_of(html, agenda["cstdcs"], "council_reject")
+    form = result_form(html, agenda["cstdcs"])
     assert f">{reason}</textarea>" in form
     assert 'value="3"' in form and 'role="alert"' in form
     # The other dossiers' forms start empty.
-    assert reason not in _form_of(html, agenda["ldtt"], "council_reject")
+    assert reason not in result_form(html, agenda["ldtt"])
 
 
 def test_a_stale_decision_names_the_dossier_and_shows_the_reason(

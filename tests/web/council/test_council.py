@@ -3,6 +3,7 @@ recorded through ``dossiers.fire`` end to end, publication and closing."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -679,3 +680,91 @@ def test_a_refusal_sent_back_to_a_page_that_cannot_redraw_is_flashed_naming_the_
     with app_db(app) as session:
         title = session.get(Dossier, agenda["ldtt"]).title
     assert f"hồ sơ số {agenda['ldtt']} “{title}”" in home
+
+
+# --- minutes, and the agenda of one open session ----------------------------------------
+
+
+def test_the_minutes_download_as_docx(app, client, app_world, auth, agenda):
+    from docx import Document
+
+    post_result(client, agenda["url"], agenda["ldtt"], votes_for="4", votes_against="1")
+    response = client.get(f"{agenda['url']}/minutes.docx")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    doc = Document(io.BytesIO(response.data))
+    text = [p.text for p in doc.paragraphs]
+    assert text[:2] == ["BIÊN BẢN", "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG"]
+    assert "1. Lao động tiên tiến (1 cá nhân, 0 tập thể)" in text
+    # Not the queue: the dossiers still waiting are not in the minutes.
+    names = {r.cells[1].text for t in doc.tables for r in t.rows}
+    assert "Trần Thị Mai" in names and "Phạm Văn Nam" not in names
+    auth.logout()
+    auth.login("staff_a")
+    assert client.get(f"{agenda['url']}/minutes.docx").status_code == 403
+
+
+def test_a_second_open_session_cannot_take_the_same_agenda(app, client, app_world, auth, agenda):
+    # Every dossier waiting is on the first session's agenda: the new-session page says so.
+    page = client.get("/council/new").get_data(as_text=True)
+    assert 'name="agenda"' not in page
+    assert "3 hồ sơ khác đang thuộc chương trình của phiên họp đang mở" in page
+    # A form drawn before the first session opened still names them: refused, kept as typed.
+    response = open_via_web(
+        client, app_world, agenda=[str(agenda["ldtt"])], title="Phiên họp bổ sung"
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "đã thuộc chương trình của phiên họp khác đang mở (“Phiên họp tháng 6”)" in html
+    assert 'value="Phiên họp bổ sung"' in html
+    with app_db(app) as session:
+        assert session.scalar(select(func.count()).select_from(CouncilSession)) == 1
+
+
+def test_apply_every_counted_ballot_from_the_session_page(app, client, app_world, auth, agenda):
+    from workflow.council import ballot as ballots
+
+    with app_db(app) as session:
+        secretary = app_world.actor("secretary")
+        for key, choice in (("ldtt", "approve"), ("cstdcs", "reject")):
+            ballots.open_ballot(session, agenda["session"], agenda[key], secretary)
+            for name in MEMBERS:
+                ballots.cast_vote(
+                    session, agenda["session"], agenda[key], app_world.actor(name), choice
+                )
+            ballots.close_ballot(session, agenda["session"], agenda[key], secretary)
+        session.commit()
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    # A counted ballot's item asks for no counts: its fixed result, confirmed.
+    for key in ("ldtt", "cstdcs"):
+        item = html[html.index(f'id="dossier-{agenda[key]}"') :]
+        item = item[: item.index("</article>")]
+        assert 'name="votes_for"' not in item and 'data-ballot="closed"' in item
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*id="apply-all"', html)
+    assert form and "Ghi nhận tất cả kết quả đã kiểm phiếu</button>" not in html
+    assert "Ghi nhận tất cả kết quả đã kiểm phiếu (2)" in html
+    response = client.post(form.group(1), data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 302
+    assert state_of(app, agenda["ldtt"])[0] == "approved"
+    assert state_of(app, agenda["cstdcs"])[0] == "rejected"
+    assert "Đã ghi nhận kết quả bỏ phiếu kín của 2 hồ sơ." in client.get(agenda["url"]).get_data(
+        as_text=True
+    )
+    with app_db(app) as session:
+        events = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.entity_type == "dossier",
+                AuditEvent.entity_id.in_([agenda["ldtt"], agenda["cstdcs"]]),
+                AuditEvent.action.like("council_%"),
+            )
+        ).all()
+        assert sorted(events) == ["council_approve", "council_reject"]
+    # Again: nothing left, refused with a message.
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    assert 'id="apply-all"' not in html
+    response = client.post(
+        f"{agenda['url']}/apply-all", data={"csrf_token": csrf_from(html)}, follow_redirects=True
+    )
+    assert "Không có phiếu kín nào đã kiểm phiếu" in response.get_data(as_text=True)

@@ -59,6 +59,7 @@ def _actions(session, dossier: Dossier, actor) -> list[Action]:
     return [
         Action(t, inputs_of(t.requires), problems)
         for t, problems in available(session, dossier, actor)
+        if t.by_form
     ]
 
 

@@ -241,6 +241,8 @@ def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
     views = []
     now = utcnow()
     for tdef, violations in available(session, dossier, who, now):
+        if not tdef.by_form:
+            continue  # fired by its own operation (a nomination's decision), never a form here
         label = pick(tdef.label_vi, tdef.label_en)
         terminal = WORKFLOWS[dossier.kind].state(tdef.dest).terminal
         confirm = (

@@ -322,6 +322,26 @@ def test_the_outcome_follows_from_the_threshold(app, client, app_world, auth, ag
     # An approved nomination is published by a decision only: no publication form here.
     assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' not in html
     assert 'id="to-decide"' in html and "/council/decisions/new" in html
+    # Posted anyway (an old page, a hand-made request): the server refuses, nothing changes.
+    state, version = state_of(app, agenda["ldtt"])
+    response = client.post(
+        f"/dossiers/{agenda['ldtt']}/actions/publish",
+        data={
+            "csrf_token": csrf_from(html),
+            "version": str(version),
+            "decision_number": "05/QĐ-SGDĐT",
+            "decision_date": "2026-06-15",
+            "decision_signer": "Nguyễn Văn Giám",
+        },
+    )
+    assert response.status_code == 409
+    assert "chỉ được công bố khi ban hành quyết định khen thưởng" in response.get_data(as_text=True)
+    assert state_of(app, agenda["ldtt"]) == (state, version)
+    with app_db(app) as session:
+        assert session.get(Dossier, agenda["ldtt"]).decision_number is None
+    # Nor is it offered on the dossier's own page.
+    page = client.get(f"/dossiers/{agenda['ldtt']}").get_data(as_text=True)
+    assert "/actions/publish" not in page
 
 
 def test_a_typed_reason_and_a_deferral(app, client, app_world, auth, agenda):

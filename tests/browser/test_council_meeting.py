@@ -163,3 +163,30 @@ def test_a_full_meeting_from_the_session_page(new_page, live_server):
     if documents.pdf_converter() is not None:
         assert "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG" in pdf_text(minutes)
         assert "Trần Phú Quốc" in pdf_text(decision)
+
+
+def test_fourteen_dossiers_fit_a_compact_page(new_page, live_server, capsys):
+    """The agenda of 14 dossiers was about 14,000 px tall with three forms per item; one entry
+    per item in one row, the achievements folded away, keeps it near 3,800 px."""
+    session = live_server.session()
+    world = live_server.world
+    for i in range(14):
+        make_dossier(
+            session,
+            world,
+            "nomination",
+            "council_review",
+            unit="ab"[i % 2],
+            nominee_name=f"Người thứ {i + 1}",
+            award_type_id=world.awards["ldtt" if i % 3 else "cstdcs"].id,
+        )
+    session.commit()
+    session.close()
+    secretary = new_page("secretary")
+    open_council_session(secretary)
+    expect(secretary.locator(".agenda-item")).to_have_count(14)
+    height = secretary.evaluate("document.documentElement.scrollHeight")
+    with capsys.disabled():
+        print(f"\nsession page with 14 dossiers: {height} px tall")
+    shot(secretary, "52-meeting-fourteen")
+    assert height < 4500

@@ -639,7 +639,7 @@ def test_a_refused_decision_is_drawn_again_with_the_reason_kept(
     assert f"hồ sơ số {agenda['cstdcs']} “{title}”" in notice[: notice.index("</div>")]
     assert "chưa đủ" in notice[: notice.index("</div>")]
     form = result_form(html, agenda["cstdcs"])
-    assert f">{reason}</textarea>" in form
+    assert f'value="{reason}"' in form
     assert 'value="3"' in form and 'role="alert"' in form
     # The other dossiers' forms start empty.
     assert reason not in result_form(html, agenda["ldtt"])

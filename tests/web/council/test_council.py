@@ -718,6 +718,11 @@ def test_the_minutes_download_as_docx(app, client, app_world, auth, agenda):
     text = [p.text for p in doc.paragraphs]
     assert text[:2] == ["BIÊN BẢN", "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG"]
     assert "1. Lao động tiên tiến (1 cá nhân, 0 tập thể)" in text
+    # The quorum's rule, as the session was opened with it (the form's default), and its date.
+    quorum = next(line for line in text if line.startswith("Số thành viên có mặt"))
+    assert "86/2025/QĐ-UBND" in quorum and "áp dụng từ 03/12/2025" in quorum
+    page = client.get(agenda["url"]).get_data(as_text=True)
+    assert "86/2025/QĐ-UBND" in page and "áp dụng từ 03/12/2025" in page
     # Not the queue: the dossiers still waiting are not in the minutes.
     names = {r.cells[1].text for t in doc.tables for r in t.rows}
     assert "Trần Thị Mai" in names and "Phạm Văn Nam" not in names

@@ -17,7 +17,7 @@ from docx import Document
 from playwright.sync_api import Page, expect
 
 from models import Dossier
-from tests.browser.conftest import shot
+from tests.browser.conftest import PHONE, shot
 from tests.fixtures.browser import issue_decision, open_council_session, state
 from tests.fixtures.people import make_dossier
 from workflow.documents import docx as documents
@@ -110,7 +110,8 @@ def test_a_full_meeting_from_the_session_page(new_page, live_server):
 
     for key in ("quoc", "bao"):
         open_ballot(secretary, session_url, ids[key])
-    members = {name: new_page(name) for name in VOTERS}
+    # The members vote from their phones.
+    members = {name: new_page(name, viewport=PHONE) for name in VOTERS}
     for name, page in members.items():
         cast(page, session_url, ids["quoc"], "Đồng ý")
         cast(page, session_url, ids["bao"], "Không đồng ý" if name != "member1" else "Đồng ý")

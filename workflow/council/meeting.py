@@ -146,7 +146,13 @@ def by_award(items: Iterable[AgendaItem]) -> list[AwardGroup]:
         name = (award.name_vi, award.name_en) if award is not None else REPORTS
         groups.setdefault(key, AwardGroup(name)).items.append(item)
     for group in groups.values():
-        group.items.sort(key=lambda i: (i.nominee_kind != INDIVIDUAL, i.dossier.sent_at or 0))
+        group.items.sort(
+            key=lambda i: (
+                i.nominee_kind != INDIVIDUAL,
+                i.dossier.sent_at or i.dossier.created_at,
+                i.dossier.id,
+            )
+        )
     return sorted(groups.values(), key=lambda g: (g.name == REPORTS, vi_sort_key(g.name[0])))
 
 

@@ -319,6 +319,16 @@ def next_steps(dossier: Dossier) -> list[tuple[str, str]]:
     return out
 
 
+def done_elsewhere(session: Session, dossier: Dossier, who: Actor) -> list[tuple[str, str]]:
+    """(action, where it is done) of what the person may do next but not from this page: a
+    nomination's publication, done by issuing its award decision."""
+    return [
+        (pick(tdef.label_vi, tdef.label_en), pick(*tdef.fired_by))
+        for tdef, _ in available(session, dossier, who, rules=False)
+        if not tdef.by_form
+    ]
+
+
 def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, Any]:
     """Everything the dossier page needs."""
     state = WORKFLOWS[dossier.kind].state(dossier.state)
@@ -330,6 +340,7 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
         "state": state,
         "steps": timeline(session, dossier),
         "actions": views,
+        "elsewhere": done_elsewhere(session, dossier, who),
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
         "editable": state.editable and may_edit_dossier(who, dossier),

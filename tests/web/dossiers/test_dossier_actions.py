@@ -112,6 +112,7 @@ def test_council_and_publication_through_the_page(app, client, app_world, auth):
     # A nomination is published by issuing its award decision: no form for it here, and a
     # form posted anyway is refused with nothing changed.
     assert 'name="decision_number"' not in html and "Kết quả xét của Hội đồng" in html
+    assert "Công bố: hồ sơ đề nghị khen thưởng chỉ được công bố khi ban hành quyết định" in html
     before = snapshot(app, dossier_id)
     response = act(
         client,

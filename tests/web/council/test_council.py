@@ -793,3 +793,29 @@ def test_apply_every_counted_ballot_from_the_session_page(app, client, app_world
         f"{agenda['url']}/apply-all", data={"csrf_token": csrf_from(html)}, follow_redirects=True
     )
     assert "Không có phiếu kín nào đã kiểm phiếu" in response.get_data(as_text=True)
+
+
+def test_a_dossier_left_out_is_added_to_the_agenda_later(app, client, app_world, auth):
+    with app_db(app) as session:
+        first = make_dossier(session, app_world, "nomination", "council_review").id
+        later = make_dossier(session, app_world, "nomination", "council_review", unit="b").id
+    auth.login("secretary")
+    open_via_web(client, app_world, agenda=[str(first)])
+    url = f"/council/{the_session(app).id}"
+    html = client.get(url).get_data(as_text=True)
+    item = html[html.index(f'id="dossier-{later}"') :]
+    assert "Chưa vào chương trình" in item[: item.index("</article>")]
+    assert "Có 1 hồ sơ chờ Hội đồng xét chưa thuộc chương trình" in html
+    response = client.post(f"{url}/agenda", data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "Đã bổ sung 1 hồ sơ vào chương trình họp." in html
+    assert "Chưa vào chương trình" not in html
+    with app_db(app) as session:
+        assert council.claimed_by(session, the_session(app).id) == {first, later}
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "council_session", AuditEvent.action == "agenda"
+            )
+        ).one()
+        assert f"[{later}]" in event.changes

@@ -58,6 +58,10 @@ class CouncilSession(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     # Share of members who must be present, an exact fraction as text (default two thirds).
     quorum: Mapped[str] = mapped_column(String(10), default="2/3")
+    # The rule the quorum comes from and the day that rule was last checked, as the minutes
+    # cite them (a quorum without its source is a number nobody can verify).
+    quorum_source: Mapped[str | None] = mapped_column(Text)
+    quorum_from: Mapped[dt.date | None] = mapped_column(Date)
     opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None]
@@ -142,6 +146,22 @@ class CouncilItem(Base):
 
     session: Mapped[CouncilSession] = relationship(back_populates="items")
     dossier: Mapped[Dossier] = relationship()
+
+
+class CouncilAgendaClaim(Base):
+    """A dossier on the agenda of an open session. The primary key on the dossier is what keeps
+    a dossier on one open session's agenda at most: two sessions opened at once cannot both
+    insert it, whichever database runs. Released when the session closes."""
+
+    __tablename__ = "council_agenda_claim"
+
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("council_session.id", ondelete="CASCADE"), index=True
+    )
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 BALLOT_STATUSES = ("open", "closed")

@@ -138,7 +138,7 @@ def test_nomination_story(new_page, live_server, tmp_path):
     expect(secretary.locator(f"#dossier-{dossier_id}")).to_contain_text(NOMINEE)
     shot(secretary, "12-council-session-agenda")
     decide(secretary, dossier_id, "council_approve", kind, votes_for=4)
-    publish(secretary, dossier_id, kind)
+    publish(secretary, dossier_id, kind, NOMINEE)
     shot(secretary, "13-council-session-decided")
     secretary.get_by_role("link", name="Hội đồng", exact=True).click()
     shot(secretary, "14-council-sessions")

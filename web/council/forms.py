@@ -11,12 +11,18 @@ from wtforms.widgets import TextInput
 from web.support.templating import DATE_ATTRS
 from workflow.core.dates import parse_day
 from workflow.core.shares import parse_share
-from workflow.council.sessions import DEFAULT_QUORUM
+from workflow.council.sessions import DEFAULT_QUORUM, DEFAULT_QUORUM_FROM, DEFAULT_QUORUM_SOURCE
 
 
 def _day(form, field) -> None:
     field.parsed = parse_day(field.data)
     if field.parsed is None:
+        raise ValidationError(_l("Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026."))
+
+
+def _optional_day(form, field) -> None:
+    field.parsed = parse_day(field.data) if field.data else None
+    if field.data and field.parsed is None:
         raise ValidationError(_l("Ngày phải theo dạng ngày/tháng/năm, ví dụ 05/12/2026."))
 
 
@@ -49,4 +55,17 @@ class SessionForm(FlaskForm):
         default=DEFAULT_QUORUM,
         validators=[_share],
         description=_l("Mặc định 2/3: hai phần ba tổng số thành viên Hội đồng, làm tròn lên."),
+    )
+    quorum_source = StringField(
+        _l("Căn cứ quy định túc số"),
+        default=DEFAULT_QUORUM_SOURCE,
+        validators=[Length(max=400)],
+        description=_l("Ghi vào biên bản cùng túc số."),
+    )
+    quorum_from = StringField(
+        _l("Quy định túc số áp dụng từ ngày"),
+        default=DEFAULT_QUORUM_FROM.isoformat(),
+        widget=TextInput(),
+        render_kw=DATE_ATTRS,
+        validators=[_optional_day],
     )

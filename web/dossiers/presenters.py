@@ -251,6 +251,8 @@ def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
     views = []
     now = utcnow()
     for tdef, violations in available(session, dossier, who, now):
+        if not tdef.by_form:
+            continue  # fired by its own operation (a nomination's decision), never a form here
         label = pick(tdef.label_vi, tdef.label_en)
         terminal = WORKFLOWS[dossier.kind].state(tdef.dest).terminal
         confirm = (
@@ -327,6 +329,16 @@ def next_steps(dossier: Dossier) -> list[tuple[str, str]]:
     return out
 
 
+def done_elsewhere(session: Session, dossier: Dossier, who: Actor) -> list[tuple[str, str]]:
+    """(action, where it is done) of what the person may do next but not from this page: a
+    nomination's publication, done by issuing its award decision."""
+    return [
+        (pick(tdef.label_vi, tdef.label_en), pick(*tdef.fired_by))
+        for tdef, _ in available(session, dossier, who, rules=False)
+        if not tdef.by_form
+    ]
+
+
 def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, Any]:
     """Everything the dossier page needs."""
     state = WORKFLOWS[dossier.kind].state(dossier.state)
@@ -341,6 +353,7 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
         "may_revoke": revocation.may_revoke(who, dossier, revoked),
         "steps": timeline(session, dossier),
         "actions": views,
+        "elsewhere": done_elsewhere(session, dossier, who),
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
         "editable": state.editable and may_edit_dossier(who, dossier),

@@ -222,7 +222,13 @@ def fire(dossier_id: int, trigger: str):
     event = commit_or_answer(
         session,
         lambda: engine.fire(
-            session, dossier_id, trigger, who, inputs=inputs, expected_version=posted_version()
+            session,
+            dossier_id,
+            trigger,
+            who,
+            inputs=inputs,
+            expected_version=posted_version(),
+            from_form=True,
         ),
         answer,
         rule_status=409,

@@ -275,13 +275,15 @@ def fire(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
     listeners: bool = True,
+    from_form: bool = False,
 ) -> AuditEvent:
     """Fire ``trigger`` on a dossier for ``actor`` and return the audit event it wrote.
 
     Raises ``NotFound``, ``StaleVersion`` or ``TransitionRefused`` (with every failing
     rule) and then has changed nothing. Never commits. ``listeners=False`` leaves the
     transition listeners out: for the rows a list moves with it, whose people hear of the
-    list's move once rather than of every row.
+    list's move once rather than of every row. ``from_form``: posted by a person's transition
+    form, refused for a transition that only the workflow's own operation fires.
     """
     dossier = load_for_update(session, dossier_id, actor)
     wdef = workflow_of(dossier)
@@ -302,6 +304,20 @@ def fire(
                         "state": wdef.state(dossier.state).label_vi,
                         "action_en": tdef.label_en,
                         "state_en": wdef.state(dossier.state).label_en,
+                    },
+                )
+            ]
+        )
+    if from_form and not tdef.by_form:
+        raise TransitionRefused(
+            [
+                Violation(
+                    "not_by_form",
+                    {
+                        "action": tdef.label_vi,
+                        "action_en": tdef.label_en,
+                        "through": tdef.fired_by[0],
+                        "through_en": tdef.fired_by[1],
                     },
                 )
             ]

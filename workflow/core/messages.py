@@ -21,6 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The dossier does not exist or you may not see it.",
     ),
     "unknown_trigger": ("Thao tác “{trigger}” không tồn tại.", "There is no action “{trigger}”."),
+    "not_by_form": (
+        "Không thể “{action}” từ biểu mẫu này: {through}.",
+        "“{action_en}” cannot be done from this form: {through_en}.",
+    ),
     "not_allowed_from_state": (
         "Không thể thực hiện “{action}” khi hồ sơ đang ở trạng thái “{state}”.",
         "“{action}” cannot be done while the dossier is “{state}”.",

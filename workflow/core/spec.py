@@ -131,6 +131,12 @@ class TransitionDef:
     # It moves the dossier toward its outcome: the dossier is on the to-do list of those who
     # may fire it, and they are notified when it arrives in one of its sources.
     forward: bool = False
+    # Whether a transition form may fire it. False: only the workflow's own operation does (a
+    # nomination is published by issuing the award decision that lists it, never one by one
+    # with a typed number); a form posting it is refused.
+    by_form: bool = True
+    # What does fire it, as the refusal names it (Vietnamese, English).
+    fired_by: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)

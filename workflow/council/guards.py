@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier
-from models.council import Ballot, CouncilConflict
+from models.council import Ballot, CouncilAgendaClaim, CouncilConflict
 from models.text import whole_number
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
@@ -69,6 +69,12 @@ COUNCIL_MESSAGES = Messages(
             "Kết quả bỏ phiếu kín đã đạt tỷ lệ: không thể ghi “không thông qua” theo phiếu này.",
             "The secret ballot reached the threshold: it cannot be recorded as a rejection.",
         ),
+        "agenda_other_session": (
+            "Hồ sơ này thuộc chương trình của phiên họp “{title}” đang mở: chỉ phiên họp đó "
+            "được quyết định hồ sơ.",
+            "This dossier is on the agenda of the open session “{title}”: only that session "
+            "may decide it.",
+        ),
     }
 )
 
@@ -79,7 +85,18 @@ def _open_session(ctx: GuardContext) -> tuple[CouncilFacts | None, Violation | N
         return None, COUNCIL_MESSAGES.violation("session_required")
     if council.status != "open":
         return council, COUNCIL_MESSAGES.violation("session_closed")
+    other = ctx.session.execute(_CLAIMED_BY, {"dossier_id": ctx.dossier.id}).first()
+    if other is not None and other.id != council.id:
+        return council, COUNCIL_MESSAGES.violation("agenda_other_session", {"title": other.title})
     return council, None
+
+
+# The open session whose agenda holds a dossier (claims are released when a session closes).
+_CLAIMED_BY = (
+    select(CouncilSession.id, CouncilSession.title)
+    .join(CouncilAgendaClaim, CouncilAgendaClaim.session_id == CouncilSession.id)
+    .where(CouncilAgendaClaim.dossier_id == bindparam("dossier_id"))
+)
 
 
 def _load_council(ctx: GuardContext) -> CouncilFacts | None:

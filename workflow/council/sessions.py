@@ -12,10 +12,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from models import CouncilAttendance, CouncilItem, CouncilSession, Dossier, RoleGrant, User
+from models import (
+    CouncilAgendaClaim,
+    CouncilAttendance,
+    CouncilItem,
+    CouncilSession,
+    Dossier,
+    RoleGrant,
+    User,
+)
 from models.clock import utcnow
 from models.council import (
     OUTCOME_APPROVED,
@@ -53,10 +62,26 @@ SESSION_MESSAGES = Messages(
             "the secret ballot result on {dossiers} is not recorded. "
             "Please record the ballot's result before closing the session.",
         ),
+        "agenda_taken": (
+            "Hồ sơ {dossiers} đã thuộc chương trình của phiên họp khác đang mở ({sessions}). "
+            "Mỗi hồ sơ chỉ thuộc chương trình của một phiên họp đang mở: bỏ chọn các hồ sơ đó, "
+            "hoặc kết thúc phiên họp kia trước.",
+            "{dossiers_en} already on the agenda of another open session ({sessions}). A dossier "
+            "is on the agenda of one open session at most: leave them out, or close that "
+            "session first.",
+        ),
     }
 )
 
 DEFAULT_QUORUM = "2/3"
+# Hải Phòng has no published rule of its own for the Council's quorum (research notes, §4):
+# the default cites the provincial rule it follows, and the day that rule was issued. The
+# secretary may replace both when the Department's own Quy chế is issued.
+DEFAULT_QUORUM_SOURCE = (
+    "Điều 8 Quy chế hoạt động của Hội đồng Thi đua - Khen thưởng ban hành kèm theo "
+    "Quyết định số 86/2025/QĐ-UBND (tham chiếu, chưa có quy định riêng của thành phố)"
+)
+DEFAULT_QUORUM_FROM = dt.date(2025, 12, 3)
 ENTITY = "council_session"
 
 # Outcome labels of a recorded Council item (models.council.VOTE_OUTCOMES).
@@ -66,6 +91,11 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     OUTCOME_DEFERRED: ("Hoãn, trả Văn phòng Sở xem lại", "Deferred to the Office"),
     OUTCOME_CLASSIFIED: ("Đã xếp loại", "Classified"),
 }
+
+
+def display_name(dossier: Dossier) -> str:
+    """Who a nomination names, or a report's title."""
+    return getattr(dossier, "nominee_name", None) or dossier.title
 
 
 def on_agenda(dossier: Dossier) -> bool:
@@ -147,9 +177,16 @@ def open_session(
     place: str,
     quorum: str,
     present_ids: Iterable[int],
+    agenda_ids: Iterable[int] | None = None,
+    quorum_source: str = DEFAULT_QUORUM_SOURCE,
+    quorum_from: dt.date | None = DEFAULT_QUORUM_FROM,
     now: dt.datetime | None = None,
 ) -> CouncilSession:
-    """Open a session of every current Council member; those in ``present_ids`` are present."""
+    """Open a session of every current Council member; those in ``present_ids`` are present.
+
+    Its agenda takes ``agenda_ids`` (those still awaiting the Council), refused when another
+    open session holds one of them; None takes every dossier awaiting the Council that no
+    open session holds."""
     refuse_unless(may_run_council(actor), ("Mở phiên họp Hội đồng", "Open a Council session"))
     now = now or utcnow()
     problems = []
@@ -170,12 +207,15 @@ def open_session(
         place=nfc(place),
         status="open",
         quorum=share_text(share),
+        quorum_source=nfc(quorum_source) or None,
+        quorum_from=quorum_from,
         opened_by=actor.user_id,
         opened_at=now,
     )
     council.attendance = [CouncilAttendance(user_id=u.id, present=u.id in present) for u in members]
     session.add(council)
     session.flush()
+    taken = _claim(session, council, actor, agenda_ids, now)
     record_event(
         session,
         ENTITY,
@@ -189,10 +229,125 @@ def open_session(
             "held_on": held_on,
             "place": council.place,
             "quorum": share_text(share),
+            "quorum_source": council.quorum_source,
+            "quorum_from": quorum_from,
+            "agenda": taken,
             **_attendance_changes(council),
         },
     )
     return council
+
+
+def claimed_elsewhere(session: Session, council_id: int | None = None) -> dict[int, str]:
+    """{dossier id: session title} of dossiers on the agenda of open sessions other than
+    ``council_id``."""
+    rows = session.execute(
+        select(CouncilAgendaClaim.dossier_id, CouncilSession.title)
+        .join(CouncilSession, CouncilSession.id == CouncilAgendaClaim.session_id)
+        .where(CouncilAgendaClaim.session_id != (council_id or 0))
+    )
+    return {dossier_id: title for dossier_id, title in rows}
+
+
+def unclaimed_agenda(session: Session, actor: Actor) -> list[Dossier]:
+    """Dossiers awaiting the Council that no open session's agenda holds yet."""
+    held = claimed_elsewhere(session)
+    return [d for d in agenda(session, actor) if d.id not in held]
+
+
+def session_agenda(session: Session, council: CouncilSession, actor: Actor) -> list[Dossier]:
+    """The dossiers awaiting the Council that this session may decide, oldest sent first: those
+    on its agenda, and those that reached the Council after it opened and no open session holds
+    yet (:func:`add_to_agenda` takes them). Never those on another open session's agenda."""
+    held = claimed_elsewhere(session, council.id)
+    return [d for d in agenda(session, actor) if d.id not in held]
+
+
+def claimed_by(session: Session, council_id: int) -> set[int]:
+    """The dossiers on the agenda of a session (while it is open)."""
+    return set(
+        session.scalars(
+            select(CouncilAgendaClaim.dossier_id).where(CouncilAgendaClaim.session_id == council_id)
+        )
+    )
+
+
+def add_to_agenda(
+    session: Session,
+    council_id: int,
+    actor: Actor,
+    dossier_ids: Iterable[int] | None = None,
+    now: dt.datetime | None = None,
+) -> list[int]:
+    """Put dossiers that reached the Council after the session opened on its agenda."""
+    refuse_unless(may_run_council(actor), ("Bổ sung chương trình họp", "Add to the agenda"))
+    council = get(session, council_id, actor, for_update=True)
+    _refuse_if_closed(council)
+    now = now or utcnow()
+    taken = _claim(session, council, actor, dossier_ids, now)
+    if taken:
+        record_event(session, ENTITY, council, actor, "agenda", now, changes={"added": taken})
+    return taken
+
+
+def _claim(
+    session: Session,
+    council: CouncilSession,
+    actor: Actor,
+    dossier_ids: Iterable[int] | None,
+    now: dt.datetime,
+) -> list[int]:
+    """Claim dossiers awaiting the Council for ``council``'s agenda; their ids.
+
+    Two sessions opened at once are kept apart by the claim's primary key: on PostgreSQL the
+    second insert waits for the first transaction and then fails; on SQLite the second
+    transaction starts after the first commits and finds its claims. Both end in the same
+    refusal naming the dossiers."""
+    waiting = {d.id: d for d in agenda(session, actor)}
+    held = claimed_elsewhere(session, council.id)
+    if dossier_ids is None:
+        wanted = [i for i in waiting if i not in held]
+    else:
+        wanted = [i for i in sorted(set(dossier_ids)) if i in waiting]
+    mine = set(
+        session.scalars(
+            select(CouncilAgendaClaim.dossier_id).where(CouncilAgendaClaim.session_id == council.id)
+        )
+    )
+    wanted = [i for i in wanted if i not in mine]
+    taken_elsewhere = [i for i in wanted if i in held]
+    if wanted and not taken_elsewhere:
+        try:
+            with session.begin_nested():
+                session.execute(
+                    insert(CouncilAgendaClaim),
+                    [
+                        {"dossier_id": i, "session_id": council.id, "claimed_at": now}
+                        for i in wanted
+                    ],
+                )
+        except IntegrityError:
+            # Another session took some of them since this one looked (it has committed now).
+            held = claimed_elsewhere(session, council.id)
+            taken_elsewhere = [i for i in wanted if i in held] or wanted
+    if taken_elsewhere:
+        held = claimed_elsewhere(session, council.id)
+        names = ", ".join(f"“{display_name(waiting[i])}”" for i in taken_elsewhere)
+        sessions = ", ".join(sorted({f"“{held[i]}”" for i in taken_elsewhere if i in held}))
+        raise EditRefused(
+            [
+                SESSION_MESSAGES.violation(
+                    "agenda_taken",
+                    {
+                        "dossiers": names,
+                        "dossiers_en": names,
+                        "sessions": sessions or "…",
+                        "dossier_ids": taken_elsewhere,
+                    },
+                )
+            ]
+        )
+    return wanted
 
 
 def record_attendance(
@@ -238,6 +393,12 @@ def close_session(
     _refuse_if_ballots_pending(session, council)
     now = now or utcnow()
     council.status, council.closed_at = "closed", now
+    # What the session did not decide goes back to waiting for the next one.
+    session.execute(
+        delete(CouncilAgendaClaim)
+        .where(CouncilAgendaClaim.session_id == council.id)
+        .execution_options(synchronize_session=False)
+    )
     decided = session.scalars(select(CouncilItem).where(CouncilItem.session_id == council.id)).all()
     record_event(
         session,

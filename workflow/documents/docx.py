@@ -175,6 +175,127 @@ def proposal_docx(letter: Letter) -> bytes:
     return _save(doc)
 
 
+MINUTES_TITLE = "BIÊN BẢN"
+MINUTES_SUBJECT = "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG"
+MINUTES_NUMBER = "Số: .../BB-HĐTĐKT"  # numbered by hand when the minutes are registered
+MINUTES_HEAD = ("STT", "Họ và tên / Tập thể", "Đơn vị", "Số phiếu (đồng ý / không / không BQ)")
+MINUTES_WIDTHS = (1.1, 4.4, 3.6, 3.0, 4.4)
+
+
+@dataclass(frozen=True)
+class MinutesItem:
+    """One agenda item as the minutes record it."""
+
+    name: str
+    unit: str
+    votes: str  # "7 / 1 / 0", or "—" when no count was taken (a deferral)
+    result: str  # threshold in words and the outcome
+
+
+@dataclass(frozen=True)
+class MinutesGroup:
+    """The items of one award: "1. Chiến sĩ thi đua cơ sở (3 cá nhân, 0 tập thể)"."""
+
+    title: str
+    items: Sequence[MinutesItem]
+
+
+@dataclass
+class Minutes:
+    """The minutes of a Council session (biên bản họp), laid out as Nghị định 30/2020 asks;
+    every line is prepared by the caller."""
+
+    agency_parent: str
+    agency: str
+    day: dt.date
+    meeting_title: str
+    when_where: Sequence[str]  # time and place
+    chair: str  # "Chủ trì: …"
+    secretary: str  # "Thư ký: …"
+    present: Sequence[str]  # names in protocol order, with their positions
+    absent: Sequence[str]
+    quorum: str
+    groups: Sequence[MinutesGroup]
+    conclusion: Sequence[str]
+    ended: str
+    secretary_name: str
+    chair_name: str
+    chair_title: str  # "CHỦ TỊCH HỘI ĐỒNG", or "CHỦ TRÌ" when a vice-chair presides
+    number_line: str = MINUTES_NUMBER
+    audit_head: tuple[int, str] | None = None
+    audit_when: str = MADE_HEAD
+
+
+def minutes_docx(minutes: Minutes) -> bytes:
+    """The minutes: heading, title, who sat, the quorum, each item's result, the conclusion,
+    the end, and the secretary's (left) and the chair's (right) signatures."""
+    doc = _document()
+    _head(doc, minutes.agency_parent, minutes.agency, minutes.number_line, minutes.day)
+    _para(doc, MINUTES_TITLE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=18)
+    _para(doc, MINUTES_SUBJECT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _para(doc, minutes.meeting_title, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _rule(doc, TEXT_WIDTH, 4)
+    _para(doc, "", space_after=6)
+    for line in minutes.when_where:
+        _para(doc, line, indent=True)
+    _para(doc, minutes.chair, indent=True)
+    _para(doc, minutes.secretary, indent=True)
+    _para(doc, f"Thành viên có mặt ({len(minutes.present)}):", indent=True, bold=True)
+    for name in minutes.present:
+        _para(doc, f"- {name}", indent=True)
+    _para(doc, f"Thành viên vắng mặt ({len(minutes.absent)}):", indent=True, bold=True)
+    for name in minutes.absent or ["Không."]:
+        _para(doc, f"- {name}" if minutes.absent else name, indent=True)
+    _para(doc, minutes.quorum, indent=True, space_before=3)
+    _para(doc, "Nội dung: Hội đồng xét, biểu quyết các hồ sơ đề nghị khen thưởng", bold=True)
+    for group in minutes.groups:
+        _para(doc, group.title, bold=True, indent=True, space_before=6)
+        _minutes_table(doc, group.items)
+    if not minutes.groups:
+        _para(doc, "Phiên họp không quyết định hồ sơ nào.", indent=True)
+    _para(doc, "Kết luận", bold=True, space_before=6)
+    for line in minutes.conclusion:
+        _para(doc, line, indent=True)
+    _para(doc, minutes.ended, indent=True, space_before=6)
+    _minutes_signatures(doc, minutes)
+    _audit_footer(doc, minutes.audit_head, minutes.audit_when)
+    _page_numbers(doc)
+    return _save(doc)
+
+
+def _minutes_table(doc, items: Sequence[MinutesItem]) -> None:
+    table = doc.add_table(rows=1, cols=len(MINUTES_WIDTHS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, MINUTES_WIDTHS)
+    left, centre = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
+    for cell, label in zip(table.rows[0].cells, (*MINUTES_HEAD, "Tỷ lệ cần đạt, kết quả")):
+        _in_cell(cell, label, centre, bold=True)
+    _repeat_as_header(table.rows[0])
+    for number, item in enumerate(items, start=1):
+        cells = table.add_row().cells
+        values = (str(number), item.name, item.unit, item.votes, item.result)
+        for cell, value, align in zip(cells, values, (centre, left, left, centre, left)):
+            _in_cell(cell, value, align)
+
+
+def _minutes_signatures(doc, minutes: Minutes) -> None:
+    """THƯ KÝ on the left, the chair (or the vice-chair who presided) on the right."""
+    _para(doc, "", space_after=12)
+    table = doc.add_table(rows=1, cols=2)
+    _widths(table, (8.25, 8.25))
+    left, right = table.rows[0].cells
+    for cell, title, name in (
+        (left, "THƯ KÝ", minutes.secretary_name),
+        (right, minutes.chair_title, minutes.chair_name),
+    ):
+        _cell_text(cell, title, bold=True, size=14, first=True)
+        _cell_text(cell, "(Ký, ghi rõ họ tên)", italic=True, size=13)
+        for _ in range(3):
+            _cell_text(cell, "", size=14)
+        _cell_text(cell, name, bold=True, size=14)
+
+
 def pdf_converter() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
     return shutil.which("libreoffice") or shutil.which("soffice")
@@ -291,19 +412,23 @@ def _widths(table, widths_cm: Sequence[float]) -> None:
 
 def _heading(doc, letter: Letter, number_prefix: str) -> None:
     """Agency and motto side by side, then the number and the place and date."""
+    _head(doc, letter.agency_parent, letter.agency, f"{number_prefix}{letter.number}", letter.day)
+
+
+def _head(doc, parent: str, agency: str, number_line: str, day: dt.date) -> None:
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, HEAD_WIDTHS)
     left, right = table.rows[0].cells
-    _cell_text(left, letter.agency_parent, size=12, first=True)
-    _cell_text(left, letter.agency, bold=True, size=12)
+    _cell_text(left, parent, size=12, first=True)
+    _cell_text(left, agency, bold=True, size=12)
     _rule(left, HEAD_WIDTHS[0], 2.5)
     _cell_text(right, MOTTO, bold=True, size=12, first=True)
     _cell_text(right, MOTTO_LINE, bold=True, size=13)
     _rule(right, HEAD_WIDTHS[1], 5.5)
     number, place = table.rows[1].cells
-    _cell_text(number, f"{number_prefix}{letter.number}", size=13, first=True)
-    _cell_text(place, date_line(letter.day), italic=True, size=13, first=True)
+    _cell_text(number, number_line, size=13, first=True)
+    _cell_text(place, date_line(day), italic=True, size=13, first=True)
 
 
 def _title(doc, letter: Letter) -> None:
@@ -413,12 +538,16 @@ def _signature(doc, letter: Letter) -> None:
 
 
 def _footer(doc, letter: Letter) -> None:
-    if letter.audit_head is None:
+    _audit_footer(doc, letter.audit_head, letter.audit_when)
+
+
+def _audit_footer(doc, audit_head: tuple[int, str] | None, audit_when: str) -> None:
+    if audit_head is None:
         return
-    seq, digest = letter.audit_head
+    seq, digest = audit_head
     paragraph = doc.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    run = paragraph.add_run(f"Vinh Danh — nhật ký kiểm toán {letter.audit_when}: {seq}:{digest}")
+    run = paragraph.add_run(f"Vinh Danh — nhật ký kiểm toán {audit_when}: {seq}:{digest}")
     run.font.size = Pt(8)
 
 

@@ -69,6 +69,14 @@ PUBLISH = replace(
     _PUBLISH,
     guards=_PUBLISH.guards + (ag.department_confers,),
     effects=_PUBLISH.effects + (ag.record_award,),
+    # Published together with the other rows of its award decision, when the decision is issued.
+    by_form=False,
+    fired_by=(
+        "hồ sơ đề nghị khen thưởng chỉ được công bố khi ban hành quyết định khen thưởng có tên "
+        "hồ sơ (Hội đồng → Quyết định khen thưởng)",
+        "a nomination is published only by issuing the award decision that lists it "
+        "(Council → Award decisions)",
+    ),
 )
 HIGHER = (
     TransitionDef(

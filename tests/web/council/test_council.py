@@ -3,6 +3,7 @@ recorded through ``dossiers.fire`` end to end, publication and closing."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -27,6 +28,8 @@ def open_via_web(client, world, present=MEMBERS, **overrides):
     page = client.get("/council/new").get_data(as_text=True)
     data = {
         "csrf_token": csrf_from(page),
+        # The agenda as offered: every dossier waiting that no open session holds.
+        "agenda": re.findall(r'name="agenda" value="(\d+)"', page),
         "title": "Phiên họp tháng 6",
         "held_on": "2026-06-10",
         "place": "Phòng họp tầng 3",
@@ -59,6 +62,24 @@ def post_action(client, page_url: str, dossier_id: int, trigger: str, **fields):
     assert form, f"no {trigger} form for {dossier_id}"
     hidden = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form.group(2)))
     return client.post(form.group(1), data={**hidden, **fields})
+
+
+def result_form(html: str, dossier_id: int) -> str:
+    form = re.search(
+        rf'<form method="post" action="(/council/\d+/items/{dossier_id}/result)"(.*?)</form>',
+        html,
+        re.S,
+    )
+    return form.group(0) if form else ""
+
+
+def post_result(client, page_url: str, dossier_id: int, choice: str = "vote", **fields):
+    """Post the one result form of ``dossier_id`` drawn on the session page."""
+    form = result_form(client.get(page_url).get_data(as_text=True), dossier_id)
+    assert form, f"no result form for {dossier_id}"
+    action = re.search(r'action="([^"]+)"', form).group(1)
+    hidden = dict(re.findall(r'type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+    return client.post(action, data={**hidden, "choice": choice, **fields})
 
 
 # --- access ------------------------------------------------------------------------------
@@ -234,46 +255,42 @@ def agenda(app, app_world, client, auth):
     return ids
 
 
-def test_agenda_shows_forms_from_the_engine(client, app_world, auth, agenda):
+def test_agenda_grouped_by_award_with_one_result_entry(client, app_world, auth, agenda):
     html = client.get(agenda["url"]).get_data(as_text=True)
+    groups = re.findall(r'<section class="award-group"(.*?)</section>', html, re.S)
+    assert len(groups) == 3
+    names = [re.search(r"<h3[^>]*>(.*?)<span", g, re.S).group(1).strip() for g in groups]
+    assert names[-1] == "Báo cáo, hồ sơ khác"
+    assert "Chiến sĩ thi đua cơ sở" in names and "Lao động tiên tiến" in names
+    cstdcs = groups[names.index("Chiến sĩ thi đua cơ sở")]
+    assert "cá nhân: 1 · tập thể: 0" in cstdcs and f'data-dossier="{agenda["cstdcs"]}"' in cstdcs
+    # One entry per nomination: the counts, the threshold in words, no form per decision.
     for key in ("ldtt", "cstdcs"):
+        assert html.count(f'action="/council/{agenda["session"]}/items/{agenda[key]}/result"') == 1
         for trigger in ("council_approve", "council_reject", "council_defer"):
-            assert f'action="/dossiers/{agenda[key]}/actions/{trigger}"' in html
+            assert f'action="/dossiers/{agenda[key]}/actions/{trigger}"' not in html
+    assert "cần ít nhất 5/5 — chín phần mười tổng số thành viên Hội đồng" in cstdcs
+    # A report is classified by its own forms.
     assert f'action="/dossiers/{agenda["report"]}/actions/council_classify"' in html
-    assert f'action="/dossiers/{agenda["report"]}/actions/council_approve"' not in html
     assert f'data-dossier="{agenda["not_yet"]}"' not in html
-    assert "Hoàn thành xuất sắc nhiệm vụ" in html
-    assert "cần ít nhất 9/10 (chín phần mười) tổng số thành viên Hội đồng" in html
-    assert f'name="session_id" value="{agenda["session"]}"' in html
     auth.logout()
     auth.login("member2")
     html = client.get(agenda["url"]).get_data(as_text=True)
-    assert f'data-dossier="{agenda["ldtt"]}"' in html and "/actions/" not in html
+    assert f'data-dossier="{agenda["ldtt"]}"' in html and "/result" not in html
+    assert "/actions/" not in html
 
 
-def test_approve_reject_defer_classify_and_publish(app, client, app_world, auth, agenda):
+def test_the_outcome_follows_from_the_threshold(app, client, app_world, auth, agenda):
     url = agenda["url"]
-    response = post_action(
-        client,
-        url,
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="4",
-        votes_against="1",
-        votes_abstain="0",
+    # Lao động tiên tiến: a majority of those present; 4 of 5 passes.
+    response = post_result(
+        client, url, agenda["ldtt"], votes_for="4", votes_against="1", votes_abstain="0"
     )
     assert response.status_code == 302 and response.headers["Location"].startswith(url)
     assert state_of(app, agenda["ldtt"])[0] == "approved"
-    post_action(
-        client,
-        url,
-        agenda["cstdcs"],
-        "council_reject",
-        votes_for="2",
-        votes_against="3",
-        votes_abstain="0",
-        reason="Chưa có sáng kiến được công nhận.",
-    )
+    # Chiến sĩ thi đua cơ sở needs 9/10 of all five: 4 of 5 is recorded as not approved, with
+    # the count as its reason when none is typed.
+    post_result(client, url, agenda["cstdcs"], votes_for="4", votes_against="1", votes_abstain="0")
     assert state_of(app, agenda["cstdcs"])[0] == "rejected"
     post_action(client, url, agenda["report"], "council_defer", reason="Cần bổ sung số liệu.")
     assert state_of(app, agenda["report"])[0] == "office_review"
@@ -284,48 +301,74 @@ def test_approve_reject_defer_classify_and_publish(app, client, app_world, auth,
                 select(CouncilItem).where(CouncilItem.session_id == agenda["session"])
             )
         }
-        assert (
-            items[agenda["ldtt"]].votes_for,
-            items[agenda["ldtt"]].votes_against,
-            items[agenda["ldtt"]].votes_abstain,
-            items[agenda["ldtt"]].outcome,
-        ) == (4, 1, 0, "approved")
-        assert (
-            items[agenda["cstdcs"]].votes_for,
-            items[agenda["cstdcs"]].outcome,
-            items[agenda["cstdcs"]].reason,
-        ) == (2, "rejected", "Chưa có sáng kiến được công nhận.")
+        ldtt, cstdcs = items[agenda["ldtt"]], items[agenda["cstdcs"]]
+        assert (ldtt.votes_for, ldtt.votes_against, ldtt.votes_abstain, ldtt.outcome) == (
+            4,
+            1,
+            0,
+            "approved",
+        )
+        assert (cstdcs.votes_for, cstdcs.outcome) == (4, "rejected")
+        assert "4/5 phiếu đồng ý" in cstdcs.reason and "cần ít nhất 5/5" in cstdcs.reason
         assert (items[agenda["report"]].outcome, items[agenda["report"]].votes_for) == (
             "deferred",
             None,
         )
+        assert verify(session).ok
     html = client.get(url).get_data(as_text=True)
     decided = html[html.index('id="decided-title"') :]
     assert decided.count("data-item=") == 3
     assert 'data-outcome="approved"' in decided and 'data-outcome="rejected"' in decided
-    assert "Chưa có sáng kiến được công nhận." in decided
-    # Publication is offered for the approved one only.
-    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
-    assert f'action="/dossiers/{agenda["cstdcs"]}/actions/publish"' not in html
-    post_action(
+    # An approved nomination is published by a decision only: no publication form here.
+    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' not in html
+    assert 'id="to-decide"' in html and "/council/decisions/new" in html
+    # Posted anyway (an old page, a hand-made request): the server refuses, nothing changes.
+    state, version = state_of(app, agenda["ldtt"])
+    response = client.post(
+        f"/dossiers/{agenda['ldtt']}/actions/publish",
+        data={
+            "csrf_token": csrf_from(html),
+            "version": str(version),
+            "decision_number": "05/QĐ-SGDĐT",
+            "decision_date": "2026-06-15",
+            "decision_signer": "Nguyễn Văn Giám",
+        },
+    )
+    assert response.status_code == 409
+    assert "chỉ được công bố khi ban hành quyết định khen thưởng" in response.get_data(as_text=True)
+    assert state_of(app, agenda["ldtt"]) == (state, version)
+    with app_db(app) as session:
+        assert session.get(Dossier, agenda["ldtt"]).decision_number is None
+    # Nor is it offered on the dossier's own page.
+    page = client.get(f"/dossiers/{agenda['ldtt']}").get_data(as_text=True)
+    assert "/actions/publish" not in page
+
+
+def test_a_typed_reason_and_a_deferral(app, client, app_world, auth, agenda):
+    url = agenda["url"]
+    post_result(
         client,
         url,
-        agenda["ldtt"],
-        "publish",
-        decision_number="05/QĐ-SGDĐT",
-        decision_date="2026-06-15",
-        decision_signer="Nguyễn Văn Giám",
+        agenda["cstdcs"],
+        votes_for="2",
+        votes_against="3",
+        votes_abstain="0",
+        reason="Chưa có sáng kiến được công nhận.",
     )
+    post_result(client, url, agenda["ldtt"], "defer", reason="Bổ sung minh chứng.")
+    assert state_of(app, agenda["ldtt"])[0] == "office_review"
     with app_db(app) as session:
-        published = session.get(Dossier, agenda["ldtt"])
-        assert (
-            published.state,
-            published.decision_number,
-            str(published.decision_date),
-            published.decision_signer,
-        ) == ("published", "05/QĐ-SGDĐT", "2026-06-15", "Nguyễn Văn Giám")
-        assert verify(session).ok
-    assert "QĐ số 05/QĐ-SGDĐT ngày 15/06/2026" in client.get(url).get_data(as_text=True)
+        items = {
+            i.dossier_id: i
+            for i in session.scalars(
+                select(CouncilItem).where(CouncilItem.session_id == agenda["session"])
+            )
+        }
+        assert items[agenda["cstdcs"]].reason == "Chưa có sáng kiến được công nhận."
+        assert (items[agenda["ldtt"]].outcome, items[agenda["ldtt"]].reason) == (
+            "deferred",
+            "Bổ sung minh chứng.",
+        )
 
 
 def test_classify_a_report(app, client, app_world, auth, agenda):
@@ -352,47 +395,29 @@ def test_classify_a_report(app, client, app_world, auth, agenda):
 def test_the_engine_refuses_and_nothing_changes(app, client, app_world, auth, agenda):
     url = agenda["url"]
     before = state_of(app, agenda["cstdcs"])
-    # 4 of 5 in favour is below the 90% of all members that this award needs.
-    response = post_action(
-        client,
-        url,
-        agenda["cstdcs"],
-        "council_approve",
-        votes_for="4",
-        votes_against="1",
-        votes_abstain="0",
-    )
-    assert state_of(app, agenda["cstdcs"]) == before
-    # The session page is drawn again at once, the reason beside the form.
-    assert response.status_code == 409
-    assert "Chưa đạt tỷ lệ biểu quyết" in response.get_data(as_text=True)
-    # A reject without a reason.
-    post_action(
-        client,
-        url,
-        agenda["cstdcs"],
-        "council_reject",
-        votes_for="0",
-        votes_against="5",
-        votes_abstain="0",
-        reason="",
-    )
-    assert state_of(app, agenda["cstdcs"]) == before
-    # Without quorum nothing can be approved.
+    # Not counts, too many votes, a deferral without a reason: refused, the page drawn again
+    # with what was typed.
+    for fields, message in (
+        ({"votes_for": "abc", "votes_against": "0"}, "Số phiếu phải là số nguyên"),
+        ({"votes_for": "4", "votes_against": "3"}, "tổng 7 phiếu, chỉ có 5 thành viên"),
+        ({"choice": "defer", "reason": ""}, "Vui lòng"),
+    ):
+        response = post_result(client, url, agenda["cstdcs"], **fields)
+        assert response.status_code == 409, fields
+        html = response.get_data(as_text=True)
+        assert message in html, fields
+        form = result_form(html, agenda["cstdcs"])
+        assert 'role="alert"' in form
+        if fields.get("votes_for"):
+            assert f'value="{fields["votes_for"]}"' in form
+        assert state_of(app, agenda["cstdcs"]) == before
+    # Without quorum nothing can be decided.
     page = client.get(url).get_data(as_text=True)
     client.post(
         f"{url}/attendance",
         data={"csrf_token": csrf_from(page), "present": member_ids(app_world, MEMBERS[:3])},
     )
-    response = post_action(
-        client,
-        url,
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="3",
-        votes_against="0",
-        votes_abstain="0",
-    )
+    response = post_result(client, url, agenda["ldtt"], votes_for="3", votes_against="0")
     assert state_of(app, agenda["ldtt"])[0] == "council_review"
     assert "Phiên họp chưa đủ số thành viên" in response.get_data(as_text=True)
     with app_db(app) as session:
@@ -422,15 +447,7 @@ def test_member_cannot_decide(app, client, app_world, auth, agenda):
 
 def test_close_the_session(app, client, app_world, auth, agenda):
     url = agenda["url"]
-    post_action(
-        client,
-        url,
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="5",
-        votes_against="0",
-        votes_abstain="0",
-    )
+    post_result(client, url, agenda["ldtt"], votes_for="5", votes_against="0")
     page = client.get(url).get_data(as_text=True)
     stale_version = state_of(app, agenda["cstdcs"])[1]
     assert client.post(f"{url}/close", data={"csrf_token": csrf_from(page)}).status_code == 302
@@ -443,8 +460,8 @@ def test_close_the_session(app, client, app_world, auth, agenda):
     assert "Chương trình họp: hồ sơ chờ Hội đồng xét" not in html
     assert f'data-dossier="{agenda["cstdcs"]}"' not in html
     assert f'data-dossier="{agenda["report"]}"' not in html
-    # The approved item can still be published after the meeting.
-    assert f'action="/dossiers/{agenda["ldtt"]}/actions/publish"' in html
+    # The approved item still waits for its decision after the meeting.
+    assert 'id="to-decide"' in html
     # A decision naming the closed session is refused by the engine.
     client.post(
         f"/dossiers/{agenda['cstdcs']}/actions/council_reject",
@@ -479,15 +496,7 @@ def test_close_the_session(app, client, app_world, auth, agenda):
 
 
 def test_sessions_list_shows_counts(app, client, app_world, auth, agenda):
-    post_action(
-        client,
-        agenda["url"],
-        agenda["ldtt"],
-        "council_approve",
-        votes_for="5",
-        votes_against="0",
-        votes_abstain="0",
-    )
+    post_result(client, agenda["url"], agenda["ldtt"], votes_for="5", votes_against="0")
     html = client.get("/council/").get_data(as_text=True)
     row = re.search(rf'<tr data-session="{agenda["session"]}">(.*?)</tr>', html, re.S).group(1)
     assert "Phiên họp tháng 6" in row and "10/06/2026" in row and "5/5" in row
@@ -496,7 +505,8 @@ def test_sessions_list_shows_counts(app, client, app_world, auth, agenda):
 
 def test_page_is_printable(client, app_world, auth, agenda):
     html = client.get(agenda["url"]).get_data(as_text=True)
-    assert "data-print" in html and "In biên bản" in html
+    assert "data-print" in html and "In trang" in html
+    assert f'href="/council/{agenda["session"]}/minutes.docx"' in html
 
 
 # --- the service on both databases -------------------------------------------------------
@@ -611,16 +621,14 @@ def test_a_refused_decision_is_drawn_again_with_the_reason_kept(
     )
     before = state_of(app, agenda["cstdcs"])
     reason = "Thành tích chưa nổi bật so với các đơn vị cùng cấp; đề nghị bổ sung minh chứng."
-    response = post_action(
+    response = post_result(
         client,
         url,
         agenda["cstdcs"],
-        "council_reject",
         votes_for="0",
         votes_against="3",
         votes_abstain="0",
         reason=reason,
-        next=f"{url}#dossier-{agenda['cstdcs']}",
     )
     assert response.status_code == 409
     assert state_of(app, agenda["cstdcs"]) == before
@@ -630,11 +638,11 @@ def test_a_refused_decision_is_drawn_again_with_the_reason_kept(
     notice = html[html.index('id="refused-action"') :]
     assert f"hồ sơ số {agenda['cstdcs']} “{title}”" in notice[: notice.index("</div>")]
     assert "chưa đủ" in notice[: notice.index("</div>")]
-    form = _form_of(html, agenda["cstdcs"], "council_reject")
-    assert f">{reason}</textarea>" in form
+    form = result_form(html, agenda["cstdcs"])
+    assert f'value="{reason}"' in form
     assert 'value="3"' in form and 'role="alert"' in form
     # The other dossiers' forms start empty.
-    assert reason not in _form_of(html, agenda["ldtt"], "council_reject")
+    assert reason not in result_form(html, agenda["ldtt"])
 
 
 def test_a_stale_decision_names_the_dossier_and_shows_the_reason(
@@ -692,3 +700,122 @@ def test_a_refusal_sent_back_to_a_page_that_cannot_redraw_is_flashed_naming_the_
     with app_db(app) as session:
         title = session.get(Dossier, agenda["ldtt"]).title
     assert f"hồ sơ số {agenda['ldtt']} “{title}”" in home
+
+
+# --- minutes, and the agenda of one open session ----------------------------------------
+
+
+def test_the_minutes_download_as_docx(app, client, app_world, auth, agenda):
+    from docx import Document
+
+    post_result(client, agenda["url"], agenda["ldtt"], votes_for="4", votes_against="1")
+    response = client.get(f"{agenda['url']}/minutes.docx")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    doc = Document(io.BytesIO(response.data))
+    text = [p.text for p in doc.paragraphs]
+    assert text[:2] == ["BIÊN BẢN", "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG"]
+    assert "1. Lao động tiên tiến (1 cá nhân, 0 tập thể)" in text
+    # The quorum's rule, as the session was opened with it (the form's default), and its date.
+    quorum = next(line for line in text if line.startswith("Số thành viên có mặt"))
+    assert "86/2025/QĐ-UBND" in quorum and "áp dụng từ 03/12/2025" in quorum
+    page = client.get(agenda["url"]).get_data(as_text=True)
+    assert "86/2025/QĐ-UBND" in page and "áp dụng từ 03/12/2025" in page
+    # Not the queue: the dossiers still waiting are not in the minutes.
+    names = {r.cells[1].text for t in doc.tables for r in t.rows}
+    assert "Trần Thị Mai" in names and "Phạm Văn Nam" not in names
+    auth.logout()
+    auth.login("staff_a")
+    assert client.get(f"{agenda['url']}/minutes.docx").status_code == 403
+
+
+def test_a_second_open_session_cannot_take_the_same_agenda(app, client, app_world, auth, agenda):
+    # Every dossier waiting is on the first session's agenda: the new-session page says so.
+    page = client.get("/council/new").get_data(as_text=True)
+    assert 'name="agenda"' not in page
+    assert "3 hồ sơ khác đang thuộc chương trình của phiên họp đang mở" in page
+    # A form drawn before the first session opened still names them: refused, kept as typed.
+    response = open_via_web(
+        client, app_world, agenda=[str(agenda["ldtt"])], title="Phiên họp bổ sung"
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "đã thuộc chương trình của phiên họp khác đang mở (“Phiên họp tháng 6”)" in html
+    assert 'value="Phiên họp bổ sung"' in html
+    with app_db(app) as session:
+        assert session.scalar(select(func.count()).select_from(CouncilSession)) == 1
+
+
+def test_apply_every_counted_ballot_from_the_session_page(app, client, app_world, auth, agenda):
+    from workflow.council import ballot as ballots
+
+    with app_db(app) as session:
+        secretary = app_world.actor("secretary")
+        for key, choice in (("ldtt", "approve"), ("cstdcs", "reject")):
+            ballots.open_ballot(session, agenda["session"], agenda[key], secretary)
+            for name in MEMBERS:
+                ballots.cast_vote(
+                    session, agenda["session"], agenda[key], app_world.actor(name), choice
+                )
+            ballots.close_ballot(session, agenda["session"], agenda[key], secretary)
+        session.commit()
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    # A counted ballot's item asks for no counts: its fixed result, confirmed.
+    for key in ("ldtt", "cstdcs"):
+        item = html[html.index(f'id="dossier-{agenda[key]}"') :]
+        item = item[: item.index("</article>")]
+        assert 'name="votes_for"' not in item and 'data-ballot="closed"' in item
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*id="apply-all"', html)
+    assert form and "Ghi nhận tất cả kết quả đã kiểm phiếu</button>" not in html
+    assert "Ghi nhận tất cả kết quả đã kiểm phiếu (2)" in html
+    response = client.post(form.group(1), data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 302
+    assert state_of(app, agenda["ldtt"])[0] == "approved"
+    assert state_of(app, agenda["cstdcs"])[0] == "rejected"
+    assert "Đã ghi nhận kết quả bỏ phiếu kín của 2 hồ sơ." in client.get(agenda["url"]).get_data(
+        as_text=True
+    )
+    with app_db(app) as session:
+        events = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.entity_type == "dossier",
+                AuditEvent.entity_id.in_([agenda["ldtt"], agenda["cstdcs"]]),
+                AuditEvent.action.like("council_%"),
+            )
+        ).all()
+        assert sorted(events) == ["council_approve", "council_reject"]
+    # Again: nothing left, refused with a message.
+    html = client.get(agenda["url"]).get_data(as_text=True)
+    assert 'id="apply-all"' not in html
+    response = client.post(
+        f"{agenda['url']}/apply-all", data={"csrf_token": csrf_from(html)}, follow_redirects=True
+    )
+    assert "Không có phiếu kín nào đã kiểm phiếu" in response.get_data(as_text=True)
+
+
+def test_a_dossier_left_out_is_added_to_the_agenda_later(app, client, app_world, auth):
+    with app_db(app) as session:
+        first = make_dossier(session, app_world, "nomination", "council_review").id
+        later = make_dossier(session, app_world, "nomination", "council_review", unit="b").id
+    auth.login("secretary")
+    open_via_web(client, app_world, agenda=[str(first)])
+    url = f"/council/{the_session(app).id}"
+    html = client.get(url).get_data(as_text=True)
+    item = html[html.index(f'id="dossier-{later}"') :]
+    assert "Chưa vào chương trình" in item[: item.index("</article>")]
+    assert "Có 1 hồ sơ chờ Hội đồng xét chưa thuộc chương trình" in html
+    response = client.post(f"{url}/agenda", data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "Đã bổ sung 1 hồ sơ vào chương trình họp." in html
+    assert "Chưa vào chương trình" not in html
+    with app_db(app) as session:
+        assert council.claimed_by(session, the_session(app).id) == {first, later}
+        event = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_type == "council_session", AuditEvent.action == "agenda"
+            )
+        ).one()
+        assert f"[{later}]" in event.changes

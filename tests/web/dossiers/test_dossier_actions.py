@@ -4,6 +4,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -23,6 +24,7 @@ from tests.fixtures.people import PDF, make_council_session
 from tests.fixtures.web import AuthActions, csrf_from
 from web import create_app
 from workflow.core.audit import verify
+from workflow.publication import decisions
 
 # --- transitions through POST /dossiers/<id>/actions/<trigger> -----------------------------
 
@@ -107,8 +109,12 @@ def test_council_and_publication_through_the_page(app, client, app_world, auth):
     )
     assert snapshot(app, dossier_id)[0] == "approved"
     html = page(client, f"/dossiers/{dossier_id}")
-    assert 'name="decision_number"' in html and "Kết quả xét của Hội đồng" in html
-    act(
+    # A nomination is published by issuing its award decision: no form for it here, and a
+    # form posted anyway is refused with nothing changed.
+    assert 'name="decision_number"' not in html and "Kết quả xét của Hội đồng" in html
+    assert "Công bố: hồ sơ đề nghị khen thưởng chỉ được công bố khi ban hành quyết định" in html
+    before = snapshot(app, dossier_id)
+    response = act(
         client,
         dossier_id,
         "publish",
@@ -116,6 +122,23 @@ def test_council_and_publication_through_the_page(app, client, app_world, auth):
         decision_date="2026-06-10",
         decision_signer="Nguyễn Văn Giám",
     )
+    assert response.status_code == 409 and snapshot(app, dossier_id) == before
+    assert "chỉ được công bố khi ban hành quyết định khen thưởng" in response.get_data(as_text=True)
+    session = app.extensions["vinhdanh.write"]()
+    secretary = app_world.actor("secretary")
+    draft = decisions.create(
+        session,
+        secretary,
+        number="12/QĐ-SGDĐT",
+        decided_on=dt.date(2026, 6, 10),
+        signer="Nguyễn Văn Giám",
+        title="Về việc khen thưởng",
+        legal_bases="",
+        dossier_ids=[dossier_id],
+    )
+    decisions.issue(session, draft.id, secretary)
+    session.commit()
+    session.close()
     html = page(client, f"/dossiers/{dossier_id}")
     assert "Đã công bố theo Quyết định số 12/QĐ-SGDĐT ngày 10/06/2026" in html
     assert "5 đồng ý, 0 không đồng ý, 0 không biểu quyết" in html
@@ -144,7 +167,8 @@ def test_report_classification_select(app, client, app_world, auth):
 
 
 def test_missing_reason_shows_the_rule_and_keeps_the_rest(app, client, app_world, auth):
-    dossier_id = setup_dossier(app, app_world, state="approved")
+    # A report the Council classified is published from its page with the decision typed.
+    dossier_id = setup_dossier(app, app_world, kind="report", state="classified")
     before = snapshot(app, dossier_id)
     auth.login("secretary")
     response = act(

@@ -75,10 +75,16 @@ def test_the_fire_view_passes_on_the_declared_fields_and_nothing_else(
     dossier_id = setup_dossier(app, app_world, state="unit_review")
     seen, real_fire = {}, engine.fire
 
-    def fire(session, dossier_id, trigger, who, *, inputs, expected_version):
+    def fire(session, dossier_id, trigger, who, *, inputs, expected_version, from_form):
         seen.update(inputs)
         return real_fire(
-            session, dossier_id, trigger, who, inputs=inputs, expected_version=expected_version
+            session,
+            dossier_id,
+            trigger,
+            who,
+            inputs=inputs,
+            expected_version=expected_version,
+            from_form=from_form,
         )
 
     monkeypatch.setattr(engine, "fire", fire)

@@ -1,0 +1,193 @@
+"""A full Council meeting in Chromium, as the secretary runs it from the session page: the
+session opened with its attendance and agenda, secret ballots on two items, a third item
+decided by counts, every counted ballot applied with one click from the agenda grouped by
+award, the session closed, its minutes and the award decision downloaded and converted to PDF.
+
+The ballot steps (open, vote, close) are small functions below: how ballots are opened and
+cast is the ballot page's business, and they change with it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from docx import Document
+from playwright.sync_api import Page, expect
+
+from models import Dossier
+from tests.browser.conftest import PHONE, shot
+from tests.fixtures.browser import issue_decision, open_council_session, state
+from tests.fixtures.people import make_dossier
+from workflow.documents import docx as documents
+
+VOTERS = ("member1", "member2", "member3")
+
+
+def agenda(live_server) -> dict[str, int]:
+    """Three nominations awaiting the Council: two Lao động tiên tiến, one Chiến sĩ thi đua cơ
+    sở."""
+    session = live_server.session()
+    world = live_server.world
+
+    def nomination(name: str, award: str, unit: str = "a") -> int:
+        return make_dossier(
+            session,
+            world,
+            "nomination",
+            "council_review",
+            unit=unit,
+            nominee_name=name,
+            award_type_id=world.awards[award].id,
+        ).id
+
+    ids = {
+        "quoc": nomination("Trần Phú Quốc", "ldtt"),
+        "bao": nomination("Lê Văn Bảo", "ldtt", unit="b"),
+        "nam": nomination("Phạm Văn Nam", "cstdcs"),
+    }
+    session.commit()
+    session.close()
+    return ids
+
+
+# --- the ballot steps (today's ballot page) ----------------------------------------------
+
+
+def open_ballot(page: Page, session_url: str, dossier_id: int) -> None:
+    page.goto(f"{session_url}/ballots")
+    page.locator(f"#ballot-{dossier_id}").get_by_role("button", name="Mở phiếu").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã mở phiếu")
+
+
+def cast(page: Page, session_url: str, dossier_id: int, choice: str) -> None:
+    page.goto(f"{session_url}/ballots")
+    page.locator(f"#ballot-{dossier_id}").get_by_role("link", name="Bỏ phiếu").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(".vote-choices").get_by_role("button", name=choice, exact=True).click()
+    expect(page.locator(".flash-success")).to_have_text("Đã ghi nhận phiếu của bạn.")
+
+
+def close_ballot(page: Page, session_url: str, dossier_id: int) -> None:
+    page.goto(f"{session_url}/ballots")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#ballot-{dossier_id}").get_by_role(
+        "button", name="Đóng phiếu và kiểm phiếu"
+    ).click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã đóng phiếu")
+
+
+# --- the meeting --------------------------------------------------------------------------
+
+
+def download(page: Page, link: str) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link).click()
+    return open(info.value.path(), "rb").read()
+
+
+def pdf_text(docx: bytes) -> str:
+    from pypdf import PdfReader
+
+    pdf = documents.to_pdf(docx)
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+@pytest.mark.slow
+def test_a_full_meeting_from_the_session_page(new_page, live_server):
+    ids = agenda(live_server)
+    secretary = new_page("secretary")
+    open_council_session(secretary)
+    session_url = re.search(r"/council/\d+$", secretary.url).group(0)
+    # The agenda by award, with counts per kind; one entry per item.
+    groups = secretary.locator(".award-group")
+    expect(groups).to_have_count(2)
+    expect(groups.nth(0).locator("h3")).to_contain_text("Chiến sĩ thi đua cơ sở")
+    expect(groups.nth(1).locator(".group-counts")).to_have_text("cá nhân: 2 · tập thể: 0")
+    expect(secretary.locator(".agenda-item form.result-form")).to_have_count(3)
+    shot(secretary, "50-meeting-agenda")
+
+    for key in ("quoc", "bao"):
+        open_ballot(secretary, session_url, ids[key])
+    # The members vote from their phones.
+    members = {name: new_page(name, viewport=PHONE) for name in VOTERS}
+    for name, page in members.items():
+        cast(page, session_url, ids["quoc"], "Đồng ý")
+        cast(page, session_url, ids["bao"], "Không đồng ý" if name != "member1" else "Đồng ý")
+    for key in ("quoc", "bao"):
+        close_ballot(secretary, session_url, ids[key])
+
+    secretary.goto(session_url)
+    # A counted ballot's item asks for no counts: its fixed result and a confirmation.
+    for key in ("quoc", "bao"):
+        item = secretary.locator(f"#dossier-{ids[key]}")
+        expect(item).to_have_attribute("data-entry", "ballot_closed")
+        expect(item.locator("input[name='votes_for']")).to_have_count(0)
+    # The third is decided by counts: 4 of 5 is below nine tenths of all members.
+    form = secretary.locator(f"#action-result-{ids['nam']}")
+    expect(secretary.locator(f"#dossier-{ids['nam']} .needed")).to_contain_text(
+        "cần ít nhất 5/5 — chín phần mười tổng số thành viên Hội đồng"
+    )
+    form.get_by_label("Đồng ý", exact=True).fill("4")
+    form.get_by_label("Không đồng ý").fill("1")
+    form.get_by_role("button", name="Ghi nhận kết quả").click()
+    expect(secretary.locator(".flash-success")).to_have_text(
+        "Đã ghi nhận: Hội đồng không thông qua (chưa đạt tỷ lệ)."
+    )
+    secretary.get_by_role("button", name="Ghi nhận tất cả kết quả đã kiểm phiếu (2)").click()
+    expect(secretary.locator(".flash-success")).to_have_text(
+        "Đã ghi nhận kết quả bỏ phiếu kín của 2 hồ sơ."
+    )
+    decided = secretary.locator("table.decided")
+    expect(decided.locator(f"tr[data-dossier='{ids['quoc']}'] .badge")).to_have_text(
+        state("nomination", "approved")
+    )
+    expect(decided.locator(f"tr[data-dossier='{ids['bao']}'] .badge")).to_have_text(
+        state("nomination", "rejected")
+    )
+    shot(secretary, "51-meeting-decided")
+    secretary.once("dialog", lambda dialog: dialog.accept())
+    secretary.get_by_role("button", name="Kết thúc phiên họp").click()
+    expect(secretary.locator(".flash-success")).to_contain_text("Đã kết thúc phiên họp")
+
+    minutes = download(secretary, "Tải biên bản (DOCX)")
+    text = [p.text for p in Document(io.BytesIO(minutes)).paragraphs]
+    assert text[:2] == ["BIÊN BẢN", "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG"]
+    assert any(line.startswith("Hội đồng đã xét 3 hồ sơ") for line in text)
+
+    issue_decision(secretary, ["Trần Phú Quốc"])
+    decision = download(secretary, "Tải DOCX")
+    session = live_server.session()
+    assert session.get(Dossier, ids["quoc"]).state == "published"
+    session.close()
+    if documents.pdf_converter() is not None:
+        assert "HỌP HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG" in pdf_text(minutes)
+        assert "Trần Phú Quốc" in pdf_text(decision)
+
+
+def test_fourteen_dossiers_fit_a_compact_page(new_page, live_server, capsys):
+    """The agenda of 14 dossiers was about 14,000 px tall with three forms per item; one entry
+    per item in one row, the achievements folded away, keeps it near 3,800 px."""
+    session = live_server.session()
+    world = live_server.world
+    for i in range(14):
+        make_dossier(
+            session,
+            world,
+            "nomination",
+            "council_review",
+            unit="ab"[i % 2],
+            nominee_name=f"Người thứ {i + 1}",
+            award_type_id=world.awards["ldtt" if i % 3 else "cstdcs"].id,
+        )
+    session.commit()
+    session.close()
+    secretary = new_page("secretary")
+    open_council_session(secretary)
+    expect(secretary.locator(".agenda-item")).to_have_count(14)
+    height = secretary.evaluate("document.documentElement.scrollHeight")
+    with capsys.disabled():
+        print(f"\nsession page with 14 dossiers: {height} px tall")
+    shot(secretary, "52-meeting-fourteen")
+    assert height < 4500

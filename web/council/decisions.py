@@ -32,7 +32,7 @@ from workflow.core import authz
 from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
-from workflow.publication import decision_exports, decisions
+from workflow.publication import certificates, decision_exports, decisions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PER_PAGE = 100
@@ -132,6 +132,8 @@ def decision_detail(id: int):
         can_manage=authz.may_run_council(actor),
         is_draft=decision.status == DECISION_DRAFT,
         pdf=documents.pdf_converter() is not None,
+        can_print=authz.may_print_certificates(actor) and decision.status != DECISION_DRAFT,
+        printable={d.award_type_id for d in dossiers if certificates.prints(d.award_type)},
     )
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 
-from web.office import bulk, notice, views  # noqa: E402,F401
+from web.office import bulk, certificates, notice, views  # noqa: E402,F401

@@ -223,3 +223,13 @@ def test_the_cli_refuses_a_draft_and_an_unknown_number(runner, tmp_path, decisio
     assert unknown.exit_code == 1 and "Không có quyết định số" in unknown.output
     no_address = runner.invoke(args=["certificates", NUMBER, "--out", str(out)])
     assert no_address.exit_code != 0 and "VINHDANH_PUBLIC_URL" in no_address.output
+
+
+def test_the_home_page_leads_the_office_and_the_council_to_the_certificates(
+    client, auth, app_world
+):
+    for who, shown in (("reviewer", True), ("secretary", True), ("staff_a", False)):
+        auth.login(who)
+        home = client.get("/", follow_redirects=True).get_data(as_text=True)
+        assert ('href="/office/certificates/"' in home) is shown, who
+        auth.logout()

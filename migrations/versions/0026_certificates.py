@@ -1,4 +1,4 @@
-"""certificates: whether an award prints one, and the layouts of pre-printed blanks
+"""certificates: whether an award prints one, the layouts of pre-printed blanks, deputy signers
 
 Revision ID: 0026
 Revises: 0021
@@ -7,6 +7,7 @@ Create Date: 2026-12-06
 ``award_type.prints_certificate``: None follows the law (forms and titles with a bằng print),
 True or False is the admin's choice. ``certificate_layout``: where each field of a certificate
 goes on an award's pre-printed blank, for one unit or (unit NULL) for all.
+``decision.signer_deputy``: a deputy signs for the Director ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC").
 """
 
 from typing import Sequence, Union
@@ -24,6 +25,10 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("decision", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("signer_deputy", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     with op.batch_alter_table("award_type", schema=None) as batch_op:
         batch_op.add_column(sa.Column("prints_certificate", sa.Boolean(), nullable=True))
     op.create_table(
@@ -69,3 +74,5 @@ def downgrade() -> None:
     op.drop_table("certificate_layout")
     with op.batch_alter_table("award_type", schema=None) as batch_op:
         batch_op.drop_column("prints_certificate")
+    with op.batch_alter_table("decision", schema=None) as batch_op:
+        batch_op.drop_column("signer_deputy")

@@ -78,6 +78,7 @@ def decision_new():
         "number": form.get("number", ""),
         "decided_on": form.get("decided_on", _today().isoformat()),
         "signer": form.get("signer", ""),
+        "signer_deputy": bool(form.get("signer_deputy")),
         "title": form.get("title", decisions.default_title(candidates, _today().year)),
         "legal_bases": form.get("legal_bases", "\n".join(decisions.DEFAULT_BASES)),
     }
@@ -102,6 +103,7 @@ def decision_new():
             number=typed["number"],
             decided_on=_date(typed["decided_on"]),
             signer=typed["signer"],
+            signer_deputy=typed["signer_deputy"],
             title=typed["title"],
             legal_bases=typed["legal_bases"],
             dossier_ids=chosen,

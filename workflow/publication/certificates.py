@@ -579,7 +579,7 @@ def sheet_of(session: Session, decision: Decision, base_url: str, row: int | Non
         decision_number=decision.number,
         day=decision.decided_on,
         signer=decision.signer,
-        signer_title=decisions.DEFAULT_SIGNER_TITLE,
+        signer_title=decisions.signer_title(decision),
         base_url=base_url,
         awardees=tuple(rows),
     )

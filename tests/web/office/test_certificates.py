@@ -233,3 +233,32 @@ def test_the_home_page_leads_the_office_and_the_council_to_the_certificates(
         home = client.get("/", follow_redirects=True).get_data(as_text=True)
         assert ('href="/office/certificates/"' in home) is shown, who
         auth.logout()
+
+
+def test_the_secretary_marks_a_deputy_signer_when_drawing_up_a_decision(
+    client, auth, app, app_world
+):
+    with app_db(app) as session:
+        council = make_council_session(session, app_world)
+        dossier = approved(session, app_world, council, "Trần Phú").id
+    auth.login("secretary")
+    form = page(client, "/council/decisions/new")
+    answer = client.post(
+        "/council/decisions/new",
+        data={
+            "csrf_token": csrf_from(form),
+            "number": "08/QĐ-SGDĐT",
+            "decided_on": "05/06/2026",
+            "signer": "Phạm Văn Phó",
+            "signer_deputy": "1",
+            "title": "Về việc khen thưởng năm 2026",
+            "legal_bases": "",
+            "dossier": str(dossier),
+        },
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    with app_db(app) as session:
+        made = session.scalar(select(Decision).where(Decision.number == "08/QĐ-SGDĐT"))
+        assert made.signer_deputy is True
+    shown = html.unescape(page(client, answer.headers["Location"]))
+    assert "Phạm Văn Phó (Phó Giám đốc ký thay)" in shown

@@ -322,3 +322,33 @@ def test_bad_positions_are_refused_by_field(session, world):
     with pytest.raises(EditRefused):
         certificates.save_layout(session, world.actor("secretary"), cstdcs, None, layout_form())
     assert certificates.layout_for(session, cstdcs, None) is None
+
+
+@pytest.mark.db
+def test_a_deputy_signs_for_the_director_on_the_decision_and_its_certificates(session, world):
+    council = make_council_session(session, world)
+    made = approved(session, world, council, "Trần Phú", award_type_id=world.awards["cstdcs"].id)
+    decision = decisions.create(
+        session,
+        world.actor("secretary"),
+        number="07/QĐ-SGDĐT",
+        decided_on=DAY,
+        signer="Phạm Văn Phó",
+        signer_deputy=True,
+        title="Về việc công nhận danh hiệu “Chiến sĩ thi đua cơ sở” năm 2026",
+        legal_bases="",
+        dossier_ids=[made.id],
+        now=NOW,
+    )
+    event = session.query(AuditEvent).filter_by(entity_type="decision").all()[-1]
+    assert json.loads(event.changes)["signer_deputy"] is True
+    assert decisions.decision_letter(session, decision).signer_title == (
+        "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    )
+    decisions.issue(session, decision.id, world.actor("secretary"), now=NOW)
+    made_sheet = certificates.sheet(session, world.actor("secretary"), decision.id, BASE)
+    page = pages(certificates.certificates_pdf(session, made_sheet))[0]
+    found = placed(page)
+    title, deputy = found["KT. GIÁM ĐỐC"], found["PHÓ GIÁM ĐỐC"]
+    assert title[1] > deputy[1]  # two lines, "KT." above
+    assert "Phạm Văn Phó" in text_of(page)

@@ -82,7 +82,9 @@ def certificates_pdf(id: int):
     mode = request.args.get("mode", "full")
     if mode not in certificates.MODES:
         mode = "full"
-    row = whole_number(request.args.get("row"), max_digits=6) if request.args.get("row") else None
+    typed_row = request.args.get("row")
+    # A row that is not a number names no row: refused as one the decision does not print.
+    row = (whole_number(typed_row, max_digits=6) or 0) if typed_row else None
     session = get_session()
     # A draft, a role that may not print, a row that prints nothing: refused in words (409/403).
     sheet = certificates.sheet(session, current_actor(), id, base_url(), row)

@@ -191,7 +191,7 @@ def fonts(families: Sequence[tuple[str, Sequence[str]]] = FONT_FAMILIES) -> Font
             return _REGISTERED[key]
         if not Path(paths[0]).is_file():
             continue
-        base = f"VD-{abs(hash(key)):x}"
+        base = f"VD{len(_REGISTERED)}"
         names: dict[str, str] = {}
         usable = True
         for style, path in zip(STYLES, paths, strict=True):
@@ -373,7 +373,9 @@ def save_layout(
     ``version`` is the layout's version the form was drawn with: a save by someone else since
     is refused, nothing changes."""
     refuse_unless(may_manage_certificates(actor), MANAGE_ACTION)
-    award = session.get(AwardType, award_type_id)
+    # The award's row is locked: two first saves of one blank cannot both insert (PostgreSQL
+    # lets a unique constraint hold two rows whose unit is NULL).
+    award = session.get(AwardType, award_type_id, with_for_update=True)
     if award is None or (unit_id is not None and session.get(Unit, unit_id) is None):
         raise NotFound()
     positions, problems = parse_positions(form)
@@ -458,7 +460,7 @@ def set_prints(
         session,
         entity_type=AWARD_ENTITY,
         entity_id=award.id,
-        action="update",
+        action="edit",  # as the catalogue names its own award edits
         actor_id=actor.user_id,
         actor_role=_role(actor),
         changes={"prints_certificate": [before, value]},

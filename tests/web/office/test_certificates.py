@@ -128,6 +128,8 @@ def test_the_office_prints_from_its_page_and_a_row_that_prints_nothing_is_refuse
     refused = client.get(f"/office/certificates/decisions/{issued_id}.pdf?row=1")
     assert refused.status_code == 409
     assert "không có dòng số 1" in html.unescape(refused.get_data(as_text=True))
+    assert client.get(f"/office/certificates/decisions/{issued_id}.pdf?row=abc").status_code == 409
+    assert client.get("/office/certificates/decisions/999999.pdf").status_code == 404
 
 
 def test_a_council_member_sees_no_settings(client, auth, issued_id, app_world):

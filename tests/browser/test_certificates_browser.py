@@ -81,3 +81,16 @@ def test_the_office_saves_a_blanks_positions_and_keeps_a_mistyped_number(new_pag
     page.get_by_role("button", name="Lưu vị trí").click()
     expect(page.get_by_text("Đã lưu vị trí in trên phôi")).to_be_visible()
     expect(name.get_by_label("Từ mép trên (mm)")).to_have_value("95.5")
+
+
+@SIZES
+def test_the_offices_certificate_pages_fit_the_screen(new_page, live_server):
+    issued_decision(live_server)
+    award = live_server.world.awards["cstdcs"].id
+    page = new_page("reviewer")
+    page.goto("/office/certificates/")
+    expect(page.locator("table.certificate-decisions")).to_contain_text("12/QĐ-SGDĐT")
+    expect(page.locator(f'[data-award="{award}"]')).to_contain_text("Được in")
+    shot(page, "office-certificates")
+    page.goto(f"/office/certificates/awards/{award}/layout")
+    expect(page.get_by_role("button", name="Lưu vị trí")).to_be_visible()

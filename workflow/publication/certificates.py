@@ -19,9 +19,9 @@ deployment provides (``emblem`` path); without it its place stays empty, never a
 Department's books record: the nominee's number in the decision), so it is the same on every
 copy.
 
-Speed: 1,000 pages take about 18 s on the project's 2-core machine; half of it is segno choosing
-the best of the eight QR masks for each code (kept: the mask makes a printed code easier to
-scan), the rest reportlab, whose C accelerator (rl-accel) is a dependency for that reason.
+Speed: 1,000 pages take about 15 s on the project's 2-core machine; more than half of it is segno
+choosing the best of the eight QR masks for each code (kept: the mask makes a printed code
+easier to scan), the rest reportlab, whose C accelerator (rl-accel) is a dependency for that.
 
 Fonts are TrueType, embedded as subsets: Liberation Serif 2 (Times New Roman's metrics, full
 Vietnamese) when installed, else DejaVu Serif; a font is used only if it has every Vietnamese

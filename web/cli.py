@@ -22,3 +22,7 @@ def _create_app():
 )
 def main() -> None:
     """Vinh Danh: thi đua, khen thưởng (emulation and commendation) workflow."""
+
+
+if __name__ == "__main__":  # ``python -m web.cli``: the same CLI from a checkout, uninstalled
+    main()

@@ -11,6 +11,8 @@ import unicodedata
 
 import pytest
 import segno
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.lib.units import mm
@@ -352,3 +354,37 @@ def test_a_deputy_signs_for_the_director_on_the_decision_and_its_certificates(se
     title, deputy = found["KT. GIÁM ĐỐC"], found["PHÓ GIÁM ĐỐC"]
     assert title[1] > deputy[1]  # two lines, "KT." above
     assert "Phạm Văn Phó" in text_of(page)
+
+
+def test_the_emblem_is_drawn_only_from_the_configured_artwork(tmp_path):
+    from PIL import Image
+
+    artwork = tmp_path / "quoc-huy.png"
+    Image.new("RGB", (64, 64), (200, 16, 22)).save(artwork)
+    row = awardee(1, "Hà Văn Sơn", "Giấy khen của Giám đốc Sở")
+    with_emblem = pages(certificates.render(sheet_of(row), emblem=artwork))[0]
+    images = with_emblem["/Resources"]["/XObject"]
+    assert len(images) == 1
+    (image,) = (v.get_object() for v in images.values())
+    assert image["/Subtype"] == "/Image"
+    without = pages(certificates.render(sheet_of(row)))[0]
+    assert "/XObject" not in without["/Resources"]
+    missing = pages(certificates.render(sheet_of(row), emblem=tmp_path / "none.png"))[0]
+    assert "/XObject" not in missing["/Resources"]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(certificates.layout_form_values(certificates.DEFAULT_POSITIONS))),
+        st.text(max_size=8),
+    )
+)
+def test_any_typed_positions_are_refused_in_words_or_fit_the_sheet(typed):
+    form = {**certificates.layout_form_values(certificates.DEFAULT_POSITIONS), **typed}
+    positions, problems = certificates.parse_positions(form)
+    assert all(p.message("vi") and p.message("en") for p in problems)
+    if not problems:
+        assert set(positions) == set(certificates.FIELDS)
+    for pos in positions.values():
+        assert pos.x >= 0 and pos.x + pos.width <= certificates.PAGE_W
+        assert 0 <= pos.y <= certificates.PAGE_H and 6 <= pos.size <= 48

@@ -426,7 +426,10 @@ def certificates_command(
             sys.exit(1)
     Path(out).write_bytes(pdf)
     count = len(sheet.awardees)
-    click.echo(f"Đã ghi {count} giấy khen vào {out}. / Wrote {count} certificates to {out}.")
+    click.echo(
+        f"Đã ghi {count} giấy khen vào {out}. / Wrote {count} "
+        f"certificate{'' if count == 1 else 's'} to {out}."
+    )
 
 
 def init_app(app: Flask) -> None:

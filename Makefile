@@ -7,7 +7,7 @@ PORT   ?= 5000
 # When a PostgreSQL answers here, `make test` runs the database tests on it too.
 PG_ADMIN_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run serve worker test lint install install-test chromium libreoffice redis translations bench clean
+.PHONY: run serve worker test lint install install-test chromium libreoffice redis fonts translations bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-run: install
+run: install fonts
 	$(BIN)/vinhdanh db upgrade
 	$(BIN)/vinhdanh demo
 	$(BIN)/vinhdanh run --host $(HOST) --port $(PORT)
@@ -58,13 +58,22 @@ redis:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null) \
 	  || echo "redis-server is missing: the job queue tests will be skipped"; }
 
+# Certificates print Vietnamese with Liberation Serif 2 (Times New Roman's metrics; the older
+# fonts-liberation lacks the Vietnamese letters), else DejaVu Serif: install it when we may.
+LIBERATION2 := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
+DEJAVU      := /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf
+fonts:
+	@[ -f $(LIBERATION2) ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation2 >/dev/null 2>&1); }; \
+	[ -f $(LIBERATION2) ] || [ -f $(DEJAVU) ] || echo "No font with Vietnamese letters (fonts-liberation2 or fonts-dejavu-core): certificates cannot be printed until root runs: apt-get install fonts-liberation2"
+
 # Style and the architecture first (seconds), then the suite.
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-test: install-test chromium libreoffice redis lint
+test: install-test chromium libreoffice redis fonts lint
 	@if [ -z "$$VINHDANH_TEST_DATABASE_URL" ] && $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 	  export VINHDANH_TEST_DATABASE_URL=$(PG_ADMIN_URL); echo "PostgreSQL found: database tests run on SQLite and PostgreSQL"; \
 	else echo "VINHDANH_TEST_DATABASE_URL=$${VINHDANH_TEST_DATABASE_URL:-<none: PostgreSQL tests skip>}"; fi; \

@@ -5,6 +5,7 @@ from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, app
 from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
 from models.base import Base
 from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
+from models.certificates import CertificateLayout
 from models.clock import utcnow
 from models.council import (
     Ballot,
@@ -54,6 +55,7 @@ __all__ = [
     "AwardRecord",
     "AwardRule",
     "BaseSalary",
+    "CertificateLayout",
     "HigherReferral",
     "Hold",
     "Ballot",

@@ -195,6 +195,10 @@ class AwardType(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Public notice (công khai) of the proposed names before the Council: days, 0 for none.
     public_notice_days: Mapped[int] = mapped_column(Integer, default=0)
+    # Whether a certificate (giấy khen, bằng chứng nhận) is printed for it: None follows the
+    # law (forms and the titles that carry a bằng print; money-only titles do not), True or
+    # False is the admin's choice (a unit's own "giấy chứng nhận" for a money-only title).
+    prints_certificate: Mapped[bool | None] = mapped_column(Boolean)
     # Rows older than the column start at 1 (the migration's default).
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from models.base import Base
 from models.clock import utcnow
@@ -33,6 +35,9 @@ class Decision(Base):
     number: Mapped[str] = mapped_column(String(60), unique=True)
     decided_on: Mapped[dt.date] = mapped_column(Date)
     signer: Mapped[str] = mapped_column(String(160))
+    # A deputy (Phó Giám đốc) signing for the Director: the signature block reads "KT. GIÁM
+    # ĐỐC / PHÓ GIÁM ĐỐC" (Nghị định 30/2020/NĐ-CP), on the decision and its certificates.
+    signer_deputy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     title: Mapped[str] = mapped_column(String(400))
     legal_bases: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="draft")

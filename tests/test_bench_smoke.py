@@ -14,6 +14,7 @@ import pytest
         ("bench.home", ["--n", "4", "--repeat", "1", "--sqlite-only"], "ratio to floor"),
         ("bench.people", ["--n", "60", "--sqlite-only"], "ratio to floor"),
         ("bench.decision_docx", ["--n", "40", "--repeat", "1"], "ratio to floor"),
+        ("bench.certificates", ["--n", "8", "--repeat", "1", "--sqlite-only"], "ratio to floor"),
         ("bench.lists", ["--n", "4", "--sqlite-only"], "ratio list / single"),
     ],
 )

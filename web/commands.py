@@ -462,6 +462,56 @@ def worker_command(burst: bool) -> None:
         sys.exit(1)
     # The scheduler runs the retries RQ delays (Retry with intervals).
     Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+@click.command("certificates")
+@with_appcontext
+@click.argument("number")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.pdf")
+@click.option(
+    "--mode", type=click.Choice(["full", "preprinted"]), default="full", show_default=True
+)
+@click.option("--row", type=click.IntRange(min=1), help="One awardee: the row's số sổ vàng.")
+@click.option("--base-url", help="The public address the QR codes open (else VINHDANH_PUBLIC_URL).")
+def certificates_command(
+    number: str, out: str, mode: str, row: int | None, base_url: str | None
+) -> None:
+    """Write the certificates of the issued decision NUMBER (e.g. 05/QĐ-SGDĐT) as one PDF."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from models.decisions import Decision
+    from models.text import nfc
+    from workflow.core.errors import WorkflowError
+    from workflow.publication import certificates
+
+    base_url = base_url or current_app.config.get("PUBLIC_URL")
+    if not base_url:
+        raise click.UsageError(
+            "Cần địa chỉ công khai cho mã QR: --base-url hoặc VINHDANH_PUBLIC_URL. / "
+            "The QR codes need the public address: --base-url or VINHDANH_PUBLIC_URL."
+        )
+    emblem = current_app.config.get("EMBLEM_IMAGE") or None
+    with write_session() as session:
+        decision = session.scalar(select(Decision).where(Decision.number == nfc(number).strip()))
+        if decision is None:
+            click.echo(
+                f"Không có quyết định số {number}. / No decision numbered {number}.", err=True
+            )
+            sys.exit(1)
+        try:
+            sheet = certificates.sheet_of(session, decision, base_url, row)
+            pdf = certificates.certificates_pdf(
+                session, sheet, mode, Path(emblem) if emblem else None
+            )
+        except WorkflowError as refused:
+            _print_refusal(refused.messages("vi"), refused.messages("en"))
+            sys.exit(1)
+    Path(out).write_bytes(pdf)
+    count = len(sheet.awardees)
+    click.echo(
+        f"Đã ghi {count} giấy khen vào {out}. / Wrote {count} "
+        f"certificate{'' if count == 1 else 's'} to {out}."
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -477,5 +527,6 @@ def init_app(app: Flask) -> None:
         restore,
         serve_command,
         worker_command,
+        certificates_command,
     ):
         app.cli.add_command(command)

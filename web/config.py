@@ -63,6 +63,9 @@ def from_environment() -> dict:
         "SMTP_STARTTLS": _flag("VINHDANH_SMTP_STARTTLS"),
         # The site's address (https://vinhdanh.example.vn) for links in e-mails sent by cron.
         "PUBLIC_URL": os.environ.get("VINHDANH_PUBLIC_URL", ""),
+        # The official Quốc huy artwork (PNG or JPEG) for certificates; none: its place is left
+        # empty, never drawn from an imitation.
+        "EMBLEM_IMAGE": os.environ.get("VINHDANH_EMBLEM_IMAGE", ""),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

@@ -33,7 +33,7 @@ from workflow.core import authz
 from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
-from workflow.publication import decision_exports, decisions
+from workflow.publication import certificates, decision_exports, decisions
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PER_PAGE = 100
@@ -79,6 +79,7 @@ def decision_new():
         "number": form.get("number", ""),
         "decided_on": form.get("decided_on", _today().isoformat()),
         "signer": form.get("signer", ""),
+        "signer_deputy": bool(form.get("signer_deputy")),
         "title": form.get("title", decisions.default_title(candidates, _today().year)),
         "legal_bases": form.get("legal_bases", "\n".join(decisions.DEFAULT_BASES)),
     }
@@ -103,6 +104,7 @@ def decision_new():
             number=typed["number"],
             decided_on=_date(typed["decided_on"]),
             signer=typed["signer"],
+            signer_deputy=typed["signer_deputy"],
             title=typed["title"],
             legal_bases=typed["legal_bases"],
             dossier_ids=chosen,
@@ -133,6 +135,8 @@ def decision_detail(id: int):
         can_manage=authz.may_run_council(actor),
         is_draft=decision.status == DECISION_DRAFT,
         pdf=documents.pdf_converter() is not None,
+        can_print=authz.may_print_certificates(actor) and decision.status != DECISION_DRAFT,
+        printable={d.award_type_id for d in dossiers if certificates.prints(d.award_type)},
     )
 
 

@@ -63,6 +63,7 @@ LINKS = (
     ),
     Link("council.sessions", menu=("Hội đồng", "Council"), shortcut=_l("Phiên họp Hội đồng")),
     Link("council.new_session", shortcut=_l("Mở phiên họp mới")),
+    Link("office.certificates_index", shortcut=_l("In giấy khen, bằng chứng nhận")),
     Link(
         "dashboard.index",
         menu=("Tổng hợp", "Dashboard"),

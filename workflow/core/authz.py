@@ -29,6 +29,7 @@ COUNCIL = frozenset({Role.COUNCIL_SECRETARY, Role.COUNCIL_MEMBER})
 MEMBER = frozenset({Role.COUNCIL_MEMBER})
 DASHBOARD = frozenset({Role.OFFICE_REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
+CERTIFICATE_PRINTERS = OFFICE | COUNCIL
 DEPARTMENT = DEPARTMENT_ROLES
 
 # When a person holds several roles that allow an action, the audit records the first of
@@ -319,6 +320,18 @@ def may_vote(actor: Actor | None) -> bool:
 
 
 # --- administration ------------------------------------------------------------------------
+
+
+def may_print_certificates(actor: Actor | None) -> bool:
+    """Certificates of an issued decision: the Office, which hands them to the units, and
+    the Council (its secretary and members), who see its decisions."""
+    return _holds(actor, CERTIFICATE_PRINTERS)
+
+
+def may_manage_certificates(actor: Actor | None) -> bool:
+    """Which awards print certificates, and where their text goes on pre-printed blanks:
+    the Office (its reviewers and administrators)."""
+    return _holds(actor, OFFICE)
 
 
 def may_manage_awards(actor: Actor | None) -> bool:

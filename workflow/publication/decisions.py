@@ -82,6 +82,8 @@ ENTITY = "decision"
 # forwarded to the city or the Ministry and published when their decision comes back.
 DEPARTMENT_AUTHORITIES = ("unit_head", "department_director")
 DEFAULT_SIGNER_TITLE = documents.DIRECTOR
+# A deputy signs "for" the Director (ký thay), on two lines (Nghị định 30/2020/NĐ-CP).
+DEPUTY_SIGNER_TITLE = f"KT. {documents.DIRECTOR}\nPHÓ {documents.DIRECTOR}"
 DEFAULT_BASES = (
     "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
     "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết "
@@ -197,6 +199,11 @@ def dossiers_of(session: Session, decision: Decision) -> list[Nomination]:
     return sorted(session.scalars(select(Nomination).where(Nomination.id.in_(ids))), key=_order)
 
 
+def signer_title(decision: Decision) -> str:
+    """ "GIÁM ĐỐC", or "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC" when a deputy signs."""
+    return DEPUTY_SIGNER_TITLE if decision.signer_deputy else DEFAULT_SIGNER_TITLE
+
+
 def default_title(dossiers: Sequence[Nomination], year: int) -> str:
     """ "Về việc công nhận danh hiệu “Lao động tiên tiến” năm 2026" (a title), "Về việc tặng
     Giấy khen của Giám đốc Sở năm 2026" (a form), or a general subject."""
@@ -217,8 +224,10 @@ def create(
     legal_bases: str,
     dossier_ids: Iterable[int],
     now: dt.datetime | None = None,
+    signer_deputy: bool = False,
 ) -> Decision:
-    """A draft decision of approved nominations (each in one decision at most)."""
+    """A draft decision of approved nominations (each in one decision at most); with
+    ``signer_deputy``, a deputy signs for the Director."""
     refuse_unless(may_run_council(actor), _DECIDE)
     number, signer, title = nfc(number).strip(), nfc(signer).strip(), nfc(title).strip()
     problems = _check_heading(session, number, decided_on, signer, title)
@@ -230,6 +239,7 @@ def create(
         number=number,
         decided_on=decided_on,
         signer=signer,
+        signer_deputy=bool(signer_deputy),
         title=title,
         legal_bases=nfc(legal_bases).strip(),
         status=DECISION_DRAFT,
@@ -251,6 +261,7 @@ def create(
             "number": number,
             "date": decided_on,
             "signer": signer,
+            "signer_deputy": bool(signer_deputy),
             "dossiers": [d.id for d in chosen],
         },
     )
@@ -510,7 +521,7 @@ def decision_letter(session: Session, decision: Decision) -> documents.Letter:
         rows=[],
         articles=(MONEY_ARTICLE.format(total=money.dong(annex.total)), *ARTICLES[1:]),
         signer=decision.signer,
-        signer_title=DEFAULT_SIGNER_TITLE,
+        signer_title=signer_title(decision),
         recipients=RECIPIENTS,
         audit_head=printed_head(session, decision),
         draft=decision.status != DECISION_ISSUED,

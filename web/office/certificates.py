@@ -1,0 +1,168 @@
+"""Certificates (giấy khen, bằng chứng nhận): the issued decisions to print, which awards print,
+where their text goes on pre-printed blanks, and the calibration page to measure them with.
+
+Printing is for the Office and the Council; the settings are the Office's. The PDF is made by
+``workflow.publication.certificates``; each QR code opens ``/v/<code>`` on the public address
+(``VINHDANH_PUBLIC_URL``, else the address this request came to).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from models import AwardType, Unit
+from models.decisions import DECISION_ISSUED, Decision
+from web.auth.user import current_actor
+from web.db import get_session
+from web.office import bp
+from web.support.access import requires
+from web.support.downloads import send_download
+from web.support.listing import paginate
+from web.support.parsing import whole_number
+from web.support.refusals import Refusal, commit_or_answer, flash_and_redirect
+from workflow.core import authz
+from workflow.publication import certificates
+
+PDF = "application/pdf"
+PER_PAGE = 20
+PRINT_CHOICES = ("law", "yes", "no")
+
+
+def base_url() -> str:
+    """The public address the QR codes open: the configured one, else this request's."""
+    return current_app.config.get("PUBLIC_URL") or request.host_url
+
+
+def emblem() -> Path | None:
+    """The official Quốc huy artwork file, if the deployment provides one."""
+    path = current_app.config.get("EMBLEM_IMAGE") or ""
+    return Path(path) if path else None
+
+
+def _file_name(number: str, row: int | None, mode: str) -> str:
+    """ "giay-khen-05-QĐ-SGDĐT-dong-3-phoi.pdf" """
+    name = "giay-khen-" + re.sub(r"[^\w.-]+", "-", number).strip("-")
+    if row is not None:
+        name += f"-dong-{row}"
+    return name + ("-phoi" if mode == "preprinted" else "") + ".pdf"
+
+
+@bp.route("/certificates/")
+@requires(authz.may_print_certificates)
+def certificates_index():
+    actor = current_actor()
+    session = get_session()
+    page = paginate(
+        session,
+        select(Decision)
+        .where(Decision.status == DECISION_ISSUED)
+        .order_by(Decision.decided_on.desc(), Decision.id.desc()),
+        PER_PAGE,
+    )
+    can_manage = authz.may_manage_certificates(actor)
+    awards = list(session.scalars(select(AwardType).order_by(AwardType.id))) if can_manage else []
+    return render_template(
+        "office/certificates.html",
+        page=page,
+        awards=awards,
+        prints=certificates.prints,
+        can_manage=can_manage,
+    )
+
+
+@bp.route("/certificates/decisions/<int:id>.pdf")
+@requires(authz.may_print_certificates)
+def certificates_pdf(id: int):
+    """One decision's certificates (``row``: one awardee's, by its số sổ vàng) in ``mode``."""
+    mode = request.args.get("mode", "full")
+    if mode not in certificates.MODES:
+        mode = "full"
+    typed_row = request.args.get("row")
+    # A row that is not a number names no row: refused as one the decision does not print.
+    row = (whole_number(typed_row, max_digits=6) or 0) if typed_row else None
+    session = get_session()
+    # A draft, a role that may not print, a row that prints nothing: refused in words (409/403).
+    sheet = certificates.sheet(session, current_actor(), id, base_url(), row)
+    pdf = certificates.certificates_pdf(session, sheet, mode, emblem())
+    return send_download(pdf, _file_name(sheet.decision_number, row, mode), PDF)
+
+
+@bp.route("/certificates/calibration.pdf")
+@requires(authz.may_print_certificates)
+def certificates_calibration():
+    return send_download(certificates.calibration_pdf(), "trang-can-chinh-giay-khen.pdf", PDF)
+
+
+@bp.route("/certificates/awards/<int:id>/prints", methods=["POST"])
+@requires(authz.may_manage_certificates)
+def certificates_prints(id: int):
+    choice = request.form.get("prints", "")
+    back = url_for("office.certificates_index")
+    if choice not in PRINT_CHOICES:
+        flash(_("Vui lòng chọn một cách in."), "error")
+        return redirect(back)
+    value = {"law": None, "yes": True, "no": False}[choice]
+    session = get_session()
+    award = commit_or_answer(
+        session,
+        lambda: certificates.set_prints(session, current_actor(), id, value),
+        flash_and_redirect(back),
+    )
+    flash(_("Đã lưu cách in giấy khen của “%(name)s”.", name=award.name_vi), "success")
+    return redirect(back)
+
+
+@bp.route("/certificates/awards/<int:id>/layout", methods=["GET", "POST"])
+@requires(authz.may_manage_certificates)
+def certificates_layout(id: int):
+    session = get_session()
+    award = session.get(AwardType, id)
+    if award is None:
+        abort(404)
+    units = list(session.scalars(select(Unit).order_by(Unit.name)))
+    source = request.form if request.method == "POST" else request.args
+    unit_id = whole_number(source.get("unit"), max_digits=9) if source.get("unit") else None
+    if unit_id is not None and unit_id not in {u.id for u in units}:
+        unit_id = None
+    saved = certificates.layout_for(session, id, unit_id)
+    shown = certificates.positions_for(session, id, unit_id)
+    typed = (
+        dict(request.form.items())
+        if request.method == "POST"
+        else certificates.layout_form_values(shown)
+    )
+
+    def page():
+        return render_template(
+            "office/certificate_layout.html",
+            award=award,
+            units=units,
+            unit_id=unit_id,
+            saved=saved,
+            typed=typed,
+            fields=certificates.FIELDS,
+            version=saved.version if saved else "",
+        )
+
+    if request.method != "POST":
+        return page()
+
+    def answer(refusal: Refusal):
+        refusal.flash()
+        return page(), refusal.status
+
+    version = whole_number(request.form.get("version"), max_digits=9)
+    commit_or_answer(
+        session,
+        lambda: certificates.save_layout(
+            session, current_actor(), id, unit_id, request.form, version=version
+        ),
+        answer,
+    )
+    flash(_("Đã lưu vị trí in trên phôi của “%(name)s”.", name=award.name_vi), "success")
+    return redirect(url_for("office.certificates_layout", id=id, unit=unit_id or ""))

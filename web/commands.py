@@ -462,6 +462,8 @@ def worker_command(burst: bool) -> None:
         sys.exit(1)
     # The scheduler runs the retries RQ delays (Retry with intervals).
     Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+
 @click.command("certificates")
 @with_appcontext
 @click.argument("number")

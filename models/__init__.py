@@ -7,7 +7,9 @@ from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure
 from models.clock import utcnow
 from models.council import (
     Ballot,
-    BallotBox,
+    BallotCard,
+    BallotKey,
+    BallotList,
     BallotVoter,
     CouncilAttendance,
     CouncilConflict,
@@ -55,7 +57,9 @@ __all__ = [
     "HigherReferral",
     "Hold",
     "Ballot",
-    "BallotBox",
+    "BallotCard",
+    "BallotKey",
+    "BallotList",
     "BallotVoter",
     "CouncilConflict",
     "Decision",

@@ -55,6 +55,7 @@ from workflow.council.guards import (
 from workflow.council.records import record_event
 from workflow.council.secrecy import KEY_MESSAGES
 from workflow.dossiers.guards import nominee_account
+from workflow.dossiers.queues import ANY_DOSSIER
 
 BALLOT_MESSAGES = Messages(
     {
@@ -612,9 +613,17 @@ def close_list(
     if not ballot_list.is_open:
         raise _refuse(BALLOT_MESSAGES.violation("ballot_closed"))
     written = written or {}
+    # Every row's dossier (its award joined) in one query, not one per row.
+    dossiers = {
+        d.id: d
+        for d in session.scalars(
+            select(ANY_DOSSIER).where(Dossier.id.in_([b.dossier_id for b in ballot_list.ballots]))
+        )
+    }
     for ballot in ballot_list.ballots:
         given = written.get(ballot.dossier_id, (0, 0))
-        _check_written(session, council, ballot.dossier, *given)
+        if given != (0, 0):  # none written is always allowed: no need to count the absent
+            _check_written(session, council, dossiers[ballot.dossier_id], *given)
     key = secrecy.key_of(session, council.id)
     private = secrecy.unlock(key, *passphrases)
     public = private.public
@@ -622,12 +631,44 @@ def close_list(
     counted = secrecy.count(private, shape, secrecy.cards_of(session, ballot_list.id))
     voted = _voted_by_ballot(session, [b.id for b in ballot_list.ballots])
     now = now or utcnow()
+    with session.no_autoflush:  # one flush at the end, not one per row
+        _fix_rows(session, council, ballot_list, dossiers, counted, voted, written, actor, now)
+    ballot_list.aggregate = secrecy.hex_list(counted.aggregate)
+    ballot_list.aggregate_r = secrecy.hex_list(counted.randomness)
+    ballot_list.status, ballot_list.closed_at = "closed", now
+    record_event(
+        session,
+        LIST_ENTITY,
+        ballot_list,
+        actor,
+        "close",
+        now,
+        from_state="open",
+        to_state="closed",
+        changes={"session_id": council.id, "rows": ballot_list.rows},
+    )
+    session.flush()
+    return ballot_list
+
+
+def _fix_rows(
+    session: Session,
+    council: CouncilSession,
+    ballot_list: BallotList,
+    dossiers: Mapping[int, Dossier],
+    counted: secrecy.Count,
+    voted: dict[int, int],
+    written: Mapping[int, tuple[int, int]],
+    actor: Actor,
+    now: dt.datetime,
+) -> None:
+    """Each row's totals and fixed result, and its close event."""
     for ballot in ballot_list.ballots:
         approve, reject = counted.by_row[ballot.row]
         ballot.votes_for, ballot.votes_against = approve, reject
         ballot.votes_abstain = voted.get(ballot.id, 0) - approve - reject
         ballot.written_for, ballot.written_against = written.get(ballot.dossier_id, (0, 0))
-        _fix_result(council, ballot.dossier, ballot)
+        _fix_result(council, dossiers[ballot.dossier_id], ballot)
         ballot.status, ballot.closed_at = "closed", now
         result = tally(session, ballot)
         record_event(
@@ -655,22 +696,6 @@ def close_list(
                 "passes": result.passes,
             },
         )
-    ballot_list.aggregate = secrecy.hex_list(counted.aggregate)
-    ballot_list.aggregate_r = secrecy.hex_list(counted.randomness)
-    ballot_list.status, ballot_list.closed_at = "closed", now
-    record_event(
-        session,
-        LIST_ENTITY,
-        ballot_list,
-        actor,
-        "close",
-        now,
-        from_state="open",
-        to_state="closed",
-        changes={"session_id": council.id, "rows": ballot_list.rows},
-    )
-    session.flush()
-    return ballot_list
 
 
 def _voted_by_ballot(session: Session, ballot_ids: list[int]) -> dict[int, int]:

@@ -148,18 +148,32 @@ def combine(public: PublicKey, ciphertexts: Iterable[int]) -> int:
     return product
 
 
+def _crt(private: PrivateKey, mod_p: int, mod_q: int) -> int:
+    """The x mod n with x ≡ mod_p (mod p) and x ≡ mod_q (mod q)."""
+    p, q = private.p, private.q
+    return (mod_q + q * ((mod_p - mod_q) * pow(q, -1, p) % p)) % private.public.n
+
+
+def _decrypt_mod(c: int, prime: int, n: int) -> int:
+    """m mod ``prime``: the exponentiation modulo prime², a quarter of n²'s size (CRT)."""
+    square = prime * prime
+    ell = lambda x: (x - 1) // prime  # noqa: E731
+    h = pow(ell(pow(n + 1, prime - 1, square)), -1, prime)
+    return ell(pow(c, prime - 1, square)) * h % prime
+
+
 def decrypt(private: PrivateKey, c: int) -> int:
-    n, n2, phi = private.public.n, private.public.n_square, private.phi
-    # With g = n + 1, L(c^φ mod n²) = m·φ mod n.
-    u = pow(c, phi, n2)
-    return (u - 1) // n * pow(phi, -1, n) % n
+    n = private.public.n
+    return _crt(private, _decrypt_mod(c, private.p, n), _decrypt_mod(c, private.q, n))
 
 
 def randomness(private: PrivateKey, c: int, m: int) -> int:
     """The r with c = (1 + n)^m · r^n mod n² (m: c's plaintext)."""
     n, n2 = private.public.n, private.public.n_square
     rn = c * (1 - m * n) % n2  # (1 + n)^-m = 1 - m·n mod n²
-    return pow(rn % n, pow(n, -1, private.phi), n)
+    # r^n mod n has one n-th root mod n; taken mod p and mod q, with n's inverse there.
+    roots = (pow(rn % prime, pow(n, -1, prime - 1), prime) for prime in (private.p, private.q))
+    return _crt(private, *roots)
 
 
 def verify(public: PublicKey, c: int, m: int, r: int) -> bool:

@@ -9,7 +9,9 @@ from models.certificates import CertificateLayout
 from models.clock import utcnow
 from models.council import (
     Ballot,
-    BallotBox,
+    BallotCard,
+    BallotKey,
+    BallotList,
     BallotVoter,
     CouncilAgendaClaim,
     CouncilAttendance,
@@ -59,7 +61,9 @@ __all__ = [
     "HigherReferral",
     "Hold",
     "Ballot",
-    "BallotBox",
+    "BallotCard",
+    "BallotKey",
+    "BallotList",
     "BallotVoter",
     "CouncilConflict",
     "Decision",

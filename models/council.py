@@ -1,17 +1,20 @@
 """Council sessions (phiên họp Hội đồng TĐKT ngành), attendance, recorded votes, conflicts and
 the secret ballot (bỏ phiếu kín).
 
-Ballot secrecy by design: no row anywhere holds a voter and a choice together.
+Ballot secrecy that survives copies of the database (README: "Secret ballot: threat model"):
 - ``ballot_voter`` is the roll, fixed when the ballot opens: who may vote and whether they
   have (``voted``), so each votes once. It has no choice column.
-- ``ballot_box`` holds only three running counters for an open ballot; there is no row per
-  vote. A per-vote table (even with random keys and no timestamp) would be linkable to the
-  roll on PostgreSQL by the ``xmin`` system column (both rows written by the same
-  transaction) or by physical/rowid order, with a plain SELECT. Counters are not. The box
-  row is deleted when the ballot closes and its totals are copied into ``ballot``, so after
-  the close only totals remain. Residual risk, outside the application's reach: someone
-  watching the database while members vote (two reads around one vote), or reading the
-  write-ahead log or dead row versions as a database superuser.
+- ``ballot_card`` holds each member's marks on a whole list, only as Paillier ciphertexts
+  (``workflow.core.paillier``), under a random id and with no voter column. A card and its
+  roll flips are written by one transaction, so a copy of the database or its write-ahead log
+  taken after each vote links a member to their card (PostgreSQL ``xmin``, SQLite page and rowid
+  order, WAL frames): that link reveals nothing, because a card does not decrypt without the
+  private key, and encryption is randomised (two cards of the same marks look unrelated).
+- ``ballot_key`` holds the session's public key and its private key only wrapped (AES-GCM)
+  under a key derived from both the chair's and the secretary's passphrases, which are never
+  stored. Only the product of all cards of a list is decrypted, at its close, so only totals
+  are ever learned. The two officers together, holding a copy taken after each vote, could
+  decrypt single cards: that is the residual risk, named in the README.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -184,6 +188,11 @@ class Ballot(Base):
         ForeignKey("dossier.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(10), default="open")
+    # The list it was opened in, and its row there (its slots on every card).
+    list_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ballot_list.id", ondelete="CASCADE"), index=True
+    )
+    row: Mapped[int | None] = mapped_column(Integer)
     # Members on the roll when the ballot opened (present and not recused).
     eligible: Mapped[int] = mapped_column(Integer)
     opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
@@ -209,10 +218,79 @@ class Ballot(Base):
 
     session: Mapped[CouncilSession] = relationship()
     dossier: Mapped[Dossier] = relationship()
+    ballot_list: Mapped[BallotList | None] = relationship(back_populates="ballots")
 
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+
+class BallotKey(Base):
+    """A session's ballot key: the Paillier public key ``n`` in the clear, the private key
+    (its prime p) only sealed with AES-GCM under a key derived by scrypt from the chair's and
+    the secretary's passphrases, each with its own salt. Created before the first list opens."""
+
+    __tablename__ = "ballot_key"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("council_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The modulus in hexadecimal (2,048 bits).
+    public_n: Mapped[str] = mapped_column(Text)
+    chair_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    secretary_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    chair_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    secretary_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    nonce: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BallotList(Base):
+    """Ballots opened together: every member marks all of its rows on one card, and closing it
+    fixes every row's result. A single dossier's ballot is a list of one.
+
+    ``slot_bits``: the width of each counter on a card, enough for the whole roll's sum. At the
+    close, ``aggregate`` (the product of all cards, hexadecimal per plaintext, comma-separated)
+    and ``aggregate_r`` (its Paillier randomness) are published with the totals, so anyone can
+    check the totals against the cards."""
+
+    __tablename__ = "ballot_list"
+    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("council_session.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    rows: Mapped[int] = mapped_column(Integer)
+    slot_bits: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[dt.datetime | None]
+    aggregate: Mapped[str | None] = mapped_column(Text)
+    aggregate_r: Mapped[str | None] = mapped_column(Text)
+
+    ballots: Mapped[list[Ballot]] = relationship(
+        back_populates="ballot_list", order_by="Ballot.row"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class BallotCard(Base):
+    """One member's marks on a list, encrypted: hexadecimal Paillier ciphertexts, one per packed
+    plaintext, comma-separated. No voter column, a random id, no time: see the module notes."""
+
+    __tablename__ = "ballot_card"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("ballot_list.id", ondelete="CASCADE"), index=True
+    )
+    ciphertexts: Mapped[str] = mapped_column(Text)
 
 
 class BallotVoter(Base):
@@ -229,19 +307,6 @@ class BallotVoter(Base):
     voted: Mapped[bool] = mapped_column(Boolean, default=False)
     # "nominee" or "conflict" when recused; None on the roll to vote.
     recusal: Mapped[str | None] = mapped_column(String(10))
-
-
-class BallotBox(Base):
-    """The running counters of an open ballot; deleted when it closes. Never shown."""
-
-    __tablename__ = "ballot_box"
-
-    ballot_id: Mapped[int] = mapped_column(
-        ForeignKey("ballot.id", ondelete="CASCADE"), primary_key=True
-    )
-    approve: Mapped[int] = mapped_column(Integer, default=0)
-    reject: Mapped[int] = mapped_column(Integer, default=0)
-    abstain: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CouncilConflict(Base):

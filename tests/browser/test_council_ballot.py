@@ -15,7 +15,8 @@ from sqlalchemy import select
 from models import Dossier
 from models.council import Ballot
 from tests.browser.conftest import shot
-from tests.fixtures.browser import open_council_session, state
+from tests.fixtures.ballot_keys import CHAIR_PASSPHRASE, SECRETARY_PASSPHRASE
+from tests.fixtures.browser import make_ballot_key, make_chair, open_council_session, state
 from tests.fixtures.people import make_dossier
 
 VOTES = {
@@ -47,6 +48,7 @@ def agenda(live_server) -> tuple[int, int]:
         position="Nhân viên thư viện",
     )
     ids = first.id, second.id
+    make_chair(session, world, "member1")
     session.commit()
     session.close()
     return ids
@@ -101,6 +103,7 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     session_url = re.search(r"/council/\d+$", secretary.url).group(0)
     secretary.get_by_role("link", name="Bỏ phiếu kín").click()
     expect(secretary.get_by_role("heading", name="Bỏ phiếu kín")).to_be_visible()
+    make_ballot_key(secretary)
     card = ballot_card(secretary, second)
     card.get_by_label("Thành viên có xung đột lợi ích").select_option(label="Đinh Thị Oanh")
     card.get_by_label("Lý do").fill("Công tác cùng đơn vị với người được đề nghị")
@@ -140,10 +143,11 @@ def test_full_council_session_with_a_secret_ballot(new_page, live_server):
     expect(card.locator(".ballot-result")).to_have_count(0)  # no tally while the ballot is open
     no_name_beside_a_choice(secretary)
     for dossier_id in (first, second):
+        card = ballot_card(secretary, dossier_id)
+        card.get_by_label("Mật khẩu của chủ tịch Hội đồng").fill(CHAIR_PASSPHRASE)
+        card.get_by_label("Mật khẩu của thư ký").fill(SECRETARY_PASSPHRASE)
         secretary.once("dialog", lambda dialog: dialog.accept())
-        ballot_card(secretary, dossier_id).get_by_role(
-            "button", name="Đóng phiếu và kiểm phiếu"
-        ).click()
+        card.get_by_role("button", name="Đóng phiếu và kiểm phiếu").click()
         expect(secretary.locator(".flash-success")).to_contain_text("Đã đóng phiếu")
     card = ballot_card(secretary, first)
     expect(card.locator(".votes-for")).to_have_text("2")

@@ -131,6 +131,7 @@ def test_ballots_closed_before_0017_are_given_their_result(empty_url, tmp_path):
     """The only threshold known for them is the award's as it stands: 3 of 5 for, 1/2 passes."""
     from sqlalchemy.orm import Session
 
+    from tests.fixtures import ballot_keys as keyed
     from tests.fixtures.people import NOW, build_world, make_council_session
     from workflow.council import ballot as ballots
 
@@ -142,10 +143,10 @@ def test_ballots_closed_before_0017_are_given_their_result(empty_url, tmp_path):
             council = make_council_session(session, world)
             dossier = make_dossier(session, world, "nomination", "council_review", council=council)
             secretary = world.actor("secretary")
-            ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+            keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
             for name in ("member1", "member2", "member3"):
                 ballots.cast_vote(session, council.id, dossier.id, world.actor(name), "approve")
-            ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+            keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
             session.commit()
         command.downgrade(migrations.config(empty_url), "0016")
         migrations.upgrade(empty_url)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from models import AwardType, Base, CouncilAttendance, CouncilSession, make_engine
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import MEMBERS, NOW, build_world, make_dossier
 from workflow.core.shares import needed, share_text
 from workflow.council import ballot as ballots
@@ -111,11 +112,11 @@ def _check(session, world, meeting, share, base_kind, later_share, later_base):
     fields = {} if nominee is None else {"nominee_user_id": world.users[MEMBERS[nominee]].id}
     dossier = make_dossier(session, world, "nomination", "council_review", **fields)
     secretary = world.actor("secretary")
-    ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     for i in range(members):
         if present[i] and i != nominee and choices[i]:
             ballots.cast_vote(session, council.id, dossier.id, world.actor(MEMBERS[i]), choices[i])
-    closed = ballots.close_ballot(
+    closed = keyed.close_ballot(
         session,
         council.id,
         dossier.id,

@@ -15,24 +15,32 @@ the guards judge the ballot's fixed result and the event records it. Nothing her
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilSession, Dossier, Nomination
 from models.clock import utcnow
-from models.council import CHOICES, Ballot, BallotBox, BallotVoter, CouncilConflict
+from models.council import (
+    CHOICES,
+    Ballot,
+    BallotKey,
+    BallotList,
+    BallotVoter,
+    CouncilConflict,
+)
 from models.text import nfc
-from workflow.core import audit
+from workflow.core import audit, paillier
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import can_view, may_run_council, may_vote, refuse_unless
 from workflow.core.engine import fire
 from workflow.core.errors import EditRefused, NotFound, Violation
 from workflow.core.messages import Messages
 from workflow.core.shares import share_text
+from workflow.council import secrecy
 from workflow.council import sessions as councils
 from workflow.council.guards import (
     COUNCIL_MESSAGES,
@@ -45,7 +53,9 @@ from workflow.council.guards import (
     threshold,
 )
 from workflow.council.records import record_event
+from workflow.council.secrecy import KEY_MESSAGES
 from workflow.dossiers.guards import nominee_account
+from workflow.dossiers.queues import ANY_DOSSIER
 
 BALLOT_MESSAGES = Messages(
     {
@@ -79,6 +89,20 @@ BALLOT_MESSAGES = Messages(
             "Vui lòng chọn: đồng ý, không đồng ý hoặc không biểu quyết.",
             "Please choose: approve, reject or abstain.",
         ),
+        "ballot_in_list": (
+            "Hồ sơ này nằm trong một danh sách bỏ phiếu: bỏ phiếu và đóng phiếu cả danh sách.",
+            "This dossier is on a list ballot: vote on and close the whole list.",
+        ),
+        "ballot_marks_missing": (
+            "Còn {n} hồ sơ chưa chọn ý kiến: vui lòng chọn đồng ý, không đồng ý hoặc không ý "
+            "kiến cho mọi hồ sơ trước khi gửi phiếu.",
+            "{n} rows have no mark: please mark every row approve, reject or abstain before "
+            "sending the card.",
+        ),
+        "ballot_nothing_to_open": (
+            "Không còn hồ sơ nào trong chương trình họp chờ mở phiếu.",
+            "No agenda dossier is waiting for a ballot.",
+        ),
         "written_invalid": (
             "Số ý kiến bằng văn bản không hợp lệ: tối đa {absent} thành viên vắng mặt.",
             "Invalid written opinions: at most {absent} absent members.",
@@ -95,6 +119,7 @@ BALLOT_MESSAGES = Messages(
 )
 
 ENTITY = "ballot"
+LIST_ENTITY = "ballot_list"
 
 
 @dataclass(frozen=True)
@@ -191,64 +216,148 @@ def conflicts_of(session: Session, council_id: int) -> list[CouncilConflict]:
     )
 
 
+def create_key(
+    session: Session,
+    council_id: int,
+    actor: Actor,
+    chair_passphrase: str,
+    secretary_passphrase: str,
+    now: dt.datetime | None = None,
+) -> BallotKey:
+    """The session's ballot key, sealed under the chair's and the secretary's passphrases,
+    typed on the secretary's device with both present; needed before any ballot opens."""
+    refuse_unless(may_run_council(actor), _RUN_BALLOT)
+    council = _open_council(session, council_id, actor)
+    return secrecy.create_key(
+        session, council, actor, chair_passphrase, secretary_passphrase, now=now
+    )
+
+
 def open_ballot(
     session: Session, council_id: int, dossier_id: int, actor: Actor, now: dt.datetime | None = None
 ) -> Ballot:
-    """Open the secret ballot on an agenda nomination; its roll is the present, unrecused
-    members."""
+    """Open the secret ballot on one agenda nomination: a list of one row."""
+    return open_list(session, council_id, [dossier_id], actor, now=now).ballots[0]
+
+
+def unballoted(session: Session, council: CouncilSession, actor: Actor) -> list[Dossier]:
+    """The agenda's nominations with no ballot yet in the session and someone to vote on them."""
+    found = ballots_of(session, council.id)
+    return [
+        d
+        for d in councils.agenda(session, actor)
+        if isinstance(d, Nomination) and d.id not in found and eligible_voters(session, council, d)
+    ]
+
+
+def open_all(
+    session: Session, council_id: int, actor: Actor, now: dt.datetime | None = None
+) -> BallotList:
+    """Open one list holding every agenda nomination not yet balloted in the session."""
+    refuse_unless(may_run_council(actor), _RUN_BALLOT)
+    council = councils.get(session, council_id, actor)
+    dossiers = sorted(
+        unballoted(session, council, actor), key=lambda d: (d.sent_at or d.created_at, d.id)
+    )
+    if not dossiers:
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_nothing_to_open"))
+    return open_list(session, council_id, [d.id for d in dossiers], actor, now=now)
+
+
+def open_list(
+    session: Session,
+    council_id: int,
+    dossier_ids: Iterable[int],
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> BallotList:
+    """Open the ballots on agenda nominations together, one row each; each row's roll is the
+    present members not recused on it (recused ones are kept on it, marked)."""
     refuse_unless(may_run_council(actor), _RUN_BALLOT)
     council = _open_council(session, council_id, actor)
     no_quorum = quorum_problem(council)
     if no_quorum is not None:
         raise _refuse(no_quorum)
-    dossier = load_nomination(session, dossier_id, actor)
-    if not isinstance(dossier, Nomination) or not councils.on_agenda(dossier):
-        raise _refuse(BALLOT_MESSAGES.violation("ballot_not_agenda"))
-    if find(session, council.id, dossier.id) is not None:
-        raise _refuse(BALLOT_MESSAGES.violation("ballot_already_open"))
-    roll = sorted(eligible_voters(session, council, dossier))
-    if not roll:
-        raise _refuse(BALLOT_MESSAGES.violation("ballot_no_voters"))
-    recused = _recusals(session, council, dossier)
+    key = secrecy.key_of(session, council.id)
+    if key is None:
+        raise _refuse(KEY_MESSAGES.violation("ballot_key_missing"))
+    dossiers = [load_nomination(session, i, actor) for i in dict.fromkeys(dossier_ids)]
+    rolls: list[tuple[Dossier, list[int], list[tuple[int, str]]]] = []
+    for dossier in dossiers:
+        if not isinstance(dossier, Nomination) or not councils.on_agenda(dossier):
+            raise _refuse(BALLOT_MESSAGES.violation("ballot_not_agenda"))
+        if find(session, council.id, dossier.id) is not None:
+            raise _refuse(BALLOT_MESSAGES.violation("ballot_already_open"))
+        roll = sorted(eligible_voters(session, council, dossier))
+        if not roll:
+            raise _refuse(BALLOT_MESSAGES.violation("ballot_no_voters"))
+        rolls.append((dossier, roll, _recusals(session, council, dossier)))
+    if not rolls:
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_nothing_to_open"))
     now = now or utcnow()
-    ballot = Ballot(
+    ballot_list = BallotList(
         session_id=council.id,
-        dossier_id=dossier.id,
         status="open",
-        eligible=len(roll),
+        rows=len(rolls),
+        # Every slot's total is at most the number of present members.
+        slot_bits=paillier.slot_bits(council.present_count),
         opened_by=actor.user_id,
         opened_at=now,
-        written_for=0,
-        written_against=0,
     )
-    session.add(ballot)
+    session.add(ballot_list)
     session.flush()
-    session.add_all([BallotVoter(ballot_id=ballot.id, user_id=u, voted=False) for u in roll])
-    session.add_all(
-        [
-            BallotVoter(ballot_id=ballot.id, user_id=u, voted=False, recusal=why)
-            for u, why in recused
-        ]
-    )
-    session.add(BallotBox(ballot_id=ballot.id, approve=0, reject=0, abstain=0))
     members = {a.user_id for a in council.attendance}
+    for row, (dossier, roll, recused) in enumerate(rolls):
+        ballot = Ballot(
+            session_id=council.id,
+            dossier_id=dossier.id,
+            list_id=ballot_list.id,
+            row=row,
+            status="open",
+            eligible=len(roll),
+            opened_by=actor.user_id,
+            opened_at=now,
+            written_for=0,
+            written_against=0,
+        )
+        session.add(ballot)
+        session.flush()
+        session.add_all([BallotVoter(ballot_id=ballot.id, user_id=u, voted=False) for u in roll])
+        session.add_all(
+            [
+                BallotVoter(ballot_id=ballot.id, user_id=u, voted=False, recusal=why)
+                for u, why in recused
+            ]
+        )
+        record_event(
+            session,
+            ENTITY,
+            ballot,
+            actor,
+            "open",
+            now,
+            to_state="open",
+            changes={
+                "session_id": council.id,
+                "dossier_id": dossier.id,
+                "list_id": ballot_list.id,
+                "eligible": len(roll),
+                "recused": sorted(recused_ids(session, council.id, dossier) & members),
+            },
+        )
     record_event(
         session,
-        ENTITY,
-        ballot,
+        LIST_ENTITY,
+        ballot_list,
         actor,
         "open",
         now,
         to_state="open",
-        changes={
-            "session_id": council.id,
-            "dossier_id": dossier.id,
-            "eligible": len(roll),
-            "recused": sorted(recused_ids(session, council.id, dossier) & members),
-        },
+        changes={"session_id": council.id, "dossier_ids": [d.id for d, _, _ in rolls]},
     )
     session.flush()
-    return ballot
+    session.refresh(ballot_list, ["ballots"])
+    return ballot_list
 
 
 def _recusals(session: Session, council: CouncilSession, dossier: Dossier) -> list[tuple[int, str]]:
@@ -307,13 +416,63 @@ def is_recusal(violation: Violation) -> bool:
     return violation.code in ("ballot_recused", "ballot_not_on_roll")
 
 
+def get_list(
+    session: Session, council_id: int, list_id: int, *, lock: str | None = None
+) -> BallotList:
+    """A list of the session; ``lock``: "share" (a vote: waits for a close in progress) or
+    "update" (the close: one at a time)."""
+    stmt = select(BallotList).where(BallotList.id == list_id, BallotList.session_id == council_id)
+    if lock is not None:
+        stmt = stmt.with_for_update(read=lock == "share").execution_options(populate_existing=True)
+    found = session.scalars(stmt).one_or_none()
+    if found is None:
+        raise _refuse(COUNCIL_MESSAGES.violation("ballot_not_found"))
+    return found
+
+
+def lists_of(session: Session, council_id: int) -> list[BallotList]:
+    return list(
+        session.scalars(
+            select(BallotList).where(BallotList.session_id == council_id).order_by(BallotList.id)
+        )
+    )
+
+
+def my_rows(session: Session, ballot_list: BallotList, user_id: int) -> dict[int, BallotVoter]:
+    """{ballot id: the member's roll row} on a list (none: not on its roll)."""
+    ids = [b.id for b in ballot_list.ballots]
+    rows = session.scalars(
+        select(BallotVoter)
+        .where(BallotVoter.ballot_id.in_(ids), BallotVoter.user_id == user_id)
+        .execution_options(populate_existing=True)
+    )
+    return {r.ballot_id: r for r in rows}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """How many members of a list's roll have voted: never how."""
+
+    voted: int
+    roll: int
+
+
+def turnout(session: Session, ballot_list: BallotList) -> Turnout:
+    ids = [b.id for b in ballot_list.ballots]
+    on_roll = (
+        select(BallotVoter.user_id)
+        .where(BallotVoter.ballot_id.in_(ids), BallotVoter.recusal.is_(None))
+        .distinct()
+    )
+    voted = on_roll.where(BallotVoter.voted.is_(True))
+    count_of = lambda q: session.scalar(select(func.count()).select_from(q.subquery())) or 0  # noqa: E731
+    return Turnout(count_of(voted), count_of(on_roll))
+
+
 def cast_vote(
     session: Session, council_id: int, dossier_id: int, actor: Actor, choice: str
 ) -> None:
-    """Record one member's vote: flip their ``voted`` flag and add one to a counter, together.
-
-    Returns nothing and logs nothing: not even the caller learns more than "it was counted".
-    """
+    """One member's vote on one dossier: its list must hold only that row."""
     refuse_unless(may_vote(actor), refusal=BALLOT_MESSAGES.violation("ballot_not_on_roll"))
     council = councils.get(session, council_id, actor)
     if council.status != "open":
@@ -325,12 +484,65 @@ def cast_vote(
     problem = refusal(standing(session, council, dossier, actor, ballot))
     if problem:
         raise EditRefused([problem])
-    # Both statements are conditional, so a race (a second click, the close) moves nothing.
+    if ballot.ballot_list is None or ballot.ballot_list.rows != 1:
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_in_list"))
+    cast_list(session, council.id, ballot.list_id, actor, {dossier.id: choice})
+
+
+def cast_list(
+    session: Session,
+    council_id: int,
+    list_id: int,
+    actor: Actor,
+    marks: Mapping[int, str],
+) -> None:
+    """Record one member's marks on a whole list ({dossier id: choice}, every row they may
+    vote on): flip their ``voted`` flags and store one encrypted card, in one transaction.
+
+    The marks are encrypted here and exist nowhere else: not stored, logged or audited.
+    """
+    refuse_unless(may_vote(actor), refusal=BALLOT_MESSAGES.violation("ballot_not_on_roll"))
+    council = councils.get(session, council_id, actor)
+    if council.status != "open":
+        raise _refuse(COUNCIL_MESSAGES.violation("session_closed"))
+    ballot_list = get_list(session, council.id, list_id)
+    if not ballot_list.is_open:
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_closed"))
+    mine = my_rows(session, ballot_list, actor.user_id)
+    if not mine or all(r.recusal for r in mine.values()):
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_not_on_roll"))
+    if any(r.voted for r in mine.values()):
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_already_voted"))
+    card: list[str | None] = []
+    missing = 0
+    for ballot in ballot_list.ballots:
+        row, mark = mine.get(ballot.id), marks.get(ballot.dossier_id)
+        if row is None or row.recusal is not None:
+            if mark:
+                raise EditRefused([refusal(row.recusal if row else "not_on_roll")])
+            card.append(None)
+            continue
+        if mark not in CHOICES:
+            if mark:
+                raise _refuse(BALLOT_MESSAGES.violation("ballot_choice_invalid"))
+            missing += 1
+        card.append(mark)
+    if missing:
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_marks_missing", {"n": missing}))
+    key = secrecy.key_of(session, council.id)
+    public = secrecy.public_key(key)
+    sealed = secrecy.seal_card(
+        public, secrecy.layout(public, ballot_list.rows, ballot_list.slot_bits), card
+    )
+    voting = [b for b in mine if mine[b].recusal is None]
     with session.begin_nested():
+        # Waits for a close in progress (PostgreSQL), then sees whether it closed the list.
+        if not get_list(session, council.id, list_id, lock="share").is_open:
+            raise _refuse(BALLOT_MESSAGES.violation("ballot_closed"))
         flipped = session.execute(
             update(BallotVoter)
             .where(
-                BallotVoter.ballot_id == ballot.id,
+                BallotVoter.ballot_id.in_(voting),
                 BallotVoter.user_id == actor.user_id,
                 BallotVoter.voted.is_(False),
                 BallotVoter.recusal.is_(None),
@@ -338,15 +550,10 @@ def cast_vote(
             .values(voted=True)
             .execution_options(synchronize_session=False)
         )
-        counted = session.execute(
-            update(BallotBox)
-            .where(BallotBox.ballot_id == ballot.id)
-            .values({choice: getattr(BallotBox, choice) + 1})
-            .execution_options(synchronize_session=False)
-        )
-        if flipped.rowcount != 1 or counted.rowcount != 1:  # leaving by raising rolls both back
-            code = "ballot_already_voted" if counted.rowcount == 1 else "ballot_closed"
-            raise _refuse(BALLOT_MESSAGES.violation(code))
+        if flipped.rowcount != len(voting):  # a second click raced this one: leave, roll back
+            raise _refuse(BALLOT_MESSAGES.violation("ballot_already_voted"))
+        session.add(secrecy.new_card(ballot_list, sealed))
+        session.flush()
 
 
 def close_ballot(
@@ -355,73 +562,158 @@ def close_ballot(
     dossier_id: int,
     actor: Actor,
     *,
+    passphrases: tuple[str, str],
     written_for: int = 0,
     written_against: int = 0,
     now: dt.datetime | None = None,
 ) -> Tally:
-    """Close an open ballot: copy the counters into the ballot, empty the box, audit the totals.
+    """Close the ballot on one dossier: its list must hold only that row."""
+    refuse_unless(may_run_council(actor), _RUN_BALLOT)
+    council = councils.get(session, council_id, actor)
+    ballot = find(session, council.id, dossier_id)
+    if ballot is None:
+        raise _refuse(COUNCIL_MESSAGES.violation("ballot_not_found"))
+    if ballot.ballot_list is None or ballot.ballot_list.rows != 1:
+        if not ballot.is_open:
+            raise _refuse(BALLOT_MESSAGES.violation("ballot_closed"))
+        raise _refuse(BALLOT_MESSAGES.violation("ballot_in_list"))
+    close_list(
+        session,
+        council.id,
+        ballot.list_id,
+        actor,
+        passphrases=passphrases,
+        written={dossier_id: (written_for, written_against)},
+        now=now,
+    )
+    return tally(session, ballot)
 
-    ``written_*``: written opinions of absent members, where the award counts them.
+
+def close_list(
+    session: Session,
+    council_id: int,
+    list_id: int,
+    actor: Actor,
+    *,
+    passphrases: tuple[str, str],
+    written: Mapping[int, tuple[int, int]] | None = None,
+    now: dt.datetime | None = None,
+) -> BallotList:
+    """Close a list: decrypt the product of its cards (both passphrases), fix every row's
+    result, publish the proof, audit the totals.
+
+    ``written``: {dossier id: (for, against)} written opinions of absent members, where the
+    award counts them.
     """
     refuse_unless(may_run_council(actor), _RUN_BALLOT)
     # Closing a session is refused while a ballot is open, but one closed before that rule may
     # still hold an open ballot: it can be counted; applying it needs an open session.
     council = councils.get(session, council_id, actor)
-    ballot = find(session, council.id, dossier_id, for_update=True)
-    if ballot is None:
-        raise _refuse(COUNCIL_MESSAGES.violation("ballot_not_found"))
-    if not ballot.is_open:
+    ballot_list = get_list(session, council.id, list_id, lock="update")
+    if not ballot_list.is_open:
         raise _refuse(BALLOT_MESSAGES.violation("ballot_closed"))
-    dossier = load_nomination(session, dossier_id, actor)
-    _check_written(session, council, dossier, written_for, written_against)
-    box = session.scalars(
-        select(BallotBox)
-        .where(BallotBox.ballot_id == ballot.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    written = written or {}
+    # Every row's dossier (its award joined) in one query, not one per row.
+    dossiers = {
+        d.id: d
+        for d in session.scalars(
+            select(ANY_DOSSIER).where(Dossier.id.in_([b.dossier_id for b in ballot_list.ballots]))
+        )
+    }
+    for ballot in ballot_list.ballots:
+        given = written.get(ballot.dossier_id, (0, 0))
+        if given != (0, 0):  # none written is always allowed: no need to count the absent
+            _check_written(session, council, dossiers[ballot.dossier_id], *given)
+    key = secrecy.key_of(session, council.id)
+    private = secrecy.unlock(key, *passphrases)
+    public = private.public
+    shape = secrecy.layout(public, ballot_list.rows, ballot_list.slot_bits)
+    counted = secrecy.count(private, shape, secrecy.cards_of(session, ballot_list.id))
+    voted = _voted_by_ballot(session, [b.id for b in ballot_list.ballots])
     now = now or utcnow()
-    ballot.votes_for, ballot.votes_against, ballot.votes_abstain = (
-        box.approve,
-        box.reject,
-        box.abstain,
-    )
-    ballot.written_for, ballot.written_against = written_for, written_against
-    _fix_result(council, dossier, ballot)
-    ballot.status, ballot.closed_at = "closed", now
-    session.execute(
-        delete(BallotBox)
-        .where(BallotBox.ballot_id == ballot.id)
-        .execution_options(synchronize_session=False)
-    )
-    session.expunge(box)
-    result = tally(session, ballot)
+    with session.no_autoflush:  # one flush at the end, not one per row
+        _fix_rows(session, council, ballot_list, dossiers, counted, voted, written, actor, now)
+    ballot_list.aggregate = secrecy.hex_list(counted.aggregate)
+    ballot_list.aggregate_r = secrecy.hex_list(counted.randomness)
+    ballot_list.status, ballot_list.closed_at = "closed", now
     record_event(
         session,
-        ENTITY,
-        ballot,
+        LIST_ENTITY,
+        ballot_list,
         actor,
         "close",
         now,
         from_state="open",
         to_state="closed",
-        changes={
-            "session_id": council.id,
-            "dossier_id": dossier_id,
-            "eligible": ballot.eligible,
-            "votes": [ballot.votes_for, ballot.votes_against, ballot.votes_abstain],
-            "written": [written_for, written_against],
-            "threshold": ballot.threshold,
-            "threshold_base": ballot.threshold_base,
-            "threshold_source": ballot.threshold_source,
-            "threshold_from": ballot.threshold_from,
-            "base": ballot.base,
-            "needed": ballot.needed,
-            "passes": result.passes,
-        },
+        changes={"session_id": council.id, "rows": ballot_list.rows},
     )
     session.flush()
-    return result
+    return ballot_list
+
+
+def _fix_rows(
+    session: Session,
+    council: CouncilSession,
+    ballot_list: BallotList,
+    dossiers: Mapping[int, Dossier],
+    counted: secrecy.Count,
+    voted: dict[int, int],
+    written: Mapping[int, tuple[int, int]],
+    actor: Actor,
+    now: dt.datetime,
+) -> None:
+    """Each row's totals and fixed result, and its close event."""
+    for ballot in ballot_list.ballots:
+        approve, reject = counted.by_row[ballot.row]
+        ballot.votes_for, ballot.votes_against = approve, reject
+        ballot.votes_abstain = voted.get(ballot.id, 0) - approve - reject
+        ballot.written_for, ballot.written_against = written.get(ballot.dossier_id, (0, 0))
+        _fix_result(council, dossiers[ballot.dossier_id], ballot)
+        ballot.status, ballot.closed_at = "closed", now
+        result = tally(session, ballot)
+        record_event(
+            session,
+            ENTITY,
+            ballot,
+            actor,
+            "close",
+            now,
+            from_state="open",
+            to_state="closed",
+            changes={
+                "session_id": council.id,
+                "dossier_id": ballot.dossier_id,
+                "list_id": ballot_list.id,
+                "eligible": ballot.eligible,
+                "votes": [ballot.votes_for, ballot.votes_against, ballot.votes_abstain],
+                "written": [ballot.written_for, ballot.written_against],
+                "threshold": ballot.threshold,
+                "threshold_base": ballot.threshold_base,
+                "threshold_source": ballot.threshold_source,
+                "threshold_from": ballot.threshold_from,
+                "base": ballot.base,
+                "needed": ballot.needed,
+                "passes": result.passes,
+            },
+        )
+
+
+def _voted_by_ballot(session: Session, ballot_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(BallotVoter.ballot_id, func.count())
+        .where(BallotVoter.ballot_id.in_(ballot_ids), BallotVoter.voted.is_(True))
+        .group_by(BallotVoter.ballot_id)
+    )
+    return {ballot_id: n for ballot_id, n in rows}
+
+
+def published(session: Session, council_id: int, list_id: int, actor: Actor) -> dict[str, object]:
+    """A closed list's public proof (see ``secrecy.published``); refused while it is open."""
+    council = councils.get(session, council_id, actor)
+    ballot_list = get_list(session, council.id, list_id)
+    if ballot_list.is_open:
+        raise _refuse(COUNCIL_MESSAGES.violation("ballot_still_open"))
+    return secrecy.published(session, ballot_list, secrecy.key_of(session, council.id))
 
 
 def _check_written(

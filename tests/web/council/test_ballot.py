@@ -13,8 +13,9 @@ from docx import Document
 from sqlalchemy import select
 
 from models import AuditEvent, CouncilAttendance, CouncilItem, CouncilSession, Dossier
-from models.council import Ballot, BallotBox, BallotVoter
+from models.council import Ballot, BallotCard, BallotVoter
 from models.decisions import Decision
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import MEMBERS, make_council_session, make_dossier
 from tests.fixtures.web import app_db, csrf_from
 from workflow import fire
@@ -31,6 +32,7 @@ def meeting(app, app_world):
     member4)."""
     with app_db(app) as session:
         council = make_council_session(session, app_world)
+        keyed.ensure_chair(session, council)
         plain = make_dossier(
             session,
             app_world,
@@ -51,9 +53,32 @@ def meeting(app, app_world):
         return council.id, plain.id, own.id
 
 
+PASSPHRASES = {
+    "chair_passphrase": keyed.CHAIR_PASSPHRASE,
+    "secretary_passphrase": keyed.SECRETARY_PASSPHRASE,
+}
+
+
 def post(client, page: str, url: str, **data):
+    """Post a form of ``page``; a ballot's close carries the two officers' passphrases."""
     token = csrf_from(client.get(page).get_data(as_text=True))
+    if url.endswith("/close") and "/ballots/" in url:
+        data = {**PASSPHRASES, **data}
     return client.post(url, data={"csrf_token": token, **data})
+
+
+def make_key(client, council_id: int) -> None:
+    """The session's ballot key, typed in by the secretary with the chair (once)."""
+    page = f"/council/{council_id}/ballots"
+    if 'action="' + page + '/key"' in client.get(page).get_data(as_text=True):
+        post(
+            client,
+            page,
+            page + "/key",
+            **PASSPHRASES,
+            chair_confirm=keyed.CHAIR_PASSPHRASE,
+            secretary_confirm=keyed.SECRETARY_PASSPHRASE,
+        )
 
 
 def as_user(auth, username: str) -> None:
@@ -63,6 +88,7 @@ def as_user(auth, username: str) -> None:
 
 def open_ballot(client, auth, council_id: int, dossier_id: int):
     as_user(auth, "secretary")
+    make_key(client, council_id)
     return post(
         client, f"/council/{council_id}/ballots", f"/council/{council_id}/ballots/{dossier_id}/open"
     )
@@ -79,13 +105,15 @@ def counters(app, council_id: int, dossier_id: int):
         ballot = session.scalars(
             select(Ballot).where(Ballot.session_id == council_id, Ballot.dossier_id == dossier_id)
         ).one()
-        box = session.get(BallotBox, ballot.id)
+        cards = session.scalars(
+            select(BallotCard.id).where(BallotCard.list_id == ballot.list_id)
+        ).all()
         voted = session.scalars(
             select(BallotVoter.user_id).where(
                 BallotVoter.ballot_id == ballot.id, BallotVoter.voted.is_(True)
             )
         ).all()
-        return (box.approve, box.reject, box.abstain) if box else None, sorted(voted)
+        return len(cards), sorted(voted)
 
 
 def test_a_member_votes_once_from_their_own_session(app, client, auth, app_world, meeting):
@@ -106,7 +134,8 @@ def test_a_member_votes_once_from_their_own_session(app, client, auth, app_world
     assert again.status_code == 409 and "Mỗi thành viên chỉ bỏ phiếu một lần" in again.get_data(
         as_text=True
     )
-    assert counters(app, council_id, dossier_id) == ((1, 0, 0), [app_world.users["member1"].id])
+    # One card (ciphertext only), one flag.
+    assert counters(app, council_id, dossier_id) == (1, [app_world.users["member1"].id])
 
 
 @pytest.mark.parametrize(
@@ -135,7 +164,7 @@ def test_others_are_refused_and_change_nothing(
         f"/council/{council_id}/vote/{dossier_id}", data={"csrf_token": token, "choice": "approve"}
     )
     assert response.status_code == status
-    assert counters(app, council_id, dossier_id) == ((0, 0, 0), [])
+    assert counters(app, council_id, dossier_id) == (0, [])
     if username == "member4":
         assert "là người được đề nghị" in response.get_data(as_text=True)
 
@@ -295,9 +324,8 @@ def test_closing_the_session_with_a_pending_ballot_is_refused(
     assert response.status_code == 409
     assert "Chưa thể kết thúc phiên họp: còn phiếu kín chưa đóng của hồ sơ “Trần Phú”." in text
     assert f'href="{page}/ballots#ballot-{dossier_id}"' in text
-    assert (
-        session_events(app) == before == []
-    )  # the fixture's session was not opened by the service
+    # The fixture's session was not opened by the service; its ballot key was made.
+    assert session_events(app) == before == ["ballot_key"]
     with app_db(app) as session:
         meeting_row = session.get(CouncilSession, council_id)
         assert (meeting_row.status, meeting_row.closed_at) == ("open", None)
@@ -310,7 +338,7 @@ def test_closing_the_session_with_a_pending_ballot_is_refused(
     html = client.get(page).get_data(as_text=True)
     assert 'id="close-blocked"' not in html and " disabled" not in html.split(f'{page}/close"')[1]
     assert client.post(f"{page}/close", data={"csrf_token": csrf_from(html)}).status_code == 302
-    assert session_events(app) == ["close"]
+    assert session_events(app) == ["ballot_key", "close"]
 
 
 def _blocks(html: str) -> list[str]:

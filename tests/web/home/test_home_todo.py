@@ -8,11 +8,11 @@ import datetime as dt
 import re
 
 from models import NoticeComment
+from tests.fixtures import ballot_keys
 from tests.fixtures.dossiers import page
 from tests.fixtures.people import make_council_session, make_dossier
 from tests.fixtures.web import app_db
 from web.home.presenters import today
-from workflow.council import ballot
 
 OBLIGATION = re.compile(r'data-obligation="(\w+)-(\d+)-(\d+)">\s*<a href="([^"]+)"')
 
@@ -55,7 +55,7 @@ def test_a_member_sees_the_ballots_waiting_for_their_vote(app, client, app_world
     with app_db(app) as session:
         council = make_council_session(session, app_world)
         dossier = make_dossier(session, app_world, "nomination", "council_review", council=council)
-        ballot.open_ballot(session, council.id, dossier.id, app_world.actor("secretary"))
+        ballot_keys.open_ballot(session, council.id, dossier.id, app_world.actor("secretary"))
         council_id, dossier_id = council.id, dossier.id
     auth.login("member1")
     html = page(client, "/")

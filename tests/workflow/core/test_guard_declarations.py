@@ -19,6 +19,7 @@ from sqlalchemy import delete
 
 from models import Attachment, CouncilSession
 from tests.fixtures import ROOT
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.awards import demo_catalogue, nominate
 from tests.fixtures.people import NOW, higher_award, make_council_session, make_dossier
 from workflow import available
@@ -150,11 +151,11 @@ def _council_cases(session, world):
     balloted = make_dossier(session, world, state="council_review", nominee_name="Lê Bỏ Phiếu")
     open_ballot = make_dossier(session, world, state="council_review", nominee_name="Lê Còn Mở")
     secretary = world.actor("secretary")
-    closed_ballot = ballots.open_ballot(session, council.id, balloted.id, secretary, now=NOW)
+    closed_ballot = keyed.open_ballot(session, council.id, balloted.id, secretary, now=NOW)
     for member in ("member1", "member2", "member3"):
         ballots.cast_vote(session, council.id, balloted.id, world.actor(member), "approve")
-    ballots.close_ballot(session, council.id, balloted.id, secretary, now=NOW)
-    still_open = ballots.open_ballot(session, council.id, open_ballot.id, secretary, now=NOW)
+    keyed.close_ballot(session, council.id, balloted.id, secretary, now=NOW)
+    still_open = keyed.open_ballot(session, council.id, open_ballot.id, secretary, now=NOW)
     session.flush()
 
     def vote(council_: CouncilSession, *counts, **extra):

@@ -7,10 +7,11 @@ import json
 import logging
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import AuditEvent, Base, CouncilItem, Dossier
-from models.council import CHOICES, BallotBox, BallotVoter
+from models.council import CHOICES, BallotCard, BallotVoter
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import MEMBERS, NOW, inputs_for, make_council_session, make_dossier
 from tests.fixtures.snapshots import assert_refused, new_events, snapshot
 from workflow import fire
@@ -54,7 +55,7 @@ def refused(call, code: str) -> EditRefused:
 def test_each_member_votes_once(session, world, council):
     dossier = nomination(session, world, council)
     secretary = world.actor("secretary")
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     assert ballot.eligible == 5
     ballots.cast_vote(session, council.id, dossier.id, world.actor("member1"), "approve")
     refused(
@@ -64,9 +65,8 @@ def test_each_member_votes_once(session, world, council):
         "ballot_already_voted",
     )
     assert ballots.voted_count(session, ballot) == 1
-    box = session.get(BallotBox, ballot.id)
-    session.refresh(box)
-    assert (box.approve, box.reject, box.abstain) == (1, 0, 0)  # the second click moved nothing
+    # The second click stored no second card.
+    assert session.scalar(select(func.count()).select_from(BallotCard)) == 1
     refused(
         lambda: ballots.cast_vote(session, council.id, dossier.id, world.actor("member2"), "yes"),
         "ballot_choice_invalid",
@@ -76,15 +76,15 @@ def test_each_member_votes_once(session, world, council):
 def test_non_members_cannot_vote_or_run_ballots(session, world, council):
     dossier = nomination(session, world, council)
     refused(
-        lambda: ballots.open_ballot(session, council.id, dossier.id, world.actor("member1")),
+        lambda: keyed.open_ballot(session, council.id, dossier.id, world.actor("member1")),
         "role_not_permitted",
     )
-    ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary"))
+    keyed.open_ballot(session, council.id, dossier.id, world.actor("secretary"))
     for outsider in ("secretary", "reviewer", "head_a"):
         with pytest.raises((EditRefused, NotFound)):
             ballots.cast_vote(session, council.id, dossier.id, world.actor(outsider), "approve")
     refused(
-        lambda: ballots.close_ballot(session, council.id, dossier.id, world.actor("member1")),
+        lambda: keyed.close_ballot(session, council.id, dossier.id, world.actor("member1")),
         "role_not_permitted",
     )
 
@@ -92,7 +92,7 @@ def test_non_members_cannot_vote_or_run_ballots(session, world, council):
 def test_absent_member_is_not_on_the_roll(session, world):
     council = make_council_session(session, world, present=4)
     dossier = nomination(session, world, council)
-    ballot = ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary"))
+    ballot = keyed.open_ballot(session, council.id, dossier.id, world.actor("secretary"))
     assert ballot.eligible == 4
     refused(
         lambda: ballots.cast_vote(
@@ -110,7 +110,7 @@ def test_the_nominee_is_recused(session, world, council):
         nominee_user_id=world.users["member2"].id,
         nominee_name="Đỗ Thị Mai",
     )
-    ballot = ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary"), now=NOW)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, world.actor("secretary"), now=NOW)
     assert ballot.eligible == 4
     # On the roll, shown as recused, and not counted in the base.
     assert session.get(BallotVoter, (ballot.id, world.users["member2"].id)).recusal == "nominee"
@@ -142,7 +142,7 @@ def test_a_member_with_a_conflict_is_recused(session, world, council):
     ballots.set_conflict(
         session, council.id, dossier.id, member3.id, "Là trưởng đơn vị đề nghị", secretary
     )
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary)
     assert ballot.eligible == 4
     error = refused(
         lambda: ballots.cast_vote(
@@ -178,7 +178,7 @@ def test_a_member_with_a_conflict_is_recused(session, world, council):
 def test_the_tally_stays_hidden_until_the_ballot_closes(session, world, council):
     dossier = nomination(session, world, council)
     secretary = world.actor("secretary")
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary)
     vote_all(session, world, council, dossier, {"member1": "approve", "member2": "reject"})
     refused(lambda: ballots.tally(session, ballot), "ballot_still_open")
     assert (ballot.votes_for, ballot.votes_against, ballot.votes_abstain) == (None, None, None)
@@ -199,23 +199,22 @@ def test_the_tally_stays_hidden_until_the_ballot_closes(session, world, council)
         ),
         "ballot_still_open",
     )
-    result = ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    result = keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     assert (result.votes_for, result.votes_against, result.votes_abstain, result.voted) == (
         1,
         1,
         0,
         2,
     )
-    assert session.get(BallotBox, ballot.id) is None  # the running counters are gone
+    # Only ciphertexts were stored; the totals came from decrypting their product.
+    assert session.scalar(select(func.count()).select_from(BallotCard)) == 2
     refused(
         lambda: ballots.cast_vote(
             session, council.id, dossier.id, world.actor("member3"), "approve"
         ),
         "ballot_closed",
     )
-    refused(
-        lambda: ballots.close_ballot(session, council.id, dossier.id, secretary), "ballot_closed"
-    )
+    refused(lambda: keyed.close_ballot(session, council.id, dossier.id, secretary), "ballot_closed")
 
 
 def test_a_session_with_a_pending_ballot_cannot_close(session, world, council):
@@ -223,9 +222,9 @@ def test_a_session_with_a_pending_ballot_cannot_close(session, world, council):
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council, nominee_name="Trần Phú")
     counted = nomination(session, world, council, nominee_name="Lê Văn Bảo")
-    ballots.open_ballot(session, council.id, dossier.id, secretary)
-    ballots.open_ballot(session, council.id, counted.id, secretary)
-    ballots.close_ballot(session, council.id, counted.id, secretary)
+    keyed.open_ballot(session, council.id, dossier.id, secretary)
+    keyed.open_ballot(session, council.id, counted.id, secretary)
+    keyed.close_ballot(session, council.id, counted.id, secretary)
     ballots.cast_vote(session, council.id, dossier.id, world.actor("member1"), "approve")
     before = snapshot(session, dossier.id)
     error = refused(
@@ -252,7 +251,7 @@ def test_a_session_with_a_pending_ballot_cannot_close(session, world, council):
     assert (council.status, council.closed_at) == ("open", None)
     # The ballot goes on, then closes: still refused until both results are recorded.
     ballots.cast_vote(session, council.id, dossier.id, world.actor("member2"), "approve")
-    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    keyed.close_ballot(session, council.id, dossier.id, secretary)
     refused(
         lambda: councils.close_session(session, council.id, secretary, now=NOW),
         "session_ballots_unapplied",
@@ -274,7 +273,7 @@ def test_a_ballot_left_open_in_a_closed_session_can_still_be_counted(session, wo
     """A session closed before closing was refused with open ballots: its ballot can be counted."""
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council)
-    ballots.open_ballot(session, council.id, dossier.id, secretary)
+    keyed.open_ballot(session, council.id, dossier.id, secretary)
     ballots.cast_vote(session, council.id, dossier.id, world.actor("member1"), "approve")
     council.status = "closed"  # as such data was left, not through close_session
     session.flush()
@@ -284,7 +283,7 @@ def test_a_ballot_left_open_in_a_closed_session_can_still_be_counted(session, wo
         ),
         "session_closed",
     )
-    assert ballots.close_ballot(session, council.id, dossier.id, secretary).votes_for == 1
+    assert keyed.close_ballot(session, council.id, dossier.id, secretary).votes_for == 1
     # Applying needs an open session: the dossier waits for the next one.
     assert_refused(
         session,
@@ -298,7 +297,7 @@ def test_threshold_on_members_present(session, world, council):
     """Lao động tiên tiến: 50% of those who may vote (present and not recused)."""
     secretary = world.actor("secretary")
     passing = nomination(session, world, council)
-    ballots.open_ballot(session, council.id, passing.id, secretary)
+    keyed.open_ballot(session, council.id, passing.id, secretary)
     vote_all(
         session,
         world,
@@ -312,7 +311,7 @@ def test_threshold_on_members_present(session, world, council):
             "member5": "abstain",
         },
     )
-    result = ballots.close_ballot(session, council.id, passing.id, secretary)
+    result = keyed.close_ballot(session, council.id, passing.id, secretary)
     assert (result.base, result.required, result.passes) == (5, 3, True)
     event = ballots.apply_result(session, council.id, passing.id, secretary, now=NOW)
     assert (event.action, session.get(Dossier, passing.id).state) == ("council_approve", "approved")
@@ -326,7 +325,7 @@ def test_threshold_on_members_present(session, world, council):
     assert json.loads(event.changes)["votes"] == [3, 1, 1]
 
     failing = nomination(session, world, council)
-    ballots.open_ballot(session, council.id, failing.id, secretary)
+    keyed.open_ballot(session, council.id, failing.id, secretary)
     vote_all(
         session,
         world,
@@ -334,7 +333,7 @@ def test_threshold_on_members_present(session, world, council):
         failing,
         {"member1": "approve", "member2": "approve", "member3": "reject", "member4": "abstain"},
     )
-    assert not ballots.close_ballot(session, council.id, failing.id, secretary).passes
+    assert not keyed.close_ballot(session, council.id, failing.id, secretary).passes
     ballot = ballots.find(session, council.id, failing.id)
     # The engine itself refuses an approval the ballot does not carry, typed numbers or not.
     assert_refused(
@@ -360,19 +359,19 @@ def test_threshold_on_all_members_with_written_opinions(session, world):
     secretary = world.actor("secretary")
     four = {m: "approve" for m in MEMBERS[:4]}
     without = nomination(session, world, council, award="cstdcs")
-    ballots.open_ballot(session, council.id, without.id, secretary)
+    keyed.open_ballot(session, council.id, without.id, secretary)
     vote_all(session, world, council, without, four)
-    result = ballots.close_ballot(session, council.id, without.id, secretary)
+    result = keyed.close_ballot(session, council.id, without.id, secretary)
     assert (result.votes_for, result.base, result.required, result.passes) == (4, 5, 5, False)
 
     written = nomination(session, world, council, award="cstdcs")
-    ballots.open_ballot(session, council.id, written.id, secretary)
+    keyed.open_ballot(session, council.id, written.id, secretary)
     vote_all(session, world, council, written, four)
     refused(
-        lambda: ballots.close_ballot(session, council.id, written.id, secretary, written_for=2),
+        lambda: keyed.close_ballot(session, council.id, written.id, secretary, written_for=2),
         "written_invalid",
     )  # only one member is absent
-    result = ballots.close_ballot(session, council.id, written.id, secretary, written_for=1)
+    result = keyed.close_ballot(session, council.id, written.id, secretary, written_for=1)
     assert (result.votes_for, result.written_for, result.voted, result.passes) == (5, 1, 4, True)
     ballots.apply_result(session, council.id, written.id, secretary, now=NOW)
     assert session.get(Dossier, written.id).state == "approved"
@@ -382,9 +381,9 @@ def test_written_opinions_do_not_count_on_a_present_base(session, world):
     council = make_council_session(session, world, present=4)
     dossier = nomination(session, world, council)  # Lao động tiên tiến: base = present
     secretary = world.actor("secretary")
-    ballots.open_ballot(session, council.id, dossier.id, secretary)
+    keyed.open_ballot(session, council.id, dossier.id, secretary)
     refused(
-        lambda: ballots.close_ballot(session, council.id, dossier.id, secretary, written_for=1),
+        lambda: keyed.close_ballot(session, council.id, dossier.id, secretary, written_for=1),
         "written_invalid",
     )
 
@@ -393,7 +392,7 @@ def test_no_ballot_without_quorum(session, world):
     council = make_council_session(session, world, present=3)  # 67% of 5 needs 4
     dossier = nomination(session, world, make_council_session(session, world))
     error = refused(
-        lambda: ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary")),
+        lambda: keyed.open_ballot(session, council.id, dossier.id, world.actor("secretary")),
         "quorum_not_met",
     )
     assert "có mặt 3/5, cần ít nhất 4" in error.messages("vi")[0]
@@ -402,7 +401,7 @@ def test_no_ballot_without_quorum(session, world):
     council.quorum = "3/5"
     session.flush()
     assert (
-        ballots.open_ballot(session, council.id, dossier.id, world.actor("secretary")).eligible == 3
+        keyed.open_ballot(session, council.id, dossier.id, world.actor("secretary")).eligible == 3
     )
 
 
@@ -410,17 +409,17 @@ def test_only_agenda_nominations_and_one_ballot_each(session, world, council):
     secretary = world.actor("secretary")
     report = make_dossier(session, world, "report", "council_review", council=council)
     refused(
-        lambda: ballots.open_ballot(session, council.id, report.id, secretary), "ballot_not_agenda"
+        lambda: keyed.open_ballot(session, council.id, report.id, secretary), "ballot_not_agenda"
     )
     approved = make_dossier(session, world, "nomination", "approved", council=council)
     refused(
-        lambda: ballots.open_ballot(session, council.id, approved.id, secretary),
+        lambda: keyed.open_ballot(session, council.id, approved.id, secretary),
         "ballot_not_agenda",
     )
     dossier = nomination(session, world, council)
-    ballots.open_ballot(session, council.id, dossier.id, secretary)
+    keyed.open_ballot(session, council.id, dossier.id, secretary)
     refused(
-        lambda: ballots.open_ballot(session, council.id, dossier.id, secretary),
+        lambda: keyed.open_ballot(session, council.id, dossier.id, secretary),
         "ballot_already_open",
     )
 
@@ -438,7 +437,7 @@ def test_paper_tally_still_works_and_cannot_override_a_ballot(session, world, co
     assert session.get(Dossier, paper.id).state == "approved"
 
     dossier = nomination(session, world, council)
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary)
     vote_all(
         session,
         world,
@@ -446,7 +445,7 @@ def test_paper_tally_still_works_and_cannot_override_a_ballot(session, world, co
         dossier,
         {"member1": "reject", "member2": "reject", "member3": "reject"},
     )
-    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    keyed.close_ballot(session, council.id, dossier.id, secretary)
     assert_refused(
         session,
         dossier.id,
@@ -479,7 +478,7 @@ def test_a_ballot_cannot_be_bypassed_by_a_decision_without_counts(session, world
     has a ballot in the session, open or closed, is refused: the ballot's result decides."""
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council)
-    ballots.open_ballot(session, council.id, dossier.id, secretary)
+    keyed.open_ballot(session, council.id, dossier.id, secretary)
     bare = {"session_id": council.id, "reason": "Không đồng ý"}
     assert_refused(
         session,
@@ -487,7 +486,7 @@ def test_a_ballot_cannot_be_bypassed_by_a_decision_without_counts(session, world
         lambda: fire(session, dossier.id, trigger, secretary, inputs=bare),
         "ballot_exists",
     )
-    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    keyed.close_ballot(session, council.id, dossier.id, secretary)
     assert_refused(
         session,
         dossier.id,
@@ -499,9 +498,9 @@ def test_a_ballot_cannot_be_bypassed_by_a_decision_without_counts(session, world
 def test_a_passing_ballot_cannot_be_recorded_as_a_rejection(session, world, council):
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council)
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary)
     vote_all(session, world, council, dossier, {m: "approve" for m in MEMBERS})
-    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    keyed.close_ballot(session, council.id, dossier.id, secretary)
     assert_refused(
         session,
         dossier.id,
@@ -519,7 +518,7 @@ def test_a_passing_ballot_cannot_be_recorded_as_a_rejection(session, world, coun
 def test_the_audit_holds_opening_and_totals_only(session, world, council):
     secretary = world.actor("secretary")
     dossier = nomination(session, world, council)
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     before = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     vote_all(
         session,
@@ -531,7 +530,7 @@ def test_the_audit_holds_opening_and_totals_only(session, world, council):
     session.flush()
     after = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     assert after == before  # a vote writes no audit event
-    ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     events = session.scalars(
         select(AuditEvent)
         .where(AuditEvent.entity_type == "ballot", AuditEvent.entity_id == ballot.id)
@@ -544,6 +543,7 @@ def test_the_audit_holds_opening_and_totals_only(session, world, council):
     assert json.loads(events[1].changes) == {
         "session_id": council.id,
         "dossier_id": dossier.id,
+        "list_id": ballot.list_id,
         "eligible": 5,
         "votes": [1, 1, 1],
         "written": [0, 0],
@@ -636,23 +636,18 @@ def test_no_database_row_and_no_log_line_links_a_voter_to_a_vote(session, world,
     dossier = nomination(session, world, council)
     voters = {"member1": "approve", "member2": "reject", "member3": "abstain"}
     voter_ids = {world.users[m].id for m in voters}
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary)
-    # The design: the roll has no choice, the box no voter, neither a time.
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary)
+    # The design: the roll has no choice, the card no voter, neither a time.
     assert {c.name for c in BallotVoter.__table__.columns} == {
         "ballot_id",
         "user_id",
         "voted",
         "recusal",
     }
-    assert {c.name for c in BallotBox.__table__.columns} == {
-        "ballot_id",
-        "approve",
-        "reject",
-        "abstain",
-    }
+    assert {c.name for c in BallotCard.__table__.columns} == {"id", "list_id", "ciphertexts"}
     assert not [
         c
-        for c in BallotBox.__table__.columns
+        for c in BallotCard.__table__.columns
         for fk in c.foreign_keys
         if fk.column.table.name == "user_account"
     ]
@@ -664,7 +659,7 @@ def test_no_database_row_and_no_log_line_links_a_voter_to_a_vote(session, world,
     for record in caplog.records:
         message = record.getMessage().lower()
         assert not any(w in message for w in CHOICE_WORDS), message
-    ballots.close_ballot(session, council.id, dossier.id, secretary)
+    keyed.close_ballot(session, council.id, dossier.id, secretary)
     ballots.apply_result(session, council.id, dossier.id, secretary)
     session.flush()
     assert linking_rows(session, voter_ids) == [], "after closing and applying"

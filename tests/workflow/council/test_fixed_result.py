@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent
-from models.council import BallotBox, BallotVoter
+from models.council import BallotList, BallotVoter
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import NOW, make_council_session, make_dossier, register_person
 from tests.fixtures.snapshots import assert_refused, snapshot
 from workflow import fire
@@ -32,7 +33,7 @@ def _balloted(session, world, council, choices: dict[str, str], **fields):
         session, world, "nomination", "council_review", council=council, **fields
     )
     secretary = world.actor("secretary")
-    ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     for name, choice in choices.items():
         ballots.cast_vote(session, council.id, dossier.id, world.actor(name), choice)
     return dossier
@@ -56,7 +57,7 @@ def test_a_failed_ballot_stays_failed_when_the_threshold_is_lowered(session, wor
         session, world, council, {"member1": "approve", "member2": "approve", "member3": "reject"}
     )
     secretary = world.actor("secretary")
-    closed = ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    closed = keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     assert (closed.votes_for, closed.base, closed.required, closed.passes) == (2, 5, 3, False)
     award.vote_threshold, award.threshold_base = "2/5", "all_members"
     award.threshold_source, award.threshold_from = "Quy chế mới", dt.date(2026, 12, 1)
@@ -104,7 +105,7 @@ def test_a_passed_ballot_stays_passed_when_the_threshold_is_raised(session, worl
         {"member1": "approve", "member2": "approve", "member3": "approve", "member4": "reject"},
     )
     secretary = world.actor("secretary")
-    ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     world.awards["ldtt"].vote_threshold = "9/10"
     session.flush()
     event = ballots.apply_result(session, council.id, dossier.id, secretary, now=NOW)
@@ -115,9 +116,9 @@ def test_a_passed_ballot_stays_passed_when_the_threshold_is_raised(session, worl
 def test_the_close_records_the_threshold_in_the_same_locked_transaction(session, world, council):
     dossier = _balloted(session, world, council, {"member1": "approve"})
     secretary = world.actor("secretary")
-    ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     ballot = ballots.find(session, council.id, dossier.id)
-    assert session.get(BallotBox, ballot.id) is None
+    assert session.get(BallotList, ballot.list_id).status == "closed"
     closing = _events(session, "ballot", ballot.id)[-1]
     assert closing.action == "close"
     changes = json.loads(closing.changes)
@@ -139,7 +140,7 @@ def test_the_member_who_is_the_nominee_is_recused_and_shown_on_the_roll(session,
     # Before the ballot opens, the roll it would have already shows her recused.
     member3 = world.users["member3"].id
     assert dict(ballots.roll(session, council, dossier, None))[member3] == "nominee"
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     roll = dict(ballots.roll(session, council, dossier, ballot))
     assert roll[member3] == "nominee"
     # Her home page does not ask for her vote; another member's does.
@@ -156,7 +157,7 @@ def test_the_member_who_is_the_nominee_is_recused_and_shown_on_the_roll(session,
     assert row.voted is False
     for name in ("member1", "member2", "member4"):
         ballots.cast_vote(session, council.id, dossier.id, world.actor(name), "approve")
-    result = ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    result = keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
     # Present members recused are out of the base: 3 of 4, 1/2 needs 2.
     assert (result.votes_for, result.base, result.required, result.passes) == (3, 4, 2, True)
 
@@ -169,7 +170,7 @@ def test_a_manual_conflict_stays_recordable_beside_the_nominee(session, world, c
     )
     member1 = world.users["member1"].id
     ballots.set_conflict(session, council.id, dossier.id, member1, "Họ hàng", secretary, now=NOW)
-    ballot = ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    ballot = keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     roll = dict(ballots.roll(session, council, dossier, ballot))
     assert (roll[member1], roll[world.users["member3"].id], ballot.eligible) == (
         "conflict",

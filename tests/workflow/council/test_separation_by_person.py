@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from models.council import BallotVoter
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import (
     NOW,
     inputs_for,
@@ -35,12 +36,12 @@ def test_the_member_linked_to_the_nominee_is_off_the_roll_a_namesake_is_not(sess
         session, world, state="council_review", unit="b", council=council, person_id=namesake.id
     )
     secretary, member4 = world.actor("secretary"), world.users["member4"]
-    ballot = ballots.open_ballot(session, council.id, mine.id, secretary, now=NOW)
+    ballot = keyed.open_ballot(session, council.id, mine.id, secretary, now=NOW)
     assert ballot.eligible == 4
     assert session.get(BallotVoter, (ballot.id, member4.id)).recusal == "nominee"
     assert ballots.standing(session, council, mine, world.actor("member4"), ballot) == "nominee"
     # The same name, another person: she votes.
-    ballot = ballots.open_ballot(session, council.id, other.id, secretary, now=NOW)
+    ballot = keyed.open_ballot(session, council.id, other.id, secretary, now=NOW)
     assert ballot.eligible == 5
     assert session.get(BallotVoter, (ballot.id, member4.id)).recusal is None
 

@@ -749,17 +749,18 @@ def test_a_second_open_session_cannot_take_the_same_agenda(app, client, app_worl
 
 
 def test_apply_every_counted_ballot_from_the_session_page(app, client, app_world, auth, agenda):
+    from tests.fixtures import ballot_keys as keyed
     from workflow.council import ballot as ballots
 
     with app_db(app) as session:
         secretary = app_world.actor("secretary")
         for key, choice in (("ldtt", "approve"), ("cstdcs", "reject")):
-            ballots.open_ballot(session, agenda["session"], agenda[key], secretary)
+            keyed.open_ballot(session, agenda["session"], agenda[key], secretary)
             for name in MEMBERS:
                 ballots.cast_vote(
                     session, agenda["session"], agenda[key], app_world.actor(name), choice
                 )
-            ballots.close_ballot(session, agenda["session"], agenda[key], secretary)
+            keyed.close_ballot(session, agenda["session"], agenda[key], secretary)
         session.commit()
     html = client.get(agenda["url"]).get_data(as_text=True)
     # A counted ballot's item asks for no counts: its fixed result, confirmed.

@@ -61,7 +61,12 @@ def _dump_sqlite(db_copy: Path) -> Dump:
         ]
         dump: Dump = {}
         for t in tables:
-            cursor = conn.execute(f'SELECT rowid AS "rowid", * FROM "{t}" ORDER BY rowid')
+            try:
+                cursor = conn.execute(f'SELECT rowid AS "rowid", * FROM "{t}" ORDER BY rowid')
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table (the search index's own)
+                width = len(conn.execute(f'SELECT * FROM "{t}" LIMIT 0').description)
+                order = ", ".join(str(i) for i in range(1, width + 1))
+                cursor = conn.execute(f'SELECT * FROM "{t}" ORDER BY {order}')
             names = [d[0] for d in cursor.description]
             dump[t] = [tuple(zip(names, row, strict=True)) for row in cursor.fetchall()]
         return dump

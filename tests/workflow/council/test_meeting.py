@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEvent, CouncilAgendaClaim, CouncilItem, Dossier, make_sessionmaker
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import NOW, build_world, make_council_session, make_dossier
 from tests.fixtures.snapshots import new_events, snapshot
 from workflow import fire
@@ -37,10 +38,10 @@ def nomination(session, world, award="ldtt", **fields) -> Dossier:
 def counted(session, world, council, dossier, choices: dict[str, str]) -> None:
     """A secret ballot on ``dossier`` opened, cast and closed."""
     secretary = world.actor("secretary")
-    ballots.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.open_ballot(session, council.id, dossier.id, secretary, now=NOW)
     for name, choice in choices.items():
         ballots.cast_vote(session, council.id, dossier.id, world.actor(name), choice)
-    ballots.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
+    keyed.close_ballot(session, council.id, dossier.id, secretary, now=NOW)
 
 
 def open_with_agenda(session, world, title: str, ids=None):
@@ -126,7 +127,7 @@ def test_apply_all_records_every_counted_ballot_one_event_each(session, world):
     approve = {f"member{i}": "approve" for i in (1, 2, 3)}
     counted(session, world, council, passes, approve)
     counted(session, world, council, fails, {"member1": "reject", "member2": "reject"})
-    ballots.open_ballot(session, council.id, still_open.id, world.actor("secretary"), now=NOW)
+    keyed.open_ballot(session, council.id, still_open.id, world.actor("secretary"), now=NOW)
     head = current_head(session)[0]
     events = meetings.apply_all(session, council.id, world.actor("secretary"), now=NOW)
     assert [(e.entity_id, e.action) for e in events] == [

@@ -12,6 +12,7 @@ from docx import Document
 
 from models import CouncilMembership
 from models.clock import VIETNAM
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.people import NOW, make_council_session, make_dossier
 from workflow.council import ballot as ballots
 from workflow.council import meeting as meetings
@@ -66,11 +67,11 @@ def _meeting(session, world, absent: tuple[str, ...] = ("member5",)):
     balloted = nomination("ldtt", "Trần Thị Mai")
     typed = nomination("cstdcs", "Phạm Văn Nam", unit="b")
     deferred = nomination("ldtt", "Lê Văn Bảo")
-    ballots.open_ballot(session, council.id, balloted.id, secretary, now=NOW)
+    keyed.open_ballot(session, council.id, balloted.id, secretary, now=NOW)
     present = [a.user.username for a in council.attendance if a.present]
     for name in present[:3]:
         ballots.cast_vote(session, council.id, balloted.id, world.actor(name), "approve")
-    ballots.close_ballot(session, council.id, balloted.id, secretary, now=NOW)
+    keyed.close_ballot(session, council.id, balloted.id, secretary, now=NOW)
     meetings.apply_all(session, council.id, secretary, now=NOW)
     meetings.record_result(
         session, council.id, typed.id, secretary, {"votes_for": "3", "votes_against": "1"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -74,9 +74,14 @@ class Submission(NamedTuple):
 
 
 def submissions(
-    session: Session, campaign: Campaign, kind: str, today: dt.date
+    session: Session,
+    campaign: Campaign,
+    kind: str,
+    today: dt.date,
+    units: Collection[int] | None = None,
 ) -> dict[int, Submission]:
-    """Per participating unit, its plan or report (``kind``) status on ``today``."""
+    """Per participating unit, its plan or report (``kind``) status on ``today``; only the
+    units of ``units`` when given (a unit's home page reads its own, not the whole city's)."""
     sent = (
         select(_D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
         .where(
@@ -87,6 +92,11 @@ def submissions(
         )
         .order_by(_D.c.sent_at, _D.c.id)
     )
+    taking_part = participants(campaign)
+    if units is not None:
+        wanted = sorted(set(units))
+        sent = sent.where(_D.c.unit_id.in_(wanted))
+        taking_part = taking_part.where(taking_part.selected_columns[0].in_(wanted))
     # The first sending decides on time or late; the latest dossier is the unit's.
     first: dict[int, _Sent] = {}
     latest: dict[int, int] = {}
@@ -97,7 +107,7 @@ def submissions(
     dates = _DueDates(campaign.plan_due, campaign.report_due)
     unsent = submission_status(dates, kind, None, today)  # the same for every unit
     out = {}
-    for (unit_id,) in session.execute(participants(campaign)):
+    for (unit_id,) in session.execute(taking_part):
         done = first.get(unit_id)
         status = submission_status(dates, kind, done, today) if done else unsent
         out[unit_id] = Submission(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
 from web.auth.user import current_actor
@@ -48,6 +48,17 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return menu_items(current_actor())
 
 
+def static_url(filename: str) -> str:
+    """``url_for("static", filename=...)``, built once per file and mount point: every page
+    links the same style sheet and scripts."""
+    cache = current_app.extensions.setdefault("vinhdanh.static_urls", {})
+    key = (request.script_root, filename)
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for("static", filename=filename)
+    return url
+
+
 def url_with(**overrides) -> str:
     """The current page's URL with some query arguments changed."""
     return url_for(request.endpoint, **(request.view_args or {}), **query_args(**overrides))
@@ -89,6 +100,7 @@ def init_app(app: Flask) -> None:
         role_label=role_label,
         nav_items=nav_items,
         url_with=url_with,
+        static_url=static_url,
         day_text=day_text,
         date_attrs=DATE_ATTRS,
         share_label=share_label,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Campaign, Dossier, Unit
 from workflow.campaigns.deadlines import due_date
-from workflow.campaigns.participation import SUBMISSION_KINDS, submissions
+from workflow.campaigns.participation import SUBMISSION_KINDS, units_submissions
 from workflow.core.registry import states_where
 
 
@@ -100,13 +100,15 @@ def obligations(session: Session, unit_ids: Iterable[int], today: dt.date) -> li
     if not wanted:
         return []
     names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted))).all())
+    campaigns = _campaigns(session)
+    sent = units_submissions(session, campaigns, today, wanted)
     owed = []
-    for campaign in _campaigns(session):
+    for campaign in campaigns:
         for kind in SUBMISSION_KINDS:
             due = due_date(campaign, kind)
             if due is None:
                 continue
-            for unit_id, sub in submissions(session, campaign, kind, today, wanted).items():
+            for unit_id, sub in sent[(campaign.id, kind)].items():
                 if not sub.submitted:
                     owed.append((campaign, kind, due, unit_id))
     # The dossiers being prepared, in one query for every obligation rather than one each.

@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
@@ -74,14 +74,9 @@ class Submission(NamedTuple):
 
 
 def submissions(
-    session: Session,
-    campaign: Campaign,
-    kind: str,
-    today: dt.date,
-    units: Collection[int] | None = None,
+    session: Session, campaign: Campaign, kind: str, today: dt.date
 ) -> dict[int, Submission]:
-    """Per participating unit, its plan or report (``kind``) status on ``today``; only the
-    units of ``units`` when given (a unit's home page reads its own, not the whole city's)."""
+    """Per participating unit, its plan or report (``kind``) status on ``today``."""
     sent = (
         select(_D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
         .where(
@@ -92,11 +87,6 @@ def submissions(
         )
         .order_by(_D.c.sent_at, _D.c.id)
     )
-    taking_part = participants(campaign)
-    if units is not None:
-        wanted = sorted(set(units))
-        sent = sent.where(_D.c.unit_id.in_(wanted))
-        taking_part = taking_part.where(taking_part.selected_columns[0].in_(wanted))
     # The first sending decides on time or late; the latest dossier is the unit's.
     first: dict[int, _Sent] = {}
     latest: dict[int, int] = {}
@@ -107,12 +97,82 @@ def submissions(
     dates = _DueDates(campaign.plan_due, campaign.report_due)
     unsent = submission_status(dates, kind, None, today)  # the same for every unit
     out = {}
-    for (unit_id,) in session.execute(taking_part):
+    for (unit_id,) in session.execute(participants(campaign)):
         done = first.get(unit_id)
         status = submission_status(dates, kind, done, today) if done else unsent
         out[unit_id] = Submission(
             unit_id, status, done.sent_at if done else None, latest.get(unit_id)
         )
+    return out
+
+
+def units_submissions(
+    session: Session, campaigns: Iterable[Campaign], today: dt.date, units: Collection[int]
+) -> dict[tuple[int, str], dict[int, Submission]]:
+    """``submissions`` of the plans and reports of every campaign of ``campaigns``, for the
+    units of ``units`` only, by (campaign id, kind): three statements whatever the number of
+    campaigns (a unit's home page lists what it owes to each active campaign)."""
+    campaigns, wanted = list(campaigns), sorted(set(units))
+    if not campaigns or not wanted:
+        return {}
+    retracted = states_where(lambda s: s.retracted)
+    sent = (
+        select(_D.c.campaign_id, _D.c.kind, _D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
+        .where(
+            _D.c.campaign_id.in_([c.id for c in campaigns]),
+            _D.c.unit_id.in_(wanted),
+            _D.c.sent_at.is_not(None),
+            or_(
+                *(
+                    and_(_D.c.kind == kind, _D.c.state.not_in(retracted[kind]))
+                    for kind in SUBMISSION_KINDS
+                )
+            ),
+        )
+        .order_by(_D.c.sent_at, _D.c.id)
+    )
+    first: dict[tuple[int, str, int], _Sent] = {}
+    latest: dict[tuple[int, str, int], int] = {}
+    for campaign_id, kind, unit_id, sent_at, sent_late, dossier_id in session.execute(sent):
+        key = (campaign_id, kind, unit_id)
+        first.setdefault(key, _Sent(sent_at, sent_late))
+        latest[key] = max(latest.get(key, 0), dossier_id)
+    # Who takes part: every active unit but the Department's own, or the units listed.
+    everyone = set(
+        session.scalars(
+            select(_U.c.id).where(
+                _U.c.id.in_(wanted), _U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS)
+            )
+        )
+    )
+    listed_ids = [c.id for c in campaigns if not c.all_units]
+    listed: dict[int, set[int]] = {}
+    if listed_ids:
+        stmt = (
+            select(_CU.c.campaign_id, _CU.c.unit_id)
+            .join(_U, _U.c.id == _CU.c.unit_id)
+            .where(
+                _CU.c.campaign_id.in_(listed_ids), _CU.c.unit_id.in_(wanted), _U.c.active.is_(True)
+            )
+        )
+        for campaign_id, unit_id in session.execute(stmt):
+            listed.setdefault(campaign_id, set()).add(unit_id)
+    out: dict[tuple[int, str], dict[int, Submission]] = {}
+    for campaign in campaigns:
+        taking_part = everyone if campaign.all_units else listed.get(campaign.id, set())
+        dates = _DueDates(campaign.plan_due, campaign.report_due)
+        for kind in SUBMISSION_KINDS:
+            unsent = submission_status(dates, kind, None, today)
+            by_unit = out[(campaign.id, kind)] = {}
+            for unit_id in sorted(taking_part):
+                done = first.get((campaign.id, kind, unit_id))
+                status = submission_status(dates, kind, done, today) if done else unsent
+                by_unit[unit_id] = Submission(
+                    unit_id,
+                    status,
+                    done.sent_at if done else None,
+                    latest.get((campaign.id, kind, unit_id)),
+                )
     return out
 
 

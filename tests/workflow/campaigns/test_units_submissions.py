@@ -64,6 +64,7 @@ def test_a_units_submissions_match_the_whole_campaigns(session, world):
     statuses = units_submissions(session, campaigns, TODAY, {world.units["a"].id})
     assert statuses[(world.campaign.id, "plan")][world.units["a"].id].status == "on_time"
     assert statuses[(listed.id, "plan")][world.units["a"].id].status == "late"
-    assert units_submissions(session, campaigns, TODAY, {world.units["b"].id})[
-        (listed.id, "plan")
-    ] == {}
+    assert (
+        units_submissions(session, campaigns, TODAY, {world.units["b"].id})[(listed.id, "plan")]
+        == {}
+    )

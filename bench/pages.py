@@ -91,7 +91,9 @@ def bench(backend: str, pg_url: str | None, requests: int, runs: int) -> dict[st
     with fresh_database(backend, pg_url) as url, tempfile.TemporaryDirectory() as uploads:
         engine = make_engine(url)
         with make_sessionmaker(engine)() as session:
-            assert load_demo(session, DEMO_PASSWORD, upload_dir=Path(uploads))
+            assert load_demo(
+                session, DEMO_PASSWORD, upload_dir=Path(uploads), progress=lambda line: None
+            )
             session.commit()
         engine.dispose()
         app = create_app(

@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, Dossier, Unit
 from workflow.campaigns.deadlines import due_date
 from workflow.campaigns.participation import SUBMISSION_KINDS, units_submissions
-from workflow.core.registry import states_where
+from workflow.core.registry import derived, states_where
 
 
 @dataclass(frozen=True)
@@ -55,17 +55,14 @@ def open_dossier_id(session: Session, campaign_id: int, unit_id: int, kind: str)
     )
 
 
-def open_dossier_ids(
-    session: Session, campaign_ids: Iterable[int], unit_ids: Iterable[int]
-) -> dict[tuple[int, int, str], int]:
-    """``open_dossier_id`` of every (campaign, unit, kind) of plans and reports at once."""
-    campaigns, units = sorted(set(campaign_ids)), sorted(set(unit_ids))
-    if not campaigns or not units:
-        return {}
+@derived
+def _open_dossiers_statement() -> Select:
+    """The statement of :func:`open_dossier_ids`, built once per set of lifecycles, the
+    campaigns and units bound as parameters (every unit's home page runs it)."""
     retracted = states_where(lambda s: s.retracted)
-    stmt = select(Dossier.campaign_id, Dossier.unit_id, Dossier.kind, Dossier.id).where(
-        Dossier.campaign_id.in_(campaigns),
-        Dossier.unit_id.in_(units),
+    return select(Dossier.campaign_id, Dossier.unit_id, Dossier.kind, Dossier.id).where(
+        Dossier.campaign_id.in_(bindparam("campaigns", expanding=True)),
+        Dossier.unit_id.in_(bindparam("units", expanding=True)),
         Dossier.sent_at.is_(None),
         or_(
             *(
@@ -74,8 +71,20 @@ def open_dossier_ids(
             )
         ),
     )
+
+
+def open_dossier_ids(
+    session: Session, campaign_ids: Iterable[int], unit_ids: Iterable[int]
+) -> dict[tuple[int, int, str], int]:
+    """``open_dossier_id`` of every (campaign, unit, kind) of plans and reports at once."""
+    campaigns, units = sorted(set(campaign_ids)), sorted(set(unit_ids))
+    if not campaigns or not units:
+        return {}
+    stmt = _open_dossiers_statement()
     found: dict[tuple[int, int, str], int] = {}
-    for campaign_id, unit_id, kind, dossier_id in session.execute(stmt):
+    for campaign_id, unit_id, kind, dossier_id in session.execute(
+        stmt, {"campaigns": campaigns, "units": units}
+    ):
         key = (campaign_id, unit_id, kind)
         found[key] = max(found.get(key, 0), dossier_id)
     return found

@@ -3,6 +3,7 @@ typed as text."""
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -33,6 +34,8 @@ def fold(value: str | None) -> str:
     return " ".join(without_diacritics(value).casefold().split())
 
 
+# Sorting a list of names asks for the same few hundred letters again and again.
+@functools.lru_cache(maxsize=4096)
 def _letter_key(ch: str) -> tuple[int, int]:
     """Alphabet index of a base letter (with its vowel mark) and its tone."""
     decomposed = unicodedata.normalize("NFD", ch.lower())

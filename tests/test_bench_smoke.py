@@ -16,6 +16,7 @@ import pytest
         ("bench.decision_docx", ["--n", "40", "--repeat", "1"], "ratio to floor"),
         ("bench.certificates", ["--n", "8", "--repeat", "1", "--sqlite-only"], "ratio to floor"),
         ("bench.lists", ["--n", "4", "--sqlite-only"], "ratio list / single"),
+        ("bench.pages", ["--requests", "1", "--runs", "1", "--sqlite-only"], "static file"),
     ],
 )
 def test_bench_script_runs(script, argv, printed, capsys, monkeypatch, tmp_path):

@@ -10,6 +10,7 @@ from models import User
 from web.db import get_session
 from web.extensions import login_manager
 from web.support.parsing import whole_number
+from workflow.accounts.service import active_account
 from workflow.core.actors import Actor
 
 
@@ -49,10 +50,18 @@ def load_user(user_id: str) -> SignedInUser | None:
     user_id_number = whole_number(ident)
     if user_id_number is None:
         return None
-    user = get_session().get(User, user_id_number)
-    if user is None or not user.active or user.session_token != token:
+    account = active_account(get_session(), user_id_number, token)
+    if account is None:
         return None
-    return SignedInUser.of(user)
+    return SignedInUser(
+        account.id,
+        account.username,
+        account.full_name,
+        account.locale,
+        account.session_token,
+        account.actor,
+        account.must_change_password,
+    )
 
 
 def current_actor() -> Actor | None:

@@ -71,5 +71,5 @@ def _owed_and_waiting(session: Session, actor: Actor) -> dict[str, Any]:
         "obligations": obligations(session, units, today()),
         "fix_by": returns.fix_by_reminders(session, units, today()),
         "ballots": ballots_awaiting(session, actor) if authz.may_vote(actor) else [],
-        "comments": len(notice.pending_comments(session)) if moderate else 0,
+        "comments": notice.pending_comment_count(session) if moderate else 0,
     }

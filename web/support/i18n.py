@@ -10,8 +10,8 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.support import Translations
-from flask import Blueprint, Flask, current_app, redirect, request, session
-from flask_babel import LazyString, format_datetime, get_locale
+from flask import Blueprint, Flask, current_app, g, redirect, request, session
+from flask_babel import LazyString, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from web.extensions import babel
@@ -40,9 +40,28 @@ def switch(code: str):
     return redirect(local_target(request.form.get("next")))
 
 
+# Flask-Babel keeps the request's locale and catalog on ``g`` too, but finds them again on
+# every call (several context lookups each); pages call these hundreds of times. Kept on
+# ``g`` as well, they live exactly as long as Flask-Babel's own choice of locale.
+_LANG, _CATALOG = "vinhdanh_lang", "vinhdanh_catalog"
+
+
 def lang() -> str:
     """ "vi" or "en" for the current request (for labels kept as vi/en pairs)."""
-    return "en" if str(get_locale()).startswith("en") else "vi"
+    found = g.get(_LANG)
+    if found is None:
+        found = "en" if str(get_locale()).startswith("en") else "vi"
+        setattr(g, _LANG, found)
+    return found
+
+
+def catalog() -> Translations:
+    """The current request's catalog (what ``_()`` in templates translates with)."""
+    found = g.get(_CATALOG)
+    if found is None:
+        found = get_translations()
+        setattr(g, _CATALOG, found)
+    return found
 
 
 def pick(vi: str, en: str) -> str:
@@ -83,6 +102,14 @@ def multiple_vn(value: Decimal | None) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
+    )
+    # The same callables Flask-Babel installs, reading the catalog once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
     )
     app.register_blueprint(bp)
     app.jinja_env.filters.update(

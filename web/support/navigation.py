@@ -11,7 +11,7 @@ from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from web.support.access import may_open
-from web.support.i18n import pick
+from web.support.i18n import lang, pick
 from workflow.core.actors import Actor
 
 
@@ -95,19 +95,41 @@ def _shown(link: Link, actor: Actor | None) -> bool:
     return link.endpoint in current_app.view_functions and may_open(link.endpoint, actor)
 
 
+# Menus and shortcuts depend only on who asks (their grants), the language and where the app
+# is mounted: they are built once per such key and app, not on every page.
+_CACHE_KEY = "vinhdanh.navigation"
+_CACHE_LIMIT = 4096
+
+
+def _links(actor: Actor | None) -> tuple[tuple, tuple]:
+    """((endpoint, url, menu label), ...), ((url, shortcut label), ...) for ``actor``."""
+    cache = current_app.extensions.setdefault(_CACHE_KEY, {})
+    key = (actor.grants if actor is not None else None, lang(), request.script_root)
+    found = cache.get(key)
+    if found is None:
+        shown = [link for link in LINKS if _shown(link, actor)]
+        menu = tuple(
+            (link.endpoint, url_for(link.endpoint, **link.values), pick(*link.menu))
+            for link in shown
+            if link.menu is not None
+        )
+        shortcut = tuple(
+            (url_for(link.endpoint, **link.values), str(link.shortcut))
+            for link in shown
+            if link.shortcut is not None
+        )
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        found = cache[key] = (menu, shortcut)
+    return found
+
+
 def menu_items(actor: Actor | None) -> list[tuple[str, str, bool]]:
     """(url, label, active) of the menu entries ``actor`` may open."""
-    return [
-        (url_for(link.endpoint, **link.values), pick(*link.menu), request.endpoint == link.endpoint)
-        for link in LINKS
-        if link.menu is not None and _shown(link, actor)
-    ]
+    endpoint = request.endpoint
+    return [(url, label, endpoint == name) for name, url, label in _links(actor)[0]]
 
 
 def shortcuts(actor: Actor | None) -> list[tuple[str, str]]:
     """(url, label) of the home page's shortcuts ``actor`` may open."""
-    return [
-        (url_for(link.endpoint, **link.values), str(link.shortcut))
-        for link in LINKS
-        if link.shortcut is not None and _shown(link, actor)
-    ]
+    return list(_links(actor)[1])

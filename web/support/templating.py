@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
 from markupsafe import Markup
 
 from web.auth.user import current_actor
@@ -48,6 +51,31 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return menu_items(current_actor())
 
 
+def static_url(filename: str) -> str:
+    """``url_for("static", filename=...)``, built once per file and mount point: every page
+    links the same style sheet and scripts."""
+    cache = current_app.extensions.setdefault("vinhdanh.static_urls", {})
+    key = (request.script_root, filename)
+    url = cache.get(key)
+    if url is None:
+        url = cache[key] = url_for("static", filename=filename)
+    return url
+
+
+_OPTION = Markup('<option value="{}"{}>{}</option>')
+_SELECTED = Markup(" selected")
+
+
+def options_html(choices: Iterable[tuple[Any, str]], selected: Any) -> Markup:
+    """The ``<option>``s of (value, text) pairs, as the ``option`` form macro writes each one:
+    for the long lists (a city's units), where a macro call per option costs more than the
+    rest of the page."""
+    return Markup("").join(
+        _OPTION.format(value, _SELECTED if value == selected else "", text)
+        for value, text in choices
+    )
+
+
 def url_with(**overrides) -> str:
     """The current page's URL with some query arguments changed."""
     return url_for(request.endpoint, **(request.view_args or {}), **query_args(**overrides))
@@ -89,6 +117,8 @@ def init_app(app: Flask) -> None:
         role_label=role_label,
         nav_items=nav_items,
         url_with=url_with,
+        static_url=static_url,
+        options_html=options_html,
         day_text=day_text,
         date_attrs=DATE_ATTRS,
         share_label=share_label,

@@ -25,6 +25,8 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from web.support.i18n import lang
+
 MB = 1024 * 1024
 F = TypeVar("F", bound=Callable)
 _VIEWS_CHECKING_SIZES: set[str] = set()
@@ -47,13 +49,21 @@ def megabytes(size: int) -> str:
     return format_decimal(math.ceil(size * 10 / MB) / 10, format="#,##0.#")
 
 
+# Every page states the limits (twice, in base.html): worded once per language and limits.
+_LIMITS_TEXTS: dict[tuple[str, int, int], str] = {}
+
+
 def limits_text() -> str:
     """The limits, as every message about sizes states them."""
-    return _(
-        "tối đa %(file)s MB mỗi tệp, %(request)s MB mỗi lần gửi",
-        file=megabytes(max_file_bytes()),
-        request=megabytes(max_request_bytes()),
-    )
+    key = (lang(), max_file_bytes(), max_request_bytes())
+    text = _LIMITS_TEXTS.get(key)
+    if text is None:
+        text = _LIMITS_TEXTS[key] = _(
+            "tối đa %(file)s MB mỗi tệp, %(request)s MB mỗi lần gửi",
+            file=megabytes(key[1]),
+            request=megabytes(key[2]),
+        )
+    return text
 
 
 def size_of(upload: FileStorage) -> int:

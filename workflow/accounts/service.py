@@ -6,8 +6,9 @@ import datetime as dt
 import math
 import secrets
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from models.clock import utcnow
 from models.org import LoginThrottle
 from models.passwords import hash_password, needs_rehash, verify_password
 from models.text import nfc
-from workflow.core.actors import UNIT_SCOPED_ROLES, Role
+from workflow.core.actors import UNIT_SCOPED_ROLES, Actor, Role
 
 # Failures of one account from one source that cost nothing; each one after waits twice as
 # long as the one before, up to MAX_DELAY.
@@ -110,6 +111,54 @@ def _record_failure(session: Session, key: str, source: str, now: dt.datetime) -
         table.update()
         .where(table.c.username == key, table.c.source == source)
         .values(blocked_until=now + wait if wait else None)
+    )
+
+
+class Account(NamedTuple):
+    """What a request needs of the signed-in account: who it is and what it may do."""
+
+    id: int
+    username: str
+    full_name: str
+    locale: str
+    session_token: str
+    must_change_password: bool
+    actor: Actor
+
+
+_USER, _GRANT = User.__table__, RoleGrant.__table__
+# Every request of a signed-in person runs this: one statement (the account and its grants),
+# built once, instead of a user row, a second SELECT of its grants and the ORM objects.
+_ACCOUNT = (
+    select(
+        _USER.c.username,
+        _USER.c.full_name,
+        _USER.c.locale,
+        _USER.c.session_token,
+        _USER.c.must_change_password,
+        _GRANT.c.role,
+        _GRANT.c.unit_id,
+    )
+    .select_from(_USER.outerjoin(_GRANT, _GRANT.c.user_id == _USER.c.id))
+    .where(_USER.c.id == bindparam("user_id"), _USER.c.active.is_(True))
+)
+
+
+def active_account(session: Session, user_id: int, token: str) -> Account | None:
+    """The active account ``user_id`` if ``token`` is its current session token, else None."""
+    rows = session.execute(_ACCOUNT, {"user_id": user_id}).all()
+    if not rows or rows[0].session_token != token:
+        return None
+    first = rows[0]
+    grants = frozenset((Role(r.role), r.unit_id) for r in rows if r.role is not None)
+    return Account(
+        user_id,
+        first.username,
+        first.full_name,
+        first.locale,
+        first.session_token,
+        bool(first.must_change_password),
+        Actor(user_id, grants, first.full_name),
     )
 
 

@@ -11,13 +11,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, Dossier, Unit
 from workflow.campaigns.deadlines import due_date
-from workflow.campaigns.participation import SUBMISSION_KINDS, submissions
-from workflow.core.registry import states_where
+from workflow.campaigns.participation import SUBMISSION_KINDS, units_submissions
+from workflow.core.registry import derived, states_where
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,41 @@ def open_dossier_id(session: Session, campaign_id: int, unit_id: int, kind: str)
     )
 
 
+@derived
+def _open_dossiers_statement() -> Select:
+    """The statement of :func:`open_dossier_ids`, built once per set of lifecycles, the
+    campaigns and units bound as parameters (every unit's home page runs it)."""
+    retracted = states_where(lambda s: s.retracted)
+    return select(Dossier.campaign_id, Dossier.unit_id, Dossier.kind, Dossier.id).where(
+        Dossier.campaign_id.in_(bindparam("campaigns", expanding=True)),
+        Dossier.unit_id.in_(bindparam("units", expanding=True)),
+        Dossier.sent_at.is_(None),
+        or_(
+            *(
+                and_(Dossier.kind == kind, Dossier.state.not_in(retracted[kind]))
+                for kind in SUBMISSION_KINDS
+            )
+        ),
+    )
+
+
+def open_dossier_ids(
+    session: Session, campaign_ids: Iterable[int], unit_ids: Iterable[int]
+) -> dict[tuple[int, int, str], int]:
+    """``open_dossier_id`` of every (campaign, unit, kind) of plans and reports at once."""
+    campaigns, units = sorted(set(campaign_ids)), sorted(set(unit_ids))
+    if not campaigns or not units:
+        return {}
+    stmt = _open_dossiers_statement()
+    found: dict[tuple[int, int, str], int] = {}
+    for campaign_id, unit_id, kind, dossier_id in session.execute(
+        stmt, {"campaigns": campaigns, "units": units}
+    ):
+        key = (campaign_id, unit_id, kind)
+        found[key] = max(found.get(key, 0), dossier_id)
+    return found
+
+
 def _campaigns(session: Session) -> list[Campaign]:
     return list(
         session.scalars(
@@ -74,25 +109,31 @@ def obligations(session: Session, unit_ids: Iterable[int], today: dt.date) -> li
     if not wanted:
         return []
     names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted))).all())
-    out = []
-    for campaign in _campaigns(session):
+    campaigns = _campaigns(session)
+    sent = units_submissions(session, campaigns, today, wanted)
+    owed = []
+    for campaign in campaigns:
         for kind in SUBMISSION_KINDS:
             due = due_date(campaign, kind)
             if due is None:
                 continue
-            for unit_id, sub in submissions(session, campaign, kind, today).items():
-                if unit_id in wanted and not sub.submitted:
-                    out.append(
-                        Obligation(
-                            campaign.id,
-                            campaign.name,
-                            unit_id,
-                            names[unit_id],
-                            kind,
-                            due,
-                            (due - today).days,
-                            campaign.late_allowed,
-                            open_dossier_id(session, campaign.id, unit_id, kind),
-                        )
-                    )
+            for unit_id, sub in sent[(campaign.id, kind)].items():
+                if not sub.submitted:
+                    owed.append((campaign, kind, due, unit_id))
+    # The dossiers being prepared, in one query for every obligation rather than one each.
+    drafts = open_dossier_ids(session, {c.id for c, *_ in owed}, {u for *_, u in owed})
+    out = [
+        Obligation(
+            campaign.id,
+            campaign.name,
+            unit_id,
+            names[unit_id],
+            kind,
+            due,
+            (due - today).days,
+            campaign.late_allowed,
+            drafts.get((campaign.id, unit_id, kind)),
+        )
+        for campaign, kind, due, unit_id in owed
+    ]
     return sorted(out, key=lambda o: (o.days_left, o.campaign_id, o.kind, o.unit_name))

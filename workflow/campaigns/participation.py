@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
 from models.text import vi_sort_key
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.core.actors import Role
-from workflow.core.registry import states_where
+from workflow.core.registry import derived, states_where
 
 # Unit kinds of the Department itself: never expected to send a plan or report.
 DEPARTMENT_KINDS = ("department", "office")
@@ -103,6 +103,84 @@ def submissions(
         out[unit_id] = Submission(
             unit_id, status, done.sent_at if done else None, latest.get(unit_id)
         )
+    return out
+
+
+@derived
+def _units_statements() -> tuple[Select, Select, Select]:
+    """The statements of :func:`units_submissions`, built once per set of lifecycles (every
+    unit's home page runs them), the campaigns and units bound as parameters: what the units
+    sent, which of them every campaign takes, which the listing campaigns chose."""
+    retracted = states_where(lambda s: s.retracted)
+    campaigns, units = bindparam("campaigns", expanding=True), bindparam("units", expanding=True)
+    sent = (
+        select(_D.c.campaign_id, _D.c.kind, _D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
+        .where(
+            _D.c.campaign_id.in_(campaigns),
+            _D.c.unit_id.in_(units),
+            _D.c.sent_at.is_not(None),
+            or_(
+                *(
+                    and_(_D.c.kind == kind, _D.c.state.not_in(retracted[kind]))
+                    for kind in SUBMISSION_KINDS
+                )
+            ),
+        )
+        .order_by(_D.c.sent_at, _D.c.id)
+    )
+    everyone = select(_U.c.id).where(
+        _U.c.id.in_(units), _U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS)
+    )
+    listed = (
+        select(_CU.c.campaign_id, _CU.c.unit_id)
+        .join(_U, _U.c.id == _CU.c.unit_id)
+        .where(_CU.c.campaign_id.in_(campaigns), _CU.c.unit_id.in_(units), _U.c.active.is_(True))
+    )
+    return sent, everyone, listed
+
+
+def units_submissions(
+    session: Session, campaigns: Iterable[Campaign], today: dt.date, units: Collection[int]
+) -> dict[tuple[int, str], dict[int, Submission]]:
+    """``submissions`` of the plans and reports of every campaign of ``campaigns``, for the
+    units of ``units`` only, by (campaign id, kind): three statements whatever the number of
+    campaigns (a unit's home page lists what it owes to each active campaign)."""
+    campaigns, wanted = list(campaigns), sorted(set(units))
+    if not campaigns or not wanted:
+        return {}
+    sent_stmt, everyone_stmt, listed_stmt = _units_statements()
+    first: dict[tuple[int, str, int], _Sent] = {}
+    latest: dict[tuple[int, str, int], int] = {}
+    sent = session.execute(sent_stmt, {"campaigns": [c.id for c in campaigns], "units": wanted})
+    for campaign_id, kind, unit_id, sent_at, sent_late, dossier_id in sent:
+        key = (campaign_id, kind, unit_id)
+        first.setdefault(key, _Sent(sent_at, sent_late))
+        latest[key] = max(latest.get(key, 0), dossier_id)
+    # Who takes part: every active unit but the Department's own, or the units listed.
+    everyone = set(session.scalars(everyone_stmt, {"units": wanted}))
+    listed_ids = [c.id for c in campaigns if not c.all_units]
+    listed: dict[int, set[int]] = {}
+    if listed_ids:
+        for campaign_id, unit_id in session.execute(
+            listed_stmt, {"campaigns": listed_ids, "units": wanted}
+        ):
+            listed.setdefault(campaign_id, set()).add(unit_id)
+    out: dict[tuple[int, str], dict[int, Submission]] = {}
+    for campaign in campaigns:
+        taking_part = everyone if campaign.all_units else listed.get(campaign.id, set())
+        dates = _DueDates(campaign.plan_due, campaign.report_due)
+        for kind in SUBMISSION_KINDS:
+            unsent = submission_status(dates, kind, None, today)
+            by_unit = out[(campaign.id, kind)] = {}
+            for unit_id in sorted(taking_part):
+                done = first.get((campaign.id, kind, unit_id))
+                status = submission_status(dates, kind, done, today) if done else unsent
+                by_unit[unit_id] = Submission(
+                    unit_id,
+                    status,
+                    done.sent_at if done else None,
+                    latest.get((campaign.id, kind, unit_id)),
+                )
     return out
 
 

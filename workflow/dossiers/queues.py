@@ -10,12 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased, with_polymorphic
 
 from models import AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
+from models.clock import local_day, utcnow
 from models.text import fold, person_sort_key, vi_sort_key
+from workflow.awards import eligibility
+from workflow.campaigns.participation import name_key
 from workflow.core.actors import Actor
 from workflow.core.authz import holds_role_of, reviewed_by_office, visible_dossiers
 from workflow.core.engine import available
@@ -154,16 +158,20 @@ def my_queues(
         # Every state one can move forward from has a queue (WorkflowDef.validate).
         queue = WORKFLOWS[row.dossier.kind].state(row.dossier.state).queue
         by_queue.setdefault(queue.key, []).append(row)
-    queues = []
-    for qdef in registered_queues():
-        members = by_queue.get(qdef.key)
-        if members:
-            if evaluate is not None:
+    if evaluate is not None:
+        shown = [r.dossier.id for members in by_queue.values() for r in members[:evaluate]]
+        # The rows shown share one eligibility Checker whose facts are read for all of them at
+        # once: their number adds no query (as on the Office queue).
+        with eligibility.batch(session, local_day(now or utcnow()), shown):
+            for members in by_queue.values():
                 members[:evaluate] = [
                     todo_row(session, r.dossier, actor, now) for r in members[:evaluate]
                 ]
-            queues.append(Queue(qdef.key, qdef.label_vi, qdef.label_en, members))
-    return queues
+    return [
+        Queue(qdef.key, qdef.label_vi, qdef.label_en, by_queue[qdef.key])
+        for qdef in registered_queues()
+        if by_queue.get(qdef.key)
+    ]
 
 
 # --- the Office queue --------------------------------------------------------------------
@@ -189,6 +197,20 @@ OFFICE_SORTS = ("sent", "unit", "nominee", "state")
 SQL_SORTS = {"sent": ANY_DOSSIER.sent_at}
 
 
+class UnitChoice(NamedTuple):
+    """A unit among the Office queue's filter choices."""
+
+    id: int
+    name: str
+
+
+def unit_choices(session: Session) -> list[UnitChoice]:
+    """The units a dossier may come from (not the Department itself), in Vietnamese order:
+    two columns, not the rows, and each name's sort key memoised (a city has thousands)."""
+    rows = session.execute(select(Unit.id, Unit.name).where(Unit.kind != "department"))
+    return sorted((UnitChoice(*row) for row in rows), key=lambda u: name_key(u.name))
+
+
 def office_filter_options(session: Session) -> dict[str, list]:
     """Choices of the Office queue's filters: campaigns, award types, units, (state, kind)."""
     states: dict[str, str] = {}
@@ -196,7 +218,6 @@ def office_filter_options(session: Session) -> dict[str, list]:
         for name in wdef.state_names:
             if name != wdef.initial:
                 states.setdefault(name, kind)
-    units = session.scalars(select(Unit).where(Unit.kind != "department")).all()
     return {
         "campaigns": list(
             session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name))
@@ -206,7 +227,7 @@ def office_filter_options(session: Session) -> dict[str, list]:
                 select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.name_vi)
             )
         ),
-        "units": sorted(units, key=lambda u: vi_sort_key(u.name)),
+        "units": unit_choices(session),
         "states": list(states.items()),
         "kinds": list(WORKFLOWS),
     }

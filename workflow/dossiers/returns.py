@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Date, Select, bindparam, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import AuditEvent, Dossier, ReturnPoint, ReturnRequest, Unit
@@ -18,7 +18,7 @@ from workflow.core.actors import Actor
 from workflow.core.errors import EditRefused, NotFound
 from workflow.core.inputs import field_required, field_too_long
 from workflow.core.messages import Messages
-from workflow.core.registry import state_is
+from workflow.core.registry import derived, state_is
 from workflow.dossiers.content import check_editable
 
 MAX_REPLY = 2000
@@ -125,6 +125,31 @@ class FixByReminder:
         return self.days_left < 0
 
 
+@derived
+def _fix_by_statement() -> Select:
+    """The statement of :func:`fix_by_reminders`, built once per set of lifecycles (every unit
+    home page runs it), with the units and the last day shown as bound parameters."""
+    latest = (
+        select(ReturnRequest.id)
+        .where(ReturnRequest.dossier_id == Dossier.id)
+        .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    return (
+        select(Dossier.id, Dossier.title, Unit.name, ReturnRequest.fix_by)
+        .join(Unit, Unit.id == Dossier.unit_id)
+        .join(ReturnRequest, ReturnRequest.id == latest)
+        .where(
+            Dossier.unit_id.in_(bindparam("units", expanding=True)),
+            state_is(Dossier.kind, Dossier.state, lambda s: s.editable),
+            ReturnRequest.fix_by.is_not(None),
+            ReturnRequest.fix_by <= bindparam("until", type_=Date),
+        )
+    )
+
+
 def fix_by_reminders(
     session: Session, unit_ids: Iterable[int], today: dt.date
 ) -> list[FixByReminder]:
@@ -134,24 +159,7 @@ def fix_by_reminders(
     wanted = sorted(set(unit_ids))
     if not wanted:
         return []
-    latest = (
-        select(ReturnRequest.id)
-        .where(ReturnRequest.dossier_id == Dossier.id)
-        .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc())
-        .limit(1)
-        .correlate(Dossier)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(Dossier.id, Dossier.title, Unit.name, ReturnRequest.fix_by)
-        .join(Unit, Unit.id == Dossier.unit_id)
-        .join(ReturnRequest, ReturnRequest.id == latest)
-        .where(
-            Dossier.unit_id.in_(wanted),
-            state_is(Dossier.kind, Dossier.state, lambda s: s.editable),
-            ReturnRequest.fix_by.is_not(None),
-            ReturnRequest.fix_by <= today + dt.timedelta(days=FIX_BY_NOTICE_DAYS),
-        )
-    )
+    until = today + dt.timedelta(days=FIX_BY_NOTICE_DAYS)
+    rows = session.execute(_fix_by_statement(), {"units": wanted, "until": until})
     out = [FixByReminder(r.id, r.title, r.name, r.fix_by, (r.fix_by - today).days) for r in rows]
     return sorted(out, key=lambda r: (r.days_left, r.dossier_id))

@@ -429,16 +429,17 @@ def inbox(user_id: int) -> Select:
     )
 
 
+# Every signed-in page shows the count: the statement is built once, not per request.
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(session: Session, user_id: int) -> int:
     """How many of the person's notifications are unread (one COUNT on an index)."""
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return session.scalar(_UNREAD, {"user_id": user_id}) or 0
 
 
 def mark_read(

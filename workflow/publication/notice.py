@@ -351,6 +351,19 @@ def pending_count(session: Session, dossier_id: int) -> int:
     )
 
 
+def pending_comment_count(session: Session) -> int:
+    """How many comments await moderation (the number on the moderator's home page)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(NoticeComment)
+            .join(Nomination, Nomination.id == NoticeComment.dossier_id)
+            .where(NoticeComment.status == COMMENT_PENDING)
+        )
+        or 0
+    )
+
+
 def pending_comments(session: Session) -> list:
     """Comments awaiting moderation, oldest first, with their nomination."""
     return list(

@@ -1,0 +1,144 @@
+"""Server CPU per request of the busy pages, on the demo data, against a static file.
+
+    .venv/bin/python bench/pages.py [--requests 50] [--runs 5] [--pg URL | --sqlite-only]
+
+The demo (``vinhdanh demo``) is loaded into a fresh migrated database (not timed). Each page is
+requested through the Flask test client as the person who uses it, signed in beforehand: a
+visitor (the public pages), a unit's emulation officer (home, the unit's dossiers), the
+Department Office's reviewer (home, the Office queue, the dashboard). Timed: the process's CPU
+time (``time.process_time``) of REQUESTS requests in a row, RUNS times, alternating the pages;
+the median run per request is printed with the SQL statements one request runs, and the ratio
+to the floor: a static file (``/static/app.css``) served by the same app in the same run, which
+costs the WSGI round trip and nothing of ours.
+
+Issue 17's targets are 4 ms for a public page and 6 ms signed in, on a 2-core machine; the ratio
+says how far a page is from the floor whatever the machine's speed or load.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # see transitions.py
+sys.path.insert(0, str(_HERE.parent))
+
+from sqlalchemy import event  # noqa: E402
+
+from bench.common import backend_parser, fresh_database, on_backends  # noqa: E402
+from models import make_engine, make_sessionmaker  # noqa: E402
+
+STATIC = "/static/app.css"
+# (who signs in, path, what the page is); None: a visitor.
+PAGES = (
+    (None, STATIC, "static file (floor)"),
+    (None, "/public/", "published outcomes"),
+    (None, "/public/?q=nguyen", "outcomes, searched"),
+    (None, "/public/audit", "audit chain page"),
+    ("canbo.thpt-tran-phu", "/", "unit officer: home"),
+    ("canbo.thpt-tran-phu", "/dossiers/", "unit officer: dossiers"),
+    ("thutruong.thpt-tran-phu", "/", "unit head: home"),
+    ("chuyenvien.vp", "/", "Office: home"),
+    ("chuyenvien.vp", "/office/", "Office: review queue"),
+    ("chuyenvien.vp", "/dashboard/", "Office: dashboard"),
+)
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _client(app, username: str | None, password: str):
+    client = app.test_client()
+    if username is not None:
+        page = client.get("/auth/login").get_data(as_text=True)
+        answer = client.post(
+            "/auth/login",
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": CSRF.search(page).group(1),
+            },
+        )
+        assert answer.status_code in (302, 303), (username, answer.status_code)
+    return client
+
+
+def _statements(app, client, path: str) -> int:
+    counted: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            counted.append(statement)
+
+    engine = app.extensions["vinhdanh.engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(counted)
+
+
+def bench(backend: str, pg_url: str | None, requests: int, runs: int) -> dict[str, float]:
+    """CPU milliseconds per request of each page (median of the runs), by page label."""
+    from web import create_app
+    from web.demo import DEMO_PASSWORD, load_demo
+
+    print(f"\n== {backend}: demo data, {runs} runs of {requests} requests per page ==")
+    with fresh_database(backend, pg_url) as url, tempfile.TemporaryDirectory() as uploads:
+        engine = make_engine(url)
+        with make_sessionmaker(engine)() as session:
+            assert load_demo(
+                session, DEMO_PASSWORD, upload_dir=Path(uploads), progress=lambda line: None
+            )
+            session.commit()
+        engine.dispose()
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "UPLOAD_DIR": uploads,
+                "SECRET_KEY": "bench-only",
+                "RATELIMIT_ENABLED": False,
+            }
+        )
+        clients = {who: _client(app, who, DEMO_PASSWORD) for who in {p[0] for p in PAGES}}
+        statements = {}
+        for who, path, label in PAGES:
+            response = clients[who].get(path)  # warms what the app keeps between requests
+            assert response.status_code == 200, (who, path, response.status_code)
+            statements[label] = _statements(app, clients[who], path)
+        times: dict[str, list[float]] = {label: [] for _, _, label in PAGES}
+        for _ in range(runs):
+            for who, path, label in PAGES:
+                client = clients[who]
+                start = time.process_time()
+                for _ in range(requests):
+                    client.get(path)
+                times[label].append((time.process_time() - start) / requests)
+        app.extensions["vinhdanh.engine"].dispose()
+    medians = {label: statistics.median(values) * 1000 for label, values in times.items()}
+    floor = medians[PAGES[0][2]]
+    print(f"  {'page':26} {'path':20} {'CPU ms/request':>14} {'statements':>10} {'ratio':>7}")
+    for _, path, label in PAGES:
+        print(
+            f"  {label:26} {path:20} {medians[label]:14.2f} {statements[label]:10d} "
+            f"{medians[label] / floor:7.1f}"
+        )
+    print("  ratio: CPU per request of the page / CPU per request of the static file")
+    return medians
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = backend_parser(__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=50, help="requests per page and run")
+    parser.add_argument("--runs", type=int, default=5, help="runs (the median is printed)")
+    args = parser.parse_args(argv)
+    on_backends(args, lambda backend, pg: bench(backend, pg, args.requests, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""How many SQL statements each busy page runs, on the demo data: a budget per page, so a change
+that adds a query per row, or one more per request, fails here rather than under load.
+
+Counted with SQLAlchemy's ``before_cursor_execute`` event on the app's engine, for one request
+after a first one (which warms caches that live for the app's lifetime). Transaction control
+(``BEGIN``, which only SQLite's driver sends as a statement) is not counted, so the budgets are
+the same on both databases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from models import Dossier, make_engine, make_sessionmaker
+from tests.fixtures.web import csrf_from
+from web import create_app
+from web.demo import DEMO_PASSWORD, load_demo
+from workflow.lifecycles.common import OFFICE_REVIEW
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+STAFF, HEAD, REVIEWER = "canbo.thpt-tran-phu", "thutruong.thpt-tran-phu", "chuyenvien.vp"
+
+# (who, page): the most statements it may run. Measured on the demo, then kept: a page may get
+# cheaper (lower its budget then), never dearer without saying why here.
+BUDGETS = {
+    (STAFF, "/"): 12,
+    (HEAD, "/"): 12,
+    (STAFF, "/dossiers/"): 7,
+    (REVIEWER, "/"): 24,
+    (REVIEWER, "/office/"): 18,
+    (REVIEWER, "/dashboard/"): 15,
+}
+TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
+
+
+@pytest.fixture(scope="module")
+def demo_app(db_templates, backend, tmp_path_factory) -> Iterator[Flask]:
+    url = db_templates.copy(backend)
+    uploads = tmp_path_factory.mktemp("uploads")
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as session:
+        assert load_demo(session, DEMO_PASSWORD, upload_dir=Path(uploads))
+        session.commit()
+    engine.dispose()
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "UPLOAD_DIR": str(uploads),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    yield app
+    app.extensions["vinhdanh.engine"].dispose()
+
+
+def signed_in(app: Flask, username: str | None) -> FlaskClient:
+    client = app.test_client()
+    if username is not None:
+        page = client.get("/auth/login").get_data(as_text=True)
+        answer = client.post(
+            "/auth/login",
+            data={"username": username, "password": DEMO_PASSWORD, "csrf_token": csrf_from(page)},
+        )
+        assert answer.status_code in (302, 303), username
+    return client
+
+
+def statements(app: Flask, client: FlaskClient, path: str) -> list[str]:
+    """The SQL statements of one GET of ``path`` (after a first one)."""
+    assert client.get(path).status_code == 200, path
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not TRANSACTION_CONTROL.match(statement):
+            seen.append(statement)
+
+    engine = app.extensions["vinhdanh.engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen
+
+
+@pytest.mark.parametrize(("who", "path"), list(BUDGETS), ids=lambda v: str(v))
+def test_each_page_keeps_to_its_statement_budget(demo_app, who, path):
+    seen = statements(demo_app, signed_in(demo_app, who), path)
+    shown = "\n".join(" ".join(s.split())[:160] for s in seen)
+    assert len(seen) <= BUDGETS[(who, path)], f"{len(seen)} statements:\n{shown}"
+
+
+def test_a_signed_in_request_loads_the_account_in_one_statement(demo_app):
+    # A page that reads nothing else: what every signed-in request costs.
+    seen = statements(demo_app, signed_in(demo_app, STAFF), "/notifications/")
+    account = [s for s in seen if "user_account" in s]
+    assert len(account) == 1 and "role_grant" in account[0], seen
+
+
+def most_repeated(seen: list[str]) -> int:
+    """How many times the most repeated statement ran (the mark of a query per row)."""
+    return max(Counter(seen).values(), default=0)
+
+
+def test_the_home_page_does_not_query_per_row(demo_app, monkeypatch):
+    """The Office reviewer's to-do list repeats no statement more often when it shows every
+    waiting dossier than when it shows one: the rules of the rows shown are read for all of
+    them at once."""
+    from web.home import views
+
+    client = signed_in(demo_app, REVIEWER)
+    with demo_app.extensions["vinhdanh.write"]() as session:
+        waiting = list(
+            session.scalars(select(Dossier.id).where(Dossier.state == OFFICE_REVIEW.name))
+        )
+    assert len(waiting) >= 3, "the demo has dossiers awaiting the Office"
+    every = statements(demo_app, client, "/")
+    monkeypatch.setattr(views, "SHOWN_PER_QUEUE", 1)
+    one = statements(demo_app, client, "/")
+    assert most_repeated(every) <= most_repeated(one), every

@@ -1,10 +1,11 @@
 """A full Council meeting in Chromium, as the secretary runs it from the session page: the
-session opened with its attendance and agenda, secret ballots on two items, a third item
-decided by counts, every counted ballot applied with one click from the agenda grouped by
+session opened with its attendance and agenda, one item decided by counts, the other two put
+to one secret list ballot, every counted ballot applied with one click from the agenda grouped by
 award, the session closed, its minutes and the award decision downloaded and converted to PDF.
 
-The ballot steps (open, vote, close) are small functions below: how ballots are opened and
-cast is the ballot page's business, and they change with it.
+The ballot steps are small functions below: the chair and the secretary set the session's
+ballot key, every item left opens in one list, each member marks the whole list on a phone,
+and the list is counted with both officers' passphrases.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from playwright.sync_api import Page, expect
 
 from models import Dossier
 from tests.browser.conftest import PHONE, shot
-from tests.fixtures.browser import issue_decision, open_council_session, state
+from tests.fixtures.ballot_keys import CHAIR_PASSPHRASE, SECRETARY_PASSPHRASE
+from tests.fixtures.browser import (
+    issue_decision,
+    make_ballot_key,
+    make_chair,
+    open_council_session,
+    state,
+)
 from tests.fixtures.people import make_dossier
 from workflow.documents import docx as documents
 
@@ -47,35 +55,50 @@ def agenda(live_server) -> dict[str, int]:
         "bao": nomination("Lê Văn Bảo", "ldtt", unit="b"),
         "nam": nomination("Phạm Văn Nam", "cstdcs"),
     }
+    make_chair(session, world, "member1")
     session.commit()
     session.close()
     return ids
 
 
-# --- the ballot steps (today's ballot page) ----------------------------------------------
+# --- the ballot steps (the session's ballot page) ------------------------------------------
 
 
-def open_ballot(page: Page, session_url: str, dossier_id: int) -> None:
+def open_all(page: Page, session_url: str, count: int) -> str:
+    """The chair and the secretary set the ballot key; every item left opens in one list. The
+    list's voting page is returned."""
     page.goto(f"{session_url}/ballots")
-    page.locator(f"#ballot-{dossier_id}").get_by_role("button", name="Mở phiếu").click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã mở phiếu")
+    make_ballot_key(page)
+    page.get_by_role("button", name="Mở phiếu tất cả hồ sơ").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"Đã mở phiếu {count} hồ sơ")
+    return page.get_by_role("link", name="Trang bỏ phiếu của danh sách").get_attribute("href")
 
 
-def cast(page: Page, session_url: str, dossier_id: int, choice: str) -> None:
-    page.goto(f"{session_url}/ballots")
-    page.locator(f"#ballot-{dossier_id}").get_by_role("link", name="Bỏ phiếu").click()
+def cast(page: Page, vote_url: str, marks: dict[int, str]) -> None:
+    """A member marks every row of the list on one page and sends it."""
+    page.goto(vote_url)
+    for dossier_id, choice in marks.items():
+        page.locator(f".vote-row[data-dossier='{dossier_id}']").get_by_label(
+            choice, exact=True
+        ).check()
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator(".vote-choices").get_by_role("button", name=choice, exact=True).click()
-    expect(page.locator(".flash-success")).to_have_text("Đã ghi nhận phiếu của bạn.")
+    page.get_by_role("button", name="Gửi phiếu").click()
+    expect(page.locator(".flash-success")).to_have_text(
+        f"Đã ghi nhận phiếu của bạn cho {len(marks)} hồ sơ."
+    )
 
 
-def close_ballot(page: Page, session_url: str, dossier_id: int) -> None:
+def close_all(page: Page, session_url: str, count: int) -> None:
+    """Both officers type their passphrases; the list is counted."""
     page.goto(f"{session_url}/ballots")
+    close = page.locator("form.close-list")
+    close.get_by_label("Mật khẩu của chủ tịch Hội đồng").fill(CHAIR_PASSPHRASE)
+    close.get_by_label("Mật khẩu của thư ký").fill(SECRETARY_PASSPHRASE)
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator(f"#ballot-{dossier_id}").get_by_role(
-        "button", name="Đóng phiếu và kiểm phiếu"
-    ).click()
-    expect(page.locator(".flash-success")).to_contain_text("Đã đóng phiếu")
+    close.get_by_role("button", name="Đóng phiếu và kiểm phiếu cả danh sách").click()
+    expect(page.locator(".flash-success")).to_contain_text(
+        f"Đã đóng phiếu và kiểm phiếu {count} hồ sơ."
+    )
 
 
 # --- the meeting --------------------------------------------------------------------------
@@ -108,23 +131,7 @@ def test_a_full_meeting_from_the_session_page(new_page, live_server):
     expect(secretary.locator(".agenda-item form.result-form")).to_have_count(3)
     shot(secretary, "50-meeting-agenda")
 
-    for key in ("quoc", "bao"):
-        open_ballot(secretary, session_url, ids[key])
-    # The members vote from their phones.
-    members = {name: new_page(name, viewport=PHONE) for name in VOTERS}
-    for name, page in members.items():
-        cast(page, session_url, ids["quoc"], "Đồng ý")
-        cast(page, session_url, ids["bao"], "Không đồng ý" if name != "member1" else "Đồng ý")
-    for key in ("quoc", "bao"):
-        close_ballot(secretary, session_url, ids[key])
-
-    secretary.goto(session_url)
-    # A counted ballot's item asks for no counts: its fixed result and a confirmation.
-    for key in ("quoc", "bao"):
-        item = secretary.locator(f"#dossier-{ids[key]}")
-        expect(item).to_have_attribute("data-entry", "ballot_closed")
-        expect(item.locator("input[name='votes_for']")).to_have_count(0)
-    # The third is decided by counts: 4 of 5 is below nine tenths of all members.
+    # One item is decided by counts first: 4 of 5 is below nine tenths of all members.
     form = secretary.locator(f"#action-result-{ids['nam']}")
     expect(secretary.locator(f"#dossier-{ids['nam']} .needed")).to_contain_text(
         "cần ít nhất 5/5 — chín phần mười tổng số thành viên Hội đồng"
@@ -135,6 +142,20 @@ def test_a_full_meeting_from_the_session_page(new_page, live_server):
     expect(secretary.locator(".flash-success")).to_have_text(
         "Đã ghi nhận: Hội đồng không thông qua (chưa đạt tỷ lệ)."
     )
+
+    # The rest goes to a secret ballot, every item at once; the members vote from their phones.
+    vote_url = open_all(secretary, session_url, 2)
+    for name in VOTERS:
+        bao = "Không đồng ý" if name != "member1" else "Đồng ý"
+        cast(new_page(name, viewport=PHONE), vote_url, {ids["quoc"]: "Đồng ý", ids["bao"]: bao})
+    close_all(secretary, session_url, 2)
+
+    secretary.goto(session_url)
+    # A counted ballot's item asks for no counts: its fixed result and a confirmation.
+    for key in ("quoc", "bao"):
+        item = secretary.locator(f"#dossier-{ids[key]}")
+        expect(item).to_have_attribute("data-entry", "ballot_closed")
+        expect(item.locator("input[name='votes_for']")).to_have_count(0)
     secretary.get_by_role("button", name="Ghi nhận tất cả kết quả đã kiểm phiếu (2)").click()
     expect(secretary.locator(".flash-success")).to_have_text(
         "Đã ghi nhận kết quả bỏ phiếu kín của 2 hồ sơ."

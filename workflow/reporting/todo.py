@@ -18,18 +18,24 @@ BALLOT_OPEN = "open"
 
 
 class WaitingBallot(NamedTuple):
-    """An open secret ballot on whose roll the person is and has not voted."""
+    """An open list ballot on whose roll the person is and has not voted: its first row
+    waiting for them, and how many rows wait (one card covers them all)."""
 
     council_id: int
     dossier_id: int
     title: str
     opened_at: dt.datetime
+    list_id: int | None = None
+    rows: int = 1
 
 
 def ballots_awaiting(session: Session, actor: Actor) -> list[WaitingBallot]:
-    """The open ballots waiting for ``actor``'s vote, the longest open first."""
+    """The open ballots waiting for ``actor``'s vote, one entry per list (a member marks a
+    whole list on one page), the longest open first."""
     rows = session.execute(
-        select(Ballot.session_id, Ballot.dossier_id, Dossier.title, Ballot.opened_at)
+        select(
+            Ballot.session_id, Ballot.dossier_id, Dossier.title, Ballot.opened_at, Ballot.list_id
+        )
         .join(BallotVoter, BallotVoter.ballot_id == Ballot.id)
         .join(Dossier, Dossier.id == Ballot.dossier_id)
         .where(
@@ -38,6 +44,14 @@ def ballots_awaiting(session: Session, actor: Actor) -> list[WaitingBallot]:
             BallotVoter.recusal.is_(None),  # on the roll as recused: nothing to do
             Ballot.status == BALLOT_OPEN,
         )
-        .order_by(Ballot.opened_at, Ballot.id)
+        .order_by(Ballot.opened_at, Ballot.list_id, Ballot.row, Ballot.id)
     )
-    return [WaitingBallot(*row) for row in rows]
+    waiting: dict[tuple[int, int], WaitingBallot] = {}
+    for council_id, dossier_id, title, opened_at, list_id in rows:
+        key = (council_id, list_id if list_id is not None else -dossier_id)
+        first = waiting.get(key)
+        if first is None:
+            waiting[key] = WaitingBallot(council_id, dossier_id, title, opened_at, list_id)
+        else:
+            waiting[key] = first._replace(rows=first.rows + 1)
+    return list(waiting.values())

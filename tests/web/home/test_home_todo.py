@@ -63,6 +63,22 @@ def test_a_member_sees_the_ballots_waiting_for_their_vote(app, client, app_world
     assert f'href="/council/{council_id}/vote/{dossier_id}"' in html
 
 
+def test_a_list_ballot_is_one_entry_however_many_rows(app, client, app_world, auth):
+    with app_db(app) as session:
+        council = make_council_session(session, app_world)
+        dossiers = [
+            make_dossier(session, app_world, "nomination", "council_review", council=council)
+            for _ in range(3)
+        ]
+        ballot_list = ballot_keys.open_all(session, council.id, app_world.actor("secretary"))
+        council_id, list_id, first = council.id, ballot_list.id, dossiers[0].id
+    auth.login("member1")
+    html = page(client, "/")
+    assert html.count("data-ballot=") == 1
+    assert f'data-ballot="{council_id}-{first}" data-rows="3"' in html
+    assert f'href="/council/{council_id}/lists/{list_id}/vote"' in html
+
+
 def test_the_office_sees_comments_to_moderate_and_how_long_dossiers_wait(
     app, client, app_world, auth
 ):

@@ -1,6 +1,14 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
-from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
+from models.audit import (
+    GENESIS_HASH,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditHead,
+    AuditRequired,
+    AuditTreeNode,
+    append_only_ddl,
+)
 from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
 from models.base import Base
 from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
@@ -62,7 +70,9 @@ __all__ = [
     "DecisionItem",
     "GENESIS_HASH",
     "AuditEvent",
+    "AuditCheckpoint",
     "AuditHead",
+    "AuditTreeNode",
     "AuditRequired",
     "append_only_ddl",
     "Base",

@@ -58,6 +58,11 @@ def from_environment() -> dict:
         "SMTP_STARTTLS": _flag("VINHDANH_SMTP_STARTTLS"),
         # The site's address (https://vinhdanh.example.vn) for links in e-mails sent by cron.
         "PUBLIC_URL": os.environ.get("VINHDANH_PUBLIC_URL", ""),
+        # The Ed25519 key that signs audit checkpoints: outside the database, so neither a
+        # backup nor a copy of the database can sign (web/support/checkpoints.py).
+        "CHECKPOINT_KEY_FILE": os.environ.get("VINHDANH_CHECKPOINT_KEY")
+        or str(instance / "checkpoint-ed25519.pem"),
+        "CHECKPOINT_ORIGIN": os.environ.get("VINHDANH_CHECKPOINT_ORIGIN", ""),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

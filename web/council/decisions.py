@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from web.auth.user import current_actor
 from web.council import bp
 from web.db import get_session
 from web.errors import render_error
+from web.support import checkpoints as checkpoint_signing
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.i18n import lang
@@ -197,7 +198,22 @@ def decision_issue(id: int):
         flash_and_redirect(back, lead=_("Chưa công bố hồ sơ nào vì:")),
     )
     flash(_("Đã ban hành quyết định và công bố %(n)d hồ sơ.", n=len(events)), "success")
+    _sign_checkpoint(session)
     return redirect(back)
+
+
+def _sign_checkpoint(session) -> None:
+    """A signed checkpoint right after the decision, so its publication is covered at once.
+    The decision is committed already: a checkpoint that cannot be signed now is logged for
+    the operator, never shown as a failure of the decision (the daily run signs it)."""
+    try:
+        signed = checkpoint_signing.sign_if_keyed(session)
+    except Exception:
+        session.rollback()
+        current_app.logger.exception("no checkpoint signed after issuing a decision")
+        return
+    if signed is not None and signed.verdict is not None:
+        current_app.logger.error("checkpoint refused: %s", signed.verdict.message("en"))
 
 
 @bp.route("/decisions/<int:id>/discard", methods=["POST"])

@@ -15,26 +15,11 @@ from sqlalchemy import select, update
 
 from models import AuditEvent, AuditTreeNode
 from models.clock import utcnow
-from workflow.core import audit, checkpoints, merkle
+from tests.fixtures.audit_tools import add_events
+from workflow.core import checkpoints, merkle
 from workflow.core.checkpoints import Signer, VerifierKey
 
 ORIGIN = "vinhdanh.test/audit"
-
-
-def add_events(session, count: int, public_every: int = 3) -> None:
-    """``count`` events; every ``public_every``-th is public."""
-    first = audit.current_head(session)[0]
-    for i in range(first + 1, first + count + 1):
-        audit.append(
-            session,
-            entity_type="dossier",
-            entity_id=i,
-            action="edit",
-            actor_id=None,
-            actor_role=None,
-            changes={"n": i},
-            public=i % public_every == 0,
-        )
 
 
 @pytest.fixture()

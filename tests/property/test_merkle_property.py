@@ -120,3 +120,38 @@ def test_consistency_proofs_fail_after_any_tampering(new, data):
     # The proof of another pair of sizes.
     if old + 1 < new:
         assert not merkle.verify_consistency(old + 1, new, _mth(leaves[: old + 1]), new_root, proof)
+
+
+def _tool():
+    """The standalone verifier, loaded from its file (it is no package of the app)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "verify_checkpoint.py"
+    spec = importlib.util.spec_from_file_location("verify_checkpoint", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TOOL = _tool()
+
+
+@given(new=sizes, data=st.data())
+def test_the_standalone_verifier_decides_as_the_server_does(new, data):
+    leaves = [_leaf(i) for i in range(new)]
+    tree = merkle.MemoryTree(leaves)
+    old, index = data.draw(st.integers(1, new)), data.draw(st.integers(0, new - 1))
+    root, old_root = _mth(leaves), _mth(leaves[:old])
+    proof = merkle.inclusion_proof(tree, index, new)
+    consistency = merkle.consistency_proof(tree, old, new)
+    if data.draw(st.booleans()) and proof:
+        proof = _flip(proof, data.draw(st.integers(0, 99)), data.draw(st.integers(0, 255)))
+    if data.draw(st.booleans()) and consistency:
+        consistency = _flip(consistency, data.draw(st.integers(0, 99)), 7)
+    assert TOOL.verify_inclusion(index, new, leaves[index], proof, root) == (
+        merkle.verify_inclusion(index, new, leaves[index], proof, root)
+    )
+    assert TOOL.verify_consistency(old, new, old_root, root, consistency) == (
+        merkle.verify_consistency(old, new, old_root, root, consistency)
+    )

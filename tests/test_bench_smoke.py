@@ -15,6 +15,7 @@ import pytest
         ("bench.people", ["--n", "60", "--sqlite-only"], "ratio to floor"),
         ("bench.decision_docx", ["--n", "40", "--repeat", "1"], "ratio to floor"),
         ("bench.lists", ["--n", "4", "--sqlite-only"], "ratio list / single"),
+        ("bench.audit", ["--n", "300", "--verify-n", "50", "--sqlite-only"], "ratio verify"),
     ],
 )
 def test_bench_script_runs(script, argv, printed, capsys, monkeypatch, tmp_path):

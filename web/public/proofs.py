@@ -63,7 +63,7 @@ def _verifier_keys(session) -> list[str]:
 @public
 def checkpoint_list():
     session = get_session()
-    page = paginate(session, checkpoints.list_checkpoints(session), PER_PAGE)
+    page = paginate(session, checkpoints.list_checkpoints(), PER_PAGE)
     return render_template("public/checkpoints.html", page=page, keys=_verifier_keys(session))
 
 

@@ -20,7 +20,6 @@ import binascii
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from models import AuditCheckpoint, AuditEvent
@@ -357,9 +356,9 @@ def checkpoint_of_size(session: Session, size: int) -> AuditCheckpoint | None:
     return session.scalar(select(AuditCheckpoint).where(AuditCheckpoint.tree_size == size))
 
 
-def list_checkpoints(session: Session) -> Sequence[AuditCheckpoint]:
-    """Newest first (a select for the caller to page through)."""
-    return select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size.desc())  # type: ignore[return-value]
+def list_checkpoints() -> Select:
+    """Every checkpoint, newest first: a select for the caller to page through."""
+    return select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size.desc())
 
 
 def _time(checkpoint: AuditCheckpoint) -> str:

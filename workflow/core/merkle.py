@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AuditHead, AuditTreeNode
@@ -216,32 +216,28 @@ class StoredTree:
         self.session = session
 
     def read(self, keys: Iterable[Key]) -> dict[Key, bytes]:
-        by_level: dict[int, list[int]] = {}
+        # Two statements of a fixed shape (expanding IN lists), so SQLAlchemy compiles each
+        # once and a proof costs two indexed lookups; run on the connection, no ORM loading.
+        leaves, nodes = [], []
         for level, position in keys:
-            by_level.setdefault(level, []).append(position)
+            (nodes if level else leaves).append((level, position))
+        connection = self.session.connection()
         found: dict[Key, bytes] = {}
-        leaves = by_level.pop(0, [])
         if leaves:
-            rows = self.session.execute(
-                select(AuditEvent.seq, AuditEvent.leaf_hash).where(
-                    AuditEvent.seq.in_([p + 1 for p in leaves])
-                )
-            )
+            rows = connection.execute(_LEAVES, {"seqs": [p + 1 for _, p in leaves]})
             found.update({(0, seq - 1): bytes.fromhex(digest) for seq, digest in rows})
-        if by_level:
-            node = AuditTreeNode
-            rows = self.session.execute(
-                select(node.level, node.position, node.hash).where(
-                    or_(
-                        *(
-                            and_(node.level == level, node.position.in_(positions))
-                            for level, positions in by_level.items()
-                        )
-                    )
-                )
-            )
+        if nodes:
+            rows = connection.execute(_NODES, {"keys": nodes})
             found.update({(lv, pos): bytes.fromhex(digest) for lv, pos, digest in rows})
         return found
+
+
+_LEAVES = select(AuditEvent.seq, AuditEvent.leaf_hash).where(
+    AuditEvent.seq.in_(bindparam("seqs", expanding=True))
+)
+_NODES = select(AuditTreeNode.level, AuditTreeNode.position, AuditTreeNode.hash).where(
+    tuple_(AuditTreeNode.level, AuditTreeNode.position).in_(bindparam("keys", expanding=True))
+)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import bindparam, func, insert, select, tuple_
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AuditHead, AuditTreeNode
@@ -227,16 +227,23 @@ class StoredTree:
             rows = connection.execute(_LEAVES, {"seqs": [p + 1 for _, p in leaves]})
             found.update({(0, seq - 1): bytes.fromhex(digest) for seq, digest in rows})
         if nodes:
-            rows = connection.execute(_NODES, {"keys": nodes})
-            found.update({(lv, pos): bytes.fromhex(digest) for lv, pos, digest in rows})
+            wanted = set(nodes)
+            levels, positions = sorted({lv for lv, _ in nodes}), sorted({p for _, p in nodes})
+            rows = connection.execute(_NODES, {"levels": levels, "positions": positions})
+            found.update(
+                {(lv, pos): bytes.fromhex(h) for lv, pos, h in rows if (lv, pos) in wanted}
+            )
         return found
 
 
 _LEAVES = select(AuditEvent.seq, AuditEvent.leaf_hash).where(
     AuditEvent.seq.in_(bindparam("seqs", expanding=True))
 )
+# Levels × positions, a few rows more than asked, dropped above: SQLite scans the whole table
+# for a row-value IN, but probes the primary key for two IN lists.
 _NODES = select(AuditTreeNode.level, AuditTreeNode.position, AuditTreeNode.hash).where(
-    tuple_(AuditTreeNode.level, AuditTreeNode.position).in_(bindparam("keys", expanding=True))
+    AuditTreeNode.level.in_(bindparam("levels", expanding=True)),
+    AuditTreeNode.position.in_(bindparam("positions", expanding=True)),
 )
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Integer, bindparam, func, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AuditHead, AuditTreeNode
@@ -216,34 +216,31 @@ class StoredTree:
         self.session = session
 
     def read(self, keys: Iterable[Key]) -> dict[Key, bytes]:
-        # Two statements of a fixed shape (expanding IN lists), so SQLAlchemy compiles each
-        # once and a proof costs two indexed lookups; run on the connection, no ORM loading.
-        leaves, nodes = [], []
-        for level, position in keys:
-            (nodes if level else leaves).append((level, position))
-        connection = self.session.connection()
-        found: dict[Key, bytes] = {}
-        if leaves:
-            rows = connection.execute(_LEAVES, {"seqs": [p + 1 for _, p in leaves]})
-            found.update({(0, seq - 1): bytes.fromhex(digest) for seq, digest in rows})
-        if nodes:
-            wanted = set(nodes)
-            levels, positions = sorted({lv for lv, _ in nodes}), sorted({p for _, p in nodes})
-            rows = connection.execute(_NODES, {"levels": levels, "positions": positions})
-            found.update(
-                {(lv, pos): bytes.fromhex(h) for lv, pos, h in rows if (lv, pos) in wanted}
-            )
-        return found
+        # One statement of a fixed shape (expanding IN lists), so SQLAlchemy compiles it once
+        # and a proof costs one round trip of indexed lookups; on the connection, no ORM.
+        wanted = set(keys)
+        params = {
+            "seqs": sorted(p + 1 for lv, p in wanted if lv == 0),
+            "levels": sorted({lv for lv, _ in wanted if lv}),
+            "positions": sorted({p for lv, p in wanted if lv}),
+        }
+        rows = self.session.connection().execute(_PROOF_ROWS, params)
+        return {(lv, pos): bytes.fromhex(h) for lv, pos, h in rows if (lv, pos) in wanted}
 
 
-_LEAVES = select(AuditEvent.seq, AuditEvent.leaf_hash).where(
-    AuditEvent.seq.in_(bindparam("seqs", expanding=True))
-)
-# Levels × positions, a few rows more than asked, dropped above: SQLite scans the whole table
-# for a row-value IN, but probes the primary key for two IN lists.
-_NODES = select(AuditTreeNode.level, AuditTreeNode.position, AuditTreeNode.hash).where(
-    AuditTreeNode.level.in_(bindparam("levels", expanding=True)),
-    AuditTreeNode.position.in_(bindparam("positions", expanding=True)),
+# Leaves from the events, inner nodes by levels × positions: a few rows more than asked,
+# dropped above (SQLite scans the whole table for a row-value IN, but probes the primary key
+# for two IN lists).
+_PROOF_ROWS = union_all(
+    select(
+        literal(0, Integer).label("level"),
+        (AuditEvent.seq - 1).label("position"),
+        AuditEvent.leaf_hash.label("hash"),
+    ).where(AuditEvent.seq.in_(bindparam("seqs", expanding=True))),
+    select(AuditTreeNode.level, AuditTreeNode.position, AuditTreeNode.hash).where(
+        AuditTreeNode.level.in_(bindparam("levels", expanding=True)),
+        AuditTreeNode.position.in_(bindparam("positions", expanding=True)),
+    ),
 )
 
 

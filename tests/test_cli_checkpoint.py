@@ -12,9 +12,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from models.audit import DROP_TRIGGERS
-from tests.fixtures.audit_tools import add_events
+from models.clock import utcnow
+from tests.fixtures.audit_tools import (
+    add_events,
+    drop_triggers,
+    restore_triggers,
+    rewrite,
+    row,
+    set_head,
+)
 from tests.fixtures.web import app_db
 from web.cli import main
+from web.support.checkpoints import signer
+from workflow.core.audit import current_head
 from workflow.core.checkpoints import Signer, checkpoint_body
 
 
@@ -100,18 +110,10 @@ def test_a_rewritten_history_fails_the_kept_checkpoint(app, runner, keyed, tmp_p
 def test_a_checkpoint_bigger_than_the_log(app, runner, keyed, tmp_path):
     _kept(runner, tmp_path)
     with app.app_context():
-        from web.support.checkpoints import signer
-
         found = signer(app)
-    import datetime as dt
-
     forged = tmp_path / "future.txt"
-    forged.write_text(
-        found.sign(
-            checkpoint_body(found.name, 40, bytes(32), dt.datetime(2026, 12, 6, tzinfo=dt.UTC))
-        ),
-        encoding="utf-8",
-    )
+    note = found.sign(checkpoint_body(found.name, 40, bytes(32), utcnow()))
+    forged.write_text(note, encoding="utf-8")
     result = runner.invoke(main, ["audit", "verify", "--checkpoint", str(forged)])
     assert result.exit_code == 1 and "nhật ký hôm nay chỉ có 10" in result.output
 
@@ -121,3 +123,25 @@ def test_verify_without_a_key_asks_for_one(app, runner, keyed, tmp_path):
     kept.write_text("x\n", encoding="utf-8")
     result = runner.invoke(main, ["audit", "verify", "--checkpoint", str(kept)])
     assert result.exit_code == 2 and "--key" in result.output
+
+
+def test_a_consistent_rewrite_passes_the_chain_but_not_the_signed_tree(
+    app, runner, keyed, tmp_path
+):
+    _kept(runner, tmp_path)
+    assert (
+        "khớp với điểm kiểm chứng đã ký mới nhất" in runner.invoke(main, ["audit", "verify"]).output
+    )
+    # The forger with database access but not the key re-hashes the whole chain after event 3.
+    with app.app_context(), app_db(app) as session:
+        drop_triggers(session)
+        head = current_head(session)[0]
+        prev = rewrite(session, 3, row(session, 3)["prev_hash"], reason="Lịch sử bị viết lại")
+        for seq in range(4, head + 1):
+            prev = rewrite(session, seq, prev)
+        set_head(session, head, prev)
+        restore_triggers(session)
+    result = runner.invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "BROKEN at event" not in result.output  # the chain alone holds
+    assert "lịch sử đã bị viết lại sau khi ký" in result.output

@@ -138,11 +138,17 @@ def audit_verify(expect_head: str | None, checkpoint: str | None, key_text: str 
                 "dạng SEQ:HASH, ví dụ 42:ab12… / form SEQ:HASH", param_hint="--expect-head"
             )
         expected = (int(seq), digest.lower())
+    from workflow.core.checkpoints import check_tree
+
     with write_session() as session:
         result = verify(session, expected)
+        tree = check_tree(session)
     click.echo(f"Sự kiện / events: {result.count}")
     click.echo(f"Đầu chuỗi / head: {result.head_seq}:{result.head_hash}")
-    if result.ok:
+    if tree is not None:
+        words = f"{tree.message('vi')} / {tree.message('en')}"
+        click.echo(words if tree.ok else f"LỖI: {words}", err=not tree.ok)
+    if result.ok and (tree is None or tree.ok):
         click.echo("Nhật ký toàn vẹn. / The audit log is intact.")
         return
     if result.problem:

@@ -155,3 +155,11 @@ def test_the_standalone_verifier_decides_as_the_server_does(new, data):
     assert TOOL.verify_consistency(old, new, old_root, root, consistency) == (
         merkle.verify_consistency(old, new, old_root, root, consistency)
     )
+
+
+@given(size=st.integers(0, 300))
+def test_the_streamed_root_is_the_rfc_root(size):
+    leaves = [_leaf(i) for i in range(size)]
+    count, root = merkle.root_of_leaves(iter(leaves))
+    assert count == size
+    assert root == (_mth(leaves) if leaves else hashlib.sha256(b"").digest())

@@ -129,6 +129,18 @@ CHECKPOINT_MESSAGES = Messages(
             "today's log: history was rewritten after it was signed.",
         ),
         "signed": ("Chữ ký hợp lệ.", "The signature is valid."),
+        "tree_holds": (
+            "Cây Merkle dựng lại từ nhật ký khớp với điểm kiểm chứng đã ký mới nhất ({size} sự "
+            "kiện, ký lúc {time}).",
+            "The Merkle tree rebuilt from the log matches the latest signed checkpoint ({size} "
+            "events, signed at {time}).",
+        ),
+        "tree_rewritten": (
+            "Nhật ký không còn khớp với điểm kiểm chứng đã ký mới nhất ({size} sự kiện, ký lúc "
+            "{time}): lịch sử đã bị viết lại sau khi ký, hoặc điểm kiểm chứng đã bị sửa.",
+            "The log no longer matches the latest signed checkpoint ({size} events, signed at "
+            "{time}): history was rewritten after it was signed, or the checkpoint was altered.",
+        ),
         "tree_disagrees": (
             "Cây Merkle của nhật ký không còn khớp với điểm kiểm chứng {size} sự kiện đã ký: "
             "không ký điểm mới. Hãy chạy “vinhdanh audit verify”.",
@@ -521,3 +533,22 @@ def check_kept(session: Session, text: str, key: VerifierKey) -> Verdict:
         note.size, extended.size, note.root, root, proof
     )
     return Verdict(holds, "kept_holds" if holds else "kept_rewritten", params | {"now": now})
+
+
+def check_tree(session: Session) -> Verdict | None:
+    """Rebuild the tree's root from every leaf up to the latest checkpoint and compare it with
+    the signed root: a chain rewritten consistently (every hash recomputed) passes the chain's
+    own check, never this one without the key. None when no checkpoint exists."""
+    latest = latest_checkpoint(session)
+    if latest is None:
+        return None
+    leaves = session.connection().execute(
+        select(AuditEvent.leaf_hash)
+        .where(AuditEvent.seq <= latest.tree_size)
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=10_000)
+    )
+    size, root = merkle.root_of_leaves(bytes.fromhex(h) for (h,) in leaves)
+    params = {"size": latest.tree_size, "time": _time(latest)}
+    holds = size == latest.tree_size and root == _signed_root(latest)
+    return Verdict(holds, "tree_holds" if holds else "tree_rewritten", params)

@@ -96,6 +96,22 @@ def consistency_ranges(old: int, new: int) -> list[tuple[int, int]]:
     return ranges[::-1]
 
 
+def root_of_leaves(leaves: Iterable[bytes]) -> tuple[int, bytes]:
+    """(size, MTH) of leaf hashes given in order, in O(log n) memory: complete subtrees are
+    merged as they fill, and what remains is folded from the right, as RFC 9162 splits."""
+    stack: list[tuple[int, bytes]] = []  # (size, hash), sizes strictly decreasing
+    size = 0
+    for leaf in leaves:
+        size += 1
+        width, digest = 1, leaf
+        while stack and stack[-1][0] == width:
+            width, digest = 2 * width, node_hash(stack.pop()[1], digest)
+        stack.append((width, digest))
+    if not stack:
+        return 0, hashlib.sha256(b"").digest()
+    return size, _fold([digest for _, digest in stack])
+
+
 class NodeStore(Protocol):
     """Where complete subtrees' hashes are read from."""
 

@@ -1,7 +1,15 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
 import models.search  # noqa: F401  (registers the word index DDL with create_all)
-from models.audit import GENESIS_HASH, AuditEvent, AuditHead, AuditRequired, append_only_ddl
+from models.audit import (
+    GENESIS_HASH,
+    AuditCheckpoint,
+    AuditEvent,
+    AuditHead,
+    AuditRequired,
+    AuditTreeNode,
+    append_only_ddl,
+)
 from models.awards import AwardRecord, AwardRule, AwardType, BaseSalary, HigherReferral, Hold
 from models.base import Base
 from models.campaigns import Campaign, CampaignAward, CampaignUnit, ReportFigure, Target
@@ -71,7 +79,9 @@ __all__ = [
     "Revocation",
     "GENESIS_HASH",
     "AuditEvent",
+    "AuditCheckpoint",
     "AuditHead",
+    "AuditTreeNode",
     "AuditRequired",
     "append_only_ddl",
     "Base",

@@ -68,6 +68,38 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditTreeNode(Base):
+    """The hash of one complete subtree of the Merkle tree over the events' leaf hashes.
+
+    Node (level, position) covers leaves [position·2^level, (position+1)·2^level), leaf i
+    being event seq i+1. Level 0 is not stored: it is ``audit_event.leaf_hash``. Written
+    once, when the tree is extended to a checkpoint's size, so that a proof reads O(log n)
+    rows instead of rehashing the log. A wrong row cannot forge anything: proofs are checked
+    against a signed root, and a proof built from it fails.
+    """
+
+    __tablename__ = "audit_tree_node"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    position: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed tree head, as published: the signed note's text and what it says."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger, unique=True)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[dt.datetime]
+    # The verifier key (name+keyid+base64 key) that signed it, so a later key rotation
+    # leaves every older checkpoint checkable.
+    verifier_key: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str] = mapped_column(Text)
+
+
 _MESSAGE = "audit_event is append-only"
 
 SQLITE_TRIGGERS = [

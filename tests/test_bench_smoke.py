@@ -17,6 +17,7 @@ import pytest
         ("bench.certificates", ["--n", "8", "--repeat", "1", "--sqlite-only"], "ratio to floor"),
         ("bench.lists", ["--n", "4", "--sqlite-only"], "ratio list / single"),
         ("bench.pages", ["--requests", "1", "--runs", "1", "--sqlite-only"], "static file"),
+        ("bench.audit", ["--n", "300", "--verify-n", "50", "--sqlite-only"], "ratio verify"),
     ],
 )
 def test_bench_script_runs(script, argv, printed, capsys, monkeypatch, tmp_path):

@@ -66,6 +66,11 @@ def from_environment() -> dict:
         # The official Quốc huy artwork (PNG or JPEG) for certificates; none: its place is left
         # empty, never drawn from an imitation.
         "EMBLEM_IMAGE": os.environ.get("VINHDANH_EMBLEM_IMAGE", ""),
+        # The Ed25519 key that signs audit checkpoints: outside the database, so neither a
+        # backup nor a copy of the database can sign (web/support/checkpoints.py).
+        "CHECKPOINT_KEY_FILE": os.environ.get("VINHDANH_CHECKPOINT_KEY")
+        or str(instance / "checkpoint-ed25519.pem"),
+        "CHECKPOINT_ORIGIN": os.environ.get("VINHDANH_CHECKPOINT_ORIGIN", ""),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

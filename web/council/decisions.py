@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from web.council import bp
 from web.db import get_session
 from web.errors import render_error
 from web.jobs import submit, tasks
+from web.support import checkpoints as checkpoint_signing
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from web.support.i18n import lang
@@ -206,7 +207,22 @@ def decision_issue(id: int):
     # made on that first download, as before.
     if documents.pdf_converter() is not None:
         submit("pdf", tasks.decision_pdf, id, user_id=actor.user_id, inline=False)
+    _sign_checkpoint(session)
     return redirect(back)
+
+
+def _sign_checkpoint(session) -> None:
+    """A signed checkpoint right after the decision, so its publication is covered at once.
+    The decision is committed already: a checkpoint that cannot be signed now is logged for
+    the operator, never shown as a failure of the decision (the daily run signs it)."""
+    try:
+        signed = checkpoint_signing.sign_if_keyed(session)
+    except Exception:
+        session.rollback()
+        current_app.logger.exception("no checkpoint signed after issuing a decision")
+        return
+    if signed is not None and signed.verdict is not None:
+        current_app.logger.error("checkpoint refused: %s", signed.verdict.message("en"))
 
 
 @bp.route("/decisions/<int:id>/discard", methods=["POST"])

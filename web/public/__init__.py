@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
-from web.public import feeds, notice, views  # noqa: E402,F401
+from web.public import feeds, notice, proofs, views  # noqa: E402,F401

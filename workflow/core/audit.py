@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -48,7 +49,12 @@ def canonical_json(obj: Mapping[str, Any]) -> str:
 
 def format_time(moment: dt.datetime) -> str:
     """UTC, microseconds, 'Z'."""
+    if moment.utcoffset() == _ZERO:  # every stored time: isoformat is ten times strftime's speed
+        return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_ZERO = dt.timedelta(0)
 
 
 def leaf_hash(canonical: str) -> str:
@@ -253,12 +259,38 @@ def _check_one(
         return event.seq, _LINK
     try:
         recorded = json.loads(event.canonical)
-        matches = recorded == json.loads(canonical_json(_document(event)))
+        matches = _columns_match(event, recorded) or (
+            recorded == json.loads(canonical_json(_document(event)))
+        )
     except (ValueError, TypeError):
         matches = False
     if not matches:
         return event.seq, _COLUMNS
     return None
+
+
+# The quick check that an event's columns say what its canonical content says: the content
+# decoded once by the C JSON decoder and compared field by field with C-level getters, the time
+# compared as an instant. Equal decides a match; anything else goes through the full
+# comparison (``_document``), which alone decides a mismatch.
+_PLAIN = tuple((k, c) for k, c in EVENT_FIELDS if k != "at")
+_READ_COLUMNS = operator.attrgetter(*(c for _, c in _PLAIN))
+_READ_RECORDED = operator.itemgetter(*(k for k, _ in _PLAIN))
+_RECORDED_KEYS = frozenset([*(k for k, _ in EVENT_FIELDS), "changes", "v"])
+
+
+def _columns_match(event: Any, recorded: Any) -> bool:
+    try:
+        return (
+            isinstance(recorded, dict)
+            and recorded.keys() == _RECORDED_KEYS
+            and recorded["v"] == FORMAT_VERSION
+            and _READ_RECORDED(recorded) == _READ_COLUMNS(event)
+            and dt.datetime.fromisoformat(recorded["at"]) == event.occurred_at
+            and recorded["changes"] == json.loads(event.changes)
+        )
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 def _check_link(event: Any) -> tuple[int, tuple[str, str]] | None:
@@ -285,7 +317,7 @@ def _verify_chain(session: Session, expect_head: tuple[int, str] | None) -> Veri
     ).one_or_none()
     # Plain rows, not ORM objects: events already in the session's identity map would come
     # back as they were loaded, hiding a change made in the database since.
-    events = session.execute(
+    events = session.connection().execute(
         select(AuditEvent.__table__).order_by(AuditEvent.seq).execution_options(yield_per=1000)
     )
     result = check_events(events, expect_head, tuple(head) if head else None)

@@ -24,6 +24,7 @@ from models.decisions import (
     DecisionItem,
     Revocation,
 )
+from workflow.core.checkpoints import Verdict, included_in_checkpoint
 from workflow.publication.outcomes import Outcome, get_outcome, publication_event
 from workflow.publication.revocation import revocation_of
 
@@ -89,7 +90,8 @@ def find(session: Session, typed: str) -> DecisionItem | None:
 class Verification:
     """What ``/v/<code>`` shows of a code, and nothing else: the outcome exactly as the public
     list shows it, the issued decision that conferred it, the public audit event of its
-    publication and, when revoked, the revocation and its public event. One object, so that a
+    publication and whether a signed checkpoint includes it, and, when revoked, the revocation
+and its public event. One object, so that a
     further public fact about the same outcome is one more field here and one more block of
     the page."""
 
@@ -102,6 +104,9 @@ class Verification:
     publication: AuditEvent | None
     revocation: Revocation | None
     revocation_event: AuditEvent | None
+    # Whether the publication event is in the latest signed checkpoint, its proof checked
+    # against the signed root (None when no publication event was found).
+    checkpoint: Verdict | None = None
 
     @property
     def revoked(self) -> bool:
@@ -124,6 +129,7 @@ def verify(session: Session, typed: str) -> Verification | None:
         if revocation is not None and revocation.audit_seq is not None
         else None
     )
+    publication = publication_event(session, item.dossier_id)
     return Verification(
         code=shown(item.verify_code or ""),
         outcome=outcome,
@@ -131,7 +137,10 @@ def verify(session: Session, typed: str) -> Verification | None:
         decision_number=decision.number,
         decision_date=decision.decided_on,
         signer=decision.signer,
-        publication=publication_event(session, item.dossier_id),
+        publication=publication,
         revocation=revocation,
         revocation_event=revocation_event,
+        checkpoint=(
+            included_in_checkpoint(session, publication.seq) if publication is not None else None
+        ),
     )

@@ -207,6 +207,23 @@ def test_lookups_are_rate_limited_per_client(web_url, tmp_path, app_world):
         app.extensions["vinhdanh.engine"].dispose()
 
 
+def test_the_page_says_whether_a_signed_checkpoint_includes_the_award(app, client, site):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from workflow.core import checkpoints
+
+    before = text_of(client.get(f"/v/{site['code']}"))
+    assert 'data-included="no"' in before and "Chưa có điểm kiểm chứng nào được ký." in before
+    with app_db(app) as session:
+        signer = checkpoints.Signer("vinhdanh.test/audit", Ed25519PrivateKey.generate())
+        size = checkpoints.sign_checkpoint(session, signer).checkpoint.tree_size
+    after = text_of(client.get(f"/v/{site['code']}"))
+    assert 'data-included="yes"' in after
+    assert f"nằm trong điểm kiểm chứng có {size} sự kiện" in after
+    assert "bằng chứng đã được kiểm tra và khớp" in after
+    assert "/public/audit/proof/" in after and "/public/audit/checkpoints" in after
+
+
 def test_each_issued_item_has_a_distinct_code(app, site):
     with app_db(app) as session:
         codes = session.scalars(select(DecisionItem.verify_code)).all()

@@ -89,11 +89,11 @@ def find(session: Session, typed: str) -> DecisionItem | None:
 @dataclass(frozen=True)
 class Verification:
     """What ``/v/<code>`` shows of a code, and nothing else: the outcome exactly as the public
-    list shows it, the issued decision that conferred it, the public audit event of its
-    publication and whether a signed checkpoint includes it, and, when revoked, the revocation
-and its public event. One object, so that a
-    further public fact about the same outcome is one more field here and one more block of
-    the page."""
+        list shows it, the issued decision that conferred it, the public audit event of its
+        publication and whether a signed checkpoint includes it, and, when revoked, the revocation
+    and its public event. One object, so that a
+        further public fact about the same outcome is one more field here and one more block of
+        the page."""
 
     code: str  # as printed, "7KQ2M-XW9PD"
     outcome: Outcome

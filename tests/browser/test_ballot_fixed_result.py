@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from models import AwardType
 from tests.browser.conftest import shot
-from tests.fixtures.browser import open_council_session
+from tests.fixtures.ballot_keys import CHAIR_PASSPHRASE, SECRETARY_PASSPHRASE
+from tests.fixtures.browser import make_ballot_key, make_chair, open_council_session
 from tests.fixtures.people import make_dossier, register_person
 
 RESULT = (
@@ -29,6 +30,7 @@ def test_the_secretary_closes_a_ballot_and_its_result_stays(new_page, live_serve
     dossier_id = make_dossier(
         session, world, "nomination", "council_review", person_id=herself.id
     ).id
+    make_chair(session, world, "member1")
     session.commit()
     session.close()
 
@@ -36,6 +38,7 @@ def test_the_secretary_closes_a_ballot_and_its_result_stays(new_page, live_serve
     open_council_session(secretary)
     session_url = re.search(r"/council/\d+$", secretary.url).group(0)
     secretary.get_by_role("link", name="Bỏ phiếu kín").click()
+    make_ballot_key(secretary)
     card = secretary.locator(f"#ballot-{dossier_id}")
     card.get_by_role("button", name="Mở phiếu").click()
     expect(secretary.locator(".flash-success")).to_contain_text("4 thành viên được bỏ phiếu")
@@ -58,6 +61,8 @@ def test_the_secretary_closes_a_ballot_and_its_result_stays(new_page, live_serve
         expect(member.locator(".flash-success")).to_have_text("Đã ghi nhận phiếu của bạn.")
 
     secretary.reload()
+    card.get_by_label("Mật khẩu của chủ tịch Hội đồng").fill(CHAIR_PASSPHRASE)
+    card.get_by_label("Mật khẩu của thư ký").fill(SECRETARY_PASSPHRASE)
     secretary.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="Đóng phiếu và kiểm phiếu").click()
     expect(secretary.locator(".flash-success")).to_contain_text("Đã đóng phiếu")

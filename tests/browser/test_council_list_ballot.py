@@ -61,7 +61,7 @@ def test_members_vote_a_list_on_their_phones(new_page, live_server):
     expect(secretary.locator(".flash-success")).to_contain_text(
         "Đã mở phiếu 3 hồ sơ trong một danh sách."
     )
-    count = secretary.locator(".ballot-list .ballot-count")
+    count = secretary.locator(".ballot-list .ballot-turnout")
     expect(count).to_have_text("0/5 thành viên đã bỏ phiếu")
     vote_url = secretary.get_by_role("link", name="Trang bỏ phiếu của danh sách").get_attribute(
         "href"
@@ -98,7 +98,7 @@ def test_members_vote_a_list_on_their_phones(new_page, live_server):
     expect(oanh.locator(".flash-success")).to_have_text("Đã ghi nhận phiếu của bạn cho 2 hồ sơ.")
     # Both the secretary's page and the first member's page follow.
     expect(count).to_have_text("2/5 thành viên đã bỏ phiếu", timeout=LIVE_MS)
-    expect(long.locator(".ballot-count")).to_have_text(
+    expect(long.locator(".ballot-turnout")).to_have_text(
         "2/5 thành viên đã bỏ phiếu", timeout=LIVE_MS
     )
 

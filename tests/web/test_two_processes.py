@@ -19,12 +19,13 @@ from models import (
     Attachment,
     AuditEvent,
     Ballot,
-    BallotBox,
+    BallotCard,
     BallotVoter,
     Dossier,
     make_engine,
     make_sessionmaker,
 )
+from tests.fixtures import ballot_keys as keyed
 from tests.fixtures.browsing import Browser
 from tests.fixtures.db import PG_URL
 from tests.fixtures.people import (
@@ -226,8 +227,9 @@ def test_two_servers_share_sessions_uploads_and_one_audit_chain(city):
 
 
 def test_council_members_vote_through_both_servers_at_once(city):
-    """Five members vote on one ballot at the same instant, alternating servers: five votes
-    counted, each member once (a second try on the other server is refused), the chain whole."""
+    """Five members vote on one ballot at the same instant, alternating servers: five cards
+    stored and counted, each member once (a second try on the other server is refused), the
+    chain whole."""
     factory, _ids, (a, b), world = city
     with factory() as session:
         council = make_council_session(session, world)
@@ -239,6 +241,7 @@ def test_council_members_vote_through_both_servers_at_once(city):
             council=council,
             nominee_name="Vũ Thị Hạnh",
         )
+        keyed.ensure_key(session, council.id, world.actor("secretary"))
         session.commit()
         council_id, dossier_id = council.id, dossier.id
     secretary = Browser(SECRET)
@@ -270,12 +273,17 @@ def test_council_members_vote_through_both_servers_at_once(city):
         ballot = session.scalars(
             select(Ballot).where(Ballot.session_id == council_id, Ballot.dossier_id == dossier_id)
         ).one()
-        box = session.get(BallotBox, ballot.id)
+        cards = session.scalar(
+            select(func.count()).select_from(BallotCard).where(BallotCard.list_id == ballot.list_id)
+        )
         voted = session.scalar(
             select(func.count())
             .select_from(BallotVoter)
             .where(BallotVoter.ballot_id == ballot.id, BallotVoter.voted.is_(True))
         )
+        keyed.close_ballot(session, council_id, dossier_id, world.actor("secretary"))
+        session.commit()
+        counted = (ballot.votes_for, ballot.votes_against, ballot.votes_abstain)
         result = verify(session)
-    assert (box.approve, box.reject, box.abstain, voted) == (5, 0, 0, 5)
+    assert (cards, voted, counted) == (5, 5, (5, 0, 0))
     assert result.ok, (result.bad_seq, result.problem)

@@ -7,11 +7,13 @@ in ``web/translations/en``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from babel.support import Translations
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
-from flask_babel import LazyString, format_datetime, get_locale, get_translations
+from flask_babel import LazyString, force_locale, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 from web.extensions import babel
@@ -42,8 +44,26 @@ def switch(code: str):
 
 # Flask-Babel keeps the request's locale and catalog on ``g`` too, but finds them again on
 # every call (several context lookups each); pages call these hundreds of times. Kept on
-# ``g`` as well, they live exactly as long as Flask-Babel's own choice of locale.
+# ``g`` as well, they live exactly as long as Flask-Babel's own choice of locale; to speak
+# another language for a moment (an e-mail in its reader's language), use ``in_language``,
+# which forgets them on the way in and out, never Flask-Babel's ``force_locale`` alone.
 _LANG, _CATALOG = "vinhdanh_lang", "vinhdanh_catalog"
+
+
+@contextmanager
+def in_language(code: str) -> Iterator[None]:
+    """Speak ``code`` ("vi" or "en") inside the block, then the request's language again."""
+    _forget()
+    try:
+        with force_locale(code):
+            yield
+    finally:
+        _forget()
+
+
+def _forget() -> None:
+    for name in (_LANG, _CATALOG):
+        g.pop(name, None)
 
 
 def lang() -> str:

@@ -5,10 +5,10 @@ the forms hold no content field that is not declared."""
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale
 
 from models.dossiers import DOSSIER_KINDS
 from web.dossiers.forms import FORMS
+from web.support.i18n import in_language
 from workflow.dossiers.fields import fields_of
 
 # Form fields that are not content: the unit drafting, the version drawn, the evidence files.
@@ -27,7 +27,7 @@ def test_form_fields_are_the_declared_fields_with_their_labels_and_limits(app, k
             assert field.flags.limit == spec.max_length, name
             assert bool(field.flags.required) == spec.required, name
             assert str(field.label.text) == spec.label[0]
-            with force_locale("en"):
+            with in_language("en"):
                 assert str(field.label.text) == spec.label[1]
             if spec.choices is not None:
                 assert [c[0] for c in field.iter_choices()] == list(spec.choices)

@@ -11,7 +11,7 @@ from flask import url_for
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from models import AwardRecord, DecisionItem, Nomination
+from models import AuditEvent, AwardRecord, DecisionItem, Nomination
 from tests.fixtures.people import make_dossier
 from tests.fixtures.register import PRIVATE_VALUES, make_person
 from tests.fixtures.web import AuthActions, app_db
@@ -24,6 +24,8 @@ LEAKS = (*PRIVATE_VALUES.values(), "1988-03-14", "0912345678", "079188001234")
 QUERIES = {
     "public.audit_events_json": {"after": 0, "limit": 1000},
     "public.outcomes": {"q": "Phạm Thu Trang"},
+    "public.consistency_json": {"from": 1, "to": 2},
+    "public.consistency": {"from": 1, "to": 2},
 }
 
 
@@ -69,6 +71,11 @@ def published(app, app_world):
             )
             or "0000000000"
         )
+        # The audit log's proofs and checkpoints (none signed here: their pages say so).
+        public = session.scalar(
+            select(AuditEvent.seq).where(AuditEvent.visibility == "public").order_by(AuditEvent.seq)
+        )
+        ids["seq_text"], ids["size"] = str(public), 1
     return ids
 
 

@@ -27,6 +27,7 @@ install-test: $(VENV)/.installed-test
 run: install fonts
 	$(BIN)/vinhdanh db upgrade
 	$(BIN)/vinhdanh demo
+	$(BIN)/vinhdanh audit checkpoint
 	$(BIN)/vinhdanh run --host $(HOST) --port $(PORT)
 
 # Production: gunicorn with WORKERS processes (default 2 × CPUs + 1). The migrations run once

@@ -10,8 +10,12 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, shot
-from tests.fixtures.ballot_keys import CHAIR_PASSPHRASE, SECRETARY_PASSPHRASE
-from tests.fixtures.browser import make_ballot_key, make_chair, open_council_session
+from tests.fixtures.browser import (
+    close_ballot_list,
+    make_ballot_key,
+    make_chair,
+    open_council_session,
+)
 from tests.fixtures.people import make_dossier
 
 NOMINEES = ("Trần Phú Quốc", "Đinh Thị Oanh", "Lê Văn Bảo")
@@ -102,19 +106,11 @@ def test_members_vote_a_list_on_their_phones(new_page, live_server):
         "2/5 thành viên đã bỏ phiếu", timeout=LIVE_MS
     )
 
-    close = secretary.locator("form.close-list")
-    close.get_by_label("Mật khẩu của chủ tịch Hội đồng").fill(CHAIR_PASSPHRASE)
-    close.get_by_label("Mật khẩu của thư ký").fill("không phải mật khẩu")
-    secretary.once("dialog", lambda dialog: dialog.accept())
-    close.get_by_role("button", name="Đóng phiếu và kiểm phiếu cả danh sách").click()
+    close_ballot_list(secretary, "không phải mật khẩu")
     expect(secretary.locator(".flash-error")).to_contain_text(
         "Mật khẩu của chủ tịch hoặc của thư ký không đúng"
     )
-    close = secretary.locator("form.close-list")
-    close.get_by_label("Mật khẩu của chủ tịch Hội đồng").fill(CHAIR_PASSPHRASE)
-    close.get_by_label("Mật khẩu của thư ký").fill(SECRETARY_PASSPHRASE)
-    secretary.once("dialog", lambda dialog: dialog.accept())
-    close.get_by_role("button", name="Đóng phiếu và kiểm phiếu cả danh sách").click()
+    close_ballot_list(secretary)
     expect(secretary.locator(".flash-success")).to_contain_text(
         "Đã đóng phiếu và kiểm phiếu 3 hồ sơ."
     )

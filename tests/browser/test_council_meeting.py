@@ -19,8 +19,8 @@ from playwright.sync_api import Page, expect
 
 from models import Dossier
 from tests.browser.conftest import PHONE, shot
-from tests.fixtures.ballot_keys import CHAIR_PASSPHRASE, SECRETARY_PASSPHRASE
 from tests.fixtures.browser import (
+    close_ballot_list,
     issue_decision,
     make_ballot_key,
     make_chair,
@@ -91,11 +91,7 @@ def cast(page: Page, vote_url: str, marks: dict[int, str]) -> None:
 def close_all(page: Page, session_url: str, count: int) -> None:
     """Both officers type their passphrases; the list is counted."""
     page.goto(f"{session_url}/ballots")
-    close = page.locator("form.close-list")
-    close.get_by_label("Mật khẩu của chủ tịch Hội đồng").fill(CHAIR_PASSPHRASE)
-    close.get_by_label("Mật khẩu của thư ký").fill(SECRETARY_PASSPHRASE)
-    page.once("dialog", lambda dialog: dialog.accept())
-    close.get_by_role("button", name="Đóng phiếu và kiểm phiếu cả danh sách").click()
+    close_ballot_list(page)
     expect(page.locator(".flash-success")).to_contain_text(
         f"Đã đóng phiếu và kiểm phiếu {count} hồ sơ."
     )

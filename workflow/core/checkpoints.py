@@ -163,6 +163,10 @@ class Verdict:
         """The verdict in ``locale`` ("vi" or "en")."""
         return render(self.code, self.params, locale, CHECKPOINT_MESSAGES.texts[self.code])
 
+    def as_json(self) -> dict[str, Any]:
+        """The verdict as every JSON answer starts: ok, and why in both languages."""
+        return {"ok": self.ok, "verdict": self.message("vi"), "verdict_en": self.message("en")}
+
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
@@ -402,11 +406,7 @@ class InclusionAnswer:
     proof: tuple[bytes, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "ok": self.verdict.ok,
-            "verdict": self.verdict.message("vi"),
-            "verdict_en": self.verdict.message("en"),
-        }
+        data = self.verdict.as_json()
         if self.verdict.ok and self.event and self.checkpoint:
             data |= {
                 "seq": self.event.seq,
@@ -468,11 +468,7 @@ class ConsistencyAnswer:
     proof: tuple[bytes, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "ok": self.verdict.ok,
-            "verdict": self.verdict.message("vi"),
-            "verdict_en": self.verdict.message("en"),
-        }
+        data = self.verdict.as_json()
         if self.old and self.new and self.verdict.ok:
             data |= {
                 "from": self.old.tree_size,

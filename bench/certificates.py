@@ -21,7 +21,6 @@ Target: the full design ≤ 30 s for 1,000 certificates on a 2-core machine.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import sys
 import tempfile
@@ -37,18 +36,20 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.pdfgen.canvas import Canvas  # noqa: E402
 
 from bench.common import (  # noqa: E402
+    DECISION_DAY,
     NOW,
     backend_parser,
+    bench_decision,
     build_cast,
     create_nominations,
     fresh_database,
     on_backends,
 )
 from models import AwardType, make_engine, make_sessionmaker  # noqa: E402
-from models.decisions import DECISION_ISSUED, Decision, DecisionItem  # noqa: E402
-from workflow.publication import certificates, decisions, verification  # noqa: E402
+from models.decisions import DECISION_ISSUED, Decision  # noqa: E402
+from workflow.publication import certificates, verification  # noqa: E402
 
-DAY = dt.date(2026, 6, 5)
+DAY = DECISION_DAY
 AWARDS = (
     "Giấy khen của Giám đốc Sở",
     "Chiến sĩ thi đua cơ sở",
@@ -131,20 +132,9 @@ def from_database(backend: str, pg_url: str | None, n: int, repeat: int) -> tupl
         with factory() as session:
             # Issued as the decision service leaves it (status, codes); issuing itself, which
             # fires the lifecycle on every dossier, is not what is measured.
-            decision = Decision(
-                number="05/QĐ-SGDĐT",
-                decided_on=DAY,
-                signer="Nguyễn Văn Giám",
-                title="Về việc khen thưởng năm học 2025 - 2026",
-                legal_bases="\n".join(decisions.DEFAULT_BASES),
-                status=DECISION_ISSUED,
-                created_by=cast.secretary.user_id,
-                created_at=NOW,
-                issued_at=NOW,
+            decision = bench_decision(
+                session, cast, "certificates", status=DECISION_ISSUED, issued_at=NOW
             )
-            decision.items = [DecisionItem(dossier_id=i) for i, _ in cast.sets["certificates"]]
-            session.add(decision)
-            session.flush()
             verification.assign_codes(session, decision)
             session.commit()
             decision_id = decision.id

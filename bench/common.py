@@ -37,12 +37,14 @@ from models import (
     make_engine,
     make_sessionmaker,
 )
+from models.decisions import Decision, DecisionItem
 from models.people import Person
 from models.text import fold
 from workflow import Actor
 from workflow.accounts.service import create_user
 from workflow.dossiers import content as dossiers
 from workflow.dossiers import evidence
+from workflow.publication.decisions import DEFAULT_BASES
 
 NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -283,3 +285,25 @@ def on_backends(
     else:
         print("\n(PostgreSQL skipped: set VINHDANH_TEST_DATABASE_URL or --pg)")
     return results
+
+
+DECISION_DAY = dt.date(2026, 6, 5)
+
+
+def bench_decision(session: Session, cast: Cast, label: str, **fields) -> Decision:
+    """A decision of 05/6/2026 listing every nomination of ``cast.sets[label]``, added and
+    flushed; ``fields`` set more columns (``status``, ``issued_at``)."""
+    decision = Decision(
+        number="05/QĐ-SGDĐT",
+        decided_on=DECISION_DAY,
+        signer="Nguyễn Văn Giám",
+        title="Về việc khen thưởng năm học 2025 - 2026",
+        legal_bases="\n".join(DEFAULT_BASES),
+        created_by=cast.secretary.user_id,
+        created_at=NOW,
+        **fields,
+    )
+    decision.items = [DecisionItem(dossier_id=i) for i, _ in cast.sets[label]]
+    session.add(decision)
+    session.flush()
+    return decision

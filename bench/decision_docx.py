@@ -34,16 +34,23 @@ sys.path.insert(0, str(_HERE.parent))
 
 from docx import Document  # noqa: E402
 
-from bench.common import NOW, PASSWORD, build_cast, create_nominations, fresh_database  # noqa: E402
+from bench.common import (  # noqa: E402
+    DECISION_DAY,
+    PASSWORD,
+    bench_decision,
+    build_cast,
+    create_nominations,
+    fresh_database,
+)
 from models import BaseSalary, make_engine, make_sessionmaker  # noqa: E402
-from models.decisions import Decision, DecisionItem  # noqa: E402
+from models.decisions import Decision  # noqa: E402
 from workflow import Actor  # noqa: E402
 from workflow.accounts.service import create_user  # noqa: E402
 from workflow.awards import catalogue  # noqa: E402
 from workflow.documents import docx as documents  # noqa: E402
 from workflow.publication import decisions, money  # noqa: E402
 
-DAY = dt.date(2026, 6, 5)
+DAY = DECISION_DAY
 AWARDS = (
     ("Lao động tiên tiến", Decimal("0.3")),
     ("Chiến sĩ thi đua cơ sở", Decimal("1.0")),
@@ -156,17 +163,7 @@ def from_database(n: int, repeat: int) -> tuple[float, int]:
         with factory() as session:
             # A draft listing every nomination: the document reads a decision's list whatever
             # the state (issuing, which checks the states, is not what is measured).
-            decision = Decision(
-                number="05/QĐ-SGDĐT",
-                decided_on=DAY,
-                signer="Nguyễn Văn Giám",
-                title="Về việc khen thưởng năm học 2025 - 2026",
-                legal_bases="\n".join(decisions.DEFAULT_BASES),
-                created_by=cast.secretary.user_id,
-                created_at=NOW,
-            )
-            decision.items = [DecisionItem(dossier_id=i) for i, _ in cast.sets["decision"]]
-            session.add(decision)
+            decision = bench_decision(session, cast, "decision")
             session.commit()
             decision_id = decision.id
 

@@ -4,6 +4,7 @@ ballots a Council member has yet to vote in."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -46,12 +47,11 @@ def ballots_awaiting(session: Session, actor: Actor) -> list[WaitingBallot]:
         )
         .order_by(Ballot.opened_at, Ballot.list_id, Ballot.row, Ballot.id)
     )
-    waiting: dict[tuple[int, int], WaitingBallot] = {}
-    for council_id, dossier_id, title, opened_at, list_id in rows:
+    firsts: dict[tuple[int, int], tuple] = {}
+    counts: Counter[tuple[int, int]] = Counter()
+    for row in rows:
+        council_id, dossier_id, _title, _opened_at, list_id = row
         key = (council_id, list_id if list_id is not None else -dossier_id)
-        first = waiting.get(key)
-        if first is None:
-            waiting[key] = WaitingBallot(council_id, dossier_id, title, opened_at, list_id)
-        else:
-            waiting[key] = first._replace(rows=first.rows + 1)
-    return list(waiting.values())
+        firsts.setdefault(key, tuple(row))
+        counts[key] += 1
+    return [WaitingBallot(*first, rows=counts[key]) for key, first in firsts.items()]

@@ -34,13 +34,14 @@ from models.text import nfc
 from workflow.awards.eligibility import forget
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
-from workflow.core.authz import may_revoke_award, refuse_unless
+from workflow.core.authz import may_revoke_award, may_revoke_award_of, refuse_unless
 from workflow.core.dates import parse_day
 from workflow.core.engine import load_for_update
 from workflow.core.errors import EditRefused, Violation
 from workflow.core.inputs import DECISION_NUMBER, field_too_long
 from workflow.core.messages import Messages
 from workflow.core.registry import states_where
+from workflow.dossiers.guards import nominee_account
 
 REVOKE = "revoke"  # the audit action
 KIND = "nomination"  # awards are nominations; a report's classification is not revoked
@@ -71,7 +72,13 @@ REVOCATION_MESSAGES = Messages(
             "Ngày quyết định thu hồi không được sau hôm nay.",
             "The revoking decision cannot be dated after today.",
         ),
-    }
+        "revocation_of_own_award": (
+            "Bạn là người được khen thưởng này nên không được thu hồi nó; "
+            "việc này do một người thẩm định khác của Văn phòng thực hiện.",
+            "This award is yours, so you may not revoke it; another reviewer of the Office must.",
+        ),
+    },
+    permission=frozenset({"revocation_of_own_award"}),
 )
 
 
@@ -88,7 +95,7 @@ def revocation_of(session: Session, dossier_id: int) -> Revocation | None:
 def may_revoke(actor: Actor | None, dossier: Dossier, revoked: Revocation | None) -> bool:
     """Whether the dossier page offers ``actor`` the revocation form."""
     return (
-        may_revoke_award(actor)
+        may_revoke_award_of(actor, nominee_account(dossier))
         and revoked is None
         and dossier.kind == KIND
         and dossier.state in revocable_states()
@@ -149,6 +156,10 @@ def revoke(
     at once) or ``NotFound`` and then has changed nothing."""
     refuse_unless(may_revoke_award(actor), _ACTION)
     dossier = load_for_update(session, dossier_id, actor)
+    refuse_unless(
+        may_revoke_award_of(actor, nominee_account(dossier)),
+        refusal=REVOCATION_MESSAGES.violation("revocation_of_own_award"),
+    )
     if dossier.kind != KIND or dossier.state not in revocable_states():
         raise EditRefused([REVOCATION_MESSAGES.violation("revocation_not_published")])
     earlier = revocation_of(session, dossier.id)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from models import Revocation
 from models.decisions import DecisionItem
 from tests.fixtures.money import approved, draft_decision
-from tests.fixtures.people import NOW, make_council_session
+from tests.fixtures.people import NOW, make_council_session, register_person
 from tests.fixtures.web import app_db, csrf_from
 from web import create_app
 from workflow.core.audit import current_head
@@ -138,6 +138,22 @@ def test_other_roles_may_not_revoke_and_nothing_changes(app, client, auth, site,
     with app_db(app) as session:
         assert current_head(session) == head
     assert "đang có hiệu lực" in text_of(client.get(f"/v/{site['code']}"))
+
+
+def test_a_reviewer_may_not_revoke_their_own_award(app, app_world, client, auth, site):
+    with app_db(app) as session:
+        register_person(session, app_world, "Trần Phú", "a", user="reviewer")
+        head = current_head(session)
+    auth.login("reviewer")
+    assert f"/office/dossiers/{site['phu']}/revoke" not in text_of(
+        client.get(f"/dossiers/{site['phu']}")
+    )
+    response = _post_revoke(client, site["phu"])
+    assert response.status_code == 403
+    assert "Bạn là người được khen thưởng này nên không được thu hồi" in text_of(response)
+    assert _revocations(app) == 0
+    with app_db(app) as session:
+        assert current_head(session) == head
 
 
 def test_bad_input_keeps_what_was_typed(app, client, auth, site):

@@ -14,7 +14,13 @@ from models import AuditEvent, AwardRecord, Nomination, Revocation, make_session
 from models.clock import local_day
 from tests.fixtures import TEST_NOW
 from tests.fixtures.money import approved, draft_decision
-from tests.fixtures.people import NOW, build_world, make_council_session, make_dossier
+from tests.fixtures.people import (
+    NOW,
+    build_world,
+    make_council_session,
+    make_dossier,
+    register_person,
+)
 from tests.workflow.core.test_concurrency import _run_together
 from workflow.awards.eligibility import Checker
 from workflow.core.audit import current_head
@@ -96,6 +102,28 @@ def test_other_roles_are_refused_and_nothing_changes(session, world, who):
     assert session.scalar(select(func.count()).select_from(Revocation)) == 0
     assert current_head(session) == head
     assert not get_outcome(session, first.id).revoked
+
+
+@pytest.mark.db
+def test_a_reviewer_may_not_revoke_their_own_award(session, world):
+    (first,) = issued(session, world, ("Trần Phú",))
+    # The reviewer's account is the register entry the award went to (the nominee's account).
+    herself = register_person(session, world, "Trần Phú", "a", user="reviewer")
+    assert first.person_id == herself.id
+    head = current_head(session)
+    assert not revocation.may_revoke(world.actor("reviewer"), first, None)
+    with pytest.raises(EditRefused) as refused:
+        revoke(session, world, first.id)
+    assert refused.value.code == "revocation_of_own_award"
+    assert refused.value.violations[0].is_permission
+    assert "Bạn là người được khen thưởng này" in refused.value.messages("vi")[0]
+    assert "yours" in refused.value.messages("en")[0]
+    assert session.scalar(select(func.count()).select_from(Revocation)) == 0
+    assert current_head(session) == head
+    assert not get_outcome(session, first.id).revoked
+    # Another reviewer may.
+    assert revocation.may_revoke(world.actor("reviewer2"), first, None)
+    assert revoke(session, world, first.id, who="reviewer2").dossier_id == first.id
 
 
 @pytest.mark.db

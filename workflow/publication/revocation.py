@@ -36,7 +36,7 @@ from workflow.core import audit
 from workflow.core.actors import Actor, Role
 from workflow.core.authz import may_revoke_award, may_revoke_award_of, refuse_unless
 from workflow.core.dates import parse_day
-from workflow.core.engine import load_for_update
+from workflow.core.engine import announce, load_for_update
 from workflow.core.errors import EditRefused, Violation
 from workflow.core.inputs import DECISION_NUMBER, field_too_long
 from workflow.core.messages import Messages
@@ -211,4 +211,6 @@ def revoke(
     )
     forget(session, dossier)
     session.flush()
+    # The unit's staff and head hear of it (in-app and by e-mail), as of the publication.
+    announce(session, dossier, event, actor)
     return revocation

@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import AwardRecord, Dossier
+from models import AwardRecord, Dossier, Initiative
 from models.clock import local_day, utcnow
 from models.decisions import Revocation
 from models.text import nfc
@@ -185,6 +185,19 @@ def revoke(
     except IntegrityError:
         # Only if another transaction got past the row lock first (a database without one).
         raise EditRefused([_done(revocation_of(session, dossier.id) or revocation)]) from None
+    records = select(AwardRecord.id).where(AwardRecord.dossier_id == dossier.id)
+    # The initiatives the award was granted on are credited to no award any more: one
+    # initiative counts toward one award (CV 5007/BNV-TĐKT), and this one no longer stands.
+    freed = sorted(
+        session.scalars(select(Initiative.id).where(Initiative.used_by_record_id.in_(records)))
+    )
+    changes: dict[str, Any] = {
+        "revocation_number": number,
+        "revocation_date": day.isoformat(),
+        "revoked_decision": dossier.decision_number,
+    }
+    if freed:
+        changes["initiatives_freed"] = freed
     event = audit.append(
         session,
         entity_type="dossier",
@@ -194,11 +207,7 @@ def revoke(
         actor_role=Role.OFFICE_REVIEWER.value,
         unit_id=dossier.unit_id,
         reason=reason,
-        changes={
-            "revocation_number": number,
-            "revocation_date": day.isoformat(),
-            "revoked_decision": dossier.decision_number,
-        },
+        changes=changes,
         public=True,
         now=now,
     )
@@ -209,6 +218,13 @@ def revoke(
         .values(revocation_id=revocation.id)
         .execution_options(synchronize_session="fetch")
     )
+    if freed:
+        session.execute(
+            update(Initiative)
+            .where(Initiative.id.in_(freed))
+            .values(used_by_record_id=None)
+            .execution_options(synchronize_session="fetch")
+        )
     forget(session, dossier)
     session.flush()
     # The unit's staff and head hear of it (in-app and by e-mail), as of the publication.

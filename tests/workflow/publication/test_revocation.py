@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from models import (
     AuditEvent,
     AwardRecord,
+    Initiative,
     Nomination,
     Notification,
     OutboxEmail,
@@ -303,3 +304,27 @@ def test_the_reports_keep_the_published_count_and_show_the_revoked_beside_it(ses
     assert [exports.REVOKED_LABEL, 1] in [r[:2] for r in year_rows]
     (line,) = [r for r in year_rows if r and r[0] == campaign.name]
     assert line[2:5] == [before.total, before.published, 1]
+
+
+@pytest.mark.db
+def test_the_initiatives_the_award_was_granted_on_are_freed(session, world):
+    first, second = issued(session, world)
+    records = {
+        r.dossier_id: r.id
+        for r in session.scalars(
+            select(AwardRecord).where(AwardRecord.dossier_id.in_((first.id, second.id)))
+        )
+    }
+    mine = Initiative(person_id=first.person_id, year=2026, title="Sáng kiến dạy học STEM")
+    theirs = Initiative(person_id=second.person_id, year=2026, title="Sáng kiến thư viện số")
+    # Credited as publishing credits them (``record_award``): one initiative, one award.
+    mine.used_by_record_id, theirs.used_by_record_id = records[first.id], records[second.id]
+    session.add_all([mine, theirs])
+    session.flush()
+    made = revoke(session, world, first.id)
+    session.refresh(mine)
+    session.refresh(theirs)
+    assert mine.used_by_record_id is None  # may be the ground of another award again
+    assert theirs.used_by_record_id == records[second.id]
+    event = session.get(AuditEvent, made.audit_seq)
+    assert json.loads(event.changes)["initiatives_freed"] == [mine.id]

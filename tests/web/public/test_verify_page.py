@@ -166,7 +166,7 @@ def test_bad_input_keeps_what_was_typed(app, client, auth, site):
     assert _revocations(app) == 0
 
 
-def test_the_office_revokes_and_every_page_says_so(app, client, auth, site):
+def test_the_office_revokes_and_every_page_says_so(app, app_world, client, auth, site):
     auth.login("reviewer")
     dossier_page = text_of(client.get(f"/dossiers/{site['phu']}"))
     assert f"/office/dossiers/{site['phu']}/revoke" in dossier_page
@@ -181,6 +181,13 @@ def test_the_office_revokes_and_every_page_says_so(app, client, auth, site):
     again = _post_revoke(client, site["phu"], number="13/QĐ-SGDĐT")
     assert again.status_code == 422 and "12/QĐ-SGDĐT" in text_of(again)
     assert _revocations(app) == 1
+    # The dashboards keep it among the published, with the revoked beside them.
+    campaign = app_world.campaign
+    board = text_of(client.get("/dashboard/", query_string={"campaign": campaign.id}))
+    assert 'data-figure="published_revoked">trong đó đã thu hồi: 1<' in board
+    year = text_of(client.get("/dashboard/year", query_string={"year": campaign.year}))
+    assert 'data-figure="year-published_revoked">trong đó đã thu hồi: 1<' in year
+    assert "(đã thu hồi: 1)" in year
     auth.logout()
 
     body = text_of(client.get(f"/v/{site['code']}"))

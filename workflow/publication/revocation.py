@@ -102,6 +102,15 @@ def may_revoke(actor: Actor | None, dossier: Dossier, revoked: Revocation | None
     )
 
 
+def refuse_own_award(actor: Actor, dossier: Dossier) -> None:
+    """Raise a permission refusal (``EditRefused``) when ``dossier``'s award went to
+    ``actor`` (or ``actor`` may not revoke at all)."""
+    refuse_unless(
+        may_revoke_award_of(actor, nominee_account(dossier)),
+        refusal=REVOCATION_MESSAGES.violation("revocation_of_own_award"),
+    )
+
+
 def _done(revoked: Revocation) -> Violation:
     return REVOCATION_MESSAGES.violation(
         "revocation_done",
@@ -156,10 +165,7 @@ def revoke(
     at once) or ``NotFound`` and then has changed nothing."""
     refuse_unless(may_revoke_award(actor), _ACTION)
     dossier = load_for_update(session, dossier_id, actor)
-    refuse_unless(
-        may_revoke_award_of(actor, nominee_account(dossier)),
-        refusal=REVOCATION_MESSAGES.violation("revocation_of_own_award"),
-    )
+    refuse_own_award(actor, dossier)
     if dossier.kind != KIND or dossier.state not in revocable_states():
         raise EditRefused([REVOCATION_MESSAGES.violation("revocation_not_published")])
     earlier = revocation_of(session, dossier.id)

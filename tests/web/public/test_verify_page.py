@@ -148,6 +148,9 @@ def test_a_reviewer_may_not_revoke_their_own_award(app, app_world, client, auth,
     assert f"/office/dossiers/{site['phu']}/revoke" not in text_of(
         client.get(f"/dossiers/{site['phu']}")
     )
+    form = _revoke_form(client, site["phu"])
+    assert form.status_code == 403
+    assert "Bạn là người được khen thưởng này nên không được thu hồi" in text_of(form)
     response = _post_revoke(client, site["phu"])
     assert response.status_code == 403
     assert "Bạn là người được khen thưởng này nên không được thu hồi" in text_of(response)

@@ -24,14 +24,18 @@ from models import (
     get_setting,
     make_sessionmaker,
 )
+from models.decisions import DecisionItem, Revocation
 from models.passwords import verify_password
+from tests.fixtures.web import app_db
 from web.auth.views import DEMO_PASSWORD_KEY
 from web.demo import DEMO_PASSWORD, DemoConflict, load_demo
+from web.demo.lists import DECISION, REVOCATION
 from workflow.accounts.service import authenticate
 from workflow.core.audit import current_head, verify
 from workflow.core.inputs import DECISION_NUMBER
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers.evidence import stored_path
+from workflow.publication.revocation import REVOKE
 
 pytestmark = pytest.mark.db
 
@@ -91,6 +95,9 @@ def test_histories_are_real_transitions_ending_in_the_current_state(demo):
             assert events[0].action == "create" and events[0].to_state == "draft"
             state = "draft"
             for event in events[1:]:
+                if event.action == REVOKE:  # not a transition: the state stays
+                    assert (event.from_state, event.to_state) == (None, None)
+                    continue
                 assert event.from_state == state, (dossier.id, event.action)
                 state = event.to_state
             assert state == dossier.state
@@ -222,12 +229,34 @@ def test_units_of_the_same_codes_refuse_the_load(fresh_engine, tmp_path):
             load_demo(session, DEMO_PASSWORD, upload_dir=tmp_path, progress=lambda _: None)
 
 
-def test_demo_command_and_the_sign_in_page(runner, client, auth):
+def test_demo_command_and_the_sign_in_page(app, runner, client, auth):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
+    _one_award_is_revoked_and_every_public_page_says_so(app, client)
     assert "Đã nạp dữ liệu mẫu" in first.output and "VinhDanh@2026" in first.output
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "Dữ liệu mẫu đã có sẵn" in again.output
     assert DEMO_PASSWORD in client.get("/auth/login").get_data(as_text=True)
     response = auth.login("thutruong.thpt-tran-phu", DEMO_PASSWORD)
     assert response.status_code == 302 and "/auth/login" not in response.headers["Location"]
+
+
+def _one_award_is_revoked_and_every_public_page_says_so(app, client) -> None:
+    """The Office revoked one row of decision 1258 through the workflow: the public list strikes
+    it through, and its certificate's code says so on ``/v``."""
+    with app_db(app) as session:
+        (revoked,) = session.scalars(select(Revocation)).all()
+        nomination = session.get_one(Nomination, revoked.dossier_id)
+        code = session.scalar(
+            select(DecisionItem.verify_code).where(DecisionItem.dossier_id == revoked.dossier_id)
+        )
+        name = nomination.person.full_name
+        event = session.get_one(AuditEvent, revoked.audit_seq)
+    number, day, reason = REVOCATION
+    assert (revoked.number, revoked.decided_on.isoformat(), revoked.reason) == (number, day, reason)
+    assert nomination.state == "published" and nomination.decision_number == DECISION[0]
+    assert event.action == "revoke" and event.visibility == "public"
+    listed = client.get("/public/", query_string={"q": name}).get_data(as_text=True)
+    assert "Đã thu hồi" in listed and f"Quyết định số {number}" in listed
+    page = client.get(f"/v/{code}").get_data(as_text=True)
+    assert f"ĐÃ BỊ THU HỒI theo Quyết định số {number}" in page

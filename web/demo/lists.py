@@ -12,6 +12,9 @@ accepts, returns or declines ticked rows and the Council decides them with one t
 Rows name people of the imported register (never an account holder nor a person a story
 names); the Chiến sĩ thi đua cơ sở rows name teachers whose 2025–2026 Lao động tiên tiến is in
 the paper-era history, as the law asks. Every pick is by register order: each load is the same.
+
+In November the Office revokes one row's award (``workflow.publication.revocation``): the public
+list shows it struck through, and its certificate's code says so on ``/v``.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from workflow.dossiers import content as dossiers
 from workflow.people.register import current_people
 from workflow.proposals.guards import rows_of
 from workflow.proposals.rows import RowEntry, add_rows
-from workflow.publication import decisions
+from workflow.publication import decisions, revocation
 from workflow.publication.notice import agenda_states
 
 LOCAL = dt.timezone(dt.timedelta(hours=7))
@@ -207,6 +210,14 @@ LISTS = [
 # The decision of the rows the Council passed at HD-02.
 DECISION = ("1258/QĐ-SGDĐT", "2026-07-24")
 COUNCIL = ("HD-02", "2026-07-15")
+# The row of decision 1258 whose award the Office revokes (list, row), and the revoking decision.
+REVOKED = ("40/TTr-THCSCVA", 0)
+REVOCATION = (
+    "1875/QĐ-SGDĐT",
+    "2026-11-25",
+    "Kết luận thanh tra số 214/KL-TTr ngày 20/11/2026: báo cáo thành tích kê khai tiết dạy "
+    "chuyên đề cấp thành phố không có trong kế hoạch của Sở, kê khai không trung thực.",
+)
 TALLY_FOR = (7, 0, 0)
 TALLY_AGAINST = (2, 5, 0)
 CAMPAIGN = "TD-2026"
@@ -229,6 +240,7 @@ def timeline(demo: Any, pdf: Callable[[], bytes]) -> list[tuple[dt.datetime, Run
     passed = [s for s in demo.lists if s.council]
     events.append((_at(COUNCIL[1], 9), _council(demo, passed)))
     events.append((_at(DECISION[1], 8), _decision(demo, passed)))
+    events.append((_at(REVOCATION[1], 14), _revocation(demo)))
     return events
 
 
@@ -504,5 +516,24 @@ def _decision(demo: Any, stories: list[ListStory]) -> Run:
         )
         decisions.issue(session, decision.id, secretary, now=when + dt.timedelta(hours=2))
         demo.transitions += len(ids)
+
+    return run
+
+
+def _revocation(demo: Any) -> Run:
+    """The Office revokes the award of one published row, by a later decision with a reason."""
+
+    def run(when: dt.datetime) -> None:
+        story = next(s for s in demo.lists if s.number == REVOKED[0])
+        number, day, reason = REVOCATION
+        revocation.revoke(
+            demo.session,
+            story.rows[REVOKED[1]],
+            demo.actors["chuyenvien.vp"],
+            number=number,
+            decided_on=dt.date.fromisoformat(day),
+            reason=reason,
+            now=when,
+        )
 
     return run

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from models import Dossier
 from web.auth.user import current_actor
 from web.db import get_session
 from web.office import bp
@@ -44,6 +45,9 @@ def revoke(dossier_id: int):
         )
 
     if request.method != "POST":
+        dossier = session.get(Dossier, dossier_id)
+        if dossier is not None:
+            revocation.refuse_own_award(actor, dossier)  # 403: not one's own award
         return page()
 
     def answer(refusal: Refusal):

@@ -300,6 +300,15 @@ def may_revoke_award(actor: Actor | None) -> bool:
     return _holds(actor, REVIEWER)
 
 
+def may_revoke_award_of(actor: Actor | None, nominee_account: int | None) -> bool:
+    """Revoke one award: :func:`may_revoke_award`, and not one's own (``nominee_account``, the
+    account of the person the award went to). Nobody judges their own violation, as no reviewer
+    examines, decides or publishes their own nomination (separation of duties)."""
+    return may_revoke_award(actor) and (
+        actor is None or nominee_account is None or actor.user_id != nominee_account
+    )
+
+
 # --- the Council ---------------------------------------------------------------------------
 
 

@@ -50,6 +50,13 @@ def add_listener(listener: Listener) -> None:
         TRANSITION_LISTENERS.append(listener)
 
 
+def announce(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> None:
+    """Tell the listeners of a change to ``dossier`` that is not a transition but concerns
+    the same people (a revocation of its award), as after a transition, in its transaction."""
+    for listener in TRANSITION_LISTENERS:
+        listener(session, dossier, event, actor)
+
+
 def _record(event: EventData) -> None:
     """after_state_change: run the effects and append the audit event."""
     ctx: GuardContext = event.kwargs["ctx"]

@@ -47,6 +47,7 @@ UNIT_OUTCOMES = {
     "publish": "published",
     "council_reject": "rejected",
     "office_accept": "accepted",
+    "revoke": "revoked",  # not a transition: a revocation of a published award (publication)
 }
 
 # code: ((Vietnamese title, body), (English title, body)); fields come from ``_fields``.
@@ -82,6 +83,20 @@ MESSAGES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "Published: {title}",
             "{Kind} “{title}” of {unit} was published by Decision No. {decision_number} "
             "of {decision_date}.",
+        ),
+    ),
+    "revoked": (
+        (
+            "Khen thưởng bị thu hồi: {title}",
+            "{Kind} «{title}» của {unit} (Quyết định số {decision_number} ngày "
+            "{decision_date}) đã bị thu hồi theo Quyết định số {revocation_number} ngày "
+            "{revocation_date} ({actor}).{reason_line}",
+        ),
+        (
+            "Award revoked: {title}",
+            "{Kind} “{title}” of {unit} (Decision No. {decision_number} of {decision_date}) "
+            "was revoked by Decision No. {revocation_number} of {revocation_date} "
+            "({actor}).{reason_line}",
         ),
     ),
     "rejected": (
@@ -155,6 +170,7 @@ def _fields(params: dict[str, Any], en: bool) -> dict[str, str]:
     if params.get("reason"):
         values["reason_line"] = _REASON[en].format(reason=params["reason"])
     values["decision_date"] = _day(params.get("decision_date"))
+    values["revocation_date"] = _day(params.get("revocation_date"))
     values["due"] = _day(params.get("due"))
     if "days" in params:
         days = int(params["days"])
@@ -387,7 +403,16 @@ def _params(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor)
         "reason": event.reason or "",
         "decision_number": dossier.decision_number or "",
         "decision_date": dossier.decision_date.isoformat() if dossier.decision_date else "",
+        **_revocation_params(event),
     }
+
+
+def _revocation_params(event: AuditEvent) -> dict[str, str]:
+    """The revoking decision's number and date, on the event of a revocation."""
+    if UNIT_OUTCOMES.get(event.action) != "revoked":
+        return {}
+    changes = json.loads(event.changes or "{}")
+    return {key: changes.get(key, "") for key in ("revocation_number", "revocation_date")}
 
 
 def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> int:

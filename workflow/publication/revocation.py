@@ -27,20 +27,21 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import AwardRecord, Dossier
+from models import AwardRecord, Dossier, Initiative
 from models.clock import local_day, utcnow
 from models.decisions import Revocation
 from models.text import nfc
 from workflow.awards.eligibility import forget
 from workflow.core import audit
 from workflow.core.actors import Actor, Role
-from workflow.core.authz import may_revoke_award, refuse_unless
+from workflow.core.authz import may_revoke_award, may_revoke_award_of, refuse_unless
 from workflow.core.dates import parse_day
-from workflow.core.engine import load_for_update
+from workflow.core.engine import announce, load_for_update
 from workflow.core.errors import EditRefused, Violation
 from workflow.core.inputs import DECISION_NUMBER, field_too_long
 from workflow.core.messages import Messages
 from workflow.core.registry import states_where
+from workflow.dossiers.guards import nominee_account
 
 REVOKE = "revoke"  # the audit action
 KIND = "nomination"  # awards are nominations; a report's classification is not revoked
@@ -71,7 +72,13 @@ REVOCATION_MESSAGES = Messages(
             "Ngày quyết định thu hồi không được sau hôm nay.",
             "The revoking decision cannot be dated after today.",
         ),
-    }
+        "revocation_of_own_award": (
+            "Bạn là người được khen thưởng này nên không được thu hồi nó; "
+            "việc này do một người thẩm định khác của Văn phòng thực hiện.",
+            "This award is yours, so you may not revoke it; another reviewer of the Office must.",
+        ),
+    },
+    permission=frozenset({"revocation_of_own_award"}),
 )
 
 
@@ -88,10 +95,19 @@ def revocation_of(session: Session, dossier_id: int) -> Revocation | None:
 def may_revoke(actor: Actor | None, dossier: Dossier, revoked: Revocation | None) -> bool:
     """Whether the dossier page offers ``actor`` the revocation form."""
     return (
-        may_revoke_award(actor)
+        may_revoke_award_of(actor, nominee_account(dossier))
         and revoked is None
         and dossier.kind == KIND
         and dossier.state in revocable_states()
+    )
+
+
+def refuse_own_award(actor: Actor, dossier: Dossier) -> None:
+    """Raise a permission refusal (``EditRefused``) when ``dossier``'s award went to
+    ``actor`` (or ``actor`` may not revoke at all)."""
+    refuse_unless(
+        may_revoke_award_of(actor, nominee_account(dossier)),
+        refusal=REVOCATION_MESSAGES.violation("revocation_of_own_award"),
     )
 
 
@@ -149,6 +165,7 @@ def revoke(
     at once) or ``NotFound`` and then has changed nothing."""
     refuse_unless(may_revoke_award(actor), _ACTION)
     dossier = load_for_update(session, dossier_id, actor)
+    refuse_own_award(actor, dossier)
     if dossier.kind != KIND or dossier.state not in revocable_states():
         raise EditRefused([REVOCATION_MESSAGES.violation("revocation_not_published")])
     earlier = revocation_of(session, dossier.id)
@@ -174,6 +191,19 @@ def revoke(
     except IntegrityError:
         # Only if another transaction got past the row lock first (a database without one).
         raise EditRefused([_done(revocation_of(session, dossier.id) or revocation)]) from None
+    records = select(AwardRecord.id).where(AwardRecord.dossier_id == dossier.id)
+    # The initiatives the award was granted on are credited to no award any more: one
+    # initiative counts toward one award (CV 5007/BNV-TĐKT), and this one no longer stands.
+    freed = sorted(
+        session.scalars(select(Initiative.id).where(Initiative.used_by_record_id.in_(records)))
+    )
+    changes: dict[str, Any] = {
+        "revocation_number": number,
+        "revocation_date": day.isoformat(),
+        "revoked_decision": dossier.decision_number,
+    }
+    if freed:
+        changes["initiatives_freed"] = freed
     event = audit.append(
         session,
         entity_type="dossier",
@@ -183,11 +213,7 @@ def revoke(
         actor_role=Role.OFFICE_REVIEWER.value,
         unit_id=dossier.unit_id,
         reason=reason,
-        changes={
-            "revocation_number": number,
-            "revocation_date": day.isoformat(),
-            "revoked_decision": dossier.decision_number,
-        },
+        changes=changes,
         public=True,
         now=now,
     )
@@ -198,6 +224,15 @@ def revoke(
         .values(revocation_id=revocation.id)
         .execution_options(synchronize_session="fetch")
     )
+    if freed:
+        session.execute(
+            update(Initiative)
+            .where(Initiative.id.in_(freed))
+            .values(used_by_record_id=None)
+            .execution_options(synchronize_session="fetch")
+        )
     forget(session, dossier)
     session.flush()
+    # The unit's staff and head hear of it (in-app and by e-mail), as of the publication.
+    announce(session, dossier, event, actor)
     return revocation

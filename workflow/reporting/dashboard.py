@@ -22,6 +22,7 @@ from models import (
     Nomination,
     Report,
     ReportFigure,
+    Revocation,
     Target,
     Unit,
     utcnow,
@@ -230,6 +231,8 @@ class NominationFigures:
     published_direct: int = 0
     ad_hoc_published: int = 0
     ad_hoc_in_progress: int = 0
+    # Of the published, revoked later: the published counts stay (they are history).
+    published_revoked: int = 0
 
     @property
     def total(self) -> int:
@@ -245,6 +248,12 @@ class NominationFigures:
         if not self.published_individuals:
             return None
         return self.published_direct / self.published_individuals
+
+
+def revoked_condition():
+    """The nomination's award was revoked (thu hồi): it stays published, and is counted among
+    the published, with this figure beside it."""
+    return _D.c.id.in_(select(Revocation.dossier_id))
 
 
 def _sent_nominations(campaign: Campaign, *columns) -> Select:
@@ -286,12 +295,13 @@ def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
         one(ad_hoc),
         one(_N.c.nominee_kind == "individual"),
         one(direct_condition()),
+        one(revoked_condition()),
     ).group_by(_D.c.state, _N.c.award_type_id)
     states: dict[str, list[int]] = {}
     awards: dict[int, int] = {}
-    for state, award_id, n, adhoc, indiv, direct in session.execute(stmt):
-        sums = states.setdefault(state, [0, 0, 0, 0])
-        for i, value in enumerate((n, adhoc, indiv, direct)):
+    for state, award_id, n, adhoc, indiv, direct, revoked in session.execute(stmt):
+        sums = states.setdefault(state, [0, 0, 0, 0, 0])
+        for i, value in enumerate((n, adhoc, indiv, direct, revoked)):
             sums[i] += int(value or 0)
         awards[award_id] = awards.get(award_id, 0) + n
     figures.by_state = [
@@ -299,9 +309,12 @@ def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
         for s in wdef.states
         if s.name in states
     ]
-    figures.ad_hoc_published, figures.published_individuals, figures.published_direct = states.get(
-        published_state(), [0, 0, 0, 0]
-    )[1:]
+    (
+        figures.ad_hoc_published,
+        figures.published_individuals,
+        figures.published_direct,
+        figures.published_revoked,
+    ) = states.get(published_state(), [0, 0, 0, 0, 0])[1:]
     figures.ad_hoc_in_progress = sum(v[1] for s, v in states.items() if s not in closed_states())
     if awards:
         names = session.execute(
@@ -340,6 +353,7 @@ class CampaignRow:
     sent: int
     published: int
     ad_hoc: int
+    revoked: int = 0  # of the published, revoked later
 
 
 @dataclass
@@ -365,12 +379,15 @@ def year_dashboard(session: Session, year: int) -> YearBoard:
         func.count(),
         one(_D.c.state == published_state()),
         one(year_ad_hoc_condition(year)),
+        one(revoked_condition()),
     ).group_by(_D.c.campaign_id)
-    counts = {cid: (n, int(p or 0), int(a or 0)) for cid, n, p, a in session.execute(stmt)}
+    counts = {
+        cid: (n, int(p or 0), int(a or 0), int(r or 0)) for cid, n, p, a, r in session.execute(stmt)
+    }
     campaigns = session.scalars(
         select(Campaign).where(Campaign.year == year).order_by(Campaign.name)
     )
-    rows = [CampaignRow(c, *counts.get(c.id, (0, 0, 0))) for c in campaigns]
+    rows = [CampaignRow(c, *counts.get(c.id, (0, 0, 0, 0))) for c in campaigns]
     rows.sort(key=lambda r: (-r.sent, name_key(r.campaign.name)))
     return YearBoard(year, year_nomination_figures(session, year), rows)
 

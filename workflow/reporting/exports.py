@@ -189,11 +189,16 @@ def _summary(wb: Workbook, board: Dashboard, head: tuple[int, str], now: dt.date
     _nomination_tables(sheet, n)
 
 
+# The published counts stay what was published (history); the revoked among them beside them.
+REVOKED_LABEL = "Trong số đã công bố: đã thu hồi"
+
+
 def _nomination_tables(sheet: _Sheet, n: NominationFigures) -> None:
     """The nominations sent, by state and by award, and the plan's priorities."""
     sheet.table(
         ["Hồ sơ đề nghị khen thưởng đã gửi Sở, theo trạng thái", "Số hồ sơ"],
-        [(c.label_vi, c.count) for c in n.by_state] + [("Tổng cộng", n.total)],
+        [(c.label_vi, c.count) for c in n.by_state]
+        + [("Tổng cộng", n.total), (REVOKED_LABEL, n.published_revoked)],
     )
     sheet.table(
         ["Theo danh hiệu, hình thức khen thưởng", "Số hồ sơ"],
@@ -224,7 +229,7 @@ def year_workbook(
     board = year_dashboard(session, year)
     head = current_head(session)
     wb = Workbook(write_only=True)
-    sheet = _Sheet(wb, f"Tổng hợp năm {year}", [52, 16, 16, 16, 16])
+    sheet = _Sheet(wb, f"Tổng hợp năm {year}", [52, 16, 16, 16, 16, 16])
     sheet.ws.append(
         [sheet.cell("BÁO CÁO TỔNG HỢP THI ĐUA, KHEN THƯỞNG CẢ NĂM", Font(bold=True, size=14))]
     )
@@ -240,13 +245,21 @@ def year_workbook(
         sheet.ws.append([sheet.cell(label, BOLD), sheet.cell(value, fmt=fmt)])
     sheet.row([])
     sheet.table(
-        ["Phong trào thi đua", "Loại", "Đã gửi Sở", "Đã công bố", "Khen thưởng đột xuất"],
+        [
+            "Phong trào thi đua",
+            "Loại",
+            "Đã gửi Sở",
+            "Đã công bố",
+            REVOKED_LABEL,
+            "Khen thưởng đột xuất",
+        ],
         [
             (
                 r.campaign.name,
                 CAMPAIGN_KIND_LABELS[r.campaign.kind][0],
                 r.sent,
                 r.published,
+                r.revoked,
                 r.ad_hoc,
             )
             for r in board.campaigns

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from models import Revocation
 from models.decisions import DecisionItem
 from tests.fixtures.money import approved, draft_decision
-from tests.fixtures.people import NOW, make_council_session
+from tests.fixtures.people import NOW, make_council_session, register_person
 from tests.fixtures.web import app_db, csrf_from
 from web import create_app
 from workflow.core.audit import current_head
@@ -140,6 +140,25 @@ def test_other_roles_may_not_revoke_and_nothing_changes(app, client, auth, site,
     assert "đang có hiệu lực" in text_of(client.get(f"/v/{site['code']}"))
 
 
+def test_a_reviewer_may_not_revoke_their_own_award(app, app_world, client, auth, site):
+    with app_db(app) as session:
+        register_person(session, app_world, "Trần Phú", "a", user="reviewer")
+        head = current_head(session)
+    auth.login("reviewer")
+    assert f"/office/dossiers/{site['phu']}/revoke" not in text_of(
+        client.get(f"/dossiers/{site['phu']}")
+    )
+    form = _revoke_form(client, site["phu"])
+    assert form.status_code == 403
+    assert "Bạn là người được khen thưởng này nên không được thu hồi" in text_of(form)
+    response = _post_revoke(client, site["phu"])
+    assert response.status_code == 403
+    assert "Bạn là người được khen thưởng này nên không được thu hồi" in text_of(response)
+    assert _revocations(app) == 0
+    with app_db(app) as session:
+        assert current_head(session) == head
+
+
 def test_bad_input_keeps_what_was_typed(app, client, auth, site):
     auth.login("reviewer")
     response = _post_revoke(client, site["phu"], number="12-QD", decided_on="31/02/2026")
@@ -150,7 +169,7 @@ def test_bad_input_keeps_what_was_typed(app, client, auth, site):
     assert _revocations(app) == 0
 
 
-def test_the_office_revokes_and_every_page_says_so(app, client, auth, site):
+def test_the_office_revokes_and_every_page_says_so(app, app_world, client, auth, site):
     auth.login("reviewer")
     dossier_page = text_of(client.get(f"/dossiers/{site['phu']}"))
     assert f"/office/dossiers/{site['phu']}/revoke" in dossier_page
@@ -165,6 +184,13 @@ def test_the_office_revokes_and_every_page_says_so(app, client, auth, site):
     again = _post_revoke(client, site["phu"], number="13/QĐ-SGDĐT")
     assert again.status_code == 422 and "12/QĐ-SGDĐT" in text_of(again)
     assert _revocations(app) == 1
+    # The dashboards keep it among the published, with the revoked beside them.
+    campaign = app_world.campaign
+    board = text_of(client.get("/dashboard/", query_string={"campaign": campaign.id}))
+    assert 'data-figure="published_revoked">trong đó đã thu hồi: 1<' in board
+    year = text_of(client.get("/dashboard/year", query_string={"year": campaign.year}))
+    assert 'data-figure="year-published_revoked">trong đó đã thu hồi: 1<' in year
+    assert "(đã thu hồi: 1)" in year
     auth.logout()
 
     body = text_of(client.get(f"/v/{site['code']}"))

@@ -5,23 +5,42 @@ revoked, and the award no longer counts as held."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from models import AuditEvent, AwardRecord, Nomination, Revocation, make_sessionmaker
+from models import (
+    AuditEvent,
+    AwardRecord,
+    Initiative,
+    Nomination,
+    Notification,
+    OutboxEmail,
+    Revocation,
+    make_sessionmaker,
+)
 from models.clock import local_day
 from tests.fixtures import TEST_NOW
 from tests.fixtures.money import approved, draft_decision
-from tests.fixtures.people import NOW, build_world, make_council_session, make_dossier
+from tests.fixtures.people import (
+    NOW,
+    build_world,
+    make_council_session,
+    make_dossier,
+    register_person,
+)
 from tests.workflow.core.test_concurrency import _run_together
 from workflow.awards.eligibility import Checker
 from workflow.core.audit import current_head
 from workflow.core.errors import EditRefused, NotFound
+from workflow.notifications import notify
 from workflow.people.history import person_history
 from workflow.publication import decisions, revocation, verification
 from workflow.publication.outcomes import get_outcome
+from workflow.reporting import dashboard, exports
 
 REASON = "Kê khai thành tích không trung thực (kết luận thanh tra số 12/KL-TTr)."
 
@@ -96,6 +115,55 @@ def test_other_roles_are_refused_and_nothing_changes(session, world, who):
     assert session.scalar(select(func.count()).select_from(Revocation)) == 0
     assert current_head(session) == head
     assert not get_outcome(session, first.id).revoked
+
+
+@pytest.mark.db
+def test_the_unit_staff_and_head_are_told_in_app_and_by_email(session, world):
+    (first,) = issued(session, world, ("Trần Phú",))
+    notes = session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
+    mails = session.scalar(select(func.coalesce(func.max(OutboxEmail.id), 0)))
+    revoke(session, world, first.id)
+    users = {u.id: name for name, u in world.users.items()}
+    told = session.scalars(select(Notification).where(Notification.id > notes)).all()
+    assert sorted(users[n.user_id] for n in told) == ["head_a", "staff_a"]
+    note = told[0]
+    assert (note.kind, note.dossier_id, note.link) == ("revoked", first.id, f"/dossiers/{first.id}")
+    title, body = notify.render_notification(note, "vi")
+    assert title.startswith("Khen thưởng bị thu hồi")
+    assert "đã bị thu hồi theo Quyết định số 12/QĐ-SGDĐT ngày 01/12/2026" in body
+    assert "Quyết định số 05/QĐ-SGDĐT ngày 05/06/2026" in body and REASON in body
+    title_en, body_en = notify.render_notification(note, "en")
+    assert (
+        title_en.startswith("Award revoked") and "Decision No. 12/QĐ-SGDĐT of 01/12/2026" in body_en
+    )
+    emails = session.scalars(select(OutboxEmail).where(OutboxEmail.id > mails)).all()
+    assert sorted(e.to_address for e in emails) == sorted(
+        world.users[name].email for name in ("head_a", "staff_a")
+    )
+    assert all("12/QĐ-SGDĐT" in e.subject + e.body_text for e in emails)
+    assert all("— English —" in e.body_text and "Award revoked" in e.body_text for e in emails)
+
+
+@pytest.mark.db
+def test_a_reviewer_may_not_revoke_their_own_award(session, world):
+    (first,) = issued(session, world, ("Trần Phú",))
+    # The reviewer's account is the register entry the award went to (the nominee's account).
+    herself = register_person(session, world, "Trần Phú", "a", user="reviewer")
+    assert first.person_id == herself.id
+    head = current_head(session)
+    assert not revocation.may_revoke(world.actor("reviewer"), first, None)
+    with pytest.raises(EditRefused) as refused:
+        revoke(session, world, first.id)
+    assert refused.value.code == "revocation_of_own_award"
+    assert refused.value.violations[0].is_permission
+    assert "Bạn là người được khen thưởng này" in refused.value.messages("vi")[0]
+    assert "yours" in refused.value.messages("en")[0]
+    assert session.scalar(select(func.count()).select_from(Revocation)) == 0
+    assert current_head(session) == head
+    assert not get_outcome(session, first.id).revoked
+    # Another reviewer may.
+    assert revocation.may_revoke(world.actor("reviewer2"), first, None)
+    assert revoke(session, world, first.id, who="reviewer2").dossier_id == first.id
 
 
 @pytest.mark.db
@@ -207,3 +275,56 @@ def test_two_people_revoking_at_once_one_wins_the_other_is_told_why(committed):
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "revoke")
         )
         assert events == 1
+
+
+def _cells(xlsx: bytes) -> list[list]:
+    book = load_workbook(io.BytesIO(xlsx), read_only=True)
+    return [list(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.db
+def test_the_reports_keep_the_published_count_and_show_the_revoked_beside_it(session, world):
+    first, _ = issued(session, world)
+    campaign = first.campaign
+    before = dashboard.nomination_figures(session, campaign)
+    assert before.published_revoked == 0
+    revoke(session, world, first.id)
+    after = dashboard.nomination_figures(session, campaign)
+    # History: what was published stays counted; the revoked among them are shown beside it.
+    assert (after.published, after.total) == (before.published, before.total)
+    assert after.published_individuals == before.published_individuals
+    assert after.published_revoked == 1
+    year = dashboard.year_dashboard(session, campaign.year)
+    assert year.figures.published_revoked == 1
+    (row,) = [r for r in year.campaigns if r.campaign.id == campaign.id]
+    assert (row.published, row.revoked) == (before.published, 1)
+    campaign_rows = _cells(exports.campaign_workbook(session, campaign, now=TEST_NOW))
+    assert [exports.REVOKED_LABEL, 1] in [r[:2] for r in campaign_rows]
+    year_rows = _cells(exports.year_workbook(session, campaign.year, now=TEST_NOW))
+    assert [exports.REVOKED_LABEL, 1] in [r[:2] for r in year_rows]
+    (line,) = [r for r in year_rows if r and r[0] == campaign.name]
+    assert line[2:5] == [before.total, before.published, 1]
+
+
+@pytest.mark.db
+def test_the_initiatives_the_award_was_granted_on_are_freed(session, world):
+    first, second = issued(session, world)
+    records = {
+        r.dossier_id: r.id
+        for r in session.scalars(
+            select(AwardRecord).where(AwardRecord.dossier_id.in_((first.id, second.id)))
+        )
+    }
+    mine = Initiative(person_id=first.person_id, year=2026, title="Sáng kiến dạy học STEM")
+    theirs = Initiative(person_id=second.person_id, year=2026, title="Sáng kiến thư viện số")
+    # Credited as publishing credits them (``record_award``): one initiative, one award.
+    mine.used_by_record_id, theirs.used_by_record_id = records[first.id], records[second.id]
+    session.add_all([mine, theirs])
+    session.flush()
+    made = revoke(session, world, first.id)
+    session.refresh(mine)
+    session.refresh(theirs)
+    assert mine.used_by_record_id is None  # may be the ground of another award again
+    assert theirs.used_by_record_id == records[second.id]
+    event = session.get(AuditEvent, made.audit_seq)
+    assert json.loads(event.changes)["initiatives_freed"] == [mine.id]

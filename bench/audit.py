@@ -33,7 +33,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.common import NOW, Progress, backend_parser, fresh_database, on_backends  # noqa: E402
@@ -41,6 +41,7 @@ from models import AuditEvent, make_engine  # noqa: E402
 from workflow.core import merkle  # noqa: E402
 from workflow.core.audit import (  # noqa: E402
     EVENT_FIELDS,
+    EVENT_ROWS,
     FORMAT_VERSION,
     canonical_json,
     chain_hash,
@@ -161,7 +162,7 @@ def chain(url: str, n: int) -> None:
     fill(url, n)
     engine = make_engine(url)
     # The query verify runs: every column, each time converted as the app reads it.
-    query = select(AuditEvent.__table__).order_by(AuditEvent.seq)
+    query = EVENT_ROWS
     floors, verifies = [], []
     for _ in range(3):  # alternated, so both sides see the same machine load
         with engine.connect() as connection:

@@ -23,7 +23,8 @@ from tests.fixtures.audit_tools import (
     set_columns,
     set_head,
 )
-from workflow.core.audit import current_head, verify
+from workflow.core import audit
+from workflow.core.audit import chain_hash, current_head, leaf_hash, verify
 
 
 @pytest.fixture()
@@ -60,6 +61,11 @@ def test_changed_canonical(session, log):
         ("reason", "Lý do khác"),
         ("actor_role", "admin"),
         ("changes", '{"sent_at":null}'),
+        ("unit_id", 999),
+        ("entity_type", "forged"),
+        ("entity_id", 999_999),
+        ("action", "forged"),
+        ("from_state", "forged"),
     ],
 )
 def test_changed_column(session, log, column, value):
@@ -67,6 +73,51 @@ def test_changed_column(session, log, column, value):
     assert row(session, middle)[column] != value
     set_columns(session, middle, **{column: value})
     _broken_at(session, middle, "columns differ")
+
+
+@pytest.mark.db
+def test_changed_visibility(session, log):
+    middle = log // 2 + 1
+    old = row(session, middle)["visibility"]
+    set_columns(session, middle, visibility="public" if old == "internal" else "internal")
+    _broken_at(session, middle, "columns differ")
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(
+    "changes",
+    [
+        '{},"smuggled":1',  # a key the columns do not have, carried by the changes column
+        '{"sent_at":null},"changes":{}',  # "changes" twice: a decoder keeps the last one
+        '{"sent_at":null',  # not JSON at all
+    ],
+)
+def test_changes_column_that_is_not_one_value(session, log, changes):
+    """A forger who rewrites the last event and the head so that its canonical text is its
+    columns' text, with a ``changes`` column that is not the writer's one JSON value: the text
+    matches, the content does not."""
+    last = row(session, log)
+    canonical = last["canonical"].replace(
+        f'"changes":{last["changes"]},', f'"changes":{changes},', 1
+    )
+    assert canonical != last["canonical"]
+    leaf = leaf_hash(canonical)
+    digest = chain_hash(last["prev_hash"], leaf)
+    set_columns(session, log, changes=changes, canonical=canonical, leaf_hash=leaf, hash=digest)
+    set_head(session, log, digest)
+    _broken_at(session, log, "columns differ")
+
+
+@pytest.mark.db
+def test_the_writers_events_pass_the_quick_check(session, log, monkeypatch):
+    """Every event the app writes is vouched for by the rebuilt canonical text: the full
+    comparison is never needed for an intact log (it is what makes verify fast)."""
+
+    def full_check(*args):
+        raise AssertionError(f"event {args[0].seq} needed the full comparison")
+
+    monkeypatch.setattr(audit, "_check_one", full_check)
+    assert verify(session).count == log
 
 
 @pytest.mark.db

@@ -223,7 +223,7 @@ def test_public_events_hide_internal_content(session, world, outcomes):
 
 def test_the_stored_sort_keys_follow_names_and_renamed_units(session, world, outcomes):
     hai, unit_b = outcomes["hai"], world.units["b"]
-    report = next(d for d in session.scalars(select(Dossier)) if d.kind == "report")
+    report = outcomes["report"]
     assert hai.name_sort == person_sort_bytes("Đặng Văn Hải")
     assert hai.unit_sort == vi_sort_bytes(world.units["a"].name)
     assert report.name_sort == person_sort_bytes(unit_b.name)

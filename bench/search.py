@@ -6,7 +6,8 @@ Data (not timed): 2,000 schools, five yearly campaigns, six award types and OUTC
 outcomes: one published classification report per school and year, the rest published
 nominations, plus a tenth as many nominations still under review (the public must not see
 them, and the search must skip them). Written with SQLAlchemy Core bulk INSERTs, not through
-the workflow (no guards, no audit events); the word index fills itself through its triggers
+the workflow (no guards, no audit events), then the sort keys filled as the migration fills
+them (``models.dossiers.fill_sort_keys``); the word index fills itself through its triggers
 (SQLite) or its GIN index (PostgreSQL), as it does in the app. Family names follow their real
 spread (Nguyễn about 38 %), so "nguy" matches tens of thousands of rows; one given name
 ("Khuê") is rare.
@@ -52,6 +53,7 @@ from models import (  # noqa: E402
     make_engine,
     make_sessionmaker,
 )
+from models.dossiers import fill_sort_keys  # noqa: E402
 from models.text import fold  # noqa: E402
 from workflow.core.inputs import CLASSIFICATIONS  # noqa: E402
 from workflow.lifecycles.common import OFFICE_REVIEW, PUBLISHED  # noqa: E402
@@ -303,6 +305,8 @@ def populate(engine: Engine, n: int, seed: int = 2026) -> float:
         for model, rows in ((Dossier, dossiers), (Nomination, nominations), (Report, reports)):
             for start in range(0, len(rows), CHUNK):
                 conn.execute(model.__table__.insert(), rows[start : start + CHUNK])
+        # The sort keys the ORM events write for a dossier saved through the app.
+        fill_sort_keys(conn)
         if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
             for name in ("unit", "user_account", "campaign", "award_type", "dossier"):
                 conn.execute(

@@ -9,12 +9,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    bindparam,
+    event,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from models.base import Base
 from models.clock import utcnow
 from models.org import Unit, User
+from models.text import person_sort_bytes, vi_sort_bytes
 
 if TYPE_CHECKING:
     from models.awards import AwardType
@@ -46,6 +62,9 @@ class Dossier(Base):
         Index("ix_dossier_kind_state_unit", "kind", "state", "unit_id"),
         # The public list: published outcomes by decision date.
         Index("ix_dossier_state_decision", "state", "decision_date", "id"),
+        # ... by name and by unit: walked in order until a page is full (see name_sort).
+        Index("ix_dossier_state_name", "state", "name_sort", "id"),
+        Index("ix_dossier_state_unit", "state", "unit_sort", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +89,12 @@ class Dossier(Base):
     decision_date: Mapped[dt.date | None] = mapped_column(Date)
     decision_signer: Mapped[str | None] = mapped_column(String(160))
     published_at: Mapped[dt.datetime | None]
+    # The public list's Vietnamese order as bytes (models.text.person_sort_bytes of the
+    # nominee, or of the unit for a report; vi_sort_bytes of the unit's name), so the list
+    # sorts by plain byte order under an index instead of collating every row. Kept by the
+    # events at the end of this module; ``fill_sort_keys`` fills rows written around the ORM.
+    name_sort: Mapped[bytes | None] = mapped_column(LargeBinary(800))
+    unit_sort: Mapped[bytes | None] = mapped_column(LargeBinary(800))
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
     campaign: Mapped[Campaign] = relationship(lazy="joined", innerjoin=True)
@@ -210,3 +235,81 @@ class ReturnPoint(Base):
 
     request: Mapped[ReturnRequest] = relationship(back_populates="points")
     replier: Mapped[User | None] = relationship()
+
+
+def _unit_name(connection: Connection, unit_id: int | None) -> str:
+    if unit_id is None:
+        return ""
+    unit = Unit.__table__
+    return connection.scalar(select(unit.c.name).where(unit.c.id == unit_id)) or ""
+
+
+def _set_sort_keys(connection: Connection, dossier: Dossier) -> None:
+    unit_name = _unit_name(connection, dossier.unit_id)
+    dossier.unit_sort = vi_sort_bytes(unit_name)
+    if isinstance(dossier, Nomination):
+        dossier.name_sort = person_sort_bytes(dossier.nominee_name)
+    elif isinstance(dossier, Report):
+        dossier.name_sort = person_sort_bytes(unit_name)
+
+
+@event.listens_for(Dossier, "before_insert", propagate=True)
+def _keys_on_insert(mapper: Mapper, connection: Connection, dossier: Dossier) -> None:
+    _set_sort_keys(connection, dossier)
+
+
+@event.listens_for(Dossier, "before_update", propagate=True)
+def _keys_on_update(mapper: Mapper, connection: Connection, dossier: Dossier) -> None:
+    state = inspect(dossier)
+    names = ("unit_id", "nominee_name") if isinstance(dossier, Nomination) else ("unit_id",)
+    if any(state.attrs[name].history.has_changes() for name in names):
+        _set_sort_keys(connection, dossier)
+
+
+@event.listens_for(Unit, "after_update")
+def _keys_on_rename(mapper: Mapper, connection: Connection, unit: Unit) -> None:
+    """A renamed unit moves its dossiers in the order by unit, and its reports (named after
+    it) in the order by name."""
+    if not inspect(unit).attrs.name.history.has_changes():
+        return
+    table = Dossier.__table__
+    of_unit = table.c.unit_id == unit.id
+    connection.execute(update(table).where(of_unit).values(unit_sort=vi_sort_bytes(unit.name)))
+    connection.execute(
+        update(table)
+        .where(of_unit, table.c.kind == "report")
+        .values(name_sort=person_sort_bytes(unit.name))
+    )
+
+
+def fill_sort_keys(connection: Connection, missing_only: bool = True) -> int:
+    """Write ``name_sort`` and ``unit_sort`` of the dossiers written without the ORM (a
+    migration's existing rows, a bulk load); returns how many rows it wrote."""
+    d, n, u = Dossier.__table__, Nomination.__table__, Unit.__table__
+    query = (
+        select(d.c.id, d.c.kind, n.c.nominee_name, u.c.name)
+        .select_from(d.join(u, u.c.id == d.c.unit_id).outerjoin(n, n.c.id == d.c.id))
+        .order_by(d.c.id)
+    )
+    if missing_only:
+        query = query.where(d.c.unit_sort.is_(None))
+    rows = connection.execute(query).all()
+    for start in range(0, len(rows), 1000):
+        connection.execute(
+            update(d).where(d.c.id == bindparam("dossier_id")),
+            [
+                {
+                    "dossier_id": row.id,
+                    "name_sort": (
+                        person_sort_bytes(row.nominee_name)
+                        if row.kind == "nomination"
+                        else person_sort_bytes(row.name)
+                        if row.kind == "report"
+                        else None
+                    ),
+                    "unit_sort": vi_sort_bytes(row.name),
+                }
+                for row in rows[start : start + 1000]
+            ],
+        )
+    return len(rows)

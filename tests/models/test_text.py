@@ -11,7 +11,9 @@ from models.text import (
     ALPHABET,
     fold,
     nfc,
+    person_sort_bytes,
     person_sort_key,
+    vi_sort_bytes,
     vi_sort_key,
     whole_number,
     whole_numbers,
@@ -198,3 +200,39 @@ def test_whole_number_takes_ascii_digits_only():
 def test_whole_number_never_raises_and_round_trips(text):
     number = whole_number(text)
     assert number is None or (number >= 0 and int(text.strip()) == number)
+
+
+# --- sort keys as bytes (stored, ordered by the database) -----------------------------------
+
+# Vietnamese names and anything else: other scripts, digits, punctuation, marks on their own.
+any_name = st.one_of(vietnamese, st.text(max_size=12))
+
+
+def _sign(a, b) -> int:
+    return (a > b) - (a < b)
+
+
+@given(any_name, any_name)
+def test_vi_sort_bytes_order_as_the_key_does(a, b):
+    assert _sign(vi_sort_bytes(a), vi_sort_bytes(b)) == _sign(vi_sort_key(a), vi_sort_key(b))
+
+
+@given(any_name, any_name)
+def test_person_sort_bytes_order_as_the_key_does(a, b):
+    assert _sign(person_sort_bytes(a), person_sort_bytes(b)) == _sign(
+        person_sort_key(a), person_sort_key(b)
+    )
+
+
+@given(st.lists(any_name, max_size=12))
+def test_sorting_by_the_bytes_is_sorting_by_the_key(names):
+    assert [person_sort_key(n) for n in sorted(names, key=person_sort_bytes)] == sorted(
+        map(person_sort_key, names)
+    )
+
+
+def test_sort_bytes_of_the_alphabet_examples():
+    assert sorted(reversed(ORDERED), key=vi_sort_bytes) == ORDERED
+    # Given name first: An < Bình, whatever the family name.
+    assert person_sort_bytes("Trần Văn An") < person_sort_bytes("Lê Bình")
+    assert person_sort_bytes("") < person_sort_bytes("An") and vi_sort_bytes(None) == b"\x01"

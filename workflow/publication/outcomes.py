@@ -12,9 +12,10 @@ the start of a word of ``Nomination.search_key`` (nominee, position, unit, award
 folded), through the word index of ``models.search`` (GIN on PostgreSQL, FTS5 on SQLite), so
 "nguy" finds "Nguyễn" and "ha" does not find "Phạm". A report matches on the words of its
 unit's name and its classification. Sorting happens in SQL over the whole filtered list, never
-per page: by decision date, or in Vietnamese order by name (given name first) or unit, with
-ICU's ``vi`` collation on PostgreSQL and a Python collation registered on the SQLite
-connection.
+per page: by decision date, or in Vietnamese order by name (given name first) or unit, through
+keys stored as bytes on the dossier (``name_sort``, ``unit_sort``: models.text.person_sort_bytes,
+vi_sort_bytes) under indexes on (state, key, id), so both databases walk an index in plain
+byte order and stop when the page is full.
 
 A page counts its matches exactly up to ``COUNT_CAP`` only, and knows whether a next page
 exists by fetching one row more. What changes only with an audit event (the facets, the folded
@@ -24,7 +25,6 @@ unit names) is cached per audit head, in this process.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import threading
 from collections import OrderedDict
@@ -41,14 +41,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Revocation, Unit
 from models.search import matching_ids, query_words, row_matches
-from models.text import fold, person_sort_key, vi_sort_key, whole_number
+from models.text import fold, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.core.registry import derived, states_where
@@ -73,7 +72,6 @@ COUNT_CAP = 1000
 _D, _N, _R = Dossier.__table__, Nomination.__table__, Report.__table__
 _U, _C, _A = Unit.__table__, Campaign.__table__, AwardType.__table__
 _V = Revocation.__table__
-_PG_COLLATION = "vi-x-icu"
 
 
 @dataclass(frozen=True)
@@ -143,17 +141,15 @@ def _is_public() -> ColumnElement[bool]:
     return and_(_D.c.state.in_(_all_public()), by_kind)
 
 
-def _search(
-    session: Session, words: list[str], joins: set[str], by_date_many: bool
-) -> ColumnElement[bool]:
+def _search(session: Session, words: list[str], joins: set[str], many: bool) -> ColumnElement[bool]:
     """A nomination matches when every word starts a word of its search key; a report (which
     has none) when every word starts a word of its unit's name or of its classification.
 
     On PostgreSQL a plain condition on the joined rows: its planner, which has statistics
     of the stored words, chooses between starting from the index's matches and walking the
     date index, testing each row until a page is full. On SQLite one ``id IN (…)`` over both,
-    so it starts from the matches; with thousands of them sorted by date (``by_date_many``)
-    the walk is cheaper, and SQLite has to be told.
+    so it starts from the matches; with thousands of them (``many``) walking the sort's index
+    (by date, name or unit) until a page is full is cheaper, and SQLite has to be told.
     """
     dialect = session.get_bind().dialect.name
     lookups = _cached(session, "report_words", _report_words)
@@ -178,7 +174,7 @@ def _search(
         return or_(term, and_(_R.c.id.is_not(None), *_report_terms(_D, _R, per_word)))
     matching = matching_ids(dialect, words)
     ids = _D.c.id
-    if by_date_many and dialect == "sqlite":
+    if many and dialect == "sqlite":
         # ``id + 0`` keeps SQLite from looking each match up by primary key.
         ids = _D.c.id + 0
     if per_word is None:
@@ -278,11 +274,10 @@ def outcome_ids(
         joins.add("report")
         where.append(_R.c.classification == filters.award)
     if filters.words:
-        by_date = sort.lstrip("-") not in ("name", "unit")
-        where.append(_search(session, filters.words, joins, many and by_date))
+        where.append(_search(session, filters.words, joins, many))
     elif fold(filters.q):  # only punctuation ("_", "*"): a search that nothing can match
         where.append(false())
-    order = _order(session, sort, joins)
+    order = _order(sort)
     source = _D
     for name, table, on in (
         ("nomination", _N, _N.c.id == _D.c.id),
@@ -295,73 +290,13 @@ def outcome_ids(
     return select(_D.c.id).select_from(source).where(*where).order_by(*order, _D.c.id.desc())
 
 
-def _order(session: Session, sort: str, joins: set[str]) -> list[ColumnElement]:
+def _order(sort: str) -> list[ColumnElement]:
     descending, key = sort.startswith("-"), sort.lstrip("-")
     if key not in SORTS:
         descending, key = True, "date"
-    if key == "date":
-        terms = [_D.c.decision_date]
-    elif key == "unit":
-        joins.add("unit")
-        terms = [_collated(session, _U.c.name, "vi")]
-    else:
-        joins |= {"nomination", "unit"}
-        terms = _person_order(session, func.coalesce(_N.c.nominee_name, _U.c.name))
-    return [t.desc() if descending else t.asc() for t in terms]
-
-
-def _person_order(session: Session, name: ColumnElement) -> list[ColumnElement]:
-    """Given name (the last word) first, then the whole name, in Vietnamese order."""
-    if session.get_bind().dialect.name == "postgresql":
-        given = func.regexp_replace(name, r"^.*\s", "")
-        return [_collated(session, given, "vi"), _collated(session, name, "vi")]
-    return [_collated(session, name, "vi_person")]
-
-
-def _collated(session: Session, column: ColumnElement, name: str) -> ColumnElement:
-    """``column`` in Vietnamese order: ICU on PostgreSQL, a Python collation on SQLite."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        if "vi_collation" not in connection.info:  # kept per DBAPI connection
-            connection.info["vi_collation"] = (
-                connection.execute(
-                    text("SELECT 1 FROM pg_collation WHERE collname = :name"),
-                    {"name": _PG_COLLATION},
-                ).first()
-                is not None
-            )
-        return column.collate(_PG_COLLATION) if connection.info["vi_collation"] else column
-    if connection.dialect.name == "sqlite":
-        _register_sqlite_collations(connection)
-        return column.collate(name)
-    return column
-
-
-@functools.lru_cache(maxsize=65536)
-def _vi_key(value: str) -> tuple:
-    return vi_sort_key(value)
-
-
-@functools.lru_cache(maxsize=65536)
-def _person_key(value: str) -> tuple:
-    return person_sort_key(value)
-
-
-def _comparer(key):
-    def compare(a: str | None, b: str | None) -> int:
-        ka, kb = key(a or ""), key(b or "")
-        return (ka > kb) - (ka < kb)
-
-    return compare
-
-
-def _register_sqlite_collations(connection) -> None:
-    if connection.info.get("vi_collations"):
-        return
-    raw = connection.connection.driver_connection
-    raw.create_collation("vi", _comparer(_vi_key))
-    raw.create_collation("vi_person", _comparer(_person_key))
-    connection.info["vi_collations"] = True
+    # The stored keys are the Vietnamese order as bytes: plain byte order, an index's order.
+    term = {"date": _D.c.decision_date, "name": _D.c.name_sort, "unit": _D.c.unit_sort}[key]
+    return [term.desc() if descending else term.asc()]
 
 
 def to_outcome(row: Any) -> Outcome:

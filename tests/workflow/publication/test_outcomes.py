@@ -3,8 +3,11 @@
 import unicodedata
 
 import pytest
+from sqlalchemy import func, select, update
 
-from models import Campaign
+from models import Campaign, Dossier
+from models.dossiers import fill_sort_keys
+from models.text import person_sort_bytes, vi_sort_bytes
 from tests.fixtures.people import NOMINATION_PATHS, NOW, make_dossier
 from workflow import fire
 from workflow.core.audit import current_head
@@ -216,3 +219,37 @@ def test_public_events_hide_internal_content(session, world, outcomes):
     page = public_events(session, after=3, limit=2)
     assert [e["seq"] for e in page] == [4, 5]
     assert len(public_events(session, 0, 5000)) == min(seq, 1000)
+
+
+def test_the_stored_sort_keys_follow_names_and_renamed_units(session, world, outcomes):
+    hai, unit_b = outcomes["hai"], world.units["b"]
+    report = outcomes["report"]
+    assert hai.name_sort == person_sort_bytes("Đặng Văn Hải")
+    assert hai.unit_sort == vi_sort_bytes(world.units["a"].name)
+    assert report.name_sort == person_sort_bytes(unit_b.name)
+    # A new nominee name moves the nomination; a renamed unit moves its report and dossiers.
+    hai.nominee_name = "Đặng Văn Yên"
+    unit_b.name = "Trường Ánh Dương"
+    session.flush()
+    session.expire_all()
+    assert hai.name_sort == person_sort_bytes("Đặng Văn Yên")
+    assert report.name_sort == person_sort_bytes("Trường Ánh Dương")
+    assert report.unit_sort == vi_sort_bytes("Trường Ánh Dương")
+    assert names(session, sort="name") == [
+        "Lê Văn Bảo",
+        "Trường Ánh Dương",
+        "Trần Phú",
+        "Đặng Văn Yên",
+    ]
+    assert names(session, sort="unit")[0] == "Trường Ánh Dương"
+
+
+def test_fill_sort_keys_writes_the_keys_of_rows_written_without_the_orm(session, world, outcomes):
+    table = Dossier.__table__
+    session.execute(update(table).values(name_sort=None, unit_sort=None))
+    assert fill_sort_keys(session.connection()) == session.scalar(select(func.count(table.c.id)))
+    phu = outcomes["phu"]
+    session.expire_all()
+    assert phu.name_sort == person_sort_bytes("Trần Phú")
+    assert phu.unit_sort == vi_sort_bytes(world.units["a"].name)
+    assert fill_sort_keys(session.connection()) == 0  # nothing left missing

@@ -1,6 +1,6 @@
 """Stored sort keys of the public list: by name and by unit, in byte order
 
-Revision ID: 0030
+Revision ID: 0028
 Revises: 0027
 Create Date: 2026-12-06
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from models.dossiers import fill_sort_keys
 
 
-revision: str = "0030"
+revision: str = "0028"
 down_revision: Union[str, None] = "0027"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -170,7 +170,8 @@ def _decrypt_mod(c: int, prime: int, n: int) -> int:
     """m mod ``prime``: the exponentiation modulo prime², a quarter of n²'s size (CRT)."""
     square = prime * prime
     ell = lambda x: (x - 1) // prime  # noqa: E731
-    h = pow(ell(pow(n + 1, prime - 1, square)), -1, prime)
+    # (1 + n)^(prime - 1) = 1 + (prime - 1)·n mod prime²: no exponentiation for g's part.
+    h = pow(ell((1 + (prime - 1) * n) % square), -1, prime)
     return ell(pow(c, prime - 1, square)) * h % prime
 
 

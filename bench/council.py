@@ -129,6 +129,8 @@ def _put_list(session: Session, cast: Cast, dossier_ids: list[int], voters: list
         BallotVoter.__table__.insert(),
         [{"ballot_id": b.id, "user_id": u, "voted": False} for b in made for u in voters],
     )
+    # As open_list does: the key's table of powers built before the first card.
+    paillier.prepare(secrecy.public_key(secrecy.key_of(session, council.id)))
     return ballot_list.id
 
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import operator
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -130,33 +130,65 @@ def append(
     head, and no ORM flush is spent on a row that is never updated. The event returned is
     a transient copy of the row.
     """
+    return append_many(
+        session,
+        [
+            {
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "action": action,
+                "actor_id": actor_id,
+                "actor_role": actor_role,
+                "unit_id": unit_id,
+                "from_state": from_state,
+                "to_state": to_state,
+                "reason": reason,
+                "changes": changes,
+                "public": public,
+                "now": now,
+            }
+        ],
+    )[0]
+
+
+def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append several events in order, each given as :func:`append`'s keyword arguments:
+    the head locked and moved once and the rows inserted in one executemany, each chained on
+    the one before exactly as one append after another would chain them."""
+    if not events:
+        return []
     connection = session.connection()
     head = connection.execute(_LOCK_HEAD).one()
-    row = {
-        "seq": head.seq + 1,
-        "occurred_at": now or utcnow(),
-        "actor_id": actor_id,
-        "actor_role": actor_role,
-        "unit_id": unit_id,
-        "entity_type": entity_type,
-        "entity_id": entity_id,
-        "action": action,
-        "from_state": from_state,
-        "to_state": to_state,
-        "reason": unicodedata.normalize("NFC", reason) if reason else None,
-        "changes": canonical_json(changes or {}),
-        "visibility": "public" if public else "internal",
-    }
-    row["canonical"] = canonical_json(_document_of(row))
-    row["leaf_hash"] = leaf_hash(row["canonical"])
-    row["prev_hash"] = head.hash
-    row["hash"] = chain_hash(head.hash, row["leaf_hash"])
-    connection.execute(_INSERT_EVENT, row)
-    connection.execute(_MOVE_HEAD, {"new_seq": row["seq"], "new_hash": row["hash"]})
-    mark_audited(session, entity_type, entity_id, to_state)
-    # Not added to the session: the row is written, and a savepoint rolled back must not
-    # leave it in the identity map. ``session.get(AuditEvent, seq)`` loads the stored row.
-    return AuditEvent(**row)
+    seq, prev, rows = head.seq, head.hash, []
+    for event in events:
+        reason, seq = event.get("reason"), seq + 1
+        row = {
+            "seq": seq,
+            "occurred_at": event.get("now") or utcnow(),
+            "actor_id": event["actor_id"],
+            "actor_role": event["actor_role"],
+            "unit_id": event.get("unit_id"),
+            "entity_type": event["entity_type"],
+            "entity_id": event["entity_id"],
+            "action": event["action"],
+            "from_state": event.get("from_state"),
+            "to_state": event.get("to_state"),
+            "reason": unicodedata.normalize("NFC", reason) if reason else None,
+            "changes": canonical_json(event.get("changes") or {}),
+            "visibility": "public" if event.get("public") else "internal",
+        }
+        row["canonical"] = canonical_json(_document_of(row))
+        row["leaf_hash"] = leaf_hash(row["canonical"])
+        row["prev_hash"] = prev
+        row["hash"] = prev = chain_hash(prev, row["leaf_hash"])
+        rows.append(row)
+    connection.execute(_INSERT_EVENT, rows)
+    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    for row in rows:
+        mark_audited(session, row["entity_type"], row["entity_id"], row["to_state"])
+    # Not added to the session: the rows are written, and a savepoint rolled back must not
+    # leave them in the identity map. ``session.get(AuditEvent, seq)`` loads a stored row.
+    return [AuditEvent(**row) for row in rows]
 
 
 _INSERT_EVENT = AuditEvent.__table__.insert()

@@ -13,8 +13,8 @@ five of them per 1,000-row card. Encryption instead multiplies by h_s^α, with h
 fixed public n-th residue (x derived from n by SHAKE-256, so nobody knows its logarithm and the
 key needs no extra field) and α a fresh random exponent of half n's length: the short-exponent
 variant of Damgård, Jurik and Nielsen ("A generalization of Paillier's public-key system with
-applications to electronic voting", 2010, §4.2). With a table of h_s's powers per 4-bit window
-it costs ~256 multiplications. Its semantic security rests on the decisional composite
+applications to electronic voting", 2010, §4.2). With a table of h_s's power per 4-bit window
+it costs ~290 multiplications. Its semantic security rests on the decisional composite
 residuosity assumption plus the hardness of short discrete logarithms in that subgroup. The
 product's randomness is still a unique n-th root, recovered and checked as above.
 
@@ -102,30 +102,42 @@ WINDOW_BITS = 4
 
 
 @functools.lru_cache(maxsize=8)
-def _base_powers(n: int) -> tuple[tuple[int, ...], ...]:
-    """h_s^(d·16^i) mod n² for every window i of a short exponent and digit d (see above)."""
+def _base_powers(n: int) -> tuple[int, ...]:
+    """h_s^(16^i) mod n² for every 4-bit window i of a short exponent (see above): built once
+    per key and process (a full exponentiation and four squarings per window), kept here."""
     n2, width = n * n, (n.bit_length() + 7) // 8
     digest = hashlib.shake_256(b"vinhdanh paillier h_s\x00" + n.to_bytes(width, "big"))
     x = int.from_bytes(digest.digest(width + 16), "big") % n
     base = pow(-x * x % n, n, n2)
     table = []
     for _ in range(-(-(n.bit_length() // 2) // WINDOW_BITS)):
-        row = [1]
-        for _ in range((1 << WINDOW_BITS) - 1):
-            row.append(row[-1] * base % n2)
-        table.append(tuple(row))
-        base = row[-1] * base % n2
+        table.append(base)
+        for _ in range(WINDOW_BITS):
+            base = base * base % n2
     return tuple(table)
 
 
+def prepare(public: PublicKey) -> None:
+    """Build the key's table of powers now (once per process), so that the first card cast
+    does not wait for it: called when a list opens."""
+    _base_powers(public.n)
+
+
 def _random_nth_residue(public: PublicKey) -> int:
-    """h_s^α for a fresh random α of half n's length: fixed-base, one product per window."""
+    """h_s^α for a fresh random α of half n's length: fixed-base exponentiation by digit
+    (Brickell, Gordon, McCurley and Wilson, "Fast exponentiation with precomputation", 1992):
+    with g_i = h_s^(16^i) and α's digits d_i, ∏ g_i^d_i = ∏_{d=15..1} (∏_{d_i ≥ d} g_i), one
+    product per window plus two per digit value; the table holds one power per window."""
     n2, table = public.n_square, _base_powers(public.n)
-    alpha, mask, out = secrets.randbits(len(table) * WINDOW_BITS), (1 << WINDOW_BITS) - 1, 1
-    for i, row in enumerate(table):
-        digit = (alpha >> (i * WINDOW_BITS)) & mask
-        if digit:
-            out = out * row[digit] % n2
+    alpha, mask = secrets.randbits(len(table) * WINDOW_BITS), (1 << WINDOW_BITS) - 1
+    by_digit: list[list[int]] = [[] for _ in range(1 << WINDOW_BITS)]
+    for i, power in enumerate(table):
+        by_digit[(alpha >> (i * WINDOW_BITS)) & mask].append(power)
+    out = running = 1
+    for digit in range(mask, 0, -1):
+        for power in by_digit[digit]:
+            running = running * power % n2
+        out = out * running % n2
     return out
 
 
@@ -158,7 +170,8 @@ def _decrypt_mod(c: int, prime: int, n: int) -> int:
     """m mod ``prime``: the exponentiation modulo prime², a quarter of n²'s size (CRT)."""
     square = prime * prime
     ell = lambda x: (x - 1) // prime  # noqa: E731
-    h = pow(ell(pow(n + 1, prime - 1, square)), -1, prime)
+    # (1 + n)^(prime - 1) = 1 + (prime - 1)·n mod prime²: no exponentiation for g's part.
+    h = pow(ell((1 + (prime - 1) * n) % square), -1, prime)
     return ell(pow(c, prime - 1, square)) * h % prime
 
 

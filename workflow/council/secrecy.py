@@ -149,6 +149,7 @@ def create_key(
     )
     session.add(key)
     session.flush()
+    paillier.prepare(private.public)
     audit.append(
         session,
         entity_type=councils.ENTITY,

@@ -34,7 +34,7 @@ from workflow.core import authz
 from workflow.core.dates import parse_day
 from workflow.core.errors import EditRefused
 from workflow.documents import docx as documents
-from workflow.publication import certificates, decision_exports, decisions
+from workflow.publication import certificates, decision_exports, decisions, revocation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PER_PAGE = 100
@@ -138,6 +138,7 @@ def decision_detail(id: int):
         pdf=documents.pdf_converter() is not None,
         can_print=authz.may_print_certificates(actor) and decision.status != DECISION_DRAFT,
         printable={d.award_type_id for d in dossiers if certificates.prints(d.award_type)},
+        revoked=revocation.revocations_of(session, (d.id for d in dossiers)),
     )
 
 

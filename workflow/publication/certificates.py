@@ -67,7 +67,7 @@ from workflow.core.authz import (
 from workflow.core.errors import EditRefused, NotFound, Violation, WorkflowError
 from workflow.core.messages import Messages
 from workflow.documents import docx as documents
-from workflow.publication import decisions, verification
+from workflow.publication import decisions, revocation, verification
 
 CERTIFICATE_MESSAGES = Messages(
     {
@@ -80,6 +80,12 @@ CERTIFICATE_MESSAGES = Messages(
             "(các danh hiệu chỉ kèm tiền thưởng không in, trừ khi danh mục khen thưởng đặt in).",
             "Decision {number} confers nothing that prints a certificate (titles that carry "
             "money only print nothing unless the catalogue sets them to).",
+        ),
+        "certificate_row_revoked": (
+            "Khen thưởng ở dòng số {row} của Quyết định số {number} đã bị thu hồi theo Quyết "
+            "định số {revoked}: không in giấy khen cho khen thưởng đã thu hồi.",
+            "The award on row {row} of decision {number} was revoked by decision {revoked}: no "
+            "certificate is printed for a revoked award.",
         ),
         "certificate_row_missing": (
             "Quyết định số {number} không có dòng số {row} được in giấy khen.",
@@ -552,10 +558,21 @@ def sheet_of(session: Session, decision: Decision, base_url: str, row: int | Non
     codes = {item.dossier_id: item.verify_code for item in decision.items}
     awards = {d.award_type_id: d.award_type for d in dossiers.values()}
     annex = decisions.decision_annex(session, decision, list(dossiers.values()))
+    revoked_rows = revocation.revocations_of(session, dossiers)
     rows = []
     for number, line in enumerate(annex.lines, start=1):
         award = awards[line.award_type_id]
         if not prints(award) or (row is not None and number != row):
+            continue
+        # A revoked award keeps its row number (the annex is what was signed) and prints
+        # nothing: a new paper would claim what the revoking decision took back.
+        revoked = revoked_rows.get(line.dossier_id)
+        if revoked is not None:
+            if row is not None:
+                params = {"number": decision.number, "row": row, "revoked": revoked.number}
+                raise EditRefused(
+                    [CERTIFICATE_MESSAGES.violation("certificate_row_revoked", params)]
+                )
             continue
         dossier: Nomination = dossiers[line.dossier_id]
         rows.append(

@@ -21,6 +21,7 @@ the second waits, then finds the revocation and is told by which decision; the u
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -90,6 +91,15 @@ def revocable_states() -> tuple[str, ...]:
 def revocation_of(session: Session, dossier_id: int) -> Revocation | None:
     """The revocation of a dossier's award, if it was revoked."""
     return session.scalars(select(Revocation).where(Revocation.dossier_id == dossier_id)).first()
+
+
+def revocations_of(session: Session, dossier_ids: Iterable[int]) -> dict[int, Revocation]:
+    """{dossier id: its revocation} of those of ``dossier_ids`` whose award was revoked."""
+    ids = list(dossier_ids)
+    if not ids:
+        return {}
+    found = session.scalars(select(Revocation).where(Revocation.dossier_id.in_(ids)))
+    return {r.dossier_id: r for r in found}
 
 
 def may_revoke(actor: Actor | None, dossier: Dossier, revoked: Revocation | None) -> bool:

@@ -46,6 +46,39 @@ def issued_id(app, app_world, decision_id) -> int:
     return decision_id
 
 
+def test_a_revoked_row_offers_no_certificate_and_its_download_is_refused(
+    client, auth, issued_id, app, app_world
+):
+    from tests.fixtures import TEST_NOW
+    from workflow.publication import revocation
+
+    with app_db(app) as session:
+        vinh = next(
+            i.dossier_id
+            for i in session.get(decisions.Decision, issued_id).items
+            if i.dossier.nominee_name == "Lương Thế Vinh"
+        )
+        revocation.revoke(
+            session,
+            vinh,
+            app_world.actor("reviewer"),
+            number="12/QĐ-SGDĐT",
+            decided_on="01/12/2026",
+            reason="Kê khai thành tích không trung thực.",
+            now=TEST_NOW,
+        )
+    auth.login("secretary")
+    shown = html.unescape(page(client, f"/council/decisions/{issued_id}"))
+    assert 'data-certificate-row="2"' in shown and 'data-certificate-row="3"' not in shown
+    assert "Đã thu hồi" in shown
+    refused = client.get(f"/office/certificates/decisions/{issued_id}.pdf?row=3")
+    assert refused.status_code == 409
+    assert "đã bị thu hồi theo Quyết định số 12/QĐ-SGDĐT" in html.unescape(
+        refused.get_data(as_text=True)
+    )
+    assert len(pdf_pages(client.get(f"/office/certificates/decisions/{issued_id}.pdf"))) == 1
+
+
 def pdf_pages(response) -> list:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "application/pdf"

@@ -18,11 +18,12 @@ from pypdf.generic import ContentStream
 from reportlab.lib.units import mm
 
 from models import AuditEvent
+from tests.fixtures import TEST_NOW
 from tests.fixtures.money import approved, draft_decision
 from tests.fixtures.people import NOW, make_council_session
 from web.demo.organisation import AWARDS as DEMO_AWARDS
 from workflow.core.errors import EditRefused
-from workflow.publication import certificates, decisions, verification
+from workflow.publication import certificates, decisions, revocation, verification
 
 BASE = "https://vinhdanh.example.vn"
 DAY = dt.date(2026, 6, 5)
@@ -261,6 +262,26 @@ def test_an_issued_decision_prints_its_certified_rows(session, world, decision, 
     assert [a.name for a in one.awardees] == ["Lương Thế Vinh"]
     with pytest.raises(EditRefused):
         certificates.sheet(session, world.actor(who), decision.id, BASE, row=1)
+
+
+@pytest.mark.db
+def test_a_revoked_award_keeps_its_number_and_prints_nothing(session, world, decision):
+    decisions.issue(session, decision.id, world.actor("secretary"), now=NOW)
+    vinh = next(i.dossier_id for i in decision.items if i.dossier.nominee_name == "Lương Thế Vinh")
+    revocation.revoke(
+        session,
+        vinh,
+        world.actor("reviewer"),
+        number="12/QĐ-SGDĐT",
+        decided_on="01/12/2026",
+        reason="Kê khai thành tích không trung thực.",
+        now=TEST_NOW,
+    )
+    made = certificates.sheet(session, world.actor("reviewer"), decision.id, BASE)
+    assert [(a.name, a.number) for a in made.awardees] == [("Trần Phú", 2)]
+    with pytest.raises(EditRefused) as refused:
+        certificates.sheet(session, world.actor("reviewer"), decision.id, BASE, row=3)
+    assert "đã bị thu hồi theo Quyết định số 12/QĐ-SGDĐT" in refused.value.messages("vi")[0]
 
 
 @pytest.mark.db

@@ -47,11 +47,10 @@ def ballots_awaiting(session: Session, actor: Actor) -> list[WaitingBallot]:
         )
         .order_by(Ballot.opened_at, Ballot.list_id, Ballot.row, Ballot.id)
     )
-    firsts: dict[tuple[int, int], tuple] = {}
-    counts: Counter[tuple[int, int]] = Counter()
+    # An open ballot is always a row of a list (a single dossier's is a list of one).
+    firsts: dict[int, tuple] = {}
+    counts: Counter[int] = Counter()
     for row in rows:
-        council_id, dossier_id, _title, _opened_at, list_id = row
-        key = (council_id, list_id if list_id is not None else -dossier_id)
-        firsts.setdefault(key, tuple(row))
-        counts[key] += 1
+        firsts.setdefault(row.list_id, tuple(row))
+        counts[row.list_id] += 1
     return [WaitingBallot(*first, rows=counts[key]) for key, first in firsts.items()]

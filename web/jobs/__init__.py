@@ -2,8 +2,9 @@
 the request, as before, when it is not: ``make run`` needs no Redis.
 
 What runs here: sending the e-mail outbox, the reminders of due dates, the campaign's
-consolidated workbook (a large export), and the PDF copy of an issued decision (LibreOffice
-takes seconds). The work itself lives in ``workflow``; this module only decides where it runs.
+consolidated workbook (a large export), the PDF copy of an issued decision (LibreOffice
+takes seconds), and a whole decision's certificates (a page per awardee). The work itself
+lives in ``workflow``; this module only decides where it runs.
 
 When Redis cannot be reached at the moment of enqueueing, :func:`submit` runs the job inline
 instead (logged): nothing is lost. Jobs already in Redis wait there and run when it answers
@@ -18,7 +19,7 @@ for that. Each job keeps its kind, who asked, and its progress (rows done of tot
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry, get_current_job
 from rq.job import Job
+
+from workflow.core.errors import WorkflowError
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +83,12 @@ def submit(
     user_id: int | None = None,
     inline: bool = True,
     app: Flask | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> Submitted:
     """Queue ``func(*args)`` (a module-level function of ``web.jobs.tasks``) as a job of
     ``kind``, or run it now when there is no queue or Redis does not answer. ``inline=False``
-    skips work that is only worth doing ahead of time (it is done on demand anyway)."""
+    skips work that is only worth doing ahead of time (it is done on demand anyway), or that
+    the caller does in its own way. ``meta``: more for the pages that show the job."""
     app = app or current_app._get_current_object()
     queue = job_queue(app)
     if queue is not None:
@@ -95,7 +100,7 @@ def submit(
                 result_ttl=KEEP_SECONDS,
                 failure_ttl=KEEP_SECONDS,
                 retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
-                meta={"kind": kind, "user_id": user_id, "done": 0, "total": 0},
+                meta={**(meta or {}), "kind": kind, "user_id": user_id, "done": 0, "total": 0},
                 description=kind,
                 on_failure=Callback(remember_error),
             )
@@ -111,8 +116,11 @@ def remember_error(
     job: Job, connection: Redis, exc_type: type, exc_value: BaseException, tb
 ) -> None:
     """RQ's failure callback: keep the error in the job's meta, where the Office's page reads
-    it (RQ keeps no result of a failure that it will retry)."""
+    it (RQ keeps no result of a failure that it will retry). A refusal of the workflow keeps
+    its own words, in both languages."""
     job.meta["error"] = f"{exc_type.__name__}: {exc_value}"[:1000]
+    if isinstance(exc_value, WorkflowError):
+        job.meta["refusal"] = {locale: exc_value.messages(locale) for locale in ("vi", "en")}
     job.save_meta()
 
 

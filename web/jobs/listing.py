@@ -13,6 +13,8 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job, JobStatus
 
+from web.support.i18n import lang
+
 # The newest this many are listed; RQ forgets finished and failed jobs after a week.
 SHOWN = 50
 
@@ -21,7 +23,11 @@ KIND_LABELS = {
     "reminders": _l("Nhắc hạn kế hoạch, báo cáo"),
     "export": _l("Xuất bảng tổng hợp của đợt thi đua"),
     "pdf": _l("Tạo bản PDF của quyết định"),
+    "certificates": _l("In giấy khen, bằng chứng nhận"),
 }
+# The jobs whose result is a file to download.
+DOWNLOADABLE = frozenset({"export", "certificates"})
+CERTIFICATE_MODES = {"full": _l("giấy trắng"), "preprinted": _l("phôi in sẵn")}
 
 STATE_LABELS = {
     JobStatus.QUEUED: _l("Đang chờ"),
@@ -49,6 +55,7 @@ class JobLine:
     ended_at: dt.datetime | None
     error: str
     retries_left: int
+    user_id: int | None = None
 
     @property
     def unfinished(self) -> bool:
@@ -56,7 +63,7 @@ class JobLine:
 
     @property
     def downloadable(self) -> bool:
-        return self.kind == "export" and self.status == JobStatus.FINISHED
+        return self.kind in DOWNLOADABLE and self.status == JobStatus.FINISHED
 
 
 def error_in_words(exc_string: str) -> str:
@@ -76,21 +83,42 @@ def error_in_words(exc_string: str) -> str:
     return _("Việc gặp lỗi: %(error)s", error=last[:300])
 
 
+def _label(kind: str, meta: dict) -> str:
+    """What the job is: its kind, and for certificates, whose and in which mode."""
+    label = str(KIND_LABELS.get(kind, kind))
+    if kind == "certificates" and meta.get("decision_number"):
+        mode = CERTIFICATE_MODES.get(str(meta.get("mode")), "")
+        return _(
+            "%(label)s: Quyết định số %(number)s (%(mode)s)",
+            label=label,
+            number=meta["decision_number"],
+            mode=mode,
+        )
+    return label
+
+
+def _error(job: Job, meta: dict) -> str:
+    refusal = meta.get("refusal")
+    if isinstance(refusal, dict):  # the workflow's own words, in the reader's language
+        return " ".join(refusal.get(lang()) or refusal.get("vi") or [])
+    text = str(meta.get("error") or "")
+    if not text:
+        result = job.latest_result()
+        text = str(getattr(result, "exc_string", "") or "") if result else ""
+    return error_in_words(text)
+
+
 def _line(job: Job) -> JobLine:
     status = JobStatus(job.get_status(refresh=False) or JobStatus.QUEUED)
     meta = job.meta or {}
     kind = str(meta.get("kind") or job.description or "")
     error = ""
     if status in (JobStatus.FAILED, JobStatus.SCHEDULED, JobStatus.STOPPED):
-        text = str(meta.get("error") or "")
-        if not text:
-            result = job.latest_result()
-            text = str(getattr(result, "exc_string", "") or "") if result else ""
-        error = error_in_words(text)
+        error = _error(job, meta)
     return JobLine(
         id=job.id,
         kind=kind,
-        label=str(KIND_LABELS.get(kind, kind)),
+        label=_label(kind, meta),
         status=status.value,
         state_label=str(STATE_LABELS.get(status, status)),
         done=int(meta.get("done") or 0),
@@ -99,7 +127,16 @@ def _line(job: Job) -> JobLine:
         ended_at=job.ended_at,
         error=error,
         retries_left=job.retries_left or 0,
+        user_id=meta.get("user_id"),
     )
+
+
+def job_line(job: Job) -> JobLine | None:
+    """One job as its own page shows it; None when Redis stopped answering."""
+    try:
+        return _line(job)
+    except RedisError:
+        return None
 
 
 def recent_jobs(queue: Queue) -> list[JobLine] | None:

@@ -68,8 +68,9 @@ def exports_dir(app: Flask) -> Path:
     return Path(app.config["UPLOAD_DIR"]) / "exports"
 
 
-def export_file(app: Flask, job_id: str) -> Path:
-    return exports_dir(app) / f"{job_id}.xlsx"
+def export_file(app: Flask, job_id: str, suffix: str = "xlsx") -> Path:
+    """A finished job's file: its id, so only that job's page and download find it."""
+    return exports_dir(app) / f"{job_id}.{suffix}"
 
 
 def campaign_workbook(campaign_id: int) -> dict[str, int]:
@@ -102,3 +103,22 @@ def decision_pdf(decision_id: int) -> dict[str, int]:
             raise RuntimeError("LibreOffice is not installed on the worker's machine")
         report_progress(1, 1)
     return {"bytes": len(pdf)}
+
+
+def certificates_pdf(decision_id: int, mode: str, base_url: str) -> dict[str, int]:
+    """A whole issued decision's certificates in ``mode``, one page per awardee, written where
+    its job's pages offer it to the person who asked (who was checked when it was queued)."""
+    from models.decisions import Decision
+    from web.office.certificates import emblem
+    from workflow.publication import certificates
+
+    job = get_current_job()
+    with job_session() as (app, session):
+        decision = session.get(Decision, decision_id)
+        if decision is None:
+            raise LookupError(f"decision {decision_id} no longer exists")
+        sheet = certificates.sheet_of(session, decision, base_url)
+        pdf = certificates.certificates_pdf(session, sheet, mode, emblem(), report_progress)
+    if job is not None:
+        write_private(export_file(app, job.id, "pdf"), pdf)
+    return {"certificates": len(sheet.awardees), "bytes": len(pdf)}

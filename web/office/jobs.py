@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, render_template, url_for
 
+from web.auth.user import current_actor
 from web.jobs import fetch, job_queue, tasks
-from web.jobs.listing import recent_jobs
+from web.jobs.listing import JobLine, recent_jobs
 from web.office import bp
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
 from workflow.core import authz
+
+
+def download_urls(jobs: list[JobLine]) -> dict[str, str]:
+    """Where each finished job's file is downloaded, for the jobs this person may take: any
+    export (the dashboard's own data), and only their own certificates."""
+    actor = current_actor()
+    urls = {}
+    for job in jobs:
+        if not job.downloadable:
+            continue
+        if job.kind == "export":
+            urls[job.id] = url_for("office.job_download", job_id=job.id)
+        elif authz.may_take_certificates_of(actor, job.user_id):
+            urls[job.id] = url_for("office.certificates_job_download", job_id=job.id)
+    return urls
 
 
 def _jobs_context() -> dict:
@@ -19,6 +35,7 @@ def _jobs_context() -> dict:
         "configured": queue is not None,
         "reachable": jobs is not None,
         "jobs": jobs or [],
+        "downloads": download_urls(jobs or []),
     }
 
 

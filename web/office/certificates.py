@@ -34,8 +34,8 @@ from models.decisions import DECISION_ISSUED, Decision
 from web.auth.user import current_actor
 from web.db import get_session
 from web.errors import render_error
-from web.jobs import fetch, submit, tasks
-from web.jobs.listing import job_line
+from web.jobs import fetch, job_queue, submit, tasks
+from web.jobs.listing import job_line, recent_jobs
 from web.office import bp
 from web.office.jobs import download_urls
 from web.support.access import requires
@@ -91,7 +91,25 @@ def certificates_index():
         awards=awards,
         prints=certificates.prints,
         can_manage=can_manage,
+        **_requested(),
     )
+
+
+def _requested() -> dict:
+    """The person's own batches of the last 7 days, newest first, to come back to their files
+    (the Council follows no other job)."""
+    queue = job_queue()
+    lines = (recent_jobs(queue) or []) if queue is not None else []
+    user_id = current_actor().user_id
+    mine = [line for line in lines if line.kind == JOB_KIND and line.user_id == user_id]
+    return {"jobs": mine, "reachable": True, "downloads": download_urls(mine)}
+
+
+@bp.route("/certificates/requested")
+@requires(authz.may_print_certificates)
+def certificates_requested():
+    """The rows of one's own batches, which the Office's page fetches to refresh them."""
+    return render_template("office/job_rows.html", **_requested())
 
 
 @bp.route("/certificates/decisions/<int:id>.pdf")

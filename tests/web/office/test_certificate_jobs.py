@@ -6,11 +6,17 @@ Redis down, the request makes the PDF as before."""
 from __future__ import annotations
 
 import html
+import io
+import os
 import re
+import subprocess
+import sys
 
 import pytest
+from pypdf import PdfReader
 
 from tests.fixtures.queue import private_redis, run_worker  # noqa: F401  (a fixture)
+from tests.fixtures.servers import ROOT
 from tests.fixtures.web import AuthActions, csrf_from
 from tests.web.office.test_certificates import (  # noqa: F401  (fixtures)
     NUMBER,
@@ -70,6 +76,10 @@ def test_the_button_queues_the_job_and_its_page_follows_it_to_the_file(queued_ap
     download = client.get(link.group(1))
     assert len(pdf_pages(download)) == 2
     assert 'filename="giay-khen-05-QD-SGDDT.pdf"' in download.headers["Content-Disposition"]
+    # Where they started, the file waits for them too.
+    started = _text(client.get("/office/certificates/"))
+    assert "Giấy khen bạn đã yêu cầu" in started and link.group(1) in started
+    assert link.group(1) in _text(client.get("/office/certificates/requested"))
     with app.app_context():
         job = fetch(job_id)
         assert job.meta["done"] == job.meta["total"] == 2
@@ -103,6 +113,8 @@ def test_nobody_else_follows_or_downloads_the_file(queued_app, issued_id, other)
         )
     download = client.get(f"/office/certificates/jobs/{job_id}/download")
     assert download.status_code == 403 and b"%PDF" not in download.data
+    assert job_id not in _text(client.get("/office/certificates/"))
+    assert job_id not in _text(client.get("/office/certificates/requested"))
     if other == "secretary":  # follows every job, downloads none of another's certificates
         rows = _text(client.get("/office/jobs/rows"))
         assert "In giấy khen, bằng chứng nhận" in rows and "Tải về" not in rows
@@ -160,3 +172,30 @@ def test_a_failed_batch_says_why_in_words_and_waits_to_be_retried(queued_app, de
     with app.app_context():
         assert not tasks.export_file(app, draft.job_id, "pdf").exists()
         assert not tasks.export_file(app, gone.job_id, "pdf").exists()
+
+
+def test_vinhdanh_worker_draws_the_certificates_in_a_forked_process(queued_app, issued_id):
+    """The real command, as deployed: the job runs in a process forked from the worker."""
+    app = queued_app
+    job_id = _queue(_signed_in(app, "secretary"), issued_id)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "VINHDANH_DATABASE_URL": app.config["DATABASE_URL"],
+        "VINHDANH_UPLOAD_DIR": app.config["UPLOAD_DIR"],
+        "VINHDANH_REDIS_URL": app.config["REDIS_URL"],
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli", "worker", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with app.app_context():
+        job = fetch(job_id)
+        assert job.is_finished and job.meta["done"] == job.meta["total"] == 2
+        pdf = tasks.export_file(app, job_id, "pdf").read_bytes()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2

@@ -5,8 +5,9 @@ queued). Each takes plain values (ids, dates as text), never objects of a sessio
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -14,7 +15,7 @@ from rq import get_current_job
 from sqlalchemy.orm import Session
 
 from models.private_files import write_private
-from web.jobs import report_progress
+from web.jobs import KEEP_SECONDS, report_progress
 
 MAIL_BATCH = 200
 
@@ -73,6 +74,18 @@ def export_file(app: Flask, job_id: str, suffix: str = "xlsx") -> Path:
     return exports_dir(app) / f"{job_id}.{suffix}"
 
 
+def keep_result(app: Flask, job_id: str, suffix: str, body: bytes) -> None:
+    """Write a job's file, and remove those of jobs RQ has forgotten (older than a week):
+    nothing offers them any more, and a decision's certificates take megabytes."""
+    write_private(export_file(app, job_id, suffix), body)
+    # The files' times are the system's, as are RQ's expiries: not the app's clock.
+    oldest = time.time() - KEEP_SECONDS
+    for path in exports_dir(app).glob("*.*"):
+        with suppress(FileNotFoundError):  # another job's sweep took it first
+            if path.stat().st_mtime < oldest:
+                path.unlink()
+
+
 def campaign_workbook(campaign_id: int) -> dict[str, int]:
     """The campaign's consolidated workbook, written where its job's page offers it."""
     from models import Campaign
@@ -85,7 +98,7 @@ def campaign_workbook(campaign_id: int) -> dict[str, int]:
             raise LookupError(f"campaign {campaign_id} no longer exists")
         body = workbook(session, campaign, progress=report_progress)
     if job is not None:
-        write_private(export_file(app, job.id), body)
+        keep_result(app, job.id, "xlsx", body)
     return {"bytes": len(body)}
 
 
@@ -120,5 +133,5 @@ def certificates_pdf(decision_id: int, mode: str, base_url: str) -> dict[str, in
         sheet = certificates.sheet_of(session, decision, base_url)
         pdf = certificates.certificates_pdf(session, sheet, mode, emblem(), report_progress)
     if job is not None:
-        write_private(export_file(app, job.id, "pdf"), pdf)
+        keep_result(app, job.id, "pdf", pdf)
     return {"certificates": len(sheet.awardees), "bytes": len(pdf)}

@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -24,7 +25,7 @@ from tests.web.office.test_certificates import (  # noqa: F401  (fixtures)
     issued_id,
     pdf_pages,
 )
-from web.jobs import fetch, job_queue, submit, tasks
+from web.jobs import KEEP_SECONDS, fetch, job_queue, submit, tasks
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +91,15 @@ def test_the_preprinted_batch_is_a_job_too_and_listed_on_the_jobs_page(queued_ap
     app = queued_app
     client = _signed_in(app, "reviewer")
     job_id = _queue(client, issued_id, "preprinted")
+    # Files of jobs RQ has forgotten (a week) go when a new one is written; others stay.
+    forgotten, recent = (tasks.export_file(app, name, "pdf") for name in ("old", "new"))
+    for path in (forgotten, recent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF")
+    week_ago = time.time() - KEEP_SECONDS - 60
+    os.utime(forgotten, (week_ago, week_ago))
     run_worker(app)
+    assert not forgotten.exists() and recent.exists()
     rows = _text(client.get("/office/jobs/rows"))
     assert f"Quyết định số {NUMBER} (phôi in sẵn)" in rows and "Xong" in rows
     assert f'href="/office/certificates/jobs/{job_id}/download"' in rows

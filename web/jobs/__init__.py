@@ -25,9 +25,11 @@ from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.client import Pipeline
+from redis.exceptions import RedisError, WatchError
 from rq import Callback, Queue, Retry, get_current_job
-from rq.job import Job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from workflow.core.errors import WorkflowError
 
@@ -42,6 +44,10 @@ KEEP_SECONDS = 7 * 24 * 3600
 JOB_TIMEOUT = 30 * 60
 # How long to wait for Redis before running a job inline instead.
 CONNECT_TIMEOUT = 2
+# A job still to run, or running (a retry awaited is one too).
+UNFINISHED = frozenset(
+    {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+)
 
 
 def redis_connection(app: Flask | None = None) -> Redis | None:
@@ -70,6 +76,8 @@ class Submitted:
 
     job_id: str | None
     result: Any = None
+    # The same person's unfinished job for the same work, given back instead of a second.
+    again: bool = False
 
     @property
     def queued(self) -> bool:
@@ -84,16 +92,20 @@ def submit(
     inline: bool = True,
     app: Flask | None = None,
     meta: Mapping[str, Any] | None = None,
+    target: str | None = None,
 ) -> Submitted:
     """Queue ``func(*args)`` (a module-level function of ``web.jobs.tasks``) as a job of
     ``kind``, or run it now when there is no queue or Redis does not answer. ``inline=False``
     skips work that is only worth doing ahead of time (it is done on demand anyway), or that
-    the caller does in its own way. ``meta``: more for the pages that show the job."""
+    the caller does in its own way. ``meta``: more for the pages that show the job.
+    ``target``: what the work is about (a decision and mode, a campaign); while this person's
+    job of this kind for it is unfinished, asking again gives that job back (``again``)."""
     app = app or current_app._get_current_object()
     queue = job_queue(app)
     if queue is not None:
-        try:
-            job = queue.enqueue_call(
+
+        def enqueue(pipeline: Pipeline | None = None) -> Job:
+            return queue.enqueue_call(
                 func,
                 args=args,
                 timeout=JOB_TIMEOUT,
@@ -103,13 +115,46 @@ def submit(
                 meta={**(meta or {}), "kind": kind, "user_id": user_id, "done": 0, "total": 0},
                 description=kind,
                 on_failure=Callback(remember_error),
+                pipeline=pipeline,
             )
-            return Submitted(job.id)
+
+        try:
+            if target is None:
+                return Submitted(enqueue().id)
+            return _once(queue, f"{QUEUE_NAME}:once:{kind}:{user_id}:{target}", enqueue)
         except RedisError:
             log.warning("Redis unavailable: job %s runs inline", kind, exc_info=True)
     if not inline:
         return Submitted(None)
     return Submitted(None, func(*args))
+
+
+def _once(queue: Queue, key: str, enqueue: Callable[[Pipeline], Job]) -> Submitted:
+    """Queue a job unless ``key`` names one still unfinished. The key is watched and written
+    in the same transaction as the new job, so two requests at once queue one job; a job that
+    ended (or that RQ forgot) frees the key, which needs no release that a crash could skip."""
+    with queue.connection.pipeline() as pipe:
+        while True:
+            try:
+                pipe.watch(key)
+                held = pipe.get(key)
+                earlier = _job(queue, held.decode()) if held else None
+                if earlier is not None and earlier.get_status() in UNFINISHED:
+                    return Submitted(earlier.id, again=True)
+                pipe.multi()
+                job = enqueue(pipe)
+                pipe.set(key, job.id, ex=KEEP_SECONDS)
+                pipe.execute()
+                return Submitted(job.id)
+            except WatchError:  # another request queued it meanwhile: theirs is given back
+                continue
+
+
+def _job(queue: Queue, job_id: str) -> Job | None:
+    try:
+        return Job.fetch(job_id, connection=queue.connection)
+    except NoSuchJobError:
+        return None
 
 
 def remember_error(

@@ -112,32 +112,36 @@ def certificates_requested():
     return render_template("office/job_rows.html", **_requested())
 
 
-@bp.route("/certificates/decisions/<int:id>.pdf")
+@bp.route("/certificates/decisions/<int:id>.pdf", methods=["GET", "POST"])
 @requires(authz.may_print_certificates)
 def certificates_pdf(id: int):
-    """One decision's certificates (``row``: one awardee's, by its số sổ vàng) in ``mode``."""
+    """One decision's certificates (``row``: one awardee's, by its số sổ vàng) in ``mode``.
+    With a queue, the whole decision's are a job, queued by a POST only: a GET of them queues
+    nothing and leads to the page whose buttons post."""
     mode = request.args.get("mode", "full")
     if mode not in certificates.MODES:
         mode = "full"
     typed_row = request.args.get("row")
     # A row that is not a number names no row: refused as one the decision does not print.
     row = (whole_number(typed_row, max_digits=6) or 0) if typed_row else None
+    queued = row is None and bool(current_app.config.get("REDIS_URL"))
+    if queued and request.method != "POST":
+        return redirect(url_for("office.certificates_index"))
     session = get_session()
     # A draft, a role that may not print, a row that prints nothing: refused in words (409/403).
     sheet = certificates.sheet(session, current_actor(), id, base_url(), row)
-    if row is None:
+    if queued:
         job_id = _queued(id, sheet, mode)
         if job_id is not None:
-            return redirect(url_for("office.certificates_job", job_id=job_id))
+            return redirect(url_for("office.certificates_job", job_id=job_id), 303)
     pdf = certificates.certificates_pdf(session, sheet, mode, emblem())
     return send_download(pdf, _file_name(sheet.decision_number, row, mode), PDF)
 
 
 def _queued(decision_id: int, sheet: certificates.Sheet, mode: str) -> str | None:
-    """The whole decision's certificates handed to the worker: the job's id, or None when
-    there is no queue or Redis does not answer (then the request makes them, as before)."""
-    if not current_app.config.get("REDIS_URL"):
-        return None
+    """The whole decision's certificates handed to the worker: the job's id (this person's
+    unfinished one for the same decision and mode, if any), or None when Redis does not
+    answer (then the request makes them, as before)."""
     submitted = submit(
         JOB_KIND,
         tasks.certificates_pdf,
@@ -151,8 +155,11 @@ def _queued(decision_id: int, sheet: certificates.Sheet, mode: str) -> str | Non
             "mode": mode,
             "file_name": _file_name(sheet.decision_number, None, mode),
         },
+        target=f"{decision_id}:{mode}",
     )
-    if submitted.queued:
+    if submitted.again:
+        flash(_("Các giấy khen này đang được tạo theo yêu cầu trước của bạn."), "info")
+    elif submitted.queued:
         flash(
             _(
                 "Đang tạo %(n)d giấy khen của Quyết định số %(number)s; tải về tại đây khi xong.",

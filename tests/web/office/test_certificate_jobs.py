@@ -11,7 +11,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pypdf import PdfReader
@@ -42,10 +44,17 @@ def _signed_in(app, username: str):
     return client
 
 
+def _ask(client, decision_id: int, mode: str = "full"):
+    """Presses the button for the whole decision's certificates (a form that posts)."""
+    token = csrf_from(client.get("/office/certificates/").get_data(as_text=True))
+    url = f"/office/certificates/decisions/{decision_id}.pdf?mode={mode}"
+    return client.post(url, data={"csrf_token": token})
+
+
 def _queue(client, issued_id: int, mode: str = "full") -> str:
     """Asks for the whole decision's certificates; the job's id, from the page it leads to."""
-    asked = client.get(f"/office/certificates/decisions/{issued_id}.pdf?mode={mode}")
-    assert asked.status_code == 302, asked.get_data(as_text=True)[:500]
+    asked = _ask(client, issued_id, mode)
+    assert asked.status_code == 303, asked.get_data(as_text=True)[:500]
     found = re.fullmatch(r".*/office/certificates/jobs/([^/]+)", asked.location)
     assert found, asked.location
     return found.group(1)
@@ -85,6 +94,57 @@ def test_the_button_queues_the_job_and_its_page_follows_it_to_the_file(queued_ap
         job = fetch(job_id)
         assert job.meta["done"] == job.meta["total"] == 2
         assert job.return_value() == {"certificates": 2, "bytes": len(download.data)}
+
+
+def test_a_get_queues_nothing_and_a_second_press_leads_to_the_first_job(queued_app, issued_id):
+    app = queued_app
+    client = _signed_in(app, "member1")
+    followed = client.get(f"/office/certificates/decisions/{issued_id}.pdf")
+    assert followed.status_code == 302 and followed.location.endswith("/office/certificates/")
+    buttons = _text(client.get(followed.location))
+    assert f'<form method="post" action="/office/certificates/decisions/{issued_id}.pdf"' in buttons
+    with app.app_context():
+        assert job_queue().count == 0
+    first = _queue(client, issued_id)
+    again = _ask(client, issued_id)
+    assert again.status_code == 303
+    assert again.location.endswith(f"/office/certificates/jobs/{first}")
+    assert "đang được tạo theo yêu cầu trước của bạn" in _text(client.get(again.location))
+    # Another mode, or another person, is other work.
+    preprinted = _queue(client, issued_id, "preprinted")
+    theirs = _queue(_signed_in(app, "secretary"), issued_id)
+    assert len({first, preprinted, theirs}) == 3
+    with app.app_context():
+        assert job_queue().count == 3
+    run_worker(app)
+    # Once made, a press makes a new batch (a revocation since would show in it).
+    assert _queue(client, issued_id) != first
+
+
+def test_presses_at_the_same_moment_queue_one_job(queued_app, issued_id):
+    app = queued_app
+    presses = 6
+    together = threading.Barrier(presses)
+
+    def press(_: int) -> str | None:
+        with app.test_request_context():
+            together.wait()
+            return submit(
+                "certificates",
+                tasks.certificates_pdf,
+                issued_id,
+                "full",
+                "http://x/",
+                user_id=1,
+                inline=False,
+                target=f"{issued_id}:full",
+            ).job_id
+
+    with ThreadPoolExecutor(presses) as pool:
+        ids = set(pool.map(press, range(presses)))
+    assert len(ids) == 1 and None not in ids
+    with app.app_context():
+        assert job_queue().count == 1
 
 
 def test_the_preprinted_batch_is_a_job_too_and_listed_on_the_jobs_page(queued_app, issued_id):
@@ -132,10 +192,12 @@ def test_nobody_else_follows_or_downloads_the_file(queued_app, issued_id, other)
 def test_who_may_not_print_queues_nothing_and_a_draft_is_refused_at_once(queued_app, decision_id):
     app = queued_app
     staff = _signed_in(app, "staff_a")
-    assert staff.get(f"/office/certificates/decisions/{decision_id}.pdf").status_code == 403
+    token = csrf_from(staff.get("/").get_data(as_text=True))
+    url = f"/office/certificates/decisions/{decision_id}.pdf"
+    assert staff.post(url, data={"csrf_token": token}).status_code == 403
     assert staff.get("/office/certificates/jobs/any").status_code == 403
     secretary = _signed_in(app, "secretary")
-    draft = secretary.get(f"/office/certificates/decisions/{decision_id}.pdf")
+    draft = _ask(secretary, decision_id)
     assert draft.status_code == 409 and "chưa ban hành" in html.unescape(
         draft.get_data(as_text=True)
     )
@@ -150,8 +212,11 @@ def test_one_row_and_a_stopped_redis_make_the_pdf_in_the_request(
     client = _signed_in(queued_app, "reviewer")
     one = client.get(f"/office/certificates/decisions/{issued_id}.pdf?row=2")
     assert len(pdf_pages(one)) == 1
+    token = csrf_from(client.get("/office/certificates/").get_data(as_text=True))
     private_redis.stop()
-    whole = client.get(f"/office/certificates/decisions/{issued_id}.pdf")
+    whole = client.post(
+        f"/office/certificates/decisions/{issued_id}.pdf", data={"csrf_token": token}
+    )
     assert len(pdf_pages(whole)) == 2
     assert 'filename="giay-khen-05-QD-SGDDT.pdf"' in whole.headers["Content-Disposition"]
 

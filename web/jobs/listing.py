@@ -5,6 +5,7 @@ in words."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -13,9 +14,11 @@ from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job, JobStatus
 
+from web.jobs import UNFINISHED
 from web.support.i18n import lang
+from web.support.listing import Page
 
-# The newest this many are listed; RQ forgets finished and failed jobs after a week.
+# Jobs listed a page; RQ forgets finished and failed jobs after a week.
 SHOWN = 50
 
 KIND_LABELS = {
@@ -39,7 +42,6 @@ STATE_LABELS = {
     JobStatus.STOPPED: _l("Đã dừng"),
     JobStatus.CANCELED: _l("Đã hủy"),
 }
-UNFINISHED = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED})
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,15 @@ def job_line(job: Job) -> JobLine | None:
         return None
 
 
-def recent_jobs(queue: Queue) -> list[JobLine] | None:
-    """The newest ``SHOWN`` jobs of every state, newest first; None when Redis is down."""
+def recent_jobs(
+    queue: Queue,
+    page: int = 1,
+    *,
+    kind: str | None = None,
+    user_id: int | None = None,
+) -> Page | None:
+    """One page of ``SHOWN`` jobs of every state, newest first (only those of ``kind`` asked
+    for by ``user_id``, when given); None when Redis is down."""
     try:
         ids = set(queue.get_job_ids())
         for registry in (
@@ -154,9 +163,18 @@ def recent_jobs(queue: Queue) -> list[JobLine] | None:
         jobs = [job for job in Job.fetch_many(sorted(ids), connection=queue.connection) if job]
     except RedisError:
         return None
+    if kind is not None:
+        jobs = [job for job in jobs if _of(job, kind, user_id)]
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     jobs.sort(key=lambda job: _aware(job.enqueued_at) or oldest, reverse=True)
-    return [_line(job) for job in jobs[:SHOWN]]
+    page = min(max(page, 1), max(1, math.ceil(len(jobs) / SHOWN)))
+    shown = jobs[(page - 1) * SHOWN : page * SHOWN]
+    return Page([_line(job) for job in shown], len(jobs), page, SHOWN)
+
+
+def _of(job: Job, kind: str, user_id: int | None) -> bool:
+    meta = job.meta or {}
+    return (meta.get("kind") or job.description) == kind and meta.get("user_id") == user_id
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

@@ -96,12 +96,13 @@ def certificates_index():
 
 
 def _requested() -> dict:
-    """The person's own batches of the last 7 days, newest first, to come back to their files
+    """The person's own batches of the last 7 days (the newest 50), chosen among all the
+    jobs, to come back to their files
     (the Council follows no other job)."""
     queue = job_queue()
-    lines = (recent_jobs(queue) or []) if queue is not None else []
     user_id = current_actor().user_id
-    mine = [line for line in lines if line.kind == JOB_KIND and line.user_id == user_id]
+    page = recent_jobs(queue, kind=JOB_KIND, user_id=user_id) if queue is not None else None
+    mine = list(page.items) if page is not None else []
     return {"jobs": mine, "reachable": True, "downloads": download_urls(mine)}
 
 

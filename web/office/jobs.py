@@ -10,6 +10,7 @@ from web.jobs.listing import JobLine, recent_jobs
 from web.office import bp
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
+from web.support.listing import page_number
 from workflow.core import authz
 
 
@@ -29,13 +30,16 @@ def download_urls(jobs: list[JobLine]) -> dict[str, str]:
 
 
 def _jobs_context() -> dict:
+    """One page of the jobs (``?page=``), the newest first."""
     queue = job_queue()
-    jobs = recent_jobs(queue) if queue is not None else []
+    page = recent_jobs(queue, page_number()) if queue is not None else None
+    jobs = list(page.items) if page is not None else []
     return {
         "configured": queue is not None,
-        "reachable": jobs is not None,
-        "jobs": jobs or [],
-        "downloads": download_urls(jobs or []),
+        "reachable": queue is None or page is not None,
+        "page": page,
+        "jobs": jobs,
+        "downloads": download_urls(jobs),
     }
 
 

@@ -28,6 +28,7 @@ from tests.web.office.test_certificates import (  # noqa: F401  (fixtures)
     pdf_pages,
 )
 from web.jobs import KEEP_SECONDS, fetch, job_queue, submit, tasks
+from web.jobs.listing import SHOWN
 
 pytestmark = pytest.mark.slow
 
@@ -145,6 +146,27 @@ def test_presses_at_the_same_moment_queue_one_job(queued_app, issued_id):
     assert len(ids) == 1 and None not in ids
     with app.app_context():
         assert job_queue().count == 1
+
+
+def test_ones_batch_stays_in_view_behind_many_other_jobs(queued_app, issued_id):
+    """Many e-mail jobs since do not push one's certificates off their list; the jobs page
+    shows the older ones on its next pages."""
+    app = queued_app
+    client = _signed_in(app, "reviewer")
+    job_id = _queue(client, issued_id)
+    with app.test_request_context():
+        for _ in range(SHOWN + 5):
+            submit("mail", tasks.send_mail)
+    assert f'data-job="{job_id}"' in _text(client.get("/office/certificates/"))
+    assert f'data-job="{job_id}"' in _text(client.get("/office/certificates/requested"))
+    first = _text(client.get("/office/jobs"))
+    assert "tạo bản PDF của quyết định và in giấy khen cả quyết định chạy trên hàng đợi" in first
+    assert f'data-job="{job_id}"' not in first and first.count("data-job=") == SHOWN
+    assert 'href="/office/jobs?page=2" rel="next"' in first
+    second = _text(client.get("/office/jobs?page=2"))
+    assert f'data-job="{job_id}"' in second and second.count("data-job=") == 6
+    assert 'data-job-rows="/office/jobs/rows?page=2"' in second
+    assert f'data-job="{job_id}"' in _text(client.get("/office/jobs/rows?page=2"))
 
 
 def test_the_preprinted_batch_is_a_job_too_and_listed_on_the_jobs_page(queued_app, issued_id):

@@ -97,8 +97,7 @@ def certificates_index():
 
 def _requested() -> dict:
     """The person's own batches of the last 7 days (the newest 50), chosen among all the
-    jobs, to come back to their files
-    (the Council follows no other job)."""
+    jobs, to come back to their files (the Council follows no other job)."""
     queue = job_queue()
     user_id = current_actor().user_id
     page = recent_jobs(queue, kind=JOB_KIND, user_id=user_id) if queue is not None else None

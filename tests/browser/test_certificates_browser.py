@@ -49,7 +49,7 @@ def test_the_secretary_downloads_the_certificates_from_the_decision_page(new_pag
     expect(section).to_be_visible()
     shot(page, "decision-certificates")
     with page.expect_download() as download:
-        section.get_by_role("link", name="Tải giấy khen cả quyết định (giấy trắng)").click()
+        section.get_by_role("button", name="Tải giấy khen cả quyết định (giấy trắng)").click()
     assert download.value.suggested_filename == "giay-khen-12-QĐ-SGDĐT.pdf"
     pages = pdf_text(download)
     assert len(pages) == 2

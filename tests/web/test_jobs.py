@@ -21,7 +21,7 @@ from models import OutboxEmail
 from tests.fixtures.dossiers import act, setup_dossier
 from tests.fixtures.queue import private_redis, run_worker  # noqa: F401  (a fixture)
 from tests.fixtures.servers import ROOT
-from tests.fixtures.web import AuthActions
+from tests.fixtures.web import AuthActions, csrf_from
 from web.jobs import fetch, job_queue, submit, tasks
 from web.jobs.listing import error_in_words
 
@@ -116,8 +116,8 @@ def test_a_large_export_runs_as_a_job_with_its_progress_shown(queued_app, app_wo
     client = app.test_client()
     AuthActions(client).login("reviewer")
     campaign = app_world.campaign.id
-    response = client.get(f"/dashboard/export.xlsx?campaign={campaign}")
-    assert response.status_code == 302 and response.location.endswith("/office/jobs")
+    response = _press_export(client, campaign)
+    assert response.status_code == 303 and response.location.endswith("/office/jobs")
     page = client.get("/office/jobs").get_data(as_text=True)
     assert "Đang tạo bảng tổng hợp của đợt" in page
     assert "Xuất bảng tổng hợp của đợt thi đua" in page and "Đang chờ" in page
@@ -132,6 +132,38 @@ def test_a_large_export_runs_as_a_job_with_its_progress_shown(queued_app, app_wo
     download = client.get(link.group(1))
     assert download.status_code == 200
     assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(download.data)).namelist()
+
+
+def _press_export(client, campaign: int):
+    """The dashboard's workbook button: a form that posts."""
+    dashboard = client.get(f"/dashboard/?campaign={campaign}").get_data(as_text=True)
+    url = f"/dashboard/export.xlsx?campaign={campaign}"
+    assert f'<form method="post" action="{url}"' in dashboard
+    return client.post(url, data={"csrf_token": csrf_from(dashboard)})
+
+
+def test_a_get_queues_no_export_and_a_second_press_leads_to_the_first(queued_app, app_world):
+    app = queued_app
+    client = app.test_client()
+    AuthActions(client).login("reviewer")
+    campaign = app_world.campaign.id
+    followed = client.get(f"/dashboard/export.xlsx?campaign={campaign}")
+    assert followed.status_code == 302
+    assert followed.location.endswith(f"/dashboard/?campaign={campaign}")
+    with app.app_context():
+        assert job_queue().count == 0
+    assert _press_export(client, campaign).status_code == 303
+    again = _press_export(client, campaign)
+    assert again.status_code == 303 and again.location.endswith("/office/jobs")
+    page = client.get("/office/jobs").get_data(as_text=True)
+    assert "đang được tạo theo yêu cầu trước của bạn" in page
+    assert page.count("data-job=") == 1
+    with app.app_context():
+        assert job_queue().count == 1
+    run_worker(app)
+    _press_export(client, campaign)  # once made, a press makes a new workbook
+    with app.app_context():
+        assert job_queue().count == 1
 
 
 def test_a_failing_job_waits_to_be_retried_and_says_why(queued_app, app_world):

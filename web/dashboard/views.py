@@ -221,7 +221,7 @@ def nominations():
     )
 
 
-@bp.route("/export.xlsx")
+@bp.route("/export.xlsx", methods=["GET", "POST"])
 @requires(authz.may_view_dashboard)
 def export_xlsx():
     session = get_session()
@@ -229,20 +229,30 @@ def export_xlsx():
     if current_app.config.get("REDIS_URL"):
         # A city's campaign holds thousands of rows: made by the worker, with its progress
         # shown on the jobs page, and downloaded from there (inline when Redis is down).
+        # Queued by a POST only: a GET leads back to the page whose button posts.
+        if request.method != "POST":
+            return redirect(url_for("dashboard.index", campaign=campaign.id))
         submitted = submit(
-            "export", tasks.campaign_workbook, campaign.id, user_id=current_user.id, inline=False
+            "export",
+            tasks.campaign_workbook,
+            campaign.id,
+            user_id=current_user.id,
+            inline=False,
+            target=str(campaign.id),
         )
         if submitted.queued:
-            flash(
-                _(
-                    "Đang tạo bảng tổng hợp của đợt “%(name)s”; tải về tại đây khi xong.",
-                    name=campaign.name,
-                ),
-                "info",
-            )
-            return redirect(url_for("office.jobs"))
+            flash(_workbook_queued(campaign.name, submitted.again), "info")
+            return redirect(url_for("office.jobs"), 303)
     body = exports.campaign_workbook(session, campaign)
     return send_download(body, f"tong-hop-{campaign.code}.xlsx", XLSX_CONTENT_TYPE)
+
+
+def _workbook_queued(name: str, again: bool) -> str:
+    if again:
+        return _(
+            "Bảng tổng hợp của đợt “%(name)s” đang được tạo theo yêu cầu trước của bạn.", name=name
+        )
+    return _("Đang tạo bảng tổng hợp của đợt “%(name)s”; tải về tại đây khi xong.", name=name)
 
 
 @bp.route("/export.csv")

@@ -5,8 +5,9 @@ queued). Each takes plain values (ids, dates as text), never objects of a sessio
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -14,7 +15,7 @@ from rq import get_current_job
 from sqlalchemy.orm import Session
 
 from models.private_files import write_private
-from web.jobs import report_progress
+from web.jobs import KEEP_SECONDS, report_progress
 
 MAIL_BATCH = 200
 
@@ -68,8 +69,21 @@ def exports_dir(app: Flask) -> Path:
     return Path(app.config["UPLOAD_DIR"]) / "exports"
 
 
-def export_file(app: Flask, job_id: str) -> Path:
-    return exports_dir(app) / f"{job_id}.xlsx"
+def export_file(app: Flask, job_id: str, suffix: str = "xlsx") -> Path:
+    """A finished job's file: its id, so only that job's page and download find it."""
+    return exports_dir(app) / f"{job_id}.{suffix}"
+
+
+def keep_result(app: Flask, job_id: str, suffix: str, body: bytes) -> None:
+    """Write a job's file, and remove those of jobs RQ has forgotten (older than a week):
+    nothing offers them any more, and a decision's certificates take megabytes."""
+    write_private(export_file(app, job_id, suffix), body)
+    # The files' times are the system's, as are RQ's expiries: not the app's clock.
+    oldest = time.time() - KEEP_SECONDS
+    for path in exports_dir(app).glob("*.*"):
+        with suppress(FileNotFoundError):  # another job's sweep took it first
+            if path.stat().st_mtime < oldest:
+                path.unlink()
 
 
 def campaign_workbook(campaign_id: int) -> dict[str, int]:
@@ -84,7 +98,7 @@ def campaign_workbook(campaign_id: int) -> dict[str, int]:
             raise LookupError(f"campaign {campaign_id} no longer exists")
         body = workbook(session, campaign, progress=report_progress)
     if job is not None:
-        write_private(export_file(app, job.id), body)
+        keep_result(app, job.id, "xlsx", body)
     return {"bytes": len(body)}
 
 
@@ -102,3 +116,22 @@ def decision_pdf(decision_id: int) -> dict[str, int]:
             raise RuntimeError("LibreOffice is not installed on the worker's machine")
         report_progress(1, 1)
     return {"bytes": len(pdf)}
+
+
+def certificates_pdf(decision_id: int, mode: str, base_url: str) -> dict[str, int]:
+    """A whole issued decision's certificates in ``mode``, one page per awardee, written where
+    its job's pages offer it to the person who asked (who was checked when it was queued)."""
+    from models.decisions import Decision
+    from web.office.certificates import emblem
+    from workflow.publication import certificates
+
+    job = get_current_job()
+    with job_session() as (app, session):
+        decision = session.get(Decision, decision_id)
+        if decision is None:
+            raise LookupError(f"decision {decision_id} no longer exists")
+        sheet = certificates.sheet_of(session, decision, base_url)
+        pdf = certificates.certificates_pdf(session, sheet, mode, emblem(), report_progress)
+    if job is not None:
+        keep_result(app, job.id, "pdf", pdf)
+    return {"certificates": len(sheet.awardees), "bytes": len(pdf)}

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import abort, current_app, render_template, url_for
 
+from web.auth.user import current_actor
 from web.jobs import fetch, job_queue, tasks
-from web.jobs.listing import recent_jobs
+from web.jobs.listing import JobLine, recent_jobs
 from web.office import bp
 from web.support.access import requires
 from web.support.downloads import XLSX_CONTENT_TYPE, send_download
+from web.support.listing import page_number
 from workflow.core import authz
 
 
+def download_urls(jobs: list[JobLine]) -> dict[str, str]:
+    """Where each finished job's file is downloaded, for the jobs this person may take: any
+    export (the dashboard's own data), and only their own certificates."""
+    actor = current_actor()
+    urls = {}
+    for job in jobs:
+        if not job.downloadable:
+            continue
+        if job.kind == "export":
+            urls[job.id] = url_for("office.job_download", job_id=job.id)
+        elif authz.may_take_certificates_of(actor, job.user_id):
+            urls[job.id] = url_for("office.certificates_job_download", job_id=job.id)
+    return urls
+
+
 def _jobs_context() -> dict:
+    """One page of the jobs (``?page=``), the newest first."""
     queue = job_queue()
-    jobs = recent_jobs(queue) if queue is not None else []
+    page = recent_jobs(queue, page_number()) if queue is not None else None
+    jobs = list(page.items) if page is not None else []
     return {
         "configured": queue is not None,
-        "reachable": jobs is not None,
-        "jobs": jobs or [],
+        "reachable": queue is None or page is not None,
+        "page": page,
+        "jobs": jobs,
+        "downloads": download_urls(jobs),
     }
 
 

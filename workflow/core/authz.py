@@ -337,6 +337,18 @@ def may_print_certificates(actor: Actor | None) -> bool:
     return _holds(actor, CERTIFICATE_PRINTERS)
 
 
+def may_take_certificates_of(actor: Actor | None, requested_by: int | None) -> bool:
+    """Download a batch of certificates made in the background: :func:`may_print_certificates`
+    still, and only the person who asked for it (``requested_by``, their account): the file
+    holds names, units and verification codes, and nobody else's request is theirs to take."""
+    return (
+        may_print_certificates(actor)
+        and actor is not None
+        and requested_by is not None
+        and actor.user_id == requested_by
+    )
+
+
 def may_manage_certificates(actor: Actor | None) -> bool:
     """Which awards print certificates, and where their text goes on pre-printed blanks:
     the Office (its reviewers and administrators)."""

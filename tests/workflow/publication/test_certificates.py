@@ -207,6 +207,16 @@ def test_no_font_is_refused_in_words():
     assert "fonts-liberation2" in refused.value.messages("vi")[0]
 
 
+def test_progress_is_told_as_the_pages_are_drawn(monkeypatch):
+    """A job's bar moves while the PDF is drawn: every PROGRESS_STEP pages, then at the end."""
+    monkeypatch.setattr(certificates, "PROGRESS_STEP", 2)
+    told: list[tuple[int, int]] = []
+    rows = [awardee(n, f"Người thứ {n}", "Giấy khen") for n in range(1, 6)]
+    pdf = certificates.render(sheet_of(*rows), progress=lambda *pair: told.append(pair))
+    assert told == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert len(pages(pdf)) == 5
+
+
 def test_the_calibration_page_is_a_landscape_a4_with_its_scale():
     page = pages(certificates.calibration_pdf())[0]
     assert float(page.mediabox.width) == pytest.approx(297 * mm, abs=0.01)

@@ -341,17 +341,17 @@ def _cast_documents(conn, cast: Cast, scale: float) -> None:
     tables = {"plan": Plan.__table__, "report": Report.__table__}
     titles = {"plan": "Kế hoạch thi đua năm 2026", "report": "Báo cáo kết quả thi đua năm 2026"}
     for kind, table in tables.items():
-        count = max(len(units), round(WORK[kind] * scale))
+        count = max(3 * len(units), round(WORK[kind] * scale))
         first = _next_id(conn, Dossier.id)
         made = [(first + i, units[i % len(units)]) for i in range(count)]
         rows = []
         for i, (dossier_id, unit_id) in enumerate(made):
-            sent = _share(i) == 2
+            sent = _share(i // len(units)) == 2
             rows.append(
                 {
                     "id": dossier_id,
                     "kind": kind,
-                    "state": STEPS[kind][_share(i)][0],
+                    "state": STEPS[kind][_share(i // len(units))][0],
                     "version": 1,
                     "unit_id": unit_id,
                     "campaign_id": cast.campaign_id,
@@ -397,8 +397,9 @@ def ready_work(engine, cast: Cast) -> Work:
         by_role[ROLES[share]][unit_id if share < 2 else 0]["nomination"].append(dossier_id)
         progress.step(i + 1)
     for kind in ("plan", "report"):
+        units = len(cast.staff)  # every school has work of each share (see _cast_documents)
         for i, (dossier_id, unit_id) in enumerate(cast.sets[kind]):
-            share = _share(i)
+            share = _share(i // units)
             by_role[ROLES[share]][unit_id if share < 2 else 0][kind].append(dossier_id)
     work: Work = {role: defaultdict(deque) for role in ROLES}
     for role, queues in by_role.items():

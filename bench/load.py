@@ -316,6 +316,12 @@ def _share(i: int) -> int:
     return (i + 1) % 3
 
 
+def _document_share(i: int, units: int) -> int:
+    """The share of the ``i``-th plan or report, the schools taking them in turn: each school
+    has as many of each share."""
+    return _share(i // units)
+
+
 def _cast_documents(conn, cast: Cast, scale: float) -> None:
     """The ten schools' plans and reports, complete, each in the state of its share
     (``cast.sets["plan"]``, ``["report"]``); the campaign's plans and reports due today, with
@@ -346,12 +352,12 @@ def _cast_documents(conn, cast: Cast, scale: float) -> None:
         made = [(first + i, units[i % len(units)]) for i in range(count)]
         rows = []
         for i, (dossier_id, unit_id) in enumerate(made):
-            sent = _share(i // len(units)) == 2
+            share = _document_share(i, len(units))
             rows.append(
                 {
                     "id": dossier_id,
                     "kind": kind,
-                    "state": STEPS[kind][_share(i // len(units))][0],
+                    "state": STEPS[kind][share][0],
                     "version": 1,
                     "unit_id": unit_id,
                     "campaign_id": cast.campaign_id,
@@ -359,8 +365,8 @@ def _cast_documents(conn, cast: Cast, scale: float) -> None:
                     "author_id": cast.staff[unit_id].user_id,
                     "created_at": NOW,
                     "updated_at": NOW,
-                    "sent_at": NOW if sent else None,
-                    "sent_late": False if sent else None,
+                    "sent_at": NOW if share == 2 else None,
+                    "sent_late": False if share == 2 else None,
                 }
             )
         conn.execute(insert(Dossier.__table__), rows)
@@ -397,9 +403,8 @@ def ready_work(engine, cast: Cast) -> Work:
         by_role[ROLES[share]][unit_id if share < 2 else 0]["nomination"].append(dossier_id)
         progress.step(i + 1)
     for kind in ("plan", "report"):
-        units = len(cast.staff)  # every school has work of each share (see _cast_documents)
         for i, (dossier_id, unit_id) in enumerate(cast.sets[kind]):
-            share = _share(i // units)
+            share = _document_share(i, len(cast.staff))
             by_role[ROLES[share]][unit_id if share < 2 else 0][kind].append(dossier_id)
     work: Work = {role: defaultdict(deque) for role in ROLES}
     for role, queues in by_role.items():
@@ -435,6 +440,18 @@ class CpuMeter:
                 continue
             self.seen[pid] = (int(fields[11]) + int(fields[12])) / self.ticks  # utime, stime
         return sum(self.seen.values())
+
+
+def database_backends(engine) -> list[int]:
+    """The PostgreSQL server processes serving the bench's database (the servers' pools and
+    the RQ worker's), the bench's own connection left out."""
+    with engine.connect() as conn:
+        return list(
+            conn.exec_driver_sql(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).scalars()
+        )
 
 
 def rss_mb(pid: int) -> float | None:
@@ -725,7 +742,7 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def report(title: str, tally: Tally, elapsed: float, cpu: float) -> float:
+def report(title: str, tally: Tally, elapsed: float, cpu: float, db_cpu: float, workers: int):
     total = sum(len(v) for v in tally.times.values())
     print(f"\n  {title}: {total} requests in {elapsed:.1f} s, {total / elapsed:.0f} req/s")
     print(f"  {'kind':26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
@@ -736,7 +753,11 @@ def report(title: str, tally: Tally, elapsed: float, cpu: float) -> float:
             f"{_pct(values, 0.95):8.1f} {_pct(values, 0.99):8.1f} {tally.errors[kind]:7d}"
         )
     per_request = cpu / total * 1000 if total else 0.0
-    print(f"  server CPU: {cpu:.1f} s, {per_request:.2f} ms per request")
+    print(
+        f"  server CPU: {cpu:.1f} s, {per_request:.2f} ms per request (the workers on the CPU "
+        f"{cpu / (elapsed * workers):.0%} of the time); PostgreSQL CPU (the bench database's "
+        f"backends): {db_cpu:.1f} s, {db_cpu / total * 1000 if total else 0:.2f} ms per request"
+    )
     return per_request
 
 
@@ -802,12 +823,19 @@ def _sign_in_everyone(args, cast: Cast, services: Services) -> list[tuple[str, B
         if username:
             browser.sign_in(username)
         people.append((role, browser, unit_id))
-    # Not timed: every page once per worker or so, so that templates are compiled and caches
-    # filled before the figures start (a server that has run a while).
-    for _ in range(2 * args.workers):
-        for role, browser, _unit in people:
-            for path in WARM_UP[role]:
-                browser.request("GET", path)
+
+    # Not timed: every user's pages twice, all users at once, so that every worker has
+    # compiled its templates and filled its caches before the figures start (a server that
+    # has run a while).
+    def warm(browser: Browser, role: str) -> None:
+        for path in WARM_UP[role] * 2:
+            browser.request("GET", path)
+
+    threads = [threading.Thread(target=warm, args=(b, r)) for r, b, _ in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     return people
 
 
@@ -816,15 +844,21 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
     workers = services.workers()
     meter = CpuMeter()
 
+    db = CpuMeter()
+
+    def cpu() -> tuple[float, float]:
+        return meter.sample(workers), db.sample(database_backends(engine))
+
     floor = Tally()
-    before = meter.sample(workers)
+    before = cpu()
     _, elapsed = run_phase(
         [lambda stop, b=b: static_loop(b, floor, stop) for _, b, _ in people], args.duration / 5
     )
-    floor_cpu = report("floor: a static file", floor, elapsed, meter.sample(workers) - before)
+    used = [after - start for after, start in zip(cpu(), before)]
+    floor_cpu = report("floor: a static file", floor, elapsed, *used, len(workers))
 
     mix, faults = Tally(), Faults()
-    before, mix_start = meter.sample(workers), utcnow()
+    before, mix_start = cpu(), utcnow()
     start, elapsed = run_phase(
         [
             lambda stop, r=r, b=b, u=u: user_loop(r, b, u, work, outcomes, mix, stop)
@@ -833,7 +867,8 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
         args.duration,
         faults.events(args, services, meter, instance),
     )
-    mix_cpu = report("deadline-day mix", mix, elapsed, meter.sample(workers) - before)
+    used = [after - start for after, start in zip(cpu(), before)]
+    mix_cpu = report("deadline-day mix", mix, elapsed, *used, len(workers))
     if floor_cpu:
         print(f"  ratio of CPU per request, mix / static file: {mix_cpu / floor_cpu:.1f}")
     faults.report(mix, start, services, people)

@@ -534,12 +534,15 @@ def start_services(stack: ExitStack, url: str, instance: Path, args) -> Services
 
 
 def _stop(process: subprocess.Popen | None) -> None:
+    """Stop the RQ worker at the end: its Redis listener may take a minute to notice a
+    SIGTERM, and nothing is asked of it any more."""
     if process is not None and process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(30)
+            process.wait(3)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
 
 
 # --- the users -----------------------------------------------------------------------------
@@ -1001,6 +1004,10 @@ def check_mail(engine, services: Services, instance: Path, mix_start, wait: floa
                 f"{row.status}, queued {(row.created_at - mix_start).total_seconds():.1f} s "
                 f"into the mix, {row.attempts} attempt(s) {row.last_error or ''}"
             )
+        # Its log's own lines, without the frames of tracebacks.
+        log = (instance / "worker.log").read_text(errors="replace").splitlines()
+        said = [line for line in log if line and not line[0].isspace()][-10:]
+        print("    the RQ worker's log ends:\n" + "\n".join(f"      {line[:200]}" for line in said))
         subprocess.run(
             [sys.executable, "-m", "web.cli", "mail", "send"],
             cwd=_HERE.parent,

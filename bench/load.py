@@ -46,11 +46,11 @@ the servers send e-mail after the response, as without Redis.
 Printed: per request kind the count, p50/p95/p99 in milliseconds and the errors (a status other
 than the one expected, or no answer); the throughput; the servers' CPU per request (the
 workers' user + system time from ``/proc``, divided by the requests answered) for the floor and
-for the mix, and their ratio; after a kill, what the other server answered after it; each app
-process's memory after the run. Then the checks: the audit chain verifies
-(``workflow.core.audit.verify``), every action the server acknowledged (a redirect after the
-POST) has its audit event in the database, once; with e-mail, every e-mail of the outbox went
-to the SMTP sink exactly once.
+for the mix, and their ratio, with the CPU of the PostgreSQL backends of the bench's database
+beside; after a kill, what the other server answered after it; each app process's memory
+after the run. Then the checks: the audit chain verifies (``workflow.core.audit.verify``),
+every action the server acknowledged (a redirect after the POST) has its audit event in the
+database, once; with e-mail, every e-mail of the outbox went to the SMTP sink exactly once.
 """
 
 from __future__ import annotations

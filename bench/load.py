@@ -477,6 +477,7 @@ class Services:
     env: dict[str, str] = field(default_factory=dict)
     worker_restarts: int = 0
     worker_last_words: str = ""
+    done: threading.Event = field(default_factory=threading.Event)
 
     def workers(self) -> list[int]:
         return [pid for server in self.servers for pid in server.worker_pids()]
@@ -492,8 +493,17 @@ class Services:
                 start_new_session=True,
             )
 
-    def revive_worker(self, log: Path) -> None:
-        """Start the RQ worker again if it died, as its service manager would."""
+    def supervise(self, log: Path) -> None:
+        """Watch the RQ worker as its service manager would (systemd's ``Restart=``): start it
+        again within a second whenever it exits, until ``done`` is set."""
+
+        def watch() -> None:
+            while not self.done.wait(1.0):
+                self._revive_worker(log)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+    def _revive_worker(self, log: Path) -> None:
         if self.worker is not None and self.worker.poll() is not None:
             self.worker_restarts += 1
             lines = log.read_text(errors="replace").strip().splitlines()
@@ -524,6 +534,8 @@ def start_services(stack: ExitStack, url: str, instance: Path, args) -> Services
         )
         services.start_worker(instance / "worker.log")
         stack.callback(lambda: _stop(services.worker))
+        services.supervise(instance / "worker.log")
+        stack.callback(services.done.set)  # first: no restart while stopping
     for n in range(2 if args.kill_one_at is not None else 1):
         server = Server(env, workers=args.workers, log=instance / f"server-{n + 1}.log")
         stack.callback(server.stop)
@@ -606,7 +618,7 @@ class Tally:
     """What the users saw, by request kind, and the actions the server acknowledged."""
 
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
-    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    errors: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     acknowledged: list[tuple[int, str]] = field(default_factory=list)
     # Every request: when it ended (monotonic), the port that answered (None: no answer), ok.
     answers: list[tuple[float, int | None, bool]] = field(default_factory=list)
@@ -632,7 +644,7 @@ class Tally:
         with self.lock:
             self.times[kind].append(end - start)
             if status not in expect:
-                self.errors[kind] += 1
+                self.errors[kind][status or "no answer"] += 1
             self.answers.append((end, browser.port if status else None, status in expect))
         return status
 
@@ -745,16 +757,24 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+def _statuses(errors: Counter) -> str:
+    """What the errors were: ``(409 ×2, no answer)``."""
+    named = [f"{status} ×{n}" if n > 1 else str(status) for status, n in errors.items()]
+    return f"({', '.join(named)})" if named else ""
+
+
 def report(title: str, tally: Tally, elapsed: float, cpu: float, db_cpu: float, workers: int):
     total = sum(len(v) for v in tally.times.values())
     print(f"\n  {title}: {total} requests in {elapsed:.1f} s, {total / elapsed:.0f} req/s")
     print(f"  {'kind':26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind in sorted(tally.times):
         values = tally.times[kind]
-        print(
+        line = (
             f"  {kind:26} {len(values):7d} {statistics.median(values) * 1000:8.1f} "
-            f"{_pct(values, 0.95):8.1f} {_pct(values, 0.99):8.1f} {tally.errors[kind]:7d}"
+            f"{_pct(values, 0.95):8.1f} {_pct(values, 0.99):8.1f} "
+            f"{sum(tally.errors[kind].values()):7d} {_statuses(tally.errors[kind])}"
         )
+        print(line.rstrip())
     per_request = cpu / total * 1000 if total else 0.0
     print(
         f"  server CPU: {cpu:.1f} s, {per_request:.2f} ms per request (the workers on the CPU "
@@ -868,7 +888,7 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
             for r, b, u in people
         ],
         args.duration,
-        faults.events(args, services, meter, instance),
+        faults.events(args, services, meter),
     )
     used = [after - start for after, start in zip(cpu(), before)]
     mix_cpu = report("deadline-day mix", mix, elapsed, *used, len(workers))
@@ -880,7 +900,7 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
     ok = check_actions(engine, mix)
     if args.mail:
         ok = check_mail(engine, services, instance, mix_start) and ok
-    errors = sum(mix.errors.values()) + sum(floor.errors.values())
+    errors = sum(sum(c.values()) for tally in (mix, floor) for c in tally.errors.values())
     print(f"  errors: {errors}")
     return 0 if ok else 1
 
@@ -894,7 +914,7 @@ class Faults:
     redis_stopped_at: float | None = None
     redis_back_at: float | None = None
 
-    def events(self, args, services: Services, meter: CpuMeter, instance: Path):
+    def events(self, args, services: Services, meter: CpuMeter):
         if args.kill_one_at is not None:
             victim = services.servers[-1]
 
@@ -913,7 +933,6 @@ class Faults:
             def start_redis() -> None:
                 services.redis.start()
                 self.redis_back_at = time.perf_counter()
-                services.revive_worker(instance / "worker.log")
 
             yield args.stop_redis_at, stop_redis
             yield args.stop_redis_at + args.redis_down, start_redis
@@ -995,7 +1014,6 @@ def check_mail(engine, services: Services, instance: Path, mix_start, wait: floa
     """Every e-mail of the outbox reached the SMTP sink once. The outbox is waited on until
     nothing is left to send; what still waits then is left to ``vinhdanh mail send``, run once
     as cron runs it; then the outbox's rows and the messages received are compared."""
-    services.revive_worker(instance / "worker.log")
     rows, owed = _outbox_settled(engine, wait)
     if owed:
         for row in owed:
@@ -1007,7 +1025,11 @@ def check_mail(engine, services: Services, instance: Path, mix_start, wait: floa
         # Its log's own lines, without the frames of tracebacks.
         log = (instance / "worker.log").read_text(errors="replace").splitlines()
         said = [line for line in log if line and not line[0].isspace()][-10:]
-        print("    the RQ worker's log ends:\n" + "\n".join(f"      {line[:200]}" for line in said))
+        alive = services.worker is not None and services.worker.poll() is None
+        print(
+            f"    the RQ worker's process {'is running' if alive else 'has exited'}; its log "
+            "ends:\n" + "\n".join(f"      {line[:200]}" for line in said)
+        )
         subprocess.run(
             [sys.executable, "-m", "web.cli", "mail", "send"],
             cwd=_HERE.parent,
@@ -1026,7 +1048,8 @@ def check_mail(engine, services: Services, instance: Path, mix_start, wait: floa
     print(
         f"\n  e-mail: {len(rows)} in the outbox ({dict(statuses)}), {sum(got.values())} "
         f"received; left to cron's `vinhdanh mail send`: {len(owed)}; never delivered: "
-        f"{sum(missing.values())}, delivered twice or unknown: {sum(doubled.values())}"
+        f"{sum(missing.values())}, delivered twice or unknown: {sum(doubled.values())}; the RQ "
+        f"worker restarted {services.worker_restarts} time(s) in all"
     )
     return bool(rows) and not missing and not doubled
 

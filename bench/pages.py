@@ -189,8 +189,32 @@ def profile(backend: str, pg_url: str | None, who: str | None, path: str, reques
             client.get(path)
         profiler.disable()
     print(f"\n== {backend}: {requests} requests of {path} as {who or 'a visitor'} ==")
+    stats = pstats.Stats(profiler)
     for order in ("cumulative", "tottime"):
-        pstats.Stats(profiler).sort_stats(order).print_stats(30)
+        stats.sort_stats(order).print_stats(30)
+    print("  own time by package (share of the profiled requests):")
+    areas = _own_time_by_area(stats)
+    total = sum(areas.values())
+    for area, seconds in sorted(areas.items(), key=lambda item: -item[1]):
+        print(f"  {area:28} {100 * seconds / total:5.1f} %")
+
+
+def _own_time_by_area(stats: pstats.Stats) -> dict[str, float]:
+    """Own time summed per installed package, per top folder of ours, and the templates."""
+    areas: dict[str, float] = {}
+    root = str(_HERE.parent) + "/"
+    for (filename, _, function), (_, _, own, _, _) in stats.stats.items():
+        if "site-packages/" in filename:
+            area = filename.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif filename.startswith(root):
+            parts = filename[len(root) :].split("/")
+            area = "templates" if "templates" in parts else parts[0]
+        elif filename == "~":
+            area = f"builtin {function.split(' of ')[0].strip('{<')}"[:28]
+        else:
+            area = "python stdlib"
+        areas[area] = areas.get(area, 0.0) + own
+    return areas
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -395,14 +395,15 @@ def search(
     return _cached(
         session,
         ("search", filters, sort, page, per_page),
-        lambda s: _search_page(s, filters, sort, page, per_page),
+        lambda s: search_page(s, filters, sort, page, per_page),
         head,
     )
 
 
-def _search_page(
+def search_page(
     session: Session, filters: OutcomeFilter, sort: str, page: int, per_page: int
 ) -> OutcomePage:
+    """What :func:`search` reads when the audit head has moved (nothing is kept)."""
     # Unordered and limited: the database stops at the first COUNT_CAP + 1 matches.
     counted = session.scalar(
         select(func.count()).select_from(

@@ -1,15 +1,21 @@
 """Server CPU per request of the busy pages, on the demo data, against a static file.
 
     .venv/bin/python bench/pages.py [--requests 50] [--runs 5] [--pg URL | --sqlite-only]
+    .venv/bin/python bench/pages.py --sqlite-only --profile /dossiers/ --as canbo.thpt-tran-phu
 
 The demo (``vinhdanh demo``) is loaded into a fresh migrated database (not timed). Each page is
 requested through the Flask test client as the person who uses it, signed in beforehand: a
 visitor (the public pages), a unit's emulation officer (home, the unit's dossiers), the
-Department Office's reviewer (home, the Office queue, the dashboard). Timed: the process's CPU
-time (``time.process_time``) of REQUESTS requests in a row, RUNS times, alternating the pages;
-the median run per request is printed with the SQL statements one request runs, and the ratio
-to the floor: a static file (``/static/app.css``) served by the same app in the same run, which
-costs the WSGI round trip and nothing of ours.
+Department Office's reviewer (home, the Office queue, the dashboard, a dossier it reviews). The
+public dossier page and the Office's dossier page are the first ones their lists link to. Timed:
+the process's CPU time (``time.process_time``) of REQUESTS requests in a row, RUNS times,
+alternating the pages; the median and the best run per request are printed with the SQL
+statements one request runs, and the ratio of the median to the floor: a static file
+(``/static/app.css``) served by the same app in the same run, which costs the WSGI round trip
+and nothing of ours. The load average is printed before and after.
+
+``--profile PATH`` prints instead the top costs (cProfile, cumulative and own time) of REQUESTS
+requests of PATH, as ``--as`` (a visitor without it).
 
 Issue 17's targets are 4 ms for a public page and 6 ms signed in, on a 2-core machine; the ratio
 says how far a page is from the floor whatever the machine's speed or load.
@@ -17,11 +23,16 @@ says how far a page is from the floor whatever the machine's speed or load.
 
 from __future__ import annotations
 
+import cProfile
+import os
+import pstats
 import re
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -34,11 +45,17 @@ from bench.common import backend_parser, fresh_database, on_backends  # noqa: E4
 from models import make_engine, make_sessionmaker  # noqa: E402
 
 STATIC = "/static/app.css"
+# Placeholders in a path: the first dossier the given list links to, for the same person.
+FIRST_LINK = {
+    "{outcome}": ("/public/", re.compile(r'href="(/public/outcomes/\d+)"')),
+    "{reviewed}": ("/office/", re.compile(r'href="(/dossiers/\d+)"')),
+}
 # (who signs in, path, what the page is); None: a visitor.
 PAGES = (
     (None, STATIC, "static file (floor)"),
     (None, "/public/", "published outcomes"),
     (None, "/public/?q=nguyen", "outcomes, searched"),
+    (None, "{outcome}", "public dossier page"),
     (None, "/public/audit", "audit chain page"),
     ("canbo.thpt-tran-phu", "/", "unit officer: home"),
     ("canbo.thpt-tran-phu", "/dossiers/", "unit officer: dossiers"),
@@ -46,6 +63,7 @@ PAGES = (
     ("chuyenvien.vp", "/", "Office: home"),
     ("chuyenvien.vp", "/office/", "Office: review queue"),
     ("chuyenvien.vp", "/dashboard/", "Office: dashboard"),
+    ("chuyenvien.vp", "{reviewed}", "Office: a dossier"),
 )
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -82,12 +100,12 @@ def _statements(app, client, path: str) -> int:
     return len(counted)
 
 
-def bench(backend: str, pg_url: str | None, requests: int, runs: int) -> dict[str, float]:
-    """CPU milliseconds per request of each page (median of the runs), by page label."""
+@contextmanager
+def demo_app(backend: str, pg_url: str | None) -> Iterator:
+    """The app on a fresh database holding the demo."""
     from web import create_app
     from web.demo import DEMO_PASSWORD, load_demo
 
-    print(f"\n== {backend}: demo data, {runs} runs of {requests} requests per page ==")
     with fresh_database(backend, pg_url) as url, tempfile.TemporaryDirectory() as uploads:
         engine = make_engine(url)
         with make_sessionmaker(engine)() as session:
@@ -104,39 +122,114 @@ def bench(backend: str, pg_url: str | None, requests: int, runs: int) -> dict[st
                 "RATELIMIT_ENABLED": False,
             }
         )
+        try:
+            yield app
+        finally:
+            app.extensions["vinhdanh.engine"].dispose()
+
+
+def _resolved(client, path: str) -> str:
+    if path not in FIRST_LINK:
+        return path
+    listing, link = FIRST_LINK[path]
+    found = link.search(client.get(listing).get_data(as_text=True))
+    assert found, f"{listing} links to no dossier"
+    return found.group(1)
+
+
+def bench(backend: str, pg_url: str | None, requests: int, runs: int) -> dict[str, float]:
+    """CPU milliseconds per request of each page (median of the runs), by page label."""
+    from web.demo import DEMO_PASSWORD
+
+    print(f"\n== {backend}: demo data, {runs} runs of {requests} requests per page ==")
+    print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    with demo_app(backend, pg_url) as app:
         clients = {who: _client(app, who, DEMO_PASSWORD) for who in {p[0] for p in PAGES}}
+        pages = [(who, _resolved(clients[who], path), label) for who, path, label in PAGES]
         statements = {}
-        for who, path, label in PAGES:
+        for who, path, label in pages:
             response = clients[who].get(path)  # warms what the app keeps between requests
             assert response.status_code == 200, (who, path, response.status_code)
             statements[label] = _statements(app, clients[who], path)
-        times: dict[str, list[float]] = {label: [] for _, _, label in PAGES}
+        times: dict[str, list[float]] = {label: [] for _, _, label in pages}
         for _ in range(runs):
-            for who, path, label in PAGES:
+            for who, path, label in pages:
                 client = clients[who]
                 start = time.process_time()
                 for _ in range(requests):
                     client.get(path)
                 times[label].append((time.process_time() - start) / requests)
-        app.extensions["vinhdanh.engine"].dispose()
     medians = {label: statistics.median(values) * 1000 for label, values in times.items()}
-    floor = medians[PAGES[0][2]]
-    print(f"  {'page':26} {'path':20} {'CPU ms/request':>14} {'statements':>10} {'ratio':>7}")
-    for _, path, label in PAGES:
+    floor = medians[pages[0][2]]
+    print(
+        f"  {'page':26} {'path':20} {'median ms':>9} {'best ms':>7} {'statements':>10} {'ratio':>6}"
+    )
+    for _, path, label in pages:
         print(
-            f"  {label:26} {path:20} {medians[label]:14.2f} {statements[label]:10d} "
-            f"{medians[label] / floor:7.1f}"
+            f"  {label:26} {path:20} {medians[label]:9.2f} {min(times[label]) * 1000:7.2f} "
+            f"{statements[label]:10d} {medians[label] / floor:6.1f}"
         )
-    print("  ratio: CPU per request of the page / CPU per request of the static file")
+    print("  ratio: median CPU per request of the page / that of the static file")
+    print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return medians
+
+
+def profile(backend: str, pg_url: str | None, who: str | None, path: str, requests: int) -> None:
+    """Print the top costs of ``requests`` requests of ``path`` as ``who``."""
+    from web.demo import DEMO_PASSWORD
+
+    with demo_app(backend, pg_url) as app:
+        client = _client(app, who, DEMO_PASSWORD)
+        path = _resolved(client, path)
+        for _ in range(3):
+            assert client.get(path).status_code == 200, path
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(requests):
+            client.get(path)
+        profiler.disable()
+    print(f"\n== {backend}: {requests} requests of {path} as {who or 'a visitor'} ==")
+    stats = pstats.Stats(profiler)
+    for order in ("cumulative", "tottime"):
+        stats.sort_stats(order).print_stats(30)
+    print("  own time by package (share of the profiled requests):")
+    areas = _own_time_by_area(stats)
+    total = sum(areas.values())
+    for area, seconds in sorted(areas.items(), key=lambda item: -item[1]):
+        print(f"  {area:28} {100 * seconds / total:5.1f} %")
+
+
+def _own_time_by_area(stats: pstats.Stats) -> dict[str, float]:
+    """Own time summed per installed package, per top folder of ours, and the templates."""
+    areas: dict[str, float] = {}
+    root = str(_HERE.parent) + "/"
+    for (filename, _, function), (_, _, own, _, _) in stats.stats.items():
+        if "site-packages/" in filename:
+            area = filename.split("site-packages/", 1)[1].split("/", 1)[0]
+        elif filename.startswith(root):
+            parts = filename[len(root) :].split("/")
+            area = "templates" if "templates" in parts else parts[0]
+        elif filename == "~":
+            area = f"builtin {function.split(' of ')[0].strip('{<')}"[:28]
+        else:
+            area = "python stdlib"
+        areas[area] = areas.get(area, 0.0) + own
+    return areas
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = backend_parser(__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50, help="requests per page and run")
     parser.add_argument("--runs", type=int, default=5, help="runs (the median is printed)")
+    parser.add_argument("--profile", metavar="PATH", help="profile PATH instead")
+    parser.add_argument("--as", dest="who", metavar="USERNAME", help="who requests --profile")
     args = parser.parse_args(argv)
-    on_backends(args, lambda backend, pg: bench(backend, pg, args.requests, args.runs))
+    if args.profile:
+        on_backends(
+            args, lambda backend, pg: profile(backend, pg, args.who, args.profile, args.requests)
+        )
+    else:
+        on_backends(args, lambda backend, pg: bench(backend, pg, args.requests, args.runs))
     return 0
 
 

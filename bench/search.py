@@ -321,9 +321,10 @@ def populate(engine: Engine, n: int, seed: int = 2026) -> float:
 
 
 def page_of(session, query: str, sort: str, page: int) -> tuple[list[int], int, bool]:
-    """What the public list asks for one request: a page (ids, count, capped) and facets."""
+    """What the public list asks for one request: a page (ids, count, capped) and facets. The
+    page as read when the audit head has just moved (``search`` keeps it per head)."""
     filters = outcomes.OutcomeFilter(q=query)
-    found = outcomes.search(session, filters, sort, page, PER_PAGE)
+    found = outcomes.search_page(session, filters, sort, page, PER_PAGE)
     outcomes.facets(session)
     return [o.id for o in found.items], found.total, found.capped
 

@@ -31,7 +31,12 @@ STAFF, HEAD, REVIEWER = "canbo.thpt-tran-phu", "thutruong.thpt-tran-phu", "chuye
 
 # (who, page): the most statements it may run. Measured on the demo, then kept: a page may get
 # cheaper (lower its budget then), never dearer without saying why here.
+# A visitor's pages read the audit head, then what is kept for it (workflow.publication.outcomes):
+# a public outcome's page reads besides the register entry it names.
 BUDGETS = {
+    (None, "/public/"): 1,
+    (None, "/public/?q=nguyen"): 1,
+    (None, "/public/audit"): 1,
     (STAFF, "/"): 12,
     (HEAD, "/"): 12,
     (STAFF, "/dossiers/"): 7,
@@ -39,6 +44,8 @@ BUDGETS = {
     (REVIEWER, "/office/"): 18,
     (REVIEWER, "/dashboard/"): 15,
 }
+# A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.
+DOSSIER_BUDGET, OUTCOME_BUDGET = 31, 2
 TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 
 
@@ -99,6 +106,21 @@ def test_each_page_keeps_to_its_statement_budget(demo_app, who, path):
     seen = statements(demo_app, signed_in(demo_app, who), path)
     shown = "\n".join(" ".join(s.split())[:160] for s in seen)
     assert len(seen) <= BUDGETS[(who, path)], f"{len(seen)} statements:\n{shown}"
+
+
+def test_the_dossier_pages_keep_to_their_statement_budgets(demo_app):
+    with demo_app.extensions["vinhdanh.write"]() as session:
+        waiting = session.scalar(
+            select(Dossier.id).where(Dossier.state == OFFICE_REVIEW.name).order_by(Dossier.id)
+        )
+    visitor = signed_in(demo_app, None)
+    outcome = re.search(r'href="(/public/outcomes/\d+)"', visitor.get("/public/").get_data(True))
+    for who, path, budget in (
+        (REVIEWER, f"/dossiers/{waiting}", DOSSIER_BUDGET),
+        (None, outcome.group(1), OUTCOME_BUDGET),
+    ):
+        seen = statements(demo_app, signed_in(demo_app, who), path)
+        assert len(seen) <= budget, (path, len(seen), seen)
 
 
 def test_a_signed_in_request_loads_the_account_in_one_statement(demo_app):

@@ -251,7 +251,7 @@ def eligibility_checks(dossier: Dossier) -> list[eligibility.CheckResult]:
         return []
     cache = g.setdefault("eligibility", {})
     if dossier.id not in cache:
-        found = eligibility.check(get_session(), dossier, _today())
+        found = eligibility.checker_for(get_session(), _today()).check(dossier)
         cache[dossier.id] = found if department else eligibility.for_the_unit(found)
     return cache[dossier.id]
 

@@ -18,6 +18,7 @@ from web.auth.user import current_actor
 from web.campaigns import bp
 from web.campaigns.presenters import (
     figure_rows,
+    late_badge,
     met_label,
     number_input,
     submission_label,
@@ -37,6 +38,7 @@ from workflow.dossiers import figures as report_figures
 bp.add_app_template_global(submission_state)
 bp.add_app_template_global(submission_label)
 bp.add_app_template_global(met_label)
+bp.add_app_template_global(late_badge, "late_badge_html")
 
 
 @bp.app_template_global()

@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, with_polymorphic
 
 from models import Campaign, Dossier, Nomination
-from models.clock import utcnow
+from models.clock import local_day, utcnow
 from models.text import fold, like_escaped, vi_sort_key
 from web.db import get_session
 from web.dossiers import bp
@@ -39,6 +39,7 @@ from web.support.listing import paginate, sort_order
 from web.support.parsing import posted_version, whole_number
 from web.support.redirects import local_target
 from web.support.refusals import Refusal, commit_or_answer, redraw_refused_action
+from workflow.awards import eligibility
 from workflow.core import authz, engine
 from workflow.core.actors import Actor
 from workflow.core.authz import visible_dossiers
@@ -165,21 +166,24 @@ def render_detail(
 ):
     """The dossier page (``failed``: the action that was just refused, with what was typed;
     ``failed_reply``: the same for a reply to a return's point)."""
-    context = detail_context(session, dossier, who)
     workflow_url = (
         url_for("workflow_pages.index")
         if "workflow_pages.index" in current_app.view_functions
         else None
     )
-    return render_template(
-        "dossiers/detail.html",
-        failed=failed or {},
-        failed_reply=failed_reply or {},
-        workflow_url=workflow_url,
-        max_mb=max_file_bytes() // (1024 * 1024),
-        now=utcnow(),
-        **context,
-    ), status
+    now = utcnow()
+    # The rules of the actions offered and the checklist shown read the same facts: once.
+    with eligibility.batch(session, local_day(now), ()):
+        context = detail_context(session, dossier, who)
+        return render_template(
+            "dossiers/detail.html",
+            failed=failed or {},
+            failed_reply=failed_reply or {},
+            workflow_url=workflow_url,
+            max_mb=max_file_bytes() // (1024 * 1024),
+            now=now,
+            **context,
+        ), status
 
 
 @bp.route("/<int:dossier_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from web.db import get_session
@@ -22,11 +22,11 @@ from workflow.publication import decisions
 from workflow.publication.outcomes import (
     DEFAULT_SORT,
     SORTS,
+    Head,
     OutcomeFilter,
     audit_head,
     facets,
-    get_outcome,
-    publication_event,
+    public_record,
     search,
 )
 
@@ -63,10 +63,19 @@ def read_sort() -> str:
     return key if key.lstrip("-") in SORTS else DEFAULT_SORT
 
 
+def request_head() -> Head:
+    """The audit head, read once per request: it keys what is cached of the public data, and
+    every public page shows it."""
+    found = g.get("public_audit_head")
+    if found is None:
+        found = g.public_audit_head = audit_head(get_session())
+    return found
+
+
 @bp.context_processor
 def _audit_head():
     # Every public page shows the chain's head, so anyone can note it and check it later.
-    return {"audit_head": audit_head(get_session())}
+    return {"audit_head": request_head()}
 
 
 @bp.route("/")
@@ -74,7 +83,8 @@ def _audit_head():
 def outcomes():
     session = get_session()
     filters, sort = read_filters(), read_sort()
-    found = search(session, filters, sort, page_number(), PER_PAGE)
+    head = request_head()
+    found = search(session, filters, sort, page_number(), PER_PAGE, head)
     page = Page(
         found.items, found.total, found.page, PER_PAGE, capped=found.capped, more=found.has_next
     )
@@ -83,7 +93,7 @@ def outcomes():
         page=page,
         filters=filters,
         sort=sort,
-        facets=facets(session),
+        facets=facets(session, head),
         export_args=query_args(page=None),
     )
 
@@ -91,15 +101,15 @@ def outcomes():
 @bp.route("/outcomes/<int:dossier_id>")
 @public
 def outcome(dossier_id: int):
-    session = get_session()
-    item = get_outcome(session, dossier_id)
-    if item is None:  # not published (or no such dossier): the public sees nothing of it
+    record = public_record(get_session(), dossier_id, request_head())
+    if record is None:  # not published (or no such dossier): the public sees nothing of it
         abort(404)
     return render_template(
         "public/outcome.html",
-        outcome=item,
-        event=publication_event(session, dossier_id),
-        decision=decisions.issued_decision_of(session, dossier_id),
+        outcome=record.outcome,
+        event=record.event,
+        decision_id=record.decision_id,
+        decision_number=record.decision_number,
         pdf=_pdf_offered(),
     )
 

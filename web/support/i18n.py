@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from babel.support import Translations
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
-from flask_babel import LazyString, force_locale, format_datetime, get_locale, get_translations
+from flask_babel import LazyString, force_locale, get_locale, get_translations
 from flask_login import current_user
 
+from models.clock import VIETNAM
 from web.extensions import babel
 from web.support.access import public
 from web.support.redirects import local_target
@@ -100,8 +101,14 @@ def date_vn(value: dt.date | None) -> str:
 
 
 def datetime_vn(value: dt.datetime | None) -> str:
-    """Local time (Asia/Ho_Chi_Minh) as dd/mm/yyyy HH:mm."""
-    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+    """Local time (Asia/Ho_Chi_Minh) as dd/mm/yyyy HH:mm; a naive time is UTC. Digits only, the
+    same in every language: written directly, not through Babel's formatter (lists show a
+    time per row)."""
+    if not value:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
 
 
 def amount_vn(value: int | None) -> str:

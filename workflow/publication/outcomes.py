@@ -28,7 +28,7 @@ import datetime as dt
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -46,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Revocation, Unit
+from models.decisions import DECISION_ISSUED, Decision, DecisionItem
 from models.search import matching_ids, query_words, row_matches
 from models.text import fold, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
@@ -220,19 +222,20 @@ def _report_words(session: Session) -> _ReportWords:
     return _ReportWords(units, codes)
 
 
-_CACHE_SIZE = 32
+# The facets, the folded unit names, and the pages and outcomes visitors read most.
+_CACHE_SIZE = 512
 _cache: OrderedDict[tuple, Any] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _cached(session: Session, name: str, compute):
-    """``compute(session)``, kept per database and audit head: what the public sees changes
-    only with an audit event, so a new head is a new key and the old entry ages out. Process
-    local and bounded (least recently used first out)."""
+def _cached(session: Session, name: Hashable, compute, head: Head | None = None):
+    """``compute(session)``, kept per database and audit head (``head``, read when not
+    given): what the public sees changes only with an audit event, so a new head is a new key
+    and the old entry ages out. Process local and bounded (least recently used first out)."""
     key = (
         name,
         session.connection().engine.url.render_as_string(hide_password=True),
-        *current_head(session),
+        *(current_head(session) if head is None else (head.seq, head.hash)),
     )
     with _cache_lock:
         if key in _cache:
@@ -385,8 +388,22 @@ def search(
     sort: str = DEFAULT_SORT,
     page: int = 1,
     per_page: int = 25,
+    head: Head | None = None,
 ) -> OutcomePage:
-    """Page ``page`` of the filtered list, sorted, with a count capped at ``COUNT_CAP``."""
+    """Page ``page`` of the filtered list, sorted, with a count capped at ``COUNT_CAP``;
+    cached per audit head (``head``, the current one if not given; see :func:`_cached`)."""
+    return _cached(
+        session,
+        ("search", filters, sort, page, per_page),
+        lambda s: search_page(s, filters, sort, page, per_page),
+        head,
+    )
+
+
+def search_page(
+    session: Session, filters: OutcomeFilter, sort: str, page: int, per_page: int
+) -> OutcomePage:
+    """What :func:`search` reads when the audit head has moved (nothing is kept)."""
     # Unordered and limited: the database stops at the first COUNT_CAP + 1 matches.
     counted = session.scalar(
         select(func.count()).select_from(
@@ -423,9 +440,9 @@ def iter_outcomes(
         yield from load_outcomes(session, ids[start : start + batch])
 
 
-def facets(session: Session) -> Facets:
+def facets(session: Session, head: Head | None = None) -> Facets:
     """The choices of the filters, cached per audit head (see :func:`_cached`)."""
-    return _cached(session, "facets", _facets)
+    return _cached(session, "facets", _facets, head)
 
 
 def _facets(session: Session) -> Facets:
@@ -482,12 +499,73 @@ class Head:
 
 
 def audit_head(session: Session) -> Head:
-    """The head (sequence, hash) and the time of its event."""
+    """The head (sequence, hash) and the time of its event (read once per head)."""
     seq, digest = current_head(session)
-    at = (
-        session.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)) if seq else None
+    if not seq:
+        return Head(seq, digest, None)
+    at = _cached(
+        session,
+        "head_time",
+        lambda s: s.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)),
+        Head(seq, digest, None),
     )
     return Head(seq, digest, at)
+
+
+@dataclass(frozen=True)
+class PublishedEvent:
+    """The audit event that published an outcome, as its public page shows it."""
+
+    seq: int
+    occurred_at: dt.datetime
+    hash: str
+    leaf_hash: str
+    prev_hash: str
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """What an outcome's public page shows: the outcome, the event that published it, and the
+    issued decision that conferred it (id and number), if the Department issued one."""
+
+    outcome: Outcome
+    event: PublishedEvent | None
+    decision_id: int | None
+    decision_number: str | None
+
+
+def public_record(
+    session: Session, dossier_id: int, head: Head | None = None
+) -> PublicRecord | None:
+    """The public record of ``dossier_id``, or None when it is not (or not yet) public; cached
+    per audit head (see :func:`_cached`)."""
+    return _cached(session, ("record", dossier_id), lambda s: _public_record(s, dossier_id), head)
+
+
+def _public_record(session: Session, dossier_id: int) -> PublicRecord | None:
+    item = get_outcome(session, dossier_id)
+    if item is None:
+        return None
+    event = publication_event(session, dossier_id)
+    decision = session.execute(_ISSUED_DECISION, {"dossier_id": dossier_id}).first()
+    shown = (
+        None
+        if event is None
+        else PublishedEvent(
+            event.seq, event.occurred_at, event.hash, event.leaf_hash, event.prev_hash
+        )
+    )
+    if decision is None:
+        return PublicRecord(item, shown, None, None)
+    return PublicRecord(item, shown, decision.id, decision.number)
+
+
+_ISSUED_DECISION = (
+    select(Decision.id, Decision.number)
+    .join(DecisionItem, DecisionItem.decision_id == Decision.id)
+    .where(DecisionItem.dossier_id == bindparam("dossier_id"), Decision.status == DECISION_ISSUED)
+    .limit(1)
+)
 
 
 def public_events(

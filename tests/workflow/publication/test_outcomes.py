@@ -20,7 +20,9 @@ from workflow.publication.outcomes import (
     load_outcomes,
     outcome_ids,
     public_events,
+    public_record,
     publication_event,
+    search,
 )
 
 pytestmark = pytest.mark.db
@@ -204,6 +206,18 @@ def test_publication_event_and_head(session, world, outcomes):
     head = audit_head(session)
     assert (head.seq, head.hash) == current_head(session)
     assert head.occurred_at is not None
+
+
+def test_pages_and_records_are_kept_per_audit_head(session, world, outcomes):
+    first = search(session)
+    assert search(session) is first  # the same head: the page is not read again
+    record = public_record(session, outcomes["phu"].id)
+    assert record.outcome == get_outcome(session, outcomes["phu"].id)
+    assert record.event.seq == publication_event(session, outcomes["phu"].id).seq
+    assert public_record(session, outcomes["approved"].id) is None
+    publish(session, world, "2026-06-09", "09/QĐ-SGDĐT", nominee_name="Vũ Văn Mới")
+    assert search(session).items[0].name == "Vũ Văn Mới"  # a new head: read again
+    assert search(session).total == first.total + 1
 
 
 def test_public_events_hide_internal_content(session, world, outcomes):

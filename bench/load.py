@@ -73,6 +73,7 @@ from bench.common import (  # noqa: E402
 from models import AuditEvent, Dossier, Unit, make_sessionmaker  # noqa: E402
 from models.dossiers import Nomination, Plan, Report, fill_sort_keys  # noqa: E402
 from models.people import Person  # noqa: E402
+from models.search_terms import fill_search_terms  # noqa: E402
 from models.text import fold  # noqa: E402
 from workflow import fire  # noqa: E402
 from workflow.core.audit import verify  # noqa: E402
@@ -190,9 +191,10 @@ def build_city(engine, cast: Cast, scale: float) -> dict[str, int]:
                 f"{kind} rows",
                 len(own),
             )
-        # Written without the ORM: the public list's sort keys are filled here, as a
-        # migration fills them.
+        # Written without the ORM: the public list's sort keys and word table are filled
+        # here, as the migrations fill them.
         fill_sort_keys(conn)
+        fill_search_terms(conn)
         # The ids were given: the sequences must go on after them.
         for table in ("unit", "person", "dossier"):
             conn.exec_driver_sql(

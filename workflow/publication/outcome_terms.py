@@ -1,11 +1,13 @@
 """The public list's search through the word table (``models.search_terms``).
 
 Each typed word becomes a :class:`Word`: the range of terms it starts, plus the pseudo-terms of
-the classifications it starts a word of. A page is found in two reads, each an index range:
+the classifications it starts a word of. The rarest word drives (a count
+up to ``ESTIMATE_CAP`` on SQLite, the planner's estimate on PostgreSQL); the others are tested
+row by row by primary key. A page is then found in two reads, each an index range:
 
-1. the matches, stopped at ``cap + 1``: the rows of the rarest word (the others tested per
-   row by primary key), which is both the capped count and, when there are at most ``cap``,
-   every match, which the page then sorts by primary key (a few hundred rows at most);
+1. the matches, stopped at ``cap + 1``: the rarest word's rows, which are both the capped count
+   and, when there are at most ``cap``, every match, which the page then sorts by primary key
+   (a thousand rows at most);
 2. past the cap, the page itself: for each term the rarest word starts ("ha": ha, hai, hanh…),
    its rows in the sort's index order, stopped when the page is full; the few arms are merged.
    A word starting more than ``VOCABULARY_MAX`` terms (one or two letters) matches so much of

@@ -9,13 +9,15 @@ unit as the "nominee" and the classification as the "award".
 
 Search folds the query with ``models.text.fold`` and matches each word (all must match) at
 the start of a word of ``Nomination.search_key`` (nominee, position, unit, award, already
-folded), through the word index of ``models.search`` (GIN on PostgreSQL, FTS5 on SQLite), so
-"nguy" finds "Nguyễn" and "ha" does not find "Phạm". A report matches on the words of its
-unit's name and its classification. Sorting happens in SQL over the whole filtered list, never
-per page: by decision date, or in Vietnamese order by name (given name first) or unit, through
-keys stored as bytes on the dossier (``name_sort``, ``unit_sort``: models.text.person_sort_bytes,
-vi_sort_bytes) under indexes on (state, key, id), so both databases walk an index in plain
-byte order and stop when the page is full.
+folded) so "nguy" finds "Nguyễn" and "ha" does not find "Phạm"; a report matches on the words
+of its unit's name and its classification. Both read the word table ``models.search_terms``
+(each word with copies of the sort keys, an index per sort): :func:`search` reads it as
+``outcome_terms`` explains, :func:`outcome_ids` (the whole list, the export) tests each row's
+words. Sorting happens in SQL over the whole filtered list, never per page: by decision date,
+or in Vietnamese order by name (given name first) or unit, through keys stored as bytes on the
+dossier (``name_sort``, ``unit_sort``: models.text.person_sort_bytes, vi_sort_bytes) under
+indexes on (state, key, id), so both databases walk an index in plain byte order and stop when
+the page is full.
 
 A page counts its matches exactly up to ``COUNT_CAP`` only, and knows whether a next page
 exists by fetching one row more. What changes only with an audit event (the facets, the folded

@@ -37,6 +37,8 @@ from models.search_terms import OutcomeTerm, code_term, word_range
 
 VOCABULARY_MAX = 24
 ESTIMATE_CAP = 20_000
+# The window of a word's first rows in the sort's order tried before walking them all.
+WINDOW_PER_ROW, WINDOW_EXTRA = 4, 500
 
 _T = OutcomeTerm.__table__
 
@@ -167,7 +169,8 @@ def matches(session: Session, listing: Listing, words: Sequence[Word], cap: int)
     vocabulary = _vocabulary(session, driver)
     if not vocabulary or min(estimates) == 0:
         return Matches([])
-    others = tuple(w for w in words if w is not driver)
+    by_estimate = sorted(range(len(words)), key=estimates.__getitem__)
+    others = tuple(words[i] for i in by_estimate if words[i] is not driver)
     row = _T.alias("term")
     stmt = listing.rows(row, others).where(driver.matches(row.c.term))
     if len(vocabulary) > 1:
@@ -191,6 +194,10 @@ def ordered_page(
     if found.driver is None or len(vocabulary) > VOCABULARY_MAX:
         return None
     key, descending = sort
+    for word in (found.driver, *found.others) if found.others else ():
+        ids = _within_window(session, listing, found, word, sort, offset, limit)
+        if ids is not None:
+            return ids
     arms = []
     for term in vocabulary:
         row = _T.alias("term")
@@ -216,6 +223,41 @@ def ordered_page(
             .offset(offset)
         )
     )
+
+
+def _within_window(
+    session: Session,
+    listing: Listing,
+    found: Matches,
+    word: Word,
+    sort: tuple[str, bool],
+    offset: int,
+    limit: int,
+) -> list[int] | None:
+    """Several words: the rarest is not always the one whose matches come first in the sort's
+    order ("van" by name passes every report of the street Văn Cao, named "… số N", before a
+    Nguyễn). So each word starting a single term is tried first on a window of its first rows
+    in that order: the page, when the window holds it all; None otherwise."""
+    terms = found.vocabulary if word is found.driver else _vocabulary(session, word)
+    if len(terms) != 1:
+        return None
+    key, descending = sort
+    row = _T.alias("term")
+    window = (
+        select(row.c.dossier_id, row.c.state, row.c[key].label("k"))
+        .where(row.c.term == terms[0], row.c.state.in_(listing.states))
+        .order_by(_ordered(row.c[key], descending), row.c.dossier_id.desc())
+        .limit(WINDOW_PER_ROW * (offset + limit) + WINDOW_EXTRA)
+        .subquery()
+    )
+    others = [w for w in (found.driver, *found.others) if w is not word]
+    ids = session.scalars(
+        listing.rows(window, others)
+        .order_by(_ordered(window.c.k, descending), window.c.dossier_id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(ids) if len(ids) == limit else None
 
 
 def _ordered(column: ColumnElement, descending: bool) -> ColumnElement:

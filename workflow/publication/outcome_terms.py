@@ -41,6 +41,9 @@ ESTIMATE_CAP = 20_000
 WINDOW_PER_ROW, WINDOW_EXTRA = 4, 500
 
 _T = OutcomeTerm.__table__
+# Made once: an alias builds its column collection on first use, which costs more than
+# compiling the (cached) statement. Each use is its own SELECT, so one alias serves all.
+_ROW, _OTHER, _EARLIER = (_T.alias(name) for name in ("term", "other_term", "earlier_term"))
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class Word:
 
 def has_word(word: Word, dossier_id: ColumnElement) -> ColumnElement[bool]:
     """The dossier ``dossier_id`` has a term ``word`` matches (a primary-key probe)."""
-    other = _T.alias("other_term")
+    other = _OTHER
     return _probe(
         select(literal(1)).where(other.c.dossier_id == dossier_id, word.matches(other.c.term))
     )
@@ -70,7 +73,7 @@ def has_word(word: Word, dossier_id: ColumnElement) -> ColumnElement[bool]:
 
 def _first_match(word: Word, row: Any) -> ColumnElement[bool]:
     """``row`` is the first of its dossier's terms ``word`` matches: each dossier once."""
-    other = _T.alias("earlier_term")
+    other = _EARLIER
     earlier = select(literal(1)).where(
         other.c.dossier_id == row.c.dossier_id,
         word.matches(other.c.term),
@@ -171,7 +174,7 @@ def matches(session: Session, listing: Listing, words: Sequence[Word], cap: int)
         return Matches([])
     by_estimate = sorted(range(len(words)), key=estimates.__getitem__)
     others = tuple(words[i] for i in by_estimate if words[i] is not driver)
-    row = _T.alias("term")
+    row = _ROW
     stmt = listing.rows(row, others).where(driver.matches(row.c.term))
     if len(vocabulary) > 1:
         stmt = stmt.where(_first_match(driver, row))
@@ -200,7 +203,7 @@ def ordered_page(
             return ids
     arms = []
     for term in vocabulary:
-        row = _T.alias("term")
+        row = _ROW
         stmt = (
             listing.rows(row, found.others)
             .add_columns(row.c[key].label("k"))
@@ -242,7 +245,7 @@ def _within_window(
     if len(terms) != 1:
         return None
     key, descending = sort
-    row = _T.alias("term")
+    row = _ROW
     window = (
         select(row.c.dossier_id, row.c.state, row.c[key].label("k"))
         .where(row.c.term == terms[0], row.c.state.in_(listing.states))

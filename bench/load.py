@@ -112,6 +112,7 @@ from models.campaigns import ReportFigure, Target  # noqa: E402
 from models.clock import local_day, utcnow  # noqa: E402
 from models.dossiers import Nomination, Plan, Report, fill_sort_keys  # noqa: E402
 from models.people import Person  # noqa: E402
+from models.search_terms import fill_search_terms  # noqa: E402
 from models.text import fold  # noqa: E402
 from workflow import fire  # noqa: E402
 from workflow.core.audit import verify  # noqa: E402
@@ -257,9 +258,10 @@ def build_city(engine, cast: Cast, scale: float) -> tuple[dict[str, int], range]
                 len(own),
             )
         _cast_documents(conn, cast, scale)
-        # Written without the ORM: the public list's sort keys are filled here, as a
-        # migration fills them.
+        # Written without the ORM: the public list's sort keys and word table are filled
+        # here, as the migrations fill them.
         fill_sort_keys(conn)
+        fill_search_terms(conn)
         # The ids were given: the sequences must go on after them.
         for table in ("unit", "person", "dossier"):
             conn.exec_driver_sql(

@@ -7,8 +7,9 @@ outcomes: one published classification report per school and year, the rest publ
 nominations, plus a tenth as many nominations still under review (the public must not see
 them, and the search must skip them). Written with SQLAlchemy Core bulk INSERTs, not through
 the workflow (no guards, no audit events), then the sort keys filled as the migration fills
-them (``models.dossiers.fill_sort_keys``); the word index fills itself through its triggers
-(SQLite) or its GIN index (PostgreSQL), as it does in the app. Family names follow their real
+them (``models.dossiers.fill_sort_keys``) and the word table the search reads
+(``models.search_terms.fill_search_terms``, its time printed); the older word index fills
+itself through its triggers (SQLite) or its GIN index (PostgreSQL). Family names follow their real
 spread (Nguyễn about 38 %), so "nguy" matches tens of thousands of rows; one given name
 ("Khuê") is rare.
 
@@ -54,6 +55,7 @@ from models import (  # noqa: E402
     make_sessionmaker,
 )
 from models.dossiers import fill_sort_keys  # noqa: E402
+from models.search_terms import fill_search_terms  # noqa: E402
 from models.text import fold  # noqa: E402
 from workflow.core.inputs import CLASSIFICATIONS  # noqa: E402
 from workflow.lifecycles.common import OFFICE_REVIEW, PUBLISHED  # noqa: E402
@@ -307,6 +309,9 @@ def populate(engine: Engine, n: int, seed: int = 2026) -> float:
                 conn.execute(model.__table__.insert(), rows[start : start + CHUNK])
         # The sort keys the ORM events write for a dossier saved through the app.
         fill_sort_keys(conn)
+        terms_began = time.perf_counter()
+        fill_search_terms(conn)
+        print(f"word table filled in {time.perf_counter() - terms_began:.1f} s")
         if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
             for name in ("unit", "user_account", "campaign", "award_type", "dossier"):
                 conn.execute(

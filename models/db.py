@@ -39,6 +39,10 @@ def _configure_sqlite(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Read pages through a memory map instead of a read() call per page not in
+            # SQLite's small cache (2 MB): the public search probes the word table's tree
+            # row by row, and each read() was most of a probe's cost.
+            cursor.execute("PRAGMA mmap_size=1073741824")
         cursor.close()
 
     @event.listens_for(engine, "begin")

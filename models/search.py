@@ -1,5 +1,8 @@
 """The word index of ``nomination.search_key``: word-prefix search without scanning the table.
 
+The public list reads ``models.search_terms`` instead (it needs the matches in a sort's order);
+this index answers :func:`matching_ids`, the set of nominations having the words.
+
 ``search_key`` is already folded (no diacritics, casefolded: ``models.text.fold``), so the
 index only has to split it into words and find words by their start:
 

@@ -203,3 +203,38 @@ def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, 
             assert set(session.scalars(matching_ids(engine.dialect.name, ["truoc"]))) == {before_id}
     finally:
         engine.dispose()
+
+
+@pytest.mark.db
+def test_the_word_table_is_made_and_filled_on_a_database_with_data(empty_url, tmp_path):
+    """0029 on a database that already has nominations: their words are in the table at once,
+    with their state and sort keys; going down drops the table."""
+    from sqlalchemy.orm import Session
+
+    from models.search_terms import OutcomeTerm
+    from models.text import person_sort_bytes
+    from tests.fixtures.people import build_world
+
+    migrations.upgrade(empty_url)
+    engine = make_engine(empty_url)
+    try:
+        with Session(engine) as session:
+            world = build_world(session, tmp_path)
+            before = make_dossier(session, world, nominee_name="Nguyễn Thị Trước")
+            session.commit()
+            before_id = before.id
+        command.downgrade(migrations.config(empty_url), "0028")
+        assert "outcome_term" not in inspect(engine).get_table_names()
+        migrations.upgrade(empty_url)
+        with Session(engine) as session:
+            rows = session.execute(
+                select(OutcomeTerm.term, OutcomeTerm.state, OutcomeTerm.name_sort).where(
+                    OutcomeTerm.dossier_id == before_id
+                )
+            ).all()
+        assert {b"nguyen", b"thi", b"truoc"} <= {row.term for row in rows}
+        assert {(row.state, row.name_sort) for row in rows} == {
+            ("draft", person_sort_bytes("Nguyễn Thị Trước"))
+        }
+    finally:
+        engine.dispose()

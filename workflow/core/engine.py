@@ -21,6 +21,7 @@ from transitions import EventData, Machine
 from models import AuditEvent, Dossier
 from models.audit import forget_audited
 from models.clock import utcnow
+from models.search_terms import dossier_written
 from workflow.core import audit
 from workflow.core.actors import Actor
 from workflow.core.authz import acting_role, can_view
@@ -198,6 +199,7 @@ def _write(session: Session, dossier: Dossier) -> None:
             current = connection.execute(_CURRENT, {"dossier_id": dossier.id}).one()
             raise StaleVersion(current.version, *workflow_of(dossier).state(current.state).labels)
     set_committed_value(dossier, "version", version + 1)
+    dossier_written(connection, dossier, changed)
     forget_audited(session, "dossier", dossier.id, dossier.state)
     for key in changed:
         set_committed_value(dossier, key, values[key])

@@ -9,13 +9,15 @@ unit as the "nominee" and the classification as the "award".
 
 Search folds the query with ``models.text.fold`` and matches each word (all must match) at
 the start of a word of ``Nomination.search_key`` (nominee, position, unit, award, already
-folded), through the word index of ``models.search`` (GIN on PostgreSQL, FTS5 on SQLite), so
-"nguy" finds "Nguyễn" and "ha" does not find "Phạm". A report matches on the words of its
-unit's name and its classification. Sorting happens in SQL over the whole filtered list, never
-per page: by decision date, or in Vietnamese order by name (given name first) or unit, through
-keys stored as bytes on the dossier (``name_sort``, ``unit_sort``: models.text.person_sort_bytes,
-vi_sort_bytes) under indexes on (state, key, id), so both databases walk an index in plain
-byte order and stop when the page is full.
+folded) so "nguy" finds "Nguyễn" and "ha" does not find "Phạm"; a report matches on the words
+of its unit's name and its classification. Both read the word table ``models.search_terms``
+(each word with copies of the sort keys, an index per sort): :func:`search` reads it as
+``outcome_terms`` explains, :func:`outcome_ids` (the whole list, the export) tests each row's
+words. Sorting happens in SQL over the whole filtered list, never per page: by decision date,
+or in Vietnamese order by name (given name first) or unit, through keys stored as bytes on the
+dossier (``name_sort``, ``unit_sort``: models.text.person_sort_bytes, vi_sort_bytes) under
+indexes on (state, key, id), so both databases walk an index in plain byte order and stop when
+the page is full.
 
 A page counts its matches exactly up to ``COUNT_CAP`` only, and knows whether a next page
 exists by fetching one row more. What changes only with an audit event (the facets, the folded
@@ -42,17 +44,19 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Revocation, Unit
 from models.decisions import DECISION_ISSUED, Decision, DecisionItem
-from models.search import matching_ids, query_words, row_matches
+from models.search import query_words
+from models.search_terms import TERM_KINDS
 from models.text import fold, vi_sort_key, whole_number
 from workflow.core.audit import current_head, format_time
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.core.registry import derived, states_where
+from workflow.publication import outcome_terms
+from workflow.publication.outcome_terms import Listing, Word, has_word
 
 
 @derived
@@ -143,86 +147,21 @@ def _is_public() -> ColumnElement[bool]:
     return and_(_D.c.state.in_(_all_public()), by_kind)
 
 
-def _search(session: Session, words: list[str], joins: set[str], many: bool) -> ColumnElement[bool]:
-    """A nomination matches when every word starts a word of its search key; a report (which
-    has none) when every word starts a word of its unit's name or of its classification.
-
-    On PostgreSQL a plain condition on the joined rows: its planner, which has statistics
-    of the stored words, chooses between starting from the index's matches and walking the
-    date index, testing each row until a page is full. On SQLite one ``id IN (…)`` over both,
-    so it starts from the matches; with thousands of them (``many``) walking the sort's index
-    (by date, name or unit) until a page is full is cheaper, and SQLite has to be told.
-    """
-    dialect = session.get_bind().dialect.name
-    lookups = _cached(session, "report_words", _report_words)
-    per_word = []
-    for word in words:
-        unit_ids = sorted(
-            {uid for start, uids in lookups.units.items() if start.startswith(word) for uid in uids}
-        )
-        codes = sorted(
-            {code for start, cs in lookups.codes.items() if start.startswith(word) for code in cs}
-        )
-        if not unit_ids and not codes:
-            per_word = None  # no report can match every word
-            break
-        per_word.append((unit_ids, codes))
-    if dialect == "postgresql":
-        joins.add("nomination")
-        term = and_(_N.c.id.is_not(None), row_matches(words))
-        if per_word is None:
-            return term
-        joins.add("report")
-        return or_(term, and_(_R.c.id.is_not(None), *_report_terms(_D, _R, per_word)))
-    matching = matching_ids(dialect, words)
-    ids = _D.c.id
-    if many and dialect == "sqlite":
-        # ``id + 0`` keeps SQLite from looking each match up by primary key.
-        ids = _D.c.id + 0
-    if per_word is None:
-        return ids.in_(matching)
-    # Aliases: the subquery must not be correlated with the outer query's dossier.
-    dossier, report = _D.alias("matched_dossier"), _R.alias("matched_report")
-    reports = (
-        select(report.c.id)
-        .select_from(report.join(dossier, dossier.c.id == report.c.id))
-        .where(*_report_terms(dossier, report, per_word))
-    )
-    return ids.in_(union_all(matching, reports))
+def _words(filters: OutcomeFilter) -> list[Word]:
+    """The typed words as the word table matches them: a nomination by the words of its search
+    key, a report by those of its unit's name and of its classification."""
+    return [Word.of(word, _classifications_starting(word)) for word in filters.words]
 
 
-def _report_terms(dossier, report, per_word: list[tuple[list[int], list[str]]]) -> list:
-    """Per word: the report's unit has a word starting with it, or its classification has."""
+def _classifications_starting(word: str) -> list[str]:
     return [
-        or_(
-            dossier.c.unit_id.in_(unit_ids) if unit_ids else false(),
-            report.c.classification.in_(codes) if codes else false(),
-        )
-        for unit_ids, codes in per_word
+        code
+        for code, (vi, _) in CLASSIFICATIONS.items()
+        if any(w.startswith(word) for w in query_words(fold(vi), limit=1000))
     ]
 
 
-@dataclass(frozen=True)
-class _ReportWords:
-    """Each folded word of a unit name (of a classification) and the units (codes) having it."""
-
-    units: dict[str, set[int]]
-    codes: dict[str, set[str]]
-
-
-def _report_words(session: Session) -> _ReportWords:
-    units: dict[str, set[int]] = {}
-    for uid, name in session.execute(select(_U.c.id, _U.c.name)):
-        for word in query_words(fold(name), limit=1000):
-            units.setdefault(word, set()).add(uid)
-    codes: dict[str, set[str]] = {}
-    for code, (vi, _) in CLASSIFICATIONS.items():
-        for word in query_words(fold(vi), limit=1000):
-            codes.setdefault(word, set()).add(code)
-    return _ReportWords(units, codes)
-
-
-# The facets, the folded unit names, and the pages and outcomes visitors read most.
+# The facets, the pages and the outcomes visitors read most.
 _CACHE_SIZE = 512
 _cache: OrderedDict[tuple, Any] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -249,18 +188,8 @@ def _cached(session: Session, name: Hashable, compute, head: Head | None = None)
     return value
 
 
-def outcome_ids(
-    session: Session,
-    filters: OutcomeFilter = OutcomeFilter(),
-    sort: str = DEFAULT_SORT,
-    many: bool = False,
-) -> Select:
-    """The ids of the filtered list, sorted: a narrow SELECT, so counting and paging stay
-    cheap; :func:`load_outcomes` then fetches the fields of one page.
-
-    ``sort`` is one of ``SORTS``, with a leading "-" for descending order. ``many``: the
-    caller found more than ``COUNT_CAP`` matches (the plan may differ, never the rows).
-    """
+def _listing(filters: OutcomeFilter) -> Listing:
+    """The public list narrowed by the filters (not by the words): joins and conditions."""
     joins: set[str] = set()
     where = [_is_public()]
     if filters.year is not None:
@@ -276,30 +205,59 @@ def outcome_ids(
     elif filters.award:
         joins.add("report")
         where.append(_R.c.classification == filters.award)
-    if filters.words:
-        where.append(_search(session, filters.words, joins, many))
-    elif fold(filters.q):  # only punctuation ("_", "*"): a search that nothing can match
-        where.append(false())
-    order = _order(sort)
     source = _D
     for name, table, on in (
         ("nomination", _N, _N.c.id == _D.c.id),
         ("report", _R, _R.c.id == _D.c.id),
-        ("unit", _U, _U.c.id == _D.c.unit_id),
         ("campaign", _C, _C.c.id == _D.c.campaign_id),
     ):
         if name in joins:
             source = source.outerjoin(table, on)
-    return select(_D.c.id).select_from(source).where(*where).order_by(*order, _D.c.id.desc())
+    kinds = _public_kinds()
+    states = kinds.get(TERM_KINDS[0])
+    by_state = len(where) == 1 and all(kinds.get(kind) == states for kind in TERM_KINDS)
+    return Listing(source, where, _D.c.id, _all_public(), by_state)
 
 
-def _order(sort: str) -> list[ColumnElement]:
+def outcome_ids(
+    session: Session, filters: OutcomeFilter = OutcomeFilter(), sort: str = DEFAULT_SORT
+) -> Select:
+    """The ids of the filtered list, sorted: a narrow SELECT, so counting and paging stay
+    cheap; :func:`load_outcomes` then fetches the fields of one page. :func:`search` reads a
+    page faster through the word table; this is the whole list (the export, the plain list).
+
+    ``sort`` is one of ``SORTS``, with a leading "-" for descending order.
+    """
+    listing = _listing(filters)
+    where = list(listing.where)
+    if filters.words:
+        where.extend(has_word(word, _D.c.id) for word in _words(filters))
+    elif fold(filters.q):  # only punctuation ("_", "*"): a search that nothing can match
+        where.append(false())
+    return (
+        select(_D.c.id)
+        .select_from(listing.source)
+        .where(*where)
+        .order_by(*_order(sort), _D.c.id.desc())
+    )
+
+
+# The sort keys of the dossier, and their copies in the word table.
+_SORT_KEYS = {"date": "decision_date", "name": "name_sort", "unit": "unit_sort"}
+
+
+def _sort_key(sort: str) -> tuple[str, bool]:
+    """The column sorted by (on the dossier and the word table) and whether descending."""
     descending, key = sort.startswith("-"), sort.lstrip("-")
     if key not in SORTS:
         descending, key = True, "date"
+    return _SORT_KEYS[key], descending
+
+
+def _order(sort: str) -> list[ColumnElement]:
     # The stored keys are the Vietnamese order as bytes: plain byte order, an index's order.
-    term = {"date": _D.c.decision_date, "name": _D.c.name_sort, "unit": _D.c.unit_sort}[key]
-    return [term.desc() if descending else term.asc()]
+    key, descending = _sort_key(sort)
+    return [_D.c[key].desc() if descending else _D.c[key].asc()]
 
 
 def to_outcome(row: Any) -> Outcome:
@@ -404,26 +362,69 @@ def search_page(
     session: Session, filters: OutcomeFilter, sort: str, page: int, per_page: int
 ) -> OutcomePage:
     """What :func:`search` reads when the audit head has moved (nothing is kept)."""
+    if filters.words:
+        return _searched(session, filters, sort, page, per_page)
     # Unordered and limited: the database stops at the first COUNT_CAP + 1 matches.
     counted = session.scalar(
         select(func.count()).select_from(
             outcome_ids(session, filters, sort).order_by(None).limit(COUNT_CAP + 1).subquery()
         )
     )
-    capped = counted > COUNT_CAP
-    ids = outcome_ids(session, filters, sort, many=capped)
-    total = min(counted, COUNT_CAP)
+    page = _page_number(page, counted, per_page)
+    found = session.scalars(
+        outcome_ids(session, filters, sort).limit(per_page + 1).offset((page - 1) * per_page)
+    ).all()
+    return _page(session, found, page, per_page, counted)
+
+
+def _searched(
+    session: Session, filters: OutcomeFilter, sort: str, page: int, per_page: int
+) -> OutcomePage:
+    """A page of a search, through the word table (``outcome_terms``): the matches up to the
+    cap, sorted by primary key when that is all of them; past the cap, the page read in order
+    term by term."""
+    listing = _listing(filters)
+    found = outcome_terms.matches(session, listing, _words(filters), COUNT_CAP)
+    counted = len(found.ids)
+    page = _page_number(page, counted, per_page)
+    offset = (page - 1) * per_page
+    ids: list[int] | None = []
+    if 0 < counted <= COUNT_CAP:
+        ids = session.scalars(
+            select(_D.c.id)
+            .where(_D.c.id.in_(found.ids))
+            .order_by(*_order(sort), _D.c.id.desc())
+            .limit(per_page + 1)
+            .offset(offset)
+        ).all()
+    elif counted:
+        ids = outcome_terms.ordered_page(
+            session, listing, found, _sort_key(sort), offset, per_page + 1
+        )
+    if ids is None:  # a word of one or two letters: matches most rows, walked in order
+        ids = session.scalars(
+            outcome_ids(session, filters, sort).limit(per_page + 1).offset(offset)
+        ).all()
+    return _page(session, ids, page, per_page, counted)
+
+
+def _page_number(page: int, counted: int, per_page: int) -> int:
     page = max(1, page)
-    if not capped:
-        page = min(page, max(1, math.ceil(total / per_page)))
+    if counted > COUNT_CAP:
+        return page
+    return min(page, max(1, math.ceil(counted / per_page)))
+
+
+def _page(
+    session: Session, found: Sequence[int], page: int, per_page: int, counted: int
+) -> OutcomePage:
     # One row more than the page: whether a next page exists, past the cap too.
-    found = session.scalars(ids.limit(per_page + 1).offset((page - 1) * per_page)).all()
     return OutcomePage(
         load_outcomes(session, found[:per_page]),
         page,
         per_page,
-        total,
-        capped,
+        min(counted, COUNT_CAP),
+        counted > COUNT_CAP,
         len(found) > per_page,
     )
 

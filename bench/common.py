@@ -37,6 +37,7 @@ from models import (
     make_engine,
     make_sessionmaker,
 )
+from models.clock import local_day, utcnow
 from models.decisions import Decision, DecisionItem
 from models.people import Person
 from models.text import fold
@@ -46,7 +47,12 @@ from workflow.dossiers import content as dossiers
 from workflow.dossiers import evidence
 from workflow.publication.decisions import DEFAULT_BASES
 
-NOW = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
+# The project's clock when the bench starts, and the cast's campaign open around it (TODAY
+# in the middle of its window), so that nominations are accepted whatever the year, also
+# through pages that read the clock themselves.
+NOW = utcnow().replace(second=0, microsecond=0)
+TODAY = local_day(NOW)
+OPEN_DAYS_BEFORE, OPEN_DAYS_AFTER = 150, 200
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "bench-only-password"
 MEMBERS = 7
@@ -152,12 +158,12 @@ def build_cast(session: Session, upload_dir: Path) -> Cast:
         for i in range(MEMBERS)
     ]
     campaign = Campaign(
-        code="TD-2026",
-        name="Phong trào thi đua năm 2026",
+        code=f"TD-{TODAY.year}",
+        name=f"Phong trào thi đua năm {TODAY.year}",
         kind="annual",
-        year=2026,
-        opens_on=dt.date(2026, 1, 1),
-        closes_on=dt.date(2026, 12, 31),
+        year=TODAY.year,
+        opens_on=TODAY - dt.timedelta(days=OPEN_DAYS_BEFORE),
+        closes_on=TODAY + dt.timedelta(days=OPEN_DAYS_AFTER),
     )
     award = AwardType(
         code="LDTT",
@@ -287,11 +293,11 @@ def on_backends(
     return results
 
 
-DECISION_DAY = dt.date(2026, 6, 5)
+DECISION_DAY = TODAY
 
 
 def bench_decision(session: Session, cast: Cast, label: str, **fields) -> Decision:
-    """A decision of 05/6/2026 listing every nomination of ``cast.sets[label]``, added and
+    """A decision of ``DECISION_DAY`` listing every nomination of ``cast.sets[label]``, added and
     flushed; ``fields`` set more columns (``status``, ``issued_at``)."""
     decision = Decision(
         number="05/QĐ-SGDĐT",

@@ -51,6 +51,7 @@ from sqlalchemy import Engine, event, select  # noqa: E402
 from bench.common import (  # noqa: E402
     NOW,
     PDF,
+    TODAY,
     Cast,
     Progress,
     backend_parser,
@@ -59,7 +60,6 @@ from bench.common import (  # noqa: E402
     on_backends,
 )
 from models import Dossier, Evaluation, Membership, Nomination, make_engine, make_sessionmaker  # noqa: E402
-from models.clock import local_day  # noqa: E402
 from models.people import Person  # noqa: E402
 from models.text import fold  # noqa: E402
 from workflow import Actor, fire  # noqa: E402
@@ -75,7 +75,6 @@ from workflow.proposals.rows import RowEntry, add_rows  # noqa: E402
 from workflow.publication import decisions  # noqa: E402
 
 TARGET_LIST_S, TARGET_CHECK_S = 5.0, 1.0
-TODAY = local_day(NOW)
 LAW = "Luật Thi đua, khen thưởng 2022"
 # The Lao động tiên tiến rules every row is checked against when the Office accepts it.
 RULES = (
@@ -130,7 +129,8 @@ class Setup:
                 session.commit()
 
     def _people(self, session, tag: str, count: int) -> list[int]:
-        """``count`` teachers of the school, each with a period in it and rated good in 2026."""
+        """``count`` teachers of the school, each with a period in it, rated good in the
+        campaign's year."""
         people = []
         for i in range(count):
             name = f"Giáo viên {tag} số {i + 1}"
@@ -141,7 +141,7 @@ class Setup:
             people.append(person)
         session.add_all(people)
         session.flush()
-        session.add_all(Evaluation(person_id=p.id, year=2026, rating="good") for p in people)
+        session.add_all(Evaluation(person_id=p.id, year=TODAY.year, rating="good") for p in people)
         return [p.id for p in people]
 
     def _attach(self, session, dossier_id: int, purpose: str) -> None:

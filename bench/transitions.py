@@ -48,6 +48,7 @@ sys.path.insert(0, str(_HERE.parent))
 from sqlalchemy import Engine, bindparam, select  # noqa: E402
 
 from bench.common import (  # noqa: E402
+    DECISION_DAY,
     NOW,
     Cast,
     Progress,
@@ -72,7 +73,7 @@ from workflow.lifecycles.nomination import APPROVED  # noqa: E402
 
 DECISION = {
     "decision_number": "05/QĐ-SGDĐT",
-    "decision_date": "2026-06-05",
+    "decision_date": DECISION_DAY.isoformat(),
     "decision_signer": "Nguyễn Văn Giám",
 }
 # trigger, who fires it, from state, to state, role recorded in the audit event

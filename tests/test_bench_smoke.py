@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
+
+from models import Campaign, make_engine, make_sessionmaker
+from models.clock import clock_at, today
 
 
 @pytest.mark.parametrize(
@@ -25,3 +29,20 @@ def test_bench_script_runs(script, argv, printed, capsys, monkeypatch, tmp_path)
     assert importlib.import_module(script).main(argv) == 0
     out = capsys.readouterr().out
     assert printed in out
+
+
+def test_the_casts_campaign_takes_nominations_whatever_the_year(tmp_path):
+    """The benches submit into the cast's campaign: it is open on the clock's day, in 2027 too."""
+    common = importlib.import_module("bench.common")
+    try:
+        with clock_at(dt.datetime(2027, 3, 1, 2, 0, tzinfo=dt.UTC)):
+            common = importlib.reload(common)
+            with common.fresh_database("sqlite") as url:
+                engine = make_engine(url)
+                with make_sessionmaker(engine)() as session:
+                    cast = common.build_cast(session, tmp_path)
+                    campaign = session.get(Campaign, cast.campaign_id)
+                    assert campaign.year == 2027 and campaign.window_open(today())
+                engine.dispose()
+    finally:
+        importlib.reload(common)  # the real clock's day again, for the benches run after

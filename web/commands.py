@@ -535,10 +535,10 @@ def serve_command(
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Run the jobs waiting now, then stop.")
 def worker_command(burst: bool) -> None:
-    """Run background jobs from Redis (VINHDANH_REDIS_URL): e-mail, reminders, exports, PDFs."""
-    from rq import Worker
-
+    """Run background jobs from Redis (VINHDANH_REDIS_URL): e-mail, reminders, exports, PDFs.
+    When Redis goes away it waits (1 s, doubling up to 30 s) and goes on when Redis answers."""
     from web.jobs import job_queue
+    from web.jobs.worker import work
 
     queue = job_queue()
     if queue is None:
@@ -549,8 +549,7 @@ def worker_command(burst: bool) -> None:
             err=True,
         )
         sys.exit(1)
-    # The scheduler runs the retries RQ delays (Retry with intervals).
-    Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+    work(queue, burst=burst)
 
 
 @click.command("certificates")

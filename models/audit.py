@@ -66,6 +66,12 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+    # The last event that can change what the public pages show (a public event, or one not
+    # about a dossier: a unit, a decision, a campaign). A dossier's internal steps, most of a
+    # deadline day's events, leave it alone, so what the public pages keep per (``shown_seq``,
+    # ``shown_hash``: the chain's hash at that event) survives them.
+    shown_seq: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    shown_hash: Mapped[str] = mapped_column(String(64), server_default=GENESIS_HASH)
 
 
 class AuditTreeNode(Base):

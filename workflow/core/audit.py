@@ -98,13 +98,29 @@ def _document_of(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Built once: every transition runs them.
-_LOCK_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_LOCK_HEAD = (
+    select(AuditHead.seq, AuditHead.hash, AuditHead.shown_seq, AuditHead.shown_hash)
+    .where(AuditHead.id == 1)
+    .with_for_update()
+)
 
 _MOVE_HEAD = (
     AuditHead.__table__.update()
     .where(AuditHead.id == 1)
-    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+    .values(
+        seq=bindparam("new_seq"),
+        hash=bindparam("new_hash"),
+        shown_seq=bindparam("shown_seq"),
+        shown_hash=bindparam("shown_hash"),
+    )
 )
+
+
+def shows_outside(entity_type: str, public: bool) -> bool:
+    """Whether an event can change what the public pages show: a public event, or any event
+    not about a dossier (a unit renamed, a decision issued). A dossier's internal step cannot:
+    the public sees a dossier only through its public events."""
+    return public or entity_type != "dossier"
 
 
 def append(
@@ -160,6 +176,7 @@ def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[A
     connection = session.connection()
     head = connection.execute(_LOCK_HEAD).one()
     seq, prev, rows = head.seq, head.hash, []
+    shown = (head.shown_seq, head.shown_hash)
     for event in events:
         reason, seq = event.get("reason"), seq + 1
         row = {
@@ -181,9 +198,14 @@ def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[A
         row["leaf_hash"] = leaf_hash(row["canonical"])
         row["prev_hash"] = prev
         row["hash"] = prev = chain_hash(prev, row["leaf_hash"])
+        if shows_outside(row["entity_type"], bool(event.get("public"))):
+            shown = (seq, prev)
         rows.append(row)
     connection.execute(_INSERT_EVENT, rows)
-    connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    connection.execute(
+        _MOVE_HEAD,
+        {"new_seq": seq, "new_hash": prev, "shown_seq": shown[0], "shown_hash": shown[1]},
+    )
     for row in rows:
         mark_audited(session, row["entity_type"], row["entity_id"], row["to_state"])
     # Not added to the session: the rows are written, and a savepoint rolled back must not
@@ -500,6 +522,17 @@ def _verify_chain(session: Session, expect_head: tuple[int, str] | None) -> Veri
 def current_head(session: Session) -> tuple[int, str]:
     """(seq, hash) of the chain's head, as published on the public page."""
     return tuple(session.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one())  # type: ignore[return-value]
+
+
+_READ_HEAD = select(AuditHead.seq, AuditHead.hash, AuditHead.shown_seq, AuditHead.shown_hash).where(
+    AuditHead.id == 1
+)
+
+
+def head_and_shown(session: Session) -> tuple[int, str, int, str]:
+    """(seq, hash) of the chain's head and of the last event that can change what the public
+    sees (see :func:`shows_outside`), in one read."""
+    return tuple(session.execute(_READ_HEAD).one())  # type: ignore[return-value]
 
 
 def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEvent]:

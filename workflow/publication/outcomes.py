@@ -20,8 +20,9 @@ indexes on (state, key, id), so both databases walk an index in plain byte order
 the page is full.
 
 A page counts its matches exactly up to ``COUNT_CAP`` only, and knows whether a next page
-exists by fetching one row more. What changes only with an audit event (the facets, the folded
-unit names) is cached per audit head, in this process.
+exists by fetching one row more. What changes only with an event the public can see (the
+facets, the pages, each outcome's record) is kept per shown head, in this process: a dossier's
+internal steps, most of a deadline day's events, leave it in place.
 """
 
 from __future__ import annotations
@@ -47,12 +48,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Report, Revocation, Unit
+from models import (
+    GENESIS_HASH,
+    AuditEvent,
+    AwardType,
+    Campaign,
+    Dossier,
+    Nomination,
+    Report,
+    Revocation,
+    Unit,
+)
 from models.decisions import DECISION_ISSUED, Decision, DecisionItem
 from models.search import query_words
 from models.search_terms import TERM_KINDS
 from models.text import fold, vi_sort_key, whole_number
-from workflow.core.audit import current_head, format_time
+from workflow.core.audit import format_time, head_and_shown
 from workflow.core.inputs import CLASSIFICATIONS
 from workflow.core.registry import derived, states_where
 from workflow.publication import outcome_terms
@@ -168,14 +179,16 @@ _cache_lock = threading.Lock()
 
 
 def _cached(session: Session, name: Hashable, compute, head: Head | None = None):
-    """``compute(session)``, kept per database and audit head (``head``, read when not
-    given): what the public sees changes only with an audit event, so a new head is a new key
-    and the old entry ages out. Process local and bounded (least recently used first out)."""
-    key = (
-        name,
-        session.connection().engine.url.render_as_string(hide_password=True),
-        *(current_head(session) if head is None else (head.seq, head.hash)),
-    )
+    """``compute(session)``, kept per database and shown head (``head``'s, read when not
+    given): what the public sees changes only with an event that can show outside (a public
+    one, or one not about a dossier: ``audit.shows_outside``), so such an event makes a new
+    key and the old entry ages out; a dossier's internal steps keep it. Process local and
+    bounded (least recently used first out)."""
+    return _kept(session, (name, *(_shown(session) if head is None else head.shown)), compute)
+
+
+def _kept(session: Session, key: tuple, compute):
+    key = (session.connection().engine.url.render_as_string(hide_password=True), *key)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -186,6 +199,10 @@ def _cached(session: Session, name: Hashable, compute, head: Head | None = None)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return value
+
+
+def _shown(session: Session) -> tuple[int, str]:
+    return head_and_shown(session)[2:]
 
 
 def _listing(filters: OutcomeFilter) -> Listing:
@@ -492,25 +509,27 @@ def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
 
 @dataclass(frozen=True)
 class Head:
-    """The audit chain's head as the public sees it."""
+    """The audit chain's head as the public sees it, and the last event that can change what
+    the public pages show (its sequence and chain hash: what their data is kept by)."""
 
     seq: int
     hash: str
     occurred_at: dt.datetime | None
+    shown: tuple[int, str] = (0, GENESIS_HASH)
 
 
 def audit_head(session: Session) -> Head:
-    """The head (sequence, hash) and the time of its event (read once per head)."""
-    seq, digest = current_head(session)
+    """The head (sequence, hash), the time of its event (read once per head) and the shown
+    head, in one read of the head row."""
+    seq, digest, *shown = head_and_shown(session)
     if not seq:
-        return Head(seq, digest, None)
-    at = _cached(
+        return Head(seq, digest, None, tuple(shown))
+    at = _kept(
         session,
-        "head_time",
+        ("head_time", seq, digest),
         lambda s: s.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)),
-        Head(seq, digest, None),
     )
-    return Head(seq, digest, at)
+    return Head(seq, digest, at, tuple(shown))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from models.dossiers import fill_sort_keys
 from models.text import person_sort_bytes, vi_sort_bytes
 from tests.fixtures.people import NOMINATION_PATHS, NOW, make_dossier
 from workflow import fire
+from workflow.core import audit
 from workflow.core.audit import current_head
 from workflow.publication.outcomes import (
     OutcomeFilter,
@@ -218,6 +219,30 @@ def test_pages_and_records_are_kept_per_audit_head(session, world, outcomes):
     publish(session, world, "2026-06-09", "09/QĐ-SGDĐT", nominee_name="Vũ Văn Mới")
     assert search(session).items[0].name == "Vũ Văn Mới"  # a new head: read again
     assert search(session).total == first.total + 1
+
+
+def test_a_dossiers_internal_steps_keep_the_pages_an_outside_event_renews_them(
+    session, world, outcomes
+):
+    first = search(session)
+    record = public_record(session, outcomes["phu"].id)
+    seq, _ = current_head(session)
+    fire(session, outcomes["draft"].id, "submit", world.actor("staff_a"), now=NOW)
+    fire(session, outcomes["unit_review"].id, "unit_approve", world.actor("head_a"), now=NOW)
+    assert current_head(session)[0] == seq + 2  # the chain moved on...
+    assert search(session) is first  # ...but nothing the public sees did: kept
+    assert public_record(session, outcomes["phu"].id) is record
+    assert audit_head(session).seq == seq + 2  # the head shown on every page is still current
+    audit.append(
+        session,
+        entity_type="unit",
+        entity_id=world.units["b"].id,
+        action="update",
+        actor_id=None,
+        actor_role=None,
+    )  # a unit renamed: its name is on the public list
+    assert search(session) is not first
+    assert search(session) == first
 
 
 def test_public_events_hide_internal_content(session, world, outcomes):

@@ -46,6 +46,7 @@ def _clock_on_the_test_day(_clock_for_the_session):
     set_now(TEST_NOW)
 
 
+from tests.fixtures.ballot_keys import cheap_ballot_keys  # noqa: E402, F401
 from tests.fixtures.db import *  # noqa: E402, F403
 from tests.fixtures.demo import *  # noqa: E402, F403
 from tests.fixtures.mail_server import *  # noqa: E402, F403

@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select
 
-from models import Dossier, make_engine, make_sessionmaker
+from models import Dossier
+from tests.fixtures.demo import demo_copy
 from tests.fixtures.web import csrf_from
 from web import create_app
-from web.demo import DEMO_PASSWORD, load_demo
+from web.demo import DEMO_PASSWORD
 from workflow.lifecycles.common import OFFICE_REVIEW
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -51,13 +51,8 @@ TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\
 
 @pytest.fixture(scope="module")
 def demo_app(db_templates, backend, tmp_path_factory) -> Iterator[Flask]:
-    url = db_templates.copy(backend)
-    uploads = tmp_path_factory.mktemp("uploads")
-    engine = make_engine(url)
-    with make_sessionmaker(engine)() as session:
-        assert load_demo(session, DEMO_PASSWORD, upload_dir=Path(uploads))
-        session.commit()
-    engine.dispose()
+    uploads = tmp_path_factory.mktemp("demo") / "uploads"
+    url, _ = demo_copy(db_templates, backend, uploads)
     app = create_app(
         {
             "TESTING": True,

@@ -259,7 +259,5 @@ def _terms_on_rename(mapper: Mapper, connection: Connection, unit: Unit) -> None
     if not inspect(unit).attrs.name.history.has_changes():
         return
     d = Dossier.__table__
-    ids = connection.scalars(
-        select(d.c.id).where(d.c.unit_id == unit.id, d.c.kind.in_(TERM_KINDS))
-    ).all()
+    ids = connection.scalars(select(d.c.id).where(d.c.unit_id == unit.id, _listed_clause(d))).all()
     refresh_search_terms(connection, ids)

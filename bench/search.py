@@ -8,8 +8,8 @@ nominations, plus a tenth as many nominations still under review (the public mus
 them, and the search must skip them). Written with SQLAlchemy Core bulk INSERTs, not through
 the workflow (no guards, no audit events), then the sort keys filled as the migration fills
 them (``models.dossiers.fill_sort_keys``) and the word table the search reads
-(``models.search_terms.fill_search_terms``, its time printed); the older word index fills
-itself through its triggers (SQLite) or its GIN index (PostgreSQL). Family names follow their real
+(``models.search_terms.fill_search_terms``, its time printed, then the database's and the
+word table's sizes). Family names follow their real
 spread (Nguyễn about 38 %), so "nguy" matches tens of thousands of rows; one given name
 ("Khuê") is rare.
 
@@ -325,6 +325,31 @@ def populate(engine: Engine, n: int, seed: int = 2026) -> float:
     return time.perf_counter() - began
 
 
+_SIZES = {
+    "sqlite": (
+        "SELECT (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()), "
+        "(SELECT sum(pgsize) FROM dbstat WHERE name = 'outcome_term'), "
+        "(SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'ix_outcome_term_%'), "
+        "(SELECT count(*) FROM outcome_term)"
+    ),
+    "postgresql": (
+        "SELECT pg_database_size(current_database()), pg_table_size('outcome_term'), "
+        "pg_indexes_size('outcome_term'), (SELECT count(*) FROM outcome_term)"
+    ),
+}
+
+
+def sizes(engine: Engine) -> str:
+    """The database's size and the word table's (its rows, the table, its other indexes)."""
+    with engine.connect() as conn:
+        whole, table, indexes, rows = conn.execute(text(_SIZES[engine.dialect.name])).one()
+    mb = 1024 * 1024
+    return (
+        f"database {whole / mb:,.0f} MB; word table: {rows:,} rows, {table / mb:,.0f} MB "
+        f"+ indexes {indexes / mb:,.0f} MB"
+    )
+
+
 def page_of(session, query: str, sort: str, page: int) -> tuple[list[int], int, bool]:
     """What the public list asks for one request: a page (ids, count, capped) and facets. The
     page as read when the audit head has just moved (``search`` keeps it per head)."""
@@ -368,6 +393,7 @@ def bench(backend: str, n: int, repeat: int, pg_url: str | None) -> dict[str, tu
                     )
                 )
             print(f"setup: {public:,} published outcomes in {seconds:.1f} s (not timed)")
+            print(sizes(engine))
             print(
                 f"{'case':38} {'matches':>9} {'p50 ms':>8} {'p95 ms':>8} {'cpu p95':>8} "
                 f"{'floor p50':>9} {'p95/floor':>9}"

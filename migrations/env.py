@@ -6,15 +6,9 @@ from alembic import context
 
 import models
 from models import Base, make_engine
-from models.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def include_name(name, type_, parent_names) -> bool:
-    """Autogenerate leaves the search index alone: it is made by raw DDL, not the metadata."""
-    return not is_search_object(name, type_)
 
 
 def run_migrations_offline() -> None:
@@ -55,7 +49,6 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
-        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

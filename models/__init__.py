@@ -1,6 +1,5 @@
 """SQLAlchemy models and database setup for Vinh Danh. Knows nothing of Flask."""
 
-import models.search  # (registers the word index DDL with create_all)
 import models.search_terms  # noqa: F401  (the public list's word table and its events)
 from models.audit import (
     GENESIS_HASH,

@@ -12,12 +12,18 @@ Terms are UTF-8 bytes, so both databases compare them byte by byte (no collation
 starting with ``w`` are the range [w, w + 0xFF), as 0xFF never occurs in UTF-8. Rows are
 rewritten from the database by the ORM events below inside the writing transaction;
 :func:`fill_search_terms` writes those of rows written around the ORM (bulk loads, migration).
+
+Only dossiers the public may see have terms: most writes are transitions between states the
+public never sees, and they leave the table alone. Which states those are is a lifecycle fact
+that models know nothing of: the workflow package gives it (:func:`set_public_states`) when it
+is imported; until then every dossier has terms (the list's own state test keeps the results
+right, the table is only larger).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -26,10 +32,12 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     String,
+    and_,
     delete,
     event,
     exists,
     inspect,
+    or_,
     select,
 )
 from sqlalchemy.engine import Connection
@@ -46,6 +54,29 @@ _ALL_WORDS = 10_000
 TERM_KINDS = ("nomination", "report")  # the dossiers that have terms
 CODE_MARK = b"\x00"  # a classification code as a term: before every word, never typed
 _CHUNK = 5000
+
+PublicStates = Callable[[], Mapping[str, Collection[str]]]
+_public_states: list[PublicStates] = []
+
+
+def set_public_states(source: PublicStates) -> None:
+    """Keep terms only for dossiers in a state ``source()`` lists for their kind (kind →
+    states, read at each write: the lifecycles may be registered again)."""
+    _public_states[:] = [source]
+
+
+def _listed(kind: str, state: str) -> bool:
+    return not _public_states or state in _public_states[0]().get(kind, ())
+
+
+def _listed_clause(d: Any) -> Any:
+    """The dossiers of ``d`` (the dossier table) that have terms, as a WHERE clause."""
+    if not _public_states:
+        return d.c.kind.in_(TERM_KINDS)
+    states = _public_states[0]()
+    return or_(
+        *(and_(d.c.kind == kind, d.c.state.in_(states.get(kind, ()))) for kind in TERM_KINDS)
+    )
 
 
 class OutcomeTerm(Base):
@@ -88,7 +119,7 @@ def _terms(kind: str, search_key: str | None, unit_name: str | None, code: str |
     return found | ({code_term(code)} if code else set())
 
 
-def _source() -> Any:
+def _source(every_dossier: bool = False) -> Any:
     d, n, r, u = Dossier.__table__, Nomination.__table__, Report.__table__, Unit.__table__
     return (
         select(
@@ -107,7 +138,7 @@ def _source() -> Any:
             .outerjoin(n, n.c.id == d.c.id)
             .outerjoin(r, r.c.id == d.c.id)
         )
-        .where(d.c.kind.in_(TERM_KINDS))
+        .where(d.c.kind.in_(TERM_KINDS) if every_dossier else _listed_clause(d))
     )
 
 
@@ -142,12 +173,15 @@ def refresh_search_terms(connection: Connection, dossier_ids: Sequence[int]) -> 
         _insert(connection, connection.execute(_source().where(d.c.id.in_(ids))).all())
 
 
-def fill_search_terms(connection: Connection, missing_only: bool = True) -> int:
+def fill_search_terms(
+    connection: Connection, missing_only: bool = True, every_dossier: bool = False
+) -> int:
     """Write the terms of the nominations and reports written without the ORM (a bulk load, a
     migration's existing rows), after their sort keys (``fill_sort_keys``); returns how many
-    term rows it wrote. ``missing_only=False`` rewrites them all."""
+    term rows it wrote. ``missing_only=False`` rewrites them all; ``every_dossier``: those of
+    dossiers the public may not see too (the table before it kept public ones only)."""
     table, d = OutcomeTerm.__table__, Dossier.__table__
-    query = _source().order_by(d.c.id)
+    query = _source(every_dossier).order_by(d.c.id)
     if missing_only:
         query = query.where(~exists().where(table.c.dossier_id == d.c.id))
     else:
@@ -157,6 +191,13 @@ def fill_search_terms(connection: Connection, missing_only: bool = True) -> int:
     while batch := result.fetchmany(_CHUNK):
         written += _insert(connection, batch)
     return written
+
+
+def prune_search_terms(connection: Connection) -> int:
+    """Delete the terms of the dossiers the public may not see; returns how many."""
+    table, d = OutcomeTerm.__table__, Dossier.__table__
+    listed = select(d.c.id).where(_listed_clause(d))
+    return connection.execute(delete(table).where(table.c.dossier_id.not_in(listed))).rowcount
 
 
 # What a term row is made of: a change to any of these rewrites the dossier's terms.
@@ -173,15 +214,28 @@ def _watched(dossier: Dossier) -> set[str]:
 
 
 def dossier_written(connection: Connection, dossier: Dossier, keys: Iterable[str]) -> None:
-    """Rewrite the terms of ``dossier`` if ``keys`` (attributes just written) are made into
-    them: for a writer that bypasses the ORM flush (the workflow engine's Core UPDATE)."""
-    if isinstance(dossier, Nomination | Report) and _watched(dossier) & set(keys):
+    """Rewrite the terms of ``dossier`` if ``keys`` (attributes just written, their history
+    not yet committed) are made into them: for a writer that bypasses the ORM flush (the
+    workflow engine's Core UPDATE). A dossier the public may see neither before nor after the
+    write has no terms to rewrite."""
+    if not (isinstance(dossier, Nomination | Report) and _watched(dossier) & set(keys)):
+        return
+    if _listed(dossier.kind, dossier.state) or _was_listed(dossier):
         refresh_search_terms(connection, [dossier.id])
+
+
+def _was_listed(dossier: Dossier) -> bool:
+    """Whether ``dossier`` had terms before this write; True when not known (its old state was
+    not loaded)."""
+    history = inspect(dossier).attrs.state.history
+    if history.deleted:
+        return _listed(dossier.kind, history.deleted[0])
+    return history.has_changes() or _listed(dossier.kind, dossier.state)
 
 
 @event.listens_for(Dossier, "after_insert", propagate=True)
 def _terms_on_insert(mapper: Mapper, connection: Connection, dossier: Dossier) -> None:
-    if isinstance(dossier, Nomination | Report):
+    if isinstance(dossier, Nomination | Report) and _listed(dossier.kind, dossier.state):
         refresh_search_terms(connection, [dossier.id])
 
 
@@ -205,7 +259,5 @@ def _terms_on_rename(mapper: Mapper, connection: Connection, unit: Unit) -> None
     if not inspect(unit).attrs.name.history.has_changes():
         return
     d = Dossier.__table__
-    ids = connection.scalars(
-        select(d.c.id).where(d.c.unit_id == unit.id, d.c.kind.in_(TERM_KINDS))
-    ).all()
+    ids = connection.scalars(select(d.c.id).where(d.c.unit_id == unit.id, _listed_clause(d))).all()
     refresh_search_terms(connection, ids)

@@ -5,14 +5,14 @@ Revises: 0022
 Create Date: 2026-12-06
 
 PostgreSQL: a GIN index on the words of ``nomination.search_key``; SQLite: an FTS5 table over
-``nomination`` with the triggers that keep it in step, filled from the rows already there.
-The statements are the ones ``create_all`` runs (models/search.py). Written by hand.
+``nomination`` with the triggers that keep it in step, filled from the rows already there
+(migrations/word_index.py; dropped again by 0030). Written by hand.
 """
 from typing import Sequence, Union
 
 from alembic import op
 
-from models.search import DROP_DDL, create_search_index
+from migrations.word_index import create_word_index, drop_word_index
 
 
 revision: str = "0023"
@@ -22,9 +22,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    create_search_index(op.get_bind())
+    create_word_index(op.get_bind())
 
 
 def downgrade() -> None:
-    for statement in DROP_DDL.get(op.get_bind().dialect.name, []):
-        op.execute(statement)
+    drop_word_index(op.get_bind())

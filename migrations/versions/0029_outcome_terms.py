@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('dossier_id', 'term', name=op.f('pk_outcome_term')),
     sqlite_with_rowid=False,
     )
-    fill_search_terms(op.get_bind())
+    fill_search_terms(op.get_bind(), every_dossier=True)
     op.create_index('ix_outcome_term_date', 'outcome_term', ['term', 'state', 'decision_date', 'dossier_id'], unique=False)
     op.create_index('ix_outcome_term_name', 'outcome_term', ['term', 'state', 'name_sort', 'dossier_id'], unique=False)
     op.create_index('ix_outcome_term_unit', 'outcome_term', ['term', 'state', 'unit_sort', 'dossier_id'], unique=False)

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 
 import migrations
 from models import GENESIS_HASH, AuditHead, Base, make_engine
-from models.search import SEARCH_TABLES, is_search_object
 from tests.fixtures.db import _pg_url
 from tests.fixtures.people import make_dossier
 from workflow.core.registry import all_state_names
@@ -34,16 +33,13 @@ def _diff(engine) -> list:
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, type_, _: not is_search_object(name, type_),
-            },
+            opts={"compare_type": True},
         )
         return compare_metadata(context, Base.metadata)
 
 
 def _tables(engine) -> set[str]:
-    return set(inspect(engine).get_table_names()) - SEARCH_TABLES
+    return set(inspect(engine).get_table_names())
 
 
 @pytest.mark.db
@@ -159,13 +155,23 @@ def test_ballots_closed_before_0017_are_given_their_result(empty_url, tmp_path):
         engine.dispose()
 
 
+def _indexed(connection, word: str) -> set[int]:
+    """The nominations the former word index (0023 to 0029) finds by ``word``'s start."""
+    if connection.dialect.name == "sqlite":
+        query = "SELECT rowid FROM nomination_fts WHERE nomination_fts MATCH :q"
+        return set(connection.execute(text(query), {"q": f'"{word}"*'}).scalars())
+    query = "SELECT id FROM nomination WHERE search_words @@ to_tsquery('simple', :q)"
+    return set(connection.execute(text(query), {"q": f"{word}:*"}).scalars())
+
+
 @pytest.mark.db
 def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, tmp_path):
     """0023 on a database that already has outcomes: they are found by word start at once,
-    and later writes keep the index in step (SQLite triggers, PostgreSQL GIN index)."""
+    and later writes keep the index in step (SQLite triggers, PostgreSQL GIN index); 0030
+    drops it and, going down, makes and fills it again."""
     from sqlalchemy.orm import Session
 
-    from models.search import matching_ids, missing_search_index
+    from migrations.word_index import missing_word_index
     from tests.fixtures.people import build_world
 
     # The world is built with today's models, so it is written at head; going down to the
@@ -173,6 +179,8 @@ def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, 
     migrations.upgrade(empty_url)
     engine = make_engine(empty_url)
     try:
+        with engine.connect() as connection:
+            assert missing_word_index(connection) != []  # dropped at head
         with Session(engine) as session:
             world = build_world(session, tmp_path)
             before = make_dossier(session, world, nominee_name="Nguyễn Thị Trước")
@@ -180,27 +188,28 @@ def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, 
             before_id = before.id
         command.downgrade(migrations.config(empty_url), "0022")
         with engine.connect() as connection:
-            assert missing_search_index(connection) != []
-        migrations.upgrade(empty_url)
+            assert missing_word_index(connection) != []
+        command.upgrade(migrations.config(empty_url), "0029")
         with Session(engine) as session:
-            dialect = engine.dialect.name
-            assert missing_search_index(session.connection()) == []
-            assert set(session.scalars(matching_ids(dialect, ["truo", "nguy"]))) == {before_id}
-            assert set(session.scalars(matching_ids(dialect, ["ruoc"]))) == set()
+            connection = session.connection()
+            assert missing_word_index(connection) == []
+            assert _indexed(connection, "truo") == {before_id}
+            assert _indexed(connection, "ruoc") == set()
             # A write after the migration reaches the index too.
             session.execute(
                 text("UPDATE nomination SET search_key = 'tran van sau' WHERE id = :i"),
                 {"i": before_id},
             )
-            assert set(session.scalars(matching_ids(dialect, ["sau"]))) == {before_id}
-            assert set(session.scalars(matching_ids(dialect, ["truoc"]))) == set()
+            assert _indexed(connection, "sau") == {before_id}
+            assert _indexed(connection, "truoc") == set()
             session.rollback()
-        command.downgrade(migrations.config(empty_url), "0022")
-        with engine.connect() as connection:
-            assert missing_search_index(connection) != []
         migrations.upgrade(empty_url)
-        with Session(engine) as session:
-            assert set(session.scalars(matching_ids(engine.dialect.name, ["truoc"]))) == {before_id}
+        with engine.connect() as connection:
+            assert missing_word_index(connection) != []
+        command.downgrade(migrations.config(empty_url), "0029")
+        with engine.connect() as connection:
+            assert missing_word_index(connection) == []
+            assert _indexed(connection, "truoc") == {before_id}
     finally:
         engine.dispose()
 
@@ -208,12 +217,14 @@ def test_the_search_index_is_made_and_filled_on_a_database_with_data(empty_url, 
 @pytest.mark.db
 def test_the_word_table_is_made_and_filled_on_a_database_with_data(empty_url, tmp_path):
     """0029 on a database that already has nominations: their words are in the table at once,
-    with their state and sort keys; going down drops the table."""
+    with their state and sort keys; 0030 keeps those of the dossiers the public may see only
+    and, going down, writes the others again; going below 0029 drops the table."""
     from sqlalchemy.orm import Session
 
     from models.search_terms import OutcomeTerm
     from models.text import person_sort_bytes
     from tests.fixtures.people import build_world
+    from tests.workflow.publication.test_outcomes import publish
 
     migrations.upgrade(empty_url)
     engine = make_engine(empty_url)
@@ -221,20 +232,30 @@ def test_the_word_table_is_made_and_filled_on_a_database_with_data(empty_url, tm
         with Session(engine) as session:
             world = build_world(session, tmp_path)
             before = make_dossier(session, world, nominee_name="Nguyễn Thị Trước")
+            shown = publish(session, world, nominee_name="Lê Văn Công")
             session.commit()
-            before_id = before.id
-        command.downgrade(migrations.config(empty_url), "0028")
-        assert "outcome_term" not in inspect(engine).get_table_names()
-        migrations.upgrade(empty_url)
-        with Session(engine) as session:
-            rows = session.execute(
-                select(OutcomeTerm.term, OutcomeTerm.state, OutcomeTerm.name_sort).where(
-                    OutcomeTerm.dossier_id == before_id
-                )
-            ).all()
-        assert {b"nguyen", b"thi", b"truoc"} <= {row.term for row in rows}
-        assert {(row.state, row.name_sort) for row in rows} == {
+            before_id, shown_id = before.id, shown.id
+
+        def rows(dossier_id: int) -> list:
+            with Session(engine) as session:
+                return session.execute(
+                    select(OutcomeTerm.term, OutcomeTerm.state, OutcomeTerm.name_sort).where(
+                        OutcomeTerm.dossier_id == dossier_id
+                    )
+                ).all()
+
+        assert rows(before_id) == [] and rows(shown_id) != []
+        command.downgrade(migrations.config(empty_url), "0029")
+        assert {b"nguyen", b"thi", b"truoc"} <= {row.term for row in rows(before_id)}
+        assert {(row.state, row.name_sort) for row in rows(before_id)} == {
             ("draft", person_sort_bytes("Nguyễn Thị Trước"))
         }
+        command.downgrade(migrations.config(empty_url), "0028")
+        assert "outcome_term" not in inspect(engine).get_table_names()
+        command.upgrade(migrations.config(empty_url), "0029")
+        assert {b"nguyen", b"thi", b"truoc"} <= {row.term for row in rows(before_id)}
+        migrations.upgrade(empty_url)
+        assert rows(before_id) == []
+        assert {b"le", b"van", b"cong"} <= {row.term for row in rows(shown_id)}
     finally:
         engine.dispose()

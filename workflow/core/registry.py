@@ -55,6 +55,12 @@ def states_where(test: Callable[[StateDef], bool]) -> dict[str, tuple[str, ...]]
     return {kind: tuple(s.name for s in w.states if test(s)) for kind, w in WORKFLOWS.items()}
 
 
+@derived
+def public_states() -> dict[str, tuple[str, ...]]:
+    """The states whose dossiers the public may see (``public``), by kind."""
+    return states_where(lambda s: s.public)
+
+
 def state_def(kind: str, name: str) -> StateDef | None:
     """The definition of state ``name`` of ``kind``; None when either is unknown."""
     wdef = WORKFLOWS.get(kind)

@@ -65,7 +65,7 @@ from models.search_terms import TERM_KINDS
 from models.text import fold, vi_sort_key, whole_number
 from workflow.core.audit import format_time, head_and_shown
 from workflow.core.inputs import CLASSIFICATIONS
-from workflow.core.registry import derived, states_where
+from workflow.core.registry import derived, public_states
 from workflow.publication import outcome_terms
 from workflow.publication.outcome_terms import Listing, Word, has_word
 
@@ -73,7 +73,7 @@ from workflow.publication.outcome_terms import Listing, Word, has_word
 @derived
 def _public_kinds() -> dict[str, tuple[str, ...]]:
     """The states whose dossiers the public may see, by kind, from the definitions (``public``)."""
-    return {kind: names for kind, names in states_where(lambda s: s.public).items() if names}
+    return {kind: names for kind, names in public_states().items() if names}
 
 
 @derived

@@ -1,7 +1,7 @@
 """The shown head: the last audit event that can change what the public pages show
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 Create Date: 2026-12-06
 
 ``audit_head.shown_seq`` and ``shown_hash`` name the last event that is public or not about a
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = "0030"
-down_revision: Union[str, None] = "0029"
+revision: str = "0031"
+down_revision: Union[str, None] = "0030"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -230,9 +230,13 @@ _units_lock = threading.Lock()
 def units_version(session: Session) -> tuple:
     """What changes whenever a unit does, in one cheap statement: a unit added or removed
     moves the count or the highest id, and every change of a unit's fields is audited
-    (``unit_admin``), which moves the newest unit event."""
-    unit_event = select(func.max(AuditEvent.seq)).where(
-        AuditEvent.entity_type == unit_admin.KIND.entity_type
+    (``unit_admin``), which moves the newest unit event (its hash: a sequence number may come
+    again after a rollback, a hash does not)."""
+    unit_event = (
+        select(AuditEvent.hash)
+        .where(AuditEvent.entity_type == unit_admin.KIND.entity_type)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
     )
     return tuple(
         session.execute(

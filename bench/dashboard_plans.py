@@ -50,10 +50,19 @@ def _plan(conn, statement: str, params) -> str:
 
 def _move_outcomes_to_last_year(engine, campaign_id: int, outcomes: range) -> None:
     with engine.begin() as conn:
-        this = conn.execute(Campaign.__table__.select().where(Campaign.id == campaign_id)).one()
-        past = dict(this._mapping)
+        this = (
+            conn.execute(Campaign.__table__.select().where(Campaign.id == campaign_id))
+            .mappings()
+            .one()
+        )
+        past = dict(this)
         past.pop("id")
-        past.update(name=f"{this.name} (năm trước)", year=this.year - 1, active=False)
+        past.update(
+            code=f"{this['code']}-past",
+            name=f"{this['name']} (năm trước)",
+            year=this["year"] - 1,
+            active=False,
+        )
         past_id = conn.execute(insert(Campaign.__table__).values(past)).inserted_primary_key[0]
         conn.execute(
             update(Dossier.__table__)

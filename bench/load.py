@@ -262,8 +262,8 @@ def build_city(engine, cast: Cast, scale: float) -> tuple[dict[str, int], range]
         # here, as the migrations fill them.
         fill_sort_keys(conn)
         fill_search_terms(conn)
-        # The ids were given: the sequences must go on after them.
-        for table in ("unit", "person", "dossier"):
+        # The ids were given: PostgreSQL's sequences must go on after them.
+        for table in ("unit", "person", "dossier") if conn.dialect.name == "postgresql" else ():
             conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
@@ -813,7 +813,7 @@ def bench(args) -> int:
         create_nominations(engine, cast, "load", drafts, uploads)
         sizes, outcomes = build_city(engine, cast, args.scale)
         work = ready_work(engine, cast)
-        with engine.connect() as conn:
+        with engine.begin() as conn:  # committed: a rolled-back ANALYZE leaves no statistics
             conn.exec_driver_sql("ANALYZE")
         if args.mail:
             give_e_mail_addresses(engine)

@@ -8,16 +8,18 @@ from ``engine.available`` (what this person may fire on it now).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased, with_polymorphic
 
-from models import AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
+from models import AuditEvent, AwardType, Campaign, Dossier, Nomination, Plan, Report, Unit
 from models.clock import local_day, utcnow
 from models.text import fold, person_sort_key, vi_sort_key
+from workflow.accounts import unit_admin
 from workflow.awards import eligibility
 from workflow.campaigns.participation import name_key
 from workflow.core.actors import Actor
@@ -204,11 +206,47 @@ class UnitChoice(NamedTuple):
     name: str
 
 
-def unit_choices(session: Session) -> list[UnitChoice]:
-    """The units a dossier may come from (not the Department itself), in Vietnamese order:
-    two columns, not the rows, and each name's sort key memoised (a city has thousands)."""
+def unit_choices(session: Session) -> tuple[UnitChoice, ...]:
+    """The units a dossier may come from (not the Department itself), in Vietnamese order.
+    A city has thousands: the sorted list is kept per process and database, and read again
+    only when :func:`units_version` moves."""
+    database = session.connection().engine.url.render_as_string(hide_password=True)
+    version = units_version(session)
+    with _units_lock:
+        kept = _units_cache.get(database)
+        if kept is not None and kept[0] == version:
+            return kept[1]
     rows = session.execute(select(Unit.id, Unit.name).where(Unit.kind != "department"))
-    return sorted((UnitChoice(*row) for row in rows), key=lambda u: name_key(u.name))
+    choices = tuple(sorted((UnitChoice(*row) for row in rows), key=lambda u: name_key(u.name)))
+    with _units_lock:
+        _units_cache[database] = (version, choices)
+    return choices
+
+
+_units_cache: dict[str, tuple[tuple, tuple[UnitChoice, ...]]] = {}
+_units_lock = threading.Lock()
+
+
+def units_version(session: Session) -> tuple:
+    """What changes whenever a unit does, in one cheap statement: a unit added or removed
+    moves the count or the highest id, and every change of a unit's fields is audited
+    (``unit_admin``), which moves the newest unit event (its hash: a sequence number may come
+    again after a rollback, a hash does not)."""
+    unit_event = (
+        select(AuditEvent.hash)
+        .where(AuditEvent.entity_type == unit_admin.KIND.entity_type)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    return tuple(
+        session.execute(
+            select(
+                select(func.count()).select_from(Unit).scalar_subquery(),
+                select(func.max(Unit.id)).scalar_subquery(),
+                unit_event.scalar_subquery(),
+            )
+        ).one()
+    )
 
 
 def office_filter_options(session: Session) -> dict[str, list]:

@@ -283,27 +283,31 @@ def year_nomination_figures(session: Session, year: int) -> NominationFigures:
 
 def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
     """By state (lifecycle order), by award type and by unit (most first), and the
-    direct-worker and ad-hoc figures. Two GROUP BY queries: (state, award), which gives
-    both the states and the awards, and unit (on the dossier table alone)."""
+    direct-worker and ad-hoc figures: one pass over the nominations, grouped by (state, award,
+    unit), which gives all three."""
     wdef, figures = WORKFLOWS["nomination"], NominationFigures()
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    # The kind, implied by the join, lets the campaign's index cover the dossiers' side.
     stmt = _sent_in(
-        scope,
+        and_(scope, _D.c.kind == "nomination"),
         _D.c.state,
         _N.c.award_type_id,
+        _D.c.unit_id,
         func.count(),
         one(ad_hoc),
         one(_N.c.nominee_kind == "individual"),
         one(direct_condition()),
         one(revoked_condition()),
-    ).group_by(_D.c.state, _N.c.award_type_id)
+    ).group_by(_D.c.state, _N.c.award_type_id, _D.c.unit_id)
     states: dict[str, list[int]] = {}
     awards: dict[int, int] = {}
-    for state, award_id, n, adhoc, indiv, direct, revoked in session.execute(stmt):
+    units: dict[int, int] = {}
+    for state, award_id, unit_id, n, *flags in session.execute(stmt):
         sums = states.setdefault(state, [0, 0, 0, 0, 0])
-        for i, value in enumerate((n, adhoc, indiv, direct, revoked)):
+        for i, value in enumerate((n, *flags)):
             sums[i] += int(value or 0)
         awards[award_id] = awards.get(award_id, 0) + n
+        units[unit_id] = units.get(unit_id, 0) + n
     figures.by_state = [
         Count(s.name, s.label_vi, s.label_en, states[s.name][0])
         for s in wdef.states
@@ -326,19 +330,14 @@ def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
             (Count(aid, vi, en, awards[aid]) for aid, vi, en in names),
             key=lambda c: (-c.count, c.label_vi),
         )
-    n = func.count().label("n")
-    per_unit = (
-        select(_D.c.unit_id, n)
-        .where(scope, _D.c.kind == "nomination", _D.c.sent_at.is_not(None))
-        .group_by(_D.c.unit_id)
-        .subquery()
-    )
-    units = (
-        select(_U.c.id, _U.c.name, per_unit.c.n)
-        .join(per_unit, per_unit.c.unit_id == _U.c.id)
-        .order_by(per_unit.c.n.desc(), _U.c.name)
-    )
-    figures.by_unit = [Count(uid, name, name, count) for uid, name, count in session.execute(units)]
+    if units:
+        # The database's order of names breaks ties, as it did when it sorted the counts too.
+        named = session.execute(
+            select(_U.c.id, _U.c.name).where(_U.c.id.in_(units)).order_by(_U.c.name)
+        )
+        figures.by_unit = sorted(
+            (Count(uid, name, name, units[uid]) for uid, name in named), key=lambda c: -c.count
+        )
     return figures
 
 

@@ -1,7 +1,7 @@
 """Covering indexes for a campaign's dashboard
 
-Revision ID: 0031
-Revises: 0029
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-06
 
 A campaign's figures (by state, award, unit; plans' and reports' submissions) read from these
@@ -13,8 +13,8 @@ from typing import Sequence, Union
 from alembic import op
 
 
-revision: str = "0031"
-down_revision: Union[str, None] = "0029"
+revision: str = "0032"
+down_revision: Union[str, None] = "0031"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -5,10 +5,7 @@ page, inline work when Redis is down, and no e-mail lost or sent twice either wa
 from __future__ import annotations
 
 import io
-import os
 import re
-import subprocess
-import sys
 import time
 import zipfile
 from collections import Counter
@@ -19,8 +16,11 @@ from sqlalchemy import delete, select
 
 from models import OutboxEmail
 from tests.fixtures.dossiers import act, setup_dossier
-from tests.fixtures.queue import private_redis, run_worker  # noqa: F401  (a fixture)
-from tests.fixtures.servers import ROOT
+from tests.fixtures.queue import (  # noqa: F401  (a fixture)
+    private_redis,
+    run_worker,
+    run_worker_command,
+)
 from tests.fixtures.web import AuthActions, csrf_from
 from web.jobs import fetch, job_queue, submit, tasks
 from web.jobs.listing import error_in_words
@@ -225,22 +225,7 @@ def test_vinhdanh_worker_runs_queued_jobs_in_forked_processes(queued_app, app_wo
         setup_dossier(app, app_world, state="office_review")
     with app.test_request_context():
         submitted = submit("export", tasks.campaign_workbook, app_world.campaign.id)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "VINHDANH_DATABASE_URL": app.config["DATABASE_URL"],
-        "VINHDANH_UPLOAD_DIR": app.config["UPLOAD_DIR"],
-        "VINHDANH_REDIS_URL": app.config["REDIS_URL"],
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "web.cli", "worker", "--burst"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_worker_command(app)
     with app.app_context():
         job = fetch(submitted.job_id)
         assert job.is_finished and job.meta["done"] == job.meta["total"] > 0

@@ -9,8 +9,6 @@ import html
 import io
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pypdf import PdfReader
 
-from tests.fixtures.queue import private_redis, run_worker  # noqa: F401  (a fixture)
-from tests.fixtures.servers import ROOT
+from tests.fixtures.queue import (  # noqa: F401  (a fixture)
+    private_redis,
+    run_worker,
+    run_worker_command,
+)
 from tests.fixtures.web import AuthActions, csrf_from
 from tests.web.office.test_certificates import (  # noqa: F401  (fixtures)
     NUMBER,
@@ -274,22 +275,7 @@ def test_vinhdanh_worker_draws_the_certificates_in_a_forked_process(queued_app, 
     """The real command, as deployed: the job runs in a process forked from the worker."""
     app = queued_app
     job_id = _queue(_signed_in(app, "secretary"), issued_id)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "VINHDANH_DATABASE_URL": app.config["DATABASE_URL"],
-        "VINHDANH_UPLOAD_DIR": app.config["UPLOAD_DIR"],
-        "VINHDANH_REDIS_URL": app.config["REDIS_URL"],
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "web.cli", "worker", "--burst"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_worker_command(app)
     with app.app_context():
         job = fetch(job_id)
         assert job.is_finished and job.meta["done"] == job.meta["total"] == 2

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
@@ -98,11 +98,11 @@ def _document_of(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # Built once: every transition runs them.
-_LOCK_HEAD = (
-    select(AuditHead.seq, AuditHead.hash, AuditHead.shown_seq, AuditHead.shown_hash)
-    .where(AuditHead.id == 1)
-    .with_for_update()
+# The head row: (seq, hash) of the chain and of the last event the public pages could show.
+_READ_HEAD = select(AuditHead.seq, AuditHead.hash, AuditHead.shown_seq, AuditHead.shown_hash).where(
+    AuditHead.id == 1
 )
+_LOCK_HEAD = _READ_HEAD.with_for_update()
 
 _MOVE_HEAD = (
     AuditHead.__table__.update()
@@ -521,12 +521,7 @@ def _verify_chain(session: Session, expect_head: tuple[int, str] | None) -> Veri
 
 def current_head(session: Session) -> tuple[int, str]:
     """(seq, hash) of the chain's head, as published on the public page."""
-    return tuple(session.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).one())  # type: ignore[return-value]
-
-
-_READ_HEAD = select(AuditHead.seq, AuditHead.hash, AuditHead.shown_seq, AuditHead.shown_hash).where(
-    AuditHead.id == 1
-)
+    return head_and_shown(session)[:2]
 
 
 def head_and_shown(session: Session) -> tuple[int, str, int, str]:

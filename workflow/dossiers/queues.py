@@ -8,7 +8,6 @@ from ``engine.available`` (what this person may fire on it now).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -26,6 +25,7 @@ from workflow.core.actors import Actor
 from workflow.core.authz import holds_role_of, reviewed_by_office, visible_dossiers
 from workflow.core.engine import available
 from workflow.core.errors import Violation
+from workflow.core.kept import Kept
 from workflow.core.registry import WORKFLOWS, all_state_names, derived
 from workflow.core.registry import queues as registered_queues
 from workflow.core.spec import TransitionDef
@@ -210,21 +210,15 @@ def unit_choices(session: Session) -> tuple[UnitChoice, ...]:
     """The units a dossier may come from (not the Department itself), in Vietnamese order.
     A city has thousands: the sorted list is kept per process and database, and read again
     only when :func:`units_version` moves."""
-    database = session.connection().engine.url.render_as_string(hide_password=True)
-    version = units_version(session)
-    with _units_lock:
-        kept = _units_cache.get(database)
-        if kept is not None and kept[0] == version:
-            return kept[1]
+    return _kept_units.get(session, units_version(session), _sorted_units)
+
+
+def _sorted_units(session: Session) -> tuple[UnitChoice, ...]:
     rows = session.execute(select(Unit.id, Unit.name).where(Unit.kind != "department"))
-    choices = tuple(sorted((UnitChoice(*row) for row in rows), key=lambda u: name_key(u.name)))
-    with _units_lock:
-        _units_cache[database] = (version, choices)
-    return choices
+    return tuple(sorted((UnitChoice(*row) for row in rows), key=lambda u: name_key(u.name)))
 
 
-_units_cache: dict[str, tuple[tuple, tuple[UnitChoice, ...]]] = {}
-_units_lock = threading.Lock()
+_kept_units = Kept(4)  # one list per database; a new version ages the old one out
 
 
 def units_version(session: Session) -> tuple:

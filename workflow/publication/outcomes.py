@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,7 +47,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import (
-    GENESIS_HASH,
     AuditEvent,
     AwardType,
     Campaign,
@@ -65,6 +62,7 @@ from models.search_terms import TERM_KINDS
 from models.text import fold, vi_sort_key, whole_number
 from workflow.core.audit import format_time, head_and_shown
 from workflow.core.inputs import CLASSIFICATIONS
+from workflow.core.kept import Kept
 from workflow.core.registry import derived, public_states
 from workflow.publication import outcome_terms
 from workflow.publication.outcome_terms import Listing, Word, has_word
@@ -173,36 +171,16 @@ def _classifications_starting(word: str) -> list[str]:
 
 
 # The facets, the pages and the outcomes visitors read most.
-_CACHE_SIZE = 512
-_cache: OrderedDict[tuple, Any] = OrderedDict()
-_cache_lock = threading.Lock()
+_kept = Kept(512)
 
 
 def _cached(session: Session, name: Hashable, compute, head: Head | None = None):
     """``compute(session)``, kept per database and shown head (``head``'s, read when not
     given): what the public sees changes only with an event that can show outside (a public
     one, or one not about a dossier: ``audit.shows_outside``), so such an event makes a new
-    key and the old entry ages out; a dossier's internal steps keep it. Process local and
-    bounded (least recently used first out)."""
-    return _kept(session, (name, *(_shown(session) if head is None else head.shown)), compute)
-
-
-def _kept(session: Session, key: tuple, compute):
-    key = (session.connection().engine.url.render_as_string(hide_password=True), *key)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = compute(session)
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
-def _shown(session: Session) -> tuple[int, str]:
-    return head_and_shown(session)[2:]
+    key and the old entry ages out; a dossier's internal steps keep it."""
+    shown = head_and_shown(session)[2:] if head is None else head.shown
+    return _kept.get(session, (name, *shown), compute)
 
 
 def _listing(filters: OutcomeFilter) -> Listing:
@@ -515,7 +493,7 @@ class Head:
     seq: int
     hash: str
     occurred_at: dt.datetime | None
-    shown: tuple[int, str] = (0, GENESIS_HASH)
+    shown: tuple[int, str]
 
 
 def audit_head(session: Session) -> Head:
@@ -524,7 +502,7 @@ def audit_head(session: Session) -> Head:
     seq, digest, *shown = head_and_shown(session)
     if not seq:
         return Head(seq, digest, None, tuple(shown))
-    at = _kept(
+    at = _kept.get(
         session,
         ("head_time", seq, digest),
         lambda s: s.scalar(select(AuditEvent.occurred_at).where(AuditEvent.seq == seq)),

@@ -190,9 +190,8 @@ def import_group() -> None:
 
 
 def _run_import(kind: str, path: str, passwords_out: str | None = None) -> None:
-    from workflow.accounts.importer import import_units, import_users
+    from workflow.accounts.admin_imports import import_at_console
 
-    importer = {"units": import_units, "users": import_users}[kind]
     with open(path, encoding="utf-8-sig") as handle:
         text = handle.read()
     with write_session() as session:
@@ -205,7 +204,7 @@ def _run_import(kind: str, path: str, passwords_out: str | None = None) -> None:
                     bar.update(1)
                     yield row
 
-            result = importer(session, text, progress=progress)
+            result = import_at_console(session, kind, text, progress=progress)
         if result.errors:
             session.rollback()
             for error in result.errors:

@@ -118,7 +118,7 @@ class Cleaner:
 
 def log(
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     entity_type: str,
     entity_id: int,
     action: str,
@@ -127,13 +127,14 @@ def log(
     unit_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> None:
-    """Append the audit event of an administrative change."""
+    """Append the audit event of an administrative change (``actor`` None: the server's
+    operator, from the command line)."""
     audit.append(
         session,
         entity_type=entity_type,
         entity_id=entity_id,
         action=action,
-        actor_id=actor.user_id,
+        actor_id=actor.user_id if actor is not None else None,
         actor_role=Role.ADMIN.value,
         unit_id=unit_id,
         changes=changes,

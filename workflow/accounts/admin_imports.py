@@ -1,11 +1,15 @@
-"""CSV imports of units and users from the administration pages: the command line's importer
-(``workflow.accounts.importer``), with the admin's permission and an audit event for every unit
-or account it created or changed. Nothing is written when a line is wrong."""
+"""CSV imports of units and users, from the administration pages (with the admin's permission)
+or from the server's command line (``vinhdanh import``: its operator, recorded as the system):
+the importer (``workflow.accounts.importer``) with an audit event for every unit or account it
+created or changed. Nothing is written when a line is wrong.
+
+The events matter beyond the record: a unit renamed is an event the public pages follow
+(``workflow.core.audit.shows_outside``), so what they keep is renewed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -47,7 +51,7 @@ def _accounts(session: Session) -> dict[int, dict[str, Any]]:
 
 def _audited(
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     entity_type: str,
     states: Callable[[Session], dict[int, dict[str, Any]]],
     run: Callable[[], ImportResult],
@@ -82,3 +86,23 @@ def import_users(
     actor = require_admin(actor)
     run = lambda: importer.import_users(session, text)  # noqa: E731
     return _audited(session, actor, "user_account", _accounts, run, now)
+
+
+# What the command line's importer shows its progress with.
+Progress = Callable[[Iterable], Iterable] | None
+
+# The command line's imports: the operator of the server, audited as the system.
+_AT_CONSOLE = {
+    "units": (importer.import_units, "unit", _units),
+    "users": (importer.import_users, "user_account", _accounts),
+}
+
+
+def import_at_console(
+    session: Session, kind: str, text: str, progress: Progress = None
+) -> ImportResult:
+    """Create or update units or accounts (``kind``) from CSV text for ``vinhdanh import``,
+    with the same audit events as the administration pages' imports. Never commits."""
+    run_importer, entity_type, states = _AT_CONSOLE[kind]
+    run = lambda: run_importer(session, text, progress=progress)  # noqa: E731
+    return _audited(session, None, entity_type, states, run, None)

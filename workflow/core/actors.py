@@ -5,12 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from models import User
-
-if TYPE_CHECKING:
-    pass
 
 
 class Role(str, Enum):

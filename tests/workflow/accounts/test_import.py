@@ -3,9 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from models import RoleGrant, Unit, User
+from models import AuditEvent, RoleGrant, Unit, User
 from models.passwords import verify_password
+from tests.fixtures.web import app_db
 from workflow.accounts.importer import import_units, import_users
+from workflow.core.audit import head_and_shown, verify
 
 UNITS = """\ufeffcode,name,kind,locality,parent_code,email,phone
 SGDDT,Sở Giáo dục và Đào tạo Hải Phòng,department,,,,
@@ -71,3 +73,28 @@ def test_cli_import(runner, tmp_path):
     broken.write_text("code,name,kind\nA,Tên,khong-hop-le\n", encoding="utf-8")
     failed = runner.invoke(args=["import", "units", str(broken)])
     assert failed.exit_code == 1 and "Dòng 2" in failed.output
+
+
+def test_cli_import_is_audited_as_the_system_and_renews_the_public_pages(app, runner, tmp_path):
+    """The operator's imports leave the same events as the administration pages' (no account:
+    the system); a unit renamed moves the head the public pages keep their pages by."""
+    units = tmp_path / "units.csv"
+    units.write_text(UNITS, encoding="utf-8")
+    assert runner.invoke(args=["import", "units", str(units)]).exit_code == 0
+    with app_db(app) as session:
+        shown_before = head_and_shown(session)[2:]
+    units.write_text(UNITS.replace("Trường THCS Lê Lợi", "Trường THCS Lê Lợi mới"), "utf-8")
+    assert runner.invoke(args=["import", "units", str(units)]).exit_code == 0
+    with app_db(app) as session:
+        _renewed(session, shown_before)
+
+
+def _renewed(session, shown_before) -> None:
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.entity_type == "unit").order_by(AuditEvent.seq)
+    ).all()
+    assert [e.action for e in events] == ["import_create"] * 3 + ["import_update"]
+    assert {(e.actor_id, e.actor_role) for e in events} == {(None, "admin")}
+    assert "Trường THCS Lê Lợi mới" in events[-1].changes
+    assert head_and_shown(session)[2:] == (events[-1].seq, events[-1].hash) != shown_before
+    assert verify(session).ok

@@ -55,6 +55,7 @@ RESULT_LABELS = {
 }
 
 
+@derived
 def published_state() -> str:
     """The nomination state whose outcome is public, behind the dashboard's figures of
     published nominations and their lists (one state, since a link filters on one)."""
@@ -278,7 +279,8 @@ class NominationFigures:
 def revoked_condition():
     """The nomination's award was revoked (thu hồi): it stays published, and is counted among
     the published, with this figure beside it."""
-    return _D.c.id.in_(select(Revocation.dossier_id))
+    # The table's column, not the ORM attribute: a Core statement skips the ORM's row loading.
+    return _D.c.id.in_(select(Revocation.__table__.c.dossier_id))
 
 
 def _sent_nominations(campaign: Campaign, *columns) -> Select:
@@ -352,12 +354,21 @@ def _figures(session: Session, stmt: Select, params: dict) -> NominationFigures:
     states: dict[str, list[int]] = {}
     awards: dict[int, int] = {}
     units: dict[int, int] = {}
-    for state, award_id, unit_id, n, *flags in session.execute(stmt, params):
-        sums = states.setdefault(state, [0, 0, 0, 0, 0])
-        for i, value in enumerate((n, *flags)):
-            sums[i] += int(value or 0)
+    # A city's campaign gives thousands of groups: the loop does the least per row.
+    for state, award_id, unit_id, n, ad_hoc, individual, direct, revoked in session.execute(
+        stmt, params
+    ):
+        sums = states.get(state)
+        if sums is None:
+            sums = states[state] = [0, 0, 0, 0, 0]
+        sums[0] += n
+        sums[1] += ad_hoc or 0
+        sums[2] += individual or 0
+        sums[3] += direct or 0
+        sums[4] += revoked or 0
         awards[award_id] = awards.get(award_id, 0) + n
         units[unit_id] = units.get(unit_id, 0) + n
+    states = {state: [int(v) for v in sums] for state, sums in states.items()}
     figures.by_state = [
         Count(s.name, s.label_vi, s.label_en, states[s.name][0])
         for s in wdef.states

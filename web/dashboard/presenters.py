@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask import url_for
@@ -15,7 +16,7 @@ from web.dashboard.charts import COLORS, Bar, StackRow
 from web.support.i18n import pick
 from web.support.templating import kind_label
 from workflow.campaigns.deadlines import STATUS_LABELS
-from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
+from workflow.campaigns.participation import STATUSES
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, published_state
@@ -24,6 +25,12 @@ from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, publ
 TOP_UNITS = 15
 # Arguments the Office queue filters on; a figure needing any other goes to the dashboard's list.
 OFFICE_QUEUE_ARGS = frozenset({"state", "award", "unit"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _query(pairs: tuple[tuple[str, Any], ...]) -> str:
+    """The query string of ``pairs``: the same few hundred per campaign, page after page."""
+    return urlencode(pairs)
 
 
 class Links:
@@ -40,7 +47,7 @@ class Links:
         base = self._bases.get(endpoint)
         if base is None:
             base = self._bases[endpoint] = url_for(endpoint)
-        return f"{base}?{urlencode(args)}"
+        return f"{base}?{_query(tuple(args.items()))}"
 
     def nominations(self, **args: Any) -> str:
         """The Office queue where it can show the list (and the person may use it), else
@@ -73,20 +80,104 @@ def result_label(result: str) -> str:
     return pick(*RESULT_LABELS[result])
 
 
+class Cell(NamedTuple):
+    """A figure as shown: ``key`` names it (a status, result, state, award or unit id), with
+    its label, the link to the list behind it and its count."""
+
+    key: Any
+    label: str
+    href: str
+    count: int
+
+
+class SubmissionRow(NamedTuple):
+    """Plans or reports: the units expected to send them, and how many per status."""
+
+    kind: str
+    label: str
+    href: str
+    expected: int
+    cells: list[Cell]
+
+
+class TargetLine(NamedTuple):
+    """One target: how many units met it, did not, or have no figure."""
+
+    id: int
+    title: str
+    cells: list[Cell]
+
+
+class View:
+    """Every label and link of one dashboard page, each built once: the tables and the charts
+    show the same figures behind the same links."""
+
+    def __init__(self, board: Dashboard, links: Links) -> None:
+        n = board.nominations
+        self.submissions = [
+            SubmissionRow(
+                counts.kind,
+                kind_label(counts.kind),
+                links.units(kind=counts.kind),
+                counts.expected,
+                [
+                    Cell(s, status_label(s), links.units(kind=counts.kind, status=s), count)
+                    for s, count in ((s, counts.counts[s]) for s in STATUSES)
+                ],
+            )
+            for counts in (board.plans, board.reports)
+        ]
+        self.targets = [
+            TargetLine(
+                row.target.id,
+                pick(row.target.title_vi, row.target.title_en),
+                [
+                    Cell(r, result_label(r), links.units(target=row.target.id, result=r), count)
+                    for r, count in ((r, row.counts[r]) for r in RESULTS)
+                ],
+            )
+            for row in board.targets
+        ]
+        self.states = [
+            Cell(c.key, pick(c.label_vi, c.label_en), links.nominations(state=c.key), c.count)
+            for c in n.by_state
+        ]
+        self.awards = [
+            Cell(c.key, pick(c.label_vi, c.label_en), links.nominations(award=c.key), c.count)
+            for c in n.by_award
+        ]
+        self.units = [
+            Cell(c.key, c.label_vi, links.nominations(unit=c.key), c.count)
+            for c in n.by_unit[:TOP_UNITS]
+        ]
+        plans, reports = self.submissions
+        self.href = {
+            "expected": plans.href,
+            "nominations": links.nominations(),
+            "published": links.published(),
+            "ad_hoc_published": links.published(ad_hoc=1),
+            "ad_hoc_in_progress": links.nominations(ad_hoc=1, stage="in_progress"),
+            "direct": links.published(nominee="individual", direct=1),
+            "other": links.published(nominee="individual", direct=0),
+            "individuals": links.published(nominee="individual"),
+            "chase_plan": _cell(plans, "missing").href,
+            "chase_report": _cell(reports, "missing").href,
+            "report_pending": _cell(reports, "pending").href,
+        }
+
+
+def _cell(row: SubmissionRow, status: str) -> Cell:
+    return next(c for c in row.cells if c.key == status)
+
+
 def _svg(markup: str) -> Markup:
     return Markup(markup)  # built by web.dashboard.charts, which escapes every text it writes
 
 
-def submission_chart(board: Dashboard, links: Links) -> Markup:
+def submission_chart(view: View) -> Markup:
     rows = [
-        StackRow(
-            kind_label(kind),
-            [
-                Bar(status_label(s), counts.counts[s], links.units(kind=kind, status=s), COLORS[s])
-                for s in STATUSES
-            ],
-        )
-        for kind, counts in zip(SUBMISSION_KINDS, (board.plans, board.reports))
+        StackRow(row.label, [Bar(c.label, c.count, c.href, COLORS[c.key]) for c in row.cells])
+        for row in view.submissions
     ]
     legend = [(status_label(s), COLORS[s]) for s in STATUSES]
     return _svg(
@@ -94,21 +185,10 @@ def submission_chart(board: Dashboard, links: Links) -> Markup:
     )
 
 
-def target_chart(board: Dashboard, links: Links) -> Markup:
+def target_chart(view: View) -> Markup:
     rows = [
-        StackRow(
-            pick(row.target.title_vi, row.target.title_en),
-            [
-                Bar(
-                    result_label(r),
-                    row.counts[r],
-                    links.units(target=row.target.id, result=r),
-                    COLORS[r],
-                )
-                for r in RESULTS
-            ],
-        )
-        for row in board.targets
+        StackRow(line.title, [Bar(c.label, c.count, c.href, COLORS[c.key]) for c in line.cells])
+        for line in view.targets
     ]
     legend = [(result_label(r), COLORS[r]) for r in RESULTS]
     return _svg(
@@ -118,36 +198,23 @@ def target_chart(board: Dashboard, links: Links) -> Markup:
     )
 
 
-def nomination_charts(board: Dashboard, links: Links) -> dict[str, Markup]:
-    n = board.nominations
-    states = [
-        Bar(pick(c.label_vi, c.label_en), c.count, links.nominations(state=c.key))
-        for c in n.by_state
-    ]
-    awards = [
-        Bar(pick(c.label_vi, c.label_en), c.count, links.nominations(award=c.key))
-        for c in n.by_award
-    ]
-    units = [Bar(c.label_vi, c.count, links.nominations(unit=c.key)) for c in n.by_unit[:TOP_UNITS]]
+def nomination_charts(board: Dashboard, view: View) -> dict[str, Markup]:
+    n, href = board.nominations, view.href
+    states = [Bar(c.label, c.count, c.href) for c in view.states]
+    awards = [Bar(c.label, c.count, c.href) for c in view.awards]
+    units = [Bar(c.label, c.count, c.href) for c in view.units]
     ad_hoc = [
-        Bar(_("Đã công bố"), n.ad_hoc_published, links.published(ad_hoc=1)),
-        Bar(
-            _("Đang xử lý"), n.ad_hoc_in_progress, links.nominations(ad_hoc=1, stage="in_progress")
-        ),
+        Bar(_("Đã công bố"), n.ad_hoc_published, href["ad_hoc_published"]),
+        Bar(_("Đang xử lý"), n.ad_hoc_in_progress, href["ad_hoc_in_progress"]),
     ]
     share = n.direct_share
     center = "—" if share is None else f"{share:.0%}"
     direct = [
-        Bar(
-            _("Người lao động trực tiếp"),
-            n.published_direct,
-            links.published(nominee="individual", direct=1),
-            COLORS["direct"],
-        ),
+        Bar(_("Người lao động trực tiếp"), n.published_direct, href["direct"], COLORS["direct"]),
         Bar(
             _("Cá nhân khác"),
             n.published_individuals - n.published_direct,
-            links.published(nominee="individual", direct=0),
+            href["other"],
             COLORS["other"],
         ),
     ]

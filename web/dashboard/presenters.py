@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -13,10 +15,10 @@ from markupsafe import Markup
 from models import Campaign
 from web.dashboard import charts
 from web.dashboard.charts import COLORS, Bar, StackRow
-from web.support.i18n import pick
+from web.support.i18n import lang, pick
 from web.support.templating import kind_label
 from workflow.campaigns.deadlines import STATUS_LABELS
-from workflow.campaigns.participation import STATUSES
+from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, published_state
@@ -43,11 +45,20 @@ class Links:
         self.office = authz.may_use_office_queue(actor)
         self._bases: dict[str, str] = {}
 
-    def _url(self, endpoint: str, args: dict[str, Any]) -> str:
+    def _base(self, endpoint: str) -> str:
         base = self._bases.get(endpoint)
         if base is None:
             base = self._bases[endpoint] = url_for(endpoint)
-        return f"{base}?{_query(tuple(args.items()))}"
+        return base
+
+    def _url(self, endpoint: str, args: dict[str, Any]) -> str:
+        return f"{self._base(endpoint)}?{_query(tuple(args.items()))}"
+
+    def identity(self) -> tuple:
+        """What the links depend on besides the figures: the campaign, whether the person
+        uses the Office queue, and the three lists' addresses."""
+        lists = ("office.queue", "dashboard.nominations", "dashboard.units")
+        return (self.campaign_id, self.office, tuple(self._base(e) for e in lists))
 
     def nominations(self, **args: Any) -> str:
         """The Office queue where it can show the list (and the person may use it), else
@@ -154,7 +165,7 @@ class View:
         self.href = {
             "expected": plans.href,
             "nominations": links.nominations(),
-            "published": links.published(),
+            "all_published": links.published(),
             "ad_hoc_published": links.published(ad_hoc=1),
             "ad_hoc_in_progress": links.nominations(ad_hoc=1, stage="in_progress"),
             "direct": links.published(nominee="individual", direct=1),
@@ -164,6 +175,59 @@ class View:
             "chase_report": _cell(reports, "missing").href,
             "report_pending": _cell(reports, "pending").href,
         }
+
+
+class Shown(NamedTuple):
+    """What the page shows of the figures: the labels, links and the four charts."""
+
+    view: View
+    submission_chart: Markup
+    target_chart: Markup
+    charts: dict[str, Markup]
+
+
+def shown(board: Dashboard, links: Links) -> Shown:
+    """:class:`View` and the charts of ``board``, kept per process for the figures, the
+    language and the links they were drawn for: every Office reviewer sees the same page
+    until a figure moves, and drawing it is a fifth of the request. The key holds every input
+    of the drawing, so an entry is never wrong, only aged out."""
+    key = _shown_key(board, links)
+    with _shown_lock:
+        found = _shown.get(key)
+        if found is not None:
+            _shown.move_to_end(key)
+            return found
+    view = View(board, links)
+    found = Shown(view, submission_chart(view), target_chart(view), nomination_charts(board, view))
+    with _shown_lock:
+        _shown[key] = found
+        while len(_shown) > SHOWN_KEPT:
+            _shown.popitem(last=False)
+    return found
+
+
+SHOWN_KEPT = 64  # a few campaigns, in two languages, for people with and without the queue
+_shown: OrderedDict[tuple, Shown] = OrderedDict()
+_shown_lock = threading.Lock()
+
+
+def _shown_key(board: Dashboard, links: Links) -> tuple:
+    n = board.nominations
+    return (
+        lang(),
+        links.identity(),
+        published_state(),
+        tuple(kind_label(kind) for kind in SUBMISSION_KINDS),
+        tuple((c.kind, tuple(c.counts.items())) for c in (board.plans, board.reports)),
+        tuple(
+            (row.target.id, row.target.title_vi, row.target.title_en, tuple(row.counts.items()))
+            for row in board.targets
+        ),
+        tuple(n.by_state),
+        tuple(n.by_award),
+        tuple(n.by_unit[:TOP_UNITS]),
+        (n.ad_hoc_published, n.ad_hoc_in_progress, n.published_direct, n.published_individuals),
+    )
 
 
 def _cell(row: SubmissionRow, status: str) -> Cell:

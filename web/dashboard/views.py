@@ -17,15 +17,7 @@ from models import Campaign, Target
 from web.auth.user import current_actor
 from web.campaigns.presenters import show_number
 from web.dashboard import bp
-from web.dashboard.presenters import (
-    Links,
-    View,
-    nomination_charts,
-    result_label,
-    status_label,
-    submission_chart,
-    target_chart,
-)
+from web.dashboard.presenters import Links, result_label, shown, status_label
 from web.db import get_session
 from web.home.links import register
 from web.jobs import submit, tasks
@@ -76,18 +68,18 @@ def index():
     if campaign is None:
         return render_template("dashboard/index.html", campaign=None, campaigns=[])
     board = dashboard.campaign_dashboard(session, campaign)
-    view = View(board, Links(actor, campaign))
+    drawn = shown(board, Links(actor, campaign))
     return render_template(
         "dashboard/index.html",
         campaign=campaign,
         campaigns=_campaigns(session),
         board=board,
-        view=view,
+        view=drawn.view,
         status_label=status_label,
         may_remind=authz.may_remind_units(actor),
-        submission_chart=submission_chart(view),
-        target_chart=target_chart(view),
-        charts=nomination_charts(board, view),
+        submission_chart=drawn.submission_chart,
+        target_chart=drawn.target_chart,
+        charts=drawn.charts,
     )
 
 

@@ -38,15 +38,20 @@ NOT_SUBMITTED = ("missing", "pending")
 _D, _U, _CU = Dossier.__table__, Unit.__table__, CampaignUnit.__table__
 
 
+# Who takes part (see :func:`participants`), built once: every campaign reads one of them.
+_EVERY_UNIT = select(_U.c.id).where(_U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS))
+_LISTED_UNITS = (
+    select(_CU.c.unit_id)
+    .join(_U, _U.c.id == _CU.c.unit_id)
+    .where(_CU.c.campaign_id == bindparam("campaign"), _U.c.active.is_(True))
+)
+
+
 def participants(campaign: Campaign) -> Select:
     """SELECT of the ids of the units taking part in ``campaign`` (see the module's notes)."""
     if campaign.all_units:
-        return select(_U.c.id).where(_U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS))
-    return (
-        select(_CU.c.unit_id)
-        .join(_U, _U.c.id == _CU.c.unit_id)
-        .where(_CU.c.campaign_id == campaign.id, _U.c.active.is_(True))
-    )
+        return _EVERY_UNIT
+    return _LISTED_UNITS.params(campaign=campaign.id)
 
 
 class _DueDates(NamedTuple):
@@ -96,15 +101,6 @@ def _campaign_statements(kinds: tuple[str, ...]) -> Select:
         )
         .order_by(_D.c.sent_at, _D.c.id)
     )
-
-
-# Who takes part (see :func:`participants`), built once: every campaign reads one of them.
-_EVERY_UNIT = select(_U.c.id).where(_U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS))
-_LISTED_UNITS = (
-    select(_CU.c.unit_id)
-    .join(_U, _U.c.id == _CU.c.unit_id)
-    .where(_CU.c.campaign_id == bindparam("campaign"), _U.c.active.is_(True))
-)
 
 
 def participants_statement(all_units: bool) -> Select:

@@ -29,6 +29,7 @@ from models import (
 )
 from models.clock import local_day
 from workflow.campaigns.participation import (
+    MANY_IDS,
     STATUSES,
     SUBMISSION_KINDS,
     Contact,
@@ -340,11 +341,8 @@ def _figures_statement(scope, ad_hoc) -> Select:
 _AWARD_NAMES = select(AwardType.id, AwardType.name_vi, AwardType.name_en).where(
     AwardType.id.in_(bindparam("ids", expanding=True))
 )
-_UNIT_NAMES = (
-    select(_U.c.id, _U.c.name)
-    .where(_U.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_U.c.name)
-)
+_EVERY_UNIT_NAME = select(_U.c.id, _U.c.name).order_by(_U.c.name)
+_UNIT_NAMES = _EVERY_UNIT_NAME.where(_U.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _figures(session: Session, stmt: Select, params: dict) -> NominationFigures:
@@ -389,7 +387,10 @@ def _figures(session: Session, stmt: Select, params: dict) -> NominationFigures:
         )
     if units:
         # The database's order of names breaks ties, as it did when it sorted the counts too.
-        named = session.execute(_UNIT_NAMES, {"ids": list(units)})
+        if len(units) <= MANY_IDS:
+            named = session.execute(_UNIT_NAMES, {"ids": list(units)})
+        else:  # a city's: every name costs less than binding each id (see MANY_IDS)
+            named = (row for row in session.execute(_EVERY_UNIT_NAME) if row[0] in units)
         figures.by_unit = sorted(
             (Count(uid, name, name, units[uid]) for uid, name in named), key=lambda c: -c.count
         )

@@ -132,8 +132,13 @@ class View:
                 links.units(kind=counts.kind),
                 counts.expected,
                 [
-                    Cell(s, status_label(s), links.units(kind=counts.kind, status=s), count)
-                    for s, count in ((s, counts.counts[s]) for s in STATUSES)
+                    Cell(
+                        s,
+                        status_label(s),
+                        links.units(kind=counts.kind, status=s),
+                        counts.counts[s],
+                    )
+                    for s in STATUSES
                 ],
             )
             for counts in (board.plans, board.reports)
@@ -143,8 +148,13 @@ class View:
                 row.target.id,
                 pick(row.target.title_vi, row.target.title_en),
                 [
-                    Cell(r, result_label(r), links.units(target=row.target.id, result=r), count)
-                    for r, count in ((r, row.counts[r]) for r in RESULTS)
+                    Cell(
+                        r,
+                        result_label(r),
+                        links.units(target=row.target.id, result=r),
+                        row.counts[r],
+                    )
+                    for r in RESULTS
                 ],
             )
             for row in board.targets

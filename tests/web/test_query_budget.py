@@ -42,7 +42,7 @@ BUDGETS = {
     (STAFF, "/dossiers/"): 7,
     (REVIEWER, "/"): 24,
     (REVIEWER, "/office/"): 18,
-    (REVIEWER, "/dashboard/"): 15,
+    (REVIEWER, "/dashboard/"): 13,
 }
 # A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.
 DOSSIER_BUDGET, OUTCOME_BUDGET = 31, 2

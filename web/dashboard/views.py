@@ -17,14 +17,7 @@ from models import Campaign, Target
 from web.auth.user import current_actor
 from web.campaigns.presenters import show_number
 from web.dashboard import bp
-from web.dashboard.presenters import (
-    Links,
-    nomination_charts,
-    result_label,
-    status_label,
-    submission_chart,
-    target_chart,
-)
+from web.dashboard.presenters import Links, result_label, shown, status_label
 from web.db import get_session
 from web.home.links import register
 from web.jobs import submit, tasks
@@ -57,8 +50,14 @@ def campaign_of_request(session, required: bool = True) -> Campaign | None:
     return campaign
 
 
-def _campaigns(session) -> list[Campaign]:
-    return list(session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name)))
+# The campaign select's choices: the three columns it shows, not ORM objects.
+_CAMPAIGNS = select(Campaign.id, Campaign.name, Campaign.year).order_by(
+    Campaign.year.desc(), Campaign.name
+)
+
+
+def _campaigns(session) -> list:
+    return list(session.execute(_CAMPAIGNS))
 
 
 @bp.route("/")
@@ -69,21 +68,18 @@ def index():
     if campaign is None:
         return render_template("dashboard/index.html", campaign=None, campaigns=[])
     board = dashboard.campaign_dashboard(session, campaign)
-    links = Links(actor, campaign)
+    drawn = shown(board, Links(actor, campaign))
     return render_template(
         "dashboard/index.html",
         campaign=campaign,
         campaigns=_campaigns(session),
         board=board,
-        links=links,
+        view=drawn.view,
         status_label=status_label,
-        result_label=result_label,
-        statuses=STATUSES,
-        results=RESULTS,
         may_remind=authz.may_remind_units(actor),
-        submission_chart=submission_chart(board, links),
-        target_chart=target_chart(board, links),
-        charts=nomination_charts(board, links),
+        submission_chart=drawn.submission_chart,
+        target_chart=drawn.target_chart,
+        charts=drawn.charts,
     )
 
 

@@ -19,10 +19,11 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
+from models.clock import local_day
 from models.text import vi_sort_key
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.core.actors import Role
@@ -37,15 +38,20 @@ NOT_SUBMITTED = ("missing", "pending")
 _D, _U, _CU = Dossier.__table__, Unit.__table__, CampaignUnit.__table__
 
 
+# Who takes part (see :func:`participants`), built once: every campaign reads one of them.
+_EVERY_UNIT = select(_U.c.id).where(_U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS))
+_LISTED_UNITS = (
+    select(_CU.c.unit_id)
+    .join(_U, _U.c.id == _CU.c.unit_id)
+    .where(_CU.c.campaign_id == bindparam("campaign"), _U.c.active.is_(True))
+)
+
+
 def participants(campaign: Campaign) -> Select:
     """SELECT of the ids of the units taking part in ``campaign`` (see the module's notes)."""
     if campaign.all_units:
-        return select(_U.c.id).where(_U.c.active.is_(True), _U.c.kind.not_in(DEPARTMENT_KINDS))
-    return (
-        select(_CU.c.unit_id)
-        .join(_U, _U.c.id == _CU.c.unit_id)
-        .where(_CU.c.campaign_id == campaign.id, _U.c.active.is_(True))
-    )
+        return _EVERY_UNIT
+    return _LISTED_UNITS.params(campaign=campaign.id)
 
 
 class _DueDates(NamedTuple):
@@ -77,32 +83,76 @@ def submissions(
     session: Session, campaign: Campaign, kind: str, today: dt.date
 ) -> dict[int, Submission]:
     """Per participating unit, its plan or report (``kind``) status on ``today``."""
-    sent = (
-        select(_D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
+    return campaign_submissions(session, campaign, today, (kind,))[kind]
+
+
+@derived
+def _campaign_statements(kinds: tuple[str, ...]) -> Select:
+    """What the units sent of ``kinds`` to one campaign (bound as ``campaign``), withdrawn
+    ones left out, in the order sent: built once per set of lifecycles."""
+    retracted = states_where(lambda s: s.retracted)
+    return (
+        select(_D.c.kind, _D.c.unit_id, _D.c.sent_at, _D.c.sent_late, _D.c.id)
         .where(
-            _D.c.campaign_id == campaign.id,
-            _D.c.kind == kind,
+            _D.c.campaign_id == bindparam("campaign"),
+            _D.c.kind.in_(kinds),
             _D.c.sent_at.is_not(None),
-            _D.c.state.not_in(states_where(lambda s: s.retracted)[kind]),
+            or_(*(and_(_D.c.kind == kind, _D.c.state.not_in(retracted[kind])) for kind in kinds)),
         )
         .order_by(_D.c.sent_at, _D.c.id)
     )
+
+
+def participants_statement(all_units: bool) -> Select:
+    """:func:`participants` of a campaign that takes every unit or not, the campaign bound
+    as ``campaign``: a statement built once."""
+    return _EVERY_UNIT if all_units else _LISTED_UNITS
+
+
+def participant_ids(session: Session, campaign: Campaign) -> list[int]:
+    """The ids of the units taking part in ``campaign`` (:func:`participants`, read)."""
+    if campaign.all_units:
+        return list(session.scalars(_EVERY_UNIT))
+    return list(session.scalars(_LISTED_UNITS, {"campaign": campaign.id}))
+
+
+def campaign_submissions(
+    session: Session,
+    campaign: Campaign,
+    today: dt.date,
+    kinds: tuple[str, ...] = SUBMISSION_KINDS,
+) -> dict[str, dict[int, Submission]]:
+    """Per kind of ``kinds`` and participating unit, its plan or report status on ``today``:
+    two statements whatever the number of kinds (the dashboard shows plans and reports)."""
     # The first sending decides on time or late; the latest dossier is the unit's.
-    first: dict[int, _Sent] = {}
-    latest: dict[int, int] = {}
-    for unit_id, sent_at, sent_late, dossier_id in session.execute(sent):
-        first.setdefault(unit_id, _Sent(sent_at, sent_late))
-        latest[unit_id] = max(latest.get(unit_id, 0), dossier_id)
+    first: dict[tuple[str, int], _Sent] = {}
+    latest: dict[tuple[str, int], int] = {}
+    sent = session.execute(_campaign_statements(kinds), {"campaign": campaign.id})
+    for kind, unit_id, sent_at, sent_late, dossier_id in sent:
+        key = (kind, unit_id)
+        first.setdefault(key, _Sent(sent_at, sent_late))
+        latest[key] = max(latest.get(key, 0), dossier_id)
+    units = participant_ids(session, campaign)
     # The rule reads only the due dates: a plain copy spares an ORM attribute read per unit.
     dates = _DueDates(campaign.plan_due, campaign.report_due)
-    unsent = submission_status(dates, kind, None, today)  # the same for every unit
-    out = {}
-    for (unit_id,) in session.execute(participants(campaign)):
-        done = first.get(unit_id)
-        status = submission_status(dates, kind, done, today) if done else unsent
-        out[unit_id] = Submission(
-            unit_id, status, done.sent_at if done else None, latest.get(unit_id)
-        )
+    out: dict[str, dict[int, Submission]] = {}
+    for kind in kinds:
+        unsent = submission_status(dates, kind, None, today)  # the same for every unit
+        # The rule reads of a sending only whether it was late, or else the day it was sent
+        # (older sendings did not store it): judged once per distinct answer, not per unit.
+        judged: dict[tuple, str] = {}
+        by_unit = out[kind] = {}
+        for unit_id in units:
+            done = first.get((kind, unit_id))
+            if done is None:
+                by_unit[unit_id] = Submission(unit_id, unsent)
+                continue
+            late = done.sent_late
+            key = (late, None if late is not None else local_day(done.sent_at))
+            status = judged.get(key)
+            if status is None:
+                status = judged[key] = submission_status(dates, kind, done, today)
+            by_unit[unit_id] = Submission(unit_id, status, done.sent_at, latest[(kind, unit_id)])
     return out
 
 
@@ -236,26 +286,15 @@ def _ids(unit_ids: Iterable[int] | Select) -> Select | list[int]:
     return unit_ids if isinstance(unit_ids, Select) else sorted(set(unit_ids))
 
 
-def unit_infos(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, UnitInfo]:
-    """Names and contacts of the given units (ids, or a SELECT of ids such as
-    :func:`participants`)."""
-    ids = _ids(unit_ids)
-    if isinstance(ids, list) and not ids:
-        return {}
-    stmt = select(
+def _unit_infos(ids: Select | BindParameter) -> Select:
+    return select(
         _U.c.id, _U.c.code, _U.c.name, _U.c.kind, _U.c.locality, _U.c.email, _U.c.phone
     ).where(_U.c.id.in_(ids))
-    return {row[0]: UnitInfo(*row) for row in session.execute(stmt)}
 
 
-def heads_of(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, list[Contact]]:
-    """The active heads (thủ trưởng) of the given units (ids or a SELECT of ids), by unit."""
-    ids = _ids(unit_ids)
-    heads: dict[int, list[Contact]] = {}
-    if isinstance(ids, list) and not ids:
-        return heads
+def _heads(ids: Select | BindParameter) -> Select:
     grant, user = RoleGrant.__table__, User.__table__
-    stmt = (
+    return (
         select(grant.c.unit_id, user.c.full_name, user.c.email, user.c.phone)
         .join(user, user.c.id == grant.c.user_id)
         .where(
@@ -263,6 +302,43 @@ def heads_of(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, li
         )
         .order_by(grant.c.unit_id, user.c.full_name)
     )
-    for unit_id, name, email, phone in session.execute(stmt):
+
+
+# The two statements for a list of ids (bound as ``ids``), built once.
+_UNIT_INFOS = _unit_infos(bindparam("ids", expanding=True))
+_HEADS = _heads(bindparam("ids", expanding=True))
+# Beyond this many ids, reading every unit costs less than binding each id (PostgreSQL's
+# driver spends ~25 ms on a statement with a thousand bound ids; a city has 2,000 units).
+MANY_IDS = 200
+_EVERY_UNIT_INFO = select(
+    _U.c.id, _U.c.code, _U.c.name, _U.c.kind, _U.c.locality, _U.c.email, _U.c.phone
+)
+
+
+def unit_infos(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, UnitInfo]:
+    """Names and contacts of the given units (ids, or a SELECT of ids such as
+    :func:`participants`)."""
+    ids = _ids(unit_ids)
+    if not isinstance(ids, list):
+        return {row[0]: UnitInfo(*row) for row in session.execute(_unit_infos(ids))}
+    if not ids:
+        return {}
+    if len(ids) <= MANY_IDS:
+        return {row[0]: UnitInfo(*row) for row in session.execute(_UNIT_INFOS, {"ids": ids})}
+    wanted = set(ids)
+    return {row[0]: UnitInfo(*row) for row in session.execute(_EVERY_UNIT_INFO) if row[0] in wanted}
+
+
+def heads_of(session: Session, unit_ids: Iterable[int] | Select) -> dict[int, list[Contact]]:
+    """The active heads (thủ trưởng) of the given units (ids or a SELECT of ids), by unit."""
+    ids = _ids(unit_ids)
+    heads: dict[int, list[Contact]] = {}
+    if isinstance(ids, list):
+        if not ids:
+            return heads
+        rows = session.execute(_HEADS, {"ids": ids})
+    else:
+        rows = session.execute(_heads(ids))
+    for unit_id, name, email, phone in rows:
         heads.setdefault(unit_id, []).append(Contact(name, email, phone))
     return heads

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select, true
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from models import (
@@ -29,16 +29,18 @@ from models import (
 )
 from models.clock import local_day
 from workflow.campaigns.participation import (
+    MANY_IDS,
     STATUSES,
     SUBMISSION_KINDS,
     Contact,
     Submission,
     SubmissionCounts,
     UnitInfo,
+    campaign_submissions,
     heads_of,
     name_key,
     participants,
-    submissions,
+    participants_statement,
     unit_infos,
 )
 from workflow.campaigns.targets import is_met
@@ -54,6 +56,7 @@ RESULT_LABELS = {
 }
 
 
+@derived
 def published_state() -> str:
     """The nomination state whose outcome is public, behind the dashboard's figures of
     published nominations and their lists (one state, since a link filters on one)."""
@@ -77,15 +80,25 @@ def today_local(now: dt.datetime | None = None) -> dt.date:
     return local_day(now or utcnow())
 
 
-def default_campaign(session: Session, today: dt.date) -> Campaign | None:
-    """The active annual campaign of this year, else the newest active one, else the newest."""
-    newest = (Campaign.year.desc(), Campaign.id.desc())
+# The choices of default_campaign in turn, the year bound as ``year``: built once.
+_DEFAULT_CAMPAIGNS = tuple(
+    select(Campaign).where(*where).order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1)
     for where in (
-        (Campaign.kind == "annual", Campaign.year == today.year, Campaign.active.is_(True)),
+        (
+            Campaign.kind == "annual",
+            Campaign.year == bindparam("year"),
+            Campaign.active.is_(True),
+        ),
         (Campaign.active.is_(True),),
         (true(),),
-    ):
-        found = session.scalars(select(Campaign).where(*where).order_by(*newest).limit(1)).first()
+    )
+)
+
+
+def default_campaign(session: Session, today: dt.date) -> Campaign | None:
+    """The active annual campaign of this year, else the newest active one, else the newest."""
+    for stmt in _DEFAULT_CAMPAIGNS:
+        found = session.scalars(stmt, {"year": today.year}).first()
         if found is not None:
             return found
     return None
@@ -138,27 +151,32 @@ class TargetRow:
     counts: dict[str, int]
 
 
+_TARGETS = (
+    select(Target)
+    .where(Target.campaign_id == bindparam("campaign"))
+    .order_by(Target.position, Target.id)
+)
+
+
 def campaign_targets(session: Session, campaign: Campaign) -> list[Target]:
     """The campaign's targets in their order."""
-    return list(
-        session.scalars(
-            select(Target)
-            .where(Target.campaign_id == campaign.id)
-            .order_by(Target.position, Target.id)
-        )
-    )
+    return list(session.scalars(_TARGETS, {"campaign": campaign.id}))
 
 
 def _latest_reports(campaign: Campaign):
+    return _latest_of(campaign.id, participants(campaign))
+
+
+def _latest_of(campaign_id, units: Select):
     # The latest sent, not withdrawn report of each participating unit.
     return (
         select(_D.c.unit_id, func.max(_D.c.id).label("report_id"))
         .where(
-            _D.c.campaign_id == campaign.id,
+            _D.c.campaign_id == campaign_id,
             _D.c.kind == "report",
             _D.c.sent_at.is_not(None),
             _D.c.state.not_in(states_where(lambda s: s.retracted)["report"]),
-            _D.c.unit_id.in_(participants(campaign)),
+            _D.c.unit_id.in_(units),
         )
         .group_by(_D.c.unit_id)
         .subquery()
@@ -184,21 +202,30 @@ def unit_figures(
     return figures
 
 
+@derived
+def _target_counts(all_units: bool) -> Select:
+    """The statement of :func:`target_rows`, the campaign bound as ``campaign``: built once
+    per set of lifecycles for each way a campaign chooses its units."""
+    latest = _latest_of(bindparam("campaign"), participants_statement(all_units))
+    return (
+        select(_F.c.target_id, _F.c.value, _F.c.baseline, func.count())
+        .join(latest, _F.c.report_id == latest.c.report_id)
+        .group_by(_F.c.target_id, _F.c.value, _F.c.baseline)
+    )
+
+
 def target_rows(
     session: Session, campaign: Campaign, targets: list[Target], expected: int
 ) -> list[TargetRow]:
     """Met / not met / no figure per target over the participating units; a unit without a
     figure that can be judged counts as "no figure". The database counts each distinct
     (target, figure, baseline) once, and ``is_met`` judges it: few rows, the one rule."""
+    if not targets:
+        return []
     by_id = {t.id: t for t in targets}
-    latest = _latest_reports(campaign)
-    stmt = (
-        select(_F.c.target_id, _F.c.value, _F.c.baseline, func.count())
-        .join(latest, _F.c.report_id == latest.c.report_id)
-        .group_by(_F.c.target_id, _F.c.value, _F.c.baseline)
-    )
+    stmt = _target_counts(bool(campaign.all_units))
     counts = {t.id: dict.fromkeys(RESULTS, 0) for t in targets}
-    for target_id, value, baseline, n in session.execute(stmt):
+    for target_id, value, baseline, n in session.execute(stmt, {"campaign": campaign.id}):
         if target_id in by_id:
             met = is_met(by_id[target_id], value, baseline)
             if met is not None:
@@ -253,7 +280,8 @@ class NominationFigures:
 def revoked_condition():
     """The nomination's award was revoked (thu hồi): it stays published, and is counted among
     the published, with this figure beside it."""
-    return _D.c.id.in_(select(Revocation.dossier_id))
+    # The table's column, not the ORM attribute: a Core statement skips the ORM's row loading.
+    return _D.c.id.in_(select(Revocation.__table__.c.dossier_id))
 
 
 def _sent_nominations(campaign: Campaign, *columns) -> Select:
@@ -270,25 +298,33 @@ def _sent_in(scope, *columns) -> Select:
 
 def nomination_figures(session: Session, campaign: Campaign) -> NominationFigures:
     """The nominations of ``campaign`` sent to the Department (see ``_figures``)."""
-    return _figures(session, _D.c.campaign_id == campaign.id, ad_hoc_condition(campaign))
+    stmt = _campaign_figures(bool(campaign.is_ad_hoc))
+    return _figures(session, stmt, {"campaign": campaign.id})
+
+
+@derived
+def _campaign_figures(ad_hoc_campaign: bool) -> Select:
+    """The statement of :func:`nomination_figures`, the campaign bound as ``campaign``: built
+    once per set of lifecycles for ad-hoc campaigns and for the others."""
+    ad_hoc = true() if ad_hoc_campaign else _N.c.ad_hoc.is_(True)
+    return _figures_statement(_D.c.campaign_id == bindparam("campaign"), ad_hoc)
 
 
 def year_nomination_figures(session: Session, year: int) -> NominationFigures:
     """The nominations of every campaign of ``year`` sent to the Department: the whole year's
     ad-hoc commendations and direct-worker share, which no single campaign holds."""
-    return _figures(
-        session, _D.c.campaign_id.in_(_campaigns_of_year(year)), year_ad_hoc_condition(year)
+    stmt = _figures_statement(
+        _D.c.campaign_id.in_(_campaigns_of_year(year)), year_ad_hoc_condition(year)
     )
+    return _figures(session, stmt, {})
 
 
-def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
-    """By state (lifecycle order), by award type and by unit (most first), and the
-    direct-worker and ad-hoc figures: one pass over the nominations, grouped by (state, award,
-    unit), which gives all three."""
-    wdef, figures = WORKFLOWS["nomination"], NominationFigures()
+def _figures_statement(scope, ad_hoc) -> Select:
+    """One pass over the nominations sent within ``scope``, grouped by (state, award, unit),
+    which gives all three breakdowns of :func:`_figures`."""
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     # The kind, implied by the join, lets the campaign's index cover the dossiers' side.
-    stmt = _sent_in(
+    return _sent_in(
         and_(scope, _D.c.kind == "nomination"),
         _D.c.state,
         _N.c.award_type_id,
@@ -299,15 +335,38 @@ def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
         one(direct_condition()),
         one(revoked_condition()),
     ).group_by(_D.c.state, _N.c.award_type_id, _D.c.unit_id)
+
+
+# Names of the award types and units counted, built once.
+_AWARD_NAMES = select(AwardType.id, AwardType.name_vi, AwardType.name_en).where(
+    AwardType.id.in_(bindparam("ids", expanding=True))
+)
+_EVERY_UNIT_NAME = select(_U.c.id, _U.c.name).order_by(_U.c.name)
+_UNIT_NAMES = _EVERY_UNIT_NAME.where(_U.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _figures(session: Session, stmt: Select, params: dict) -> NominationFigures:
+    """By state (lifecycle order), by award type and by unit (most first), and the
+    direct-worker and ad-hoc figures, from ``stmt`` (:func:`_figures_statement`)."""
+    wdef, figures = WORKFLOWS["nomination"], NominationFigures()
     states: dict[str, list[int]] = {}
     awards: dict[int, int] = {}
     units: dict[int, int] = {}
-    for state, award_id, unit_id, n, *flags in session.execute(stmt):
-        sums = states.setdefault(state, [0, 0, 0, 0, 0])
-        for i, value in enumerate((n, *flags)):
-            sums[i] += int(value or 0)
+    # A city's campaign gives thousands of groups: the loop does the least per row.
+    for state, award_id, unit_id, n, ad_hoc, individual, direct, revoked in session.execute(
+        stmt, params
+    ):
+        sums = states.get(state)
+        if sums is None:
+            sums = states[state] = [0, 0, 0, 0, 0]
+        sums[0] += n
+        sums[1] += ad_hoc or 0
+        sums[2] += individual or 0
+        sums[3] += direct or 0
+        sums[4] += revoked or 0
         awards[award_id] = awards.get(award_id, 0) + n
         units[unit_id] = units.get(unit_id, 0) + n
+    states = {state: [int(v) for v in sums] for state, sums in states.items()}
     figures.by_state = [
         Count(s.name, s.label_vi, s.label_en, states[s.name][0])
         for s in wdef.states
@@ -321,20 +380,17 @@ def _figures(session: Session, scope, ad_hoc) -> NominationFigures:
     ) = states.get(published_state(), [0, 0, 0, 0, 0])[1:]
     figures.ad_hoc_in_progress = sum(v[1] for s, v in states.items() if s not in closed_states())
     if awards:
-        names = session.execute(
-            select(AwardType.id, AwardType.name_vi, AwardType.name_en).where(
-                AwardType.id.in_(awards)
-            )
-        )
+        names = session.execute(_AWARD_NAMES, {"ids": list(awards)})
         figures.by_award = sorted(
             (Count(aid, vi, en, awards[aid]) for aid, vi, en in names),
             key=lambda c: (-c.count, c.label_vi),
         )
     if units:
         # The database's order of names breaks ties, as it did when it sorted the counts too.
-        named = session.execute(
-            select(_U.c.id, _U.c.name).where(_U.c.id.in_(units)).order_by(_U.c.name)
-        )
+        if len(units) <= MANY_IDS:
+            named = session.execute(_UNIT_NAMES, {"ids": list(units)})
+        else:  # a city's: every name costs less than binding each id (see MANY_IDS)
+            named = (row for row in session.execute(_EVERY_UNIT_NAME) if row[0] in units)
         figures.by_unit = sorted(
             (Count(uid, name, name, units[uid]) for uid, name in named), key=lambda c: -c.count
         )
@@ -429,8 +485,8 @@ def unit_lines(
     session: Session, campaign: Campaign, today: dt.date, targets: list[Target] | None = None
 ) -> list[UnitLine]:
     """Every participating unit, in Vietnamese alphabetical order of name."""
-    plans = submissions(session, campaign, "plan", today)
-    reports = submissions(session, campaign, "report", today)
+    sent = campaign_submissions(session, campaign, today)
+    plans, reports = sent["plan"], sent["report"]
     targets = campaign_targets(session, campaign) if targets is None else targets
     figures = unit_figures(session, campaign, targets)
     units = participants(campaign)
@@ -539,8 +595,8 @@ def campaign_dashboard(
 ) -> Dashboard:
     """The figures of ``campaign``'s dashboard on ``today`` (Việt Nam's today by default)."""
     today = today or today_local()
-    plans = submissions(session, campaign, "plan", today)
-    reports = submissions(session, campaign, "report", today)
+    sent = campaign_submissions(session, campaign, today)
+    plans, reports = sent["plan"], sent["report"]
     rows = target_rows(session, campaign, campaign_targets(session, campaign), len(reports))
     chase, overdue = chase_rows(session, plans, reports, chase_limit)
     return Dashboard(

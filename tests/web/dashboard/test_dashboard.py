@@ -11,11 +11,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from models import Campaign, Target
+from models import Campaign, Target, Unit, User
 from tests.fixtures import dashboard_data as data
 from tests.fixtures.web import app_db
-from workflow.reporting.dashboard import today_local
+from web.dashboard.presenters import Links, shown
+from web.support.i18n import in_language
+from workflow.core.actors import Actor
+from workflow.reporting.dashboard import campaign_dashboard, today_local
 
 FIGURE = re.compile(
     r'<a(?: class="[^"]*")? href="([^"]+)" data-figure="([^"]+)">\s*'
@@ -295,3 +299,48 @@ def test_target_charts_and_lists_name_targets_by_their_title(client, auth, scena
         f"/dashboard/units?campaign={scenario['campaign']}&target={scenario['T1']}&result=met"
     ).get_data(as_text=True)
     assert "Chỉ tiêu “Tỷ lệ cơ sở triển khai kế hoạch thi đua”: đơn vị" in units
+
+
+def _charts(page: str) -> dict[str, str]:
+    return {re.search(r'id="([^"]+)"', svg).group(1): svg for svg in SVG.findall(page)}
+
+
+def test_the_drawn_figures_follow_the_data_the_language_and_the_reader(client, auth, scenario, app):
+    """Links and charts are kept per process (``presenters.shown``) for the figures, the
+    language and the links they were drawn for: a figure that moves, another language or a
+    reader with other lists gets a page drawn for it, never one kept for someone else."""
+    url = f"/dashboard/?campaign={scenario['campaign']}"
+    auth.login("reviewer")
+    first = client.get(url).get_data(as_text=True)
+    assert _charts(client.get(url).get_data(as_text=True)) == _charts(first)
+    expected = figures(first)["plan-expected"][1]
+
+    with app_db(app) as session:  # a unit closes: it no longer takes part
+        session.get(Unit, scenario["unit_c"]).active = False
+        session.get(Target, scenario["T1"]).title_vi = "Chỉ tiêu đổi tên"
+    moved = client.get(url).get_data(as_text=True)
+    assert figures(moved)["plan-expected"][1] == expected - 1
+    charts = _charts(moved)
+    assert charts["chart-submissions"] != _charts(first)["chart-submissions"]
+    assert "Chỉ tiêu đổi tên" in charts["chart-targets"]
+
+    with app.test_request_context(url), app_db(app) as session:
+        campaign = session.get(Campaign, scenario["campaign"])
+        board = campaign_dashboard(session, campaign)
+        reviewer, secretary = (
+            Actor.from_user(session.scalars(select(User).filter_by(username=name)).one())
+            for name in ("reviewer", "secretary")
+        )
+        with in_language("vi"):
+            vi = shown(board, Links(reviewer, campaign))
+        with in_language("en"):  # the same figures in the other language
+            en = shown(board, Links(reviewer, campaign))
+        with in_language("vi"):
+            assert shown(board, Links(reviewer, campaign)) is vi
+            other = shown(board, Links(secretary, campaign))  # no Office queue for her
+    assert "Kế hoạch và báo cáo của đơn vị" in vi.submission_chart
+    assert "Plans and reports of the units" in en.submission_chart
+    assert vi.view.submissions[0].label != en.view.submissions[0].label
+    assert "/office/" in vi.view.href["nominations"]
+    assert "/office/" not in other.view.href["nominations"]
+    assert other.view.href["nominations"].startswith("/dashboard/nominations?")

@@ -10,7 +10,14 @@ import pytest
 from models import Campaign, CampaignUnit
 from tests.fixtures.people import make_dossier
 from workflow import fire
-from workflow.campaigns.participation import SUBMISSION_KINDS, submissions, units_submissions
+from workflow.campaigns.deadlines import submission_status
+from workflow.campaigns.participation import (
+    SUBMISSION_KINDS,
+    campaign_submissions,
+    participant_ids,
+    submissions,
+    units_submissions,
+)
 
 UTC = dt.UTC
 ON_TIME = dt.datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
@@ -68,3 +75,38 @@ def test_a_units_submissions_match_the_whole_campaigns(session, world):
         units_submissions(session, campaigns, TODAY, {world.units["b"].id})[(listed.id, "plan")]
         == {}
     )
+
+
+@pytest.mark.db
+def test_a_campaigns_plans_and_reports_read_together_follow_the_rule_for_each_unit(session, world):
+    """``campaign_submissions`` judges each distinct sending once: every unit still gets what
+    ``submission_status`` says of its own first sending, stored lateness or not."""
+    world.campaign.plan_due = dt.date(2026, 3, 10)
+    world.campaign.report_due = dt.date(2026, 3, 11)
+    world.campaign.late_allowed = True
+    sent = {
+        ("plan", "a"): _send(session, world, "plan", "a", ON_TIME),
+        ("plan", "b"): _send(session, world, "plan", "b", LATE),
+        ("report", "a"): _send(session, world, "report", "a", LATE),
+    }
+    # Sendings older than the stored lateness: judged by the day they were sent.
+    for dossier in (sent[("plan", "a")], sent[("plan", "b")]):
+        dossier.sent_late = None
+    session.flush()
+    found = campaign_submissions(session, world.campaign, TODAY)
+    assert set(found) == set(SUBMISSION_KINDS)
+    units = participant_ids(session, world.campaign)
+    assert units and {world.units["a"].id, world.units["b"].id} <= set(units)
+    for kind in SUBMISSION_KINDS:
+        assert set(found[kind]) == set(units)
+        for unit_id in units:
+            dossier = next(
+                (d for (k, _), d in sent.items() if k == kind and d.unit_id == unit_id), None
+            )
+            expected = submission_status(world.campaign, kind, dossier, TODAY)
+            assert found[kind][unit_id].status == expected, (kind, unit_id)
+            assert found[kind][unit_id].dossier_id == (dossier.id if dossier else None)
+        assert submissions(session, world.campaign, kind, TODAY) == found[kind]
+    assert found["plan"][world.units["a"].id].status == "on_time"
+    assert found["plan"][world.units["b"].id].status == "late"
+    assert found["report"][world.units["a"].id].status == "late"

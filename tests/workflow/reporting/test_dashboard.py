@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import Campaign, CampaignUnit, Unit
 from tests.fixtures import dashboard_data as data
 from web.dashboard import charts
+from workflow.campaigns import participation
 from workflow.campaigns.participation import participants, submissions
 from workflow.core import authz
 from workflow.reporting import dashboard
@@ -255,3 +256,20 @@ def test_the_year_counts_every_campaign_where_one_campaign_cannot(session, world
     assert rows[world.ad_hoc.id] == (1, 1, 1)
     assert rows[scenario.campaign.id] == (one.total, one.published, 2)
     assert board.figures.total == sum(r.sent for r in board.campaigns)
+
+
+def test_many_units_are_named_by_reading_every_unit_with_the_same_figures(
+    session, scenario, monkeypatch
+):
+    """Past ``MANY_IDS`` units (a city's), names and contacts come from reading every unit
+    rather than binding each id: the same dashboard, lines and order."""
+    few = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY, chase_limit=None)
+    lines = dashboard.unit_lines(session, scenario.campaign, data.TODAY)
+    monkeypatch.setattr(dashboard, "MANY_IDS", 0)
+    monkeypatch.setattr(participation, "MANY_IDS", 0)
+    many = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY, chase_limit=None)
+    assert many == few and few.chase and few.nominations.by_unit
+    assert dashboard.unit_lines(session, scenario.campaign, data.TODAY) == lines
+    a = scenario.units["a"].id
+    every = participation.unit_infos(session, participants(scenario.campaign))
+    assert participation.unit_infos(session, [a]) == {a: every[a]}

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, false, func, inspect, select
+from sqlalchemy import and_, bindparam, exists, false, func, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -56,7 +56,7 @@ from models import (
 from models.clock import local_day
 from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
-from workflow.people.import_rows import chunks
+from workflow.people.import_rows import CHUNK, chunks
 
 # A revoked award's record stays in the history but is not held: no check counts it.
 HELD = AwardRecord.revocation_id.is_(None)
@@ -215,16 +215,13 @@ class Checker:
             self._disciplines[discipline.person_id].append(discipline)
 
     def _read_records(self, rows: list[Nomination]) -> None:
-        for kind in ("person", "collective"):
-            ids = {i for k, i in map(_entry, rows) if k == kind and i is not None}
-            ids = {i for i in ids if (kind, i) not in self._records}
-            for ident in ids:
-                self._records[kind, ident] = []
-            found = _rows(self.session, _RECORDS[kind], ids)
-            for r in sorted(found, key=lambda r: r.id):
-                self._records[kind, r.owner].append(
-                    Held(r.id, r.award_type_id, r.year, r.basis, r.dossier_id)
-                )
+        people, groups = _entries(rows, self._records)
+        for r in sorted(_rows_of_two(self.session, _RECORDS, people, groups), key=lambda r: r.id):
+            held = Held(r.id, r.award_type_id, r.year, r.basis, r.dossier_id)
+            if r.person_id in people:
+                self._records["person", r.person_id].append(held)
+            if r.collective_id in groups:
+                self._records["collective", r.collective_id].append(held)
 
     def _read_holds(self, rows: list[Nomination]) -> None:
         # A row naming no register entry is left to ``holds_of`` and its own query.
@@ -233,8 +230,7 @@ class Checker:
         units = {i for kind, i in keys if kind == "unit"}
         for key in keys:
             self._holds[key] = []
-        found = _objects(self.session, _HOLDS_OF_PEOPLE, people)
-        found += _objects(self.session, _HOLDS_OF_UNITS, units)
+        found = _rows_of_two(self.session, _HOLDS, people, units, objects=True)
         for hold in sorted(found, key=lambda h: (h.starts_on, h.id)):
             key = (
                 ("person", hold.person_id) if hold.person_id is not None else ("unit", hold.unit_id)
@@ -242,14 +238,13 @@ class Checker:
             self._holds[key].append(hold)
 
     def _read_nominations(self, rows: list[Nomination]) -> None:
+        people, groups = _entries(rows, self._nominations)
         states = {"states": counted_states()}
-        for kind in ("person", "collective"):
-            ids = {i for k, i in map(_entry, rows) if k == kind and i is not None}
-            ids = {i for i in ids if (kind, i) not in self._nominations}
-            for ident in ids:
-                self._nominations[kind, ident] = []
-            for row in _rows(self.session, _COUNTED_OF[kind], ids, states):
-                self._nominations[kind, row[4]].append(tuple(row[:4]))
+        for row in _rows_of_two(self.session, _COUNTED_OF, people, groups, states):
+            if row.person_id in people:
+                self._nominations["person", row.person_id].append(tuple(row[:4]))
+            if row.collective_id in groups:
+                self._nominations["collective", row.collective_id].append(tuple(row[:4]))
 
     def _read_counts(self, rows: list[Nomination]) -> None:
         """The counts the quota rules of ``rows`` will ask for, in two grouped queries."""
@@ -574,28 +569,33 @@ _RATINGS = select(Evaluation.person_id, Evaluation.year, Evaluation.rating).wher
 )
 _INITIATIVES = select(Initiative).where(Initiative.person_id.in_(_ids()))
 _DISCIPLINES = select(Discipline).where(Discipline.person_id.in_(_ids()))
-_RECORDS = {
-    kind: select(
-        AwardRecord.id,
-        AwardRecord.award_type_id,
-        AwardRecord.year,
-        AwardRecord.basis,
-        AwardRecord.dossier_id,
-        column.label("owner"),
-    ).where(HELD, column.in_(_ids()))
-    for kind, column in (
-        ("person", AwardRecord.person_id),
-        ("collective", AwardRecord.collective_id),
-    )
-}
-_HOLDS_OF_PEOPLE = select(Hold).where(Hold.person_id.in_(_ids()))
-_HOLDS_OF_UNITS = select(Hold).where(Hold.person_id.is_(None), Hold.unit_id.in_(_ids()))
-_COUNTED_OF = {
-    kind: _COUNTED_NOMINATIONS.add_columns(column).where(
-        Nomination.state.in_(bindparam("states", expanding=True)), column.in_(_ids())
-    )
-    for kind, column in (("person", Nomination.person_id), ("collective", Nomination.collective_id))
-}
+
+
+def _others() -> Any:
+    """The second kind of ids of a statement reading two kinds of entries at once."""
+    return bindparam("others", expanding=True)
+
+
+# Of people (``ids``) and collectives (``others``) at once.
+_RECORDS = select(
+    AwardRecord.id,
+    AwardRecord.award_type_id,
+    AwardRecord.year,
+    AwardRecord.basis,
+    AwardRecord.dossier_id,
+    AwardRecord.person_id,
+    AwardRecord.collective_id,
+).where(HELD, or_(AwardRecord.person_id.in_(_ids()), AwardRecord.collective_id.in_(_others())))
+_COUNTED_OF = _COUNTED_NOMINATIONS.add_columns(
+    Nomination.person_id, Nomination.collective_id
+).where(
+    Nomination.state.in_(bindparam("states", expanding=True)),
+    or_(Nomination.person_id.in_(_ids()), Nomination.collective_id.in_(_others())),
+)
+# Of people (``ids``) and, on no person, of units (``others``) at once.
+_HOLDS = select(Hold).where(
+    or_(Hold.person_id.in_(_ids()), and_(Hold.person_id.is_(None), Hold.unit_id.in_(_others())))
+)
 # Per (award type, unit, year): held records, and nominations counted without their record.
 _RECORDS_COUNTED = (
     select(AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year, func.count())
@@ -650,6 +650,44 @@ def _rows(
     for chunk in chunks(ids):
         found += session.execute(query, {**(parameters or {}), "ids": chunk}).all()
     return found
+
+
+def _rows_of_two(
+    session: Session,
+    query,
+    ids: set[Any],
+    others: set[Any],
+    parameters: dict[str, Any] | None = None,
+    *,
+    objects: bool = False,
+) -> list[Any]:
+    """The rows (``objects``: the objects) of ``query`` for ``ids`` and ``others`` together,
+    one statement per chunk of both."""
+    tagged = [(False, i) for i in sorted(ids)] + [(True, i) for i in sorted(others)]
+    found: list[Any] = []
+    for start in range(0, len(tagged), CHUNK):
+        part = tagged[start : start + CHUNK]
+        bound = {
+            **(parameters or {}),
+            "ids": [i for other, i in part if not other],
+            "others": [i for other, i in part if other],
+        }
+        found += (session.scalars if objects else session.execute)(query, bound).all()
+    return found
+
+
+def _entries(
+    rows: list[Nomination], kept: dict[tuple[str, int | None], Any]
+) -> tuple[set[int], set[int]]:
+    """The people and the collectives the rows name whose facts are not in ``kept`` yet, each
+    given an empty list there to fill."""
+    people: set[int] = set()
+    groups: set[int] = set()
+    for kind, ident in map(_entry, rows):
+        if ident is not None and (kind, ident) not in kept:
+            (people if kind == "person" else groups).add(ident)
+            kept[kind, ident] = []
+    return people, groups
 
 
 def _objects(session: Session, query, ids: Iterable[Any]) -> list[Any]:

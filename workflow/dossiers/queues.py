@@ -8,7 +8,6 @@ from ``engine.available`` (what this person may fire on it now).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -79,36 +78,6 @@ def _candidates(actor: Actor) -> ColumnElement[bool]:
 _LIST = aliased(Dossier)
 
 
-def _candidates_statement(actor: Actor) -> Select:
-    """The actor's candidates, oldest change first: a statement built once per set of grants
-    (building it costs more than running it), until the lifecycles change."""
-    built = _built_statements()
-    key = frozenset(actor.grants)
-    stmt = built.get(key)
-    if stmt is None:
-        stmt = (
-            select(ANY_DOSSIER)
-            .where(_candidates(actor))
-            .order_by(ANY_DOSSIER.updated_at, ANY_DOSSIER.id)
-        )
-        with _BUILDING:
-            built[key] = stmt
-            while len(built) > _KEPT_STATEMENTS:
-                built.pop(next(iter(built)))
-    return stmt
-
-
-@derived
-def _built_statements() -> dict[frozenset, Select]:
-    """The candidates' statements by grants, emptied when the lifecycles change (``register``);
-    the oldest built goes first past ``_KEPT_STATEMENTS``."""
-    return {}
-
-
-_KEPT_STATEMENTS = 256
-_BUILDING = threading.Lock()
-
-
 def _row_of_unsent_list() -> ColumnElement[bool]:
     return exists().where(_LIST.id == ANY_DOSSIER.Nomination.proposal_id, _LIST.sent_at.is_(None))
 
@@ -176,9 +145,14 @@ def my_queues(
     of each queue only, the ones a page shows; a queue of thousands then costs no guard query
     per row.
     """
+    stmt = (
+        select(ANY_DOSSIER)
+        .where(_candidates(actor))
+        .order_by(ANY_DOSSIER.updated_at, ANY_DOSSIER.id)
+    )
     rows = [
         row
-        for dossier in session.scalars(_candidates_statement(actor)).unique()
+        for dossier in session.scalars(stmt).unique()
         if (row := todo_row(session, dossier, actor, now, rules=evaluate is None)) is not None
     ]
     by_queue: dict[str, list[TodoRow]] = {}

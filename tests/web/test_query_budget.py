@@ -40,12 +40,12 @@ BUDGETS = {
     (STAFF, "/"): 12,
     (HEAD, "/"): 12,
     (STAFF, "/dossiers/"): 7,
-    (REVIEWER, "/"): 24,
+    (REVIEWER, "/"): 12,
     (REVIEWER, "/office/"): 18,
     (REVIEWER, "/dashboard/"): 13,
 }
 # A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.
-DOSSIER_BUDGET, OUTCOME_BUDGET = 31, 2
+DOSSIER_BUDGET, OUTCOME_BUDGET = 25, 2
 TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", re.I)
 
 

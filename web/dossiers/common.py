@@ -9,8 +9,9 @@ from typing import NamedTuple
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, with_polymorphic
+from sqlalchemy.orm.util import identity_key
 from werkzeug.datastructures import FileStorage
 
 from models import Dossier, Unit
@@ -40,10 +41,18 @@ def actor() -> Actor:
 
 def load_visible(session: Session, dossier_id: int, who: Actor) -> Dossier:
     """The dossier if ``who`` may see it; NotFound (404) otherwise, never telling which."""
-    dossier = session.get(Dossier, dossier_id)
+    if identity_key(Dossier, dossier_id) in session.identity_map:
+        dossier = session.get(Dossier, dossier_id)
+    else:
+        dossier = session.scalars(_VISIBLE, {"dossier_id": dossier_id}).unique().one_or_none()
     if dossier is None or not can_view(who, dossier):
         raise NotFound()
     return dossier
+
+
+# Every kind's columns in one statement (outer joins), not the base row then its kind's.
+_ANY_KIND = with_polymorphic(Dossier, "*")
+_VISIBLE = select(_ANY_KIND).where(_ANY_KIND.id == bindparam("dossier_id"))
 
 
 def member_units(session: Session, who: Actor) -> list[Unit]:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, CouncilItem, CouncilSession, Dossier, Target, User
@@ -196,15 +196,22 @@ def _details(
     return out
 
 
-def timeline(session: Session, dossier: Dossier) -> list[Step]:
-    """The dossier's audit events as readable steps, oldest first."""
-    events = history(session, "dossier", dossier.id)
-    ids = {e.actor_id for e in events if e.actor_id}
-    names = (
-        dict(session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
-        if ids
-        else {}
-    )
+def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    """{user id: full name} of ``ids``, in one statement (None among them is left out)."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    return dict(session.execute(_USER_NAMES, {"ids": wanted}).all())
+
+
+_USER_NAMES = select(User.id, User.full_name).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
+def timeline(
+    session: Session, dossier: Dossier, events: list[AuditEvent], names: dict[int, str]
+) -> list[Step]:
+    """The dossier's audit events (``history``) as readable steps, oldest first; ``names``
+    holds the name of each event's author (``user_names``)."""
     steps, targets = [], target_names(session, dossier)
     for event in events:
         steps.append(
@@ -346,22 +353,31 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
     needs_vote = any(Input.COUNCIL_VOTE in v.tdef.requires for v in views)
     returned = last_return(session, dossier)
     revoked = revocation.revocation_of(session, dossier.id) if state.public else None
+    events = history(session, "dossier", dossier.id)
+    thread = returns.thread(session, dossier.id)
+    # Whoever the page names (the steps' authors, the dossier's, the returns' and the
+    # replies'), read at once.
+    names = user_names(
+        session,
+        {e.actor_id for e in events}
+        | {dossier.author_id, returned.actor_id if returned else None}
+        | {r.returned_by for r in thread}
+        | {p.replied_by for r in thread for p in r.points},
+    )
     return {
         "dossier": dossier,
         "state": state,
         "revocation": revoked,
         "may_revoke": revocation.may_revoke(who, dossier, revoked),
-        "steps": timeline(session, dossier),
+        "steps": timeline(session, dossier, events, names),
+        "names": names,
         "actions": views,
         "elsewhere": done_elsewhere(session, dossier, who),
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
         "editable": state.editable and may_edit_dossier(who, dossier),
         "return_event": returned,
-        "returned_by": session.get(User, returned.actor_id)
-        if returned and returned.actor_id
-        else None,
         "next_steps": next_steps(dossier),
         "classifications": CLASSIFICATIONS,
-        "returns": returns.thread(session, dossier.id),
+        "returns": thread,
     }

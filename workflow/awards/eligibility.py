@@ -7,8 +7,9 @@ ones warn, and approving anyway needs a reason (``workflow.awards.guards``).
 
 A row of a list proposal (``Nomination.proposal_id``) counts the list's files (its letter and
 minutes) with its own for the "document" rules. Many nominations are checked at the cost of one
-(``Checker.prefetch``, ``check_many``); the transitions of a batch share one Checker
-(``batch``).
+(``Checker.expect``, ``check_many``): each family of facts is read for all of them on its first
+use, and a family their rules never read is never read; the transitions of a batch share one
+Checker (``batch``).
 
 Which rules apply: those in force on the day the dossier was received by the Department
 (``sent_at``, Hải Phòng date), or today for a dossier not sent yet. Holds are judged today.
@@ -33,8 +34,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, select
+from sqlalchemy import and_, bindparam, exists, false, func, inspect, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from models import (
     Attachment,
@@ -54,7 +56,7 @@ from models import (
 from models.clock import local_day
 from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
-from workflow.people.import_rows import chunks
+from workflow.people.import_rows import CHUNK, chunks
 
 # A revoked award's record stays in the history but is not held: no check counts it.
 HELD = AwardRecord.revocation_id.is_(None)
@@ -81,9 +83,10 @@ class Checker:
     """Runs the checks; reads what the rule kinds need and keeps what several nominations share
     (award names, base counts, files, each register entry's history).
 
-    Each fact is read on first use, one query per kind of fact and register entry; ``prefetch``
-    reads them for many nominations at once (one query per kind of fact, whatever their number),
-    so that checking a list of 500 rows costs no query per row."""
+    Each fact is read on first use, one query per kind of fact and register entry; for the
+    nominations announced by ``expect``, a family of facts is read for all of them at once on
+    its first use (one query per family, whatever their number), so that checking a list of 500
+    rows costs no query per row; ``prefetch`` reads every family at once."""
 
     def __init__(self, session: Session, today: dt.date) -> None:
         self.session = session
@@ -101,11 +104,13 @@ class Checker:
         self._nominations: dict[tuple[str, int | None], list[tuple[int, int, int, str]]] = {}
         self._members: dict[tuple[tuple[str, int | None], int], list[int]] = {}
         self._members_facts: dict[tuple[tuple[str, int | None], int], MembersFacts] = {}
-        # Objects read by ``prefetch`` only to be found by lazy loads: the identity map holds
+        # Objects read with the families only to be found by lazy loads: the identity map holds
         # them weakly, so they are kept alive here.
         self._kept: list[Any] = []
         self._groups: set[int] = set()
         self._persons: set[int] = set()
+        # Per family of facts (``FAMILIES``): the expected rows it was not read for yet.
+        self._unread: dict[str, list[Nomination]] = {}
 
     def awards(self) -> dict[str, AwardType]:
         if self._awards is None:
@@ -119,6 +124,7 @@ class Checker:
         checked by its kind (``purposes``: the dossier's own files, when already counted). A
         draft naming nobody yet is checked against the rules that do not read the nominee."""
         day = local_day(nomination.sent_at) if nomination.sent_at else self.today
+        self._read("rules")
         rules = [r for r in rules_of(self.session, nomination.award_type_id) if r.applies_on(day)]
         if purposes is not None:
             self._files[nomination.id] = purposes
@@ -132,35 +138,53 @@ class Checker:
 
     # --- many nominations at once --------------------------------------------------------
 
-    def prefetch(self, nominations: Iterable[Any]) -> None:
-        """Read at once what the checks of ``nominations`` will read (other dossiers are
-        skipped): one query per kind of fact, in chunks of ids below SQLite's limit on bound
-        parameters; what is already kept is not read again."""
+    def expect(self, nominations: Iterable[Any], *, nominees: bool = False) -> None:
+        """Note that ``nominations`` will be checked (other dossiers are skipped). Each family
+        of facts (files, ratings, the awards history, the members of collectives...) is read
+        for all of them at once, the first time a check asks for that family: checking a list
+        of 500 rows costs no query per row, and a family no rule of theirs reads is not read.
+        ``nominees``: read their nominees' register entries now, for guards that read
+        ``nomination.person`` (a relationship, which the Checker does not see asked for)."""
         rows = [n for n in nominations if isinstance(n, Nomination)]
-        if not rows:
-            return
-        session = self.session
-        prefetch_rules(session, {n.award_type_id for n in rows})
-        awards = self.awards()
+        if rows:
+            for family in FAMILIES:
+                self._unread.setdefault(family, []).extend(rows)
+        if nominees:
+            self._read("persons")
+
+    def prefetch(self, nominations: Iterable[Any]) -> None:
+        """Read at once every family of facts the checks of ``nominations`` may read, and
+        their nominees' register entries (other dossiers are skipped): one query per family,
+        in chunks of ids below SQLite's limit on bound parameters; what is already kept is not
+        read again."""
+        self.expect(nominations)
+        for family in FAMILIES:
+            self._read(family)
+
+    def _read(self, family: str) -> None:
+        """Read ``family`` for the expected rows it was not read for yet."""
+        rows = self._unread.pop(family, None)
+        if rows:
+            getattr(self, f"_read_{family}")(rows)
+
+    def _read_rules(self, rows: list[Nomination]) -> None:
+        prefetch_rules(self.session, {n.award_type_id for n in rows})
+
+    def _read_persons(self, rows: list[Nomination]) -> None:
+        """The nominees' register entries, for the guards that read ``nomination.person``."""
+        wanted = {n.person_id for n in rows if n.person_id is not None} - self._persons
+        self._kept += _held_or_read(self.session, Person, _PERSONS, wanted)
+        self._persons |= wanted
+
+    def _read_collectives(self, rows: list[Nomination]) -> None:
+        wanted = {n.collective_id for n in rows if n.collective_id is not None} - self._groups
+        self._kept += _held_or_read(self.session, Collective, _COLLECTIVES, wanted)
+        self._groups |= wanted
+
+    def _read_files(self, rows: list[Nomination]) -> None:
         self._prefetch_files(
             {n.id for n in rows} | {n.proposal_id for n in rows if n.proposal_id is not None}
         )
-        # The nominees' register entries, for the guards that read ``nomination.person``.
-        person_ids = {n.person_id for n in rows if n.person_id is not None}
-        self._kept += _in_chunks(session, select(Person), Person.id, person_ids - self._persons)
-        self._persons |= person_ids
-        group_ids = {n.collective_id for n in rows if n.collective_id is not None}
-        found = _in_chunks(session, select(Collective), Collective.id, group_ids - self._groups)
-        self._kept += found
-        self._groups |= group_ids
-        people = {n.person_id for n in rows if _entry(n)[0] == "person"} - {None}
-        groups = {n.collective_id for n in rows if _entry(n)[0] == "collective"} - {None}
-        self._prefetch_person_facts(people - set(self._ratings))
-        self._prefetch_records(people, groups)
-        self._prefetch_holds(rows)
-        self._prefetch_nominations(people, groups)
-        self._prefetch_counts(rows, awards)
-        self._prefetch_members(rows)
 
     def _prefetch_files(self, dossier_ids: set[int]) -> None:
         missing = dossier_ids - set(self._files)
@@ -168,87 +192,68 @@ class Checker:
         for dossier_id in missing:
             self._files[dossier_id] = found.get(dossier_id, {})
 
-    def _prefetch_person_facts(self, people: set[int]) -> None:
-        """Ratings, initiatives and disciplinary measures of ``people``."""
-        session = self.session
+    def _read_ratings(self, rows: list[Nomination]) -> None:
+        people = _people(rows) - set(self._ratings)
         for person_id in people:
             self._ratings[person_id] = {}
-            self._initiatives[person_id] = []
-            self._disciplines[person_id] = []
-        for person_id, year, rating in _rows_in_chunks(
-            session,
-            select(Evaluation.person_id, Evaluation.year, Evaluation.rating),
-            Evaluation.person_id,
-            people,
-        ):
+        for person_id, year, rating in _rows(self.session, _RATINGS, people):
             self._ratings[person_id][year] = rating
-        found = _in_chunks(session, select(Initiative), Initiative.person_id, people)
+
+    def _read_initiatives(self, rows: list[Nomination]) -> None:
+        people = _people(rows) - set(self._initiatives)
+        for person_id in people:
+            self._initiatives[person_id] = []
+        found = _objects(self.session, _INITIATIVES, people)
         for initiative in sorted(found, key=lambda i: (i.year, i.id)):
             self._initiatives[initiative.person_id].append(initiative)
-        for discipline in _in_chunks(session, select(Discipline), Discipline.person_id, people):
+
+    def _read_disciplines(self, rows: list[Nomination]) -> None:
+        people = _people(rows) - set(self._disciplines)
+        for person_id in people:
+            self._disciplines[person_id] = []
+        for discipline in _objects(self.session, _DISCIPLINES, people):
             self._disciplines[discipline.person_id].append(discipline)
 
-    def _prefetch_records(self, people: set[int], groups: set[int]) -> None:
-        columns = (
-            AwardRecord.id,
-            AwardRecord.award_type_id,
-            AwardRecord.year,
-            AwardRecord.basis,
-            AwardRecord.dossier_id,
-            AwardRecord.person_id,
-            AwardRecord.collective_id,
-        )
-        for kind, column, ids in (
-            ("person", AwardRecord.person_id, people),
-            ("collective", AwardRecord.collective_id, groups),
-        ):
-            ids = {i for i in ids if (kind, i) not in self._records}
-            for ident in ids:
-                self._records[kind, ident] = []
-            found = _rows_in_chunks(self.session, select(*columns).where(HELD), column, ids)
-            for r in sorted(found, key=lambda r: r.id):
-                owner = r.person_id if kind == "person" else r.collective_id
-                self._records[kind, owner].append(
-                    Held(r.id, r.award_type_id, r.year, r.basis, r.dossier_id)
-                )
+    def _read_records(self, rows: list[Nomination]) -> None:
+        people, groups = _entries(rows, self._records)
+        for r in sorted(_rows_of_two(self.session, _RECORDS, people, groups), key=lambda r: r.id):
+            held = Held(r.id, r.award_type_id, r.year, r.basis, r.dossier_id)
+            if r.person_id in people:
+                self._records["person", r.person_id].append(held)
+            if r.collective_id in groups:
+                self._records["collective", r.collective_id].append(held)
 
-    def _prefetch_holds(self, rows: list[Nomination]) -> None:
+    def _read_holds(self, rows: list[Nomination]) -> None:
         # A row naming no register entry is left to ``holds_of`` and its own query.
         keys = {k for k in map(_hold_key, rows) if k[1] is not None} - set(self._holds)
-        people = {i for kind, i in keys if kind == "person" and i is not None}
-        units = {i for kind, i in keys if kind == "unit" and i is not None}
+        people = {i for kind, i in keys if kind == "person"}
+        units = {i for kind, i in keys if kind == "unit"}
         for key in keys:
             self._holds[key] = []
-        found = _in_chunks(self.session, select(Hold), Hold.person_id, people)
-        found += _in_chunks(
-            self.session, select(Hold).where(Hold.person_id.is_(None)), Hold.unit_id, units
-        )
+        found = _rows_of_two(self.session, _HOLDS, people, units, objects=True)
         for hold in sorted(found, key=lambda h: (h.starts_on, h.id)):
             key = (
                 ("person", hold.person_id) if hold.person_id is not None else ("unit", hold.unit_id)
             )
             self._holds[key].append(hold)
 
-    def _prefetch_nominations(self, people: set[int], groups: set[int]) -> None:
-        for kind, column, ids in (
-            ("person", Nomination.person_id, people),
-            ("collective", Nomination.collective_id, groups),
-        ):
-            ids = {i for i in ids if (kind, i) not in self._nominations}
-            for ident in ids:
-                self._nominations[kind, ident] = []
-            query = _COUNTED_NOMINATIONS.add_columns(column).where(
-                Nomination.state.in_(counted_states())
-            )
-            for row in _rows_in_chunks(self.session, query, column, ids):
-                self._nominations[kind, row[4]].append(tuple(row[:4]))
+    def _read_nominations(self, rows: list[Nomination]) -> None:
+        people, groups = _entries(rows, self._nominations)
+        states = {"states": counted_states()}
+        for row in _rows_of_two(self.session, _COUNTED_OF, people, groups, states):
+            if row.person_id in people:
+                self._nominations["person", row.person_id].append(tuple(row[:4]))
+            if row.collective_id in groups:
+                self._nominations["collective", row.collective_id].append(tuple(row[:4]))
 
-    def _prefetch_counts(self, rows: list[Nomination], awards: dict[str, AwardType]) -> None:
+    def _read_counts(self, rows: list[Nomination]) -> None:
         """The counts the quota rules of ``rows`` will ask for, in two grouped queries."""
         keys: set[tuple[int, int, int]] = set()
         for n in rows:
             for rule in rules_of(self.session, n.award_type_id):
-                base = awards.get(rule.values.get("of", "")) if rule.kind == "quota" else None
+                base = (
+                    self.awards().get(rule.values.get("of", "")) if rule.kind == "quota" else None
+                )
                 if base is not None:
                     year = n.campaign.year
                     keys |= {(base.id, n.unit_id, year), (n.award_type_id, n.unit_id, year)}
@@ -256,88 +261,53 @@ class Checker:
         if not keys:
             return
         found = dict.fromkeys(keys, 0)
-        award_ids, unit_ids = {k[0] for k in keys}, {k[1] for k in keys}
-        years = sorted({k[2] for k in keys})
-        records = select(
-            AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year, func.count()
-        ).where(AwardRecord.award_type_id.in_(award_ids), AwardRecord.year.in_(years), HELD)
-        recorded = exists().where(AwardRecord.dossier_id == Nomination.id)
-        nominations = (
-            select(Nomination.award_type_id, Nomination.unit_id, Campaign.year, func.count())
-            .join(Campaign, Campaign.id == Nomination.campaign_id)
-            .where(
-                Nomination.award_type_id.in_(award_ids),
-                Campaign.year.in_(years),
-                Nomination.state.in_(counted_states()),
-                ~recorded,
-            )
-        )
-        for query, unit_column, group in (
-            (
-                records,
-                AwardRecord.unit_id,
-                (AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year),
-            ),
-            (
-                nominations,
-                Nomination.unit_id,
-                (Nomination.award_type_id, Nomination.unit_id, Campaign.year),
-            ),
-        ):
-            for chunk in chunks(unit_ids):
-                grouped = query.where(unit_column.in_(chunk)).group_by(*group)
-                for award_type_id, unit_id, year, count in self.session.execute(grouped):
-                    if (award_type_id, unit_id, year) in found:
-                        found[award_type_id, unit_id, year] += count
+        parameters = {
+            "awards": sorted({k[0] for k in keys}),
+            "years": sorted({k[2] for k in keys}),
+            "states": counted_states(),
+        }
+        for query in (_RECORDS_COUNTED, _NOMINATIONS_COUNTED):
+            for award_type_id, unit_id, year, count in _rows(
+                self.session, query, {k[1] for k in keys}, parameters
+            ):
+                if (award_type_id, unit_id, year) in found:
+                    found[award_type_id, unit_id, year] += count
         self._counts.update(found)
 
-    def _prefetch_members(self, rows: list[Nomination]) -> None:
+    def _read_members(self, rows: list[Nomination]) -> None:
         """The members of the collective rows, and what the collective rules read of them."""
-        wanted = {
-            (_group_key(n), n.campaign.year) for n in rows if n.nominee_kind == "collective"
-        } - set(self._members_facts)
+        collective = [n for n in rows if n.nominee_kind == "collective"]
+        if not collective:
+            return
+        self._read_collectives(collective)
+        wanted = {(_group_key(n), n.campaign.year) for n in collective} - set(self._members_facts)
         if not wanted:
             return
         units = {i for (kind, i), _ in wanted if kind == "unit"}
         groups = {i for (kind, i), _ in wanted if kind == "group"}
-        memberships = _in_chunks(self.session, select(Membership), Membership.unit_id, units)
-        memberships += _in_chunks(
-            self.session, select(Membership), Membership.collective_id, groups
-        )
+        memberships = _rows(self.session, _MEMBERSHIPS_OF_UNITS, units)
+        memberships += _rows(self.session, _MEMBERSHIPS_OF_GROUPS, groups)
         for key, year in wanted:
             kind, ident = key
             column = "unit_id" if kind == "unit" else "collective_id"
+            # The model's own rule, applied to the columns read.
             self._members[key, year] = sorted(
                 {
                     m.person_id
                     for m in memberships
-                    if getattr(m, column) == ident and m.covers_year(year)
+                    if getattr(m, column) == ident and Membership.covers_year(m, year)
                 }
             )
         people = {p for key in wanted for p in self._members[key]}
-        years = sorted({year for _, year in wanted})
+        years = {"years": sorted({year for _, year in wanted})}
         held: dict[tuple[int, int], set[int]] = {}
-        for person_id, award_type_id, year in _rows_in_chunks(
-            self.session,
-            select(AwardRecord.person_id, AwardRecord.award_type_id, AwardRecord.year).where(
-                AwardRecord.year.in_(years), AwardRecord.basis == "merit", HELD
-            ),
-            AwardRecord.person_id,
-            people,
-        ):
+        for person_id, award_type_id, year in _rows(self.session, _MEMBERS_HELD, people, years):
             held.setdefault((person_id, year), set()).add(award_type_id)
         ratings = {
             (person_id, year): rating
-            for person_id, year, rating in _rows_in_chunks(
-                self.session,
-                select(Evaluation.person_id, Evaluation.year, Evaluation.rating).where(
-                    Evaluation.year.in_(years)
-                ),
-                Evaluation.person_id,
-                people,
-            )
+            for person_id, year, rating in _rows(self.session, _MEMBERS_RATED, people, years)
         }
-        measures = _in_chunks(self.session, select(Discipline), Discipline.person_id, people)
+        measures = sorted(_rows(self.session, _MEMBERS_DISCIPLINED, people), key=lambda d: d.id)
         for key, year in wanted:
             members = self._members[key, year]
             by_award: dict[int, set[int]] = {}
@@ -348,8 +318,8 @@ class Checker:
             inside = set(members)
             disciplined = [
                 (d.person_id, d.form)
-                for d in sorted(measures, key=lambda d: d.id)
-                if d.person_id in inside and d.in_year(year)
+                for d in measures
+                if d.person_id in inside and Discipline.in_year(d, year)
             ]
             self._members_facts[key, year] = MembersFacts(members, by_award, rated, disciplined)
 
@@ -372,6 +342,7 @@ class Checker:
         wanted = [nomination.id]
         if nomination.proposal_id is not None:
             wanted.append(nomination.proposal_id)
+        self._read("files")
         self._prefetch_files(set(wanted))
         merged = dict(self._files[nomination.id])
         if nomination.proposal_id is not None:
@@ -382,6 +353,7 @@ class Checker:
     def holds_of(self, nomination: Nomination) -> list[Hold]:
         """The holds on the nominee in force today, earliest first."""
         key = _hold_key(nomination)
+        self._read("holds")
         if key not in self._holds:
             self._holds[key] = list(self.session.scalars(_holds_for(nomination)))
         return [h for h in self._holds[key] if h.active_on(self.today)]
@@ -391,6 +363,7 @@ class Checker:
     def count(self, award_type_id: int, unit_id: int, year: int) -> int:
         """Records of the award in the unit and year, plus nominations received and alive."""
         key = (award_type_id, unit_id, year)
+        self._read("counts")
         if key not in self._counts:
             records = self.session.scalar(
                 select(func.count())
@@ -423,6 +396,7 @@ class Checker:
     def records_of(self, nomination: Nomination) -> list[Held]:
         """Every award the nominee (person or collective) received, any year."""
         key = _entry(nomination)
+        self._read("records")
         if key not in self._records:
             column = AwardRecord.person_id if key[0] == "person" else AwardRecord.collective_id
             self._records[key] = (
@@ -455,6 +429,7 @@ class Checker:
 
     def ratings(self, person_id: int | None) -> dict[int, str]:
         """{year: rating} of a person."""
+        self._read("ratings")
         if person_id not in self._ratings:
             self._ratings[person_id] = dict(
                 self.session.execute(
@@ -467,6 +442,7 @@ class Checker:
 
     def initiatives(self, person_id: int | None) -> list[Initiative]:
         """A person's initiatives and research, oldest first."""
+        self._read("initiatives")
         if person_id not in self._initiatives:
             self._initiatives[person_id] = list(
                 self.session.scalars(
@@ -480,6 +456,7 @@ class Checker:
     def members(self, nomination: Nomination, year: int) -> list[int]:
         """The people of a collective nominee in ``year``: those whose period in the unit (in
         the group, for a group) covers the year."""
+        self._read("members")
         key = _group_key(nomination)
         if (key, year) not in self._members:
             query = select(Membership)
@@ -494,6 +471,7 @@ class Checker:
 
     def members_facts(self, nomination: Nomination, year: int) -> MembersFacts:
         """What the collective rules read about the members in ``year`` (one query each)."""
+        self._read("members")
         key = (_group_key(nomination), year)
         if key not in self._members_facts:
             people = self.members(nomination, year)
@@ -528,6 +506,7 @@ class Checker:
 
     def disciplines(self, person_id: int | None) -> list[Discipline]:
         """A person's disciplinary measures."""
+        self._read("disciplines")
         if person_id not in self._disciplines:
             self._disciplines[person_id] = list(
                 self.session.scalars(select(Discipline).where(Discipline.person_id == person_id))
@@ -539,6 +518,7 @@ class Checker:
     ) -> list[tuple[int, str]]:
         """(id, state) of the nominee's other nominations for the award that year, received."""
         entry = _entry(nomination)
+        self._read("nominations")
         if entry not in self._nominations:
             query = _COUNTED_NOMINATIONS.where(
                 Nomination.state.in_(counted_states()), _same_nominee(nomination)
@@ -559,20 +539,197 @@ _COUNTED_NOMINATIONS = (
 )
 
 
-def _in_chunks(session: Session, query, column, ids: Iterable[Any]) -> list[Any]:
-    """The objects of ``query`` whose ``column`` is one of ``ids``, one query per chunk."""
+# The families of facts a Checker reads for all its expected rows at once, each on first use.
+FAMILIES = (
+    "rules",
+    "persons",
+    "collectives",
+    "files",
+    "ratings",
+    "initiatives",
+    "disciplines",
+    "records",
+    "holds",
+    "nominations",
+    "counts",
+    "members",
+)
+
+
+def _ids() -> Any:
+    """The ids of a chunk, bound when the statement runs (built once, not per call)."""
+    return bindparam("ids", expanding=True)
+
+
+_PERSONS = select(Person).where(Person.id.in_(_ids()))
+_COLLECTIVES = select(Collective).where(Collective.id.in_(_ids()))
+_NOMINATIONS = select(Nomination).where(Nomination.id.in_(_ids()))
+_RATINGS = select(Evaluation.person_id, Evaluation.year, Evaluation.rating).where(
+    Evaluation.person_id.in_(_ids())
+)
+_INITIATIVES = select(Initiative).where(Initiative.person_id.in_(_ids()))
+_DISCIPLINES = select(Discipline).where(Discipline.person_id.in_(_ids()))
+
+
+def _others() -> Any:
+    """The second kind of ids of a statement reading two kinds of entries at once."""
+    return bindparam("others", expanding=True)
+
+
+# Of people (``ids``) and collectives (``others``) at once.
+_RECORDS = select(
+    AwardRecord.id,
+    AwardRecord.award_type_id,
+    AwardRecord.year,
+    AwardRecord.basis,
+    AwardRecord.dossier_id,
+    AwardRecord.person_id,
+    AwardRecord.collective_id,
+).where(HELD, or_(AwardRecord.person_id.in_(_ids()), AwardRecord.collective_id.in_(_others())))
+_COUNTED_OF = _COUNTED_NOMINATIONS.add_columns(
+    Nomination.person_id, Nomination.collective_id
+).where(
+    Nomination.state.in_(bindparam("states", expanding=True)),
+    or_(Nomination.person_id.in_(_ids()), Nomination.collective_id.in_(_others())),
+)
+# Of people (``ids``) and, on no person, of units (``others``) at once.
+_HOLDS = select(Hold).where(
+    or_(Hold.person_id.in_(_ids()), and_(Hold.person_id.is_(None), Hold.unit_id.in_(_others())))
+)
+# Per (award type, unit, year): held records, and nominations counted without their record.
+_RECORDS_COUNTED = (
+    select(AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year, func.count())
+    .where(
+        AwardRecord.award_type_id.in_(bindparam("awards", expanding=True)),
+        AwardRecord.year.in_(bindparam("years", expanding=True)),
+        HELD,
+        AwardRecord.unit_id.in_(_ids()),
+    )
+    .group_by(AwardRecord.award_type_id, AwardRecord.unit_id, AwardRecord.year)
+)
+_NOMINATIONS_COUNTED = (
+    select(Nomination.award_type_id, Nomination.unit_id, Campaign.year, func.count())
+    .join(Campaign, Campaign.id == Nomination.campaign_id)
+    .where(
+        Nomination.award_type_id.in_(bindparam("awards", expanding=True)),
+        Campaign.year.in_(bindparam("years", expanding=True)),
+        Nomination.state.in_(bindparam("states", expanding=True)),
+        ~exists().where(AwardRecord.dossier_id == Nomination.id),
+        Nomination.unit_id.in_(_ids()),
+    )
+    .group_by(Nomination.award_type_id, Nomination.unit_id, Campaign.year)
+)
+_MEMBERSHIP_COLUMNS = (
+    Membership.person_id,
+    Membership.unit_id,
+    Membership.collective_id,
+    Membership.starts_on,
+    Membership.ends_on,
+)
+_MEMBERSHIPS_OF_UNITS = select(*_MEMBERSHIP_COLUMNS).where(Membership.unit_id.in_(_ids()))
+_MEMBERSHIPS_OF_GROUPS = select(*_MEMBERSHIP_COLUMNS).where(Membership.collective_id.in_(_ids()))
+_MEMBERS_HELD = select(AwardRecord.person_id, AwardRecord.award_type_id, AwardRecord.year).where(
+    AwardRecord.year.in_(bindparam("years", expanding=True)),
+    AwardRecord.basis == "merit",
+    HELD,
+    AwardRecord.person_id.in_(_ids()),
+)
+_MEMBERS_RATED = select(Evaluation.person_id, Evaluation.year, Evaluation.rating).where(
+    Evaluation.year.in_(bindparam("years", expanding=True)), Evaluation.person_id.in_(_ids())
+)
+_MEMBERS_DISCIPLINED = select(
+    Discipline.id, Discipline.person_id, Discipline.form, Discipline.starts_on, Discipline.ends_on
+).where(Discipline.person_id.in_(_ids()))
+
+
+def _rows(
+    session: Session, query, ids: Iterable[Any], parameters: dict[str, Any] | None = None
+) -> list[Any]:
+    """The rows of ``query`` for ``ids``, one statement per chunk of ids."""
     found: list[Any] = []
     for chunk in chunks(ids):
-        found += session.scalars(query.where(column.in_(chunk))).all()
+        found += session.execute(query, {**(parameters or {}), "ids": chunk}).all()
     return found
 
 
-def _rows_in_chunks(session: Session, query, column, ids: Iterable[Any]) -> list[Any]:
-    """The rows of ``query`` whose ``column`` is one of ``ids``, one query per chunk."""
+def _rows_of_two(
+    session: Session,
+    query,
+    ids: set[Any],
+    others: set[Any],
+    parameters: dict[str, Any] | None = None,
+    *,
+    objects: bool = False,
+) -> list[Any]:
+    """The rows (``objects``: the objects) of ``query`` for ``ids`` and ``others`` together,
+    one statement per chunk of both."""
+    tagged = [(False, i) for i in sorted(ids)] + [(True, i) for i in sorted(others)]
+    found: list[Any] = []
+    for start in range(0, len(tagged), CHUNK):
+        part = tagged[start : start + CHUNK]
+        bound = {
+            **(parameters or {}),
+            "ids": [i for other, i in part if not other],
+            "others": [i for other, i in part if other],
+        }
+        found += (session.scalars if objects else session.execute)(query, bound).all()
+    return found
+
+
+def _entries(
+    rows: list[Nomination], kept: dict[tuple[str, int | None], Any]
+) -> tuple[set[int], set[int]]:
+    """The people and the collectives the rows name whose facts are not in ``kept`` yet, each
+    given an empty list there to fill."""
+    people: set[int] = set()
+    groups: set[int] = set()
+    for kind, ident in map(_entry, rows):
+        if ident is not None and (kind, ident) not in kept:
+            (people if kind == "person" else groups).add(ident)
+            kept[kind, ident] = []
+    return people, groups
+
+
+def _objects(session: Session, query, ids: Iterable[Any]) -> list[Any]:
+    """The objects of ``query`` for ``ids``, one statement per chunk of ids."""
     found: list[Any] = []
     for chunk in chunks(ids):
-        found += session.execute(query.where(column.in_(chunk))).all()
+        found += session.scalars(query, {"ids": chunk}).all()
     return found
+
+
+def _held_or_read(session: Session, model: type, query, ids: Iterable[int]) -> list[Any]:
+    """The objects of ``model`` whose ids are ``ids``: those the session already holds with
+    their columns loaded, and the others read by ``query``. An id the session holds as
+    another class of the same table hierarchy (a plan among nominations) is none of them."""
+    held, missing = [], []
+    columns = _column_keys(model)
+    for ident in ids:
+        found = session.identity_map.get(identity_key(model, ident))
+        if found is None:
+            missing.append(ident)
+        elif not isinstance(found, model):
+            continue
+        elif inspect(found).unloaded & columns:
+            missing.append(ident)
+        else:
+            held.append(found)
+    return held + _objects(session, query, missing)
+
+
+def _column_keys(model: type) -> frozenset[str]:
+    keys = _COLUMN_KEYS.get(model)
+    if keys is None:
+        keys = _COLUMN_KEYS[model] = frozenset(inspect(model).column_attrs.keys())
+    return keys
+
+
+_COLUMN_KEYS: dict[type, frozenset[str]] = {}
+
+
+def _people(rows: list[Nomination]) -> set[int]:
+    """The people the rows name (not the collectives)."""
+    return {i for kind, i in map(_entry, rows) if kind == "person" and i is not None}
 
 
 @dataclass(frozen=True)
@@ -685,7 +842,7 @@ def check_many(
     read is fetched for all of them at once, so their number adds no query."""
     nominations = [n for n in nominations if isinstance(n, Nomination)]
     checker = Checker(session, today)
-    checker.prefetch(nominations)
+    checker.expect(nominations)
     return {n.id: checker.check(n) for n in nominations}
 
 
@@ -696,7 +853,7 @@ _BATCH = "vinhdanh.eligibility_batch"
 
 @dataclass
 class _Batch:
-    """The Checker a batch of transitions shares, and the dossiers not yet prefetched."""
+    """The Checker a batch of transitions shares, and the dossiers not yet expected."""
 
     checker: Checker
     pending: list[int]
@@ -725,14 +882,14 @@ def batch(session: Session, today: dt.date, dossier_ids: Iterable[int]) -> Itera
 
 
 def shared_checker(session: Session, today: dt.date) -> Checker | None:
-    """The Checker of the batch for ``today`` running in the session, its rows prefetched; None
-    outside a batch."""
+    """The Checker of the batch for ``today`` running in the session, its rows expected (and
+    their nominees read); None outside a batch."""
     shared: _Batch | None = session.info.get(_BATCH)
     if shared is None or shared.checker.today != today:
         return None
     if shared.pending:
         ids, shared.pending = shared.pending, []
-        shared.checker.prefetch(_nominations(session, ids))
+        shared.checker.expect(_nominations(session, ids), nominees=True)
     return shared.checker
 
 
@@ -750,4 +907,4 @@ def forget(session: Session, nomination: Nomination) -> None:
 
 def _nominations(session: Session, ids: list[int]) -> list[Nomination]:
     """The nominations among ``ids`` (those already loaded are not read again)."""
-    return _in_chunks(session, select(Nomination), Nomination.id, ids)
+    return _held_or_read(session, Nomination, _NOMINATIONS, set(ids))

@@ -130,7 +130,7 @@ _COUNT_EVIDENCE = (
 )
 def reviewer_independent(ctx: GuardContext) -> Violation | None:
     """The Office reviewer is neither the nominee nor the author (separation of duties)."""
-    if nominee_account(ctx.dossier) == ctx.actor.user_id:
+    if _nominee_account(ctx) == ctx.actor.user_id:
         return DOSSIER_MESSAGES.violation("reviewer_is_nominee")
     if ctx.dossier.author_id == ctx.actor.user_id:
         return DOSSIER_MESSAGES.violation("reviewer_is_author")
@@ -143,9 +143,16 @@ def reviewer_independent(ctx: GuardContext) -> Violation | None:
 )
 def actor_not_nominee(ctx: GuardContext) -> Violation | None:
     """Nobody decides, publishes or forwards their own nomination (separation of duties)."""
-    if nominee_account(ctx.dossier) == ctx.actor.user_id:
+    if _nominee_account(ctx) == ctx.actor.user_id:
         return DOSSIER_MESSAGES.violation("actor_is_nominee")
     return None
+
+
+def _nominee_account(ctx: GuardContext) -> int | None:
+    # In a batch the nominees of every row are read at once (``shared_checker``), not each
+    # row's by its own lazy load.
+    shared_checker(ctx.session, local_day(ctx.now))
+    return nominee_account(ctx.dossier)
 
 
 def nominee_account(dossier: Dossier) -> int | None:

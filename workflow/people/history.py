@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from models import (
     AwardRecord,
+    AwardType,
+    Campaign,
     Collective,
     Discipline,
     Evaluation,
@@ -122,17 +124,17 @@ def _awards(
     ]
     if not public:
         recorded = {line.dossier_id for line in lines if line.dossier_id}
-        for nomination in session.scalars(select(Nomination).where(nominated)):
+        for nomination in session.execute(_NOMINATIONS.where(nominated)):
             if nomination.id in recorded:
                 continue
             sdef = state_def("nomination", nomination.state)
             vi, en = sdef.labels if sdef else (nomination.state, nomination.state)
             lines.append(
                 AwardLine(
-                    year=nomination.campaign.year,
-                    award_code=nomination.award_type.code,
-                    award_vi=nomination.award_type.name_vi,
-                    award_en=nomination.award_type.name_en,
+                    year=nomination.year,
+                    award_code=nomination.code,
+                    award_vi=nomination.name_vi,
+                    award_en=nomination.name_en,
                     result=nomination.state,
                     result_vi=vi,
                     result_en=en,
@@ -145,6 +147,24 @@ def _awards(
             )
     lines.sort(key=lambda a: (-a.year, a.award_vi, a.dossier_id or 0))
     return lines
+
+
+# What a pending nomination's line shows, as plain rows (its award and campaign joined).
+_NOMINATIONS = (
+    select(
+        Nomination.id,
+        Nomination.state,
+        Campaign.year,
+        AwardType.code,
+        AwardType.name_vi,
+        AwardType.name_en,
+        Nomination.decision_number,
+        Nomination.decision_date,
+        Nomination.ad_hoc,
+    )
+    .join(Campaign, Campaign.id == Nomination.campaign_id)
+    .join(AwardType, AwardType.id == Nomination.award_type_id)
+)
 
 
 def person_history(session: Session, person: Person, public: bool = False) -> History:

@@ -200,3 +200,118 @@ def test_prefetch_reads_nothing_twice(session, world):
     checker.prefetch(rows)
     assert _statements(session, lambda: [checker.check(n) for n in rows]) == []
     assert _statements(session, lambda: checker.prefetch(rows)) == []
+
+
+def _full_statements(session, call) -> list[str]:
+    """The SQL statements ``call`` runs, whole."""
+    seen: list[str] = []
+
+    def counted(_connection, _cursor, statement, *_):
+        seen.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    return seen
+
+
+def _rows_of(session, proposal_id: int) -> list[Nomination]:
+    return list(
+        session.scalars(
+            select(Nomination).where(Nomination.proposal_id == proposal_id).order_by(Nomination.id)
+        )
+    )
+
+
+def test_a_family_no_rule_of_the_rows_reads_is_never_read(session, world):
+    _rules(session, world)
+    # Five rows naming people only (no collective): no collective rule is checked.
+    proposal_id = _list(session, world, 5, "năm")
+    check_list(session, proposal_id, TODAY)  # the award rules, read once per session
+    session.expunge_all()
+    rows = _rows_of(session, proposal_id)
+    assert {n.nominee_kind for n in rows} == {"individual"}
+    seen = " ".join(_full_statements(session, lambda: check_many(session, rows, TODAY)))
+    for table in ("person_membership", "collective", "person_discipline"):
+        assert f"FROM {table} " not in seen, table
+    # The files read for a guard are the files only.
+    session.expunge_all()
+    rows = _rows_of(session, proposal_id)
+    checker = Checker(session, TODAY)
+    checker.expect(rows)
+    files = _full_statements(session, lambda: checker.purposes(rows[0]))
+    assert len(files) == 1 and "FROM attachment" in files[0], files
+    # Every other row's files came with that one statement.
+    assert _full_statements(session, lambda: [checker.purposes(n) for n in rows]) == []
+
+
+def test_a_family_is_read_once_for_all_the_rows(session, world):
+    _rules(session, world)
+    small, large = _list(session, world, 7, "bảy"), _list(session, world, 28, "lớn", "b")
+    check_list(session, small, TODAY)  # the award rules, read once per session
+    costs = {}
+    for name, proposal_id in (("small", small), ("large", large)):
+        session.expunge_all()
+        rows = _rows_of(session, proposal_id)
+        checker = Checker(session, TODAY)
+        checker.expect(rows)
+        seen = _full_statements(session, lambda: [checker.check(n) for n in rows])
+        # No statement twice: each family once, for every row (the collective rows' members
+        # too), whichever row asked for it first.
+        assert len(seen) == len(set(seen)), seen
+        assert sum("FROM person_membership" in s for s in seen) == 2, seen  # units, groups
+        assert _full_statements(session, lambda: [checker.check(n) for n in rows]) == []
+        costs[name] = len(seen)
+    assert costs["small"] == costs["large"], costs
+
+
+def test_a_batch_reads_no_row_or_nominee_the_session_holds(session, world):
+    from workflow.awards.eligibility import batch, shared_checker
+
+    _rules(session, world)
+    proposal_id = _list(session, world, 7, "bảy")
+    session.expunge_all()
+    rows = _rows_of(session, proposal_id)
+    with batch(session, TODAY, [n.id for n in rows]):
+        first = _full_statements(session, lambda: shared_checker(session, TODAY))
+    # The rows are held: only their nominees are read, in one statement.
+    assert len(first) == 1 and "FROM person " in first[0], first
+    session.expunge_all()
+    rows = _rows_of(session, proposal_id)
+    for n in rows:
+        assert n.person_id is None or n.person is not None
+    with batch(session, TODAY, [n.id for n in rows]):
+        assert _full_statements(session, lambda: shared_checker(session, TODAY)) == []
+
+
+@pytest.mark.parametrize("read_before", [True, False], ids=["read", "not read yet"])
+def test_forget_reads_a_changed_history_again(session, world, read_before):
+    _rules(session, world)
+    proposal_id = _list(session, world, 7, "bảy")
+    rows = _rows_of(session, proposal_id)
+    # A grassroots fighter without the two years of Lao động tiên tiến (``_entries``' first).
+    fighter = next(n for n in rows if n.nominee_name == "Giáo viên bảy 1")
+    assert fighter.award_type_id == world.awards["cstdcs"].id
+    checker = Checker(session, TODAY)
+    checker.expect(rows)
+    if read_before:
+        before = {n.id: checker.check(n) for n in rows}
+        assert not by_code(before[fighter.id], "prior_title:LDTT").ok
+    for year in (2025, 2026):
+        record(
+            session,
+            world.awards["ldtt"],
+            fighter.nominee_name,
+            year,
+            fighter.unit_id,
+            person=fighter.person,
+        )
+    session.flush()
+    checker.forget(fighter)
+    after = {n.id: checker.check(n) for n in rows}
+    assert by_code(after[fighter.id], "prior_title:LDTT").ok
+    for n in rows:
+        assert after[n.id] == check(session, n, TODAY), n.id

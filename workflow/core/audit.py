@@ -3,6 +3,11 @@
 leaf = SHA256(0x00 ‖ canonical), hash = SHA256(0x01 ‖ prev_hash ‖ leaf), as RFC 6962
 separates leaves from nodes. ``canonical`` is stored as hashed, and verification checks
 both the hashes and that the columns say what ``canonical`` says.
+
+Appended events wait in the session until its commit, which chains and writes them under the
+head's lock (see :func:`append_many`): the head, the one row every writer needs, is held for
+the instant before COMMIT. Seqs follow commit order; ``occurred_at`` is the action's time, so
+it need not grow with ``seq``, and nothing here assumes it does.
 """
 
 from __future__ import annotations

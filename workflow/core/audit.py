@@ -12,23 +12,21 @@ it need not grow with ``seq``, and nothing here assumes it does.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import operator
+import re
 import unicodedata
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, bindparam, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session, SessionTransaction
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.expression import TableClause
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
 from models.audit import mark_audited, missing_append_only_triggers
@@ -179,8 +177,8 @@ def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[A
     Nothing is written yet: the events wait in the session, and the transaction's commit
     locks the head, chains every waiting event in the order appended, inserts them in one
     executemany and moves the head, after the session's own flush. So the head row, which
-    every writer in the city needs, is locked only for the instant before COMMIT instead of
-    from the first append to the end of the transaction. A read of an audit table in the same
+    every writer in the city needs, is locked for the instant before COMMIT, not for the rest
+    of the request's transaction. A read of an audit table in the same
     transaction (the head, the log, the tree) writes the waiting events first, and so does
     reading an event's ``seq`` or hashes: the transaction sees its own events, as if written
     at once. A savepoint rolled back drops the events appended in it, a rollback all of them.
@@ -329,7 +327,11 @@ class _Waiting:
         for event in self.events[self.count_written :]:
             event._waiting = None
         self.events.clear()
-        _OPEN.pop(self.connection, None)
+        sharing = _OPEN.get(self.connection, [])
+        if self in sharing:
+            sharing.remove(self)
+        if not sharing:
+            _OPEN.pop(self.connection, None)
 
 
 # The columns an appended event knows before it is chained.
@@ -337,16 +339,18 @@ _EVENT_COLUMNS = tuple(c.name for c in AuditEvent.__table__.columns if c.name no
 
 # session.info key: the session's _Waiting, from its first append to its transaction's end.
 _WAITING = "vinhdanh_audit_waiting"
-# Connection → the _Waiting of the session in a transaction on it: a statement run on the
-# connection, through the session or not, sees the events written if it reads the audit.
-_OPEN: weakref.WeakKeyDictionary[Connection, _Waiting] = weakref.WeakKeyDictionary()
+# Connection → the _Waiting of each session in a transaction on it (one, but for sessions
+# joined to a test's connection): a statement run on the connection, through the session or
+# not, sees the events written if it reads the audit.
+_OPEN: weakref.WeakKeyDictionary[Connection, list[_Waiting]] = weakref.WeakKeyDictionary()
 
 
 def _waiting(session: Session) -> _Waiting:
     waiting = session.info.get(_WAITING)
     if waiting is None:
         connection = session.connection()
-        waiting = session.info[_WAITING] = _OPEN.setdefault(connection, _Waiting(connection))
+        waiting = session.info[_WAITING] = _Waiting(connection)
+        _OPEN.setdefault(connection, []).append(waiting)
     return waiting
 
 
@@ -370,16 +374,18 @@ def _write_at_commit(session: Session) -> None:
 @listens_for(Engine, "commit")
 def _write_before_connection_commit(connection: Connection) -> None:
     # A commit of the connection itself (not through the session) takes the events along.
-    waiting = _OPEN.get(connection)
-    if waiting is not None:
+    for waiting in _OPEN.get(connection, ()):
         waiting.write()
 
 
-@listens_for(Engine, "before_execute")
-def _write_before_audit_read(connection: Connection, statement: Any, *args: Any) -> None:
-    waiting = _OPEN.get(connection)
-    if waiting is not None and waiting.pending() and _reads_audit(statement):
-        waiting.write()
+@listens_for(Engine, "before_cursor_execute")
+def _write_before_audit_statement(connection: Connection, cursor, statement: str, *args) -> None:
+    # Checked on the SQL text, whatever sent it (the session, the connection, a driver string):
+    # a statement naming an audit table sees the transaction's events.
+    sharing = _OPEN.get(connection)
+    if sharing and any(w.pending() for w in sharing) and _NAMES_AUDIT.search(statement):
+        for waiting in sharing:
+            waiting.write()
 
 
 @listens_for(Session, "after_transaction_create")
@@ -408,26 +414,9 @@ def _forget_waiting(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_WAITING).drop()
 
 
-# Statement → whether it names an audit table (most statements are built once, at import).
-_READS_AUDIT: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
-
-
-def _reads_audit(statement: Any) -> bool:
-    """Whether a statement names a table of the audit (``audit_…``) anywhere in it."""
-    if isinstance(statement, TextClause):
-        return "audit_" in statement.text.lower()
-    try:
-        return _READS_AUDIT[statement]
-    except (KeyError, TypeError):
-        pass
-    found = any(
-        isinstance(element, TableClause) and element.name.startswith("audit_")
-        for element in visitors.iterate(statement)
-    )
-    with contextlib.suppress(TypeError):  # not weakly referenceable: checked each time
-        _READS_AUDIT[statement] = found
-    return found
-
+# The audit's tables as SQL names them (``decision.audit_seq`` is not one).
+_AUDIT_TABLES = [name for name in AuditEvent.metadata.tables if name.startswith("audit_")]
+_NAMES_AUDIT = re.compile(rf"\b(?:{'|'.join(_AUDIT_TABLES)})\b")
 
 _INSERT_EVENT = AuditEvent.__table__.insert()
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, AuditHead, make_sessionmaker
+from models import AuditEvent, AuditHead, Decision, make_sessionmaker
 from tests.fixtures.people import NOW, build_world, make_dossier
 from workflow import fire
 from workflow.core import audit
@@ -82,6 +82,7 @@ def test_reads_in_the_transaction_see_its_waiting_events(session):
         lambda: session.scalar(select(AuditHead.seq)),
         lambda: session.scalar(text("SELECT max(seq) FROM audit_event")),
         lambda: session.connection().execute(audit.EVENT_ROWS).all()[-1].seq,
+        lambda: session.connection().exec_driver_sql("SELECT max(seq) FROM audit_event").scalar(),
     ]
     for n, read in enumerate(reads, start=1):
         event = _append(session)
@@ -122,6 +123,7 @@ def test_statements_not_about_the_audit_leave_events_waiting(session, world):
     last = _append(session, 3)
     session.execute(text("SELECT 1"))
     session.execute(select(func.now()))
+    session.execute(select(Decision.audit_seq, Decision.audit_hash).where(False))
     assert last.written is None
 
 
@@ -232,3 +234,17 @@ def test_the_head_stays_free_until_the_commit(fresh_engine, tmp_path):
         ).all()[:2]
         assert events == [("dossier", "submit"), ("campaign", "edit")]
         assert audit.verify(session).ok
+
+
+@pytest.mark.db
+def test_two_sessions_on_one_connection_keep_their_own_events(session):
+    seq, _ = audit.current_head(session)
+    mine = _append(session, 1)
+    other = Session(bind=session.get_bind(), join_transaction_mode="create_savepoint")
+    theirs = _append(other, 2)
+    other.commit()  # its head read writes every event waiting on the connection, in order
+    other.close()
+    assert (mine.seq, theirs.seq) == (seq + 1, seq + 2)
+    later = _append(session, 3)  # the session's own events are still watched for
+    assert audit.current_head(session) == (seq + 3, later.hash)
+    assert audit.verify(session).ok

@@ -383,7 +383,12 @@ def _write_before_audit_statement(connection: Connection, cursor, statement: str
     # Checked on the SQL text, whatever sent it (the session, the connection, a driver string):
     # a statement naming an audit table sees the transaction's events.
     sharing = _OPEN.get(connection)
-    if sharing and any(w.pending() for w in sharing) and _NAMES_AUDIT.search(statement):
+    if (
+        sharing
+        and "audit_" in statement  # the quick test: most statements say no here
+        and _NAMES_AUDIT.search(statement)
+        and any(w.pending() for w in sharing)
+    ):
         for waiting in sharing:
             waiting.write()
 

@@ -3,6 +3,11 @@
 leaf = SHA256(0x00 ‖ canonical), hash = SHA256(0x01 ‖ prev_hash ‖ leaf), as RFC 6962
 separates leaves from nodes. ``canonical`` is stored as hashed, and verification checks
 both the hashes and that the columns say what ``canonical`` says.
+
+Appended events wait in the session until its commit, which chains and writes them under the
+head's lock (see :func:`append_many`): the head, the one row every writer needs, is held for
+the instant before COMMIT. Seqs follow commit order; ``occurred_at`` is the action's time, so
+it need not grow with ``seq``, and nothing here assumes it does.
 """
 
 from __future__ import annotations
@@ -11,13 +16,17 @@ import datetime as dt
 import hashlib
 import json
 import operator
+import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, bindparam, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session, SessionTransaction
 
 from models import GENESIS_HASH, AuditEvent, AuditHead
 from models.audit import mark_audited, missing_append_only_triggers
@@ -138,14 +147,9 @@ def append(
     changes: Mapping[str, Any] | None = None,
     public: bool = False,
     now: dt.datetime | None = None,
-) -> AuditEvent:
-    """Append one event in the caller's transaction, under the head lock. Never commits.
-
-    The head is read and moved, and the event inserted, with Core statements on the
-    session's connection: a batch of appends in one transaction always sees its own latest
-    head, and no ORM flush is spent on a row that is never updated. The event returned is
-    a transient copy of the row.
-    """
+) -> AppendedEvent:
+    """Record one event in the caller's transaction, to be chained and written at its
+    commit (see :func:`append_many`). Never commits."""
     return append_many(
         session,
         [
@@ -167,51 +171,257 @@ def append(
     )[0]
 
 
-def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[AuditEvent]:
-    """Append several events in order, each given as :func:`append`'s keyword arguments:
-    the head locked and moved once and the rows inserted in one executemany, each chained on
-    the one before exactly as one append after another would chain them."""
+def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[AppendedEvent]:
+    """Record several events in order, each given as :func:`append`'s keyword arguments.
+
+    Nothing is written yet: the events wait in the session, and the transaction's commit
+    locks the head, chains every waiting event in the order appended, inserts them in one
+    executemany and moves the head, after the session's own flush. So the head row, which
+    every writer in the city needs, is locked for the instant before COMMIT, not for the rest
+    of the request's transaction. A read of an audit table in the same
+    transaction (the head, the log, the tree) writes the waiting events first, and so does
+    reading an event's ``seq`` or hashes: the transaction sees its own events, as if written
+    at once. A savepoint rolled back drops the events appended in it, a rollback all of them.
+    """
     if not events:
         return []
-    connection = session.connection()
-    head = connection.execute(_LOCK_HEAD).one()
-    seq, prev, rows = head.seq, head.hash, []
-    shown = (head.shown_seq, head.shown_hash)
+    waiting = _waiting(session)
+    appended = []
     for event in events:
-        reason, seq = event.get("reason"), seq + 1
-        row = {
-            "seq": seq,
-            "occurred_at": event.get("now") or utcnow(),
-            "actor_id": event["actor_id"],
-            "actor_role": event["actor_role"],
-            "unit_id": event.get("unit_id"),
-            "entity_type": event["entity_type"],
-            "entity_id": event["entity_id"],
-            "action": event["action"],
-            "from_state": event.get("from_state"),
-            "to_state": event.get("to_state"),
-            "reason": unicodedata.normalize("NFC", reason) if reason else None,
-            "changes": canonical_json(event.get("changes") or {}),
-            "visibility": "public" if event.get("public") else "internal",
-        }
-        row["canonical"] = canonical_json(_document_of(row))
-        row["leaf_hash"] = leaf_hash(row["canonical"])
-        row["prev_hash"] = prev
-        row["hash"] = prev = chain_hash(prev, row["leaf_hash"])
-        if shows_outside(row["entity_type"], bool(event.get("public"))):
-            shown = (seq, prev)
-        rows.append(row)
-    connection.execute(_INSERT_EVENT, rows)
-    connection.execute(
-        _MOVE_HEAD,
-        {"new_seq": seq, "new_hash": prev, "shown_seq": shown[0], "shown_hash": shown[1]},
-    )
-    for row in rows:
-        mark_audited(session, row["entity_type"], row["entity_id"], row["to_state"])
-    # Not added to the session: the rows are written, and a savepoint rolled back must not
-    # leave them in the identity map. ``session.get(AuditEvent, seq)`` loads a stored row.
-    return [AuditEvent(**row) for row in rows]
+        reason = event.get("reason")
+        appended.append(
+            AppendedEvent(
+                waiting,
+                occurred_at=event.get("now") or utcnow(),
+                actor_id=event["actor_id"],
+                actor_role=event["actor_role"],
+                unit_id=event.get("unit_id"),
+                entity_type=event["entity_type"],
+                entity_id=event["entity_id"],
+                action=event["action"],
+                from_state=event.get("from_state"),
+                to_state=event.get("to_state"),
+                reason=unicodedata.normalize("NFC", reason) if reason else None,
+                changes=canonical_json(event.get("changes") or {}),
+                visibility="public" if event.get("public") else "internal",
+            )
+        )
+        # The flush guard lets the entity's state move with its event, written or not.
+        mark_audited(session, event["entity_type"], event["entity_id"], event.get("to_state"))
+    waiting.events += appended
+    return appended
 
+
+_CHAIN_FIELDS = ("seq", "canonical", "leaf_hash", "prev_hash", "hash")
+
+
+class AppendedEvent:
+    """An event appended in a transaction: its columns, as :class:`AuditEvent` names them.
+
+    ``seq``, ``canonical`` and the hashes are known once the event is written: reading one
+    while the event is waiting writes the transaction's waiting events (so the head is locked
+    from then to the commit); after a rollback they are None. Not an ORM object, never in the
+    session: ``session.get(AuditEvent, event.seq)`` loads the stored row.
+    """
+
+    __slots__ = (
+        "_waiting",
+        "occurred_at",
+        "actor_id",
+        "actor_role",
+        "unit_id",
+        "entity_type",
+        "entity_id",
+        "action",
+        "from_state",
+        "to_state",
+        "reason",
+        "changes",
+        "visibility",
+        "written",
+    )
+
+    def __init__(self, waiting: _Waiting | None, **columns: Any) -> None:
+        self._waiting = waiting
+        for name, value in columns.items():
+            setattr(self, name, value)
+        self.written: dict[str, Any] | None = None
+
+    def _chain(self, name: str) -> Any:
+        if self.written is None and self._waiting is not None:
+            self._waiting.write()
+        return None if self.written is None else self.written[name]
+
+    seq = property(lambda self: self._chain("seq"))
+    canonical = property(lambda self: self._chain("canonical"))
+    leaf_hash = property(lambda self: self._chain("leaf_hash"))
+    prev_hash = property(lambda self: self._chain("prev_hash"))
+    hash = property(lambda self: self._chain("hash"))
+
+    def __repr__(self) -> str:
+        seq = "waiting" if self.written is None else self.written["seq"]
+        return f"<AppendedEvent {seq} {self.entity_type} {self.entity_id} {self.action}>"
+
+
+class _Waiting:
+    """A session's events appended and not yet written, for one transaction.
+
+    ``events`` holds every event appended in the transaction, the first ``count_written``
+    of them in the database. ``marks``: savepoint → (len(events), count_written) when it
+    began; a savepoint rolled back returns both to its mark (what the database kept of the
+    events written inside it is gone with it: they wait again, to be chained anew).
+    """
+
+    __slots__ = ("connection", "events", "count_written", "marks")
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.events: list[AppendedEvent] = []
+        self.count_written = 0
+        self.marks: dict[SessionTransaction, tuple[int, int]] = {}
+
+    def pending(self) -> bool:
+        return self.count_written < len(self.events)
+
+    def write(self) -> None:
+        """Lock the head, chain and insert the waiting events, move the head."""
+        todo = self.events[self.count_written :]
+        if not todo:
+            return
+        # Counted first: the statements below must not find these events waiting.
+        self.count_written = len(self.events)
+        connection = self.connection
+        head = connection.execute(_LOCK_HEAD).one()
+        seq, prev, rows = head.seq, head.hash, []
+        shown = (head.shown_seq, head.shown_hash)
+        for event in todo:
+            seq += 1
+            row = {name: getattr(event, name) for name in _EVENT_COLUMNS}
+            row["seq"] = seq
+            row["canonical"] = canonical_json(_document_of(row))
+            row["leaf_hash"] = leaf_hash(row["canonical"])
+            row["prev_hash"] = prev
+            row["hash"] = prev = chain_hash(prev, row["leaf_hash"])
+            if shows_outside(event.entity_type, event.visibility == "public"):
+                shown = (seq, prev)
+            rows.append(row)
+        connection.execute(_INSERT_EVENT, rows)
+        connection.execute(
+            _MOVE_HEAD,
+            {"new_seq": seq, "new_hash": prev, "shown_seq": shown[0], "shown_hash": shown[1]},
+        )
+        for event, row in zip(todo, rows, strict=True):
+            event.written = {name: row[name] for name in _CHAIN_FIELDS}
+
+    def roll_back_to(self, savepoint: SessionTransaction) -> None:
+        size, count_written = self.marks.pop(savepoint, (0, 0))
+        for event in self.events[count_written:]:
+            event.written = None
+        for event in self.events[size:]:
+            event._waiting = None
+        del self.events[size:]
+        self.count_written = count_written
+
+    def drop(self) -> None:
+        """The transaction ended: what is still waiting was rolled back with it."""
+        for event in self.events[self.count_written :]:
+            event._waiting = None
+        self.events.clear()
+        sharing = _OPEN.get(self.connection, [])
+        if self in sharing:
+            sharing.remove(self)
+        if not sharing:
+            _OPEN.pop(self.connection, None)
+
+
+# The columns an appended event knows before it is chained.
+_EVENT_COLUMNS = tuple(c.name for c in AuditEvent.__table__.columns if c.name not in _CHAIN_FIELDS)
+
+# session.info key: the session's _Waiting, from its first append to its transaction's end.
+_WAITING = "vinhdanh_audit_waiting"
+# Connection → the _Waiting of each session in a transaction on it (one, but for sessions
+# joined to a test's connection): a statement run on the connection, through the session or
+# not, sees the events written if it reads the audit.
+_OPEN: weakref.WeakKeyDictionary[Connection, list[_Waiting]] = weakref.WeakKeyDictionary()
+
+
+def _waiting(session: Session) -> _Waiting:
+    waiting = session.info.get(_WAITING)
+    if waiting is None:
+        connection = session.connection()
+        waiting = session.info[_WAITING] = _Waiting(connection)
+        _OPEN.setdefault(connection, []).append(waiting)
+    return waiting
+
+
+def write_waiting(session: Session) -> None:
+    """Write the session's waiting events now (they would be at its commit)."""
+    waiting = session.info.get(_WAITING)
+    if waiting is not None:
+        waiting.write()
+
+
+@listens_for(Session, "before_commit")
+def _write_at_commit(session: Session) -> None:
+    waiting = session.info.get(_WAITING)
+    if waiting is None or not waiting.pending() or session.in_nested_transaction():
+        return  # a savepoint released: its events wait for the commit
+    # The session's own rows first, so that the head is not held while they are written.
+    session.flush()
+    waiting.write()
+
+
+@listens_for(Engine, "commit")
+def _write_before_connection_commit(connection: Connection) -> None:
+    # A commit of the connection itself (not through the session) takes the events along.
+    for waiting in _OPEN.get(connection, ()):
+        waiting.write()
+
+
+@listens_for(Engine, "before_cursor_execute")
+def _write_before_audit_statement(connection: Connection, cursor, statement: str, *args) -> None:
+    # Checked on the SQL text, whatever sent it (the session, the connection, a driver string):
+    # a statement naming an audit table sees the transaction's events.
+    sharing = _OPEN.get(connection)
+    if (
+        sharing
+        and "audit_" in statement  # the quick test: most statements say no here
+        and _NAMES_AUDIT.search(statement)
+        and any(w.pending() for w in sharing)
+    ):
+        for waiting in sharing:
+            waiting.write()
+
+
+@listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    waiting = session.info.get(_WAITING)
+    if waiting is not None and transaction.nested:
+        waiting.marks[transaction] = (len(waiting.events), waiting.count_written)
+
+
+@listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    waiting = session.info.get(_WAITING)
+    if waiting is None:
+        return
+    # What the database rolled back: the closed transaction's nearest savepoint, or the root.
+    rolled_back = previous_transaction
+    while not (rolled_back.nested or rolled_back.parent is None):
+        rolled_back = rolled_back.parent
+    if rolled_back.nested:
+        waiting.roll_back_to(rolled_back)
+
+
+@listens_for(Session, "after_transaction_end")
+def _forget_waiting(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and _WAITING in session.info:
+        session.info.pop(_WAITING).drop()
+
+
+# The audit's tables as SQL names them (``decision.audit_seq`` is not one).
+_AUDIT_TABLES = [name for name in AuditEvent.metadata.tables if name.startswith("audit_")]
+_NAMES_AUDIT = re.compile(rf"\b(?:{'|'.join(_AUDIT_TABLES)})\b")
 
 _INSERT_EVENT = AuditEvent.__table__.insert()
 

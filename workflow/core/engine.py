@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, SessionTransaction, with_polymorphic
 from sqlalchemy.orm.attributes import set_committed_value
 from transitions import EventData, Machine
 
-from models import AuditEvent, Dossier
+from models import Dossier
 from models.audit import forget_audited
 from models.clock import utcnow
 from models.search_terms import dossier_written
@@ -39,7 +39,7 @@ from workflow.core.spec import TransitionDef, WorkflowDef
 
 logging.getLogger("transitions").setLevel(logging.WARNING)
 
-Listener = Callable[[Session, Dossier, AuditEvent, Actor], None]
+Listener = Callable[[Session, Dossier, audit.AppendedEvent, Actor], None]
 # Called as listener(session, dossier, event, actor) after every transition, in its
 # transaction; a listener must not commit. The ``workflow`` package adds them (add_listener).
 TRANSITION_LISTENERS: list[Listener] = []
@@ -51,7 +51,7 @@ def add_listener(listener: Listener) -> None:
         TRANSITION_LISTENERS.append(listener)
 
 
-def announce(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> None:
+def announce(session: Session, dossier: Dossier, event: audit.AppendedEvent, actor: Actor) -> None:
     """Tell the listeners of a change to ``dossier`` that is not a transition but concerns
     the same people (a revocation of its award), as after a transition, in its transaction."""
     for listener in TRANSITION_LISTENERS:
@@ -285,7 +285,7 @@ def fire(
     now: dt.datetime | None = None,
     listeners: bool = True,
     from_form: bool = False,
-) -> AuditEvent:
+) -> audit.AppendedEvent:
     """Fire ``trigger`` on a dossier for ``actor`` and return the audit event it wrote.
 
     Raises ``NotFound``, ``StaleVersion`` or ``TransitionRefused`` (with every failing
@@ -353,9 +353,9 @@ def fire(
 
 def _take(
     session: Session, dossier: Dossier, ctx: GuardContext, tdef: TransitionDef, trigger: str
-) -> AuditEvent:
+) -> audit.AppendedEvent:
     """Change the state, run the effects, write the dossier and its audit event."""
-    out: list[AuditEvent] = []
+    out: list[audit.AppendedEvent] = []
     # No autoflush until the audit event exists: the flush guard refuses a bare state change.
     with session.no_autoflush:
         machine(dossier.kind).events[trigger].trigger(dossier, ctx=ctx, tdef=tdef, out=out)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from models import (
-    AuditEvent,
     AwardType,
     Campaign,
     Collective,
@@ -423,7 +422,7 @@ def edit(
     *,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
-) -> AuditEvent | None:
+) -> audit.AppendedEvent | None:
     """Change a dossier's content (draft or returned, owning unit only); audited as "edit".
 
     Returns None when nothing changed. Never commits.

@@ -18,7 +18,7 @@ import filetype
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Attachment, AuditEvent, Dossier
+from models import Attachment, Dossier
 from models.clock import utcnow
 from models.private_files import write_private
 from workflow.awards.rules import PURPOSES
@@ -229,7 +229,7 @@ def set_purpose(
     *,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
-) -> AuditEvent | None:
+) -> audit.AppendedEvent | None:
     """Say what a file of an editable dossier is (a "Minh chứng khác" that is in fact the
     "Báo cáo thành tích"); audited as "retype". None when it already was that."""
     now = now or utcnow()
@@ -269,7 +269,7 @@ def _file_event(
     action: str,
     now: dt.datetime,
     changes: dict[str, Any],
-) -> AuditEvent:
+) -> audit.AppendedEvent:
     """The audit event of a change to a dossier's files (its state stays as it is)."""
     return audit.append(
         session,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, Dossier, ReportFigure, Target
+from models import Dossier, ReportFigure, Target
 from models.clock import utcnow
 from models.text import nfc
 from workflow.campaigns.guards import targets_of
@@ -83,7 +83,7 @@ def save_figures(
     figures: Mapping[int, Mapping[str, Any]],
     expected_version: int | None = None,
     now: dt.datetime | None = None,
-) -> AuditEvent | None:
+) -> audit.AppendedEvent | None:
     """The owning unit's figures ({target id: {value, baseline, evidence}}) while the report is
     draft or returned; audited as an edit of the dossier. None when nothing changed. Never
     commits."""
@@ -163,7 +163,7 @@ def correct_figure(
     *,
     baseline: Any = None,
     now: dt.datetime | None = None,
-) -> AuditEvent | None:
+) -> audit.AppendedEvent | None:
     """:func:`correct_target_figure` of an existing figure."""
     figure = session.get(ReportFigure, figure_id)
     if figure is None:
@@ -190,7 +190,7 @@ def correct_target_figure(
     *,
     baseline: Any = None,
     now: dt.datetime | None = None,
-) -> AuditEvent | None:
+) -> audit.AppendedEvent | None:
     """The Office corrects the figure a report sent to the Department gives for a target, or
     enters it when there is none (a target added to the campaign after the report was sent),
     giving a reason; the dossier's history records the old and new values. ``baseline`` None

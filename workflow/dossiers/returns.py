@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Date, Select, bindparam, exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import AuditEvent, Dossier, ReturnPoint, ReturnRequest, Unit
+from models import Dossier, ReturnPoint, ReturnRequest, Unit
 from models.clock import utcnow
 from models.text import nfc
 from workflow.core import audit
@@ -48,7 +48,7 @@ def thread(session: Session, dossier_id: int) -> list[ReturnRequest]:
 
 def reply(
     session: Session, actor: Actor, point_id: int, text: str, *, now: dt.datetime | None = None
-) -> AuditEvent:
+) -> audit.AppendedEvent:
     """The unit's answer to a point of the latest return, while it may edit the dossier."""
     now = now or utcnow()
     point = session.get(ReturnPoint, point_id)

@@ -19,7 +19,6 @@ from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, updat
 from sqlalchemy.orm import Session
 
 from models import (
-    AuditEvent,
     Dossier,
     Nomination,
     Notification,
@@ -30,6 +29,7 @@ from models import (
 )
 from models.clock import utcnow
 from workflow.core.actors import UNIT_SCOPED_ROLES, Actor, Role
+from workflow.core.audit import AppendedEvent
 from workflow.core.authz import acting_role, can_view
 from workflow.core.errors import NotFound
 from workflow.core.registry import WORKFLOWS
@@ -392,7 +392,9 @@ def _actor_name(session: Session, actor: Actor) -> str:
 _ACTOR_NAME = select(User.full_name).where(User.id == bindparam("user_id"))
 
 
-def _params(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> dict[str, Any]:
+def _params(
+    session: Session, dossier: Dossier, event: AppendedEvent, actor: Actor
+) -> dict[str, Any]:
     return {
         "kind": dossier.kind,
         "state": event.to_state,
@@ -407,7 +409,7 @@ def _params(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor)
     }
 
 
-def _revocation_params(event: AuditEvent) -> dict[str, str]:
+def _revocation_params(event: AppendedEvent) -> dict[str, str]:
     """The revoking decision's number and date, on the event of a revocation."""
     if UNIT_OUTCOMES.get(event.action) != "revoked":
         return {}
@@ -415,7 +417,9 @@ def _revocation_params(event: AuditEvent) -> dict[str, str]:
     return {key: changes.get(key, "") for key in ("revocation_number", "revocation_date")}
 
 
-def notify_transition(session: Session, dossier: Dossier, event: AuditEvent, actor: Actor) -> int:
+def notify_transition(
+    session: Session, dossier: Dossier, event: AppendedEvent, actor: Actor
+) -> int:
     """Notify the people a transition concerns (never the one who fired it); returns how many.
     Registered as a listener of ``workflow.fire``: runs in its transaction, never commits."""
     outcome = UNIT_OUTCOMES.get(event.action)

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import AuditEvent, AwardType, Campaign, Nomination, Unit
+from models import AwardType, Campaign, Nomination, Unit
 from models.clock import local_day, utcnow
 from models.decisions import DECISION_DRAFT, DECISION_ISSUED, Decision, DecisionItem
 from models.private_files import create_private, write_private
@@ -321,7 +321,7 @@ def _load_candidates(
 
 def issue(
     session: Session, decision_id: int, actor: Actor, now: dt.datetime | None = None
-) -> list[AuditEvent]:
+) -> list[audit.AppendedEvent]:
     """Publish every dossier of a draft decision, or none: the refusals name their dossiers."""
     refuse_unless(may_run_council(actor), _DECIDE)
     decision = _draft(session, decision_id, actor)
@@ -332,7 +332,7 @@ def issue(
         "decision_signer": decision.signer,
     }
     problems: list[Violation] = []
-    events: list[AuditEvent] = []
+    events: list[audit.AppendedEvent] = []
     dossiers = dossiers_of(session, decision)
     savepoint = session.begin_nested()
     with batch(session, local_day(now), [d.id for d in dossiers]):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from web.auth.user import current_actor
 from web.support.i18n import pick
@@ -29,10 +29,28 @@ def state_tone(kind: str, state: str) -> str:
     return WORKFLOWS[kind].state(state).tone.value
 
 
+_FIELD = Markup("{}")
+
+
+def html_field(value: Any) -> Markup:
+    """``value`` as ``Markup.format`` writes one field (escaped unless it is markup), by the
+    short way for the usual str, int and Markup: a list writes thousands of fields, and
+    ``Markup.format`` runs the whole of ``string.Formatter`` for each."""
+    kind = type(value)
+    if kind is str:
+        return escape(value)
+    if kind is int:
+        return Markup(value)
+    if kind is Markup:
+        return value
+    return _FIELD.format(value)
+
+
 def state_badge(kind: str, state: str) -> Markup:
     """The state's badge: its label, coloured by its tone; ``data-state`` names the state."""
-    return Markup('<span class="badge tone-{}" data-state="{}">{}</span>').format(
-        state_tone(kind, state), state, state_label(kind, state)
+    return Markup(
+        f'<span class="badge tone-{html_field(state_tone(kind, state))}" '
+        f'data-state="{html_field(state)}">{html_field(state_label(kind, state))}</span>'
     )
 
 
@@ -62,23 +80,23 @@ def static_url(filename: str) -> str:
     return url
 
 
-_OPTION = Markup('<option value="{}"{}>{}</option>')
-_SELECTED = Markup(" selected")
-
-
 def option_html(value: Any, text: Any, selected: Any = False) -> Markup:
     """One ``<option>``: the ``option`` form macro (macros/forms.html), as a plain function,
     since a select's options are many calls and a macro call costs ten times a function's."""
-    return _OPTION.format(value, _SELECTED if selected else "", text)
+    mark = " selected" if selected else ""
+    return Markup(f'<option value="{html_field(value)}"{mark}>{html_field(text)}</option>')
 
 
 def options_html(choices: Iterable[tuple[Any, str]], selected: Any) -> Markup:
     """The ``<option>``s of (value, text) pairs, as ``option_html`` writes each one:
     for the long lists (a city's units), where a macro call per option costs more than the
     rest of the page."""
-    return Markup("").join(
-        _OPTION.format(value, _SELECTED if value == selected else "", text)
-        for value, text in choices
+    return Markup(
+        "".join(
+            f'<option value="{html_field(value)}"{" selected" if value == selected else ""}>'
+            f"{html_field(text)}</option>"
+            for value, text in choices
+        )
     )
 
 

@@ -39,7 +39,7 @@ BUDGETS = {
     (None, "/public/audit"): 1,
     (STAFF, "/"): 12,
     (HEAD, "/"): 12,
-    (STAFF, "/dossiers/"): 7,
+    (STAFF, "/dossiers/"): 6,
     (REVIEWER, "/"): 24,
     (REVIEWER, "/office/"): 18,
     (REVIEWER, "/dashboard/"): 15,

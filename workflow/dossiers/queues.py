@@ -243,24 +243,32 @@ def units_version(session: Session) -> tuple:
     )
 
 
-def office_filter_options(session: Session) -> dict[str, list]:
-    """Choices of the Office queue's filters: campaigns, award types, units, (state, kind)."""
+@derived
+def _office_state_choices() -> tuple[tuple[str, str], ...]:
+    """(state, its first kind) of every state a dossier is in once created."""
     states: dict[str, str] = {}
     for kind, wdef in WORKFLOWS.items():
         for name in wdef.state_names:
             if name != wdef.initial:
                 states.setdefault(name, kind)
+    return tuple(states.items())
+
+
+def office_filter_options(session: Session) -> dict[str, list]:
+    """Choices of the Office queue's filters: campaigns (id, name), active award types (id,
+    name_vi, name_en), units, (state, kind), kinds. Plain rows: the filters show these columns
+    only."""
     return {
-        "campaigns": list(
-            session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name))
-        ),
-        "awards": list(
-            session.scalars(
-                select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.name_vi)
-            )
-        ),
+        "campaigns": session.execute(
+            select(Campaign.id, Campaign.name).order_by(Campaign.year.desc(), Campaign.name)
+        ).all(),
+        "awards": session.execute(
+            select(AwardType.id, AwardType.name_vi, AwardType.name_en)
+            .where(AwardType.active.is_(True))
+            .order_by(AwardType.name_vi)
+        ).all(),
         "units": unit_choices(session),
-        "states": list(states.items()),
+        "states": list(_office_state_choices()),
         "kinds": list(WORKFLOWS),
     }
 
@@ -286,6 +294,13 @@ def office_queue(actor: Actor, filters: OfficeFilter) -> Select:
     if filters.answered:
         stmt = stmt.where(returns.answered(ANY_DOSSIER.id))
     return stmt.order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
+
+
+def office_count(session: Session, stmt: Select) -> int:
+    """How many dossiers :func:`office_queue`'s ``stmt`` finds: counted over its own joins
+    (one row each), not over a subquery of every column of every kind."""
+    counted = stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    return session.scalar(counted) or 0
 
 
 def _name_key(nominee_kind: str | None, name: str) -> tuple:

@@ -41,7 +41,7 @@ BUDGETS = {
     (HEAD, "/"): 12,
     (STAFF, "/dossiers/"): 6,
     (REVIEWER, "/"): 24,
-    (REVIEWER, "/office/"): 18,
+    (REVIEWER, "/office/"): 16,
     (REVIEWER, "/dashboard/"): 15,
 }
 # A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.

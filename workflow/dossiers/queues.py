@@ -221,26 +221,76 @@ def _sorted_units(session: Session) -> tuple[UnitChoice, ...]:
 _kept_units = Kept(4)  # one list per database; a new version ages the old one out
 
 
+def _newest_event(*entity_types: str):
+    # The newest audit event of these kinds, by its hash: a sequence number may come again
+    # after a rollback, a hash does not.
+    return (
+        select(AuditEvent.hash)
+        .where(AuditEvent.entity_type.in_(entity_types))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _counted(model: type) -> tuple:
+    return (
+        select(func.count()).select_from(model).scalar_subquery(),
+        select(func.max(model.id)).scalar_subquery(),
+    )
+
+
 def units_version(session: Session) -> tuple:
     """What changes whenever a unit does, in one cheap statement: a unit added or removed
     moves the count or the highest id, and every change of a unit's fields is audited
-    (``unit_admin``), which moves the newest unit event (its hash: a sequence number may come
-    again after a rollback, a hash does not)."""
-    unit_event = (
-        select(AuditEvent.hash)
-        .where(AuditEvent.entity_type == unit_admin.KIND.entity_type)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
+    (``unit_admin``), which moves the newest unit event."""
+    newest = _newest_event(unit_admin.KIND.entity_type)
+    return tuple(session.execute(select(*_counted(Unit), newest)).one())
+
+
+def _versioned(model: type) -> tuple:
+    # Every update of a campaign or an award type moves its ``version`` (the ORM's
+    # version_id_col), so their sum moves too.
+    return (*_counted(model), select(func.sum(model.version)).scalar_subquery())
+
+
+def filter_choices_version(session: Session) -> tuple:
+    """What changes whenever a unit, a campaign or an award type does, in one statement: as
+    :func:`units_version`, with the campaigns' and award types' versions, and the newest
+    event of any of the three (every change of each is audited)."""
+    newest = _newest_event(unit_admin.KIND.entity_type, "campaign", "award_type")
+    columns = (*_counted(Unit), *_versioned(Campaign), *_versioned(AwardType), newest)
+    return tuple(session.execute(select(*columns)).one())
+
+
+class CampaignChoice(NamedTuple):
+    id: int
+    name: str
+
+
+class AwardChoice(NamedTuple):
+    id: int
+    name_vi: str
+    name_en: str
+
+
+def _read_filter_choices(session: Session) -> tuple:
+    campaigns = session.execute(
+        select(Campaign.id, Campaign.name).order_by(Campaign.year.desc(), Campaign.name)
     )
-    return tuple(
-        session.execute(
-            select(
-                select(func.count()).select_from(Unit).scalar_subquery(),
-                select(func.max(Unit.id)).scalar_subquery(),
-                unit_event.scalar_subquery(),
-            )
-        ).one()
+    awards = session.execute(
+        select(AwardType.id, AwardType.name_vi, AwardType.name_en)
+        .where(AwardType.active.is_(True))
+        .order_by(AwardType.name_vi)
     )
+    return (
+        tuple(CampaignChoice(*row) for row in campaigns),
+        tuple(AwardChoice(*row) for row in awards),
+        _sorted_units(session),
+    )
+
+
+_kept_choices = Kept(4)  # one set per database; a new version ages the old one out
 
 
 @derived
@@ -256,18 +306,15 @@ def _office_state_choices() -> tuple[tuple[str, str], ...]:
 
 def office_filter_options(session: Session) -> dict[str, list]:
     """Choices of the Office queue's filters: campaigns (id, name), active award types (id,
-    name_vi, name_en), units, (state, kind), kinds. Plain rows: the filters show these columns
-    only."""
+    name_vi, name_en), units, (state, kind), kinds. The database's part is kept per process
+    and read again only when :func:`filter_choices_version` moves (one statement a page)."""
+    campaigns, awards, units = _kept_choices.get(
+        session, filter_choices_version(session), _read_filter_choices
+    )
     return {
-        "campaigns": session.execute(
-            select(Campaign.id, Campaign.name).order_by(Campaign.year.desc(), Campaign.name)
-        ).all(),
-        "awards": session.execute(
-            select(AwardType.id, AwardType.name_vi, AwardType.name_en)
-            .where(AwardType.active.is_(True))
-            .order_by(AwardType.name_vi)
-        ).all(),
-        "units": unit_choices(session),
+        "campaigns": campaigns,
+        "awards": awards,
+        "units": units,
         "states": list(_office_state_choices()),
         "kinds": list(WORKFLOWS),
     }

@@ -35,6 +35,7 @@ from web.dossiers.common import (
     member_units,
 )
 from web.dossiers.presenters import detail_context, state_text
+from web.home.links import dossier_url
 from web.support.access import requires
 from web.support.i18n import pick
 from web.support.listing import paginate, sort_order
@@ -229,6 +230,7 @@ def unit_list():
         campaigns=_campaign_choices(session, who, unit_ids),
         filtered=filtered,
         kinds=KINDS,
+        dossier_url=dossier_url,
     )
 
 

@@ -5,10 +5,11 @@ option, badge and field writers give what ``Markup.format`` gives."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask, render_template_string
+from flask import Flask, render_template_string, url_for
 from jinja2 import Environment
 from markupsafe import Markup
 
+from web.home.links import dossier_url
 from web.support.i18n import catalog, in_language
 from web.support.templating import html_field, option_html, options_html, state_badge
 
@@ -90,3 +91,12 @@ def test_option_writers_write_what_markup_format_writes(app: Flask) -> None:
         assert state_badge("nomination", "draft") == Markup(
             '<span class="badge tone-{}" data-state="{}">{}</span>'
         ).format("neutral", "draft", "Nháp")
+
+
+def test_dossier_links_are_what_url_for_writes_under_any_mount_point(app: Flask) -> None:
+    for base in ("http://localhost/", "http://localhost/vinh-danh/"):
+        with app.test_request_context("/", base_url=base):
+            for dossier_id in (1, 42, 987654321, 1234567890):
+                assert dossier_url(dossier_id) == url_for("dossiers.detail", dossier_id=dossier_id)
+    with app.test_request_context("/", base_url="http://localhost/vinh-danh/"):
+        assert dossier_url(7) == "/vinh-danh/dossiers/7"

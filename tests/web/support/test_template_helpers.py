@@ -11,7 +11,18 @@ from markupsafe import Markup
 
 from web.home.links import dossier_url
 from web.support.i18n import catalog, in_language
-from web.support.templating import html_field, option_html, options_html, state_badge
+from web.support.templating import (
+    form_attrs,
+    form_described,
+    form_help,
+    form_mark,
+    html_field,
+    option_html,
+    options_html,
+    sort_link,
+    state_badge,
+    table_header,
+)
 
 TEMPLATE = (
     '{{ _("Lọc") }}|{{ _("Trang %(p)d", p=n) }}|{{ _("Tìm kiếm") }}|'
@@ -100,3 +111,55 @@ def test_dossier_links_are_what_url_for_writes_under_any_mount_point(app: Flask)
                 assert dossier_url(dossier_id) == url_for("dossiers.detail", dossier_id=dossier_id)
     with app.test_request_context("/", base_url="http://localhost/vinh-danh/"):
         assert dossier_url(7) == "/vinh-danh/dossiers/7"
+
+
+# The macros the form_* functions, sort_link and table_header stand for, as they were written
+# (without their leading underscores, which would hide them from the module).
+OLD_MACROS = """
+{% macro mark(required) %}{% if required %} <span class="required" aria-hidden="true">*</span>{% endif %}{% endmacro %}
+{% macro attrs(attrs) %}{% for name, value in attrs.items() if value is not none and value is not false %} {{ name }}{% if value is not true %}="{{ value }}"{% endif %}{% endfor %}{% endmacro %}
+{% macro described(id, hint) %}{% if hint %} aria-describedby="{{ id }}-help"{% endif %}{% endmacro %}
+{% macro help(id, hint, errors) %}
+  {% if hint %}<p class="hint" id="{{ id }}-help">{{ hint }}</p>{% endif %}
+  {% for e in errors %}<p class="error-text" role="alert">{{ e }}</p>{% endfor %}
+{% endmacro %}
+{% macro sort_link(key, label, current) %}
+{% set active = current.lstrip('-') == key %}
+{% set desc = current.startswith('-') %}
+<a href="{{ url_with(sort=('-' ~ key) if (active and not desc) else key, page=None) }}">{{ label }}{% if active %} {{ '▼' if desc else '▲' }}{% endif %}</a>
+{% endmacro %}
+{% macro header(column, current) %}
+{% set c = column if column is mapping else {"label": column} %}
+{% set active = c.get("sort") and current and current.lstrip('-') == c["sort"] %}
+<th scope="col"{% if c.get("class") %} class="{{ c.get('class') }}"{% endif %}{% if active %} aria-sort="{{ 'descending' if current.startswith('-') else 'ascending' }}"{% endif %}>
+  {%- if c.get("sort") %}{{ sort_link(c["sort"], c["label"], current) }}{% else %}{{ c["label"] }}{% endif -%}
+</th>
+{% endmacro %}
+"""  # noqa: E501
+
+
+def test_form_parts_and_headers_write_what_their_macros_wrote(app: Flask) -> None:
+    old = app.jinja_env.from_string(OLD_MACROS).module
+    texts = [None, "", "Gợi ý <b>", Markup("<i>đã an toàn</i>"), 0, 3]
+    attrs = {"maxlength": 200, "readonly": True, "hidden": False, "x": None, "data-a": '"&'}
+    with app.test_request_context("/dossiers/?q=a&sort=title&page=2"):
+        for value in texts:
+            assert form_mark(value) == old.mark(value)
+            assert form_described("f-q", value) == old.described("f-q", value)
+            for errors in ((), ["Sai <định dạng>", Markup("<b>x</b>")]):
+                assert form_help("f-q", value, errors) == old.help("f-q", value, errors)
+        assert form_attrs(attrs) == old.attrs(attrs) and form_attrs({}) == old.attrs({})
+        columns = [
+            "Số",
+            Markup("<abbr>Đk</abbr>"),
+            {"label": "Tiêu đề", "sort": "title"},
+            {"label": "Cập nhật", "sort": "updated", "class": "nowrap"},
+            {"label": "Loại", "class": "a&b"},
+        ]
+        for current in ("title", "-title", "updated", "-updated", "id"):
+            for column in columns:
+                assert table_header(column, current) == old.header(column, current)
+            assert sort_link("title", "Tiêu <đề>", current) == old.sort_link(
+                "title", "Tiêu <đề>", current
+            )
+        assert table_header("Số", None) == old.header("Số", None)

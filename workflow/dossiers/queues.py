@@ -63,9 +63,31 @@ def actionable_states(actor: Actor) -> dict[str, frozenset[str]]:
     }
 
 
+@derived
+def _kept_candidates() -> dict[frozenset, ColumnElement[bool]]:
+    # A new store whenever the lifecycles change (``derived``).
+    return {}
+
+
+_CANDIDATES_LIMIT = 1024
+
+
 def _candidates(actor: Actor) -> ColumnElement[bool]:
     """Visible dossiers in a state the actor's roles can move forward from; the rows of a list
-    not yet sent are not among them (the list moves them, and is itself on the list)."""
+    not yet sent are not among them (the list moves them, and is itself on the list).
+
+    The clause depends on the actor's grants and the lifecycles only, and costs more to build
+    than the query it narrows: it is kept per grants (a clause is never changed once built)."""
+    kept = _kept_candidates()
+    found = kept.get(actor.grants)
+    if found is None:
+        if len(kept) >= _CANDIDATES_LIMIT:
+            kept.clear()
+        found = kept[actor.grants] = _built_candidates(actor)
+    return found
+
+
+def _built_candidates(actor: Actor) -> ColumnElement[bool]:
     by_kind = [
         and_(ANY_DOSSIER.kind == kind, ANY_DOSSIER.state.in_(sorted(states)))
         for kind, states in actionable_states(actor).items()

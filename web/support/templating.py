@@ -80,6 +80,42 @@ def static_url(filename: str) -> str:
     return url
 
 
+# What every page's <head> links, in this order (base.html).
+PAGE_ASSETS = (
+    '<link rel="stylesheet" href="{}">',
+    '<link rel="icon" href="{}" type="image/svg+xml">',
+    '<script src="{}" defer></script>',
+    '<script src="{}" defer></script>',
+    '<script src="{}" defer></script>',
+    '<script src="{}" defer></script>',
+    '<script src="{}" defer></script>',
+)
+PAGE_ASSET_FILES = (
+    "app.css",
+    "favicon.svg",
+    "js/app.js",
+    "js/datepicker.js",
+    "js/text-limits.js",
+    "js/upload-limits.js",
+    "js/file-chooser.js",
+)
+
+
+def page_assets() -> Markup:
+    """The style sheet, icon and scripts every page links (base.html's <head>), written once
+    per mount point."""
+    cache = current_app.extensions.setdefault("vinhdanh.page_assets", {})
+    found = cache.get(request.script_root)
+    if found is None:
+        found = cache[request.script_root] = Markup(
+            "\n  ".join(
+                tag.format(escape(static_url(name)))
+                for tag, name in zip(PAGE_ASSETS, PAGE_ASSET_FILES, strict=True)
+            )
+        )
+    return found
+
+
 def option_html(value: Any, text: Any, selected: Any = False) -> Markup:
     """One ``<option>``: the ``option`` form macro (macros/forms.html), as a plain function,
     since a select's options are many calls and a macro call costs ten times a function's."""
@@ -202,6 +238,7 @@ def init_app(app: Flask) -> None:
         nav_items=nav_items,
         url_with=url_with,
         static_url=static_url,
+        page_assets=page_assets,
         option_html=option_html,
         options_html=options_html,
         sort_link_html=sort_link,

@@ -39,9 +39,9 @@ BUDGETS = {
     (None, "/public/audit"): 1,
     (STAFF, "/"): 12,
     (HEAD, "/"): 12,
-    (STAFF, "/dossiers/"): 7,
+    (STAFF, "/dossiers/"): 6,
     (REVIEWER, "/"): 12,
-    (REVIEWER, "/office/"): 18,
+    (REVIEWER, "/office/"): 16,
     (REVIEWER, "/dashboard/"): 13,
 }
 # A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.

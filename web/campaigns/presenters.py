@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import Dossier, ReportFigure, Target, User
 from models.clock import today as clock_today
 from web.support.i18n import date_vn, lang, pick
+from web.support.templating import html_field
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.campaigns.guards import figure_complete, targets_of
 from workflow.campaigns.targets import is_met
@@ -124,13 +125,14 @@ def submission_label(state: str) -> str:
     return pick(*STATUS_LABELS[state])
 
 
-_LATE_BADGE = Markup('<span class="late-badge badge-late" title="{}">{}</span>')
-
-
 def late_badge(dossier: Any) -> Markup:
     """The "Nộp muộn" badge of a plan or report sent after its due date (with late allowed);
     nothing for any other dossier. A function, not a macro: lists show one per row."""
     if submission_state(dossier) != "late":
         return Markup("")
     due = dossier.campaign.plan_due if dossier.kind == "plan" else dossier.campaign.report_due
-    return _LATE_BADGE.format(_("Gửi Sở sau hạn %(d)s", d=date_vn(due)), submission_label("late"))
+    title = html_field(_("Gửi Sở sau hạn %(d)s", d=date_vn(due)))
+    return Markup(
+        f'<span class="late-badge badge-late" title="{title}">'
+        f"{html_field(submission_label('late'))}</span>"
+    )

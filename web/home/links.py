@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app, request, url_for
 
 
 def endpoint_url(endpoint: str, fallback: str, **values: Any) -> str:
@@ -27,11 +27,32 @@ def _id_argument(endpoint: str) -> str:
     return "id"
 
 
+# An id no dossier has, whose digits cannot be mistaken for anything else of an address.
+_SAMPLE_ID = 987654321
+_ID_URLS = "vinhdanh.id_urls"
+
+
+def _around_id(endpoint: str) -> tuple[str, str] | None:
+    """What ``url_for(endpoint, id=…)`` writes before and after the id, built once per
+    endpoint and mount point: lists link every row, and ``url_for`` walks the URL map each
+    time. None when the sample id does not appear exactly once."""
+    cache = current_app.extensions.setdefault(_ID_URLS, {})
+    key = (endpoint, request.script_root)
+    if key not in cache:
+        url = url_for(endpoint, **{_id_argument(endpoint): _SAMPLE_ID})
+        before, found, after = url.partition(str(_SAMPLE_ID))
+        cache[key] = (before, after) if found and str(_SAMPLE_ID) not in after else None
+    return cache[key]
+
+
 def dossier_url(dossier_id: int) -> str:
     """The dossier page (``dossiers.detail``)."""
     if "dossiers.detail" not in current_app.view_functions:
         return f"/dossiers/{dossier_id}"
-    return url_for("dossiers.detail", **{_id_argument("dossiers.detail"): dossier_id})
+    parts = _around_id("dossiers.detail") if type(dossier_id) is int else None
+    if parts is None:
+        return url_for("dossiers.detail", **{_id_argument("dossiers.detail"): dossier_id})
+    return f"{parts[0]}{dossier_id}{parts[1]}"
 
 
 def fire_url(dossier_id: int, trigger: str) -> str:

@@ -83,7 +83,10 @@ def queue():
         # The database sorts and pages this one; no need to fetch every row.
         order = column.desc() if sort.startswith("-") else column.asc()
         page = paginate(
-            session, stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id), per_page
+            session,
+            stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id),
+            per_page,
+            total=queues.office_count(session, stmt),
         )
     else:
         page = _page_of_ids(session, _ids(session, filters, sort, stmt), per_page)

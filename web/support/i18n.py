@@ -7,14 +7,19 @@ in ``web/translations/en``.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 from babel.support import Translations
 from flask import Blueprint, Flask, current_app, g, redirect, request, session
 from flask_babel import LazyString, force_locale, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from models.clock import VIETNAM
 from web.extensions import babel
@@ -85,6 +90,42 @@ def catalog() -> Translations:
     return found
 
 
+# Per catalog, (text, autoescape) → what ``_(text)`` without arguments gives: a page asks for
+# the same constant words on every request (and a list once per row). Keyed by the catalog
+# object, so a language switch (``in_language`` too) reads another table.
+_TRANSLATED: weakref.WeakKeyDictionary[Translations, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+_TRANSLATED_LIMIT = 4096
+
+
+@pass_context
+def template_gettext(context: Context, text: str, **variables: Any) -> Any:
+    """``_()`` in templates: what Jinja's new-style ``gettext`` gives (the translation, as
+    Markup when the template escapes, always %-formatted with ``variables``), without its
+    two indirections per call, and kept per catalog when there are no ``variables``."""
+    autoescape = context.eval_ctx.autoescape
+    table = catalog()
+    kept = _TRANSLATED.get(table)
+    if kept is None:
+        kept = _TRANSLATED[table] = {}
+    if variables:
+        found = kept.get((text, autoescape, True))
+        if found is None:
+            found = table.ugettext(text)
+            found = Markup(found) if autoescape else found
+            if len(kept) >= _TRANSLATED_LIMIT:
+                kept.clear()
+            kept[(text, autoescape, True)] = found
+        return found % variables
+    found = kept.get((text, autoescape))
+    if found is None:
+        found = table.ugettext(text)
+        found = (Markup(found) if autoescape else found) % {}
+        if len(kept) >= _TRANSLATED_LIMIT:
+            kept.clear()
+        kept[(text, autoescape)] = found
+    return found
+
+
 def pick(vi: str, en: str) -> str:
     """The Vietnamese or English one of a pair of labels."""
     return en if lang() == "en" else vi
@@ -138,6 +179,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals["_"] = template_gettext
     app.register_blueprint(bp)
     app.jinja_env.filters.update(
         date_vn=date_vn, datetime_vn=datetime_vn, amount_vn=amount_vn, multiple_vn=multiple_vn

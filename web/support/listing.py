@@ -61,11 +61,20 @@ def page_number() -> int:
 
 
 def paginate(
-    session: Session, stmt: Select, per_page: int, page: int | None = None, scalars: bool = True
+    session: Session,
+    stmt: Select,
+    per_page: int,
+    page: int | None = None,
+    scalars: bool = True,
+    total: int | None = None,
 ) -> Page:
-    """Run ``stmt`` for one page and count the whole result."""
+    """Run ``stmt`` for one page and count the whole result (unless ``total``, its count, is
+    known already)."""
     page = page or page_number()
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    if total is None:
+        total = (
+            session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        )
     last = max(1, math.ceil(total / per_page))
     page = min(page, last)
     result = session.execute(stmt.limit(per_page).offset((page - 1) * per_page))

@@ -63,9 +63,31 @@ def actionable_states(actor: Actor) -> dict[str, frozenset[str]]:
     }
 
 
+@derived
+def _kept_candidates() -> dict[frozenset, ColumnElement[bool]]:
+    # A new store whenever the lifecycles change (``derived``).
+    return {}
+
+
+_CANDIDATES_LIMIT = 1024
+
+
 def _candidates(actor: Actor) -> ColumnElement[bool]:
     """Visible dossiers in a state the actor's roles can move forward from; the rows of a list
-    not yet sent are not among them (the list moves them, and is itself on the list)."""
+    not yet sent are not among them (the list moves them, and is itself on the list).
+
+    The clause depends on the actor's grants and the lifecycles only, and costs more to build
+    than the query it narrows: it is kept per grants (a clause is never changed once built)."""
+    kept = _kept_candidates()
+    found = kept.get(actor.grants)
+    if found is None:
+        if len(kept) >= _CANDIDATES_LIMIT:
+            kept.clear()
+        found = kept[actor.grants] = _built_candidates(actor)
+    return found
+
+
+def _built_candidates(actor: Actor) -> ColumnElement[bool]:
     by_kind = [
         and_(ANY_DOSSIER.kind == kind, ANY_DOSSIER.state.in_(sorted(states)))
         for kind, states in actionable_states(actor).items()
@@ -221,46 +243,101 @@ def _sorted_units(session: Session) -> tuple[UnitChoice, ...]:
 _kept_units = Kept(4)  # one list per database; a new version ages the old one out
 
 
+def _newest_event(*entity_types: str):
+    # The newest audit event of these kinds, by its hash: a sequence number may come again
+    # after a rollback, a hash does not.
+    return (
+        select(AuditEvent.hash)
+        .where(AuditEvent.entity_type.in_(entity_types))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _counted(model: type) -> tuple:
+    return (
+        select(func.count()).select_from(model).scalar_subquery(),
+        select(func.max(model.id)).scalar_subquery(),
+    )
+
+
 def units_version(session: Session) -> tuple:
     """What changes whenever a unit does, in one cheap statement: a unit added or removed
     moves the count or the highest id, and every change of a unit's fields is audited
-    (``unit_admin``), which moves the newest unit event (its hash: a sequence number may come
-    again after a rollback, a hash does not)."""
-    unit_event = (
-        select(AuditEvent.hash)
-        .where(AuditEvent.entity_type == unit_admin.KIND.entity_type)
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
+    (``unit_admin``), which moves the newest unit event."""
+    newest = _newest_event(unit_admin.KIND.entity_type)
+    return tuple(session.execute(select(*_counted(Unit), newest)).one())
+
+
+def _versioned(model: type) -> tuple:
+    # Every update of a campaign or an award type moves its ``version`` (the ORM's
+    # version_id_col), so their sum moves too.
+    return (*_counted(model), select(func.sum(model.version)).scalar_subquery())
+
+
+def filter_choices_version(session: Session) -> tuple:
+    """What changes whenever a unit, a campaign or an award type does, in one statement: as
+    :func:`units_version`, with the campaigns' and award types' versions, and the newest
+    event of any of the three (every change of each is audited)."""
+    newest = _newest_event(unit_admin.KIND.entity_type, "campaign", "award_type")
+    columns = (*_counted(Unit), *_versioned(Campaign), *_versioned(AwardType), newest)
+    return tuple(session.execute(select(*columns)).one())
+
+
+class CampaignChoice(NamedTuple):
+    id: int
+    name: str
+
+
+class AwardChoice(NamedTuple):
+    id: int
+    name_vi: str
+    name_en: str
+
+
+def _read_filter_choices(session: Session) -> tuple:
+    campaigns = session.execute(
+        select(Campaign.id, Campaign.name).order_by(Campaign.year.desc(), Campaign.name)
     )
-    return tuple(
-        session.execute(
-            select(
-                select(func.count()).select_from(Unit).scalar_subquery(),
-                select(func.max(Unit.id)).scalar_subquery(),
-                unit_event.scalar_subquery(),
-            )
-        ).one()
+    awards = session.execute(
+        select(AwardType.id, AwardType.name_vi, AwardType.name_en)
+        .where(AwardType.active.is_(True))
+        .order_by(AwardType.name_vi)
+    )
+    return (
+        tuple(CampaignChoice(*row) for row in campaigns),
+        tuple(AwardChoice(*row) for row in awards),
+        _sorted_units(session),
     )
 
 
-def office_filter_options(session: Session) -> dict[str, list]:
-    """Choices of the Office queue's filters: campaigns, award types, units, (state, kind)."""
+_kept_choices = Kept(4)  # one set per database; a new version ages the old one out
+
+
+@derived
+def _office_state_choices() -> tuple[tuple[str, str], ...]:
+    """(state, its first kind) of every state a dossier is in once created."""
     states: dict[str, str] = {}
     for kind, wdef in WORKFLOWS.items():
         for name in wdef.state_names:
             if name != wdef.initial:
                 states.setdefault(name, kind)
+    return tuple(states.items())
+
+
+def office_filter_options(session: Session) -> dict[str, list]:
+    """Choices of the Office queue's filters: campaigns (id, name), active award types (id,
+    name_vi, name_en), units, (state, kind), kinds. The database's part is kept per process
+    and read again only when :func:`filter_choices_version` moves (one statement a page)."""
+    campaigns, awards, units = _kept_choices.get(
+        session, filter_choices_version(session), _read_filter_choices
+    )
     return {
-        "campaigns": list(
-            session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.name))
-        ),
-        "awards": list(
-            session.scalars(
-                select(AwardType).where(AwardType.active.is_(True)).order_by(AwardType.name_vi)
-            )
-        ),
-        "units": unit_choices(session),
-        "states": list(states.items()),
+        "campaigns": campaigns,
+        "awards": awards,
+        "units": units,
+        "states": list(_office_state_choices()),
         "kinds": list(WORKFLOWS),
     }
 
@@ -286,6 +363,13 @@ def office_queue(actor: Actor, filters: OfficeFilter) -> Select:
     if filters.answered:
         stmt = stmt.where(returns.answered(ANY_DOSSIER.id))
     return stmt.order_by(ANY_DOSSIER.sent_at, ANY_DOSSIER.id)
+
+
+def office_count(session: Session, stmt: Select) -> int:
+    """How many dossiers :func:`office_queue`'s ``stmt`` finds: counted over its own joins
+    (one row each), not over a subquery of every column of every kind."""
+    counted = stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
+    return session.scalar(counted) or 0
 
 
 def _name_key(nominee_kind: str | None, name: str) -> tuple:

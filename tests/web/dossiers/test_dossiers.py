@@ -524,3 +524,41 @@ def test_dossier_page_in_english(app, client, app_world, auth):
         "Evidence files",
     ):
         assert text in html, text
+
+
+def test_unit_list_rows_show_the_nominee_award_tags_and_return_reason(app, client, app_world, auth):
+    dossier_id = setup_dossier(
+        app,
+        app_world,
+        "nomination",
+        "returned",
+        title="Đề nghị bị trả lại",
+        nominee_name="Ngô Bảo Châu",
+        ad_hoc=True,
+        direct_worker=True,
+    )
+    setup_dossier(app, app_world, "plan", title="Kế hoạch nháp")
+    with app.app_context():
+        session = app.extensions["vinhdanh.write"]()
+        nomination = session.get(Dossier, dossier_id)
+        nomination.return_reason = "Thiếu minh chứng <bản gốc>"  # as the Office's return writes it
+        session.commit()
+        award = (nomination.award_type.name_vi, nomination.award_type.name_en)
+        campaign = nomination.campaign.name
+        session.close()
+    auth.login("staff_a")
+    listing = page(client, "/dossiers/")
+    row = re.search(
+        rf'<tr class="tone-danger">\s*<td class="num">{dossier_id}</td>.*?</tr>', listing, re.S
+    )
+    assert row, listing
+    row = " ".join(row.group(0).split())
+    assert f"Ngô Bảo Châu · {award[0]}" in row
+    assert '<span class="tag">Đột xuất</span>' in row
+    assert '<span class="tag">Lao động trực tiếp</span>' in row
+    assert "Lý do trả lại: Thiếu minh chứng &lt;bản gốc&gt;" in row
+    assert f"<td>{campaign}</td>" in row and 'data-state="returned"' in row
+    assert "Kế hoạch nháp" in listing
+    client.post("/lang/en", data={"csrf_token": csrf_from(listing), "next": "/"})
+    english = " ".join(page(client, "/dossiers/").split())
+    assert f"Ngô Bảo Châu · {award[1]}" in english and "Returned for correction" in english

@@ -31,3 +31,39 @@ def test_the_choices_are_kept_until_a_unit_changes(session, world):
         {"code": "mn-hoa-sen", "name": "Trường Mầm non Hoa Sen", "kind": "preschool"},
     )
     assert _names(session)[added.id] == "Trường Mầm non Hoa Sen"
+
+
+def _choices(session) -> tuple[dict, dict, dict]:
+    options = queues.office_filter_options(session)
+    return (
+        {c.id: c.name for c in options["campaigns"]},
+        {a.id: (a.name_vi, a.name_en) for a in options["awards"]},
+        {u.id: u.name for u in options["units"]},
+    )
+
+
+def test_the_office_filter_choices_are_kept_until_a_campaign_award_or_unit_changes(session, world):
+    first = queues.office_filter_options(session)
+    assert queues.office_filter_options(session)["campaigns"] is first["campaigns"]
+    campaigns, awards, units = _choices(session)
+    assert campaigns[world.campaign.id] == world.campaign.name
+    assert set(awards) == {a.id for a in world.awards.values() if a.active}
+    assert world.units["dept"].id not in units and world.units["a"].id in units
+
+    world.campaign.name = "Phong trào thi đua đã đổi tên"
+    session.flush()
+    assert _choices(session)[0][world.campaign.id] == "Phong trào thi đua đã đổi tên"
+
+    award = next(a for a in world.awards.values() if a.active)
+    award.name_en = "Renamed award"
+    session.flush()
+    assert _choices(session)[1][award.id][1] == "Renamed award"
+    award.active = False
+    session.flush()
+    assert award.id not in _choices(session)[1]
+
+    admin, unit = world.actor("admin"), world.units["a"]
+    drawn = stamp(unit_admin.snapshot(unit))
+    values = {**unit_admin.snapshot(unit), "name": "Trường THPT Đổi Tên"}
+    unit_admin.update_unit(session, admin, unit.id, values, expected_stamp=drawn)
+    assert _choices(session)[2][unit.id] == "Trường THPT Đổi Tên"

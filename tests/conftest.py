@@ -25,9 +25,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
+from flask import Flask  # noqa: E402
 
 from models.clock import set_now  # noqa: E402
 from tests.fixtures import TEST_NOW  # noqa: E402
+from tests.fixtures.templates import TEMPLATE_CODE  # noqa: E402
+
+# Every app of the run compiles a template once between them (tests/fixtures/templates.py).
+Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": TEMPLATE_CODE}
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -18,7 +18,8 @@ from werkzeug.serving import make_server
 
 from tests.fixtures import ROOT
 from tests.fixtures.browser import NOMINEE
-from tests.fixtures.people import PASSWORD, World, build_world, make_dossier, register_person
+from tests.fixtures.people import PASSWORD, World, make_dossier, register_person
+from tests.fixtures.web import world_copy
 from web import create_app
 from workflow.dossiers.queues import office_default_state
 
@@ -63,25 +64,25 @@ class LiveServer:
             session.close()
 
 
+def _nominees(session, world: World) -> None:
+    """The teachers the stories nominate, in school a's register."""
+    register_person(session, world, NOMINEE, position="Giáo viên Vật lý, tổ trưởng chuyên môn")
+    register_person(session, world, "Lê Thị Ánh")
+
+
 @pytest.fixture()
 def live_server(db_templates, tmp_path) -> Iterator[LiveServer]:
+    uploads = tmp_path / "uploads"
+    url, world = world_copy(db_templates, uploads, "browser-world", _nominees)
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": db_templates.copy("sqlite"),
+            "DATABASE_URL": url,
             "SECRET_KEY": "browser-test",
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "UPLOAD_DIR": str(uploads),
             "RATELIMIT_ENABLED": False,
         }
     )
-    with app.app_context():
-        session = app.extensions["vinhdanh.write"]()
-        world = build_world(session, Path(app.config["UPLOAD_DIR"]))
-        # The teachers the stories nominate, in school a's register.
-        register_person(session, world, NOMINEE, position="Giáo viên Vật lý, tổ trưởng chuyên môn")
-        register_person(session, world, "Lê Thị Ánh")
-        session.commit()
-        session.close()
     server = LiveServer(app, world)
     server.thread.start()
     yield server

@@ -213,6 +213,8 @@ def append_many(session: Session, events: Sequence[Mapping[str, Any]]) -> list[A
 
 
 _CHAIN_FIELDS = ("seq", "canonical", "leaf_hash", "prev_hash", "hash")
+# The columns an appended event knows before it is chained.
+_EVENT_COLUMNS = tuple(c.name for c in AuditEvent.__table__.columns if c.name not in _CHAIN_FIELDS)
 
 
 class AppendedEvent:
@@ -224,22 +226,7 @@ class AppendedEvent:
     session: ``session.get(AuditEvent, event.seq)`` loads the stored row.
     """
 
-    __slots__ = (
-        "_waiting",
-        "occurred_at",
-        "actor_id",
-        "actor_role",
-        "unit_id",
-        "entity_type",
-        "entity_id",
-        "action",
-        "from_state",
-        "to_state",
-        "reason",
-        "changes",
-        "visibility",
-        "written",
-    )
+    __slots__ = ("_waiting", *_EVENT_COLUMNS, "written")
 
     def __init__(self, waiting: _Waiting | None, **columns: Any) -> None:
         self._waiting = waiting
@@ -333,9 +320,6 @@ class _Waiting:
         if not sharing:
             _OPEN.pop(self.connection, None)
 
-
-# The columns an appended event knows before it is chained.
-_EVENT_COLUMNS = tuple(c.name for c in AuditEvent.__table__.columns if c.name not in _CHAIN_FIELDS)
 
 # session.info key: the session's _Waiting, from its first append to its transaction's end.
 _WAITING = "vinhdanh_audit_waiting"

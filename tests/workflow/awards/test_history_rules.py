@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event
 
 from models import AwardType, Collective, Discipline, Evaluation, Initiative, Membership
 from tests.fixtures.awards import TODAY, by_code, nominate, record
 from tests.fixtures.people import group_named, new_person
+from tests.fixtures.statements import statements_run
 from workflow import fire
 from workflow.awards import catalogue
 from workflow.awards.eligibility import Checker, check
@@ -384,19 +384,7 @@ def test_the_nominee_must_be_a_current_person_of_the_unit(session, world):
 
 
 def _statements(session, call) -> int:
-    count = 0
-
-    def counted(*_):
-        nonlocal count
-        count += 1
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return count
+    return len(statements_run(session, call))
 
 
 def test_a_person_with_ten_years_costs_one_query_per_kind_of_fact(session, world):

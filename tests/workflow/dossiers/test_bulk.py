@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 
 from models import Attachment, Dossier, Nomination
 from tests.fixtures.awards import hold
 from tests.fixtures.people import NOW, make_dossier
+from tests.fixtures.statements import statements_run
 from workflow.awards import catalogue
 from workflow.core.registry import WORKFLOWS
 from workflow.dossiers import bulk
@@ -115,19 +116,7 @@ def test_a_unit_person_is_refused_every_row(session, world):
 
 def _hold_reads(session, call) -> int:
     """How many statements ``call`` runs that read the holds register."""
-    seen = 0
-
-    def counted(_connection, _cursor, statement, *_):
-        nonlocal seen
-        seen += "FROM award_hold" in statement
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return seen
+    return sum("FROM award_hold" in s for s in statements_run(session, call))
 
 
 def test_accepting_many_rows_reads_their_holds_once(session, world):

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from models import Discipline, Evaluation, Initiative, Membership, Nomination
 from tests.fixtures.awards import TODAY, by_code, hold, nominate, record
 from tests.fixtures.people import group_named, make_dossier, new_person
+from tests.fixtures.statements import statements_run
 from workflow.awards import catalogue
 from workflow.awards.eligibility import Checker, check, check_many
 from workflow.people.register import unit_collective
@@ -162,19 +163,8 @@ def test_a_row_counts_the_files_of_its_list(session, world):
 
 
 def _statements(session, call) -> list[str]:
-    """The SQL statements ``call`` runs."""
-    seen: list[str] = []
-
-    def counted(_connection, _cursor, statement, *_):
-        seen.append(statement.split(" WHERE ")[0][:120])
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return seen
+    """The SQL statements ``call`` runs, up to their WHERE."""
+    return [s.split(" WHERE ")[0][:120] for s in statements_run(session, call)]
 
 
 def test_checking_a_list_costs_no_query_per_row(session, world):
@@ -202,22 +192,6 @@ def test_prefetch_reads_nothing_twice(session, world):
     assert _statements(session, lambda: checker.prefetch(rows)) == []
 
 
-def _full_statements(session, call) -> list[str]:
-    """The SQL statements ``call`` runs, whole."""
-    seen: list[str] = []
-
-    def counted(_connection, _cursor, statement, *_):
-        seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", counted)
-    try:
-        call()
-    finally:
-        event.remove(engine, "before_cursor_execute", counted)
-    return seen
-
-
 def _rows_of(session, proposal_id: int) -> list[Nomination]:
     return list(
         session.scalars(
@@ -234,7 +208,7 @@ def test_a_family_no_rule_of_the_rows_reads_is_never_read(session, world):
     session.expunge_all()
     rows = _rows_of(session, proposal_id)
     assert {n.nominee_kind for n in rows} == {"individual"}
-    seen = " ".join(_full_statements(session, lambda: check_many(session, rows, TODAY)))
+    seen = " ".join(statements_run(session, lambda: check_many(session, rows, TODAY)))
     for table in ("person_membership", "collective", "person_discipline"):
         assert f"FROM {table} " not in seen, table
     # The files read for a guard are the files only.
@@ -242,10 +216,10 @@ def test_a_family_no_rule_of_the_rows_reads_is_never_read(session, world):
     rows = _rows_of(session, proposal_id)
     checker = Checker(session, TODAY)
     checker.expect(rows)
-    files = _full_statements(session, lambda: checker.purposes(rows[0]))
+    files = statements_run(session, lambda: checker.purposes(rows[0]))
     assert len(files) == 1 and "FROM attachment" in files[0], files
     # Every other row's files came with that one statement.
-    assert _full_statements(session, lambda: [checker.purposes(n) for n in rows]) == []
+    assert statements_run(session, lambda: [checker.purposes(n) for n in rows]) == []
 
 
 def test_a_family_is_read_once_for_all_the_rows(session, world):
@@ -258,12 +232,12 @@ def test_a_family_is_read_once_for_all_the_rows(session, world):
         rows = _rows_of(session, proposal_id)
         checker = Checker(session, TODAY)
         checker.expect(rows)
-        seen = _full_statements(session, lambda: [checker.check(n) for n in rows])
+        seen = statements_run(session, lambda: [checker.check(n) for n in rows])
         # No statement twice: each family once, for every row (the collective rows' members
         # too), whichever row asked for it first.
         assert len(seen) == len(set(seen)), seen
         assert sum("FROM person_membership" in s for s in seen) == 2, seen  # units, groups
-        assert _full_statements(session, lambda: [checker.check(n) for n in rows]) == []
+        assert statements_run(session, lambda: [checker.check(n) for n in rows]) == []
         costs[name] = len(seen)
     assert costs["small"] == costs["large"], costs
 
@@ -276,7 +250,7 @@ def test_a_batch_reads_no_row_or_nominee_the_session_holds(session, world):
     session.expunge_all()
     rows = _rows_of(session, proposal_id)
     with batch(session, TODAY, [n.id for n in rows]):
-        first = _full_statements(session, lambda: shared_checker(session, TODAY))
+        first = statements_run(session, lambda: shared_checker(session, TODAY))
     # The rows are held: only their nominees are read, in one statement.
     assert len(first) == 1 and "FROM person " in first[0], first
     session.expunge_all()
@@ -284,7 +258,7 @@ def test_a_batch_reads_no_row_or_nominee_the_session_holds(session, world):
     for n in rows:
         assert n.person_id is None or n.person is not None
     with batch(session, TODAY, [n.id for n in rows]):
-        assert _full_statements(session, lambda: shared_checker(session, TODAY)) == []
+        assert statements_run(session, lambda: shared_checker(session, TODAY)) == []
 
 
 @pytest.mark.parametrize("read_before", [True, False], ids=["read", "not read yet"])

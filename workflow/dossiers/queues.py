@@ -228,19 +228,10 @@ class UnitChoice(NamedTuple):
     name: str
 
 
-def unit_choices(session: Session) -> tuple[UnitChoice, ...]:
-    """The units a dossier may come from (not the Department itself), in Vietnamese order.
-    A city has thousands: the sorted list is kept per process and database, and read again
-    only when :func:`units_version` moves."""
-    return _kept_units.get(session, units_version(session), _sorted_units)
-
-
 def _sorted_units(session: Session) -> tuple[UnitChoice, ...]:
+    # The units a dossier may come from (not the Department itself), in Vietnamese order.
     rows = session.execute(select(Unit.id, Unit.name).where(Unit.kind != "department"))
     return tuple(sorted((UnitChoice(*row) for row in rows), key=lambda u: name_key(u.name)))
-
-
-_kept_units = Kept(4)  # one list per database; a new version ages the old one out
 
 
 def _newest_event(*entity_types: str):
@@ -262,14 +253,6 @@ def _counted(model: type) -> tuple:
     )
 
 
-def units_version(session: Session) -> tuple:
-    """What changes whenever a unit does, in one cheap statement: a unit added or removed
-    moves the count or the highest id, and every change of a unit's fields is audited
-    (``unit_admin``), which moves the newest unit event."""
-    newest = _newest_event(unit_admin.KIND.entity_type)
-    return tuple(session.execute(select(*_counted(Unit), newest)).one())
-
-
 def _versioned(model: type) -> tuple:
     # Every update of a campaign or an award type moves its ``version`` (the ORM's
     # version_id_col), so their sum moves too.
@@ -277,9 +260,10 @@ def _versioned(model: type) -> tuple:
 
 
 def filter_choices_version(session: Session) -> tuple:
-    """What changes whenever a unit, a campaign or an award type does, in one statement: as
-    :func:`units_version`, with the campaigns' and award types' versions, and the newest
-    event of any of the three (every change of each is audited)."""
+    """What changes whenever a unit, a campaign or an award type does, in one statement: a row
+    added or removed moves a count or a highest id, an update of a campaign or an award type
+    its version, and every change of each of the three is audited, which moves the newest
+    event of those kinds."""
     newest = _newest_event(unit_admin.KIND.entity_type, "campaign", "award_type")
     columns = (*_counted(Unit), *_versioned(Campaign), *_versioned(AwardType), newest)
     return tuple(session.execute(select(*columns)).one())

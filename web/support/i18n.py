@@ -107,23 +107,17 @@ def template_gettext(context: Context, text: str, **variables: Any) -> Any:
     kept = _TRANSLATED.get(table)
     if kept is None:
         kept = _TRANSLATED[table] = {}
-    if variables:
-        found = kept.get((text, autoescape, True))
-        if found is None:
-            found = table.ugettext(text)
-            found = Markup(found) if autoescape else found
-            if len(kept) >= _TRANSLATED_LIMIT:
-                kept.clear()
-            kept[(text, autoescape, True)] = found
-        return found % variables
-    found = kept.get((text, autoescape))
+    key = (text, autoescape, bool(variables))
+    found = kept.get(key)
     if found is None:
         found = table.ugettext(text)
-        found = (Markup(found) if autoescape else found) % {}
+        found = Markup(found) if autoescape else found
+        # Without variables the %-formatting is the same every time: done once.
+        found = found if variables else found % {}
         if len(kept) >= _TRANSLATED_LIMIT:
             kept.clear()
-        kept[(text, autoescape)] = found
-    return found
+        kept[key] = found
+    return found % variables if variables else found
 
 
 def pick(vi: str, en: str) -> str:

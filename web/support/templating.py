@@ -80,24 +80,15 @@ def static_url(filename: str) -> str:
     return url
 
 
-# What every page's <head> links, in this order (base.html).
+# What every page's <head> links, in this order (base.html): (tag, static file).
 PAGE_ASSETS = (
-    '<link rel="stylesheet" href="{}">',
-    '<link rel="icon" href="{}" type="image/svg+xml">',
-    '<script src="{}" defer></script>',
-    '<script src="{}" defer></script>',
-    '<script src="{}" defer></script>',
-    '<script src="{}" defer></script>',
-    '<script src="{}" defer></script>',
-)
-PAGE_ASSET_FILES = (
-    "app.css",
-    "favicon.svg",
-    "js/app.js",
-    "js/datepicker.js",
-    "js/text-limits.js",
-    "js/upload-limits.js",
-    "js/file-chooser.js",
+    ('<link rel="stylesheet" href="{}">', "app.css"),
+    ('<link rel="icon" href="{}" type="image/svg+xml">', "favicon.svg"),
+    ('<script src="{}" defer></script>', "js/app.js"),
+    ('<script src="{}" defer></script>', "js/datepicker.js"),
+    ('<script src="{}" defer></script>', "js/text-limits.js"),
+    ('<script src="{}" defer></script>', "js/upload-limits.js"),
+    ('<script src="{}" defer></script>', "js/file-chooser.js"),
 )
 
 
@@ -108,10 +99,7 @@ def page_assets() -> Markup:
     found = cache.get(request.script_root)
     if found is None:
         found = cache[request.script_root] = Markup(
-            "\n  ".join(
-                tag.format(escape(static_url(name)))
-                for tag, name in zip(PAGE_ASSETS, PAGE_ASSET_FILES, strict=True)
-            )
+            "\n  ".join(tag.format(escape(static_url(name))) for tag, name in PAGE_ASSETS)
         )
     return found
 

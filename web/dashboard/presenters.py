@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
@@ -21,6 +19,7 @@ from workflow.campaigns.deadlines import STATUS_LABELS
 from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
 from workflow.core import authz
 from workflow.core.actors import Actor
+from workflow.core.kept import Kept
 from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, published_state
 
 # The unit chart shows the units with the most nominations; the table below it lists them all.
@@ -201,24 +200,18 @@ def shown(board: Dashboard, links: Links) -> Shown:
     language and the links they were drawn for: every Office reviewer sees the same page
     until a figure moves, and drawing it is a fifth of the request. The key holds every input
     of the drawing, so an entry is never wrong, only aged out."""
-    key = _shown_key(board, links)
-    with _shown_lock:
-        found = _shown.get(key)
-        if found is not None:
-            _shown.move_to_end(key)
-            return found
-    view = View(board, links)
-    found = Shown(view, submission_chart(view), target_chart(view), nomination_charts(board, view))
-    with _shown_lock:
-        _shown[key] = found
-        while len(_shown) > SHOWN_KEPT:
-            _shown.popitem(last=False)
-    return found
+
+    def draw() -> Shown:
+        view = View(board, links)
+        return Shown(
+            view, submission_chart(view), target_chart(view), nomination_charts(board, view)
+        )
+
+    return _shown.value(_shown_key(board, links), draw)
 
 
 SHOWN_KEPT = 64  # a few campaigns, in two languages, for people with and without the queue
-_shown: OrderedDict[tuple, Shown] = OrderedDict()
-_shown_lock = threading.Lock()
+_shown = Kept(SHOWN_KEPT)
 
 
 def _shown_key(board: Dashboard, links: Links) -> tuple:

@@ -1,4 +1,5 @@
-"""Values kept in the process, per database and key, for data whose key names its version."""
+"""Values kept in the process, under a key that names their version (per database, or every
+input of the value)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,30 @@ from sqlalchemy.orm import Session
 
 
 class Kept:
-    """``compute(session)`` kept per database and ``key``, at most ``size`` entries (least
-    recently used first out). The key must change when the value would: a version read from
-    the database (an audit head, a count), so an old entry is never served, only aged out."""
+    """Values kept in the process under a key, at most ``size`` entries (least recently used
+    first out). The key must change when the value would: a version read from the database (an
+    audit head, a count), or every input of the value, so an old entry is never served, only
+    aged out."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._values: OrderedDict[tuple, Any] = OrderedDict()
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, session: Session, key: Hashable, compute: Callable[[Session], Any]) -> Any:
-        full = (session.connection().engine.url.render_as_string(hide_password=True), key)
+        """``compute(session)`` kept per database and ``key``."""
+        database = session.connection().engine.url.render_as_string(hide_password=True)
+        return self.value((database, key), lambda: compute(session))
+
+    def value(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` kept under ``key`` alone: a key that holds every input of the value."""
         with self._lock:
-            if full in self._values:
-                self._values.move_to_end(full)
-                return self._values[full]
-        value = compute(session)
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
         with self._lock:
-            self._values[full] = value
+            self._values[key] = value
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
         return value

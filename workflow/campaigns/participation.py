@@ -23,7 +23,6 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
-from models.clock import local_day
 from models.text import vi_sort_key
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.core.actors import Role
@@ -138,20 +137,13 @@ def campaign_submissions(
     out: dict[str, dict[int, Submission]] = {}
     for kind in kinds:
         unsent = submission_status(dates, kind, None, today)  # the same for every unit
-        # The rule reads of a sending only whether it was late, or else the day it was sent
-        # (older sendings did not store it): judged once per distinct answer, not per unit.
-        judged: dict[tuple, str] = {}
         by_unit = out[kind] = {}
         for unit_id in units:
             done = first.get((kind, unit_id))
             if done is None:
                 by_unit[unit_id] = Submission(unit_id, unsent)
                 continue
-            late = done.sent_late
-            key = (late, None if late is not None else local_day(done.sent_at))
-            status = judged.get(key)
-            if status is None:
-                status = judged[key] = submission_status(dates, kind, done, today)
+            status = submission_status(dates, kind, done, today)
             by_unit[unit_id] = Submission(unit_id, status, done.sent_at, latest[(kind, unit_id)])
     return out
 

@@ -69,11 +69,13 @@ def _listed(kind: str, state: str) -> bool:
     return not _public_states or state in _public_states[0]().get(kind, ())
 
 
-def _listed_clause(d: Any) -> Any:
-    """The dossiers of ``d`` (the dossier table) that have terms, as a WHERE clause."""
-    if not _public_states:
-        return d.c.kind.in_(TERM_KINDS)
-    states = _public_states[0]()
+def _listed_clause(d: Any, states: Mapping[str, Collection[str]] | None = None) -> Any:
+    """The dossiers of ``d`` (the dossier table) that have terms, as a WHERE clause: those in
+    ``states`` (kind → states), by default the registered lifecycles' public states."""
+    if states is None:
+        if not _public_states:
+            return d.c.kind.in_(TERM_KINDS)
+        states = _public_states[0]()
     return or_(
         *(and_(d.c.kind == kind, d.c.state.in_(states.get(kind, ()))) for kind in TERM_KINDS)
     )
@@ -193,10 +195,13 @@ def fill_search_terms(
     return written
 
 
-def prune_search_terms(connection: Connection) -> int:
-    """Delete the terms of the dossiers the public may not see; returns how many."""
+def prune_search_terms(
+    connection: Connection, states: Mapping[str, Collection[str]] | None = None
+) -> int:
+    """Delete the terms of the dossiers the public may not see (not in ``states``, kind →
+    states; by default the registered lifecycles' public states); returns how many."""
     table, d = OutcomeTerm.__table__, Dossier.__table__
-    listed = select(d.c.id).where(_listed_clause(d))
+    listed = select(d.c.id).where(_listed_clause(d, states))
     return connection.execute(delete(table).where(table.c.dossier_id.not_in(listed))).rowcount
 
 

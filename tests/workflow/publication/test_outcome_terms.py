@@ -157,6 +157,11 @@ def test_the_word_table_follows_every_write(session, world):
     assert b"moi" in terms(session, draft.id)
     assert prune_search_terms(session.connection()) == len(terms_of_key(session, draft.id))
     assert {d: terms(session, d) for d in before} == before
+    # States named by the caller (a migration's own copy) rather than the registered ones.
+    public_nominations = {"nomination": ("published",)}
+    assert prune_search_terms(session.connection(), public_nominations) == len(before[report.id])
+    assert terms(session, report.id) == {} and terms(session, published.id) == before[published.id]
+    assert fill_search_terms(session.connection()) == len(before[report.id])
 
     session.delete(session.get(Nomination, draft.id))
     session.flush()

@@ -68,7 +68,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import chain, zip_longest
@@ -444,6 +444,13 @@ class CpuMeter:
         return sum(self.seen.values())
 
 
+def machine_cpu() -> float:
+    """Busy CPU seconds of the whole machine since boot, all cores (``/proc/stat``: every
+    column but idle and iowait; guest time is already counted in user)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def database_backends(engine) -> list[int]:
     """The PostgreSQL server processes serving the bench's database (the servers' pools and
     the RQ worker's), the bench's own connection left out."""
@@ -626,6 +633,9 @@ class Tally:
     answers: list[tuple[float, int | None, bool]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def count(self) -> int:
+        return sum(len(v) for v in self.times.values())
+
     def timed(
         self,
         kind: str,
@@ -766,7 +776,7 @@ def _statuses(errors: Counter) -> str:
 
 
 def report(title: str, tally: Tally, elapsed: float, cpu: float, db_cpu: float, workers: int):
-    total = sum(len(v) for v in tally.times.values())
+    total = tally.count()
     print(f"\n  {title}: {total} requests in {elapsed:.1f} s, {total / elapsed:.0f} req/s")
     print(f"  {'kind':26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind in sorted(tally.times):
@@ -784,6 +794,26 @@ def report(title: str, tally: Tally, elapsed: float, cpu: float, db_cpu: float, 
         f"backends): {db_cpu:.1f} s, {db_cpu / total * 1000 if total else 0:.2f} ms per request"
     )
     return per_request
+
+
+def report_machine(used: Sequence[float], elapsed: float, requests: int, users: int) -> None:
+    """Where the machine's CPU went (``used``: workers, database, this client, the whole
+    machine, in seconds) and what Little's law makes of the rate: with users sending back to
+    back, the mean response time is users / throughput, whatever the server does."""
+    workers, database, client, busy = used
+    cores = os.cpu_count() or 1
+    rest = max(busy - workers - database - client, 0.0)
+    per = 1000 / requests if requests else 0.0
+    print(
+        f"  the machine: {cores} cores busy {busy / (elapsed * cores):.0%} of the time; CPU per "
+        f"request: workers {workers * per:.2f} ms, PostgreSQL {database * per:.2f}, this "
+        f"client {client * per:.2f}, the rest {rest * per:.2f}; all told {busy * per:.2f} ms"
+    )
+    if requests:
+        print(
+            f"  Little's law: {users} users at {requests / elapsed:.0f} req/s wait "
+            f"{users * elapsed / requests * 1000:.0f} ms per request on average"
+        )
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -867,12 +897,15 @@ def _sign_in_everyone(args, cast: Cast, services: Services) -> list[tuple[str, B
 def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instance) -> int:
     people = _sign_in_everyone(args, cast, services)
     workers = services.workers()
-    meter = CpuMeter()
+    meter, db, client = CpuMeter(), CpuMeter(), CpuMeter()
 
-    db = CpuMeter()
-
-    def cpu() -> tuple[float, float]:
-        return meter.sample(workers), db.sample(database_backends(engine))
+    def cpu() -> tuple[float, float, float, float]:
+        return (
+            meter.sample(workers),
+            db.sample(database_backends(engine)),
+            client.sample([os.getpid()]),
+            machine_cpu(),
+        )
 
     floor = Tally()
     before = cpu()
@@ -880,7 +913,8 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
         [lambda stop, b=b: static_loop(b, floor, stop) for _, b, _ in people], args.duration / 5
     )
     used = [after - start for after, start in zip(cpu(), before)]
-    floor_cpu = report("floor: a static file", floor, elapsed, *used, len(workers))
+    floor_cpu = report("floor: a static file", floor, elapsed, *used[:2], len(workers))
+    report_machine(used, elapsed, floor.count(), len(people))
 
     mix, faults = Tally(), Faults()
     before, mix_start = cpu(), utcnow()
@@ -893,7 +927,8 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
         faults.events(args, services, meter),
     )
     used = [after - start for after, start in zip(cpu(), before)]
-    mix_cpu = report("deadline-day mix", mix, elapsed, *used, len(workers))
+    mix_cpu = report("deadline-day mix", mix, elapsed, *used[:2], len(workers))
+    report_machine(used, elapsed, mix.count(), len(people))
     if floor_cpu:
         print(f"  ratio of CPU per request, mix / static file: {mix_cpu / floor_cpu:.1f}")
     faults.report(mix, start, services, people)

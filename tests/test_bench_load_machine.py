@@ -1,0 +1,25 @@
+"""``bench/load.py``'s account of the machine: where the CPU went, per request, and the mean
+wait Little's law gives for users sending back to back."""
+
+from __future__ import annotations
+
+import os
+
+from bench import load
+
+
+def test_the_machine_line_splits_the_cpu_per_request(capsys, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    load.report_machine([1.0, 0.5, 0.25, 2.0], elapsed=1.25, requests=100, users=50)
+    out = capsys.readouterr().out
+    assert "2 cores busy 80% of the time" in out
+    assert "workers 10.00 ms, PostgreSQL 5.00, this client 2.50, the rest 2.50" in out
+    assert "all told 20.00 ms" in out
+    assert "50 users at 80 req/s wait 625 ms per request on average" in out
+
+
+def test_machine_cpu_counts_busy_time_only():
+    before = load.machine_cpu()
+    sum(i * i for i in range(300_000))
+    after = load.machine_cpu()
+    assert after >= before > 0

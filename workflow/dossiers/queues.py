@@ -388,6 +388,33 @@ def office_count(session: Session, stmt: Select) -> int:
     return session.scalar(counted) or 0
 
 
+class OfficePage(NamedTuple):
+    """One page of the Office queue: its dossiers, how many the whole queue holds, the page's
+    number (the last one when the page asked for is past the end), and which of its dossiers
+    were answered by their unit (``returns.answered``)."""
+
+    dossiers: list[Dossier]
+    total: int
+    page: int
+    answered: set[int]
+
+
+def office_page(session: Session, stmt: Select, page: int, per_page: int) -> OfficePage:
+    """Page ``page`` of :func:`office_queue`'s ``stmt``, sorted by the database, with the count
+    of the whole queue and the page's answered dossiers in the same statement (a window over
+    the rows and a column): one statement, or two more for a page past the end."""
+    counted = stmt.add_columns(func.count().over(), returns.answered(ANY_DOSSIER.id))
+    rows = session.execute(counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if not rows:
+        total = office_count(session, stmt) if page > 1 else 0
+        last = max(1, -(-total // per_page))
+        if page <= last:
+            return OfficePage([], total, page, set())
+        return office_page(session, stmt, last, per_page)
+    answered = {dossier.id for dossier, _, replied in rows if replied}
+    return OfficePage([row[0] for row in rows], rows[0][1], page, answered)
+
+
 def _name_key(nominee_kind: str | None, name: str) -> tuple:
     # People by given name (the last word), collectives by their whole name; same shape.
     if nominee_kind == "individual":

@@ -41,7 +41,7 @@ BUDGETS = {
     (HEAD, "/"): 12,
     (STAFF, "/dossiers/"): 6,
     (REVIEWER, "/"): 12,
-    (REVIEWER, "/office/"): 13,
+    (REVIEWER, "/office/"): 11,
     (REVIEWER, "/dashboard/"): 13,
 }
 # A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _
-
 from models.clock import local_day
 from models.clock import today as clock_today
+from web.support.i18n import catalog
+
+
+def _(text: str, **variables: int) -> str:
+    # Flask-Babel's ``gettext`` finds the request's catalog again on every call; the one the
+    # request keeps (``catalog``) gives the same words.
+    found = catalog().ugettext(text)
+    return found % variables if variables else found
 
 
 def today() -> dt.date:

@@ -17,7 +17,7 @@ from web.office import bp
 from web.support.access import requires
 from web.support.downloads import CSV_CONTENT_TYPE
 from web.support.i18n import datetime_vn, pick
-from web.support.listing import Page, page_number, paginate, query_args
+from web.support.listing import Page, page_number, query_args
 from web.support.parsing import whole_number
 from web.support.templating import kind_label, state_label
 from workflow.core import authz
@@ -80,16 +80,15 @@ def queue():
     per_page = current_app.config["PAGE_SIZE"]
     column = queues.SQL_SORTS.get(sort.lstrip("-"))
     if column is not None and not filters.text:
-        # The database sorts and pages this one; no need to fetch every row.
+        # The database sorts, pages and counts this one; no need to fetch every row.
         order = column.desc() if sort.startswith("-") else column.asc()
-        page = paginate(
-            session,
-            stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id),
-            per_page,
-            total=queues.office_count(session, stmt),
-        )
+        ordered = stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id)
+        found = queues.office_page(session, ordered, page_number(), per_page)
+        page = Page(found.dossiers, found.total, found.page, per_page)
+        answered = found.answered
     else:
         page = _page_of_ids(session, _ids(session, filters, sort, stmt), per_page)
+        answered = returns.answered_ids(session, [d.id for d in page.items])
     return render_template(
         "office/queue.html",
         page=page,
@@ -100,7 +99,7 @@ def queue():
         options=queues.office_filter_options(session),
         export_url=url_for("office.export", **query_args(page=None)),
         may_bulk=authz.may_review_in_bulk(current_actor()),
-        answered=returns.answered_ids(session, [d.id for d in page.items]),
+        answered=answered,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -90,17 +91,27 @@ def open_dossier_ids(
     return found
 
 
-def _campaigns(session: Session) -> list[Campaign]:
-    return list(
-        session.scalars(
-            select(Campaign)
-            .where(
-                Campaign.active.is_(True),
-                or_(Campaign.plan_due.is_not(None), Campaign.report_due.is_not(None)),
-            )
-            .order_by(Campaign.id)
-        )
+class _Campaign(NamedTuple):
+    """What obligations read of a campaign (``units_submissions`` and ``due_date`` too)."""
+
+    id: int
+    name: str
+    plan_due: dt.date | None
+    report_due: dt.date | None
+    late_allowed: bool
+    all_units: bool
+
+
+# Built once: every unit's home page runs them. Plain rows: no ORM object is needed.
+_CAMPAIGNS = (
+    select(*(getattr(Campaign, name) for name in _Campaign._fields))
+    .where(
+        Campaign.active.is_(True),
+        or_(Campaign.plan_due.is_not(None), Campaign.report_due.is_not(None)),
     )
+    .order_by(Campaign.id)
+)
+_UNIT_NAMES = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("units", expanding=True)))
 
 
 def obligations(session: Session, unit_ids: Iterable[int], today: dt.date) -> list[Obligation]:
@@ -108,8 +119,7 @@ def obligations(session: Session, unit_ids: Iterable[int], today: dt.date) -> li
     wanted = set(unit_ids)
     if not wanted:
         return []
-    names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted))).all())
-    campaigns = _campaigns(session)
+    campaigns = [_Campaign(*row) for row in session.execute(_CAMPAIGNS)]
     sent = units_submissions(session, campaigns, today, wanted)
     owed = []
     for campaign in campaigns:
@@ -120,8 +130,12 @@ def obligations(session: Session, unit_ids: Iterable[int], today: dt.date) -> li
             for unit_id, sub in sent[(campaign.id, kind)].items():
                 if not sub.submitted:
                     owed.append((campaign, kind, due, unit_id))
+    if not owed:
+        return []
+    owing = sorted({u for *_, u in owed})
+    names = dict(session.execute(_UNIT_NAMES, {"units": owing}).all())
     # The dossiers being prepared, in one query for every obligation rather than one each.
-    drafts = open_dossier_ids(session, {c.id for c, *_ in owed}, {u for *_, u in owed})
+    drafts = open_dossier_ids(session, {c.id for c, *_ in owed}, owing)
     out = [
         Obligation(
             campaign.id,

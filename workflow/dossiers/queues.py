@@ -172,30 +172,62 @@ def my_queues(
         .where(_candidates(actor))
         .order_by(ANY_DOSSIER.updated_at, ANY_DOSSIER.id)
     )
-    rows = [
-        row
-        for dossier in session.scalars(stmt).unique()
-        if (row := todo_row(session, dossier, actor, now, rules=evaluate is None)) is not None
-    ]
+    dossiers = session.scalars(stmt).unique().all()
+    if evaluate is None:
+        rows = [
+            row
+            for dossier in dossiers
+            if (row := todo_row(session, dossier, actor, now)) is not None
+        ]
+    else:
+        rows = _first_evaluated(session, dossiers, actor, now, evaluate)
     by_queue: dict[str, list[TodoRow]] = {}
     for row in rows:
-        # Every state one can move forward from has a queue (WorkflowDef.validate).
-        queue = WORKFLOWS[row.dossier.kind].state(row.dossier.state).queue
-        by_queue.setdefault(queue.key, []).append(row)
-    if evaluate is not None:
-        shown = [r.dossier.id for members in by_queue.values() for r in members[:evaluate]]
-        # The rows shown share one eligibility Checker whose facts are read for all of them at
-        # once: their number adds no query (as on the Office queue).
-        with eligibility.batch(session, local_day(now or utcnow()), shown):
-            for members in by_queue.values():
-                members[:evaluate] = [
-                    todo_row(session, r.dossier, actor, now) for r in members[:evaluate]
-                ]
+        by_queue.setdefault(_queue_key(row.dossier), []).append(row)
     return [
         Queue(qdef.key, qdef.label_vi, qdef.label_en, by_queue[qdef.key])
         for qdef in registered_queues()
         if by_queue.get(qdef.key)
     ]
+
+
+def _queue_key(dossier: Dossier) -> str:
+    # Every state one can move forward from has a queue (WorkflowDef.validate).
+    return WORKFLOWS[dossier.kind].state(dossier.state).queue.key
+
+
+def _first_evaluated(
+    session: Session,
+    dossiers: Sequence[Dossier],
+    actor: Actor,
+    now: dt.datetime | None,
+    evaluate: int,
+) -> list[TodoRow]:
+    """The to-do rows of ``dossiers``, the rules checked for the first ``evaluate`` rows of
+    each queue only: each dossier is judged once, with its rules while its queue has room.
+
+    The rules add no condition on which actions are offered (only the cheap guards that decide
+    applicability do, and they run either way), so a row is on the list with or without them.
+    The rows expected to be shown, the first ``evaluate`` of each queue, share one eligibility
+    Checker whose facts are read for all of them at once (as on the Office queue); a row let in
+    because one before it offers no action is checked on its own."""
+    likely: dict[str, list[int]] = {}
+    for dossier in dossiers:
+        ids = likely.setdefault(_queue_key(dossier), [])
+        if len(ids) < evaluate:
+            ids.append(dossier.id)
+    shown: dict[str, int] = {}
+    rows = []
+    day = local_day(now or utcnow())
+    with eligibility.batch(session, day, [i for ids in likely.values() for i in ids]):
+        for dossier in dossiers:
+            key = _queue_key(dossier)
+            room = shown.get(key, 0) < evaluate
+            row = todo_row(session, dossier, actor, now, rules=room)
+            if row is not None:
+                rows.append(row)
+                shown[key] = shown.get(key, 0) + room
+    return rows
 
 
 # --- the Office queue --------------------------------------------------------------------
@@ -354,6 +386,33 @@ def office_count(session: Session, stmt: Select) -> int:
     (one row each), not over a subquery of every column of every kind."""
     counted = stmt.order_by(None).with_only_columns(func.count(), maintain_column_froms=True)
     return session.scalar(counted) or 0
+
+
+class OfficePage(NamedTuple):
+    """One page of the Office queue: its dossiers, how many the whole queue holds, the page's
+    number (the last one when the page asked for is past the end), and which of its dossiers
+    were answered by their unit (``returns.answered``)."""
+
+    dossiers: list[Dossier]
+    total: int
+    page: int
+    answered: set[int]
+
+
+def office_page(session: Session, stmt: Select, page: int, per_page: int) -> OfficePage:
+    """Page ``page`` of :func:`office_queue`'s ``stmt``, sorted by the database, with the count
+    of the whole queue and the page's answered dossiers in the same statement (a window over
+    the rows and a column): one statement, or two more for a page past the end."""
+    counted = stmt.add_columns(func.count().over(), returns.answered(ANY_DOSSIER.id))
+    rows = session.execute(counted.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if not rows:
+        total = office_count(session, stmt) if page > 1 else 0
+        last = max(1, -(-total // per_page))
+        if page <= last:
+            return OfficePage([], total, page, set())
+        return office_page(session, stmt, last, per_page)
+    answered = {dossier.id for dossier, _, replied in rows if replied}
+    return OfficePage([row[0] for row in rows], rows[0][1], page, answered)
 
 
 def _name_key(nominee_kind: str | None, name: str) -> tuple:

@@ -236,3 +236,36 @@ def test_my_queues_on_both_databases(session, world):
     head = {q.key: len(q.rows) for q in my_queues(session, world.actor("head_a"))}
     # A list is one entry however many rows it has (its rows move with it).
     assert head == {"returned": 3, "draft": 4, "unit_review": 4}
+
+
+def test_each_dossier_is_judged_once_when_a_page_shows_the_first_rows(app, app_world, monkeypatch):
+    """``my_queues(evaluate=n)`` asks ``available`` once per dossier: with the rules while its
+    queue has room, without them after; the rows and their verdicts are those of two passes."""
+    from workflow.dossiers import queues
+
+    every_state(app, app_world)
+    asked: list[tuple[int, bool]] = []
+    real = queues.available
+
+    def counted(session, dossier, actor, now=None, *, rules=True):
+        asked.append((dossier.id, rules))
+        return real(session, dossier, actor, now, rules=rules)
+
+    monkeypatch.setattr(queues, "available", counted)
+    with app_db(app) as session:
+        for username in ("staff_a", "head_a", "reviewer", "secretary"):
+            actor = app_world.actor(username)
+            asked.clear()
+            lazy = queues.my_queues(session, actor, evaluate=1)
+            ids = [i for i, _ in asked]
+            assert len(ids) == len(set(ids)), username
+            listed = {r.dossier.id for q in lazy for r in q.rows}
+            evaluated = {i for i, rules in asked if rules}
+            assert evaluated & listed == {q.rows[0].dossier.id for q in lazy}, username
+            full = queues.my_queues(session, actor)
+            for lazy_queue, full_queue in zip(lazy, full, strict=True):
+                assert lazy_queue.rows[0] == full_queue.rows[0], username
+                assert [r.dossier.id for r in lazy_queue.rows] == [
+                    r.dossier.id for r in full_queue.rows
+                ], username
+                assert all(r.blocking is None for r in lazy_queue.rows[1:]), username

@@ -281,3 +281,52 @@ def test_queue_statements_on_both_databases(session, world):
     assert ordered_ids(session, office_queue(world.actor("staff_a"), OfficeFilter(state=None))) == [
         made["Đặng Thu"]
     ]
+
+
+@pytest.mark.db
+def test_a_page_counted_and_marked_in_one_statement_on_both_databases(session, world):
+    """``office_page``: the page, the whole queue's count and the answered marks of the page
+    read together give what paging, counting and marking apart give, past the end too."""
+    from models import ReturnPoint, ReturnRequest
+    from tests.fixtures.statements import statements_run
+    from web.support.listing import paginate
+    from workflow.dossiers import returns
+    from workflow.dossiers.queues import (
+        ANY_DOSSIER,
+        OfficeFilter,
+        office_count,
+        office_page,
+        office_queue,
+    )
+
+    made = [
+        make_dossier(session, world, "nomination", "office_review", nominee_name=name).id
+        for name in ("An", "Bình", "Cúc")
+    ]
+    request = ReturnRequest(
+        dossier_id=made[1], note="Bổ sung", returned_by=world.actor("reviewer").user_id
+    )
+    session.add(request)
+    session.flush()
+    session.add(ReturnPoint(request_id=request.id, text="Thiếu tệp", reply="Đã bổ sung"))
+    session.flush()
+    reviewer = world.actor("reviewer")
+    stmt = office_queue(reviewer, OfficeFilter()).order_by(None)
+    stmt = stmt.order_by(ANY_DOSSIER.sent_at.desc(), ANY_DOSSIER.id)
+    total = office_count(session, stmt)
+    for number in (1, 2, 3, 9):
+        expected = paginate(session, stmt, per_page=2, page=number, total=total)
+        found = office_page(session, stmt, number, 2)
+        seen = statements_run(session, lambda n=number: office_page(session, stmt, n, 2))
+        assert [d.id for d in found.dossiers] == [d.id for d in expected.items], number
+        assert (found.total, found.page) == (expected.total, expected.page) == (3, min(number, 2))
+        assert found.answered == returns.answered_ids(session, [d.id for d in expected.items])
+        assert len(seen) == (1 if number <= 2 else 3), number
+    assert office_page(session, stmt, 2, 3).page == 1
+    assert {made[1]} == office_page(session, stmt, 1, 3).answered
+    empty = office_queue(reviewer, OfficeFilter(unit_id=-1))
+    for number in (1, 4):
+        nothing = office_page(session, empty, number, 2)
+        assert (nothing.dossiers, nothing.total, nothing.page) == ([], 0, 1)
+        assert nothing.answered == set()
+    assert len(statements_run(session, lambda: office_page(session, empty, 1, 2))) == 1

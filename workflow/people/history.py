@@ -50,6 +50,14 @@ class AwardLine:
     origin: str = "imported"
     basis: str = "merit"
     dossier_id: int | None = None
+    # Of a record: its id and award type's (what the eligibility rules read of it).
+    record_id: int | None = None
+    award_type_id: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """A record of an award held: conferred, not revoked."""
+        return self.record_id is not None and self.result == CONFERRED[0]
 
     def result_label(self, locale: str = "vi") -> str:
         return self.result_en if locale.startswith("en") else self.result_vi
@@ -95,8 +103,10 @@ def _public_states() -> tuple[str, ...]:
 def _awards(
     session: Session, on_record: ColumnElement[bool], nominated: ColumnElement[bool], public: bool
 ) -> list[AwardLine]:
+    # The award's names joined, not loaded per award type.
     records = (
-        select(AwardRecord, Issuer.name)
+        select(AwardRecord, Issuer.name, AwardType.code, AwardType.name_vi, AwardType.name_en)
+        .join(AwardType, AwardType.id == AwardRecord.award_type_id)
         .outerjoin(Issuer, Issuer.id == AwardRecord.issuer_id)
         .where(on_record)
     )
@@ -107,20 +117,23 @@ def _awards(
     lines = [
         AwardLine(
             year=r.year,
-            award_code=r.award_type.code,
-            award_vi=r.award_type.name_vi,
-            award_en=r.award_type.name_en,
-            result=_result(r)[0],
-            result_vi=_result(r)[1],
-            result_en=_result(r)[2],
+            award_code=code,
+            award_vi=name_vi,
+            award_en=name_en,
+            result=result[0],
+            result_vi=result[1],
+            result_en=result[2],
             decision_number=r.decision_number,
             decision_date=r.decision_date,
             issuer=issuer,
             origin=r.origin,
             basis=r.basis,
             dossier_id=r.dossier_id,
+            record_id=r.id,
+            award_type_id=r.award_type_id,
         )
-        for r, issuer in session.execute(records)
+        for r, issuer, code, name_vi, name_en in session.execute(records)
+        for result in (_result(r),)
     ]
     if not public:
         recorded = {line.dossier_id for line in lines if line.dossier_id}
@@ -167,8 +180,11 @@ _NOMINATIONS = (
 )
 
 
-def person_history(session: Session, person: Person, public: bool = False) -> History:
-    """The history of ``person`` (only published outcomes when ``public``)."""
+def person_history(
+    session: Session, person: Person, public: bool = False, *, register: bool = True
+) -> History:
+    """The history of ``person`` (only published outcomes when ``public``); ``register=False``
+    leaves out the discipline and the periods in units (a page that shows neither)."""
     history = History(
         awards=_awards(
             session,
@@ -186,18 +202,20 @@ def person_history(session: Session, person: Person, public: bool = False) -> Hi
             .order_by(Evaluation.year.desc())
         )
     )
-    history.disciplines = list(
-        session.scalars(
-            select(Discipline)
-            .where(Discipline.person_id == person.id)
-            .order_by(Discipline.starts_on.desc())
-        )
-    )
     history.initiatives = list(
         session.scalars(
             select(Initiative)
             .where(Initiative.person_id == person.id)
             .order_by(Initiative.year.desc(), Initiative.id)
+        )
+    )
+    if not register:
+        return history
+    history.disciplines = list(
+        session.scalars(
+            select(Discipline)
+            .where(Discipline.person_id == person.id)
+            .order_by(Discipline.starts_on.desc())
         )
     )
     history.memberships = sorted(

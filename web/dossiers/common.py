@@ -10,7 +10,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, with_polymorphic
+from sqlalchemy.orm import Session, joinedload, with_polymorphic
 from sqlalchemy.orm.util import identity_key
 from werkzeug.datastructures import FileStorage
 
@@ -39,12 +39,17 @@ def actor() -> Actor:
     return current_user.actor
 
 
-def load_visible(session: Session, dossier_id: int, who: Actor) -> Dossier:
-    """The dossier if ``who`` may see it; NotFound (404) otherwise, never telling which."""
+def load_visible(
+    session: Session, dossier_id: int, who: Actor, *, nominee: bool = False
+) -> Dossier:
+    """The dossier if ``who`` may see it; NotFound (404) otherwise, never telling which.
+    ``nominee``: a nomination's person from the register is read with it (the dossier page's
+    rules and history read it)."""
     if identity_key(Dossier, dossier_id) in session.identity_map:
         dossier = session.get(Dossier, dossier_id)
     else:
-        dossier = session.scalars(_VISIBLE, {"dossier_id": dossier_id}).unique().one_or_none()
+        query = _WITH_NOMINEE if nominee else _VISIBLE
+        dossier = session.scalars(query, {"dossier_id": dossier_id}).unique().one_or_none()
     if dossier is None or not can_view(who, dossier):
         raise NotFound()
     return dossier
@@ -53,6 +58,7 @@ def load_visible(session: Session, dossier_id: int, who: Actor) -> Dossier:
 # Every kind's columns in one statement (outer joins), not the base row then its kind's.
 _ANY_KIND = with_polymorphic(Dossier, "*")
 _VISIBLE = select(_ANY_KIND).where(_ANY_KIND.id == bindparam("dossier_id"))
+_WITH_NOMINEE = _VISIBLE.options(joinedload(_ANY_KIND.Nomination.person))
 
 
 def member_units(session: Session, who: Actor) -> list[Unit]:

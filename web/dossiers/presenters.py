@@ -13,10 +13,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
-from models import AuditEvent, CouncilItem, CouncilSession, Dossier, Target, User
+from models import AuditEvent, CouncilItem, CouncilSession, Dossier, Nomination, Target, User
 from models.clock import utcnow
 from models.council import (
     OUTCOME_APPROVED,
@@ -24,13 +25,16 @@ from models.council import (
     OUTCOME_DEFERRED,
     OUTCOME_REJECTED,
 )
+from web.awards.views import nominee_history
 from web.campaigns.presenters import show_number
 from web.support.i18n import date_vn, lang, pick
+from workflow.awards import eligibility
 from workflow.awards.rules import PURPOSES
 from workflow.core.actors import ROLE_LABELS, Actor, Role
 from workflow.core.audit import history
 from workflow.core.authz import may_edit_dossier
 from workflow.core.engine import available
+from workflow.core.errors import Violation
 from workflow.core.inputs import CLASSIFICATIONS, InputDef, inputs_of
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import Input, TransitionDef
@@ -87,20 +91,24 @@ def _role_text(role: str | None) -> str:
         return role or ""
 
 
+# The actions of the history that are not transitions (translated when shown, the one asked).
+OWN_ACTIONS = {
+    "create": _l("Tạo hồ sơ"),
+    "edit": _l("Sửa nội dung"),
+    "attach": _l("Đính kèm tệp"),
+    "detach": _l("Gỡ tệp"),
+    "retype": _l("Đổi loại tệp"),
+    "figure_correction": _l("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
+    "reply": _l("Đơn vị trả lời ý kiến trả lại"),
+    revocation.REVOKE: _l("Thu hồi khen thưởng"),
+    "remove_row": _l("Bỏ một dòng khỏi danh sách"),
+}
+
+
 def _action_text(kind: str, action: str) -> str:
-    own = {
-        "create": _("Tạo hồ sơ"),
-        "edit": _("Sửa nội dung"),
-        "attach": _("Đính kèm tệp"),
-        "detach": _("Gỡ tệp"),
-        "retype": _("Đổi loại tệp"),
-        "figure_correction": _("Văn phòng Sở điều chỉnh số liệu chỉ tiêu"),
-        "reply": _("Đơn vị trả lời ý kiến trả lại"),
-        revocation.REVOKE: _("Thu hồi khen thưởng"),
-        "remove_row": _("Bỏ một dòng khỏi danh sách"),
-    }
-    if action in own:
-        return own[action]
+    own = OWN_ACTIONS.get(action)
+    if own is not None:
+        return str(own)
     try:
         tdef = WORKFLOWS[kind].transition(action)
     except KeyError:
@@ -253,11 +261,19 @@ def late_warning(dossier: Dossier, tdef: TransitionDef, now: dt.datetime) -> str
     )
 
 
-def actions(session: Session, dossier: Dossier, who: Actor) -> list[ActionView]:
-    """A form per transition the person may fire now, with the rules not yet met."""
+def actions(
+    session: Session,
+    dossier: Dossier,
+    who: Actor,
+    offered: list[tuple[TransitionDef, list[Violation]]] | None = None,
+) -> list[ActionView]:
+    """A form per transition the person may fire now, with the rules not yet met
+    (``offered``: what ``available`` answered, when already asked)."""
     views = []
     now = utcnow()
-    for tdef, violations in available(session, dossier, who, now):
+    if offered is None:
+        offered = available(session, dossier, who, now)
+    for tdef, violations in offered:
         if not tdef.by_form:
             continue  # fired by its own operation (a nomination's decision), never a form here
         label = pick(tdef.label_vi, tdef.label_en)
@@ -305,6 +321,8 @@ def council_items(
         .join(CouncilSession)
         .where(CouncilItem.dossier_id == dossier.id)
         .order_by(CouncilSession.held_on, CouncilItem.id)
+        # The page shows the session's title, day and place, not who attended.
+        .options(lazyload(CouncilSession.attendance))
     ).all()
     return [
         (item, council, pick(*OUTCOMES.get(item.outcome or "", ("", "")))) for item, council in rows
@@ -336,20 +354,44 @@ def next_steps(dossier: Dossier) -> list[tuple[str, str]]:
     return out
 
 
-def done_elsewhere(session: Session, dossier: Dossier, who: Actor) -> list[tuple[str, str]]:
+def done_elsewhere(
+    session: Session,
+    dossier: Dossier,
+    who: Actor,
+    offered: list[tuple[TransitionDef, list[Violation]]] | None = None,
+) -> list[tuple[str, str]]:
     """(action, where it is done) of what the person may do next but not from this page: a
-    nomination's publication, done by issuing its award decision."""
+    nomination's publication, done by issuing its award decision (``offered``: what
+    ``available`` answered, with or without the rules: the same transitions)."""
+    if offered is None:
+        offered = available(session, dossier, who, rules=False)
     return [
         (pick(tdef.label_vi, tdef.label_en), pick(*tdef.fired_by))
-        for tdef, _ in available(session, dossier, who, rules=False)
+        for tdef, _ in offered
         if not tdef.by_form
     ]
+
+
+def share_with_checks(session: Session, dossier: Dossier, day: dt.date) -> None:
+    """Give the eligibility checks of the page's batch (``eligibility.batch``) what the page
+    reads anyway, so that they do not read it again: the nomination's files (counted from
+    those the page lists) and its nominee's history."""
+    checker = eligibility.shared_checker(session, day)
+    if checker is None or not isinstance(dossier, Nomination):
+        return
+    counts: dict[str, int] = {}
+    for attachment in dossier.attachments:
+        counts[attachment.purpose] = counts.get(attachment.purpose, 0) + 1
+    checker.know_files(dossier.id, counts)
+    nominee_history(dossier)
 
 
 def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, Any]:
     """Everything the dossier page needs."""
     state = WORKFLOWS[dossier.kind].state(dossier.state)
-    views = actions(session, dossier, who)
+    # Asked once, with the rules: the forms and what is done elsewhere are the same transitions.
+    offered = available(session, dossier, who, utcnow())
+    views = actions(session, dossier, who, offered)
     needs_vote = any(Input.COUNCIL_VOTE in v.tdef.requires for v in views)
     returned = last_return(session, dossier)
     revoked = revocation.revocation_of(session, dossier.id) if state.public else None
@@ -372,7 +414,7 @@ def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, 
         "steps": timeline(session, dossier, events, names),
         "names": names,
         "actions": views,
-        "elsewhere": done_elsewhere(session, dossier, who),
+        "elsewhere": done_elsewhere(session, dossier, who, offered),
         "sessions": open_sessions(session) if needs_vote else [],
         "council": council_items(session, dossier),
         "editable": state.editable and may_edit_dossier(who, dossier),

@@ -34,7 +34,7 @@ from web.dossiers.common import (
     max_file_bytes,
     member_units,
 )
-from web.dossiers.presenters import detail_context, state_text
+from web.dossiers.presenters import detail_context, share_with_checks, state_text
 from web.home.links import dossier_url
 from web.support.access import requires
 from web.support.i18n import pick
@@ -261,8 +261,11 @@ def render_detail(
         else None
     )
     now = utcnow()
-    # The rules of the actions offered and the checklist shown read the same facts: once.
-    with eligibility.batch(session, local_day(now), ()):
+    day = local_day(now)
+    # The rules of the actions offered and the checklist shown read the same facts, and the
+    # page only reads: the checks run once (``settled``), on what the page reads anyway.
+    with eligibility.batch(session, day, (), settled=True):
+        share_with_checks(session, dossier, day)
         context = detail_context(session, dossier, who)
         return render_template(
             "dossiers/detail.html",
@@ -279,7 +282,7 @@ def render_detail(
 @requires(authz.is_signed_in)
 def detail(dossier_id: int):
     session, who = get_session(), actor()
-    return render_detail(session, load_visible(session, dossier_id, who), who)
+    return render_detail(session, load_visible(session, dossier_id, who, nominee=True), who)
 
 
 @bp.route("/<int:dossier_id>/actions/<trigger>", methods=["POST"])

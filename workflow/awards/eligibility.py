@@ -56,6 +56,7 @@ from models import (
 from models.clock import local_day
 from workflow.awards.catalogue import prefetch_rules, rules_of
 from workflow.awards.rules import CheckResult, counted_states, kind_of
+from workflow.people.history import History
 from workflow.people.import_rows import CHUNK, chunks
 
 # A revoked award's record stays in the history but is not held: no check counts it.
@@ -86,11 +87,16 @@ class Checker:
     Each fact is read on first use, one query per kind of fact and register entry; for the
     nominations announced by ``expect``, a family of facts is read for all of them at once on
     its first use (one query per family, whatever their number), so that checking a list of 500
-    rows costs no query per row; ``prefetch`` reads every family at once."""
+    rows costs no query per row; ``prefetch`` reads every family at once.
 
-    def __init__(self, session: Session, today: dt.date) -> None:
+    ``settled``: nothing the checks read changes while the Checker is used (a page that only
+    reads), so each nomination's results are kept too and a second ``check`` of it (the
+    transition's guard, then the page's list of checks) costs nothing."""
+
+    def __init__(self, session: Session, today: dt.date, *, settled: bool = False) -> None:
         self.session = session
         self.today = today
+        self._results: dict[int, list[CheckResult]] | None = {} if settled else None
         self._awards: dict[str, AwardType] | None = None
         self._counts: dict[tuple[int, int, int], int] = {}
         # {dossier id: {purpose: files}}: each dossier's own files (a row's and its list's).
@@ -123,6 +129,8 @@ class Checker:
         """Every rule of the nomination's award in force on the day it was received, each
         checked by its kind (``purposes``: the dossier's own files, when already counted). A
         draft naming nobody yet is checked against the rules that do not read the nominee."""
+        if self._results is not None and purposes is None and nomination.id in self._results:
+            return list(self._results[nomination.id])
         day = local_day(nomination.sent_at) if nomination.sent_at else self.today
         self._read("rules")
         rules = [r for r in rules_of(self.session, nomination.award_type_id) if r.applies_on(day)]
@@ -134,6 +142,8 @@ class Checker:
             kind = kind_of(rule.kind)
             if kind is not None and kind.checked and (named or not kind.reads_nominee):
                 results.append(kind.check(rule, nomination, self))
+        if self._results is not None:
+            self._results[nomination.id] = results
         return results
 
     # --- many nominations at once --------------------------------------------------------
@@ -323,11 +333,39 @@ class Checker:
             ]
             self._members_facts[key, year] = MembersFacts(members, by_award, rated, disciplined)
 
+    # --- facts the caller already read -------------------------------------------------
+
+    def know_files(self, dossier_id: int, purposes: dict[str, int]) -> None:
+        """Take ``purposes`` ({purpose: number of files}) as the dossier's own files, counted
+        by a caller that shows them: they are not read again."""
+        self._files[dossier_id] = dict(purposes)
+
+    def know_history(self, nomination: Nomination, history: History) -> None:
+        """Take what the nominee's ``history`` (``workflow.people.history``, not the public's)
+        read as the facts of its register entry: the awards it holds, and a person's ratings
+        and initiatives, are not read again."""
+        entry = _entry(nomination)
+        if entry[1] is None:
+            return
+        self._records[entry] = sorted(
+            (
+                Held(line.record_id, line.award_type_id, line.year, line.basis, line.dossier_id)
+                for line in history.awards
+                if line.record_id is not None and line.held
+            ),
+            key=lambda held: held.record_id,
+        )
+        if entry[0] == "person":
+            self._ratings[entry[1]] = {e.year: e.rating for e in history.evaluations}
+            self._initiatives[entry[1]] = sorted(history.initiatives, key=lambda i: (i.year, i.id))
+
     def forget(self, nomination: Nomination) -> None:
         """Drop what a transition of ``nomination`` may have changed (its nominee's history,
         the quotas of its unit and year, what its collectives' members hold): the next check
         reads them again. Called by effects that write the history (``record_award``)."""
         entry = _entry(nomination)
+        if self._results is not None:
+            self._results.clear()
         self._records.pop(entry, None)
         self._nominations.pop(entry, None)
         self._initiatives.pop(nomination.person_id, None)
@@ -860,7 +898,9 @@ class _Batch:
 
 
 @contextmanager
-def batch(session: Session, today: dt.date, dossier_ids: Iterable[int]) -> Iterator[None]:
+def batch(
+    session: Session, today: dt.date, dossier_ids: Iterable[int], *, settled: bool = False
+) -> Iterator[None]:
     """While a batch of transitions runs (the Office accepting many rows, a list moving its
     rows), the eligibility guards of its transitions on ``today`` share one ``Checker``, whose
     facts are read for all of ``dossier_ids`` at once, the first time a guard asks: each row then
@@ -869,12 +909,15 @@ def batch(session: Session, today: dt.date, dossier_ids: Iterable[int]) -> Itera
     What the Checker keeps stays true through the batches that use it: the Office's acceptance
     moves rows between two states that both count toward quotas, publishing writes the awards
     history through ``record_award``, which calls ``Checker.forget`` for its nominee, and a
-    list's own moves read only the files. A batch inside a batch uses the outer one's Checker."""
+    list's own moves read only the files. A batch inside a batch uses the outer one's Checker.
+
+    ``settled``: the batch only reads (a page drawn), so its Checker keeps each nomination's
+    results too (``Checker(settled=True)``)."""
     if _BATCH in session.info:
         session.info[_BATCH].pending += list(dossier_ids)
         yield
         return
-    session.info[_BATCH] = _Batch(Checker(session, today), list(dossier_ids))
+    session.info[_BATCH] = _Batch(Checker(session, today, settled=settled), list(dossier_ids))
     try:
         yield
     finally:

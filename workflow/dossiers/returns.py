@@ -36,14 +36,16 @@ RETURN_MESSAGES = Messages(
 
 def thread(session: Session, dossier_id: int) -> list[ReturnRequest]:
     """Every return of a dossier, latest first, with its points and replies."""
-    return list(
-        session.scalars(
-            select(ReturnRequest)
-            .where(ReturnRequest.dossier_id == dossier_id)
-            .options(selectinload(ReturnRequest.points))
-            .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc())
-        )
-    )
+    return list(session.scalars(_THREAD, {"dossier_id": dossier_id}))
+
+
+# Built once: every dossier page reads its thread.
+_THREAD = (
+    select(ReturnRequest)
+    .where(ReturnRequest.dossier_id == bindparam("dossier_id"))
+    .options(selectinload(ReturnRequest.points))
+    .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc())
+)
 
 
 def reply(

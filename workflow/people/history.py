@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -50,6 +51,14 @@ class AwardLine:
     origin: str = "imported"
     basis: str = "merit"
     dossier_id: int | None = None
+    # Of a record: its id and award type's (what the eligibility rules read of it).
+    record_id: int | None = None
+    award_type_id: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """A record of an award held: conferred, not revoked."""
+        return self.record_id is not None and self.result == CONFERRED[0]
 
     def result_label(self, locale: str = "vi") -> str:
         return self.result_en if locale.startswith("en") else self.result_vi
@@ -92,39 +101,58 @@ def _public_states() -> tuple[str, ...]:
     return states_where(lambda s: s.public)["nomination"]
 
 
-def _awards(
-    session: Session, on_record: ColumnElement[bool], nominated: ColumnElement[bool], public: bool
-) -> list[AwardLine]:
-    records = (
-        select(AwardRecord, Issuer.name)
-        .outerjoin(Issuer, Issuer.id == AwardRecord.issuer_id)
-        .where(on_record)
+# The records of a register entry (``entry``), the award's names joined, not loaded per award
+# type; and those the public sees (published by the system, in a public state). Built once:
+# a page draws a history per request.
+_RECORDS = (
+    select(AwardRecord, Issuer.name, AwardType.code, AwardType.name_vi, AwardType.name_en)
+    .join(AwardType, AwardType.id == AwardRecord.award_type_id)
+    .outerjoin(Issuer, Issuer.id == AwardRecord.issuer_id)
+)
+_PUBLISHED = _RECORDS.join(Nomination, Nomination.id == AwardRecord.dossier_id).where(
+    Nomination.state.in_(bindparam("public_states", expanding=True))
+)
+_ENTRY = bindparam("entry")
+_RECORDS_OF = {
+    (kind, public): query.where(column == _ENTRY)
+    for kind, column in (
+        ("person", AwardRecord.person_id),
+        ("collective", AwardRecord.collective_id),
     )
+    for public, query in ((False, _RECORDS), (True, _PUBLISHED))
+}
+
+
+def _awards(session: Session, kind: str, entry: int, public: bool) -> list[AwardLine]:
+    """The awards of the register entry ``entry`` (``kind``: "person" or "collective")."""
+    parameters: dict[str, Any] = {"entry": entry}
     if public:
-        records = records.join(Nomination, Nomination.id == AwardRecord.dossier_id).where(
-            Nomination.state.in_(_public_states())
-        )
+        parameters["public_states"] = list(_public_states())
+    records = session.execute(_RECORDS_OF[kind, public], parameters)
     lines = [
         AwardLine(
             year=r.year,
-            award_code=r.award_type.code,
-            award_vi=r.award_type.name_vi,
-            award_en=r.award_type.name_en,
-            result=_result(r)[0],
-            result_vi=_result(r)[1],
-            result_en=_result(r)[2],
+            award_code=code,
+            award_vi=name_vi,
+            award_en=name_en,
+            result=result[0],
+            result_vi=result[1],
+            result_en=result[2],
             decision_number=r.decision_number,
             decision_date=r.decision_date,
             issuer=issuer,
             origin=r.origin,
             basis=r.basis,
             dossier_id=r.dossier_id,
+            record_id=r.id,
+            award_type_id=r.award_type_id,
         )
-        for r, issuer in session.execute(records)
+        for r, issuer, code, name_vi, name_en in records
+        for result in (_result(r),)
     ]
     if not public:
         recorded = {line.dossier_id for line in lines if line.dossier_id}
-        for nomination in session.execute(_NOMINATIONS.where(nominated)):
+        for nomination in session.execute(_NOMINATIONS_OF[kind], {"entry": entry}):
             if nomination.id in recorded:
                 continue
             sdef = state_def("nomination", nomination.state)
@@ -165,41 +193,38 @@ _NOMINATIONS = (
     .join(Campaign, Campaign.id == Nomination.campaign_id)
     .join(AwardType, AwardType.id == Nomination.award_type_id)
 )
+_NOMINATIONS_OF = {
+    "person": _NOMINATIONS.where(Nomination.person_id == _ENTRY),
+    "collective": _NOMINATIONS.where(Nomination.collective_id == _ENTRY),
+}
+# A person's ratings, initiatives and discipline, newest first.
+_EVALUATIONS = (
+    select(Evaluation).where(Evaluation.person_id == _ENTRY).order_by(Evaluation.year.desc())
+)
+_INITIATIVES = (
+    select(Initiative)
+    .where(Initiative.person_id == _ENTRY)
+    .order_by(Initiative.year.desc(), Initiative.id)
+)
+_DISCIPLINES = (
+    select(Discipline).where(Discipline.person_id == _ENTRY).order_by(Discipline.starts_on.desc())
+)
 
 
-def person_history(session: Session, person: Person, public: bool = False) -> History:
-    """The history of ``person`` (only published outcomes when ``public``)."""
-    history = History(
-        awards=_awards(
-            session,
-            AwardRecord.person_id == person.id,
-            Nomination.person_id == person.id,
-            public,
-        )
-    )
+def person_history(
+    session: Session, person: Person, public: bool = False, *, register: bool = True
+) -> History:
+    """The history of ``person`` (only published outcomes when ``public``); ``register=False``
+    leaves out the discipline and the periods in units (a page that shows neither)."""
+    history = History(awards=_awards(session, "person", person.id, public))
     if public:
         return history
-    history.evaluations = list(
-        session.scalars(
-            select(Evaluation)
-            .where(Evaluation.person_id == person.id)
-            .order_by(Evaluation.year.desc())
-        )
-    )
-    history.disciplines = list(
-        session.scalars(
-            select(Discipline)
-            .where(Discipline.person_id == person.id)
-            .order_by(Discipline.starts_on.desc())
-        )
-    )
-    history.initiatives = list(
-        session.scalars(
-            select(Initiative)
-            .where(Initiative.person_id == person.id)
-            .order_by(Initiative.year.desc(), Initiative.id)
-        )
-    )
+    entry = {"entry": person.id}
+    history.evaluations = list(session.scalars(_EVALUATIONS, entry))
+    history.initiatives = list(session.scalars(_INITIATIVES, entry))
+    if not register:
+        return history
+    history.disciplines = list(session.scalars(_DISCIPLINES, entry))
     history.memberships = sorted(
         person.memberships, key=lambda m: m.starts_on or dt.date.min, reverse=True
     )
@@ -208,11 +233,4 @@ def person_history(session: Session, person: Person, public: bool = False) -> Hi
 
 def collective_history(session: Session, collective: Collective, public: bool = False) -> History:
     """The history of ``collective`` (only published outcomes when ``public``)."""
-    return History(
-        awards=_awards(
-            session,
-            AwardRecord.collective_id == collective.id,
-            Nomination.collective_id == collective.id,
-            public,
-        )
-    )
+    return History(awards=_awards(session, "collective", collective.id, public))

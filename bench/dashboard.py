@@ -47,7 +47,8 @@ TARGET_MS = 300.0
 
 
 def dashboard_figures(board: dashboard.Dashboard) -> dict[tuple[str, str], int]:
-    """The dashboard's figures in the query's shape: (figure, key) → count."""
+    """The dashboard's figures in the query's shape: (figure, key) → count; the units apart
+    (see :func:`units_differ`)."""
     out: dict[tuple[str, str], int] = {}
     for counts in (board.plans, board.reports):
         for status, n in counts.counts.items():
@@ -61,7 +62,6 @@ def dashboard_figures(board: dashboard.Dashboard) -> dict[tuple[str, str], int]:
     n = board.nominations
     out.update({("state", c.key): c.count for c in n.by_state})
     out.update({("award", str(c.key)): c.count for c in n.by_award})
-    out.update({("unit", str(c.key)): c.count for c in n.by_unit})
     for name in (
         "published_individuals",
         "published_direct",
@@ -70,6 +70,25 @@ def dashboard_figures(board: dashboard.Dashboard) -> dict[tuple[str, str], int]:
     ):
         out[(name, "")] = getattr(n, name)
     return {k: v for k, v in out.items() if v}
+
+
+def units_differ(figures: dashboard.NominationFigures, units: dict[str, int]) -> str | None:
+    """What is wrong with the dashboard's units against the query's count per unit: the
+    dashboard shows the first ``TOP_UNITS`` of them, most first, and how many there are."""
+    top = [(str(c.key), c.count) for c in figures.by_unit]
+    if figures.units != len(units):
+        return f"{figures.units} units counted, the query {len(units)}"
+    if len(top) != min(dashboard.TOP_UNITS, len(units)):
+        return f"{len(top)} units shown of {len(units)}"
+    if any(units.get(key) != n for key, n in top):
+        return f"counts {[(key, n, units.get(key)) for key, n in top if units.get(key) != n]}"
+    counts = [n for _, n in top]
+    if counts != sorted(counts, reverse=True):
+        return f"not most first: {counts}"
+    left_out = max((n for key, n in units.items() if key not in dict(top)), default=0)
+    if top and left_out > counts[-1]:
+        return f"a unit left out has {left_out}, more than the last shown ({counts[-1]})"
+    return None
 
 
 class Sides:
@@ -155,17 +174,24 @@ def check(sides: Sides) -> dict[str, float]:
     (board, t_board), (theirs, t_sql) = _timed(sides.dashboard), _timed(sides.sql)
     page, t_page = _timed(sides.page)
     ours = dashboard_figures(board)
-    if ours != theirs:
+    units = {key: n for (figure, key), n in theirs.items() if figure == "unit"}
+    others = {k: n for k, n in theirs.items() if k[0] != "unit"}
+    if ours != others:
         diff = {
-            k: (ours.get(k), theirs.get(k))
-            for k in set(ours) | set(theirs)
-            if ours.get(k) != theirs.get(k)
+            k: (ours.get(k), others.get(k))
+            for k in set(ours) | set(others)
+            if ours.get(k) != others.get(k)
         }
         raise SystemExit(f"figures differ (dashboard, sql): {dict(sorted(diff.items())[:20])}")
+    if problem := units_differ(board.nominations, units):
+        raise SystemExit(f"units differ (dashboard, sql): {problem}")
     total = sum(n for (figure, _), n in theirs.items() if figure == "state")
     if f"{total}</span>" not in page:
         raise SystemExit("the page does not show the nominations' total")
-    print(f"  check: the dashboard's {len(ours)} figures equal the query's; the page shows them")
+    print(
+        f"  check: the dashboard's {len(ours)} figures, its {len(board.nominations.by_unit)} "
+        f"units with the most nominations of {len(units)} equal the query's; the page shows them"
+    )
     return {"dashboard": t_board, "page": t_page, "sql": t_sql}
 
 

@@ -265,7 +265,6 @@ def test_many_units_are_named_by_reading_every_unit_with_the_same_figures(
     rather than binding each id: the same dashboard, lines and order."""
     few = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY, chase_limit=None)
     lines = dashboard.unit_lines(session, scenario.campaign, data.TODAY)
-    monkeypatch.setattr(dashboard, "MANY_IDS", 0)
     monkeypatch.setattr(participation, "MANY_IDS", 0)
     many = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY, chase_limit=None)
     assert many == few and few.chase and few.nominations.by_unit

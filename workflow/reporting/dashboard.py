@@ -224,7 +224,7 @@ def target_rows(
     by_id = {t.id: t for t in targets}
     stmt = _target_counts(bool(campaign.all_units))
     counts = {t.id: dict.fromkeys(RESULTS, 0) for t in targets}
-    for target_id, value, baseline, n in session.execute(stmt, {"campaign": campaign.id}):
+    for target_id, value, baseline, n in session.execute(stmt, {"campaign": campaign.id}).all():
         if target_id in by_id:
             met = is_met(by_id[target_id], value, baseline)
             if met is not None:

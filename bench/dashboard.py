@@ -164,13 +164,48 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return result, (time.perf_counter() - start) * 1000
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(engine: Engine) -> list[int]:
+    """The PostgreSQL backends of the bench's database (the bench's and the app's pools), when
+    the server runs on this machine; none for SQLite."""
+    if engine.dialect.name != "postgresql":
+        return []
+    with engine.connect() as conn:
+        pids = conn.scalars(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ).all()
+    return [pid for pid in pids if Path(f"/proc/{pid}/stat").exists()]
+
+
+def server_ms(pids: list[int]) -> float:
+    """CPU time the backends ``pids`` used so far (user and system, from /proc)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks * TICK_MS
+
+
 def measure(sides: Sides, repeat: int) -> dict[str, list[float]]:
-    """Each side ``repeat`` times, in turn, so that all see the same machine load."""
+    """Each side ``repeat`` times, in turn, so that all see the same machine load; besides
+    the time, the CPU time of this process (``<side>_cpu``: all the work on SQLite, the
+    client's on PostgreSQL) and of PostgreSQL's backends (``<side>_server``), which move less
+    with the others' load on a shared machine."""
     names = ("dashboard", "page", "sql")
-    runs: dict[str, list[float]] = {name: [] for name in names}
+    keys = [f"{name}{part}" for name in names for part in ("", "_cpu", "_server")]
+    runs: dict[str, list[float]] = {key: [] for key in keys}
+    pids = server_pids(sides.engine)
     for i in range(repeat):
         for name in names if i % 2 == 0 else names[::-1]:
+            cpu, server = time.process_time(), server_ms(pids)
             runs[name].append(_timed(getattr(sides, name))[1])
+            runs[f"{name}_cpu"].append((time.process_time() - cpu) * 1000)
+            runs[f"{name}_server"].append(server_ms(pids) - server)
     return runs
 
 
@@ -226,14 +261,25 @@ def bench(backend: str, args: argparse.Namespace, pg_url: str | None) -> dict[st
     med = {name: statistics.median(runs[name]) for name in ("dashboard", "page", "sql")}
     best = {name: min(runs[name]) for name in med}
     print(f"  load average before timing: {load:.2f} on {os.cpu_count()} CPUs")
-    print(f"  {'':30}{'median':>10}{'best':>10}{'first (cold)':>15}")
+    cpu = {name: statistics.median(runs[f"{name}_cpu"]) for name in med}
+    # Mean, not median: /proc counts in clock ticks (10 ms), coarser than one run.
+    server = {name: statistics.mean(runs[f"{name}_server"]) for name in med}
+    local_server = backend == "postgresql" and any(server.values())
+    shown_server = {k: f"{v:.1f} ms" if local_server else "—" for k, v in server.items()}
+    print(
+        f"  {'':30}{'median':>10}{'best':>10}{'first (cold)':>15}{'CPU median':>13}"
+        f"{'server CPU mean':>17}"
+    )
     labels = {
         "dashboard": "workflow.reporting.dashboard function",
         "page": "full page (Flask test client)",
         "sql": "one hand-written SQL query",
     }
     for name, label in labels.items():
-        print(f"  {label:30}{med[name]:8.1f} ms{best[name]:8.1f} ms{runs['first'][name]:12.1f} ms")
+        print(
+            f"  {label:30}{med[name]:8.1f} ms{best[name]:8.1f} ms"
+            f"{runs['first'][name]:12.1f} ms{cpu[name]:10.1f} ms{shown_server[name]:>17}"
+        )
     print(
         f"  ratio dashboard/sql: {med['dashboard'] / med['sql']:.2f} "
         f"(best {best['dashboard'] / best['sql']:.2f}); "

@@ -42,7 +42,7 @@ BUDGETS = {
     (STAFF, "/dossiers/"): 6,
     (REVIEWER, "/"): 12,
     (REVIEWER, "/office/"): 11,
-    (REVIEWER, "/dashboard/"): 13,
+    (REVIEWER, "/dashboard/"): 12,
 }
 # A dossier awaiting the Office, as its reviewer sees it; a published outcome's public page.
 # The reviewer's: the account, the dossier with its nominee, its files, the nominee's history

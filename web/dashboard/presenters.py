@@ -20,10 +20,14 @@ from workflow.campaigns.participation import STATUSES, SUBMISSION_KINDS
 from workflow.core import authz
 from workflow.core.actors import Actor
 from workflow.core.kept import Kept
-from workflow.reporting.dashboard import RESULT_LABELS, RESULTS, Dashboard, published_state
+from workflow.reporting.dashboard import (
+    RESULT_LABELS,
+    RESULTS,
+    TOP_UNITS,
+    Dashboard,
+    published_state,
+)
 
-# The unit chart shows the units with the most nominations; the table below it lists them all.
-TOP_UNITS = 15
 # Arguments the Office queue filters on; a figure needing any other goes to the dashboard's list.
 OFFICE_QUEUE_ARGS = frozenset({"state", "award", "unit"})
 

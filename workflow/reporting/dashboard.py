@@ -29,7 +29,6 @@ from models import (
 )
 from models.clock import local_day
 from workflow.campaigns.participation import (
-    MANY_IDS,
     STATUSES,
     SUBMISSION_KINDS,
     Contact,
@@ -72,7 +71,7 @@ def closed_states() -> tuple[str, ...]:
 
 
 _D, _N, _R, _U = Dossier.__table__, Nomination.__table__, Report.__table__, Unit.__table__
-_F = ReportFigure.__table__
+_A, _F = AwardType.__table__, ReportFigure.__table__
 
 
 def today_local(now: dt.datetime | None = None) -> dt.date:
@@ -225,7 +224,7 @@ def target_rows(
     by_id = {t.id: t for t in targets}
     stmt = _target_counts(bool(campaign.all_units))
     counts = {t.id: dict.fromkeys(RESULTS, 0) for t in targets}
-    for target_id, value, baseline, n in session.execute(stmt, {"campaign": campaign.id}):
+    for target_id, value, baseline, n in session.execute(stmt, {"campaign": campaign.id}).all():
         if target_id in by_id:
             met = is_met(by_id[target_id], value, baseline)
             if met is not None:
@@ -247,13 +246,19 @@ class Count(NamedTuple):
     count: int
 
 
+# The unit chart shows the units with the most nominations: the dashboard reads only these.
+TOP_UNITS = 15
+
+
 @dataclass
 class NominationFigures:
     """Nominations of the campaign sent to the Department."""
 
     by_state: list[Count] = field(default_factory=list)
     by_award: list[Count] = field(default_factory=list)
+    # Most first; only the first ones when the figures were read for a top (``units`` counts all).
     by_unit: list[Count] = field(default_factory=list)
+    units: int = 0  # units with a nomination sent
     published_individuals: int = 0
     published_direct: int = 0
     ad_hoc_published: int = 0
@@ -296,77 +301,92 @@ def _sent_in(scope, *columns) -> Select:
     )
 
 
-def nomination_figures(session: Session, campaign: Campaign) -> NominationFigures:
-    """The nominations of ``campaign`` sent to the Department (see ``_figures``)."""
-    stmt = _campaign_figures(bool(campaign.is_ad_hoc))
-    return _figures(session, stmt, {"campaign": campaign.id})
+def nomination_figures(
+    session: Session, campaign: Campaign, top_units: int | None = None
+) -> NominationFigures:
+    """The nominations of ``campaign`` sent to the Department (see ``_figures``); of the
+    units, the ``top_units`` with the most (every unit when None)."""
+    by_state, by_unit = _campaign_figures(bool(campaign.is_ad_hoc), top_units is not None)
+    params = {"campaign": campaign.id, "top": top_units}
+    return _figures(session, by_state, by_unit, params)
 
 
 @derived
-def _campaign_figures(ad_hoc_campaign: bool) -> Select:
-    """The statement of :func:`nomination_figures`, the campaign bound as ``campaign``: built
-    once per set of lifecycles for ad-hoc campaigns and for the others."""
+def _campaign_figures(ad_hoc_campaign: bool, top: bool) -> tuple[Select, Select]:
+    """The statements of :func:`nomination_figures`, the campaign bound as ``campaign`` (and
+    the number of units as ``top``): built once per set of lifecycles for ad-hoc campaigns
+    and for the others, with a top of units or every unit."""
     ad_hoc = true() if ad_hoc_campaign else _N.c.ad_hoc.is_(True)
-    return _figures_statement(_D.c.campaign_id == bindparam("campaign"), ad_hoc)
+    scope = _D.c.campaign_id == bindparam("campaign")
+    by_unit = _units_statement(scope)
+    return _figures_statement(scope, ad_hoc), by_unit.limit(bindparam("top")) if top else by_unit
 
 
 def year_nomination_figures(session: Session, year: int) -> NominationFigures:
     """The nominations of every campaign of ``year`` sent to the Department: the whole year's
     ad-hoc commendations and direct-worker share, which no single campaign holds."""
-    stmt = _figures_statement(
-        _D.c.campaign_id.in_(_campaigns_of_year(year)), year_ad_hoc_condition(year)
-    )
-    return _figures(session, stmt, {})
+    scope = _D.c.campaign_id.in_(_campaigns_of_year(year))
+    stmt = _figures_statement(scope, year_ad_hoc_condition(year))
+    return _figures(session, stmt, _units_statement(scope), {})
 
 
 def _figures_statement(scope, ad_hoc) -> Select:
-    """One pass over the nominations sent within ``scope``, grouped by (state, award, unit),
-    which gives all three breakdowns of :func:`_figures`."""
+    """One pass over the nominations sent within ``scope``, grouped by (state, award) and
+    named by the award type: the figures by state and by award of :func:`_figures`, a few
+    dozen rows however many nominations."""
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     # The kind, implied by the join, lets the campaign's index cover the dossiers' side.
-    return _sent_in(
-        and_(scope, _D.c.kind == "nomination"),
-        _D.c.state,
-        _N.c.award_type_id,
-        _D.c.unit_id,
-        func.count(),
-        one(ad_hoc),
-        one(_N.c.nominee_kind == "individual"),
-        one(direct_condition()),
-        one(revoked_condition()),
-    ).group_by(_D.c.state, _N.c.award_type_id, _D.c.unit_id)
+    grouped = (
+        _sent_in(
+            and_(scope, _D.c.kind == "nomination"),
+            _D.c.state,
+            _N.c.award_type_id,
+            func.count().label("n"),
+            one(ad_hoc).label("ad_hoc"),
+            one(_N.c.nominee_kind == "individual").label("individual"),
+            one(direct_condition()).label("direct"),
+            one(revoked_condition()).label("revoked"),
+        )
+        .group_by(_D.c.state, _N.c.award_type_id)
+        .subquery()
+    )
+    g = grouped.c
+    sums = (g.n, g.ad_hoc, g.individual, g.direct, g.revoked)
+    award = (_A.c.id, _A.c.name_vi, _A.c.name_en)
+    return select(g.state, *award, *sums).join(_A, _A.c.id == g.award_type_id)
 
 
-# Names of the award types and units counted, built once.
-_AWARD_NAMES = select(AwardType.id, AwardType.name_vi, AwardType.name_en).where(
-    AwardType.id.in_(bindparam("ids", expanding=True))
-)
-_EVERY_UNIT_NAME = select(_U.c.id, _U.c.name).order_by(_U.c.name)
-_UNIT_NAMES = _EVERY_UNIT_NAME.where(_U.c.id.in_(bindparam("ids", expanding=True)))
+def _units_statement(scope) -> Select:
+    """The units with nominations sent within ``scope``: id, name, how many, and how many
+    such units in all; most first, then in the database's order of names."""
+    # The dossier's kind says it is a nomination: its counts per unit need no join.
+    counted = (
+        select(_D.c.unit_id, func.count().label("n"))
+        .where(scope, _D.c.kind == "nomination", _D.c.sent_at.is_not(None))
+        .group_by(_D.c.unit_id)
+        .subquery()
+    )
+    return (
+        select(_U.c.id, _U.c.name, counted.c.n, func.count().over())
+        .join(counted, counted.c.unit_id == _U.c.id)
+        .order_by(counted.c.n.desc(), _U.c.name, _U.c.id)
+    )
 
 
-def _figures(session: Session, stmt: Select, params: dict) -> NominationFigures:
+def _figures(session: Session, stmt: Select, by_unit: Select, params: dict) -> NominationFigures:
     """By state (lifecycle order), by award type and by unit (most first), and the
-    direct-worker and ad-hoc figures, from ``stmt`` (:func:`_figures_statement`)."""
+    direct-worker and ad-hoc figures, from ``stmt`` (:func:`_figures_statement`) and
+    ``by_unit`` (:func:`_units_statement`)."""
     wdef, figures = WORKFLOWS["nomination"], NominationFigures()
     states: dict[str, list[int]] = {}
-    awards: dict[int, int] = {}
-    units: dict[int, int] = {}
-    # A city's campaign gives thousands of groups: the loop does the least per row.
-    for state, award_id, unit_id, n, ad_hoc, individual, direct, revoked in session.execute(
-        stmt, params
-    ):
-        sums = states.get(state)
-        if sums is None:
-            sums = states[state] = [0, 0, 0, 0, 0]
-        sums[0] += n
-        sums[1] += ad_hoc or 0
-        sums[2] += individual or 0
-        sums[3] += direct or 0
-        sums[4] += revoked or 0
-        awards[award_id] = awards.get(award_id, 0) + n
-        units[unit_id] = units.get(unit_id, 0) + n
-    states = {state: [int(v) for v in sums] for state, sums in states.items()}
+    awards: dict[int, Count] = {}
+    for state, award_id, vi, en, *row in session.execute(stmt, params):
+        row = [int(v or 0) for v in row]  # n, ad-hoc, individuals, direct, revoked
+        sums = states.setdefault(state, [0, 0, 0, 0, 0])
+        for i, v in enumerate(row):
+            sums[i] += v
+        known = awards.get(award_id)
+        awards[award_id] = Count(award_id, vi, en, row[0] + (known.count if known else 0))
     figures.by_state = [
         Count(s.name, s.label_vi, s.label_en, states[s.name][0])
         for s in wdef.states
@@ -379,21 +399,10 @@ def _figures(session: Session, stmt: Select, params: dict) -> NominationFigures:
         figures.published_revoked,
     ) = states.get(published_state(), [0, 0, 0, 0, 0])[1:]
     figures.ad_hoc_in_progress = sum(v[1] for s, v in states.items() if s not in closed_states())
-    if awards:
-        names = session.execute(_AWARD_NAMES, {"ids": list(awards)})
-        figures.by_award = sorted(
-            (Count(aid, vi, en, awards[aid]) for aid, vi, en in names),
-            key=lambda c: (-c.count, c.label_vi),
-        )
-    if units:
-        # The database's order of names breaks ties, as it did when it sorted the counts too.
-        if len(units) <= MANY_IDS:
-            named = session.execute(_UNIT_NAMES, {"ids": list(units)})
-        else:  # a city's: every name costs less than binding each id (see MANY_IDS)
-            named = (row for row in session.execute(_EVERY_UNIT_NAME) if row[0] in units)
-        figures.by_unit = sorted(
-            (Count(uid, name, name, units[uid]) for uid, name in named), key=lambda c: -c.count
-        )
+    figures.by_award = sorted(awards.values(), key=lambda c: (-c.count, c.label_vi))
+    for uid, name, n, units in session.execute(by_unit, params):
+        figures.by_unit.append(Count(uid, name, name, n))
+        figures.units = units
     return figures
 
 
@@ -605,7 +614,7 @@ def campaign_dashboard(
         SubmissionCounts.of("plan", plans.values()),
         SubmissionCounts.of("report", reports.values()),
         rows,
-        nomination_figures(session, campaign),
+        nomination_figures(session, campaign, TOP_UNITS),
         chase,
         overdue,
     )

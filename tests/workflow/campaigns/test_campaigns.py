@@ -908,3 +908,29 @@ def test_demo_has_the_2026_targets_figures_campaigns_and_practices(demo):
             if submission_status(d.campaign, "plan", d, dt.date(2026, 11, 26)) == "late"
         ]
         assert late
+
+
+class _Sending:
+    """What ``submission_status`` reads of a dossier."""
+
+    def __init__(self, state: str, sent_late: bool | None = False) -> None:
+        self.state, self.sent_late = state, sent_late
+        self.sent_at = LAST_MINUTE
+
+
+@pytest.mark.parametrize(
+    "kind,state,status",
+    [
+        ("plan", "withdrawn", "missing"),
+        ("report", "withdrawn", "missing"),
+        ("plan", "office_review", "on_time"),
+        ("report", "published", "on_time"),
+        # A state the kind's lifecycle does not name is not a withdrawal (what
+        # participation passes for a sending already filtered in SQL).
+        ("plan", "sent", "on_time"),
+        ("no_such_kind", "withdrawn", "on_time"),
+    ],
+)
+def test_a_withdrawn_sending_counts_as_not_sent(kind, state, status):
+    campaign = Campaign(plan_due=dt.date(2026, 3, 10), report_due=dt.date(2026, 3, 10))
+    assert submission_status(campaign, kind, _Sending(state), dt.date(2026, 3, 11)) == status

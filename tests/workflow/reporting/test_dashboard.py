@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from models import Campaign, CampaignUnit, Unit
 from tests.fixtures import dashboard_data as data
+from tests.fixtures.people import make_dossier
 from web.dashboard import charts
 from workflow.campaigns import participation
 from workflow.campaigns.participation import participants, submissions
@@ -107,6 +108,42 @@ def test_nominations_by_state_award_and_unit(session, world, scenario):
         (world.units["a"].id, 7),
         (world.units["b"].id, 4),
     ]
+
+
+def test_the_dashboard_reads_the_units_it_shows_and_how_many_there_are(
+    session, scenario, monkeypatch
+):
+    """The campaign's dashboard reads the ``TOP_UNITS`` units with the most nominations and
+    the number of units with one; every unit's count is the same whichever is asked."""
+    every = dashboard.nomination_figures(session, scenario.campaign)
+    first = dashboard.nomination_figures(session, scenario.campaign, 1)
+    assert [(c.key, c.count) for c in every.by_unit] == [
+        (scenario.units["a"].id, 7),
+        (scenario.units["b"].id, 4),
+    ]
+    assert (every.units, first.units) == (2, 2)
+    assert first.by_unit == every.by_unit[:1]
+    assert (first.by_state, first.by_award) == (every.by_state, every.by_award)
+    monkeypatch.setattr(dashboard, "TOP_UNITS", 1)
+    shown = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY).nominations
+    assert shown == first
+
+
+def test_units_with_as_many_nominations_come_in_the_order_of_their_names(session, world, scenario):
+    """A tie in the count is broken by the unit's name (the database's order of names), in
+    the top read for the page as in the list of every unit."""
+    a, b = scenario.units["a"], scenario.units["b"]
+    for name in ("Lý Thị Ba", "Lý Thị Bốn", "Lý Thị Năm"):  # b: 4 + 3 = 7, as many as a
+        make_dossier(session, world, "nomination", "office_review", unit="b", nominee_name=name)
+    a.name, b.name = "Trường THCS Zeta", "Trường THCS Alpha"
+    session.flush()
+    every = dashboard.nomination_figures(session, scenario.campaign)
+    assert [(c.key, c.label_vi, c.count) for c in every.by_unit] == [
+        (b.id, "Trường THCS Alpha", 7),
+        (a.id, "Trường THCS Zeta", 7),
+    ]
+    first = dashboard.nomination_figures(session, scenario.campaign, 1)
+    assert (first.by_unit, first.units) == (every.by_unit[:1], 2)
 
 
 def test_direct_workers_and_ad_hoc(session, scenario):
@@ -265,7 +302,6 @@ def test_many_units_are_named_by_reading_every_unit_with_the_same_figures(
     rather than binding each id: the same dashboard, lines and order."""
     few = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY, chase_limit=None)
     lines = dashboard.unit_lines(session, scenario.campaign, data.TODAY)
-    monkeypatch.setattr(dashboard, "MANY_IDS", 0)
     monkeypatch.setattr(participation, "MANY_IDS", 0)
     many = dashboard.campaign_dashboard(session, scenario.campaign, data.TODAY, chase_limit=None)
     assert many == few and few.chase and few.nominations.by_unit

@@ -78,7 +78,7 @@ test: install-test chromium libreoffice redis fonts lint
 	@if [ -z "$$VINHDANH_TEST_DATABASE_URL" ] && $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_ADMIN_URL)'.replace('+psycopg',''), connect_timeout=3).close()" 2>/dev/null; then \
 	  export VINHDANH_TEST_DATABASE_URL=$(PG_ADMIN_URL); echo "PostgreSQL found: database tests run on SQLite and PostgreSQL"; \
 	else echo "VINHDANH_TEST_DATABASE_URL=$${VINHDANH_TEST_DATABASE_URL:-<none: PostgreSQL tests skip>}"; fi; \
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # Extract the Vietnamese source strings, merge the English PO fragments, compile.
 translations: install-test

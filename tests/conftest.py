@@ -23,16 +23,29 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 import datetime as dt  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from models.clock import set_now  # noqa: E402
 from tests.fixtures import TEST_NOW  # noqa: E402
+from tests.fixtures.db import SHARED_DIR_VARIABLE, drop_shared  # noqa: E402
 from tests.fixtures.templates import TEMPLATE_CODE  # noqa: E402
+
+# The folder of the templates built once for the whole run (tests/fixtures/db.py): made by the
+# process that starts the run, before it starts its xdist workers, which inherit it.
+if "PYTEST_XDIST_WORKER" not in os.environ:
+    os.environ[SHARED_DIR_VARIABLE] = tempfile.mkdtemp(prefix="vinhdanh-test-shared-")
 
 # Every app of the run compiles a template once between them (tests/fixtures/templates.py).
 Flask.jinja_options = {**Flask.jinja_options, "bytecode_cache": TEMPLATE_CODE}
+
+
+def pytest_sessionfinish(session):
+    """The run's templates go once every worker has ended (in the process that started them)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        drop_shared(Path(os.environ[SHARED_DIR_VARIABLE]))
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -33,6 +33,13 @@ def unread_for_current_user() -> int | None:
     return g.unread_notifications
 
 
+def unread_counted(count: int) -> int:
+    """Give the header badge ``count``, the signed-in person's unread count that a page has
+    just read itself, so the page runs the COUNT once."""
+    g.unread_notifications = count
+    return count
+
+
 @bp.app_context_processor
 def _badge() -> dict:
     return {"unread_notifications": unread_for_current_user}

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from web.db import get_session
-from web.notifications import bp
+from web.notifications import bp, unread_counted
 from web.support.access import requires
 from web.support.i18n import lang
 from web.support.listing import paginate
@@ -26,7 +26,7 @@ def index():
         "notifications/index.html",
         page=page,
         rows=rows,
-        unread=notify.unread_count(session, current_user.id),
+        unread=unread_counted(notify.unread_count(session, current_user.id)),
     )
 
 

@@ -69,15 +69,20 @@ def nav_items() -> list[tuple[str, str, bool]]:
     return menu_items(current_actor())
 
 
-def static_url(filename: str) -> str:
-    """``url_for("static", filename=...)``, built once per file and mount point: every page
-    links the same style sheet and scripts."""
-    cache = current_app.extensions.setdefault("vinhdanh.static_urls", {})
-    key = (request.script_root, filename)
+def page_url(endpoint: str, **values: Any) -> str:
+    """``url_for(endpoint, **values)``, built once per mount point: for the links every page
+    has (the header's, the style sheet and scripts), whose URL depends on nothing else."""
+    cache = current_app.extensions.setdefault("vinhdanh.page_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
     url = cache.get(key)
     if url is None:
-        url = cache[key] = url_for("static", filename=filename)
+        url = cache[key] = url_for(endpoint, **values)
     return url
+
+
+def static_url(filename: str) -> str:
+    """``url_for("static", filename=...)``, built once per file and mount point."""
+    return page_url("static", filename=filename)
 
 
 # What every page's <head> links, in this order (base.html): (tag, static file).
@@ -226,6 +231,7 @@ def init_app(app: Flask) -> None:
         nav_items=nav_items,
         url_with=url_with,
         static_url=static_url,
+        page_url=page_url,
         page_assets=page_assets,
         option_html=option_html,
         options_html=options_html,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.fixtures import ROOT
+from tests.architecture import findings
 
 APP_PACKAGES = ("workflow", "web")
 
@@ -26,11 +26,7 @@ def app_imports(source: str) -> list[tuple[int, str]]:
 
 
 def test_no_migration_imports_the_app():
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}: {module}"
-        for path in sorted((ROOT / "migrations").rglob("*.py"))
-        for line, module in app_imports(path.read_text(encoding="utf-8"))
-    ]
+    offenders = findings("migrations", app_imports)
     assert not offenders, "a migration must not depend on today's app:\n" + "\n".join(offenders)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from tests.fixtures import ROOT
+from tests.architecture import findings
 
 TAG = re.compile(
     r"<\s*/?\s*(svg|g|rect|path|line|text|circle|html|div|span|p|a|table|tr|td|th|ul|li|br)\b"
@@ -26,11 +26,7 @@ def markup_in(source: str) -> list[tuple[int, str]]:
 
 
 def test_no_module_of_workflow_writes_markup():
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}: {text!r}"
-        for path in sorted((ROOT / "workflow").rglob("*.py"))
-        for line, text in markup_in(path.read_text(encoding="utf-8"))
-    ]
+    offenders = findings("workflow", markup_in)
     assert not offenders, "markup belongs to web/:\n" + "\n".join(offenders)
 
 

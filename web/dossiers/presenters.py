@@ -312,18 +312,21 @@ def open_sessions(session: Session) -> list[CouncilSession]:
     )
 
 
+_COUNCIL_ITEMS = (
+    select(CouncilItem, CouncilSession)
+    .join(CouncilSession)
+    .where(CouncilItem.dossier_id == bindparam("dossier_id"))
+    .order_by(CouncilSession.held_on, CouncilItem.id)
+    # The page shows the session's title, day and place, not who attended.
+    .options(lazyload(CouncilSession.attendance))
+)
+
+
 def council_items(
     session: Session, dossier: Dossier
 ) -> list[tuple[CouncilItem, CouncilSession, str]]:
     """The Council's recorded tallies and outcomes for this dossier."""
-    rows = session.execute(
-        select(CouncilItem, CouncilSession)
-        .join(CouncilSession)
-        .where(CouncilItem.dossier_id == dossier.id)
-        .order_by(CouncilSession.held_on, CouncilItem.id)
-        # The page shows the session's title, day and place, not who attended.
-        .options(lazyload(CouncilSession.attendance))
-    ).all()
+    rows = session.execute(_COUNCIL_ITEMS, {"dossier_id": dossier.id}).all()
     return [
         (item, council, pick(*OUTCOMES.get(item.outcome or "", ("", "")))) for item, council in rows
     ]

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import AwardRule, AwardType
@@ -403,17 +403,19 @@ def remove_rule(
     return award_id
 
 
+_RULES_OF = (
+    select(AwardRule)
+    .where(AwardRule.award_type_id == bindparam("award_type_id"))
+    .order_by(AwardRule.id)
+)
+
+
 def rules_of(session: Session, award_type_id: int) -> list[AwardRule]:
     """The award type's rules, in the order they were added (cached for the session)."""
     cache = session.info.setdefault(_RULES_CACHE, {})
     if award_type_id not in cache:
-        cache[award_type_id] = list(
-            session.scalars(
-                select(AwardRule)
-                .where(AwardRule.award_type_id == award_type_id)
-                .order_by(AwardRule.id)
-            )
-        )
+        params = {"award_type_id": award_type_id}
+        cache[award_type_id] = list(session.scalars(_RULES_OF, params))
     return cache[award_type_id]
 
 

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, false, func, inspect, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, false, func, inspect, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -120,7 +120,7 @@ class Checker:
 
     def awards(self) -> dict[str, AwardType]:
         if self._awards is None:
-            self._awards = {a.code: a for a in self.session.scalars(select(AwardType))}
+            self._awards = {a.code: a for a in self.session.scalars(_AWARD_TYPES)}
         return self._awards
 
     def check(
@@ -393,7 +393,7 @@ class Checker:
         key = _hold_key(nomination)
         self._read("holds")
         if key not in self._holds:
-            self._holds[key] = list(self.session.scalars(_holds_for(nomination)))
+            self._holds[key] = list(self.session.scalars(*_holds_for(nomination)))
         return [h for h in self._holds[key] if h.active_on(self.today)]
 
     # --- counting ------------------------------------------------------------------------
@@ -826,14 +826,23 @@ def _same_nominee(nomination: Nomination):
     return column == ident if ident is not None else false()
 
 
-def _holds_for(nomination: Nomination):
+_AWARD_TYPES = select(AwardType)
+_HOLDS_OF_UNIT = (
+    select(Hold)
+    .where(Hold.person_id.is_(None), Hold.unit_id == bindparam("unit_id"))
+    .order_by(Hold.starts_on, Hold.id)
+)
+_HOLDS_OF_PERSON = (
+    select(Hold).where(Hold.person_id == bindparam("person_id")).order_by(Hold.starts_on, Hold.id)
+)
+
+
+def _holds_for(nomination: Nomination) -> tuple[Select, dict[str, Any]]:
     """Holds that may concern the nominee (their dates are checked afterwards): on the person,
-    or, for a collective, on its unit."""
+    or, for a collective, on its unit; the statement and its parameters."""
     if nomination.nominee_kind == "collective":
-        condition = and_(Hold.person_id.is_(None), Hold.unit_id == nomination.unit_id)
-    else:
-        condition = Hold.person_id == nomination.person_id
-    return select(Hold).where(condition).order_by(Hold.starts_on, Hold.id)
+        return _HOLDS_OF_UNIT, {"unit_id": nomination.unit_id}
+    return _HOLDS_OF_PERSON, {"person_id": nomination.person_id}
 
 
 # What a unit is told of a hold: the matter itself is for the Department.

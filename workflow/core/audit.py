@@ -724,12 +724,17 @@ def head_and_shown(session: Session) -> tuple[int, str, int, str]:
     return tuple(session.execute(_READ_HEAD).one())  # type: ignore[return-value]
 
 
+_HISTORY = (
+    select(AuditEvent)
+    .where(
+        AuditEvent.entity_type == bindparam("entity_type"),
+        AuditEvent.entity_id == bindparam("entity_id"),
+    )
+    .order_by(AuditEvent.seq)
+)
+
+
 def history(session: Session, entity_type: str, entity_id: int) -> list[AuditEvent]:
     """The events of one record, oldest first."""
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
-            .order_by(AuditEvent.seq)
-        )
-    )
+    params = {"entity_type": entity_type, "entity_id": entity_id}
+    return list(session.scalars(_HISTORY, params))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AwardType, Nomination, Unit
@@ -330,25 +330,30 @@ def moderate(
     return comment
 
 
-def approved_comments(session: Session, dossier_id: int) -> list[NoticeComment]:
-    return list(
-        session.scalars(
-            select(NoticeComment)
-            .where(NoticeComment.dossier_id == dossier_id, NoticeComment.status == COMMENT_APPROVED)
-            .order_by(NoticeComment.created_at, NoticeComment.id)
-        )
+_APPROVED_COMMENTS = (
+    select(NoticeComment)
+    .where(
+        NoticeComment.dossier_id == bindparam("dossier_id"),
+        NoticeComment.status == COMMENT_APPROVED,
     )
+    .order_by(NoticeComment.created_at, NoticeComment.id)
+)
+_PENDING_COUNT = (
+    select(func.count())
+    .select_from(NoticeComment)
+    .where(
+        NoticeComment.dossier_id == bindparam("dossier_id"),
+        NoticeComment.status == COMMENT_PENDING,
+    )
+)
+
+
+def approved_comments(session: Session, dossier_id: int) -> list[NoticeComment]:
+    return list(session.scalars(_APPROVED_COMMENTS, {"dossier_id": dossier_id}))
 
 
 def pending_count(session: Session, dossier_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(NoticeComment)
-            .where(NoticeComment.dossier_id == dossier_id, NoticeComment.status == COMMENT_PENDING)
-        )
-        or 0
-    )
+    return session.scalar(_PENDING_COUNT, {"dossier_id": dossier_id}) or 0
 
 
 def pending_comment_count(session: Session) -> int:

@@ -503,7 +503,9 @@ def test_holds_page_records_ends_and_blocks(app, client, app_world, auth):
     assert "đã kết thúc" in again.get_data(as_text=True)
     with app_db(app) as session:
         ends = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")
+            select(AuditEvent.action)
+            .where(AuditEvent.entity_type == "award_hold")
+            .order_by(AuditEvent.seq)
         ).all()
         assert ends == ["create", "end"]
 

@@ -220,7 +220,9 @@ def test_attendance_changes_the_quorum(app, client, app_world, auth):
     assert 'data-met="yes"' in html
     with app_db(app) as session:
         actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity_type == "council_session")
+            select(AuditEvent.action)
+            .where(AuditEvent.entity_type == "council_session")
+            .order_by(AuditEvent.seq)
         ).all()
         assert actions == ["open", "attendance"]
 

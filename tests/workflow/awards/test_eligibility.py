@@ -451,6 +451,8 @@ def test_holds_service_is_for_the_office_and_audited(session, world):
         )
     assert new.ends_on == ended
     actions = session.scalars(
-        select(AuditEvent.action).where(AuditEvent.entity_type == "award_hold")
+        select(AuditEvent.action)
+        .where(AuditEvent.entity_type == "award_hold")
+        .order_by(AuditEvent.seq)
     ).all()
     assert actions == ["create", "end"]

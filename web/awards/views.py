@@ -259,8 +259,7 @@ def eligibility_checks(dossier: Dossier) -> list[eligibility.CheckResult]:
 @bp.app_template_global()
 def nominee_history(dossier: Dossier) -> History | None:
     """The history of the register entry a nomination names, for the unit and the Office
-    (read once per request). The eligibility checks of a batch running (the dossier page's)
-    take what it read as their facts, not reading it again."""
+    (read once per request)."""
     actor = current_actor()
     if not isinstance(dossier, Nomination) or not (
         authz.may_see_eligibility(actor) or authz.may_see_register_of(actor, dossier.unit_id)
@@ -274,9 +273,6 @@ def nominee_history(dossier: Dossier) -> History | None:
             history = person_history(session, dossier.person, register=False)
         elif dossier.collective is not None:
             history = collective_history(session, dossier.collective)
-        checker = eligibility.shared_checker(session, _today())
-        if history is not None and checker is not None:
-            checker.know_history(dossier, history)
         cache[dossier.id] = history
     return cache[dossier.id]
 

@@ -386,7 +386,9 @@ def share_with_checks(session: Session, dossier: Dossier, day: dt.date) -> None:
     for attachment in dossier.attachments:
         counts[attachment.purpose] = counts.get(attachment.purpose, 0) + 1
     checker.know_files(dossier.id, counts)
-    nominee_history(dossier)
+    history = nominee_history(dossier)
+    if history is not None:
+        checker.know_history(dossier, history)
 
 
 def detail_context(session: Session, dossier: Dossier, who: Actor) -> dict[str, Any]:

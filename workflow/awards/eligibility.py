@@ -351,7 +351,7 @@ class Checker:
             (
                 Held(line.record_id, line.award_type_id, line.year, line.basis, line.dossier_id)
                 for line in history.awards
-                if line.record_id is not None and line.held
+                if line.held
             ),
             key=lambda held: held.record_id,
         )

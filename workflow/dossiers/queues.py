@@ -64,12 +64,9 @@ def actionable_states(actor: Actor) -> dict[str, frozenset[str]]:
 
 
 @derived
-def _kept_candidates() -> dict[frozenset, ColumnElement[bool]]:
+def _kept_candidates() -> Kept:
     # A new store whenever the lifecycles change (``derived``).
-    return {}
-
-
-_CANDIDATES_LIMIT = 1024
+    return Kept(1024)
 
 
 def _candidates(actor: Actor) -> ColumnElement[bool]:
@@ -78,13 +75,7 @@ def _candidates(actor: Actor) -> ColumnElement[bool]:
 
     The clause depends on the actor's grants and the lifecycles only, and costs more to build
     than the query it narrows: it is kept per grants (a clause is never changed once built)."""
-    kept = _kept_candidates()
-    found = kept.get(actor.grants)
-    if found is None:
-        if len(kept) >= _CANDIDATES_LIMIT:
-            kept.clear()
-        found = kept[actor.grants] = _built_candidates(actor)
-    return found
+    return _kept_candidates().value(actor.grants, lambda: _built_candidates(actor))
 
 
 def _built_candidates(actor: Actor) -> ColumnElement[bool]:

@@ -6,6 +6,7 @@ one of two servers killed, or Redis stopped, in the middle of the run.
     .venv/bin/python bench/load.py --pg URL [--scale 1] [--duration 60] [--users 50] [--workers 4]
     .venv/bin/python bench/load.py --scale 0.05 --duration 20 --users 10     # a small run
     .venv/bin/python bench/load.py --scale 0.05 --duration 30 --kill-one-at 10 --stop-redis-at 15
+    .venv/bin/python bench/load.py --pg URL --statements 30   # and PostgreSQL's dearest statements
 
 **The city** (not timed), in a fresh PostgreSQL database migrated by the project's revisions:
 2,000 units, 20,000 people, 100,000 published outcomes and 5,000 dossiers spread over every
@@ -48,7 +49,10 @@ than the one expected, or no answer); the throughput; the servers' CPU per reque
 workers' user + system time from ``/proc``, divided by the requests answered) for the floor and
 for the mix, and their ratio, with the CPU of the PostgreSQL backends of the bench's database
 beside; after a kill, what the other server answered after it; each app process's memory
-after the run. Then the checks: the audit chain verifies (``workflow.core.audit.verify``),
+after the run; with ``--statements N``, the N statements of the mix that took most of
+PostgreSQL's time, planning included (``pg_stat_statements``, which the server must load:
+``shared_preload_libraries``; planning is counted with ``pg_stat_statements.track_planning``).
+Then the checks: the audit chain verifies (``workflow.core.audit.verify``),
 every action the server acknowledged (a redirect after the POST) has its audit event in the
 database, once; with e-mail, every e-mail of the outbox went to the SMTP sink exactly once.
 """
@@ -460,6 +464,43 @@ def database_backends(engine) -> list[int]:
                 "SELECT pid FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             ).scalars()
+        )
+
+
+def watch_statements(engine) -> bool:
+    """Start counting the database's statements afresh, if ``pg_stat_statements`` is loaded
+    (``shared_preload_libraries``; planning counted only with its ``track_planning`` on)."""
+    with engine.begin() as conn:
+        loaded = conn.exec_driver_sql("SHOW shared_preload_libraries").scalar()
+        if "pg_stat_statements" not in loaded:
+            print("  --statements: pg_stat_statements is not in shared_preload_libraries")
+            return False
+        conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        conn.exec_driver_sql("SELECT pg_stat_statements_reset()")
+    return True
+
+
+def print_statements(engine, limit: int, requests: int) -> None:
+    """The database's statements of the mix that cost the server most, planning included."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT calls, total_exec_time + total_plan_time, total_plan_time, rows, query "
+            "FROM pg_stat_statements "
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "ORDER BY 2 DESC"
+        ).all()
+    total = sum(row[1] for row in rows)
+    print(
+        f"\n  PostgreSQL's statements of the mix: {sum(r[0] for r in rows):,} calls, "
+        f"{total / 1000:.1f} s in the server ({total / max(requests, 1):.2f} ms per request); "
+        f"the {limit} costliest:"
+    )
+    print(f"  {'ms':>8} {'share':>6} {'calls':>7} {'µs/call':>8} {'plan':>5} {'rows/call':>9}")
+    for calls, spent, planned, nrows, query in rows[:limit]:
+        text = " ".join(query.split())
+        print(
+            f"  {spent:8.0f} {spent / total:6.1%} {calls:7d} {spent / calls * 1000:8.0f} "
+            f"{planned / spent if spent else 0:5.0%} {nrows / calls:9.1f}  {text[:150]}"
         )
 
 
@@ -917,6 +958,7 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
     report_machine(used, elapsed, floor.count(), len(people))
 
     mix, faults = Tally(), Faults()
+    statements = args.statements and watch_statements(engine)
     before, mix_start = cpu(), utcnow()
     start, elapsed = run_phase(
         [
@@ -932,6 +974,8 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
     if floor_cpu:
         print(f"  ratio of CPU per request, mix / static file: {mix_cpu / floor_cpu:.1f}")
     faults.report(mix, start, services, people)
+    if statements:
+        print_statements(engine, args.statements, mix.count())
     print_memory(services)
 
     ok = check_actions(engine, mix)
@@ -1129,6 +1173,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--redis-down", type=float, default=5.0, metavar="SECONDS", help="how long Redis is off"
+    )
+    parser.add_argument(
+        "--statements",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N statements of the mix that cost PostgreSQL most (pg_stat_statements)",
     )
     parser.add_argument(
         "--mail",

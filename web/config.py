@@ -94,4 +94,7 @@ def from_environment() -> dict:
         "PROXY_HOPS": _whole("VINHDANH_PROXY_HOPS", 0),
         "RATELIMIT_ENABLED": _flag("VINHDANH_RATELIMIT", True),
         "PAGE_SIZE": 20,
+        # Seconds the Office dashboard may show figures read earlier while dossiers move (it
+        # says as of when); 0 counts them on every view.
+        "DASHBOARD_MAX_AGE": _whole("VINHDANH_DASHBOARD_MAX_AGE", 30),
     }

@@ -67,7 +67,9 @@ def index():
     campaign = campaign_of_request(session, required=False)
     if campaign is None:
         return render_template("dashboard/index.html", campaign=None, campaigns=[])
-    board = dashboard.campaign_dashboard(session, campaign)
+    board = dashboard.campaign_dashboard(
+        session, campaign, max_age=current_app.config["DASHBOARD_MAX_AGE"]
+    )
     drawn = shown(board, Links(actor, campaign))
     return render_template(
         "dashboard/index.html",

@@ -15,10 +15,13 @@ from sqlalchemy import select
 
 from models import Campaign, Target, Unit, User
 from tests.fixtures import dashboard_data as data
+from tests.fixtures.clock import StepClock
 from tests.fixtures.web import app_db
 from web.dashboard.presenters import Links, shown
 from web.support.i18n import in_language
 from workflow.core.actors import Actor
+from workflow.core.kept import Kept
+from workflow.reporting import dashboard
 from workflow.reporting.dashboard import campaign_dashboard, today_local
 
 FIGURE = re.compile(
@@ -301,6 +304,40 @@ def test_target_charts_and_lists_name_targets_by_their_title(client, auth, scena
     assert "Chỉ tiêu “Tỷ lệ cơ sở triển khai kế hoạch thi đua”: đơn vị" in units
 
 
+def test_a_board_dear_to_read_is_shown_again_as_of_when_it_was_read(
+    client, auth, scenario, app, monkeypatch
+):
+    """With ``DASHBOARD_MAX_AGE`` the board is kept in the process for as long as reading it
+    took over ``RECOUNT_SHARE``, at most that many seconds: the same figures and the same "as
+    of" while it lasts, the moved ones after; an edit of the campaign is shown at once."""
+    clock = StepClock(step=1.0)  # each reading a second: reading a board takes one
+    monkeypatch.setattr(dashboard, "_boards", Kept(8, clock))
+    app.config["DASHBOARD_MAX_AGE"] = 30  # a second over 2 %: 50 s, so 30 s
+    url = f"/dashboard/?campaign={scenario['campaign']}"
+    auth.login("reviewer")
+    first = client.get(url).get_data(as_text=True)
+    expected = figures(first)["plan-expected"][1]
+    as_of = re.search(r"<span data-as-of>([^<]+)</span>", first).group(1)
+    assert re.fullmatch(r"Số liệu lúc \d\d/\d\d/\d{4} \d\d:\d\d\.", as_of)
+
+    with app_db(app) as session:  # a unit closes: it no longer takes part
+        session.get(Unit, scenario["unit_c"]).active = False
+    kept = client.get(url).get_data(as_text=True)
+    assert figures(kept)["plan-expected"][1] == expected
+    assert f"<span data-as-of>{as_of}</span>" in kept
+
+    clock.now += 30
+    moved = client.get(url).get_data(as_text=True)
+    assert figures(moved)["plan-expected"][1] == expected - 1
+
+    with app_db(app) as session:
+        session.get(Unit, scenario["unit_c"]).active = True
+    assert figures(client.get(url).get_data(as_text=True))["plan-expected"][1] == expected - 1
+    with app_db(app) as session:  # the campaign's own edit: a new board at once
+        session.get(Campaign, scenario["campaign"]).description = "Mô tả mới"
+    assert figures(client.get(url).get_data(as_text=True))["plan-expected"][1] == expected
+
+
 def _charts(page: str) -> dict[str, str]:
     return {re.search(r'id="([^"]+)"', svg).group(1): svg for svg in SVG.findall(page)}
 
@@ -309,6 +346,7 @@ def test_the_drawn_figures_follow_the_data_the_language_and_the_reader(client, a
     """Links and charts are kept per process (``presenters.shown``) for the figures, the
     language and the links they were drawn for: a figure that moves, another language or a
     reader with other lists gets a page drawn for it, never one kept for someone else."""
+    app.config["DASHBOARD_MAX_AGE"] = 0  # the figures read on every view (kept: below)
     url = f"/dashboard/?campaign={scenario['campaign']}"
     auth.login("reviewer")
     first = client.get(url).get_data(as_text=True)

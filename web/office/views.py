@@ -81,9 +81,9 @@ def queue():
     column = queues.SQL_SORTS.get(sort.lstrip("-"))
     if column is not None and not filters.text:
         # The database sorts, pages and counts this one; no need to fetch every row.
-        order = column.desc() if sort.startswith("-") else column.asc()
-        ordered = stmt.order_by(None).order_by(order, queues.ANY_DOSSIER.id)
-        found = queues.office_page(session, ordered, page_number(), per_page)
+        found = queues.office_page(
+            session, stmt, page_number(), per_page, column, sort.startswith("-")
+        )
         page = Page(found.dossiers, found.total, found.page, per_page)
         answered = found.answered
     else:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, literal, or_
 
 from workflow.core.spec import QueueDef, StateDef, WorkflowDef
 
@@ -75,11 +75,25 @@ def state_is(
     """A WHERE clause: the row's state, in its kind's lifecycle, is one for which ``test``
     holds (a state name may mean different things in different kinds)."""
     clauses = [
-        and_(kind_column == kind, state_column.in_(names))
+        kind_in(kind_column, state_column, kind, names)
         for kind, names in states_where(test).items()
         if names
     ]
     return or_(*clauses) if clauses else false()
+
+
+def kind_in(
+    kind_column: ColumnElement[str],
+    state_column: ColumnElement[str],
+    kind: str,
+    names: Iterable[str],
+) -> ColumnElement[bool]:
+    """A WHERE clause: the row is a ``kind`` in one of the states ``names``. The names come
+    from the lifecycles, never from a request, and are written into the SQL: PostgreSQL then
+    plans a prepared statement once for every run (bound, a state could be any, and it would
+    plan each run again for the one it is given)."""
+    states = [literal(name, literal_execute=True) for name in sorted(names)]
+    return and_(kind_column == literal(kind, literal_execute=True), state_column.in_(states))
 
 
 def queues() -> tuple[QueueDef, ...]:

@@ -316,14 +316,16 @@ def test_a_page_counted_and_marked_in_one_statement_on_both_databases(session, w
     total = office_count(session, stmt)
     for number in (1, 2, 3, 9):
         expected = paginate(session, stmt, per_page=2, page=number, total=total)
-        found = office_page(session, stmt, number, 2)
-        seen = statements_run(session, lambda n=number: office_page(session, stmt, n, 2))
+        found = office_page(session, stmt, number, 2, descending=True)
+        seen = statements_run(
+            session, lambda n=number: office_page(session, stmt, n, 2, descending=True)
+        )
         assert [d.id for d in found.dossiers] == [d.id for d in expected.items], number
         assert (found.total, found.page) == (expected.total, expected.page) == (3, min(number, 2))
         assert found.answered == returns.answered_ids(session, [d.id for d in expected.items])
         assert len(seen) == (1 if number <= 2 else 3), number
-    assert office_page(session, stmt, 2, 3).page == 1
-    assert {made[1]} == office_page(session, stmt, 1, 3).answered
+    assert office_page(session, stmt, 2, 3, descending=True).page == 1
+    assert {made[1]} == office_page(session, stmt, 1, 3, descending=True).answered
     empty = office_queue(reviewer, OfficeFilter(unit_id=-1))
     for number in (1, 4):
         nothing = office_page(session, empty, number, 2)

@@ -34,6 +34,7 @@ from models.db import (
     make_engine,
     make_read_sessionmaker,
     make_sessionmaker,
+    only_read,
 )
 from models.decisions import Decision, DecisionItem, Revocation
 from models.dossiers import (
@@ -98,6 +99,7 @@ __all__ = [
     "make_engine",
     "make_read_sessionmaker",
     "make_sessionmaker",
+    "only_read",
     "Attachment",
     "Dossier",
     "Nomination",

@@ -7,6 +7,7 @@ transactions: a deferred BEGIN loses concurrent audit appends to "database is lo
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -16,6 +17,11 @@ from models.private_files import create_private, private_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READ_ONLY = "vinhdanh_read_only"
+PREPARED_MAX = 512
+# The connection's flag: its transaction has sent something other than a read.
+_WROTE = "vinhdanh_wrote"
+_READS = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA", "SHOW")
+_WRITES_IN_CTE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 def instance_dir() -> Path:
@@ -51,6 +57,41 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def _configure_psycopg(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record) -> None:
+        # psycopg prepares a statement at its fifth run on a connection and keeps the 100 it
+        # used last; the pages of a deadline day run some 170 different statements, and one
+        # dropped is deallocated, then parsed and planned again at its next runs.
+        dbapi_connection.prepared_max = PREPARED_MAX
+
+
+def _watch_writes(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        connection.info[_WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(connection, cursor, statement, parameters, context, executemany) -> None:
+        if not _is_read(statement):
+            connection.info[_WROTE] = True
+
+
+def _is_read(statement: str) -> bool:
+    head = statement.lstrip()[:9].upper()
+    if head.startswith("WITH"):
+        return not _WRITES_IN_CTE.search(statement)
+    return head.startswith(_READS)
+
+
+def only_read(session: Session) -> bool:
+    """Whether ``session`` is in a transaction that has sent nothing but reads and holds no
+    change to flush: one that COMMIT ends exactly as ROLLBACK would."""
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    return not session.connection().info.get(_WROTE, True)
+
+
 def make_engine(url: str | None = None, **kwargs) -> Engine:
     """Create an engine for ``url`` (default: :func:`database_url`) with the house settings."""
     url = url or database_url()
@@ -62,6 +103,9 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             # 0600 here first, its -wal and -shm files take the same mode.
             create_private(database)
         _configure_sqlite(engine)
+    elif engine.dialect.driver == "psycopg":
+        _configure_psycopg(engine)
+    _watch_writes(engine)
     return engine
 
 

@@ -52,3 +52,33 @@ def test_write_session_takes_the_write_lock_at_once_on_sqlite(db_templates):
         other.execute("ROLLBACK")
         other.close()
     engine.dispose()
+
+
+@pytest.mark.db
+def test_only_read_tells_a_transaction_that_sent_nothing_but_reads(fresh_engine):
+    """``only_read``: what a commit would end exactly as a rollback would (``web.db``)."""
+    from sqlalchemy import update
+
+    from models import only_read
+
+    with make_sessionmaker(fresh_engine)() as session:
+        assert not only_read(session)  # no transaction
+        session.scalars(select(Unit)).all()
+        session.execute(text("WITH RECURSIVE n(i) AS (SELECT 1) SELECT i FROM n"))
+        assert only_read(session)
+        session.add(Unit(code="X", name="Trường X", kind="primary"))
+        assert not only_read(session)  # a change to flush
+        session.flush()
+        assert not only_read(session)  # an INSERT sent
+        session.commit()
+        session.scalars(select(Unit)).all()
+        assert only_read(session)  # a new transaction after the commit
+        session.execute(update(Unit).values(name="Trường Y"))
+        assert not only_read(session)
+        session.rollback()
+        unit = session.scalars(select(Unit)).one()
+        unit.name = "Trường Z"
+        assert not only_read(session)  # dirty
+        session.rollback()
+        session.execute(text("WITH old AS (SELECT id FROM unit) DELETE FROM unit WHERE id = 0"))
+        assert not only_read(session)

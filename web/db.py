@@ -2,14 +2,23 @@
 
 On SQLite a write session takes the write lock at its first statement (BEGIN IMMEDIATE);
 pages that only read must not, or every GET would queue behind every POST.
+
+A session whose transaction only read (a page; a form's reads after its commit) ends it with
+COMMIT, which changes nothing then, rather than ROLLBACK: psycopg forgets every statement it
+has prepared on the connection at a ROLLBACK, and PostgreSQL would parse and plan each page's
+statements again. A transaction that wrote and was not committed is rolled back as ever.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from models import make_engine, make_read_sessionmaker, make_sessionmaker
+from models import make_engine, make_read_sessionmaker, make_sessionmaker, only_read
+from workflow.core import audit
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -45,5 +54,10 @@ def _is_safe_request() -> bool:
 
 def close_session(exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    if session is None:
+        return
+    if exc is None and only_read(session) and not audit.has_waiting(session):
+        # A transaction that had failed cannot commit: close() rolls it back.
+        with contextlib.suppress(SQLAlchemyError):
+            session.commit()
+    session.close()

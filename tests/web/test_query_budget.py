@@ -141,6 +141,23 @@ def test_a_signed_in_request_loads_the_account_in_one_statement(demo_app):
     assert len(account) == 1 and "role_grant" in account[0], seen
 
 
+def test_pages_keep_their_prepared_statements_on_postgresql(demo_app):
+    """PostgreSQL plans a page's statements once per connection, not once per request: psycopg
+    prepares a statement at its fifth run and forgets them all at a ROLLBACK, so a page that
+    only read ends with COMMIT (``web.db.close_session``)."""
+    engine = demo_app.extensions["vinhdanh.engine"]
+    if engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    client = signed_in(demo_app, STAFF)
+    engine.dispose()  # one connection from here on, which the test reads after the pages
+    for _ in range(6):
+        assert client.get("/").status_code == 200
+    assert engine.pool.checkedout() == 0 and engine.pool.checkedin() == 1
+    with engine.connect() as conn:
+        prepared = conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar()
+    assert prepared >= 5
+
+
 def most_repeated(seen: list[str]) -> int:
     """How many times the most repeated statement ran (the mark of a query per row)."""
     return max(Counter(seen).values(), default=0)

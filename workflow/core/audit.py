@@ -338,6 +338,12 @@ def _waiting(session: Session) -> _Waiting:
     return waiting
 
 
+def has_waiting(session: Session) -> bool:
+    """Whether the session's transaction holds events its commit would write."""
+    waiting = session.info.get(_WAITING)
+    return waiting is not None and waiting.pending()
+
+
 def write_waiting(session: Session) -> None:
     """Write the session's waiting events now (they would be at its commit)."""
     waiting = session.info.get(_WAITING)

@@ -221,8 +221,8 @@ def award_admitted(ctx: GuardContext) -> Violation | None:
     award_id = getattr(ctx.dossier, "award_type_id", None)
     if award_id is None:
         return None
-    # Ids first (one Core query on every submission); names only for the refusal.
-    ids = set(ctx.session.scalars(_ADMITTED_IDS, {"campaign_id": ctx.dossier.campaign_id}))
+    # Ids first; names only for the refusal.
+    ids = _admitted_ids(ctx.session, ctx.dossier.campaign_id)
     if not ids or award_id in ids:
         return None
     admitted = admitted_awards(ctx.session, ctx.dossier.campaign_id)
@@ -242,6 +242,22 @@ def award_admitted(ctx: GuardContext) -> Violation | None:
 _ADMITTED_IDS = select(CampaignAward.award_type_id).where(
     CampaignAward.campaign_id == bindparam("campaign_id")
 )
+# session.info key: the admitted award ids of each campaign read in the session.
+_ADMITTED = "vinhdanh_admitted_awards"
+
+
+def _admitted_ids(session: Session, campaign_id: int) -> frozenset[int]:
+    """The award types ``campaign_id`` admits (none listed: all), read once per session: a
+    home page judges every dossier of its to-do list by this guard."""
+    kept = session.info.setdefault(_ADMITTED, {})
+    if campaign_id not in kept:
+        kept[campaign_id] = frozenset(session.scalars(_ADMITTED_IDS, {"campaign_id": campaign_id}))
+    return kept[campaign_id]
+
+
+def forget_admitted(session: Session) -> None:
+    """Read the admitted awards again: a campaign's list was just set."""
+    session.info.pop(_ADMITTED, None)
 
 
 def _past_due(campaign: Campaign, kind: str, now: dt.datetime) -> Violation | None:

@@ -32,7 +32,7 @@ from models import (
 from models.campaigns import CAMPAIGN_KINDS, TARGET_COMPARISONS, TARGET_KINDS
 from models.clock import utcnow
 from models.text import nfc, whole_number, whole_numbers
-from workflow.campaigns.guards import CAMPAIGN_MESSAGES, takes_part, targets_of
+from workflow.campaigns.guards import CAMPAIGN_MESSAGES, forget_admitted, takes_part, targets_of
 from workflow.campaigns.targets import PROBLEMS, number_text, parse_number
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -335,6 +335,7 @@ def save_campaign(
     changes.update(
         _set_links(session, campaign.id, CampaignAward, "award_type_id", awards, "awards")
     )
+    forget_admitted(session)
     if targets is not None:
         changes.update(_set_targets(session, campaign.id, kept))
     if campaign_id is not None and changes and not own_fields_changed:

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, Dossier, Unit
 from workflow.campaigns.deadlines import due_date
 from workflow.campaigns.participation import SUBMISSION_KINDS, units_submissions
-from workflow.core.registry import derived, states_where
+from workflow.core.registry import derived, kind_in, states_where
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _open_dossiers_statement() -> Select:
         Dossier.sent_at.is_(None),
         or_(
             *(
-                and_(Dossier.kind == kind, Dossier.state.not_in(retracted[kind]))
+                kind_in(Dossier.kind, Dossier.state, kind, retracted[kind], outside=True)
                 for kind in SUBMISSION_KINDS
             )
         ),

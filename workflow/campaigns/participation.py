@@ -19,14 +19,14 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Campaign, CampaignUnit, Dossier, RoleGrant, Unit, User
 from models.text import vi_sort_key
 from workflow.campaigns.deadlines import STATUS_LABELS, submission_status
 from workflow.core.actors import Role
-from workflow.core.registry import derived, states_where
+from workflow.core.registry import derived, kind_in, states_where
 
 # Unit kinds of the Department itself: never expected to send a plan or report.
 DEPARTMENT_KINDS = ("department", "office")
@@ -96,7 +96,12 @@ def _campaign_statements(kinds: tuple[str, ...]) -> Select:
             _D.c.campaign_id == bindparam("campaign"),
             _D.c.kind.in_(kinds),
             _D.c.sent_at.is_not(None),
-            or_(*(and_(_D.c.kind == kind, _D.c.state.not_in(retracted[kind])) for kind in kinds)),
+            or_(
+                *(
+                    kind_in(_D.c.kind, _D.c.state, kind, retracted[kind], outside=True)
+                    for kind in kinds
+                )
+            ),
         )
         .order_by(_D.c.sent_at, _D.c.id)
     )
@@ -165,7 +170,7 @@ def _units_statements() -> tuple[Select, Select, Select]:
             _D.c.sent_at.is_not(None),
             or_(
                 *(
-                    and_(_D.c.kind == kind, _D.c.state.not_in(retracted[kind]))
+                    kind_in(_D.c.kind, _D.c.state, kind, retracted[kind], outside=True)
                     for kind in SUBMISSION_KINDS
                 )
             ),

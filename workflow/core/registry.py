@@ -87,13 +87,16 @@ def kind_in(
     state_column: ColumnElement[str],
     kind: str,
     names: Iterable[str],
+    *,
+    outside: bool = False,
 ) -> ColumnElement[bool]:
-    """A WHERE clause: the row is a ``kind`` in one of the states ``names``. The names come
-    from the lifecycles, never from a request, and are written into the SQL: PostgreSQL then
-    plans a prepared statement once for every run (bound, a state could be any, and it would
-    plan each run again for the one it is given)."""
+    """A WHERE clause: the row is a ``kind`` in one of the states ``names`` (``outside``: in
+    none of them). The names come from the lifecycles, never from a request, and are written
+    into the SQL: PostgreSQL then plans a prepared statement once for every run (bound, a
+    state could be any, and it would plan each run again for the one it is given)."""
     states = [literal(name, literal_execute=True) for name in sorted(names)]
-    return and_(kind_column == literal(kind, literal_execute=True), state_column.in_(states))
+    among = state_column.not_in(states) if outside else state_column.in_(states)
+    return and_(kind_column == literal(kind, literal_execute=True), among)
 
 
 def queues() -> tuple[QueueDef, ...]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app, request, url_for
 from markupsafe import Markup, escape
@@ -14,6 +14,7 @@ from web.support.listing import query_args
 from web.support.navigation import menu_items
 from workflow.core.actors import ROLE_LABELS, Role
 from workflow.core.dates import FIELD_PATTERN, PLACEHOLDER, day_text
+from workflow.core.kept import Kept
 from workflow.core.registry import WORKFLOWS, state_def
 from workflow.core.shares import parse_share, share_text, share_words
 
@@ -120,13 +121,50 @@ def options_html(choices: Iterable[tuple[Any, str]], selected: Any) -> Markup:
     """The ``<option>``s of (value, text) pairs, as ``option_html`` writes each one:
     for the long lists (a city's units), where a macro call per option costs more than the
     rest of the page."""
-    return Markup(
-        "".join(
-            f'<option value="{html_field(value)}"{" selected" if value == selected else ""}>'
-            f"{html_field(text)}</option>"
-            for value, text in choices
-        )
-    )
+    if not isinstance(choices, list | tuple) or len(choices) < LONG_OPTIONS:
+        return Markup("".join(_option(value, text, value == selected) for value, text in choices))
+    drawn = _drawn_options.value(id(choices), lambda: _Drawn.of(choices))
+    if drawn.choices is not choices:  # cannot be while it is kept: it holds its list
+        return Markup(_Drawn.of(choices).html)
+    return Markup(drawn.with_selected(selected))
+
+
+def _option(value: Any, text: str, selected: bool) -> str:
+    # Plain text: a Markup joined to a str would escape the str.
+    return str(option_html(value, text, selected))
+
+
+# A list this long is drawn once per list object: the public list's and the Office queue's
+# units (a city's 2,000) are lists kept per process until their data moves, and drawing them
+# was a tenth of those pages' time.
+LONG_OPTIONS = 100
+_drawn_options = Kept(16)
+
+
+class _Drawn(NamedTuple):
+    """A long list's options drawn none selected, where each begins, and the list (held, so
+    that no other object takes its id while it is kept)."""
+
+    choices: Sequence[tuple[Any, str]]
+    html: str
+    starts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, choices: Sequence[tuple[Any, str]]) -> _Drawn:
+        parts = [_option(value, text, False) for value, text in choices]
+        starts, at = [], 0
+        for part in parts:
+            starts.append(at)
+            at += len(part)
+        return cls(choices, "".join(parts), tuple(starts))
+
+    def with_selected(self, selected: Any) -> str:
+        """The options with the first whose value equals ``selected`` marked."""
+        for i, (value, text) in enumerate(self.choices):
+            if value == selected:
+                end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.html)
+                return self.html[: self.starts[i]] + _option(value, text, True) + self.html[end:]
+        return self.html
 
 
 # The small parts of every form control (macros/forms.html), as functions: a form draws them

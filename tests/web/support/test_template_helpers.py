@@ -163,3 +163,19 @@ def test_form_parts_and_headers_write_what_their_macros_wrote(app: Flask) -> Non
                 "title", "Tiêu <đề>", current
             )
         assert table_header("Số", None) == old.header("Số", None)
+
+
+def test_a_long_list_drawn_once_marks_whichever_option_is_chosen() -> None:
+    """``options_html`` draws a long list once per list object and marks the chosen option in
+    that drawing: the same as drawing every option each time, for any choice, in any order."""
+    from web.support.templating import LONG_OPTIONS
+
+    units = [(i, f"Trường số {i} <Hải Phòng> & “Kiến An”") for i in range(1, LONG_OPTIONS + 50)]
+    fresh = lambda chosen: Markup("").join(option_html(v, t, v == chosen) for v, t in units)
+    for chosen in (None, 1, 37, len(units), 37, "37", 10_000, 1):
+        assert options_html(units, chosen) == fresh(chosen), chosen
+    assert 'value="37" selected' not in options_html(units, "37")  # "37" is not 37
+    changed = [*units[:-1], (999, "Trường mới")]  # another list: drawn for itself
+    assert options_html(changed, 999) == Markup("").join(
+        option_html(v, t, v == 999) for v, t in changed
+    )

@@ -194,16 +194,16 @@ def figure_complete(target: Target, figure: ReportFigure | None) -> bool:
 
 
 def missing_targets(session: Session, report: Dossier) -> list[Target]:
-    """The campaign's targets for which ``report`` gives no complete figure yet."""
+    """The campaign's targets for which ``report`` gives no complete figure yet (the targets
+    read once per session: a home page judges each report of its to-do list by them)."""
     figures = {
         f.target_id: f
         for f in session.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id))
     }
-    return [
-        t
-        for t in targets_of(session, report.campaign_id)
-        if not figure_complete(t, figures.get(t.id))
-    ]
+    kept = session.info.setdefault(_TARGETS, {})
+    if report.campaign_id not in kept:
+        kept[report.campaign_id] = targets_of(session, report.campaign_id)
+    return [t for t in kept[report.campaign_id] if not figure_complete(t, figures.get(t.id))]
 
 
 # --- guards ------------------------------------------------------------------------------
@@ -242,8 +242,10 @@ def award_admitted(ctx: GuardContext) -> Violation | None:
 _ADMITTED_IDS = select(CampaignAward.award_type_id).where(
     CampaignAward.campaign_id == bindparam("campaign_id")
 )
-# session.info key: the admitted award ids of each campaign read in the session.
+# session.info keys: the admitted award ids and the targets of each campaign read in the
+# session by the guards.
 _ADMITTED = "vinhdanh_admitted_awards"
+_TARGETS = "vinhdanh_campaign_targets"
 
 
 def _admitted_ids(session: Session, campaign_id: int) -> frozenset[int]:
@@ -255,9 +257,10 @@ def _admitted_ids(session: Session, campaign_id: int) -> frozenset[int]:
     return kept[campaign_id]
 
 
-def forget_admitted(session: Session) -> None:
-    """Read the admitted awards again: a campaign's list was just set."""
+def forget_campaign_lists(session: Session) -> None:
+    """Read the admitted awards and the targets again: a campaign's lists were just set."""
     session.info.pop(_ADMITTED, None)
+    session.info.pop(_TARGETS, None)
 
 
 def _past_due(campaign: Campaign, kind: str, now: dt.datetime) -> Violation | None:

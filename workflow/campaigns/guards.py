@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import partial
 
 from sqlalchemy import ColumnElement, bindparam, exists, select
 from sqlalchemy.orm import Session, object_session
@@ -28,6 +29,7 @@ from workflow.campaigns.deadlines import due_date
 from workflow.core.context import GuardContext
 from workflow.core.errors import Violation
 from workflow.core.guards import guard
+from workflow.core.judged import once, per_dossier
 from workflow.core.messages import Messages
 
 CAMPAIGN_MESSAGES = Messages(
@@ -193,17 +195,23 @@ def figure_complete(target: Target, figure: ReportFigure | None) -> bool:
     )
 
 
+def _figures(session: Session, report_ids: list[int]) -> dict[int, dict[int, ReportFigure]]:
+    """The figures of each report, by target."""
+    found: dict[int, dict[int, ReportFigure]] = {}
+    stmt = select(ReportFigure).where(ReportFigure.report_id.in_(report_ids))
+    for figure in session.scalars(stmt):
+        found.setdefault(figure.report_id, {})[figure.target_id] = figure
+    return found
+
+
 def missing_targets(session: Session, report: Dossier) -> list[Target]:
-    """The campaign's targets for which ``report`` gives no complete figure yet (the targets
-    read once per session: a home page judges each report of its to-do list by them)."""
-    figures = {
-        f.target_id: f
-        for f in session.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id))
-    }
-    kept = session.info.setdefault(_TARGETS, {})
-    if report.campaign_id not in kept:
-        kept[report.campaign_id] = targets_of(session, report.campaign_id)
-    return [t for t in kept[report.campaign_id] if not figure_complete(t, figures.get(t.id))]
+    """The campaign's targets for which ``report`` gives no complete figure yet (its figures
+    and targets read once for all the rows a page judges with it: ``workflow.core.judged``)."""
+    figures = per_dossier(session, "report_figures", report.id, partial(_figures, session)) or {}
+    targets = once(
+        session, "targets", report.campaign_id, partial(targets_of, session, report.campaign_id)
+    )
+    return [t for t in targets if not figure_complete(t, figures.get(t.id))]
 
 
 # --- guards ------------------------------------------------------------------------------
@@ -242,25 +250,17 @@ def award_admitted(ctx: GuardContext) -> Violation | None:
 _ADMITTED_IDS = select(CampaignAward.award_type_id).where(
     CampaignAward.campaign_id == bindparam("campaign_id")
 )
-# session.info keys: the admitted award ids and the targets of each campaign read in the
-# session by the guards.
-_ADMITTED = "vinhdanh_admitted_awards"
-_TARGETS = "vinhdanh_campaign_targets"
 
 
 def _admitted_ids(session: Session, campaign_id: int) -> frozenset[int]:
-    """The award types ``campaign_id`` admits (none listed: all), read once per session: a
-    home page judges every dossier of its to-do list by this guard."""
-    kept = session.info.setdefault(_ADMITTED, {})
-    if campaign_id not in kept:
-        kept[campaign_id] = frozenset(session.scalars(_ADMITTED_IDS, {"campaign_id": campaign_id}))
-    return kept[campaign_id]
-
-
-def forget_campaign_lists(session: Session) -> None:
-    """Read the admitted awards and the targets again: a campaign's lists were just set."""
-    session.info.pop(_ADMITTED, None)
-    session.info.pop(_TARGETS, None)
+    """The award types ``campaign_id`` admits (none listed: all), read once for all the rows
+    a page judges (a home page judges every dossier of its to-do list by this guard)."""
+    return once(
+        session,
+        "admitted awards",
+        campaign_id,
+        lambda: frozenset(session.scalars(_ADMITTED_IDS, {"campaign_id": campaign_id})),
+    )
 
 
 def _past_due(campaign: Campaign, kind: str, now: dt.datetime) -> Violation | None:

@@ -32,12 +32,7 @@ from models import (
 from models.campaigns import CAMPAIGN_KINDS, TARGET_COMPARISONS, TARGET_KINDS
 from models.clock import utcnow
 from models.text import nfc, whole_number, whole_numbers
-from workflow.campaigns.guards import (
-    CAMPAIGN_MESSAGES,
-    forget_campaign_lists,
-    takes_part,
-    targets_of,
-)
+from workflow.campaigns.guards import CAMPAIGN_MESSAGES, takes_part, targets_of
 from workflow.campaigns.targets import PROBLEMS, number_text, parse_number
 from workflow.core import audit
 from workflow.core.actors import Actor
@@ -342,7 +337,6 @@ def save_campaign(
     )
     if targets is not None:
         changes.update(_set_targets(session, campaign.id, kept))
-    forget_campaign_lists(session)
     if campaign_id is not None and changes and not own_fields_changed:
         # Units, awards and targets live in other tables: force the campaign's UPDATE, so its
         # version moves (once) for them too.

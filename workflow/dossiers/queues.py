@@ -25,6 +25,7 @@ from workflow.core.actors import Actor
 from workflow.core.authz import holds_role_of, reviewed_by_office, visible_dossiers
 from workflow.core.engine import available
 from workflow.core.errors import Violation
+from workflow.core.judged import together
 from workflow.core.kept import Kept
 from workflow.core.registry import WORKFLOWS, all_state_names, derived, kind_in
 from workflow.core.registry import queues as registered_queues
@@ -200,8 +201,9 @@ def _first_evaluated(
     The rules add no condition on which actions are offered (only the cheap guards that decide
     applicability do, and they run either way), so a row is on the list with or without them.
     The rows expected to be shown, the first ``evaluate`` of each queue, share one eligibility
-    Checker whose facts are read for all of them at once (as on the Office queue); a row let in
-    because one before it offers no action is checked on its own."""
+    Checker whose facts are read for all of them at once (as on the Office queue), and any read
+    a guard makes per dossier (``judged.together``); a row let in because one before it offers
+    no action is checked on its own."""
     likely: dict[str, list[int]] = {}
     for dossier in dossiers:
         ids = likely.setdefault(_queue_key(dossier), [])
@@ -210,7 +212,8 @@ def _first_evaluated(
     shown: dict[str, int] = {}
     rows = []
     day = local_day(now or utcnow())
-    with eligibility.batch(session, day, [i for ids in likely.values() for i in ids]):
+    judged = [i for ids in likely.values() for i in ids]
+    with eligibility.batch(session, day, judged), together(session, judged):
         for dossier in dossiers:
             key = _queue_key(dossier)
             room = shown.get(key, 0) < evaluate

@@ -125,7 +125,7 @@ def options_html(choices: Iterable[tuple[Any, str]], selected: Any) -> Markup:
         return Markup("".join(_option(value, text, value == selected) for value, text in choices))
     drawn = _drawn_options.value(id(choices), lambda: _Drawn.of(choices))
     if drawn.choices is not choices:  # cannot be while it is kept: it holds its list
-        return Markup(_Drawn.of(choices).html)
+        drawn = _Drawn.of(choices)
     return Markup(drawn.with_selected(selected))
 
 

@@ -619,11 +619,10 @@ def campaign_dashboard(
 
     With ``max_age`` (seconds) the board is kept in the process and shown again, as of when it
     was read (``as_of``), for as long as reading it took over ``RECOUNT_SHARE`` (fifty times as
-    long) and at most ``max_age``:
-    a small Department's board, read in milliseconds, is as good as fresh; a city's campaign of
-    a hundred thousand nominations (about 0.2 s of the database's work) is read again at most
-    every ten seconds or so by each process, however many times the Office looks on deadline
-    day. An edit of the campaign itself is shown at once."""
+    long), at most ``max_age``: a small Department's board, read in milliseconds, is as good as
+    fresh; a city's campaign of a hundred thousand nominations (about 0.15 s of the database's
+    work) is read again about every 7 s by each process, however many times the Office looks
+    on deadline day. An edit of the campaign itself is shown at once."""
     today = today or today_local()
     if max_age <= 0:
         return _board(session, campaign, today, chase_limit)

@@ -6,14 +6,7 @@ import datetime as dt
 
 from models.clock import local_day
 from models.clock import today as clock_today
-from web.support.i18n import catalog
-
-
-def _(text: str, **variables: int) -> str:
-    # Flask-Babel's ``gettext`` finds the request's catalog again on every call; the one the
-    # request keeps (``catalog``) gives the same words.
-    found = catalog().ugettext(text)
-    return found % variables if variables else found
+from web.support.i18n import gettext as _
 
 
 def today() -> dt.date:

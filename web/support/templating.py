@@ -123,9 +123,8 @@ def options_html(choices: Iterable[tuple[Any, str]], selected: Any) -> Markup:
     rest of the page."""
     if not isinstance(choices, list | tuple) or len(choices) < LONG_OPTIONS:
         return Markup("".join(_option(value, text, value == selected) for value, text in choices))
+    # Kept by the list's id: the entry holds its list, so no other object has that id meanwhile.
     drawn = _drawn_options.value(id(choices), lambda: _Drawn.of(choices))
-    if drawn.choices is not choices:  # cannot be while it is kept: it holds its list
-        drawn = _Drawn.of(choices)
     return Markup(drawn.with_selected(selected))
 
 

@@ -54,9 +54,9 @@ def per_dossier(
         return read([dossier_id]).get(dossier_id)
     done, found = judged.read.setdefault(name, (set(), {}))
     if dossier_id not in done:
-        wanted = [dossier_id, *(i for i in dict.fromkeys(judged.ids) if i not in done)]
-        found.update(read(sorted(set(wanted))))
-        done.update(wanted)
+        wanted = {dossier_id, *judged.ids} - done
+        found.update(read(sorted(wanted)))
+        done |= wanted
     return found.get(dossier_id)
 
 

@@ -7,16 +7,20 @@ from pathlib import Path
 
 from flask import abort, current_app, g, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from web.db import get_session
 from web.errors import render_error
 from web.public import bp
 from web.support.access import public
 from web.support.downloads import send_download
+from web.support.i18n import lang
 from web.support.listing import Page, page_number, query_args
 from web.support.parsing import whole_number
 from workflow.core.errors import NotFound
 from workflow.core.inputs import CLASSIFICATIONS
+from workflow.core.kept import Kept
 from workflow.documents import docx as documents
 from workflow.publication import decisions
 from workflow.publication.outcomes import (
@@ -31,6 +35,8 @@ from workflow.publication.outcomes import (
 )
 
 PER_PAGE = 25
+# Drawn lists of the public outcomes (a city's, with its units' choices, ~110 KB each).
+_listings = Kept(64)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -81,21 +87,30 @@ def _audit_head():
 @bp.route("/")
 @public
 def outcomes():
-    session = get_session()
+    session, head = get_session(), request_head()
+    # What the list shows changes only with the shown head (workflow.publication.outcomes), so
+    # its drawn HTML is kept by that head, the language and the query, like the data it draws.
+    key = ("outcomes", head.shown, lang(), request.script_root, request.query_string)
+    listing = _listings.get(session, key, lambda s: _draw_listing(s, head))
+    return render_template(
+        "public/outcomes.html", listing=listing, export_args=query_args(page=None)
+    )
+
+
+def _draw_listing(session: Session, head: Head) -> Markup:
     filters, sort = read_filters(), read_sort()
-    head = request_head()
     found = search(session, filters, sort, page_number(), PER_PAGE, head)
     page = Page(
         found.items, found.total, found.page, PER_PAGE, capped=found.capped, more=found.has_next
     )
-    return render_template(
-        "public/outcomes.html",
+    drawn = render_template(
+        "public/_outcome_list.html",
         page=page,
         filters=filters,
         sort=sort,
         facets=facets(session, head),
-        export_args=query_args(page=None),
     )
+    return Markup(drawn)
 
 
 @bp.route("/outcomes/<int:dossier_id>")

@@ -28,8 +28,10 @@ from workflow.reporting.todo import ballots_awaiting
 
 register(bp)
 
-# How many rows a queue shows on the home page before pointing to the full list.
-SHOWN_PER_QUEUE = 25
+# How many rows a queue shows on the home page before pointing to the full list: the next
+# things to do at a glance, each with what still blocks it (rules read per row); the full list
+# pages, sorts and filters the rest.
+SHOWN_PER_QUEUE = 10
 
 
 def full_list_url(queue_key: str) -> str | None:

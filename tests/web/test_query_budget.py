@@ -179,3 +179,42 @@ def test_the_home_page_does_not_query_per_row(demo_app, monkeypatch):
     monkeypatch.setattr(views, "SHOWN_PER_QUEUE", 1)
     one = statements(demo_app, client, "/")
     assert most_repeated(every) <= most_repeated(one), every
+
+
+def test_a_transition_reads_nothing_after_its_commit(demo_app):
+    """The action's answer (a message and a redirect) is drawn from what the transition read:
+    a read after its commit would begin a transaction for nothing."""
+    client = signed_in(demo_app, STAFF)
+    with demo_app.extensions["vinhdanh.write"]() as session:
+        drafts = session.scalars(
+            select(Dossier.id)
+            .join(Unit, Unit.id == Dossier.unit_id)
+            .where(func.lower(Unit.code) == STAFF.split(".", 1)[1], Dossier.state == "draft")
+            .order_by(Dossier.id)
+        ).all()
+    page = client.get(f"/dossiers/{drafts[0]}").get_data(as_text=True)
+    seen: list[str] = []
+    engine = demo_app.extensions["vinhdanh.engine"]
+
+    def statement(conn, cursor, text, parameters, context, executemany) -> None:
+        seen.append(text)
+
+    def commit(conn) -> None:
+        seen.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    try:
+        answer = client.post(
+            f"/dossiers/{drafts[0]}/actions/submit", data={"csrf_token": csrf_from(page)}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    with demo_app.extensions["vinhdanh.write"]() as session:
+        assert session.get(Dossier, drafts[0]).state != "draft"
+    # One transaction, the action's: nothing read after it (a read would begin another).
+    assert seen.count("COMMIT") == 1, seen
+    after = seen[seen.index("COMMIT") + 1 :]
+    assert not [s for s in after if not TRANSACTION_CONTROL.match(s)], seen

@@ -45,6 +45,7 @@ from web.support.refusals import Refusal, commit_or_answer, redraw_refused_actio
 from workflow.awards import eligibility
 from workflow.core import authz, engine
 from workflow.core.actors import Actor
+from workflow.core.audit import AppendedEvent
 from workflow.core.authz import visible_dossiers
 from workflow.core.inputs import field_names
 from workflow.core.registry import WORKFLOWS, all_state_names
@@ -321,9 +322,8 @@ def fire(dossier_id: int, trigger: str):
             return redirect(back)
         return render_detail(session, dossier, who, failed, refusal.status)
 
-    event = commit_or_answer(
-        session,
-        lambda: engine.fire(
+    def change() -> tuple[AppendedEvent, str]:
+        event = engine.fire(
             session,
             dossier_id,
             trigger,
@@ -331,11 +331,11 @@ def fire(dossier_id: int, trigger: str):
             inputs=inputs,
             expected_version=posted_version(),
             from_form=True,
-        ),
-        answer,
-        rule_status=409,
-    )
-    kind = session.get(Dossier, dossier_id).kind
+        )
+        # Still in the session until the commit: after it, reading the kind is a query.
+        return event, session.get(Dossier, dossier_id).kind
+
+    event, kind = commit_or_answer(session, change, answer, rule_status=409)
     flash(
         _(
             "Đã thực hiện: %(action)s. Trạng thái mới: %(state)s.",

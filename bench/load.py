@@ -44,8 +44,11 @@ either is an error, never an acknowledged action). ``--stop-redis-at`` stops Red
 again ``--redis-down`` seconds later (its append-only file keeps the queued jobs); meanwhile
 the servers send e-mail after the response, as without Redis.
 
-Printed: per request kind the count, p50/p95/p99 in milliseconds and the errors (a status other
-than the one expected, or no answer); the throughput; the servers' CPU per request (the
+Printed: per request kind the count, p50/p95/p99 in milliseconds, the errors (a status other
+than the one expected, or no answer) and the app's mean CPU for it (the servers run with
+``VINHDANH_SERVER_TIMING``: each answer's ``Server-Timing`` says the CPU the app spent on it),
+then that CPU per request against the workers' and the kinds that took most of it; the
+throughput; the servers' CPU per request (the
 workers' user + system time from ``/proc``, divided by the requests answered) for the floor and
 for the mix, and their ratio, with the CPU of the PostgreSQL backends of the bench's database
 beside; after a kill, what the other server answered after it; each app process's memory
@@ -118,6 +121,8 @@ from models.dossiers import Nomination, Plan, Report, fill_sort_keys  # noqa: E4
 from models.people import Person  # noqa: E402
 from models.search_terms import fill_search_terms  # noqa: E402
 from models.text import fold  # noqa: E402
+from web.support.timing import HEADER as TIMING  # noqa: E402
+from web.support.timing import cpu_ms  # noqa: E402
 from workflow import fire  # noqa: E402
 from workflow.core.audit import verify  # noqa: E402
 from workflow.core.registry import WORKFLOWS, states_where  # noqa: E402
@@ -564,7 +569,13 @@ class Services:
 def start_services(stack: ExitStack, url: str, instance: Path, args) -> Services:
     """The servers (two with ``--kill-one-at``), and with e-mail Redis, the worker and the
     SMTP sink; all stopped when ``stack`` closes."""
-    env = server_env(url, instance, VINHDANH_RATELIMIT="0", VINHDANH_SECRET_KEY="bench-only-secret")
+    env = server_env(
+        url,
+        instance,
+        VINHDANH_RATELIMIT="0",
+        VINHDANH_SECRET_KEY="bench-only-secret",
+        VINHDANH_SERVER_TIMING="1",
+    )
     services = Services([], env=env)
     if args.mail:
         if shutil.which("redis-server") is None:
@@ -621,6 +632,8 @@ class Browser:
     csrf: str = ""
     conn: http.client.HTTPConnection | None = None
     moved: bool = False
+    # The app's CPU for the last answer, from its Server-Timing header (ms; None: not said).
+    last_cpu: float | None = None
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -628,6 +641,7 @@ class Browser:
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.last_cpu = None
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -643,6 +657,7 @@ class Browser:
                     raise
                 if self.other is not None:  # this server is gone: the other, for good
                     self.port, self.other, self.moved = self.other, None, True
+        self.last_cpu = cpu_ms(response.getheader(TIMING))
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -668,6 +683,8 @@ class Tally:
     """What the users saw, by request kind, and the actions the server acknowledged."""
 
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # The app's CPU per answer (ms, Server-Timing), by request kind.
+    cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     acknowledged: list[tuple[int, str]] = field(default_factory=list)
     # Every request: when it ended (monotonic), the port that answered (None: no answer), ok.
@@ -696,6 +713,8 @@ class Tally:
         end = time.perf_counter()
         with self.lock:
             self.times[kind].append(end - start)
+            if browser.last_cpu is not None:
+                self.cpu[kind].append(browser.last_cpu)
             if status not in expect:
                 self.errors[kind][status or "no answer"] += 1
             self.answers.append((end, browser.port if status else None, status in expect))
@@ -819,13 +838,18 @@ def _statuses(errors: Counter) -> str:
 def report(title: str, tally: Tally, elapsed: float, cpu: float, db_cpu: float, workers: int):
     total = tally.count()
     print(f"\n  {title}: {total} requests in {elapsed:.1f} s, {total / elapsed:.0f} req/s")
-    print(f"  {'kind':26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(
+        f"  {'kind':26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f" {'app CPU ms':>10}"
+    )
     for kind in sorted(tally.times):
-        values = tally.times[kind]
+        values, spent = tally.times[kind], tally.cpu.get(kind)
         line = (
             f"  {kind:26} {len(values):7d} {statistics.median(values) * 1000:8.1f} "
             f"{_pct(values, 0.95):8.1f} {_pct(values, 0.99):8.1f} "
-            f"{sum(tally.errors[kind].values()):7d} {_statuses(tally.errors[kind])}"
+            f"{sum(tally.errors[kind].values()):7d} "
+            f"{statistics.fmean(spent) if spent else float('nan'):10.2f} "
+            f"{_statuses(tally.errors[kind])}"
         )
         print(line.rstrip())
     per_request = cpu / total * 1000 if total else 0.0
@@ -834,7 +858,26 @@ def report(title: str, tally: Tally, elapsed: float, cpu: float, db_cpu: float, 
         f"{cpu / (elapsed * workers):.0%} of the time); PostgreSQL CPU (the bench database's "
         f"backends): {db_cpu:.1f} s, {db_cpu / total * 1000 if total else 0:.2f} ms per request"
     )
+    report_app_cpu(tally, per_request)
     return per_request
+
+
+def report_app_cpu(tally: Tally, workers_per_request: float) -> None:
+    """The app's own CPU (the servers' Server-Timing) per request, against the workers' CPU
+    per request (the rest: gunicorn, HTTP, closing the sessions), and the kinds of request
+    that took most of it."""
+    spent = {kind: sum(values) for kind, values in tally.cpu.items() if values}
+    answered = sum(len(values) for values in tally.cpu.values())
+    if not answered:
+        return
+    whole = sum(spent.values())
+    shares = ", ".join(
+        f"{kind} {ms / whole:.0%}" for kind, ms in sorted(spent.items(), key=lambda kv: -kv[1])[:6]
+    )
+    print(
+        f"  the app's CPU (Server-Timing): {whole / answered:.2f} ms per request of the "
+        f"workers' {workers_per_request:.2f}; most of it: {shares}"
+    )
 
 
 def report_machine(used: Sequence[float], elapsed: float, requests: int, users: int) -> None:

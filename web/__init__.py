@@ -49,8 +49,9 @@ def configure_extensions(app: Flask) -> None:
 
     from web import commands, db, errors, security
     from web.extensions import csrf, limiter, login_manager
-    from web.support import i18n, uploads
+    from web.support import i18n, timing, uploads
 
+    timing.init_app(app)  # first: its after_request hook runs after every other one
     db.init_app(app)
     uploads.init_app(app)  # before CSRF, which reads the form: a request too large is not read
     csrf.init_app(app)

@@ -97,4 +97,6 @@ def from_environment() -> dict:
         # Seconds the Office dashboard may show figures read earlier while dossiers move (it
         # says as of when); 0 counts them on every view.
         "DASHBOARD_MAX_AGE": _whole("VINHDANH_DASHBOARD_MAX_AGE", 30),
+        # A Server-Timing header with the CPU each request took (web/support/timing.py).
+        "SERVER_TIMING": _flag("VINHDANH_SERVER_TIMING"),
     }

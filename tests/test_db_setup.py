@@ -82,3 +82,38 @@ def test_only_read_tells_a_transaction_that_sent_nothing_but_reads(fresh_engine)
         session.rollback()
         session.execute(text("WITH old AS (SELECT id FROM unit) DELETE FROM unit WHERE id = 0"))
         assert not only_read(session)
+
+
+@pytest.mark.db
+def test_a_read_session_refuses_to_write_and_keeps_nothing_half_done(fresh_engine):
+    """A page's session (``make_read_sessionmaker``) never writes: the statement is refused
+    before it is sent, so a GET can change nothing, with or without a transaction around it."""
+    from models.db import ReadSessionWrite
+
+    with make_read_sessionmaker(fresh_engine)() as reader:
+        assert reader.scalars(select(Unit)).all() == []
+        reader.add(Unit(code="X", name="Trường X", kind="primary"))
+        with pytest.raises(ReadSessionWrite):
+            reader.flush()
+        reader.rollback()
+        with pytest.raises(ReadSessionWrite):
+            reader.execute(text("DELETE FROM unit"))
+    with make_sessionmaker(fresh_engine)() as writer:
+        assert writer.scalars(select(Unit)).all() == []
+
+
+@pytest.mark.db
+def test_a_page_on_postgresql_sends_no_begin_and_no_commit(fresh_engine):
+    """Under READ COMMITTED each statement reads its own snapshot in a transaction or not: a
+    read session runs in autocommit on PostgreSQL, two round trips fewer a page."""
+    if fresh_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's readers need BEGIN for a snapshot of their own")
+    with make_read_sessionmaker(fresh_engine)() as reader:
+        reader.scalars(select(Unit)).all()
+        raw = reader.connection().connection.dbapi_connection
+        assert raw.autocommit and raw.info.transaction_status.name == "IDLE"
+        reader.commit()
+    with make_sessionmaker(fresh_engine)() as writer:
+        writer.scalars(select(Unit)).all()
+        raw = writer.connection().connection.dbapi_connection
+        assert not raw.autocommit and raw.info.transaction_status.name == "INTRANS"

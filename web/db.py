@@ -1,7 +1,10 @@
 """One database session per request: a write session for POSTs, a read session otherwise.
 
-On SQLite a write session takes the write lock at its first statement (BEGIN IMMEDIATE);
-pages that only read must not, or every GET would queue behind every POST.
+A read session refuses any statement that writes (``models.db.ReadSessionWrite``): a GET
+changes nothing. On SQLite a write session takes the write lock at its first statement (BEGIN
+IMMEDIATE); pages that only read must not, or every GET would queue behind every POST. On
+PostgreSQL a read session sends no BEGIN and no COMMIT (autocommit; see
+``models.make_read_sessionmaker``).
 
 A session whose transaction only read (a page; a form's reads after its commit) ends it with
 COMMIT, which changes nothing then, rather than ROLLBACK: psycopg forgets every statement it

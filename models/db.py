@@ -22,6 +22,8 @@ PREPARED_MAX = 512
 _WROTE = "vinhdanh_wrote"
 _READS = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "SHOW")
 _WRITES_IN_CTE = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+# EXPLAIN plans a statement without running it (the search's estimates); with ANALYZE it runs.
+_RUNS_WHAT_IT_EXPLAINS = re.compile(r"\bANALY[SZ]E\b", re.IGNORECASE)
 
 
 def instance_dir() -> Path:
@@ -83,6 +85,8 @@ def _is_read(statement: str) -> bool:
     head = statement.lstrip()[:9].upper()
     if head.startswith("WITH"):
         return not _WRITES_IN_CTE.search(statement)
+    if head.startswith("EXPLAIN"):
+        return not _RUNS_WHAT_IT_EXPLAINS.search(statement)
     return head.startswith(_READS)
 
 

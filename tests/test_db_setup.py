@@ -117,3 +117,16 @@ def test_a_page_on_postgresql_sends_no_begin_and_no_commit(fresh_engine):
         writer.scalars(select(Unit)).all()
         raw = writer.connection().connection.dbapi_connection
         assert not raw.autocommit and raw.info.transaction_status.name == "INTRANS"
+
+
+@pytest.mark.db
+def test_a_read_session_may_explain_a_statement_but_not_run_it(fresh_engine):
+    """The public search asks PostgreSQL's planner for estimates (EXPLAIN): a read; EXPLAIN
+    ANALYZE runs the statement, so a read session refuses it."""
+    from models.db import ReadSessionWrite
+
+    plan = "EXPLAIN (FORMAT JSON)" if fresh_engine.dialect.name == "postgresql" else "EXPLAIN"
+    with make_read_sessionmaker(fresh_engine)() as reader:
+        assert reader.execute(text(f"{plan} SELECT 1")).all()
+        with pytest.raises(ReadSessionWrite):
+            reader.execute(text("EXPLAIN ANALYZE DELETE FROM unit"))

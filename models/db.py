@@ -77,7 +77,7 @@ def _watch_writes(engine: Engine) -> None:
     def _on_statement(connection, cursor, statement, parameters, context, executemany) -> None:
         if not _is_read(statement):
             if connection.get_execution_options().get(READ_ONLY, False):
-                raise ReadSessionWrite(statement.split(None, 3)[:3])
+                raise ReadSessionWrite(" ".join(statement.split(None, 3)[:3]))
             connection.info[_WROTE] = True
 
 

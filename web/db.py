@@ -6,10 +6,10 @@ IMMEDIATE); pages that only read must not, or every GET would queue behind every
 PostgreSQL a read session sends no BEGIN and no COMMIT (autocommit; see
 ``models.make_read_sessionmaker``).
 
-A session whose transaction only read (a page; a form's reads after its commit) ends it with
-COMMIT, which changes nothing then, rather than ROLLBACK: psycopg forgets every statement it
-has prepared on the connection at a ROLLBACK, and PostgreSQL would parse and plan each page's
-statements again. A transaction that wrote and was not committed is rolled back as ever.
+A session whose transaction only read (a page on SQLite; a form's reads after its commit)
+ends it with COMMIT, which changes nothing then, rather than ROLLBACK: psycopg forgets every
+statement it has prepared on the connection at a ROLLBACK, and PostgreSQL would parse and plan
+the form's statements again. A transaction that wrote and was not committed is rolled back as ever.
 """
 
 from __future__ import annotations

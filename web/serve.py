@@ -10,6 +10,11 @@ Why these choices:
   master is shared by forked processes.
 - **Timeout 60 s**: generous for a large export or a DOCX→PDF conversion run inline when no
   job queue is configured; a worker stuck longer is killed and replaced.
+- **The worker's start-up heap frozen, young collections rarer**: the modules, the app and its
+  definitions (~250,000 objects) never become garbage, yet each full collection walked them
+  all (~150 ms every ~900 requests, 4 % of a worker's CPU with the young collections, measured
+  on the load city); once frozen, and with a young generation of 10,000 objects rather than
+  700, the collector takes 0.3 %. Cycles of a request are still collected.
 - Requests over ``MAX_CONTENT_LENGTH`` are refused by the app from their Content-Length
   before the body is read (``web/support/uploads.py``); a sync worker closes the connection
   after each response, so the rest of such a body is never read either.
@@ -17,6 +22,7 @@ Why these choices:
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +31,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 DEFAULT_TIMEOUT = 60
+YOUNG_GENERATION = 10_000  # Python's default is 700 objects
 
 
 def default_workers() -> int:
@@ -78,7 +85,18 @@ class VinhDanhServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return self.app_factory()
+        app = self.app_factory()
+        settle_heap()
+        return app
+
+
+def settle_heap() -> None:
+    """Leave what the worker built at start-up out of every later collection, and collect the
+    young generation less often (see the module's docstring)."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION, middle, old)
 
 
 def serve(options: ServeOptions) -> None:

@@ -3,6 +3,7 @@ and a huge request refused by the real gunicorn server without reading its body.
 
 from __future__ import annotations
 
+import gc
 import socket
 import time
 
@@ -11,7 +12,7 @@ import pytest
 from tests.fixtures.servers import Server, server_env
 from tests.fixtures.web import AuthActions
 from web import create_app
-from web.serve import ServeOptions, default_workers
+from web.serve import YOUNG_GENERATION, ServeOptions, VinhDanhServer, default_workers
 from workflow.accounts.service import FREE_FAILURES
 
 ONE_GB = 1024**3
@@ -101,6 +102,22 @@ def test_the_worker_count_is_two_per_cpu_plus_one_unless_set():
     settings = ServeOptions(bind="0.0.0.0:9000", access_log="").gunicorn_settings()
     assert settings["bind"] == ["0.0.0.0:9000"] and "accesslog" not in settings
     assert settings["preload_app"] is False
+
+
+def test_a_worker_freezes_its_start_up_heap_and_collects_young_objects_less_often():
+    built = object()
+    threshold = gc.get_threshold()
+    try:
+        assert VinhDanhServer(lambda: built, ServeOptions()).load() is built
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (YOUNG_GENERATION, *threshold[1:])
+        garbage = []
+        garbage.append(garbage)  # a cycle made after the freeze is still collected
+        del garbage
+        assert gc.collect() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 @pytest.mark.slow

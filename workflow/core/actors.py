@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from models import User
 
@@ -53,7 +54,8 @@ class Actor:
             user.id, frozenset((Role(g.role), g.unit_id) for g in user.grants), user.full_name
         )
 
-    @property
+    # The grants never change, and a list asks these of every row: each worked out once.
+    @cached_property
     def roles(self) -> frozenset[Role]:
         return frozenset(role for role, _ in self.grants)
 
@@ -65,6 +67,15 @@ class Actor:
 
     def unit_ids(self, roles: Iterable[Role] = UNIT_SCOPED_ROLES) -> frozenset[int]:
         """Units in which the actor holds one of ``roles``."""
+        if roles is UNIT_SCOPED_ROLES:
+            return self._member_units
+        return self._units_of(roles)
+
+    @cached_property
+    def _member_units(self) -> frozenset[int]:
+        return self._units_of(UNIT_SCOPED_ROLES)
+
+    def _units_of(self, roles: Iterable[Role]) -> frozenset[int]:
         wanted = set(roles)
         return frozenset(u for r, u in self.grants if r in wanted and u is not None)
 

@@ -42,8 +42,10 @@ def workflow(kind: str) -> WorkflowDef:
     return WORKFLOWS[kind]
 
 
+@derived
 def all_state_names() -> tuple[str, ...]:
-    """Every state any lifecycle names, in first-seen order (for the DB CHECK constraint)."""
+    """Every state any lifecycle names, in first-seen order (for the DB CHECK constraint, and
+    the lists' state filters, which ask on every page)."""
     seen: dict[str, None] = {}
     for wdef in WORKFLOWS.values():
         seen.update(dict.fromkeys(wdef.state_names))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from workflow.core.actors import Role
@@ -152,16 +153,23 @@ class WorkflowDef:
     _by_name: dict[str, StateDef] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Asked per dossier of every list (what may be done with it from here): worked out once.
+    _from_state: dict[str, tuple[TransitionDef, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._by_name.update({s.name: s for s in self.states})
+        self._from_state.update(
+            {s.name: tuple(t for t in self.transitions if s.name in t.sources) for s in self.states}
+        )
         self.validate()
 
     def state(self, name: str) -> StateDef:
         """The state called ``name`` (KeyError if unknown)."""
         return self._by_name[name]
 
-    @property
+    @cached_property
     def state_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.states)
 
@@ -174,7 +182,8 @@ class WorkflowDef:
 
     def transitions_from(self, state: str) -> tuple[TransitionDef, ...]:
         """Transitions whose sources include ``state``, in definition order."""
-        return tuple(t for t in self.transitions if state in t.sources)
+        found = self._from_state.get(state)
+        return found if found is not None else ()
 
     def validate(self) -> None:
         """Refuse a malformed definition at import time."""

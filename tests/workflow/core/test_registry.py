@@ -27,3 +27,16 @@ def test_derived_facts_and_machines_follow_a_lifecycle_registered_anew():
     finally:
         registry.register(PLAN)
     assert plan_label() == PLAN.label_vi
+
+
+def test_the_transitions_leaving_a_state_follow_the_definition_of_each_lifecycle():
+    reordered = replace(PLAN, transitions=tuple(reversed(PLAN.transitions)))
+    for wdef in (*registry.WORKFLOWS.values(), reordered):
+        assert wdef.state_names == tuple(s.name for s in wdef.states)
+        for state in wdef.state_names:
+            leaving = tuple(t for t in wdef.transitions if state in t.sources)
+            assert wdef.transitions_from(state) == leaving
+    assert reordered.transitions_from("draft") == tuple(reversed(PLAN.transitions_from("draft")))
+    assert PLAN.transitions_from("no-such-state") == ()
+    named = (n for wdef in registry.WORKFLOWS.values() for n in wdef.state_names)
+    assert registry.all_state_names() == tuple(dict.fromkeys(named))

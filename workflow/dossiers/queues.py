@@ -159,6 +159,7 @@ def my_queues(
     of each queue only, the ones a page shows; a queue of thousands then costs no guard query
     per row.
     """
+    now = now or utcnow()  # one moment for the whole list, not one per row and transition
     stmt = (
         select(ANY_DOSSIER)
         .where(_candidates(actor))
@@ -285,14 +286,21 @@ def _versioned(model: type) -> tuple:
     return (*_counted(model), select(func.sum(model.version)).scalar_subquery())
 
 
+# What changes whenever a unit, a campaign or an award type does: a row added or removed moves
+# a count or a highest id, an update of a campaign or an award type its version, and every
+# change of each of the three is audited, which moves the newest event of those kinds. Built
+# once: the Office queue asks on every page, and building it cost as much as running it.
+_CHOICES_VERSION = select(
+    *_counted(Unit),
+    *_versioned(Campaign),
+    *_versioned(AwardType),
+    _newest_event(unit_admin.KIND.entity_type, "campaign", "award_type"),
+)
+
+
 def filter_choices_version(session: Session) -> tuple:
-    """What changes whenever a unit, a campaign or an award type does, in one statement: a row
-    added or removed moves a count or a highest id, an update of a campaign or an award type
-    its version, and every change of each of the three is audited, which moves the newest
-    event of those kinds."""
-    newest = _newest_event(unit_admin.KIND.entity_type, "campaign", "award_type")
-    columns = (*_counted(Unit), *_versioned(Campaign), *_versioned(AwardType), newest)
-    return tuple(session.execute(select(*columns)).one())
+    """What changes whenever a unit, a campaign or an award type does, in one statement."""
+    return tuple(session.execute(_CHOICES_VERSION).one())
 
 
 class CampaignChoice(NamedTuple):

@@ -111,10 +111,6 @@ def test_a_worker_freezes_its_start_up_heap_and_collects_young_objects_less_ofte
         assert VinhDanhServer(lambda: built, ServeOptions()).load() is built
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold() == (YOUNG_GENERATION, *threshold[1:])
-        garbage = []
-        garbage.append(garbage)  # a cycle made after the freeze is still collected
-        del garbage
-        assert gc.collect() > 0
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)

@@ -124,15 +124,23 @@ def acting_role(
     actor: Actor, dossier: Dossier, tdef: TransitionDef
 ) -> tuple[Role | None, Violation | None]:
     """The role under which ``actor`` may fire ``tdef`` on ``dossier``, or why not."""
-    held = [r for r in tdef.roles if r in actor.roles]
-    if not held:
+    role = firing_role(actor, dossier, tdef)
+    if role is not None:
+        return role, None
+    if not holds_role_of(actor, tdef):
         return None, Violation(
             "role_not_permitted", {"action": tdef.label_vi, "action_en": tdef.label_en}
         )
-    for role in sorted(held, key=lambda r: r.value):
-        if tdef.scope is Scope.ANY or actor.has(role, dossier.unit_id):
-            return role, None
     return None, Violation("out_of_scope")
+
+
+def firing_role(actor: Actor, dossier: Dossier, tdef: TransitionDef) -> Role | None:
+    """The role under which ``actor`` may fire ``tdef`` on ``dossier`` (the first by name), or
+    None: :func:`acting_role` without the reason, for the lists that leave the action out."""
+    for role in tdef.roles_by_name:
+        if role in actor.roles and (tdef.scope is Scope.ANY or actor.has(role, dossier.unit_id)):
+            return role
+    return None
 
 
 def holds_role_of(actor: Actor, tdef: TransitionDef) -> bool:

@@ -24,7 +24,7 @@ from models.clock import utcnow
 from models.search_terms import dossier_written
 from workflow.core import audit
 from workflow.core.actors import Actor
-from workflow.core.authz import acting_role, can_view
+from workflow.core.authz import acting_role, can_view, firing_role
 from workflow.core.context import GuardContext
 from workflow.core.errors import (
     NotFound,
@@ -382,8 +382,8 @@ def available(
         return []
     result = []
     for tdef in workflow_of(dossier).transitions_from(dossier.state):
-        role, denied = acting_role(actor, dossier, tdef)
-        if denied:
+        role = firing_role(actor, dossier, tdef)
+        if role is None:
             continue
         ctx = GuardContext(session, dossier, actor, role, {}, _now(now))
         problems, applies = _rule_violations(ctx, tdef, with_inputs=False, rules=rules)

@@ -139,6 +139,11 @@ class TransitionDef:
     # What does fire it, as the refusal names it (Vietnamese, English).
     fired_by: tuple[str, str] = ("", "")
 
+    @cached_property
+    def roles_by_name(self) -> tuple[Role, ...]:
+        """``roles`` in the order a person holding several acts under the first of."""
+        return tuple(sorted(self.roles, key=lambda r: r.value))
+
 
 @dataclass(frozen=True)
 class WorkflowDef:

@@ -205,9 +205,10 @@ def _first_evaluated(
     Checker whose facts are read for all of them at once (as on the Office queue), and any read
     a guard makes per dossier (``judged.together``); a row let in because one before it offers
     no action is checked on its own."""
+    keyed = [(dossier, _queue_key(dossier)) for dossier in dossiers]
     likely: dict[str, list[int]] = {}
-    for dossier in dossiers:
-        ids = likely.setdefault(_queue_key(dossier), [])
+    for dossier, key in keyed:
+        ids = likely.setdefault(key, [])
         if len(ids) < evaluate:
             ids.append(dossier.id)
     shown: dict[str, int] = {}
@@ -215,8 +216,7 @@ def _first_evaluated(
     day = local_day(now or utcnow())
     judged = [i for ids in likely.values() for i in ids]
     with eligibility.batch(session, day, judged), together(session, judged):
-        for dossier in dossiers:
-            key = _queue_key(dossier)
+        for dossier, key in keyed:
             room = shown.get(key, 0) < evaluate
             row = todo_row(session, dossier, actor, now, rules=room)
             if row is not None:

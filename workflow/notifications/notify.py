@@ -30,7 +30,7 @@ from models import (
 from models.clock import utcnow
 from workflow.core.actors import UNIT_SCOPED_ROLES, Actor, Role
 from workflow.core.audit import AppendedEvent
-from workflow.core.authz import acting_role, can_view
+from workflow.core.authz import can_view, firing_role
 from workflow.core.errors import NotFound
 from workflow.core.registry import WORKFLOWS
 from workflow.core.spec import TransitionDef
@@ -375,7 +375,7 @@ def _rows_queue(session: Session, dossier: Dossier) -> list[Recipient]:
 
 def _may_fire(actor: Actor, dossier: Dossier, forward: tuple[TransitionDef, ...]) -> bool:
     return can_view(actor, dossier) and any(
-        acting_role(actor, dossier, t)[1] is None for t in forward
+        firing_role(actor, dossier, t) is not None for t in forward
     )
 
 

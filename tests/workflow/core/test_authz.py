@@ -6,6 +6,8 @@ table pins what each predicate allows, so a change of policy is a deliberate cha
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from models import Dossier, Practice
@@ -13,6 +15,8 @@ from workflow.core import authz
 from workflow.core.actors import Actor, Role
 from workflow.core.errors import EditRefused, TransitionRefused
 from workflow.core.messages import Messages
+from workflow.core.registry import WORKFLOWS
+from workflow.core.spec import Scope
 
 # A domain's refusals as the core sees them: worded, one of them declared a permission refusal.
 ROLL = Messages(
@@ -106,3 +110,21 @@ def test_a_refusal_keeps_the_codes_and_words_people_see():
     with pytest.raises(EditRefused) as refused:
         authz.refuse_unless(False, refusal=ROLL.violation("not_a_member"))
     assert refused.value.code == "not_a_member" and refused.value.is_permission
+
+
+def test_the_role_a_transition_is_fired_under_and_why_not():
+    both = Actor(7, frozenset({(Role.UNIT_HEAD, UNIT_ID), (Role.UNIT_STAFF, UNIT_ID)}))
+    actors = [*ACTORS.values(), both]
+    for wdef in WORKFLOWS.values():
+        for tdef in wdef.transitions:
+            for actor, unit_id in itertools.product(actors, (UNIT_ID, OTHER_UNIT)):
+                dossier = Dossier(unit_id=unit_id)
+                held = sorted((r for r in tdef.roles if r in actor.roles), key=lambda r: r.value)
+                in_scope = [r for r in held if tdef.scope is Scope.ANY or actor.has(r, unit_id)]
+                role, denied = authz.acting_role(actor, dossier, tdef)
+                assert authz.firing_role(actor, dossier, tdef) is role
+                if in_scope:
+                    assert (role, denied) == (in_scope[0], None)
+                else:
+                    assert role is None
+                    assert denied.code == ("out_of_scope" if held else "role_not_permitted")

@@ -187,8 +187,7 @@ class WorkflowDef:
 
     def transitions_from(self, state: str) -> tuple[TransitionDef, ...]:
         """Transitions whose sources include ``state``, in definition order."""
-        found = self._from_state.get(state)
-        return found if found is not None else ()
+        return self._from_state.get(state, ())
 
     def validate(self) -> None:
         """Refuse a malformed definition at import time."""

@@ -193,7 +193,7 @@ def _first_evaluated(
     session: Session,
     dossiers: Sequence[Dossier],
     actor: Actor,
-    now: dt.datetime | None,
+    now: dt.datetime,
     evaluate: int,
 ) -> list[TodoRow]:
     """The to-do rows of ``dossiers``, the rules checked for the first ``evaluate`` rows of
@@ -213,7 +213,7 @@ def _first_evaluated(
             ids.append(dossier.id)
     shown: dict[str, int] = {}
     rows = []
-    day = local_day(now or utcnow())
+    day = local_day(now)
     judged = [i for ids in likely.values() for i in ids]
     with eligibility.batch(session, day, judged), together(session, judged):
         for dossier, key in keyed:

@@ -5,9 +5,8 @@ cannot be browsed by id."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
-from sqlalchemy import select
 
-from models import Collective, Nomination, Person
+from models import Collective, Person
 from web.db import get_session
 from web.people import bp
 from web.support.access import public
@@ -44,22 +43,3 @@ def public_collective(collective_id: int):
         abort(404)
     history = _shown(collective_history(session, found, public=True))
     return render_template("people/public.html", name=found.name, unit=found.unit, history=history)
-
-
-@bp.app_template_global()
-def register_public_link(dossier_id: int) -> str | None:
-    """The public page of the register entry a published outcome names, if it names one."""
-    row = (
-        get_session()
-        .execute(
-            select(Nomination.person_id, Nomination.collective_id).where(
-                Nomination.id == dossier_id
-            )
-        )
-        .first()
-    )
-    if row is None or not (row.person_id or row.collective_id):
-        return None
-    if row.person_id:
-        return url_for("people.public_person", person_id=row.person_id)
-    return url_for("people.public_collective", collective_id=row.collective_id)

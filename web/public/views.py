@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -125,8 +125,17 @@ def outcome(dossier_id: int):
         event=record.event,
         decision_id=record.decision_id,
         decision_number=record.decision_number,
+        entry_url=_entry_url(record.entry),
         pdf=_pdf_offered(),
     )
+
+
+def _entry_url(entry: tuple[str, int] | None) -> str | None:
+    """The public page of the register entry an outcome names (its other published awards)."""
+    if entry is None:
+        return None
+    kind, entry_id = entry
+    return url_for(f"people.public_{kind}", **{f"{kind}_id": entry_id})
 
 
 @bp.route("/decisions")

@@ -280,11 +280,11 @@ def to_outcome(row: Any) -> Outcome:
     )
 
 
-def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
-    """The public fields of the outcomes ``ids`` (published ones only), in the same order."""
-    if not ids:
-        return []
-    stmt = (
+@derived
+def _outcome_fields() -> Select:
+    """The statement of :func:`load_outcomes`, built once per set of lifecycles (the public
+    states are theirs): building it cost as much as running it for one outcome."""
+    return (
         select(
             _D.c.id,
             _D.c.kind,
@@ -301,6 +301,8 @@ def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
             _V.c.number.label("revoked_number"),
             _V.c.decided_on.label("revoked_date"),
             _V.c.reason.label("revoked_reason"),
+            _N.c.person_id,
+            _N.c.collective_id,
         )
         .select_from(
             _D.join(_U, _U.c.id == _D.c.unit_id)
@@ -310,10 +312,20 @@ def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
             .outerjoin(_R, _R.c.id == _D.c.id)
             .outerjoin(_V, _V.c.dossier_id == _D.c.id)
         )
-        .where(_is_public(), _D.c.id.in_(list(ids)))
+        .where(_is_public(), _D.c.id.in_(bindparam("ids", expanding=True)))
     )
-    found = {row.id: to_outcome(row) for row in session.execute(stmt)}
-    return [found[i] for i in ids if i in found]
+
+
+def _outcome_rows(session: Session, ids: Sequence[int]) -> dict[int, Any]:
+    return {row.id: row for row in session.execute(_outcome_fields(), {"ids": list(ids)})}
+
+
+def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
+    """The public fields of the outcomes ``ids`` (published ones only), in the same order."""
+    if not ids:
+        return []
+    found = _outcome_rows(session, ids)
+    return [to_outcome(found[i]) for i in ids if i in found]
 
 
 def get_outcome(session: Session, dossier_id: int) -> Outcome | None:
@@ -469,20 +481,36 @@ def _facets(session: Session) -> Facets:
     )
 
 
-def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
-    """The public audit event that published ``dossier_id`` (the latest, if several)."""
+def _publication_of(*columns: Any) -> Select:
     # A later public event on the dossier (its revocation) names no state: it is not this one.
-    return session.scalars(
-        select(AuditEvent)
+    return (
+        select(*columns)
         .where(
             AuditEvent.entity_type == "dossier",
-            AuditEvent.entity_id == dossier_id,
+            AuditEvent.entity_id == bindparam("dossier_id"),
             AuditEvent.visibility == "public",
             AuditEvent.to_state.in_(_all_public()),
         )
         .order_by(AuditEvent.seq.desc())
         .limit(1)
-    ).first()
+    )
+
+
+@derived
+def _publication_event() -> Select:
+    return _publication_of(AuditEvent)
+
+
+@derived
+def _published_event() -> Select:
+    # The fields of ``PublishedEvent``, in its order (not the event's content).
+    e = AuditEvent
+    return _publication_of(e.seq, e.occurred_at, e.hash, e.leaf_hash, e.prev_hash)
+
+
+def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
+    """The public audit event that published ``dossier_id`` (the latest, if several)."""
+    return session.scalars(_publication_event(), {"dossier_id": dossier_id}).first()
 
 
 @dataclass(frozen=True)
@@ -530,6 +558,9 @@ class PublicRecord:
     event: PublishedEvent | None
     decision_id: int | None
     decision_number: str | None
+    # The register entry the outcome names, whose public page lists its other outcomes:
+    # ("person", id), ("collective", id), or None.
+    entry: tuple[str, int] | None = None
 
 
 def public_record(
@@ -541,21 +572,26 @@ def public_record(
 
 
 def _public_record(session: Session, dossier_id: int) -> PublicRecord | None:
-    item = get_outcome(session, dossier_id)
-    if item is None:
+    row = _outcome_rows(session, [dossier_id]).get(dossier_id)
+    if row is None:
         return None
-    event = publication_event(session, dossier_id)
+    event = session.execute(_published_event(), {"dossier_id": dossier_id}).first()
     decision = session.execute(_ISSUED_DECISION, {"dossier_id": dossier_id}).first()
-    shown = (
-        None
-        if event is None
-        else PublishedEvent(
-            event.seq, event.occurred_at, event.hash, event.leaf_hash, event.prev_hash
-        )
+    return PublicRecord(
+        to_outcome(row),
+        None if event is None else PublishedEvent(*event),
+        None if decision is None else decision.id,
+        None if decision is None else decision.number,
+        _entry(row),
     )
-    if decision is None:
-        return PublicRecord(item, shown, None, None)
-    return PublicRecord(item, shown, decision.id, decision.number)
+
+
+def _entry(row: Any) -> tuple[str, int] | None:
+    if row.person_id is not None:
+        return ("person", row.person_id)
+    if row.collective_id is not None:
+        return ("collective", row.collective_id)
+    return None
 
 
 _ISSUED_DECISION = (

@@ -10,6 +10,7 @@ import unicodedata
 import pytest
 
 import web.public.views
+from models import Nomination
 from tests.fixtures import ROOT
 from tests.fixtures.people import NOMINATION_PATHS, NOW, PEOPLE, make_dossier
 from workflow import fire
@@ -205,6 +206,36 @@ def test_permalink_for_published_outcomes_only(client, site):
         response = client.get(f"/public/outcomes/{dossier_id}")
         assert response.status_code == 404
         assert "Chưa công bố" not in response.get_data(as_text=True)
+
+
+def test_an_outcome_links_the_public_page_of_the_register_entry_it_names(
+    app, client, site, app_world
+):
+    with app.app_context():
+        session = app.extensions["vinhdanh.write"]()
+        group = make_dossier(
+            session,
+            app_world,
+            "nomination",
+            "published",
+            nominee_kind="collective",
+            nominee_name="Tổ Toán - Tin",
+            award_type_id=app_world.awards["ttldtt"].id,
+        )
+        named = {
+            site[
+                "phu"
+            ]: f"/register/public/people/{session.get(Nomination, site['phu']).person_id}",
+            group.id: f"/register/public/collectives/{group.collective_id}",
+        }
+        session.commit()
+        session.close()
+    for dossier_id, entry_url in named.items():
+        page = html(client.get(f"/public/outcomes/{dossier_id}"))
+        assert f'href="{entry_url}"' in page
+        assert html(client.get(entry_url))  # the link leads to a page
+    report = html(client.get(f"/public/outcomes/{site['report']}"))
+    assert "/register/public/" not in report and "các khen thưởng khác" not in report
 
 
 def test_csv_export_of_the_filtered_list(client, site, app_world):

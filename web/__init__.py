@@ -50,7 +50,9 @@ def configure_extensions(app: Flask) -> None:
     from web import commands, db, errors, security
     from web.extensions import csrf, limiter, login_manager
     from web.support import i18n, timing, uploads
+    from web.support.sessions import SessionInterface
 
+    app.session_interface = SessionInterface()
     timing.init_app(app)  # first: its after_request hook runs after every other one
     db.init_app(app)
     uploads.init_app(app)  # before CSRF, which reads the form: a request too large is not read

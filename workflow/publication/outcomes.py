@@ -501,13 +501,6 @@ def _publication_event() -> Select:
     return _publication_of(AuditEvent)
 
 
-@derived
-def _published_event() -> Select:
-    # The fields of ``PublishedEvent``, in its order (not the event's content).
-    e = AuditEvent
-    return _publication_of(e.seq, e.occurred_at, e.hash, e.leaf_hash, e.prev_hash)
-
-
 def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
     """The public audit event that published ``dossier_id`` (the latest, if several)."""
     return session.scalars(_publication_event(), {"dossier_id": dossier_id}).first()
@@ -571,19 +564,55 @@ def public_record(
     return _cached(session, ("record", dossier_id), lambda s: _public_record(s, dossier_id), head)
 
 
+@derived
+def _record_fields() -> Select:
+    """An outcome's public page in one statement: its fields, the public event that published
+    it (the latest) and the issued decision that conferred it, if any."""
+    e, d, item = AuditEvent.__table__, Decision.__table__, DecisionItem.__table__
+    found, issued = e.alias("found"), d.alias("issued")
+    # A later public event on the dossier (its revocation) names no state: it is not this one.
+    published_seq = (
+        select(func.max(found.c.seq))
+        .where(
+            found.c.entity_type == "dossier",
+            found.c.entity_id == _D.c.id,
+            found.c.visibility == "public",
+            found.c.to_state.in_(_all_public()),
+        )
+        .scalar_subquery()
+    )
+    issued_id = (
+        select(func.min(issued.c.id))
+        .join(item, item.c.decision_id == issued.c.id)
+        .where(item.c.dossier_id == _D.c.id, issued.c.status == DECISION_ISSUED)
+        .scalar_subquery()
+    )
+    return (
+        _outcome_fields()
+        .add_columns(
+            e.c.seq.label("event_seq"),
+            e.c.occurred_at,
+            e.c.hash,
+            e.c.leaf_hash,
+            e.c.prev_hash,
+            d.c.id.label("issued_id"),
+            d.c.number.label("issued_number"),
+        )
+        .outerjoin(e, e.c.seq == published_seq)
+        .outerjoin(d, d.c.id == issued_id)
+    )
+
+
 def _public_record(session: Session, dossier_id: int) -> PublicRecord | None:
-    row = _outcome_rows(session, [dossier_id]).get(dossier_id)
+    row = session.execute(_record_fields(), {"ids": [dossier_id]}).first()
     if row is None:
         return None
-    event = session.execute(_published_event(), {"dossier_id": dossier_id}).first()
-    decision = session.execute(_ISSUED_DECISION, {"dossier_id": dossier_id}).first()
-    return PublicRecord(
-        to_outcome(row),
-        None if event is None else PublishedEvent(*event),
-        None if decision is None else decision.id,
-        None if decision is None else decision.number,
-        _entry(row),
+    event = (
+        None
+        if row.event_seq is None
+        else PublishedEvent(row.event_seq, row.occurred_at, row.hash, row.leaf_hash, row.prev_hash)
     )
+    return PublicRecord(to_outcome(row), event, row.issued_id, row.issued_number, _entry(row))
 
 
 def _entry(row: Any) -> tuple[str, int] | None:
@@ -592,14 +621,6 @@ def _entry(row: Any) -> tuple[str, int] | None:
     if row.collective_id is not None:
         return ("collective", row.collective_id)
     return None
-
-
-_ISSUED_DECISION = (
-    select(Decision.id, Decision.number)
-    .join(DecisionItem, DecisionItem.decision_id == Decision.id)
-    .where(DecisionItem.dossier_id == bindparam("dossier_id"), Decision.status == DECISION_ISSUED)
-    .limit(1)
-)
 
 
 def public_events(

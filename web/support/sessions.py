@@ -2,7 +2,9 @@
 
 A visitor's session holds only the CSRF token of the page's forms, yet flask-login's strong
 session protection marks it modified on every request (it clears the sign-in keys such a session
-does not hold): Flask would sign and send the same cookie with every public page."""
+does not hold): Flask would sign and send the same cookie with every public page. A cookie not
+sent again keeps its signature's time, so a session ends ``PERMANENT_SESSION_LIFETIME`` after
+it last changed, a visitor's as a signed-in person's always did (their language choice with it)."""
 
 from __future__ import annotations
 

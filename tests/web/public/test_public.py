@@ -13,6 +13,7 @@ import web.public.views
 from models import Nomination
 from tests.fixtures import ROOT
 from tests.fixtures.people import NOMINATION_PATHS, NOW, PEOPLE, make_dossier
+from tests.fixtures.web import app_db
 from workflow import fire
 from workflow.core.audit import current_head
 from workflow.core.verifier import main as verifier
@@ -211,8 +212,7 @@ def test_permalink_for_published_outcomes_only(client, site):
 def test_an_outcome_links_the_public_page_of_the_register_entry_it_names(
     app, client, site, app_world
 ):
-    with app.app_context():
-        session = app.extensions["vinhdanh.write"]()
+    with app_db(app) as session:
         group = make_dossier(
             session,
             app_world,
@@ -222,14 +222,11 @@ def test_an_outcome_links_the_public_page_of_the_register_entry_it_names(
             nominee_name="Tổ Toán - Tin",
             award_type_id=app_world.awards["ttldtt"].id,
         )
+        person_id = session.get(Nomination, site["phu"]).person_id
         named = {
-            site[
-                "phu"
-            ]: f"/register/public/people/{session.get(Nomination, site['phu']).person_id}",
+            site["phu"]: f"/register/public/people/{person_id}",
             group.id: f"/register/public/collectives/{group.collective_id}",
         }
-        session.commit()
-        session.close()
     for dossier_id, entry_url in named.items():
         page = html(client.get(f"/public/outcomes/{dossier_id}"))
         assert f'href="{entry_url}"' in page

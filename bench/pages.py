@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/pages.py [--requests 50] [--runs 5] [--pg URL | --sqlite-only]
     .venv/bin/python bench/pages.py --sqlite-only --profile /dossiers/ --as canbo.thpt-tran-phu
+    .venv/bin/python bench/pages.py --city --pg URL [--scale 1]
 
 The demo (``vinhdanh demo``) is loaded into a fresh migrated database (not timed). Each page is
 requested through the Flask test client as the person who uses it, signed in beforehand: a
@@ -13,6 +14,11 @@ alternating the pages; the median and the best run per request are printed with 
 statements one request runs, and the ratio of the median to the floor: a static file
 (``/static/app.css``) served by the same app in the same run, which costs the WSGI round trip
 and nothing of ours. The load average is printed before and after.
+
+``--city`` builds instead the city of ``bench/load.py`` (2,000 units, 100,000 published outcomes,
+5,000 dossiers, times ``--scale``; about 90 s at full size) and times the load's pages as its
+users ask for them, the first of the ten schools' officer and head, the Office's reviewer and a
+visitor, who also opens outcomes at random (most are not kept yet, as on deadline day).
 
 ``--profile PATH`` prints instead the top costs (cProfile, cumulative and own time) of REQUESTS
 requests of PATH, as ``--as`` (a visitor without it).
@@ -26,6 +32,7 @@ from __future__ import annotations
 import cProfile
 import os
 import pstats
+import random
 import re
 import statistics
 import sys
@@ -142,36 +149,90 @@ def bench(backend: str, pg_url: str | None, requests: int, runs: int) -> dict[st
     from web.demo import DEMO_PASSWORD
 
     print(f"\n== {backend}: demo data, {runs} runs of {requests} requests per page ==")
-    print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with demo_app(backend, pg_url) as app:
         clients = {who: _client(app, who, DEMO_PASSWORD) for who in {p[0] for p in PAGES}}
         pages = [(who, _resolved(clients[who], path), label) for who, path, label in PAGES]
-        statements = {}
+        return _timed(app, clients, pages, requests, runs)
+
+
+def _timed(app, clients, pages, requests: int, runs: int) -> dict[str, float]:
+    """Time ``pages`` ((who, path, label); a path may be a function giving the next one) and
+    print the table; the first page is the floor."""
+    print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    statements = {}
+    for who, path, label in pages:
+        first = path() if callable(path) else path
+        response = clients[who].get(first)  # warms what the app keeps between requests
+        assert response.status_code == 200, (who, first, response.status_code)
+        statements[label] = _statements(app, clients[who], path() if callable(path) else path)
+    times: dict[str, list[float]] = {label: [] for _, _, label in pages}
+    for _ in range(runs):
         for who, path, label in pages:
-            response = clients[who].get(path)  # warms what the app keeps between requests
-            assert response.status_code == 200, (who, path, response.status_code)
-            statements[label] = _statements(app, clients[who], path)
-        times: dict[str, list[float]] = {label: [] for _, _, label in pages}
-        for _ in range(runs):
-            for who, path, label in pages:
-                client = clients[who]
-                start = time.process_time()
-                for _ in range(requests):
-                    client.get(path)
-                times[label].append((time.process_time() - start) / requests)
+            client = clients[who]
+            paths = [path() if callable(path) else path for _ in range(requests)]
+            start = time.process_time()
+            for one in paths:
+                client.get(one)
+            times[label].append((time.process_time() - start) / requests)
     medians = {label: statistics.median(values) * 1000 for label, values in times.items()}
     floor = medians[pages[0][2]]
     print(
-        f"  {'page':26} {'path':20} {'median ms':>9} {'best ms':>7} {'statements':>10} {'ratio':>6}"
+        f"  {'page':30} {'path':22} {'median ms':>9} {'best ms':>7} {'statements':>10} {'ratio':>6}"
     )
     for _, path, label in pages:
+        shown = "(each a new one)" if callable(path) else path
         print(
-            f"  {label:26} {path:20} {medians[label]:9.2f} {min(times[label]) * 1000:7.2f} "
+            f"  {label:30} {shown:22} {medians[label]:9.2f} {min(times[label]) * 1000:7.2f} "
             f"{statements[label]:10d} {medians[label] / floor:6.1f}"
         )
     print("  ratio: median CPU per request of the page / that of the static file")
     print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return medians
+
+
+def city(pg_url: str, scale: float, requests: int, runs: int) -> dict[str, float]:
+    """The load bench's city (``bench/load.py``, not timed), its pages timed in process as its
+    users ask for them; a visitor opens outcomes at random, so most are not kept yet."""
+    from bench.common import PASSWORD, create_nominations, setup
+    from bench.load import WORK, build_city, ready_work
+    from web import create_app
+
+    print(f"\n== postgresql: the load's city × {scale}, {runs} runs of {requests} requests ==")
+    with fresh_database("postgresql", pg_url) as url, tempfile.TemporaryDirectory() as tmp:
+        uploads = Path(tmp)
+        engine, cast = setup(url, 0, uploads, ())
+        drafts = max(30, round(WORK["nomination"] * scale))
+        create_nominations(engine, cast, "load", drafts, uploads)
+        _, outcomes = build_city(engine, cast, scale)
+        ready_work(engine, cast)
+        with engine.begin() as conn:  # committed: a rolled-back ANALYZE leaves no statistics
+            conn.exec_driver_sql("ANALYZE")
+        engine.dispose()
+        config = {"DATABASE_URL": url, "UPLOAD_DIR": tmp, "SECRET_KEY": "bench-only"}
+        app = create_app({**config, "RATELIMIT_ENABLED": False})
+        try:
+            unit = min(cast.staff)
+            names = {None: None, "staff": f"staff{unit}", "head": f"head{unit}"}
+            clients = {who: _client(app, name, PASSWORD) for who, name in names.items()}
+            clients["office"] = _client(app, "reviewer", PASSWORD)
+            rng = random.Random(1)
+            pages = [
+                (None, STATIC, "static file (floor)"),
+                (None, "/public/", "published outcomes"),
+                (None, "/public/?q=nguyen", "outcomes, searched"),
+                (None, "/public/?page=2", "outcomes, page 2"),
+                (None, _resolved(clients[None], "{outcome}"), "an outcome, the same one"),
+                (None, lambda: f"/public/outcomes/{rng.choice(outcomes)}", "an outcome at random"),
+                ("head", "/", "unit head: home"),
+                ("staff", "/", "unit officer: home"),
+                ("staff", "/dossiers/", "unit officer: dossiers"),
+                ("office", "/office/", "Office: review queue"),
+                ("office", "/dashboard/", "Office: dashboard"),
+                ("office", _resolved(clients["office"], "{reviewed}"), "Office: a dossier"),
+            ]
+            return _timed(app, clients, pages, requests, runs)
+        finally:
+            app.extensions["vinhdanh.engine"].dispose()
 
 
 def profile(backend: str, pg_url: str | None, who: str | None, path: str, requests: int) -> None:
@@ -223,8 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs (the median is printed)")
     parser.add_argument("--profile", metavar="PATH", help="profile PATH instead")
     parser.add_argument("--as", dest="who", metavar="USERNAME", help="who requests --profile")
+    parser.add_argument(
+        "--city", action="store_true", help="the load's city on PostgreSQL instead of the demo"
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the city (0.05)")
     args = parser.parse_args(argv)
-    if args.profile:
+    if args.city:
+        if not args.pg:
+            print("--city needs PostgreSQL: --pg URL or VINHDANH_TEST_DATABASE_URL")
+            return 2
+        city(args.pg, args.scale, args.requests, args.runs)
+    elif args.profile:
         on_backends(
             args, lambda backend, pg: profile(backend, pg, args.who, args.profile, args.requests)
         )

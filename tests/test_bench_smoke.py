@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 
 import pytest
 
 from models import Campaign, make_engine, make_sessionmaker
 from models.clock import clock_at, today
+from tests.fixtures.db import PG_URL
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,16 @@ def test_the_casts_campaign_takes_nominations_whatever_the_year(tmp_path):
                 engine.dispose()
     finally:
         importlib.reload(common)  # the real clock's day again, for the benches run after
+
+
+@pytest.mark.pg_only
+@pytest.mark.skipif(not PG_URL, reason="VINHDANH_TEST_DATABASE_URL is not set: no PostgreSQL")
+def test_the_pages_bench_times_the_load_city(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("VINHDANH_INSTANCE_DIR", str(tmp_path))
+    argv = ["--city", "--pg", PG_URL, "--scale", "0.002", "--requests", "2", "--runs", "1"]
+    assert importlib.import_module("bench.pages").main(argv) == 0
+    out = capsys.readouterr().out
+    for label in ("static file (floor)", "an outcome at random", "unit head: home"):
+        assert label in out
+    # A visitor's outcome not kept yet: the audit head and the record, one statement each.
+    assert re.search(r"an outcome at random\s+\(each a new one\)\s+[\d.]+\s+[\d.]+\s+2\s", out)

@@ -130,12 +130,20 @@ def outcome(dossier_id: int):
     )
 
 
+# The public page of each kind of register entry, and the name of its id in the address.
+ENTRY_PAGES = {
+    "person": ("people.public_person", "person_id"),
+    "collective": ("people.public_collective", "collective_id"),
+}
+
+
 def _entry_url(entry: tuple[str, int] | None) -> str | None:
     """The public page of the register entry an outcome names (its other published awards)."""
     if entry is None:
         return None
     kind, entry_id = entry
-    return url_for(f"people.public_{kind}", **{f"{kind}_id": entry_id})
+    endpoint, argument = ENTRY_PAGES[kind]
+    return url_for(endpoint, **{argument: entry_id})
 
 
 @bp.route("/decisions")

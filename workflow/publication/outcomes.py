@@ -481,24 +481,27 @@ def _facets(session: Session) -> Facets:
     )
 
 
-def _publication_of(*columns: Any) -> Select:
-    # A later public event on the dossier (its revocation) names no state: it is not this one.
-    return (
-        select(*columns)
-        .where(
-            AuditEvent.entity_type == "dossier",
-            AuditEvent.entity_id == bindparam("dossier_id"),
-            AuditEvent.visibility == "public",
-            AuditEvent.to_state.in_(_all_public()),
-        )
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    )
+def _publishing(event: Any, dossier_id: Any) -> list[ColumnElement[bool]]:
+    """What marks, in the audit table ``event``, the public events that published the dossier
+    ``dossier_id``; the latest is the one. A later public event on the dossier (its revocation)
+    names no state: it is not one of them."""
+    return [
+        event.c.entity_type == "dossier",
+        event.c.entity_id == dossier_id,
+        event.c.visibility == "public",
+        event.c.to_state.in_(_all_public()),
+    ]
 
 
 @derived
 def _publication_event() -> Select:
-    return _publication_of(AuditEvent)
+    e = AuditEvent.__table__
+    return (
+        select(AuditEvent)
+        .where(*_publishing(e, bindparam("dossier_id")))
+        .order_by(e.c.seq.desc())
+        .limit(1)
+    )
 
 
 def publication_event(session: Session, dossier_id: int) -> AuditEvent | None:
@@ -570,16 +573,8 @@ def _record_fields() -> Select:
     it (the latest) and the issued decision that conferred it, if any."""
     e, d, item = AuditEvent.__table__, Decision.__table__, DecisionItem.__table__
     found, issued = e.alias("found"), d.alias("issued")
-    # A later public event on the dossier (its revocation) names no state: it is not this one.
     published_seq = (
-        select(func.max(found.c.seq))
-        .where(
-            found.c.entity_type == "dossier",
-            found.c.entity_id == _D.c.id,
-            found.c.visibility == "public",
-            found.c.to_state.in_(_all_public()),
-        )
-        .scalar_subquery()
+        select(func.max(found.c.seq)).where(*_publishing(found, _D.c.id)).scalar_subquery()
     )
     issued_id = (
         select(func.min(issued.c.id))

@@ -47,14 +47,16 @@ the servers send e-mail after the response, as without Redis.
 Printed: per request kind the count, p50/p95/p99 in milliseconds, the errors (a status other
 than the one expected, or no answer) and the app's mean CPU for it (the servers run with
 ``VINHDANH_SERVER_TIMING``: each answer's ``Server-Timing`` says the CPU the app spent on it),
-then that CPU per request against the workers' and the kinds that took most of it; the
-throughput; the servers' CPU per request (the
-workers' user + system time from ``/proc``, divided by the requests answered) for the floor and
-for the mix, and their ratio, with the CPU of the PostgreSQL backends of the bench's database
-beside; after a kill, what the other server answered after it; each app process's memory
-after the run; with ``--statements N``, the N statements of the mix that took most of
-PostgreSQL's time, planning included (``pg_stat_statements``, which the server must load:
-``shared_preload_libraries``; planning is counted with ``pg_stat_statements.track_planning``).
+then that CPU per request against the workers' and the kinds that took most of it, and the
+server's CPU per request of the public's requests and of the signed-in people's (the app's plus
+the workers' mean outside it) against issue 17's targets; the throughput; the servers' CPU per
+request (the workers' user + system time from ``/proc``, divided by the requests answered) for
+the floor and for the mix, and their ratio, with the CPU of the PostgreSQL backends of the
+bench's database beside; after a kill, what the other server answered after it; each app
+process's memory after the run; with ``--statements N``, the N statements of the mix that took
+most of PostgreSQL's time, planning included (``pg_stat_statements``, which the server must
+load: ``shared_preload_libraries``; planning is counted with
+``pg_stat_statements.track_planning``).
 Then the checks: the audit chain verifies (``workflow.core.audit.verify``),
 every action the server acknowledged (a redirect after the POST) has its audit event in the
 database, once; with e-mail, every e-mail of the outbox went to the SMTP sink exactly once.
@@ -133,6 +135,7 @@ CITY = {"units": 2000, "people": 20000, "outcomes": 100000, "dossiers": 5000}
 # a third as many each (a unit sends one of each a year, and many nominations).
 WORK = {"nomination": 600, "plan": 200, "report": 200}
 STATIC = "/static/app.css"
+STATIC_KIND = "static file"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MIDDLE = ("Văn", "Thị", "Đức", "Thu", "Minh", "Ngọc", "Hải", "Quang")
@@ -799,7 +802,7 @@ def act(role: str, browser: Browser, unit_id: int, work: Work, tally: Tally) -> 
 
 def static_loop(browser: Browser, tally: Tally, stop: threading.Event) -> None:
     while not stop.is_set():
-        tally.timed("static file", browser, "GET", STATIC)
+        tally.timed(STATIC_KIND, browser, "GET", STATIC)
 
 
 def run_phase(
@@ -878,6 +881,30 @@ def report_app_cpu(tally: Tally, workers_per_request: float) -> None:
         f"  the app's CPU (Server-Timing): {whole / answered:.2f} ms per request of the "
         f"workers' {workers_per_request:.2f}; most of it: {shares}"
     )
+    report_audiences(tally, workers_per_request - whole / answered)
+
+
+# Issue 17's targets for the server's CPU per request, by who asks (ms).
+CPU_TARGETS = {"public": 4.0, "signed in": 6.0}
+
+
+def report_audiences(tally: Tally, outside: float) -> None:
+    """The server's CPU per request of the public's requests and of the signed-in people's:
+    the app's own (Server-Timing) plus the workers' mean outside the app (gunicorn, HTTP),
+    against the targets."""
+    audiences: dict[str, list[float]] = {name: [] for name in CPU_TARGETS}
+    for kind, values in tally.cpu.items():
+        if kind != STATIC_KIND:
+            audiences["public" if kind.startswith("public:") else "signed in"] += values
+    if not all(audiences.values()):
+        return
+    parts = []
+    for name, values in audiences.items():
+        server = statistics.fmean(values) + outside
+        met = "met" if server <= CPU_TARGETS[name] else "not met"
+        parts.append(f"{name} {server:.2f} ms (target ≤ {CPU_TARGETS[name]:g}: {met})")
+    shown = ", ".join(parts)
+    print(f"  the server's CPU per request, the app's plus {outside:.2f} ms outside it: {shown}")
 
 
 def report_machine(used: Sequence[float], elapsed: float, requests: int, users: int) -> None:

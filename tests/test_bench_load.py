@@ -27,5 +27,6 @@ def test_load_bench_survives_both_faults(capsys):
     assert "lost: 0, recorded twice: 0" in out
     assert "never delivered: 0, delivered twice or unknown: 0" in out
     assert "memory after the run: server 1: master" in out
+    assert "the server's CPU per request, the app's plus" in out and "signed in " in out
     assert "the machine: " in out and "Little's law: 5 users at" in out
     assert "the app's CPU (Server-Timing): " in out

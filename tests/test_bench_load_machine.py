@@ -23,3 +23,18 @@ def test_machine_cpu_counts_busy_time_only():
     sum(i * i for i in range(300_000))
     after = load.machine_cpu()
     assert after >= before > 0
+
+
+def test_the_targets_line_splits_the_public_from_the_signed_in(capsys):
+    tally = load.Tally()
+    tally.cpu["public: list"] += [1.0, 2.0]
+    tally.cpu["public: outcome"] += [3.0]
+    tally.cpu["head: home"] += [8.0]
+    tally.cpu["nomination: submit"] += [4.0]
+    tally.cpu["static file"] += [100.0]  # the floor's, never an audience's
+    load.report_audiences(tally, outside=0.5)
+    out = capsys.readouterr().out
+    assert "public 2.50 ms (target ≤ 4: met)" in out
+    assert "signed in 6.50 ms (target ≤ 6: not met)" in out
+    load.report_audiences(load.Tally(), outside=0.5)  # the floor's run: nothing to say
+    assert capsys.readouterr().out == ""

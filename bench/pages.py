@@ -161,15 +161,15 @@ def _timed(app, clients, pages, requests: int, runs: int) -> dict[str, float]:
     print(f"  load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     statements = {}
     for who, path, label in pages:
-        first = path() if callable(path) else path
+        first = _next(path)
         response = clients[who].get(first)  # warms what the app keeps between requests
         assert response.status_code == 200, (who, first, response.status_code)
-        statements[label] = _statements(app, clients[who], path() if callable(path) else path)
+        statements[label] = _statements(app, clients[who], _next(path))
     times: dict[str, list[float]] = {label: [] for _, _, label in pages}
     for _ in range(runs):
         for who, path, label in pages:
             client = clients[who]
-            paths = [path() if callable(path) else path for _ in range(requests)]
+            paths = [_next(path) for _ in range(requests)]
             start = time.process_time()
             for one in paths:
                 client.get(one)
@@ -188,6 +188,11 @@ def _timed(app, clients, pages, requests: int, runs: int) -> dict[str, float]:
     print("  ratio: median CPU per request of the page / that of the static file")
     print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return medians
+
+
+def _next(path) -> str:
+    """The path to ask for next: ``path`` itself, or what it gives when it is a function."""
+    return path() if callable(path) else path
 
 
 def city(pg_url: str, scale: float, requests: int, runs: int) -> dict[str, float]:

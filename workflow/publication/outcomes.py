@@ -316,16 +316,13 @@ def _outcome_fields() -> Select:
     )
 
 
-def _outcome_rows(session: Session, ids: Sequence[int]) -> dict[int, Any]:
-    return {row.id: row for row in session.execute(_outcome_fields(), {"ids": list(ids)})}
-
-
 def load_outcomes(session: Session, ids: Sequence[int]) -> list[Outcome]:
     """The public fields of the outcomes ``ids`` (published ones only), in the same order."""
     if not ids:
         return []
-    found = _outcome_rows(session, ids)
-    return [to_outcome(found[i]) for i in ids if i in found]
+    rows = session.execute(_outcome_fields(), {"ids": list(ids)})
+    found = {row.id: to_outcome(row) for row in rows}
+    return [found[i] for i in ids if i in found]
 
 
 def get_outcome(session: Session, dossier_id: int) -> Outcome | None:

@@ -18,7 +18,10 @@ and nothing of ours. The load average is printed before and after.
 ``--city`` builds instead the city of ``bench/load.py`` (2,000 units, 100,000 published outcomes,
 5,000 dossiers, times ``--scale``; about 90 s at full size) and times the load's pages as its
 users ask for them, the first of the ten schools' officer and head, the Office's reviewer and a
-visitor, who also opens outcomes at random (most are not kept yet, as on deadline day).
+visitor, who also opens outcomes at random (most are not kept yet, as on deadline day), and a
+page not found, signed in: the least any signed-in page costs. Then, apart from the timed runs,
+where the dearest signed-in pages spend their CPU (``PARTS``: named functions, each timed
+inclusive of what it calls).
 
 ``--profile PATH`` prints instead the top costs (cProfile, cumulative and own time) of REQUESTS
 requests of PATH, as ``--as`` (a visitor without it).
@@ -30,6 +33,8 @@ says how far a page is from the floor whatever the machine's speed or load.
 from __future__ import annotations
 
 import cProfile
+import functools
+import importlib
 import os
 import pstats
 import random
@@ -73,6 +78,25 @@ PAGES = (
     ("chuyenvien.vp", "{reviewed}", "Office: a dossier"),
 )
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# A path no page has: signed in, it costs what every signed-in page costs before its own work
+# (the sign-in check, the header's unread count, the layout drawn).
+NOT_FOUND = "/trang-khong-co"
+
+# Where the dearest signed-in pages of the city spend their CPU: (part, "module:function"), each
+# function's time counted inclusive of what it calls; a part indented is inside the one above.
+PARTS = {
+    "unit head: home": (
+        ("the to-do list", "workflow.dossiers.queues:my_queues"),
+        ("  rows' actions, rules of those shown", "workflow.dossiers.queues:_first_evaluated"),
+        ("what the unit owes, returns to fix", "web.home.views:_owed_and_waiting"),
+        ("drawing the page", "web.home.views:render_template"),
+    ),
+    "Office: review queue": (
+        ("the page's dossiers and the count", "workflow.dossiers.queues:office_page"),
+        ("drawing the page", "web.office.views:render_template"),
+        ("  the rows' eligibility", "workflow.awards.eligibility:check_many"),
+    ),
+}
 
 
 def _client(app, username: str | None, password: str):
@@ -163,7 +187,8 @@ def _timed(app, clients, pages, requests: int, runs: int) -> dict[str, float]:
     for who, path, label in pages:
         first = _next(path)
         response = clients[who].get(first)  # warms what the app keeps between requests
-        assert response.status_code == 200, (who, first, response.status_code)
+        expected = 404 if first == NOT_FOUND else 200
+        assert response.status_code == expected, (who, first, response.status_code)
         statements[label] = _statements(app, clients[who], _next(path))
     times: dict[str, list[float]] = {label: [] for _, _, label in pages}
     for _ in range(runs):
@@ -228,6 +253,7 @@ def city(pg_url: str, scale: float, requests: int, runs: int) -> dict[str, float
                 (None, "/public/?page=2", "outcomes, page 2"),
                 (None, _resolved(clients[None], "{outcome}"), "an outcome, the same one"),
                 (None, lambda: f"/public/outcomes/{rng.choice(outcomes)}", "an outcome at random"),
+                ("head", NOT_FOUND, "signed in: the shell (a 404)"),
                 ("head", "/", "unit head: home"),
                 ("staff", "/", "unit officer: home"),
                 ("staff", "/dossiers/", "unit officer: dossiers"),
@@ -235,9 +261,59 @@ def city(pg_url: str, scale: float, requests: int, runs: int) -> dict[str, float
                 ("office", "/dashboard/", "Office: dashboard"),
                 ("office", _resolved(clients["office"], "{reviewed}"), "Office: a dossier"),
             ]
-            return _timed(app, clients, pages, requests, runs)
+            medians = _timed(app, clients, pages, requests, runs)
+            _parts(clients, pages, requests)
+            return medians
         finally:
             app.extensions["vinhdanh.engine"].dispose()
+
+
+def _parts(clients, pages, requests: int) -> None:
+    """Print the CPU per request of the parts of the pages in PARTS, each named function
+    wrapped for the while (apart from the timed runs, which it would slow a little)."""
+    print("  where the dearest signed-in pages spend it (ms per request, inclusive):")
+    for who, path, label in pages:
+        if label not in PARTS:
+            continue
+        spent: dict[str, float] = {}
+        with _wrapped(PARTS[label], spent):
+            start = time.process_time()
+            for _ in range(requests):
+                clients[who].get(_next(path))
+            whole = time.process_time() - start
+        print(f"  {label:48} {1000 * whole / requests:6.2f}")
+        for part, target in PARTS[label]:
+            print(f"    {part:46} {1000 * spent.get(target, 0.0) / requests:6.2f}")
+
+
+@contextmanager
+def _wrapped(parts, spent: dict[str, float]) -> Iterator[None]:
+    """Each "module:function" of ``parts`` replaced in its module by a wrapper adding its CPU
+    time to ``spent``; the originals put back afterwards."""
+    originals = []
+    for _, target in parts:
+        module_name, name = target.split(":")
+        module = importlib.import_module(module_name)
+        original = getattr(module, name)
+        originals.append((module, name, original))
+        setattr(module, name, _timing(original, target, spent))
+    try:
+        yield
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+
+
+def _timing(function, target: str, spent: dict[str, float]):
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[target] = spent.get(target, 0.0) + time.process_time() - start
+
+    return timed
 
 
 def profile(backend: str, pg_url: str | None, who: str | None, path: str, requests: int) -> None:

@@ -59,5 +59,10 @@ def test_the_pages_bench_times_the_load_city(capsys, monkeypatch, tmp_path):
     out = capsys.readouterr().out
     for label in ("static file (floor)", "an outcome at random", "unit head: home"):
         assert label in out
+    # Signed in, before a page's own work: the account and the header's unread count.
+    assert re.search(r"signed in: the shell \(a 404\)\s+/\S+\s+[\d.]+\s+[\d.]+\s+2\s", out)
+    parts = out.split("where the dearest signed-in pages spend it", 1)[1]
+    for part in ("the to-do list", "drawing the page", "the rows' eligibility"):
+        assert re.search(rf"{part}\s+(?!0\.00)\d+\.\d\d\n", parts), part  # timed, not 0
     # A visitor's outcome not kept yet: the audit head and the record, one statement each.
     assert re.search(r"an outcome at random\s+\(each a new one\)\s+[\d.]+\s+[\d.]+\s+2\s", out)

@@ -25,7 +25,9 @@ an RQ worker (``vinhdanh worker``) of the bench's own, and an SMTP sink; every u
 e-mail address, so every action queues e-mails.
 
 **Timed**, after every user has signed in: first a static file (``/static/app.css``) requested by
-every user back to back for a fifth of ``--duration`` (the floor), then the deadline-day mix
+every user back to back for a fifth of ``--duration`` (the floor), then a page not found
+requested by the signed-in users as long (the floor of their pages: the sign-in check, the
+header's unread count and the layout, before a page's own work), then the deadline-day mix
 for ``--duration`` seconds, each user sending its next request as soon as the last is
 answered (a capacity test, no think time):
 
@@ -49,10 +51,11 @@ than the one expected, or no answer) and the app's mean CPU for it (the servers 
 ``VINHDANH_SERVER_TIMING``: each answer's ``Server-Timing`` says the CPU the app spent on it),
 then that CPU per request against the workers' and the kinds that took most of it, and the
 server's CPU per request of the public's requests and of the signed-in people's (the app's plus
-the workers' mean outside it) against issue 17's targets; the throughput; the servers' CPU per
-request (the workers' user + system time from ``/proc``, divided by the requests answered) for
-the floor and for the mix, and their ratio, with the CPU of the PostgreSQL backends of the
-bench's database beside; after a kill, what the other server answered after it; each app
+the workers' mean outside it) against issue 17's targets, and the app's CPU per signed-in
+request against that of the page not found; the throughput; the servers' CPU per request (the
+workers' user + system time from ``/proc``, divided by the requests answered) for the floors and
+for the mix, and the mix's ratio to the static file's, with the CPU of the PostgreSQL backends
+of the bench's database beside; after a kill, what the other server answered after it; each app
 process's memory after the run; with ``--statements N``, the N statements of the mix that took
 most of PostgreSQL's time, planning included (``pg_stat_statements``, which the server must
 load: ``shared_preload_libraries``; planning is counted with
@@ -136,6 +139,11 @@ CITY = {"units": 2000, "people": 20000, "outcomes": 100000, "dossiers": 5000}
 WORK = {"nomination": 600, "plan": 200, "report": 200}
 STATIC = "/static/app.css"
 STATIC_KIND = "static file"
+# A path no page has: what any signed-in page costs before its own work (the sign-in check, the
+# header's unread count, the layout drawn), the floor of the signed-in people's pages.
+SHELL = "/trang-khong-co"
+SHELL_KIND = "signed in: a page not found"
+FLOORS = (STATIC_KIND, SHELL_KIND)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
 MIDDLE = ("Văn", "Thị", "Đức", "Thu", "Minh", "Ngọc", "Hải", "Quang")
@@ -800,9 +808,11 @@ def act(role: str, browser: Browser, unit_id: int, work: Work, tally: Tally) -> 
             work[ROLES[index + 1]][unit_id if index + 1 < 2 else 0].append(item)
 
 
-def static_loop(browser: Browser, tally: Tally, stop: threading.Event) -> None:
+def floor_loop(
+    browser: Browser, tally: Tally, stop: threading.Event, kind: str, path: str, status: int
+) -> None:
     while not stop.is_set():
-        tally.timed(STATIC_KIND, browser, "GET", STATIC)
+        tally.timed(kind, browser, "GET", path, expect=(status,))
 
 
 def run_phase(
@@ -888,14 +898,21 @@ def report_app_cpu(tally: Tally, workers_per_request: float) -> None:
 CPU_TARGETS = {"public": 4.0, "signed in": 6.0}
 
 
+def audience_of(kind: str) -> str | None:
+    """Whose requests those of ``kind`` are: "public" or "signed in"; None for a floor's."""
+    if kind in FLOORS:
+        return None
+    return "public" if kind.startswith("public:") else "signed in"
+
+
 def report_audiences(tally: Tally, outside: float) -> None:
     """The server's CPU per request of the public's requests and of the signed-in people's:
     the app's own (Server-Timing) plus the workers' mean outside the app (gunicorn, HTTP),
     against the targets."""
     audiences: dict[str, list[float]] = {name: [] for name in CPU_TARGETS}
     for kind, values in tally.cpu.items():
-        if kind != STATIC_KIND:
-            audiences["public" if kind.startswith("public:") else "signed in"] += values
+        if (audience := audience_of(kind)) is not None:
+            audiences[audience] += values
     if not all(audiences.values()):
         return
     parts = []
@@ -905,6 +922,23 @@ def report_audiences(tally: Tally, outside: float) -> None:
         parts.append(f"{name} {server:.2f} ms (target ≤ {CPU_TARGETS[name]:g}: {met})")
     shown = ", ".join(parts)
     print(f"  the server's CPU per request, the app's plus {outside:.2f} ms outside it: {shown}")
+
+
+def report_shell_ratio(mix: Tally, shell: Tally) -> None:
+    """The app's CPU per request of the signed-in people's requests in the mix against that of
+    a page not found, signed in, in the same run: how far their pages are from the least a
+    signed-in page costs on the machine as it is during the run."""
+    pages = [
+        ms for kind, values in mix.cpu.items() if audience_of(kind) == "signed in" for ms in values
+    ]
+    floor = shell.cpu.get(SHELL_KIND)
+    if not pages or not floor:
+        return
+    theirs, least = statistics.fmean(pages), statistics.fmean(floor)
+    print(
+        f"  the app's CPU per signed-in request, mix / a page not found signed in: "
+        f"{theirs:.2f} / {least:.2f} ms = {theirs / least:.1f}"
+    )
 
 
 def report_machine(used: Sequence[float], elapsed: float, requests: int, users: int) -> None:
@@ -1018,14 +1052,22 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
             machine_cpu(),
         )
 
-    floor = Tally()
-    before = cpu()
-    _, elapsed = run_phase(
-        [lambda stop, b=b: static_loop(b, floor, stop) for _, b, _ in people], args.duration / 5
+    def floor(title: str, kind: str, path: str, status: int, users) -> tuple[Tally, float]:
+        tally, before = Tally(), cpu()
+        _, elapsed = run_phase(
+            [lambda stop, b=b: floor_loop(b, tally, stop, kind, path, status) for b in users],
+            args.duration / 5,
+        )
+        used = [after - start for after, start in zip(cpu(), before)]
+        per_request = report(title, tally, elapsed, *used[:2], len(workers))
+        report_machine(used, elapsed, tally.count(), len(users))
+        return tally, per_request
+
+    static, floor_cpu = floor(
+        "floor: a static file", STATIC_KIND, STATIC, 200, [b for _, b, _ in people]
     )
-    used = [after - start for after, start in zip(cpu(), before)]
-    floor_cpu = report("floor: a static file", floor, elapsed, *used[:2], len(workers))
-    report_machine(used, elapsed, floor.count(), len(people))
+    signed_in = [b for role, b, _ in people if role != "public"]
+    shell, _ = floor("floor of the signed-in pages", SHELL_KIND, SHELL, 404, signed_in)
 
     mix, faults = Tally(), Faults()
     statements = args.statements and watch_statements(engine)
@@ -1043,6 +1085,7 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
     report_machine(used, elapsed, mix.count(), len(people))
     if floor_cpu:
         print(f"  ratio of CPU per request, mix / static file: {mix_cpu / floor_cpu:.1f}")
+    report_shell_ratio(mix, shell)
     faults.report(mix, start, services, people)
     if statements:
         print_statements(engine, args.statements, mix.count())
@@ -1051,7 +1094,7 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
     ok = check_actions(engine, mix)
     if args.mail:
         ok = check_mail(engine, services, instance, mix_start) and ok
-    errors = sum(sum(c.values()) for tally in (mix, floor) for c in tally.errors.values())
+    errors = sum(sum(c.values()) for tally in (mix, static, shell) for c in tally.errors.values())
     print(f"  errors: {errors}")
     return 0 if ok else 1
 

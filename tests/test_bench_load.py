@@ -3,6 +3,7 @@ killed and Redis stopped mid-run; nothing acknowledged is lost, every e-mail goe
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -30,3 +31,7 @@ def test_load_bench_survives_both_faults(capsys):
     assert "the server's CPU per request, the app's plus" in out and "signed in " in out
     assert "the machine: " in out and "Little's law: 5 users at" in out
     assert "the app's CPU (Server-Timing): " in out
+    # The signed-in people's floor: every request of it answered "not found", as expected.
+    shell = re.search(r"signed in: a page not found\s+(\d+)\s+(?:[\d.]+\s+){3}(\d+)\s", out)
+    assert shell and int(shell.group(1)) > 0 and shell.group(2) == "0"
+    assert "mix / a page not found signed in: " in out

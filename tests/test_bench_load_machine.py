@@ -31,10 +31,23 @@ def test_the_targets_line_splits_the_public_from_the_signed_in(capsys):
     tally.cpu["public: outcome"] += [3.0]
     tally.cpu["head: home"] += [8.0]
     tally.cpu["nomination: submit"] += [4.0]
-    tally.cpu["static file"] += [100.0]  # the floor's, never an audience's
+    tally.cpu["static file"] += [100.0]  # the floors', never an audience's
+    tally.cpu[load.SHELL_KIND] += [100.0]
     load.report_audiences(tally, outside=0.5)
     out = capsys.readouterr().out
     assert "public 2.50 ms (target ≤ 4: met)" in out
     assert "signed in 6.50 ms (target ≤ 6: not met)" in out
     load.report_audiences(load.Tally(), outside=0.5)  # the floor's run: nothing to say
     assert capsys.readouterr().out == ""
+
+
+def test_the_signed_in_requests_are_set_against_a_page_not_found_signed_in(capsys):
+    mix, shell = load.Tally(), load.Tally()
+    mix.cpu["public: list"] += [1.0]
+    mix.cpu["head: home"] += [8.0]
+    mix.cpu["nomination: submit"] += [4.0]
+    load.report_shell_ratio(mix, shell)  # no floor measured: nothing to set them against
+    assert capsys.readouterr().out == ""
+    shell.cpu[load.SHELL_KIND] += [1.5, 2.5]
+    load.report_shell_ratio(mix, shell)
+    assert "mix / a page not found signed in: 6.00 / 2.00 ms = 3.0" in capsys.readouterr().out

@@ -55,6 +55,9 @@ TODAY = local_day(NOW)
 OPEN_DAYS_BEFORE, OPEN_DAYS_AFTER = 150, 200
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "bench-only-password"
+# A path no page has. Signed in, it costs what every signed-in page costs before its own work
+# (the sign-in check, the header's unread count, the layout drawn): their floor.
+NOT_FOUND = "/trang-khong-co"
 MEMBERS = 7
 UNITS = 10
 

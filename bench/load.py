@@ -94,6 +94,7 @@ sys.path.insert(0, str(_HERE.parent))
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
 from bench.common import (  # noqa: E402
+    NOT_FOUND,
     NOW,
     PASSWORD,
     Cast,
@@ -139,9 +140,6 @@ CITY = {"units": 2000, "people": 20000, "outcomes": 100000, "dossiers": 5000}
 WORK = {"nomination": 600, "plan": 200, "report": 200}
 STATIC = "/static/app.css"
 STATIC_KIND = "static file"
-# A path no page has: what any signed-in page costs before its own work (the sign-in check, the
-# header's unread count, the layout drawn), the floor of the signed-in people's pages.
-SHELL = "/trang-khong-co"
 SHELL_KIND = "signed in: a page not found"
 FLOORS = (STATIC_KIND, SHELL_KIND)
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -1067,7 +1065,7 @@ def _drive(args, engine, cast: Cast, work, outcomes, services: Services, instanc
         "floor: a static file", STATIC_KIND, STATIC, 200, [b for _, b, _ in people]
     )
     signed_in = [b for role, b, _ in people if role != "public"]
-    shell, _ = floor("floor of the signed-in pages", SHELL_KIND, SHELL, 404, signed_in)
+    shell, _ = floor("floor of the signed-in pages", SHELL_KIND, NOT_FOUND, 404, signed_in)
 
     mix, faults = Tally(), Faults()
     statements = args.statements and watch_statements(engine)

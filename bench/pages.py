@@ -53,7 +53,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.common import backend_parser, fresh_database, on_backends  # noqa: E402
+from bench.common import NOT_FOUND, backend_parser, fresh_database, on_backends  # noqa: E402
 from models import make_engine, make_sessionmaker  # noqa: E402
 
 STATIC = "/static/app.css"
@@ -78,10 +78,6 @@ PAGES = (
     ("chuyenvien.vp", "{reviewed}", "Office: a dossier"),
 )
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-# A path no page has: signed in, it costs what every signed-in page costs before its own work
-# (the sign-in check, the header's unread count, the layout drawn).
-NOT_FOUND = "/trang-khong-co"
-
 # Where the dearest signed-in pages of the city spend their CPU: (part, "module:function"), each
 # function's time counted inclusive of what it calls; a part indented is inside the one above.
 PARTS = {
